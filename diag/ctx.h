@@ -1,0 +1,56 @@
+/* ctx.h - what every collector and analyser is given: where to read files,
+ * which services to watch, thresholds, and a clock that tests can fake.
+ *
+ * The context is built once from the command line (src/options.c) and is
+ * read-only for diag/. Nothing in diag/ reads a global setting.
+ */
+#ifndef QT_CTX_H
+#define QT_CTX_H
+
+#include <stddef.h>
+
+#define QT_MAX_SERVICES 16
+
+/* One watched service: a name and a local TCP port ("smtps", 465). */
+struct qt_service {
+    char name[32];
+    unsigned port;
+};
+
+typedef struct qt_ctx {
+    const char *root;      /* files such as /var/qmail/control/me resolve under it; "/" by default */
+    const char *proc;      /* procfs to read; "/proc" by default (tests point it at fixtures) */
+    struct qt_service services[QT_MAX_SERVICES];
+    int nservices;
+    unsigned limit;        /* --limit: assumed tcpserver -c when no command line tells; 0 = unknown */
+    const char *dns_server;  /* "IP[:PORT]" for c-ares, NULL = none configured (no lookups) */
+    const char *public_ip;   /* --public-ip, NULL = derive */
+    int read_only;
+    /* Clock in seconds since the epoch; NULL means the real clock. Tests set a fake one. */
+    double (*now)(void);
+} qt_ctx;
+
+/* Fill ctx with defaults: root "/", proc "/proc", services smtps=465,imaps=993,pop3s=995. */
+void qt_ctx_defaults(qt_ctx *ctx);
+
+/* Resolve absolute path abs ("/var/qmail/control/me") under ctx->root into out.
+ * Returns out, or NULL if it does not fit. */
+char *qt_ctx_path(const qt_ctx *ctx, const char *abs, char *out, size_t n);
+/* Same for a path under ctx->proc: qt_ctx_proc(ctx, "1234/stat", ...) -> "/proc/1234/stat". */
+char *qt_ctx_proc(const qt_ctx *ctx, const char *rel, char *out, size_t n);
+
+double qt_ctx_now(const qt_ctx *ctx);
+
+/* Parse a --ports list: "smtps=465,imaps,995,submission=587". A bare name is
+ * looked up in the built-in mail port table, a bare number gets the table's
+ * name or "port-N". Replaces ctx->services. Returns 0, or -1 with a message in err. */
+int qt_ctx_parse_ports(qt_ctx *ctx, const char *list, char *err, size_t errlen);
+
+/* Well-known mail ports: name for a port (NULL if none), port for a name (0 if none). */
+const char *qt_port_name(unsigned port);
+unsigned qt_port_number(const char *name);
+
+/* Index of the watched service on local port, or -1. */
+int qt_ctx_service_index(const qt_ctx *ctx, unsigned port);
+
+#endif

@@ -1,0 +1,67 @@
+/* util.h - allocation, string buffers and small helpers shared by every layer.
+ *
+ * Allocation never returns NULL: on failure qt_fatal() runs the fatal hook
+ * (the TUI installs one that restores the terminal) and aborts.
+ */
+#ifndef QT_UTIL_H
+#define QT_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define QT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *qt_malloc(size_t n);
+void *qt_calloc(size_t nmemb, size_t size);
+void *qt_realloc(void *p, size_t n);
+/* Grow *p (of *cap elements of size sz) so it can hold at least need elements. */
+void qt_grow(void *pp, size_t *cap, size_t need, size_t sz);
+char *qt_strdup(const char *s);               /* NULL in, NULL out */
+char *qt_strndup(const char *s, size_t n);
+char *qt_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *qt_vasprintf(const char *fmt, va_list ap);
+
+/* Print "qtriage: fatal: MSG" after running the fatal hook, then abort(). */
+void qt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Hook run once before a fatal exit (e.g. endwin). NULL clears it. */
+void qt_set_fatal_hook(void (*hook)(void));
+
+/* Growable NUL-terminated string. Zero-initialise ({0}) before use. */
+typedef struct qt_buf {
+    char *s;      /* always NUL-terminated once anything was appended; may be NULL when empty */
+    size_t len;
+    size_t cap;
+} qt_buf;
+
+void qt_buf_add(qt_buf *b, const char *s, size_t n);
+void qt_buf_puts(qt_buf *b, const char *s);
+void qt_buf_putc(qt_buf *b, char c);
+void qt_buf_printf(qt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void qt_buf_vprintf(qt_buf *b, const char *fmt, va_list ap);
+const char *qt_buf_str(const qt_buf *b);      /* "" when empty, never NULL */
+char *qt_buf_steal(qt_buf *b);                /* caller frees; buffer is reset; never NULL */
+void qt_buf_reset(qt_buf *b);                 /* keep memory, len = 0 */
+void qt_buf_free(qt_buf *b);
+
+/* Append s to b with every byte that is not printable ASCII shown as \xNN,
+ * so hostile bytes from /proc, logs or peers never reach the terminal raw. */
+void qt_buf_put_safe(qt_buf *b, const char *s, size_t n);
+/* Copy of s made safe as above (caller frees). */
+char *qt_safe_strdup(const char *s, size_t n);
+
+/* Read a whole file (at most max bytes) into a NUL-terminated buffer.
+ * Returns the length, or -1 with errno set. *out is malloc'd (caller frees). */
+long qt_read_file(const char *path, size_t max, char **out);
+
+/* Parse a non-negative decimal integer that must fill s entirely. 0 on success. */
+int qt_parse_ulong(const char *s, unsigned long *out);
+
+/* Clocks, in seconds. */
+double qt_now_mono(void);
+double qt_now_wall(void);
+
+/* "3d04h", "2h05m", "4m10s", "12s"; "-" for negative. Writes at most n bytes. */
+void qt_fmt_age(double seconds, char *out, size_t n);
+
+#endif

@@ -1,0 +1,29 @@
+/* common.c - helpers shared by pane views. */
+#include "pane.h"
+
+int qt_view_source_state(const struct qt_view_in *in, enum qt_src_id src, qt_table *main)
+{
+    const struct qt_src_status *st = &in->snap->src[src];
+
+    switch (st->state) {
+    case QT_SRC_OK:
+        return 0;
+    case QT_SRC_FAILED:
+        qt_table_note(main, QT_ROLE_CRIT, "STALE: %s collector failed: %s", qt_src_name(src), st->err);
+        return 1;
+    case QT_SRC_NONE:
+    default:
+        qt_table_note(main, QT_ROLE_DIM, "no collector yet");
+        return 1;
+    }
+}
+
+void qt_view_fill(const qt_view *v, const struct qt_view_in *in, qt_table *head, qt_table *main)
+{
+    v->build(in, head, main);
+}
+
+const qt_view *qt_view_drill(const qt_view *v, const struct qt_view_in *in, const char *row_id)
+{
+    return v->drill ? v->drill(in, row_id) : NULL;
+}

@@ -1,0 +1,10 @@
+/* panes.c - screen order of the panes. */
+#include "panes.h"
+
+const qt_pane_def *const qt_panes[] = {
+    &qt_pane_ports,
+    &qt_pane_servers,
+    &qt_pane_zombies,
+    &qt_pane_findings,
+};
+const size_t qt_npanes = sizeof qt_panes / sizeof qt_panes[0];

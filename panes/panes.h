@@ -1,0 +1,12 @@
+/* panes.h - the built-in panes (one file each). */
+#ifndef QT_PANES_H
+#define QT_PANES_H
+
+#include "pane.h"
+
+extern const qt_pane_def qt_pane_ports;
+extern const qt_pane_def qt_pane_servers;
+extern const qt_pane_def qt_pane_zombies;
+extern const qt_pane_def qt_pane_findings;
+
+#endif

@@ -1,0 +1,95 @@
+/* batch.c - see batch.h */
+#include "batch.h"
+#include "../panes/pane.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static void render_view(const struct qt_view_in *in, const qt_view *v, qt_buf *out)
+{
+    qt_table head, main;
+    size_t *idx;
+    size_t n;
+
+    qt_table_init(&head, "");
+    qt_table_init(&main, "");
+    qt_view_fill(v, in, &head, &main);
+    if (head.ncols) {
+        idx = qt_calloc(head.nrows ? head.nrows : 1, sizeof *idx);
+        n = qt_table_visible(&head, NULL, -1, 0, idx);
+        qt_table_print(&head, idx, n, out);
+        free(idx);
+    }
+    idx = qt_calloc(main.nrows ? main.nrows : 1, sizeof *idx);
+    n = qt_table_visible(&main, NULL, main.sort_col, main.sort_desc, idx);
+    qt_table_print(&main, idx, n, out);
+    free(idx);
+    qt_table_free(&head);
+    qt_table_free(&main);
+}
+
+void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_buf *out)
+{
+    struct qt_view_in in = {.ctx = ctx, .snap = snap, .hist = hist, .key = NULL};
+    char when[64];
+    time_t t = (time_t)snap->wall;
+    struct tm tm;
+
+    localtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
+    qt_buf_printf(out, "qtriage %s  host %s  sample %lu at %s (took %.0f ms)\n", QT_VERSION,
+                  snap->host, snap->seq, when, snap->took * 1000);
+    for (int i = 0; i < QT_SRC_COUNT; i++)
+        if (snap->src[i].state == QT_SRC_FAILED)
+            qt_buf_printf(out, "STALE: %s collector failed: %s\n", qt_src_name((enum qt_src_id)i), snap->src[i].err);
+    for (size_t p = 0; p < qt_npanes; p++) {
+        qt_buf_putc(out, '\n');
+        render_view(&in, qt_panes[p]->top, out);
+    }
+    qt_buf_puts(out, "\n== All findings, worst first ==\n");
+    if (snap->findings.n == 0)
+        qt_buf_puts(out, "(none)\n");
+    for (size_t i = 0; i < snap->findings.n; i++) {
+        const qt_finding *f = &snap->findings.v[i];
+        qt_buf_printf(out, "[%s] %s: %s%s%s\n", qt_sev_name(f->sev), f->source, f->title,
+                      *f->subject ? " -- " : "", f->subject);
+        if (*f->evidence)
+            qt_buf_printf(out, "  evidence:\n    %s\n", f->evidence);
+        if (*f->explain)
+            qt_buf_printf(out, "  why:\n    %s\n", f->explain);
+        if (*f->fix)
+            qt_buf_printf(out, "  fix:\n    %s\n", f->fix);
+    }
+}
+
+static void sleep_seconds(double s)
+{
+    struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval)
+{
+    qt_sampler sampler = {0};
+
+    for (unsigned long i = 0; i < count; i++) {
+        qt_snapshot *snap;
+        qt_buf out = {0};
+
+        if (i)
+            sleep_seconds(interval);
+        snap = qt_sample(&sampler, ctx);
+        if (i)
+            qt_buf_puts(&out, "\n");
+        qt_batch_render(ctx, snap, &sampler.hist, &out);
+        fputs(qt_buf_str(&out), stdout);
+        fflush(stdout);
+        qt_buf_free(&out);
+        qt_snapshot_free(snap);
+    }
+    qt_sampler_free(&sampler);
+    return ferror(stdout) ? 1 : 0;
+}

@@ -1,0 +1,13 @@
+/* batch.h - headless output: every pane's top view in full, then all findings. */
+#ifndef QT_BATCH_H
+#define QT_BATCH_H
+
+#include "../diag/util.h"
+#include "../diag/snapshot.h"
+
+/* Append the plain-text rendering of snap (no escape codes) to out. */
+void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_buf *out);
+/* Run --batch: count samples interval seconds apart, printed to stdout. Returns the exit code. */
+int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval);
+
+#endif

@@ -1,0 +1,31 @@
+/* options.h - the command line. */
+#ifndef QT_OPTIONS_H
+#define QT_OPTIONS_H
+
+#include <stdio.h>
+
+#include "../diag/ctx.h"
+
+typedef struct qt_options {
+    qt_ctx ctx;              /* handed to diag/ */
+    double interval;         /* seconds between samples (--interval, default 1) */
+    int batch;               /* --batch / --once */
+    unsigned long count;     /* --count: samples in batch mode (default 1) */
+    int no_color;            /* --no-color or NO_COLOR set */
+    int ascii;               /* --ascii */
+    const char *report;      /* --report FILE */
+    const char *load;        /* --load FILE */
+    const char *prometheus;  /* --prometheus FILE */
+    int json;                /* --json */
+    int check;               /* --check */
+    double timeout;          /* --timeout for --check, default 10 */
+} qt_options;
+
+enum { QT_OPT_RUN = 0, QT_OPT_EXIT_OK = 1, QT_OPT_EXIT_USAGE = 2 };
+
+/* Parse argv into o. Returns QT_OPT_RUN, QT_OPT_EXIT_OK (--help/--version
+ * printed to out) or QT_OPT_EXIT_USAGE (a one-line error naming the option
+ * printed to err). */
+int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err);
+
+#endif
