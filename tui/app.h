@@ -1,0 +1,100 @@
+/* app.h - the shell's state, private to tui/. Panes see only tui/ui.h. */
+#ifndef QT_APP_H
+#define QT_APP_H
+
+#include <curses.h>
+
+#include "../diag/job.h"
+#include "../diag/snapshot.h"
+#include "../src/options.h"
+#include "tableview.h"
+#include "ui.h"
+
+#define QT_MAX_DEPTH 8
+#define QT_MAX_JOBS 16
+
+struct qt_pane_state {
+    const qt_pane_def *def;
+    qt_level stack[QT_MAX_DEPTH];
+    int depth;              /* levels in use, >= 1 */
+    int auto_zoomed;        /* zoom came from a drill-down: undo it when back at top */
+    WINDOW *win;            /* NULL when not on screen */
+};
+
+enum qt_dlg_kind { QT_DLG_NONE, QT_DLG_CONFIRM, QT_DLG_TEXT, QT_DLG_PROMPT, QT_DLG_HELP };
+
+struct qt_dialog {
+    enum qt_dlg_kind kind;
+    char *title;
+    char *text;              /* confirm question, text body */
+    int scroll;
+    /* confirm */
+    void (*yes)(struct qt_ui *, void *);
+    void *arg;
+    void (*free_arg)(void *);
+    /* prompt */
+    char buf[512];
+    size_t len;
+    int secret;
+    void (*done)(struct qt_ui *, const char *, void *);
+    WINDOW *win;
+};
+
+enum qt_input_mode { QT_INPUT_NONE, QT_INPUT_SEARCH, QT_INPUT_FILTER };
+
+struct qt_job_slot {
+    int id;
+    qt_job *job;
+    void (*done)(struct qt_ui *, void *);
+    void *arg;
+};
+
+struct qt_ui {
+    const qt_options *opt;
+    qt_sampler sampler;
+    qt_snapshot *snap;
+    double sampled_at;        /* monotonic time of the last sample */
+    double next_sample;       /* monotonic */
+    int frozen;
+    int want_sample;
+
+    struct qt_pane_state panes[16];
+    int npanes;
+    int focus;
+    int zoom;                 /* focused pane fills the screen */
+
+    struct qt_dialog dlg;     /* one modal at a time */
+    enum qt_input_mode input;
+    char input_buf[128];
+    char input_saved[128];    /* filter before the edit, restored by Esc */
+    size_t input_saved_sel;
+
+    char flash[256];
+    double flash_until;
+
+    struct qt_job_slot jobs[QT_MAX_JOBS];
+    int next_job_id;
+
+    WINDOW *w_header, *w_status, *w_keys;
+    int rows, cols;
+    int too_small;
+    int dirty, relayout, repaint_all, quit;
+};
+
+/* layout.c */
+void qt_layout(struct qt_ui *ui);               /* (re)create windows for the current size */
+void qt_draw(struct qt_ui *ui);                 /* draw everything dirty, one doupdate */
+void qt_layout_free(struct qt_ui *ui);
+
+/* dialog.c: return 1 if the key was consumed by the open dialog */
+int qt_dialog_key(struct qt_ui *ui, int key, int is_code);
+void qt_dialog_draw(struct qt_ui *ui);
+void qt_dialog_close(struct qt_ui *ui);
+void qt_help_open(struct qt_ui *ui);
+
+/* tui.c */
+struct qt_pane_state *qt_focused(struct qt_ui *ui);
+qt_level *qt_pane_level(struct qt_pane_state *p);
+void qt_ui_view_in(struct qt_ui *ui, struct qt_view_in *in);
+
+#endif

@@ -1,0 +1,302 @@
+/* dialog.c - the modal dialogs: confirm (y/N), scrollable text, one-line
+ * prompt (optionally secret), and the help overlay. One at a time; each
+ * survives resize because it is redrawn from its state every frame. */
+#include "app.h"
+#include "term.h"
+
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void qt_dialog_close(struct qt_ui *ui)
+{
+    struct qt_dialog *d = &ui->dlg;
+    if (d->free_arg)
+        d->free_arg(d->arg);
+    free(d->title);
+    free(d->text);
+    if (d->win)
+        delwin(d->win);
+    OPENSSL_cleanse(d->buf, sizeof d->buf);
+    memset(d, 0, sizeof *d);
+    ui->dirty = 1;
+}
+
+static void open_dialog(struct qt_ui *ui, enum qt_dlg_kind kind, const char *title, const char *text)
+{
+    if (ui->dlg.kind != QT_DLG_NONE)
+        qt_dialog_close(ui);
+    ui->dlg.kind = kind;
+    ui->dlg.title = qt_strdup(title);
+    ui->dlg.text = qt_strdup(text ? text : "");
+    ui->dirty = 1;
+}
+
+void qt_ui_confirm(struct qt_ui *ui, const char *question, void (*yes)(struct qt_ui *, void *), void *arg,
+                   void (*free_arg)(void *))
+{
+    open_dialog(ui, QT_DLG_CONFIRM, "Confirm", question);
+    ui->dlg.yes = yes;
+    ui->dlg.arg = arg;
+    ui->dlg.free_arg = free_arg;
+}
+
+void qt_ui_text(struct qt_ui *ui, const char *title, const char *text)
+{
+    char *safe = qt_safe_strdup(text, strlen(text));
+    /* keep newlines: qt_safe_strdup escaped them as \x0a */
+    qt_buf b = {0};
+    for (const char *p = safe; *p; p++) {
+        if (strncmp(p, "\\x0a", 4) == 0) {
+            qt_buf_putc(&b, '\n');
+            p += 3;
+        } else {
+            qt_buf_putc(&b, *p);
+        }
+    }
+    free(safe);
+    open_dialog(ui, QT_DLG_TEXT, title, qt_buf_str(&b));
+    qt_buf_free(&b);
+}
+
+void qt_ui_prompt(struct qt_ui *ui, const char *label, const char *initial, int secret,
+                  void (*done)(struct qt_ui *, const char *, void *), void *arg)
+{
+    open_dialog(ui, QT_DLG_PROMPT, label, NULL);
+    ui->dlg.secret = secret;
+    ui->dlg.done = done;
+    ui->dlg.arg = arg;
+    if (initial) {
+        snprintf(ui->dlg.buf, sizeof ui->dlg.buf, "%s", initial);
+        ui->dlg.len = strlen(ui->dlg.buf);
+    }
+}
+
+static void help_text(struct qt_ui *ui, qt_buf *b)
+{
+    struct qt_pane_state *p = qt_focused(ui);
+    const qt_level *l = qt_pane_level(p);
+
+    qt_buf_printf(b, "Keys in %s%s%s\n", p->def->name, p->depth > 1 ? " > " : "",
+                  p->depth > 1 ? (l->main.title[0] ? l->main.title : l->view->name) : "");
+    if (l->view->keys)
+        for (const struct qt_keyhelp *k = l->view->keys; k->key; k++)
+            qt_buf_printf(b, "  %-10s %s\n", k->key, k->what);
+    else
+        qt_buf_puts(b, "  (no keys of its own)\n");
+    qt_buf_puts(b,
+                "\nEverywhere\n"
+                "  ? F1       this help (q, Esc or ? closes it)\n"
+                "  Tab S-Tab  next / previous pane;  1-9 jump to a pane\n"
+                "  Enter l    open the selected row (drill down)\n"
+                "  q Esc h    back one level (Backspace and Left too); q at the top quits\n"
+                "  z          zoom the focused pane to full screen and back\n"
+                "  j k Up Dn  move;  PgUp PgDn  page;  g G Home End  first / last\n"
+                "  /          search (incremental);  n N  next / previous match\n"
+                "  f \\        filter rows (shown in the pane title);  c  clear the filter\n"
+                "  < >        sort by the previous / next column;  I  invert the sort\n"
+                "  p Z        freeze / resume sampling (navigation keeps working)\n"
+                "  r          take a sample now;  Ctrl-L  repaint the screen\n"
+                "  Q          quit from anywhere\n"
+                "\nMarks and colours (the word is always there; colour only repeats it)\n"
+                "  CRIT       hurting users now          (red, bold)\n"
+                "  WARN       will hurt soon              (yellow, bold)\n"
+                "  INFO       worth knowing               (cyan)\n"
+                "  OK         checked and fine            (green)\n"
+                "  FROZEN     sampling paused; numbers are from the time in the header\n"
+                "  STALE: X   collector X failed; its pane shows why, never zeros\n"
+                "  ~          a value cut to fit the column (zoom with z to see it whole)\n"
+                "  v ^        sort column and direction in a table header\n");
+    if (p->def->legend)
+        qt_buf_printf(b, "\n%s\n%s\n", p->def->name, p->def->legend);
+}
+
+void qt_help_open(struct qt_ui *ui)
+{
+    qt_buf b = {0};
+    help_text(ui, &b);
+    open_dialog(ui, QT_DLG_HELP, "Help", qt_buf_str(&b));
+    qt_buf_free(&b);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 1;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+int qt_dialog_key(struct qt_ui *ui, int key, int is_code)
+{
+    struct qt_dialog *d = &ui->dlg;
+
+    switch (d->kind) {
+    case QT_DLG_NONE:
+        return 0;
+    case QT_DLG_CONFIRM:
+        if (!is_code && (key == 'y' || key == 'Y')) {
+            void (*yes)(struct qt_ui *, void *) = d->yes;
+            void *arg = d->arg;
+            void (*fa)(void *) = d->free_arg;
+            d->free_arg = NULL;
+            qt_dialog_close(ui);
+            yes(ui, arg);
+            if (fa)
+                fa(arg);
+        } else if (is_code && key == KEY_RESIZE) {
+            return 0;
+        } else {
+            qt_dialog_close(ui);
+            qt_ui_flash(ui, "cancelled");
+        }
+        return 1;
+    case QT_DLG_TEXT:
+    case QT_DLG_HELP: {
+        int lines = count_lines(d->text);
+        if (is_code && key == KEY_RESIZE)
+            return 0;
+        if ((!is_code && (key == 'q' || key == 27 || key == '?' || key == '\r' || key == '\n')) ||
+            (is_code && key == KEY_F(1)))
+            qt_dialog_close(ui);
+        else if ((!is_code && key == 'j') || (is_code && key == KEY_DOWN))
+            d->scroll++;
+        else if ((!is_code && key == 'k') || (is_code && key == KEY_UP))
+            d->scroll--;
+        else if ((!is_code && key == ' ') || (is_code && key == KEY_NPAGE))
+            d->scroll += 10;
+        else if (is_code && key == KEY_PPAGE)
+            d->scroll -= 10;
+        else if (!is_code && key == 'g')
+            d->scroll = 0;
+        else if (!is_code && key == 'G')
+            d->scroll = lines;
+        else if (!is_code && key == 'Q')
+            return 0; /* let quit through */
+        if (d->scroll > lines - 1)
+            d->scroll = lines - 1;
+        if (d->scroll < 0)
+            d->scroll = 0;
+        ui->dirty = 1;
+        return 1;
+    }
+    case QT_DLG_PROMPT:
+        if (is_code && key == KEY_RESIZE)
+            return 0;
+        if (!is_code && (key == '\r' || key == '\n')) {
+            void (*done)(struct qt_ui *, const char *, void *) = d->done;
+            void *arg = d->arg;
+            char buf[sizeof d->buf];
+            memcpy(buf, d->buf, sizeof buf);
+            qt_dialog_close(ui);
+            done(ui, buf, arg);
+            OPENSSL_cleanse(buf, sizeof buf);
+        } else if (!is_code && key == 27) {
+            void (*done)(struct qt_ui *, const char *, void *) = d->done;
+            void *arg = d->arg;
+            qt_dialog_close(ui);
+            done(ui, NULL, arg);
+        } else if ((is_code && key == KEY_BACKSPACE) || (!is_code && (key == 127 || key == 8))) {
+            /* drop one UTF-8 character */
+            while (d->len > 0 && ((unsigned char)d->buf[d->len - 1] & 0xC0) == 0x80)
+                d->len--;
+            if (d->len > 0)
+                d->len--;
+            d->buf[d->len] = '\0';
+        } else if (!is_code && key == 21) { /* Ctrl-U */
+            OPENSSL_cleanse(d->buf, sizeof d->buf);
+            d->len = 0;
+        } else if (!is_code && key >= 32) {
+            char mb[MB_LEN_MAX];
+            mbstate_t st;
+            size_t n;
+            memset(&st, 0, sizeof st);
+            n = wcrtomb(mb, (wchar_t)key, &st);
+            if (n != (size_t)-1 && d->len + n < sizeof d->buf - 1) {
+                memcpy(d->buf + d->len, mb, n);
+                d->len += n;
+                d->buf[d->len] = '\0';
+            }
+        }
+        ui->dirty = 1;
+        return 1;
+    }
+    return 0;
+}
+
+void qt_dialog_draw(struct qt_ui *ui)
+{
+    struct qt_dialog *d = &ui->dlg;
+    int h, w, y, x, lines;
+
+    if (d->kind == QT_DLG_NONE)
+        return;
+    lines = count_lines(d->text);
+    w = ui->cols - 4 < 76 ? ui->cols - 4 : 76;
+    if (d->kind == QT_DLG_CONFIRM || d->kind == QT_DLG_PROMPT)
+        h = 5 + (d->kind == QT_DLG_CONFIRM ? lines - 1 : 0);
+    else
+        h = lines + 2;
+    if (h > ui->rows - 2)
+        h = ui->rows - 2;
+    if (h < 3)
+        h = 3;
+    y = (ui->rows - h) / 2;
+    x = (ui->cols - w) / 2;
+    if (d->win)
+        delwin(d->win);
+    d->win = newwin(h, w, y, x);
+    if (!d->win)
+        return;
+    werase(d->win);
+    if (qt_term_utf8())
+        box(d->win, 0, 0);
+    else
+        wborder(d->win, '|', '|', '-', '-', '+', '+', '+', '+');
+    wattrset(d->win, A_BOLD);
+    mvwprintw(d->win, 0, 2, " %.*s ", w - 8, d->title);
+    wattrset(d->win, A_NORMAL);
+    if (d->kind == QT_DLG_PROMPT) {
+        size_t shown = d->len;
+        mvwaddstr(d->win, 2, 2, "> ");
+        if (d->secret) {
+            /* count characters, not bytes; never draw the secret */
+            size_t chars = 0;
+            for (size_t i = 0; i < d->len; i++)
+                chars += ((unsigned char)d->buf[i] & 0xC0) != 0x80;
+            for (size_t i = 0; i < chars && (int)i < w - 6; i++)
+                waddch(d->win, '*');
+        } else {
+            const char *s = d->buf;
+            if ((int)shown > w - 6)
+                s += shown - (size_t)(w - 6);
+            waddstr(d->win, s);
+        }
+        wattrset(d->win, qt_term_attr(QT_ROLE_DIM));
+        mvwaddnstr(d->win, h - 1, 2, " Enter accept  Esc cancel  Ctrl-U clear ", w - 4);
+    } else {
+        int row = 1;
+        int skip = d->kind == QT_DLG_CONFIRM ? 0 : d->scroll;
+        const char *p = d->text;
+        for (int ln = 0; *p || ln == 0; ln++) {
+            const char *nl = strchr(p, '\n');
+            int len = nl ? (int)(nl - p) : (int)strlen(p);
+            if (ln >= skip && row < h - 1) {
+                mvwaddnstr(d->win, row++, 2, p, len < w - 4 ? len : w - 4);
+            }
+            if (!nl)
+                break;
+            p = nl + 1;
+        }
+        wattrset(d->win, qt_term_attr(QT_ROLE_DIM));
+        if (d->kind == QT_DLG_CONFIRM)
+            mvwaddnstr(d->win, h - 1, 2, " y yes   any other key: no ", w - 4);
+        else if (lines > h - 2)
+            mvwprintw(d->win, h - 1, 2, " j/k scroll  %d/%d  q close ", d->scroll + 1, lines);
+        else
+            mvwaddnstr(d->win, h - 1, 2, " q close ", w - 4);
+    }
+    wattrset(d->win, A_NORMAL);
+    wnoutrefresh(d->win);
+}

@@ -1,0 +1,232 @@
+/* layout.c - where panes go, and the chrome: header, pane title bars,
+ * status line and key bar. At 80x24 four panes share the screen (Ports on
+ * top, Servers | Zombies, Findings); larger terminals give them more rows;
+ * short or narrow terminals show only the focused pane; below the hard
+ * minimum a single line says so while sampling goes on. */
+#include "app.h"
+#include "term.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define MIN_COLS 40
+#define MIN_ROWS 10
+#define GRID_MIN_COLS 70
+#define GRID_MIN_ROWS 20
+#define GRID_PANES 4
+
+static void del(WINDOW **w)
+{
+    if (*w) {
+        delwin(*w);
+        *w = NULL;
+    }
+}
+
+void qt_layout_free(struct qt_ui *ui)
+{
+    for (int i = 0; i < ui->npanes; i++)
+        del(&ui->panes[i].win);
+    del(&ui->w_header);
+    del(&ui->w_status);
+    del(&ui->w_keys);
+    del(&ui->dlg.win);
+}
+
+static int single_pane(const struct qt_ui *ui)
+{
+    return ui->zoom || ui->cols < GRID_MIN_COLS || ui->rows < GRID_MIN_ROWS || ui->focus >= GRID_PANES ||
+           ui->npanes < GRID_PANES;
+}
+
+void qt_layout(struct qt_ui *ui)
+{
+    int h, top = 1;
+
+    qt_layout_free(ui);
+    getmaxyx(stdscr, ui->rows, ui->cols);
+    ui->too_small = ui->cols < MIN_COLS || ui->rows < MIN_ROWS;
+    ui->relayout = 0;
+    if (ui->too_small)
+        return;
+    ui->w_header = newwin(1, ui->cols, 0, 0);
+    ui->w_status = newwin(1, ui->cols, ui->rows - 2, 0);
+    ui->w_keys = newwin(1, ui->cols, ui->rows - 1, 0);
+    h = ui->rows - 3;
+    if (single_pane(ui)) {
+        ui->panes[ui->focus].win = newwin(h, ui->cols, top, 0);
+        return;
+    }
+    {
+        int h0 = h * 45 / 100, h1 = (h - h0) / 2, h2 = h - h0 - h1;
+        int wl = ui->cols / 2, wr = ui->cols - wl;
+        ui->panes[0].win = newwin(h0, ui->cols, top, 0);
+        ui->panes[1].win = newwin(h1, wl, top + h0, 0);
+        ui->panes[2].win = newwin(h1, wr, top + h0, wl);
+        ui->panes[3].win = newwin(h2, ui->cols, top + h0 + h1, 0);
+    }
+}
+
+static void draw_header(struct qt_ui *ui)
+{
+    WINDOW *w = ui->w_header;
+    const qt_snapshot *s = ui->snap;
+    char when[32] = "--:--:--";
+    int x;
+
+    werase(w);
+    wbkgdset(w, ' ' | qt_term_attr(QT_ROLE_BAR));
+    wattrset(w, qt_term_attr(QT_ROLE_BAR));
+    mvwhline(w, 0, 0, ' ', ui->cols);
+    if (s) {
+        time_t t = (time_t)s->wall;
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(when, sizeof when, "%H:%M:%S", &tm);
+    }
+    mvwprintw(w, 0, 0, " qtriage %s  %.40s  %s #%lu", QT_VERSION, s ? s->host : "?", when, s ? s->seq : 0UL);
+    if (ui->frozen) {
+        wattrset(w, qt_term_attr(QT_ROLE_WARN) | A_REVERSE);
+        wprintw(w, " FROZEN ");
+        wattrset(w, qt_term_attr(QT_ROLE_BAR));
+    }
+    if (s) {
+        int stale = 0;
+        for (int i = 0; i < QT_SRC_COUNT; i++)
+            if (s->src[i].state == QT_SRC_FAILED) {
+                if (!stale++) {
+                    wattrset(w, qt_term_attr(QT_ROLE_CRIT) | A_REVERSE);
+                    wprintw(w, " STALE:");
+                }
+                wprintw(w, " %s", qt_src_name((enum qt_src_id)i));
+            }
+        if (stale)
+            wprintw(w, " ");
+        wattrset(w, qt_term_attr(QT_ROLE_BAR));
+        /* counts by severity at the right edge, as words */
+        char counts[64];
+        size_t nc = qt_findings_count(&s->findings, QT_SEV_CRIT), nw = qt_findings_count(&s->findings, QT_SEV_WARN);
+        snprintf(counts, sizeof counts, " CRIT %zu  WARN %zu ", nc, nw);
+        x = ui->cols - (int)strlen(counts);
+        if (x > getcurx(w) + 1) {
+            wattrset(w, (nc ? qt_term_attr(QT_ROLE_CRIT) : nw ? qt_term_attr(QT_ROLE_WARN) : qt_term_attr(QT_ROLE_OK)) | A_REVERSE);
+            mvwaddstr(w, 0, x, counts);
+        }
+    }
+    wattrset(w, A_NORMAL);
+    wnoutrefresh(w);
+}
+
+static const char *level_title(const qt_level *l)
+{
+    return l->main.title[0] ? l->main.title : l->view->name;
+}
+
+static void draw_pane(struct qt_ui *ui, int i)
+{
+    struct qt_pane_state *p = &ui->panes[i];
+    qt_level *l = qt_pane_level(p);
+    WINDOW *w = p->win;
+    int focused = i == ui->focus, h, wd;
+    char title[512];
+    int n;
+
+    if (!w)
+        return;
+    getmaxyx(w, h, wd);
+    werase(w);
+    n = snprintf(title, sizeof title, " %d %s", i + 1, p->def->name);
+    for (int d = 1; d < p->depth && n < (int)sizeof title; d++)
+        n += snprintf(title + n, sizeof title - (size_t)n, " > %s", level_title(&p->stack[d]));
+    if (l->filter[0] && n < (int)sizeof title)
+        n += snprintf(title + n, sizeof title - (size_t)n, "  [filter: %s]", l->filter);
+    if (n < (int)sizeof title && l->main.nrows)
+        snprintf(title + n, sizeof title - (size_t)n, "  (%zu/%zu)", l->nvis, l->main.nrows);
+    wattrset(w, focused ? qt_term_attr(QT_ROLE_TITLE) | A_REVERSE : qt_term_attr(QT_ROLE_BAR) | A_DIM);
+    mvwhline(w, 0, 0, ' ', wd);
+    mvwaddnstr(w, 0, 0, title, wd);
+    wattrset(w, A_NORMAL);
+    /* a vertical rule between side-by-side panes */
+    {
+        int x0 = getbegx(w);
+        int lx = x0 > 0 ? 1 : 0;
+        if (x0 > 0)
+            mvwvline(w, 1, 0, qt_term_utf8() ? ACS_VLINE : '|', h - 1);
+        qt_level_draw(l, w, 1, lx, h - 1, wd - lx, focused);
+    }
+    wnoutrefresh(w);
+}
+
+static void draw_status(struct qt_ui *ui, double now)
+{
+    WINDOW *w = ui->w_status;
+    qt_level *l = qt_pane_level(qt_focused(ui));
+
+    werase(w);
+    if (ui->input != QT_INPUT_NONE) {
+        mvwprintw(w, 0, 0, "%s%s", ui->input == QT_INPUT_SEARCH ? "/" : "filter: ", ui->input_buf);
+        if (ui->input == QT_INPUT_SEARCH && ui->input_buf[0] && !qt_table_row_matches(&l->main, l->nvis ? l->vis[l->sel] : 0, ui->input_buf))
+            wprintw(w, "   (no match)");
+    } else if (ui->flash[0] && now < ui->flash_until) {
+        wattrset(w, A_BOLD);
+        mvwaddnstr(w, 0, 0, ui->flash, ui->cols);
+    } else if (ui->snap) {
+        wattrset(w, qt_term_attr(QT_ROLE_DIM));
+        mvwprintw(w, 0, 0, "sample took %.0f ms, every %gs%s", ui->snap->took * 1000, ui->opt->interval,
+                  ui->opt->ctx.read_only ? "  read-only" : "");
+    }
+    wattrset(w, A_NORMAL);
+    wnoutrefresh(w);
+}
+
+static void draw_keys(struct qt_ui *ui)
+{
+    static const char *const keys[][2] = {
+        {"?", "help"}, {"Tab", "pane"}, {"Enter", "open"}, {"q", "back"}, {"z", "zoom"},
+        {"/", "search"}, {"f", "filter"}, {"<>", "sort"}, {"p", "freeze"}, {"r", "sample"},
+        {"Q", "quit"},
+    };
+    WINDOW *w = ui->w_keys;
+    werase(w);
+    wmove(w, 0, 0);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        int need = (int)(strlen(keys[i][0]) + strlen(keys[i][1]) + 3);
+        if (getcurx(w) + need > ui->cols)
+            break;
+        wattrset(w, qt_term_attr(QT_ROLE_BAR));
+        waddstr(w, keys[i][0]);
+        wattrset(w, A_NORMAL);
+        wprintw(w, " %s  ", keys[i][1]);
+    }
+    wnoutrefresh(w);
+}
+
+void qt_draw(struct qt_ui *ui)
+{
+    double now = qt_now_mono();
+
+    if (ui->relayout)
+        qt_layout(ui);
+    if (ui->repaint_all) {
+        clearok(curscr, TRUE);
+        ui->repaint_all = 0;
+    }
+    if (ui->too_small) {
+        erase();
+        mvprintw(0, 0, "qtriage: terminal %dx%d is too small (need %dx%d); sampling goes on. Q quits.",
+                 ui->cols, ui->rows, MIN_COLS, MIN_ROWS);
+        wnoutrefresh(stdscr);
+        doupdate();
+        ui->dirty = 0;
+        return;
+    }
+    draw_header(ui);
+    for (int i = 0; i < ui->npanes; i++)
+        draw_pane(ui, i);
+    draw_status(ui, now);
+    draw_keys(ui);
+    qt_dialog_draw(ui);
+    doupdate();
+    ui->dirty = 0;
+}
