@@ -31,8 +31,9 @@ check() { # check NAME CMD...
     if "$@"; then PASS=$((PASS + 1)); echo "ok - $name"
     else FAIL=$((FAIL + 1)); echo "not ok - $name"; echo "--- screen:"; ui_screen | sed 's/^/    /'; fi
 }
-has() { ui_screen | grep -qF -- "$1"; }
-hasnt() { ! ui_screen | grep -qF -- "$1"; }
+# Screens update asynchronously (slower under sanitizers): poll up to 5 s.
+has() { local i; for i in $(seq 1 50); do ui_screen | grep -qF -- "$1" && return 0; sleep 0.1; done; return 1; }
+hasnt() { local i; for i in $(seq 1 50); do ui_screen | grep -qF -- "$1" || return 0; sleep 0.1; done; return 1; }
 ui_finish() {
     $TM kill-server 2>/dev/null || true
     rm -rf "$OUT"
