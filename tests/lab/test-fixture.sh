@@ -102,4 +102,13 @@ for id in control.helohost_differs_from_me alias.missing bounce.doublebounceto_r
 done
 check "lab/down after root leaves nothing" "$LAB/down"
 check_eq "no process of this lab" "" "$(lab_pids)"
+
+# --- a lab left behind dies by itself (QT_LAB_TTL) ---
+check "lab/up smtp with QT_LAB_TTL=3" env QT_LAB_TTL=3 "$LAB/up" smtp
+pg=$(cat "$QT_LAB_DIR/pids/smtp/svscan.pgid")
+check "the smtp group runs" test -n "$(ps -o pid= -g "$pg")"
+gone() { [[ -z $(ps -o pid= -g "$pg") ]]; }
+retry 24 gone
+check "after its TTL the whole group is gone by itself" gone
+check_eq "status: smtp no longer up" False "$(truth '[s for s in t["scenarios"] if s["name"]=="smtp"][0]["up"]')"
 finish
