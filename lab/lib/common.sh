@@ -110,30 +110,31 @@ lab_launch() {
     mv "$pidf.new" "$pidf"
 }
 
-# lab_group_members PGID: pids of the processes in process group PGID.
-lab_group_members() { ps -eo pid=,pgid= | awk -v g="$1" '$2==g {print $1}'; }
+# lab_group_members PGID [SNAPSHOT]: pids of the processes in process group
+# PGID, from `ps -eo pid=,pgid=` or from a SNAPSHOT of that output.
+lab_group_members() {
+    if (( $# > 1 )); then
+        awk -v g="$1" '$2==g {print $1}' <<<"$2"
+    else
+        ps -eo pid=,pgid= | awk -v g="$1" '$2==g {print $1}'
+    fi
+}
 lab_group_live() { ps -eo pid=,pgid=,stat= | awk -v g="$1" '$2==g && $3 !~ /^Z/ {print $1}'; }
 
-# lab_group_is_ours PGID TAG: some member of the group carries our tag.
+# lab_group_is_ours PGID TAG [SNAPSHOT]: some member of the group carries our tag.
 lab_group_is_ours() {
     local p files=()
-    for p in $(lab_group_members "$1"); do files+=("/proc/$p/environ"); done
+    for p in $(lab_group_members "$1" "${3:-$(ps -eo pid=,pgid=)}"); do files+=("/proc/$p/environ"); done
     (( ${#files[@]} )) || return 1
     grep -qzxF "QT_LAB_TAG=$2" "${files[@]}" 2>/dev/null
 }
 
-# lab_any_live PGID...: true if some group still has a non-zombie process.
-lab_any_live() {
-    local pg
-    for pg in "$@"; do [[ -n $(lab_group_live "$pg") ]] && return 0; done
-    return 1
-}
-
-# lab_any_member PGID...: true if some group still has any process (zombies too).
-lab_any_member() {
-    local pg
-    for pg in "$@"; do [[ -n $(lab_group_members "$pg") ]] && return 0; done
-    return 1
+# lab_groups_count live|all PGID...: processes in these groups (one ps call);
+# "live" leaves zombies out.
+lab_groups_count() {
+    local mode=$1; shift
+    ps -eo pgid=,stat= | awk -v m="$mode" -v list=" $* " \
+        'index(list, " " $1 " ") && (m == "all" || $2 !~ /^Z/) {n++} END {print n+0}'
 }
 
 # lab_stop_groups PGID:TAG...: TERM every group that is still ours, KILL what
@@ -141,12 +142,13 @@ lab_any_member() {
 # whose parent has gone are reaped by PID 1 (~2 s here), so all groups are
 # signalled at once and waited for together. Fails if a group stays.
 lab_stop_groups() {
-    local e pg tag i pgs=()
+    local e pg tag i pgs=() snap
+    snap=$(ps -eo pid=,pgid=)
     for e in "$@"; do
         pg=${e%%:*}
         tag=${e#*:}
-        [[ -n $(lab_group_members "$pg") ]] || continue
-        if ! lab_group_is_ours "$pg" "$tag"; then
+        [[ -n $(lab_group_members "$pg" "$snap") ]] || continue
+        if ! lab_group_is_ours "$pg" "$tag" "$snap"; then
             echo "lab: process group $pg is not ours any more (no QT_LAB_TAG=$tag): left alone" >&2
             continue
         fi
@@ -155,14 +157,14 @@ lab_stop_groups() {
     done
     (( ${#pgs[@]} )) || return 0
     for (( i = 0; i < 30; i++ )); do
-        lab_any_live "${pgs[@]}" || break
+        (( $(lab_groups_count live "${pgs[@]}") )) || break
         sleep 0.1
     done
-    for pg in "${pgs[@]}"; do
-        [[ -n $(lab_group_live "$pg") ]] && kill -KILL -- "-$pg" 2>/dev/null
-    done
+    if (( $(lab_groups_count live "${pgs[@]}") )); then
+        for pg in "${pgs[@]}"; do kill -KILL -- "-$pg" 2>/dev/null || true; done
+    fi
     for (( i = 0; i < 80; i++ )); do
-        lab_any_member "${pgs[@]}" || return 0
+        (( $(lab_groups_count all "${pgs[@]}") )) || return 0
         sleep 0.1
     done
     echo "lab: process groups still have processes:" >&2
@@ -192,14 +194,15 @@ lab_scenario_recorded() {
 # lab_stop_scenarios SCENARIO...: stop every recorded group of these
 # scenarios (all at once), then remove their records.
 lab_stop_scenarios() {
-    local scen f name pg entries=() report=()
+    local scen f name pg entries=() report=() snap
+    snap=$(ps -eo pid=,pgid=)
     for scen in "$@"; do
         for f in "$LAB_PIDS/$scen"/*.pgid; do
             [[ -e $f ]] || continue
             name=$(basename "$f" .pgid)
             pg=$(cat "$f")
             entries+=("$pg:$(lab_tag "$scen" "$name")")
-            report+=("$scen/$name (pgid $pg, $(lab_group_members "$pg" | wc -l) processes)")
+            report+=("$scen/$name (pgid $pg, $(lab_group_members "$pg" "$snap" | wc -l) processes)")
         done
     done
     lab_stop_groups "${entries[@]}" || return 1

@@ -181,7 +181,7 @@ scenario_up_submission() {
 scenario_up_zombies() {
     local group sup argv child n g m esc dir
     mkdir -p "$LAB_ROOT/service-zombies"
-    while IFS=$'\t' read -r group sup argv child n g m esc; do
+    while IFS=$'\t' read -r group sup argv child n g m _; do
         if [[ $sup == - ]]; then
             # shellcheck disable=SC2086 # argv is a space-separated fake argv
             lab_launch zombies "$group" "$LAB_BIN/zombie-maker" -n "$n" -g "$g" -m "$m" \

@@ -52,7 +52,7 @@ for svc in smtps imaps; do
         while read -r p; do [[ $(ps -o comm= -p "$(ppid_of "$p")") == timeout ]] && echo "$p"; done)
     kids=$(ps -o pid= --ppid "$parent" | wc -l)
     check_eq "$svc: socat children = handshakes pending (truth)" "$want" "$kids"
-    same=$(for k in $(ps -o pid= --ppid "$parent"); do cmp -s /proc/$k/cmdline /proc/$parent/cmdline && echo y; done | wc -l)
+    same=$(for k in $(ps -o pid= --ppid "$parent"); do cmp -s "/proc/$k/cmdline" "/proc/$parent/cmdline" && echo y; done | wc -l)
     check_eq "$svc: every child keeps the parent's cmdline" "$want" "$same"
     grand=$(for k in $(ps -o pid= --ppid "$parent"); do ps -o pid= --ppid "$k"; done | wc -l)
     check_eq "$svc: no child has started a mail program" 0 "$grand"
@@ -89,7 +89,7 @@ check_match "a real TLS client on smtps-dl gets the qmail-smtpd banner" '^220 ma
 "$LAB/status" --json >"$QT_LAB_DIR/truth.json"
 while IFS='|' read -r group ppid pcomm child lo hi sup; do
     n=$(ps -eo ppid=,stat=,comm= | awk -v p="$ppid" -v c="$child" '$1==p && $2 ~ /^Z/ && $3==c' | wc -l)
-    check "$group: $n zombies [$child] under $pcomm[$ppid] (truth $lo..$hi)" test "$n" -ge "$lo" -a "$n" -le "$hi"
+    check "$group: $n zombies [$child] under ${pcomm}[$ppid] (truth $lo..$hi)" test "$n" -ge "$lo" -a "$n" -le "$hi"
     check_eq "$group: parent comm" "$pcomm" "$(ps -o comm= -p "$ppid")"
     if [[ $sup != None ]]; then
         check_eq "$group: parent's parent is 'supervise $sup'" "supervise $sup" "$(ps -o args= -p "$(ppid_of "$ppid")")"

@@ -15,7 +15,7 @@ check_eq "status: smtp port" "$SMTP" "$(truth '[s for s in t["services"] if s["n
 # --- the production process tree ---
 tcpd=$(ps -eo pid=,comm=,args= | awk -v p="$SMTP" '$2=="tcpserver" && index($0, " 127.0.0.1 " p " ") {print $1}')
 check_match "one tcpserver listens on $SMTP" '^[0-9]+$' "$tcpd"
-args=$(tr '\0' ' ' </proc/$tcpd/cmdline)
+args=$(tr "\0" " " <"/proc/$tcpd/cmdline")
 check_match "tcpserver runs like qmail's" "^/usr/bin/tcpserver -v -R -H -l0 -x $R/etc/tcp.smtp.cdb -c 20 -u 65534 -g 65534 127.0.0.1 $SMTP $R/var/qmail/bin/qmail-smtpd $R/home/vpopmail/bin/vchkpw /bin/true" "$args"
 check_eq "tcpserver dropped to uid 65534" 65534 "$(ps -o uid= -p "$tcpd" | tr -d ' ')"
 sup=$(ps -o ppid= -p "$tcpd" | tr -d ' ')
