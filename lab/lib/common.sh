@@ -102,7 +102,7 @@ lab_launch() {
     QT_LAB_TAG=$(lab_tag "$scen" "$name") setsid bash -c \
         'echo $$ > "$0.new"; exec timeout -k 5 "$@"' "$pidf" "$QT_LAB_TTL" "$@" \
         </dev/null >>"$log" 2>&1 9>&- &
-    for (( i = 0; i < 100; i++ )); do
+    for (( i = 0; i < 500; i++ )); do   # up to 10 s on a very busy machine
         [[ -s $pidf.new ]] && break
         sleep 0.02
     done

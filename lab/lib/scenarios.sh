@@ -91,7 +91,7 @@ EOF
     mv "$svc/run.new" "$svc/run"
     mv "$svc/log/run.new" "$svc/log/run"
     lab_launch smtp svscan svscan "$LAB_ROOT/service"
-    lab_wait_listen "$port" 15 || lab_die "smtp: nothing listens on $port after 15 s (see $LAB_RUN/log/smtp.svscan.log)"
+    lab_wait_listen "$port" 30 || lab_die "smtp: nothing listens on $port after 30 s (see $LAB_RUN/log/smtp.svscan.log)"
 }
 
 # --- implicit TLS without a handshake deadline: socat OPENSSL-LISTEN fork ----
@@ -105,7 +105,7 @@ lab_socat_tls() {
     lab_launch "$scen" "$name" socat -d -d \
         "OPENSSL-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork,backlog=128,max-children=$limit,cert=$LAB_RUN/tls/lab.pem,verify=0" \
         "EXEC:$*"
-    lab_wait_listen "$port" 15 || lab_die "$scen: nothing listens on $port after 15 s"
+    lab_wait_listen "$port" 30 || lab_die "$scen: nothing listens on $port after 30 s"
 }
 
 # --- implicit TLS with a deadline: tcpserver ... stunnel4 inetd.conf ---------
@@ -133,7 +133,7 @@ EOF
     lab_launch "$scen" tcpserver bash -c \
         'tcpserver -v -R -H -l0 -c "$1" -u 65534 -g 65534 127.0.0.1 "$2" /usr/bin/stunnel4 "$3" 2>&1 | multilog t "$4"' \
         "$scen" "$limit" "$port" "$conf" "$logdir"
-    lab_wait_listen "$port" 15 || lab_die "$scen: nothing listens on $port after 15 s"
+    lab_wait_listen "$port" 30 || lab_die "$scen: nothing listens on $port after 30 s"
 }
 
 scenario_up_smtps-nodeadline() {
@@ -173,7 +173,7 @@ scenario_up_submission() {
             --hostname mail.lab.test
     done
     for svc in submission submission-plain submission-cram; do
-        lab_wait_listen "$(lab_port "$svc")" 20 || lab_die "submission: $svc does not listen (see $LAB_RUN/log/submission.$svc.log)"
+        lab_wait_listen "$(lab_port "$svc")" 30 || lab_die "submission: $svc does not listen (see $LAB_RUN/log/submission.$svc.log)"
     done
 }
 
@@ -203,7 +203,7 @@ EOF
         fi
     done < <(lab_plan zombies.tsv)
     lab_launch zombies svscan svscan "$LAB_ROOT/service-zombies"
-    lab_wait_zombies 15 || lab_die "zombies: the zombie groups did not appear within 15 s"
+    lab_wait_zombies 30 || lab_die "zombies: the zombie groups did not appear within 30 s"
 }
 
 # lab_wait_zombies SECONDS: every planned group shows its initial zombies.
@@ -247,7 +247,7 @@ scenario_up_dns() {
     lab_launch dns dnsmasq dnsmasq -k --conf-file="$conf" --listen-address=127.0.0.1 \
         --port="$port" --bind-interfaces --no-resolv --no-hosts --pid-file= \
         --log-queries --log-facility="$LAB_RUN/log/dns.queries.log"
-    lab_wait_listen "$port" 15 || lab_die "dns: dnsmasq does not listen on $port"
+    lab_wait_listen "$port" 30 || lab_die "dns: dnsmasq does not listen on $port"
 }
 
 # --- loris: slow clients ---------------------------------------------------------
@@ -264,7 +264,7 @@ scenario_up_loris() {
         [[ $rec == 1 ]] && args+=(-r)
         lab_launch loris "$target-$mode-$rec" "$LAB_BIN/loris" "${args[@]}"
     done < <(lab_plan loris.tsv | awk -F'\t' '!seen[$1":"$2":"$5]++ {print $1":"$2":"$5}')
-    lab_wait_loris 20 || lab_die "loris: not all slow clients are connected after 20 s (see $LAB_RUN/loris/*.status)"
+    lab_wait_loris 40 || lab_die "loris: not all slow clients are connected after 40 s (see $LAB_RUN/loris/*.status)"
 }
 
 # lab_wait_loris SECONDS: every loris status file shows all its connections up.

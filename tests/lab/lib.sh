@@ -6,7 +6,22 @@
 
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../lab" && pwd)
 export QT_BUILD=${QT_BUILD:-$(cd "$LAB/.." && pwd)/build}
-export QT_LAB_PORT_BASE=${TEST_PORT_BASE:?TEST_PORT_BASE not set}
+# the first base from TEST_PORT_BASE (in steps of 50) whose lab ports are all
+# free, so that a busy machine (other labs, other tests) does not fail us
+pick_port_base() {
+    local b=$1 i off used
+    used=$( { ss -Htln; ss -Huln; } | awk '{n=split($4,a,":"); print a[n]}' | sort -u)
+    for (( i = 0; i < 20; i++, b += 50 )); do
+        for off in 1 25 53 465 466 587 588 589 993 995; do
+            grep -qx "$((b + off))" <<<"$used" && continue 2
+        done
+        echo "$b"
+        return 0
+    done
+    echo "$1"
+}
+export QT_LAB_PORT_BASE
+QT_LAB_PORT_BASE=$(pick_port_base "${TEST_PORT_BASE:?TEST_PORT_BASE not set}")
 export QT_LAB_TTL=${QT_LAB_TTL:-300}
 export QT_LAB_DIR
 QT_LAB_DIR=$(mktemp -d "/tmp/qtriage-labtest-${TEST_NAME:?}.XXXXXX")
