@@ -74,12 +74,12 @@ lab_port_owner() { ss -Htlnp | awk -v p="$1" '{n=split($4,a,":"); if (a[n]==p) p
 
 # lab_wait_listen PORT SECONDS: wait until something listens on PORT.
 lab_wait_listen() {
-    local port=$1 i
-    for (( i = 0; i < $2 * 10; i++ )); do
+    local port=$1 t0=$SECONDS
+    while (( SECONDS - t0 < $2 )); do
         lab_port_taken "$port" && return 0
         sleep 0.1
     done
-    return 1
+    lab_port_taken "$port"
 }
 
 # --- process groups -------------------------------------------------------------
@@ -92,7 +92,7 @@ lab_tag() { echo "$QT_LAB_DIR|$1|$2"; }
 # before it signals a recorded group. Output goes to $LAB_RUN/log/.
 lab_launch() {
     local scen=$1 name=$2; shift 2
-    local pdir="$LAB_PIDS/$scen" log="$LAB_RUN/log/$scen.$name.log" i
+    local pdir="$LAB_PIDS/$scen" log="$LAB_RUN/log/$scen.$name.log"
     mkdir -p "$pdir" "$LAB_RUN/log"
     local pidf="$pdir/$name.pgid"
     rm -f "$pidf.new"
@@ -102,8 +102,8 @@ lab_launch() {
     QT_LAB_TAG=$(lab_tag "$scen" "$name") setsid bash -c \
         'echo $$ > "$0.new"; exec timeout -k 5 "$@"' "$pidf" "$QT_LAB_TTL" "$@" \
         </dev/null >>"$log" 2>&1 9>&- &
-    for (( i = 0; i < 500; i++ )); do   # up to 10 s on a very busy machine
-        [[ -s $pidf.new ]] && break
+    local t0=$SECONDS
+    while [[ ! -s $pidf.new ]] && (( SECONDS - t0 < 10 )); do
         sleep 0.02
     done
     [[ -s $pidf.new ]] || lab_die "$scen/$name did not start (see $log)"
@@ -142,7 +142,7 @@ lab_groups_count() {
 # whose parent has gone are reaped by PID 1 (~2 s here), so all groups are
 # signalled at once and waited for together. Fails if a group stays.
 lab_stop_groups() {
-    local e pg tag i pgs=() snap
+    local e pg tag pgs=() snap
     snap=$(ps -eo pid=,pgid=)
     for e in "$@"; do
         pg=${e%%:*}
@@ -156,14 +156,16 @@ lab_stop_groups() {
         pgs+=("$pg")
     done
     (( ${#pgs[@]} )) || return 0
-    for (( i = 0; i < 30; i++ )); do
+    local t0=$SECONDS   # deadlines in seconds, not loop counts: ps is slow on a busy machine
+    while (( SECONDS - t0 < 3 )); do
         (( $(lab_groups_count live "${pgs[@]}") )) || break
         sleep 0.1
     done
     if (( $(lab_groups_count live "${pgs[@]}") )); then
         for pg in "${pgs[@]}"; do kill -KILL -- "-$pg" 2>/dev/null || true; done
     fi
-    for (( i = 0; i < 80; i++ )); do
+    t0=$SECONDS
+    while (( SECONDS - t0 < 10 )); do
         (( $(lab_groups_count all "${pgs[@]}") )) || return 0
         sleep 0.1
     done

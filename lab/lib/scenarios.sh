@@ -208,12 +208,12 @@ EOF
 
 # lab_wait_zombies SECONDS: every planned group shows its initial zombies.
 lab_wait_zombies() {
-    local i want have
+    local want have t0=$SECONDS
     want=$(lab_plan zombies.tsv | awk -F'\t' '{s+=$5} END {print s}')
-    for (( i = 0; i < $1 * 10; i++ )); do
+    while (( SECONDS - t0 < $1 )); do
         have=$("$LAB_PY" "$LAB_SRC/lib/truth.py" --count-zombies)
         (( have >= want )) && return 0
-        sleep 0.1
+        sleep 0.2
     done
     return 1
 }
@@ -269,8 +269,8 @@ scenario_up_loris() {
 
 # lab_wait_loris SECONDS: every loris status file shows all its connections up.
 lab_wait_loris() {
-    local i f ok
-    for (( i = 0; i < $1 * 10; i++ )); do
+    local f ok t0=$SECONDS
+    while (( SECONDS - t0 < $1 )); do
         ok=1
         for f in "$LAB_RUN"/loris/*.status; do
             [[ -e $f ]] || { ok=0; break; }

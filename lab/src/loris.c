@@ -193,7 +193,7 @@ int main(int argc, char **argv)
     while ((c = getopt(argc, argv, "p:s:n:m:t:H:i:ro:")) != -1) {
         switch (c) {
         case 'p': port = atol(optarg); break;
-        case 's': sources = optarg; break;
+        case 's': sources = strdup(optarg); break; /* keep argv intact for ps */
         case 'n': defn = atol(optarg); break;
         case 'm':
             if (!strcmp(optarg, "silent")) mode = SILENT;
