@@ -114,15 +114,16 @@ wait $zl; check_eq "zombie-maker exits by itself after its lifetime" 0 $?
 
 # --- loris against a throw-away listener ---
 P=$((QT_LAB_PORT_BASE + 1))
-timeout 20 socat TCP-LISTEN:$P,bind=127.0.0.1,reuseaddr,fork,backlog=64 SYSTEM:'sleep 30' &
+timeout 40 socat TCP-LISTEN:$P,bind=127.0.0.1,reuseaddr,fork,backlog=64 EXEC:cat &
 sk=$!
 retry 20 ss -Htln "( sport = :$P )" | grep -q . 
-timeout 15 "$BIN/loris" -p $P -s 127.0.0.31:4,127.0.0.32 -n 2 -m drip -i 1 -t 3 -o "$D/loris.status" &
+timeout 30 "$BIN/loris" -p $P -s 127.0.0.31:4,127.0.0.32 -n 2 -m drip -i 1 -t 10 -o "$D/loris.status" &
 lp=$!
 retry 20 grep -qs 'established=6' "$D/loris.status"
+check_eq "loris is one process" "timeout:loris" "$(ps -o comm= -p $lp):$(ps -o comm= --ppid $lp)"
 check_eq "loris holds 4 connections from 127.0.0.31" 4 "$(ss_estab_src $P 127.0.0.31)"
 check_eq "loris holds 2 connections from 127.0.0.32" 2 "$(ss_estab_src $P 127.0.0.32)"
-check_eq "loris is one process" 1 "$(ps -o pid= -p $lp | wc -l)"
+check_eq "loris keeps its argv" "-p $P -s 127.0.0.31:4,127.0.0.32 -n 2" "$(ps -o args= --ppid $lp | cut -d' ' -f2-7)"
 "$BIN/loris" -p $P -s 10.0.0.1 -t 1 2>"$D/err"; check_eq "loris refuses a source outside 127/8" 100 $?
 wait $lp; check_eq "loris exits by itself after its hold time" 0 $?
 check_eq "loris connections are gone" 0 "$(ss_estab_src $P 127.0.0.31)"
