@@ -11,6 +11,7 @@ under $QT_LAB_DIR (recorded process groups, the fixture's truth file) and
 """
 import json
 import os
+import signal
 import sys
 import time
 
@@ -502,6 +503,7 @@ def text(t):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # lab/status | head
     args = sys.argv[1:]
     if args == ["--count-zombies"]:
         print(count_zombies())
