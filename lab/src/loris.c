@@ -20,7 +20,9 @@
  * Connect failures are retried every second until HOLD.  At most 1000
  * connections per process.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* POLLRDHUP */
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
