@@ -76,6 +76,16 @@ void qt_wizard_diagnose(qt_wizard *w)
             qt_wiz_line(&r->explain, "vchkpw logs \"vpopmail user not found\" with the same exit 3 as a bad password.");
             qt_wiz_line(&r->fix, "check the spelling in the client; vadduser %s creates it", w->in.account);
         }
+    } else if (vck && k == QT_VCK_REJECTED) {
+        /* the account exists (or is not known): vchkpw's 3 is the password itself */
+        cause(w, QT_V_FAIL, "bad-password", "wrong password: vchkpw rejects it (exit 3)%s",
+              smtp_is(w, QT_SMTP_AUTH_FAILED) ? " and so does the SMTP server" : "");
+        qt_wiz_line(&r->explain, "the account exists, so \"password fail\" it is: the password typed here is not "
+                    "the one vpopmail stores. Users often have an old password saved in the client.");
+        qt_wiz_line(&r->fix, "vpasswd %s   # set a new password, then update it in the client", w->in.account);
+        client_fix(w, r, "Normal password");
+        if (smtp && s->outcome != QT_SMTP_AUTH_FAILED && s->outcome != QT_SMTP_AUTH_OK)
+            qt_wiz_line(&r->explain, "also: the SMTP session failed on its own (%s): see step 4.", s->why);
     } else if (smtp_is(w, QT_SMTP_MECH_MISMATCH)) {
         char offered[64];
         qt_mechs_str(e->mechs, offered, sizeof offered);
@@ -134,13 +144,6 @@ void qt_wizard_diagnose(qt_wizard *w)
             qt_wiz_line(&r->explain, "Servers pane: %s", w->related);
         qt_wiz_line(&r->fix, "compare the qmail-smtpd command line (Servers pane) with: qmail-smtpd "
                     "%s /bin/true", w->in.vchkpw);
-    } else if (vck && k == QT_VCK_REJECTED) {
-        cause(w, QT_V_FAIL, "bad-password", "wrong password: vchkpw rejects it (exit 3)%s",
-              smtp_is(w, QT_SMTP_AUTH_FAILED) ? " and so does the SMTP server" : "");
-        qt_wiz_line(&r->explain, "the account exists, so \"password fail\" it is: the password typed here is not "
-                    "the one vpopmail stores. Users often have an old password saved in the client.");
-        qt_wiz_line(&r->fix, "vpasswd %s   # set a new password, then update it in the client", w->in.account);
-        client_fix(w, r, "Normal password");
     } else if (vck && k == QT_VCK_ACCEPTED && smtp_is(w, QT_SMTP_AUTH_OK)) {
         cause(w, QT_V_OK, "client-password", "the server side works: vchkpw and SMTP AUTH accept this password");
         qt_wiz_line(&r->explain, "if the user still sees \"password fail\" in the log, the client sends something "
