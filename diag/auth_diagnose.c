@@ -76,7 +76,7 @@ void qt_wizard_diagnose(qt_wizard *w)
             qt_wiz_line(&r->explain, "vchkpw logs \"vpopmail user not found\" with the same exit 3 as a bad password.");
             qt_wiz_line(&r->fix, "check the spelling in the client; vadduser %s creates it", w->in.account);
         }
-    } else if (vck && k == QT_VCK_REJECTED) {
+    } else if (vck && k == QT_VCK_REJECTED && !smtp_is(w, QT_SMTP_AUTH_OK)) {
         /* the account exists (or is not known): vchkpw's 3 is the password itself */
         cause(w, QT_V_FAIL, "bad-password", "wrong password: vchkpw rejects it (exit 3)%s",
               smtp_is(w, QT_SMTP_AUTH_FAILED) ? " and so does the SMTP server" : "");

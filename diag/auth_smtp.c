@@ -313,7 +313,7 @@ static void auth_reply(qt_smtp *s, const qt_reply *rep)
     else if (c >= 400 && c < 500)
         finish(s, QT_SMTP_AUTH_TEMPFAIL, "%d: temporary failure during AUTH (qmail-smtpd: the checkpassword "
                "program crashed or could not start)", c);
-    else if (c == 535 || c == 534 || c == 554 || (s->creds_sent && c != 504 && c != 538 && c != 503))
+    else if (c == 535 || c == 534 || c == 554 || (s->creds_sent && c != 504 && c != 538 && c != 503 && c != 501))
         finish(s, QT_SMTP_AUTH_FAILED, "%d: the server rejected the credentials (AUTH %s)", c,
                qt_mech_name(s->mech_used));
     else if (c >= 500)
