@@ -241,9 +241,10 @@ static int d_pollfds(qt_job *job, struct pollfd *pfd, int max)
     bits = ares_getsock(j->ch, socks, ARES_GETSOCK_MAXNUM);
     for (int i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
         short ev = 0;
-        if (ARES_GETSOCK_READABLE(bits, i))
+        /* ARES_GETSOCK_WRITABLE shifts a signed 1 by up to 31: undefined; test the bits unsigned */
+        if (((unsigned)bits >> i) & 1u)
             ev |= POLLIN;
-        if (ARES_GETSOCK_WRITABLE(bits, i))
+        if (((unsigned)bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u)
             ev |= POLLOUT;
         if (!ev)
             continue;

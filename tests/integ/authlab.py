@@ -101,7 +101,12 @@ class Lab:
         t0 = time.monotonic()
         r = subprocess.run(["timeout", "90"] + argv, input=password + "\n" + stdin_extra,
                            capture_output=True, text=True)
-        return r, time.monotonic() - t0
+        took = time.monotonic() - t0
+        # under ASan/UBSan builds: any report is a failure of its own
+        for bad in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if bad in r.stderr:
+                self.check(False, "sanitizer report running %s" % account, r.stderr[:2000])
+        return r, took
 
     def check(self, cond, name, info=""):
         self.n += 1
