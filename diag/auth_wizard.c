@@ -265,6 +265,13 @@ int qt_wizard_set_inputs(qt_wizard *w, const struct qt_wiz_inputs *in, char *err
         snprintf(err, errlen, "tls \"%.20s\": want auto, starttls, implicit or none", in->tls);
         return -1;
     }
+    if (in->public_ip[0]) {
+        unsigned char b[16];
+        if (inet_pton(AF_INET, in->public_ip, b) != 1 && inet_pton(AF_INET6, in->public_ip, b) != 1) {
+            snprintf(err, errlen, "public address \"%.60s\" is not an IP address", in->public_ip);
+            return -1;
+        }
+    }
     if (!in->vchkpw[0] || !in->program[0]) {
         snprintf(err, errlen, "vchkpw path and program must not be empty");
         return -1;

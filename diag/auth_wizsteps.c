@@ -312,6 +312,11 @@ static void vchkpw_collect(qt_wizard *w, qt_job *inner, int aborted)
                 "3 bad password or unknown user, 11 misuse, 24 backend down - not checkpassword's 1/2/111.");
     qt_wiz_line(&r->explain, "it logs as %s (from TCPLOCALPORT=%u%s), not from its own name.", o->log_name, w->port,
                 w->port ? "" : " i.e. unset, as under sslserver without -e");
+    if (w->port != 25 && w->port != 465 && w->port != 587 && w->port != 110 && w->port != 995 && w->port != 143 &&
+        w->port != 993)
+        qt_wiz_line(&r->explain, "for TCPLOCALPORT=%u vchkpw guesses the service from its program argument: %s "
+                    "makes it %s (SMTP only when the program name contains \"true\").", w->port, w->in.program,
+                    strstr(w->in.program, "true") ? "SMTP" : strstr(w->in.program, "imap") ? "IMAP" : "POP");
     switch (o->kind) {
     case QT_VCK_REJECTED:
         qt_wiz_line(&r->explain, "the same exit 3 means \"password fail\" and \"vpopmail user not found\": step 1 "

@@ -3,8 +3,9 @@
  * transcript and explanation.
  *
  * Keys: a start (prompts: account, password without echo, target, vchkpw
- * path, service), n / Enter on the next pending step run it, b back, r retry,
- * e edit the inputs, m mechanism, x reveal/hide the AUTH strings, q aborts a
+ * path, service, public address), n / Enter on the next pending step run it, b back, r retry,
+ * e edit the inputs, m mechanism, x shows the AUTH strings in a dialog (never
+ * in a view, so never in an exported report), q aborts a
  * running step (child killed and reaped, connection closed) or, when idle,
  * closes the wizard and wipes the password. Steps run as jobs in the shell's
  * loop (qt_ui_run_job): the UI never waits for them.
@@ -23,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ST_ACCOUNT, ST_PASSWORD, ST_TARGET, ST_VCHKPW, ST_SERVICE, ST_DONE };
+enum { ST_ACCOUNT, ST_PASSWORD, ST_TARGET, ST_VCHKPW, ST_SERVICE, ST_PUBLIC_IP, ST_DONE };
 
 static struct {
     qt_wizard *w;
@@ -33,7 +34,6 @@ static struct {
     int editing;               /* e: the password prompt may be left empty */
     int job_id;                /* running step's job, -1 none */
     int cur;                   /* the step n/b/r work on */
-    int reveal;
     int atexit_set;
 } W = {.job_id = -1};
 
@@ -91,7 +91,6 @@ static void close_wizard(struct qt_ui *ui)
     qt_wizard_free(W.w);
     W.w = NULL;
     W.cur = 0;
-    W.reveal = 0;
     qt_ui_flash(ui, "wizard closed; the password was wiped from memory");
     qt_ui_resample(ui);
 }
@@ -127,6 +126,11 @@ static void prompted(struct qt_ui *ui, const char *text, void *arg)
     }
     case ST_VCHKPW: snprintf(W.in.vchkpw, sizeof W.in.vchkpw, "%s", text); break;
     case ST_SERVICE: snprintf(W.in.service, sizeof W.in.service, "%s", text); break;
+    case ST_PUBLIC_IP:
+        if (strcmp(text, W.in.public_ip) != 0)
+            W.in.public_ip_derived = 0;   /* typed by the admin */
+        snprintf(W.in.public_ip, sizeof W.in.public_ip, "%s", text);
+        break;
     default: return;
     }
     if (stage + 1 < ST_DONE) {
@@ -166,6 +170,11 @@ static void ask(struct qt_ui *ui, int stage)
         qt_ui_prompt(ui, "Service to emulate (submission, smtp, smtps, pop3, imap, a port, none)", W.in.service, 0,
                      prompted, (void *)ST_SERVICE);
         break;
+    case ST_PUBLIC_IP:
+        qt_ui_prompt(ui, W.in.public_ip_derived ? "Public address for the PTR check (guessed from the outbound "
+                     "interface; behind NAT type the real one)" : "Public address for the PTR check (empty: skip it)",
+                     W.in.public_ip, 0, prompted, (void *)ST_PUBLIC_IP);
+        break;
     default:
         break;
     }
@@ -186,6 +195,10 @@ static void begin(struct qt_ui *ui, const struct qt_view_in *in, int edit)
             snprintf(d.vchkpw, sizeof d.vchkpw, "%s", W.in.vchkpw);
             snprintf(d.service, sizeof d.service, "%s", W.in.service);
             snprintf(d.mech, sizeof d.mech, "%s", W.in.mech);
+            if (!W.in.public_ip_derived) {
+                snprintf(d.public_ip, sizeof d.public_ip, "%s", W.in.public_ip);
+                d.public_ip_derived = 0;
+            }
         }
         W.in = d;
     }
@@ -200,7 +213,6 @@ static void begin(struct qt_ui *ui, const struct qt_view_in *in, int edit)
     }
     W.ctx = in->ctx;
     W.editing = edit;
-    W.reveal = 0;
     qt_wizard_set_related(W.w, &in->snap->findings);
     ask(ui, ST_ACCOUNT);
 }
@@ -256,9 +268,15 @@ static int common_keys(struct qt_ui *ui, int ch)
             qt_ui_flash(ui, "a step is still running (q aborts it)");
         return 1;
     case 'x':
-        W.reveal = !W.reveal;
-        qt_ui_flash(ui, W.reveal ? "AUTH strings shown (x hides them)" : "AUTH strings hidden");
-        qt_ui_resample(ui);
+        /* revealed only in a dialog: never in a view, so never in a report */
+        if (!W.w->pass) {
+            qt_ui_flash(ui, "no password given");
+        } else {
+            char *strs = qt_wizard_auth_strings(W.w, 1);
+            qt_ui_text(ui, "AUTH strings - secret: they contain the password (q, Esc or Enter hides them)", strs);
+            qt_secret_wipe(strs, strlen(strs));
+            free(strs);
+        }
         return 1;
     default:
         return 0;
@@ -373,14 +391,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     add_lines(t, "result", "result", r->result, verdict_role(r->verdict));
     add_lines(t, "why", "why", r->explain, QT_ROLE_NORMAL);
     add_lines(t, "fix", "fix", r->fix, QT_ROLE_HILITE);
-    if (s == QT_WS_STRINGS && W.w->pass && r->verdict >= QT_V_OK) {
-        char *strs = qt_wizard_auth_strings(W.w, W.reveal);
-        add_lines(t, "strings", "strings", strs, W.reveal ? QT_ROLE_WARN : QT_ROLE_NORMAL);
-        qt_secret_wipe(strs, strlen(strs));
-        free(strs);
-    } else {
-        add_lines(t, "detail", "detail", r->detail, QT_ROLE_NORMAL);
-    }
+    add_lines(t, "detail", "detail", r->detail, QT_ROLE_NORMAL);
     if (r->took > 0) {
         qt_table_row(t, "took");
         qt_table_cell(t, QT_ROLE_DIM, "took");
@@ -392,7 +403,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
 
 static const struct qt_keyhelp detail_keys[] = {
     {"r", "run this step again"},
-    {"x", "reveal / hide the AUTH strings (step 3)"},
+    {"x", "show the AUTH strings in a dialog (they contain the password)"},
     {"q", "abort a running step; else back to the list"},
     {NULL, NULL},
 };
@@ -466,13 +477,13 @@ static const qt_view *drill_top(const struct qt_view_in *in, const char *row_id)
 }
 
 static const struct qt_keyhelp top_keys[] = {
-    {"a", "start the wizard (asks account, password, target, vchkpw, service)"},
+    {"a", "start the wizard (asks account, password, target, vchkpw, service, public IP)"},
     {"n", "run the next step (Enter on the next pending step does too)"},
     {"b", "back one step"},
     {"r", "run the current step again"},
     {"e", "edit the inputs (Enter at the password keeps it)"},
     {"m", "next mechanism: auto, PLAIN, LOGIN, CRAM-MD5"},
-    {"x", "reveal / hide the AUTH strings"},
+    {"x", "show the AUTH strings in a dialog (they contain the password)"},
     {"Enter", "open the step's transcript and explanation"},
     {"q", "abort a running step; else close the wizard (password wiped)"},
     {NULL, NULL},

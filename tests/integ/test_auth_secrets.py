@@ -127,6 +127,25 @@ def main():
                   "TCPLOCALPORT unset: the stand-in and the wizard both say vchkpw-0")
         lab.check(summary(r.stdout).get("cause") == "bad-password", "wrong password: cause bad-password")
 
+        # bad usage is refused before anything runs (exit 2), no password is exit 3
+        def run_args(args, stdin=""):
+            return subprocess.run(["timeout", "30", lab.qtriage] + args, input=stdin, capture_output=True, text=True)
+        r = run_args(["--auth-target", "127.0.0.1:1"])
+        lab.check(r.returncode == 2 and "need --auth" in r.stderr, "--auth-target without --auth: exit 2")
+        r = run_args(["--root", lab.root, "--auth", "joe@example.test", "--vchkpw", lab.vchkpw, "--auth-mech", "NTLM"],
+                     PW + "\n")
+        lab.check(r.returncode == 2 and "mechanism" in r.stderr, "unknown mechanism: exit 2 naming it")
+        r = run_args(["--auth", "joe@example.test", "--auth-timeout", "0"])
+        lab.check(r.returncode == 2, "--auth-timeout 0: exit 2")
+        r = run_args(["--root", lab.root, "--auth", "joe@example.test", "--vchkpw", lab.vchkpw, "--auth-target",
+                      "mail.example.test:587"], PW + "\n")
+        lab.check(r.returncode == 2 and "not an IP address" in r.stderr, "a target by name is refused (no resolver)")
+        r = run_args(["--root", lab.root, "--auth", "joe@example.test", "--vchkpw", lab.vchkpw, "--public-ip", "x"],
+                     PW + "\n")
+        lab.check(r.returncode == 2 and "public address" in r.stderr, "a bad --public-ip: exit 2")
+        r = run_args(["--root", lab.root, "--auth", "joe@example.test", "--vchkpw", lab.vchkpw], "")
+        lab.check(r.returncode == 3 and "no password" in r.stderr, "empty stdin: exit 3, nothing run")
+
         # a terminal: prompt on it, no echo of what is typed
         m, s_ = pty.openpty()
         q = subprocess.Popen(["timeout", "60", lab.qtriage, "--root", lab.root, "--auth", "joe@example.test",

@@ -59,6 +59,11 @@ static void inputs(void **st)
     assert_int_equal(w->mech, QT_MECH_LOGIN);
     assert_string_equal(w->user, "joe");
     assert_string_equal(w->domain, "example.com");
+    snprintf(in.public_ip, sizeof in.public_ip, "not-an-ip");
+    assert_int_equal(qt_wizard_set_inputs(w, &in, err, sizeof err), -1);
+    assert_non_null(strstr(err, "public address"));
+    snprintf(in.public_ip, sizeof in.public_ip, "2001:db8::25");
+    assert_int_equal(qt_wizard_set_inputs(w, &in, err, sizeof err), 0);
     snprintf(in.account, sizeof in.account, "joe smith");
     assert_int_equal(qt_wizard_set_inputs(w, &in, err, sizeof err), -1);
     qt_wizard_free(w);
