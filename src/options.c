@@ -91,7 +91,7 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
     o->no_color = nc && *nc;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         switch (c) {
         case O_ROOT: o->ctx.root = optarg; break;
         case O_PROC: o->ctx.proc = optarg; break;

@@ -166,7 +166,8 @@ static void draw_status(struct qt_ui *ui, double now)
     werase(w);
     if (ui->input != QT_INPUT_NONE) {
         mvwprintw(w, 0, 0, "%s%s", ui->input == QT_INPUT_SEARCH ? "/" : "filter: ", ui->input_buf);
-        if (ui->input == QT_INPUT_SEARCH && ui->input_buf[0] && !qt_table_row_matches(&l->main, l->nvis ? l->vis[l->sel] : 0, ui->input_buf))
+        if (ui->input == QT_INPUT_SEARCH && ui->input_buf[0] &&
+            !(l->nvis && qt_table_row_matches(&l->main, l->vis[l->sel], ui->input_buf)))
             wprintw(w, "   (no match)");
     } else if (ui->flash[0] && now < ui->flash_until) {
         wattrset(w, A_BOLD);
@@ -214,8 +215,8 @@ void qt_draw(struct qt_ui *ui)
     }
     if (ui->too_small) {
         erase();
-        mvprintw(0, 0, "qtriage: terminal %dx%d is too small (need %dx%d); sampling goes on. Q quits.",
-                 ui->cols, ui->rows, MIN_COLS, MIN_ROWS);
+        mvaddnstr(0, 0, "", 0);
+        printw("too small %dx%d, need %dx%d; Q quits", ui->cols, ui->rows, MIN_COLS, MIN_ROWS);
         wnoutrefresh(stdscr);
         doupdate();
         ui->dirty = 0;

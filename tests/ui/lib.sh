@@ -1,0 +1,42 @@
+# lib.sh - drive the real console in a private tmux server, like a person.
+# Source it; set QT_BIN. Every test counts its checks and prints
+# "N passed, N failed" at the end (the plain closing line CI reads).
+set -u
+TM="tmux -L qt-ui-$$"
+PASS=0
+FAIL=0
+OUT=$(mktemp -d /tmp/qt-ui.XXXXXX)
+
+ui_start() { # ui_start COLS ROWS CMD...
+    local cols=$1 rows=$2; shift 2
+    $TM kill-server 2>/dev/null || true
+    rm -f "$OUT/exit" "$OUT/stty"
+    $TM -f /dev/null new-session -d -x "$cols" -y "$rows" -e LANG=C.UTF-8 -e TERM=xterm-256color \
+        "bash -c 'echo \$\$ > $OUT/shell.pid; exec 0<&0; $* ; echo \"exit=\$?\" > $OUT/exit; stty -a > $OUT/stty; sleep 30'"
+    $TM set-option -g remain-on-exit on >/dev/null
+}
+ui_keys() { $TM send-keys "$@"; sleep "${QT_UI_DELAY:-0.4}"; }
+ui_screen() { $TM capture-pane -p; }
+ui_resize() { $TM resize-window -x "$1" -y "$2" 2>/dev/null || $TM resize-pane -x "$1" -y "$2"; sleep 0.5; }
+ui_wait_for() { # ui_wait_for TEXT [SECONDS]
+    local i
+    for i in $(seq 1 $(( ${2:-5} * 10 ))); do
+        ui_screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+check() { # check NAME CMD...
+    local name=$1; shift
+    if "$@"; then PASS=$((PASS + 1)); echo "ok - $name"
+    else FAIL=$((FAIL + 1)); echo "not ok - $name"; echo "--- screen:"; ui_screen | sed 's/^/    /'; fi
+}
+# Screens update asynchronously (slower under sanitizers): poll up to 5 s.
+has() { local i; for i in $(seq 1 50); do ui_screen | grep -qF -- "$1" && return 0; sleep 0.1; done; return 1; }
+hasnt() { local i; for i in $(seq 1 50); do ui_screen | grep -qF -- "$1" || return 0; sleep 0.1; done; return 1; }
+ui_finish() {
+    $TM kill-server 2>/dev/null || true
+    rm -rf "$OUT"
+    echo "$PASS passed, $FAIL failed"
+    [ "$FAIL" -eq 0 ]
+}

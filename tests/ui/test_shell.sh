@@ -1,0 +1,83 @@
+#!/bin/bash
+# The console shell, driven through tmux: panes, focus, zoom, help, resize,
+# freeze, search/filter/sort on a real table, quit, and terminal restore on
+# quit and on signals.
+. "$(dirname "$0")/lib.sh"
+QT=${QT_BIN:?}
+
+ui_start 80 24 "$QT --interval 0.5"
+check "first frame" ui_wait_for "1 Ports" 5
+both() { has "$1" && has "$2"; }
+has_not() { has "$1" && hasnt "$2"; }
+check "four panes at 80x24" both "2 Servers" "4 Findings"
+check "header shows host and sample" has "qtriage"
+ui_keys Tab; ui_keys '?'
+check "Tab moves focus (help names the pane)" has "Keys in Servers"
+ui_keys q
+check "help closes" hasnt "Keys in Servers"
+ui_keys 4; ui_keys '?'
+check "digit jumps to a pane" has "Keys in Findings"
+ui_keys Escape
+ui_keys z
+check "z zooms the focused pane" has_not "4 Findings" "1 Ports"
+ui_keys Escape
+check "Esc unzooms" has "1 Ports"
+ui_keys BTab
+ui_keys z
+check "Shift-Tab goes back one pane" has_not "3 Zombies" "4 Findings"
+ui_keys z
+ui_resize 60 15
+check "60x15 keeps running, one pane" has_not "3 Zombies" "1 Ports"
+ui_keys '?'
+check "help survives a small terminal" has "Help"
+ui_resize 30 8
+check "too small: one line, no exit" has "too small"
+ui_resize 80 24
+check "help redrawn after resize storm" has "Help"
+ui_keys q
+check "grid back at 80x24" has "1 Ports"
+for s in 50x12 100x40 70x20 200x60 80x24 41x11 80x24; do ui_resize ${s%x*} ${s#*x}; done
+check "survives a resize storm" has "1 Ports"
+ui_resize 200 60
+check "200x60 grid" both "1 Ports" "4 Findings"
+ui_resize 80 24
+ui_keys p
+has "FROZEN"
+s1=$(ui_screen | head -1)
+sleep 1.5
+s2=$(ui_screen | head -1)
+check "p freezes: FROZEN shown" has "FROZEN"
+check "frozen: sample number does not move" test "$s1" = "$s2"
+ui_keys p
+sleep 2
+s3=$(ui_screen | head -1)
+check "p resumes sampling" test "$s1" != "$s3"
+ui_keys / x y z
+check "search prompt shown" has "/xyz"
+ui_keys Enter
+ui_keys f a b
+check "filter prompt shown" has "filter: ab"
+ui_keys Enter
+check "filter shown in the pane title" has "[filter: ab]"
+ui_keys c
+check "c clears the filter" hasnt "[filter: ab]"
+ui_keys C-l
+check "Ctrl-L repaints" has "1 Ports"
+ui_keys q
+for i in $(seq 1 30); do [ -s "$OUT/stty" ] && break; sleep 0.1; done
+check "q quits with status 0" grep -q "exit=0" "$OUT/exit"
+check "terminal restored (echo, icanon)" bash -c "grep -qE '(^| )echo( |$)' '$OUT/stty' && grep -qE '(^| )icanon( |$)' '$OUT/stty'"
+
+# signals: TERM/INT/HUP are handled in the loop (exit 128+N); SEGV is fatal:
+# best-effort endwin, then re-raised (the shell sees 128+11)
+for sig in TERM INT HUP SEGV; do
+    ui_start 80 24 "$QT"
+    ui_wait_for "1 Ports" 5
+    pid=$(pgrep -n -f "^$QT\$" || true)
+    if [ "$sig" = INT ]; then ui_keys C-c; else kill -$sig "$pid"; fi
+    for i in $(seq 1 30); do [ -s "$OUT/stty" ] && break; sleep 0.1; done
+    code=$(( 128 + $(kill -l $sig) ))
+    check "SIG$sig exits $code" grep -q "exit=$code" "$OUT/exit"
+    check "SIG$sig restores the terminal" bash -c "grep -qE '(^| )echo( |$)' '$OUT/stty' && grep -qE '(^| )icanon( |$)' '$OUT/stty'"
+done
+ui_finish
