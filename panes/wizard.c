@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { ST_ACCOUNT, ST_PASSWORD, ST_TARGET, ST_VCHKPW, ST_SERVICE, ST_PUBLIC_IP, ST_DONE };
 
@@ -30,7 +31,8 @@ static struct {
     qt_wizard *w;
     const qt_ctx *ctx;
     struct qt_wiz_inputs in;   /* being edited through the prompts */
-    int have_in;
+    int have_in;               /* W.in holds earlier inputs (defaults for the next start) */
+    int started;               /* W.w has accepted inputs: a session is open */
     int editing;               /* e: the password prompt may be left empty */
     int job_id;                /* running step's job, -1 none */
     int cur;                   /* the step n/b/r work on */
@@ -90,6 +92,7 @@ static void close_wizard(struct qt_ui *ui)
 {
     qt_wizard_free(W.w);
     W.w = NULL;
+    W.started = 0;
     W.cur = 0;
     qt_ui_flash(ui, "wizard closed; the password was wiped from memory");
     qt_ui_resample(ui);
@@ -105,7 +108,14 @@ static void prompted(struct qt_ui *ui, const char *text, void *arg)
     char err[256];
 
     if (!text) {
-        qt_ui_flash(ui, "cancelled%s", W.w && W.w->pass ? "" : ": the wizard did not start");
+        if (!W.started) {
+            /* the first start was cancelled: nothing to keep, wipe what was typed */
+            qt_wizard_free(W.w);
+            W.w = NULL;
+            qt_ui_flash(ui, "cancelled: the wizard did not start");
+        } else {
+            qt_ui_flash(ui, "cancelled: the inputs are unchanged");
+        }
         return;
     }
     switch (stage) {
@@ -138,11 +148,17 @@ static void prompted(struct qt_ui *ui, const char *text, void *arg)
         return;
     }
     if (qt_wizard_set_inputs(W.w, &W.in, err, sizeof err) != 0) {
-        qt_ui_flash(ui, "%s (e edits the inputs)", err);
-        qt_ui_resample(ui);
+        /* ask again from the field that is wrong (Enter keeps the others) */
+        int again = !strncmp(err, "account", 7) ? ST_ACCOUNT : !strncmp(err, "target", 6) ? ST_TARGET
+                    : !strncmp(err, "service", 7) ? ST_SERVICE : !strncmp(err, "public", 6) ? ST_PUBLIC_IP
+                    : ST_VCHKPW;
+        qt_ui_flash(ui, "%s", err);
+        W.editing = W.w->pass != NULL;   /* an empty password prompt keeps the one typed */
+        ask(ui, again);
         return;
     }
     W.have_in = 1;
+    W.started = 1;
     W.cur = 0;
     run_step(ui, QT_WS_ACCOUNT);
 }
@@ -205,6 +221,7 @@ static void begin(struct qt_ui *ui, const struct qt_view_in *in, int edit)
     if (!edit || !W.w) {
         qt_wizard_free(W.w);   /* a new session: the old password goes */
         W.w = qt_wizard_new(in->ctx);
+        W.started = 0;
         edit = 0;
     }
     if (!W.atexit_set) {
@@ -290,7 +307,7 @@ static int top_key(struct qt_ui *ui, const struct qt_view_in *in, const char *ro
         begin(ui, in, 0);
         return 1;
     }
-    if (!W.w || !W.have_in) {
+    if (!W.w || !W.started) {
         if (ch == 'e' || ch == 'n' || ch == 'b' || ch == 'r' || ch == 'x' || ch == 'm') {
             qt_ui_flash(ui, "the wizard is not started: press a");
             return 1;
@@ -450,7 +467,7 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
     qt_table_col(t, "COMMAND", 24, 0);
     qt_table_col(t, "RESULT", 30, QT_COL_FLEX);
     qt_table_col(t, "VERDICT", 7, 0);
-    if (W.w && W.have_in) {
+    if (W.w && W.started) {
         build_head(head);
         snprintf(t->title, sizeof t->title, "Auth wizard: %.80s, step %d/%d", W.w->in.account, W.cur + 1, QT_WS_COUNT);
     } else {
@@ -458,7 +475,7 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
                       "SMTP target, vchkpw path, service");
     }
     for (int s = 0; s < QT_WS_COUNT; s++) {
-        const struct qt_wiz_result *r = W.w && W.have_in ? &W.w->res[s] : NULL;
+        const struct qt_wiz_result *r = W.w && W.started ? &W.w->res[s] : NULL;
         enum qt_verdict v = r ? r->verdict : QT_V_PENDING;
         qt_table_row(t, "step.%d", s);
         qt_table_cell(t, QT_ROLE_HILITE, "%s", r && s == W.cur ? ">" : "");
