@@ -1,6 +1,7 @@
 /* main.c - qtriage: parse options, then run the console or a headless mode. */
 #include "options.h"
 #include "batch.h"
+#include "authcheck.h"
 #include "../tui/tui.h"
 
 #include <locale.h>
@@ -17,6 +18,8 @@ int main(int argc, char **argv)
         return 0;
     if (rc != QT_OPT_RUN)
         return 2;
+    if (o.auth)
+        return qt_authcheck_run(&o);
     if (o.batch)
         return qt_batch_run(&o.ctx, o.count, o.interval);
     return qt_tui_run(&o);

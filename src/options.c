@@ -23,14 +23,25 @@ static const char usage[] =
     "  --batch             print every pane and all findings as plain text, no terminal needed\n"
     "  --count K           with --batch: take K samples --interval apart (default 1)\n"
     "  --once              same as --batch --count 1\n"
+    "  --auth USER@DOMAIN  run the authentication wizard without a terminal; the password is\n"
+    "                      read from stdin (one line, no echo on a terminal), never from argv\n"
+    "  --auth-target HOST:PORT   SMTP service to log in to (default 127.0.0.1:587)\n"
+    "  --auth-mech MECH    PLAIN, LOGIN or CRAM-MD5 (default: the best the server offers)\n"
+    "  --auth-service NAME service vchkpw emulates: submission, smtp, smtps, pop3, imap, a port, none\n"
+    "  --auth-tls MODE     auto, starttls, implicit or none (default auto: implicit on 465)\n"
+    "  --auth-program PATH program vchkpw runs on success (default /usr/bin/id)\n"
+    "  --auth-timeout SECONDS  per network phase and per child (default 15)\n"
+    "  --vchkpw PATH       vchkpw to test (default: from the running qmail-smtpd, else ~vpopmail/bin/vchkpw)\n"
     "  --help              show this help and exit\n"
     "  --version           show the version and exit\n"
     "\n"
-    "Exit status: 0 ok, 2 bad usage.\n";
+    "Exit status: 0 ok, 2 bad usage; with --auth: 0 authentication works, 1 a problem was found,\n"
+    "3 no password could be read.\n";
 
 enum {
     O_ROOT = 256, O_PROC, O_PORTS, O_INTERVAL, O_LIMIT, O_DNS, O_PUBLIC_IP, O_READ_ONLY,
     O_NO_COLOR, O_ASCII, O_BATCH, O_COUNT, O_ONCE, O_HELP, O_VERSION,
+    O_AUTH, O_AUTH_TARGET, O_AUTH_MECH, O_AUTH_SERVICE, O_AUTH_TLS, O_AUTH_PROGRAM, O_AUTH_TIMEOUT, O_VCHKPW,
 };
 
 static const struct option longopts[] = {
@@ -49,6 +60,14 @@ static const struct option longopts[] = {
     {"once", no_argument, NULL, O_ONCE},
     {"help", no_argument, NULL, O_HELP},
     {"version", no_argument, NULL, O_VERSION},
+    {"auth", required_argument, NULL, O_AUTH},
+    {"auth-target", required_argument, NULL, O_AUTH_TARGET},
+    {"auth-mech", required_argument, NULL, O_AUTH_MECH},
+    {"auth-service", required_argument, NULL, O_AUTH_SERVICE},
+    {"auth-tls", required_argument, NULL, O_AUTH_TLS},
+    {"auth-program", required_argument, NULL, O_AUTH_PROGRAM},
+    {"auth-timeout", required_argument, NULL, O_AUTH_TIMEOUT},
+    {"vchkpw", required_argument, NULL, O_VCHKPW},
     {NULL, 0, NULL, 0},
 };
 
@@ -109,6 +128,21 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
             break;
         }
         case O_ONCE: o->batch = 1; o->count = 1; break;
+        case O_AUTH: o->auth = optarg; break;
+        case O_AUTH_TARGET: o->auth_target = optarg; break;
+        case O_AUTH_MECH: o->auth_mech = optarg; break;
+        case O_AUTH_SERVICE: o->auth_service = optarg; break;
+        case O_AUTH_TLS: o->auth_tls = optarg; break;
+        case O_AUTH_PROGRAM: o->auth_program = optarg; break;
+        case O_VCHKPW: o->vchkpw = optarg; break;
+        case O_AUTH_TIMEOUT: {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (*end || end == optarg || !(v >= 0.5 && v <= 300))
+                return bad(err, "--auth-timeout", optarg, "want seconds between 0.5 and 300");
+            o->auth_timeout = v;
+            break;
+        }
         case O_HELP: fputs(usage, out); return QT_OPT_EXIT_OK;
         case O_VERSION: fprintf(out, "qtriage %s\n", QT_VERSION); return QT_OPT_EXIT_OK;
         case ':':
@@ -118,6 +152,11 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
             fprintf(err, "qtriage: unknown option '%s' (see qtriage --help)\n", argv[optind - 1]);
             return QT_OPT_EXIT_USAGE;
         }
+    }
+    if (!o->auth && (o->auth_target || o->auth_mech || o->auth_service || o->auth_tls || o->auth_program ||
+                     o->vchkpw || o->auth_timeout > 0)) {
+        fprintf(err, "qtriage: --auth-* and --vchkpw need --auth USER@DOMAIN (see qtriage --help)\n");
+        return QT_OPT_EXIT_USAGE;
     }
     if (optind < argc) {
         fprintf(err, "qtriage: unexpected argument '%s' (see qtriage --help)\n", argv[optind]);

@@ -19,6 +19,15 @@ typedef struct qt_options {
     int json;                /* --json */
     int check;               /* --check */
     double timeout;          /* --timeout for --check, default 10 */
+    /* --auth: the authentication wizard without a terminal (src/authcheck.c) */
+    const char *auth;        /* --auth USER@DOMAIN (NULL = not requested) */
+    const char *auth_target; /* --auth-target HOST:PORT */
+    const char *auth_mech;   /* --auth-mech PLAIN|LOGIN|CRAM-MD5 */
+    const char *auth_service;/* --auth-service NAME (sets TCPLOCALPORT for vchkpw) */
+    const char *auth_tls;    /* --auth-tls auto|starttls|implicit|none */
+    const char *auth_program;/* --auth-program PATH run by vchkpw on success */
+    const char *vchkpw;      /* --vchkpw PATH */
+    double auth_timeout;     /* --auth-timeout SECONDS, 0 = default */
 } qt_options;
 
 enum { QT_OPT_RUN = 0, QT_OPT_EXIT_OK = 1, QT_OPT_EXIT_USAGE = 2 };
