@@ -67,12 +67,15 @@ static int svc_is_mail(const char *s)
 
     if (!s || !*s)
         return 0;
-    base = strrchr(s, '/');
-    base = base && base[1] ? base + 1 : s;
+    /* the last two components: "qmail-pop3d/log", "supervise/smtp" */
+    base = s + strlen(s);
+    for (int slashes = 0; base > s; base--)
+        if (base[-1] == '/' && ++slashes == 2)
+            break;
     for (i = 0; base[i] && i < sizeof low - 1; i++)
         low[i] = (char)tolower((unsigned char)base[i]);
     low[i] = '\0';
-    if (strcmp(low, "send") == 0)
+    if (strcmp(low, "send") == 0 || strcmp(low, "send/log") == 0 || (strlen(low) > 5 && strcmp(low + strlen(low) - 5, "/send") == 0))
         return 1;
     for (const char *const *w = words; *w; w++)
         if (strstr(low, *w))
@@ -181,6 +184,38 @@ static void make_label(struct qt_zgroup *g)
     snprintf(g->label, sizeof g->label, "%s@%d", i ? name : "unknown", g->ppid);
 }
 
+/* The supervisor's argument: svscan gives "NAME" (or "NAME/log"), an
+ * inittab or unit file often "/service/NAME". The name is what an admin
+ * calls the service; an absolute argument also tells the directory when
+ * the cwd could not be read. */
+static void service_from_arg(const qt_ctx *ctx, const char *arg, struct qt_zgroup *g)
+{
+    char a[256];
+    size_t l;
+    const char *name = a;
+
+    snprintf(a, sizeof a, "%s", arg);
+    l = strlen(a);
+    while (l > 1 && a[l - 1] == '/')
+        a[--l] = '\0';
+    if (a[0] == '/') {
+        char *b = strrchr(a, '/');
+        name = b + 1;
+        if (strcmp(name, "log") == 0 && b > a) {
+            /* "/service/x/log" -> "x/log" */
+            *b = '\0';
+            char *b2 = strrchr(a, '/');
+            *b = '/';
+            name = b2 ? b2 + 1 : a;
+        }
+        if (!g->svc_dir) {
+            g->svc_dir_real = qt_strdup(a);
+            g->svc_dir = map_root(ctx, a);
+        }
+    }
+    snprintf(g->svc_name, sizeof g->svc_name, "%s", *name ? name : a);
+}
+
 /* argv joined with spaces, or "[comm]": raw bytes (the display escapes). */
 static char *raw_cmdline(const struct qt_proc *p)
 {
@@ -215,9 +250,9 @@ static void walk_chain(const qt_ctx *ctx, const qt_procs *procs, const struct qt
         if (kind) {
             g->svc_pid = p->pid;
             g->svc_kind = kind;
-            if (p->argc >= 2)
-                snprintf(g->svc_name, sizeof g->svc_name, "%s", p->argv[1]);
             read_cwd(ctx, g);
+            if (p->argc >= 2)
+                service_from_arg(ctx, p->argv[1], g);
             if (!g->svc_name[0] && g->svc_dir) {
                 const char *b = strrchr(g->svc_dir, '/');
                 snprintf(g->svc_name, sizeof g->svc_name, "%s", b && b[1] ? b + 1 : g->svc_dir);

@@ -179,6 +179,38 @@ static void first_seen_memory(void **st)
     qt_zseen_free(seen);
 }
 
+static void service_from_absolute_argument(void **st)
+{
+    (void)st;
+    qt_ctx c = fixture_ctx();
+    qt_procs p;
+    qt_zombies z;
+    static char *sv_argv[] = {"supervise", "/service/qmail-pop3d/log/", NULL};
+
+    /* supervise 5 (not in the fixture dir: its cwd cannot be read) -> multilog 10 -> zombie 20 */
+    memset(&p, 0, sizeof p);
+    p.n = 3;
+    p.v = qt_calloc(3, sizeof *p.v);
+    p.v[0] = (struct qt_proc){.pid = 5, .ppid = 1, .state = 'S', .start = BOOT, .nlwp = 1};
+    snprintf(p.v[0].comm, sizeof p.v[0].comm, "supervise");
+    p.v[0].argc = 2;
+    p.v[0].argv = qt_calloc(3, sizeof(char *));
+    p.v[0].argv[0] = qt_strdup(sv_argv[0]);
+    p.v[0].argv[1] = qt_strdup(sv_argv[1]);
+    p.v[1] = (struct qt_proc){.pid = 10, .ppid = 5, .state = 'S', .start = BOOT, .nlwp = 1};
+    snprintf(p.v[1].comm, sizeof p.v[1].comm, "multilog");
+    p.v[2] = (struct qt_proc){.pid = 20, .ppid = 10, .state = 'Z', .start = BOOT + 1, .nlwp = 1};
+    snprintf(p.v[2].comm, sizeof p.v[2].comm, "gzip");
+    qt_zombies_build(&c, &p, BOOT + 5, NULL, &z);
+    assert_int_equal(z.n, 1);
+    assert_string_equal(z.g[0].svc_name, "qmail-pop3d/log");
+    assert_string_equal(z.g[0].svc_dir, "/service/qmail-pop3d/log");
+    assert_true(z.g[0].mail);                       /* a mail service's logger */
+    assert_int_equal(z.g[0].role, QT_ZROLE_DAEMON);
+    qt_zombies_free(&z);
+    qt_procs_free(&p);
+}
+
 static void parent_missing(void **st)
 {
     (void)st;
@@ -440,6 +472,7 @@ int main(void)
         cmocka_unit_test(grouping),
         cmocka_unit_test(root_mapping),
         cmocka_unit_test(first_seen_memory),
+        cmocka_unit_test(service_from_absolute_argument),
         cmocka_unit_test(parent_missing),
         cmocka_unit_test(trend_cases),
         cmocka_unit_test(sampler_findings),
