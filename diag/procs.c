@@ -348,15 +348,13 @@ qt_procs_reader *qt_procs_reader_new(void)
     return qt_calloc(1, sizeof(qt_procs_reader));
 }
 
+#ifdef QT_HAVE_LIBPROC2
+/* libproc2 reads only the real /proc: fixture trees go to the /proc reader */
 static int use_libproc2(const qt_ctx *ctx)
 {
-#ifdef QT_HAVE_LIBPROC2
     return !ctx->proc || strcmp(ctx->proc, "/proc") == 0;
-#else
-    (void)ctx;
-    return 0;
-#endif
 }
+#endif
 
 int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
 {

@@ -393,72 +393,137 @@ static void wait_state(pid_t pid, char want)
     fail_msg("pid %d never reached state %c", pid, want);
 }
 
+/* Hostile live processes: names with spaces, parentheses, newlines, '?',
+ * '.', high bytes; zombies; argv {"-"}, {""}, empty arguments; a setuid'd
+ * child whose /proc dir is root-owned but whose real uid is 65534. */
+struct live {
+    pid_t pids[32];
+    int n, nnamed, dash, empty_args, setuid_child;
+};
+
+static void live_start(struct live *L)
+{
+    static char *av_dash[] = {"-", NULL};
+    static char *av_empty_args[] = {"child", "", "x", "", NULL};
+    static char *av_empty0[] = {"", NULL};
+    static char *av_long[] = {"qmail-smtpd", "mail.example.com", "/home/vpopmail/bin/vchkpw", "/bin/true", NULL};
+    static const char *names[] = {"a b", "x)y (z", "nl\nx", "q?r", "\xc3\xa9t\xe9", ")", "tab\there", "dot.name",
+                                  "back\\sl", "qmail-smtpd"};
+
+    memset(L, 0, sizeof *L);
+    L->setuid_child = -1;
+    for (size_t i = 0; i < QT_ARRAY_LEN(names); i++) {
+        L->pids[L->n++] = spawn_named(names[i], 0);
+        wait_state(L->pids[L->n - 1], 'S');
+    }
+    L->nnamed = L->n;
+    L->pids[L->n++] = spawn_named("qmail-smtpd", 1);
+    wait_state(L->pids[L->n - 1], 'Z');
+    L->pids[L->n++] = spawn_named("x)\n(y", 1);
+    wait_state(L->pids[L->n - 1], 'Z');
+    L->dash = L->n;
+    L->pids[L->n++] = spawn_exec(av_dash);
+    L->empty_args = L->n;
+    L->pids[L->n++] = spawn_exec(av_empty_args);
+    L->pids[L->n++] = spawn_exec(av_empty0);
+    L->pids[L->n++] = spawn_exec(av_long);
+    for (int i = L->n - 4; i < L->n; i++)
+        wait_state(L->pids[i], 'S');
+    if (geteuid() == 0) {
+        L->setuid_child = L->n;
+        L->pids[L->n++] = spawn_setuid();
+        wait_state(L->pids[L->n - 1], 'S');
+    }
+    usleep(50000); /* let the execs settle their argv */
+}
+
+static void live_stop(struct live *L)
+{
+    for (int i = 0; i < L->n; i++) {
+        kill(L->pids[i], SIGKILL);
+        waitpid(L->pids[i], NULL, 0);
+    }
+}
+
+/* What both backends must report for the staged processes. */
+static void live_check(const struct live *L, const qt_procs *p)
+{
+    const struct qt_proc *x;
+    for (int i = 0; i < L->n; i++)
+        if (!qt_procs_find(p, L->pids[i]))
+            fail_msg("%s: pid %d missing", p->backend, L->pids[i]);
+    x = qt_procs_find(p, L->pids[2]);
+    assert_string_equal(x->comm, "nl\nx");
+    assert_int_equal(x->ppid, getpid());
+    x = qt_procs_find(p, L->pids[4]);
+    assert_string_equal(x->comm, "\xc3\xa9t\xe9");
+    x = qt_procs_find(p, L->pids[L->nnamed]);
+    assert_int_equal(x->state, 'Z');
+    assert_int_equal(x->argc, 0);
+    assert_string_equal(x->comm, "qmail-smtpd");
+    x = qt_procs_find(p, L->pids[L->nnamed + 1]);
+    assert_string_equal(x->comm, "x)\n(y");
+    x = qt_procs_find(p, L->pids[L->dash]);
+    assert_int_equal(x->argc, 1);
+    assert_string_equal(x->argv[0], "-");
+    x = qt_procs_find(p, L->pids[L->empty_args]);
+    assert_int_equal(x->argc, 4);
+    assert_string_equal(x->argv[1], "");
+    assert_string_equal(x->argv[3], "");
+    if (L->setuid_child >= 0)
+        assert_int_equal(qt_procs_find(p, L->pids[L->setuid_child])->uid, 65534);
+}
+
+static void proc_reader_on_live_processes(void **st)
+{
+    (void)st;
+    struct live L;
+    qt_ctx c;
+    qt_procs pr;
+    char err[256];
+
+    qt_ctx_defaults(&c);
+    live_start(&L);
+    assert_int_equal(qt_procs_read_proc(&c, &pr, err, sizeof err), 0);
+    assert_string_equal(pr.backend, "proc");
+    live_check(&L, &pr);
+    {
+        /* a second read of the same (idle) processes gives the same values */
+        qt_procs again;
+        assert_int_equal(qt_procs_read_proc(&c, &again, err, sizeof err), 0);
+        for (int i = 0; i < L.n; i++)
+            compare(qt_procs_find(&pr, L.pids[i]), qt_procs_find(&again, L.pids[i]));
+        qt_procs_free(&again);
+    }
+    qt_procs_free(&pr);
+    live_stop(&L);
+}
+
 static void backends_agree(void **st)
 {
     (void)st;
 #ifndef QT_HAVE_LIBPROC2
     skip();
 #else
-    static char *av_dash[] = {"-", NULL};
-    static char *av_empty_args[] = {"child", "", "x", "", NULL};
-    static char *av_empty0[] = {"", NULL};
-    static char *av_long[] = {"qmail-smtpd", "mail.example.com", "/home/vpopmail/bin/vchkpw", "/bin/true", NULL};
-    const char *names[] = {"a b", "x)y (z", "nl\nx", "q?r", "\xc3\xa9t\xe9", ")", "tab\there", "dot.name",
-                           "back\\sl", "qmail-smtpd"};
-    pid_t pids[32];
-    int n = 0;
+    struct live L;
     qt_ctx c;
     qt_procs lp, pr;
     char err[256];
 
     qt_ctx_defaults(&c);
-    for (size_t i = 0; i < QT_ARRAY_LEN(names); i++) {
-        pids[n++] = spawn_named(names[i], 0);
-        wait_state(pids[n - 1], 'S');
-    }
-    pids[n++] = spawn_named("qmail-smtpd", 1);
-    wait_state(pids[n - 1], 'Z');
-    pids[n++] = spawn_named("x)\n(y", 1);
-    wait_state(pids[n - 1], 'Z');
-    pids[n++] = spawn_exec(av_dash);
-    pids[n++] = spawn_exec(av_empty_args);
-    pids[n++] = spawn_exec(av_empty0);
-    pids[n++] = spawn_exec(av_long);
-    for (int i = n - 4; i < n; i++)
-        wait_state(pids[i], 'S');
-    if (geteuid() == 0) {
-        pids[n++] = spawn_setuid();
-        wait_state(pids[n - 1], 'S');
-    }
-    usleep(50000); /* let the execs settle their argv */
-
+    live_start(&L);
     assert_int_equal(qt_procs_read_libproc2(&c, &lp, err, sizeof err), 0);
     assert_int_equal(qt_procs_read_proc(&c, &pr, err, sizeof err), 0);
     assert_string_equal(lp.backend, "libproc2");
     assert_string_equal(pr.backend, "proc");
     assert_true(lp.boot == pr.boot);
-    for (int i = 0; i < n; i++) {
-        const struct qt_proc *a = qt_procs_find(&lp, pids[i]), *b = qt_procs_find(&pr, pids[i]);
+    for (int i = 0; i < L.n; i++) {
+        const struct qt_proc *a = qt_procs_find(&lp, L.pids[i]), *b = qt_procs_find(&pr, L.pids[i]);
         if (!a || !b)
-            fail_msg("pid %d missing from %s", pids[i], a ? "proc" : "libproc2");
+            fail_msg("pid %d missing from %s", L.pids[i], a ? "proc" : "libproc2");
         compare(a, b);
     }
-    /* spot checks of the repaired cases */
-    {
-        const struct qt_proc *z = qt_procs_find(&lp, pids[QT_ARRAY_LEN(names)]);
-        assert_int_equal(z->state, 'Z');
-        assert_int_equal(z->argc, 0);
-        const struct qt_proc *nl = qt_procs_find(&lp, pids[2]);
-        assert_string_equal(nl->comm, "nl\nx");
-        const struct qt_proc *d = qt_procs_find(&lp, pids[QT_ARRAY_LEN(names) + 2]);
-        assert_int_equal(d->argc, 1);
-        assert_string_equal(d->argv[0], "-");
-        const struct qt_proc *e = qt_procs_find(&lp, pids[QT_ARRAY_LEN(names) + 3]);
-        assert_int_equal(e->argc, 4);
-        assert_string_equal(e->argv[3], "");
-        if (geteuid() == 0)
-            assert_int_equal(qt_procs_find(&lp, pids[n - 1])->uid, 65534);
-    }
+    live_check(&L, &lp);
     /* the persistent reader gives the same answer twice */
     {
         qt_procs_reader *r = qt_procs_reader_new();
@@ -466,18 +531,15 @@ static void backends_agree(void **st)
             qt_procs again;
             assert_int_equal(qt_procs_reader_read(r, &c, &again, err, sizeof err), 0);
             assert_string_equal(again.backend, "libproc2");
-            for (int i = 0; i < n; i++)
-                compare(qt_procs_find(&pr, pids[i]), qt_procs_find(&again, pids[i]));
+            for (int i = 0; i < L.n; i++)
+                compare(qt_procs_find(&pr, L.pids[i]), qt_procs_find(&again, L.pids[i]));
             qt_procs_free(&again);
         }
         qt_procs_reader_free(r);
     }
     qt_procs_free(&lp);
     qt_procs_free(&pr);
-    for (int i = 0; i < n; i++) {
-        kill(pids[i], SIGKILL);
-        waitpid(pids[i], NULL, 0);
-    }
+    live_stop(&L);
 #endif
 }
 
@@ -499,6 +561,7 @@ int main(void)
         cmocka_unit_test(fixture_environ),
         cmocka_unit_test(fixture_missing_proc),
         cmocka_unit_test(reader_reuse),
+        cmocka_unit_test(proc_reader_on_live_processes),
         cmocka_unit_test(backends_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
