@@ -10,6 +10,7 @@ TOTAL with what already runs), then times, interleaved, RUNS times each:
                 (the default libproc2 backend), as a fresh process
   qt proc       the same from a -Dprocs=proc build (plain /proc reader)
   qtriage       qtriage --once (sample + render everything; output to /dev/null)
+  reap sets     bare libproc2 reaps of growing item sets (what each field costs)
 
 each under /usr/bin/time -v (peak RSS, user and system CPU), wall time
 measured around it. Prints medians side by side as a Markdown table, plus
@@ -93,6 +94,15 @@ def main():
         raise SystemExit("kernel.pid_max is %d: raise it (sysctl kernel.pid_max=65536) for %d processes" %
                          (pid_max, a.total))
 
+    # let a previous run's orphans be reaped first: the baseline must be stable
+    prev, stable_since = None, time.time()
+    for _ in range(120):
+        cur = count_procs()
+        if cur != prev:
+            prev, stable_since = cur, time.time()
+        elif time.time() - stable_since >= 3:
+            break
+        time.sleep(0.5)
     base_total, base_z = count_procs()
     live = a.total - a.zombies - base_total - 1
     if live < 0:
@@ -120,6 +130,11 @@ def main():
                 ("qtriage --once (libproc2, all panes)", [qtriage, "--once"])]
         if have_proc:
             cmds.insert(2, ("qt sample, /proc reader (procs_bench)", [bench_proc]))
+        # what each field costs: bare libproc2 reaps of growing item sets
+        for setname, what in (("bare", "pid ppid state"), ("stat", "all stat fields"),
+                              ("stat+status", "stat + real uid"), ("stat+cmdline", "stat + argv"),
+                              ("full", "stat + uid + argv")):
+            cmds.append(("libproc2 reap only: %s (%s)" % (setname, what), [bench, "-b", setname]))
         for name, _ in cmds:
             rows[name] = []
         for i in range(a.runs):

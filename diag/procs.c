@@ -153,11 +153,12 @@ static long read_at(int dfd, const char *rel, char *buf, size_t cap)
 }
 
 /* Split a NUL-separated cmdline into argv (p->argc must be 0). A missing
- * final NUL is tolerated (processes that rewrite their argv). */
+ * final NUL is tolerated (processes that rewrite their argv). The array and
+ * the strings share one allocation (argv_block). */
 static void set_argv(struct qt_proc *p, const char *buf, size_t len)
 {
-    int argc = 0;
-    size_t i;
+    size_t argc = 0, i, head;
+    char *text;
 
     if (len == 0)
         return;
@@ -166,13 +167,18 @@ static void set_argv(struct qt_proc *p, const char *buf, size_t len)
             argc++;
     if (buf[len - 1] != '\0')
         argc++;
-    p->argv = qt_calloc((size_t)argc + 1, sizeof *p->argv);
-    for (i = 0; i < len && p->argc < argc;) {
-        size_t l = strnlen(buf + i, len - i);
-        p->argv[p->argc++] = qt_strndup(buf + i, l);
+    head = (argc + 1) * sizeof *p->argv;
+    p->argv = qt_malloc(head + len + 1);
+    text = (char *)p->argv + head;
+    memcpy(text, buf, len);
+    text[len] = '\0';
+    for (i = 0; i < len && (size_t)p->argc < argc;) {
+        size_t l = strnlen(text + i, len - i);
+        p->argv[p->argc++] = text + i;
         i += l + 1;
     }
     p->argv[p->argc] = NULL;
+    p->argv_block = 1;
 }
 
 static int read_cmdline_at(int dfd, int pid, struct qt_proc *p)
@@ -441,8 +447,9 @@ int qt_proc_is_zombie(const struct qt_proc *p)
 void qt_procs_free(qt_procs *p)
 {
     for (size_t i = 0; i < p->n; i++) {
-        for (int a = 0; a < p->v[i].argc; a++)
-            free(p->v[i].argv[a]);
+        if (!p->v[i].argv_block)
+            for (int a = 0; a < p->v[i].argc; a++)
+                free(p->v[i].argv[a]);
         free(p->v[i].argv);
     }
     free(p->v);

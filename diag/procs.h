@@ -39,10 +39,13 @@ struct qt_proc {
     double start;          /* start time, wall-clock epoch seconds (boot + ticks / HZ) */
     char comm[64];         /* raw comm (kernel cuts at 15 bytes, 63 for kernel threads); any byte but NUL */
     int argc;              /* 0 when no command line */
-    char **argv;           /* argc strings + NULL; each string and the array malloc'd; raw bytes, not escaped */
+    char **argv;           /* argc strings + NULL; raw bytes, not escaped (see argv_block for freeing) */
     /* additive fields (not compared between backends: they may change between two reads) */
     int nlwp;              /* threads in the process (stat num_threads); 0 if unknown */
     unsigned long flags;   /* kernel PF_* flags from stat; QT_PF_KTHREAD marks kernel threads */
+    unsigned char argv_block; /* 1: argv and its strings are one malloc'd block (the readers make
+                                 these: less memory); 0: the array and each string are malloc'd
+                                 separately (tables built by hand). qt_procs_free() handles both. */
 };
 
 typedef struct qt_procs {

@@ -100,13 +100,23 @@ static void fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s, dou
         if (p->state != 'Z' && !(p->flags & QT_PF_KTHREAD))
             qt_proc_reread_cmdline(ctx, p->pid, p);
     } else if (argv && argv[0]) {
-        int n = 0;
+        /* one block: the array, then the strings */
+        size_t n = 0, bytes = 0, head;
+        char *text;
         while (argv[n])
-            n++;
-        p->argv = qt_calloc((size_t)n + 1, sizeof *p->argv);
-        for (int a = 0; a < n; a++)
-            p->argv[a] = qt_strdup(argv[a]);
-        p->argc = n;
+            bytes += strlen(argv[n++]) + 1;
+        head = (n + 1) * sizeof *p->argv;
+        p->argv = qt_malloc(head + bytes);
+        text = (char *)p->argv + head;
+        for (size_t a = 0; a < n; a++) {
+            size_t l = strlen(argv[a]) + 1;
+            memcpy(text, argv[a], l);
+            p->argv[a] = text;
+            text += l;
+        }
+        p->argv[n] = NULL;
+        p->argc = (int)n;
+        p->argv_block = 1;
     }
 }
 

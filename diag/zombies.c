@@ -343,6 +343,7 @@ void qt_zombies_build(const qt_ctx *ctx, const struct qt_procs *procs, double no
     out->now = now;
     out->scanned = procs->n;
     out->live = strcmp(procdir, "/proc") == 0;
+    out->euid = (unsigned)geteuid();
     zs = qt_calloc(procs->n ? procs->n : 1, sizeof *zs);
     for (size_t i = 0; i < procs->n; i++) {
         struct qt_proc *p = &procs->v[i];

@@ -100,6 +100,7 @@ typedef struct qt_zombies {
     size_t scanned;       /* processes in the table */
     double now;           /* sample time (ages are relative to it) */
     int live;             /* read from the live /proc: acting on these pids makes sense */
+    unsigned euid;        /* qtriage's effective uid at collection (not root: some cwds unreadable) */
 } qt_zombies;
 
 /* Opaque first-seen memory kept between samples (the collector's state). */

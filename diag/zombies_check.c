@@ -118,7 +118,7 @@ static void add_trend(qt_finding *f, enum qt_ztrend t, double from, double to)
     }
 }
 
-static void add_service(qt_finding *f, const struct qt_zgroup *g)
+static void add_service(qt_finding *f, const struct qt_zgroup *g, unsigned euid)
 {
     char buf[128];
     int assumed;
@@ -128,6 +128,9 @@ static void add_service(qt_finding *f, const struct qt_zgroup *g)
     qt_finding_evidence(f, "chain: %s", fc);
     if (!g->svc_pid)
         qt_finding_evidence(f, "service: none (no supervise, runsv or s6-supervise above the parent)");
+    else if (!g->svc_dir && euid != 0)
+        qt_finding_evidence(f, "service: %s (%s %s; its directory is not readable by uid %u: run qtriage as root)",
+                            fn, g->svc_kind, fn, euid);
     else if (dir && !assumed)
         qt_finding_evidence(f, "service: %s (%s %s, directory %s)", fn, g->svc_kind, fn, dir);
     else
@@ -274,7 +277,7 @@ static void group_finding(const qt_zombies *z, const struct qt_zgroup *g, const 
     add_pids(f, g);
     add_ages(f, z, g);
     add_trend(f, t, from, to);
-    add_service(f, g);
+    add_service(f, g, z->euid);
     if (g->mail) {
         explain_role(f, g, pn);
         if (t == QT_ZT_GROWING)
