@@ -45,13 +45,14 @@ int qt_proc_parse_stat(const char *text, size_t len, struct qt_proc *p, unsigned
      * ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
      * utime stime cutime cstime priority nice num_threads itrealvalue starttime */
     enum { F_PPID = 0, F_PGRP = 1, F_SID = 2, F_FLAGS = 5, F_NLWP = 16, F_START = 18, NFIELDS = 19 };
-    const char *end = text + len, *s = text, *open, *close = NULL;
+    const char *end, *s = text, *open, *close = NULL;
     unsigned long long pid = 0, f[NFIELDS];
     size_t cl;
     char state;
 
-    if (!text)
+    if (!text || !p)
         return -1;
+    end = text + len;
     for (; s < end && *s >= '0' && *s <= '9'; s++) {
         pid = pid * 10 + (unsigned long long)(*s - '0');
         if (pid > INT_MAX)
