@@ -1,39 +1,96 @@
-/* procs.c - backend-independent parts of the process table, and the
- * /proc reader. See procs.h. */
+/* procs.c - backend-independent parts of the process table, the plain /proc
+ * reader, and the procs collector. See procs.h. */
 #include "procs.h"
 #include "snapshot.h"
 #include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+/* Biggest command line we keep (the kernel allows a few MiB of arguments). */
+#define CMDLINE_MAX (4u << 20)
+
+/* --- /proc/PID/stat --- */
+
+/* One decimal field, optionally negative. Returns the char after it, or NULL. */
+static const char *stat_num(const char *s, const char *end, int *neg, unsigned long long *v)
+{
+    unsigned long long x = 0;
+
+    *neg = 0;
+    if (s < end && *s == '-') {
+        *neg = 1;
+        s++;
+    }
+    if (s >= end || *s < '0' || *s > '9')
+        return NULL;
+    for (; s < end && *s >= '0' && *s <= '9'; s++) {
+        if (x > (ULLONG_MAX - 9) / 10)
+            return NULL;
+        x = x * 10 + (unsigned long long)(*s - '0');
+    }
+    *v = x;
+    return s;
+}
 
 int qt_proc_parse_stat(const char *text, size_t len, struct qt_proc *p, unsigned long long *start_ticks)
 {
-    const char *open, *close = NULL, *s;
-    char state;
-    int ppid, pgrp, session;
-    unsigned long long st = 0;
-    long pid;
+    /* after the comm: state, then 19 numbers up to starttime (proc(5)):
+     * ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
+     * utime stime cutime cstime priority nice num_threads itrealvalue starttime */
+    enum { F_PPID = 0, F_PGRP = 1, F_SID = 2, F_FLAGS = 5, F_NLWP = 16, F_START = 18, NFIELDS = 19 };
+    const char *end, *s = text, *open, *close = NULL;
+    unsigned long long pid = 0, f[NFIELDS];
     size_t cl;
+    char state;
 
-    open = memchr(text, '(', len);
-    if (!open)
+    if (!text || !p)
         return -1;
-    for (const char *q = text + len; q > open; q--)
+    end = text + len;
+    for (; s < end && *s >= '0' && *s <= '9'; s++) {
+        pid = pid * 10 + (unsigned long long)(*s - '0');
+        if (pid > INT_MAX)
+            return -1;
+    }
+    if (s == text || pid == 0 || end - s < 2 || s[0] != ' ' || s[1] != '(')
+        return -1;
+    open = s + 1;
+    /* the comm may hold ')' itself: it ends at the last one */
+    for (const char *q = end; q > open + 1; q--)
         if (q[-1] == ')') {
             close = q - 1;
             break;
         }
     if (!close)
         return -1;
-    pid = strtol(text, NULL, 10);
-    if (pid <= 0)
+    s = close + 1;
+    if (end - s < 2 || s[0] != ' ' || s[1] <= ' ' || s[1] > '~')
         return -1;
+    state = s[1];
+    s += 2;
+    for (int i = 0; i < NFIELDS; i++) {
+        int neg;
+        if (s >= end || *s != ' ')
+            return -1;
+        if (!(s = stat_num(s + 1, end, &neg, &f[i])))
+            return -1;
+        /* ids, flags, thread count and start time are never negative */
+        if (neg && (i <= F_SID || i == F_FLAGS || i == F_NLWP || i == F_START))
+            return -1;
+    }
+    /* the start time must be followed by more fields or the newline: a
+     * number cut by truncation would otherwise parse as a smaller one */
+    if (s >= end || (*s != ' ' && *s != '\n'))
+        return -1;
+    if (f[F_PPID] > INT_MAX || f[F_PGRP] > INT_MAX || f[F_SID] > INT_MAX || f[F_NLWP] > INT_MAX)
+        return -1;
+
     cl = (size_t)(close - open - 1);
     if (cl >= sizeof p->comm)
         cl = sizeof p->comm - 1;
@@ -42,22 +99,15 @@ int qt_proc_parse_stat(const char *text, size_t len, struct qt_proc *p, unsigned
     for (size_t i = 0; i < cl; i++)
         if (p->comm[i] == '\0')
             p->comm[i] = '?';
-    /* fields after comm: state ppid pgrp session tty_nr tpgid flags minflt
-     * cminflt majflt cmajflt utime stime cutime cstime priority nice
-     * num_threads itrealvalue starttime */
-    s = close + 1;
-    if (memchr(s, '\0', (size_t)(text + len - s)))
-        return -1;
-    if (sscanf(s, " %c %d %d %d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-               &state, &ppid, &pgrp, &session, &st) != 5)
-        return -1;
     p->pid = (int)pid;
     p->state = state;
-    p->ppid = ppid;
-    p->pgid = pgrp;
-    p->sid = session;
+    p->ppid = (int)f[F_PPID];
+    p->pgid = (int)f[F_PGRP];
+    p->sid = (int)f[F_SID];
+    p->flags = (unsigned long)f[F_FLAGS];
+    p->nlwp = (int)f[F_NLWP];
     if (start_ticks)
-        *start_ticks = st;
+        *start_ticks = f[F_START];
     return 0;
 }
 
@@ -67,19 +117,49 @@ double qt_procs_boot_time(const qt_ctx *ctx)
     double boot = 0;
 
     if (qt_ctx_proc(ctx, "stat", path, sizeof path) && qt_read_file(path, 1 << 20, &text) >= 0) {
-        const char *b = strstr(text, "\nbtime ");
+        const char *b = strncmp(text, "btime ", 6) == 0 ? text : strstr(text, "\nbtime ");
         if (b)
-            boot = strtod(b + 7, NULL);
+            boot = strtod(b + (*b == '\n' ? 7 : 6), NULL);
     }
     free(text);
     return boot;
 }
 
-/* Split a NUL-separated cmdline into argv. */
+/* --- small readers (openat on the procfs directory fd) --- */
+
+/* Read at most cap bytes of dfd/rel into buf. Returns the length or -1. */
+static long read_at(int dfd, const char *rel, char *buf, size_t cap)
+{
+    int fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    size_t got = 0;
+
+    if (fd < 0)
+        return -1;
+    while (got < cap) {
+        ssize_t r = read(fd, buf + got, cap - got);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return (long)got;
+}
+
+/* Split a NUL-separated cmdline into argv (p->argc must be 0). A missing
+ * final NUL is tolerated (processes that rewrite their argv). The array and
+ * the strings share one allocation (argv_block). */
 static void set_argv(struct qt_proc *p, const char *buf, size_t len)
 {
-    int argc = 0;
-    size_t i;
+    size_t argc = 0, i, head;
+    char *text;
 
     if (len == 0)
         return;
@@ -88,42 +168,137 @@ static void set_argv(struct qt_proc *p, const char *buf, size_t len)
             argc++;
     if (buf[len - 1] != '\0')
         argc++;
-    p->argv = qt_calloc((size_t)argc + 1, sizeof *p->argv);
-    for (i = 0; i < len && p->argc < argc;) {
-        size_t l = strnlen(buf + i, len - i);
-        p->argv[p->argc++] = qt_strndup(buf + i, l);
+    head = (argc + 1) * sizeof *p->argv;
+    p->argv = qt_malloc(head + len + 1);
+    text = (char *)p->argv + head;
+    memcpy(text, buf, len);
+    text[len] = '\0';
+    for (i = 0; i < len && (size_t)p->argc < argc;) {
+        size_t l = strnlen(text + i, len - i);
+        p->argv[p->argc++] = text + i;
         i += l + 1;
     }
     p->argv[p->argc] = NULL;
+    p->argv_block = 1;
 }
 
-static int read_one(const qt_ctx *ctx, int pid, double boot, long hz, struct qt_proc *p)
+static int read_cmdline_at(int dfd, int pid, struct qt_proc *p)
 {
-    char path[4096], rel[64], *text = NULL;
+    char rel[32], small[4096];
+    int fd;
+    size_t got = 0;
+    qt_buf big = {0};
+
+    snprintf(rel, sizeof rel, "%d/cmdline", pid);
+    if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+        return -1;
+    for (;;) {
+        ssize_t r = read(fd, small + got, sizeof small - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+        if (got == sizeof small) {
+            /* long command line: continue in a growing buffer */
+            if (big.len + got > CMDLINE_MAX)
+                break;
+            qt_buf_add(&big, small, got);
+            got = 0;
+        }
+    }
+    close(fd);
+    if (big.len) {
+        qt_buf_add(&big, small, got);
+        set_argv(p, big.s, big.len);
+        qt_buf_free(&big);
+    } else {
+        set_argv(p, small, got);
+    }
+    return 0;
+}
+
+/* Real uid from the "Uid:\tREAL\tEFF..." line of status; (unsigned)-1 if not found. */
+static unsigned uid_from_status(const char *t, size_t len)
+{
+    for (size_t i = 0; i + 5 < len; i++) {
+        if ((i == 0 || t[i - 1] == '\n') && memcmp(t + i, "Uid:", 4) == 0) {
+            unsigned long long v = 0;
+            int neg, n = 0;
+            const char *s = t + i + 4, *end = t + len;
+            while (s < end && (*s == '\t' || *s == ' '))
+                s++, n++;
+            if (n && stat_num(s, end, &neg, &v) && !neg && v <= UINT_MAX - 1)
+                return (unsigned)v;
+            return (unsigned)-1;
+        }
+    }
+    return (unsigned)-1;
+}
+
+static int read_one(int dfd, int pid, double boot, long hz, struct qt_proc *p)
+{
+    char rel[32], buf[1024];
     long len;
     unsigned long long ticks = 0;
-    struct stat sb;
 
     memset(p, 0, sizeof *p);
     p->uid = (unsigned)-1;
     snprintf(rel, sizeof rel, "%d/stat", pid);
-    if (!qt_ctx_proc(ctx, rel, path, sizeof path) || (len = qt_read_file(path, 4096, &text)) < 0)
-        return -1; /* vanished */
-    if (qt_proc_parse_stat(text, (size_t)len, p, &ticks) != 0) {
-        free(text);
+    if ((len = read_at(dfd, rel, buf, sizeof buf)) <= 0)
+        return -1; /* vanished (or a pid directory without stat) */
+    if (qt_proc_parse_stat(buf, (size_t)len, p, &ticks) != 0 || p->pid != pid)
+        return -1;
+    p->start = boot + (double)ticks / (double)hz;
+    snprintf(rel, sizeof rel, "%d/status", pid);
+    if ((len = read_at(dfd, rel, buf, sizeof buf)) > 0)
+        p->uid = uid_from_status(buf, (size_t)len);
+    /* zombies and kernel threads have no memory map, so no command line */
+    if (p->state != 'Z' && !(p->flags & QT_PF_KTHREAD))
+        read_cmdline_at(dfd, pid, p);
+    return 0;
+}
+
+static int open_proc(const qt_ctx *ctx, char *err, size_t errlen)
+{
+    char path[4096];
+    int dfd;
+
+    if (!qt_ctx_proc(ctx, "", path, sizeof path)) {
+        snprintf(err, errlen, "procfs path too long");
         return -1;
     }
-    free(text);
-    p->start = boot + (double)ticks / (double)hz;
-    snprintf(rel, sizeof rel, "%d", pid);
-    if (qt_ctx_proc(ctx, rel, path, sizeof path) && stat(path, &sb) == 0)
-        p->uid = sb.st_uid;
-    snprintf(rel, sizeof rel, "%d/cmdline", pid);
-    if (qt_ctx_proc(ctx, rel, path, sizeof path) && (len = qt_read_file(path, 1 << 20, &text)) >= 0) {
-        set_argv(p, text, (size_t)len);
-        free(text);
-    }
+    if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        snprintf(err, errlen, "cannot read %s: %s", ctx->proc ? ctx->proc : "/proc", strerror(errno));
+    return dfd;
+}
+
+int qt_proc_reread_stat(const qt_ctx *ctx, int pid, struct qt_proc *p, unsigned long long *start_ticks)
+{
+    char rel[32], buf[1024], err[64];
+    long len;
+    int dfd = open_proc(ctx, err, sizeof err);
+
+    if (dfd < 0)
+        return -1;
+    snprintf(rel, sizeof rel, "%d/stat", pid);
+    len = read_at(dfd, rel, buf, sizeof buf);
+    close(dfd);
+    if (len <= 0 || qt_proc_parse_stat(buf, (size_t)len, p, start_ticks) != 0 || p->pid != pid)
+        return -1;
     return 0;
+}
+
+int qt_proc_reread_cmdline(const qt_ctx *ctx, int pid, struct qt_proc *p)
+{
+    char err[64];
+    int dfd = open_proc(ctx, err, sizeof err), rc;
+
+    if (dfd < 0)
+        return -1;
+    rc = read_cmdline_at(dfd, pid, p);
+    close(dfd);
+    return rc;
 }
 
 static int by_pid(const void *a, const void *b)
@@ -134,42 +309,96 @@ static int by_pid(const void *a, const void *b)
 
 int qt_procs_read_proc(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
 {
-    char path[4096];
     DIR *d;
     struct dirent *de;
     size_t cap = 0;
     long hz = sysconf(_SC_CLK_TCK);
+    int dfd;
 
     memset(out, 0, sizeof *out);
     out->backend = "proc";
     if (hz <= 0)
         hz = 100;
-    if (!qt_ctx_proc(ctx, "", path, sizeof path) || !(d = opendir(path))) {
-        snprintf(err, errlen, "cannot read %s: %s", ctx->proc, strerror(errno));
+    if ((dfd = open_proc(ctx, err, errlen)) < 0)
+        return -1;
+    if (!(d = fdopendir(dup(dfd)))) {
+        snprintf(err, errlen, "cannot list %s: %s", ctx->proc ? ctx->proc : "/proc", strerror(errno));
+        close(dfd);
         return -1;
     }
     out->boot = qt_procs_boot_time(ctx);
     while ((de = readdir(d))) {
         unsigned long pid;
-        if (qt_parse_ulong(de->d_name, &pid) != 0 || pid == 0 || pid > 0x7fffffff)
+        if (de->d_name[0] < '1' || de->d_name[0] > '9' || qt_parse_ulong(de->d_name, &pid) != 0 || pid > INT_MAX)
             continue;
         qt_grow(&out->v, &cap, out->n + 1, sizeof *out->v);
-        if (read_one(ctx, (int)pid, out->boot, hz, &out->v[out->n]) == 0)
+        if (read_one(dfd, (int)pid, out->boot, hz, &out->v[out->n]) == 0)
             out->n++;
     }
     closedir(d);
+    close(dfd);
     qsort(out->v, out->n, sizeof *out->v, by_pid);
     return 0;
+}
+
+/* --- reader with persistent state --- */
+
+struct qt_procs_reader {
+#ifdef QT_HAVE_LIBPROC2
+    struct qt_lp2 *lp;
+#endif
+    int unused;
+};
+
+qt_procs_reader *qt_procs_reader_new(void)
+{
+    return qt_calloc(1, sizeof(qt_procs_reader));
+}
+
+#ifdef QT_HAVE_LIBPROC2
+/* libproc2 reads only the real /proc: fixture trees go to the /proc reader */
+static int use_libproc2(const qt_ctx *ctx)
+{
+    return !ctx->proc || strcmp(ctx->proc, "/proc") == 0;
+}
+#endif
+
+int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+#ifdef QT_HAVE_LIBPROC2
+    if (use_libproc2(ctx)) {
+        if (!r->lp && !(r->lp = qt_lp2_new(err, errlen))) {
+            memset(out, 0, sizeof *out);
+            return -1;
+        }
+        return qt_lp2_read(r->lp, ctx, out, err, errlen);
+    }
+#endif
+    (void)r;
+    return qt_procs_read_proc(ctx, out, err, errlen);
+}
+
+void qt_procs_reader_free(qt_procs_reader *r)
+{
+    if (!r)
+        return;
+#ifdef QT_HAVE_LIBPROC2
+    if (r->lp)
+        qt_lp2_free(r->lp);
+#endif
+    free(r);
 }
 
 int qt_procs_read(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
 {
 #ifdef QT_HAVE_LIBPROC2
-    if (!ctx->proc || strcmp(ctx->proc, "/proc") == 0)
+    if (use_libproc2(ctx))
         return qt_procs_read_libproc2(ctx, out, err, errlen);
 #endif
     return qt_procs_read_proc(ctx, out, err, errlen);
 }
+
+/* --- lookups and formatting --- */
 
 const struct qt_proc *qt_procs_find(const qt_procs *p, int pid)
 {
@@ -211,16 +440,24 @@ char *qt_proc_cmdline(const struct qt_proc *p)
     return qt_buf_steal(&b);
 }
 
+int qt_proc_is_zombie(const struct qt_proc *p)
+{
+    return p->state == 'Z' && p->nlwp <= 1;
+}
+
 void qt_procs_free(qt_procs *p)
 {
     for (size_t i = 0; i < p->n; i++) {
-        for (int a = 0; a < p->v[i].argc; a++)
-            free(p->v[i].argv[a]);
+        if (!p->v[i].argv_block)
+            for (int a = 0; a < p->v[i].argc; a++)
+                free(p->v[i].argv[a]);
         free(p->v[i].argv);
     }
     free(p->v);
     memset(p, 0, sizeof *p);
 }
+
+/* --- environment --- */
 
 long qt_proc_read_environ(const qt_ctx *ctx, int pid, char **out)
 {
@@ -251,8 +488,10 @@ const char *qt_environ_get(const char *env, size_t len, const char *name)
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
 {
     qt_procs *p = qt_calloc(1, sizeof *p);
-    (void)state;
-    if (qt_procs_read(ctx, p, err, errlen) != 0) {
+
+    if (!*state)
+        *state = qt_procs_reader_new();
+    if (qt_procs_reader_read(*state, ctx, p, err, errlen) != 0) {
         qt_procs_free(p);
         free(p);
         return -1;
@@ -270,9 +509,15 @@ static void free_model(qt_snapshot *snap)
     }
 }
 
+static void free_state(void *state)
+{
+    qt_procs_reader_free(state);
+}
+
 const qt_collector qt_collector_procs = {
     .id = QT_SRC_PROCS,
     .name = "procs",
     .collect = collect,
     .free_model = free_model,
+    .free_state = free_state,
 };

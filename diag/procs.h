@@ -1,11 +1,27 @@
 /* procs.h - the process table, from libproc2 (procps 4) or a plain /proc
  * reader, behind one interface. The backend is chosen at build time
- * (meson option procs_backend); the /proc reader is also used whenever
- * ctx->proc is not "/proc" (fixture trees), since libproc2 reads only /proc.
+ * (meson option procs); the /proc reader is also used whenever ctx->proc
+ * is not "/proc" (fixture trees), since libproc2 reads only /proc.
+ *
+ * Both backends report the same values for pid, ppid, pgid, sid, uid,
+ * state, start, comm and argv (a unit test holds them to it):
+ *  - comm is the raw name between the first '(' and the LAST ')' of
+ *    /proc/PID/stat. libproc2 escapes it (control bytes and invalid UTF-8
+ *    become '?' or '.', depending on version and locale); where that may
+ *    have happened the libproc2 backend re-reads the raw stat line.
+ *  - argv is /proc/PID/cmdline split at NULs (a missing final NUL is
+ *    tolerated; empty arguments are kept). argc 0 means "no command line":
+ *    zombies and kernel threads, whose cmdline is empty. libproc2 reports an
+ *    empty cmdline as the one-element vector {"-"}, which is also what a
+ *    live `exec -a - prog` shows; the backend tells them apart (zombie or
+ *    kernel thread, else a re-read of the raw cmdline).
+ *  - uid is the REAL uid from the Uid: line of /proc/PID/status (the owner
+ *    of /proc/PID is the effective uid, and root for non-dumpable
+ *    processes such as a tcpserver that changed uid).
  *
  * Processes that vanish between listing and reading are skipped silently;
- * processes whose files cannot be read keep what could be read (argc 0 means
- * "no command line": zombie, kernel thread, or unreadable).
+ * processes whose files cannot be read keep what could be read (uid
+ * (unsigned)-1 when status is unreadable, argc 0 when cmdline is).
  */
 #ifndef QT_PROCS_H
 #define QT_PROCS_H
@@ -14,14 +30,22 @@
 
 #include "ctx.h"
 
+#define QT_PF_KTHREAD 0x00200000ul   /* kernel thread (stat flags, include/linux/sched.h) */
+
 struct qt_proc {
     int pid, ppid, pgid, sid;
     unsigned uid;          /* real uid; (unsigned)-1 if unknown */
     char state;            /* R S D Z T t X I ...; '?' if unknown */
-    double start;          /* start time, wall-clock epoch seconds */
-    char comm[64];         /* raw comm (kernel cuts at 15 bytes); may hold any byte but NUL */
+    double start;          /* start time, wall-clock epoch seconds (boot + ticks / HZ) */
+    char comm[64];         /* raw comm (kernel cuts at 15 bytes, 63 for kernel threads); any byte but NUL */
     int argc;              /* 0 when no command line */
-    char **argv;           /* argc strings + NULL; raw bytes, not escaped */
+    char **argv;           /* argc strings + NULL; raw bytes, not escaped (see argv_block for freeing) */
+    /* additive fields (not compared between backends: they may change between two reads) */
+    int nlwp;              /* threads in the process (stat num_threads); 0 if unknown */
+    unsigned long flags;   /* kernel PF_* flags from stat; QT_PF_KTHREAD marks kernel threads */
+    unsigned char argv_block; /* 1: argv and its strings are one malloc'd block (the readers make
+                                 these: less memory); 0: the array and each string are malloc'd
+                                 separately (tables built by hand). qt_procs_free() handles both. */
 };
 
 typedef struct qt_procs {
@@ -39,20 +63,34 @@ int qt_procs_read_proc(const qt_ctx *ctx, qt_procs *out, char *err, size_t errle
 int qt_procs_read_libproc2(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
 #endif
 
+/* A reader that keeps the backend's handles across reads (libproc2's
+ * struct pids_info and its buffers), so repeated samples skip the setup.
+ * The procs collector keeps one in its state. Not thread-safe. */
+typedef struct qt_procs_reader qt_procs_reader;
+qt_procs_reader *qt_procs_reader_new(void);
+/* Same contract as qt_procs_read(). */
+int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
+void qt_procs_reader_free(qt_procs_reader *r);
+
 /* Process with this pid, or NULL. */
 const struct qt_proc *qt_procs_find(const qt_procs *p, int pid);
 /* Base name of argv[0] if there is one, else comm. Never NULL. */
 const char *qt_proc_name(const struct qt_proc *p);
 /* Command line joined with spaces and made display-safe; "[comm]" when argc is 0. Caller frees. */
 char *qt_proc_cmdline(const struct qt_proc *p);
+/* Is it a zombie: state Z and not a thread group whose leader exited while
+ * other threads run (ps "Zl": nothing to reap there). */
+int qt_proc_is_zombie(const struct qt_proc *p);
 void qt_procs_free(qt_procs *p);
 /* Boot time from <proc>/stat btime, epoch seconds (0 if unreadable). */
 double qt_procs_boot_time(const qt_ctx *ctx);
 
-/* Parse the text of /proc/PID/stat into p (pid, comm, state, ppid, pgid, sid
- * and start time in clock ticks since boot). The comm field ends at the LAST
- * ')' of the line, so names with spaces, parentheses or newlines parse.
- * Returns 0, or -1 if the text is malformed. */
+/* Parse the text of /proc/PID/stat into p (pid, comm, state, ppid, pgid,
+ * sid, flags, nlwp) and *start_ticks (start time in clock ticks since boot;
+ * may be NULL). The comm field ends at the LAST ')' of the text, so names
+ * with spaces, parentheses or newlines parse. text need not be
+ * NUL-terminated. Other fields of p are left alone.
+ * Returns 0, or -1 if the text is malformed (p may be partly written). */
 int qt_proc_parse_stat(const char *text, size_t len, struct qt_proc *p, unsigned long long *start_ticks);
 
 /* NUL-separated environment of pid (raw), read on demand. Returns the length
@@ -61,8 +99,24 @@ long qt_proc_read_environ(const qt_ctx *ctx, int pid, char **out);
 /* Value of NAME in such an environment block, or NULL. Points into env. */
 const char *qt_environ_get(const char *env, size_t len, const char *name);
 
+/* Re-read one process's raw stat line (comm, state, ...) into p. Returns 0,
+ * or -1 if it vanished or the text is malformed. If start_ticks is not NULL
+ * it receives the start time in ticks (to check it is the same process). */
+int qt_proc_reread_stat(const qt_ctx *ctx, int pid, struct qt_proc *p, unsigned long long *start_ticks);
+/* Re-read one process's raw cmdline into p->argc/argv (which must be empty).
+ * Returns 0 (argc may stay 0), or -1 if unreadable. */
+int qt_proc_reread_cmdline(const qt_ctx *ctx, int pid, struct qt_proc *p);
+
 /* The procs collector for the collector table. */
 struct qt_collector;
 extern const struct qt_collector qt_collector_procs;
+
+/* Internal: the libproc2 backend with a persistent handle (procs_libproc2.c). */
+#ifdef QT_HAVE_LIBPROC2
+struct qt_lp2;
+struct qt_lp2 *qt_lp2_new(char *err, size_t errlen);
+int qt_lp2_read(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
+void qt_lp2_free(struct qt_lp2 *lp);
+#endif
 
 #endif

@@ -1,0 +1,155 @@
+/* procs_bench - time qtriage's process sample: the procs collector (build's
+ * backend, persistent reader) followed by the zombies collector, exactly as
+ * the sampler runs them, K times in one process.
+ *
+ *   procs_bench [-n SAMPLES] [-p] [-b SET]
+ *   -n SAMPLES  samples to take (default 1)
+ *   -p          procs collector only (no zombie grouping)
+ *   -b SET      instead, a bare libproc2 reap of an item set, to see what
+ *               each field costs: bare (pid ppid state: stat only), stat
+ *               (every stat field qtriage uses), stat+status (+ real uid),
+ *               stat+cmdline (+ argv), full (all of them, no copying)
+ *
+ * Prints one line: backend, processes, zombies, groups, and the first and
+ * median sample times in ms. Used by bench/bench_procs.py.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../diag/procs.h"
+#include "../diag/snapshot.h"
+#include "../diag/util.h"
+#include "../diag/zombies.h"
+
+#ifdef QT_HAVE_LIBPROC2
+#include <libproc2/pids.h>
+
+static int bare_reap(const char *set, int n)
+{
+    static enum pids_item stat_items[] = {PIDS_ID_PID, PIDS_ID_PPID, PIDS_ID_PGRP, PIDS_ID_SESSION, PIDS_STATE,
+                                          PIDS_TICS_BEGAN, PIDS_CMD, PIDS_FLAGS, PIDS_NLWP, PIDS_ID_RUID,
+                                          PIDS_CMDLINE_V};
+    enum pids_item items[16];
+    int k = 0;
+    struct pids_info *info = NULL;
+    double best = 1e9, t0;
+    int total = 0;
+
+    if (strcmp(set, "bare") == 0) {
+        items[k++] = PIDS_ID_PID;
+        items[k++] = PIDS_ID_PPID;
+        items[k++] = PIDS_STATE;
+    } else {
+        for (int i = 0; i < 9; i++)
+            items[k++] = stat_items[i];
+        if (strcmp(set, "stat+status") == 0 || strcmp(set, "full") == 0)
+            items[k++] = PIDS_ID_RUID;
+        if (strcmp(set, "stat+cmdline") == 0 || strcmp(set, "full") == 0)
+            items[k++] = PIDS_CMDLINE_V;
+        if (strcmp(set, "stat") && strcmp(set, "stat+status") && strcmp(set, "stat+cmdline") && strcmp(set, "full")) {
+            fprintf(stderr, "procs_bench: unknown set %s\n", set);
+            return 2;
+        }
+    }
+    if (procps_pids_new(&info, items, k) < 0)
+        return 1;
+    for (int i = 0; i < n; i++) {
+        struct pids_fetch *f;
+        t0 = qt_now_mono();
+        f = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
+        if (!f)
+            return 1;
+        total = f->counts->total;
+        if (qt_now_mono() - t0 < best)
+            best = qt_now_mono() - t0;
+    }
+    printf("libproc2 reap set=%s procs=%d samples=%d min_ms=%.1f\n", set, total, n, best * 1000);
+    procps_pids_unref(&info);
+    return 0;
+}
+#endif
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    qt_ctx ctx;
+    void *pstate = NULL, *zstate = NULL;
+    int n = 1, procs_only = 0, opt;
+    double *ms;
+    size_t nprocs = 0, nz = 0, ng = 0;
+    const char *backend = "?";
+
+    const char *set = NULL;
+
+    while ((opt = getopt(argc, argv, "n:pb:")) != -1) {
+        if (opt == 'n')
+            n = atoi(optarg);
+        else if (opt == 'p')
+            procs_only = 1;
+        else if (opt == 'b')
+            set = optarg;
+        else {
+            fprintf(stderr, "usage: procs_bench [-n SAMPLES] [-p] [-b SET]\n");
+            return 2;
+        }
+    }
+    if (n < 1)
+        n = 1;
+    if (set) {
+#ifdef QT_HAVE_LIBPROC2
+        return bare_reap(set, n);
+#else
+        fprintf(stderr, "procs_bench: -b needs a libproc2 build\n");
+        return 2;
+#endif
+    }
+    ms = qt_calloc((size_t)n, sizeof *ms);
+    qt_ctx_defaults(&ctx);
+    for (int i = 0; i < n; i++) {
+        qt_snapshot snap;
+        char err[256];
+        double t0;
+
+        memset(&snap, 0, sizeof snap);
+        snap.wall = qt_now_wall();
+        t0 = qt_now_mono();
+        if (qt_collector_procs.collect(&ctx, &pstate, &snap, err, sizeof err) != 0) {
+            fprintf(stderr, "procs_bench: %s\n", err);
+            return 1;
+        }
+        snap.src[QT_SRC_PROCS].state = QT_SRC_OK;
+        if (!procs_only && qt_collector_zombies.collect(&ctx, &zstate, &snap, err, sizeof err) != 0) {
+            fprintf(stderr, "procs_bench: %s\n", err);
+            return 1;
+        }
+        ms[i] = (qt_now_mono() - t0) * 1000;
+        nprocs = snap.procs->n;
+        backend = snap.procs->backend;
+        if (snap.zombies) {
+            nz = snap.zombies->total;
+            ng = snap.zombies->n;
+        }
+        if (qt_collector_zombies.free_model)
+            qt_collector_zombies.free_model(&snap);
+        qt_collector_procs.free_model(&snap);
+    }
+    {
+        double first = ms[0];
+        qsort(ms, (size_t)n, sizeof *ms, cmp);
+        printf("backend=%s procs=%zu zombies=%zu groups=%zu samples=%d first_ms=%.1f median_ms=%.1f min_ms=%.1f\n",
+               backend, nprocs, nz, ng, n, first, ms[n / 2], ms[0]);
+    }
+    if (pstate)
+        qt_collector_procs.free_state(pstate);
+    if (zstate)
+        qt_collector_zombies.free_state(zstate);
+    free(ms);
+    return 0;
+}

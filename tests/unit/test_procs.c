@@ -1,0 +1,568 @@
+/* Unit tests: /proc/PID/stat parsing, the plain /proc reader on a fixture
+ * tree, and agreement of the libproc2 and /proc backends on live processes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../diag/procs.h"
+#include "../../diag/util.h"
+
+#define FIXTURE QT_SRCDIR "/tests/data/procfs-zombies"
+
+/* Real lines read on Debian 12 (kernel 6.18) while tests/zmaker staged a
+ * zombie under a fake tcpserver, and kthreadd. */
+static const char real_parent[] =
+    "27197 (tcpserver) S 27195 27193 4431 0 -1 4194304 155 0 1 0 0 0 0 0 20 0 1 0 250447 2535424 369 "
+    "18446744073709551615 94651007414272 94651007417241 140726265037152 0 0 0 0 4096 16386 1 0 0 17 1 0 0 0 0 0 "
+    "94651007426000 94651007426800 94651449798656 140726265039219 140726265039255 140726265039255 140726265040873 0\n";
+static const char real_zombie[] =
+    "27198 (qmail-smtpd) Z 27197 27193 4431 0 -1 4227148 18 0 0 0 0 0 0 0 20 0 1 0 250448 0 0 18446744073709551615 "
+    "0 0 0 0 0 0 0 4096 16386 1 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+static const char real_kthread[] =
+    "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 19 0 0 18446744073709551615 0 0 0 0 0 0 0 "
+    "2147483647 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+
+static int parse(const char *text, struct qt_proc *p, unsigned long long *ticks)
+{
+    memset(p, 0, sizeof *p);
+    return qt_proc_parse_stat(text, strlen(text), p, ticks);
+}
+
+static void stat_real_lines(void **st)
+{
+    (void)st;
+    struct qt_proc p;
+    unsigned long long t = 0;
+
+    assert_int_equal(parse(real_parent, &p, &t), 0);
+    assert_int_equal(p.pid, 27197);
+    assert_string_equal(p.comm, "tcpserver");
+    assert_int_equal(p.state, 'S');
+    assert_int_equal(p.ppid, 27195);
+    assert_int_equal(p.pgid, 27193);
+    assert_int_equal(p.sid, 4431);
+    assert_int_equal(p.nlwp, 1);
+    assert_true(t == 250447);
+    assert_false(p.flags & QT_PF_KTHREAD);
+
+    assert_int_equal(parse(real_zombie, &p, &t), 0);
+    assert_int_equal(p.state, 'Z');
+    assert_string_equal(p.comm, "qmail-smtpd");
+    assert_true(t == 250448);
+    assert_true(qt_proc_is_zombie(&p));
+
+    assert_int_equal(parse(real_kthread, &p, &t), 0);
+    assert_int_equal(p.ppid, 0);
+    assert_int_equal(p.pgid, 0);
+    assert_true(p.flags & QT_PF_KTHREAD);
+    assert_true(t == 19);
+}
+
+/* Build a stat line for comm by substituting it into the real zombie line. */
+static char *with_comm(const char *comm)
+{
+    const char *rest = strstr(real_zombie, ") Z ");
+    return qt_asprintf("27198 (%s%s", comm, rest);
+}
+
+static void stat_hostile_comm(void **st)
+{
+    (void)st;
+    static const char *names[] = {
+        "a b",                /* space */
+        "x)y (z",             /* parentheses inside */
+        ")",                  /* just a close paren */
+        "((",                 /* opening ones */
+        "nl\nx",              /* newline */
+        "x) Z 1 1 1 0 -1",    /* tries to fake the following fields */
+        "",                   /* empty */
+        "\xc3\xa9t\xe9\x7f",  /* high bytes and DEL */
+        "123456789012345",    /* the kernel's 15-byte maximum */
+    };
+    for (size_t i = 0; i < QT_ARRAY_LEN(names); i++) {
+        char *line = with_comm(names[i]);
+        struct qt_proc p;
+        unsigned long long t = 0;
+        assert_int_equal(parse(line, &p, &t), 0);
+        assert_string_equal(p.comm, names[i]);
+        assert_int_equal(p.state, 'Z');
+        assert_int_equal(p.ppid, 27197);
+        assert_true(t == 250448);
+        free(line);
+    }
+}
+
+static void stat_long_comm_is_cut(void **st)
+{
+    (void)st;
+    char name[200];
+    memset(name, 'k', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    char *line = with_comm(name);
+    struct qt_proc p;
+    assert_int_equal(parse(line, &p, NULL), 0);
+    assert_int_equal(strlen(p.comm), sizeof p.comm - 1);
+    free(line);
+}
+
+static void stat_truncated(void **st)
+{
+    (void)st;
+    /* every prefix that ends before the separator after the start time is
+     * malformed: "... 25044" must not pass for a start time of 25044 */
+    const char *line = real_parent;
+    const char *start = strstr(line, " 250447 ");
+    size_t need = (size_t)(start - line) + 8; /* through the space after starttime */
+    struct qt_proc p;
+    unsigned long long t = 0;
+
+    for (size_t n = 0; n < need; n++) {
+        memset(&p, 0, sizeof p);
+        assert_int_equal(qt_proc_parse_stat(line, n, &p, &t), -1);
+    }
+    memset(&p, 0, sizeof p);
+    assert_int_equal(qt_proc_parse_stat(line, need, &p, &t), 0);
+    assert_true(t == 250447);
+}
+
+static void stat_garbage(void **st)
+{
+    (void)st;
+    static const char *bad[] = {
+        "",
+        "garbage",
+        "12",
+        "12 ",
+        "12 (a",                                   /* no close paren */
+        "12 x) S 1 1 1",                            /* no open paren */
+        "0 (init) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",   /* pid 0 */
+        "-5 (a) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",     /* negative pid */
+        "12 (a) S -1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",    /* negative ppid */
+        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 -5 0 0",    /* negative start */
+        "12 (a) S 99999999999 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",  /* ppid overflows int */
+        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99999999999999999999999 0",  /* overflow */
+        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5x 0",      /* junk in a number */
+        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0",           /* no start time */
+        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5",         /* start time cut short */
+        "12 (a)  S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0",      /* double space: no state */
+        "12 (a) \x01 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0",    /* control char as state */
+        "99999999999 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0",  /* pid overflows int */
+    };
+    for (size_t i = 0; i < QT_ARRAY_LEN(bad); i++) {
+        struct qt_proc p;
+        if (parse(bad[i], &p, NULL) != -1)
+            fail_msg("accepted bad stat line %zu: %s", i, bad[i]);
+    }
+    /* an embedded NUL inside the numbers is malformed too */
+    {
+        char buf[] = "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0";
+        struct qt_proc p;
+        buf[10] = '\0';
+        assert_int_equal(qt_proc_parse_stat(buf, sizeof buf - 1, &p, NULL), -1);
+    }
+    /* NUL bytes in the comm are kept visible as '?' */
+    {
+        char buf[] = "12 (a\0b) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0";
+        struct qt_proc p;
+        memset(&p, 0, sizeof p);
+        assert_int_equal(qt_proc_parse_stat(buf, sizeof buf - 1, &p, NULL), 0);
+        assert_string_equal(p.comm, "a?b");
+    }
+    assert_int_equal(qt_proc_parse_stat(NULL, 0, NULL, NULL), -1);
+}
+
+/* --- the fixture tree --- */
+
+static qt_ctx fixture_ctx(void)
+{
+    qt_ctx c;
+    qt_ctx_defaults(&c);
+    c.proc = FIXTURE;
+    return c;
+}
+
+static void fixture_read(void **st)
+{
+    (void)st;
+    qt_ctx c = fixture_ctx();
+    qt_procs p;
+    char err[256];
+    const struct qt_proc *x;
+
+    assert_int_equal(qt_procs_read(&c, &p, err, sizeof err), 0);
+    assert_string_equal(p.backend, "proc");
+    assert_true(p.boot == 1700000000.0);
+    /* 370 (no stat), 371 (garbage), 372 (truncated) and "self" are skipped */
+    assert_null(qt_procs_find(&p, 370));
+    assert_null(qt_procs_find(&p, 371));
+    assert_null(qt_procs_find(&p, 372));
+    assert_int_equal(p.n, 21);
+    for (size_t i = 1; i < p.n; i++)
+        assert_true(p.v[i - 1].pid < p.v[i].pid);
+
+    /* the listener: real uid from status, full argv */
+    x = qt_procs_find(&p, 330);
+    assert_non_null(x);
+    assert_int_equal(x->uid, 89);
+    assert_int_equal(x->ppid, 320);
+    assert_int_equal(x->argc, 19);
+    assert_string_equal(x->argv[0], "/usr/bin/tcpserver");
+    assert_string_equal(x->argv[18], "/bin/true");
+    assert_null(x->argv[19]);
+    assert_string_equal(qt_proc_name(x), "tcpserver");
+    assert_true(x->start == 1700000000.0 + 17.0);
+
+    /* a zombie: empty cmdline, name from comm, shown as [comm] */
+    x = qt_procs_find(&p, 4001);
+    assert_non_null(x);
+    assert_int_equal(x->state, 'Z');
+    assert_int_equal(x->argc, 0);
+    assert_null(x->argv);
+    assert_true(qt_proc_is_zombie(x));
+    assert_string_equal(qt_proc_name(x), "qmail-smtpd");
+    {
+        char *cl = qt_proc_cmdline(x);
+        assert_string_equal(cl, "[qmail-smtpd]");
+        free(cl);
+    }
+
+    /* "Zl": the leader of a live thread group is not a zombie to reap */
+    x = qt_procs_find(&p, 360);
+    assert_non_null(x);
+    assert_int_equal(x->state, 'Z');
+    assert_int_equal(x->nlwp, 12);
+    assert_false(qt_proc_is_zombie(x));
+
+    /* kernel thread: no command line */
+    x = qt_procs_find(&p, 2);
+    assert_non_null(x);
+    assert_true(x->flags & QT_PF_KTHREAD);
+    assert_int_equal(x->argc, 0);
+
+    /* hostile comm and an empty argument */
+    x = qt_procs_find(&p, 380);
+    assert_non_null(x);
+    assert_string_equal(x->comm, "a) (b\nc");
+    assert_int_equal(x->argc, 3);
+    assert_string_equal(x->argv[1], "");
+    assert_int_equal(x->uid, 1000);
+    {
+        char *cl = qt_proc_cmdline(x);
+        assert_string_equal(cl, "weird  x");
+        free(cl);
+    }
+    qt_procs_free(&p);
+}
+
+static void fixture_environ(void **st)
+{
+    (void)st;
+    qt_ctx c = fixture_ctx();
+    char *env = NULL;
+    long n;
+
+    /* unreadable environ (a directory in the fixture: read fails even for root) */
+    n = qt_proc_read_environ(&c, 4001, &env);
+    assert_int_equal(n, -1);
+    assert_null(env);
+    /* missing process */
+    n = qt_proc_read_environ(&c, 999999, &env);
+    assert_int_equal(n, -1);
+    /* readable one */
+    n = qt_proc_read_environ(&c, 330, &env);
+    assert_true(n > 0);
+    assert_string_equal(qt_environ_get(env, (size_t)n, "TCPLOCALPORT"), "25");
+    assert_null(qt_environ_get(env, (size_t)n, "TCPLOCAL"));
+    free(env);
+}
+
+static void fixture_missing_proc(void **st)
+{
+    (void)st;
+    qt_ctx c;
+    qt_procs p;
+    char err[256] = "";
+    qt_ctx_defaults(&c);
+    c.proc = QT_SRCDIR "/tests/data/no-such-procfs";
+    assert_int_equal(qt_procs_read(&c, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no-such-procfs"));
+    assert_int_equal(p.n, 0);
+}
+
+static void reader_reuse(void **st)
+{
+    (void)st;
+    qt_ctx c = fixture_ctx();
+    qt_procs_reader *r = qt_procs_reader_new();
+    char err[256];
+    for (int i = 0; i < 3; i++) {
+        qt_procs p;
+        assert_int_equal(qt_procs_reader_read(r, &c, &p, err, sizeof err), 0);
+        assert_int_equal(p.n, 21);
+        qt_procs_free(&p);
+    }
+    qt_procs_reader_free(r);
+}
+
+/* --- both backends on live processes --- */
+
+#define CHILD_ENV "QT_TEST_PROCS_CHILD"
+
+static pid_t spawn_named(const char *name, int zombie)
+{
+    pid_t p = fork();
+    assert_true(p >= 0);
+    if (p == 0) {
+        prctl(PR_SET_NAME, name);
+        if (zombie)
+            _exit(0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        for (;;)
+            pause();
+    }
+    return p;
+}
+
+static pid_t spawn_exec(char *const argv[])
+{
+    pid_t p = fork();
+    assert_true(p >= 0);
+    if (p == 0) {
+        setenv(CHILD_ENV, "1", 1);
+        execv("/proc/self/exe", argv);
+        _exit(127);
+    }
+    return p;
+}
+
+static pid_t spawn_setuid(void)
+{
+    pid_t p = fork();
+    assert_true(p >= 0);
+    if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (setresuid(65534, 65534, 65534) != 0)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    return p;
+}
+
+static void compare(const struct qt_proc *a, const struct qt_proc *b)
+{
+    assert_int_equal(a->pid, b->pid);
+    assert_int_equal(a->ppid, b->ppid);
+    assert_int_equal(a->pgid, b->pgid);
+    assert_int_equal(a->sid, b->sid);
+    assert_int_equal(a->uid, b->uid);
+    assert_int_equal(a->state, b->state);
+    if (a->start != b->start)
+        fail_msg("pid %d: start %.3f vs %.3f", a->pid, a->start, b->start);
+    assert_memory_equal(a->comm, b->comm, sizeof a->comm);
+    assert_int_equal(a->argc, b->argc);
+    for (int i = 0; i < a->argc; i++)
+        assert_string_equal(a->argv[i], b->argv[i]);
+    if (a->argc)
+        assert_null(b->argv[b->argc]);
+}
+
+static void wait_state(pid_t pid, char want)
+{
+    qt_ctx c;
+    qt_ctx_defaults(&c);
+    for (int i = 0; i < 200; i++) {
+        struct qt_proc p;
+        memset(&p, 0, sizeof p);
+        if (qt_proc_reread_stat(&c, pid, &p, NULL) == 0 && p.state == want)
+            return;
+        usleep(10000);
+    }
+    fail_msg("pid %d never reached state %c", pid, want);
+}
+
+/* Hostile live processes: names with spaces, parentheses, newlines, '?',
+ * '.', high bytes; zombies; argv {"-"}, {""}, empty arguments; a setuid'd
+ * child whose /proc dir is root-owned but whose real uid is 65534. */
+struct live {
+    pid_t pids[32];
+    int n, nnamed, dash, empty_args, setuid_child;
+};
+
+static void live_start(struct live *L)
+{
+    static char *av_dash[] = {"-", NULL};
+    static char *av_empty_args[] = {"child", "", "x", "", NULL};
+    static char *av_empty0[] = {"", NULL};
+    static char *av_long[] = {"qmail-smtpd", "mail.example.com", "/home/vpopmail/bin/vchkpw", "/bin/true", NULL};
+    static const char *names[] = {"a b", "x)y (z", "nl\nx", "q?r", "\xc3\xa9t\xe9", ")", "tab\there", "dot.name",
+                                  "back\\sl", "qmail-smtpd"};
+
+    memset(L, 0, sizeof *L);
+    L->setuid_child = -1;
+    for (size_t i = 0; i < QT_ARRAY_LEN(names); i++) {
+        L->pids[L->n++] = spawn_named(names[i], 0);
+        wait_state(L->pids[L->n - 1], 'S');
+    }
+    L->nnamed = L->n;
+    L->pids[L->n++] = spawn_named("qmail-smtpd", 1);
+    wait_state(L->pids[L->n - 1], 'Z');
+    L->pids[L->n++] = spawn_named("x)\n(y", 1);
+    wait_state(L->pids[L->n - 1], 'Z');
+    L->dash = L->n;
+    L->pids[L->n++] = spawn_exec(av_dash);
+    L->empty_args = L->n;
+    L->pids[L->n++] = spawn_exec(av_empty_args);
+    L->pids[L->n++] = spawn_exec(av_empty0);
+    L->pids[L->n++] = spawn_exec(av_long);
+    for (int i = L->n - 4; i < L->n; i++)
+        wait_state(L->pids[i], 'S');
+    if (geteuid() == 0) {
+        L->setuid_child = L->n;
+        L->pids[L->n++] = spawn_setuid();
+        wait_state(L->pids[L->n - 1], 'S');
+    }
+    usleep(50000); /* let the execs settle their argv */
+}
+
+static void live_stop(struct live *L)
+{
+    for (int i = 0; i < L->n; i++) {
+        kill(L->pids[i], SIGKILL);
+        waitpid(L->pids[i], NULL, 0);
+    }
+}
+
+/* What both backends must report for the staged processes. */
+static void live_check(const struct live *L, const qt_procs *p)
+{
+    const struct qt_proc *x;
+    for (int i = 0; i < L->n; i++)
+        if (!qt_procs_find(p, L->pids[i]))
+            fail_msg("%s: pid %d missing", p->backend, L->pids[i]);
+    x = qt_procs_find(p, L->pids[2]);
+    assert_string_equal(x->comm, "nl\nx");
+    assert_int_equal(x->ppid, getpid());
+    x = qt_procs_find(p, L->pids[4]);
+    assert_string_equal(x->comm, "\xc3\xa9t\xe9");
+    x = qt_procs_find(p, L->pids[L->nnamed]);
+    assert_int_equal(x->state, 'Z');
+    assert_int_equal(x->argc, 0);
+    assert_string_equal(x->comm, "qmail-smtpd");
+    x = qt_procs_find(p, L->pids[L->nnamed + 1]);
+    assert_string_equal(x->comm, "x)\n(y");
+    x = qt_procs_find(p, L->pids[L->dash]);
+    assert_int_equal(x->argc, 1);
+    assert_string_equal(x->argv[0], "-");
+    x = qt_procs_find(p, L->pids[L->empty_args]);
+    assert_int_equal(x->argc, 4);
+    assert_string_equal(x->argv[1], "");
+    assert_string_equal(x->argv[3], "");
+    if (L->setuid_child >= 0)
+        assert_int_equal(qt_procs_find(p, L->pids[L->setuid_child])->uid, 65534);
+}
+
+static void proc_reader_on_live_processes(void **st)
+{
+    (void)st;
+    struct live L;
+    qt_ctx c;
+    qt_procs pr;
+    char err[256];
+
+    qt_ctx_defaults(&c);
+    live_start(&L);
+    assert_int_equal(qt_procs_read_proc(&c, &pr, err, sizeof err), 0);
+    assert_string_equal(pr.backend, "proc");
+    live_check(&L, &pr);
+    {
+        /* a second read of the same (idle) processes gives the same values */
+        qt_procs again;
+        assert_int_equal(qt_procs_read_proc(&c, &again, err, sizeof err), 0);
+        for (int i = 0; i < L.n; i++)
+            compare(qt_procs_find(&pr, L.pids[i]), qt_procs_find(&again, L.pids[i]));
+        qt_procs_free(&again);
+    }
+    qt_procs_free(&pr);
+    live_stop(&L);
+}
+
+static void backends_agree(void **st)
+{
+    (void)st;
+#ifndef QT_HAVE_LIBPROC2
+    skip();
+#else
+    struct live L;
+    qt_ctx c;
+    qt_procs lp, pr;
+    char err[256];
+
+    qt_ctx_defaults(&c);
+    live_start(&L);
+    assert_int_equal(qt_procs_read_libproc2(&c, &lp, err, sizeof err), 0);
+    assert_int_equal(qt_procs_read_proc(&c, &pr, err, sizeof err), 0);
+    assert_string_equal(lp.backend, "libproc2");
+    assert_string_equal(pr.backend, "proc");
+    assert_true(lp.boot == pr.boot);
+    for (int i = 0; i < L.n; i++) {
+        const struct qt_proc *a = qt_procs_find(&lp, L.pids[i]), *b = qt_procs_find(&pr, L.pids[i]);
+        if (!a || !b)
+            fail_msg("pid %d missing from %s", L.pids[i], a ? "proc" : "libproc2");
+        compare(a, b);
+    }
+    live_check(&L, &lp);
+    /* the persistent reader gives the same answer twice */
+    {
+        qt_procs_reader *r = qt_procs_reader_new();
+        for (int k = 0; k < 2; k++) {
+            qt_procs again;
+            assert_int_equal(qt_procs_reader_read(r, &c, &again, err, sizeof err), 0);
+            assert_string_equal(again.backend, "libproc2");
+            for (int i = 0; i < L.n; i++)
+                compare(qt_procs_find(&pr, L.pids[i]), qt_procs_find(&again, L.pids[i]));
+            qt_procs_free(&again);
+        }
+        qt_procs_reader_free(r);
+    }
+    qt_procs_free(&lp);
+    qt_procs_free(&pr);
+    live_stop(&L);
+#endif
+}
+
+int main(void)
+{
+    if (getenv(CHILD_ENV)) {
+        /* a re-executed child with a strange argv: wait to be killed */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        for (;;)
+            pause();
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stat_real_lines),
+        cmocka_unit_test(stat_hostile_comm),
+        cmocka_unit_test(stat_long_comm_is_cut),
+        cmocka_unit_test(stat_truncated),
+        cmocka_unit_test(stat_garbage),
+        cmocka_unit_test(fixture_read),
+        cmocka_unit_test(fixture_environ),
+        cmocka_unit_test(fixture_missing_proc),
+        cmocka_unit_test(reader_reuse),
+        cmocka_unit_test(proc_reader_on_live_processes),
+        cmocka_unit_test(backends_agree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,652 @@
+/* Unit tests: the Zombies pane (views and keys) with a fake ui, on the
+ * fixture tree and on live process trees staged by this binary itself, and
+ * the command job behind R. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../diag/cmdjob.h"
+#include "../../diag/procs.h"
+#include "../../diag/snapshot.h"
+#include "../../diag/util.h"
+#include "../../diag/zombies.h"
+#include "../../panes/panes.h"
+#include "../../tui/ui.h"
+
+#define FIXTURE QT_SRCDIR "/tests/data/procfs-zombies"
+
+/* --- a fake shell --- */
+
+struct qt_ui {
+    int read_only;
+    int answer;          /* what the user answers to confirm() */
+    char flash[512];
+    char question[512];
+    int confirms, resamples, jobs;
+    /* one queued job: like the real shell, jobs run after the key handler returned */
+    struct qt_job *job;
+    void (*done)(struct qt_ui *, void *);
+    void *arg;
+};
+
+void qt_ui_flash(struct qt_ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->flash, sizeof ui->flash, fmt, ap);
+    va_end(ap);
+}
+
+void qt_ui_confirm(struct qt_ui *ui, const char *question, void (*yes)(struct qt_ui *, void *), void *arg,
+                   void (*free_arg)(void *))
+{
+    snprintf(ui->question, sizeof ui->question, "%s", question);
+    ui->confirms++;
+    if (ui->answer)
+        yes(ui, arg);
+    if (free_arg)
+        free_arg(arg);
+}
+
+void qt_ui_text(struct qt_ui *ui, const char *title, const char *text) { (void)ui, (void)title, (void)text; }
+int qt_ui_read_only(const struct qt_ui *ui) { return ui->read_only; }
+void qt_ui_resample(struct qt_ui *ui) { ui->resamples++; }
+void qt_ui_dirty(struct qt_ui *ui) { (void)ui; }
+void qt_ui_cancel_job(struct qt_ui *ui, int id) { (void)ui, (void)id; }
+void qt_ui_prompt(struct qt_ui *ui, const char *label, const char *initial, int secret,
+                  void (*done)(struct qt_ui *, const char *, void *), void *arg)
+{
+    (void)label, (void)initial, (void)secret;
+    done(ui, NULL, arg);
+}
+
+int qt_ui_run_job(struct qt_ui *ui, struct qt_job *job, void (*done)(struct qt_ui *, void *), void *arg)
+{
+    if (ui->job) {
+        /* the real shell's refusal path: cancel, free, then done() */
+        job->ops->cancel(job);
+        job->ops->free(job);
+        qt_ui_flash(ui, "too many background jobs running");
+        if (done)
+            done(ui, arg);
+        return -1;
+    }
+    ui->jobs++;
+    ui->job = job;
+    ui->done = done;
+    ui->arg = arg;
+    return ui->jobs;
+}
+
+/* The loop's part: run the queued job to its end, then done(), then free. */
+static void run_queued(struct qt_ui *ui)
+{
+    struct qt_job *j = ui->job;
+    if (!j)
+        return;
+    assert_int_equal(qt_job_run(j, 5), 0);
+    ui->job = NULL;
+    if (ui->done)
+        ui->done(ui, ui->arg);
+    j->ops->free(j);
+}
+
+/* --- helpers --- */
+
+static const qt_view *top(void) { return qt_pane_zombies.top; }
+
+static void fill(const qt_view *v, const qt_ctx *c, const qt_snapshot *s, const qt_history *h, const char *key,
+                 qt_table *head, qt_table *main)
+{
+    struct qt_view_in in = {.ctx = c, .snap = s, .hist = h, .key = key};
+    qt_table_init(head, "");
+    qt_table_init(main, "");
+    qt_view_fill(v, &in, head, main);
+}
+
+static const char *cell(const qt_table *t, size_t r, int c)
+{
+    return t->rows[r].cells[c].text ? t->rows[r].cells[c].text : "";
+}
+
+static int table_has(const qt_table *t, const char *needle)
+{
+    for (size_t r = 0; r < t->nrows; r++)
+        for (int c = 0; c < t->ncols; c++)
+            if (strstr(cell(t, r, c), needle))
+                return 1;
+    return 0;
+}
+
+static int press(struct qt_ui *ui, const qt_view *v, const qt_ctx *c, const qt_snapshot *s, const char *key,
+                 const char *row, int ch)
+{
+    struct qt_view_in in = {.ctx = c, .snap = s, .hist = NULL, .key = key};
+    ui->flash[0] = ui->question[0] = '\0';
+    return v->key(ui, &in, row, ch);
+}
+
+/* --- views on the fixture --- */
+
+static void views_on_fixture(void **st)
+{
+    (void)st;
+    qt_ctx c;
+    qt_sampler s = {0};
+    qt_snapshot *snap;
+    qt_table head, main;
+    const qt_view *g;
+    struct qt_view_in in;
+
+    qt_ctx_defaults(&c);
+    c.proc = FIXTURE;
+    snap = qt_sample(&s, &c);
+    fill(top(), &c, snap, &s.hist, NULL, &head, &main);
+    assert_int_equal(main.nrows, 4);
+    assert_string_equal(main.rows[0].id, "p:330");
+    assert_string_equal(cell(&main, 0, 0), "WARN");
+    assert_string_equal(cell(&main, 0, 2), "tcpserver");
+    assert_string_equal(cell(&main, 0, 3), "qmail-smtpd");
+    assert_string_equal(cell(&main, 0, 4), "4");
+    assert_string_equal(cell(&main, 0, 5), "qmail-smtpd x3, vchkpw");
+    assert_string_equal(cell(&main, 0, 8), "new");
+    assert_string_equal(cell(&main, 3, 0), "INFO");
+    /* sortable by count and age: numeric columns */
+    assert_true(main.cols[4].flags & QT_COL_NUM);
+    assert_true(main.cols[6].flags & QT_COL_NUM);
+    assert_true(main.rows[0].cells[6].num > main.rows[0].cells[7].num); /* oldest older than newest */
+    {
+        size_t idx[8];
+        size_t n = qt_table_visible(&main, NULL, 4, 1, idx);
+        assert_int_equal(n, 4);
+        assert_string_equal(main.rows[idx[0]].id, "p:330");
+    }
+    assert_true(table_has(&head, "7 in 4 groups, 6 of the mail system"));
+    assert_true(table_has(&head, "Zl thread-group leaders"));
+    qt_table_free(&head);
+    qt_table_free(&main);
+
+    /* Enter on the listener's group */
+    in = (struct qt_view_in){.ctx = &c, .snap = snap, .hist = &s.hist};
+    g = qt_view_drill(top(), &in, "p:330");
+    assert_non_null(g);
+    assert_string_equal(g->name, "zombies.group");
+    fill(g, &c, snap, &s.hist, "p:330", &head, &main);
+    assert_int_equal(main.nrows, 4);
+    assert_string_equal(main.rows[0].id, "z:4001");
+    assert_string_equal(cell(&main, 0, 1), "qmail-smtpd");
+    assert_string_equal(cell(&main, 0, 2), "89");
+    assert_string_equal(cell(&main, 3, 1), "vchkpw");
+    assert_true(table_has(&head, "qmail-smtpd (supervise pid 320), directory /service/qmail-smtpd"));
+    assert_true(table_has(&head, "330 S /usr/bin/tcpserver -v -R -H"));
+    assert_true(table_has(&head, "<- 320 S supervise qmail-smtpd"));
+    qt_table_free(&head);
+    qt_table_free(&main);
+
+    /* a hostile comm is escaped in the table, never raw */
+    fill(g, &c, snap, &s.hist, "p:999", &head, &main);
+    assert_int_equal(main.nrows, 0);
+    assert_non_null(strstr(main.note, "no zombies in the current sample"));
+    qt_table_free(&head);
+    qt_table_free(&main);
+    qt_snapshot_free(snap);
+    qt_sampler_free(&s);
+}
+
+static void stale_when_collector_failed(void **st)
+{
+    (void)st;
+    qt_ctx c;
+    qt_sampler s = {0};
+    qt_snapshot *snap;
+    qt_table head, main;
+
+    qt_ctx_defaults(&c);
+    c.proc = QT_SRCDIR "/tests/data/no-such-procfs";
+    snap = qt_sample(&s, &c);
+    fill(top(), &c, snap, &s.hist, NULL, &head, &main);
+    assert_int_equal(main.nrows, 0);
+    assert_non_null(strstr(main.note, "STALE"));
+    qt_table_free(&head);
+    qt_table_free(&main);
+    fill(qt_view_drill(top(), &(struct qt_view_in){.ctx = &c, .snap = snap}, "p:1"), &c, snap, NULL, "p:1", &head,
+         &main);
+    assert_non_null(strstr(main.note, "STALE"));
+    qt_table_free(&head);
+    qt_table_free(&main);
+    qt_snapshot_free(snap);
+    qt_sampler_free(&s);
+}
+
+static void keys_refused_on_fixture_and_read_only(void **st)
+{
+    (void)st;
+    qt_ctx c;
+    qt_sampler s = {0};
+    qt_snapshot *snap;
+    struct qt_ui ui = {.answer = 1};
+
+    qt_ctx_defaults(&c);
+    c.proc = FIXTURE;
+    snap = qt_sample(&s, &c);
+    ui.read_only = 1;
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, "p:330", 'C'), 1);
+    assert_non_null(strstr(ui.flash, "read-only mode"));
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, "p:330", 'R'), 1);
+    assert_non_null(strstr(ui.flash, "read-only mode"));
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, "p:342", 'K'), 1);
+    assert_non_null(strstr(ui.flash, "read-only mode"));
+    ui.read_only = 0;
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, "p:330", 'C'), 1);
+    assert_non_null(strstr(ui.flash, "not reading the live /proc"));
+    assert_int_equal(ui.confirms, 0);
+    /* keys it does not own are left to the shell */
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, "p:330", 'x'), 0);
+    qt_snapshot_free(snap);
+    qt_sampler_free(&s);
+}
+
+/* --- live process trees, staged by re-executing this binary ---
+ * QT_TZ_SPEC   levels separated by '|', words by ' ': each level is a process
+ *              with that argv, child of the previous one
+ * QT_TZ_INDEX  this process's level
+ * QT_TZ_DIR    cwd of level 0 (a supervise's service directory)
+ * QT_TZ_PIDFILE written by the last level once its zombies exist
+ * The last level makes 3 zombies named qmail-smtpd, then reaps only when a
+ * new SIGCHLD arrives (a parent that missed the signal). Every level dies
+ * with its parent (PDEATHSIG) and after 30 s at most (alarm). */
+
+#define NZOMBIES 3
+
+static void reap_all(int sig)
+{
+    (void)sig;
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+}
+
+static char **split_words(char *s)
+{
+    char **v = calloc(32, sizeof *v);
+    int n = 0;
+    for (char *save = NULL, *w = strtok_r(s, " ", &save); w && n < 31; w = strtok_r(NULL, " ", &save))
+        v[n++] = w;
+    return v;
+}
+
+static void tree_level(void)
+{
+    char spec[1024], *levels[8], *save = NULL;
+    int n = 0, idx = atoi(getenv("QT_TZ_INDEX"));
+
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    alarm(30);
+    snprintf(spec, sizeof spec, "%s", getenv("QT_TZ_SPEC"));
+    for (char *l = strtok_r(spec, "|", &save); l && n < 8; l = strtok_r(NULL, "|", &save))
+        levels[n++] = l;
+    if (idx == 0 && getenv("QT_TZ_DIR") && chdir(getenv("QT_TZ_DIR")) != 0)
+        _exit(1);
+    if (idx < n - 1) {
+        pid_t p = fork();
+        if (p == 0) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", idx + 1);
+            setenv("QT_TZ_INDEX", num, 1);
+            execv("/proc/self/exe", split_words(levels[idx + 1]));
+            _exit(127);
+        }
+        for (;;)
+            pause();
+    }
+    for (int i = 0; i < NZOMBIES; i++)
+        if (fork() == 0) {
+            prctl(PR_SET_NAME, "qmail-smtpd");
+            _exit(0);
+        }
+    usleep(200000); /* all exited; SIGCHLD at SIG_DFL was discarded */
+    signal(SIGCHLD, reap_all);
+    {
+        char tmp[600];
+        FILE *f;
+        snprintf(tmp, sizeof tmp, "%s.tmp", getenv("QT_TZ_PIDFILE"));
+        f = fopen(tmp, "w");
+        fprintf(f, "%d\n", (int)getpid());
+        fclose(f);
+        rename(tmp, getenv("QT_TZ_PIDFILE"));
+    }
+    for (;;)
+        pause();
+}
+
+struct tree {
+    pid_t top;
+    int leaf;
+    char dir[256], pidfile[300];
+};
+
+static void tree_start(struct tree *t, const char *spec)
+{
+    char idx[] = "0";
+    snprintf(t->dir, sizeof t->dir, "/tmp/qt-zpane-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    snprintf(t->pidfile, sizeof t->pidfile, "%s/leaf.pid", t->dir);
+    t->top = fork();
+    assert_true(t->top >= 0);
+    if (t->top == 0) {
+        char s[1024];
+        setenv("QT_TZ_SPEC", spec, 1);
+        setenv("QT_TZ_INDEX", idx, 1);
+        setenv("QT_TZ_DIR", t->dir, 1);
+        setenv("QT_TZ_PIDFILE", t->pidfile, 1);
+        snprintf(s, sizeof s, "%s", spec);
+        *strchrnul(s, '|') = '\0';
+        execv("/proc/self/exe", split_words(s));
+        _exit(127);
+    }
+    for (int i = 0; i < 500; i++) {
+        FILE *f = fopen(t->pidfile, "r");
+        if (f) {
+            assert_int_equal(fscanf(f, "%d", &t->leaf), 1);
+            fclose(f);
+            return;
+        }
+        usleep(10000);
+    }
+    fail_msg("staged tree did not come up");
+}
+
+static void tree_stop(struct tree *t)
+{
+    char path[400];
+    kill(t->top, SIGKILL);
+    waitpid(t->top, NULL, 0);
+    snprintf(path, sizeof path, "%s/svc.args", t->dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/svc", t->dir);
+    unlink(path);
+    unlink(t->pidfile);
+    rmdir(t->dir);
+}
+
+static int zombie_children(const qt_ctx *c, int ppid)
+{
+    qt_procs p;
+    char err[256];
+    int n = 0;
+    assert_int_equal(qt_procs_read(c, &p, err, sizeof err), 0);
+    for (size_t i = 0; i < p.n; i++)
+        n += p.v[i].ppid == ppid && qt_proc_is_zombie(&p.v[i]);
+    qt_procs_free(&p);
+    return n;
+}
+
+static void live_listener_keys(void **st)
+{
+    (void)st;
+    struct tree t;
+    qt_ctx c;
+    qt_sampler s = {0};
+    qt_snapshot *snap;
+    const struct qt_zgroup *g;
+    struct qt_ui ui = {.answer = 1};
+    char row[32], path[400], args[512] = "", *old_path = getenv("PATH") ? qt_strdup(getenv("PATH")) : NULL;
+    FILE *f;
+
+    tree_start(&t, "supervise fakesvc|tcpserver -v -R -H 0 2525 qmail-smtpd");
+    qt_ctx_defaults(&c);
+    snap = qt_sample(&s, &c);
+    g = qt_zombies_find(snap->zombies, t.leaf);
+    assert_non_null(g);
+    assert_int_equal(g->n, NZOMBIES);
+    assert_int_equal(g->role, QT_ZROLE_LISTENER);
+    assert_true(g->mail);
+    assert_string_equal(g->svc_name, "fakesvc");
+    assert_string_equal(g->svc_dir_real, t.dir);
+    snprintf(row, sizeof row, "p:%d", t.leaf);
+
+    /* R with a stand-in svc first in PATH: runs "svc -t DIR" as a job */
+    snprintf(path, sizeof path, "%s/svc", t.dir);
+    f = fopen(path, "w");
+    fprintf(f, "#!/bin/sh\necho \"$@\" > \"${0%%/*}/svc.args\"\n");
+    fclose(f);
+    chmod(path, 0755);
+    setenv("PATH", t.dir, 1);
+    ui.answer = 0;
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'R'), 1);
+    assert_non_null(strstr(ui.question, "Restart service fakesvc: svc -t"));
+    assert_int_equal(ui.jobs, 0); /* said no: nothing ran */
+    ui.answer = 1;
+    /* while a job slot is taken the shell refuses: the pane must cope (no leak, no crash) */
+    ui.job = (struct qt_job *)1;
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'R'), 1);
+    assert_non_null(strstr(ui.flash, "too many background jobs"));
+    ui.job = NULL;
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'R'), 1);
+    assert_non_null(strstr(ui.flash, "running svc -t"));
+    run_queued(&ui);
+    if (old_path)
+        setenv("PATH", old_path, 1);
+    assert_int_equal(ui.jobs, 1);
+    if (!strstr(ui.flash, ": done; supervise restarts tcpserver"))
+        fail_msg("flash: %s", ui.flash);
+    snprintf(path, sizeof path, "%s/svc.args", t.dir);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(args, sizeof args, f));
+    fclose(f);
+    args[strcspn(args, "\n")] = '\0';
+    {
+        char want[400];
+        snprintf(want, sizeof want, "-t %s", t.dir);
+        assert_string_equal(args, want);
+    }
+
+    /* K is for per-connection processes only */
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'K'), 1);
+    assert_non_null(strstr(ui.flash, "use R"));
+
+    /* C from the group view: the parent reaps on the new SIGCHLD */
+    {
+        struct qt_view_in in = {.ctx = &c, .snap = snap};
+        const qt_view *gv = qt_view_drill(top(), &in, row);
+        char zrow[32];
+        snprintf(zrow, sizeof zrow, "z:%d", g->z[0].pid);
+        assert_int_equal(press(&ui, gv, &c, snap, row, zrow, 'C'), 1);
+    }
+    assert_non_null(strstr(ui.question, "Send SIGCHLD to tcpserver"));
+    assert_non_null(strstr(ui.flash, "sent SIGCHLD to tcpserver"));
+    assert_true(ui.resamples >= 2);
+    for (int i = 0; i < 200 && zombie_children(&c, t.leaf) > 0; i++)
+        usleep(10000);
+    assert_int_equal(zombie_children(&c, t.leaf), 0);
+
+    qt_snapshot_free(snap);
+    qt_sampler_free(&s);
+    tree_stop(&t);
+    free(old_path);
+}
+
+static void live_connection_keys(void **st)
+{
+    (void)st;
+    struct tree t;
+    qt_ctx c;
+    qt_sampler s = {0};
+    qt_snapshot *snap;
+    const struct qt_zgroup *g;
+    struct qt_ui ui = {.answer = 1};
+    char row[32];
+    int gone = 0;
+
+    tree_start(&t, "supervise smtps|tcpserver -s -v 0 2465 qmail-smtpd|tcpserver -s -v 0 2465 qmail-smtpd");
+    qt_ctx_defaults(&c);
+    snap = qt_sample(&s, &c);
+    g = qt_zombies_find(snap->zombies, t.leaf);
+    assert_non_null(g);
+    assert_int_equal(g->role, QT_ZROLE_CONNECTION);
+    snprintf(row, sizeof row, "p:%d", t.leaf);
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'R'), 1);
+    assert_non_null(strstr(ui.flash, "per-connection"));
+    assert_int_equal(ui.jobs, 0);
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'K'), 1);
+    assert_non_null(strstr(ui.question, "one stuck connection"));
+    assert_non_null(strstr(ui.flash, "sent SIGTERM to tcpserver"));
+    for (int i = 0; i < 200 && !gone; i++) {
+        struct qt_proc p;
+        memset(&p, 0, sizeof p);
+        gone = qt_proc_reread_stat(&c, t.leaf, &p, NULL) != 0 || p.state == 'Z';
+        if (!gone)
+            usleep(10000);
+    }
+    assert_true(gone);
+    /* a second K on the stale snapshot refuses: the pid is gone or a zombie now */
+    qt_snapshot_free(snap);
+    qt_sampler_free(&s);
+    tree_stop(&t);
+}
+
+static void signal_checks_identity(void **st)
+{
+    (void)st;
+    qt_ctx c;
+    char err[256];
+    pid_t p = fork();
+    struct qt_proc me;
+    unsigned long long ticks;
+
+    if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        for (;;)
+            pause();
+    }
+    qt_ctx_defaults(&c);
+    usleep(20000);
+    memset(&me, 0, sizeof me);
+    assert_int_equal(qt_proc_reread_stat(&c, p, &me, &ticks), 0);
+    /* wrong start time: a recycled pid is never signalled */
+    assert_int_equal(qt_zombies_signal(&c, p, 12345.0, SIGTERM, err, sizeof err), -1);
+    assert_non_null(strstr(err, "pid reused"));
+    assert_int_equal(qt_zombies_signal(&c, 1, 0, SIGCHLD, err, sizeof err), -1);
+    assert_int_equal(qt_zombies_signal(&c, 999999999, 0, SIGCHLD, err, sizeof err), -1);
+    assert_non_null(strstr(err, "gone"));
+    {
+        long hz = sysconf(_SC_CLK_TCK);
+        double start = qt_procs_boot_time(&c) + (double)ticks / (double)hz;
+        assert_int_equal(qt_zombies_signal(&c, p, start, SIGTERM, err, sizeof err), 0);
+    }
+    int ws;
+    assert_int_equal(waitpid(p, &ws, 0), p);
+    assert_true(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM);
+}
+
+/* --- the command job --- */
+
+static void cmdjob_runs_and_times_out(void **st)
+{
+    (void)st;
+    char err[256];
+    int ws, to;
+    qt_job *j;
+    double t0;
+    char *echo[] = {"echo", "hello", NULL};
+    char *sleeper[] = {"sleep", "30", NULL};
+    char *missing[] = {"/nonexistent/qt-no-such-program", NULL};
+    char *both[] = {"sh", "-c", "echo out; echo err >&2; exit 3", NULL};
+
+    j = qt_cmd_job_new(echo, 5, err, sizeof err);
+    assert_non_null(j);
+    assert_int_equal(qt_job_run(j, 2), 0);
+    assert_string_equal(qt_cmd_job_result(j, &ws, &to), "hello\n");
+    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    assert_int_equal(to, 0);
+    j->ops->free(j);
+
+    t0 = qt_now_mono();
+    j = qt_cmd_job_new(sleeper, 0.3, err, sizeof err);
+    assert_int_equal(qt_job_run(j, 2), 0);
+    qt_cmd_job_result(j, &ws, &to);
+    assert_int_equal(to, 1);
+    assert_true(qt_now_mono() - t0 < 2);
+    j->ops->free(j);
+
+    j = qt_cmd_job_new(missing, 5, err, sizeof err);
+    assert_int_equal(qt_job_run(j, 2), 0);
+    assert_non_null(strstr(qt_cmd_job_result(j, &ws, &to), "cannot run"));
+    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 127);
+    j->ops->free(j);
+
+    j = qt_cmd_job_new(both, 5, err, sizeof err);
+    assert_int_equal(qt_job_run(j, 2), 0);
+    assert_string_equal(qt_cmd_job_result(j, &ws, &to), "out\nerr\n");
+    assert_int_equal(WEXITSTATUS(ws), 3);
+    j->ops->free(j);
+
+    /* cancel kills and reaps at once */
+    j = qt_cmd_job_new(sleeper, 30, err, sizeof err);
+    j->ops->cancel(j);
+    qt_cmd_job_result(j, &ws, &to);
+    assert_int_equal(to, 1);
+    j->ops->free(j);
+    /* none of them is left as our zombie */
+    {
+        pid_t w = waitpid(-1, NULL, WNOHANG);
+        if (w != -1) {
+            char b[256] = "", pth[64];
+            snprintf(pth, sizeof pth, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+            FILE *cf = fopen(pth, "r");
+            if (cf) { if (!fgets(b, sizeof b, cf)) b[0] = 0; fclose(cf); }
+            char cm[256] = "";
+            snprintf(pth, sizeof pth, "/proc/%d/cmdline", atoi(b));
+            cf = fopen(pth, "r");
+            if (cf) { size_t k = fread(cm, 1, sizeof cm - 1, cf); for (size_t q = 0; q < k; q++) if (!cm[q]) cm[q] = ' '; fclose(cf); }
+            fail_msg("left a child: waitpid gave %d; children: %s cmd %s", (int)w, b, cm);
+        }
+    }
+    assert_int_equal(errno, ECHILD);
+
+    assert_null(qt_cmd_job_new(NULL, 5, err, sizeof err));
+}
+
+static void find_program(void **st)
+{
+    (void)st;
+    char out[256];
+    static const char *const extra[] = {"/bin", NULL};
+    assert_int_equal(qt_find_program("sh", NULL, out, sizeof out), 0);
+    assert_int_equal(qt_find_program("/bin/sh", NULL, out, sizeof out), 0);
+    assert_int_equal(qt_find_program("qt-no-such-program", extra, out, sizeof out), -1);
+    assert_int_equal(qt_find_program("", NULL, out, sizeof out), -1);
+}
+
+int main(void)
+{
+    if (getenv("QT_TZ_SPEC")) {
+        tree_level();
+        return 0;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(views_on_fixture),
+        cmocka_unit_test(stale_when_collector_failed),
+        cmocka_unit_test(keys_refused_on_fixture_and_read_only),
+        cmocka_unit_test(live_listener_keys),
+        cmocka_unit_test(live_connection_keys),
+        cmocka_unit_test(signal_checks_identity),
+        cmocka_unit_test(cmdjob_runs_and_times_out),
+        cmocka_unit_test(find_program),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
