@@ -164,10 +164,8 @@ void qt_buf_put_safe(qt_buf *b, const char *s, size_t n)
     static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\') {
+        if (c >= 0x20 && c < 0x7f) {
             qt_buf_putc(b, (char)c);
-        } else if (c == '\\') {
-            qt_buf_puts(b, "\\\\");
         } else {
             char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
             qt_buf_add(b, e, 4);

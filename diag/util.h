@@ -45,7 +45,9 @@ void qt_buf_reset(qt_buf *b);                 /* keep memory, len = 0 */
 void qt_buf_free(qt_buf *b);
 
 /* Append s to b with every byte that is not printable ASCII shown as \xNN,
- * so hostile bytes from /proc, logs or peers never reach the terminal raw. */
+ * so hostile bytes from /proc, logs or peers never reach the terminal raw.
+ * Backslashes are kept as they are, so making text safe twice changes
+ * nothing (a literal "\x1b" and an escaped ESC look alike: harmless). */
 void qt_buf_put_safe(qt_buf *b, const char *s, size_t n);
 /* Copy of s made safe as above (caller frees). */
 char *qt_safe_strdup(const char *s, size_t n);

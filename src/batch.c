@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static void render_view(const struct qt_view_in *in, const qt_view *v, qt_buf *out)
@@ -28,6 +29,23 @@ static void render_view(const struct qt_view_in *in, const qt_view *v, qt_buf *o
     free(idx);
     qt_table_free(&head);
     qt_table_free(&main);
+}
+
+/* "  label:" then every line of text indented by four spaces. */
+static void put_block(qt_buf *out, const char *label, const char *text)
+{
+    if (!*text)
+        return;
+    qt_buf_printf(out, "  %s:\n", label);
+    for (const char *p = text;;) {
+        const char *nl = strchr(p, '\n');
+        qt_buf_puts(out, "    ");
+        qt_buf_add(out, p, nl ? (size_t)(nl - p) : strlen(p));
+        qt_buf_putc(out, '\n');
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
 }
 
 void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_buf *out)
@@ -55,12 +73,9 @@ void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_histor
         const qt_finding *f = &snap->findings.v[i];
         qt_buf_printf(out, "[%s] %s: %s%s%s\n", qt_sev_name(f->sev), f->source, f->title,
                       *f->subject ? " -- " : "", f->subject);
-        if (*f->evidence)
-            qt_buf_printf(out, "  evidence:\n    %s\n", f->evidence);
-        if (*f->explain)
-            qt_buf_printf(out, "  why:\n    %s\n", f->explain);
-        if (*f->fix)
-            qt_buf_printf(out, "  fix:\n    %s\n", f->fix);
+        put_block(out, "evidence", f->evidence);
+        put_block(out, "why", f->explain);
+        put_block(out, "fix", f->fix);
     }
 }
 

@@ -60,10 +60,10 @@ int qt_ui_run_job(struct qt_ui *ui, struct qt_job *job, void (*done)(struct qt_u
         }
     /* no room: refuse visibly rather than block */
     job->ops->cancel(job);
-    job->ops->free(job);
     qt_ui_flash(ui, "too many background jobs running; try again when one finished");
     if (done)
         done(ui, arg);
+    job->ops->free(job); /* after done(), as for a job that ran */
     return -1;
 }
 

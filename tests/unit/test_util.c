@@ -16,7 +16,12 @@ static void safe_escapes_control_bytes(void **st)
 {
     (void)st;
     char *s = qt_safe_strdup("a\x1b[2Jb\\\xff", 8);
-    assert_string_equal(s, "a\\x1b[2Jb\\\\\\xff");
+    assert_string_equal(s, "a\\x1b[2Jb\\\\xff");
+    {
+        char *twice = qt_safe_strdup(s, strlen(s));
+        assert_string_equal(twice, s); /* idempotent */
+        free(twice);
+    }
     free(s);
 }
 
