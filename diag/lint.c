@@ -177,7 +177,7 @@ static void check_script(struct lctx *l)
             }
         }
     }
-    if (sv->has_script_cmd && !sv->pid) {
+    if (sv->has_script_cmd && !sv->pid && l->snap && l->snap->procs) {
         f = add(l, QT_SEV_CRIT, "down", "supervised front end is not running");
         ev_cmdline(l, f);
         if (f) {

@@ -74,6 +74,8 @@ static struct word *cur_word(struct st *st)
             return NULL;
         qt_grow(&c->w, &c->cap, c->n + 1, sizeof *c->w);
         memset(&c->w[c->n], 0, sizeof c->w[c->n]);
+        if (c->n == 0)
+            c->line = st->line;
         c->n++;
     }
     return &c->w[c->n - 1];
@@ -695,7 +697,7 @@ static void finish_command(struct st *st, int sep)
             /* commands that are not the service's program */
             if (strcmp(cw, "echo") && strcmp(cw, "printf") && strcmp(cw, "[") && strcmp(cw, "test") &&
                 strcmp(cw, "cd") && strcmp(cw, "umask") && strcmp(cw, "ulimit") && strcmp(cw, "sleep") &&
-                strcmp(cw, "set") && strcmp(cw, ":") && strcmp(cw, "true") && strcmp(cw, "false") &&
+                strcmp(cw, "set") && strcmp(cw, ":") && strcmp(cw, "exit") && strcmp(cw, "return") && strcmp(cw, "true") && strcmp(cw, "false") &&
                 strcmp(cw, "fi") && strcmp(cw, "done") && strcmp(cw, "esac") && strcmp(cw, ".") && strcmp(cw, "source")) {
                 for (int a = 0; a < rs->argc; a++)
                     free(rs->argv[a]);
