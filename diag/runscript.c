@@ -149,8 +149,9 @@ static void set_var(qt_runscript *rs, const char *name, const char *value, int r
     struct qt_rs_var *v;
     for (size_t i = 0; i < rs->nvars; i++)
         if (strcmp(rs->vars[i].name, name) == 0) {
+            char *nv = qt_strdup(value); /* value may point at the old one */
             free(rs->vars[i].value);
-            rs->vars[i].value = qt_strdup(value);
+            rs->vars[i].value = nv;
             rs->vars[i].resolved = resolved;
             rs->vars[i].exported |= exported;
             return;
@@ -222,7 +223,7 @@ static char *passwd_lookup(struct st *st, const char *user, int field)
             }
             *p++ = '\0';
         }
-        if (k >= 4 && strcmp(f[0], user) == 0) {
+        if (k > field && strcmp(f[0], user) == 0) {
             res = qt_strdup(f[field]);
             break;
         }
@@ -550,6 +551,28 @@ static int tokenize(struct st *st, size_t end)
         }
         if (at_word_start && assignment_start(st))
             st->cur_assign = 1;
+        if (ch == '~' && (at_word_start || (st->cur_assign && st->i > 0 && s[st->i - 1] == '='))) { /* ~user/ -> home */
+            size_t j = st->i + 1;
+            char user[64];
+            while (j < end && j - st->i < sizeof user && name_char(s[j], 0))
+                j++;
+            if (j - st->i - 1 > 0 && j - st->i - 1 < sizeof user && (j == end || s[j] == '/' || strchr(" \t\n;", s[j]))) {
+                char *home;
+                memcpy(user, s + st->i + 1, j - st->i - 1);
+                user[j - st->i - 1] = '\0';
+                home = passwd_lookup(st, user, 5);
+                if (home) {
+                    add_text(st, home, strlen(home), 0);
+                    free(home);
+                    st->i = j;
+                    continue;
+                }
+                note(st, "~%s: user not found in /etc/passwd under the root", user);
+                add_text(st, s + st->i, j - st->i, 1);
+                st->i = j;
+                continue;
+            }
+        }
         if (ch == '\'') {
             size_t j = st->i + 1;
             while (j < end && s[j] != '\'')
