@@ -218,29 +218,33 @@ static void check_handshake(struct lctx *l)
             qt_finding_explain(f, "A client (scanner, slowloris) that opens TCP and never finishes the TLS handshake keeps its child alive; "
                                   "every such client takes one of the -c %ld slots until it disconnects. At the limit tcpserver stops accepting and real users wait.",
                                sv->limit);
-            if (sv->variant == QT_VAR_SSL_PATCH) {
+        }
+        if (sv->variant == QT_VAR_SSL_PATCH) {
+            if (f) {
                 qt_finding_explain(f, "The SSL-patched tcpserver has no option for this (blocking SSL_accept, then a fixed 3600 s relay timeout). "
                                       "-t is the ident timeout and -T is an illegal option in it: neither helps.");
                 qt_finding_explain(f, "Switch the front end: ucspi-ssl sslserver (-T n, total handshake deadline, default 26 s; add -e so vchkpw sees the client), "
                                       "or tcpserver + stunnel in inetd mode with TIMEOUTbusy, or s6-tlsserver/s6-tlsd -K ms.");
-                qt_ops_add(&ops, QT_OP_REMOVE, 's', NULL, 0, 0);
-                qt_ops_add(&ops, QT_OP_REMOVE, 'S', NULL, 0, 0);
-                qt_ops_add(&ops, QT_OP_REMOVE, 'n', NULL, 0, 0);
-                qt_ops_add(&ops, QT_OP_PROG, 0, "sslserver", 0, 0);
-                qt_ops_add(&ops, QT_OP_ADD_FLAG, 'e', NULL, 0, 0);
-                qt_ops_add(&ops, QT_OP_SET, 'T', "30", 0, 0);
                 if (qt_cmd_last(c, 'n'))
                     qt_finding_fix(f, "sslserver reads the certificate from $CERTFILE (and $KEYFILE): set CERTFILE=%s in the run script or its envdir",
                                    qt_cmd_last(c, 'n')->arg);
-            } else if (sv->variant == QT_VAR_S6_TLSSERVER) {
-                qt_finding_explain(f, "s6-tlsserver passes -K to s6-tlsd: without it (or with 0) the handshake may take forever.");
-                qt_ops_add(&ops, QT_OP_SET, 'K', "30000", 0, 0);
-            } else if (qt_cmd_link(c, QT_LINK_S6_TLSD) >= 0) {
-                int bi = l->base ? qt_cmd_link(l->base, QT_LINK_S6_TLSD) : -1;
-                qt_finding_explain(f, "s6-tlsd -K kimeout (milliseconds) closes the connection when the handshake takes longer; the default 0 is infinite.");
-                if (bi >= 0)
-                    qt_ops_add(&ops, QT_OP_INSERT_AFTER, 0, "-K30000", l->base->links[bi].first, 0);
             }
+            qt_ops_add(&ops, QT_OP_REMOVE, 's', NULL, 0, 0);
+            qt_ops_add(&ops, QT_OP_REMOVE, 'S', NULL, 0, 0);
+            qt_ops_add(&ops, QT_OP_REMOVE, 'n', NULL, 0, 0);
+            qt_ops_add(&ops, QT_OP_PROG, 0, "sslserver", 0, 0);
+            qt_ops_add(&ops, QT_OP_ADD_FLAG, 'e', NULL, 0, 0);
+            qt_ops_add(&ops, QT_OP_SET, 'T', "30", 0, 0);
+        } else if (sv->variant == QT_VAR_S6_TLSSERVER) {
+            if (f)
+                qt_finding_explain(f, "s6-tlsserver passes -K to s6-tlsd: without it (or with 0) the handshake may take forever.");
+            qt_ops_add(&ops, QT_OP_SET, 'K', "30000", 0, 0);
+        } else if (qt_cmd_link(c, QT_LINK_S6_TLSD) >= 0) {
+            int bi = l->base ? qt_cmd_link(l->base, QT_LINK_S6_TLSD) : -1;
+            if (f)
+                qt_finding_explain(f, "s6-tlsd -K kimeout (milliseconds) closes the connection when the handshake takes longer; the default 0 is infinite.");
+            if (bi >= 0)
+                qt_ops_add(&ops, QT_OP_INSERT_AFTER, 0, "-K30000", l->base->links[bi].first, 0);
         }
         add_fix(l, f, &ops);
         return;
@@ -624,6 +628,11 @@ static void check_ports(const qt_ctx *ctx, const qt_servers *s, qt_findings *out
         for (size_t k = i + 1; k < s->n; k++) {
             const struct qt_server *a = &s->v[i], *b = &s->v[k];
             qt_finding *f;
+            if (strcmp(a->name, b->name) > 0) { /* stable id whatever the directory order */
+                const struct qt_server *t = a;
+                a = b;
+                b = t;
+            }
             char id[200];
             if (!a->port || a->port != b->port || !a->cmd || !b->cmd)
                 continue;

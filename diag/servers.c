@@ -418,6 +418,11 @@ static void compare(const qt_ctx *ctx, struct qt_server *sv)
     }
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct qt_server *)a)->name, ((const struct qt_server *)b)->name);
+}
+
 int qt_servers_collect(const qt_ctx *ctx, const qt_procs *procs, qt_servers *out, char *err, size_t errlen)
 {
     int env_budget = MAX_ENV_READS;
@@ -449,6 +454,12 @@ int qt_servers_collect(const qt_ctx *ctx, const qt_procs *procs, qt_servers *out
             count_children(ctx, procs, sv, &env_budget);
         if (!sv->svcdir[0] && sv->port) /* unsupervised: name it by program and port */
             snprintf(sv->name, sizeof sv->name, "%.40s:%u", sv->proc.server_name, sv->port);
+    }
+    /* stable order for the pane and reports; cmd points into the element, so fix it up */
+    qsort(out->v, out->n, sizeof *out->v, by_name);
+    for (size_t i = 0; i < out->n; i++) {
+        struct qt_server *sv = &out->v[i];
+        sv->cmd = sv->pid ? &sv->proc : sv->has_script_cmd ? &sv->script : NULL;
     }
     return 0;
 }

@@ -181,7 +181,11 @@ static void find_logdir(const qt_ctx *ctx, struct qt_server *sv)
             if (strcmp(b, "multilog") == 0 || strcmp(b, "svlogd") == 0 || strcmp(b, "s6-log") == 0) {
                 for (int k = rs.argc - 1; k > i; k--)
                     if ((rs.argv[k][0] == '/' || rs.argv[k][0] == '.') && !rs.unresolved[k]) {
-                        char *t = rs.argv[k][0] == '/' ? qt_strdup(rs.argv[k]) : qt_asprintf("%s/log/%s", sv->realdir, rs.argv[k]);
+                        const char *a = rs.argv[k];
+                        char *t;
+                        while (a[0] == '.' && a[1] == '/')
+                            a += 2;
+                        t = a[0] == '/' ? qt_strdup(a) : qt_asprintf("%s/log/%s", sv->realdir, a);
                         qt_copy(sv->logdir, sizeof sv->logdir, t);
                         free(t);
                         break;
