@@ -19,7 +19,7 @@ TMP=$(mktemp -d /tmp/qt-servers-integ.XXXXXX)
 ROOT=$TMP/root
 PIDS=""
 cleanup() {
-    for svc in echo plain; do
+    for svc in echo plain tls5 tlsdef; do
         [ -d "$ROOT/service/$svc/supervise" ] && timeout 5 svc -dx "$ROOT/service/$svc" 2>/dev/null
     done
     sleep 0.5
@@ -60,7 +60,7 @@ CASES
 # --- 2. supervised tcpservers in a temp root ---
 PORT=${QT_INTEG_PORT:-24925}
 PORT2=$((PORT+1))
-for p in $PORT $PORT2; do
+for p in $PORT $PORT2 $((PORT+2)) $((PORT+3)); do
     if ss -tln | grep -q ":$p "; then echo "SKIP: port $p busy"; exit 77; fi
 done
 mkdir -p "$ROOT/service/echo" "$ROOT/service/plain" "$ROOT/proc"
@@ -72,13 +72,25 @@ cat > "$ROOT/service/plain/run" <<RUN
 #!/bin/sh
 exec tcpserver -v -H -l0 127.0.0.1 $PORT2 /bin/cat 2>&1
 RUN
-chmod +x "$ROOT/service/echo/run" "$ROOT/service/plain/run"
+# implicit TLS through stunnel in inetd mode (lab.md recipe 3): one with a
+# 5 s handshake deadline, one with stunnel's default (300 s)
+PORT3=$((PORT+2)); PORT4=$((PORT+3))
+for d in tls5 tlsdef; do mkdir -p "$ROOT/service/$d"; done
+printf 'foreground = yes\ncert = lab.pem\nTIMEOUTbusy = 5\nexec = /bin/cat\n' > "$ROOT/service/tls5/inetd.conf"
+printf 'foreground = yes\ncert = lab.pem\nexec = /bin/cat\n' > "$ROOT/service/tlsdef/inetd.conf"
+printf '#!/bin/sh\nexec tcpserver -v -R -H -l0 -c 40 127.0.0.1 %s stunnel4 inetd.conf 2>&1\n' $PORT3 > "$ROOT/service/tls5/run"
+printf '#!/bin/sh\nexec tcpserver -v -R -H -l0 -c 40 127.0.0.1 %s stunnel4 inetd.conf 2>&1\n' $PORT4 > "$ROOT/service/tlsdef/run"
+chmod +x "$ROOT/service/echo/run" "$ROOT/service/plain/run" "$ROOT/service/tls5/run" "$ROOT/service/tlsdef/run"
 timeout 120 supervise "$ROOT/service/echo" >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 timeout 120 supervise "$ROOT/service/plain" >/dev/null 2>&1 &
 PIDS="$PIDS $!"
+for d in tls5 tlsdef; do
+    timeout 120 supervise "$ROOT/service/$d" >/dev/null 2>&1 &
+    PIDS="$PIDS $!"
+done
 i=0
-while [ $i -lt 50 ] && ! { ss -tln | grep -q ":$PORT " && ss -tln | grep -q ":$PORT2 "; }; do sleep 0.1; i=$((i+1)); done
+while [ $i -lt 50 ] && ! { ss -tln | grep -q ":$PORT " && ss -tln | grep -q ":$PORT2 " && ss -tln | grep -q ":$((PORT+3)) "; }; do sleep 0.1; i=$((i+1)); done
 ss -tln | grep -q ":$PORT " || { bad "tcpserver did not start"; exit 1; }
 # one client holds a connection (bounded)
 (sleep 8 | timeout 10 socat - TCP:127.0.0.1:$PORT >/dev/null 2>&1) &
@@ -96,6 +108,8 @@ check "missing -R flagged" "ident (port 113) lookup on every connection" "$OUT"
 check "missing -c flagged" "no -c: the default limit of 40 connections applies" "$OUT"
 check "corrected line adds -R" "corrected: exec tcpserver -R -v -H -l0 127.0.0.1 $PORT2 /bin/cat" "$OUT"
 check "svc -t to apply" "svc -t /service/plain" "$OUT"
+check "stunnel TIMEOUTbusy read from the service dir" "^tls5  *$PORT3 .* 5 s  *chain" "$OUT"
+check "stunnel default deadline flagged as long" "TLS handshake deadline of 300 s is long" "$OUT"
 if grep -q "run script differs" "$OUT"; then bad "script-differs before any edit"; else ok "no false 'edited' finding"; fi
 
 # --- 3. edited but not restarted ---
