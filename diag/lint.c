@@ -607,8 +607,46 @@ static void check_feh_I(struct lctx *l)
         qt_finding_explain(f, "fehcom sslserver 0.95b declares -I without ':' but reads an argument for it: '-I eth0 0 465 ...' makes eth0 the host and shifts every later word.");
 }
 
+/* Folklore that shows up in run scripts (shared/domain.md, "Folklore"). */
+static void check_folklore(struct lctx *l)
+{
+    static const char *const vars[] = {"QMAIL_SMTP_TIMEOUT", "QMAIL_SMTPD_TIMEOUT", "QMAIL_SMTPD_DATA_TIMEOUT"};
+    const struct qt_server *sv = l->sv;
+    const qt_cmd *c = sv->cmd;
+    qt_finding *f;
+
+    for (size_t i = 0; i < QT_ARRAY_LEN(vars); i++) {
+        const struct qt_rs_var *v = sv->has_script ? qt_runscript_var(&sv->rs, vars[i]) : NULL;
+        int in_env = 0;
+        for (int w = 0; c && w < c->nwraps; w++)
+            if (c->wraps[w].kind == QT_WRAP_ENV)
+                for (int k = c->wraps[w].first; k <= c->wraps[w].last; k++)
+                    if (!strncmp(c->argv[k], vars[i], strlen(vars[i])) && c->argv[k][strlen(vars[i])] == '=')
+                        in_env = 1;
+        if (!v && !in_env)
+            continue;
+        f = add(l, QT_SEV_WARN, "folklore-env", "%s is read by no qmail-smtpd: it sets no timeout", vars[i]);
+        if (f) {
+            qt_finding_evidence(f, "%s/run sets %s%s%s", sv->svcdir, vars[i], v ? "=" : "", v ? v->value : "");
+            qt_finding_explain(f, "No public qmail, netqmail, QMailToaster, sagredo or indimail source reads this variable. qmail-smtpd's only timeout is "
+                                  "control/timeoutsmtpd (default 1200 s), and it is per read/write, not per session.");
+            qt_finding_fix(f, "echo 300 > /var/qmail/control/timeoutsmtpd   # per-read timeout; bound the TLS handshake in the front end");
+        }
+    }
+    if (c && c->server >= 0 && strcmp(c->server_name, "tcpserver") && strstr(c->server_name, "tcpserver") &&
+        !strstr(c->server_name, "s6-")) {
+        f = add(l, QT_SEV_INFO, "name", "\"%s\" is a local name: no public source ships a program called that", c->server_name);
+        if (f) {
+            qt_finding_evidence(f, "%s", sv->variant_evidence);
+            qt_finding_explain(f, "The SSL patch for ucspi-tcp (Andre Oppermann's, applied by Gentoo and SUSE) builds a binary still called tcpserver; "
+                                  "\"%s\" is most likely a renamed or symlinked copy. Only its option string tells which tcpserver it really is.", c->server_name);
+        }
+    }
+}
+
 static void lint_one(struct lctx *l)
 {
+    check_folklore(l);
     check_script(l);
     if (!l->sv->cmd || l->sv->cmd->status != QT_CMD_OK)
         return;

@@ -456,7 +456,8 @@ int qt_servers_collect(const qt_ctx *ctx, const qt_procs *procs, qt_servers *out
             snprintf(sv->name, sizeof sv->name, "%.40s:%u", sv->proc.server_name, sv->port);
     }
     /* stable order for the pane and reports; cmd points into the element, so fix it up */
-    qsort(out->v, out->n, sizeof *out->v, by_name);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, by_name);
     for (size_t i = 0; i < out->n; i++) {
         struct qt_server *sv = &out->v[i];
         sv->cmd = sv->pid ? &sv->proc : sv->has_script_cmd ? &sv->script : NULL;

@@ -4,6 +4,7 @@
 # Everything runs on 127.0.0.1 with -H (no DNS), bounded by timeout, and is
 # stopped by recorded pid. Usage: servers_integ.sh QTRIAGE ARGV_CHECK
 set -u
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 QT=$1
 AC=$2
 fail=0; pass=0

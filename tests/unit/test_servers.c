@@ -55,6 +55,7 @@ static int setup(void **st)
     service("lab-tls", "lab-stunnel.run", "");
     service("lab-tls2", "lab-stunnel.run", "");
     service("submission", "jms1-sslserver.run", "");
+    service("imaps", "incident-folklore.run", "");
     sh("cp %s/inetd.conf %s/var/qmail/supervise/lab-tls/", DATA, root);
     sh("touch %s/etc/tcprules.d/tcp.smtp.cdb", root);
     /* supervise/status: TAI64 label of 1700000000, pid 0, not paused, want up */
@@ -98,7 +99,7 @@ static void discovery_and_lint(void **st)
     s = qt_sample(&sm, &ctx);
     assert_int_equal(s->src[QT_SRC_SERVERS].state, QT_SRC_OK);
     assert_non_null(s->servers);
-    assert_int_equal(s->servers->n, 6);   /* each found once, via /service and /var/qmail/supervise */
+    assert_int_equal(s->servers->n, 7);   /* each found once, via /service and /var/qmail/supervise */
 
     /* SSL patch, proven by the binary's option string */
     sv = qt_servers_find(s->servers, "smtps");
@@ -164,6 +165,18 @@ static void discovery_and_lint(void **st)
     assert_null(finding(s, "servers.no-e:submission"));
     assert_non_null(finding(s, "servers.handshake:submission"));
 
+    /* the incident's folklore */
+    sv = qt_servers_find(s->servers, "imaps");
+    assert_int_equal(sv->variant, QT_VAR_SSL_PATCH);
+    assert_string_equal(sv->script.server_name, "tcpserver-ssl");
+    assert_int_equal(sv->port, 993);
+    assert_int_equal(finding(s, "servers.no-handshake-deadline:imaps")->sev, QT_SEV_CRIT);
+    f = finding(s, "servers.t-meaningless:imaps");
+    assert_non_null(f);
+    assert_non_null(strstr(f->explain, "not a TLS handshake timeout"));
+    assert_non_null(finding(s, "servers.folklore-env:imaps"));
+    assert_non_null(finding(s, "servers.name:imaps"));
+
     qt_snapshot_free(s);
     qt_sampler_free(&sm);
 }
@@ -215,7 +228,7 @@ static void pane(void **st)
     qt_table_init(&head, "");
     qt_table_init(&main, "");
     qt_view_fill(qt_pane_servers.top, &in, &head, &main);
-    assert_int_equal(main.nrows, 6);
+    assert_int_equal(main.nrows, 7);
     r = qt_table_find(&main, "smtps");
     assert_true(r != (size_t)-1);
     assert_string_equal(main.rows[r].cells[2].text, "tcpserver-sslpatch");
