@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_ENV_READS 1024   /* children whose environment is read per sample */
@@ -154,6 +155,47 @@ static void attach_listener(const qt_ctx *ctx, const qt_procs *procs, qt_servers
 
 /* --- variant identification --- */
 
+/* ELF scans are cached across samples by file identity: a listener's binary
+ * is read once, not every second. */
+#define ELF_CACHE 64
+struct elf_cache {
+    struct {
+        dev_t dev;
+        ino_t ino;
+        time_t mtime;
+        off_t size;
+        int rc;
+        struct qt_elfinfo info;
+    } e[ELF_CACHE];
+    int n, next;
+};
+
+static struct elf_cache *g_cache; /* set by the collector for one collect() call */
+
+static int elf_scan_cached(const char *path, struct qt_elfinfo *out)
+{
+    struct stat sb;
+    int rc, slot;
+
+    if (!g_cache || stat(path, &sb) != 0)
+        return qt_elf_scan_path(path, QT_ELF_MAX_BYTES, out);
+    for (int i = 0; i < g_cache->n; i++)
+        if (g_cache->e[i].dev == sb.st_dev && g_cache->e[i].ino == sb.st_ino && g_cache->e[i].mtime == sb.st_mtime &&
+            g_cache->e[i].size == sb.st_size) {
+            *out = g_cache->e[i].info;
+            return g_cache->e[i].rc;
+        }
+    rc = qt_elf_scan_path(path, QT_ELF_MAX_BYTES, out);
+    slot = g_cache->n < ELF_CACHE ? g_cache->n++ : g_cache->next++ % ELF_CACHE;
+    g_cache->e[slot].dev = sb.st_dev;
+    g_cache->e[slot].ino = sb.st_ino;
+    g_cache->e[slot].mtime = sb.st_mtime;
+    g_cache->e[slot].size = sb.st_size;
+    g_cache->e[slot].rc = rc;
+    g_cache->e[slot].info = *out;
+    return rc;
+}
+
 static void identify(const qt_ctx *ctx, struct qt_server *sv)
 {
     qt_cmd *c = sv->pid ? &sv->proc : &sv->script;
@@ -171,7 +213,7 @@ static void identify(const qt_ctx *ctx, struct qt_server *sv)
         char rel[64];
         snprintf(rel, sizeof rel, "%d/exe", sv->pid);
         if (qt_ctx_proc(ctx, rel, binpath, sizeof binpath))
-            elf_ok = qt_elf_scan_path(binpath, QT_ELF_MAX_BYTES, &elf);
+            elf_ok = elf_scan_cached(binpath, &elf);
         snprintf(where, sizeof where, "/proc/%d/exe", sv->pid);
     } else {
         const struct qt_rs_var *pv = qt_runscript_var(&sv->rs, "PATH");
@@ -179,7 +221,7 @@ static void identify(const qt_ctx *ctx, struct qt_server *sv)
         if (!c->unresolved || !c->unresolved[c->server]) {
             if (qt_find_binary(ctx, c->argv[c->server], pv && pv->resolved ? pv->value : NULL, prog, sizeof prog) == 0 &&
                 qt_ctx_path(ctx, prog, binpath, sizeof binpath)) {
-                elf_ok = qt_elf_scan_path(binpath, QT_ELF_MAX_BYTES, &elf);
+                elf_ok = elf_scan_cached(binpath, &elf);
                 snprintf(where, sizeof where, "%s", prog);
             } else {
                 snprintf(elf.error, sizeof elf.error, "binary %s not found under the root", c->argv[c->server]);
@@ -515,8 +557,13 @@ const char *qt_hs_source_name(enum qt_hs_source s)
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
 {
     qt_servers *s = qt_calloc(1, sizeof *s);
-    (void)state;
-    if (qt_servers_collect(ctx, snap->procs, s, err, errlen) != 0) {
+    int rc;
+    if (!*state)
+        *state = qt_calloc(1, sizeof(struct elf_cache));
+    g_cache = *state;
+    rc = qt_servers_collect(ctx, snap->procs, s, err, errlen);
+    g_cache = NULL;
+    if (rc != 0) {
         qt_servers_free(s);
         free(s);
         return -1;
@@ -548,6 +595,11 @@ static void free_model(qt_snapshot *snap)
     }
 }
 
+static void free_state(void *state)
+{
+    free(state);
+}
+
 const qt_collector qt_collector_servers = {
     .id = QT_SRC_SERVERS,
     .name = "servers",
@@ -555,4 +607,5 @@ const qt_collector qt_collector_servers = {
     .measure = measure,
     .analyse = qt_servers_lint,
     .free_model = free_model,
+    .free_state = free_state,
 };
