@@ -3,15 +3,12 @@
  * explanations follow shared/domain.md (software over folklore). */
 #include "lint.h"
 #include "lint_int.h"
-#include "elfstrings.h"
-#include "servers_int.h"
 #include "util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 struct lctx {
     const qt_ctx *ctx;
@@ -513,10 +510,7 @@ static void check_chain(struct lctx *l)
         int n = c->argc - k->first - 1;
         const char *a1 = n >= 1 ? c->argv[k->first + 1] : NULL, *a2 = n >= 2 ? c->argv[k->first + 2] : NULL;
         int host1 = a1 && !strchr(a1, '/') && strchr(a1, '.');
-        char bin[1024], path[4096];
-        int hoff = -1;
-        if (qt_find_binary(l->ctx, c->argv[k->first], NULL, bin, sizeof bin) == 0 && qt_ctx_path(l->ctx, bin, path, sizeof path))
-            hoff = qt_elf_has_string(path, "SMTPAUTH", 0);
+        int hoff = sv->smtpd_smtpauth;
         if (n == 1 || (n >= 2 && host1 && hoff == 1) || (n == 2 && !host1 && a2 && strstr(qt_basename(a2), "true") && hoff != 1) ||
             (n == 0 && sv->port == 587)) {
             enum qt_sev sev = (n >= 2 && host1 && hoff == 1) ? QT_SEV_CRIT : QT_SEV_WARN;
@@ -548,26 +542,16 @@ static void check_rules(struct lctx *l)
 {
     const struct qt_server *sv = l->sv;
     const qt_cmd *c = sv->cmd;
-    const struct qt_opt *x;
-    struct stat sb, src;
-    char path[4096], srcpath[4096];
+    const struct qt_opt *x = c ? qt_cmd_last_role(c, QT_OR_RULES, QT_OR_RULES) : NULL;
+    size_t len = strlen(sv->rules);
+    int cdb = len > 4 && !strcmp(sv->rules + len - 4, ".cdb");
     qt_finding *f;
-    int exists;
 
-    if (!c || !(x = qt_cmd_last_role(c, QT_OR_RULES, QT_OR_RULES)) || (c->unresolved && c->unresolved[x->argword]))
+    if (!x || !sv->rules[0] || sv->rules_exists < 0)
         return;
-    if (x->arg[0] != '/' && !sv->realdir[0])
-        return;
-    if (x->arg[0] == '/')
-        snprintf(srcpath, sizeof srcpath, "%s", x->arg);
-    else
-        snprintf(srcpath, sizeof srcpath, "%s/%s", sv->realdir, x->arg);
-    if (!qt_ctx_path(l->ctx, srcpath, path, sizeof path))
-        return;
-    exists = stat(path, &sb) == 0;
-    if (!exists) {
+    if (!sv->rules_exists) {
         int allow = qt_cmd_last_role(c, QT_OR_RULES_OPTIONAL, QT_OR_RULES_OPTIONAL) != NULL;
-        f = add(l, allow ? QT_SEV_WARN : QT_SEV_CRIT, "rules-missing", "rules file %s does not exist%s", srcpath,
+        f = add(l, allow ? QT_SEV_WARN : QT_SEV_CRIT, "rules-missing", "rules file %s does not exist%s", sv->rules,
                 allow ? " (-X: connections accepted without any rules)" : ": every connection is dropped");
         ev_cmdline(l, f);
         if (f) {
@@ -575,21 +559,16 @@ static void check_rules(struct lctx *l)
                 qt_finding_explain(f, "With -X the missing cdb is ignored, so no rule applies: RELAYCLIENT is never set (local senders cannot relay) and no client is denied.");
             else
                 qt_finding_explain(f, "Each child logs 'warning: dropping connection, unable to read %s: file does not exist' and exits; nobody gets a banner.", x->arg);
-            if (strlen(srcpath) > 4 && !strcmp(srcpath + strlen(srcpath) - 4, ".cdb"))
-                qt_finding_fix(f, "tcprules %s %.*s.tmp < %.*s", srcpath, (int)strlen(srcpath) - 4, srcpath, (int)strlen(srcpath) - 4, srcpath);
+            if (cdb)
+                qt_finding_fix(f, "tcprules %s %.*s.tmp < %.*s", sv->rules, (int)len - 4, sv->rules, (int)len - 4, sv->rules);
         }
         return;
     }
-    /* tcp.smtp edited after tcp.smtp.cdb was built */
-    if (strlen(srcpath) > 4 && !strcmp(srcpath + strlen(srcpath) - 4, ".cdb")) {
-        char s2[4096], p2[4096];
-        snprintf(s2, sizeof s2, "%.*s", (int)strlen(srcpath) - 4, srcpath);
-        if (qt_ctx_path(l->ctx, s2, p2, sizeof p2) && stat(p2, &src) == 0 && src.st_mtime > sb.st_mtime) {
-            f = add(l, QT_SEV_WARN, "rules-stale", "%s is newer than %s: tcprules was not rerun", s2, srcpath);
-            if (f) {
-                qt_finding_explain(f, "tcpserver reads only the cdb; edits to the text file do nothing until tcprules compiles them.");
-                qt_finding_fix(f, "tcprules %s %s.tmp < %s", srcpath, s2, s2);
-            }
+    if (sv->rules_stale) {
+        f = add(l, QT_SEV_WARN, "rules-stale", "%.*s is newer than %s: tcprules was not rerun", (int)len - 4, sv->rules, sv->rules);
+        if (f) {
+            qt_finding_explain(f, "tcpserver reads only the cdb; edits to the text file do nothing until tcprules compiles them.");
+            qt_finding_fix(f, "tcprules %s %.*s.tmp < %.*s", sv->rules, (int)len - 4, sv->rules, (int)len - 4, sv->rules);
         }
     }
 }

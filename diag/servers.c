@@ -432,6 +432,43 @@ static void derive(const qt_ctx *ctx, struct qt_server *sv)
     }
 }
 
+/* Rules cdb and qmail-smtpd binary facts for the lint. */
+static void file_facts(const qt_ctx *ctx, struct qt_server *sv)
+{
+    const qt_cmd *c = sv->cmd;
+    const struct qt_opt *x;
+    struct stat sb, src;
+    char path[4096], text[4096], ptext[4096], bin[1024];
+    int smtpd;
+    size_t l;
+
+    sv->rules_exists = -1;
+    sv->smtpd_smtpauth = -1;
+    if (!c)
+        return;
+    x = qt_cmd_last_role(c, QT_OR_RULES, QT_OR_RULES);
+    if (x && !(c->unresolved && c->unresolved[x->argword]) && (x->arg[0] == '/' || sv->realdir[0])) {
+        if (x->arg[0] == '/')
+            snprintf(path, sizeof path, "%s", x->arg);
+        else
+            snprintf(path, sizeof path, "%s/%s", sv->realdir, x->arg);
+        qt_copy(sv->rules, sizeof sv->rules, path);
+        if (qt_ctx_path(ctx, sv->rules, ptext, sizeof ptext)) {
+            sv->rules_exists = stat(ptext, &sb) == 0;
+            l = strlen(sv->rules);
+            if (sv->rules_exists && l > 4 && !strcmp(sv->rules + l - 4, ".cdb")) {
+                snprintf(text, sizeof text, "%.*s", (int)(l - 4), sv->rules);
+                if (qt_ctx_path(ctx, text, ptext, sizeof ptext) && stat(ptext, &src) == 0 && src.st_mtime > sb.st_mtime)
+                    sv->rules_stale = 1;
+            }
+        }
+    }
+    smtpd = qt_cmd_link(c, QT_LINK_QMAIL_SMTPD);
+    if (smtpd >= 0 && qt_find_binary(ctx, c->argv[c->links[smtpd].first], NULL, bin, sizeof bin) == 0 &&
+        qt_ctx_path(ctx, bin, path, sizeof path))
+        sv->smtpd_smtpauth = qt_elf_has_string(path, "SMTPAUTH", 0);
+}
+
 /* Compare the run script's command with the running argv, from the server on. */
 static void compare(const qt_ctx *ctx, struct qt_server *sv)
 {
@@ -491,6 +528,7 @@ int qt_servers_collect(const qt_ctx *ctx, const qt_procs *procs, qt_servers *out
         identify(ctx, sv);
         sv->cmd = sv->pid ? &sv->proc : sv->has_script_cmd ? &sv->script : NULL;
         derive(ctx, sv);
+        file_facts(ctx, sv);
         compare(ctx, sv);
         if (sv->pid && procs)
             count_children(ctx, procs, sv, &env_budget);

@@ -80,6 +80,12 @@ struct qt_server {
     enum qt_hs_source hs_source;
     char hs_detail[160];        /* "-T 30", "default 26 s", "stunnel TIMEOUTbusy 5"... */
 
+    /* facts read from files here so that the lint stays pure */
+    char rules[512];            /* -x file as on the system ("" none/unresolved) */
+    int rules_exists;           /* 1 exists under the root, 0 missing, -1 not checked */
+    int rules_stale;            /* 1: the text file (without .cdb) is newer than the cdb */
+    int smtpd_smtpauth;         /* qmail-smtpd binary has the SMTPAUTH string: 1, 0, -1 unknown */
+
     int children;               /* live direct children of the listener */
     int zombies;                /* of them, <defunct> */
     int progs_running;          /* children (or grandchildren for SSL relays) running the program */

@@ -57,7 +57,8 @@ static int setup(void **st)
     service("submission", "jms1-sslserver.run", "");
     service("imaps", "incident-folklore.run", "");
     sh("cp %s/inetd.conf %s/var/qmail/supervise/lab-tls/", DATA, root);
-    sh("touch %s/etc/tcprules.d/tcp.smtp.cdb", root);
+    /* a cdb older than its text file: tcprules was not rerun */
+    sh("touch -d 2020-01-01 %s/etc/tcprules.d/tcp.smtp.cdb && echo '127.:allow,RELAYCLIENT=\"\"' > %s/etc/tcprules.d/tcp.smtp", root, root);
     /* supervise/status: TAI64 label of 1700000000, pid 0, not paused, want up */
     sh("printf '\\100\\0\\0\\0\\145\\123\\361\\012\\0\\0\\0\\0\\0\\0\\0\\0\\0u' > %s/var/qmail/supervise/smtp/supervise_status", root);
     sh("mkdir -p %s/var/qmail/supervise/smtp/supervise && mv %s/var/qmail/supervise/smtp/supervise_status %s/var/qmail/supervise/smtp/supervise/status",
@@ -120,6 +121,9 @@ static void discovery_and_lint(void **st)
     assert_non_null(strstr(f->explain, "-t is the ident timeout"));
     /* its rules file exists; the LWQ one does not */
     assert_null(finding(s, "servers.rules-missing:smtps"));
+    f = finding(s, "servers.rules-stale:smtps");
+    assert_non_null(f);
+    assert_non_null(strstr(f->fix, "tcprules /etc/tcprules.d/tcp.smtp.cdb /etc/tcprules.d/tcp.smtp.tmp < /etc/tcprules.d/tcp.smtp"));
     f = finding(s, "servers.rules-missing:smtp");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
