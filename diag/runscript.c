@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_WORDS 20000      /* words in one command */
 #define MAX_VALUE (64 * 1024) /* bytes of one variable value */
@@ -176,6 +177,7 @@ static int name_char(char c, int first)
 static char *read_rooted(struct st *st, const char *file, int first_line, int *exists)
 {
     char rel[4096], path[4096], *text = NULL;
+    struct stat sb;
     long n;
 
     *exists = 0;
@@ -187,6 +189,8 @@ static char *read_rooted(struct st *st, const char *file, int first_line, int *e
         return NULL;
     if (!qt_ctx_path(st->ctx, rel, path, sizeof path))
         return NULL;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return NULL; /* never block on a FIFO or read a device */
     n = qt_read_file(path, MAX_VALUE, &text);
     if (n < 0)
         return errno == ENOENT ? qt_strdup("") : NULL;
@@ -782,7 +786,10 @@ int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, q
 
     if (out_text)
         *out_text = NULL;
-    if (!qt_ctx_path(ctx, path, real, sizeof real) || (n = qt_read_file(real, QT_RUNSCRIPT_MAX, &text)) < 0) {
+    struct stat sb;
+
+    if (!qt_ctx_path(ctx, path, real, sizeof real) || (stat(real, &sb) == 0 && !S_ISREG(sb.st_mode) && (errno = EINVAL)) ||
+        (n = qt_read_file(real, QT_RUNSCRIPT_MAX, &text)) < 0) {
         memset(rs, 0, sizeof *rs);
         snprintf(rs->error, sizeof rs->error, "cannot read %s: %s", path, strerror(errno));
         return -1;

@@ -105,9 +105,16 @@ char *qt_unroot(const qt_ctx *ctx, const char *real, char *out, size_t n)
 long qt_read_rooted(const qt_ctx *ctx, const char *abs, size_t max, char **out)
 {
     char path[4096];
+    struct stat sb;
     *out = NULL;
     if (!qt_ctx_path(ctx, abs, path, sizeof path)) {
         errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (stat(path, &sb) != 0)
+        return -1;
+    if (!S_ISREG(sb.st_mode)) { /* a FIFO (supervise/control) would block */
+        errno = EINVAL;
         return -1;
     }
     return qt_read_file(path, max, out);

@@ -57,6 +57,8 @@ static int setup(void **st)
     service("submission", "jms1-sslserver.run", "");
     service("imaps", "incident-folklore.run", "");
     sh("cp %s/inetd.conf %s/var/qmail/supervise/lab-tls/", DATA, root);
+    /* hostile: a FIFO where run should be, and a symlink loop: skipped, never a hang */
+    sh("mkdir -p %s/service/fifo && mkfifo %s/service/fifo/run && ln -sfn loop %s/service/loop", root, root, root);
     /* a cdb older than its text file: tcprules was not rerun */
     sh("touch -d 2020-01-01 %s/etc/tcprules.d/tcp.smtp.cdb && echo '127.:allow,RELAYCLIENT=\"\"' > %s/etc/tcprules.d/tcp.smtp", root, root);
     /* supervise/status: TAI64 label of 1700000000, pid 0, not paused, want up */
