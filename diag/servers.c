@@ -82,8 +82,9 @@ static void count_children(const qt_ctx *ctx, const qt_procs *procs, struct qt_s
             sv->zombies++;
             continue;
         }
-        if (is_front_end(c)) {
-            /* SSL relay child (same program): the program is its child */
+        if (is_front_end(c) || strncmp(qt_proc_name(c), "stunnel", 7) == 0) {
+            /* SSL relay child (same program) or stunnel in inetd mode: the
+             * program is its child, started only after the handshake */
             for (size_t k = 0; k < procs->n; k++)
                 if (procs->v[k].ppid == c->pid && procs->v[k].state != 'Z') {
                     sv->progs_running++;
@@ -474,7 +475,7 @@ static void compare(const qt_ctx *ctx, struct qt_server *sv)
 {
     const qt_cmd *a = &sv->script, *b = &sv->proc;
     int i, j;
-    char path[700];
+    char path[700], real[4096];
     struct stat sb;
 
     if (!sv->pid || !sv->has_script_cmd || a->server < 0 || b->server < 0)
@@ -491,7 +492,7 @@ static void compare(const qt_ctx *ctx, struct qt_server *sv)
     snprintf(sv->differs_detail, sizeof sv->differs_detail, "word %d: run script has '%.80s', running process has '%.80s'",
              i - a->server, i < a->argc ? a->argv[i] : "(end)", j < b->argc ? b->argv[j] : "(end)");
     snprintf(path, sizeof path, "%s/run", sv->realdir);
-    if (stat(qt_ctx_path(ctx, path, path, sizeof path) ? path : "", &sb) == 0 && sb.st_mtime > sv->started) {
+    if (qt_ctx_path(ctx, path, real, sizeof real) && stat(real, &sb) == 0 && sb.st_mtime > sv->started) {
         size_t l = strlen(sv->differs_detail);
         snprintf(sv->differs_detail + l, sizeof sv->differs_detail - l, "; run changed after the process started");
     }
@@ -535,6 +536,15 @@ int qt_servers_collect(const qt_ctx *ctx, const qt_procs *procs, qt_servers *out
         if (!sv->svcdir[0] && sv->port) /* unsupervised: name it by program and port */
             snprintf(sv->name, sizeof sv->name, "%.40s:%u", sv->proc.server_name, sv->port);
     }
+    /* names are row ids: make them unique (two unsupervised listeners on one port...) */
+    for (size_t i = 0; i < out->n; i++)
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(out->v[i].name, out->v[k].name) == 0) {
+                char n[64];
+                snprintf(n, sizeof n, "%.40s#%d", out->v[i].name, out->v[i].pid);
+                qt_copy(out->v[i].name, sizeof out->v[i].name, n);
+                break;
+            }
     /* stable order for the pane and reports; cmd points into the element, so fix it up */
     if (out->n > 1)
         qsort(out->v, out->n, sizeof *out->v, by_name);
