@@ -370,7 +370,7 @@ static double hist_peak(const struct lctx *l, int *samples)
     *samples = 0;
     if (!l->hist)
         return -1;
-    snprintf(key, sizeof key, "server_children.%s", l->sv->name);
+    snprintf(key, sizeof key, "server_children.%.31s", l->sv->name); /* metric service names hold 31 bytes */
     if (!(s = qt_history_get(l->hist, key)))
         return -1;
     n = qt_series_values(s, v, QT_HIST_LEN);

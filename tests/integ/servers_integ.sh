@@ -20,7 +20,7 @@ TMP=$(mktemp -d /tmp/qt-servers-integ.XXXXXX)
 ROOT=$TMP/root
 PIDS=""
 cleanup() {
-    for svc in echo plain tls5 tlsdef; do
+    for svc in echo plain tls5 tlsdef full; do
         [ -d "$ROOT/service/$svc/supervise" ] && timeout 5 svc -dx "$ROOT/service/$svc" 2>/dev/null
     done
     sleep 0.5
@@ -61,7 +61,7 @@ CASES
 # --- 2. supervised tcpservers in a temp root ---
 PORT=${QT_INTEG_PORT:-24925}
 PORT2=$((PORT+1))
-for p in $PORT $PORT2 $((PORT+2)) $((PORT+3)); do
+for p in $PORT $PORT2 $((PORT+2)) $((PORT+3)) $((PORT+4)); do
     if ss -tln | grep -q ":$p "; then echo "SKIP: port $p busy"; exit 77; fi
 done
 mkdir -p "$ROOT/service/echo" "$ROOT/service/plain" "$ROOT/proc"
@@ -76,7 +76,10 @@ RUN
 # implicit TLS through stunnel in inetd mode (lab.md recipe 3): one with a
 # 5 s handshake deadline, one with stunnel's default (300 s)
 PORT3=$((PORT+2)); PORT4=$((PORT+3))
-for d in tls5 tlsdef; do mkdir -p "$ROOT/service/$d"; done
+for d in tls5 tlsdef full; do mkdir -p "$ROOT/service/$d"; done
+# the incident in small: -c 1 and one client that holds its slot
+printf '#!/bin/sh\nexec tcpserver -v -R -H -l0 -c 1 127.0.0.1 %s /bin/cat 2>&1\n' $((PORT+4)) > "$ROOT/service/full/run"
+chmod +x "$ROOT/service/full/run"
 printf 'foreground = yes\ncert = lab.pem\nTIMEOUTbusy = 5\nexec = /bin/cat\n' > "$ROOT/service/tls5/inetd.conf"
 printf 'foreground = yes\ncert = lab.pem\nexec = /bin/cat\n' > "$ROOT/service/tlsdef/inetd.conf"
 printf '#!/bin/sh\nexec tcpserver -v -R -H -l0 -c 40 127.0.0.1 %s stunnel4 inetd.conf 2>&1\n' $PORT3 > "$ROOT/service/tls5/run"
@@ -86,7 +89,7 @@ timeout 120 supervise "$ROOT/service/echo" >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 timeout 120 supervise "$ROOT/service/plain" >/dev/null 2>&1 &
 PIDS="$PIDS $!"
-for d in tls5 tlsdef; do
+for d in tls5 tlsdef full; do
     timeout 120 supervise "$ROOT/service/$d" >/dev/null 2>&1 &
     PIDS="$PIDS $!"
 done
@@ -95,6 +98,10 @@ while [ $i -lt 50 ] && ! { ss -tln | grep -q ":$PORT " && ss -tln | grep -q ":$P
 ss -tln | grep -q ":$PORT " || { bad "tcpserver did not start"; exit 1; }
 # one client holds a connection (bounded)
 (sleep 8 | timeout 10 socat - TCP:127.0.0.1:$PORT >/dev/null 2>&1) &
+PIDS="$PIDS $!"
+i=0
+while [ $i -lt 50 ] && ! ss -tln | grep -q ":$((PORT+4)) "; do sleep 0.1; i=$((i+1)); done
+(sleep 8 | timeout 10 socat - TCP:127.0.0.1:$((PORT+4)) >/dev/null 2>&1) &
 PIDS="$PIDS $!"
 sleep 0.5
 
@@ -105,6 +112,7 @@ check "found, matched to its run script, -c 7 parsed, 1 live child" \
 check "variant proven from /proc/PID/exe" "exact getopt string in /proc/[0-9]*/exe" "$OUT"
 check "no per-IP limit flagged with the client's IP" "127.0.0.1: 1 connection" "$OUT"
 check "second service: default -c 40 shown as such" "^plain  *$PORT2  *ucspi-tcp  *40\*" "$OUT"
+check "slot exhaustion shown" "all 1 connection slots are taken" "$OUT"
 check "missing -R flagged" "ident (port 113) lookup on every connection" "$OUT"
 check "missing -c flagged" "no -c: the default limit of 40 connections applies" "$OUT"
 check "corrected line adds -R" "corrected: exec tcpserver -R -v -H -l0 127.0.0.1 $PORT2 /bin/cat" "$OUT"
