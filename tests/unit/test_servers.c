@@ -56,6 +56,7 @@ static int setup(void **st)
     service("lab-tls2", "lab-stunnel.run", "");
     service("submission", "jms1-sslserver.run", "");
     service("imaps", "incident-folklore.run", "");
+    service("s6tls", "s6-tlsd.run", "");
     sh("cp %s/inetd.conf %s/var/qmail/supervise/lab-tls/", DATA, root);
     /* hostile: a FIFO where run should be, and a symlink loop: skipped, never a hang */
     sh("mkdir -p %s/service/fifo && mkfifo %s/service/fifo/run && ln -sfn loop %s/service/loop", root, root, root);
@@ -102,7 +103,7 @@ static void discovery_and_lint(void **st)
     s = qt_sample(&sm, &ctx);
     assert_int_equal(s->src[QT_SRC_SERVERS].state, QT_SRC_OK);
     assert_non_null(s->servers);
-    assert_int_equal(s->servers->n, 7);   /* each found once, via /service and /var/qmail/supervise */
+    assert_int_equal(s->servers->n, 8);   /* each found once, via /service and /var/qmail/supervise */
 
     /* SSL patch, proven by the binary's option string */
     sv = qt_servers_find(s->servers, "smtps");
@@ -183,6 +184,17 @@ static void discovery_and_lint(void **st)
     assert_non_null(finding(s, "servers.folklore-env:imaps"));
     assert_non_null(finding(s, "servers.name:imaps"));
 
+    /* s6: s6-tlsd without -K in the chain; -C limits one IP */
+    sv = qt_servers_find(s->servers, "s6tls");
+    assert_int_equal(sv->variant, QT_VAR_S6_TCPSERVER);
+    assert_int_equal(sv->limit, 100);
+    assert_int_equal(sv->iplimit, 10);
+    assert_int_equal(sv->hs_source, QT_HS_NONE);
+    f = finding(s, "servers.no-handshake-deadline:s6tls");
+    assert_non_null(f);
+    assert_non_null(strstr(f->fix, "s6-tlsd -K30000 -- /var/qmail/bin/qmail-smtpd"));
+    assert_null(finding(s, "servers.one-ip:s6tls"));   /* 10 of 100: fine */
+
     qt_snapshot_free(s);
     qt_sampler_free(&sm);
 }
@@ -234,7 +246,7 @@ static void pane(void **st)
     qt_table_init(&head, "");
     qt_table_init(&main, "");
     qt_view_fill(qt_pane_servers.top, &in, &head, &main);
-    assert_int_equal(main.nrows, 7);
+    assert_int_equal(main.nrows, 8);
     r = qt_table_find(&main, "smtps");
     assert_true(r != (size_t)-1);
     assert_string_equal(main.rows[r].cells[2].text, "tcpserver-sslpatch");
