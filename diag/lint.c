@@ -513,7 +513,9 @@ static void check_chain(struct lctx *l)
         int hoff = sv->smtpd_smtpauth;
         if (n == 1 || (n >= 2 && host1 && hoff == 1) || (n == 2 && !host1 && a2 && strstr(qt_basename(a2), "true") && hoff != 1) ||
             (n == 0 && sv->port == 587)) {
-            enum qt_sev sev = (n >= 2 && host1 && hoff == 1) ? QT_SEV_CRIT : QT_SEV_WARN;
+            /* two paths (checkpassword, subprogram) is the common, usually right case:
+             * only worth knowing while the patch generation is unproven */
+            enum qt_sev sev = (n >= 2 && host1 && hoff == 1) ? QT_SEV_CRIT : (n == 2 && !host1) ? QT_SEV_INFO : QT_SEV_WARN;
             f = add(l, sev, "auth-args", "qmail-smtpd AUTH arguments may not match the AUTH patch: %d argument%s", n, n == 1 ? "" : "s");
             ev_cmdline(l, f);
             if (f) {
