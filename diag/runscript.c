@@ -718,6 +718,8 @@ static void finish_command(struct st *st, int sep)
                 set_var(rs, name, eq + 1, !c->w[a].unresolved, 0);
                 free(name);
             }
+        } else if (!strcmp(qt_buf_str(&c->w[k].b), "exec") && k + 1 == c->n) {
+            /* `exec 2>&1`: only redirects the script's own output */
         } else if (!strcmp(qt_buf_str(&c->w[k].b), "exec") || rs->line == 0 || !rs->argv ||
                    strcmp(rs->argv[0], "exec") != 0) {
             const char *cw = qt_buf_str(&c->w[k].b);

@@ -227,6 +227,13 @@ static void hostile(void **st)
     assert_int_equal(rs.argc, 10005);
     qt_runscript_free(&rs);
     qt_buf_free(&big);
+    /* `exec 2>&1` alone is not the service's command */
+    {
+        const char *t = "exec 2>&1\ntcpserver 0 25 prog\n";
+        assert_int_equal(qt_runscript_parse(&ctx, t, strlen(t), NULL, &rs), 0);
+    }
+    assert_string_equal(rs.argv[0], "tcpserver");
+    qt_runscript_free(&rs);
     /* deeply nested substitution is bounded */
     {
         const char *n = "X=$(a $(b $(c $(d $(e $(f $(g)))))))\nexec y\n";
