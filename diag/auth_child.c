@@ -309,8 +309,13 @@ qt_job *qt_child_job_new(const struct qt_child_spec *sp)
     if (fd3[0] >= 0)
         close(fd3[0]);
     if (sp->fd3) {
-        /* <= 4096 bytes into an empty pipe: one atomic write that never blocks */
+        /* <= 4096 bytes into an empty pipe: one atomic write that never blocks.
+         * A child that already died (exec failed) makes it EPIPE: that must
+         * be an error code here, not a SIGPIPE that kills the console. */
         ssize_t w;
+        struct sigaction old;
+        if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            signal(SIGPIPE, SIG_IGN);
         do
             w = write(fd3[1], sp->fd3, sp->fd3_len);
         while (w < 0 && errno == EINTR);

@@ -95,27 +95,6 @@ void qt_vchkpw_log_name(unsigned port, const char *remote_ip, const char *progra
         snprintf(out, n, "vchkpw-%u", port);
 }
 
-void qt_shell_quote(qt_buf *b, const char *s)
-{
-    int plain = *s != '\0';
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              strchr("@%+=:,./_-", *p)))
-            plain = 0;
-    if (plain) {
-        qt_buf_puts(b, s);
-        return;
-    }
-    qt_buf_putc(b, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '\'')
-            qt_buf_puts(b, "'\\''");
-        else
-            qt_buf_putc(b, *p);
-    }
-    qt_buf_putc(b, '\'');
-}
-
 static const char *remote(const struct qt_vchkpw_req *r)
 {
     return r->remote_ip && *r->remote_ip ? r->remote_ip : "127.0.0.1";

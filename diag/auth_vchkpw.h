@@ -81,7 +81,5 @@ void qt_vchkpw_interpret(const struct qt_vchkpw_req *r, const struct qt_child_re
                          struct qt_vchkpw_outcome *o);
 const char *qt_vchkpw_kind_name(enum qt_vchkpw_kind k);
 
-/* Single-quote s for a POSIX shell into b. */
-void qt_shell_quote(qt_buf *b, const char *s);
 
 #endif

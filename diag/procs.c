@@ -337,7 +337,8 @@ int qt_procs_read_proc(const qt_ctx *ctx, qt_procs *out, char *err, size_t errle
     }
     closedir(d);
     close(dfd);
-    qsort(out->v, out->n, sizeof *out->v, by_pid);
+    if (out->n > 1) /* qsort(NULL, 0) is undefined */
+        qsort(out->v, out->n, sizeof *out->v, by_pid);
     return 0;
 }
 

@@ -261,3 +261,24 @@ void qt_fmt_age(double s, char *out, size_t n)
     else
         snprintf(out, n, "%lus", t);
 }
+
+void qt_shell_quote(qt_buf *b, const char *w)
+{
+    int plain = *w != '\0';
+    for (const char *p = w; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("@%+=:,./_-", *p)))
+            plain = 0;
+    if (plain) {
+        qt_buf_puts(b, w);
+        return;
+    }
+    qt_buf_putc(b, '\'');
+    for (const char *p = w; *p; p++) {
+        if (*p == '\'')
+            qt_buf_puts(b, "'\\''");
+        else
+            qt_buf_putc(b, *p);
+    }
+    qt_buf_putc(b, '\'');
+}

@@ -52,6 +52,11 @@ void qt_buf_put_safe(qt_buf *b, const char *s, size_t n);
 /* Copy of s made safe as above (caller frees). */
 char *qt_safe_strdup(const char *s, size_t n);
 
+/* Append w quoted for a POSIX shell: bare when it holds only safe
+ * characters, else in single quotes ('\'' for a quote). Used to show the
+ * equivalent shell command of what qtriage did. */
+void qt_shell_quote(qt_buf *b, const char *w);
+
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer.
  * Returns the length, or -1 with errno set. *out is malloc'd (caller frees). */
 long qt_read_file(const char *path, size_t max, char **out);

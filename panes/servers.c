@@ -1,21 +1,287 @@
-/* servers.c - the Servers pane. Placeholder until its collector exists: it says so. */
+/* servers.c - the Servers pane: one row per tcpserver/sslserver/s6 service;
+ * Enter shows the parsed command line (every option with its meaning in
+ * that variant), the run script, and the corrected line. */
 #include "pane.h"
 #include "panes.h"
+#include "../diag/lint.h"
+#include "../diag/servers.h"
 
-static void build(const struct qt_view_in *in, qt_table *head, qt_table *t)
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static unsigned char sev_role(enum qt_sev s)
 {
+    switch (s) {
+    case QT_SEV_CRIT: return QT_ROLE_CRIT;
+    case QT_SEV_WARN: return QT_ROLE_WARN;
+    case QT_SEV_INFO: return QT_ROLE_INFO;
+    default: return QT_ROLE_OK;
+    }
+}
+
+/* Worst servers finding about this service (subject names it). */
+static const qt_finding *worst_for(const qt_snapshot *snap, const char *name)
+{
+    const qt_finding *w = NULL;
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < snap->findings.n; i++) {
+        const qt_finding *f = &snap->findings.v[i];
+        const char *p;
+        if (strcmp(f->source, "servers") != 0)
+            continue;
+        p = strstr(f->subject, name);
+        if (!p || (p != f->subject && p[-1] != ' ') || (p[nl] && p[nl] != ','))
+            continue;
+        if (!w || f->sev > w->sev)
+            w = f;
+    }
+    return w;
+}
+
+static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
+{
+    const qt_servers *s;
     (void)head;
     qt_table_init(t, "Servers");
-    qt_table_col(t, "", 20, QT_COL_FLEX);
-    qt_view_source_state(in, QT_SRC_SERVERS, t);
+    qt_table_col(t, "SERVICE", 14, 0);
+    qt_table_col(t, "PORT", 5, QT_COL_RIGHT | QT_COL_NUM);
+    qt_table_col(t, "VARIANT", 14, 0);
+    qt_table_col(t, "-c", 4, QT_COL_RIGHT | QT_COL_NUM);
+    qt_table_col(t, "LIVE", 4, QT_COL_RIGHT | QT_COL_NUM);
+    qt_table_col(t, "HANDSHAKE", 9, 0);
+    qt_table_col(t, "FROM", 7, 0);
+    qt_table_col(t, "WORST", 30, QT_COL_FLEX);
+    if (qt_view_source_state(in, QT_SRC_SERVERS, t))
+        return;
+    s = in->snap->servers;
+    if (!s || s->n == 0) {
+        qt_table_note(t, QT_ROLE_DIM, "no tcpserver/sslserver/s6 front end found (running or under /service, /var/service, /etc/service, /var/qmail/supervise, /etc/sv)%s%s",
+                      s && s->notes.len ? "; " : "", s ? qt_buf_str(&s->notes) : "");
+        return;
+    }
+    if (s->notes.len)
+        qt_table_note(t, QT_ROLE_WARN, "%s", qt_buf_str(&s->notes));
+    for (size_t i = 0; i < s->n; i++) {
+        const struct qt_server *sv = &s->v[i];
+        const struct qt_variant_def *d = qt_variant_get(sv->variant);
+        const qt_finding *w = worst_for(in->snap, sv->name);
+        char hs[32];
+
+        qt_table_row(t, "%s", sv->name);
+        qt_table_cell(t, sv->pid ? QT_ROLE_NORMAL : QT_ROLE_WARN, "%s%s", sv->name, sv->pid ? "" : " (down)");
+        if (sv->port)
+            qt_table_cell_num(t, QT_ROLE_NORMAL, sv->port, "%u", sv->port);
+        else
+            qt_table_cell_num(t, QT_ROLE_DIM, 0, "?");
+        qt_table_cell(t, sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%s%s", d->key, sv->variant_certain ? "" : "?");
+        if (sv->limit >= 0)
+            qt_table_cell_num(t, strcmp(sv->limit_source, "default") ? QT_ROLE_NORMAL : QT_ROLE_DIM, (double)sv->limit, "%ld%s",
+                              sv->limit, strcmp(sv->limit_source, "default") ? "" : "*");
+        else
+            qt_table_cell_num(t, QT_ROLE_DIM, -1, "?");
+        if (sv->pid)
+            qt_table_cell_num(t, sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, sv->children, "%d", sv->children);
+        else
+            qt_table_cell_num(t, QT_ROLE_DIM, -1, "-");
+        if (sv->handshake >= 0)
+            snprintf(hs, sizeof hs, "%.0f s", sv->handshake);
+        else
+            snprintf(hs, sizeof hs, "%s", sv->hs_source == QT_HS_NONE ? "NONE" : sv->hs_source == QT_HS_NA ? "n/a" : "?");
+        qt_table_cell(t, sv->hs_source == QT_HS_NONE ? QT_ROLE_CRIT : sv->hs_source == QT_HS_UNKNOWN ? QT_ROLE_WARN : QT_ROLE_NORMAL, "%s", hs);
+        qt_table_cell(t, QT_ROLE_DIM, "%s", qt_hs_source_name(sv->hs_source));
+        if (w)
+            qt_table_cell(t, sev_role(w->sev), "%s %s", qt_sev_name(w->sev), w->title);
+        else
+            qt_table_cell(t, QT_ROLE_OK, "OK");
+    }
+}
+
+/* --- detail --- */
+
+/* Row id "tag.n" (static buffer: used at once by kv). */
+static const char *idn(const char *tag, int n)
+{
+    static char buf[96];
+    snprintf(buf, sizeof buf, "%.60s.%d", tag, n);
+    return buf;
+}
+
+static void kv(qt_table *t, const char *id, unsigned char role, const char *k, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void kv(qt_table *t, const char *id, unsigned char role, const char *k, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, fmt);
+    s = qt_vasprintf(fmt, ap);
+    va_end(ap);
+    qt_table_row(t, "%s", id);
+    qt_table_cell(t, QT_ROLE_DIM, "%s", k);
+    qt_table_cell(t, role, "%s", s);
+    free(s);
+}
+
+static void show_cmd(qt_table *t, const char *tag, const qt_cmd *c)
+{
+    const struct qt_variant_def *d = qt_variant_get(c->variant);
+    int n = 0;
+    char *line = qt_cmd_join(c, 0, c->argc - 1);
+
+    kv(t, tag, QT_ROLE_NORMAL, tag, "%s", line);
+    free(line);
+    for (int w = 0; w < c->nwraps; w++) {
+        char *s = qt_cmd_join(c, c->wraps[w].first, c->wraps[w].last);
+        kv(t, idn(tag, n++), QT_ROLE_DIM, "  wrapper", "%s  (%s)", s, qt_wrap_name(c->wraps[w].kind));
+        free(s);
+    }
+    if (c->server >= 0)
+        kv(t, idn(tag, n++), QT_ROLE_NORMAL, "  program", "%s  (parsed as %s: getopt \"%s\")", c->argv[c->server], d->label, d->optstring);
+    for (int i = 0; i < c->nopts; i++) {
+        const struct qt_opt *o = &c->opts[i];
+        const struct qt_optdef *od = qt_variant_opt(d, o->letter);
+        kv(t, idn(tag, n++), o->overridden ? QT_ROLE_DIM : QT_ROLE_NORMAL, "  option", "-%c%s%s  %s%s%s%s%s", o->letter,
+           o->arg ? " " : "", o->arg ? o->arg : "", od ? od->meaning : "?", od && od->dflt ? " [" : "", od && od->dflt ? od->dflt : "",
+           od && od->dflt ? "]" : "", o->overridden ? "  (overridden by a later option)" : "");
+    }
+    if (c->status != QT_CMD_OK && c->status != QT_CMD_NO_SERVER)
+        kv(t, idn(tag, n++), QT_ROLE_CRIT, "  ERROR", "%s", c->error);
+    if (c->host >= 0)
+        kv(t, idn(tag, n++), QT_ROLE_NORMAL, "  host", "%s", c->argv[c->host]);
+    if (c->port >= 0)
+        kv(t, idn(tag, n++), QT_ROLE_NORMAL, "  port", "%s", c->argv[c->port]);
+    for (int i = 0; i < c->nlinks; i++) {
+        const struct qt_link *l = &c->links[i];
+        char *s = qt_cmd_join(c, l->first, l->last);
+        char extra[96] = "";
+        if (l->kind == QT_LINK_TIMEOUT)
+            snprintf(extra, sizeof extra, "  [kills the program after %.0f s; cannot free a slot stalled before it]", l->num);
+        else if (l->kind == QT_LINK_RBLSMTPD)
+            snprintf(extra, sizeof extra, "  [its own -t %.0f: how long a blocked client is kept, not a TLS timeout]", l->num);
+        else if (l->kind == QT_LINK_S6_TLSD)
+            snprintf(extra, sizeof extra, "  [-K %.0f ms handshake deadline%s]", l->num < 0 ? 0 : l->num, l->num <= 0 ? " = infinite" : "");
+        kv(t, idn(tag, n++), QT_ROLE_NORMAL, i == 0 ? "  chain" : "", "%s  (%s)%s%s%s", s, qt_link_name(l->kind), extra,
+           l->note[0] ? "  - " : "", l->note);
+        free(s);
+    }
+    if (c->note[0])
+        kv(t, idn(tag, n++), QT_ROLE_WARN, "  note", "%s", c->note);
+}
+
+static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *t)
+{
+    const struct qt_server *sv = in->snap->servers ? qt_servers_find(in->snap->servers, in->key) : NULL;
+    const struct qt_variant_def *d;
+    struct qt_fixline fl;
+    char when[64] = "";
+    (void)head;
+
+    qt_table_init(t, "Server");
+    qt_table_col(t, "", 12, 0);
+    qt_table_col(t, "", 40, QT_COL_FLEX);
+    if (!sv) {
+        qt_table_note(t, QT_ROLE_DIM, "this service is gone in the current sample");
+        return;
+    }
+    d = qt_variant_get(sv->variant);
+    snprintf(t->title, sizeof t->title, "Server: %s", sv->name);
+    kv(t, "svc", QT_ROLE_NORMAL, "service", "%s%s%s", sv->svcdir[0] ? sv->svcdir : "(not supervised)",
+       strcmp(sv->svcdir, sv->realdir) && sv->realdir[0] ? " -> " : "", strcmp(sv->svcdir, sv->realdir) ? sv->realdir : "");
+    if (sv->logdir[0])
+        kv(t, "log", QT_ROLE_NORMAL, "log dir", "%s (from log/run)", sv->logdir);
+    if (sv->st.readable)
+        kv(t, "status", QT_ROLE_NORMAL, "supervise", "pid %d, want %s%s", sv->st.pid, sv->st.want_up ? "up" : "down", sv->st.paused ? ", paused" : "");
+    if (sv->pid) {
+        time_t ts = (time_t)sv->started;
+        struct tm tm;
+        localtime_r(&ts, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        kv(t, "pid", QT_ROLE_NORMAL, "running", "pid %d since %s, uid %u%s", sv->pid, when, sv->uid,
+           sv->supervisor_pid ? "" : " (no supervise parent)");
+    } else {
+        kv(t, "pid", QT_ROLE_WARN, "running", "no listener process");
+    }
+    kv(t, "variant", sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_WARN, "variant", "%s%s", d->label, sv->variant_certain ? "" : " (not proven)");
+    kv(t, "evidence", QT_ROLE_DIM, "evidence", "%s", sv->variant_evidence);
+    kv(t, "listen", QT_ROLE_NORMAL, "listens", "%s port %u", sv->host[0] ? sv->host : "?", sv->port);
+    kv(t, "limit", QT_ROLE_NORMAL, "limit -c", "%ld (%s)%s", sv->limit, sv->limit_source, sv->iplimit >= 0 ? "" : "; no per-IP limit");
+    if (sv->pid)
+        kv(t, "children", sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "children", "%d live (%d zombies), %d running the program%s%s",
+           sv->children, sv->zombies, sv->progs_running, sv->nips ? "; top IP " : "", sv->nips ? sv->ips[0].ip : "");
+    kv(t, "hs", sv->hs_source == QT_HS_NONE ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "handshake", "%s: %s", qt_hs_source_name(sv->hs_source), sv->hs_detail);
+    if (sv->differs)
+        kv(t, "differs", QT_ROLE_WARN, "run script", "differs from the running process: %s", sv->differs_detail);
+    if (sv->pid)
+        show_cmd(t, "running", &sv->proc);
+    if (sv->has_script_cmd)
+        show_cmd(t, "run script", &sv->script);
+    if (sv->run_text) {
+        int n = 0;
+        for (const char *p = sv->run_text; *p && n < 200; n++) {
+            const char *nl = strchr(p, '\n');
+            int len = nl ? (int)(nl - p) : (int)strlen(p);
+            qt_table_row(t, "run.%d", n);
+            qt_table_cell(t, QT_ROLE_DIM, "%s", n == 0 ? "run" : "");
+            qt_table_cell(t, sv->rs.line == n + 1 ? QT_ROLE_HILITE : QT_ROLE_NORMAL, "%4d  %.*s", n + 1, len, p);
+            if (!nl)
+                break;
+            p = nl + 1;
+        }
+    }
+    if (qt_lint_corrected(in->ctx, sv, &fl)) {
+        qt_buf line = {0}, marks = {0};
+        char *apply = qt_lint_apply_cmd(sv);
+        qt_fixline_render(&fl, &line, &marks);
+        kv(t, "fix", QT_ROLE_NORMAL, "corrected", "%s", qt_buf_str(&line));
+        kv(t, "fix.marks", QT_ROLE_HILITE, "", "%s", qt_buf_str(&marks));
+        for (int i = 0, k = 0; i < fl.n; i++)
+            if (fl.w[i].changed)
+            {
+                kv(t, idn("fix.word", k), QT_ROLE_HILITE, k == 0 ? "  changed" : "", "%s", fl.w[i].s);
+                k++;
+            }
+        for (int i = 0, k = 0; i < fl.nbase; i++)
+            if (fl.removed && fl.removed[i] == 1)
+            {
+                kv(t, idn("fix.removed", k), QT_ROLE_HILITE, k == 0 ? "  removed" : "", "%s",
+                   (sv->has_script_cmd ? &sv->script : &sv->proc)->argv[i]);
+                k++;
+            }
+        kv(t, "fix.apply", QT_ROLE_NORMAL, "apply", "%s", apply);
+        free(apply);
+        qt_buf_free(&line);
+        qt_buf_free(&marks);
+    } else {
+        kv(t, "fix", QT_ROLE_OK, "corrected", "nothing to change");
+    }
+    qt_fixline_free(&fl);
+}
+
+static const qt_view detail_view = {
+    .name = "servers.detail",
+    .build = build_detail,
+};
+
+static const qt_view *drill_list(const struct qt_view_in *in, const char *row_id)
+{
+    (void)in;
+    (void)row_id;
+    return &detail_view;
 }
 
 static const qt_view top = {
     .name = "servers",
-    .build = build,
+    .build = build_list,
+    .drill = drill_list,
 };
 
 const qt_pane_def qt_pane_servers = {
     .name = "Servers",
     .top = &top,
+    .legend = "VARIANT ending in ?  not proven (binary not readable)\n"
+              "-c with *  the default limit (no -c option)\n"
+              "HANDSHAKE  TLS handshake deadline; NONE = a silent client holds a slot forever\n"
+              "FROM  option / default / none / chain (stunnel, s6-tlsd) / program (qmail-smtpd SMTPS) / n/a (no TLS on connect)",
 };

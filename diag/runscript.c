@@ -1,0 +1,820 @@
+/* runscript.c - see runscript.h. A small, bounded reader for the subset of
+ * sh that run scripts use. It never executes anything: command
+ * substitutions are answered only for cat/head/id, from files under --root. */
+#include "runscript.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_WORDS 20000      /* words in one command */
+#define MAX_VALUE (64 * 1024) /* bytes of one variable value */
+#define MAX_DEPTH 4          /* nested command substitutions */
+
+struct word {
+    qt_buf b;
+    int used;        /* something (maybe an empty quoted string) was added */
+    int unresolved;
+};
+
+struct cmd {
+    struct word *w;
+    size_t n, cap;
+    int line;
+};
+
+struct st {
+    const qt_ctx *ctx;
+    const char *svcdir;
+    qt_runscript *rs;
+    const char *s;
+    size_t len, i;
+    int line;
+    int depth;
+    struct cmd cur;
+    int cur_assign;      /* the word being built is NAME=value: no field splitting */
+    /* for command substitution: collect the first command instead of running it */
+    struct cmd *collect;
+    int collected;
+    int conditional_noted;
+};
+
+static const char *qt_basename_c(const char *p);
+
+static void note(struct st *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct st *st, const char *fmt, ...)
+{
+    va_list ap;
+    if (st->rs->notes.len > 8192)
+        return; /* bounded: hostile scripts cannot grow this forever */
+    if (st->rs->notes.len)
+        qt_buf_putc(&st->rs->notes, '\n');
+    qt_buf_printf(&st->rs->notes, "line %d: ", st->line);
+    va_start(ap, fmt);
+    qt_buf_vprintf(&st->rs->notes, fmt, ap);
+    va_end(ap);
+}
+
+static void cmd_free(struct cmd *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        qt_buf_free(&c->w[i].b);
+    free(c->w);
+    memset(c, 0, sizeof *c);
+}
+
+static struct word *cur_word(struct st *st)
+{
+    struct cmd *c = &st->cur;
+    if (c->n == 0 || c->w[c->n - 1].used < 0) {
+        if (c->n >= MAX_WORDS)
+            return NULL;
+        qt_grow(&c->w, &c->cap, c->n + 1, sizeof *c->w);
+        memset(&c->w[c->n], 0, sizeof c->w[c->n]);
+        if (c->n == 0)
+            c->line = st->line;
+        c->n++;
+    }
+    return &c->w[c->n - 1];
+}
+
+/* Close the current word: a word that never got anything is dropped. */
+static void end_word(struct st *st)
+{
+    struct cmd *c = &st->cur;
+    st->cur_assign = 0;
+    if (c->n == 0 || c->w[c->n - 1].used < 0)
+        return;
+    if (!c->w[c->n - 1].used) {
+        qt_buf_free(&c->w[c->n - 1].b);
+        c->n--;
+        return;
+    }
+    c->w[c->n - 1].used = -1; /* closed */
+}
+
+static void add_text(struct st *st, const char *t, size_t n, int unresolved)
+{
+    struct word *w = cur_word(st);
+    if (!w)
+        return;
+    if (w->b.len + n < MAX_VALUE)
+        qt_buf_add(&w->b, t, n);
+    w->used = 1;
+    w->unresolved |= unresolved;
+}
+
+/* Expansion result: split on blanks unless quoted or an assignment value. */
+static void add_expansion(struct st *st, const char *v, int quoted, int unresolved)
+{
+    if (quoted || st->cur_assign || unresolved) {
+        add_text(st, v, strlen(v), unresolved);
+        if (quoted) {
+            struct word *w = cur_word(st);
+            if (w)
+                w->used = 1;
+        }
+        return;
+    }
+    while (*v) {
+        size_t k = strcspn(v, " \t\n");
+        if (k)
+            add_text(st, v, k, 0);
+        v += k;
+        if (*v) {
+            end_word(st);
+            v += strspn(v, " \t\n");
+        }
+    }
+}
+
+static const struct qt_rs_var *find_var(const qt_runscript *rs, const char *name, size_t n)
+{
+    for (size_t i = rs->nvars; i-- > 0;)
+        if (strlen(rs->vars[i].name) == n && memcmp(rs->vars[i].name, name, n) == 0)
+            return &rs->vars[i];
+    return NULL;
+}
+
+const struct qt_rs_var *qt_runscript_var(const qt_runscript *rs, const char *name)
+{
+    return find_var(rs, name, strlen(name));
+}
+
+static void set_var(qt_runscript *rs, const char *name, const char *value, int resolved, int exported)
+{
+    struct qt_rs_var *v;
+    for (size_t i = 0; i < rs->nvars; i++)
+        if (strcmp(rs->vars[i].name, name) == 0) {
+            char *nv = qt_strdup(value); /* value may point at the old one */
+            free(rs->vars[i].value);
+            rs->vars[i].value = nv;
+            rs->vars[i].resolved = resolved;
+            rs->vars[i].exported |= exported;
+            return;
+        }
+    if (rs->nvars >= 4096)
+        return;
+    qt_grow(&rs->vars, &rs->capvars, rs->nvars + 1, sizeof *rs->vars);
+    v = &rs->vars[rs->nvars++];
+    v->name = qt_strdup(name);
+    v->value = qt_strdup(value);
+    v->resolved = resolved;
+    v->exported = exported;
+}
+
+static int name_char(char c, int first)
+{
+    return isalpha((unsigned char)c) || c == '_' || (!first && isdigit((unsigned char)c));
+}
+
+/* --- files and passwd under --root --- */
+
+static char *read_rooted(struct st *st, const char *file, int first_line, int *exists)
+{
+    char rel[4096], path[4096], *text = NULL;
+    struct stat sb;
+    long n;
+
+    *exists = 0;
+    if (file[0] == '/')
+        snprintf(rel, sizeof rel, "%s", file);
+    else if (st->svcdir)
+        snprintf(rel, sizeof rel, "%s/%s", st->svcdir, file);
+    else
+        return NULL;
+    if (!qt_ctx_path(st->ctx, rel, path, sizeof path))
+        return NULL;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return NULL; /* never block on a FIFO or read a device */
+    n = qt_read_file(path, MAX_VALUE, &text);
+    if (n < 0)
+        return errno == ENOENT ? qt_strdup("") : NULL;
+    *exists = 1;
+    if (first_line) {
+        char *nl = strchr(text, '\n');
+        if (nl)
+            *nl = '\0';
+    }
+    /* command substitution strips trailing newlines */
+    n = (long)strlen(text);
+    while (n > 0 && text[n - 1] == '\n')
+        text[--n] = '\0';
+    return text;
+}
+
+static char *passwd_lookup(struct st *st, const char *user, int field)
+{
+    char path[4096], *text = NULL, *res = NULL;
+    if (!qt_ctx_path(st->ctx, "/etc/passwd", path, sizeof path) || qt_read_file(path, 1 << 20, &text) < 0)
+        return NULL;
+    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        char *f[7];
+        int k = 0;
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        for (char *p = line; k < 7; k++) {
+            f[k] = p;
+            p = strchr(p, ':');
+            if (!p) {
+                k++;
+                break;
+            }
+            *p++ = '\0';
+        }
+        if (k > field && strcmp(f[0], user) == 0) {
+            res = qt_strdup(f[field]);
+            break;
+        }
+    }
+    free(text);
+    return res;
+}
+
+/* Answer a command substitution from its words, or NULL when qtriage will not. */
+static char *eval_subst(struct st *st, struct cmd *c, const char *src)
+{
+    const char *w[6] = {0};
+    int exists = 1;
+    char *v = NULL;
+
+    if (c->n == 0 || c->n > 5)
+        goto no;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->w[i].unresolved)
+            goto no;
+        w[i] = qt_buf_str(&c->w[i].b);
+    }
+    if (c->n == 2 && strcmp(qt_basename_c(w[0]), "cat") == 0)
+        v = read_rooted(st, w[1], 0, &exists);
+    else if (c->n == 3 && strcmp(qt_basename_c(w[0]), "head") == 0 && (strcmp(w[1], "-1") == 0 || strcmp(w[1], "-n1") == 0))
+        v = read_rooted(st, w[2], 1, &exists);
+    else if (c->n == 4 && strcmp(qt_basename_c(w[0]), "head") == 0 && strcmp(w[1], "-n") == 0 && strcmp(w[2], "1") == 0)
+        v = read_rooted(st, w[3], 1, &exists);
+    else if (c->n == 3 && strcmp(qt_basename_c(w[0]), "id") == 0 && (strcmp(w[1], "-u") == 0 || strcmp(w[1], "-g") == 0)) {
+        v = passwd_lookup(st, w[2], w[1][1] == 'u' ? 2 : 3);
+        if (!v) {
+            note(st, "%s: user %s not found in /etc/passwd under the root", src, w[2]);
+            return NULL;
+        }
+        return v;
+    } else
+        goto no;
+    if (!v) {
+        note(st, "%s: file not readable under the root", src);
+        return NULL;
+    }
+    if (!exists)
+        note(st, "%s: the file does not exist, so the shell substitutes an empty string", src);
+    return v;
+no:
+    note(st, "%s not resolved (qtriage never runs commands from a run script)", src);
+    return NULL;
+}
+
+static const char *qt_basename_c(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s && s[1] ? s + 1 : p;
+}
+
+static void finish_command(struct st *st, int sep);
+static int tokenize(struct st *st, size_t end);
+
+/* Evaluate inner text of `...` or $(...) and add the result. */
+static void do_subst(struct st *st, const char *inner, size_t n, int quoted, const char *src)
+{
+    struct st sub;
+    struct cmd got = {0};
+    char *v = NULL;
+
+    if (st->depth >= MAX_DEPTH) {
+        note(st, "%s: nested too deep", src);
+        add_text(st, src, strlen(src), 1);
+        return;
+    }
+    memset(&sub, 0, sizeof sub);
+    sub.ctx = st->ctx;
+    sub.svcdir = st->svcdir;
+    sub.rs = st->rs;
+    sub.s = inner;
+    sub.len = n;
+    sub.line = st->line;
+    sub.depth = st->depth + 1;
+    sub.collect = &got;
+    if (tokenize(&sub, n) == 0) {
+        end_word(&sub);
+        finish_command(&sub, ';');
+        if (sub.collected == 1)
+            v = eval_subst(st, &got, src);
+        else
+            note(st, "%s not resolved (qtriage never runs commands from a run script)", src);
+    }
+    cmd_free(&sub.cur);
+    cmd_free(&got);
+    if (v)
+        add_expansion(st, v, quoted, 0);
+    else
+        add_text(st, src, strlen(src), 1);
+    free(v);
+}
+
+/* $NAME, ${NAME}, ${NAME:-word}, ${NAME-word}, $(...). i points at '$'. */
+static int do_dollar(struct st *st, int quoted)
+{
+    const char *s = st->s;
+    size_t i = st->i + 1, start;
+    char src[256];
+
+    if (i < st->len && s[i] == '(') {
+        int depth = 1;
+        size_t j = i + 1;
+        char q = 0;
+        for (; j < st->len && depth; j++) {
+            if (q) {
+                if (s[j] == q)
+                    q = 0;
+            } else if (s[j] == '\'' || s[j] == '"') {
+                q = s[j];
+            } else if (s[j] == '(') {
+                depth++;
+            } else if (s[j] == ')') {
+                depth--;
+            }
+        }
+        if (depth) {
+            snprintf(st->rs->error, sizeof st->rs->error, "line %d: unterminated $( command substitution", st->line);
+            return -1;
+        }
+        snprintf(src, sizeof src, "$(%.*s)", (int)(j - i - 2 > 200 ? 200 : j - i - 2), s + i + 1);
+        for (size_t k = st->i; k < j; k++)
+            if (s[k] == '\n')
+                st->line++;
+        do_subst(st, s + i + 1, j - i - 2, quoted, src);
+        st->i = j;
+        return 0;
+    }
+    if (i < st->len && s[i] == '{') {
+        const char *op = NULL, *word = NULL;
+        size_t close, nl;
+        const struct qt_rs_var *v;
+        for (close = i + 1; close < st->len && s[close] != '}'; close++)
+            ;
+        if (close >= st->len) {
+            snprintf(st->rs->error, sizeof st->rs->error, "line %d: unterminated ${", st->line);
+            return -1;
+        }
+        start = i + 1;
+        for (nl = start; nl < close && name_char(s[nl], nl == start); nl++)
+            ;
+        snprintf(src, sizeof src, "%.*s", (int)(close - st->i + 1 > 200 ? 200 : close - st->i + 1), s + st->i);
+        if (nl < close) {
+            op = s + nl;
+            word = (s[nl] == ':' && nl + 1 < close) ? s + nl + 2 : s + nl + 1;
+            if (!((op[0] == ':' && nl + 1 < close && (op[1] == '-' || op[1] == '=')) || op[0] == '-' || op[0] == '=')) {
+                note(st, "%s: this parameter expansion is not supported", src);
+                add_text(st, src, strlen(src), 1);
+                st->i = close + 1;
+                return 0;
+            }
+        }
+        v = nl > start ? find_var(st->rs, s + start, nl - start) : NULL;
+        if (v && (!op || op[0] != ':' || *v->value)) {
+            add_expansion(st, v->value, quoted, !v->resolved);
+        } else if (op) {
+            char *w = qt_strndup(word, (size_t)(s + close - word));
+            add_expansion(st, w, quoted, 0);
+            free(w);
+        } else {
+            note(st, "%s is not set in the script (environment unknown)", src);
+            add_text(st, src, strlen(src), 1);
+        }
+        st->i = close + 1;
+        return 0;
+    }
+    start = i;
+    while (i < st->len && name_char(s[i], i == start))
+        i++;
+    if (i == start) {
+        if (i < st->len && strchr("0123456789@*#?$!-", s[i])) {
+            snprintf(src, sizeof src, "$%c", s[i]);
+            note(st, "%s is not known statically", src);
+            add_text(st, src, 2, 1);
+            st->i = i + 1;
+            return 0;
+        }
+        add_text(st, "$", 1, 0);
+        st->i = i;
+        return 0;
+    }
+    {
+        const struct qt_rs_var *v = find_var(st->rs, s + start, i - start);
+        snprintf(src, sizeof src, "$%.*s", (int)(i - start > 200 ? 200 : i - start), s + start);
+        if (v) {
+            add_expansion(st, v->value, quoted, !v->resolved);
+        } else {
+            note(st, "%s is not set in the script (environment unknown)", src);
+            add_text(st, src, strlen(src), 1);
+        }
+    }
+    st->i = i;
+    return 0;
+}
+
+static int do_backtick(struct st *st, int quoted)
+{
+    size_t j = st->i + 1;
+    char src[256];
+    qt_buf inner = {0};
+
+    for (; j < st->len && st->s[j] != '`'; j++) {
+        if (st->s[j] == '\\' && j + 1 < st->len && strchr("$`\\", st->s[j + 1]))
+            j++;
+        qt_buf_putc(&inner, st->s[j]);
+    }
+    if (j >= st->len) {
+        qt_buf_free(&inner);
+        snprintf(st->rs->error, sizeof st->rs->error, "line %d: unterminated ` command substitution", st->line);
+        return -1;
+    }
+    snprintf(src, sizeof src, "`%.200s`", qt_buf_str(&inner));
+    do_subst(st, qt_buf_str(&inner), inner.len, quoted, src);
+    for (size_t k = st->i; k < j; k++)
+        if (st->s[k] == '\n')
+            st->line++;
+    qt_buf_free(&inner);
+    st->i = j + 1;
+    return 0;
+}
+
+/* Is the word being started an assignment (NAME=...)? Only at command
+ * position: every earlier word of the command is an assignment too, or the
+ * command is export/readonly/local/declare. */
+static int assignment_start(struct st *st)
+{
+    size_t j = st->i;
+    struct cmd *c = &st->cur;
+    if (!name_char(st->s[j], 1))
+        return 0;
+    while (j < st->len && name_char(st->s[j], 0))
+        j++;
+    if (j >= st->len || st->s[j] != '=')
+        return 0;
+    for (size_t k = 0; k < c->n; k++) {
+        const char *w = qt_buf_str(&c->w[k].b);
+        const char *eq = strchr(w, '=');
+        if (k == 0 && (!strcmp(w, "export") || !strcmp(w, "readonly") || !strcmp(w, "local") || !strcmp(w, "declare")))
+            continue;
+        if (!eq)
+            return 0;
+    }
+    return 1;
+}
+
+static void skip_redirection(struct st *st)
+{
+    struct cmd *c = &st->cur;
+    /* a pending word of digits is the fd number ("2>&1") */
+    if (c->n && c->w[c->n - 1].used > 0) {
+        const char *w = qt_buf_str(&c->w[c->n - 1].b);
+        if (strspn(w, "0123456789") == strlen(w)) {
+            qt_buf_free(&c->w[c->n - 1].b);
+            c->n--;
+        } else {
+            end_word(st);
+        }
+    }
+    if (st->s[st->i] == '<' && st->i + 1 < st->len && st->s[st->i + 1] == '<')
+        note(st, "here-document not read");
+    while (st->i < st->len && strchr("<>&|", st->s[st->i]))
+        st->i++;
+    while (st->i < st->len && (st->s[st->i] == ' ' || st->s[st->i] == '\t'))
+        st->i++;
+    /* the target word: skip it (quotes included) */
+    while (st->i < st->len && !strchr(" \t\n;&|", st->s[st->i])) {
+        char q = st->s[st->i];
+        if (q == '\'' || q == '"') {
+            st->i++;
+            while (st->i < st->len && st->s[st->i] != q)
+                st->i++;
+        }
+        st->i++;
+    }
+}
+
+static int tokenize(struct st *st, size_t end)
+{
+    const char *s = st->s;
+
+    while (st->i < end) {
+        char ch = s[st->i];
+        struct cmd *c = &st->cur;
+        int at_word_start = c->n == 0 || c->w[c->n - 1].used < 0;
+
+        if (ch == '\\') {
+            if (st->i + 1 < end && s[st->i + 1] == '\n') {   /* line continuation */
+                st->i += 2;
+                st->line++;
+                continue;
+            }
+            if (st->i + 1 < end)
+                add_text(st, s + st->i + 1, 1, 0);
+            st->i += 2;
+            continue;
+        }
+        if (ch == '#' && at_word_start) {
+            while (st->i < end && s[st->i] != '\n')
+                st->i++;
+            continue;
+        }
+        if (ch == ' ' || ch == '\t' || ch == '\r') {
+            end_word(st);
+            st->i++;
+            continue;
+        }
+        if (ch == '\n' || ch == ';' || ch == '&' || ch == '|' || ch == '(' || ch == ')') {
+            if ((ch == '&' || ch == '|') && st->i + 1 < end && s[st->i + 1] == '>') {
+                skip_redirection(st);
+                continue;
+            }
+            end_word(st);
+            finish_command(st, ch);
+            if (ch == '\n')
+                st->line++;
+            st->i++;
+            continue;
+        }
+        if (ch == '<' || ch == '>') {
+            skip_redirection(st);
+            continue;
+        }
+        if (at_word_start && assignment_start(st))
+            st->cur_assign = 1;
+        if (ch == '~' && (at_word_start || (st->cur_assign && st->i > 0 && s[st->i - 1] == '='))) { /* ~user/ -> home */
+            size_t j = st->i + 1;
+            char user[64];
+            while (j < end && j - st->i < sizeof user && name_char(s[j], 0))
+                j++;
+            if (j - st->i - 1 > 0 && j - st->i - 1 < sizeof user && (j == end || s[j] == '/' || strchr(" \t\n;", s[j]))) {
+                char *home;
+                memcpy(user, s + st->i + 1, j - st->i - 1);
+                user[j - st->i - 1] = '\0';
+                home = passwd_lookup(st, user, 5);
+                if (home) {
+                    add_text(st, home, strlen(home), 0);
+                    free(home);
+                    st->i = j;
+                    continue;
+                }
+                note(st, "~%s: user not found in /etc/passwd under the root", user);
+                add_text(st, s + st->i, j - st->i, 1);
+                st->i = j;
+                continue;
+            }
+        }
+        if (ch == '\'') {
+            size_t j = st->i + 1;
+            while (j < end && s[j] != '\'')
+                j++;
+            if (j >= end) {
+                snprintf(st->rs->error, sizeof st->rs->error, "line %d: unterminated ' quote", st->line);
+                return -1;
+            }
+            add_text(st, s + st->i + 1, j - st->i - 1, 0);
+            if (cur_word(st))
+                cur_word(st)->used = 1;
+            for (size_t k = st->i; k < j; k++)
+                if (s[k] == '\n')
+                    st->line++;
+            st->i = j + 1;
+            continue;
+        }
+        if (ch == '"') {
+            int startline = st->line;
+            st->i++;
+            if (cur_word(st))
+                cur_word(st)->used = 1;
+            while (st->i < end && s[st->i] != '"') {
+                char d = s[st->i];
+                if (d == '\\' && st->i + 1 < end && strchr("$`\"\\\n", s[st->i + 1])) {
+                    if (s[st->i + 1] != '\n')
+                        add_text(st, s + st->i + 1, 1, 0);
+                    else
+                        st->line++;
+                    st->i += 2;
+                } else if (d == '$') {
+                    if (do_dollar(st, 1) != 0)
+                        return -1;
+                } else if (d == '`') {
+                    if (do_backtick(st, 1) != 0)
+                        return -1;
+                } else {
+                    if (d == '\n')
+                        st->line++;
+                    add_text(st, &d, 1, 0);
+                    st->i++;
+                }
+            }
+            if (st->i >= end) {
+                snprintf(st->rs->error, sizeof st->rs->error, "line %d: unterminated \" quote", startline);
+                return -1;
+            }
+            st->i++;
+            continue;
+        }
+        if (ch == '$') {
+            if (do_dollar(st, 0) != 0)
+                return -1;
+            continue;
+        }
+        if (ch == '`') {
+            if (do_backtick(st, 0) != 0)
+                return -1;
+            continue;
+        }
+        add_text(st, &ch, 1, 0);
+        st->i++;
+    }
+    return 0;
+}
+
+static int is_keyword(const char *w)
+{
+    static const char *const kw[] = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until",
+                                     "for", "case", "esac", "!", "{", "}", "in", ";;"};
+    for (size_t i = 0; i < QT_ARRAY_LEN(kw); i++)
+        if (strcmp(w, kw[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void finish_command(struct st *st, int sep)
+{
+    struct cmd *c = &st->cur;
+    size_t first = 0;
+    qt_runscript *rs = st->rs;
+
+    (void)sep;
+    if (c->n && c->w[c->n - 1].used == 0) {
+        qt_buf_free(&c->w[c->n - 1].b);
+        c->n--;
+    }
+    if (c->n == 0)
+        return;
+    if (st->collect) {                      /* inside $(...): hand the words over */
+        if (!st->collected++) {
+            *st->collect = *c;
+            memset(c, 0, sizeof *c);
+        } else {
+            cmd_free(c);
+        }
+        return;
+    }
+    while (first < c->n && is_keyword(qt_buf_str(&c->w[first].b))) {
+        if (!st->conditional_noted) {
+            note(st, "if/case/loop read top to bottom; conditions are not evaluated");
+            st->conditional_noted = 1;
+        }
+        first++;
+    }
+    if (first < c->n) {
+        const char *w0 = qt_buf_str(&c->w[first].b);
+        int exported = 0;
+        size_t k = first;
+        if (!strcmp(w0, "export") || !strcmp(w0, "readonly") || !strcmp(w0, "local") || !strcmp(w0, "declare")) {
+            exported = w0[0] == 'e';
+            for (k = first + 1; k < c->n; k++) {
+                const char *w = qt_buf_str(&c->w[k].b);
+                const char *eq = strchr(w, '=');
+                if (eq) {
+                    char *name = qt_strndup(w, (size_t)(eq - w));
+                    set_var(rs, name, eq + 1, !c->w[k].unresolved, exported);
+                    free(name);
+                } else {
+                    const struct qt_rs_var *v = find_var(rs, w, strlen(w));
+                    if (v)
+                        set_var(rs, w, v->value, v->resolved, exported);
+                    else if (exported)
+                        set_var(rs, w, "", 0, 1);
+                }
+            }
+            cmd_free(c);
+            return;
+        }
+        /* leading NAME=value words */
+        while (k < c->n && c->w[k].b.s && strchr(c->w[k].b.s, '=') &&
+               name_char(c->w[k].b.s[0], 1) && strspn(c->w[k].b.s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == (size_t)(strchr(c->w[k].b.s, '=') - c->w[k].b.s))
+            k++;
+        if (k == c->n) {                    /* only assignments */
+            for (size_t a = first; a < c->n; a++) {
+                const char *w = qt_buf_str(&c->w[a].b);
+                const char *eq = strchr(w, '=');
+                char *name = qt_strndup(w, (size_t)(eq - w));
+                set_var(rs, name, eq + 1, !c->w[a].unresolved, 0);
+                free(name);
+            }
+        } else if (!strcmp(qt_buf_str(&c->w[k].b), "exec") && k + 1 == c->n) {
+            /* `exec 2>&1`: only redirects the script's own output */
+        } else if (!strcmp(qt_buf_str(&c->w[k].b), "exec") || rs->line == 0 || !rs->argv ||
+                   strcmp(rs->argv[0], "exec") != 0) {
+            const char *cw = qt_buf_str(&c->w[k].b);
+            /* commands that are not the service's program */
+            if (strcmp(cw, "echo") && strcmp(cw, "printf") && strcmp(cw, "[") && strcmp(cw, "test") &&
+                strcmp(cw, "cd") && strcmp(cw, "umask") && strcmp(cw, "ulimit") && strcmp(cw, "sleep") &&
+                strcmp(cw, "set") && strcmp(cw, ":") && strcmp(cw, "exit") && strcmp(cw, "return") && strcmp(cw, "true") && strcmp(cw, "false") &&
+                strcmp(cw, "fi") && strcmp(cw, "done") && strcmp(cw, "esac") && strcmp(cw, ".") && strcmp(cw, "source")) {
+                for (int a = 0; a < rs->argc; a++)
+                    free(rs->argv[a]);
+                free(rs->argv);
+                free(rs->unresolved);
+                rs->argc = (int)(c->n - first);
+                rs->argv = qt_calloc((size_t)rs->argc + 1, sizeof *rs->argv);
+                rs->unresolved = qt_calloc((size_t)rs->argc + 1, 1);
+                for (size_t a = first; a < c->n; a++) {
+                    rs->argv[a - first] = qt_strdup(qt_buf_str(&c->w[a].b));
+                    rs->unresolved[a - first] = (unsigned char)c->w[a].unresolved;
+                }
+                rs->line = c->line;
+            } else if (!strcmp(cw, ".") || !strcmp(cw, "source")) {
+                note(st, "sourced file not read: variables it sets are unknown");
+            }
+        }
+    }
+    cmd_free(c);
+}
+
+int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, qt_runscript *rs)
+{
+    struct st st;
+    int rc;
+
+    memset(rs, 0, sizeof *rs);
+    memset(&st, 0, sizeof st);
+    st.ctx = ctx;
+    st.svcdir = svcdir;
+    st.rs = rs;
+    st.s = text;
+    st.len = len > QT_RUNSCRIPT_MAX ? QT_RUNSCRIPT_MAX : len;
+    st.line = 1;
+    if (memchr(text, '\0', st.len)) {
+        st.len = strnlen(text, st.len);
+        note(&st, "NUL byte in the script: read up to it");
+    }
+    rc = tokenize(&st, st.len);
+    if (rc == 0) {
+        end_word(&st);
+        finish_command(&st, '\n');
+    }
+    cmd_free(&st.cur);
+    if (rc != 0)
+        return -1;
+    if (!rs->argv) {
+        snprintf(rs->error, sizeof rs->error, "no command found in the script");
+        return -1;
+    }
+    return 0;
+}
+
+int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, qt_runscript *rs, char **out_text)
+{
+    char real[4096], *text = NULL;
+    long n;
+    int rc;
+
+    if (out_text)
+        *out_text = NULL;
+    struct stat sb;
+
+    if (!qt_ctx_path(ctx, path, real, sizeof real) || (stat(real, &sb) == 0 && !S_ISREG(sb.st_mode) && (errno = EINVAL)) ||
+        (n = qt_read_file(real, QT_RUNSCRIPT_MAX, &text)) < 0) {
+        memset(rs, 0, sizeof *rs);
+        snprintf(rs->error, sizeof rs->error, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    rc = qt_runscript_parse(ctx, text, (size_t)n, svcdir, rs);
+    if (out_text)
+        *out_text = text;
+    else
+        free(text);
+    return rc;
+}
+
+void qt_runscript_free(qt_runscript *rs)
+{
+    for (int i = 0; i < rs->argc; i++)
+        free(rs->argv[i]);
+    free(rs->argv);
+    free(rs->unresolved);
+    for (size_t i = 0; i < rs->nvars; i++) {
+        free(rs->vars[i].name);
+        free(rs->vars[i].value);
+    }
+    free(rs->vars);
+    qt_buf_free(&rs->notes);
+    memset(rs, 0, sizeof *rs);
+}

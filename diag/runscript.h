@@ -1,0 +1,62 @@
+/* runscript.h - static reading of daemontools/runit run scripts.
+ *
+ * qtriage never runs a run script. It reads the shell text and resolves
+ * what can be known without executing anything:
+ *   - variables assigned from literals, from other variables
+ *     (${X:-default} too), and from `cat FILE`, `head -1 FILE`,
+ *     `head -n 1 FILE`, `id -u USER`, `id -g USER` in backticks or $(...),
+ *     with FILE and /etc/passwd|group read under --root;
+ *   - quotes ('...', "...", backslashes), line continuations, comments,
+ *     `;` `&&` `||` separators, redirections (dropped), `export`;
+ *   - unquoted expansions are split into words like the shell does
+ *     (jms1-style `exec $CMD`).
+ * The command is the last `exec` line (or, without one, the last simple
+ * command). Everything that could not be resolved is listed in notes and
+ * the words built from it are flagged unresolved; nothing is guessed.
+ * if/case/loops are read top to bottom without evaluating conditions (a
+ * note says so).
+ *
+ * Memory: a qt_runscript owns everything in it; free with qt_runscript_free.
+ */
+#ifndef QT_RUNSCRIPT_H
+#define QT_RUNSCRIPT_H
+
+#include <stddef.h>
+
+#include "ctx.h"
+#include "util.h"
+
+#define QT_RUNSCRIPT_MAX (64 * 1024)   /* bytes of script read */
+
+struct qt_rs_var {
+    char *name;
+    char *value;
+    int resolved;      /* 0: value is the unresolved text ("`hostname`") */
+    int exported;
+};
+
+typedef struct qt_runscript {
+    int argc;
+    char **argv;                 /* the command's words (with `exec`), NULL-terminated */
+    unsigned char *unresolved;   /* per word */
+    int line;                    /* 1-based line where that command starts; 0 = none */
+    struct qt_rs_var *vars;      /* in assignment order (last one wins) */
+    size_t nvars, capvars;
+    qt_buf notes;                /* one line per thing not resolved */
+    char error[200];             /* syntax error (unterminated quote...); "" when none */
+} qt_runscript;
+
+/* Parse script text. svcdir is the service directory (absolute, as on the
+ * system, NOT under root) used for relative paths in cat/head; may be NULL.
+ * Returns 0, or -1 with rs->error set (rs is still valid and freeable). */
+int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, qt_runscript *rs);
+/* Read path (absolute, under ctx->root; at most QT_RUNSCRIPT_MAX bytes)
+ * and parse it. -1 with rs->error when unreadable or unparsable. If out_text
+ * is not NULL it receives the text read (caller frees), or NULL. */
+int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, qt_runscript *rs, char **out_text);
+void qt_runscript_free(qt_runscript *rs);
+
+/* Value of a variable assigned in the script, or NULL. */
+const struct qt_rs_var *qt_runscript_var(const qt_runscript *rs, const char *name);
+
+#endif

@@ -1,0 +1,11 @@
+/* libFuzzer target: the ELF read-only-data scan (diag/elfstrings.c). */
+#include <stdint.h>
+
+#include "../diag/elfstrings.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct qt_elfinfo e;
+    (void)qt_elf_scan_mem(data, size, &e);
+    return 0;
+}

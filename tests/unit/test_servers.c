@@ -1,0 +1,342 @@
+/* Unit tests: the servers collector, lint and pane on a fixture --root built
+ * from the corpus in tests/data/servers (no processes: an empty --proc).
+ * Also the ELF option-string scan on real and synthetic binaries. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../diag/elfstrings.h"
+#include "../../diag/lint.h"
+#include "../../diag/servers.h"
+#include "../../diag/snapshot.h"
+#include "../../panes/pane.h"
+#include "../../panes/panes.h"
+
+#define DATA QT_SRCDIR "/tests/data/servers"
+
+static char root[256];
+static qt_ctx ctx;
+
+static void sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void service(const char *name, const char *corpus, const char *prefix)
+{
+    sh("mkdir -p %s/var/qmail/supervise/%s/log %s/service && ln -sfn /var/qmail/supervise/%s %s/service/%s", root, name, root, name, root, name);
+    sh("{ echo '#!/bin/sh'; %s grep -v '^#' %s/%s; } > %s/var/qmail/supervise/%s/run", prefix, DATA, corpus, root, name);
+    sh("echo 'exec setuidgid qmaill multilog t ./main' > %s/var/qmail/supervise/%s/log/run", root, name);
+}
+
+static int setup(void **st)
+{
+    (void)st;
+    snprintf(root, sizeof root, "/tmp/qt-servers-test.XXXXXX");
+    assert_non_null(mkdtemp(root));
+    sh("cp -r %s/root/. %s/ && mkdir -p %s/proc %s/usr/bin %s/etc/tcprules.d", DATA, root, root, root, root);
+    /* the SSL-patched binary (synthetic ELF with its getopt string) */
+    sh("cp %s %s/usr/bin/tcpserver", FAKE_SSLPATCH, root);
+    service("smtps", "gentoo-lkml-ssl.cmdline", "printf 'exec ';");
+    service("smtp", "lwq-qmail-smtpd.run", "");
+    service("smtps-incident", "incident-tcpserver-T.run", "");
+    service("lab-tls", "lab-stunnel.run", "");
+    service("lab-tls2", "lab-stunnel.run", "");
+    service("submission", "jms1-sslserver.run", "");
+    service("imaps", "incident-folklore.run", "");
+    service("s6tls", "s6-tlsd.run", "");
+    sh("cp %s/inetd.conf %s/var/qmail/supervise/lab-tls/", DATA, root);
+    /* hostile: a FIFO where run should be, and a symlink loop: skipped, never a hang */
+    sh("mkdir -p %s/service/fifo && mkfifo %s/service/fifo/run && ln -sfn loop %s/service/loop", root, root, root);
+    /* a cdb older than its text file: tcprules was not rerun */
+    sh("touch -d 2020-01-01 %s/etc/tcprules.d/tcp.smtp.cdb && echo '127.:allow,RELAYCLIENT=\"\"' > %s/etc/tcprules.d/tcp.smtp", root, root);
+    /* supervise/status: TAI64 label of 1700000000, pid 0, not paused, want up */
+    sh("printf '\\100\\0\\0\\0\\145\\123\\361\\012\\0\\0\\0\\0\\0\\0\\0\\0\\0u' > %s/var/qmail/supervise/smtp/supervise_status", root);
+    sh("mkdir -p %s/var/qmail/supervise/smtp/supervise && mv %s/var/qmail/supervise/smtp/supervise_status %s/var/qmail/supervise/smtp/supervise/status",
+       root, root, root);
+    qt_ctx_defaults(&ctx);
+    ctx.root = root;
+    {
+        static char proc[300];
+        snprintf(proc, sizeof proc, "%s/proc", root);
+        ctx.proc = proc;
+    }
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    sh("rm -rf %s", root);
+    return 0;
+}
+
+static const qt_finding *finding(const qt_snapshot *s, const char *id)
+{
+    for (size_t i = 0; i < s->findings.n; i++)
+        if (strcmp(s->findings.v[i].id, id) == 0)
+            return &s->findings.v[i];
+    return NULL;
+}
+
+static void discovery_and_lint(void **st)
+{
+    qt_sampler sm = {0};
+    qt_snapshot *s;
+    const struct qt_server *sv;
+    const qt_finding *f;
+    const char *src;
+    (void)st;
+
+    s = qt_sample(&sm, &ctx);
+    assert_int_equal(s->src[QT_SRC_SERVERS].state, QT_SRC_OK);
+    assert_non_null(s->servers);
+    assert_int_equal(s->servers->n, 8);   /* each found once, via /service and /var/qmail/supervise */
+
+    /* SSL patch, proven by the binary's option string */
+    sv = qt_servers_find(s->servers, "smtps");
+    assert_non_null(sv);
+    assert_string_equal(sv->svcdir, "/service/smtps");
+    assert_string_equal(sv->realdir, "/var/qmail/supervise/smtps");
+    assert_string_equal(sv->logdir, "/var/qmail/supervise/smtps/log/main");
+    assert_int_equal(sv->variant, QT_VAR_SSL_PATCH);
+    assert_true(sv->variant_certain);
+    assert_int_equal(sv->port, 465);
+    assert_int_equal(sv->limit, 40);
+    assert_int_equal(sv->hs_source, QT_HS_NONE);
+    f = finding(s, "servers.no-handshake-deadline:smtps");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_CRIT);
+    assert_non_null(strstr(f->fix, "corrected: exec sslserver -e -T 30 -p -v -R"));
+    assert_non_null(strstr(f->fix, "svc -t /service/smtps"));
+    assert_non_null(strstr(f->explain, "-t is the ident timeout"));
+    /* its rules file exists; the LWQ one does not */
+    assert_null(finding(s, "servers.rules-missing:smtps"));
+    f = finding(s, "servers.rules-stale:smtps");
+    assert_non_null(f);
+    assert_non_null(strstr(f->fix, "tcprules /etc/tcprules.d/tcp.smtp.cdb /etc/tcprules.d/tcp.smtp.tmp < /etc/tcprules.d/tcp.smtp"));
+    f = finding(s, "servers.rules-missing:smtp");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_CRIT);
+
+    /* LWQ: -c from control/concurrencyincoming, port from etc/services */
+    sv = qt_servers_find(s->servers, "smtp");
+    assert_int_equal(sv->port, 25);
+    assert_int_equal(sv->limit, 30);
+    assert_true(sv->st.readable);
+    assert_true(sv->st.since == 1700000000.0); /* label 0x6553f10a - 10 */
+    assert_int_equal(qt_servers_limit(s->servers, 25, &src), 30);
+    assert_string_equal(src, "option -c");
+    assert_int_equal(qt_servers_limit(s->servers, 4242, &src), -1);
+    assert_non_null(finding(s, "servers.dns-on:smtp"));
+    assert_null(finding(s, "servers.ident-on:smtp"));        /* -R given */
+    f = finding(s, "servers.down:smtp");                      /* empty process table */
+    assert_non_null(f);
+    assert_non_null(strstr(f->evidence, "supervise/status: pid 0, want up"));
+
+    /* the incident's -T: stock tcpserver would refuse to start */
+    f = finding(s, "servers.script-refused:smtps-incident");
+    assert_non_null(f);
+    assert_non_null(strstr(f->title, "illegal option -- T"));
+    assert_non_null(strstr(f->fix, "corrected: exec tcpserver -v -R -H -c 100"));
+    /* a command that cannot start has no port; two working ones on one port clash */
+    assert_null(finding(s, "servers.port-clash:465:smtps:smtps-incident"));
+    assert_non_null(finding(s, "servers.port-clash:24465:lab-tls:lab-tls2"));
+
+    /* tcpserver + stunnel inetd mode: TIMEOUTbusy from the config next to run */
+    sv = qt_servers_find(s->servers, "lab-tls");
+    assert_int_equal(sv->hs_source, QT_HS_CHAIN);
+    assert_true(sv->handshake == 5);
+    f = finding(s, "servers.handshake:lab-tls");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_OK);
+
+    /* jms1 sslserver -seVn: fehcom only (V, n); -e is in the bundle */
+    sv = qt_servers_find(s->servers, "submission");
+    assert_int_equal(sv->variant, QT_VAR_SSLSERVER_FEH);
+    assert_int_equal(sv->port, 587);
+    assert_int_equal(sv->hs_source, QT_HS_DEFAULT);
+    assert_true(sv->handshake == 26);
+    assert_null(finding(s, "servers.no-e:submission"));
+    assert_non_null(finding(s, "servers.handshake:submission"));
+
+    /* the incident's folklore */
+    sv = qt_servers_find(s->servers, "imaps");
+    assert_int_equal(sv->variant, QT_VAR_SSL_PATCH);
+    assert_string_equal(sv->script.server_name, "tcpserver-ssl");
+    assert_int_equal(sv->port, 993);
+    assert_int_equal(finding(s, "servers.no-handshake-deadline:imaps")->sev, QT_SEV_CRIT);
+    f = finding(s, "servers.t-meaningless:imaps");
+    assert_non_null(f);
+    assert_non_null(strstr(f->explain, "not a TLS handshake timeout"));
+    assert_non_null(finding(s, "servers.folklore-env:imaps"));
+    assert_non_null(finding(s, "servers.name:imaps"));
+
+    /* s6: s6-tlsd without -K in the chain; -C limits one IP */
+    sv = qt_servers_find(s->servers, "s6tls");
+    assert_int_equal(sv->variant, QT_VAR_S6_TCPSERVER);
+    assert_int_equal(sv->limit, 100);
+    assert_int_equal(sv->iplimit, 10);
+    assert_int_equal(sv->hs_source, QT_HS_NONE);
+    f = finding(s, "servers.no-handshake-deadline:s6tls");
+    assert_non_null(f);
+    assert_non_null(strstr(f->fix, "s6-tlsd -K30000 -- /var/qmail/bin/qmail-smtpd"));
+    assert_null(finding(s, "servers.one-ip:s6tls"));   /* 10 of 100: fine */
+
+    qt_snapshot_free(s);
+    qt_sampler_free(&sm);
+}
+
+static void corrected_line(void **st)
+{
+    qt_sampler sm = {0};
+    qt_snapshot *s;
+    struct qt_fixline fl;
+    qt_buf line = {0}, marks = {0};
+    (void)st;
+
+    s = qt_sample(&sm, &ctx);
+    assert_int_equal(qt_lint_corrected(&ctx, qt_servers_find(s->servers, "smtps"), &fl), 1);
+    qt_fixline_render(&fl, &line, &marks);
+    printf("corrected: %s\n           %s\n", qt_buf_str(&line), qt_buf_str(&marks));
+    /* every fix applied: sslserver with -e -T 30, -H added, -c explicit already */
+    assert_non_null(strstr(qt_buf_str(&line), "exec sslserver -e -T 30 -H -p -v -R -x /etc/tcprules.d/tcp.smtp.cdb -c 40"));
+    assert_null(strstr(qt_buf_str(&line), " -s "));
+    assert_null(strstr(qt_buf_str(&line), "ssmtp.crt"));
+    /* the marks line has '^' exactly under the changed words */
+    {
+        const char *l = qt_buf_str(&line), *m = qt_buf_str(&marks);
+        const char *p = strstr(l, "-e -T 30");
+        assert_int_equal(m[p - l], '^');
+        assert_int_equal(m[p - l + 2], ' ');
+        p = strstr(l, "-v");
+        assert_true((size_t)(p - l) >= strlen(m) || m[p - l] == ' ');
+    }
+    qt_buf_free(&line);
+    qt_buf_free(&marks);
+    qt_fixline_free(&fl);
+    qt_snapshot_free(s);
+    qt_sampler_free(&sm);
+}
+
+static void pane(void **st)
+{
+    qt_sampler sm = {0};
+    qt_snapshot *s;
+    qt_table head, main;
+    struct qt_view_in in = {.ctx = &ctx};
+    const qt_view *d;
+    size_t r;
+    (void)st;
+
+    s = qt_sample(&sm, &ctx);
+    in.snap = s;
+    qt_table_init(&head, "");
+    qt_table_init(&main, "");
+    qt_view_fill(qt_pane_servers.top, &in, &head, &main);
+    assert_int_equal(main.nrows, 8);
+    r = qt_table_find(&main, "smtps");
+    assert_true(r != (size_t)-1);
+    assert_string_equal(main.rows[r].cells[2].text, "tcpserver-sslpatch");
+    assert_string_equal(main.rows[r].cells[5].text, "NONE");
+    assert_int_equal(main.rows[r].cells[5].role, QT_ROLE_CRIT);
+    assert_non_null(strstr(main.rows[r].cells[7].text, "CRIT"));
+    d = qt_view_drill(qt_pane_servers.top, &in, "smtps");
+    assert_non_null(d);
+    qt_table_free(&main);
+    qt_table_free(&head);
+    in.key = "smtps";
+    qt_table_init(&head, "");
+    qt_table_init(&main, "");
+    qt_view_fill(d, &in, &head, &main);
+    r = qt_table_find(&main, "fix.marks");
+    assert_true(r != (size_t)-1);
+    assert_int_equal(main.rows[r].cells[1].role, QT_ROLE_HILITE);
+    r = qt_table_find(&main, "fix.word.0");
+    assert_true(r != (size_t)-1);
+    assert_int_equal(main.rows[r].cells[1].role, QT_ROLE_HILITE);
+    /* each option with its meaning in this variant */
+    {
+        int seen = 0;
+        for (size_t i = 0; i < main.nrows; i++)
+            if (main.rows[i].cells[1].text && strstr(main.rows[i].cells[1].text, "-s  speak SSL/TLS"))
+                seen = 1;
+        assert_true(seen);
+    }
+    qt_table_free(&main);
+    qt_table_free(&head);
+    qt_snapshot_free(s);
+    qt_sampler_free(&sm);
+}
+
+static void elf_scan(void **st)
+{
+    struct qt_elfinfo e;
+    unsigned char junk[4096];
+    (void)st;
+    assert_int_equal(qt_elf_scan_path(FAKE_SSLPATCH, 0, &e), 0);
+    assert_int_equal(e.variant, QT_VAR_SSL_PATCH);
+    assert_string_equal(e.why, "exact getopt string");
+    if (access("/usr/bin/tcpserver", R_OK) == 0) { /* Debian ucspi-tcp */
+        assert_int_equal(qt_elf_scan_path("/usr/bin/tcpserver", 0, &e), 0);
+        assert_int_equal(e.variant, QT_VAR_UCSPI_TCP);
+        assert_string_equal(e.optstring, "dDvqQhHrR1UXx:t:u:g:l:b:B:c:pPoO");
+        /* a tiny budget reads too little: unknown, and it says why */
+        assert_int_equal(qt_elf_scan_path("/usr/bin/tcpserver", 512, &e), -1);
+        assert_non_null(strstr(e.error, "no getopt-like option string"));
+    }
+    assert_int_equal(qt_elf_scan_path("/nonexistent/bin", 0, &e), -1);
+    assert_non_null(strstr(e.error, "cannot open"));
+    assert_int_equal(qt_elf_scan_path(DATA "/inetd.conf", 0, &e), -1);
+    assert_string_equal(e.error, "not an ELF file");
+    /* an ELF header with absurd section offsets: bounded, no crash */
+    memset(junk, 0xff, sizeof junk);
+    memcpy(junk, "\177ELF\2\1\1", 7);
+    assert_int_equal(qt_elf_scan_mem(junk, sizeof junk, &e), -1);
+    junk[63] = 0; /* strings in .rodata are NUL-separated */
+    memcpy(junk + 64, "dDvqQhHrR1UXx:t:u:g:l:b:B:c:pPoO", 33);
+    assert_int_equal(qt_elf_scan_mem(junk, sizeof junk, &e), 0);
+    assert_int_equal(e.variant, QT_VAR_UCSPI_TCP);
+    assert_int_equal(qt_elf_has_string(FAKE_SSLPATCH, "dDvqQhHrRsS1UXx:t:u:g:l:b:B:c:n:pPoO", 0), 1);
+    assert_int_equal(qt_elf_has_string(FAKE_SSLPATCH, "SMTPAUTH", 0), 0);
+}
+
+static void status_file(void **st)
+{
+    struct qt_supervise_status s;
+    const unsigned char b[18] = {0x40, 0, 0, 0, 0x65, 0x53, 0xf1, 0x0a, 0, 0, 0, 0, 0x39, 0x30, 0, 0, 1, 'd'};
+    (void)st;
+    assert_int_equal(qt_supervise_status_parse(b, 18, &s), 0);
+    assert_int_equal(s.pid, 12345);
+    assert_true(s.paused);
+    assert_false(s.want_up);
+    assert_int_equal(qt_supervise_status_parse(b, 17, &s), -1);
+    assert_int_equal(qt_servers_port(&ctx, "smtps"), 465);
+    assert_int_equal(qt_servers_port(&ctx, "ssmtp"), 465);   /* alias in etc/services */
+    assert_int_equal(qt_servers_port(&ctx, "99999"), 0);
+    assert_int_equal(qt_servers_port(&ctx, "nosuch"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(discovery_and_lint),
+        cmocka_unit_test(corrected_line),
+        cmocka_unit_test(pane),
+        cmocka_unit_test(elf_scan),
+        cmocka_unit_test(status_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
