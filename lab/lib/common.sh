@@ -96,9 +96,10 @@ lab_launch() {
     mkdir -p "$pdir" "$LAB_RUN/log"
     local pidf="$pdir/$name.pgid"
     rm -f "$pidf.new"
-    # The inner bash is the session and group leader whatever setsid had to
-    # do (it forks when the caller is itself a group leader): it records its
-    # own pid, which is the pgid, then becomes `timeout`.
+    # The inner bash is the new session's (and group's) leader whether or not
+    # setsid had to fork (it forks when started as a group leader, e.g. from
+    # a shell with job control): it records its own pid, which is the pgid,
+    # then becomes `timeout`.
     QT_LAB_TAG=$(lab_tag "$scen" "$name") setsid bash -c \
         'echo $$ > "$0.new"; exec timeout -k 5 "$@"' "$pidf" "$QT_LAB_TTL" "$@" \
         </dev/null >>"$log" 2>&1 9>&- &
