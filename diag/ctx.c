@@ -52,7 +52,18 @@ static char *join(const char *base, const char *rel, char *out, size_t n)
 
 char *qt_ctx_path(const qt_ctx *ctx, const char *abs, char *out, size_t n)
 {
-    return join(ctx->root ? ctx->root : "/", abs, out, n);
+    const char *root = ctx->root ? ctx->root : "/";
+    size_t rl = strlen(root);
+
+    while (rl > 1 && root[rl - 1] == '/')
+        rl--;
+    /* A path that is already under the root (a running process's command
+     * line names real files, e.g. in the lab) is used as it is. */
+    if (rl > 1 && strncmp(abs, root, rl) == 0 && (abs[rl] == '/' || abs[rl] == '\0')) {
+        int r = snprintf(out, n, "%s", abs);
+        return (r < 0 || (size_t)r >= n) ? NULL : out;
+    }
+    return join(root, abs, out, n);
 }
 
 char *qt_ctx_proc(const qt_ctx *ctx, const char *rel, char *out, size_t n)

@@ -34,7 +34,8 @@ typedef struct qt_ctx {
 void qt_ctx_defaults(qt_ctx *ctx);
 
 /* Resolve absolute path abs ("/var/qmail/control/me") under ctx->root into out.
- * Returns out, or NULL if it does not fit. */
+ * A path that already starts with the root is kept as it is (command lines of
+ * running processes name real paths). Returns out, or NULL if it does not fit. */
 char *qt_ctx_path(const qt_ctx *ctx, const char *abs, char *out, size_t n);
 /* Same for a path under ctx->proc: qt_ctx_proc(ctx, "1234/stat", ...) -> "/proc/1234/stat". */
 char *qt_ctx_proc(const qt_ctx *ctx, const char *rel, char *out, size_t n);

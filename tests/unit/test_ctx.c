@@ -54,6 +54,8 @@ static void paths_under_root(void **st)
     assert_string_equal(qt_ctx_path(&c, "/var/qmail/control/me", b, sizeof b), "/var/qmail/control/me");
     c.root = "/tmp/lab/root/";
     assert_string_equal(qt_ctx_path(&c, "/var/qmail/control/me", b, sizeof b), "/tmp/lab/root/var/qmail/control/me");
+    assert_string_equal(qt_ctx_path(&c, "/tmp/lab/root/etc/x", b, sizeof b), "/tmp/lab/root/etc/x");
+    assert_string_equal(qt_ctx_path(&c, "/tmp/lab/rootless", b, sizeof b), "/tmp/lab/root/tmp/lab/rootless");
     c.proc = "/fx/proc";
     assert_string_equal(qt_ctx_proc(&c, "12/stat", b, sizeof b), "/fx/proc/12/stat");
     assert_null(qt_ctx_path(&c, "/a/very/long/path/that/does/not/fit/in/the/buffer/at/all", b, 20));
