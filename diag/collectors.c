@@ -2,8 +2,10 @@
  * procs runs first: sockets (stage mapping), servers and zombies read it. */
 #include "snapshot.h"
 #include "procs.h"
+#include "ports.h"
 
 const qt_collector *const qt_collectors[] = {
     &qt_collector_procs,
+    &qt_collector_sockets,
 };
 const size_t qt_ncollectors = sizeof qt_collectors / sizeof qt_collectors[0];
