@@ -136,6 +136,7 @@ static int interesting(const struct qt_proc *p)
 #define PF_UNREADABLE 2u
 #define PF_LISTENER   4u   /* holds a LISTEN socket of a watched port */
 #define PF_HOLDER     8u   /* held several watched sockets: may accept more later */
+#define PF_NOW       16u   /* read in this sample already (cleared each sample) */
 
 struct pidrec {            /* parallel to procs->v (sorted by pid) */
     int pid;
@@ -204,7 +205,7 @@ static void merge_pids(qt_stage_state *st, const qt_procs *procs)
         nv[i].pid = p->pid;
         nv[i].start = p->start;
         if (j < st->npids && st->pids[j].pid == p->pid && st->pids[j].start == p->start)
-            nv[i].flags = st->pids[j].flags;
+            nv[i].flags = st->pids[j].flags & ~PF_NOW;
     }
     free(st->pids);
     st->pids = nv;
@@ -323,10 +324,12 @@ static void scan_pid(struct scan *sc, size_t pi)
     DIR *d;
     struct dirent *de;
 
+    if (pr->flags & PF_NOW)
+        return;
     if (pr->flags & PF_SCANNED)
         sc->stats->rescanned++;
     sc->stats->scanned++;
-    pr->flags |= PF_SCANNED;
+    pr->flags |= PF_SCANNED | PF_NOW;
     snprintf(rel, sizeof rel, "%d/fd", pr->pid);
     if (!qt_ctx_proc(sc->ctx, rel, path, sizeof path))
         return;
@@ -545,12 +548,15 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, const qt_procs *procs
     rebuild_map(st, socks, n);
     if (procs) {
         merge_pids(st, procs);
-        /* owners that exited (or whose pid was reused) are no owners */
+        /* owners that exited are no owners; nor is a new process that got
+         * an old owner's pid (a mapping comes from reading that very
+         * process, which marked it scanned) */
         for (size_t i = 0; i < st->mapcap; i++) {
             struct inrec *r = &st->map[i];
+            int pi;
             if (!r->inode)
                 continue;
-            if (r->pid && pid_index(procs, r->pid) < 0) {
+            if (r->pid && ((pi = pid_index(procs, r->pid)) < 0 || !(st->pids[pi].flags & PF_SCANNED))) {
                 r->pid = 0;
                 r->lost_since = 0;
             }
