@@ -24,6 +24,7 @@ struct fx {
     int n4, n6;
 };
 
+static void fx_write(const char *path, const char *data, size_t len) __attribute__((unused));
 static void fx_write(const char *path, const char *data, size_t len)
 {
     FILE *f = fopen(path, "w");
@@ -34,7 +35,7 @@ static void fx_write(const char *path, const char *data, size_t len)
     fclose(f);
 }
 
-static void fx_init(struct fx *x)
+__attribute__((unused)) static void fx_init(struct fx *x)
 {
     char p[256];
     snprintf(x->dir, sizeof x->dir, "/tmp/qt-portsfx-XXXXXX");
@@ -50,7 +51,7 @@ static void fx_init(struct fx *x)
 }
 
 /* A process: argv words separated by single spaces; start in clock ticks after boot. */
-static void fx_proc(struct fx *x, int pid, int ppid, char state, unsigned long long ticks, const char *argv,
+__attribute__((unused)) static void fx_proc(struct fx *x, int pid, int ppid, char state, unsigned long long ticks, const char *argv,
                     const unsigned *inodes, int ninodes)
 {
     char p[256], buf[1024], comm[16];
@@ -93,7 +94,7 @@ static void fx_proc(struct fx *x, int pid, int ppid, char state, unsigned long l
 }
 
 /* The fd list cannot be read (as for another user's process). */
-static void fx_unreadable(struct fx *x, int pid)
+__attribute__((unused)) static void fx_unreadable(struct fx *x, int pid)
 {
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s/%d/fd && touch %s/%d/fd", x->dir, pid, x->dir, pid);
@@ -101,7 +102,7 @@ static void fx_unreadable(struct fx *x, int pid)
         abort();
 }
 
-static void fx_gone(struct fx *x, int pid)
+__attribute__((unused)) static void fx_gone(struct fx *x, int pid)
 {
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s/%d", x->dir, pid);
@@ -109,7 +110,7 @@ static void fx_gone(struct fx *x, int pid)
         abort();
 }
 
-static void hexaddr(const char *ip, char *out, size_t n)
+__attribute__((unused)) static void hexaddr(const char *ip, char *out, size_t n)
 {
     unsigned char a[16];
     uint32_t w[4];
@@ -127,7 +128,7 @@ static void hexaddr(const char *ip, char *out, size_t n)
 }
 
 /* One socket line; state as the kernel number (1 ESTAB, 8 CLOSE-WAIT, 10 LISTEN). */
-static void fx_sock(struct fx *x, const char *lip, unsigned lport, const char *rip, unsigned rport, unsigned state,
+__attribute__((unused)) static void fx_sock(struct fx *x, const char *lip, unsigned lport, const char *rip, unsigned rport, unsigned state,
                     unsigned rxq, unsigned inode)
 {
     char la[40], ra[40], line[512];
@@ -139,7 +140,7 @@ static void fx_sock(struct fx *x, const char *lip, unsigned lport, const char *r
     strncat(v6 ? x->tcp6 : x->tcp, line, sizeof x->tcp - strlen(v6 ? x->tcp6 : x->tcp) - 1);
 }
 
-static void fx_flush(struct fx *x)
+__attribute__((unused)) static void fx_flush(struct fx *x)
 {
     char p[256];
     snprintf(p, sizeof p, "%s/net/tcp", x->dir);
@@ -148,7 +149,7 @@ static void fx_flush(struct fx *x)
     fx_write(p, x->tcp6, strlen(x->tcp6));
 }
 
-static void fx_rm(struct fx *x)
+__attribute__((unused)) static void fx_rm(struct fx *x)
 {
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s", x->dir);
@@ -161,7 +162,7 @@ static void fx_rm(struct fx *x)
  * running stunnel), 2 lab=24465 (socat OPENSSL-LISTEN fork), 3 imap=143
  * (one process serving many). Start ticks are 1/100 s after FX_BTIME. */
 #define FX_PORTS "smtps=465,pop3s=995,lab=24465,imap=143"
-static void fx_scenario(struct fx *x)
+__attribute__((unused)) static void fx_scenario(struct fx *x)
 {
     static const unsigned l200[] = {1000}, c201[] = {1001}, c202[] = {1002}, c204[] = {1003}, c206[] = {1004};
     static const unsigned l300[] = {2000}, c301[] = {2001}, c302[] = {2002}, c304[] = {2003};
