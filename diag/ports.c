@@ -254,6 +254,47 @@ void qt_ports_free(qt_sockets *m)
 
 /* --- the collector --- */
 
+static int covers(const struct qt_sock *l, const struct qt_sock *s)
+{
+    static const uint8_t zero[16];
+    size_t al = l->family == AF_INET ? 4 : 16;
+    if (l->family == s->family && (memcmp(l->laddr, s->laddr, al) == 0 || memcmp(l->laddr, zero, al) == 0))
+        return 1;
+    /* a dual-stack [::] listener accepts v4 clients (stored unmapped) */
+    return l->family == AF_INET6 && (s->flags & QT_SOCK_V4MAPPED) && memcmp(l->laddr, zero, 16) == 0;
+}
+
+/* Drop sockets that merely use a watched port as their source port: an
+ * outgoing connection from another local address (possible when the port
+ * lies in the ephemeral range). A connection counts for a service when a
+ * listener of the service covers its local address; with no listener at
+ * all (the server died), every socket on the port still counts. */
+static void drop_foreign(qt_socklist *l)
+{
+    enum { MAXL = 64 };
+    struct qt_sock lst[MAXL];
+    int nl = 0, per_svc[QT_MAX_SERVICES] = {0};
+    size_t j = 0;
+
+    for (size_t k = 0; k < l->n; k++)
+        if (l->v[k].state == QT_TCP_LISTEN && l->v[k].svc >= 0 && l->v[k].svc < QT_MAX_SERVICES) {
+            per_svc[l->v[k].svc]++;
+            if (nl < MAXL)
+                lst[nl++] = l->v[k];
+        }
+    if (nl == MAXL) /* more listeners than expected: keep everything rather than guess */
+        return;
+    for (size_t k = 0; k < l->n; k++) {
+        const struct qt_sock *s = &l->v[k];
+        int keep = s->state == QT_TCP_LISTEN || s->svc < 0 || s->svc >= QT_MAX_SERVICES || !per_svc[s->svc];
+        for (int i = 0; i < nl && !keep; i++)
+            keep = lst[i].svc == s->svc && covers(&lst[i], s);
+        if (keep)
+            l->v[j++] = *s;
+    }
+    l->n = j;
+}
+
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
 {
     qt_sockets *m = qt_calloc(1, sizeof *m);
@@ -274,6 +315,7 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
         qt_ports_free(m);
         return -1;
     }
+    drop_foreign(&m->socks);
     m->dump_took = qt_now_mono() - t0;
     m->now = qt_ctx_now(ctx);
     m->own = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *m->own);

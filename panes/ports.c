@@ -6,6 +6,7 @@
 #include "panes.h"
 #include "../tui/ui.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,26 @@ void qt_ports_conn_id(const struct qt_sock *s, char *out, size_t n)
     snprintf(out, n, "%s|%u|%u", ip, s->lport, s->rport);
 }
 
+/* Parse a text IP into family and bytes (as struct qt_sock stores them). */
+static int parse_ip(const char *text, int *fam, uint8_t *a)
+{
+    memset(a, 0, 16);
+    *fam = strchr(text, ':') ? AF_INET6 : AF_INET;
+    return inet_pton(*fam, text, a) == 1 ? 0 : -1;
+}
+
+static int same_peer(const struct qt_sock *s, int fam, const uint8_t *a)
+{
+    return s->family == fam && memcmp(s->raddr, a, fam == AF_INET ? 4 : 16) == 0;
+}
+
 long qt_ports_find_conn(const qt_sockets *m, const char *id, char *ipout)
 {
     char ip[64];
     unsigned lport, rport;
     const char *bar = strchr(id, '|');
+    uint8_t a[16];
+    int fam;
 
     if (!bar || (size_t)(bar - id) >= sizeof ip || sscanf(bar + 1, "%u|%u", &lport, &rport) != 2)
         return -1;
@@ -32,15 +48,11 @@ long qt_ports_find_conn(const qt_sockets *m, const char *id, char *ipout)
     ip[bar - id] = '\0';
     if (ipout)
         snprintf(ipout, 64, "%s", ip);
-    if (!m)
+    if (!m || parse_ip(ip, &fam, a) != 0)
         return -1;
     for (size_t k = 0; k < m->socks.n; k++) {
         const struct qt_sock *s = &m->socks.v[k];
-        char t[64];
-        if (s->lport != lport || s->rport != rport || s->state == QT_TCP_LISTEN)
-            continue;
-        qt_addr_str(s->family, s->raddr, t, sizeof t);
-        if (strcmp(t, ip) == 0)
+        if (s->lport == lport && s->rport == rport && s->state != QT_TCP_LISTEN && same_peer(s, fam, a))
             return (long)k;
     }
     return -1;
@@ -239,6 +251,8 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
     const char *key = in->key ? in->key : "";
     const char *nm = qt_ports_peer_name(key);
     size_t rows = 0;
+    uint8_t want[16];
+    int fam;
 
     qt_table_init(t, "Connections");
     snprintf(t->title, sizeof t->title, "Connections of %s%s%s", key, nm ? " " : "", nm ? nm : "");
@@ -255,6 +269,10 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
     if (qt_view_source_state(in, QT_SRC_SOCKETS, t))
         return;
     m = in->snap->sockets;
+    if (parse_ip(key, &fam, want) != 0) {
+        qt_table_note(t, QT_ROLE_DIM, "no connections from %s in this sample", key);
+        return;
+    }
     ip = qt_ports_find_ip(m, key);
     if (ip) {
         char age[32];
@@ -277,13 +295,10 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
         const struct qt_sock *s = &m->socks.v[k];
         const struct qt_owner *o = &m->own[k];
         const struct qt_proc *p;
-        char txt[64], id[96], b1[16], b2[16];
+        char id[96], b1[16], b2[16];
         unsigned char role;
 
-        if (s->state == QT_TCP_LISTEN || s->state == QT_TCP_SYN_RECV)
-            continue;
-        qt_addr_str(s->family, s->raddr, txt, sizeof txt);
-        if (strcmp(txt, key) != 0)
+        if (s->state == QT_TCP_LISTEN || s->state == QT_TCP_SYN_RECV || !same_peer(s, fam, want))
             continue;
         rows++;
         qt_ports_conn_id(s, id, sizeof id);

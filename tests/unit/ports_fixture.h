@@ -165,7 +165,7 @@ __attribute__((unused)) static void fx_rm(struct fx *x)
 __attribute__((unused)) static void fx_scenario(struct fx *x)
 {
     static const unsigned l200[] = {1000}, c201[] = {1001}, c202[] = {1002}, c204[] = {1003}, c206[] = {1004};
-    static const unsigned l300[] = {2000}, c301[] = {2001}, c302[] = {2002}, c304[] = {2003};
+    static const unsigned l300[] = {2000, 2010}, c301[] = {2001}, c302[] = {2002}, c304[] = {2003};
     static const unsigned l500[] = {3000}, c501[] = {3001}, c502[] = {3002}, s600[] = {4000, 4001, 4002};
     const char *ssl = "/usr/bin/tcpserver -s -n cert.pem -v -R -c 40 -u 89 0 465 /var/qmail/bin/qmail-smtpd";
     const char *plain = "tcpserver -v -R -H -l 0 -c 20 0 995 stunnel4 /etc/stunnel/pop3s.conf";
@@ -182,7 +182,7 @@ __attribute__((unused)) static void fx_scenario(struct fx *x)
     fx_proc(x, 204, 200, 'S', 2000, ssl, c204, 1);                /* stuck, its qmail-smtpd timed out */
     fx_proc(x, 205, 204, 'Z', 2000, "qmail-smtpd", NULL, 0);
     fx_proc(x, 206, 200, 'S', 8000, "qmail-smtpd", c206, 1);      /* v4-mapped peer */
-    fx_proc(x, 300, 1, 'S', 300, plain, l300, 1);
+    fx_proc(x, 300, 1, 'S', 300, plain, l300, 2);
     fx_proc(x, 301, 300, 'S', 3000, "stunnel4 /etc/stunnel/pop3s.conf", c301, 1);
     fx_proc(x, 302, 300, 'S', 3000, "stunnel4 /etc/stunnel/pop3s.conf", c302, 1);
     fx_proc(x, 303, 302, 'S', 3000, "/var/qmail/bin/qmail-popup mail.example.com /bin/checkpassword /var/qmail/bin/qmail-pop3d Maildir", NULL, 0);
@@ -202,6 +202,7 @@ __attribute__((unused)) static void fx_scenario(struct fx *x)
     fx_sock(x, "127.0.0.1", 465, "198.51.100.7", 40005, 1, 0, 0);     /* queued */
     fx_sock(x, "::ffff:127.0.0.1", 465, "::ffff:203.0.113.9", 40004, 1, 0, 1004);
     fx_sock(x, "0.0.0.0", 995, "0.0.0.0", 0, 10, 0, 2000);
+    fx_sock(x, "::", 995, "::", 0, 10, 0, 2010);
     fx_sock(x, "127.0.0.1", 995, "198.51.100.7", 41001, 1, 0, 2001);
     fx_sock(x, "127.0.0.1", 995, "198.51.100.9", 41002, 1, 0, 2002);
     fx_sock(x, "127.0.0.1", 995, "198.51.100.9", 41003, 1, 0, 2003);

@@ -137,6 +137,8 @@ static int setup(void **state)
     fx_proc(&e->fx, (int)e->child, 200, 'S', real_ticks(e->child),
             "/usr/bin/tcpserver -s -n cert.pem -v -R -c 40 -u 89 0 465 /var/qmail/bin/qmail-smtpd", c, 1);
     fx_sock(&e->fx, "127.0.0.1", 465, "198.51.100.11", 40020, 1, 0, 1020);
+    /* an outgoing connection that uses lab's port as its source port on another address */
+    fx_sock(&e->fx, "127.1.0.5", 24465, "127.0.0.1", 80, 1, 0, 5000);
     fx_flush(&e->fx);
     snprintf(path, sizeof path, "%s/202/environ", e->fx.dir);
     fx_write(path, envtext, sizeof envtext - 1);
@@ -224,6 +226,8 @@ static void top_view(void **state)
     assert_string_equal(cell(&b.head, "pop3s", "STALLED"), "2");
     assert_string_equal(cell(&b.head, "pop3s", "CL-WAIT"), "1");
     assert_string_equal(cell(&b.head, "imap", "ESTAB/LIMIT"), "2/4");
+    assert_string_equal(cell(&b.head, "lab", "ESTAB/LIMIT"), "2/4");   /* not the outgoing one */
+    assert_true(qt_table_find(&b.main, "127.0.0.1") == (size_t)-1);
     /* remote IPs, most connections first */
     assert_string_equal(cell(&b.main, "198.51.100.7", "TOTAL"), "4");
     assert_string_equal(cell(&b.main, "198.51.100.7", "smtps"), "3");
