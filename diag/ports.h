@@ -15,6 +15,10 @@
  *   stalled       handshake pending + starting: connected, mail program not running
  * Per remote IP, connections are ESTABLISHED + CLOSE-WAIT (queued ones
  * included); an IPv4-mapped IPv6 peer counts as its IPv4 address.
+ * A socket on the port whose local address no listener of the service
+ * covers is an outgoing connection that happens to use the port as its
+ * source port, and is not counted (unless the service has no listener at
+ * all); ss counts it, which only matters for ports in the ephemeral range.
  *
  * Memory: the model owns everything it points to; free_model frees it.
  */
