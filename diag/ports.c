@@ -316,6 +316,9 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
         return -1;
     }
     drop_foreign(&m->socks);
+    /* exact size: at 50k sockets the doubling slack is over a megabyte */
+    m->socks.v = qt_realloc(m->socks.v, (m->socks.n ? m->socks.n : 1) * sizeof *m->socks.v);
+    m->socks.cap = m->socks.n ? m->socks.n : 1;
     m->dump_took = qt_now_mono() - t0;
     m->now = qt_ctx_now(ctx);
     m->own = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *m->own);

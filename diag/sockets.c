@@ -301,22 +301,68 @@ out:
 
 /* --- choosing the source --- */
 
+/* Which families need the full (connection) dump: those with a listener of
+ * a watched port, and both for a service that has no listener at all. The
+ * kernel walks its whole connection hash for each full dump, even when
+ * nothing matches, while a LISTEN-only dump walks just the listeners. */
+static void families_needed(const qt_socklist *l, size_t from, const struct qt_sockfilter *f, int *need4, int *need6)
+{
+    *need4 = *need6 = 0;
+    for (int i = 0; i < f->nports; i++) {
+        int h4 = 0, h6 = 0;
+        for (size_t k = from; k < l->n; k++)
+            if (l->v[k].svc == i && l->v[k].state == QT_TCP_LISTEN) {
+                h4 |= l->v[k].family == AF_INET;
+                h6 |= l->v[k].family == AF_INET6;
+            }
+        if (!h4 && !h6)
+            h4 = h6 = 1;
+        *need4 |= h4;
+        *need6 |= h6;
+    }
+}
+
+static int nl_read(const struct qt_sockfilter *f, int want_info, qt_socklist *out, char *why, size_t whylen)
+{
+    struct qt_sockfilter fl = *f, fe = *f;
+    char e[256] = "";
+    size_t n0 = out->n;
+    int need4, need6;
+
+    fl.states = f->states & QT_TCPF(QT_TCP_LISTEN);
+    fe.states = f->states & ~QT_TCPF(QT_TCP_LISTEN);
+    if (fl.states) {
+        if (qt_sock_nl_dump(AF_INET, &fl, 0, out, NULL, NULL, e, sizeof e) != 0)
+            goto fail;
+        /* a kernel without IPv6 answers the v6 dump with an error: v4 alone is complete then */
+        if (qt_sock_nl_dump(AF_INET6, &fl, 0, out, NULL, NULL, e, sizeof e) != 0 && errno != EAFNOSUPPORT &&
+            errno != ENOENT)
+            goto fail;
+    }
+    families_needed(out, n0, f, &need4, &need6);
+    if (!fe.states)
+        return 0;
+    if (need4 && qt_sock_nl_dump(AF_INET, &fe, want_info, out, NULL, NULL, e, sizeof e) != 0)
+        goto fail;
+    if (need6 && qt_sock_nl_dump(AF_INET6, &fe, want_info, out, NULL, NULL, e, sizeof e) != 0 &&
+        errno != EAFNOSUPPORT && errno != ENOENT)
+        goto fail;
+    return 0;
+fail:
+    snprintf(why, whylen, "%s", e);
+    out->n = n0;
+    return -1;
+}
+
 int qt_sock_read(const qt_ctx *ctx, const struct qt_sockfilter *f, int want_info, qt_socklist *out,
                  const char **backend, char *why, size_t whylen, char *err, size_t errlen)
 {
     why[0] = '\0';
     if (!ctx->proc || strcmp(ctx->proc, "/proc") == 0) {
-        char e4[256] = "", e6[256] = "";
-        size_t n0 = out->n;
-        int r4 = qt_sock_nl_dump(AF_INET, f, want_info, out, NULL, NULL, e4, sizeof e4);
-        int r6 = r4 == 0 ? qt_sock_nl_dump(AF_INET6, f, want_info, out, NULL, NULL, e6, sizeof e6) : -1;
-        /* a kernel without IPv6 answers the v6 dump with an error: v4 alone is complete then */
-        if (r4 == 0 && (r6 == 0 || errno == EAFNOSUPPORT || errno == ENOENT)) {
+        if (nl_read(f, want_info, out, why, whylen) == 0) {
             *backend = "netlink";
             return 0;
         }
-        snprintf(why, whylen, "%s", r4 ? e4 : e6);
-        out->n = n0;
     }
     *backend = "proc";
     return qt_sock_read_proc(ctx, f, out, err, errlen);

@@ -128,7 +128,13 @@ int qt_sock_read_proc(const qt_ctx *ctx, const struct qt_sockfilter *f, qt_sockl
 /* --- choosing the source --- */
 
 /* Netlink when ctx->proc is the live /proc, else (or when netlink fails)
- * the /proc reader. *backend gets "netlink" or "proc"; when netlink failed
+ * the /proc reader. Netlink reads the listeners of both families first
+ * (cheap: the kernel walks only its listening hash), then dumps the
+ * connections of the families that have a listener of a watched port
+ * (both for a service with no listener): each connection dump walks the
+ * kernel's whole connection table, matching or not. A connection left
+ * over from a listener of the other family that no longer exists is
+ * therefore not seen. *backend gets "netlink" or "proc"; when netlink failed
  * and /proc was used, why gets the netlink error (else ""). Returns 0, or
  * -1 with a reason when no source worked. */
 int qt_sock_read(const qt_ctx *ctx, const struct qt_sockfilter *f, int want_info, qt_socklist *out,

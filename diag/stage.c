@@ -149,7 +149,7 @@ struct inrec {
     uint32_t inode;        /* 0 = empty slot */
     uint32_t idx;          /* this sample: index into socks */
     int pid;               /* owner, 0 = not found */
-    double lost_since;     /* >0: not found since then; do not hunt again before a full retry */
+    uint32_t lost;         /* not found: do not hunt again before a full retry */
 };
 
 struct qt_stage_state {
@@ -232,7 +232,7 @@ static void rebuild_map(qt_stage_state *st, const struct qt_sock *socks, size_t 
         nm[i].idx = (uint32_t)k;
         if ((old = map_get(st, socks[k].inode))) {
             nm[i].pid = old->pid;
-            nm[i].lost_since = old->lost_since;
+            nm[i].lost = old->lost;
         }
     }
     free(st->map);
@@ -294,12 +294,12 @@ static void found(struct scan *sc, struct inrec *r, size_t pi)
                 return;
         }
     }
-    if (!old && !r->lost_since && sc->unresolved)
+    if (!old && !r->lost && sc->unresolved)
         sc->unresolved--;
-    else if (!old && r->lost_since && sc->lost)
+    else if (!old && r->lost && sc->lost)
         sc->lost--;
     r->pid = pid;
-    r->lost_since = 0;
+    r->lost = 0;
 }
 
 static uint32_t socket_inode(const char *link, ssize_t n)
@@ -439,11 +439,44 @@ static void beneath(const struct tree *t, int owner, int *mail, int *any)
     }
 }
 
-static void classify(const struct tree *t, const struct qt_sock *s, struct qt_owner *o, const qt_stage_state *st,
-                     const int *listeners, int nlisteners, unsigned unreadable)
+/* What is known about an owner, the same for all its sockets (computed once
+ * per owner and sample: a server holding 50k sockets is looked at once). */
+struct facts {
+    int done;
+    int svc;              /* service the copy test was made for */
+    uint8_t tls, mailself, copy, shared;
+    int mail, any;        /* beneath(): live mail program / any live process */
+};
+
+static void owner_facts(const struct tree *t, const qt_stage_state *st, int pi, int svc, const int *listeners,
+                        int nlisteners, struct facts *f)
 {
-    const struct qt_proc *p;
-    int pi, mail, any, tls, copy = 0, shared;
+    const struct qt_proc *p = &t->procs->v[pi];
+    if (!f->done) {
+        f->done = 1;
+        f->shared = (st->pids[pi].flags & PF_LISTENER) || st->pids[pi].nconn > 1;
+        f->tls = (uint8_t)qt_stage_is_tls(p);
+        f->mailself = (uint8_t)qt_stage_is_mail_name(qt_proc_name(p));
+        if (!f->shared && !f->mailself)
+            beneath(t, p->pid, &f->mail, &f->any);
+        f->svc = -2;
+    }
+    if (f->svc != svc) {
+        f->svc = svc;
+        f->copy = 0;
+        for (int i = 0; i < nlisteners; i++) {
+            const struct qt_proc *l = qt_procs_find(t->procs, listeners[i]);
+            if (l && l != p && qt_stage_same_argv(p, l))
+                f->copy = 1;
+        }
+    }
+}
+
+static void classify(const struct tree *t, const struct qt_sock *s, struct qt_owner *o, const qt_stage_state *st,
+                     struct facts *facts, const int *listeners, int nlisteners, unsigned unreadable)
+{
+    struct facts *f;
+    int pi;
 
     o->start = 0;
     o->prog_pid = 0;
@@ -471,60 +504,53 @@ static void classify(const struct tree *t, const struct qt_sock *s, struct qt_ow
         o->why = QT_WHY_VANISHED;
         return;
     }
-    p = &t->procs->v[pi];
-    shared = (st->pids[pi].flags & PF_LISTENER) || st->pids[pi].nconn > 1;
-    if (!shared)
-        o->start = p->start;
-    tls = qt_stage_is_tls(p);
-    for (int i = 0; i < nlisteners; i++) {
-        const struct qt_proc *l = qt_procs_find(t->procs, listeners[i]);
-        if (l && l != p && qt_stage_same_argv(p, l))
-            copy = 1;
-    }
-    if (tls && (s->flags & QT_SOCK_HAS_BYTES) && s->bytes_received == 0) {
+    f = &facts[pi];
+    owner_facts(t, st, pi, s->svc, listeners, nlisteners, f);
+    if (!f->shared)
+        o->start = t->procs->v[pi].start;
+    if (f->tls && (s->flags & QT_SOCK_HAS_BYTES) && s->bytes_received == 0) {
         o->stage = QT_STAGE_HANDSHAKE;
         o->why = QT_WHY_TLS_NO_BYTES;
         return;
     }
-    if (qt_stage_is_mail_name(qt_proc_name(p))) {
+    if (f->mailself) {
         o->stage = QT_STAGE_MAIL;
         o->why = QT_WHY_MAIL_SELF;
-        o->prog_pid = p->pid;
+        o->prog_pid = o->pid;
         return;
     }
-    beneath(t, p->pid, &mail, &any);
-    if (mail && !shared) {
+    if (f->shared) {
+        /* one process, many connections: what runs beneath it says nothing about this one */
+        o->stage = f->tls ? QT_STAGE_UNKNOWN : QT_STAGE_PROGRAM;
+        o->why = f->tls ? QT_WHY_TLS_SHARED : QT_WHY_SHARED;
+        o->prog_pid = f->tls ? 0 : o->pid;
+        return;
+    }
+    if (f->mail) {
         o->stage = QT_STAGE_MAIL;
         o->why = QT_WHY_MAIL_BENEATH;
-        o->prog_pid = mail;
+        o->prog_pid = f->mail;
         return;
     }
-    if (shared) {
-        /* one process, many connections: what runs beneath it says nothing about this one */
-        o->stage = tls ? QT_STAGE_UNKNOWN : QT_STAGE_PROGRAM;
-        o->why = tls ? QT_WHY_TLS_SHARED : QT_WHY_SHARED;
-        o->prog_pid = tls ? 0 : p->pid;
-        return;
-    }
-    if (any) {
+    if (f->any) {
         o->stage = QT_STAGE_PROGRAM;
         o->why = QT_WHY_PROG_BENEATH;
-        o->prog_pid = any;
+        o->prog_pid = f->any;
         return;
     }
-    if (tls) {
+    if (f->tls) {
         o->stage = QT_STAGE_HANDSHAKE;
-        o->why = copy ? QT_WHY_TLS_COPY : QT_WHY_TLS_NO_PROG;
+        o->why = f->copy ? QT_WHY_TLS_COPY : QT_WHY_TLS_NO_PROG;
         return;
     }
-    if (copy) {
+    if (f->copy) {
         o->stage = QT_STAGE_STARTING;
         o->why = QT_WHY_COPY_NO_EXEC;
         return;
     }
     o->stage = QT_STAGE_PROGRAM;
     o->why = QT_WHY_PROG_SELF;
-    o->prog_pid = p->pid;
+    o->prog_pid = o->pid;
 }
 
 /* --- the sample --- */
@@ -538,6 +564,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, const qt_procs *procs
     int listeners[QT_MAX_SERVICES][MAX_LISTENERS];
     int nlisteners[QT_MAX_SERVICES] = {0};
     struct tree t = {0};
+    struct facts *facts = NULL;
 
     memset(stats, 0, sizeof *stats);
     if (!st) {
@@ -558,9 +585,9 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, const qt_procs *procs
                 continue;
             if (r->pid && ((pi = pid_index(procs, r->pid)) < 0 || !(st->pids[pi].flags & PF_SCANNED))) {
                 r->pid = 0;
-                r->lost_since = 0;
+                r->lost = 0;
             }
-            if (!r->pid && !r->lost_since)
+            if (!r->pid && !r->lost)
                 sc.unresolved++;
             else if (!r->pid)
                 sc.lost++;
@@ -600,8 +627,8 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, const qt_procs *procs
         own[k] = (struct qt_owner){0};
         if (!r || r->idx != k)
             continue;
-        if (!r->pid && !r->lost_since)
-            r->lost_since = now;
+        if (!r->pid)
+            r->lost = 1;
         own[k].pid = r->pid;
         if (!r->pid) {
             stats->lost++;
@@ -617,13 +644,17 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, const qt_procs *procs
                 st->pids[pi].nconn++;
         }
     }
-    if (procs)
+    if (procs) {
         tree_build(&t, procs);
+        facts = qt_calloc(procs->n ? procs->n : 1, sizeof *facts);
+    }
     for (size_t k = 0; k < n; k++) {
         int s = socks[k].svc;
         int ok = s >= 0 && s < QT_MAX_SERVICES;
-        classify(&t, &socks[k], &own[k], st, ok ? listeners[s] : NULL, ok ? nlisteners[s] : 0, stats->unreadable);
+        classify(&t, &socks[k], &own[k], st, facts, ok ? listeners[s] : NULL, ok ? nlisteners[s] : 0,
+                 stats->unreadable);
     }
+    free(facts);
     free(t.by_ppid);
     stats->took = qt_now_mono() - t0;
 }
