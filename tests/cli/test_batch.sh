@@ -9,7 +9,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 "$QT" --once > "$tmp/once" 2> "$tmp/err"; rc=$?
 check "--once exits 0" test $rc -eq 0
-check "--once prints every pane" bash -c "grep -q '== Ports' '$tmp/once' && grep -q '== Servers' '$tmp/once' && grep -q '== Zombies' '$tmp/once' && grep -q '== Findings' '$tmp/once'"
+check "--once prints every pane" bash -c "grep -q '== Services' '$tmp/once' && grep -q '== Remote IPs' '$tmp/once' && grep -q '== Servers' '$tmp/once' && grep -q '== Zombies' '$tmp/once' && grep -q '== Findings' '$tmp/once'"
 check "--once prints the findings section" grep -q "== All findings, worst first ==" "$tmp/once"
 check "no escape codes" bash -c "! grep -q $'\x1b' '$tmp/once'"
 check "nothing on stderr" test ! -s "$tmp/err"

@@ -1,0 +1,128 @@
+#!/bin/bash
+# ports.sh - benchmark of the Ports collector against ss(8), on loopback.
+#
+#   bench/ports.sh [BUILD_DIR]        (default: ./build; run as root for ulimit)
+#   env: SIZES="1000 10000 50000"  PROC_SIZES="1000 10000"  REPEAT=7  CPU_SECONDS=20
+#
+# For each size N it holds N ESTABLISHED loopback connections on one port:
+#   plain  one process accepts and holds them all (bench/conns.py serve)
+#   proc   tcpserver forks one child per connection, running bench/idle.c
+#          (like tcpserver + qmail-smtpd), up to PROC_SIZES
+# and measures, median of REPEAT runs, side by side:
+#   ss_ms       `ss -tn state established '( sport = :P )'` (whole command)
+#   coll_ms     the sockets collector (inet_diag dump + stage mapping), steady state
+#   dump_ms     its kernel dump alone;  stage_ms  its stage mapping, steady state
+#   stage1_ms   stage mapping of the first sample (every process read once)
+#   ssp_ms      `ss -tanp` (owners of all sockets: reads every /proc/PID/fd)
+#   once_ms     `qtriage --once --ports b=P` (whole program, every collector)
+#   procs_ms    the process-table collector (libproc2) inside that sample
+#   rss_once / rss_batch   peak RSS of --once, and of --batch --count 5 (KiB)
+#   cpu_pct     CPU of `qtriage --batch --interval 1` over CPU_SECONDS samples
+# Every process it starts is bounded by timeout and stopped by process group.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+QT=$build/qtriage
+SAMPLE=$build/tests/ports_sample
+SIZES=${SIZES:-"1000 10000 50000"}
+PROC_SIZES=${PROC_SIZES:-"1000 10000"}
+REPEAT=${REPEAT:-7}
+CPU_SECONDS=${CPU_SECONDS:-20}
+HOLD=1800
+[ -x "$QT" ] && [ -x "$SAMPLE" ] || { echo "build first: ninja -C $build" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 2; }
+
+ulimit -Hn 300000 2>/dev/null || true
+ulimit -n 300000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+tmp=$(mktemp -d /tmp/qt-bench-ports.XXXXXX)
+pgids=()
+cleanup() {
+    for g in "${pgids[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
+    sleep 0.5
+    for g in "${pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+start() { timeout "$HOLD" "$@" & pgids+=($!); }
+stop_all() {
+    for g in "${pgids[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
+    sleep 1
+    for g in "${pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
+    pgids=()
+    # wait for the sockets to go, so sizes do not add up
+    for _ in $(seq 1 100); do
+        [ "$(ss -Htn state established "( sport = :$PORT )" | wc -l)" -eq 0 ] && break
+        sleep 0.2
+    done
+}
+
+PORT=${QT_BENCH_PORT:-24900}
+while ss -Htln "( sport = :$PORT )" | grep -q .; do PORT=$((PORT + 1)); done
+cc -O2 -static -o "$tmp/idle" "$here/bench/idle.c" 2>/dev/null || cc -O2 -o "$tmp/idle" "$here/bench/idle.c"
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}'; }
+wall_ms() { # median wall time of a command, ms
+    for _ in $(seq 1 "$REPEAT"); do
+        local s e
+        s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+        echo "scale=2; ($e - $s) / 1000000" | bc
+    done | median
+}
+rss_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+
+wait_ready() {
+    for _ in $(seq 1 3000); do [ -f "$1" ] && return 0; sleep 0.1; done
+    echo "clients never became ready" >&2; exit 1
+}
+
+row() { # row MODE N
+    local mode=$1 n=$2 est filter samples
+    est=$(ss -Htn state established "( sport = :$PORT )" | wc -l)
+    filter="( sport = :$PORT )"
+    local ss_ms ssp_ms once_ms
+    ss_ms=$(wall_ms ss -tn state established "$filter")
+    ssp_ms=$(wall_ms ss -tanp)
+    once_ms=$(wall_ms "$QT" --once --ports "b=$PORT")
+    "$SAMPLE" "b=$PORT" $((REPEAT + 1)) 0 > "$tmp/samples"
+    local coll_ms dump_ms stage_ms stage1_ms procs_ms
+    # columns: sample N total procs sockets dump stage scanned rescanned socks conns
+    stage1_ms=$(awk 'NR==1 {print $7}' "$tmp/samples")
+    coll_ms=$(awk 'NR>1 {print $5}' "$tmp/samples" | median)
+    dump_ms=$(awk 'NR>1 {print $6}' "$tmp/samples" | median)
+    stage_ms=$(awk 'NR>1 {print $7}' "$tmp/samples" | median)
+    procs_ms=$(awk 'NR>1 {print $4}' "$tmp/samples" | median)
+    local rss_once rss_batch cpu
+    rss_once=$(rss_kb "$QT" --once --ports "b=$PORT")
+    rss_batch=$(rss_kb "$QT" --batch --count 5 --interval 0.2 --ports "b=$PORT")
+    cpu=$(/usr/bin/time -f "%U %S %e" "$QT" --batch --count "$CPU_SECONDS" --interval 1 --ports "b=$PORT" 2>&1 >/dev/null |
+          tail -1 | awk '{printf "%.1f", ($1 + $2) / $3 * 100}')
+    printf "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %s | %s | %.3f | %s | %s | %s | %s | %s |\n" \
+        "$mode" "$n" "$est" "$(ps -e --no-headers | wc -l)" "$ss_ms" "$coll_ms" "$dump_ms" \
+        "$(echo "scale=4; $coll_ms / $ss_ms" | bc)" "$ssp_ms" "$stage_ms" "$stage1_ms" \
+        "$(echo "scale=5; $stage_ms / $ssp_ms" | bc)" "$once_ms" "$procs_ms" "$rss_once" "$rss_batch" "$cpu"
+}
+
+echo "# bench/ports.sh on $(uname -r), $(nproc) cores, $(date -u +%F) -- REPEAT=$REPEAT CPU_SECONDS=$CPU_SECONDS"
+echo "| mode | N | ESTAB seen | processes on host | ss -tn filtered ms | collector ms | dump ms | collector/ss | ss -tanp ms | stage ms (steady) | stage ms (1st) | stage/ss -tanp | qtriage --once ms | procs collector ms | RSS --once KiB | RSS batch x5 KiB | CPU % at --interval 1 |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+for n in $SIZES; do
+    rm -f "$tmp/ready"
+    start /usr/bin/python3 "$here/bench/conns.py" serve "$PORT" "$n" "$tmp/ready"
+    wait_ready "$tmp/ready"
+    row plain "$n"
+    stop_all
+done
+for n in $PROC_SIZES; do
+    rm -f "$tmp/ready"
+    start tcpserver -R -H -l0 -b 4096 -c $((n + 100)) 127.0.0.1 "$PORT" "$tmp/idle"
+    for _ in $(seq 1 50); do ss -Htln "( sport = :$PORT )" | grep -q . && break; sleep 0.1; done
+    start /usr/bin/python3 "$here/bench/conns.py" connect "$PORT" "$n" "$tmp/ready"
+    wait_ready "$tmp/ready"
+    # every child has exec'd the program before measuring
+    for _ in $(seq 1 600); do
+        [ "$(pgrep -c -f "^$tmp/idle")" -ge "$n" ] && break
+        sleep 0.2
+    done
+    row proc "$n"
+    stop_all
+done

@@ -1,0 +1,122 @@
+/* ports.h - the Ports model: per watched service and per remote IP, built
+ * from the socket list (sockets.h) and the connection stages (stage.h),
+ * and the collector that makes it (snapshot pointer `sockets`,
+ * QT_SRC_SOCKETS).
+ *
+ * Counting rules (what the numbers mean; the integration test holds them
+ * against ss(8)):
+ *   established   ESTABLISHED sockets on the service's port, accepted or not
+ *                 (= `ss -tn state established '( sport = :PORT )'`)
+ *   queued        ESTABLISHED/CLOSE-WAIT with inode 0: in the accept queue
+ *   accept_queue  the LISTEN sockets' Recv-Q (the kernel's own count)
+ *   accepted      ESTABLISHED + CLOSE-WAIT that have a socket inode: the
+ *                 connections a tcpserver holds children for, i.e. what
+ *                 its -c limit counts
+ *   stalled       handshake pending + starting: connected, mail program not running
+ * Per remote IP, connections are ESTABLISHED + CLOSE-WAIT (queued ones
+ * included); an IPv4-mapped IPv6 peer counts as its IPv4 address.
+ * A socket on the port whose local address no listener of the service
+ * covers is an outgoing connection that happens to use the port as its
+ * source port, and is not counted (unless the service has no listener at
+ * all); ss counts it, which only matters for ports in the ephemeral range.
+ *
+ * Memory: the model owns everything it points to; free_model frees it.
+ */
+#ifndef QT_PORTS_H
+#define QT_PORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctx.h"
+#include "snapshot.h"
+#include "sockets.h"
+#include "stage.h"
+#include "util.h"
+
+/* Thresholds of the checks (documented in the findings they produce). */
+#define QT_PORTS_HANDSHAKE_OLD 30.0   /* s: a TLS handshake still pending after this is stuck */
+#define QT_PORTS_IP_MIN 8             /* connections: one IP above this ... */
+#define QT_PORTS_IP_SHARE 0.25        /* ... holding more than this share of a service */
+#define QT_PORTS_LIMIT_WARN 0.8       /* share of the -c limit */
+
+struct qt_listener {
+    int svc;
+    uint8_t family;
+    uint8_t laddr[16];
+    unsigned accept_queue;    /* Recv-Q */
+    unsigned backlog;         /* Send-Q; 0 = unknown (the /proc reader cannot see it) */
+    unsigned queued;          /* inode-0 connections matched to this listener */
+    int pid;                  /* holder, 0 if not visible */
+};
+
+struct qt_svc_stats {
+    unsigned established, syn_recv, close_wait;
+    unsigned queued, accept_queue, backlog, listeners;
+    unsigned accepted;
+    unsigned stage[QT_STAGE_COUNT];   /* accepted + queued connections by stage */
+    unsigned stalled;
+    unsigned hs_old;          /* handshake pending for longer than QT_PORTS_HANDSHAKE_OLD */
+    double hs_oldest;         /* start of the oldest handshake pending with a known age; 0 none */
+    int listener_pid;         /* first visible listener, 0 if none */
+};
+
+struct qt_ip {
+    uint8_t family;
+    uint8_t addr[16];
+    unsigned total;                    /* connections on all watched services */
+    unsigned count[QT_MAX_SERVICES];
+    unsigned stalled;
+    double oldest;                     /* earliest known connection start; 0 = unknown */
+    uint64_t bytes_in, bytes_out;      /* sums over connections with tcp_info */
+    unsigned with_bytes;               /* how many connections gave byte counts */
+};
+
+typedef struct qt_sockets {
+    const char *backend;        /* "netlink" or "proc" (static) */
+    char fallback_why[256];     /* why netlink was not used; "" */
+    double now;                 /* sample time (epoch s) ages are measured from */
+    double dump_took;           /* seconds reading the sockets */
+    qt_socklist socks;          /* every socket of the watched ports (socks.bad: skipped input) */
+    struct qt_owner *own;       /* parallel to socks.v */
+    int nsvc;                   /* = ctx->nservices at sample time */
+    struct qt_svc_stats svc[QT_MAX_SERVICES];
+    struct qt_listener *listeners;
+    size_t nlisteners;
+    struct qt_ip *ips;          /* sorted by total (desc), then address */
+    size_t nips;
+    struct qt_stage_stats stage;
+} qt_sockets;
+
+/* Fill the per-service stats, listeners and per-IP table of m from
+ * m->socks and m->own (pure; m->now must be set). */
+void qt_ports_build(qt_sockets *m, const qt_ctx *ctx);
+void qt_ports_free(qt_sockets *m);
+
+/* The -c limit of the service on port: -1 if unknown; *source (may be
+ * NULL) gets where it came from ("--limit"). The one place limits are
+ * looked up. */
+int qt_ports_limit(const qt_ctx *ctx, const qt_snapshot *snap, unsigned port, const char **source);
+
+/* The remote IP in text form ("198.51.100.7", "2001:db8::1"). out >= 46 bytes. */
+void qt_ip_str(const struct qt_ip *ip, char *out, size_t n);
+/* Find an IP by its text form; NULL if absent. */
+const struct qt_ip *qt_ports_find_ip(const qt_sockets *m, const char *text);
+
+/* iptables (ip6tables for IPv6) lines that limit new connections per IP on
+ * port to QT_PORTS_IP_MIN (connlimit) and 5/min (hashlimit), and, if ip is
+ * not NULL, drop that IP on the port. One line per command, for an admin
+ * to copy; qtriage never runs them. */
+void qt_ports_iptables(int family, const char *ip, unsigned port, const char *svcname, qt_buf *out);
+
+/* Age in seconds of connection k, or -1 if unknown. */
+double qt_ports_age(const qt_sockets *m, size_t k);
+
+/* The checks (ports_check.c): pure, snapshot in, findings out. Reports
+ * the collector's failure too when it has no model. */
+void qt_ports_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_findings *out);
+
+/* The collector for the table (diag/collectors.c). */
+extern const qt_collector qt_collector_sockets;
+
+#endif

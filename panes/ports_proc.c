@@ -1,0 +1,268 @@
+/* ports_proc.c - the Ports pane's connection detail: the socket, its stage
+ * and why, the owning process, its parent chain up to supervise, what runs
+ * beneath it, and the tcpserver-style environment; and K, which kills a
+ * per-connection process after asking. */
+#include "ports_views.h"
+#include "../tui/ui.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void kv(qt_table *t, const char *id, const char *label, unsigned char role, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void kv(qt_table *t, const char *id, const char *label, unsigned char role, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, fmt);
+    s = qt_vasprintf(fmt, ap);
+    va_end(ap);
+    qt_table_row(t, "%s", id);
+    qt_table_cell(t, QT_ROLE_DIM, "%s", label);
+    qt_table_cell(t, role, "%s", s);
+    free(s);
+}
+
+static void proc_line(qt_table *t, const char *id, const char *label, const struct qt_proc *p, double now)
+{
+    char *cmd = qt_proc_cmdline(p), age[32];
+    qt_fmt_age(now - p->start, age, sizeof age);
+    kv(t, id, label, p->state == 'Z' ? QT_ROLE_DIM : QT_ROLE_NORMAL, "%d %s%s, up %s: %s", p->pid,
+       qt_proc_name(p), p->state == 'Z' ? " <defunct>" : "", age, cmd);
+    free(cmd);
+}
+
+static const char *const env_names[] = {
+    "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEHOST", "TCPREMOTEINFO",
+    "SSLREMOTEIP", "SSLREMOTEPORT", "SSLLOCALPORT", "PROTO", "RELAYCLIENT",
+};
+
+/* The environment of pid, read on demand (it is not part of the sample). */
+static void env_rows(qt_table *t, const qt_ctx *ctx, int pid, const char *who)
+{
+    char *env = NULL, id[64];
+    long n = qt_proc_read_environ(ctx, pid, &env);
+    int shown = 0;
+
+    if (n < 0) {
+        snprintf(id, sizeof id, "env.%d", pid);
+        kv(t, id, "environment", QT_ROLE_DIM, "of %s %d not readable: %s", who, pid, strerror(errno));
+        return;
+    }
+    for (size_t i = 0; i < QT_ARRAY_LEN(env_names); i++) {
+        const char *v = qt_environ_get(env, (size_t)n, env_names[i]);
+        if (!v)
+            continue;
+        snprintf(id, sizeof id, "env.%d.%s", pid, env_names[i]);
+        kv(t, id, shown ? "" : "environment", QT_ROLE_NORMAL, "%s=%s (%s %d)", env_names[i], v, who, pid);
+        shown++;
+    }
+    if (!shown) {
+        snprintf(id, sizeof id, "env.%d", pid);
+        kv(t, id, "environment", QT_ROLE_DIM, "no TCP*/SSL* variables in %s %d", who, pid);
+    }
+    free(env);
+}
+
+static void build_proc(const struct qt_view_in *in, qt_table *head, qt_table *t)
+{
+    const qt_sockets *m;
+    const struct qt_sock *s;
+    const struct qt_owner *o;
+    const qt_procs *procs = in->snap->procs;
+    const struct qt_proc *p;
+    char ip[64], la[64], age[32], b1[16], b2[16];
+    long k;
+
+    (void)head;
+    qt_table_init(t, "Connection");
+    qt_table_col(t, "", 11, 0);
+    qt_table_col(t, "", 40, QT_COL_FLEX);
+    if (qt_view_source_state(in, QT_SRC_SOCKETS, t))
+        return;
+    m = in->snap->sockets;
+    k = qt_ports_find_conn(m, in->key ? in->key : "", ip);
+    if (k < 0) {
+        qt_table_note(t, QT_ROLE_DIM, "this connection is gone in the current sample");
+        return;
+    }
+    s = &m->socks.v[k];
+    o = &m->own[k];
+    qt_addr_str(s->family, s->laddr, la, sizeof la);
+    snprintf(t->title, sizeof t->title, "Connection %s:%u -> %s", ip, s->rport, s->svc >= 0 && s->svc < in->ctx->nservices ? in->ctx->services[s->svc].name : "?");
+    kv(t, "conn", "connection", QT_ROLE_NORMAL, "%s port %u -> %s port %u, %s%s", ip, s->rport, la, s->lport,
+       qt_tcp_state_name(s->state), s->flags & QT_SOCK_V4MAPPED ? " (IPv4-mapped IPv6 socket)" : "");
+    kv(t, "stage", "stage", o->stage == QT_STAGE_HANDSHAKE || o->stage == QT_STAGE_STARTING ? QT_ROLE_WARN : QT_ROLE_NORMAL,
+       "%s: %s", qt_stage_name(o->stage), qt_stage_why_text(o->why));
+    if (o->start > 0) {
+        qt_fmt_age(m->now - o->start, age, sizeof age);
+        kv(t, "age", "age", QT_ROLE_NORMAL, "%s (start of the per-connection process)", age);
+    } else {
+        kv(t, "age", "age", QT_ROLE_DIM, "unknown (no per-connection process)");
+    }
+    if (s->flags & QT_SOCK_HAS_BYTES) {
+        qt_ports_fmt_bytes(s->bytes_received, b1, sizeof b1);
+        qt_ports_fmt_bytes(s->bytes_acked, b2, sizeof b2);
+        kv(t, "bytes", "bytes", QT_ROLE_NORMAL, "%s received from the client, %s sent and acknowledged (%llu / %llu)", b1,
+           b2, (unsigned long long)s->bytes_received, (unsigned long long)s->bytes_acked);
+    }
+    kv(t, "socket", "socket", QT_ROLE_DIM, "inode %u, uid %u, Recv-Q %u, Send-Q %u", s->inode, s->uid, s->rqueue, s->wqueue);
+    if (!o->pid || !procs || !(p = qt_procs_find(procs, o->pid))) {
+        kv(t, "owner", "owner", QT_ROLE_DIM, "%s", s->inode ? "not visible" : "none: not accepted yet");
+        return;
+    }
+    proc_line(t, "owner", "owner", p, m->now);
+    /* beneath: children and grandchildren */
+    for (size_t i = 0; i < procs->n; i++) {
+        const struct qt_proc *c = &procs->v[i];
+        char id[32];
+        if (c->ppid != p->pid)
+            continue;
+        snprintf(id, sizeof id, "child.%d", c->pid);
+        proc_line(t, id, "beneath", c, m->now);
+        for (size_t j = 0; j < procs->n; j++)
+            if (procs->v[j].ppid == c->pid) {
+                snprintf(id, sizeof id, "child.%d", procs->v[j].pid);
+                proc_line(t, id, "  beneath", &procs->v[j], m->now);
+            }
+    }
+    /* parent chain up to supervise (or pid 1) */
+    for (int pid = p->ppid, hops = 0; pid > 0 && hops < 16; hops++) {
+        const struct qt_proc *a = qt_procs_find(procs, pid);
+        char id[32];
+        if (!a)
+            break;
+        snprintf(id, sizeof id, "parent.%d", a->pid);
+        proc_line(t, id, hops ? "" : "parents", a, m->now);
+        if (strcmp(qt_proc_name(a), "supervise") == 0 || a->pid == 1)
+            break;
+        pid = a->ppid;
+    }
+    env_rows(t, in->ctx, p->pid, "owner");
+    if (o->prog_pid && o->prog_pid != p->pid)
+        env_rows(t, in->ctx, o->prog_pid, "program");
+}
+
+static int key_proc(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    char ip[64] = "";
+    (void)row_id;
+    if (ch == 'K')
+        return qt_ports_key_kill(ui, in, in->key);
+    if (ch == 'b') {
+        qt_ports_find_conn(NULL, in->key ? in->key : "", ip);
+        return ip[0] ? qt_ports_key_block(ui, in, ip) : 0;
+    }
+    return 0;
+}
+
+static const struct qt_keyhelp proc_keys[] = {
+    {"K", "kill this connection's process (per-connection child only; asks first)"},
+    {"b", "iptables lines to limit or block this client (to copy)"},
+    {NULL, NULL},
+};
+
+const qt_view qt_ports_proc_view = {
+    .name = "ports.conn",
+    .build = build_proc,
+    .key = key_proc,
+    .keys = proc_keys,
+};
+
+/* --- K --- */
+
+struct kill_arg {
+    const qt_ctx *ctx;
+    int pid;
+    double start;
+    char what[160];
+};
+
+/* The process's start time now, to refuse a pid that was reused. */
+static double start_now(const qt_ctx *ctx, int pid)
+{
+    char rel[64], path[4096], *text = NULL;
+    struct qt_proc p;
+    unsigned long long ticks;
+    long n, hz = sysconf(_SC_CLK_TCK);
+    double r = -1;
+
+    snprintf(rel, sizeof rel, "%d/stat", pid);
+    if (!qt_ctx_proc(ctx, rel, path, sizeof path) || (n = qt_read_file(path, 4096, &text)) < 0)
+        return -1;
+    memset(&p, 0, sizeof p);
+    if (qt_proc_parse_stat(text, (size_t)n, &p, &ticks) == 0)
+        r = qt_procs_boot_time(ctx) + (double)ticks / (double)(hz > 0 ? hz : 100);
+    free(text);
+    return r;
+}
+
+static void do_kill(struct qt_ui *ui, void *arg)
+{
+    struct kill_arg *a = arg;
+    double st = start_now(a->ctx, a->pid);
+
+    if (st < 0) {
+        qt_ui_flash(ui, "pid %d has already exited", a->pid);
+    } else if (st - a->start > 1 || a->start - st > 1) {
+        qt_ui_flash(ui, "pid %d is now a different process: not killed", a->pid);
+    } else if (kill(a->pid, SIGTERM) != 0) {
+        qt_ui_flash(ui, "kill %d: %s", a->pid, strerror(errno));
+    } else {
+        qt_ui_flash(ui, "sent SIGTERM to %s", a->what);
+    }
+    qt_ui_resample(ui);
+}
+
+int qt_ports_key_kill(struct qt_ui *ui, const struct qt_view_in *in, const char *conn_id)
+{
+    const qt_sockets *m = in->snap ? in->snap->sockets : NULL;
+    const struct qt_proc *p;
+    const struct qt_owner *o;
+    struct kill_arg *a;
+    char ip[64], q[256];
+    long k;
+
+    if (qt_ui_read_only(ui)) {
+        qt_ui_flash(ui, "read-only: K (kill) is disabled");
+        return 1;
+    }
+    if (!m || !conn_id || (k = qt_ports_find_conn(m, conn_id, ip)) < 0) {
+        qt_ui_flash(ui, "select a connection first");
+        return 1;
+    }
+    o = &m->own[k];
+    p = o->pid && in->snap->procs ? qt_procs_find(in->snap->procs, o->pid) : NULL;
+    if (!p) {
+        qt_ui_flash(ui, "no visible process holds this connection");
+        return 1;
+    }
+    /* only a process that serves this one connection: never a listener or a shared server */
+    for (size_t l = 0; l < m->nlisteners; l++)
+        if (m->listeners[l].pid == p->pid) {
+            qt_ui_flash(ui, "pid %d (%s) is a listener: not killing it", p->pid, qt_proc_name(p));
+            return 1;
+        }
+    if (o->start <= 0) {
+        qt_ui_flash(ui, "pid %d (%s) serves more than this connection (a listener or shared server): not killing it",
+                    p->pid, qt_proc_name(p));
+        return 1;
+    }
+    a = qt_calloc(1, sizeof *a);
+    a->ctx = in->ctx;
+    a->pid = p->pid;
+    a->start = p->start;
+    snprintf(a->what, sizeof a->what, "pid %d (%s) serving %s port %u", p->pid, qt_proc_name(p), ip,
+             m->socks.v[k].rport);
+    snprintf(q, sizeof q, "Kill pid %d (%s) serving %s port %u on %s?", p->pid, qt_proc_name(p), ip,
+             m->socks.v[k].rport, m->socks.v[k].svc >= 0 && m->socks.v[k].svc < in->ctx->nservices
+                                      ? in->ctx->services[m->socks.v[k].svc].name : "?");
+    qt_ui_confirm(ui, q, do_kill, a, free);
+    return 1;
+}

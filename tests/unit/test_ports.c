@@ -1,0 +1,268 @@
+/* Unit tests: the Ports model (per service, per IP, queued per listener)
+ * and its checks, on hand-built socket lists with known stages. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../../diag/ports.h"
+#include "../../diag/util.h"
+
+#define NOW 1700001000.0
+
+static unsigned ports[] = {465, 993};
+static const struct qt_sockfilter filt = {.ports = ports, .nports = 2, .states = QT_SOCK_STATES};
+
+struct build {
+    qt_ctx ctx;
+    qt_snapshot snap;
+    qt_sockets *m;
+    size_t cap;
+};
+
+static void addr(const char *ip, uint8_t *out)
+{
+    memset(out, 0, 16);
+    assert_int_equal(inet_pton(strchr(ip, ':') ? AF_INET6 : AF_INET, ip, out), 1);
+}
+
+/* One socket with its owner. */
+static void add(struct build *b, unsigned lport, const char *lip, const char *rip, unsigned rport, unsigned state,
+                unsigned rq, unsigned wq, unsigned inode, unsigned stage, double age, int pid)
+{
+    uint8_t la[16], ra[16];
+    qt_sockets *m = b->m;
+    size_t before = m->socks.n;
+    addr(lip, la);
+    addr(rip, ra);
+    assert_int_equal(qt_socklist_add(&m->socks, &filt, strchr(lip, ':') ? AF_INET6 : AF_INET, state, la, lport, ra,
+                                     rport, rq, wq, inode, 0), 1);
+    qt_grow(&m->own, &b->cap, m->socks.n, sizeof *m->own);
+    m->own[before] = (struct qt_owner){.pid = pid, .stage = (uint8_t)stage, .start = age >= 0 ? NOW - age : 0};
+}
+
+static void init(struct build *b, unsigned limit)
+{
+    char err[128];
+    memset(b, 0, sizeof *b);
+    qt_ctx_defaults(&b->ctx);
+    assert_int_equal(qt_ctx_parse_ports(&b->ctx, "smtps=465,imaps=993", err, sizeof err), 0);
+    b->ctx.limit = limit;
+    b->m = qt_calloc(1, sizeof *b->m);
+    b->m->backend = "netlink";
+    b->m->now = NOW;
+    b->snap.sockets = b->m;
+    b->snap.src[QT_SRC_SOCKETS].state = QT_SRC_OK;
+}
+
+static void done(struct build *b)
+{
+    qt_ports_free(b->m);
+    qt_findings_free(&b->snap.findings);
+    qt_metrics_free(&b->snap.metrics);
+}
+
+static const qt_finding *finding(const qt_findings *fs, const char *id)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->v[i].id, id) == 0)
+            return &fs->v[i];
+    return NULL;
+}
+
+/* An incident: one address holds most of smtps, in stuck handshakes. */
+static void incident(struct build *b)
+{
+    char ip[32];
+    init(b, 12);
+    add(b, 465, "0.0.0.0", "0.0.0.0", 0, QT_TCP_LISTEN, 3, 20, 100, QT_STAGE_NONE, -1, 50);
+    add(b, 465, "::", "::", 0, QT_TCP_LISTEN, 0, 20, 101, QT_STAGE_NONE, -1, 50);
+    for (int i = 0; i < 10; i++)
+        add(b, 465, "127.0.0.1", "198.51.100.7", 40000 + (unsigned)i, QT_TCP_ESTABLISHED, 0, 0, 200 + (unsigned)i,
+            QT_STAGE_HANDSHAKE, 100 + i, 1000 + i);
+    add(b, 465, "127.0.0.1", "203.0.113.1", 41000, QT_TCP_ESTABLISHED, 0, 0, 300, QT_STAGE_MAIL, 5, 2000);
+    add(b, 465, "::ffff:127.0.0.1", "::ffff:203.0.113.1", 41001, QT_TCP_CLOSE_WAIT, 0, 0, 301, QT_STAGE_MAIL, 20, 2001);
+    /* three waiting: two v4 on the v4 wildcard, one v4-mapped */
+    add(b, 465, "127.0.0.1", "198.51.100.7", 40100, QT_TCP_ESTABLISHED, 0, 0, 0, QT_STAGE_QUEUED, -1, 0);
+    add(b, 465, "127.0.0.1", "198.51.100.8", 40101, QT_TCP_ESTABLISHED, 0, 0, 0, QT_STAGE_QUEUED, -1, 0);
+    add(b, 465, "::ffff:127.0.0.1", "::ffff:198.51.100.9", 40102, QT_TCP_ESTABLISHED, 0, 0, 0, QT_STAGE_QUEUED, -1, 0);
+    add(b, 465, "127.0.0.1", "198.51.100.7", 40200, QT_TCP_SYN_RECV, 0, 0, 0, QT_STAGE_NONE, -1, 0);
+    /* imaps: only a v6 listener, a v4 client waiting on it (dual stack) */
+    add(b, 993, "::", "::", 0, QT_TCP_LISTEN, 1, 5, 400, QT_STAGE_NONE, -1, 60);
+    add(b, 993, "::ffff:127.0.0.1", "::ffff:198.51.100.7", 42000, QT_TCP_ESTABLISHED, 0, 0, 0, QT_STAGE_QUEUED, -1, 0);
+    qt_ports_build(b->m, &b->ctx);
+    qt_ip_str(&b->m->ips[0], ip, sizeof ip);
+    assert_string_equal(ip, "198.51.100.7");
+}
+
+static void model_counts(void **st)
+{
+    (void)st;
+    struct build b;
+    const struct qt_svc_stats *v;
+    const struct qt_ip *ip;
+
+    incident(&b);
+    v = &b.m->svc[0];
+    assert_int_equal(v->established, 14);      /* 10 + 1 + 3 waiting */
+    assert_int_equal(v->close_wait, 1);
+    assert_int_equal(v->syn_recv, 1);
+    assert_int_equal(v->accepted, 12);         /* with an inode: what -c counts */
+    assert_int_equal(v->queued, 3);
+    assert_int_equal(v->accept_queue, 3);
+    assert_int_equal(v->backlog, 40);
+    assert_int_equal(v->listeners, 2);
+    assert_int_equal(v->listener_pid, 50);
+    assert_int_equal(v->stage[QT_STAGE_HANDSHAKE], 10);
+    assert_int_equal(v->stage[QT_STAGE_MAIL], 2);
+    assert_int_equal(v->stalled, 10);
+    assert_int_equal(v->hs_old, 10);
+    assert_true(v->hs_oldest == NOW - 109);
+    /* queued connections counted per listener: both v4 ones and the v4-mapped one on the v4 wildcard */
+    assert_int_equal(b.m->nlisteners, 3);
+    assert_int_equal(b.m->listeners[0].queued, 3);
+    assert_int_equal(b.m->listeners[1].queued, 0);
+    /* a v4-mapped client with only a dual-stack listener waits on [::] */
+    assert_int_equal(b.m->listeners[2].queued, 1);
+    assert_int_equal(b.m->svc[1].queued, 1);
+    /* per IP: the mapped client counts as its IPv4 address, once */
+    ip = qt_ports_find_ip(b.m, "203.0.113.1");
+    assert_non_null(ip);
+    assert_int_equal(ip->total, 2);
+    assert_null(qt_ports_find_ip(b.m, "::ffff:203.0.113.1"));
+    ip = qt_ports_find_ip(b.m, "198.51.100.7");
+    assert_int_equal(ip->total, 12);           /* 10 + 1 queued on smtps + 1 queued on imaps; SYN-RECV not counted */
+    assert_int_equal(ip->count[0], 11);
+    assert_int_equal(ip->count[1], 1);
+    assert_int_equal(ip->stalled, 10);
+    assert_true(ip->oldest == NOW - 109);
+    assert_true(qt_ports_age(b.m, 2) == 100);
+    assert_true(qt_ports_age(b.m, 0) == -1);
+    done(&b);
+}
+
+static void checks_fire(void **st)
+{
+    (void)st;
+    struct build b;
+    const qt_finding *f;
+
+    incident(&b);
+    qt_ports_analyse(&b.ctx, &b.snap, NULL, &b.snap.findings);
+    f = finding(&b.snap.findings, "ports.limit:smtps");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_CRIT);
+    assert_non_null(strstr(f->evidence, "12 accepted connections of a limit of 12 (--limit)"));
+    assert_non_null(strstr(f->evidence, "10 handshake pending"));
+    f = finding(&b.snap.findings, "ports.accept-queue:smtps");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_WARN);
+    assert_non_null(strstr(f->evidence, "0.0.0.0:465: 3 waiting (Recv-Q) of a backlog of 20; listener pid 50"));
+    f = finding(&b.snap.findings, "ports.handshake:smtps");
+    assert_non_null(f);
+    assert_non_null(strstr(f->evidence, "10 connections in handshake pending for more than 30 s; oldest 1m49s"));
+    assert_non_null(strstr(f->evidence, "198.51.100.7 port 40009: pid 1009"));
+    assert_non_null(strstr(f->fix, "kill 1009 1008 1007"));
+    f = finding(&b.snap.findings, "ports.ip-share:smtps:198.51.100.7");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_CRIT);      /* 11 >= half of the limit 12 */
+    assert_non_null(strstr(f->evidence, "198.51.100.7 holds 11 of 15 connections"));
+    assert_non_null(strstr(f->fix, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 465 -j DROP"));
+    assert_non_null(strstr(f->fix, "--dport 465 -m connlimit --connlimit-above 8 --connlimit-mask 32"));
+    assert_non_null(strstr(f->fix, "ss -K dst 198.51.100.7 sport = :465"));
+    assert_null(finding(&b.snap.findings, "ports.ok:smtps"));
+    /* imaps: one waiting, nothing else wrong */
+    assert_non_null(finding(&b.snap.findings, "ports.accept-queue:imaps"));
+    done(&b);
+}
+
+static void healthy_and_missing(void **st)
+{
+    (void)st;
+    struct build b;
+    const qt_finding *f;
+    const qt_metric *x;
+
+    init(&b, 0);
+    add(&b, 465, "0.0.0.0", "0.0.0.0", 0, QT_TCP_LISTEN, 0, 20, 100, QT_STAGE_NONE, -1, 50);
+    add(&b, 465, "127.0.0.1", "203.0.113.1", 41000, QT_TCP_ESTABLISHED, 0, 0, 300, QT_STAGE_MAIL, 5, 2000);
+    add(&b, 465, "127.0.0.1", "203.0.113.2", 41001, QT_TCP_ESTABLISHED, 0, 0, 301, QT_STAGE_HANDSHAKE, 10, 2001);
+    qt_ports_build(b.m, &b.ctx);
+    qt_ports_analyse(&b.ctx, &b.snap, NULL, &b.snap.findings);
+    f = finding(&b.snap.findings, "ports.ok:smtps");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_OK);
+    assert_non_null(strstr(f->evidence, "2 accepted (no -c limit known), 0 waiting, 1 stalled"));
+    assert_null(finding(&b.snap.findings, "ports.handshake:smtps"));   /* 10 s is not stuck yet */
+    f = finding(&b.snap.findings, "ports.no-listener:imaps");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_INFO);
+    assert_int_equal(b.snap.findings.n, 2);
+    qt_collector_sockets.measure(&b.ctx, &b.snap, &b.snap.metrics);
+    x = qt_metrics_find(&b.snap.metrics, "established", "smtps");
+    assert_non_null(x);
+    assert_true(x->value == 2 && x->max == -1);
+    x = qt_metrics_find(&b.snap.metrics, "stalled", "smtps");
+    assert_true(x->value == 1);
+    x = qt_metrics_find(&b.snap.metrics, "accept_queue", "smtps");
+    assert_true(x->value == 0 && x->max == 20);
+    assert_null(qt_metrics_find(&b.snap.metrics, "limit", "smtps"));
+    done(&b);
+}
+
+static void limit_lookup_and_failures(void **st)
+{
+    (void)st;
+    struct build b;
+    const char *src = "x";
+    qt_findings fs = {0};
+
+    init(&b, 0);
+    assert_int_equal(qt_ports_limit(&b.ctx, &b.snap, 465, &src), -1);
+    assert_null(src);
+    b.ctx.limit = 40;
+    assert_int_equal(qt_ports_limit(&b.ctx, &b.snap, 465, &src), 40);
+    assert_string_equal(src, "--limit");
+    done(&b);
+    /* a failed collector: one finding that says why */
+    memset(&b.snap, 0, sizeof b.snap);
+    b.snap.src[QT_SRC_SOCKETS].state = QT_SRC_FAILED;
+    snprintf(b.snap.src[QT_SRC_SOCKETS].err, sizeof b.snap.src[0].err, "cannot read /x/net/tcp: No such file");
+    qt_ports_analyse(&b.ctx, &b.snap, NULL, &fs);
+    assert_int_equal(fs.n, 1);
+    assert_string_equal(fs.v[0].id, "ports.collector");
+    assert_non_null(strstr(fs.v[0].evidence, "/x/net/tcp"));
+    qt_findings_free(&fs);
+}
+
+static void iptables_lines(void **st)
+{
+    (void)st;
+    qt_buf b = {0};
+    qt_ports_iptables(AF_INET6, "2001:db8::7", 993, "imaps", &b);
+    assert_non_null(strstr(qt_buf_str(&b), "ip6tables -I INPUT -p tcp --syn --dport 993 -m connlimit --connlimit-above 8 --connlimit-mask 128"));
+    assert_non_null(strstr(qt_buf_str(&b), "--hashlimit-name qt993 --hashlimit-mode srcip --hashlimit-above 5/minute"));
+    assert_non_null(strstr(qt_buf_str(&b), "ip6tables -I INPUT -s 2001:db8::7 -p tcp --dport 993 -j DROP"));
+    assert_non_null(strstr(qt_buf_str(&b), "ss -K dst [2001:db8::7] sport = :993"));
+    assert_null(strstr(qt_buf_str(&b), " iptables"));
+    qt_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(model_counts),
+        cmocka_unit_test(checks_fire),
+        cmocka_unit_test(healthy_and_missing),
+        cmocka_unit_test(limit_lookup_and_failures),
+        cmocka_unit_test(iptables_lines),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

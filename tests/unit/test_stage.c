@@ -1,0 +1,239 @@
+/* Unit tests: socket -> process mapping and connection stages on fixture
+ * process trees (ports_fixture.h), incremental scanning, name rules. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../../diag/stage.h"
+#include "../../diag/util.h"
+#include "ports_fixture.h"
+
+static double now_v;
+static double fake_now(void) { return now_v; }
+
+struct run {
+    struct fx fx;
+    qt_ctx ctx;
+    qt_stage_state *st;
+    qt_procs procs;
+    qt_socklist socks;
+    struct qt_owner *own;
+    struct qt_stage_stats stats;
+};
+
+static void sample(struct run *r)
+{
+    unsigned ports[QT_MAX_SERVICES];
+    struct qt_sockfilter f = {.ports = ports, .nports = r->ctx.nservices, .states = QT_SOCK_STATES};
+    char err[256], why[256];
+    const char *backend;
+
+    for (int i = 0; i < r->ctx.nservices; i++)
+        ports[i] = r->ctx.services[i].port;
+    qt_procs_free(&r->procs);
+    qt_socklist_free(&r->socks);
+    free(r->own);
+    assert_int_equal(qt_procs_read(&r->ctx, &r->procs, err, sizeof err), 0);
+    assert_int_equal(qt_sock_read(&r->ctx, &f, 1, &r->socks, &backend, why, sizeof why, err, sizeof err), 0);
+    assert_string_equal(backend, "proc");
+    r->own = qt_calloc(r->socks.n + 1, sizeof *r->own);
+    qt_stage_map(&r->st, &r->ctx, &r->procs, r->socks.v, r->socks.n, r->own, &r->stats);
+}
+
+static const struct qt_owner *by_inode(const struct run *r, unsigned inode)
+{
+    for (size_t k = 0; k < r->socks.n; k++)
+        if (r->socks.v[k].inode == inode)
+            return &r->own[k];
+    fail_msg("no socket with inode %u", inode);
+    return NULL;
+}
+
+static int setup(void **state)
+{
+    struct run *r = qt_calloc(1, sizeof *r);
+    char err[128];
+    fx_scenario(&r->fx);
+    qt_ctx_defaults(&r->ctx);
+    assert_int_equal(qt_ctx_parse_ports(&r->ctx, FX_PORTS, err, sizeof err), 0);
+    r->ctx.proc = r->fx.dir;
+    r->ctx.now = fake_now;
+    now_v = FX_BTIME + 100;
+    *state = r;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct run *r = *state;
+    fx_rm(&r->fx);
+    qt_stage_state_free(r->st);
+    qt_procs_free(&r->procs);
+    qt_socklist_free(&r->socks);
+    free(r->own);
+    free(r);
+    return 0;
+}
+
+static void expect(const struct qt_owner *o, int pid, unsigned stage, unsigned why)
+{
+    assert_int_equal(o->pid, pid);
+    assert_string_equal(qt_stage_name(o->stage), qt_stage_name(stage));
+    assert_string_equal(qt_stage_why_text(o->why), qt_stage_why_text(why));
+}
+
+static void stages_of_the_scenario(void **state)
+{
+    struct run *r = *state;
+    const struct qt_owner *o;
+
+    sample(r);
+    /* SSL-patched tcpserver on 465 */
+    expect(by_inode(r, 1000), 200, QT_STAGE_NONE, QT_WHY_NONE);            /* the listener */
+    o = by_inode(r, 1001);
+    expect(o, 201, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);
+    assert_true(o->start == FX_BTIME + 10);                                 /* age = the child's start */
+    o = by_inode(r, 1002);
+    expect(o, 202, QT_STAGE_MAIL, QT_WHY_MAIL_BENEATH);
+    assert_int_equal(o->prog_pid, 203);
+    expect(by_inode(r, 1003), 204, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);    /* a zombie mail program is no program */
+    expect(by_inode(r, 1004), 206, QT_STAGE_MAIL, QT_WHY_MAIL_SELF);
+    for (size_t k = 0; k < r->socks.n; k++)
+        if (r->socks.v[k].rport == 40005) {
+            expect(&r->own[k], 0, QT_STAGE_QUEUED, QT_WHY_NOT_ACCEPTED);
+            assert_true(r->own[k].start == 0);
+        }
+    /* plain tcpserver + stunnel on 995 */
+    expect(by_inode(r, 2001), 301, QT_STAGE_HANDSHAKE, QT_WHY_TLS_NO_PROG);
+    expect(by_inode(r, 2002), 302, QT_STAGE_MAIL, QT_WHY_MAIL_BENEATH);
+    expect(by_inode(r, 2003), 304, QT_STAGE_STARTING, QT_WHY_COPY_NO_EXEC);
+    expect(by_inode(r, 2004), 0, QT_STAGE_UNKNOWN, QT_WHY_UNREADABLE);      /* said, not guessed */
+    /* socat fork */
+    expect(by_inode(r, 3001), 501, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);
+    o = by_inode(r, 3002);
+    expect(o, 502, QT_STAGE_PROGRAM, QT_WHY_PROG_BENEATH);
+    assert_int_equal(o->prog_pid, 503);
+    /* one process, many connections: no per-connection age */
+    o = by_inode(r, 4001);
+    expect(o, 600, QT_STAGE_PROGRAM, QT_WHY_SHARED);
+    assert_true(o->start == 0);
+    assert_int_equal(r->stats.unreadable, 1);
+    assert_int_equal(r->stats.lost, 1);
+    assert_int_equal(r->stats.scanned, 21);   /* first sample: every process once */
+    assert_int_equal(r->stats.rescanned, 0);
+}
+
+static void incremental(void **state)
+{
+    struct run *r = *state;
+    static const unsigned c210[] = {1010}, c202[] = {1002};
+
+    sample(r);
+    /* steady state: nothing new, the lost socket does not trigger a hunt */
+    sample(r);
+    assert_int_equal(r->stats.scanned, 0);
+    expect(by_inode(r, 1001), 201, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);
+    expect(by_inode(r, 2004), 0, QT_STAGE_UNKNOWN, QT_WHY_UNREADABLE);
+
+    /* a new connection: only the listener's new child is read */
+    fx_proc(&r->fx, 210, 200, 'S', 9500, "/usr/bin/tcpserver -s -n cert.pem -v -R -c 4 -u 89 0 465 /var/qmail/bin/qmail-smtpd", c210, 1);
+    fx_sock(&r->fx, "127.0.0.1", 465, "198.51.100.10", 40010, 1, 0, 1010);
+    fx_flush(&r->fx);
+    sample(r);
+    assert_int_equal(r->stats.scanned, 1);
+    expect(by_inode(r, 1010), 210, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);
+
+    /* a pid reused by a new process: read again */
+    fx_gone(&r->fx, 202);
+    fx_gone(&r->fx, 203);
+    fx_proc(&r->fx, 202, 200, 'S', 9900, "/usr/bin/tcpserver -s -n cert.pem -v -R -c 4 -u 89 0 465 /var/qmail/bin/qmail-smtpd", c202, 1);
+    sample(r);
+    assert_int_equal(r->stats.scanned, 1);
+    assert_true(by_inode(r, 1002)->start == FX_BTIME + 99);
+    expect(by_inode(r, 1002), 202, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);   /* 203 is no longer its child */
+
+    /* the owner vanished but the socket is still listed: holders are re-read, then it is lost */
+    fx_gone(&r->fx, 201);
+    sample(r);
+    assert_int_equal(r->stats.rescanned, 4);   /* the listeners 200, 300, 500 and the many-socket server 600 */
+    expect(by_inode(r, 1001), 0, QT_STAGE_UNKNOWN, QT_WHY_UNREADABLE);
+    sample(r);
+    assert_int_equal(r->stats.scanned, 0);
+
+    /* a minute later the lost sockets get one full retry */
+    now_v += 61;
+    sample(r);
+    assert_int_equal(r->stats.full_rescan, 1);
+    assert_int_equal(r->stats.scanned, 19);    /* 21 - 201 - 203 + 210 - the unreadable 400 */
+}
+
+static void no_process_table(void **state)
+{
+    struct run *r = *state;
+    sample(r);
+    qt_stage_map(&r->st, &r->ctx, NULL, r->socks.v, r->socks.n, r->own, &r->stats);
+    expect(by_inode(r, 1001), 201, QT_STAGE_UNKNOWN, QT_WHY_NO_PROCS);
+}
+
+static struct qt_proc mk(char *line, char **argv)
+{
+    struct qt_proc p = {0};
+    int n = 0;
+    for (char *t = strtok(line, " "); t && n < 15; t = strtok(NULL, " "))
+        argv[n++] = t;
+    argv[n] = NULL;
+    p.argc = n;
+    p.argv = argv;
+    return p;
+}
+
+static int tls(const char *cmd)
+{
+    char line[256], *argv[16];
+    struct qt_proc p;
+    snprintf(line, sizeof line, "%s", cmd);
+    p = mk(line, argv);
+    return qt_stage_is_tls(&p);
+}
+
+static void name_rules(void **state)
+{
+    (void)state;
+    assert_true(tls("/usr/bin/tcpserver -s -n cert.pem 0 465 qmail-smtpd"));
+    assert_true(tls("tcpserver -vRs -c40 0 465 qmail-smtpd"));
+    assert_true(tls("tcpserver -c 40 -s 0 465 x"));
+    assert_false(tls("tcpserver -sS 0 465 x"));             /* a later -S wins */
+    assert_false(tls("tcpserver -v -l s 0 465 x"));         /* "s" is -l's argument */
+    assert_false(tls("tcpserver -ls 0 465 x"));             /* attached argument */
+    assert_false(tls("tcpserver 0 465 qmail-smtpd -s"));    /* after host: the program's */
+    assert_true(tls("sslserver -e -T 26 0 465 qmail-smtpd"));
+    assert_true(tls("/usr/bin/stunnel4 /etc/stunnel/x.conf"));
+    assert_true(tls("socat ssl-l:465,fork EXEC:x"));
+    assert_true(tls("socat OPENSSL-LISTEN:465,fork EXEC:x"));
+    assert_false(tls("socat TCP-LISTEN:25,fork EXEC:x"));
+    assert_false(tls("qmail-smtpd"));
+    assert_true(qt_stage_is_mail_name("qmail-smtpd"));
+    assert_true(qt_stage_is_mail_name("qmail-smtpd-tls"));
+    assert_true(qt_stage_is_mail_name("rblsmtpd"));
+    assert_true(qt_stage_is_mail_name("spamdyke"));
+    assert_false(qt_stage_is_mail_name("cat"));
+    assert_false(qt_stage_is_mail_name("tcpserver"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(stages_of_the_scenario, setup, teardown),
+        cmocka_unit_test_setup_teardown(incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_process_table, setup, teardown),
+        cmocka_unit_test(name_rules),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
