@@ -182,6 +182,27 @@ static void col_widths(const qt_table *t, const size_t *idx, size_t n, int avail
     }
     if (flex >= 0 && total < avail)
         w[flex] += avail - total;
+    /* Too wide: take a column at a time off the widest, down to its title,
+     * so every column stays on screen (cut cells end in '~'). */
+    for (int floor = 16; floor >= 0 && total > avail;) {
+        int widest = -1;
+        for (int c = 0; c < t->ncols; c++) {
+            /* long free text gives way first (down to 16), then everyone */
+            int min = text_width(t->cols[c].title) + 1;
+            if (min < 3)
+                min = 3;
+            if (min < floor)
+                min = floor;
+            if (w[c] > min && (widest < 0 || w[c] > w[widest]))
+                widest = c;
+        }
+        if (widest < 0) {
+            floor = floor ? 0 : -1;
+            continue;
+        }
+        w[widest]--;
+        total--;
+    }
 }
 
 static void draw_table(qt_level *l, const qt_table *t, const size_t *idx, size_t n, WINDOW *win,

@@ -1,0 +1,93 @@
+#!/bin/bash
+# The console against the incident lab, as a person would use it: headless
+# counts compared with ss/ps and the lab's truth, then the real console in
+# tmux: Ports drill-down to a stalled connection and its process, a refused
+# kill in read-only mode, Zombies and Servers views, and the auth wizard
+# walked end to end with the password typed (and never shown).
+TEST_NAME=console
+TEST_PORT_BASE=${TEST_PORT_BASE:-33000}
+. "$(dirname "$0")/lib.sh"
+QT="$QT_BUILD/qtriage"
+TM="tmux -L qt-labui-$$"
+
+"$LAB/up" root dns smtp smtps-nodeadline zombies loris submission >/dev/null || { not_ok "lab up"; finish; }
+B=$QT_LAB_PORT_BASE
+mapfile -t ARGS < <("$LAB/status" --json | "$PY" -c 'import json,sys; print("\n".join(json.load(sys.stdin)["qtriage_args"]))')
+# wait until the attack clients are all connected
+want66=$(truth "[s for s in t['services'] if s['name']=='smtps'][0]['expected']['by_source']" | "$PY" -c 'import ast,sys; print([x["count"] for x in ast.literal_eval(sys.stdin.read()) if x["ip"]=="127.0.0.66"][0])')
+retry 40 test "$(ss_estab_src $((B + 465)) 127.0.0.66)" -eq "$want66"
+
+# --- headless numbers against ss and ps on the same state ---
+out=$("$QT" --once "${ARGS[@]}")
+row() { awk -v s="$1" '$1 == s {print; exit}' <<<"$out"; }
+for svc in smtp smtps; do
+    case $svc in smtp) p=$((B + 25)) ;; smtps) p=$((B + 465)) ;; esac
+    est=$(row "$svc" | awk '{split($3, a, "/"); print a[1]}')
+    check_eq "$svc established = ss" "$(ss_estab_port $p)" "$est"
+done
+ip66=$(awk '$1 == "127.0.0.66" {print $2; exit}' <<<"$out")
+check_eq "127.0.0.66 total = ss" "$(ss_estab_src $((B + 465)) 127.0.0.66)" "$ip66"
+stalled=$(row smtps | awk '{print $5}')
+check_eq "smtps stalled = truth (handshake pending)" \
+    "$(truth "[s for s in t['services'] if s['name']=='smtps'][0]['expected']['by_stage']['tls_handshake_pending']")" "$stalled"
+queue=$(row smtp | awk '{split($4, a, "/"); print a[1]}')
+check_eq "smtp accept queue = ss Recv-Q" "$(ss_listen_recvq $((B + 25)))" "$queue"
+check "smtp at its -c limit is CRIT" grep -q "^\[CRIT\] ports: Service at its connection limit" <<<"$out"
+check "no handshake deadline flagged" grep -q "no TLS handshake deadline" <<<"$out"
+zpid=$(ps -eo pid=,ppid=,stat=,comm= | awk '$3 ~ /^Z/ && $4 == "qmail-smtpd" {print $2}' | sort | uniq -c | sort -rn | awk 'NR==1 {print $2}')
+zn=$(ps -eo ppid=,stat=,comm= | awk -v p="$zpid" '$1 == p && $2 ~ /^Z/' | wc -l)
+zq=$(awk -v p="$zpid" '$2 == p {print $5; exit}' <<<"$out")
+# the growing group may gain one between ps and the sample
+check "zombie count of the biggest group = ps (+-1)" test "${zq:-0}" -ge "$((zn - 1))" -a "${zq:-0}" -le "$((zn + 1))"
+
+# --- the console in tmux ---
+start() { # start COLS ROWS EXTRA-ARGS...
+    local c=$1 r=$2; shift 2
+    $TM kill-server 2>/dev/null || true
+    $TM -f /dev/null new-session -d -x "$c" -y "$r" -e LANG=C.UTF-8 -e TERM=xterm-256color \
+        "$QT $(printf '%q ' "${ARGS[@]}") $*"
+}
+scr() { $TM capture-pane -p; }
+key() { $TM send-keys "$@"; sleep 0.5; }
+has() { local i; for i in $(seq 1 60); do scr | grep -qF -- "$1" && return 0; sleep 0.1; done; return 1; }
+cleanup_tm() { $TM kill-server 2>/dev/null || true; }
+trap 'cleanup_tm; lab_cleanup' EXIT
+
+start 100 30 --read-only
+check "console shows the watched services" has "smtps"
+key / 1 2 7 . 0 . 0 . 6 6 Enter
+key Enter
+check "Enter on an IP lists its connections" has "handshake"
+key Enter
+check "Enter on a connection shows its process" has "socat"
+key K
+check "K is refused in read-only mode" has "read-only"
+key Escape; key Escape; key Escape
+key 3; key z
+check "Zombies pane names the supervised service" has "qmail-s"
+key Enter
+check "a zombie group opens to its zombies and their parent chain" has "supervise"
+key Escape; key Escape
+key 2; key Enter
+check "Servers detail shows the parsed options" has "-c"
+cleanup_tm
+
+start 100 30
+key 5; key a
+check "wizard asks for the account" has "Account"
+key "alice@example.test" Enter
+check "wizard asks for the password" has "assword"
+key 'Secret1!'
+check "the password is not echoed" bash -c "! $TM capture-pane -p | grep -qF 'Secret1!'"
+key Enter
+key C-u "127.0.0.1:$((B + 587))" Enter
+key Enter; key Enter; key Enter
+for i in 1 2 3 4 5; do key n; sleep 1; done
+check "vchkpw step OK" bash -c "$TM capture-pane -p | grep -E '^ *. *2 vchkpw' | grep -q ' OK'"
+check "SMTP session logs in (235)" has "235"
+check "diagnosis says the server side works" has "server side works"
+check "password never on screen" bash -c "! $TM capture-pane -p -S - | grep -qF 'Secret1!'"
+check "password never in qtriage's argv or environment" bash -c \
+    "! grep -qaF 'Secret1!' /proc/\$(pgrep -n -x qtriage)/cmdline /proc/\$(pgrep -n -x qtriage)/environ"
+cleanup_tm
+finish
