@@ -98,6 +98,7 @@ static void help_text(struct qt_ui *ui, qt_buf *b)
                 "  < >        sort by the previous / next column;  I  invert the sort\n"
                 "  p Z        freeze / resume sampling (navigation keeps working)\n"
                 "  r          take a sample now;  Ctrl-L  repaint the screen\n"
+                "  a          the authentication wizard (from any pane)\n"
                 "  Q          quit from anywhere\n"
                 "\nMarks and colours (the word is always there; colour only repeats it)\n"
                 "  CRIT       hurting users now          (red, bold)\n"

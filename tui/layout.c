@@ -185,7 +185,7 @@ static void draw_keys(struct qt_ui *ui)
 {
     static const char *const keys[][2] = {
         {"?", "help"}, {"Tab", "pane"}, {"Enter", "open"}, {"q", "back"}, {"z", "zoom"},
-        {"/", "search"}, {"f", "filter"}, {"<>", "sort"}, {"p", "freeze"}, {"r", "sample"},
+        {"/", "search"}, {"f", "filter"}, {"<>", "sort"}, {"p", "freeze"}, {"r", "sample"}, {"a", "auth"},
         {"Q", "quit"},
     };
     WINDOW *w = ui->w_keys;

@@ -355,6 +355,20 @@ static void handle_key(struct qt_ui *ui, int key, int is_code)
     case 'r':
         ui->want_sample = 1;
         break;
+    case 'a': /* the auth wizard from anywhere: focus its pane, start it there */
+        for (int i = 0; i < ui->npanes; i++)
+            if (strcmp(ui->panes[i].def->name, "Auth") == 0) {
+                struct qt_pane_state *ap = &ui->panes[i];
+                qt_level *al = qt_pane_level(ap);
+                struct qt_view_in in;
+                set_focus(ui, i);
+                qt_ui_view_in(ui, &in);
+                in.key = al->key;
+                if (al->view->key && ui->snap)
+                    al->view->key(ui, &in, qt_level_selected(al), 'a');
+                break;
+            }
+        break;
     case 12: /* Ctrl-L */
         ui->repaint_all = 1;
         break;

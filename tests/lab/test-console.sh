@@ -73,7 +73,7 @@ check "Servers detail shows the parsed options" has "-c"
 cleanup_tm
 
 start 100 30
-key 5; key a
+key a  # from the Ports pane: a jumps to the wizard
 check "wizard asks for the account" has "Account"
 key "alice@example.test" Enter
 check "wizard asks for the password" has "assword"
