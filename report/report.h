@@ -58,6 +58,9 @@ struct qt_report_in {
     int frozen;                          /* the shell was frozen on this snapshot */
     const struct qt_report_view_state *views;  /* may be NULL */
     size_t nviews;
+    /* Panes to walk; NULL means qt_panes[] (or the loaded report's panes). */
+    const qt_pane_def *const *panes;
+    size_t npanes;
 };
 
 /* --- the document (report_doc.c) --- */

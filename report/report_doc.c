@@ -317,8 +317,12 @@ qt_report_doc *qt_report_doc_build(const struct qt_report_in *in)
         clean(&c->fix, QT_REPORT_MAX_LONGTEXT);
     }
     qt_findings_sort(&d->findings);
-    if (in->store)
+    if (in->panes) {
+        panes = in->panes;
+        npanes = in->npanes;
+    } else if (in->store) {
         panes = qt_report_store_panes(in->store, &npanes);
+    }
     walk_panes(&w, panes, npanes);
     qt_rmap_free(&w.seen);
     qt_buf_free(&w.k);

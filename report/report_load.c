@@ -772,7 +772,11 @@ struct qt_report_store *qt_report_load_buf(const char *data, size_t len, char *e
         return NULL;
     root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        if (json_error_code(&je) == json_error_premature_end_of_input)
+        /* a cut report fails at its very end, whatever the token was */
+        size_t first = strspn(data, " \t\r\n");
+        if (json_error_code(&je) == json_error_premature_end_of_input ||
+            ((size_t)je.position >= len && first < len && data[first] == '{' &&
+             json_error_code(&je) != json_error_end_of_input_expected))
             snprintf(err, errlen, "truncated: the JSON ends early (line %d, byte %d): %s", je.line, je.position,
                      je.text);
         else

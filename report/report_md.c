@@ -4,7 +4,8 @@
  * render well (GitHub/GitLab/Jira-flavoured Markdown). Data strings are
  * already display-safe (non-printable bytes are \xNN); here they are also
  * kept from being read as Markdown: in tables and prose the characters
- * \ | ` * _ [ ] < > # are backslash-escaped, and evidence and fixes go into
+ * \ | ` * [ ] < > # are backslash-escaped ('_' is left alone: intraword it
+ * never emphasises, and metric names are full of it), and evidence and fixes go into
  * fenced code blocks whose fence is longer than any backtick run inside. */
 #include "report_int.h"
 
@@ -15,7 +16,7 @@
 static void md_text(qt_buf *out, const char *s)
 {
     for (; s && *s; s++) {
-        if (strchr("\\|`*_[]<>#", *s))
+        if (strchr("\\|`*[]<>#", *s))
             qt_buf_putc(out, '\\');
         qt_buf_putc(out, *s);
     }
@@ -152,7 +153,7 @@ static void row_label(qt_buf *out, const qt_table *t, size_t r)
 
 static void md_view(qt_buf *out, const struct qt_report_view *v, const struct qt_report_pane *p, qt_buf *crumbs)
 {
-    size_t mark = crumbs->len;
+    size_t mark = crumbs->len, *idx, n;
 
     if (v->depth > 0) {
         int level = 3 + v->depth;
@@ -170,7 +171,11 @@ static void md_view(qt_buf *out, const struct qt_report_view *v, const struct qt
     md_table(out, &v->main, p, v->depth == 0, v->rows_total);
     if (v->drills_cut)
         qt_buf_puts(out, "*Some drill-downs of this view were not saved (report limits).*\n\n");
-    for (size_t r = 0; r < v->main.nrows; r++) {
+    idx = qt_calloc(v->main.nrows ? v->main.nrows : 1, sizeof *idx);
+    n = qt_table_visible(&v->main, NULL, v->depth == 0 && p && p->has_state ? p->sort_col : v->main.sort_col,
+                         v->depth == 0 && p && p->has_state ? p->sort_desc : v->main.sort_desc, idx);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = idx[i];
         if (!v->drill[r])
             continue;
         qt_buf_puts(crumbs, " > ");
@@ -179,6 +184,7 @@ static void md_view(qt_buf *out, const struct qt_report_view *v, const struct qt
         crumbs->len = mark;
         crumbs->s[mark] = '\0';
     }
+    free(idx);
 }
 
 static void md_finding(qt_buf *out, size_t i, const qt_finding *f)
@@ -302,7 +308,10 @@ void qt_report_md(const qt_report_doc *d, qt_buf *out)
             qt_buf_puts(out, " | ");
             if (m->port)
                 qt_buf_printf(out, "%u", m->port);
-            qt_buf_printf(out, " | %g | ", m->value);
+            if (m->value == m->value)
+                qt_buf_printf(out, " | %g | ", m->value);
+            else
+                qt_buf_puts(out, " | unknown | ");
             if (m->max >= 0)
                 qt_buf_printf(out, "%g", m->max);
             qt_buf_puts(out, " |\n");
