@@ -5,6 +5,7 @@
  * 'label'=value[UOM];[warn];[crit];[min];[max] with ranges in the
  * guidelines' format, never longer than --timeout. */
 #include "monitor.h"
+#include "report.h"
 
 #include <math.h>
 #include <signal.h>
@@ -76,6 +77,10 @@ int qt_range_parse(const char *s, struct qt_range *r, char *err, size_t errlen)
             r->hi = INFINITY;
         else if (parse_decimal(colon + 1, strlen(colon + 1), &r->hi) != 0)
             goto bad;
+    }
+    if (isinf(r->lo) && isinf(r->hi)) {
+        snprintf(err, errlen, "range '%s' never alerts", s);
+        return -1;
     }
     if (r->lo > r->hi) {
         snprintf(err, errlen, "range '%s': start is greater than end", s);
@@ -295,7 +300,7 @@ enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts
     for (int i = 0; i < QT_SRC_COUNT; i++)
         if (snap->src[i].state == QT_SRC_FAILED)
             add_problem(&pv, &np, &cap, QT_NAGIOS_UNKNOWN,
-                        qt_asprintf("%s collector failed: %s", qt_src_name((enum qt_src_id)i), snap->src[i].err));
+                        qt_asprintf("%s collector failed: %s", qt_report_src_name(i), snap->src[i].err));
     for (int pass = 0; pass < 2; pass++) {
         const struct qt_threshold *tv = pass ? o->warn : o->crit;
         size_t tn = pass ? o->nwarn : o->ncrit;
