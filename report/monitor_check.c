@@ -106,7 +106,7 @@ int qt_threshold_parse(const char *arg, struct qt_threshold *t, char *err, size_
     size_t kl;
     memset(t, 0, sizeof *t);
     if (!eq || eq == arg) {
-        snprintf(err, errlen, "want KEY=RANGE, e.g. established.smtps=80 (see qtriage(1) THRESHOLDS)");
+        snprintf(err, errlen, "want KEY=RANGE, e.g. established.smtps=80");
         return -1;
     }
     kl = (size_t)(eq - arg);

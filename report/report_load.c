@@ -715,6 +715,10 @@ static int prescan(const char *s, size_t len, char *err, size_t errlen)
 
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
+        if (c == '\0') {
+            snprintf(err, errlen, "malformed JSON: a NUL byte at byte %zu (a binary file, not a report)", i);
+            return -1;
+        }
         if (in_str) {
             if (c == '\\')
                 i++;
