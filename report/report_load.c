@@ -777,7 +777,9 @@ struct qt_report_store *qt_report_load_buf(const char *data, size_t len, char *e
     root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
         /* a cut report fails at its very end, whatever the token was */
-        size_t first = strspn(data, " \t\r\n");
+        size_t first = 0;
+        while (first < len && strchr(" \t\r\n", data[first]) && data[first])
+            first++;
         if (json_error_code(&je) == json_error_premature_end_of_input ||
             ((size_t)je.position >= len && first < len && data[first] == '{' &&
              json_error_code(&je) != json_error_end_of_input_expected))

@@ -46,7 +46,7 @@ static void render_all(const struct qt_view_in *in, const qt_pane_def *const *pa
                   snap->host, snap->seq, when, snap->took * 1000);
     for (int i = 0; i < QT_SRC_COUNT; i++)
         if (snap->src[i].state == QT_SRC_FAILED)
-            qt_buf_printf(out, "STALE: %s collector failed: %s\n", qt_src_name((enum qt_src_id)i), snap->src[i].err);
+            qt_buf_printf(out, "STALE: %s collector failed: %s\n", qt_report_src_name(i), snap->src[i].err);
     for (size_t p = 0; p < npanes; p++) {
         qt_buf_putc(out, '\n');
         render_view(in, panes[p]->top, out);
