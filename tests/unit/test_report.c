@@ -491,6 +491,97 @@ static void long_text_clamped(void **state)
     free(s);
 }
 
+/* A busy server: more rows than a table keeps, every row drillable. */
+#define BIG_ROWS 60000
+static void build_big_detail(const struct qt_view_in *in, qt_table *head, qt_table *t)
+{
+    (void)head;
+    qt_table_init(t, "Connection");
+    qt_table_col(t, "FIELD", 8, 0);
+    qt_table_col(t, "VALUE", 8, 0);
+    for (int i = 0; i < 5; i++) {
+        qt_table_row(t, "f%d", i);
+        qt_table_cell(t, QT_ROLE_DIM, "field %d", i);
+        qt_table_cell(t, QT_ROLE_NORMAL, "%s/%d", in->key, i);
+    }
+}
+static const qt_view big_detail = {.name = "big.conn", .build = build_big_detail};
+static const qt_view *drill_big(const struct qt_view_in *in, const char *row)
+{
+    (void)in;
+    (void)row;
+    return &big_detail;
+}
+static void build_big(const struct qt_view_in *in, qt_table *head, qt_table *t)
+{
+    (void)in;
+    (void)head;
+    qt_table_init(t, "Connections");
+    qt_table_col(t, "REMOTE", 15, 0);
+    qt_table_col(t, "PORT", 5, QT_COL_RIGHT | QT_COL_NUM);
+    qt_table_col(t, "STAGE", 10, 0);
+    qt_table_col(t, "AGE", 6, QT_COL_RIGHT | QT_COL_NUM);
+    for (int i = 0; i < BIG_ROWS; i++) {
+        qt_table_row(t, "c%d", i);
+        qt_table_cell(t, QT_ROLE_NORMAL, "198.51.%d.%d", i / 256 % 256, i % 256);
+        qt_table_cell_num(t, QT_ROLE_NORMAL, 1024 + i % 60000, "%d", 1024 + i % 60000);
+        qt_table_cell(t, QT_ROLE_WARN, "handshake pending");
+        qt_table_cell_num(t, QT_ROLE_NORMAL, i, "%ds", i);
+    }
+    t->sort_col = 3;
+    t->sort_desc = 1;
+}
+static const qt_view big_view = {.name = "big", .build = build_big, .drill = drill_big};
+static const qt_pane_def big_pane = {.name = "Big", .top = &big_view};
+
+static void large_table_bounded(void **state)
+{
+    static const qt_pane_def *const panes[] = {&big_pane};
+    qt_ctx ctx;
+    qt_snapshot *snap = fx_snapshot();
+    struct qt_report_in in = {0};
+    qt_report_doc *d;
+    qt_buf json = {0}, md = {0};
+    struct qt_report_store *st;
+    const struct qt_report_view *top;
+    size_t saved = 0;
+    double t0 = qt_now_mono(), ta, tb, t1, t2;
+    (void)state;
+
+    fx_ctx(&ctx);
+    in.ctx = &ctx;
+    in.snap = snap;
+    in.panes = panes;
+    in.npanes = 1;
+    d = qt_report_doc_build(&in);
+    ta = qt_now_mono();
+    qt_report_json_text(d, &json);
+    tb = qt_now_mono();
+    qt_report_md(d, &md);
+    t1 = qt_now_mono();
+    top = d->panes[0].top;
+    assert_int_equal(top->rows_total, BIG_ROWS);
+    assert_int_equal(top->main.nrows, QT_REPORT_MAX_ROWS);
+    for (size_t r = 0; r < top->main.nrows; r++)
+        saved += top->drill[r] != NULL;
+    assert_int_equal(saved, QT_REPORT_MAX_DRILLS);
+    /* the drill-downs saved are those of the first rows in the view's order (oldest first) */
+    assert_non_null(top->drill[QT_REPORT_MAX_ROWS - 1]);
+    assert_true(top->drills_cut);
+    assert_non_null(strstr(json.s, "\"rows_total\":60000,\"rows_cut\":true"));
+    assert_non_null(strstr(md.s, "Only the first 50000 of 60000 rows were saved"));
+    assert_true(json.len < QT_REPORT_MAX_BYTES);
+    st = load_ok(json.s, json.len);
+    t2 = qt_now_mono();
+    print_message("60000-row pane: walk %.2f s, JSON %.2f s (%zu bytes), Markdown %.2f s (%zu bytes), load %.2f s\n",
+                  ta - t0, tb - ta, json.len, t1 - tb, md.len, t2 - t1);
+    qt_report_store_free(st);
+    qt_report_doc_free(d);
+    qt_buf_free(&json);
+    qt_buf_free(&md);
+    qt_snapshot_free(snap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +593,7 @@ int main(void)
         cmocka_unit_test(redaction),
         cmocka_unit_test(secrets_never_written),
         cmocka_unit_test(long_text_clamped),
+        cmocka_unit_test(large_table_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
