@@ -25,21 +25,46 @@ void qt_report_local_time(double t, char *out, size_t n)
         snprintf(out, n, "?");
 }
 
-/* A JSON string that is always valid UTF-8: text that is not gets the
- * display escaping (\xNN). NULL gives null. */
-static json_t *jstr(const char *s)
+/* A display string as the loader will accept it: printable ASCII (and
+ * newlines when multi), at most max bytes. qtriage's own display text
+ * (cells, notes, findings) is already like that and passes unchanged; raw
+ * text (a host name, an error message, uname) gets the display escaping
+ * (\xNN) and is cut to max. NULL gives null. */
+static json_t *jtext_m(const char *s, size_t max, int multi)
 {
     json_t *j;
-    char *safe;
+    char *c;
+    int raw = 0;
+
     if (!s)
         return json_null();
-    if (qt_utf8_valid(s, strlen(s)) && (j = json_string(s)))
-        return j;
-    safe = qt_safe_strdup(s, strlen(s));
-    j = json_string(safe);
-    free(safe);
-    return j ? j : json_string("");
+    for (const unsigned char *p = (const unsigned char *)s; *p && !raw; p++)
+        raw = !((*p >= 0x20 && *p < 0x7f) || (multi && *p == '\n'));
+    if (!raw && strlen(s) <= max)
+        return json_string(s);
+    if (raw) {
+        qt_buf b = {0};
+        for (const char *p = s;;) {
+            const char *nl = multi ? strchr(p, '\n') : NULL;
+            qt_buf_put_safe(&b, p, nl ? (size_t)(nl - p) : strlen(p));
+            if (!nl)
+                break;
+            qt_buf_putc(&b, '\n');
+            p = nl + 1;
+        }
+        c = qt_buf_steal(&b);
+    } else {
+        c = qt_strdup(s);
+    }
+    qt_rtext_clamp(&c, max);
+    j = json_string(c);
+    free(c);
+    return j;
 }
+
+static json_t *jtext(const char *s, size_t max) { return jtext_m(s, max, 0); }
+static json_t *jlines(const char *s) { return jtext_m(s, QT_REPORT_MAX_LONGTEXT, 1); }
+#define LINE QT_REPORT_MAX_TEXT
 
 /* Numbers: integers when exact, reals otherwise, null when not finite. */
 static json_t *jnum(double v)
@@ -95,7 +120,7 @@ static json_t *table_json(const qt_table *t, size_t rows_total, char *const *dri
 static json_t *view_json(const struct qt_report_view *v)
 {
     json_t *o = json_object();
-    set(o, "name", jstr(v->name));
+    set(o, "name", jtext(v->name, 128));
     set_key(o, "key", v->key);
     set(o, "depth", json_integer(v->depth));
     set(o, "head", v->head.ncols ? table_json(&v->head, v->head.nrows, NULL, NULL) : json_null());
@@ -109,10 +134,10 @@ static json_t *table_json(const qt_table *t, size_t rows_total, char *const *dri
 {
     json_t *o = json_object(), *cols = json_array(), *rows = json_array();
 
-    set(o, "title", jstr(t->title));
+    set(o, "title", jtext(t->title, 127));
     for (int c = 0; c < t->ncols; c++) {
         json_t *col = json_object();
-        set(col, "title", jstr(t->cols[c].title));
+        set(col, "title", jtext(t->cols[c].title, 31));
         set(col, "width", json_integer(t->cols[c].width));
         set(col, "align", json_string(t->cols[c].flags & QT_COL_RIGHT ? "right" : "left"));
         set(col, "numeric", json_boolean(t->cols[c].flags & QT_COL_NUM));
@@ -122,7 +147,7 @@ static json_t *table_json(const qt_table *t, size_t rows_total, char *const *dri
     set(o, "columns", cols);
     set(o, "sort_col", json_integer(t->sort_col));
     set(o, "sort_desc", json_boolean(t->sort_desc));
-    set(o, "note", jstr(t->note));
+    set(o, "note", jtext(t->note, LINE));
     set(o, "note_role", json_string(qt_report_role_name(t->note_role)));
     set(o, "rows_total", json_integer((json_int_t)rows_total));
     set(o, "rows_cut", json_boolean(rows_total > t->nrows));
@@ -135,7 +160,7 @@ static json_t *table_json(const qt_table *t, size_t rows_total, char *const *dri
         for (int c = 0; c < t->ncols; c++) {
             const struct qt_cell *cell = &row->cells[c];
             json_t *jc = json_object();
-            set(jc, "text", jstr(cell->text ? cell->text : ""));
+            set(jc, "text", jtext(cell->text ? cell->text : "", LINE));
             if ((t->cols[c].flags & QT_COL_NUM) || cell->num != 0)
                 set(jc, "num", jnum(cell->num));
             if (cell->role != QT_ROLE_NORMAL)
@@ -144,7 +169,7 @@ static json_t *table_json(const qt_table *t, size_t rows_total, char *const *dri
         }
         set(jr, "cells", cells);
         if (drill_name && drill_name[r])
-            set(jr, "drill_view", jstr(drill_name[r]));
+            set(jr, "drill_view", jtext(drill_name[r], 128));
         if (drill && drill[r])
             set(jr, "drill", view_json(drill[r]));
         add(rows, jr);
@@ -159,21 +184,21 @@ static json_t *options_json(const qt_ctx *ctx)
     char *r;
 
     r = qt_report_redact(ctx->root ? ctx->root : "/", NULL);
-    set(o, "root", jstr(r));
+    set(o, "root", jtext(r, 4096));
     free(r);
     r = qt_report_redact(ctx->proc ? ctx->proc : "/proc", NULL);
-    set(o, "proc", jstr(r));
+    set(o, "proc", jtext(r, 4096));
     free(r);
     for (int i = 0; i < ctx->nservices; i++) {
         json_t *s = json_object();
-        set(s, "name", jstr(ctx->services[i].name));
+        set(s, "name", jtext(ctx->services[i].name, 31));
         set(s, "port", json_integer(ctx->services[i].port));
         add(sv, s);
     }
     set(o, "services", sv);
     set(o, "limit", json_integer(ctx->limit));
-    set(o, "dns_server", jstr(ctx->dns_server));
-    set(o, "public_ip", jstr(ctx->public_ip));
+    set(o, "dns_server", jtext(ctx->dns_server, 256));
+    set(o, "public_ip", jtext(ctx->public_ip, 256));
     set(o, "read_only", json_boolean(ctx->read_only));
     return o;
 }
@@ -192,12 +217,12 @@ json_t *qt_report_json(const qt_report_doc *d)
     set(o, "format", json_string(QT_REPORT_FORMAT));
     set(o, "format_version", json_integer(QT_REPORT_FORMAT_VERSION));
     set(o, "qtriage_version", json_string(QT_VERSION));
-    set(o, "host", jstr(snap->host));
+    set(o, "host", jtext(snap->host, 255));
     k = json_object();
-    set(k, "sysname", jstr(d->kernel_sysname));
-    set(k, "release", jstr(d->kernel_release));
-    set(k, "version", jstr(d->kernel_version));
-    set(k, "machine", jstr(d->kernel_machine));
+    set(k, "sysname", jtext(d->kernel_sysname, 64));
+    set(k, "release", jtext(d->kernel_release, 64));
+    set(k, "version", jtext(d->kernel_version, 64));
+    set(k, "machine", jtext(d->kernel_machine, 64));
     set(o, "kernel", k);
 
     k = json_object();
@@ -218,10 +243,10 @@ json_t *qt_report_json(const qt_report_doc *d)
     a = json_array();
     for (int i = 0; i < d->nsrc; i++) {
         json_t *c = json_object();
-        set(c, "name", jstr(d->src[i].name));
+        set(c, "name", jtext(d->src[i].name, 31));
         set(c, "state", json_string(state_name(d->src[i].state)));
         set(c, "stale", json_boolean(d->src[i].state == QT_SRC_FAILED));
-        set(c, "error", jstr(d->src[i].err));
+        set(c, "error", jtext(d->src[i].err, 255));
         set(c, "took_seconds", jnum(d->src[i].took));
         add(a, c);
     }
@@ -238,13 +263,13 @@ json_t *qt_report_json(const qt_report_doc *d)
         const qt_finding *f = &d->findings.v[i];
         json_t *j = json_object();
         set(j, "severity", json_string(qt_sev_name(f->sev)));
-        set(j, "source", jstr(f->source));
-        set(j, "id", jstr(f->id));
-        set(j, "subject", jstr(f->subject));
-        set(j, "title", jstr(f->title));
-        set(j, "evidence", jstr(f->evidence));
-        set(j, "explain", jstr(f->explain));
-        set(j, "fix", jstr(f->fix));
+        set(j, "source", jtext(f->source, LINE));
+        set(j, "id", jtext(f->id, LINE));
+        set(j, "subject", jtext(f->subject, LINE));
+        set(j, "title", jtext(f->title, LINE));
+        set(j, "evidence", jlines(f->evidence));
+        set(j, "explain", jlines(f->explain));
+        set(j, "fix", jlines(f->fix));
         add(a, j);
     }
     set(o, "findings", a);
@@ -255,13 +280,13 @@ json_t *qt_report_json(const qt_report_doc *d)
         json_t *j = json_object();
         char key[96];
         qt_metric_key(m, key, sizeof key);
-        set(j, "key", jstr(key));
-        set(j, "name", jstr(m->name));
-        set(j, "service", jstr(m->service));
+        set(j, "key", jtext(key, LINE));
+        set(j, "name", jtext(m->name, 47));
+        set(j, "service", jtext(m->service, 31));
         set(j, "port", json_integer(m->port));
         set(j, "value", jnum(m->value));
         set(j, "max", m->max >= 0 ? jnum(m->max) : json_null());
-        set(j, "help", jstr(m->help ? m->help : ""));
+        set(j, "help", jtext(m->help ? m->help : "", 1024));
         add(a, j);
     }
     set(o, "metrics", a);
@@ -280,12 +305,12 @@ json_t *qt_report_json(const qt_report_doc *d)
     for (size_t i = 0; i < d->npanes; i++) {
         const struct qt_report_pane *p = &d->panes[i];
         json_t *j = json_object();
-        set(j, "name", jstr(p->name));
+        set(j, "name", jtext(p->name, 127));
         if (p->has_state) {
             json_t *st = json_object();
-            set(st, "filter", jstr(p->filter));
+            set(st, "filter", jtext(p->filter, LINE));
             set(st, "sort_col", json_integer(p->sort_col));
-            set(st, "sort_column", p->sort_col >= 0 ? jstr(p->top->main.cols[p->sort_col].title) : json_null());
+            set(st, "sort_column", p->sort_col >= 0 ? jtext(p->top->main.cols[p->sort_col].title, 31) : json_null());
             set(st, "sort_desc", json_boolean(p->sort_desc));
             set(j, "state", st);
         } else {

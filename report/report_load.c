@@ -204,23 +204,16 @@ static char *get_text(struct ld *l, const json_t *o, const char *key, size_t max
     return qt_buf_steal(&b);
 }
 
-/* A name made of [A-Za-z0-9_.:-], 1..max bytes (view names, metric names...). */
+/* A name (views, metrics, services, collectors): display text, 1..max bytes. */
 static char *get_name(struct ld *l, const json_t *o, const char *key, size_t max, int flags)
 {
     char *s = get_text(l, o, key, max, flags);
-    size_t m;
-    if (!s)
+    if (s && !*s) {
+        size_t m = push(l, key);
+        fail(l, "empty name");
+        pop(l, m);
+        free(s);
         return NULL;
-    for (const char *p = s; *p || p == s; p++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-              c == '.' || c == ':' || c == '-')) {
-            m = push(l, key);
-            fail(l, *s ? "'%s' is not a valid name" : "empty name%s", s);
-            pop(l, m);
-            free(s);
-            return NULL;
-        }
     }
     return s;
 }
@@ -529,7 +522,7 @@ static void load_options(struct ld *l, const json_t *o)
         json_t *e = elem_obj(l, sv, i);
         size_t m = push(l, "services"), m2 = push_idx(l, i);
         if (e) {
-            char *name = get_name(l, e, "name", sizeof c->services[0].name - 1, 0);
+            char *name = get_text(l, e, "name", sizeof c->services[0].name - 1, 0);
             unsigned port = (unsigned)get_int(l, e, "port", 1, 65535, 1, 0);
             if (name) {
                 memcpy(c->services[c->nservices].name, name, strlen(name) + 1);

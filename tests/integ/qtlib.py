@@ -27,6 +27,14 @@ PERF_ITEM = re.compile(r"'([^'=]+)'=(U|" + NUM + r")")
 failures = []
 
 
+def require(*tools):
+    """Skip (meson's exit 77) when a program the test drives is not installed."""
+    missing = [t for t in tools if not shutil.which(t)]
+    if missing:
+        print("SKIP: not installed: %s (Debian packages: see README)" % " ".join(missing))
+        sys.exit(77)
+
+
 def check(cond, what):
     if cond:
         print("ok   " + what)

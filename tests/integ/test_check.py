@@ -8,7 +8,9 @@ import os
 import socket
 import time
 
-from qtlib import STATUS_LINE, Proc, check, done, free_port, perfdata, rmtree, run, tmpdir, wait_listen
+from qtlib import STATUS_LINE, Proc, check, done, free_port, perfdata, require, rmtree, run, tmpdir, wait_listen
+
+require("tcpserver", "ss")
 
 
 def plugin(args, want_rc, what, **kw):

@@ -7,7 +7,9 @@ import stat
 import subprocess
 import time
 
-from qtlib import Proc, check, done, free_port, rmtree, run, tmpdir, wait_listen
+from qtlib import Proc, check, done, free_port, require, rmtree, run, tmpdir, wait_listen
+
+require("promtool", "prometheus-node-exporter", "curl")
 
 d = tmpdir("prom")
 tf = d + "/textfile"

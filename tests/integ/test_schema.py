@@ -7,7 +7,11 @@ import glob
 import json
 import os
 
-import jsonschema
+try:
+    import jsonschema
+except ImportError:
+    print("SKIP: python3-jsonschema is not installed")
+    raise SystemExit(77)
 
 from qtlib import FIXTURE, SRCDIR, check, done, rmtree, run, tmpdir
 

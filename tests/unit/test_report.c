@@ -491,6 +491,45 @@ static void long_text_clamped(void **state)
     free(s);
 }
 
+/* Raw text from the system (a host name, a collector's error, metric names)
+ * is escaped and cut so that what we write we can always load back. */
+static void raw_strings_loadable(void **state)
+{
+    qt_ctx ctx;
+    qt_snapshot *snap = fx_snapshot();
+    struct qt_report_in in = {0};
+    qt_report_doc *d;
+    qt_buf json = {0};
+    struct qt_report_store *st;
+    const qt_snapshot *ls;
+    (void)state;
+
+    fx_ctx(&ctx);
+    memset(snap->host, 'h', sizeof snap->host - 1);
+    snap->host[0] = '\x1b';
+    snap->host[1] = '\xff';
+    snprintf(snap->src[QT_SRC_SOCKETS].err, sizeof snap->src[0].err, "bad \x1b]0;title\x07 \xc3 path");
+    qt_metrics_add(&snap->metrics, "weird name-\x01", "svc\n", 1, 1, -1, "help\twith tab");
+    ctx.root = "/tmp/r\x1b[2Joot";
+    in.ctx = &ctx;
+    in.snap = snap;
+    in.panes = fx_panes;
+    in.npanes = fx_npanes;
+    d = qt_report_doc_build(&in);
+    qt_report_json_text(d, &json);
+    st = load_ok(json.s, json.len);
+    ls = qt_report_store_snapshot(st);
+    assert_true(strncmp(ls->host, "\\x1b\\xffhhh", 11) == 0);
+    assert_true(strlen(ls->host) <= 255);
+    assert_string_equal(ls->src[QT_SRC_SOCKETS].err, "bad \\x1b]0;title\\x07 \\xc3 path");
+    assert_string_equal(qt_report_store_ctx(st)->root, "/tmp/r\\x1b[2Joot");
+    assert_non_null(qt_metrics_find(&ls->metrics, "weird name-\\x01", "svc\\x0a"));
+    qt_report_store_free(st);
+    qt_report_doc_free(d);
+    qt_buf_free(&json);
+    qt_snapshot_free(snap);
+}
+
 /* A busy server: more rows than a table keeps, every row drillable. */
 #define BIG_ROWS 60000
 static void build_big_detail(const struct qt_view_in *in, qt_table *head, qt_table *t)
@@ -594,6 +633,7 @@ int main(void)
         cmocka_unit_test(secrets_never_written),
         cmocka_unit_test(long_text_clamped),
         cmocka_unit_test(large_table_bounded),
+        cmocka_unit_test(raw_strings_loadable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

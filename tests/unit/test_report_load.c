@@ -211,8 +211,8 @@ static void bad_members(void **state)
     expect_reject_tree(j, "findings[0].title: control character 0x0a");
 
     j = valid_tree();
-    json_object_set_new(at(j, "metrics.0"), "name", json_string("bad name"));
-    expect_reject_tree(j, "not a valid name");
+    json_object_set_new(at(j, "metrics.0"), "name", json_string(""));
+    expect_reject_tree(j, "metrics[0].name: empty name");
 
     j = valid_tree();
     json_object_set_new(at(j, "snapshot"), "time", json_real(-5));
