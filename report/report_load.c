@@ -769,13 +769,19 @@ struct qt_report_store *qt_report_load_buf(const char *data, size_t len, char *e
         return NULL;
     root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
+        /* jansson quotes the input near the error: keep the message one
+         * safe line (the code lives in the text's last byte: read it first) */
+        enum json_error_code code = json_error_code(&je);
+        char *t = qt_safe_strdup(je.text, strnlen(je.text, sizeof je.text - 1));
+        snprintf(je.text, sizeof je.text - 1, "%s", t);
+        free(t);
         /* a cut report fails at its very end, whatever the token was */
         size_t first = 0;
         while (first < len && strchr(" \t\r\n", data[first]) && data[first])
             first++;
-        if (json_error_code(&je) == json_error_premature_end_of_input ||
+        if (code == json_error_premature_end_of_input ||
             ((size_t)je.position >= len && first < len && data[first] == '{' &&
-             json_error_code(&je) != json_error_end_of_input_expected))
+             code != json_error_end_of_input_expected))
             snprintf(err, errlen, "truncated: the JSON ends early (line %d, byte %d): %s", je.line, je.position,
                      je.text);
         else

@@ -148,16 +148,12 @@ static size_t url_password(const char *s, size_t i, size_t *val)
     return 0;
 }
 
-char *qt_report_redact(const char *s, size_t *count)
+/* One pass over s; *n gets the replacements made. */
+static char *redact_pass(const char *s, size_t *count)
 {
     qt_buf b = {0};
-    size_t n = 0, i = 0, len;
+    size_t n = 0, i = 0, len = strlen(s);
 
-    if (count)
-        *count = 0;
-    if (!s)
-        return NULL;
-    len = strlen(s);
     while (i < len) {
         size_t off = 0, l = 0;
         int word_start = i == 0 || is_space(s[i - 1]) || s[i - 1] == '"' || s[i - 1] == '\'';
@@ -168,17 +164,47 @@ char *qt_report_redact(const char *s, size_t *count)
             l = key_value(s, i, &off);
         if (!l && strncmp(s + i, "://", 3) == 0)
             l = url_password(s, i, &off);
-        if (l && strncmp(s + off, MASK, l < sizeof MASK - 1 ? l : sizeof MASK - 1) != 0) {
+        if (l) {
+            /* a value already masked is kept whole, so redacting twice
+             * changes nothing (reports of reports stay the same) */
+            int masked = l >= sizeof MASK - 1 && strncmp(s + off, MASK, sizeof MASK - 1) == 0;
             qt_buf_add(&b, s + i, off - i);
-            qt_buf_puts(&b, MASK);
+            if (masked) {
+                qt_buf_add(&b, s + off, l);
+            } else {
+                qt_buf_puts(&b, MASK);
+                n++;
+            }
             i = off + l;
-            n++;
             continue;
         }
         qt_buf_putc(&b, s[i]);
         i++;
     }
-    if (count)
-        *count = n;
+    *count = n;
     return qt_buf_steal(&b);
+}
+
+char *qt_report_redact(const char *s, size_t *count)
+{
+    size_t total = 0, n;
+    char *cur;
+
+    if (count)
+        *count = 0;
+    if (!s)
+        return NULL;
+    /* until nothing changes: masking one value can make its surroundings
+     * match another rule ("x://a b=':y'c@h" -> a URL password appears) */
+    cur = redact_pass(s, &n);
+    for (int pass = 0; n && pass < 8; pass++) {
+        char *next;
+        total += n;
+        next = redact_pass(cur, &n);
+        free(cur);
+        cur = next;
+    }
+    if (count)
+        *count = total;
+    return cur;
 }
