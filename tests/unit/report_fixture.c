@@ -1,5 +1,6 @@
 /* report_fixture.c - see report_fixture.h */
 #include "report_fixture.h"
+#include "../../panes/panes.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -141,7 +142,6 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
 static const qt_view top_view = {.name = "fx.top", .build = build_top, .drill = drill_top};
 
 const qt_pane_def fx_pane = {.name = "Fixture", .top = &top_view, .legend = "fixture legend"};
-extern const qt_pane_def qt_pane_findings;
 const qt_pane_def *const fx_panes[] = {&fx_pane, &qt_pane_findings};
 const size_t fx_npanes = 2;
 

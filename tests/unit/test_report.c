@@ -15,8 +15,7 @@
 #include "../../report/report_int.h"
 #include "../../src/batch.h"
 #include "report_fixture.h"
-
-extern const qt_pane_def qt_pane_findings;
+#include "../../panes/panes.h"
 
 static const struct qt_report_view_state fx_states[] = {
     {.pane = "Fixture", .filter = "code", .sort_col = 1, .sort_desc = 1},
