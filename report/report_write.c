@@ -206,10 +206,23 @@ static int is_fallback_errno(int e)
 static int export_in(const char *dir, const char *stem, const qt_buf *md, const qt_buf *json, char *paths,
                      size_t pathslen, char *err, size_t errlen)
 {
-    char p_md[PATH_MAX], p_json[PATH_MAX], absdir[PATH_MAX];
-    const char *shown = dir;
+    char p_md[PATH_MAX], p_json[PATH_MAX], absdir[PATH_MAX], clean[PATH_MAX];
+    const char *shown;
+    size_t dl = strlen(dir);
     struct stat st;
 
+    /* "reports/" and "reports" name the same place: no "//" in the paths */
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    if (dl >= sizeof clean) {
+        snprintf(err, errlen, "directory name too long");
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(clean, dir, dl);
+    clean[dl] = '\0';
+    dir = strcmp(clean, "/") == 0 ? "" : clean;
+    shown = dir;
     if (strcmp(dir, ".") == 0 && getcwd(absdir, sizeof absdir))
         shown = absdir;
     for (int n = 1; n < 100; n++) {
