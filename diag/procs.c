@@ -515,10 +515,19 @@ static void free_state(void *state)
     qt_procs_reader_free(state);
 }
 
+/* Only a table that was read gives a number: a failed read is STALE, not 0. */
+static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
+{
+    (void)ctx;
+    if (snap->procs)
+        qt_metrics_add(out, "processes", NULL, 0, (double)snap->procs->n, -1, "Processes in the process table.");
+}
+
 const qt_collector qt_collector_procs = {
     .id = QT_SRC_PROCS,
     .name = "procs",
     .collect = collect,
+    .measure = measure,
     .free_model = free_model,
     .free_state = free_state,
 };

@@ -20,10 +20,15 @@ int qt_view_source_state(const struct qt_view_in *in, enum qt_src_id src, qt_tab
 
 void qt_view_fill(const qt_view *v, const struct qt_view_in *in, qt_table *head, qt_table *main)
 {
-    v->build(in, head, main);
+    if (in->store)
+        in->store->fill(in->store, v->name, in->key, head, main);
+    else
+        v->build(in, head, main);
 }
 
 const qt_view *qt_view_drill(const qt_view *v, const struct qt_view_in *in, const char *row_id)
 {
+    if (in->store)
+        return in->store->drill(in->store, v->name, in->key, row_id);
     return v->drill ? v->drill(in, row_id) : NULL;
 }

@@ -16,15 +16,35 @@ struct qt_keyhelp {
     const char *what;   /* "kill the selected connection's process (asks first)" */
 };
 
+struct qt_view_in;
+typedef struct qt_view qt_view;
+
+/* A source of saved tables standing in for the builders: a report loaded
+ * with --load (report/report.h implements it). When qt_view_in.store is set,
+ * qt_view_fill()/qt_view_drill() answer from it and never call a builder,
+ * since a loaded snapshot has no collector models. */
+struct qt_view_store {
+    /* Fill head/main (both initialised by the caller) with the saved tables of
+     * view `view` opened on `key` (NULL at a pane's top). When nothing was
+     * saved for it, main gets a note saying so. */
+    void (*fill)(const struct qt_view_store *st, const char *view, const char *key,
+                 qt_table *head, qt_table *main);
+    /* The view a saved row row_id of (view, key) drills into, or NULL for a
+     * leaf. The returned view lives as long as the store. */
+    const qt_view *(*drill)(const struct qt_view_store *st, const char *view, const char *key,
+                            const char *row_id);
+};
+
 /* Everything a view builder can read. hist is NULL for a loaded report. */
 struct qt_view_in {
     const qt_ctx *ctx;
     const qt_snapshot *snap;
     const qt_history *hist;
     const char *key;      /* id of the row this view was opened from; NULL at a pane's top */
+    const struct qt_view_store *store;  /* set for a loaded report, else NULL */
 };
 
-typedef struct qt_view {
+struct qt_view {
     const char *name;     /* stable name, e.g. "ports.ips" (used by reports and tests) */
     /* Fill main, and optionally head (a small non-selectable table drawn above
      * main; leave it with no columns to omit it). Both come initialised. */
@@ -34,7 +54,7 @@ typedef struct qt_view {
     /* This view's own keys; return 1 if ch was handled. row_id may be NULL. */
     int (*key)(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch);
     const struct qt_keyhelp *keys;   /* help for key(); ends with {NULL, NULL}; may be NULL */
-} qt_view;
+};
 
 typedef struct qt_pane_def {
     const char *name;        /* "Ports" */

@@ -1,6 +1,7 @@
 /* batch.c - see batch.h */
 #include "batch.h"
 #include "../panes/pane.h"
+#include "../report/report.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -48,9 +49,11 @@ static void put_block(qt_buf *out, const char *label, const char *text)
     }
 }
 
-void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_buf *out)
+/* Header, every pane's top view, all findings: for a live sample and for a
+ * loaded report alike (in->store set, panes as saved). */
+static void render_all(const struct qt_view_in *in, const qt_pane_def *const *panes, size_t npanes, qt_buf *out)
 {
-    struct qt_view_in in = {.ctx = ctx, .snap = snap, .hist = hist, .key = NULL};
+    const qt_snapshot *snap = in->snap;
     char when[64];
     time_t t = (time_t)snap->wall;
     struct tm tm;
@@ -61,10 +64,10 @@ void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_histor
                   snap->host, snap->seq, when, snap->took * 1000);
     for (int i = 0; i < QT_SRC_COUNT; i++)
         if (snap->src[i].state == QT_SRC_FAILED)
-            qt_buf_printf(out, "STALE: %s collector failed: %s\n", qt_src_name((enum qt_src_id)i), snap->src[i].err);
-    for (size_t p = 0; p < qt_npanes; p++) {
+            qt_buf_printf(out, "STALE: %s collector failed: %s\n", qt_report_src_name(i), snap->src[i].err);
+    for (size_t p = 0; p < npanes; p++) {
         qt_buf_putc(out, '\n');
-        render_view(&in, qt_panes[p]->top, out);
+        render_view(in, panes[p]->top, out);
     }
     qt_buf_puts(out, "\n== All findings, worst first ==\n");
     if (snap->findings.n == 0)
@@ -77,6 +80,41 @@ void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_histor
         put_block(out, "why", f->explain);
         put_block(out, "fix", f->fix);
     }
+}
+
+void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_buf *out)
+{
+    struct qt_view_in in = {.ctx = ctx, .snap = snap, .hist = hist, .key = NULL};
+    render_all(&in, qt_panes, qt_npanes, out);
+}
+
+void qt_batch_render_loaded(const struct qt_report_store *st, const char *path, qt_buf *out)
+{
+    struct qt_view_in in = {
+        .ctx = qt_report_store_ctx(st), .snap = qt_report_store_snapshot(st), .store = qt_report_store_views(st),
+    };
+    const qt_pane_def *const *panes;
+    size_t n;
+    char when[64];
+    time_t t = (time_t)qt_report_store_exported(st);
+    struct tm tm;
+
+    localtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
+    qt_buf_printf(out, "LOADED %s: report written by qtriage %s at %s%s\n", path ? path : "(report)",
+                  qt_report_store_writer(st), when, qt_report_store_frozen(st) ? ", FROZEN snapshot" : "");
+    panes = qt_report_store_panes(st, &n);
+    render_all(&in, panes, n, out);
+}
+
+int qt_batch_run_loaded(const struct qt_report_store *st, const char *path)
+{
+    qt_buf out = {0};
+    qt_batch_render_loaded(st, path, &out);
+    fputs(qt_buf_str(&out), stdout);
+    fflush(stdout);
+    qt_buf_free(&out);
+    return ferror(stdout) ? 1 : 0;
 }
 
 static void sleep_seconds(double s)

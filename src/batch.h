@@ -7,6 +7,11 @@
 
 /* Append the plain-text rendering of snap (no escape codes) to out. */
 void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_buf *out);
+struct qt_report_store;
+/* The same for a loaded report (--load F --once): a first line "LOADED
+ * <path>: ..." then exactly what a live sample prints, panes as saved. */
+void qt_batch_render_loaded(const struct qt_report_store *st, const char *path, qt_buf *out);
+int qt_batch_run_loaded(const struct qt_report_store *st, const char *path);
 /* Run --batch: count samples interval seconds apart, printed to stdout. Returns the exit code. */
 int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval);
 

@@ -2,25 +2,76 @@
 #include "options.h"
 #include "batch.h"
 #include "authcheck.h"
+#include "../report/headless.h"
+#include "../report/report.h"
 #include "../tui/tui.h"
 
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int has_arg(int argc, char **argv, const char *a)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], a) == 0)
+            return 1;
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
     qt_options o;
     int rc;
+    int check = has_arg(argc, argv, "--check");
+    char *errbuf = NULL;
+    size_t errlen = 0;
+    FILE *err = check ? open_memstream(&errbuf, &errlen) : NULL;
+    struct qt_report_store *store = NULL;
 
     setlocale(LC_ALL, "");
-    rc = qt_options_parse(argc, argv, &o, stdout, stderr);
+    rc = qt_options_parse(argc, argv, &o, stdout, err ? err : stderr);
+    if (err) {
+        /* a plugin's bad usage is UNKNOWN, said on its one line (guidelines) */
+        fclose(err);
+        if (rc == QT_OPT_EXIT_USAGE) {
+            char *m = errbuf;
+            if (strncmp(m, "qtriage: ", 9) == 0)
+                m += 9;
+            m[strcspn(m, "\n")] = '\0';
+            printf("QTRIAGE UNKNOWN - %s\n", m);
+            free(errbuf);
+            return 3;
+        }
+        free(errbuf);
+    }
     if (rc == QT_OPT_EXIT_OK)
         return 0;
     if (rc != QT_OPT_RUN)
         return 2;
     if (o.auth)
         return qt_authcheck_run(&o);
-    if (o.batch)
-        return qt_batch_run(&o.ctx, o.count, o.interval);
-    return qt_tui_run(&o);
+    if (o.load) {
+        char msg[1024];
+        store = qt_report_load_file(o.load, msg, sizeof msg);
+        if (!store) {
+            fprintf(stderr, "qtriage: --load %s: %s\n", o.load, msg);
+            return 2;
+        }
+        o.store = store;
+    }
+    if (o.check || o.json || o.report || o.prometheus) {
+        struct qt_headless h = {
+            .ctx = &o.ctx, .store = store, .check = o.check, .json = o.json, .report = o.report,
+            .prometheus = o.prometheus, .timeout = o.timeout,
+            .check_opts = {.warn = o.warn, .nwarn = o.nwarn, .crit = o.crit, .ncrit = o.ncrit},
+        };
+        rc = qt_headless_run(&h);
+    } else if (o.batch) {
+        rc = store ? qt_batch_run_loaded(store, o.load) : qt_batch_run(&o.ctx, o.count, o.interval);
+    } else {
+        rc = qt_tui_run(&o);
+    }
+    qt_report_store_free(store);
+    return rc;
 }

@@ -1,6 +1,7 @@
 /* options.c - command-line parsing (getopt_long). */
 #include "options.h"
 #include "../diag/util.h"
+#include "../report/report.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -32,16 +33,33 @@ static const char usage[] =
     "  --auth-program PATH program vchkpw runs on success (default /usr/bin/id)\n"
     "  --auth-timeout SECONDS  per network phase and per child (default 15)\n"
     "  --vchkpw PATH       vchkpw to test (default: from the running qmail-smtpd, else ~vpopmail/bin/vchkpw)\n"
+    "\n"
+    "Reports and monitoring (no terminal needed):\n"
+    "  --report TARGET     write the report: FILE.md (Markdown), FILE.json (JSON), DIR (both,\n"
+    "                      named qtriage-HOST-YYYYmmdd-HHMMSS.{md,json}) or - (Markdown on stdout)\n"
+    "  --report-dir DIR    where the console's w key writes reports (default: current\n"
+    "                      directory, or $HOME when it is not writable)\n"
+    "  --json              print the report as JSON on stdout\n"
+    "  --load FILE.json    open a saved report read-only (with --once: print it)\n"
+    "  --check             Nagios/Icinga plugin: one status line with perfdata,\n"
+    "                      exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
+    "  -w, --warn KEY=RANGE  --check: WARNING when perfdata KEY is outside RANGE (e.g. established.smtps=80)\n"
+    "  -c, --crit KEY=RANGE  --check: CRITICAL likewise; RANGE as in the plugin guidelines (N, N:, ~:N, @N:M)\n"
+    "  --timeout SECONDS   --check gives UNKNOWN after this long; also bounds sampling (default 10)\n"
+    "  --prometheus FILE   write metrics for node_exporter's textfile collector (atomically)\n"
     "  --help              show this help and exit\n"
     "  --version           show the version and exit\n"
     "\n"
-    "Exit status: 0 ok, 2 bad usage; with --auth: 0 authentication works, 1 a problem was found,\n"
-    "3 no password could be read.\n";
+    "Exit status: 0 ok, 1 a file could not be written, 2 bad usage or a bad --load file;\n"
+    "--auth: 0 authentication works, 1 a problem was found, 3 no password could be read;\n"
+    "--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for bad usage).\n";
 
 enum {
     O_ROOT = 256, O_PROC, O_PORTS, O_INTERVAL, O_LIMIT, O_DNS, O_PUBLIC_IP, O_READ_ONLY,
     O_NO_COLOR, O_ASCII, O_BATCH, O_COUNT, O_ONCE, O_HELP, O_VERSION,
     O_AUTH, O_AUTH_TARGET, O_AUTH_MECH, O_AUTH_SERVICE, O_AUTH_TLS, O_AUTH_PROGRAM, O_AUTH_TIMEOUT, O_VCHKPW,
+    O_REPORT, O_REPORT_DIR, O_JSON, O_LOAD, O_CHECK, O_TIMEOUT, O_PROMETHEUS,
+    O_WARN = 'w', O_CRIT = 'c',
 };
 
 static const struct option longopts[] = {
@@ -68,6 +86,15 @@ static const struct option longopts[] = {
     {"auth-program", required_argument, NULL, O_AUTH_PROGRAM},
     {"auth-timeout", required_argument, NULL, O_AUTH_TIMEOUT},
     {"vchkpw", required_argument, NULL, O_VCHKPW},
+    {"report", required_argument, NULL, O_REPORT},
+    {"report-dir", required_argument, NULL, O_REPORT_DIR},
+    {"json", no_argument, NULL, O_JSON},
+    {"load", required_argument, NULL, O_LOAD},
+    {"check", no_argument, NULL, O_CHECK},
+    {"timeout", required_argument, NULL, O_TIMEOUT},
+    {"prometheus", required_argument, NULL, O_PROMETHEUS},
+    {"warn", required_argument, NULL, O_WARN},
+    {"crit", required_argument, NULL, O_CRIT},
     {NULL, 0, NULL, 0},
 };
 
@@ -75,6 +102,30 @@ static int bad(FILE *err, const char *opt, const char *val, const char *why)
 {
     fprintf(err, "qtriage: %s '%s': %s (see qtriage --help)\n", opt, val, why);
     return QT_OPT_EXIT_USAGE;
+}
+
+/* Modes that cannot go together. */
+static int check_modes(const qt_options *o, FILE *err)
+{
+    const char *conflict = NULL;
+    int outputs = o->json || o->report || o->prometheus;
+
+    if (o->check && (outputs || o->batch || o->load))
+        conflict = "--check writes only its status line: it cannot be combined with --json, --report, "
+                   "--prometheus, --batch/--once or --load";
+    else if ((o->nwarn || o->ncrit) && !o->check)
+        conflict = "--warn/--crit only apply to --check";
+    else if (outputs && o->batch)
+        conflict = "--batch/--once and --json/--report/--prometheus both print a sample: choose one";
+    else if (o->json && o->report && strcmp(o->report, "-") == 0)
+        conflict = "--json and --report - both write to standard output";
+    else if (o->load && o->prometheus)
+        conflict = "--prometheus needs a live sample, not a --load'ed report";
+    if (conflict) {
+        fprintf(err, "qtriage: %s (see qtriage --help)\n", conflict);
+        return QT_OPT_EXIT_USAGE;
+    }
+    return QT_OPT_RUN;
 }
 
 int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
@@ -91,7 +142,7 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
     o->no_color = nc && *nc;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":w:c:", longopts, NULL)) != -1) {
         switch (c) {
         case O_ROOT: o->ctx.root = optarg; break;
         case O_PROC: o->ctx.proc = optarg; break;
@@ -143,6 +194,40 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
             o->auth_timeout = v;
             break;
         }
+        case O_REPORT:
+            if (qt_report_target_kind(optarg, msg, sizeof msg) < 0)
+                return bad(err, "--report", optarg, msg);
+            o->report = optarg;
+            break;
+        case O_REPORT_DIR: o->report_dir = optarg; break;
+        case O_JSON: o->json = 1; break;
+        case O_LOAD: o->load = optarg; break;
+        case O_CHECK: o->check = 1; break;
+        case O_TIMEOUT: {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (*end || end == optarg || !(v >= 0.1 && v <= 86400))
+                return bad(err, "--timeout", optarg, "want seconds between 0.1 and 86400");
+            o->timeout = v;
+            break;
+        }
+        case O_PROMETHEUS:
+            if (!*optarg)
+                return bad(err, "--prometheus", optarg, "want a file name");
+            o->prometheus = optarg;
+            break;
+        case O_WARN:
+        case O_CRIT: {
+            struct qt_threshold *tv = c == O_WARN ? o->warn : o->crit;
+            size_t *n = c == O_WARN ? &o->nwarn : &o->ncrit;
+            const char *name = c == O_WARN ? "--warn" : "--crit";
+            if (*n == QT_MAX_THRESHOLDS)
+                return bad(err, name, optarg, "too many thresholds");
+            if (qt_threshold_parse(optarg, &tv[*n], msg, sizeof msg) != 0)
+                return bad(err, name, optarg, msg);
+            (*n)++;
+            break;
+        }
         case O_HELP: fputs(usage, out); return QT_OPT_EXIT_OK;
         case O_VERSION: fprintf(out, "qtriage %s\n", QT_VERSION); return QT_OPT_EXIT_OK;
         case ':':
@@ -162,5 +247,5 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         fprintf(err, "qtriage: unexpected argument '%s' (see qtriage --help)\n", argv[optind]);
         return QT_OPT_EXIT_USAGE;
     }
-    return QT_OPT_RUN;
+    return check_modes(o, err);
 }

@@ -5,6 +5,9 @@
 #include <stdio.h>
 
 #include "../diag/ctx.h"
+#include "../report/monitor.h"
+
+#define QT_MAX_THRESHOLDS 64
 
 typedef struct qt_options {
     qt_ctx ctx;              /* handed to diag/ */
@@ -28,6 +31,10 @@ typedef struct qt_options {
     const char *auth_program;/* --auth-program PATH run by vchkpw on success */
     const char *vchkpw;      /* --vchkpw PATH */
     double auth_timeout;     /* --auth-timeout SECONDS, 0 = default */
+    const char *report_dir;  /* --report-dir: where the console's w key writes (NULL = cwd, else $HOME) */
+    struct qt_threshold warn[QT_MAX_THRESHOLDS], crit[QT_MAX_THRESHOLDS];  /* --warn/--crit KEY=RANGE */
+    size_t nwarn, ncrit;
+    const struct qt_report_store *store;  /* the loaded --load report (set by main), else NULL */
 } qt_options;
 
 enum { QT_OPT_RUN = 0, QT_OPT_EXIT_OK = 1, QT_OPT_EXIT_USAGE = 2 };

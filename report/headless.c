@@ -1,0 +1,86 @@
+/* headless.c - see headless.h */
+#include "headless.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int run_check(const struct qt_headless *h)
+{
+    qt_sampler sampler = {0};
+    qt_snapshot *snap;
+    qt_buf out = {0};
+    char msg[128];
+    enum qt_nagios st;
+
+    /* armed before anything can block: a hung /proc read or a full disk
+     * must still give the monitoring engine one line and UNKNOWN in time */
+    snprintf(msg, sizeof msg, "QTRIAGE UNKNOWN - timed out after %g s\n", h->timeout);
+    qt_watchdog(h->timeout, STDOUT_FILENO, msg, QT_NAGIOS_UNKNOWN);
+    snap = qt_sample(&sampler, h->ctx);
+    st = qt_check_eval(snap, &h->check_opts, &out);
+    fputs(qt_buf_str(&out), stdout);
+    fflush(stdout);
+    qt_watchdog(0, -1, NULL, 0);
+    qt_buf_free(&out);
+    qt_snapshot_free(snap);
+    qt_sampler_free(&sampler);
+    return (int)st;
+}
+
+int qt_headless_run(const struct qt_headless *h)
+{
+    qt_sampler sampler = {0};
+    qt_snapshot *snap = NULL;
+    struct qt_report_in in = {.ctx = h->ctx};
+    char err[1024], written[4200], msg[128];
+    int rc = 0;
+
+    if (h->check)
+        return run_check(h);
+    if (h->store) {
+        in.ctx = qt_report_store_ctx(h->store);
+        in.snap = qt_report_store_snapshot(h->store);
+        in.store = h->store;
+        in.frozen = qt_report_store_frozen(h->store);
+    } else {
+        snprintf(msg, sizeof msg, "qtriage: timed out after %g s while sampling\n", h->timeout);
+        qt_watchdog(h->timeout, STDERR_FILENO, msg, 1);
+        snap = qt_sample(&sampler, h->ctx);
+        qt_watchdog(0, -1, NULL, 0);
+        in.snap = snap;
+        in.hist = &sampler.hist;
+    }
+    if (h->json) {
+        qt_report_doc *d = qt_report_doc_build(&in);
+        qt_buf b = {0};
+        qt_report_json_text(d, &b);
+        qt_report_doc_free(d);
+        if (fwrite(b.s, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+            fprintf(stderr, "qtriage: --json: cannot write to standard output\n");
+            rc = 1;
+        }
+        qt_buf_free(&b);
+    }
+    if (h->report) {
+        if (qt_report_write_target(&in, h->report, written, sizeof written, err, sizeof err) != 0) {
+            fprintf(stderr, "qtriage: --report: %s\n", err);
+            rc = 1;
+        } else if (strcmp(h->report, "-") != 0) {
+            fprintf(stderr, "qtriage: wrote %s\n", written);
+        }
+    }
+    if (h->prometheus && snap) {
+        qt_buf b = {0};
+        qt_prom_render(snap, &b);
+        /* 0644: node_exporter usually runs as another user */
+        if (qt_write_file_atomic(h->prometheus, b.s, b.len, 0644, 1, err, sizeof err) != 0) {
+            fprintf(stderr, "qtriage: --prometheus: %s\n", err);
+            rc = 1;
+        }
+        qt_buf_free(&b);
+    }
+    qt_snapshot_free(snap);
+    qt_sampler_free(&sampler);
+    return rc;
+}

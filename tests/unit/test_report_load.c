@@ -1,0 +1,370 @@
+/* Unit tests: --load refuses malformed, truncated, future-version and
+ * hostile reports with one clear message, and never crashes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../report/report_json.h"
+#include "report_fixture.h"
+
+/* A valid export of the fixture, as text and as a tree to mutate. */
+static char *valid_text(size_t *len)
+{
+    qt_ctx ctx;
+    qt_snapshot *snap = fx_snapshot();
+    struct qt_report_in in = {0};
+    qt_report_doc *d;
+    qt_buf b = {0};
+
+    fx_ctx(&ctx);
+    in.ctx = &ctx;
+    in.snap = snap;
+    in.panes = fx_panes;
+    in.npanes = fx_npanes;
+    d = qt_report_doc_build(&in);
+    qt_report_json_text(d, &b);
+    qt_report_doc_free(d);
+    qt_snapshot_free(snap);
+    *len = b.len;
+    return qt_buf_steal(&b);
+}
+
+static json_t *valid_tree(void)
+{
+    size_t len;
+    char *s = valid_text(&len);
+    json_error_t e;
+    json_t *j = json_loadb(s, len, 0, &e);
+    free(s);
+    assert_non_null(j);
+    return j;
+}
+
+/* Load must fail with a message containing want. */
+static void expect_reject(const char *data, size_t len, const char *want)
+{
+    char err[1024] = "";
+    struct qt_report_store *st = qt_report_load_buf(data, len, err, sizeof err);
+    if (st) {
+        qt_report_store_free(st);
+        fail_msg("accepted, want an error with '%s'", want);
+    }
+    if (!strstr(err, want))
+        fail_msg("error '%s' does not say '%s'", err, want);
+    assert_null(strchr(err, '\n')); /* one line */
+}
+
+static void expect_reject_tree(json_t *j, const char *want)
+{
+    char *s = json_dumps(j, JSON_COMPACT);
+    assert_non_null(s);
+    expect_reject(s, strlen(s), want);
+    free(s);
+    json_decref(j);
+}
+
+static json_t *at(json_t *j, const char *path)
+{
+    /* "panes.0.view.main" */
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *tok = strtok_r(buf, ".", &save); tok && j; tok = strtok_r(NULL, ".", &save))
+        j = json_is_array(j) ? json_array_get(j, strtoul(tok, NULL, 10)) : json_object_get(j, tok);
+    assert_non_null(j);
+    return j;
+}
+
+static void valid_loads(void **state)
+{
+    size_t len;
+    char *s = valid_text(&len), err[256];
+    struct qt_report_store *st = qt_report_load_buf(s, len, err, sizeof err);
+    (void)state;
+    assert_non_null(st);
+    qt_report_store_free(st);
+    free(s);
+}
+
+static void raw_garbage(void **state)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"", "empty file"},
+        {"hello", "malformed JSON at line 1"},
+        {"[]", "not a qtriage report (the JSON is an array"},
+        {"{}", "not a qtriage report (no \"format\""},
+        {"{\"format\":\"qtriage-report\"}", "bad format_version"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":\"1\"}", "bad format_version"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":0}", "bad format_version"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":2}", "newer than this qtriage"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":99999999999}", "newer than this qtriage"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":1,\"format_version\":1}", "duplicate"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":1}", "qtriage_version: missing"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":1,\"host\":\"a\\u0000b\"}", "malformed"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":1,\"host\":\"\xff\xfe\"}", "malformed"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":1,", "truncated"},
+        {"{\"format\":\"qtriage-r", "truncated"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":1} trailing", "malformed"},
+    };
+    (void)state;
+    for (size_t i = 0; i < QT_ARRAY_LEN(cases); i++)
+        expect_reject(cases[i].in, strlen(cases[i].in), cases[i].want);
+}
+
+static void every_truncation_rejected(void **state)
+{
+    size_t len, step;
+    char *s = valid_text(&len);
+    (void)state;
+    /* every byte of the start, then cut points all through the file */
+    step = len / 400 + 1;
+    for (size_t cut = 1; cut < len - 1; cut += cut < 300 ? 1 : step)
+        expect_reject(s, cut, "truncated");
+    free(s);
+}
+
+static void hostile_sizes(void **state)
+{
+    size_t n = 100000, len;
+    char *s = qt_malloc(2 * n + 1), *big;
+    (void)state;
+    /* deep nesting: stopped before jansson recurses */
+    memset(s, '[', n);
+    memset(s + n, ']', n);
+    expect_reject(s, 2 * n, "nested deeper than");
+    free(s);
+    /* too many values (each small): stopped before jansson allocates them */
+    len = 2 * (QT_REPORT_MAX_VALUES + 10) + 2;
+    big = qt_malloc(len + 1);
+    big[0] = '[';
+    for (size_t i = 0; i < QT_REPORT_MAX_VALUES + 10; i++) {
+        big[1 + 2 * i] = '0';
+        big[2 + 2 * i] = ',';
+    }
+    big[len - 1] = ']';
+    big[len - 2] = '0';
+    expect_reject(big, len, "more than");
+    free(big);
+    /* a file larger than any report */
+    len = QT_REPORT_MAX_BYTES + 1;
+    big = qt_calloc(len, 1);
+    memset(big, ' ', len);
+    expect_reject(big, len, "larger than");
+    free(big);
+}
+
+static void future_version(void **state)
+{
+    json_t *j = valid_tree();
+    (void)state;
+    json_object_set_new(j, "format_version", json_integer(QT_REPORT_FORMAT_VERSION + 1));
+    expect_reject_tree(j, "report format version 2 is newer than this qtriage");
+}
+
+static void bad_members(void **state)
+{
+    json_t *j, *row, *cells, *view;
+    char name[32];
+    (void)state;
+
+    j = valid_tree();
+    json_object_del(j, "panes");
+    expect_reject_tree(j, "panes: missing");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "panes.0.view.main.rows.0"), "cells", json_string("x"));
+    expect_reject_tree(j, "panes[0].view.main.rows[0].cells: is a string, want an array");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "panes.0.view.main.rows.0.cells.0"), "text", json_string("red \x1b[31m"));
+    expect_reject_tree(j, "panes[0].view.main.rows[0].cells[0].text: control character 0x1b");
+
+    j = valid_tree();
+    json_array_remove(at(j, "panes.0.view.main.rows.0.cells"), 0);
+    expect_reject_tree(j, "2 cells for 3 columns");
+
+    j = valid_tree();
+    for (int i = 0; i < 14; i++)
+        json_array_append(at(j, "panes.0.view.main.columns"), at(j, "panes.0.view.main.columns.0"));
+    expect_reject_tree(j, "columns: 17 elements, at most 16");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "panes.0.view.main"), "sort_col", json_integer(99));
+    expect_reject_tree(j, "sort_col: 99 is out of range");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "panes.0.view.main.rows.0.cells.0"), "role", json_string("blink"));
+    expect_reject_tree(j, "unknown role");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "findings.0"), "severity", json_string("FATAL"));
+    expect_reject_tree(j, "findings[0].severity: unknown severity");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "findings.0"), "title", json_string("two\nlines"));
+    expect_reject_tree(j, "findings[0].title: control character 0x0a");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "metrics.0"), "name", json_string(""));
+    expect_reject_tree(j, "metrics[0].name: empty name");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "snapshot"), "time", json_real(-5));
+    expect_reject_tree(j, "snapshot.time: -5 is out of range");
+
+    j = valid_tree();
+    {
+        char host[300];
+        memset(host, 'h', sizeof host - 1);
+        host[sizeof host - 1] = '\0';
+        json_object_set_new(j, "host", json_string(host));
+    }
+    expect_reject_tree(j, "host: string of 299 bytes is longer than 255");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "collectors.0"), "state", json_string("weird"));
+    expect_reject_tree(j, "state must be ok, failed or none");
+
+    j = valid_tree();
+    json_array_append(at(j, "panes"), at(j, "panes.0"));
+    expect_reject_tree(j, "pane 'Fixture' saved twice");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "panes.0.view"), "key", json_string("k"));
+    expect_reject_tree(j, "a pane's top view has a key");
+
+    /* rows: ids */
+    j = valid_tree();
+    row = at(j, "panes.0.view.main.rows.0");
+    json_object_del(row, "id");
+    json_object_set_new(row, "id_hex", json_string("abc"));
+    expect_reject_tree(j, "id_hex: bad hex length 3");
+
+    j = valid_tree();
+    row = at(j, "panes.0.view.main.rows.0");
+    json_object_set_new(row, "id_hex", json_string("6162"));
+    expect_reject_tree(j, "both id and id_hex given");
+
+    j = valid_tree();
+    row = at(j, "panes.0.view.main.rows.0");
+    json_object_del(row, "id");
+    json_object_set_new(row, "id_hex", json_string("6100"));
+    expect_reject_tree(j, "NUL byte in key");
+
+    /* drill-downs must match the row they hang under */
+    j = valid_tree();
+    view = at(j, "panes.0.view.main.rows.0.drill");
+    json_object_set_new(view, "key", json_string("other"));
+    expect_reject_tree(j, "drill-down key differs from the row id");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "panes.0.view.main.rows.0"), "drill_view", json_string("fx.other"));
+    expect_reject_tree(j, "differs from drill_view");
+
+    j = valid_tree();
+    json_object_set_new(at(j, "panes.0.view.main.rows.0.drill"), "depth", json_integer(2));
+    expect_reject_tree(j, "depth does not match the nesting");
+
+    j = valid_tree();
+    json_object_del(at(j, "panes.0.view.main.rows.0"), "drill_view");
+    expect_reject_tree(j, "a drill-down without drill_view");
+
+    /* a 4th level of drill-down under the deep chain */
+    j = valid_tree();
+    {
+        json_t *rows = at(j, "panes.0.view.main.rows"), *deep = NULL, *v3, *r3, *v4;
+        for (size_t i = 0; i < json_array_size(rows); i++)
+            if (json_is_string(json_object_get(json_array_get(rows, i), "id")) &&
+                strcmp(json_string_value(json_object_get(json_array_get(rows, i), "id")), "deep") == 0)
+                deep = json_array_get(rows, i);
+        assert_non_null(deep);
+        v3 = at(deep, "drill.main.rows.0.drill.main.rows.0.drill");
+        r3 = at(v3, "main.rows.0");
+        v4 = json_deep_copy(v3);
+        json_object_set_new(v4, "depth", json_integer(4));
+        json_object_set(v4, "key", json_object_get(r3, "id"));
+        json_object_set_new(r3, "drill", v4);
+        expect_reject_tree(j, "drill-downs nested deeper than 3 levels");
+    }
+
+    /* the same view saved twice for one key */
+    j = valid_tree();
+    cells = at(j, "panes.1.view.main.rows");
+    json_array_append(cells, at(cells, "0"));
+    json_object_set_new(at(j, "panes.1.view.main"), "rows_total", json_integer((json_int_t)json_array_size(cells)));
+    expect_reject_tree(j, "saved twice for the same key");
+
+    /* wrong types everywhere the loader reads */
+    j = valid_tree();
+    json_object_set_new(at(j, "snapshot"), "frozen", json_string("yes"));
+    expect_reject_tree(j, "snapshot.frozen: is a string, want a boolean");
+    snprintf(name, sizeof name, "%s", "x");
+    j = valid_tree();
+    json_object_set_new(at(j, "options"), "services", json_integer(1));
+    expect_reject_tree(j, "options.services: is an integer, want an array");
+}
+
+static void unknown_members_ignored(void **state)
+{
+    json_t *j = valid_tree();
+    char *s, err[256];
+    struct qt_report_store *st;
+    (void)state;
+    json_object_set_new(j, "added_in_a_later_minor_version", json_string("x"));
+    json_object_set_new(at(j, "panes.0.view.main.rows.0"), "extra", json_true());
+    s = json_dumps(j, JSON_COMPACT);
+    st = qt_report_load_buf(s, strlen(s), err, sizeof err);
+    assert_non_null(st);
+    qt_report_store_free(st);
+    free(s);
+    json_decref(j);
+}
+
+static void non_ascii_escaped_on_load(void **state)
+{
+    json_t *j = valid_tree();
+    char *s, err[256];
+    struct qt_report_store *st;
+    const qt_snapshot *snap;
+    (void)state;
+    /* a hand-edited report with UTF-8 (and a C1 control) reaches the screen escaped */
+    json_object_set_new(j, "host", json_string("mx\xc3\xa9\xc2\x9b"));
+    s = json_dumps(j, JSON_COMPACT);
+    st = qt_report_load_buf(s, strlen(s), err, sizeof err);
+    assert_non_null(st);
+    snap = qt_report_store_snapshot(st);
+    assert_string_equal(snap->host, "mx\\xc3\\xa9\\xc2\\x9b");
+    qt_report_store_free(st);
+    free(s);
+    json_decref(j);
+}
+
+static void missing_file(void **state)
+{
+    char err[256];
+    (void)state;
+    assert_null(qt_report_load_file("/nonexistent/qtriage-report.json", err, sizeof err));
+    assert_string_equal(err, "cannot read: No such file or directory");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(valid_loads),
+        cmocka_unit_test(raw_garbage),
+        cmocka_unit_test(every_truncation_rejected),
+        cmocka_unit_test(hostile_sizes),
+        cmocka_unit_test(future_version),
+        cmocka_unit_test(bad_members),
+        cmocka_unit_test(unknown_members_ignored),
+        cmocka_unit_test(non_ascii_escaped_on_load),
+        cmocka_unit_test(missing_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
