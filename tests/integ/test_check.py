@@ -5,6 +5,7 @@ guidelines' format exactly. Thresholds use the per-service metric
 established.<svc> when the sockets collector provides it; until then the
 processes metric, so the test keeps working as collectors are added."""
 import os
+import re
 import socket
 import time
 
@@ -29,7 +30,10 @@ os.mkdir(empty_root)
 
 port = free_port()
 svc = "lab=%d" % port
-tcpserver = Proc(["tcpserver", "-v", "-R", "-H", "-l0", "-c", "3", "127.0.0.1", str(port), "/bin/cat"],
+# -c 10: three clients are 30% of the limit, so the service itself raises no
+# finding and the plugin's state comes from the thresholds under test (a
+# machine with a real incident elsewhere, e.g. a lab left up, is not clean).
+tcpserver = Proc(["tcpserver", "-v", "-R", "-H", "-l0", "-c", "10", "127.0.0.1", str(port), "/bin/cat"],
                  limit=120, stderr=open(d + "/tcpserver.log", "w"))
 check(wait_listen(port), "tcpserver listens on 127.0.0.1:%d" % port)
 time.sleep(0.3)  # let the probe connection's child end
@@ -41,8 +45,14 @@ time.sleep(0.5)
 
 try:
     # what the sample measures
-    rc, out, _ = plugin(["--ports", svc, "--root", empty_root], 0, "lab, no thresholds")
+    # the state without thresholds comes from the findings alone: the bare
+    # tcpserver has no per-IP limit (a WARN lint), nothing is CRITICAL
+    rc, out, err = run(["--check", "--ports", svc, "--root", empty_root])
+    base = rc
+    check(base in (0, 1) and STATUS_LINE.match(out) and err == "",
+          "lab, no thresholds: OK or WARNING from findings, never worse (%s)" % out.strip()[:160])
     perf = perfdata(out)
+    check(perf.get("findings.crit") == "0", "no CRIT finding for a service at 30% of its limit")
     for k in ("findings.crit", "findings.warn", "findings.info", "collectors_failed", "sample_seconds"):
         check(k in perf, "perfdata has " + k)
     key = "established.lab"
@@ -55,7 +65,8 @@ try:
         check(int(perf[key]) >= 4, "processes counts tcpserver and its children (%s)" % perf[key])
         low, high = "1", "100000000"
 
-    plugin(["--ports", svc, "--root", empty_root, "--warn", "%s=%s" % (key, high)], 0, "OK under the thresholds")
+    plugin(["--ports", svc, "--root", empty_root, "--warn", "%s=%s" % (key, high)], base,
+           "under the thresholds: the state of the findings alone")
     rc, out, _ = plugin(["--ports", svc, "--root", empty_root, "--warn", "%s=%s" % (key, low),
                          "--crit", "%s=%s" % (key, high)], 1, "WARNING over --warn")
     check(("WARN: %s=" % key) in out and ("'%s'=" % key) in out and (";%s;%s;" % (low, high)) in out,
@@ -67,7 +78,9 @@ try:
 
     # UNKNOWN: a failed collector, a metric the sample lacks, a hang, bad usage
     rc, out, _ = plugin(["--proc", d + "/no-such-proc"], 3, "UNKNOWN when the procs collector fails")
-    check("procs collector failed" in out and "'collectors_failed'=1" in out, "UNKNOWN says which collector failed")
+    # procs failed, and the collectors that read its table fail or go stale with it
+    check("procs collector failed" in out and re.search(r"'collectors_failed'=[1-9]", out) is not None,
+          "UNKNOWN says which collector failed")
     rc, out, _ = plugin(["--crit", "established.nosuch=5"], 3, "UNKNOWN for a threshold on a missing metric")
     check("no metric 'established.nosuch'" in out, "UNKNOWN names the missing metric")
     os.mkdir(d + "/hang")
