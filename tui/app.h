@@ -49,8 +49,12 @@ struct qt_job_slot {
     void *arg;
 };
 
+struct qt_report_store;
+
 struct qt_ui {
     const qt_options *opt;
+    const qt_ctx *ctx;        /* the live context, or the loaded report's */
+    const struct qt_report_store *loaded;  /* --load: read-only, never sampled */
     qt_sampler sampler;
     qt_snapshot *snap;
     double sampled_at;        /* monotonic time of the last sample */

@@ -99,6 +99,7 @@ static void help_text(struct qt_ui *ui, qt_buf *b)
                 "  p Z        freeze / resume sampling (navigation keeps working)\n"
                 "  r          take a sample now;  Ctrl-L  repaint the screen\n"
                 "  a          the authentication wizard (from any pane)\n"
+                "  w          write the report (Markdown + JSON, mode 0600) of what is on screen\n"
                 "  Q          quit from anywhere\n"
                 "\nMarks and colours (the word is always there; colour only repeats it)\n"
                 "  CRIT       hurting users now          (red, bold)\n"
@@ -106,6 +107,7 @@ static void help_text(struct qt_ui *ui, qt_buf *b)
                 "  INFO       worth knowing               (cyan)\n"
                 "  OK         checked and fine            (green)\n"
                 "  FROZEN     sampling paused; numbers are from the time in the header\n"
+                "  LOADED     a saved report (--load): read-only, its own time in the header\n"
                 "  STALE: X   collector X failed; its pane shows why, never zeros\n"
                 "  ~          a value cut to fit the column (zoom with z to see it whole)\n"
                 "  v ^        sort column and direction in a table header\n");

@@ -86,7 +86,10 @@ static void draw_header(struct qt_ui *ui)
         strftime(when, sizeof when, "%H:%M:%S", &tm);
     }
     mvwprintw(w, 0, 0, " qtriage %s  %.40s  %s #%lu", QT_VERSION, s ? s->host : "?", when, s ? s->seq : 0UL);
-    if (ui->frozen) {
+    if (ui->loaded) {
+        wattrset(w, qt_term_attr(QT_ROLE_INFO) | A_REVERSE);
+        wprintw(w, " LOADED report, read-only ");
+    } else if (ui->frozen) {
         wattrset(w, qt_term_attr(QT_ROLE_WARN) | A_REVERSE);
         wprintw(w, " FROZEN ");
         wattrset(w, qt_term_attr(QT_ROLE_BAR));
@@ -174,8 +177,11 @@ static void draw_status(struct qt_ui *ui, double now)
         mvwaddnstr(w, 0, 0, ui->flash, ui->cols);
     } else if (ui->snap) {
         wattrset(w, qt_term_attr(QT_ROLE_DIM));
-        mvwprintw(w, 0, 0, "sample took %.0f ms, every %gs%s", ui->snap->took * 1000, ui->opt->interval,
-                  ui->opt->ctx.read_only ? "  read-only" : "");
+        if (ui->loaded)
+            mvwprintw(w, 0, 0, "loaded from %s: the saved sample, read-only", ui->opt->load);
+        else
+            mvwprintw(w, 0, 0, "sample took %.0f ms, every %gs%s", ui->snap->took * 1000, ui->opt->interval,
+                      ui->opt->ctx.read_only ? "  read-only" : "");
     }
     wattrset(w, A_NORMAL);
     wnoutrefresh(w);
@@ -185,7 +191,7 @@ static void draw_keys(struct qt_ui *ui)
 {
     static const char *const keys[][2] = {
         {"?", "help"}, {"Tab", "pane"}, {"Enter", "open"}, {"q", "back"}, {"z", "zoom"},
-        {"/", "search"}, {"f", "filter"}, {"<>", "sort"}, {"p", "freeze"}, {"r", "sample"}, {"a", "auth"},
+        {"/", "search"}, {"f", "filter"}, {"<>", "sort"}, {"p", "freeze"}, {"r", "sample"}, {"w", "export"}, {"a", "auth"},
         {"Q", "quit"},
     };
     WINDOW *w = ui->w_keys;

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "term.h"
 #include "../panes/pane.h"
+#include "../report/report.h"
 
 #include <errno.h>
 #include <math.h>
@@ -25,9 +26,10 @@ qt_level *qt_pane_level(struct qt_pane_state *p) { return &p->stack[p->depth - 1
 void qt_ui_view_in(struct qt_ui *ui, struct qt_view_in *in)
 {
     memset(in, 0, sizeof *in);
-    in->ctx = &ui->opt->ctx;
+    in->ctx = ui->ctx;
     in->snap = ui->snap;
-    in->hist = &ui->sampler.hist;
+    in->hist = ui->loaded ? NULL : &ui->sampler.hist;
+    in->store = ui->loaded ? qt_report_store_views(ui->loaded) : NULL;
 }
 
 /* --- services for panes (ui.h) --- */
@@ -47,7 +49,7 @@ void qt_ui_flash(struct qt_ui *ui, const char *fmt, ...)
     ui->dirty = 1;
 }
 
-int qt_ui_read_only(const struct qt_ui *ui) { return ui->opt->ctx.read_only; }
+int qt_ui_read_only(const struct qt_ui *ui) { return ui->opt->ctx.read_only || ui->loaded; }
 void qt_ui_resample(struct qt_ui *ui) { ui->want_sample = 1; }
 void qt_ui_dirty(struct qt_ui *ui) { ui->dirty = 1; }
 
@@ -253,6 +255,39 @@ static void input_key(struct qt_ui *ui, int key, int is_code)
     ui->dirty = 1;
 }
 
+/* --- export (w) --- */
+
+/* Write Markdown + JSON of what is on screen: every pane with its top
+ * level's filter and sort, the snapshot as frozen or live. */
+static void export_report(struct qt_ui *ui)
+{
+    struct qt_report_view_state vs[16];
+    struct qt_report_in in;
+    char paths[2048], err[512];
+
+    if (!ui->snap) {
+        qt_ui_flash(ui, "nothing to export yet: no sample taken");
+        return;
+    }
+    for (int i = 0; i < ui->npanes; i++) {
+        qt_level *l = &ui->panes[i].stack[0];
+        vs[i] = (struct qt_report_view_state){.pane = ui->panes[i].def->name, .filter = l->filter,
+                                              .sort_col = qt_level_sort_col(l), .sort_desc = qt_level_sort_desc(l)};
+    }
+    memset(&in, 0, sizeof in);
+    in.ctx = ui->ctx;
+    in.snap = ui->snap;
+    in.hist = ui->loaded ? NULL : &ui->sampler.hist;
+    in.store = ui->loaded;
+    in.frozen = ui->frozen;
+    in.views = vs;
+    in.nviews = (size_t)ui->npanes;
+    if (qt_report_export(&in, ui->opt->report_dir, paths, sizeof paths, err, sizeof err) == 0)
+        qt_ui_flash(ui, "report written: %s", paths);
+    else
+        qt_ui_flash(ui, "report NOT written: %s", err);
+}
+
 /* --- keys --- */
 
 static void handle_key(struct qt_ui *ui, int key, int is_code)
@@ -346,14 +381,24 @@ static void handle_key(struct qt_ui *ui, int key, int is_code)
             qt_level_refilter(l);
         }
         break;
+    case 'w':
+        export_report(ui);
+        break;
     case 'p': case 'Z':
+        if (ui->loaded) {
+            qt_ui_flash(ui, "a loaded report is frozen: it has no live data");
+            break;
+        }
         ui->frozen = !ui->frozen;
         qt_ui_flash(ui, ui->frozen ? "frozen: sampling paused (p resumes)" : "sampling resumed");
         if (!ui->frozen)
             ui->want_sample = 1;
         break;
     case 'r':
-        ui->want_sample = 1;
+        if (ui->loaded)
+            qt_ui_flash(ui, "a loaded report cannot be re-sampled");
+        else
+            ui->want_sample = 1;
         break;
     case 'a': /* the auth wizard from anywhere: focus its pane, start it there */
         for (int i = 0; i < ui->npanes; i++)
@@ -395,9 +440,9 @@ static void read_keys(struct qt_ui *ui)
 static int poll_timeout(struct qt_ui *ui, double now)
 {
     double until = now + 60;
-    if (!ui->frozen && ui->next_sample < until)
+    if (!ui->loaded && !ui->frozen && ui->next_sample < until)
         until = ui->next_sample;
-    if (ui->want_sample)
+    if (!ui->loaded && ui->want_sample)
         until = now;
     if (ui->flash[0] && ui->flash_until > now && ui->flash_until < until)
         until = ui->flash_until;
@@ -442,7 +487,7 @@ static void loop(struct qt_ui *ui)
         int n = 0, r;
         double now = qt_now_mono();
 
-        if (ui->want_sample || (!ui->frozen && now >= ui->next_sample)) {
+        if (!ui->loaded && (ui->want_sample || (!ui->frozen && now >= ui->next_sample))) {
             take_sample(ui);
             if (ui->frozen && !ui->want_sample)
                 qt_ui_flash(ui, "new sample taken while frozen");
@@ -483,16 +528,41 @@ int qt_tui_run(const qt_options *o)
 
     if (qt_term_init(&to) != 0)
         return 1;
+    const qt_pane_def *const *panes = qt_panes;
+    size_t npanes = qt_npanes;
+
     ui = qt_calloc(1, sizeof *ui);
     ui->opt = o;
-    ui->npanes = (int)(qt_npanes < 16 ? qt_npanes : 16);
+    ui->ctx = &o->ctx;
+    if (o->store) {
+        ui->loaded = o->store;
+        ui->ctx = qt_report_store_ctx(o->store);
+        panes = qt_report_store_panes(o->store, &npanes);
+        ui->frozen = 1;
+    }
+    ui->npanes = (int)(npanes < 16 ? npanes : 16);
     for (int i = 0; i < ui->npanes; i++) {
-        ui->panes[i].def = qt_panes[i];
-        qt_level_init(&ui->panes[i].stack[0], qt_panes[i]->top, NULL);
+        ui->panes[i].def = panes[i];
+        qt_level_init(&ui->panes[i].stack[0], panes[i]->top, NULL);
         ui->panes[i].depth = 1;
+        if (ui->loaded) {
+            const struct qt_report_view_state *st = qt_report_store_state(o->store, panes[i]->name);
+            if (st) {
+                snprintf(ui->panes[i].stack[0].filter, sizeof ui->panes[i].stack[0].filter, "%s",
+                         st->filter ? st->filter : "");
+                ui->panes[i].stack[0].sort_col = st->sort_col;
+                ui->panes[i].stack[0].sort_desc = st->sort_desc;
+            }
+        }
     }
     ui->relayout = 1;
-    ui->want_sample = 1;
+    if (ui->loaded) {
+        /* the store owns this snapshot: never freed or replaced by the shell */
+        ui->snap = (qt_snapshot *)qt_report_store_snapshot(o->store);
+        rebuild_all(ui);
+    } else {
+        ui->want_sample = 1;
+    }
     loop(ui);
 
     for (int i = 0; i < QT_MAX_JOBS; i++)
@@ -505,7 +575,8 @@ int qt_tui_run(const qt_options *o)
     for (int i = 0; i < ui->npanes; i++)
         while (ui->panes[i].depth > 0)
             qt_level_free(&ui->panes[i].stack[--ui->panes[i].depth]);
-    qt_snapshot_free(ui->snap);
+    if (!ui->loaded)
+        qt_snapshot_free(ui->snap);
     qt_sampler_free(&ui->sampler);
     {
         int sig = qt_term_signalled();

@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 QT=${QT_BIN:?}
 
-ui_start 80 24 "$QT --interval 0.5"
+mkdir -p "$OUT/reports"
+ui_start 80 24 "$QT --interval 0.5 --report-dir $OUT/reports"
 check "first frame" ui_wait_for "1 Ports" 5
 both() { has "$1" && has "$2"; }
 has_not() { has "$1" && hasnt "$2"; }
@@ -63,10 +64,29 @@ ui_keys c
 check "c clears the filter" hasnt "[filter: ab]"
 ui_keys C-l
 check "Ctrl-L repaints" has "1 Ports"
+ui_keys w
+check "w writes the report and flashes its path" has "report written: $OUT/reports/qtriage-"
+json=$(ls "$OUT"/reports/*.json 2>/dev/null | head -1)
+check "w wrote Markdown and JSON, mode 0600" bash -c "ls '$OUT'/reports/*.md >/dev/null && test -n '$json' && test \$(stat -c %a '$json') = 600"
+mv "$OUT/reports" "$OUT/reports.done"; : > "$OUT/reports"   # (root ignores mode bits)
+ui_keys w
+check "an unwritable target is reported, the console keeps running" has "report NOT written"
+rm -f "$OUT/reports"; mv "$OUT/reports.done" "$OUT/reports"
 ui_keys q
 for i in $(seq 1 30); do [ -s "$OUT/stty" ] && break; sleep 0.1; done
 check "q quits with status 0" grep -q "exit=0" "$OUT/exit"
 check "terminal restored (echo, icanon)" bash -c "grep -qE '(^| )echo( |$)' '$OUT/stty' && grep -qE '(^| )icanon( |$)' '$OUT/stty'"
+
+# a saved report reopens read-only in the same panes
+if [ -n "${json:-}" ]; then
+    cp "$json" "$OUT/saved.json"
+    ui_start 80 24 "$QT --load $OUT/saved.json"
+    check "--load shows the LOADED marker" has "LOADED report"
+    check "--load shows the saved panes" has "4 Findings"
+    ui_keys r
+    check "a loaded report is not re-sampled" has "cannot be re-sampled"
+    ui_keys Q
+fi
 
 # signals: TERM/INT/HUP are handled in the loop (exit 128+N); SEGV is fatal:
 # best-effort endwin, then re-raised (the shell sees 128+11)
