@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,6 +132,8 @@ static int setup(void **state)
     e->child = fork();
     assert_true(e->child >= 0);
     if (e->child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlive a crashed test */
+        alarm(60);
         pause();
         _exit(0);
     }
@@ -373,6 +376,7 @@ static size_t put_name(unsigned char *p, const char *name)
 static void dns_child(int fd)
 {
     unsigned char q[512], r[600];
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     alarm(5);
     for (;;) {
         struct sockaddr_storage from;
