@@ -345,6 +345,10 @@ static void key_block(void **state)
     assert_string_equal(e->ui.title, "Firewall lines for 198.51.100.7");
     assert_non_null(strstr(e->ui.text, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 465 -j DROP"));
     assert_non_null(strstr(e->ui.text, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 995 -j DROP"));
+    /* long commands folded for the dialog, still one shell command each */
+    assert_non_null(strstr(e->ui.text, "iptables -I INPUT -p tcp --syn --dport 465 -m connlimit \\\n    --connlimit-above 8"));
+    for (const char *l = e->ui.text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        assert_true(strcspn(l, "\n") <= 72);
     assert_null(strstr(e->ui.text, "--dport 143"));
     assert_non_null(strstr(e->ui.text, "qtriage does not run these"));
     /* from the connection view, the IP comes from the connection */
