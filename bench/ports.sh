@@ -9,15 +9,18 @@
 #   proc   tcpserver forks one child per connection, running bench/idle.c
 #          (like tcpserver + qmail-smtpd), up to PROC_SIZES
 # and measures, median of REPEAT runs, side by side:
-#   ss_ms       `ss -tn state established '( sport = :P )'` (whole command)
-#   coll_ms     the sockets collector (inet_diag dump + stage mapping), steady state
-#   dump_ms     its kernel dump alone;  stage_ms  its stage mapping, steady state
-#   stage1_ms   stage mapping of the first sample (every process read once)
-#   ssp_ms      `ss -tanp` (owners of all sockets: reads every /proc/PID/fd)
-#   once_ms     `qtriage --once --ports b=P` (whole program, every collector)
-#   procs_ms    the process-table collector (libproc2) inside that sample
-#   rss_once / rss_batch   peak RSS of --once, and of --batch --count 5 (KiB)
-#   cpu_pct     CPU of `qtriage --batch --interval 1` over CPU_SECONDS samples
+#   ss          `ss -tn state established '( sport = :P )'` (whole command), wall and
+#               CPU (user + system, i.e. kernel time of the dump included)
+#   collector   the sockets collector in a running process (inet_diag dump + stage
+#               mapping), steady state, wall and CPU (bench/ports_sample.c)
+#   ss -tanp    owners of all sockets (reads every /proc/PID/fd), wall and CPU
+#   stage       the collector's stage mapping, steady state (incremental), and
+#               in the first sample (every process read once)
+#   --once      `qtriage --once --ports b=P` (whole program, every collector)
+#   procs       the process-table collector (libproc2) of that sample
+#   RSS         peak RSS of --once, and of --batch --count 5 (KiB)
+#   CPU %       `qtriage --batch --interval 1` over CPU_SECONDS samples
+# On a shared machine wall times swing with the load; CPU times are steadier.
 # Every process it starts is bounded by timeout and stopped by process group.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,13 +64,24 @@ while ss -Htln "( sport = :$PORT )" | grep -q .; do PORT=$((PORT + 1)); done
 cc -O2 -static -o "$tmp/idle" "$here/bench/idle.c" 2>/dev/null || cc -O2 -o "$tmp/idle" "$here/bench/idle.c"
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}'; }
-wall_ms() { # median wall time of a command, ms
+# median wall time and median CPU time (user + system) of a command, ms: "WALL CPU".
+# CPU from `perf stat -e task-clock` (Debian linux-perf) when present: /usr/bin/time
+# rounds to 10 ms.
+wall_cpu_ms() {
+    : > "$tmp/w"; : > "$tmp/c"
     for _ in $(seq 1 "$REPEAT"); do
         local s e
         s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
-        echo "scale=2; ($e - $s) / 1000000" | bc
-    done | median
+        echo "scale=2; ($e - $s) / 1000000" | bc >> "$tmp/w"
+        if [ -n "$PERF" ]; then
+            "$PERF" stat -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ {print $1}' | tail -1 >> "$tmp/c"
+        else
+            /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print ($1 + $2) * 1000}' >> "$tmp/c"
+        fi
+    done
+    echo "$(median < "$tmp/w") $(median < "$tmp/c")"
 }
+PERF=$(command -v perf || true)
 rss_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
 wait_ready() {
@@ -76,35 +90,36 @@ wait_ready() {
 }
 
 row() { # row MODE N
-    local mode=$1 n=$2 est filter samples
+    local mode=$1 n=$2 est filter
     est=$(ss -Htn state established "( sport = :$PORT )" | wc -l)
     filter="( sport = :$PORT )"
-    local ss_ms ssp_ms once_ms
-    ss_ms=$(wall_ms ss -tn state established "$filter")
-    ssp_ms=$(wall_ms ss -tanp)
-    once_ms=$(wall_ms "$QT" --once --ports "b=$PORT")
+    local ss ssp once
+    ss=($(wall_cpu_ms ss -tn state established "$filter"))
+    ssp=($(wall_cpu_ms ss -tanp))
+    once=($(wall_cpu_ms "$QT" --once --ports "b=$PORT"))
     "$SAMPLE" "b=$PORT" $((REPEAT + 1)) 0 > "$tmp/samples"
-    local coll_ms dump_ms stage_ms stage1_ms procs_ms
-    # columns: sample N total procs sockets dump stage scanned rescanned socks conns
-    stage1_ms=$(awk 'NR==1 {print $7}' "$tmp/samples")
-    coll_ms=$(awk 'NR>1 {print $5}' "$tmp/samples" | median)
-    dump_ms=$(awk 'NR>1 {print $6}' "$tmp/samples" | median)
-    stage_ms=$(awk 'NR>1 {print $7}' "$tmp/samples" | median)
-    procs_ms=$(awk 'NR>1 {print $4}' "$tmp/samples" | median)
+    # ports_sample columns: sample N total procs sockets dump stage scanned rescanned socks ips
+    #                       procs_cpu sockets_cpu dump_cpu stage_cpu
+    col() { awk -v c="$1" 'NR>1 {print $c}' "$tmp/samples" | median; }
+    local coll coll_cpu stage stage_cpu stage1 procs
+    coll=$(col 5); coll_cpu=$(col 13); stage=$(col 7); stage_cpu=$(col 15); procs=$(col 4)
+    stage1=$(awk 'NR==1 {print $7}' "$tmp/samples")
     local rss_once rss_batch cpu
     rss_once=$(rss_kb "$QT" --once --ports "b=$PORT")
     rss_batch=$(rss_kb "$QT" --batch --count 5 --interval 0.2 --ports "b=$PORT")
     cpu=$(/usr/bin/time -f "%U %S %e" "$QT" --batch --count "$CPU_SECONDS" --interval 1 --ports "b=$PORT" 2>&1 >/dev/null |
           tail -1 | awk '{printf "%.1f", ($1 + $2) / $3 * 100}')
-    printf "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %s | %s | %.3f | %s | %s | %s | %s | %s |\n" \
-        "$mode" "$n" "$est" "$(ps -e --no-headers | wc -l)" "$ss_ms" "$coll_ms" "$dump_ms" \
-        "$(echo "scale=4; $coll_ms / $ss_ms" | bc)" "$ssp_ms" "$stage_ms" "$stage1_ms" \
-        "$(echo "scale=5; $stage_ms / $ssp_ms" | bc)" "$once_ms" "$procs_ms" "$rss_once" "$rss_batch" "$cpu"
+    printf "| %s | %s | %s | %s | %s / %s | %s / %s | %.2f / %.2f | %s / %s | %s / %s | %s | %.4f | %s | %s | %s | %s | %s |\n" \
+        "$mode" "$n" "$est" "$(ps -e --no-headers | wc -l)" \
+        "${ss[0]}" "${ss[1]}" "$coll" "$coll_cpu" \
+        "$(echo "scale=4; $coll / ${ss[0]}" | bc)" "$(echo "scale=4; $coll_cpu / ${ss[1]}" | bc)" \
+        "${ssp[0]}" "${ssp[1]}" "$stage" "$stage_cpu" "$stage1" \
+        "$(echo "scale=5; $stage / ${ssp[0]}" | bc)" "${once[0]}" "$procs" "$rss_once" "$rss_batch" "$cpu"
 }
 
 echo "# bench/ports.sh on $(uname -r), $(nproc) cores, $(date -u +%F) -- REPEAT=$REPEAT CPU_SECONDS=$CPU_SECONDS"
-echo "| mode | N | ESTAB seen | processes on host | ss -tn filtered ms | collector ms | dump ms | collector/ss | ss -tanp ms | stage ms (steady) | stage ms (1st) | stage/ss -tanp | qtriage --once ms | procs collector ms | RSS --once KiB | RSS batch x5 KiB | CPU % at --interval 1 |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| mode | N | ESTAB seen | processes on host | ss -tn filtered ms wall / CPU | collector ms wall / CPU | collector / ss (wall / CPU) | ss -tanp ms wall / CPU | stage mapping ms steady, wall / CPU | stage ms 1st sample | stage / ss -tanp (wall) | qtriage --once ms | procs collector ms | RSS --once KiB | RSS batch x5 KiB | CPU % at --interval 1 |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $SIZES; do
     rm -f "$tmp/ready"
     start /usr/bin/python3 "$here/bench/conns.py" serve "$PORT" "$n" "$tmp/ready"

@@ -3,7 +3,10 @@
  * `qtriage --once` and prints, per sample, the time of each collector and
  * of the two halves of the sockets collector (kernel dump, stage mapping)
  * plus how many fd lists were read:
- *   sample N total_ms procs_ms sockets_ms dump_ms stage_ms scanned rescanned socks conns
+ *   sample N total_ms procs_ms sockets_ms dump_ms stage_ms scanned rescanned socks ips
+ *            procs_cpu_ms sockets_cpu_ms dump_cpu_ms stage_cpu_ms
+ * (wall-clock ms, then CPU ms of this process, kernel time included: on a
+ * shared machine the CPU figures are the stable ones)
  * Usage: ports_sample PORTS COUNT INTERVAL [--no-procs]
  *   --no-procs  skip the process table (socket dump only: what `ss -tn` does) */
 #include "../diag/ports.h"
@@ -37,26 +40,30 @@ int main(int argc, char **argv)
     interval = strtod(argv[3], NULL);
     for (unsigned long i = 0; i < count; i++) {
         qt_snapshot snap;
-        double t0 = qt_now_mono(), t1, t2;
+        double t0 = qt_now_mono(), t1, t2, c0, c1, c2;
         memset(&snap, 0, sizeof snap);
         if (i && interval > 0) {
             struct timespec ts = {(time_t)interval, (long)((interval - (double)(time_t)interval) * 1e9)};
             nanosleep(&ts, NULL);
             t0 = qt_now_mono();
         }
+        c0 = qt_now_cpu();
         if (!no_procs && qt_collector_procs.collect(&ctx, NULL, &snap, err, sizeof err) != 0) {
             fprintf(stderr, "ports_sample: procs: %s\n", err);
             return 1;
         }
         t1 = qt_now_mono();
+        c1 = qt_now_cpu();
         if (qt_collector_sockets.collect(&ctx, &state, &snap, err, sizeof err) != 0) {
             fprintf(stderr, "ports_sample: sockets: %s\n", err);
             return 1;
         }
         t2 = qt_now_mono();
-        printf("sample %lu %.2f %.2f %.2f %.2f %.2f %u %u %zu %zu\n", i + 1, (t2 - t0) * 1e3, (t1 - t0) * 1e3,
-               (t2 - t1) * 1e3, snap.sockets->dump_took * 1e3, snap.sockets->stage.took * 1e3,
-               snap.sockets->stage.scanned, snap.sockets->stage.rescanned, snap.sockets->socks.n, snap.sockets->nips);
+        c2 = qt_now_cpu();
+        printf("sample %lu %.2f %.2f %.2f %.2f %.2f %u %u %zu %zu %.2f %.2f %.2f %.2f\n", i + 1, (t2 - t0) * 1e3,
+               (t1 - t0) * 1e3, (t2 - t1) * 1e3, snap.sockets->dump_took * 1e3, snap.sockets->stage.took * 1e3,
+               snap.sockets->stage.scanned, snap.sockets->stage.rescanned, snap.sockets->socks.n, snap.sockets->nips,
+               (c1 - c0) * 1e3, (c2 - c1) * 1e3, snap.sockets->dump_cpu * 1e3, snap.sockets->stage.cpu * 1e3);
         fflush(stdout);
         qt_collector_sockets.free_model(&snap);
         if (snap.procs)

@@ -14,6 +14,7 @@ struct peer_job {
     qt_job job;              /* first: the job pointer is this struct */
     ares_channel ch;
     int have_ch;
+    int finished;            /* results final: res is not touched again */
     double deadline;
     size_t n, pending;
     struct qt_peername *res;
@@ -41,6 +42,10 @@ static void on_host(void *arg, int status, int timeouts, struct hostent *h)
     struct qt_peername *r = &a->j->res[a->i];
     (void)timeouts;
 
+    if (a->j->finished && status != ARES_EDESTRUCTION) {
+        free(a);
+        return;
+    }
     if (r->status == QT_PEER_PENDING) {
         if (status == ARES_SUCCESS && h && h->h_name) {
             char *safe = qt_safe_strdup(h->h_name, strlen(h->h_name));
@@ -63,16 +68,18 @@ static int j_pollfds(qt_job *job, struct pollfd *pfd, int max)
 {
     struct peer_job *j = (struct peer_job *)job;
     ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    int bits, n = 0;
+    unsigned bits;
+    int n = 0;
 
     if (!j->have_ch)
         return 0;
-    bits = ares_getsock(j->ch, socks, ARES_GETSOCK_MAXNUM);
+    bits = (unsigned)ares_getsock(j->ch, socks, ARES_GETSOCK_MAXNUM);
     for (int i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
         short ev = 0;
-        if (ARES_GETSOCK_READABLE(bits, i))
+        /* c-ares's ARES_GETSOCK_* macros shift a signed 1 into the sign bit */
+        if (bits & (1u << i))
             ev |= POLLIN;
-        if (ARES_GETSOCK_WRITABLE(bits, i))
+        if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
             ev |= POLLOUT;
         if (!ev)
             continue;
@@ -101,6 +108,9 @@ static double j_deadline(qt_job *job)
 
 static void finish(struct peer_job *j)
 {
+    if (j->finished)
+        return;
+    j->finished = 1;
     if (j->have_ch) {
         j->have_ch = 0;
         ares_destroy(j->ch); /* calls the pending callbacks with ARES_EDESTRUCTION */

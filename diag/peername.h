@@ -32,8 +32,9 @@ struct qt_peername {
 /* Start PTR lookups against server, to finish within timeout seconds.
  * res[0..n-1].ip hold the addresses (text; at most QT_PEERNAME_MAX); the
  * job fills in name and status. res belongs to the caller and must stay
- * valid until the job is freed: every entry is final (never PENDING) once
- * the job finished, was cancelled or freed. Returns the job, or NULL with
+ * valid until the job finished (step() returned 1) or was cancelled; from
+ * then on every entry is final (never PENDING) and the job does not touch
+ * res again, not even when freed. Returns the job, or NULL with
  * a reason (bad server string, c-ares failure). */
 qt_job *qt_peername_start(const char *server, struct qt_peername *res, size_t n, double timeout,
                           char *err, size_t errlen);

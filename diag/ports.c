@@ -298,15 +298,25 @@ static void drop_foreign(qt_socklist *l)
     l->n = j;
 }
 
+/* What the collector keeps across samples. */
+struct ports_state {
+    qt_stage_state *stage;   /* socket -> owner map, scanned processes */
+    size_t last_n;           /* sockets last time: reserve that much up front */
+};
+
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
 {
+    struct ports_state *ps = *state ? *state : (*state = qt_calloc(1, sizeof(struct ports_state)));
     qt_sockets *m = qt_calloc(1, sizeof *m);
     unsigned ports[QT_MAX_SERVICES];
     struct qt_sockfilter f = {.ports = ports, .nports = ctx->nservices, .states = QT_SOCK_STATES};
-    double t0 = qt_now_mono();
+    double t0 = qt_now_mono(), c0 = qt_now_cpu();
 
     for (int i = 0; i < ctx->nservices; i++)
         ports[i] = ctx->services[i].port;
+    /* growing by doubling while 50k sockets arrive costs copies and faults */
+    if (ps->last_n)
+        qt_grow(&m->socks.v, &m->socks.cap, ps->last_n + ps->last_n / 8 + 16, sizeof *m->socks.v);
     if (qt_sock_read(ctx, &f, 1, &m->socks, &m->backend, m->fallback_why, sizeof m->fallback_why, err,
                      errlen) != 0) {
         if (m->fallback_why[0]) {
@@ -322,10 +332,12 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
     /* exact size: at 50k sockets the doubling slack is over a megabyte */
     m->socks.v = qt_realloc(m->socks.v, (m->socks.n ? m->socks.n : 1) * sizeof *m->socks.v);
     m->socks.cap = m->socks.n ? m->socks.n : 1;
+    ps->last_n = m->socks.n;
     m->dump_took = qt_now_mono() - t0;
+    m->dump_cpu = qt_now_cpu() - c0;
     m->now = qt_ctx_now(ctx);
     m->own = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *m->own);
-    qt_stage_map((qt_stage_state **)state, ctx, snap->procs, m->socks.v, m->socks.n, m->own, &m->stage);
+    qt_stage_map(&ps->stage, ctx, snap->procs, m->socks.v, m->socks.n, m->own, &m->stage);
     qt_ports_build(m, ctx);
     snap->sockets = m;
     return 0;
@@ -364,7 +376,11 @@ static void free_model(qt_snapshot *snap)
 
 static void free_state(void *state)
 {
-    qt_stage_state_free(state);
+    struct ports_state *ps = state;
+    if (!ps)
+        return;
+    qt_stage_state_free(ps->stage);
+    free(ps);
 }
 
 const qt_collector qt_collector_sockets = {

@@ -77,6 +77,7 @@ typedef struct qt_sockets {
     char fallback_why[256];     /* why netlink was not used; "" */
     double now;                 /* sample time (epoch s) ages are measured from */
     double dump_took;           /* seconds reading the sockets */
+    double dump_cpu;            /* CPU seconds of that (kernel time included) */
     qt_socklist socks;          /* every socket of the watched ports (socks.bad: skipped input) */
     struct qt_owner *own;       /* parallel to socks.v */
     int nsvc;                   /* = ctx->nservices at sample time */

@@ -559,7 +559,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, const qt_procs *procs
                   size_t n, struct qt_owner *own, struct qt_stage_stats *stats)
 {
     qt_stage_state *st = *stp;
-    double t0 = qt_now_mono(), now = qt_ctx_now(ctx);
+    double t0 = qt_now_mono(), c0 = qt_now_cpu(), now = qt_ctx_now(ctx);
     struct scan sc = {.ctx = ctx, .procs = procs, .socks = socks, .stats = stats};
     int listeners[QT_MAX_SERVICES][MAX_LISTENERS];
     int nlisteners[QT_MAX_SERVICES] = {0};
@@ -657,4 +657,5 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, const qt_procs *procs
     free(facts);
     free(t.by_ppid);
     stats->took = qt_now_mono() - t0;
+    stats->cpu = qt_now_cpu() - c0;
 }

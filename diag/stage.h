@@ -96,6 +96,7 @@ struct qt_stage_stats {
     unsigned lost;         /* sockets whose owner was not found */
     unsigned full_rescan;  /* 1 if this sample re-read every readable process */
     double took;           /* seconds spent mapping and classifying */
+    double cpu;            /* CPU seconds of that */
 };
 
 typedef struct qt_stage_state qt_stage_state;

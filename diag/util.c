@@ -236,6 +236,13 @@ double qt_now_mono(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+double qt_now_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 double qt_now_wall(void)
 {
     struct timespec ts;

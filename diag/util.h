@@ -67,6 +67,8 @@ int qt_parse_ulong(const char *s, unsigned long *out);
 /* Clocks, in seconds. */
 double qt_now_mono(void);
 double qt_now_wall(void);
+/* CPU time of the calling thread (user + system), seconds: for self-measurement. */
+double qt_now_cpu(void);
 
 /* "3d04h", "2h05m", "4m10s", "12s"; "-" for negative. Writes at most n bytes. */
 void qt_fmt_age(double seconds, char *out, size_t n);

@@ -377,11 +377,41 @@ const qt_view qt_ports_ip_view = {
 
 /* --- b: firewall lines for one IP --- */
 
+/* Fold long shell lines at spaces with " \" continuations (comments as
+ * more comment lines), so a narrow dialog shows whole commands that still
+ * paste as one. */
+static void fold(const char *text, int width, qt_buf *out)
+{
+    for (const char *line = text; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        int comment = line[0] == '#', first = 1;
+        while (len > (size_t)width) {
+            size_t cut = (size_t)width - 2;
+            while (cut > 10 && line[cut] != ' ')
+                cut--;
+            if (line[cut] != ' ')
+                break;               /* no space to fold at: leave the line long */
+            qt_buf_printf(out, "%s%.*s%s\n", first ? "" : "    ", (int)cut, line, comment ? "" : " \\");
+            line += cut + 1;
+            len -= cut + 1;
+            if (comment) {
+                qt_buf_puts(out, "# ");
+                first = 1;
+            } else {
+                first = 0;
+            }
+        }
+        qt_buf_printf(out, "%s%.*s\n", first ? "" : "    ", (int)len, line);
+        line += len + (nl ? 1 : 0);
+    }
+}
+
 int qt_ports_key_block(struct qt_ui *ui, const struct qt_view_in *in, const char *ip)
 {
     const qt_sockets *m = in->snap ? in->snap->sockets : NULL;
     const struct qt_ip *e = m && ip ? qt_ports_find_ip(m, ip) : NULL;
-    qt_buf b = {0};
+    qt_buf b = {0}, folded = {0};
     char title[128];
 
     if (!e) {
@@ -398,8 +428,10 @@ int qt_ports_key_block(struct qt_ui *ui, const struct qt_view_in *in, const char
         }
     qt_buf_puts(&b, "\n# qtriage does not run these: review, then paste them in a root shell.\n");
     snprintf(title, sizeof title, "Firewall lines for %s", ip);
-    qt_ui_text(ui, title, qt_buf_str(&b));
+    fold(qt_buf_str(&b), 70, &folded);
+    qt_ui_text(ui, title, qt_buf_str(&folded));
     qt_buf_free(&b);
+    qt_buf_free(&folded);
     return 1;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,6 +132,8 @@ static int setup(void **state)
     e->child = fork();
     assert_true(e->child >= 0);
     if (e->child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlive a crashed test */
+        alarm(60);
         pause();
         _exit(0);
     }
@@ -342,6 +345,10 @@ static void key_block(void **state)
     assert_string_equal(e->ui.title, "Firewall lines for 198.51.100.7");
     assert_non_null(strstr(e->ui.text, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 465 -j DROP"));
     assert_non_null(strstr(e->ui.text, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 995 -j DROP"));
+    /* long commands folded for the dialog, still one shell command each */
+    assert_non_null(strstr(e->ui.text, "iptables -I INPUT -p tcp --syn --dport 465 -m connlimit \\\n    --connlimit-above 8"));
+    for (const char *l = e->ui.text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        assert_true(strcspn(l, "\n") <= 72);
     assert_null(strstr(e->ui.text, "--dport 143"));
     assert_non_null(strstr(e->ui.text, "qtriage does not run these"));
     /* from the connection view, the IP comes from the connection */
@@ -373,6 +380,7 @@ static size_t put_name(unsigned char *p, const char *name)
 static void dns_child(int fd)
 {
     unsigned char q[512], r[600];
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     alarm(5);
     for (;;) {
         struct sockaddr_storage from;
