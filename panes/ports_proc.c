@@ -13,27 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static void kv(qt_table *t, const char *id, const char *label, unsigned char role, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
 
-static void kv(qt_table *t, const char *id, const char *label, unsigned char role, const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, fmt);
-    s = qt_vasprintf(fmt, ap);
-    va_end(ap);
-    qt_table_row(t, "%s", id);
-    qt_table_cell(t, QT_ROLE_DIM, "%s", label);
-    qt_table_cell(t, role, "%s", s);
-    free(s);
-}
 
 static void proc_line(qt_table *t, const char *id, const char *label, const struct qt_proc *p, double now)
 {
     char *cmd = qt_proc_cmdline(p), age[32];
     qt_fmt_age(now - p->start, age, sizeof age);
-    kv(t, id, label, p->state == 'Z' ? QT_ROLE_DIM : QT_ROLE_NORMAL, "%d %s%s, up %s: %s", p->pid,
+    qt_table_kv(t, id, label, p->state == 'Z' ? QT_ROLE_DIM : QT_ROLE_NORMAL, "%d %s%s, up %s: %s", p->pid,
        qt_proc_name(p), p->state == 'Z' ? " <defunct>" : "", age, cmd);
     free(cmd);
 }
@@ -52,7 +38,7 @@ static void env_rows(qt_table *t, const qt_ctx *ctx, int pid, const char *who)
 
     if (n < 0) {
         snprintf(id, sizeof id, "env.%d", pid);
-        kv(t, id, "environment", QT_ROLE_DIM, "of %s %d not readable: %s", who, pid, strerror(errno));
+        qt_table_kv(t, id, "environment", QT_ROLE_DIM, "of %s %d not readable: %s", who, pid, strerror(errno));
         return;
     }
     for (size_t i = 0; i < QT_ARRAY_LEN(env_names); i++) {
@@ -60,12 +46,12 @@ static void env_rows(qt_table *t, const qt_ctx *ctx, int pid, const char *who)
         if (!v)
             continue;
         snprintf(id, sizeof id, "env.%d.%s", pid, env_names[i]);
-        kv(t, id, shown ? "" : "environment", QT_ROLE_NORMAL, "%s=%s (%s %d)", env_names[i], v, who, pid);
+        qt_table_kv(t, id, shown ? "" : "environment", QT_ROLE_NORMAL, "%s=%s (%s %d)", env_names[i], v, who, pid);
         shown++;
     }
     if (!shown) {
         snprintf(id, sizeof id, "env.%d", pid);
-        kv(t, id, "environment", QT_ROLE_DIM, "no TCP*/SSL* variables in %s %d", who, pid);
+        qt_table_kv(t, id, "environment", QT_ROLE_DIM, "no TCP*/SSL* variables in %s %d", who, pid);
     }
     free(env);
 }
@@ -96,25 +82,25 @@ static void build_proc(const struct qt_view_in *in, qt_table *head, qt_table *t)
     o = &m->own[k];
     qt_addr_str(s->family, s->laddr, la, sizeof la);
     snprintf(t->title, sizeof t->title, "Connection %s:%u -> %s", ip, s->rport, s->svc >= 0 && s->svc < in->ctx->nservices ? in->ctx->services[s->svc].name : "?");
-    kv(t, "conn", "connection", QT_ROLE_NORMAL, "%s port %u -> %s port %u, %s%s", ip, s->rport, la, s->lport,
+    qt_table_kv(t, "conn", "connection", QT_ROLE_NORMAL, "%s port %u -> %s port %u, %s%s", ip, s->rport, la, s->lport,
        qt_tcp_state_name(s->state), s->flags & QT_SOCK_V4MAPPED ? " (IPv4-mapped IPv6 socket)" : "");
-    kv(t, "stage", "stage", o->stage == QT_STAGE_HANDSHAKE || o->stage == QT_STAGE_STARTING ? QT_ROLE_WARN : QT_ROLE_NORMAL,
+    qt_table_kv(t, "stage", "stage", o->stage == QT_STAGE_HANDSHAKE || o->stage == QT_STAGE_STARTING ? QT_ROLE_WARN : QT_ROLE_NORMAL,
        "%s: %s", qt_stage_name(o->stage), qt_stage_why_text(o->why));
     if (o->start > 0) {
         qt_fmt_age(m->now - o->start, age, sizeof age);
-        kv(t, "age", "age", QT_ROLE_NORMAL, "%s (start of the per-connection process)", age);
+        qt_table_kv(t, "age", "age", QT_ROLE_NORMAL, "%s (start of the per-connection process)", age);
     } else {
-        kv(t, "age", "age", QT_ROLE_DIM, "unknown (no per-connection process)");
+        qt_table_kv(t, "age", "age", QT_ROLE_DIM, "unknown (no per-connection process)");
     }
     if (s->flags & QT_SOCK_HAS_BYTES) {
         qt_ports_fmt_bytes(s->bytes_received, b1, sizeof b1);
         qt_ports_fmt_bytes(s->bytes_acked, b2, sizeof b2);
-        kv(t, "bytes", "bytes", QT_ROLE_NORMAL, "%s received from the client, %s sent and acknowledged (%llu / %llu)", b1,
+        qt_table_kv(t, "bytes", "bytes", QT_ROLE_NORMAL, "%s received from the client, %s sent and acknowledged (%llu / %llu)", b1,
            b2, (unsigned long long)s->bytes_received, (unsigned long long)s->bytes_acked);
     }
-    kv(t, "socket", "socket", QT_ROLE_DIM, "inode %u, uid %u, Recv-Q %u, Send-Q %u", s->inode, s->uid, s->rqueue, s->wqueue);
+    qt_table_kv(t, "socket", "socket", QT_ROLE_DIM, "inode %u, uid %u, Recv-Q %u, Send-Q %u", s->inode, s->uid, s->rqueue, s->wqueue);
     if (!o->pid || !procs || !(p = qt_procs_find(procs, o->pid))) {
-        kv(t, "owner", "owner", QT_ROLE_DIM, "%s", s->inode ? "not visible" : "none: not accepted yet");
+        qt_table_kv(t, "owner", "owner", QT_ROLE_DIM, "%s", s->inode ? "not visible" : "none: not accepted yet");
         return;
     }
     proc_line(t, "owner", "owner", p, m->now);

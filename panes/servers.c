@@ -109,20 +109,6 @@ static const char *idn(const char *tag, int n)
     return buf;
 }
 
-static void kv(qt_table *t, const char *id, unsigned char role, const char *k, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void kv(qt_table *t, const char *id, unsigned char role, const char *k, const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, fmt);
-    s = qt_vasprintf(fmt, ap);
-    va_end(ap);
-    qt_table_row(t, "%s", id);
-    qt_table_cell(t, QT_ROLE_DIM, "%s", k);
-    qt_table_cell(t, role, "%s", s);
-    free(s);
-}
 
 static void show_cmd(qt_table *t, const char *tag, const qt_cmd *c)
 {
@@ -130,28 +116,28 @@ static void show_cmd(qt_table *t, const char *tag, const qt_cmd *c)
     int n = 0;
     char *line = qt_cmd_join(c, 0, c->argc - 1);
 
-    kv(t, tag, QT_ROLE_NORMAL, tag, "%s", line);
+    qt_table_kv(t, tag, tag, QT_ROLE_NORMAL, "%s", line);
     free(line);
     for (int w = 0; w < c->nwraps; w++) {
         char *s = qt_cmd_join(c, c->wraps[w].first, c->wraps[w].last);
-        kv(t, idn(tag, n++), QT_ROLE_DIM, "  wrapper", "%s  (%s)", s, qt_wrap_name(c->wraps[w].kind));
+        qt_table_kv(t, idn(tag, n++), "  wrapper", QT_ROLE_DIM, "%s  (%s)", s, qt_wrap_name(c->wraps[w].kind));
         free(s);
     }
     if (c->server >= 0)
-        kv(t, idn(tag, n++), QT_ROLE_NORMAL, "  program", "%s  (parsed as %s: getopt \"%s\")", c->argv[c->server], d->label, d->optstring);
+        qt_table_kv(t, idn(tag, n++), "  program", QT_ROLE_NORMAL, "%s  (parsed as %s: getopt \"%s\")", c->argv[c->server], d->label, d->optstring);
     for (int i = 0; i < c->nopts; i++) {
         const struct qt_opt *o = &c->opts[i];
         const struct qt_optdef *od = qt_variant_opt(d, o->letter);
-        kv(t, idn(tag, n++), o->overridden ? QT_ROLE_DIM : QT_ROLE_NORMAL, "  option", "-%c%s%s  %s%s%s%s%s", o->letter,
+        qt_table_kv(t, idn(tag, n++), "  option", o->overridden ? QT_ROLE_DIM : QT_ROLE_NORMAL, "-%c%s%s  %s%s%s%s%s", o->letter,
            o->arg ? " " : "", o->arg ? o->arg : "", od ? od->meaning : "?", od && od->dflt ? " [" : "", od && od->dflt ? od->dflt : "",
            od && od->dflt ? "]" : "", o->overridden ? "  (overridden by a later option)" : "");
     }
     if (c->status != QT_CMD_OK && c->status != QT_CMD_NO_SERVER)
-        kv(t, idn(tag, n++), QT_ROLE_CRIT, "  ERROR", "%s", c->error);
+        qt_table_kv(t, idn(tag, n++), "  ERROR", QT_ROLE_CRIT, "%s", c->error);
     if (c->host >= 0)
-        kv(t, idn(tag, n++), QT_ROLE_NORMAL, "  host", "%s", c->argv[c->host]);
+        qt_table_kv(t, idn(tag, n++), "  host", QT_ROLE_NORMAL, "%s", c->argv[c->host]);
     if (c->port >= 0)
-        kv(t, idn(tag, n++), QT_ROLE_NORMAL, "  port", "%s", c->argv[c->port]);
+        qt_table_kv(t, idn(tag, n++), "  port", QT_ROLE_NORMAL, "%s", c->argv[c->port]);
     for (int i = 0; i < c->nlinks; i++) {
         const struct qt_link *l = &c->links[i];
         char *s = qt_cmd_join(c, l->first, l->last);
@@ -162,12 +148,12 @@ static void show_cmd(qt_table *t, const char *tag, const qt_cmd *c)
             snprintf(extra, sizeof extra, "  [its own -t %.0f: how long a blocked client is kept, not a TLS timeout]", l->num);
         else if (l->kind == QT_LINK_S6_TLSD)
             snprintf(extra, sizeof extra, "  [-K %.0f ms handshake deadline%s]", l->num < 0 ? 0 : l->num, l->num <= 0 ? " = infinite" : "");
-        kv(t, idn(tag, n++), QT_ROLE_NORMAL, i == 0 ? "  chain" : "", "%s  (%s)%s%s%s", s, qt_link_name(l->kind), extra,
+        qt_table_kv(t, idn(tag, n++), i == 0 ? "  chain" : "", QT_ROLE_NORMAL, "%s  (%s)%s%s%s", s, qt_link_name(l->kind), extra,
            l->note[0] ? "  - " : "", l->note);
         free(s);
     }
     if (c->note[0])
-        kv(t, idn(tag, n++), QT_ROLE_WARN, "  note", "%s", c->note);
+        qt_table_kv(t, idn(tag, n++), "  note", QT_ROLE_WARN, "%s", c->note);
 }
 
 static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *t)
@@ -187,32 +173,32 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     }
     d = qt_variant_get(sv->variant);
     snprintf(t->title, sizeof t->title, "Server: %s", sv->name);
-    kv(t, "svc", QT_ROLE_NORMAL, "service", "%s%s%s", sv->svcdir[0] ? sv->svcdir : "(not supervised)",
+    qt_table_kv(t, "svc", "service", QT_ROLE_NORMAL, "%s%s%s", sv->svcdir[0] ? sv->svcdir : "(not supervised)",
        strcmp(sv->svcdir, sv->realdir) && sv->realdir[0] ? " -> " : "", strcmp(sv->svcdir, sv->realdir) ? sv->realdir : "");
     if (sv->logdir[0])
-        kv(t, "log", QT_ROLE_NORMAL, "log dir", "%s (from log/run)", sv->logdir);
+        qt_table_kv(t, "log", "log dir", QT_ROLE_NORMAL, "%s (from log/run)", sv->logdir);
     if (sv->st.readable)
-        kv(t, "status", QT_ROLE_NORMAL, "supervise", "pid %d, want %s%s", sv->st.pid, sv->st.want_up ? "up" : "down", sv->st.paused ? ", paused" : "");
+        qt_table_kv(t, "status", "supervise", QT_ROLE_NORMAL, "pid %d, want %s%s", sv->st.pid, sv->st.want_up ? "up" : "down", sv->st.paused ? ", paused" : "");
     if (sv->pid) {
         time_t ts = (time_t)sv->started;
         struct tm tm;
         localtime_r(&ts, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-        kv(t, "pid", QT_ROLE_NORMAL, "running", "pid %d since %s, uid %u%s", sv->pid, when, sv->uid,
+        qt_table_kv(t, "pid", "running", QT_ROLE_NORMAL, "pid %d since %s, uid %u%s", sv->pid, when, sv->uid,
            sv->supervisor_pid ? "" : " (no supervise parent)");
     } else {
-        kv(t, "pid", QT_ROLE_WARN, "running", "no listener process");
+        qt_table_kv(t, "pid", "running", QT_ROLE_WARN, "no listener process");
     }
-    kv(t, "variant", sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_WARN, "variant", "%s%s", d->label, sv->variant_certain ? "" : " (not proven)");
-    kv(t, "evidence", QT_ROLE_DIM, "evidence", "%s", sv->variant_evidence);
-    kv(t, "listen", QT_ROLE_NORMAL, "listens", "%s port %u", sv->host[0] ? sv->host : "?", sv->port);
-    kv(t, "limit", QT_ROLE_NORMAL, "limit -c", "%ld (%s)%s", sv->limit, sv->limit_source, sv->iplimit >= 0 ? "" : "; no per-IP limit");
+    qt_table_kv(t, "variant", "variant", sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_WARN, "%s%s", d->label, sv->variant_certain ? "" : " (not proven)");
+    qt_table_kv(t, "evidence", "evidence", QT_ROLE_DIM, "%s", sv->variant_evidence);
+    qt_table_kv(t, "listen", "listens", QT_ROLE_NORMAL, "%s port %u", sv->host[0] ? sv->host : "?", sv->port);
+    qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s)%s", sv->limit, sv->limit_source, sv->iplimit >= 0 ? "" : "; no per-IP limit");
     if (sv->pid)
-        kv(t, "children", sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "children", "%d live (%d zombies), %d running the program%s%s",
+        qt_table_kv(t, "children", "children", sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "%d live (%d zombies), %d running the program%s%s",
            sv->children, sv->zombies, sv->progs_running, sv->nips ? "; top IP " : "", sv->nips ? sv->ips[0].ip : "");
-    kv(t, "hs", sv->hs_source == QT_HS_NONE ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "handshake", "%s: %s", qt_hs_source_name(sv->hs_source), sv->hs_detail);
+    qt_table_kv(t, "hs", "handshake", sv->hs_source == QT_HS_NONE ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "%s: %s", qt_hs_source_name(sv->hs_source), sv->hs_detail);
     if (sv->differs)
-        kv(t, "differs", QT_ROLE_WARN, "run script", "differs from the running process: %s", sv->differs_detail);
+        qt_table_kv(t, "differs", "run script", QT_ROLE_WARN, "differs from the running process: %s", sv->differs_detail);
     if (sv->pid)
         show_cmd(t, "running", &sv->proc);
     if (sv->has_script_cmd)
@@ -234,27 +220,27 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
         qt_buf line = {0}, marks = {0};
         char *apply = qt_lint_apply_cmd(sv);
         qt_fixline_render(&fl, &line, &marks);
-        kv(t, "fix", QT_ROLE_NORMAL, "corrected", "%s", qt_buf_str(&line));
-        kv(t, "fix.marks", QT_ROLE_HILITE, "", "%s", qt_buf_str(&marks));
+        qt_table_kv(t, "fix", "corrected", QT_ROLE_NORMAL, "%s", qt_buf_str(&line));
+        qt_table_kv(t, "fix.marks", "", QT_ROLE_HILITE, "%s", qt_buf_str(&marks));
         for (int i = 0, k = 0; i < fl.n; i++)
             if (fl.w[i].changed)
             {
-                kv(t, idn("fix.word", k), QT_ROLE_HILITE, k == 0 ? "  changed" : "", "%s", fl.w[i].s);
+                qt_table_kv(t, idn("fix.word", k), k == 0 ? "  changed" : "", QT_ROLE_HILITE, "%s", fl.w[i].s);
                 k++;
             }
         for (int i = 0, k = 0; i < fl.nbase; i++)
             if (fl.removed && fl.removed[i] == 1)
             {
-                kv(t, idn("fix.removed", k), QT_ROLE_HILITE, k == 0 ? "  removed" : "", "%s",
+                qt_table_kv(t, idn("fix.removed", k), k == 0 ? "  removed" : "", QT_ROLE_HILITE, "%s",
                    (sv->has_script_cmd ? &sv->script : &sv->proc)->argv[i]);
                 k++;
             }
-        kv(t, "fix.apply", QT_ROLE_NORMAL, "apply", "%s", apply);
+        qt_table_kv(t, "fix.apply", "apply", QT_ROLE_NORMAL, "%s", apply);
         free(apply);
         qt_buf_free(&line);
         qt_buf_free(&marks);
     } else {
-        kv(t, "fix", QT_ROLE_OK, "corrected", "nothing to change");
+        qt_table_kv(t, "fix", "corrected", QT_ROLE_OK, "nothing to change");
     }
     qt_fixline_free(&fl);
 }

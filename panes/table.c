@@ -77,6 +77,19 @@ void qt_table_cell_num(qt_table *t, unsigned char role, double num, const char *
     va_end(ap);
 }
 
+void qt_table_kv(qt_table *t, const char *id, const char *label, unsigned char role, const char *fmt, ...)
+{
+    va_list ap;
+    char *v;
+    va_start(ap, fmt);
+    v = qt_vasprintf(fmt, ap);
+    va_end(ap);
+    qt_table_row(t, "%s", id);
+    qt_table_cell(t, QT_ROLE_DIM, "%s", label);
+    qt_table_cell(t, role, "%s", v);
+    free(v);
+}
+
 void qt_table_note(qt_table *t, unsigned char role, const char *fmt, ...)
 {
     va_list ap;

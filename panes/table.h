@@ -71,6 +71,9 @@ struct qt_row *qt_table_row(qt_table *t, const char *id_fmt, ...) __attribute__(
 void qt_table_cell(qt_table *t, unsigned char role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void qt_table_cell_num(qt_table *t, unsigned char role, double num, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A two-column "label  value" row (detail views): label dim, value in role. */
+void qt_table_kv(qt_table *t, const char *id, const char *label, unsigned char role, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void qt_table_note(qt_table *t, unsigned char role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void qt_table_free(qt_table *t);
 

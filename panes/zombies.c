@@ -129,20 +129,6 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
 
 /* --- group view: the zombies of one parent, and the parent's chain --- */
 
-static void kv(qt_table *t, const char *id, const char *k, unsigned char role, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void kv(qt_table *t, const char *id, const char *k, unsigned char role, const char *fmt, ...)
-{
-    va_list ap;
-    char *v;
-    va_start(ap, fmt);
-    v = qt_vasprintf(fmt, ap);
-    va_end(ap);
-    qt_table_row(t, "%s", id);
-    qt_table_cell(t, QT_ROLE_DIM, "%s", k);
-    qt_table_cell(t, role, "%s", v);
-    free(v);
-}
 
 static void build_group(const struct qt_view_in *in, qt_table *head, qt_table *t)
 {
@@ -182,24 +168,24 @@ static void build_group(const struct qt_view_in *in, qt_table *head, qt_table *t
     qt_table_col(head, "", 9, 0);
     qt_table_col(head, "", 40, QT_COL_FLEX);
     trend_text(in, g->label, trend, sizeof trend, &tt);
-    kv(head, "parent", "parent", QT_ROLE_HILITE, "pid %d %s: %s", g->ppid, g->pname, g->pcmdline);
+    qt_table_kv(head, "parent", "parent", QT_ROLE_HILITE, "pid %d %s: %s", g->ppid, g->pname, g->pcmdline);
     if (g->puid != (unsigned)-1)
-        kv(head, "state", "state", g->pstate == 'T' || g->pstate == 'D' ? QT_ROLE_WARN : QT_ROLE_NORMAL,
+        qt_table_kv(head, "state", "state", g->pstate == 'T' || g->pstate == 'D' ? QT_ROLE_WARN : QT_ROLE_NORMAL,
            "%c, uid %u, role %s%s", g->pstate, g->puid, qt_zrole_name(g->role), g->mail ? ", mail system" : "");
     else
-        kv(head, "state", "state", QT_ROLE_WARN, "parent not readable");
+        qt_table_kv(head, "state", "state", QT_ROLE_WARN, "parent not readable");
     dir = qt_zgroup_dir_shown(g, buf, sizeof buf, &assumed);
     if (g->svc_pid)
-        kv(head, "service", "service", QT_ROLE_NORMAL, "%s (%s pid %d), directory %s%s", g->svc_name, g->svc_kind,
+        qt_table_kv(head, "service", "service", QT_ROLE_NORMAL, "%s (%s pid %d), directory %s%s", g->svc_name, g->svc_kind,
            g->svc_pid, dir ? dir : "unknown", assumed ? " (assumed: cwd not readable)" : "");
     else
-        kv(head, "service", "service", QT_ROLE_DIM, "no supervise above the parent");
-    kv(head, "trend", "trend", trend_role(tt), "%zu now; %s over the last %d samples", g->n, trend, QT_ZTREND_WINDOW);
+        qt_table_kv(head, "service", "service", QT_ROLE_DIM, "no supervise above the parent");
+    qt_table_kv(head, "trend", "trend", trend_role(tt), "%zu now; %s over the last %d samples", g->n, trend, QT_ZTREND_WINDOW);
     for (size_t i = 0; i < g->nchain; i++) {
         const struct qt_zlink *l = &g->chain[i];
         char id[32];
         snprintf(id, sizeof id, "chain.%zu", i);
-        kv(head, id, i == 0 ? "chain" : "", i == 0 ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%s%d %c %s", i ? "<- " : "",
+        qt_table_kv(head, id, i == 0 ? "chain" : "", i == 0 ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%s%d %c %s", i ? "<- " : "",
            l->pid, l->state, l->cmdline);
     }
 }
