@@ -15,6 +15,8 @@ void qt_dialog_close(struct qt_ui *ui)
     if (d->free_arg)
         d->free_arg(d->arg);
     free(d->title);
+    if (d->text) /* may hold AUTH strings the wizard showed on request */
+        OPENSSL_cleanse(d->text, strlen(d->text));
     free(d->text);
     if (d->win)
         delwin(d->win);
