@@ -20,7 +20,7 @@
 /* Collectors, in the order they run (later ones may read earlier models). */
 enum qt_src_id {
     QT_SRC_PROCS,     /* process table: procs.h */
-    QT_SRC_SOCKETS,   /* sockets of watched ports, stages: sockets.h */
+    QT_SRC_SOCKETS,   /* sockets of watched ports, stages: ports.h (model), sockets.h, stage.h */
     QT_SRC_SERVERS,   /* tcpserver/sslserver discovery and parsing: servers.h */
     QT_SRC_ZOMBIES,   /* defunct processes by parent: zombies.h */
     QT_SRC_COUNT
