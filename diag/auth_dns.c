@@ -1,5 +1,6 @@
 /* auth_dns.c - see auth_dns.h */
 #include "auth_dns.h"
+#include "ares_poll.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -234,25 +235,9 @@ static void start_phase2(struct dns_job *j)
 static int d_pollfds(qt_job *job, struct pollfd *pfd, int max)
 {
     struct dns_job *j = (struct dns_job *)job;
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    int bits, n = 0;
     if (j->finished || !j->ch_ok)
         return 0;
-    bits = ares_getsock(j->ch, socks, ARES_GETSOCK_MAXNUM);
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
-        short ev = 0;
-        /* ARES_GETSOCK_WRITABLE shifts a signed 1 by up to 31: undefined; test the bits unsigned */
-        if (((unsigned)bits >> i) & 1u)
-            ev |= POLLIN;
-        if (((unsigned)bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u)
-            ev |= POLLOUT;
-        if (!ev)
-            continue;
-        pfd[n].fd = socks[i];
-        pfd[n].events = ev;
-        n++;
-    }
-    return n;
+    return qt_ares_pollfds(j->ch, pfd, max);
 }
 
 static double d_deadline(qt_job *job)
@@ -285,18 +270,10 @@ static void finish(struct dns_job *j)
 static int d_step(qt_job *job, const struct pollfd *pfd, int n, double now)
 {
     struct dns_job *j = (struct dns_job *)job;
-    int any = 0;
 
     if (j->finished || !j->ch_ok)
         return 1;
-    for (int i = 0; i < n; i++)
-        if (pfd[i].revents) {
-            any = 1;
-            ares_process_fd(j->ch, pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd : ARES_SOCKET_BAD,
-                            pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD);
-        }
-    if (!any)
-        ares_process_fd(j->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD); /* c-ares timers: retries, timeouts */
+    qt_ares_process(j->ch, pfd, n);
     if (j->npending == 0 && !j->phase2 && j->f.ptr_st == QT_DNS_OK && j->f.nptr) {
         start_phase2(j);
         if (j->npending)

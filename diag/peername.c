@@ -1,5 +1,6 @@
 /* peername.c - batched PTR lookups over c-ares as a job. See peername.h. */
 #include "peername.h"
+#include "ares_poll.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -67,28 +68,9 @@ static void on_host(void *arg, int status, int timeouts, struct hostent *h)
 static int j_pollfds(qt_job *job, struct pollfd *pfd, int max)
 {
     struct peer_job *j = (struct peer_job *)job;
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    unsigned bits;
-    int n = 0;
-
     if (!j->have_ch)
         return 0;
-    bits = (unsigned)ares_getsock(j->ch, socks, ARES_GETSOCK_MAXNUM);
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
-        short ev = 0;
-        /* c-ares's ARES_GETSOCK_* macros shift a signed 1 into the sign bit */
-        if (bits & (1u << i))
-            ev |= POLLIN;
-        if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
-            ev |= POLLOUT;
-        if (!ev)
-            continue;
-        pfd[n].fd = socks[i];
-        pfd[n].events = ev;
-        pfd[n].revents = 0;
-        n++;
-    }
-    return n;
+    return qt_ares_pollfds(j->ch, pfd, max);
 }
 
 static double j_deadline(qt_job *job)
@@ -124,16 +106,8 @@ static void finish(struct peer_job *j)
 static int j_step(qt_job *job, const struct pollfd *pfd, int n, double now)
 {
     struct peer_job *j = (struct peer_job *)job;
-    int any = 0;
 
-    for (int i = 0; i < n; i++)
-        if (pfd[i].revents) {
-            any = 1;
-            ares_process_fd(j->ch, pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd : ARES_SOCKET_BAD,
-                            pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD);
-        }
-    if (!any)
-        ares_process_fd(j->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD); /* timeouts */
+    qt_ares_process(j->ch, pfd, n);
     if (j->pending == 0 || now >= j->deadline) {
         finish(j);
         return 1;

@@ -1,6 +1,16 @@
 /* common.c - helpers shared by pane views. */
 #include "pane.h"
 
+unsigned char qt_sev_role(enum qt_sev s)
+{
+    switch (s) {
+    case QT_SEV_CRIT: return QT_ROLE_CRIT;
+    case QT_SEV_WARN: return QT_ROLE_WARN;
+    case QT_SEV_INFO: return QT_ROLE_INFO;
+    default: return QT_ROLE_OK;
+    }
+}
+
 int qt_view_source_state(const struct qt_view_in *in, enum qt_src_id src, qt_table *main)
 {
     const struct qt_src_status *st = &in->snap->src[src];

@@ -6,16 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static unsigned char sev_role(enum qt_sev s)
-{
-    switch (s) {
-    case QT_SEV_CRIT: return QT_ROLE_CRIT;
-    case QT_SEV_WARN: return QT_ROLE_WARN;
-    case QT_SEV_INFO: return QT_ROLE_INFO;
-    default: return QT_ROLE_OK;
-    }
-}
-
 static const qt_finding *find(const qt_snapshot *snap, const char *id)
 {
     for (size_t i = 0; i < snap->findings.n; i++)
@@ -58,7 +48,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     snprintf(t->title, sizeof t->title, "Finding: %s", f->title);
     qt_table_row(t, "sev");
     qt_table_cell(t, QT_ROLE_DIM, "severity");
-    qt_table_cell(t, sev_role(f->sev), "%s", qt_sev_name(f->sev));
+    qt_table_cell(t, qt_sev_role(f->sev), "%s", qt_sev_name(f->sev));
     qt_table_row(t, "title");
     qt_table_cell(t, QT_ROLE_DIM, "title");
     qt_table_cell(t, QT_ROLE_NORMAL, "%s", f->title);
@@ -88,7 +78,7 @@ static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
     for (size_t i = 0; i < fs->n; i++) {
         const qt_finding *f = &fs->v[i];
         qt_table_row(t, "%s", f->id);
-        qt_table_cell_num(t, sev_role(f->sev), -(double)f->sev, "%s", qt_sev_name(f->sev));
+        qt_table_cell_num(t, qt_sev_role(f->sev), -(double)f->sev, "%s", qt_sev_name(f->sev));
         qt_table_cell(t, QT_ROLE_NORMAL, "%s", f->source);
         qt_table_cell(t, QT_ROLE_NORMAL, "%s", f->subject);
         qt_table_cell(t, QT_ROLE_NORMAL, "%s", f->title);

@@ -73,6 +73,9 @@ extern const size_t qt_npanes;
 void qt_view_fill(const qt_view *v, const struct qt_view_in *in, qt_table *head, qt_table *main);
 const qt_view *qt_view_drill(const qt_view *v, const struct qt_view_in *in, const char *row_id);
 
+/* The table role that shows a finding severity (CRIT -> QT_ROLE_CRIT, ...). */
+unsigned char qt_sev_role(enum qt_sev s);
+
 /* Fill a table for a collector that is missing or failed: a note saying
  * "no collector yet" or "STALE: <error>", never zeros. Returns 1 if the
  * source is not usable (the builder should stop), 0 if it is OK. */

@@ -12,16 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-static unsigned char sev_role(enum qt_sev s)
-{
-    switch (s) {
-    case QT_SEV_CRIT: return QT_ROLE_CRIT;
-    case QT_SEV_WARN: return QT_ROLE_WARN;
-    case QT_SEV_INFO: return QT_ROLE_INFO;
-    default: return QT_ROLE_OK;
-    }
-}
-
 /* Worst servers finding about this service (subject names it). */
 static const qt_finding *worst_for(const qt_snapshot *snap, const char *name)
 {
@@ -93,7 +83,7 @@ static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
         qt_table_cell(t, sv->hs_source == QT_HS_NONE ? QT_ROLE_CRIT : sv->hs_source == QT_HS_UNKNOWN ? QT_ROLE_WARN : QT_ROLE_NORMAL, "%s", hs);
         qt_table_cell(t, QT_ROLE_DIM, "%s", qt_hs_source_name(sv->hs_source));
         if (w)
-            qt_table_cell(t, sev_role(w->sev), "%s %s", qt_sev_name(w->sev), w->title);
+            qt_table_cell(t, qt_sev_role(w->sev), "%s %s", qt_sev_name(w->sev), w->title);
         else
             qt_table_cell(t, QT_ROLE_OK, "OK");
     }

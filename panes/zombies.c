@@ -20,16 +20,6 @@
 #include <string.h>
 #include <sys/wait.h>
 
-static unsigned char sev_role(enum qt_sev s)
-{
-    switch (s) {
-    case QT_SEV_CRIT: return QT_ROLE_CRIT;
-    case QT_SEV_WARN: return QT_ROLE_WARN;
-    case QT_SEV_INFO: return QT_ROLE_INFO;
-    default: return QT_ROLE_OK;
-    }
-}
-
 static unsigned char trend_role(enum qt_ztrend t)
 {
     switch (t) {
@@ -110,11 +100,11 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
         trend_text(in, g->label, trend, sizeof trend, &tt);
         sev = qt_zgroup_sev(g, tt);
         qt_table_row(t, "p:%d", g->ppid);
-        qt_table_cell_num(t, sev_role(sev), -(double)sev, "%s", qt_sev_name(sev));
+        qt_table_cell_num(t, qt_sev_role(sev), -(double)sev, "%s", qt_sev_name(sev));
         qt_table_cell_num(t, QT_ROLE_NORMAL, g->ppid, "%d", g->ppid);
         qt_table_cell(t, g->mail ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%s", g->pname);
         qt_table_cell(t, QT_ROLE_NORMAL, "%s", g->svc_pid ? g->svc_name : "-");
-        qt_table_cell_num(t, sev_role(sev), (double)g->n, "%zu", g->n);
+        qt_table_cell_num(t, qt_sev_role(sev), (double)g->n, "%zu", g->n);
         qt_table_cell(t, QT_ROLE_NORMAL, "%s", names);
         age_cell(t, z->now, g->oldest);
         age_cell(t, z->now, g->newest);
