@@ -21,7 +21,7 @@
 int main(int argc, char **argv)
 {
     qt_ctx ctx;
-    void *state = NULL;
+    void *state = NULL, *pstate = NULL;
     char err[256];
     unsigned long count;
     double interval;
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
             t0 = qt_now_mono();
         }
         c0 = qt_now_cpu();
-        if (!no_procs && qt_collector_procs.collect(&ctx, NULL, &snap, err, sizeof err) != 0) {
+        if (!no_procs && qt_collector_procs.collect(&ctx, &pstate, &snap, err, sizeof err) != 0) {
             fprintf(stderr, "ports_sample: procs: %s\n", err);
             return 1;
         }
@@ -58,6 +58,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "ports_sample: sockets: %s\n", err);
             return 1;
         }
+        if (snap.procs)
+            qt_collector_procs.seal(&snap);
         t2 = qt_now_mono();
         c2 = qt_now_cpu();
         printf("sample %lu %.2f %.2f %.2f %.2f %.2f %u %u %zu %zu %.2f %.2f %.2f %.2f\n", i + 1, (t2 - t0) * 1e3,
@@ -70,5 +72,7 @@ int main(int argc, char **argv)
             qt_collector_procs.free_model(&snap);
     }
     qt_collector_sockets.free_state(state);
+    if (pstate)
+        qt_collector_procs.free_state(pstate);
     return 0;
 }

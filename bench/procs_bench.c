@@ -129,6 +129,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "procs_bench: %s\n", err);
             return 1;
         }
+        qt_collector_procs.seal(&snap);
         ms[i] = (qt_now_mono() - t0) * 1000;
         nprocs = snap.procs->n;
         backend = snap.procs->backend;

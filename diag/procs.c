@@ -31,9 +31,10 @@ static const char *stat_num(const char *s, const char *end, int *neg, unsigned l
     if (s >= end || *s < '0' || *s > '9')
         return NULL;
     for (; s < end && *s >= '0' && *s <= '9'; s++) {
-        if (x > (ULLONG_MAX - 9) / 10)
+        unsigned d = (unsigned)(*s - '0');
+        if (x > ULLONG_MAX / 10 || (x == ULLONG_MAX / 10 && d > ULLONG_MAX % 10))
             return NULL;
-        x = x * 10 + (unsigned long long)(*s - '0');
+        x = x * 10 + d;
     }
     *v = x;
     return s;
@@ -43,10 +44,12 @@ int qt_proc_parse_stat(const char *text, size_t len, struct qt_proc *p, unsigned
 {
     /* after the comm: state, then 19 numbers up to starttime (proc(5)):
      * ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
-     * utime stime cutime cstime priority nice num_threads itrealvalue starttime */
-    enum { F_PPID = 0, F_PGRP = 1, F_SID = 2, F_FLAGS = 5, F_NLWP = 16, F_START = 18, NFIELDS = 19 };
+     * utime stime cutime cstime priority nice num_threads itrealvalue starttime,
+     * then, optional here: vsize rss rsslim startcode endcode startstack */
+    enum { F_PPID = 0, F_PGRP = 1, F_SID = 2, F_FLAGS = 5, F_NLWP = 16, F_START = 18, NFIELDS = 19,
+           F_CODE = 22, F_STACK = 24, NOPTIONAL = 25 };
     const char *end, *s = text, *open, *close = NULL;
-    unsigned long long pid = 0, f[NFIELDS];
+    unsigned long long pid = 0, f[NOPTIONAL] = {0};
     size_t cl;
     char state;
 
@@ -90,6 +93,15 @@ int qt_proc_parse_stat(const char *text, size_t len, struct qt_proc *p, unsigned
         return -1;
     if (f[F_PPID] > INT_MAX || f[F_PGRP] > INT_MAX || f[F_SID] > INT_MAX || f[F_NLWP] > INT_MAX)
         return -1;
+    for (int i = NFIELDS; i < NOPTIONAL; i++) {
+        int neg;
+        const char *n;
+        if (s >= end || *s != ' ' || !(n = stat_num(s + 1, end, &neg, &f[i])) || (n < end && *n != ' ' && *n != '\n')) {
+            f[F_CODE] = f[F_STACK] = 0; /* short or odd line: no image key */
+            break;
+        }
+        s = n;
+    }
 
     cl = (size_t)(close - open - 1);
     if (cl >= sizeof p->comm)
@@ -106,6 +118,8 @@ int qt_proc_parse_stat(const char *text, size_t len, struct qt_proc *p, unsigned
     p->sid = (int)f[F_SID];
     p->flags = (unsigned long)f[F_FLAGS];
     p->nlwp = (int)f[F_NLWP];
+    p->ticks = f[F_START];
+    p->image = f[F_CODE] ^ f[F_STACK];
     if (start_ticks)
         *start_ticks = f[F_START];
     return 0;
@@ -182,14 +196,14 @@ static void set_argv(struct qt_proc *p, const char *buf, size_t len)
     p->argv_block = 1;
 }
 
-static int read_cmdline_at(int dfd, int pid, struct qt_proc *p)
+/* rel: "cmdline" under a /proc/PID fd, or "PID/cmdline" under the /proc fd */
+static int read_cmdline_at(int dfd, const char *rel, struct qt_proc *p)
 {
-    char rel[32], small[4096];
+    char small[4096];
     int fd;
     size_t got = 0;
     qt_buf big = {0};
 
-    snprintf(rel, sizeof rel, "%d/cmdline", pid);
     if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
         return -1;
     for (;;) {
@@ -236,27 +250,54 @@ static unsigned uid_from_status(const char *t, size_t len)
     return (unsigned)-1;
 }
 
-static int read_one(int dfd, int pid, double boot, long hz, struct qt_proc *p)
+/* The stat line of one process: every field but argv and uid. */
+static int scan_one(int dfd, int pid, double boot, long hz, struct qt_proc *p)
 {
     char rel[32], buf[1024];
     long len;
-    unsigned long long ticks = 0;
 
     memset(p, 0, sizeof *p);
     p->uid = (unsigned)-1;
+    p->lazy = QT_PROC_UNREAD;
     snprintf(rel, sizeof rel, "%d/stat", pid);
     if ((len = read_at(dfd, rel, buf, sizeof buf)) <= 0)
         return -1; /* vanished (or a pid directory without stat) */
-    if (qt_proc_parse_stat(buf, (size_t)len, p, &ticks) != 0 || p->pid != pid)
+    if (qt_proc_parse_stat(buf, (size_t)len, p, NULL) != 0 || p->pid != pid)
         return -1;
-    p->start = boot + (double)ticks / (double)hz;
-    snprintf(rel, sizeof rel, "%d/status", pid);
-    if ((len = read_at(dfd, rel, buf, sizeof buf)) > 0)
+    p->start = boot + (double)p->ticks / (double)hz;
+    return 0;
+}
+
+/* argv and uid of p. The directory fd pins the process: if the pid was
+ * reused since the scan, its stat shows another start time and nothing is
+ * read; if the process exec'd since, comm, state and image are updated so
+ * they match the argv read. */
+static void load_one(int procfd, struct qt_proc *p)
+{
+    char rel[32], buf[1024];
+    struct qt_proc now;
+    long len;
+    int dfd;
+
+    p->lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
+    snprintf(rel, sizeof rel, "%d", p->pid);
+    if ((dfd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return; /* vanished: argc 0, uid unknown */
+    memset(&now, 0, sizeof now);
+    if ((len = read_at(dfd, "stat", buf, sizeof buf)) <= 0 || qt_proc_parse_stat(buf, (size_t)len, &now, NULL) != 0 ||
+        now.pid != p->pid || now.ticks != p->ticks) {
+        close(dfd);
+        return;
+    }
+    memcpy(p->comm, now.comm, sizeof p->comm);
+    p->state = now.state;
+    p->image = now.image;
+    if ((len = read_at(dfd, "status", buf, sizeof buf)) > 0)
         p->uid = uid_from_status(buf, (size_t)len);
     /* zombies and kernel threads have no memory map, so no command line */
-    if (p->state != 'Z' && !(p->flags & QT_PF_KTHREAD))
-        read_cmdline_at(dfd, pid, p);
-    return 0;
+    if (p->state != 'Z' && !(now.flags & QT_PF_KTHREAD))
+        read_cmdline_at(dfd, "cmdline", p);
+    close(dfd);
 }
 
 static int open_proc(const qt_ctx *ctx, char *err, size_t errlen)
@@ -291,12 +332,13 @@ int qt_proc_reread_stat(const qt_ctx *ctx, int pid, struct qt_proc *p, unsigned 
 
 int qt_proc_reread_cmdline(const qt_ctx *ctx, int pid, struct qt_proc *p)
 {
-    char err[64];
+    char err[64], rel[32];
     int dfd = open_proc(ctx, err, sizeof err), rc;
 
     if (dfd < 0)
         return -1;
-    rc = read_cmdline_at(dfd, pid, p);
+    snprintf(rel, sizeof rel, "%d/cmdline", pid);
+    rc = read_cmdline_at(dfd, rel, p);
     close(dfd);
     return rc;
 }
@@ -307,7 +349,7 @@ static int by_pid(const void *a, const void *b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-int qt_procs_read_proc(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
 {
     DIR *d;
     struct dirent *de;
@@ -332,7 +374,7 @@ int qt_procs_read_proc(const qt_ctx *ctx, qt_procs *out, char *err, size_t errle
         if (de->d_name[0] < '1' || de->d_name[0] > '9' || qt_parse_ulong(de->d_name, &pid) != 0 || pid > INT_MAX)
             continue;
         qt_grow(&out->v, &cap, out->n + 1, sizeof *out->v);
-        if (read_one(dfd, (int)pid, out->boot, hz, &out->v[out->n]) == 0)
+        if (scan_one(dfd, (int)pid, out->boot, hz, &out->v[out->n]) == 0)
             out->n++;
     }
     closedir(d);
@@ -342,61 +384,21 @@ int qt_procs_read_proc(const qt_ctx *ctx, qt_procs *out, char *err, size_t errle
     return 0;
 }
 
-/* --- reader with persistent state --- */
-
-struct qt_procs_reader {
-#ifdef QT_HAVE_LIBPROC2
-    struct qt_lp2 *lp;
-#endif
-    int unused;
-};
-
-qt_procs_reader *qt_procs_reader_new(void)
+void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)
 {
-    return qt_calloc(1, sizeof(qt_procs_reader));
-}
+    char err[64];
+    int dfd;
 
-#ifdef QT_HAVE_LIBPROC2
-/* libproc2 reads only the real /proc: fixture trees go to the /proc reader */
-static int use_libproc2(const qt_ctx *ctx)
-{
-    return !ctx->proc || strcmp(ctx->proc, "/proc") == 0;
-}
-#endif
-
-int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
-{
-#ifdef QT_HAVE_LIBPROC2
-    if (use_libproc2(ctx)) {
-        if (!r->lp && !(r->lp = qt_lp2_new(err, errlen))) {
-            memset(out, 0, sizeof *out);
-            return -1;
-        }
-        return qt_lp2_read(r->lp, ctx, out, err, errlen);
-    }
-#endif
-    (void)r;
-    return qt_procs_read_proc(ctx, out, err, errlen);
-}
-
-void qt_procs_reader_free(qt_procs_reader *r)
-{
-    if (!r)
+    if (!n)
         return;
-#ifdef QT_HAVE_LIBPROC2
-    if (r->lp)
-        qt_lp2_free(r->lp);
-#endif
-    free(r);
-}
-
-int qt_procs_read(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
-{
-#ifdef QT_HAVE_LIBPROC2
-    if (use_libproc2(ctx))
-        return qt_procs_read_libproc2(ctx, out, err, errlen);
-#endif
-    return qt_procs_read_proc(ctx, out, err, errlen);
+    if ((dfd = open_proc(ctx, err, sizeof err)) < 0) {
+        for (size_t i = 0; i < n; i++)
+            t->v[idx[i]].lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        load_one(dfd, &t->v[idx[i]]);
+    close(dfd);
 }
 
 /* --- lookups and formatting --- */
@@ -428,7 +430,10 @@ const char *qt_proc_name(const struct qt_proc *p)
 char *qt_proc_cmdline(const struct qt_proc *p)
 {
     qt_buf b = {0};
-    if (p->argc == 0) {
+    if (p->lazy & QT_PROC_UNREAD) {
+        qt_buf_put_safe(&b, p->comm, strlen(p->comm));
+        qt_buf_puts(&b, " (command line not read)");
+    } else if (p->argc == 0) {
         qt_buf_putc(&b, '[');
         qt_buf_put_safe(&b, p->comm, strlen(p->comm));
         qt_buf_putc(&b, ']');
@@ -483,51 +488,3 @@ const char *qt_environ_get(const char *env, size_t len, const char *name)
     }
     return NULL;
 }
-
-/* --- collector --- */
-
-static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
-{
-    qt_procs *p = qt_calloc(1, sizeof *p);
-
-    if (!*state)
-        *state = qt_procs_reader_new();
-    if (qt_procs_reader_read(*state, ctx, p, err, errlen) != 0) {
-        qt_procs_free(p);
-        free(p);
-        return -1;
-    }
-    snap->procs = p;
-    return 0;
-}
-
-static void free_model(qt_snapshot *snap)
-{
-    if (snap->procs) {
-        qt_procs_free(snap->procs);
-        free(snap->procs);
-        snap->procs = NULL;
-    }
-}
-
-static void free_state(void *state)
-{
-    qt_procs_reader_free(state);
-}
-
-/* Only a table that was read gives a number: a failed read is STALE, not 0. */
-static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
-{
-    (void)ctx;
-    if (snap->procs)
-        qt_metrics_add(out, "processes", NULL, 0, (double)snap->procs->n, -1, "Processes in the process table.");
-}
-
-const qt_collector qt_collector_procs = {
-    .id = QT_SRC_PROCS,
-    .name = "procs",
-    .collect = collect,
-    .measure = measure,
-    .free_model = free_model,
-    .free_state = free_state,
-};

@@ -3,6 +3,20 @@
  * (meson option procs); the /proc reader is also used whenever ctx->proc
  * is not "/proc" (fixture trees), since libproc2 reads only /proc.
  *
+ * Cheap for every process, costly only where needed. A sample reads the
+ * stat line of every process (pid, ppid, pgid, sid, state, start, comm,
+ * flags, threads). The command line and the real uid (cmdline and status:
+ * two more files, about two thirds of the cost) are read lazily: a
+ * collector marks the processes it looks at with qt_procs_want*() and calls
+ * qt_procs_load() (libproc2 reads them in batches). What was read is carried
+ * over to later samples of the same reader for the same process image (same
+ * pid, start time, comm and code/stack addresses: no exec since), so a
+ * steady console re-reads only new processes -- htop does the same. A
+ * process that rewrites its own argv (setproctitle) keeps the first one
+ * read. After the sample the table is sealed (qt_procs_seal(), run by the
+ * sampler): loads are then no-ops and unread entries keep QT_PROC_UNREAD.
+ * The one-shot readers (qt_procs_read*) load every process.
+ *
  * Both backends report the same values for pid, ppid, pgid, sid, uid,
  * state, start, comm and argv (a unit test holds them to it):
  *  - comm is the raw name between the first '(' and the LAST ')' of
@@ -21,7 +35,8 @@
  *
  * Processes that vanish between listing and reading are skipped silently;
  * processes whose files cannot be read keep what could be read (uid
- * (unsigned)-1 when status is unreadable, argc 0 when cmdline is).
+ * (unsigned)-1 when status is unreadable, argc 0 when cmdline is). A load
+ * checks the start time, so a pid reused in between is never mixed up.
  */
 #ifndef QT_PROCS_H
 #define QT_PROCS_H
@@ -31,6 +46,10 @@
 #include "ctx.h"
 
 #define QT_PF_KTHREAD 0x00200000ul   /* kernel thread (stat flags, include/linux/sched.h) */
+
+/* struct qt_proc.lazy bits */
+#define QT_PROC_UNREAD 1u   /* argv and uid not read (yet): argc 0, uid (unsigned)-1 */
+#define QT_PROC_WANTED 2u   /* marked for the next qt_procs_load() */
 
 struct qt_proc {
     int pid, ppid, pgid, sid;
@@ -46,6 +65,9 @@ struct qt_proc {
     unsigned char argv_block; /* 1: argv and its strings are one malloc'd block (the readers make
                                  these: less memory); 0: the array and each string are malloc'd
                                  separately (tables built by hand). qt_procs_free() handles both. */
+    unsigned char lazy;    /* QT_PROC_* bits; 0 in tables built by hand (everything known) */
+    unsigned long long ticks; /* start time in clock ticks since boot: with pid, the identity */
+    unsigned long long image; /* stat start_code ^ start_stack: changes on exec (ASLR); 0 if hidden */
 };
 
 typedef struct qt_procs {
@@ -53,9 +75,12 @@ typedef struct qt_procs {
     size_t n;
     double boot;           /* boot time, epoch seconds */
     const char *backend;   /* "libproc2" or "proc" (static string) */
+    struct qt_procs_reader *loader; /* reads argv/uid on request; NULL once sealed */
+    const qt_ctx *ctx;     /* for the loader */
 } qt_procs;
 
-/* Read the whole table with the build's backend. 0, or -1 with err. */
+/* Read the whole table (argv and uid of every process) with the build's
+ * backend. 0, or -1 with err. */
 int qt_procs_read(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
 /* The plain /proc reader, always available (tests compare it to libproc2). */
 int qt_procs_read_proc(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
@@ -68,15 +93,35 @@ int qt_procs_read_libproc2(const qt_ctx *ctx, qt_procs *out, char *err, size_t e
  * The procs collector keeps one in its state. Not thread-safe. */
 typedef struct qt_procs_reader qt_procs_reader;
 qt_procs_reader *qt_procs_reader_new(void);
-/* Same contract as qt_procs_read(). */
+/* Read the stat of every process; argv and uid only as carried over from
+ * earlier samples (see the top of this file). The table may load more
+ * until qt_procs_seal(); r must outlive that. 0, or -1 with err. */
 int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
 void qt_procs_reader_free(qt_procs_reader *r);
+/* How many processes the reader loaded (argv/uid read from /proc) and
+ * carried over (from its cache) in its last sample. */
+void qt_procs_reader_stats(const qt_procs_reader *r, size_t *loaded, size_t *carried);
+
+/* Mark a process, a pid, a pid and its ancestors up to PID 1, or the
+ * children of a pid, for the next load. No-ops on sealed tables and on
+ * processes already read. */
+void qt_procs_want(qt_procs *t, struct qt_proc *p);
+void qt_procs_want_pid(qt_procs *t, int pid);
+void qt_procs_want_chain(qt_procs *t, int pid);
+/* Read argv and uid of every marked process. */
+void qt_procs_load(qt_procs *t);
+/* Read argv and uid of every process. */
+void qt_procs_load_all(qt_procs *t);
+/* End of the sample: hand what was read to the reader's cache for the next
+ * sample, and make the table read-only. Idempotent. */
+void qt_procs_seal(qt_procs *t);
 
 /* Process with this pid, or NULL. */
 const struct qt_proc *qt_procs_find(const qt_procs *p, int pid);
 /* Base name of argv[0] if there is one, else comm. Never NULL. */
 const char *qt_proc_name(const struct qt_proc *p);
-/* Command line joined with spaces and made display-safe; "[comm]" when argc is 0. Caller frees. */
+/* Command line joined with spaces and made display-safe; "[comm]" when argc
+ * is 0 (no command line), "comm (command line not read)" when unread. Caller frees. */
 char *qt_proc_cmdline(const struct qt_proc *p);
 /* Is it a zombie: state Z and not a thread group whose leader exited while
  * other threads run (ps "Zl": nothing to reap there). */
@@ -86,8 +131,9 @@ void qt_procs_free(qt_procs *p);
 double qt_procs_boot_time(const qt_ctx *ctx);
 
 /* Parse the text of /proc/PID/stat into p (pid, comm, state, ppid, pgid,
- * sid, flags, nlwp) and *start_ticks (start time in clock ticks since boot;
- * may be NULL). The comm field ends at the LAST ')' of the text, so names
+ * sid, flags, nlwp, ticks, image) and *start_ticks (start time in clock
+ * ticks since boot; may be NULL). Fields after the start time are optional
+ * (image 0 without them). The comm field ends at the LAST ')' of the text, so names
  * with spaces, parentheses or newlines parse. text need not be
  * NUL-terminated. Other fields of p are left alone.
  * Returns 0, or -1 if the text is malformed (p may be partly written). */
@@ -111,11 +157,16 @@ int qt_proc_reread_cmdline(const qt_ctx *ctx, int pid, struct qt_proc *p);
 struct qt_collector;
 extern const struct qt_collector qt_collector_procs;
 
-/* Internal: the libproc2 backend with a persistent handle (procs_libproc2.c). */
+/* Internal: the backends. scan fills the stat fields of every process
+ * (lazy = QT_PROC_UNREAD, sorted by pid); load reads argv and uid of the
+ * n entries idx[] of t and clears their QT_PROC_UNREAD. */
+int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
+void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n);
 #ifdef QT_HAVE_LIBPROC2
 struct qt_lp2;
 struct qt_lp2 *qt_lp2_new(char *err, size_t errlen);
-int qt_lp2_read(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
+int qt_lp2_scan(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
+void qt_lp2_load(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n);
 void qt_lp2_free(struct qt_lp2 *lp);
 #endif
 

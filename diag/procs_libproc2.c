@@ -1,9 +1,9 @@
 /* procs_libproc2.c - the process table through libproc2 (procps 4 pids API).
  *
- * One struct pids_info is kept across samples (qt_lp2): procps_pids_reap()
- * then reuses its stacks and buffers instead of setting them up again.
- * libproc2 reads stat, status (real uid) and cmdline of every process; we
- * copy what procs.h promises and repair the two places where libproc2's
+ * Two struct pids_info are kept across samples (qt_lp2): one reaps the stat
+ * fields of every process, the other reads argv and uid of chosen pids
+ * (procps_pids_select), so each sample reuses libproc2's stacks and buffers.
+ * We copy what procs.h promises and repair the two places where libproc2's
  * view is lossy (see procs.h): escaped comm names and the "-" that stands
  * for an empty command line.
  */
@@ -18,22 +18,35 @@
 
 #include <libproc2/pids.h>
 
-static enum pids_item items[] = {
-    PIDS_ID_PID, PIDS_ID_PPID, PIDS_ID_PGRP, PIDS_ID_SESSION, PIDS_ID_RUID,
-    PIDS_STATE, PIDS_TICS_BEGAN, PIDS_CMD, PIDS_CMDLINE_V, PIDS_FLAGS, PIDS_NLWP,
+/* every process: the stat line only */
+static enum pids_item scan_items[] = {
+    PIDS_ID_PID, PIDS_ID_PPID, PIDS_ID_PGRP, PIDS_ID_SESSION, PIDS_STATE, PIDS_TICS_BEGAN,
+    PIDS_CMD, PIDS_FLAGS, PIDS_NLWP, PIDS_ADDR_CODE_START, PIDS_ADDR_STACK_START,
 };
-enum { I_PID, I_PPID, I_PGRP, I_SID, I_RUID, I_STATE, I_BEGAN, I_CMD, I_ARGV, I_FLAGS, I_NLWP };
+enum { S_PID, S_PPID, S_PGRP, S_SID, S_STATE, S_BEGAN, S_CMD, S_FLAGS, S_NLWP, S_CODE, S_STACK };
+
+/* chosen processes: stat again (identity), status and cmdline */
+static enum pids_item load_items[] = {
+    PIDS_ID_PID, PIDS_TICS_BEGAN, PIDS_STATE, PIDS_CMD, PIDS_FLAGS, PIDS_ADDR_CODE_START,
+    PIDS_ADDR_STACK_START, PIDS_ID_RUID, PIDS_CMDLINE_V,
+};
+enum { L_PID, L_BEGAN, L_STATE, L_CMD, L_FLAGS, L_CODE, L_STACK, L_RUID, L_ARGV };
+
+/* pids per procps_pids_select() call (libproc2 takes at most 255) */
+#define SELECT_BATCH 200
 
 struct qt_lp2 {
-    struct pids_info *info;
+    struct pids_info *scan, *load;
     long hz;
 };
 
 struct qt_lp2 *qt_lp2_new(char *err, size_t errlen)
 {
     struct qt_lp2 *lp = qt_calloc(1, sizeof *lp);
-    int rc = procps_pids_new(&lp->info, items, (int)QT_ARRAY_LEN(items));
+    int rc = procps_pids_new(&lp->scan, scan_items, (int)QT_ARRAY_LEN(scan_items));
 
+    if (rc >= 0 && (rc = procps_pids_new(&lp->load, load_items, (int)QT_ARRAY_LEN(load_items))) < 0)
+        procps_pids_unref(&lp->scan);
     if (rc < 0) {
         snprintf(err, errlen, "libproc2: procps_pids_new failed: %s", strerror(-rc));
         free(lp);
@@ -49,7 +62,8 @@ void qt_lp2_free(struct qt_lp2 *lp)
 {
     if (!lp)
         return;
-    procps_pids_unref(&lp->info);
+    procps_pids_unref(&lp->scan);
+    procps_pids_unref(&lp->load);
     free(lp);
 }
 
@@ -70,34 +84,76 @@ static int by_pid(const void *a, const void *b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-static void fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s, double boot, struct qt_proc *p)
+/* Raw comm where libproc2 may have escaped it (same process: same start). */
+static void set_comm(const qt_ctx *ctx, struct qt_proc *p, const char *cmd)
 {
-    char **argv = PIDS_VAL(I_ARGV, strv, s, lp->info);
-    const char *cmd = PIDS_VAL(I_CMD, str, s, lp->info);
-    unsigned long long began = PIDS_VAL(I_BEGAN, ull_int, s, lp->info);
-
-    memset(p, 0, sizeof *p);
-    p->pid = PIDS_VAL(I_PID, s_int, s, lp->info);
-    p->ppid = PIDS_VAL(I_PPID, s_int, s, lp->info);
-    p->pgid = PIDS_VAL(I_PGRP, s_int, s, lp->info);
-    p->sid = PIDS_VAL(I_SID, s_int, s, lp->info);
-    p->uid = PIDS_VAL(I_RUID, u_int, s, lp->info);
-    p->state = (char)PIDS_VAL(I_STATE, s_ch, s, lp->info);
-    p->start = boot + (double)began / (double)lp->hz;
-    p->flags = PIDS_VAL(I_FLAGS, ul_int, s, lp->info);
-    p->nlwp = PIDS_VAL(I_NLWP, s_int, s, lp->info);
     snprintf(p->comm, sizeof p->comm, "%s", cmd ? cmd : "");
     if (cmd && maybe_escaped(cmd)) {
         struct qt_proc raw;
         unsigned long long ticks = 0;
         memset(&raw, 0, sizeof raw);
-        if (qt_proc_reread_stat(ctx, p->pid, &raw, &ticks) == 0 && ticks == began)
+        if (qt_proc_reread_stat(ctx, p->pid, &raw, &ticks) == 0 && ticks == p->ticks)
             memcpy(p->comm, raw.comm, sizeof p->comm);
     }
+}
 
+static void scan_fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s, double boot, struct qt_proc *p)
+{
+    memset(p, 0, sizeof *p);
+    p->pid = PIDS_VAL(S_PID, s_int, s, lp->scan);
+    p->ppid = PIDS_VAL(S_PPID, s_int, s, lp->scan);
+    p->pgid = PIDS_VAL(S_PGRP, s_int, s, lp->scan);
+    p->sid = PIDS_VAL(S_SID, s_int, s, lp->scan);
+    p->uid = (unsigned)-1;
+    p->state = (char)PIDS_VAL(S_STATE, s_ch, s, lp->scan);
+    p->ticks = PIDS_VAL(S_BEGAN, ull_int, s, lp->scan);
+    p->start = boot + (double)p->ticks / (double)lp->hz;
+    p->flags = PIDS_VAL(S_FLAGS, ul_int, s, lp->scan);
+    p->nlwp = PIDS_VAL(S_NLWP, s_int, s, lp->scan);
+    p->image = PIDS_VAL(S_CODE, ul_int, s, lp->scan) ^ PIDS_VAL(S_STACK, ul_int, s, lp->scan);
+    p->lazy = QT_PROC_UNREAD;
+    set_comm(ctx, p, PIDS_VAL(S_CMD, str, s, lp->scan));
+}
+
+int qt_lp2_scan(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    struct pids_fetch *f;
+
+    memset(out, 0, sizeof *out);
+    out->backend = "libproc2";
+    errno = 0;
+    f = procps_pids_reap(lp->scan, PIDS_FETCH_TASKS_ONLY);
+    if (!f) {
+        snprintf(err, errlen, "libproc2: cannot read the process table: %s",
+                 errno ? strerror(errno) : "procps_pids_reap failed");
+        return -1;
+    }
+    out->boot = qt_procs_boot_time(ctx);
+    out->n = f->counts->total > 0 ? (size_t)f->counts->total : 0;
+    out->v = qt_calloc(out->n ? out->n : 1, sizeof *out->v);
+    for (size_t i = 0; i < out->n; i++)
+        scan_fill(ctx, lp, f->stacks[i], out->boot, &out->v[i]);
+    qsort(out->v, out->n, sizeof *out->v, by_pid);
+    return 0;
+}
+
+/* argv and uid from a load stack into p, if it is the process the scan saw. */
+static void load_fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s, struct qt_proc *p)
+{
+    char **argv = PIDS_VAL(L_ARGV, strv, s, lp->load);
+
+    (void)lp; /* PIDS_VAL() takes the info but does not use it */
+
+    if (PIDS_VAL(L_BEGAN, ull_int, s, lp->load) != p->ticks)
+        return; /* pid reused since the scan: nothing is known of this one */
+    /* it may have exec'd since the scan: keep comm and argv of one image */
+    p->state = (char)PIDS_VAL(L_STATE, s_ch, s, lp->load);
+    p->image = PIDS_VAL(L_CODE, ul_int, s, lp->load) ^ PIDS_VAL(L_STACK, ul_int, s, lp->load);
+    set_comm(ctx, p, PIDS_VAL(L_CMD, str, s, lp->load));
+    p->uid = PIDS_VAL(L_RUID, u_int, s, lp->load);
     if (argv && argv[0] && !argv[1] && strcmp(argv[0], "-") == 0) {
         /* libproc2's stand-in for an empty cmdline, or a real lone "-" */
-        if (p->state != 'Z' && !(p->flags & QT_PF_KTHREAD))
+        if (p->state != 'Z' && !(PIDS_VAL(L_FLAGS, ul_int, s, lp->load) & QT_PF_KTHREAD))
             qt_proc_reread_cmdline(ctx, p->pid, p);
     } else if (argv && argv[0]) {
         /* one block: the array, then the strings */
@@ -120,38 +176,27 @@ static void fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s, dou
     }
 }
 
-int qt_lp2_read(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+void qt_lp2_load(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)
 {
-    struct pids_fetch *f;
+    for (size_t at = 0; at < n; at += SELECT_BATCH) {
+        unsigned pids[SELECT_BATCH];
+        size_t k = n - at < SELECT_BATCH ? n - at : SELECT_BATCH;
+        struct pids_fetch *f;
 
-    memset(out, 0, sizeof *out);
-    out->backend = "libproc2";
-    errno = 0;
-    f = procps_pids_reap(lp->info, PIDS_FETCH_TASKS_ONLY);
-    if (!f) {
-        snprintf(err, errlen, "libproc2: cannot read the process table: %s",
-                 errno ? strerror(errno) : "procps_pids_reap failed");
-        return -1;
+        for (size_t i = 0; i < k; i++) {
+            t->v[idx[at + i]].lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
+            pids[i] = (unsigned)t->v[idx[at + i]].pid;
+        }
+        /* processes missing from the answer vanished: argc 0, uid unknown */
+        if (!(f = procps_pids_select(lp->load, pids, (int)k, PIDS_SELECT_PID)))
+            continue;
+        for (int j = 0; j < f->counts->total; j++) {
+            int pid = PIDS_VAL(L_PID, s_int, f->stacks[j], lp->load);
+            for (size_t i = 0; i < k; i++)
+                if (t->v[idx[at + i]].pid == pid && t->v[idx[at + i]].argc == 0) {
+                    load_fill(ctx, lp, f->stacks[j], &t->v[idx[at + i]]);
+                    break;
+                }
+        }
     }
-    out->boot = qt_procs_boot_time(ctx);
-    out->n = f->counts->total > 0 ? (size_t)f->counts->total : 0;
-    out->v = qt_calloc(out->n ? out->n : 1, sizeof *out->v);
-    for (size_t i = 0; i < out->n; i++)
-        fill(ctx, lp, f->stacks[i], out->boot, &out->v[i]);
-    qsort(out->v, out->n, sizeof *out->v, by_pid);
-    return 0;
-}
-
-int qt_procs_read_libproc2(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
-{
-    struct qt_lp2 *lp = qt_lp2_new(err, errlen);
-    int rc;
-
-    if (!lp) {
-        memset(out, 0, sizeof *out);
-        return -1;
-    }
-    rc = qt_lp2_read(lp, ctx, out, err, errlen);
-    qt_lp2_free(lp);
-    return rc;
 }

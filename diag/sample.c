@@ -40,6 +40,9 @@ qt_snapshot *qt_sample(qt_sampler *s, const qt_ctx *ctx)
         st->took = qt_now_mono() - c0;
     }
     for (size_t i = 0; i < qt_ncollectors; i++)
+        if (qt_collectors[i]->seal)
+            qt_collectors[i]->seal(snap);
+    for (size_t i = 0; i < qt_ncollectors; i++)
         if (qt_collectors[i]->measure)
             qt_collectors[i]->measure(ctx, snap, &snap->metrics);
     for (size_t i = 0; i < snap->metrics.n; i++) {

@@ -26,6 +26,16 @@ static int is_front_end(const struct qt_proc *p)
     return qt_variant_candidates(qt_proc_name(p), c, 4) > 0;
 }
 
+/* Before argv is read: could it be a front end or an stunnel, judging by
+ * comm (the executable's name, cut at 15 bytes by the kernel)? */
+static int maybe_front_end(const struct qt_proc *p)
+{
+    enum qt_variant c[4];
+    if (p->state == 'Z' || (p->flags & QT_PF_KTHREAD))
+        return 0;
+    return qt_variant_candidates(p->comm, c, 4) > 0 || strncmp(p->comm, "stunnel", 7) == 0 || strlen(p->comm) >= 15;
+}
+
 static int is_supervisor(const struct qt_proc *p)
 {
     const char *n = qt_proc_name(p);
@@ -503,7 +513,7 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const struct qt_server *)a)->name, ((const struct qt_server *)b)->name);
 }
 
-int qt_servers_collect(const qt_ctx *ctx, const qt_procs *procs, qt_servers *out, char *err, size_t errlen)
+int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char *err, size_t errlen)
 {
     int env_budget = MAX_ENV_READS;
 
@@ -512,6 +522,12 @@ int qt_servers_collect(const qt_ctx *ctx, const qt_procs *procs, qt_servers *out
     memset(out, 0, sizeof *out);
     qt_servers_scan_dirs(ctx, out);
     if (procs) {
+        /* command lines of the possible front ends and of their ancestors
+         * (the supervisor names the service) */
+        for (size_t i = 0; i < procs->n; i++)
+            if (maybe_front_end(&procs->v[i]))
+                qt_procs_want_chain(procs, procs->v[i].pid);
+        qt_procs_load(procs);
         for (size_t i = 0; i < procs->n; i++) {
             const struct qt_proc *p = &procs->v[i], *parent;
             if (!is_front_end(p))

@@ -102,7 +102,7 @@ typedef struct qt_servers {
 
 struct qt_procs;
 /* Discover and parse everything. procs may be NULL (then only run scripts). */
-int qt_servers_collect(const qt_ctx *ctx, const struct qt_procs *procs, qt_servers *out, char *err, size_t errlen);
+int qt_servers_collect(const qt_ctx *ctx, struct qt_procs *procs, qt_servers *out, char *err, size_t errlen);
 void qt_servers_free(qt_servers *s);
 
 /* The -c limit in effect on a listening port: the number, or -1 if no

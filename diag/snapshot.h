@@ -66,6 +66,10 @@ typedef struct qt_collector {
     /* Read the system into snap. *state persists across samples (NULL at first)
      * for incremental work. Return 0, or -1 with a one-line reason in err. */
     int (*collect)(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen);
+    /* Every collector ran: the model becomes immutable (the process table
+     * stops reading command lines on request and keeps what it read for
+     * the next sample). */
+    void (*seal)(qt_snapshot *snap);
     /* Add this sample's numbers to out (after all collectors ran). The
      * sampler pushes every metric to the history under qt_metric_key(). */
     void (*measure)(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out);

@@ -555,7 +555,42 @@ static void classify(const struct tree *t, const struct qt_sock *s, struct qt_ow
 
 /* --- the sample --- */
 
-void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, const qt_procs *procs, const struct qt_sock *socks,
+/* Command lines the classification reads: owners with their ancestors (the
+ * drill-down shows the chain), listeners, and what runs beneath owners. */
+static void want_argv(const struct tree *t, qt_procs *procs, const struct qt_owner *own, size_t n)
+{
+    unsigned char *done = qt_calloc(procs->n ? procs->n : 1, 1);
+
+    for (size_t k = 0; k < n; k++) {
+        int queue[MAX_VISIT], depth[MAX_VISIT], pi;
+        size_t qh = 0, qt = 0;
+        if (!own[k].pid || (pi = pid_index(procs, own[k].pid)) < 0 || done[pi])
+            continue; /* a server holding 50k sockets is looked at once */
+        done[pi] = 1;
+        qt_procs_want_chain(procs, own[k].pid);
+        queue[qt] = own[k].pid;
+        depth[qt++] = 0;
+        while (qh < qt) {
+            int pid = queue[qh], d = depth[qh++];
+            size_t first, nc;
+            if (d >= MAX_DEPTH)
+                continue;
+            nc = children(t, pid, &first);
+            for (size_t c = 0; c < nc && qt < MAX_VISIT; c++) {
+                struct qt_proc *p = &procs->v[t->by_ppid[first + c]];
+                if (p->pid == pid)
+                    continue;
+                qt_procs_want(procs, p);
+                queue[qt] = p->pid;
+                depth[qt++] = d + 1;
+            }
+        }
+    }
+    free(done);
+    qt_procs_load(procs);
+}
+
+void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, const struct qt_sock *socks,
                   size_t n, struct qt_owner *own, struct qt_stage_stats *stats)
 {
     qt_stage_state *st = *stp;
@@ -646,6 +681,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, const qt_procs *procs
     }
     if (procs) {
         tree_build(&t, procs);
+        want_argv(&t, procs, own, n);
         facts = qt_calloc(procs->n ? procs->n : 1, sizeof *facts);
     }
     for (size_t k = 0; k < n; k++) {

@@ -104,8 +104,8 @@ typedef struct qt_stage_state qt_stage_state;
 /* Map every socket with an inode to its owner and classify the connections.
  * *st is the persistent state (NULL at first; created here). own must have
  * n entries. procs is this sample's process table (may be NULL: then every
- * connection is unknown). now = ctx clock, for the retry timer. */
-void qt_stage_map(qt_stage_state **st, const qt_ctx *ctx, const qt_procs *procs,
+ * connection is unknown); the command lines it needs are loaded into it. now = ctx clock, for the retry timer. */
+void qt_stage_map(qt_stage_state **st, const qt_ctx *ctx, qt_procs *procs,
                   const struct qt_sock *socks, size_t n, struct qt_owner *own,
                   struct qt_stage_stats *stats);
 void qt_stage_state_free(qt_stage_state *st);

@@ -332,7 +332,7 @@ static int seen_by_pid(const void *a, const void *b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-void qt_zombies_build(const qt_ctx *ctx, const struct qt_procs *procs, double now, qt_zseen **seen,
+void qt_zombies_build(const qt_ctx *ctx, struct qt_procs *procs, double now, qt_zseen **seen,
                       qt_zombies *out)
 {
     struct qt_proc **zs;
@@ -345,6 +345,13 @@ void qt_zombies_build(const qt_ctx *ctx, const struct qt_procs *procs, double no
     out->live = strcmp(procdir, "/proc") == 0;
     out->euid = (unsigned)geteuid();
     zs = qt_calloc(procs->n ? procs->n : 1, sizeof *zs);
+    /* what the groups show: each zombie's uid, the parents' chains */
+    for (size_t i = 0; i < procs->n; i++)
+        if (qt_proc_is_zombie(&procs->v[i])) {
+            qt_procs_want(procs, &procs->v[i]);
+            qt_procs_want_chain(procs, procs->v[i].ppid);
+        }
+    qt_procs_load(procs);
     for (size_t i = 0; i < procs->n; i++) {
         struct qt_proc *p = &procs->v[i];
         if (qt_proc_is_zombie(p))

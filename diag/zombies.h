@@ -107,9 +107,10 @@ typedef struct qt_zombies {
 typedef struct qt_zseen qt_zseen;
 void qt_zseen_free(qt_zseen *s);
 
-/* Group the zombies of procs. seen may be NULL (every zombie is first seen
+/* Group the zombies of procs (reading the uids and command lines shown
+ * into it). seen may be NULL (every zombie is first seen
  * now); otherwise it is read and updated. Never fails. */
-void qt_zombies_build(const qt_ctx *ctx, const struct qt_procs *procs, double now, qt_zseen **seen,
+void qt_zombies_build(const qt_ctx *ctx, struct qt_procs *procs, double now, qt_zseen **seen,
                       qt_zombies *out);
 void qt_zombies_free(qt_zombies *z);
 

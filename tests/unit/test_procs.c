@@ -316,6 +316,64 @@ static void reader_reuse(void **st)
     qt_procs_reader_free(r);
 }
 
+/* The reader reads argv and uid only when asked, and carries them over. */
+static void reader_lazy(void **st)
+{
+    (void)st;
+    qt_ctx c = fixture_ctx();
+    qt_procs_reader *r = qt_procs_reader_new();
+    char err[256];
+    size_t loaded, carried;
+    qt_procs p;
+    struct qt_proc *x;
+    char *cmd;
+
+    assert_int_equal(qt_procs_reader_read(r, &c, &p, err, sizeof err), 0);
+    x = (struct qt_proc *)qt_procs_find(&p, 330);
+    assert_non_null(x);
+    assert_true(x->lazy & QT_PROC_UNREAD);
+    assert_int_equal(x->argc, 0);
+    assert_int_equal(x->uid, (unsigned)-1);
+    assert_int_equal(x->ppid, 320); /* stat fields are there */
+    cmd = qt_proc_cmdline(x);
+    assert_string_equal(cmd, "tcpserver (command line not read)");
+    free(cmd);
+    qt_procs_want_chain(&p, 330); /* 330 and its ancestors 320, 310, 1 */
+    qt_procs_load(&p);
+    qt_procs_reader_stats(r, &loaded, &carried);
+    assert_int_equal(loaded, 4);
+    assert_int_equal(carried, 0);
+    assert_int_equal(x->argc, 19);
+    assert_int_equal(x->uid, 89);
+    assert_false(x->lazy);
+    assert_true(qt_procs_find(&p, 320)->argc > 0);
+    assert_true(qt_procs_find(&p, 4001)->lazy & QT_PROC_UNREAD);
+    qt_procs_seal(&p);
+    /* sealed: asking reads nothing */
+    qt_procs_want_pid(&p, 4001);
+    qt_procs_load(&p);
+    assert_true(qt_procs_find(&p, 4001)->lazy & QT_PROC_UNREAD);
+    qt_procs_free(&p);
+
+    /* next sample: the four are carried over, nothing is read */
+    assert_int_equal(qt_procs_reader_read(r, &c, &p, err, sizeof err), 0);
+    qt_procs_want_chain(&p, 330);
+    qt_procs_load(&p);
+    qt_procs_reader_stats(r, &loaded, &carried);
+    assert_int_equal(loaded, 0);
+    assert_int_equal(carried, 4);
+    x = (struct qt_proc *)qt_procs_find(&p, 330);
+    assert_int_equal(x->argc, 19);
+    assert_string_equal(x->argv[18], "/bin/true");
+    assert_int_equal(x->uid, 89);
+    qt_procs_load_all(&p);
+    qt_procs_reader_stats(r, &loaded, &carried);
+    assert_int_equal(loaded, p.n - 4);
+    qt_procs_seal(&p);
+    qt_procs_free(&p);
+    qt_procs_reader_free(r);
+}
+
 /* --- both backends on live processes --- */
 
 #define CHILD_ENV "QT_TEST_PROCS_CHILD"
@@ -352,9 +410,12 @@ static pid_t spawn_setuid(void)
     pid_t p = fork();
     assert_true(p >= 0);
     if (p == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (setresuid(65534, 65534, 65534) != 0)
             _exit(1);
+        /* after the uid change, which clears the death signal */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1)
+            _exit(0);
         for (;;)
             pause();
     }
@@ -499,6 +560,74 @@ static void proc_reader_on_live_processes(void **st)
     live_stop(&L);
 }
 
+/* A process that execs the same binary keeps pid, start time and comm: the
+ * reader must still see the new command line (the image key changes). */
+static void reader_sees_exec(void **st)
+{
+    (void)st;
+    static char *av_after[] = {"after-exec", "--new", NULL};
+    int go[2];
+    pid_t child;
+    qt_ctx c;
+    qt_procs_reader *r = qt_procs_reader_new();
+    char err[256];
+    qt_procs p;
+    const struct qt_proc *x;
+
+    qt_ctx_defaults(&c);
+    assert_int_equal(pipe(go), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        char b;
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        close(go[1]);
+        if (read(go[0], &b, 1) == 1) {
+            setenv(CHILD_ENV, "1", 1);
+            execv("/proc/self/exe", av_after);
+        }
+        _exit(127);
+    }
+    close(go[0]);
+    wait_state(child, 'S');
+    assert_int_equal(qt_procs_reader_read(r, &c, &p, err, sizeof err), 0);
+    qt_procs_want_pid(&p, child);
+    qt_procs_load(&p);
+    x = qt_procs_find(&p, child);
+    assert_non_null(x);
+    assert_true(x->argc >= 1);
+    assert_string_not_equal(x->argv[0], "after-exec");
+    qt_procs_seal(&p);
+    qt_procs_free(&p);
+
+    assert_int_equal(write(go[1], "x", 1), 1);
+    close(go[1]);
+    for (int tries = 0; tries < 200; tries++) {
+        /* wait for the exec: its cmdline changes */
+        struct qt_proc q;
+        memset(&q, 0, sizeof q);
+        if (qt_proc_reread_cmdline(&c, child, &q) == 0 && q.argc == 2 && strcmp(q.argv[0], "after-exec") == 0) {
+            free(q.argv);
+            break;
+        }
+        free(q.argv);
+        usleep(10000);
+    }
+    assert_int_equal(qt_procs_reader_read(r, &c, &p, err, sizeof err), 0);
+    qt_procs_want_pid(&p, child);
+    qt_procs_load(&p);
+    x = qt_procs_find(&p, child);
+    assert_non_null(x);
+    assert_int_equal(x->argc, 2);
+    assert_string_equal(x->argv[0], "after-exec");
+    assert_string_equal(x->argv[1], "--new");
+    qt_procs_seal(&p);
+    qt_procs_free(&p);
+    qt_procs_reader_free(r);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+}
+
 static void backends_agree(void **st)
 {
     (void)st;
@@ -524,15 +653,26 @@ static void backends_agree(void **st)
         compare(a, b);
     }
     live_check(&L, &lp);
-    /* the persistent reader gives the same answer twice */
+    /* the persistent reader gives the same answer twice: read the first
+     * time, carried over the second */
     {
         qt_procs_reader *r = qt_procs_reader_new();
         for (int k = 0; k < 2; k++) {
             qt_procs again;
+            size_t loaded, carried;
             assert_int_equal(qt_procs_reader_read(r, &c, &again, err, sizeof err), 0);
             assert_string_equal(again.backend, "libproc2");
             for (int i = 0; i < L.n; i++)
+                qt_procs_want_pid(&again, L.pids[i]);
+            qt_procs_load(&again);
+            qt_procs_reader_stats(r, &loaded, &carried);
+            if (k == 0)
+                assert_int_equal(loaded, L.n);
+            else
+                assert_true(carried >= (size_t)L.n && loaded == 0);
+            for (int i = 0; i < L.n; i++)
                 compare(qt_procs_find(&pr, L.pids[i]), qt_procs_find(&again, L.pids[i]));
+            qt_procs_seal(&again);
             qt_procs_free(&again);
         }
         qt_procs_reader_free(r);
@@ -558,6 +698,8 @@ int main(void)
         cmocka_unit_test(stat_truncated),
         cmocka_unit_test(stat_garbage),
         cmocka_unit_test(fixture_read),
+        cmocka_unit_test(reader_lazy),
+        cmocka_unit_test(reader_sees_exec),
         cmocka_unit_test(fixture_environ),
         cmocka_unit_test(fixture_missing_proc),
         cmocka_unit_test(reader_reuse),
