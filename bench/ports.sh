@@ -19,7 +19,10 @@
 #   --once      `qtriage --once --ports b=P` (whole program, every collector)
 #   procs       the process-table collector (libproc2) of that sample
 #   RSS         peak RSS of --once, and of --batch --count 5 (KiB)
-#   CPU %       `qtriage --batch --interval 1` over CPU_SECONDS samples
+#   CPU %       `qtriage --batch --interval 1` over CPU_SECONDS samples: whole run
+#               (start-up and first sample included), and steady state (CPU of a
+#               run of CPU_SECONDS+1 samples minus that of a 1-sample run, over
+#               CPU_SECONDS seconds); next to it, `ss -tn` filtered run once a second
 # On a shared machine wall times swing with the load; CPU times are steadier.
 # Every process it starts is bounded by timeout and stopped by process group.
 set -euo pipefail
@@ -63,6 +66,15 @@ PORT=${QT_BENCH_PORT:-24900}
 while ss -Htln "( sport = :$PORT )" | grep -q .; do PORT=$((PORT + 1)); done
 cc -O2 -static -o "$tmp/idle" "$here/bench/idle.c" 2>/dev/null || cc -O2 -o "$tmp/idle" "$here/bench/idle.c"
 
+PERF=$(command -v perf || true)
+# CPU time (user + system) of one run of a command, ms
+cpu_ms() {
+    if [ -n "$PERF" ]; then
+        "$PERF" stat -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ {print $1}' | tail -1
+    else
+        /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print ($1 + $2) * 1000}'
+    fi
+}
 median() { sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}'; }
 # median wall time and median CPU time (user + system) of a command, ms: "WALL CPU".
 # CPU from `perf stat -e task-clock` (Debian linux-perf) when present: /usr/bin/time
@@ -73,15 +85,10 @@ wall_cpu_ms() {
         local s e
         s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
         echo "scale=2; ($e - $s) / 1000000" | bc >> "$tmp/w"
-        if [ -n "$PERF" ]; then
-            "$PERF" stat -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ {print $1}' | tail -1 >> "$tmp/c"
-        else
-            /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print ($1 + $2) * 1000}' >> "$tmp/c"
-        fi
+        cpu_ms "$@" >> "$tmp/c"
     done
     echo "$(median < "$tmp/w") $(median < "$tmp/c")"
 }
-PERF=$(command -v perf || true)
 rss_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
 wait_ready() {
@@ -109,17 +116,23 @@ row() { # row MODE N
     rss_batch=$(rss_kb "$QT" --batch --count 5 --interval 0.2 --ports "b=$PORT")
     cpu=$(/usr/bin/time -f "%U %S %e" "$QT" --batch --count "$CPU_SECONDS" --interval 1 --ports "b=$PORT" 2>&1 >/dev/null |
           tail -1 | awk '{printf "%.1f", ($1 + $2) / $3 * 100}')
-    printf "| %s | %s | %s | %s | %s / %s | %s / %s | %.2f / %.2f | %s / %s | %s / %s | %s | %.4f | %s | %s | %s | %s | %s |\n" \
+    local c1 cn steady
+    c1=$(cpu_ms "$QT" --batch --count 1 --interval 1 --ports "b=$PORT")
+    cn=$(cpu_ms "$QT" --batch --count $((CPU_SECONDS + 1)) --interval 1 --ports "b=$PORT")
+    steady=$(echo "$cn $c1 $CPU_SECONDS" | awk '{printf "%.1f", ($1 - $2) / $3 / 1000 * 100}')
+    local ss_pct
+    ss_pct=$(echo "${ss[1]}" | awk '{printf "%.1f", $1 / 1000 * 100}')
+    printf "| %s | %s | %s | %s | %s / %s | %s / %s | %.2f / %.2f | %s / %s | %s / %s | %s | %.4f | %s | %s | %s | %s | %s / %s | %s |\n" \
         "$mode" "$n" "$est" "$(ps -e --no-headers | wc -l)" \
         "${ss[0]}" "${ss[1]}" "$coll" "$coll_cpu" \
         "$(echo "scale=4; $coll / ${ss[0]}" | bc)" "$(echo "scale=4; $coll_cpu / ${ss[1]}" | bc)" \
         "${ssp[0]}" "${ssp[1]}" "$stage" "$stage_cpu" "$stage1" \
-        "$(echo "scale=5; $stage / ${ssp[0]}" | bc)" "${once[0]}" "$procs" "$rss_once" "$rss_batch" "$cpu"
+        "$(echo "scale=5; $stage / ${ssp[0]}" | bc)" "${once[0]}" "$procs" "$rss_once" "$rss_batch" "$cpu" "$steady" "$ss_pct"
 }
 
 echo "# bench/ports.sh on $(uname -r), $(nproc) cores, $(date -u +%F) -- REPEAT=$REPEAT CPU_SECONDS=$CPU_SECONDS"
-echo "| mode | N | ESTAB seen | processes on host | ss -tn filtered ms wall / CPU | collector ms wall / CPU | collector / ss (wall / CPU) | ss -tanp ms wall / CPU | stage mapping ms steady, wall / CPU | stage ms 1st sample | stage / ss -tanp (wall) | qtriage --once ms | procs collector ms | RSS --once KiB | RSS batch x5 KiB | CPU % at --interval 1 |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| mode | N | ESTAB seen | processes on host | ss -tn filtered ms wall / CPU | collector ms wall / CPU | collector / ss (wall / CPU) | ss -tanp ms wall / CPU | stage mapping ms steady, wall / CPU | stage ms 1st sample | stage / ss -tanp (wall) | qtriage --once ms | procs collector ms | RSS --once KiB | RSS batch x5 KiB | CPU % at --interval 1, whole run / steady | ss -tn filtered once a second, CPU % |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $SIZES; do
     rm -f "$tmp/ready"
     start /usr/bin/python3 "$here/bench/conns.py" serve "$PORT" "$n" "$tmp/ready"

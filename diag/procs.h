@@ -116,6 +116,18 @@ void qt_procs_load_all(qt_procs *t);
  * sample, and make the table read-only. Idempotent. */
 void qt_procs_seal(qt_procs *t);
 
+/* Children by parent, for walks down the tree: indexes into t->v sorted by
+ * ppid, built once per sample (10k per-connection children are not each
+ * searched for among 10k processes). */
+typedef struct qt_procs_kids {
+    const qt_procs *procs;
+    size_t *by_ppid;
+} qt_procs_kids;
+void qt_procs_kids_build(qt_procs_kids *k, const qt_procs *t);
+/* How many processes have this ppid; they are procs->v[by_ppid[*first + i]]. */
+size_t qt_procs_kids_of(const qt_procs_kids *k, int ppid, size_t *first);
+void qt_procs_kids_free(qt_procs_kids *k);
+
 /* Process with this pid, or NULL. */
 const struct qt_proc *qt_procs_find(const qt_procs *p, int pid);
 /* Base name of argv[0] if there is one, else comm. Never NULL. */

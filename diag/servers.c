@@ -79,13 +79,15 @@ static int by_count(const void *a, const void *b)
     return (y->n > x->n) - (y->n < x->n);
 }
 
-static void count_children(const qt_ctx *ctx, const qt_procs *procs, struct qt_server *sv, int *env_budget)
+static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct qt_server *sv, int *env_budget)
 {
-    size_t cap = 0;
-    for (size_t i = 0; i < procs->n; i++) {
-        const struct qt_proc *c = &procs->v[i];
+    const qt_procs *procs = kids->procs;
+    size_t cap = 0, first, n = qt_procs_kids_of(kids, sv->pid, &first);
+
+    for (size_t ci = 0; ci < n; ci++) {
+        const struct qt_proc *c = &procs->v[kids->by_ppid[first + ci]];
         char ip[48] = "";
-        if (c->ppid != sv->pid)
+        if (c->pid == sv->pid)
             continue;
         sv->children++;
         if (c->state == 'Z') {
@@ -95,14 +97,17 @@ static void count_children(const qt_ctx *ctx, const qt_procs *procs, struct qt_s
         if (is_front_end(c) || strncmp(qt_proc_name(c), "stunnel", 7) == 0) {
             /* SSL relay child (same program) or stunnel in inetd mode: the
              * program is its child, started only after the handshake */
-            for (size_t k = 0; k < procs->n; k++)
-                if (procs->v[k].ppid == c->pid && procs->v[k].state != 'Z') {
+            size_t gfirst, gn = qt_procs_kids_of(kids, c->pid, &gfirst);
+            for (size_t g = 0; g < gn; g++) {
+                const struct qt_proc *gc = &procs->v[kids->by_ppid[gfirst + g]];
+                if (gc->state != 'Z' && gc->pid != c->pid) {
                     sv->progs_running++;
                     if (!ip[0] && *env_budget > 0) {
                         (*env_budget)--;
-                        read_ip(ctx, procs->v[k].pid, ip, sizeof ip);
+                        read_ip(ctx, gc->pid, ip, sizeof ip);
                     }
                 }
+            }
         } else {
             sv->progs_running++;
             if (*env_budget > 0) {
@@ -516,6 +521,7 @@ static int by_name(const void *a, const void *b)
 int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char *err, size_t errlen)
 {
     int env_budget = MAX_ENV_READS;
+    qt_procs_kids kids = {0};
 
     (void)err;
     (void)errlen;
@@ -540,6 +546,8 @@ int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char
     } else {
         qt_buf_puts(&out->notes, "process table not available: running servers unknown\n");
     }
+    if (procs)
+        qt_procs_kids_build(&kids, procs);
     for (size_t i = 0; i < out->n; i++) {
         struct qt_server *sv = &out->v[i];
         identify(ctx, sv);
@@ -548,10 +556,11 @@ int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char
         file_facts(ctx, sv);
         compare(ctx, sv);
         if (sv->pid && procs)
-            count_children(ctx, procs, sv, &env_budget);
+            count_children(ctx, &kids, sv, &env_budget);
         if (!sv->svcdir[0] && sv->port) /* unsupervised: name it by program and port */
             snprintf(sv->name, sizeof sv->name, "%.40s:%u", sv->proc.server_name, sv->port);
     }
+    qt_procs_kids_free(&kids);
     /* names are row ids: make them unique (two unsupervised listeners on one port...) */
     for (size_t i = 0; i < out->n; i++)
         for (size_t k = 0; k < i; k++)

@@ -363,53 +363,13 @@ static void scan_pid(struct scan *sc, size_t pi)
 
 /* --- classification --- */
 
-struct tree {
-    const qt_procs *procs;
-    size_t *by_ppid;        /* indexes into procs->v sorted by ppid */
-};
-
-static const qt_procs *sort_procs;
-static int cmp_ppid(const void *a, const void *b)
-{
-    int x = sort_procs->v[*(const size_t *)a].ppid, y = sort_procs->v[*(const size_t *)b].ppid;
-    return (x > y) - (x < y);
-}
-
-static void tree_build(struct tree *t, const qt_procs *procs)
-{
-    t->procs = procs;
-    t->by_ppid = qt_calloc(procs->n ? procs->n : 1, sizeof *t->by_ppid);
-    for (size_t i = 0; i < procs->n; i++)
-        t->by_ppid[i] = i;
-    sort_procs = procs;
-    qsort(t->by_ppid, procs->n, sizeof *t->by_ppid, cmp_ppid);
-    sort_procs = NULL;
-}
-
-/* First index in by_ppid with this ppid, and the count. */
-static size_t children(const struct tree *t, int ppid, size_t *first)
-{
-    size_t lo = 0, hi = t->procs->n, n = 0;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t->procs->v[t->by_ppid[mid]].ppid < ppid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *first = lo;
-    while (lo + n < t->procs->n && t->procs->v[t->by_ppid[lo + n]].ppid == ppid)
-        n++;
-    return n;
-}
-
 static int alive(const struct qt_proc *p)
 {
     return p->state != 'Z' && p->state != 'X';
 }
 
 /* Beneath owner (breadth first): the first live mail program, else the first live process. */
-static void beneath(const struct tree *t, int owner, int *mail, int *any)
+static void beneath(const qt_procs_kids *t, int owner, int *mail, int *any)
 {
     int queue[MAX_VISIT], depth[MAX_VISIT];
     size_t qh = 0, qt = 0;
@@ -422,7 +382,7 @@ static void beneath(const struct tree *t, int owner, int *mail, int *any)
         size_t first, n;
         if (d >= MAX_DEPTH)
             continue;
-        n = children(t, pid, &first);
+        n = qt_procs_kids_of(t, pid, &first);
         for (size_t k = 0; k < n && qt < MAX_VISIT; k++) {
             const struct qt_proc *c = &t->procs->v[t->by_ppid[first + k]];
             if (!alive(c) || c->pid == pid)
@@ -448,7 +408,7 @@ struct facts {
     int mail, any;        /* beneath(): live mail program / any live process */
 };
 
-static void owner_facts(const struct tree *t, const qt_stage_state *st, int pi, int svc, const int *listeners,
+static void owner_facts(const qt_procs_kids *t, const qt_stage_state *st, int pi, int svc, const int *listeners,
                         int nlisteners, struct facts *f)
 {
     const struct qt_proc *p = &t->procs->v[pi];
@@ -472,7 +432,7 @@ static void owner_facts(const struct tree *t, const qt_stage_state *st, int pi, 
     }
 }
 
-static void classify(const struct tree *t, const struct qt_sock *s, struct qt_owner *o, const qt_stage_state *st,
+static void classify(const qt_procs_kids *t, const struct qt_sock *s, struct qt_owner *o, const qt_stage_state *st,
                      struct facts *facts, const int *listeners, int nlisteners, unsigned unreadable)
 {
     struct facts *f;
@@ -557,7 +517,7 @@ static void classify(const struct tree *t, const struct qt_sock *s, struct qt_ow
 
 /* Command lines the classification reads: owners with their ancestors (the
  * drill-down shows the chain), listeners, and what runs beneath owners. */
-static void want_argv(const struct tree *t, qt_procs *procs, const struct qt_owner *own, size_t n)
+static void want_argv(const qt_procs_kids *t, qt_procs *procs, const struct qt_owner *own, size_t n)
 {
     unsigned char *done = qt_calloc(procs->n ? procs->n : 1, 1);
 
@@ -575,7 +535,7 @@ static void want_argv(const struct tree *t, qt_procs *procs, const struct qt_own
             size_t first, nc;
             if (d >= MAX_DEPTH)
                 continue;
-            nc = children(t, pid, &first);
+            nc = qt_procs_kids_of(t, pid, &first);
             for (size_t c = 0; c < nc && qt < MAX_VISIT; c++) {
                 struct qt_proc *p = &procs->v[t->by_ppid[first + c]];
                 if (p->pid == pid)
@@ -598,7 +558,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
     struct scan sc = {.ctx = ctx, .procs = procs, .socks = socks, .stats = stats};
     int listeners[QT_MAX_SERVICES][MAX_LISTENERS];
     int nlisteners[QT_MAX_SERVICES] = {0};
-    struct tree t = {0};
+    qt_procs_kids t = {0};
     struct facts *facts = NULL;
 
     memset(stats, 0, sizeof *stats);
@@ -680,7 +640,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
         }
     }
     if (procs) {
-        tree_build(&t, procs);
+        qt_procs_kids_build(&t, procs);
         want_argv(&t, procs, own, n);
         facts = qt_calloc(procs->n ? procs->n : 1, sizeof *facts);
     }
@@ -691,7 +651,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
                  stats->unreadable);
     }
     free(facts);
-    free(t.by_ppid);
+    qt_procs_kids_free(&t);
     stats->took = qt_now_mono() - t0;
     stats->cpu = qt_now_cpu() - c0;
 }
