@@ -25,18 +25,20 @@ static enum pids_item scan_items[] = {
 };
 enum { S_PID, S_PPID, S_PGRP, S_SID, S_STATE, S_BEGAN, S_CMD, S_FLAGS, S_NLWP, S_CODE, S_STACK };
 
-/* chosen processes: stat again (identity), status and cmdline */
+/* chosen processes: stat again (identity), status and cmdline; zombies and
+ * kernel threads have no command line, so for them the same items but the
+ * last (one file less to read) */
 static enum pids_item load_items[] = {
     PIDS_ID_PID, PIDS_TICS_BEGAN, PIDS_STATE, PIDS_CMD, PIDS_FLAGS, PIDS_ADDR_CODE_START,
     PIDS_ADDR_STACK_START, PIDS_ID_RUID, PIDS_CMDLINE_V,
 };
-enum { L_PID, L_BEGAN, L_STATE, L_CMD, L_FLAGS, L_CODE, L_STACK, L_RUID, L_ARGV };
+enum { L_PID, L_BEGAN, L_STATE, L_CMD, L_FLAGS, L_CODE, L_STACK, L_RUID, L_ARGV, L_NITEMS };
 
 /* pids per procps_pids_select() call (libproc2 takes at most 255) */
 #define SELECT_BATCH 200
 
 struct qt_lp2 {
-    struct pids_info *scan, *load;
+    struct pids_info *scan, *load, *load_noargv;
     long hz;
 };
 
@@ -45,8 +47,12 @@ struct qt_lp2 *qt_lp2_new(char *err, size_t errlen)
     struct qt_lp2 *lp = qt_calloc(1, sizeof *lp);
     int rc = procps_pids_new(&lp->scan, scan_items, (int)QT_ARRAY_LEN(scan_items));
 
-    if (rc >= 0 && (rc = procps_pids_new(&lp->load, load_items, (int)QT_ARRAY_LEN(load_items))) < 0)
+    if (rc >= 0 && (rc = procps_pids_new(&lp->load, load_items, L_NITEMS)) < 0)
         procps_pids_unref(&lp->scan);
+    if (rc >= 0 && (rc = procps_pids_new(&lp->load_noargv, load_items, L_ARGV)) < 0) {
+        procps_pids_unref(&lp->scan);
+        procps_pids_unref(&lp->load);
+    }
     if (rc < 0) {
         snprintf(err, errlen, "libproc2: procps_pids_new failed: %s", strerror(-rc));
         free(lp);
@@ -64,6 +70,7 @@ void qt_lp2_free(struct qt_lp2 *lp)
         return;
     procps_pids_unref(&lp->scan);
     procps_pids_unref(&lp->load);
+    procps_pids_unref(&lp->load_noargv);
     free(lp);
 }
 
@@ -138,9 +145,9 @@ int qt_lp2_scan(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *out, char *err, 
 }
 
 /* argv and uid from a load stack into p, if it is the process the scan saw. */
-static void load_fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s, struct qt_proc *p)
+static void load_fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s, int with_argv, struct qt_proc *p)
 {
-    char **argv = PIDS_VAL(L_ARGV, strv, s, lp->load);
+    char **argv = with_argv ? PIDS_VAL(L_ARGV, strv, s, lp->load) : NULL;
 
     (void)lp; /* PIDS_VAL() takes the info but does not use it */
 
@@ -176,27 +183,44 @@ static void load_fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s
     }
 }
 
+/* One procps_pids_select() per batch of pids, all with or all without argv. */
+static void load_batch(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t k, int with_argv)
+{
+    unsigned pids[SELECT_BATCH];
+    struct pids_info *info = with_argv ? lp->load : lp->load_noargv;
+    struct pids_fetch *f;
+
+    for (size_t i = 0; i < k; i++) {
+        t->v[idx[i]].lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
+        pids[i] = (unsigned)t->v[idx[i]].pid;
+    }
+    /* processes missing from the answer vanished: argc 0, uid unknown */
+    if (!(f = procps_pids_select(info, pids, (int)k, PIDS_SELECT_PID)))
+        return;
+    for (int j = 0; j < f->counts->total; j++) {
+        int pid = PIDS_VAL(L_PID, s_int, f->stacks[j], info);
+        for (size_t i = 0; i < k; i++)
+            if (t->v[idx[i]].pid == pid && t->v[idx[i]].argc == 0) {
+                load_fill(ctx, lp, f->stacks[j], with_argv, &t->v[idx[i]]);
+                break;
+            }
+    }
+}
+
 void qt_lp2_load(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)
 {
-    for (size_t at = 0; at < n; at += SELECT_BATCH) {
-        unsigned pids[SELECT_BATCH];
-        size_t k = n - at < SELECT_BATCH ? n - at : SELECT_BATCH;
-        struct pids_fetch *f;
+    size_t batch[2][SELECT_BATCH], nb[2] = {0, 0};
 
-        for (size_t i = 0; i < k; i++) {
-            t->v[idx[at + i]].lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
-            pids[i] = (unsigned)t->v[idx[at + i]].pid;
-        }
-        /* processes missing from the answer vanished: argc 0, uid unknown */
-        if (!(f = procps_pids_select(lp->load, pids, (int)k, PIDS_SELECT_PID)))
-            continue;
-        for (int j = 0; j < f->counts->total; j++) {
-            int pid = PIDS_VAL(L_PID, s_int, f->stacks[j], lp->load);
-            for (size_t i = 0; i < k; i++)
-                if (t->v[idx[at + i]].pid == pid && t->v[idx[at + i]].argc == 0) {
-                    load_fill(ctx, lp, f->stacks[j], &t->v[idx[at + i]]);
-                    break;
-                }
+    for (size_t i = 0; i < n; i++) {
+        const struct qt_proc *p = &t->v[idx[i]];
+        int with_argv = p->state != 'Z' && !(p->flags & QT_PF_KTHREAD);
+        batch[with_argv][nb[with_argv]++] = idx[i];
+        if (nb[with_argv] == SELECT_BATCH) {
+            load_batch(lp, ctx, t, batch[with_argv], SELECT_BATCH, with_argv);
+            nb[with_argv] = 0;
         }
     }
+    for (int w = 0; w < 2; w++)
+        if (nb[w])
+            load_batch(lp, ctx, t, batch[w], nb[w], w);
 }
