@@ -50,6 +50,7 @@
 /* struct qt_proc.lazy bits */
 #define QT_PROC_UNREAD 1u   /* argv and uid not read (yet): argc 0, uid (unsigned)-1 */
 #define QT_PROC_WANTED 2u   /* marked for the next qt_procs_load() */
+#define QT_PROC_CHAIN  4u   /* qt_procs_want_chain() went up from here this sample */
 
 struct qt_proc {
     int pid, ppid, pgid, sid;

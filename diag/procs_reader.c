@@ -177,11 +177,14 @@ void qt_procs_want_pid(qt_procs *t, int pid)
 
 void qt_procs_want_chain(qt_procs *t, int pid)
 {
+    if (!t->loader)
+        return;
     /* bounded: a table read while processes re-parent could hold a cycle */
     for (int hops = 0; hops < 64 && pid > 0; hops++) {
         struct qt_proc *p = (struct qt_proc *)qt_procs_find(t, pid);
-        if (!p)
-            return;
+        if (!p || (p->lazy & QT_PROC_CHAIN))
+            return; /* 10k children of one listener: the rest was walked once */
+        p->lazy |= QT_PROC_CHAIN;
         qt_procs_want(t, p);
         if (p->ppid == pid)
             return;

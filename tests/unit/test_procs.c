@@ -345,7 +345,7 @@ static void reader_lazy(void **st)
     assert_int_equal(carried, 0);
     assert_int_equal(x->argc, 19);
     assert_int_equal(x->uid, 89);
-    assert_false(x->lazy);
+    assert_false(x->lazy & QT_PROC_UNREAD);
     assert_true(qt_procs_find(&p, 320)->argc > 0);
     assert_true(qt_procs_find(&p, 4001)->lazy & QT_PROC_UNREAD);
     qt_procs_seal(&p);
