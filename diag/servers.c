@@ -73,6 +73,65 @@ static void read_ip(const qt_ctx *ctx, int pid, char *ip, size_t n)
     free(env);
 }
 
+/* The client IP of a per-connection process never changes (tcpserver sets
+ * it before the exec), so it is read once per process (pid and start) and
+ * kept across samples: reading an environment is one of the dearest /proc
+ * reads, and a listener may have thousands of children. */
+struct ip_seen {
+    int pid;
+    unsigned long long ticks;
+    char ip[48];           /* "" = none found (or not readable) */
+};
+struct ip_cache {
+    struct ip_seen *prev, *next;   /* prev sorted by pid; next filled this sample */
+    size_t nprev, nnext, capnext;
+};
+static struct ip_cache *g_ips; /* set by the collector for one collect() call */
+
+static int by_seen_pid(const void *a, const void *b)
+{
+    const struct ip_seen *x = a, *y = b;
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* IP of a child: from the cache, or read while *budget lasts. */
+static void child_ip(const qt_ctx *ctx, const struct qt_proc *c, char *ip, size_t n, int *budget)
+{
+    struct ip_seen key = {.pid = c->pid}, *hit = NULL;
+
+    ip[0] = '\0';
+    if (g_ips && g_ips->nprev)
+        hit = bsearch(&key, g_ips->prev, g_ips->nprev, sizeof key, by_seen_pid);
+    if (hit && hit->ticks == c->ticks) {
+        snprintf(ip, n, "%s", hit->ip);
+    } else if (*budget > 0) {
+        (*budget)--;
+        read_ip(ctx, c->pid, ip, n);
+    } else {
+        return; /* not read: not remembered either */
+    }
+    if (g_ips) {
+        struct ip_seen *e;
+        qt_grow(&g_ips->next, &g_ips->capnext, g_ips->nnext + 1, sizeof *g_ips->next);
+        e = &g_ips->next[g_ips->nnext++];
+        e->pid = c->pid;
+        e->ticks = c->ticks;
+        snprintf(e->ip, sizeof e->ip, "%s", ip);
+    }
+}
+
+/* End of a sample: what was seen now is what the next one looks up. */
+static void ip_cache_turn(struct ip_cache *c)
+{
+    free(c->prev);
+    c->prev = c->next;
+    c->nprev = c->nnext;
+    c->next = NULL;
+    c->nnext = c->capnext = 0;
+    if (c->nprev > 1)
+        qsort(c->prev, c->nprev, sizeof *c->prev, by_seen_pid);
+}
+
 static int by_count(const void *a, const void *b)
 {
     const struct qt_ipcount *x = a, *y = b;
@@ -102,18 +161,13 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
                 const struct qt_proc *gc = &procs->v[kids->by_ppid[gfirst + g]];
                 if (gc->state != 'Z' && gc->pid != c->pid) {
                     sv->progs_running++;
-                    if (!ip[0] && *env_budget > 0) {
-                        (*env_budget)--;
-                        read_ip(ctx, gc->pid, ip, sizeof ip);
-                    }
+                    if (!ip[0])
+                        child_ip(ctx, gc, ip, sizeof ip, env_budget);
                 }
             }
         } else {
             sv->progs_running++;
-            if (*env_budget > 0) {
-                (*env_budget)--;
-                read_ip(ctx, c->pid, ip, sizeof ip);
-            }
+            child_ip(ctx, c, ip, sizeof ip, env_budget);
         }
         if (ip[0]) {
             int k;
@@ -627,15 +681,25 @@ const char *qt_hs_source_name(enum qt_hs_source s)
 
 /* --- collector --- */
 
+struct servers_state {
+    struct elf_cache elf;
+    struct ip_cache ips;
+};
+
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
 {
     qt_servers *s = qt_calloc(1, sizeof *s);
+    struct servers_state *st;
     int rc;
     if (!*state)
-        *state = qt_calloc(1, sizeof(struct elf_cache));
-    g_cache = *state;
+        *state = qt_calloc(1, sizeof(struct servers_state));
+    st = *state;
+    g_cache = &st->elf;
+    g_ips = &st->ips;
     rc = qt_servers_collect(ctx, snap->procs, s, err, errlen);
+    ip_cache_turn(&st->ips);
     g_cache = NULL;
+    g_ips = NULL;
     if (rc != 0) {
         qt_servers_free(s);
         free(s);
@@ -670,7 +734,12 @@ static void free_model(qt_snapshot *snap)
 
 static void free_state(void *state)
 {
-    free(state);
+    struct servers_state *st = state;
+    if (st) {
+        free(st->ips.prev);
+        free(st->ips.next);
+    }
+    free(st);
 }
 
 const qt_collector qt_collector_servers = {

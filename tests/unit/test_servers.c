@@ -313,6 +313,62 @@ static void elf_scan(void **st)
     assert_int_equal(qt_elf_has_string(FAKE_SSLPATCH, "SMTPAUTH", 0), 0);
 }
 
+/* A /proc/PID/stat line with this ppid and start time (clock ticks). */
+static void fake_proc(const char *proc, int pid, const char *comm, int ppid, unsigned long long start, const char *env)
+{
+    sh("mkdir -p %s/%d && printf '%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %llu 0\\n' > %s/%d/stat",
+       proc, pid, pid, comm, ppid, pid, pid, start, proc, pid);
+    sh("printf 'Name:\\t%s\\nUid:\\t0\\t0\\t0\\t0\\n' > %s/%d/status", comm, proc, pid);
+    sh("printf '%s\\0' > %s/%d/cmdline", comm, proc, pid);
+    if (env)
+        sh("printf '%s\\0' > %s/%d/environ", env, proc, pid);
+}
+
+/* The remote IP of a per-connection child is read once per process and
+ * carried across samples: a changed environment is not re-read, a new
+ * process under the same pid is. */
+static void child_ips_are_read_once(void **st)
+{
+    char proc[300];
+    qt_ctx c = ctx;
+    qt_sampler sm = {0};
+    qt_snapshot *s;
+    const struct qt_server *sv;
+    (void)st;
+
+    snprintf(proc, sizeof proc, "%s/proc-ips", root);
+    sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    fake_proc(proc, 1, "init", 0, 1, NULL);
+    fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
+    sh("printf 'tcpserver\\0-v\\0000\\02525\\0qmail-smtpd\\0' > %s/100/cmdline", proc);
+    fake_proc(proc, 200, "qmail-smtpd", 100, 50, "TCPREMOTEIP=192.0.2.1");
+    fake_proc(proc, 201, "qmail-smtpd", 100, 51, "TCPREMOTEIP=192.0.2.2");
+    fake_proc(proc, 202, "qmail-smtpd", 100, 52, "TCPREMOTEIP=192.0.2.1");
+    c.proc = proc;
+
+    for (int round = 0; round < 3; round++) {
+        if (round == 1) /* the environment changes: the same process, not re-read */
+            sh("printf 'TCPREMOTEIP=198.51.100.7\\0' > %s/201/environ", proc);
+        if (round == 2) /* pid 201 is now another process (later start): read */
+            fake_proc(proc, 201, "qmail-smtpd", 100, 90, "TCPREMOTEIP=198.51.100.7");
+        s = qt_sample(&sm, &c);
+        assert_non_null(s->servers);
+        sv = NULL;
+        for (size_t i = 0; i < s->servers->n; i++)
+            if (s->servers->v[i].pid == 100)
+                sv = &s->servers->v[i];
+        assert_non_null(sv);
+        assert_int_equal(sv->children, 3);
+        assert_int_equal(sv->ips_known, 3);
+        assert_int_equal(sv->nips, 2);
+        assert_string_equal(sv->ips[0].ip, "192.0.2.1");
+        assert_int_equal(sv->ips[0].n, 2);
+        assert_string_equal(sv->ips[1].ip, round < 2 ? "192.0.2.2" : "198.51.100.7");
+        qt_snapshot_free(s);
+    }
+    qt_sampler_free(&sm);
+}
+
 static void status_file(void **st)
 {
     struct qt_supervise_status s;
@@ -337,6 +393,7 @@ int main(void)
         cmocka_unit_test(pane),
         cmocka_unit_test(elf_scan),
         cmocka_unit_test(status_file),
+        cmocka_unit_test(child_ips_are_read_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
