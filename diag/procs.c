@@ -232,22 +232,35 @@ static int read_cmdline_at(int dfd, const char *rel, struct qt_proc *p)
     return 0;
 }
 
-/* Real uid from the "Uid:\tREAL\tEFF..." line of status; (unsigned)-1 if not found. */
+/* Start of the value of the "Name:" line of status (after the blanks), or NULL. */
+static const char *status_line(const char *t, size_t len, const char *name)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i + nl < len; i++)
+        if ((i == 0 || t[i - 1] == '\n') && memcmp(t + i, name, nl) == 0) {
+            const char *s = t + i + nl, *end = t + len;
+            while (s < end && (*s == '\t' || *s == ' '))
+                s++;
+            return s < end && s > t + i + nl ? s : NULL;
+        }
+    return NULL;
+}
+
+/* A number at the start of a status value: real uid ("Uid:\tREAL\tEFF..."),
+ * PPid. (unsigned)-1 if absent or malformed. */
+static unsigned status_num(const char *t, size_t len, const char *name)
+{
+    const char *s = status_line(t, len, name);
+    unsigned long long v = 0;
+    int neg;
+    if (s && stat_num(s, t + len, &neg, &v) && !neg && v <= UINT_MAX - 1)
+        return (unsigned)v;
+    return (unsigned)-1;
+}
+
 static unsigned uid_from_status(const char *t, size_t len)
 {
-    for (size_t i = 0; i + 5 < len; i++) {
-        if ((i == 0 || t[i - 1] == '\n') && memcmp(t + i, "Uid:", 4) == 0) {
-            unsigned long long v = 0;
-            int neg, n = 0;
-            const char *s = t + i + 4, *end = t + len;
-            while (s < end && (*s == '\t' || *s == ' '))
-                s++, n++;
-            if (n && stat_num(s, end, &neg, &v) && !neg && v <= UINT_MAX - 1)
-                return (unsigned)v;
-            return (unsigned)-1;
-        }
-    }
-    return (unsigned)-1;
+    return status_num(t, len, "Uid:");
 }
 
 /* The stat line of one process: every field but argv and uid. */
@@ -268,6 +281,23 @@ static int scan_one(int dfd, int pid, double boot, long hz, struct qt_proc *p)
     return 0;
 }
 
+/* The uid of a zombie, from status alone: a zombie has no command line and
+ * keeps its pid until its parent reaps it; "still a zombie of the same
+ * parent" is checked (a start time is not in status). */
+static void load_zombie(int procfd, struct qt_proc *p)
+{
+    char rel[32], buf[1024];
+    const char *st;
+    long len;
+
+    snprintf(rel, sizeof rel, "%d/status", p->pid);
+    if ((len = read_at(procfd, rel, buf, sizeof buf)) <= 0)
+        return;
+    st = status_line(buf, (size_t)len, "State:");
+    if (st && *st == 'Z' && status_num(buf, (size_t)len, "PPid:") == (unsigned)p->ppid)
+        p->uid = uid_from_status(buf, (size_t)len);
+}
+
 /* argv and uid of p. The directory fd pins the process: if the pid was
  * reused since the scan, its stat shows another start time and nothing is
  * read; if the process exec'd since, comm, state and image are updated so
@@ -280,6 +310,10 @@ static void load_one(int procfd, struct qt_proc *p)
     int dfd;
 
     p->lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
+    if (p->state == 'Z') {
+        load_zombie(procfd, p);
+        return;
+    }
     snprintf(rel, sizeof rel, "%d", p->pid);
     if ((dfd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return; /* vanished: argc 0, uid unknown */

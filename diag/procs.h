@@ -36,7 +36,10 @@
  * Processes that vanish between listing and reading are skipped silently;
  * processes whose files cannot be read keep what could be read (uid
  * (unsigned)-1 when status is unreadable, argc 0 when cmdline is). A load
- * checks the start time, so a pid reused in between is never mixed up.
+ * checks the start time, so a pid reused in between is never mixed up --
+ * except for zombies, whose uid is read from status alone (they have no
+ * command line, and keep their pid until reaped): there "still a zombie of
+ * the same parent" is what is checked.
  */
 #ifndef QT_PROCS_H
 #define QT_PROCS_H

@@ -369,6 +369,23 @@ static void reader_lazy(void **st)
     qt_procs_load_all(&p);
     qt_procs_reader_stats(r, &loaded, &carried);
     assert_int_equal(loaded, p.n - 4);
+    /* a zombie's uid comes from status alone, if it is still a zombie of
+     * the parent the scan saw */
+    assert_int_equal(qt_procs_find(&p, 4001)->uid, 89);
+    assert_int_equal(qt_procs_find(&p, 4001)->argc, 0);
+    qt_procs_seal(&p);
+    qt_procs_free(&p);
+
+    /* the scan saw 4100 as a zombie of another parent: not the same one */
+    qt_procs_reader_free(r);
+    r = qt_procs_reader_new();
+    assert_int_equal(qt_procs_reader_read(r, &c, &p, err, sizeof err), 0);
+    x = (struct qt_proc *)qt_procs_find(&p, 4100);
+    x->ppid = 999;
+    qt_procs_want(&p, x);
+    qt_procs_load(&p);
+    assert_false(x->lazy & QT_PROC_UNREAD);
+    assert_int_equal(x->uid, (unsigned)-1);
     qt_procs_seal(&p);
     qt_procs_free(&p);
     qt_procs_reader_free(r);
