@@ -8,7 +8,8 @@
  * flags, threads). The command line and the real uid (cmdline and status:
  * two more files, about two thirds of the cost) are read lazily: a
  * collector marks the processes it looks at with qt_procs_want*() and calls
- * qt_procs_load() (libproc2 reads them in batches). What was read is carried
+ * qt_procs_load() (libproc2 reads them in batches; a zombie's uid, its only
+ * lazy field, is one status read by our own code). What was read is carried
  * over to later samples of the same reader for the same process image (same
  * pid, start time, comm and code/stack addresses: no exec since), so a
  * steady console re-reads only new processes -- htop does the same. A
