@@ -104,6 +104,7 @@ int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, c
 {
     size_t j = 0;
 
+    r->table = NULL; /* an earlier table that was never sealed carries nothing */
     if (scan(r, ctx, out, err, errlen) != 0)
         return -1;
     out->loader = r;
@@ -123,6 +124,8 @@ int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, c
         c = &r->cache[j];
         if (c->pid != p->pid || c->ticks != p->ticks || c->image != p->image || c->comm_hash != hash_comm(p->comm))
             continue; /* another process, or it exec'd: read it again when asked */
+        if (p->state == 'Z' && c->argc > 0)
+            continue; /* it died since (its image may be hidden from us): no argv any more */
         p->uid = c->uid;
         p->argc = c->argc;
         p->argv = argv_dup(c->argc, c->argv);

@@ -73,14 +73,16 @@ static void read_ip(const qt_ctx *ctx, int pid, char *ip, size_t n)
     free(env);
 }
 
-/* The client IP of a per-connection process never changes (tcpserver sets
- * it before the exec), so it is read once per process (pid and start) and
- * kept across samples: reading an environment is one of the dearest /proc
- * reads, and a listener may have thousands of children. */
+/* A per-connection process serves one client for its whole life, so once
+ * its environment shows the client's IP it is kept across samples (by pid
+ * and start): reading an environment is one of the dearest /proc reads, and
+ * a listener may have thousands of children. Nothing found is not kept: a
+ * forked tcpserver shows the listener's environment until it execs the
+ * program with TCPREMOTEIP (same pid, same start). */
 struct ip_seen {
     int pid;
     unsigned long long ticks;
-    char ip[48];           /* "" = none found (or not readable) */
+    char ip[48];
 };
 struct ip_cache {
     struct ip_seen *prev, *next;   /* prev sorted by pid; next filled this sample */
@@ -107,10 +109,8 @@ static void child_ip(const qt_ctx *ctx, const struct qt_proc *c, char *ip, size_
     } else if (*budget > 0) {
         (*budget)--;
         read_ip(ctx, c->pid, ip, n);
-    } else {
-        return; /* not read: not remembered either */
     }
-    if (g_ips) {
+    if (g_ips && ip[0]) {
         struct ip_seen *e;
         qt_grow(&g_ips->next, &g_ips->capnext, g_ips->nnext + 1, sizeof *g_ips->next);
         e = &g_ips->next[g_ips->nnext++];

@@ -324,9 +324,19 @@ static void fake_proc(const char *proc, int pid, const char *comm, int ppid, uns
         sh("printf '%s\\0' > %s/%d/environ", env, proc, pid);
 }
 
+/* How many children of sv came from ip (0 if none). */
+static int ip_count(const struct qt_server *sv, const char *ip)
+{
+    for (int i = 0; i < sv->nips; i++)
+        if (strcmp(sv->ips[i].ip, ip) == 0)
+            return sv->ips[i].n;
+    return 0;
+}
+
 /* The remote IP of a per-connection child is read once per process and
  * carried across samples: a changed environment is not re-read, a new
- * process under the same pid is. */
+ * process under the same pid is, and a child whose environment showed no
+ * IP yet is read again. */
 static void child_ips_are_read_once(void **st)
 {
     char proc[300];
@@ -344,11 +354,16 @@ static void child_ips_are_read_once(void **st)
     fake_proc(proc, 200, "qmail-smtpd", 100, 50, "TCPREMOTEIP=192.0.2.1");
     fake_proc(proc, 201, "qmail-smtpd", 100, 51, "TCPREMOTEIP=192.0.2.2");
     fake_proc(proc, 202, "qmail-smtpd", 100, 52, "TCPREMOTEIP=192.0.2.1");
+    fake_proc(proc, 203, "qmail-smtpd", 100, 53, "PATH=/bin");
     c.proc = proc;
 
     for (int round = 0; round < 3; round++) {
-        if (round == 1) /* the environment changes: the same process, not re-read */
+        if (round == 1) {
+            /* the environment of 201 changes: the same process, not re-read;
+             * 203 shows its IP only now */
             sh("printf 'TCPREMOTEIP=198.51.100.7\\0' > %s/201/environ", proc);
+            sh("printf 'TCPREMOTEIP=203.0.113.5\\0' > %s/203/environ", proc);
+        }
         if (round == 2) /* pid 201 is now another process (later start): read */
             fake_proc(proc, 201, "qmail-smtpd", 100, 90, "TCPREMOTEIP=198.51.100.7");
         s = qt_sample(&sm, &c);
@@ -358,12 +373,13 @@ static void child_ips_are_read_once(void **st)
             if (s->servers->v[i].pid == 100)
                 sv = &s->servers->v[i];
         assert_non_null(sv);
-        assert_int_equal(sv->children, 3);
-        assert_int_equal(sv->ips_known, 3);
-        assert_int_equal(sv->nips, 2);
+        assert_int_equal(sv->children, 4);
+        assert_int_equal(sv->ips_known, round == 0 ? 3 : 4);
+        assert_int_equal(ip_count(sv, "192.0.2.1"), 2);
+        assert_int_equal(ip_count(sv, "192.0.2.2"), round < 2 ? 1 : 0);
+        assert_int_equal(ip_count(sv, "198.51.100.7"), round < 2 ? 0 : 1);
+        assert_int_equal(ip_count(sv, "203.0.113.5"), round == 0 ? 0 : 1);
         assert_string_equal(sv->ips[0].ip, "192.0.2.1");
-        assert_int_equal(sv->ips[0].n, 2);
-        assert_string_equal(sv->ips[1].ip, round < 2 ? "192.0.2.2" : "198.51.100.7");
         qt_snapshot_free(s);
     }
     qt_sampler_free(&sm);
