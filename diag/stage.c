@@ -368,13 +368,17 @@ static int alive(const struct qt_proc *p)
     return p->state != 'Z' && p->state != 'X';
 }
 
-/* Beneath owner (breadth first): the first live mail program, else the first live process. */
-static void beneath(const qt_procs_kids *t, int owner, int *mail, int *any)
+/* What a walk beneath an owner does with each process it meets. */
+enum visit { VISIT_DOWN, VISIT_SKIP, VISIT_STOP };
+
+/* Breadth first beneath owner, at most MAX_DEPTH levels and MAX_VISIT
+ * processes; visit() says whether to go below each one or stop. */
+static void walk_beneath(const qt_procs_kids *t, int owner, enum visit (*visit)(const struct qt_proc *, void *),
+                         void *arg)
 {
     int queue[MAX_VISIT], depth[MAX_VISIT];
     size_t qh = 0, qt = 0;
 
-    *mail = *any = 0;
     queue[qt] = owner;
     depth[qt++] = 0;
     while (qh < qt) {
@@ -385,18 +389,42 @@ static void beneath(const qt_procs_kids *t, int owner, int *mail, int *any)
         n = qt_procs_kids_of(t, pid, &first);
         for (size_t k = 0; k < n && qt < MAX_VISIT; k++) {
             const struct qt_proc *c = &t->procs->v[t->by_ppid[first + k]];
-            if (!alive(c) || c->pid == pid)
+            enum visit v;
+            if (c->pid == pid || (v = visit(c, arg)) == VISIT_SKIP)
                 continue;
-            if (!*any)
-                *any = c->pid;
-            if (qt_stage_is_mail_name(qt_proc_name(c))) {
-                *mail = c->pid;
+            if (v == VISIT_STOP)
                 return;
-            }
             queue[qt] = c->pid;
             depth[qt++] = d + 1;
         }
     }
+}
+
+struct found {
+    int mail, any;
+};
+
+static enum visit find_program(const struct qt_proc *c, void *arg)
+{
+    struct found *f = arg;
+    if (!alive(c))
+        return VISIT_SKIP;
+    if (!f->any)
+        f->any = c->pid;
+    if (qt_stage_is_mail_name(qt_proc_name(c))) {
+        f->mail = c->pid;
+        return VISIT_STOP;
+    }
+    return VISIT_DOWN;
+}
+
+/* Beneath owner (breadth first): the first live mail program, else the first live process. */
+static void beneath(const qt_procs_kids *t, int owner, int *mail, int *any)
+{
+    struct found f = {0, 0};
+    walk_beneath(t, owner, find_program, &f);
+    *mail = f.mail;
+    *any = f.any;
 }
 
 /* What is known about an owner, the same for all its sockets (computed once
@@ -515,6 +543,12 @@ static void classify(const qt_procs_kids *t, const struct qt_sock *s, struct qt_
 
 /* --- the sample --- */
 
+static enum visit want_one(const struct qt_proc *c, void *procs)
+{
+    qt_procs_want(procs, (struct qt_proc *)c); /* c is an element of procs */
+    return VISIT_DOWN;
+}
+
 /* Command lines the classification reads: owners with their ancestors (the
  * drill-down shows the chain), listeners, and what runs beneath owners. */
 static void want_argv(const qt_procs_kids *t, qt_procs *procs, const struct qt_owner *own, size_t n)
@@ -522,29 +556,12 @@ static void want_argv(const qt_procs_kids *t, qt_procs *procs, const struct qt_o
     unsigned char *done = qt_calloc(procs->n ? procs->n : 1, 1);
 
     for (size_t k = 0; k < n; k++) {
-        int queue[MAX_VISIT], depth[MAX_VISIT], pi;
-        size_t qh = 0, qt = 0;
+        int pi;
         if (!own[k].pid || (pi = pid_index(procs, own[k].pid)) < 0 || done[pi])
             continue; /* a server holding 50k sockets is looked at once */
         done[pi] = 1;
         qt_procs_want_chain(procs, own[k].pid);
-        queue[qt] = own[k].pid;
-        depth[qt++] = 0;
-        while (qh < qt) {
-            int pid = queue[qh], d = depth[qh++];
-            size_t first, nc;
-            if (d >= MAX_DEPTH)
-                continue;
-            nc = qt_procs_kids_of(t, pid, &first);
-            for (size_t c = 0; c < nc && qt < MAX_VISIT; c++) {
-                struct qt_proc *p = &procs->v[t->by_ppid[first + c]];
-                if (p->pid == pid)
-                    continue;
-                qt_procs_want(procs, p);
-                queue[qt] = p->pid;
-                depth[qt++] = d + 1;
-            }
-        }
+        walk_beneath(t, own[k].pid, want_one, procs);
     }
     free(done);
     qt_procs_load(procs);
