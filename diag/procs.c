@@ -167,6 +167,27 @@ static long read_at(int dfd, const char *rel, char *buf, size_t cap)
     return (long)got;
 }
 
+char **qt_proc_argv_block(int argc, char *const *argv)
+{
+    size_t bytes = 0, head = ((size_t)argc + 1) * sizeof(char *);
+    char **v, *text;
+
+    if (argc <= 0)
+        return NULL;
+    for (int i = 0; i < argc; i++)
+        bytes += strlen(argv[i]) + 1;
+    v = qt_malloc(head + bytes);
+    text = (char *)v + head;
+    for (int i = 0; i < argc; i++) {
+        size_t l = strlen(argv[i]) + 1;
+        memcpy(text, argv[i], l);
+        v[i] = text;
+        text += l;
+    }
+    v[argc] = NULL;
+    return v;
+}
+
 /* Split a NUL-separated cmdline into argv (p->argc must be 0). A missing
  * final NUL is tolerated (processes that rewrite their argv). The array and
  * the strings share one allocation (argv_block). */

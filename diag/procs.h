@@ -178,6 +178,9 @@ extern const struct qt_collector qt_collector_procs;
  * (lazy = QT_PROC_UNREAD, sorted by pid); load reads argv and uid of the
  * n entries idx[] of t and clears their QT_PROC_UNREAD. */
 int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
+/* A copy of argc strings as one argv block (array, NULL, then the strings:
+ * argv_block = 1); NULL when argc is 0. */
+char **qt_proc_argv_block(int argc, char *const *argv);
 void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n);
 #ifdef QT_HAVE_LIBPROC2
 struct qt_lp2;

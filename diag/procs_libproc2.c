@@ -166,22 +166,11 @@ static void load_fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s
         if (p->state != 'Z' && !(PIDS_VAL(L_FLAGS, ul_int, s, lp->load) & QT_PF_KTHREAD))
             qt_proc_reread_cmdline(ctx, p->pid, p);
     } else if (argv && argv[0]) {
-        /* one block: the array, then the strings */
-        size_t n = 0, bytes = 0, head;
-        char *text;
+        int n = 0;
         while (argv[n])
-            bytes += strlen(argv[n++]) + 1;
-        head = (n + 1) * sizeof *p->argv;
-        p->argv = qt_malloc(head + bytes);
-        text = (char *)p->argv + head;
-        for (size_t a = 0; a < n; a++) {
-            size_t l = strlen(argv[a]) + 1;
-            memcpy(text, argv[a], l);
-            p->argv[a] = text;
-            text += l;
-        }
-        p->argv[n] = NULL;
-        p->argc = (int)n;
+            n++;
+        p->argv = qt_proc_argv_block(n, argv);
+        p->argc = n;
         p->argv_block = 1;
     }
 }

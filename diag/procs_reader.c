@@ -38,28 +38,6 @@ static uint64_t hash_comm(const char *s)
     return h;
 }
 
-/* A copy of argv as one block. */
-static char **argv_dup(int argc, char *const *argv)
-{
-    size_t bytes = 0, head = ((size_t)argc + 1) * sizeof(char *);
-    char **v, *text;
-
-    if (argc <= 0)
-        return NULL;
-    for (int i = 0; i < argc; i++)
-        bytes += strlen(argv[i]) + 1;
-    v = qt_malloc(head + bytes);
-    text = (char *)v + head;
-    for (int i = 0; i < argc; i++) {
-        size_t l = strlen(argv[i]) + 1;
-        memcpy(text, argv[i], l);
-        v[i] = text;
-        text += l;
-    }
-    v[argc] = NULL;
-    return v;
-}
-
 #ifdef QT_HAVE_LIBPROC2
 /* libproc2 reads only the real /proc: fixture trees go to the /proc reader */
 static int use_libproc2(const qt_ctx *ctx)
@@ -128,7 +106,7 @@ int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, c
             continue; /* it died since (its image may be hidden from us): no argv any more */
         p->uid = c->uid;
         p->argc = c->argc;
-        p->argv = argv_dup(c->argc, c->argv);
+        p->argv = qt_proc_argv_block(c->argc, c->argv);
         p->argv_block = 1;
         p->lazy = 0;
         r->from[i] = j + 1;
@@ -245,7 +223,7 @@ void qt_procs_seal(qt_procs *t)
         c->image = p->image;
         c->comm_hash = hash_comm(p->comm);
         c->argc = p->argc;
-        c->argv = argv_dup(p->argc, p->argv);
+        c->argv = qt_proc_argv_block(p->argc, p->argv);
     }
     cache_free(r->cache, r->ncache);
     r->cache = next;
