@@ -2,6 +2,7 @@
 #include "metrics.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,18 @@ void qt_metrics_add(qt_metrics *m, const char *name, const char *service, unsign
     x->value = value;
     x->max = max;
     x->help = help ? help : "";
+    x->lo = x->hi = NAN;
+}
+
+void qt_metrics_add_unknown(qt_metrics *m, const char *name, const char *service, unsigned port, double lo,
+                            double hi, double max, const char *help, const char *why)
+{
+    qt_metric *x;
+    qt_metrics_add(m, name, service, port, NAN, max, help);
+    x = &m->v[m->n - 1];
+    snprintf(x->unknown, sizeof x->unknown, "%s", why && *why ? why : "not visible");
+    x->lo = lo;
+    x->hi = hi;
 }
 
 const qt_metric *qt_metrics_find(const qt_metrics *m, const char *name, const char *service)

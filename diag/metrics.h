@@ -4,6 +4,14 @@
  * A metric is a name ("established"), an optional service label with its
  * port, and a value. Names are lower_snake_case; the monitor adds the
  * qtriage_ prefix. The list owns nothing but its array.
+ *
+ * Unknown, never zero (docs/monitoring.md): a value qtriage cannot see is
+ * NAN with the reason in `unknown`, never a 0 that looks like a count;
+ * perfdata writes U, Prometheus leaves the sample out, the JSON report
+ * writes null and the reason. When the truth is known to lie between two
+ * bounds (a count of which some part is hidden), lo..hi hold them, so a
+ * --check threshold that every value in between passes (or fails) still
+ * decides; otherwise the check is UNKNOWN.
  */
 #ifndef QT_METRICS_H
 #define QT_METRICS_H
@@ -17,6 +25,8 @@ typedef struct qt_metric {
     double value;
     double max;           /* upper bound if known (a -c limit), else -1 */
     const char *help;     /* static one-line description (Prometheus HELP) */
+    char unknown[160];    /* why value is NAN; "" when the value is known */
+    double lo, hi;        /* bounds of an unknown value; NAN when none */
 } qt_metric;
 
 typedef struct qt_metrics {
@@ -27,6 +37,10 @@ typedef struct qt_metrics {
 /* Add a metric; help must be a static string. service may be NULL. */
 void qt_metrics_add(qt_metrics *m, const char *name, const char *service, unsigned port,
                     double value, double max, const char *help);
+/* Add a metric whose value is not known: value NAN, why (not NULL, not
+ * "") says why, lo..hi are bounds of the truth (NAN when unknown). */
+void qt_metrics_add_unknown(qt_metrics *m, const char *name, const char *service, unsigned port, double lo,
+                            double hi, double max, const char *help, const char *why);
 /* The metric with this name and service ("" or NULL = none), or NULL. */
 const qt_metric *qt_metrics_find(const qt_metrics *m, const char *name, const char *service);
 /* History key: "name" or "name.service". */

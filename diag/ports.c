@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* --- limits --- */
 
@@ -54,6 +55,83 @@ double qt_ports_age(const qt_sockets *m, size_t k)
     if (k >= m->socks.n || !m->own || m->own[k].start <= 0)
         return -1;
     return m->now - m->own[k].start;
+}
+
+/* --- what is hidden (docs/monitoring.md, "Unknown, never zero") --- */
+
+static int why_hidden(unsigned why, unsigned euid)
+{
+    switch (why) {
+    case QT_WHY_UNREADABLE:
+    case QT_WHY_NO_PROCS:
+    case QT_WHY_TLS_SHARED:
+        return 1;
+    case QT_WHY_NOT_FOUND:
+        return euid != 0; /* not root: hidden processes (hidepid) look like this */
+    default:
+        return 0;
+    }
+}
+
+int qt_ports_stage_hidden(const qt_sockets *m, size_t k)
+{
+    return m->own && k < m->socks.n && m->own[k].stage == QT_STAGE_UNKNOWN && why_hidden(m->own[k].why, m->euid);
+}
+
+static void unreadable_why(const qt_sockets *m, char *out, size_t n)
+{
+    if (m->euid != 0)
+        snprintf(out, n, "socket owners not readable: not root (uid %u)", m->euid);
+    else
+        snprintf(out, n, "socket owners not readable: %u processes' fd lists could not be read", m->stage.unreadable);
+}
+
+void qt_ports_hidden_why(const qt_sockets *m, int svc, char *out, size_t n)
+{
+    unsigned cnt[QT_WHY_COUNT] = {0}, owners = 0;
+    qt_buf b = {0};
+    char t[160];
+
+    for (size_t k = 0; k < m->socks.n; k++)
+        if ((svc < 0 || m->socks.v[k].svc == svc) && qt_ports_stage_hidden(m, k))
+            cnt[m->own[k].why]++;
+    for (int i = 0; i < m->nsvc && i < QT_MAX_SERVICES; i++)
+        if (svc < 0 || svc == i)
+            owners += m->svc[i].listener_hidden;
+    owners += cnt[QT_WHY_UNREADABLE] + cnt[QT_WHY_NOT_FOUND];
+    if (cnt[QT_WHY_NO_PROCS]) {
+        qt_buf_puts(&b, "the process table could not be read");
+    } else if (owners) {
+        unreadable_why(m, t, sizeof t);
+        qt_buf_puts(&b, t);
+    }
+    if (cnt[QT_WHY_TLS_SHARED])
+        qt_buf_printf(&b, "%sone TLS process serves many connections (stage of each not visible)", b.len ? "; " : "");
+    snprintf(out, n, "%s", qt_buf_str(&b));
+    qt_buf_free(&b);
+}
+
+void qt_ports_count_str(unsigned known, unsigned hidden, char *out, size_t n)
+{
+    if (!hidden)
+        snprintf(out, n, "%u", known);
+    else if (!known)
+        snprintf(out, n, "?");
+    else
+        snprintf(out, n, ">=%u", known);
+}
+
+void qt_ports_pid_str(const qt_sockets *m, const qt_snapshot *snap, int pid, char *out, size_t n)
+{
+    const struct qt_proc *p = snap && snap->procs && pid > 0 ? qt_procs_find(snap->procs, pid) : NULL;
+    if (pid > 0)
+        snprintf(out, n, "pid %d (%s)", pid, p ? qt_proc_name(p) : "?");
+    else if (m->euid != 0)
+        snprintf(out, n, "pid unknown (not root)");
+    else if (!snap || !snap->procs)
+        snprintf(out, n, "pid unknown (no process table)");
+    else
+        snprintf(out, n, "pid unknown (owner not visible)");
 }
 
 void qt_ports_iptables(int family, const char *ip, unsigned port, const char *svcname, qt_buf *out)
@@ -174,6 +252,8 @@ void qt_ports_build(qt_sockets *m, const qt_ctx *ctx)
             l->accept_queue = s->rqueue;
             l->backlog = s->wqueue;
             l->pid = m->own ? m->own[k].pid : 0;
+            if (!l->pid && s->svc < QT_MAX_SERVICES)
+                m->svc[s->svc].listener_hidden++;
         }
     }
     for (size_t k = 0; k < m->socks.n; k++) {
@@ -219,6 +299,8 @@ void qt_ports_build(qt_sockets *m, const qt_ctx *ctx)
             v->stage[o->stage < QT_STAGE_COUNT ? o->stage : QT_STAGE_UNKNOWN]++;
             if (o->stage == QT_STAGE_HANDSHAKE || o->stage == QT_STAGE_STARTING)
                 v->stalled++;
+            else if (qt_ports_stage_hidden(m, k))
+                v->stalled_unknown++;
             if (o->stage == QT_STAGE_HANDSHAKE && start > 0) {
                 if (m->now - start > QT_PORTS_HANDSHAKE_OLD)
                     v->hs_old++;
@@ -231,6 +313,8 @@ void qt_ports_build(qt_sockets *m, const qt_ctx *ctx)
         ip->count[s->svc]++;
         if (o && (o->stage == QT_STAGE_HANDSHAKE || o->stage == QT_STAGE_STARTING))
             ip->stalled++;
+        else if (qt_ports_stage_hidden(m, k))
+            ip->stalled_unknown++;
         if (start > 0 && (!ip->oldest || start < ip->oldest))
             ip->oldest = start;
         if (s->flags & QT_SOCK_HAS_BYTES) {
@@ -336,12 +420,15 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
     m->dump_took = qt_now_mono() - t0;
     m->dump_cpu = qt_now_cpu() - c0;
     m->now = qt_ctx_now(ctx);
+    m->euid = (unsigned)geteuid();
     m->own = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *m->own);
     qt_stage_map(&ps->stage, ctx, snap->procs, m->socks.v, m->socks.n, m->own, &m->stage);
     qt_ports_build(m, ctx);
     snap->sockets = m;
     return 0;
 }
+
+#define STALLED_HELP "connections whose mail program is not running yet (TLS handshake pending or starting)"
 
 static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
 {
@@ -354,8 +441,15 @@ static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
         int limit = qt_ports_limit(ctx, snap, sv->port, NULL);
         qt_metrics_add(out, "established", sv->name, sv->port, v->established, limit,
                        "ESTABLISHED TCP connections on the service's port");
-        qt_metrics_add(out, "stalled", sv->name, sv->port, v->stalled, limit,
-                       "connections whose mail program is not running yet (TLS handshake pending or starting)");
+        if (v->stalled_unknown) {
+            /* unknown, never zero: perfdata U, no Prometheus sample, bounds for --check */
+            char why[160];
+            qt_ports_hidden_why(m, i, why, sizeof why);
+            qt_metrics_add_unknown(out, "stalled", sv->name, sv->port, v->stalled,
+                                   (double)v->stalled + v->stalled_unknown, limit, STALLED_HELP, why);
+        } else {
+            qt_metrics_add(out, "stalled", sv->name, sv->port, v->stalled, limit, STALLED_HELP);
+        }
         qt_metrics_add(out, "queued", sv->name, sv->port, v->queued, -1,
                        "connections not accepted yet (socket inode 0)");
         qt_metrics_add(out, "accept_queue", sv->name, sv->port, v->accept_queue, v->backlog ? (double)v->backlog : -1.0,

@@ -13,6 +13,11 @@
  *                 connections a tcpserver holds children for, i.e. what
  *                 its -c limit counts
  *   stalled       handshake pending + starting: connected, mail program not running
+ *   stalled_unknown  accepted connections whose stage qtriage cannot see
+ *                 (qt_ports_stage_hidden): stalled is then only a lower
+ *                 bound (stalled .. stalled + stalled_unknown) and shown as
+ *                 unknown, never as a plain number (docs/monitoring.md,
+ *                 "Unknown, never zero")
  * Per remote IP, connections are ESTABLISHED + CLOSE-WAIT (queued ones
  * included); an IPv4-mapped IPv6 peer counts as its IPv4 address.
  * A socket on the port whose local address no listener of the service
@@ -47,7 +52,7 @@ struct qt_listener {
     unsigned accept_queue;    /* Recv-Q */
     unsigned backlog;         /* Send-Q; 0 = unknown (the /proc reader cannot see it) */
     unsigned queued;          /* inode-0 connections matched to this listener */
-    int pid;                  /* holder, 0 if not visible */
+    int pid;                  /* holder, 0 if not visible (qt_ports_pid_str says why) */
 };
 
 struct qt_svc_stats {
@@ -55,10 +60,12 @@ struct qt_svc_stats {
     unsigned queued, accept_queue, backlog, listeners;
     unsigned accepted;
     unsigned stage[QT_STAGE_COUNT];   /* accepted + queued connections by stage */
-    unsigned stalled;
+    unsigned stalled;         /* known stalled: a lower bound when stalled_unknown */
+    unsigned stalled_unknown; /* accepted connections whose stage is hidden */
     unsigned hs_old;          /* handshake pending for longer than QT_PORTS_HANDSHAKE_OLD */
     double hs_oldest;         /* start of the oldest handshake pending with a known age; 0 none */
     int listener_pid;         /* first visible listener, 0 if none */
+    unsigned listener_hidden; /* listeners whose holder is not visible */
 };
 
 struct qt_ip {
@@ -66,7 +73,8 @@ struct qt_ip {
     uint8_t addr[16];
     unsigned total;                    /* connections on all watched services */
     unsigned count[QT_MAX_SERVICES];
-    unsigned stalled;
+    unsigned stalled;                  /* known stalled (lower bound when stalled_unknown) */
+    unsigned stalled_unknown;          /* its connections whose stage is hidden */
     double oldest;                     /* earliest known connection start; 0 = unknown */
     uint64_t bytes_in, bytes_out;      /* sums over connections with tcp_info */
     unsigned with_bytes;               /* how many connections gave byte counts */
@@ -76,6 +84,7 @@ typedef struct qt_sockets {
     const char *backend;        /* "netlink" or "proc" (static) */
     char fallback_why[256];     /* why netlink was not used; "" */
     double now;                 /* sample time (epoch s) ages are measured from */
+    unsigned euid;              /* effective uid that sampled (why owners may be hidden) */
     double dump_took;           /* seconds reading the sockets */
     double dump_cpu;            /* CPU seconds of that (kernel time included) */
     qt_socklist socks;          /* every socket of the watched ports (socks.bad: skipped input) */
@@ -109,6 +118,27 @@ const struct qt_ip *qt_ports_find_ip(const qt_sockets *m, const char *text);
  * not NULL, drop that IP on the port. One line per command, for an admin
  * to copy; qtriage never runs them. */
 void qt_ports_iptables(int family, const char *ip, unsigned port, const char *svcname, qt_buf *out);
+
+/* 1 when connection k's stage is hidden for a reason that lasts: owners
+ * not readable (not root, or fd lists denied), no process table, one TLS
+ * process serving many connections, or (not root) an owner not found
+ * (hidepid). Such a connection makes the stalled counts lower bounds. A
+ * root sample's one-off races (the owner exited or is newer than the
+ * process table) are not: they are listed, not counted. */
+int qt_ports_stage_hidden(const qt_sockets *m, size_t k);
+
+/* Why the stage (or the listener pid) is not visible, one phrase for
+ * evidence, notes and the --check status: "owners not readable: not root
+ * (uid 1000)". svc < 0: any service. Writes "" when nothing is hidden. */
+void qt_ports_hidden_why(const qt_sockets *m, int svc, char *out, size_t n);
+
+/* "12" or "?" (nothing known) or ">=3" (3 known, more hidden): how the
+ * screen and the reports show a stalled count. */
+void qt_ports_count_str(unsigned known, unsigned hidden, char *out, size_t n);
+
+/* "pid 1234 (tcpserver)" or "pid unknown (not root)": a listener's or
+ * owner's pid for evidence. */
+void qt_ports_pid_str(const qt_sockets *m, const qt_snapshot *snap, int pid, char *out, size_t n);
 
 /* Age in seconds of connection k, or -1 if unknown. */
 double qt_ports_age(const qt_sockets *m, size_t k);

@@ -191,18 +191,19 @@ static int check_queue(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sock
     qt_finding_subject(f, "%s (%u)", sv->name, sv->port);
     for (size_t l = 0; l < m->nlisteners; l++) {
         const struct qt_listener *L = &m->listeners[l];
-        char a[64];
+        char a[64], pid[96];
         if (L->svc != i)
             continue;
         qt_addr_str(L->family, L->laddr, a, sizeof a);
+        qt_ports_pid_str(m, snap, L->pid, pid, sizeof pid);
         if (L->backlog)
-            qt_finding_evidence(f, "%s%s%s:%u: %u waiting (Recv-Q) of a backlog of %u; listener pid %d (%s)",
+            qt_finding_evidence(f, "%s%s%s:%u: %u waiting (Recv-Q) of a backlog of %u; listener %s",
                                 L->family == AF_INET6 ? "[" : "", a, L->family == AF_INET6 ? "]" : "", sv->port,
-                                L->accept_queue, L->backlog, L->pid, proc_name(snap, L->pid));
+                                L->accept_queue, L->backlog, pid);
         else
-            qt_finding_evidence(f, "%s%s%s:%u: %u waiting (Recv-Q); listener pid %d (%s)",
+            qt_finding_evidence(f, "%s%s%s:%u: %u waiting (Recv-Q); listener %s",
                                 L->family == AF_INET6 ? "[" : "", a, L->family == AF_INET6 ? "]" : "", sv->port,
-                                L->accept_queue, L->pid, proc_name(snap, L->pid));
+                                L->accept_queue, pid);
     }
     qt_finding_evidence(f, "%u connections seen with no process (inode 0)", v->queued);
     qt_finding_explain(f, "The kernel finished these TCP handshakes but the server has not accepted them: "
@@ -276,8 +277,14 @@ static int check_ips(const qt_ctx *ctx, const qt_snapshot *snap, const qt_socket
                             limit > 0 ? "" : "; no -c limit known");
         if (limit > 0)
             qt_finding_evidence(f, "that is %.0f%% of the limit of %d", 100.0 * c / limit, limit);
-        if (ip->stalled)
+        if (ip->stalled_unknown) {
+            char why[160];
+            qt_ports_hidden_why(m, -1, why, sizeof why);
+            qt_finding_evidence(f, "how many of its connections have no mail program running: unknown, %u seen and "
+                                   "%u not visible (%s)", ip->stalled, ip->stalled_unknown, why);
+        } else if (ip->stalled) {
             qt_finding_evidence(f, "%u of its connections (all services) have no mail program running", ip->stalled);
+        }
         age_str(ip->oldest > 0 ? m->now - ip->oldest : -1, age, sizeof age);
         qt_finding_evidence(f, "oldest connection: %s", age);
         qt_finding_explain(f, "More than %d connections from one address is rarely a real mail client; with "
@@ -309,8 +316,17 @@ static void check_unknown(const qt_ctx *ctx, const qt_sockets *m, int i, qt_find
             qt_finding_evidence(f, "%u: %s", why[w], qt_stage_why_text(w));
     if (m->stage.unreadable)
         qt_finding_evidence(f, "%u processes' fd lists could not be read", m->stage.unreadable);
+    if (v->stalled_unknown) {
+        char why[160];
+        qt_ports_hidden_why(m, i, why, sizeof why);
+        /* unknown, never zero: say what could not be counted or checked */
+        qt_finding_evidence(f, "stalled: unknown, between %u and %u (%s)", v->stalled,
+                            v->stalled + v->stalled_unknown, why);
+        qt_finding_evidence(f, "not evaluated for these %u connections: stuck TLS handshakes (more than %.0f s)",
+                            v->stalled_unknown, QT_PORTS_HANDSHAKE_OLD);
+    }
     qt_finding_explain(f, "qtriage reports what it cannot see instead of guessing.");
-    if (why[QT_WHY_UNREADABLE])
+    if (why[QT_WHY_UNREADABLE] || m->euid != 0)
         qt_finding_fix(f, "# run qtriage as root to see every process's sockets");
 }
 
@@ -359,16 +375,18 @@ void qt_ports_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_histo
         if (!bad) {
             const char *src;
             int limit = qt_ports_limit(ctx, snap, sv->port, &src);
+            char stalled[32];
             qt_finding *f;
             snprintf(id, sizeof id, "ports.ok:%s", sv->name);
             f = qt_findings_add(out, QT_SEV_OK, SRC, id, "Connections within limits");
             qt_finding_subject(f, "%s (%u)", sv->name, sv->port);
+            qt_ports_count_str(v->stalled, v->stalled_unknown, stalled, sizeof stalled);
             if (limit > 0)
-                qt_finding_evidence(f, "%u accepted of a limit of %d (%s), %u waiting, %u stalled", v->accepted,
-                                    limit, src, v->accept_queue, v->stalled);
+                qt_finding_evidence(f, "%u accepted of a limit of %d (%s), %u waiting, %s stalled%s", v->accepted,
+                                    limit, src, v->accept_queue, stalled, v->stalled_unknown ? " (not visible)" : "");
             else
-                qt_finding_evidence(f, "%u accepted (no -c limit known), %u waiting, %u stalled", v->accepted,
-                                    v->accept_queue, v->stalled);
+                qt_finding_evidence(f, "%u accepted (no -c limit known), %u waiting, %s stalled%s", v->accepted,
+                                    v->accept_queue, stalled, v->stalled_unknown ? " (not visible)" : "");
         }
     }
 }

@@ -7,6 +7,7 @@
 #include "../tui/ui.h"
 
 #include <arpa/inet.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +99,12 @@ static void sparkline(const qt_history *hist, const char *key, double limit, cha
         if (v[i] > top)
             top = v[i];
     for (size_t i = 0; i < n; i++) {
-        int l = top > 0 ? (int)(v[i] / top * 9 + 0.5) : 0;
+        int l;
+        if (isnan(v[i])) { /* an unknown sample: a gap, not a zero */
+            out[i] = '?';
+            continue;
+        }
+        l = top > 0 ? (int)(v[i] / top * 9 + 0.5) : 0;
         if (v[i] > 0 && l == 0)
             l = 1;  /* anything at all is visible */
         out[i] = levels[l < 0 ? 0 : l > 9 ? 9 : l];
@@ -106,10 +112,22 @@ static void sparkline(const qt_history *hist, const char *key, double limit, cha
     out[n] = '\0';
 }
 
+/* A stalled count: "?" or ">=N" (num NAN: null in the JSON report) when
+ * some of the connections' stages are hidden; never a plain 0 then. */
+static void stalled_cell(qt_table *t, const struct qt_ip *ip)
+{
+    char txt[16];
+    qt_ports_count_str(ip->stalled, ip->stalled_unknown, txt, sizeof txt);
+    qt_table_cell_num(t, ip->stalled ? QT_ROLE_WARN : ip->stalled_unknown ? QT_ROLE_DIM : QT_ROLE_NORMAL,
+                      ip->stalled_unknown ? NAN : ip->stalled, "%s", txt);
+}
+
 /* --- top view --- */
 
 static void build_services(const struct qt_view_in *in, const qt_sockets *m, qt_table *h)
 {
+    int hidden = 0;
+
     qt_table_init(h, "Services");
     qt_table_col(h, "SERVICE", 8, 0);
     qt_table_col(h, "PORT", 5, QT_COL_RIGHT);
@@ -125,7 +143,7 @@ static void build_services(const struct qt_view_in *in, const qt_sockets *m, qt_
         const char *src;
         int limit = qt_ports_limit(in->ctx, in->snap, sv->port, &src);
         unsigned char role = QT_ROLE_NORMAL;
-        char key[96], spark[24];
+        char key[96], spark[24], stalled[16];
 
         if (limit > 0 && v->accepted >= (unsigned)limit)
             role = QT_ROLE_CRIT;
@@ -144,12 +162,19 @@ static void build_services(const struct qt_view_in *in, const qt_sockets *m, qt_
             qt_table_cell(h, v->accept_queue ? QT_ROLE_WARN : QT_ROLE_NORMAL, "%u/%u", v->accept_queue, v->backlog);
         else
             qt_table_cell(h, v->accept_queue ? QT_ROLE_WARN : QT_ROLE_NORMAL, "%u", v->accept_queue);
-        qt_table_cell(h, v->hs_old ? QT_ROLE_WARN : QT_ROLE_NORMAL, "%u", v->stalled);
+        qt_ports_count_str(v->stalled, v->stalled_unknown, stalled, sizeof stalled);
+        qt_table_cell(h, v->hs_old ? QT_ROLE_WARN : v->stalled_unknown ? QT_ROLE_DIM : QT_ROLE_NORMAL, "%s", stalled);
+        hidden |= v->stalled_unknown || v->listener_hidden;
         qt_table_cell(h, QT_ROLE_NORMAL, "%u", v->syn_recv);
         qt_table_cell(h, QT_ROLE_NORMAL, "%u", v->close_wait);
         snprintf(key, sizeof key, "established.%s", sv->name);
         sparkline(in->hist, key, limit, spark, 20);
         qt_table_cell(h, QT_ROLE_INFO, "%s", spark);
+    }
+    if (hidden) {
+        char why[160];
+        qt_ports_hidden_why(m, -1, why, sizeof why);
+        qt_table_note(h, QT_ROLE_WARN, "STALLED ? = unknown (>=N: N seen, more not visible): %s", why);
     }
 }
 
@@ -187,7 +212,7 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
         for (int i = 0; i < ncols; i++)
             qt_table_cell_num(t, ip->count[i] > QT_PORTS_IP_MIN ? QT_ROLE_WARN : QT_ROLE_NORMAL, ip->count[i], "%u",
                               ip->count[i]);
-        qt_table_cell_num(t, ip->stalled ? QT_ROLE_WARN : QT_ROLE_NORMAL, ip->stalled, "%u", ip->stalled);
+        stalled_cell(t, ip);
         age_cell(t, ip->oldest, m->now);
         if (ip->with_bytes) {
             qt_ports_fmt_bytes(ip->bytes_in, in_b, sizeof in_b);
@@ -284,7 +309,7 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
         qt_table_row(head, "ip");
         qt_table_cell(head, QT_ROLE_NORMAL, "%s", key);
         qt_table_cell(head, QT_ROLE_NORMAL, "%u", ip->total);
-        qt_table_cell(head, ip->stalled ? QT_ROLE_WARN : QT_ROLE_NORMAL, "%u", ip->stalled);
+        stalled_cell(head, ip);
         if (ip->oldest > 0)
             qt_fmt_age(m->now - ip->oldest, age, sizeof age);
         else

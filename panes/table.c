@@ -1,6 +1,7 @@
 /* table.c - see table.h */
 #include "table.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,7 +145,11 @@ static int cmp_rows(const void *a, const void *b)
 
     if (sort_t->cols[sort_c].flags & QT_COL_NUM) {
         double u = sort_t->rows[x].cells[sort_c].num, v = sort_t->rows[y].cells[sort_c].num;
-        c = (u > v) - (u < v);
+        /* an unknown value (NAN, shown "?") sorts below every number, so the order stays total */
+        if (isnan(u) || isnan(v))
+            c = isnan(v) - isnan(u);
+        else
+            c = (u > v) - (u < v);
     } else {
         c = strcasecmp(cell_text(sort_t, x, sort_c), cell_text(sort_t, y, sort_c));
     }

@@ -43,6 +43,8 @@ struct qt_perf {
     double value;
     const char *uom;         /* "", "s", "B", "%" */
     double min, max;         /* NAN when unknown */
+    const char *unknown;     /* value is NAN: why (the snapshot's metric owns it); NULL when known */
+    double lo, hi;           /* bounds of an unknown value, NAN when none */
 };
 
 /* The perfdata items of a snapshot: every metric (label = qt_metric_key())
@@ -58,7 +60,10 @@ struct qt_check_opts {
  * ended) into out, and the state. Worst of: findings (CRIT -> CRITICAL,
  * WARN -> WARNING), thresholds, and failed collectors (UNKNOWN), ranked
  * OK < WARNING < UNKNOWN < CRITICAL (a known critical problem outranks a
- * blind spot); a threshold on a label that the sample lacks is UNKNOWN. */
+ * blind spot); a threshold on a label that the sample lacks is UNKNOWN,
+ * and so is one on an unknown value (perfdata U) unless the value's bounds
+ * lie wholly inside or wholly outside the alert range; the status names
+ * the reason. */
 enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts *o, qt_buf *out);
 
 /* Arm a watchdog: after seconds, write msg to fd and _exit(code) from the

@@ -100,6 +100,22 @@ int qt_range_alert(const struct qt_range *r, double x)
     return r->inside ? in : !in;
 }
 
+/* An unknown value known to lie in lo..hi: 1 when every value there
+ * alerts, 0 when none does, -1 when it depends on the unknown part. */
+static int range_alert_bounds(const struct qt_range *r, double lo, double hi)
+{
+    int all_in, none_in;
+    if (isnan(lo) || isnan(hi))
+        return -1;
+    all_in = lo >= r->lo && hi <= r->hi;
+    none_in = hi < r->lo || lo > r->hi;
+    if (all_in)
+        return r->inside ? 1 : 0;
+    if (none_in)
+        return r->inside ? 0 : 1;
+    return -1;
+}
+
 int qt_threshold_parse(const char *arg, struct qt_threshold *t, char *err, size_t errlen)
 {
     const char *eq = strrchr(arg, '=');
@@ -156,13 +172,17 @@ size_t qt_perf_collect(const qt_snapshot *snap, struct qt_perf **out)
         qt_metric_key(m, p->label, sizeof p->label);
         p->value = m->value;
         p->uom = uom_for(m->name);
-        p->min = m->value >= 0 ? 0 : NAN; /* counts, sizes, durations */
+        p->unknown = isnan(m->value) ? (m->unknown[0] ? m->unknown : "value not known") : NULL;
+        p->lo = m->lo;
+        p->hi = m->hi;
+        p->min = m->value >= 0 || m->lo >= 0 ? 0 : NAN; /* counts, sizes, durations */
         p->max = m->max >= 0 ? m->max : NAN;
         if (!strcmp(p->uom, "%"))
             p->max = 100;
     }
     for (size_t i = 0; i < QT_ARRAY_LEN(sevs); i++) {
         struct qt_perf *p = &v[n++];
+        p->lo = p->hi = NAN;
         snprintf(p->label, sizeof p->label, "%s", sevlabel[i]);
         p->value = (double)qt_findings_count(&snap->findings, sevs[i]);
         p->uom = "";
@@ -171,6 +191,8 @@ size_t qt_perf_collect(const qt_snapshot *snap, struct qt_perf **out)
     }
     for (int i = 0; i < QT_SRC_COUNT; i++)
         failed += snap->src[i].state == QT_SRC_FAILED;
+    for (size_t i = n; i < n + 2; i++)
+        v[i].lo = v[i].hi = NAN;
     snprintf(v[n].label, sizeof v[n].label, "collectors_failed");
     v[n].value = (double)failed;
     v[n].uom = "";
@@ -317,6 +339,40 @@ enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts
                                 qt_asprintf("no metric '%s' in this sample", tv[t].key));
                 continue;
             }
+            if (p->unknown) {
+                /* unknown, never zero: decide only when the bounds decide */
+                int a = range_alert_bounds(&tv[t].range, p->lo, p->hi);
+                const struct qt_threshold *c = pass ? find_thr(o->crit, o->ncrit, tv[t].key) : NULL;
+                if (c && range_alert_bounds(&c->range, p->lo, p->hi) != 0)
+                    continue; /* the crit threshold already reported it (alert or unknown) */
+                if (a < 0) {
+                    qt_buf b = {0};
+                    if (!isnan(p->lo)) {
+                        put_num(&b, p->lo);
+                        qt_buf_puts(&b, "..");
+                        put_num(&b, p->hi);
+                    }
+                    add_problem(&pv, &np, &cap, QT_NAGIOS_UNKNOWN,
+                                qt_asprintf("%s unknown%s%s%s (%s %s): %s", tv[t].key, b.len ? " (" : "",
+                                            qt_buf_str(&b), b.len ? ")" : "", pass ? "warn" : "crit",
+                                            tv[t].range.text, p->unknown));
+                    qt_buf_free(&b);
+                    continue;
+                }
+                if (!a)
+                    continue;
+                {
+                    qt_buf b = {0};
+                    put_num(&b, tv[t].range.inside || p->lo > tv[t].range.hi ? p->lo : p->hi);
+                    snprintf(num, sizeof num, "%s%s", tv[t].range.inside || p->lo > tv[t].range.hi ? ">=" : "<=",
+                             qt_buf_str(&b));
+                    qt_buf_free(&b);
+                }
+                add_problem(&pv, &np, &cap, pass ? QT_NAGIOS_WARNING : QT_NAGIOS_CRITICAL,
+                            qt_asprintf("%s%s%s (%s %s; %s)", tv[t].key, num, p->uom, pass ? "warn" : "crit",
+                                        tv[t].range.text, p->unknown));
+                continue;
+            }
             if (!qt_range_alert(&tv[t].range, p->value))
                 continue;
             /* a key already critical is not also listed as a warning */
@@ -328,11 +384,11 @@ enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts
             {
                 qt_buf b = {0};
                 put_num(&b, p->value);
-                snprintf(num, sizeof num, "%s", qt_buf_str(&b));
+                snprintf(num, sizeof num, "=%s", qt_buf_str(&b));
                 qt_buf_free(&b);
             }
             add_problem(&pv, &np, &cap, pass ? QT_NAGIOS_WARNING : QT_NAGIOS_CRITICAL,
-                        qt_asprintf("%s=%s%s (%s %s)", tv[t].key, num, p->uom, pass ? "warn" : "crit",
+                        qt_asprintf("%s%s%s (%s %s)", tv[t].key, num, p->uom, pass ? "warn" : "crit",
                                     tv[t].range.text));
         }
     }

@@ -7,7 +7,10 @@
  * qtriage_sample_timestamp_seconds, qtriage_sample_duration_seconds and
  * qtriage_build_info{version}. No sample timestamps (the textfile collector
  * rejects them); each family's HELP, TYPE and samples are contiguous; a
- * (name, labels) pair appears once. */
+ * (name, labels) pair appears once. A value qtriage could not see (a
+ * metric with an `unknown` reason) has no sample at all, so an alert on it
+ * sees absent data rather than a 0 (docs/monitoring.md); a family whose
+ * every sample is unknown is left out whole. */
 #include "monitor.h"
 
 #include <math.h>
@@ -87,6 +90,20 @@ static int same_family(const char *a, const char *b)
     return *a == *b;
 }
 
+static int unknown(const qt_metric *x)
+{
+    return x->unknown[0] != '\0';
+}
+
+/* Some metric of x's family from index i on has a known value. */
+static int family_known(const qt_metrics *m, size_t i)
+{
+    for (size_t j = i; j < m->n; j++)
+        if (same_family(m->v[j].name, m->v[i].name) && !unknown(&m->v[j]))
+            return 1;
+    return 0;
+}
+
 void qt_prom_render(const qt_snapshot *snap, qt_buf *out)
 {
     const qt_metrics *m = &snap->metrics;
@@ -96,7 +113,7 @@ void qt_prom_render(const qt_snapshot *snap, qt_buf *out)
 
     for (size_t i = 0; i < m->n; i++) {
         const qt_metric *x = &m->v[i];
-        if (done[i] || is_own(x->name) || !x->name[0])
+        if (done[i] || is_own(x->name) || !x->name[0] || !family_known(m, i))
             continue;
         family(out, x->name, x->help && *x->help ? x->help : x->name);
         /* every metric of this family, each label set once */
@@ -106,6 +123,8 @@ void qt_prom_render(const qt_snapshot *snap, qt_buf *out)
             if (done[j] || !same_family(y->name, x->name))
                 continue;
             done[j] = 1;
+            if (unknown(y))
+                continue;
             for (size_t k = i; k < j && !dup; k++)
                 dup = same_family(m->v[k].name, x->name) && strcmp(m->v[k].service, y->service) == 0 &&
                       m->v[k].port == y->port;

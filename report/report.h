@@ -21,7 +21,9 @@
 #include "../panes/pane.h"
 
 #define QT_REPORT_FORMAT "qtriage-report"
-#define QT_REPORT_FORMAT_VERSION 1
+/* 2: metrics may carry "unknown" (why value is null) with "lower"/"upper"
+ * bounds; --load reads 1 and 2. */
+#define QT_REPORT_FORMAT_VERSION 2
 
 /* Bounds shared by the exporter (which cuts and records the cut) and the
  * loader (which rejects anything larger as hostile or corrupt). */

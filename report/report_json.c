@@ -285,6 +285,12 @@ json_t *qt_report_json(const qt_report_doc *d)
         set(j, "service", jtext(m->service, 31));
         set(j, "port", json_integer(m->port));
         set(j, "value", jnum(m->value));
+        if (m->unknown[0]) {
+            /* format 2: a value qtriage could not see is null with the reason, never 0 */
+            set(j, "unknown", jtext(m->unknown, 159));
+            set(j, "lower", isnan(m->lo) ? json_null() : jnum(m->lo));
+            set(j, "upper", isnan(m->hi) ? json_null() : jnum(m->hi));
+        }
         set(j, "max", m->max >= 0 ? jnum(m->max) : json_null());
         set(j, "help", jtext(m->help ? m->help : "", 1024));
         add(a, j);

@@ -311,6 +311,18 @@ static void load_findings(struct qt_ld *l, const json_t *a)
     qt_findings_sort(fs);
 }
 
+/* Format 2: why a null value is unknown, and its bounds (absent in 1). */
+static void load_metric_unknown(struct qt_ld *l, const json_t *e, qt_metric *x)
+{
+    char *why = qt_ld_get_text(l, e, "unknown", 159, OPT | NUL_OK);
+    if (why && *why && isnan(x->value)) {
+        snprintf(x->unknown, sizeof x->unknown, "%s", why); /* cut: the escaped text may be longer */
+        x->lo = qt_ld_get_num(l, e, "lower", -1e15, 1e15, NAN, OPT | NUL_OK);
+        x->hi = qt_ld_get_num(l, e, "upper", -1e15, 1e15, NAN, OPT | NUL_OK);
+    }
+    free(why);
+}
+
 static void load_metrics(struct qt_ld *l, const json_t *a)
 {
     qt_metrics *ms = &l->st->snap.metrics;
@@ -332,6 +344,7 @@ static void load_metrics(struct qt_ld *l, const json_t *a)
             qt_metrics_add(ms, name, service, port, v ? json_number_value(v) : NAN, mx ? json_number_value(mx) : -1,
                            qt_rstore_keep(l->st, help));
             help = NULL;
+            load_metric_unknown(l, e, &ms->v[ms->n - 1]);
         }
         free(name);
         free(service);

@@ -308,10 +308,15 @@ void qt_report_md(const qt_report_doc *d, qt_buf *out)
             qt_buf_puts(out, " | ");
             if (m->port)
                 qt_buf_printf(out, "%u", m->port);
-            if (m->value == m->value)
+            if (m->value == m->value) {
                 qt_buf_printf(out, " | %g | ", m->value);
-            else
+            } else if (m->unknown[0]) {
+                qt_buf_puts(out, " | unknown: ");
+                md_text(out, m->unknown);
+                qt_buf_puts(out, " | ");
+            } else {
                 qt_buf_puts(out, " | unknown | ");
+            }
             if (m->max >= 0)
                 qt_buf_printf(out, "%g", m->max);
             qt_buf_puts(out, " |\n");

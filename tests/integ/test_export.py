@@ -102,7 +102,7 @@ with open(js[0]) as f:
     text = f.read()
 cases = {
     "truncated": (text[: len(text) // 2], "truncated"),
-    "future": (text.replace('"format_version":1', '"format_version":7', 1), "newer than this qtriage"),
+    "future": (re.sub(r'"format_version":[0-9]+', '"format_version":7', text, 1), "newer than this qtriage"),
     "garbage": ("\x00\x01binary", "malformed JSON"),
     "hostile": (text.replace('"host":"', '"host":"\\u001b]0;pwned\\u0007', 1), "control character"),
     "notours": ('{"hello": "world"}', "not a qtriage report"),

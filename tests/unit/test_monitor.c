@@ -198,6 +198,58 @@ static void long_titles_bounded(void **state)
     qt_snapshot_free(s);
 }
 
+/* Unknown, never zero: a stalled count whose owners were not readable
+ * (1 seen, 3 hidden: 1..4) is U in perfdata, absent from Prometheus, and a
+ * threshold it may or may not cross is UNKNOWN with the reason. */
+static void unknown_values(void **state)
+{
+    qt_snapshot *s = qt_calloc(1, sizeof *s);
+    qt_buf out = {0};
+    (void)state;
+
+    s->took = 0.5;
+    s->src[QT_SRC_PROCS].state = QT_SRC_OK;
+    qt_metrics_add(&s->metrics, "established", "smtps", 465, 7, 20, "x");
+    qt_metrics_add_unknown(&s->metrics, "stalled", "smtps", 465, 1, 4, 20, "x",
+                           "socket owners not readable: not root (uid 1000)");
+    qt_metrics_add_unknown(&s->metrics, "stalled", "imaps", 993, NAN, NAN, -1, "x", "no bounds");
+
+    assert_int_equal(eval(s, NULL, NULL, &out), QT_NAGIOS_OK);   /* no threshold names it */
+    assert_guidelines(out.s);
+    assert_non_null(strstr(out.s, " 'stalled.smtps'=U;;;0;20 "));
+    assert_null(strstr(out.s, "'stalled.smtps'=0"));
+    /* 2 lies inside 1..4: the verdict depends on what is hidden */
+    assert_int_equal(eval(s, "stalled.smtps=2", NULL, &out), QT_NAGIOS_UNKNOWN);
+    assert_guidelines(out.s);
+    assert_non_null(strstr(out.s, "QTRIAGE UNKNOWN - UNKNOWN: stalled.smtps unknown (1..4) (warn 2): "
+                                  "socket owners not readable: not root (uid 1000) |"));
+    assert_non_null(strstr(out.s, "'stalled.smtps'=U;2;;0;20"));
+    assert_int_equal(eval(s, NULL, "stalled.smtps=3", &out), QT_NAGIOS_UNKNOWN);
+    assert_non_null(strstr(out.s, "stalled.smtps unknown (1..4) (crit 3)"));
+    /* even all 4 stay under 10: OK; at least 1 is over 0: the alert holds */
+    assert_int_equal(eval(s, "stalled.smtps=10", NULL, &out), QT_NAGIOS_OK);
+    assert_int_equal(eval(s, NULL, "stalled.smtps=0", &out), QT_NAGIOS_CRITICAL);
+    assert_non_null(strstr(out.s, "CRIT: stalled.smtps>=1 (crit 0; socket owners not readable: not root (uid 1000))"));
+    /* a crit that cannot decide is not hidden behind a warn that would */
+    assert_int_equal(eval(s, "stalled.smtps=0", "stalled.smtps=3", &out), QT_NAGIOS_UNKNOWN);
+    assert_null(strstr(out.s, "WARN:"));
+    /* no bounds at all: any threshold is UNKNOWN */
+    assert_int_equal(eval(s, "stalled.imaps=1000", NULL, &out), QT_NAGIOS_UNKNOWN);
+    assert_non_null(strstr(out.s, "stalled.imaps unknown (warn 1000): no bounds"));
+
+    qt_buf_free(&out);
+    qt_prom_render(s, &out);
+    assert_non_null(strstr(out.s, "qtriage_established{service=\"smtps\",port=\"465\"} 7\n"));
+    assert_null(strstr(out.s, "qtriage_stalled"));   /* no sample, and no empty family */
+    qt_buf_free(&out);
+    qt_metrics_add(&s->metrics, "stalled", "pop3s", 995, 0, -1, "x");
+    qt_prom_render(s, &out);
+    assert_non_null(strstr(out.s, "qtriage_stalled{service=\"pop3s\",port=\"995\"} 0\n"));
+    assert_null(strstr(out.s, "qtriage_stalled{service=\"smtps\""));
+    qt_buf_free(&out);
+    qt_snapshot_free(s);
+}
+
 static void prometheus_text(void **state)
 {
     qt_snapshot *s = fx_snapshot();
@@ -241,6 +293,7 @@ int main(void)
         cmocka_unit_test(states),
         cmocka_unit_test(long_titles_bounded),
         cmocka_unit_test(prometheus_text),
+        cmocka_unit_test(unknown_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
