@@ -213,7 +213,10 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
             qt_table_cell_num(t, ip->count[i] > QT_PORTS_IP_MIN ? QT_ROLE_WARN : QT_ROLE_NORMAL, ip->count[i], "%u",
                               ip->count[i]);
         stalled_cell(t, ip);
-        age_cell(t, ip->oldest, m->now);
+        if (ip->stalled_unknown && ip->oldest <= 0)
+            qt_table_cell_num(t, QT_ROLE_DIM, NAN, "?");
+        else
+            age_cell(t, ip->oldest, m->now);
         if (ip->with_bytes) {
             qt_ports_fmt_bytes(ip->bytes_in, in_b, sizeof in_b);
             qt_ports_fmt_bytes(ip->bytes_out, out_b, sizeof out_b);
@@ -313,7 +316,7 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
         if (ip->oldest > 0)
             qt_fmt_age(m->now - ip->oldest, age, sizeof age);
         else
-            snprintf(age, sizeof age, "-");
+            snprintf(age, sizeof age, "%s", ip->stalled_unknown ? "?" : "-");
         qt_table_cell(head, QT_ROLE_NORMAL, "%s", age);
     }
     for (size_t k = 0; k < m->socks.n; k++) {
@@ -322,6 +325,7 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
         const struct qt_proc *p;
         char id[96], b1[16], b2[16];
         unsigned char role;
+        int hidden;
 
         if (s->state == QT_TCP_LISTEN || s->state == QT_TCP_SYN_RECV || !same_peer(s, fam, want))
             continue;
@@ -335,9 +339,15 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
         role = o->stage == QT_STAGE_HANDSHAKE || o->stage == QT_STAGE_STARTING ? QT_ROLE_WARN
              : o->stage == QT_STAGE_UNKNOWN ? QT_ROLE_DIM : QT_ROLE_NORMAL;
         qt_table_cell(t, role, "%s", qt_stage_name(o->stage));
-        age_cell(t, o->start, m->now);
+        hidden = qt_ports_stage_hidden(m, k);
+        if (hidden && o->start <= 0) /* not "-" (one process serves many): not known */
+            qt_table_cell_num(t, QT_ROLE_DIM, NAN, "?");
+        else
+            age_cell(t, o->start, m->now);
         if (o->pid)
             qt_table_cell_num(t, QT_ROLE_NORMAL, o->pid, "%d", o->pid);
+        else if (s->inode)
+            qt_table_cell_num(t, QT_ROLE_DIM, NAN, "?");   /* someone holds it: not visible to us */
         else
             qt_table_cell_num(t, QT_ROLE_DIM, 0, "-");
         p = in->snap->procs && o->pid ? qt_procs_find(in->snap->procs, o->pid) : NULL;
@@ -347,8 +357,13 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
                 qt_table_cell(t, QT_ROLE_NORMAL, "%s > %s", qt_proc_name(p), qt_proc_name(pp));
             else
                 qt_table_cell(t, QT_ROLE_NORMAL, "%s", qt_proc_name(p));
+        } else if (!s->inode) {
+            qt_table_cell(t, QT_ROLE_DIM, "not accepted");
         } else {
-            qt_table_cell(t, QT_ROLE_DIM, "%s", s->inode ? "not visible" : "not accepted");
+            char why[160];
+            qt_ports_hidden_why(m, s->svc, why, sizeof why);
+            qt_table_cell(t, QT_ROLE_DIM, "not visible%s%s%s", hidden && *why ? " (" : "", hidden ? why : "",
+                          hidden && *why ? ")" : "");
         }
         if (s->flags & QT_SOCK_HAS_BYTES) {
             qt_ports_fmt_bytes(s->bytes_received, b1, sizeof b1);
@@ -472,5 +487,7 @@ const qt_pane_def qt_pane_ports = {
               "stages       queued: not accepted; handshake pending: TLS front end with nothing beneath\n"
               "             or no byte received; starting: forked listener, program not exec'd;\n"
               "             in mail program; in program (another program); unknown: not visible (reason shown)\n"
-              "AGE          start of the per-connection process; - when one process serves many",
+              "AGE          start of the per-connection process; - when one process serves many\n"
+              "?            unknown: the socket's owner is not visible (not root, or its fd list not readable);\n"
+              "             >=N: N seen, more not visible. Never a 0 that stands for unknown",
 };

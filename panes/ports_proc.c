@@ -90,7 +90,8 @@ static void build_proc(const struct qt_view_in *in, qt_table *head, qt_table *t)
         qt_fmt_age(m->now - o->start, age, sizeof age);
         qt_table_kv(t, "age", "age", QT_ROLE_NORMAL, "%s (start of the per-connection process)", age);
     } else {
-        qt_table_kv(t, "age", "age", QT_ROLE_DIM, "unknown (no per-connection process)");
+        qt_table_kv(t, "age", "age", QT_ROLE_DIM, "unknown (%s)",
+                    qt_ports_stage_hidden(m, (size_t)k) ? "owner not visible" : "no per-connection process");
     }
     if (s->flags & QT_SOCK_HAS_BYTES) {
         qt_ports_fmt_bytes(s->bytes_received, b1, sizeof b1);
@@ -100,7 +101,11 @@ static void build_proc(const struct qt_view_in *in, qt_table *head, qt_table *t)
     }
     qt_table_kv(t, "socket", "socket", QT_ROLE_DIM, "inode %u, uid %u, Recv-Q %u, Send-Q %u", s->inode, s->uid, s->rqueue, s->wqueue);
     if (!o->pid || !procs || !(p = qt_procs_find(procs, o->pid))) {
-        qt_table_kv(t, "owner", "owner", QT_ROLE_DIM, "%s", s->inode ? "not visible" : "none: not accepted yet");
+        char why[160] = "";
+        if (s->inode && qt_ports_stage_hidden(m, (size_t)k))
+            qt_ports_hidden_why(m, s->svc, why, sizeof why);
+        qt_table_kv(t, "owner", "owner", QT_ROLE_DIM, "%s%s%s%s", s->inode ? "not visible" : "none: not accepted yet",
+                    *why ? " (" : "", why, *why ? ")" : "");
         return;
     }
     proc_line(t, "owner", "owner", p, m->now);
