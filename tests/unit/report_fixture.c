@@ -183,5 +183,7 @@ qt_snapshot *fx_snapshot(void)
     qt_metrics_add(&s->metrics, "zombies", NULL, 0, 12, -1, "Defunct processes.");
     qt_metrics_add(&s->metrics, "oldest_seconds", "smtps", 465, 1234.5, -1, "Age of the oldest connection.");
     qt_metrics_add(&s->metrics, "unknown_value", NULL, 0, NAN, -1, "A value that could not be read.");
+    qt_metrics_add_unknown(&s->metrics, "stalled", "smtps", 465, 1, 4, 40, "Connections whose mail program is not running.",
+                           "socket owners not readable: not root (uid 1000)");
     return s;
 }

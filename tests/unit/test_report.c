@@ -175,6 +175,15 @@ static void roundtrip_identical(void **state)
     }
     assert_int_equal(ls->metrics.n, f->snap->metrics.n);
     assert_true(isnan(ls->metrics.v[5].value));
+    assert_string_equal(ls->metrics.v[5].unknown, "");   /* format 1 style: null, no reason */
+    {
+        /* format 2: an unknown value keeps its reason and bounds across --load */
+        const qt_metric *x = qt_metrics_find(&ls->metrics, "stalled", "smtps");
+        assert_non_null(x);
+        assert_true(isnan(x->value));
+        assert_string_equal(x->unknown, "socket owners not readable: not root (uid 1000)");
+        assert_true(x->lo == 1 && x->hi == 4 && x->max == 40);
+    }
     assert_true(qt_metrics_find(&ls->metrics, "accept_queue", "smtps")->max == 20);
     assert_int_equal(ls->src[QT_SRC_SOCKETS].state, QT_SRC_FAILED);
     assert_string_equal(ls->src[QT_SRC_SOCKETS].err, "cannot open netlink: Permission denied");
@@ -361,6 +370,8 @@ static void markdown_content(void **state)
     assert_non_null(p);
     assert_non_null(strstr(p, "### 2. WARN: "));
     assert_non_null(strstr(md.s, "**FROZEN**"));
+    /* unknown, never zero: the metric row gives the reason, not 0 */
+    assert_non_null(strstr(md.s, "| stalled | smtps | 465 | unknown: socket owners not readable: not root (uid 1000) | 40 |"));
     /* evidence with a ``` run gets a longer fence; fixes are code blocks */
     assert_non_null(strstr(md.s, "````text\ntcpserver: status: 40/40\n"));
     assert_non_null(strstr(md.s, "```sh\nsvc -t /service/smtps\nsed -i"));
