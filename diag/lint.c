@@ -3,6 +3,7 @@
  * explanations follow shared/domain.md (software over folklore). */
 #include "lint.h"
 #include "lint_int.h"
+#include "ports.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -431,12 +432,25 @@ static void check_one_ip(struct lctx *l)
 {
     const struct qt_server *sv = l->sv;
     qt_finding *f;
-    int top = sv->nips ? sv->ips[0].n : 0;
+    int top = sv->nips ? sv->ips[0].n : 0, from_kernel = 0;
+    char kip[64];
+    const char *topip = sv->nips ? sv->ips[0].ip : "";
 
     if (!sv->cmd || sv->limit <= 0)
         return;
+    /* children whose environment is not readable (not root) would count as
+     * no IP at all: take the count from the kernel's socket list instead
+     * (unknown, never zero; docs/monitoring.md) */
+    if (sv->pid && sv->ips_known < sv->children && sv->port && l->snap && l->snap->sockets) {
+        int k = (int)qt_ports_top_accepted(l->snap->sockets, sv->port, kip, sizeof kip);
+        if (k > top) {
+            top = k;
+            topip = kip;
+            from_kernel = 1;
+        }
+    }
     if (top * 2 >= sv->limit && top >= 2) {
-        f = add(l, QT_SEV_CRIT, "one-ip", "%s holds %d of the %ld slots", sv->ips[0].ip, top, sv->limit);
+        f = add(l, QT_SEV_CRIT, "one-ip", "%s holds %d of the %ld slots", topip, top, sv->limit);
     } else if (sv->iplimit >= 0 && sv->iplimit * 2 >= sv->limit && sv->limit > 1) {
         f = add(l, QT_SEV_WARN, "one-ip", "one client IP may take %ld of the %ld slots", sv->iplimit, sv->limit);
     } else if (sv->iplimit < 0) {
@@ -450,8 +464,11 @@ static void check_one_ip(struct lctx *l)
         return;
     for (int i = 0; i < sv->nips && i < 5; i++)
         qt_finding_evidence(f, "%s: %d connection%s", sv->ips[i].ip, sv->ips[i].n, sv->ips[i].n == 1 ? "" : "s");
+    if (from_kernel)
+        qt_finding_evidence(f, "%s: %d accepted connections on port %u (kernel socket list)", topip, top, sv->port);
     if (sv->pid)
-        qt_finding_evidence(f, "%d of %d children have a readable remote IP", sv->ips_known, sv->children);
+        qt_finding_evidence(f, "%d of %d children have a readable remote IP%s", sv->ips_known, sv->children,
+                            from_kernel ? "; the count above is from the kernel's socket list" : "");
     qt_finding_explain(f, "%s limits only the total (-c %ld). A single scanner or slowloris client can fill it and lock everyone else out.",
                        vdef(l)->label, sv->limit);
     if (sv->port) {

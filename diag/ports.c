@@ -134,6 +134,49 @@ void qt_ports_pid_str(const qt_sockets *m, const qt_snapshot *snap, int pid, cha
         snprintf(out, n, "pid unknown (owner not visible)");
 }
 
+struct peer {
+    uint8_t family;
+    uint8_t addr[16];
+};
+
+static int by_peer(const void *a, const void *b)
+{
+    const struct peer *x = a, *y = b;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return memcmp(x->addr, y->addr, 16);
+}
+
+unsigned qt_ports_top_accepted(const qt_sockets *m, unsigned port, char *ip, size_t n)
+{
+    struct peer *v = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *v), *best = NULL;
+    size_t nv = 0;
+    unsigned top = 0;
+
+    for (size_t k = 0; k < m->socks.n; k++) {
+        const struct qt_sock *s = &m->socks.v[k];
+        if (s->lport != port || !s->inode || (s->state != QT_TCP_ESTABLISHED && s->state != QT_TCP_CLOSE_WAIT))
+            continue;
+        v[nv].family = s->family;
+        memcpy(v[nv++].addr, s->raddr, s->family == AF_INET ? 4 : 16);
+    }
+    qsort(v, nv, sizeof *v, by_peer);
+    for (size_t i = 0, j; i < nv; i = j) {
+        for (j = i + 1; j < nv && by_peer(&v[i], &v[j]) == 0; j++)
+            ;
+        if (j - i > top) {
+            top = (unsigned)(j - i);
+            best = &v[i];
+        }
+    }
+    if (best)
+        qt_addr_str(best->family, best->addr, ip, n);
+    else if (n)
+        ip[0] = '\0';
+    free(v);
+    return top;
+}
+
 void qt_ports_iptables(int family, const char *ip, unsigned port, const char *svcname, qt_buf *out)
 {
     const char *ipt = family == AF_INET6 ? "ip6tables" : "iptables";

@@ -140,6 +140,13 @@ void qt_ports_count_str(unsigned known, unsigned hidden, char *out, size_t n);
  * owner's pid for evidence. */
 void qt_ports_pid_str(const qt_sockets *m, const qt_snapshot *snap, int pid, char *out, size_t n);
 
+/* The remote IP holding the most accepted connections (a socket inode: a
+ * slot of the server's -c) on local port `port`, from the kernel's socket
+ * list, which any user can read: how many it holds, ip (>= 46 bytes) its
+ * text; 0 when none. For the per-IP check when the children's
+ * environment (TCPREMOTEIP) is not readable. */
+unsigned qt_ports_top_accepted(const qt_sockets *m, unsigned port, char *ip, size_t n);
+
 /* Age in seconds of connection k, or -1 if unknown. */
 double qt_ports_age(const qt_sockets *m, size_t k);
 

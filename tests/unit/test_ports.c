@@ -314,6 +314,11 @@ static void root_races_and_shared_tls(void **st)
     assert_int_equal(b.m->svc[1].stalled_unknown, 1);
     qt_ports_hidden_why(b.m, 1, txt, sizeof txt);
     assert_string_equal(txt, "one TLS process serves many connections (stage of each not visible)");
+    /* the top holder of accepted connections on a port, from the socket list alone */
+    assert_int_equal(qt_ports_top_accepted(b.m, 465, txt, sizeof txt), 2);
+    assert_string_equal(txt, "198.51.100.7");
+    assert_int_equal(qt_ports_top_accepted(b.m, 25, txt, sizeof txt), 0);
+    assert_string_equal(txt, "");
     /* the same not-found owner is hidden when not root (hidepid looks like this) */
     b.m->euid = 1000;
     assert_true(qt_ports_stage_hidden(b.m, 2));
