@@ -248,6 +248,49 @@ static void top_view(void **state)
     unfill(&b);
 }
 
+/* The owners of smtps's sockets cannot be read (what a non-root run sees
+ * for root's tcpserver): its stalled count is unknown, never 0 (issue 12,
+ * item 6), and the views say why. A fresh sampler, so that no owner is
+ * remembered from the readable first sample. */
+static void owners_unreadable(void **state)
+{
+    struct env *e = *state;
+    struct built b;
+    static const int hidden[] = {200, 201, 202, 204, 206};
+    const qt_finding *f = NULL;
+
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+        fx_unreadable(&e->fx, hidden[i]);
+    fx_unreadable(&e->fx, (int)e->child);
+    qt_sampler_free(&e->sampler);
+    memset(&e->sampler, 0, sizeof e->sampler);
+    resample(e);
+
+    fill(e, &qt_ports_top_view, NULL, &b);
+    assert_string_equal(cell(&b.head, "smtps", "STALLED"), "?");    /* was 3 when readable */
+    assert_string_equal(cell(&b.head, "imap", "STALLED"), "0");     /* its owner is readable */
+    assert_non_null(strstr(b.head.note, "STALLED ? = unknown"));
+    assert_non_null(strstr(b.head.note, "socket owners not readable: "));
+    assert_string_equal(cell(&b.main, "198.51.100.8", "STALLED"), "?");
+    assert_string_equal(cell(&b.main, "198.51.100.8", "OLDEST"), "?");
+    assert_string_equal(cell(&b.main, "198.51.100.7", "STALLED"), ">=1");   /* 1 stalled on pop3s seen */
+    unfill(&b);
+    fill(e, &qt_ports_ip_view, "198.51.100.7", &b);
+    assert_string_equal(cell(&b.main, "198.51.100.7|465|40001", "STAGE"), "unknown");
+    assert_string_equal(cell(&b.main, "198.51.100.7|465|40001", "PID"), "?");
+    assert_string_equal(cell(&b.main, "198.51.100.7|465|40001", "AGE"), "?");
+    assert_non_null(strstr(cell(&b.main, "198.51.100.7|465|40001", "PROGRAM"), "not visible (socket owners not readable: "));
+    assert_string_equal(cell(&b.main, "198.51.100.7|465|40005", "PROGRAM"), "not accepted");   /* queued: known */
+    unfill(&b);
+    for (size_t i = 0; i < e->snap->findings.n; i++)
+        if (strcmp(e->snap->findings.v[i].id, "ports.accept-queue:smtps") == 0)
+            f = &e->snap->findings.v[i];
+    assert_non_null(f);
+    assert_non_null(strstr(f->evidence, geteuid() == 0 ? "listener pid unknown (owner not visible)"
+                                                       : "listener pid unknown (not root)"));
+    assert_null(strstr(f->evidence, "pid 0"));
+}
+
 static void drill_down(void **state)
 {
     struct env *e = *state;
@@ -472,6 +515,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(key_kill_reused_pid, setup, teardown),
         cmocka_unit_test_setup_teardown(key_block, setup, teardown),
         cmocka_unit_test_setup_teardown(key_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(owners_unreadable, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
