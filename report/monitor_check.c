@@ -311,6 +311,41 @@ static void put_text(qt_buf *b, const char *s, size_t max)
         qt_buf_puts(b, "...");
 }
 
+/* A threshold on a value qtriage could not see (unknown, never zero;
+ * docs/monitoring.md): it decides only when every value between the
+ * bounds gives the same verdict, else it is UNKNOWN with the reason. crit
+ * is the crit threshold of the same key when t is a warn one. */
+static void threshold_unknown(const struct qt_perf *p, const struct qt_threshold *t, const struct qt_threshold *crit,
+                              int pass, struct problem **pv, size_t *np, size_t *cap)
+{
+    int a = range_alert_bounds(&t->range, p->lo, p->hi);
+    int above = t->range.inside || p->lo > t->range.hi;
+    qt_buf b = {0};
+
+    if (crit && range_alert_bounds(&crit->range, p->lo, p->hi) != 0)
+        return; /* the crit threshold already reported it (alert or unknown) */
+    if (a == 0)
+        return;
+    if (a < 0) {
+        if (!isnan(p->lo)) {
+            qt_buf_puts(&b, " (");
+            put_num(&b, p->lo);
+            qt_buf_puts(&b, "..");
+            put_num(&b, p->hi);
+            qt_buf_putc(&b, ')');
+        }
+        add_problem(pv, np, cap, QT_NAGIOS_UNKNOWN,
+                    qt_asprintf("%s unknown%s (%s %s): %s", t->key, qt_buf_str(&b), pass ? "warn" : "crit",
+                                t->range.text, p->unknown));
+    } else {
+        put_num(&b, above ? p->lo : p->hi);
+        add_problem(pv, np, cap, pass ? QT_NAGIOS_WARNING : QT_NAGIOS_CRITICAL,
+                    qt_asprintf("%s%s%s%s (%s %s; %s)", t->key, above ? ">=" : "<=", qt_buf_str(&b), p->uom,
+                                pass ? "warn" : "crit", t->range.text, p->unknown));
+    }
+    qt_buf_free(&b);
+}
+
 enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts *o, qt_buf *out)
 {
     struct qt_perf *perf;
@@ -340,37 +375,8 @@ enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts
                 continue;
             }
             if (p->unknown) {
-                /* unknown, never zero: decide only when the bounds decide */
-                int a = range_alert_bounds(&tv[t].range, p->lo, p->hi);
-                const struct qt_threshold *c = pass ? find_thr(o->crit, o->ncrit, tv[t].key) : NULL;
-                if (c && range_alert_bounds(&c->range, p->lo, p->hi) != 0)
-                    continue; /* the crit threshold already reported it (alert or unknown) */
-                if (a < 0) {
-                    qt_buf b = {0};
-                    if (!isnan(p->lo)) {
-                        put_num(&b, p->lo);
-                        qt_buf_puts(&b, "..");
-                        put_num(&b, p->hi);
-                    }
-                    add_problem(&pv, &np, &cap, QT_NAGIOS_UNKNOWN,
-                                qt_asprintf("%s unknown%s%s%s (%s %s): %s", tv[t].key, b.len ? " (" : "",
-                                            qt_buf_str(&b), b.len ? ")" : "", pass ? "warn" : "crit",
-                                            tv[t].range.text, p->unknown));
-                    qt_buf_free(&b);
-                    continue;
-                }
-                if (!a)
-                    continue;
-                {
-                    qt_buf b = {0};
-                    put_num(&b, tv[t].range.inside || p->lo > tv[t].range.hi ? p->lo : p->hi);
-                    snprintf(num, sizeof num, "%s%s", tv[t].range.inside || p->lo > tv[t].range.hi ? ">=" : "<=",
-                             qt_buf_str(&b));
-                    qt_buf_free(&b);
-                }
-                add_problem(&pv, &np, &cap, pass ? QT_NAGIOS_WARNING : QT_NAGIOS_CRITICAL,
-                            qt_asprintf("%s%s%s (%s %s; %s)", tv[t].key, num, p->uom, pass ? "warn" : "crit",
-                                        tv[t].range.text, p->unknown));
+                threshold_unknown(p, &tv[t], pass ? find_thr(o->crit, o->ncrit, tv[t].key) : NULL, pass, &pv, &np,
+                                  &cap);
                 continue;
             }
             if (!qt_range_alert(&tv[t].range, p->value))
