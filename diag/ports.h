@@ -119,6 +119,8 @@ const struct qt_ip *qt_ports_find_ip(const qt_sockets *m, const char *text);
  * to copy; qtriage never runs them. */
 void qt_ports_iptables(int family, const char *ip, unsigned port, const char *svcname, qt_buf *out);
 
+/* --- what cannot be seen (ports_unknown.c) --- */
+
 /* 1 when connection k's stage is hidden for a reason that lasts: owners
  * not readable (not root, or fd lists denied), no process table, one TLS
  * process serving many connections, or (not root) an owner not found
