@@ -99,11 +99,13 @@ char *qt_auth_redact(const char *user, const qt_secret *pass, const char *extra,
 
     for (size_t i = 0; i < n;) {
         size_t best = 0;
+        int whole = 0;   /* the best match is a complete form: its marker names it exactly */
         const char *marker = NULL;
         for (int k = 0; k < nf; k++) {
             size_t l = longest_at(&f[k], text + i, n - i);
-            if (l >= f[k].part && l > best) {
+            if (l >= f[k].part && (l > best || (l == best && !whole && l == f[k].len))) {
                 best = l;
+                whole = l == f[k].len;
                 marker = f[k].marker;
             }
         }
