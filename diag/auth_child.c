@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +52,36 @@ static void set_nonblock(int fd)
 }
 
 /* In the child, between fork and exec: async-signal-safe calls only. */
+/* Close every descriptor >= first except keep_a and keep_b (-1 = none). */
+static void close_except(unsigned first, int keep_a, int keep_b)
+{
+    int k[2] = {keep_a < keep_b ? keep_a : keep_b, keep_a < keep_b ? keep_b : keep_a};
+    unsigned from = first;
+    for (int i = 0; i < 2; i++) {
+        if (k[i] < 0 || (unsigned)k[i] < from)
+            continue;
+        if ((unsigned)k[i] > from && close_range(from, (unsigned)k[i] - 1, 0) != 0)
+            for (unsigned fd = from; fd < (unsigned)k[i]; fd++)
+                close((int)fd);
+        from = (unsigned)k[i] + 1;
+    }
+    if (close_range(from, ~0U, 0) != 0)
+        for (unsigned fd = from; fd < 1024; fd++)
+            close((int)fd);
+}
+
+/* setgroups, setresgid, setresuid in that order (setuid last: after it the
+ * others are no longer allowed); each checked. */
+static int drop_ids(const struct qt_child_spec *sp)
+{
+    gid_t g = (gid_t)sp->gid;
+    if (setgroups(1, &g) != 0 || setresgid(g, g, g) != 0 || setresuid((uid_t)sp->uid, (uid_t)sp->uid, (uid_t)sp->uid) != 0)
+        return -1;
+    return 0;
+}
+
 static void __attribute__((noreturn))
-child_exec(const struct qt_child_spec *sp, int devnull, int out_w, int err_w, int fd3_r, int exec_w)
+child_exec(const struct qt_child_spec *sp, int devnull, int out_w, int err_w, int fd3_r, int exec_w, int prog_fd)
 {
     struct sigaction sa;
     sigset_t none;
@@ -74,15 +103,22 @@ child_exec(const struct qt_child_spec *sp, int devnull, int out_w, int err_w, in
         close(3);
     }
     /* everything else (the terminal's fds, sockets, other jobs) stays behind;
-     * exec_w is close-on-exec and reports a failed exec */
-    {
-        unsigned first = fd3_r >= 0 ? 4 : 3;
-        if (close_range(first, (unsigned)exec_w - 1, 0) != 0 || close_range((unsigned)exec_w + 1, ~0U, 0) != 0)
-            for (int fd = (int)first; fd < 1024; fd++)
-                if (fd != exec_w)
-                    close(fd);
+     * exec_w and prog_fd are close-on-exec; exec_w reports a failed exec */
+    close_except(fd3_r >= 0 ? 4 : 3, exec_w, prog_fd);
+    if (sp->drop && drop_ids(sp) != 0) {
+        e = -errno;   /* negative: the drop failed, not the exec */
+        (void)!write(exec_w, &e, sizeof e);
+        _exit(127);
     }
-    execve(sp->path, sp->argv, sp->envp);
+    if (prog_fd >= 0) {
+        execveat(prog_fd, "", sp->argv, sp->envp, AT_EMPTY_PATH);
+        /* a #! script through a close-on-exec descriptor: the interpreter
+         * could not open /dev/fd/N; let it inherit the descriptor */
+        if (errno == ENOENT && fcntl(prog_fd, F_SETFD, 0) == 0)
+            execveat(prog_fd, "", sp->argv, sp->envp, AT_EMPTY_PATH);
+    } else {
+        execve(sp->path, sp->argv, sp->envp);
+    }
 fail:
     e = errno;
     (void)!write(exec_w, &e, sizeof e);
@@ -131,8 +167,12 @@ static void read_exec_status(struct child_job *j)
     do
         r = read(j->exec_fd, &e, sizeof e);
     while (r < 0 && errno == EINTR);
-    if (r == (ssize_t)sizeof e)
+    if (r == (ssize_t)sizeof e && e < 0) {
+        j->res.drop_failed = 1;
+        j->res.exec_errno = -e;
+    } else if (r == (ssize_t)sizeof e) {
         j->res.exec_errno = e;
+    }
     close_fd(&j->exec_fd);
 }
 
@@ -266,7 +306,7 @@ qt_job *qt_child_job_new(const struct qt_child_spec *sp)
 {
     struct child_job *j = qt_calloc(1, sizeof *j);
     int out[2] = {-1, -1}, err[2] = {-1, -1}, fd3[2] = {-1, -1}, ex[2] = {-1, -1};
-    int devnull = -1;
+    int devnull = -1, prog = -1;
     pid_t pid;
 
     j->base.ops = &child_ops;
@@ -288,7 +328,9 @@ qt_job *qt_child_job_new(const struct qt_child_spec *sp)
     fd3[0] = high_fd(fd3[0]);
     devnull = high_fd(devnull);
     ex[1] = high_fd(ex[1]);
-    if (out[1] < 0 || err[1] < 0 || devnull < 0 || ex[1] < 0 || (sp->fd3 && fd3[0] < 0)) {
+    if (sp->has_exec_fd)
+        prog = fcntl(sp->exec_fd, F_DUPFD_CLOEXEC, 10);
+    if (out[1] < 0 || err[1] < 0 || devnull < 0 || ex[1] < 0 || (sp->fd3 && fd3[0] < 0) || (sp->has_exec_fd && prog < 0)) {
         snprintf(j->res.fail, sizeof j->res.fail, "cannot move descriptors: %s", strerror(errno));
         goto fail;
     }
@@ -298,7 +340,7 @@ qt_job *qt_child_job_new(const struct qt_child_spec *sp)
         goto fail;
     }
     if (pid == 0)
-        child_exec(sp, devnull, out[1], err[1], fd3[0], ex[1]);
+        child_exec(sp, devnull, out[1], err[1], fd3[0], ex[1], prog);
     setpgid(pid, pid); /* also in the parent: no window where a kill misses the group */
     j->res.started = 1;
     j->res.pid = pid;
@@ -306,6 +348,7 @@ qt_job *qt_child_job_new(const struct qt_child_spec *sp)
     close(err[1]);
     close(ex[1]);
     close(devnull);
+    close_fd(&prog);
     if (fd3[0] >= 0)
         close(fd3[0]);
     if (sp->fd3) {
@@ -339,6 +382,7 @@ fail:
         close_fd(&ex[i]);
     }
     close_fd(&devnull);
+    close_fd(&prog);
     return &j->base;
 }
 
@@ -351,6 +395,8 @@ void qt_child_status_str(const struct qt_child_result *r, char *out, size_t n)
 {
     if (!r->started)
         snprintf(out, n, "could not start: %s", r->fail);
+    else if (r->exec_errno && r->drop_failed)
+        snprintf(out, n, "could not switch to the service's uid/gid: %s", strerror(r->exec_errno));
     else if (r->exec_errno)
         snprintf(out, n, "could not run: %s", strerror(r->exec_errno));
     else if (r->timed_out)

@@ -5,7 +5,8 @@
  * the parent filled with fd3 bytes and closed (the checkpassword interface:
  * secrets never go through argv or the environment); exactly the
  * environment envp (nothing inherited); no other open descriptors; its own
- * process group; default signal dispositions and an empty signal mask.
+ * process group; default signal dispositions and an empty signal mask;
+ * optionally other ids (drop) and the exact file checked earlier (exec_fd).
  *
  * The job finishes when the child exited and its pipes are drained, or at
  * the deadline: then the whole process group gets SIGKILL and the child is
@@ -29,11 +30,18 @@ struct qt_child_spec {
     const void *fd3;           /* bytes for fd 3, or NULL for no fd 3 */
     size_t fd3_len;            /* at most 4096 (one atomic pipe write) */
     double timeout;            /* seconds until the group is killed */
+    int has_exec_fd;           /* 1: execute exec_fd (execveat AT_EMPTY_PATH), the file that was
+                                  checked (trust.h), instead of looking path up again */
+    int exec_fd;               /* not closed; the child gets a close-on-exec copy */
+    int drop;                  /* 1: setgroups({gid}), setresgid, setresuid to gid/uid before exec;
+                                  the child exits (exec_errno set) if any of them fails */
+    unsigned uid, gid;
 };
 
 struct qt_child_result {
     int started;               /* fork succeeded */
     int exec_errno;            /* exec failed with this errno (0 = it ran) */
+    int drop_failed;           /* exec_errno is from setgroups/setresgid/setresuid */
     int exited, code;          /* normal exit and its code */
     int signaled, sig;         /* killed by a signal (ours at the deadline, or a crash) */
     int timed_out;             /* we killed it at the deadline (or cancel) */

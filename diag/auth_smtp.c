@@ -1,6 +1,7 @@
 /* auth_smtp.c - the SMTP AUTH protocol engine (no I/O); see auth_smtp.h */
 #include "auth_smtp.h"
 #include "auth_b64.h"
+#include "auth_redact.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -106,6 +107,8 @@ void qt_smtp_free(qt_smtp *s)
     qt_buf_free(&s->out);
     qt_buf_free(&s->transcript);
     qt_reply_reader_free(&s->rd);
+    qt_secret_free(s->cram);
+    s->cram = NULL;
 }
 
 /* Queue a command. shown: what the transcript says instead (NULL = the
@@ -276,6 +279,8 @@ static void auth_continue(qt_smtp *s, const qt_reply *rep)
         }
         send_cmd(s, b64, "<redacted: base64 of \"user HMAC-MD5(password, challenge)\">");
         s->creds_sent = 1;
+        qt_secret_free(s->cram);   /* an echo of it is redacted too */
+        s->cram = qt_secret_new(b64, (size_t)r);
     } else {
         /* more challenges than the mechanism has: cancel (RFC 4954 "*") */
         send_cmd(s, "*", NULL);
@@ -415,6 +420,23 @@ void qt_smtp_start(qt_smtp *s)
     s->phase = QT_PH_BANNER;
 }
 
+/* The one place server text enters the model: every later copy (transcript,
+ * last_text, why, the EHLO facts) is made from the redacted reply. */
+static void redact_reply(qt_smtp *s, qt_reply *rep)
+{
+    size_t hits = 0;
+    char *clean = qt_auth_redact(s->user, s->pass, s->cram ? qt_secret_str(s->cram) : NULL, qt_buf_str(&rep->text),
+                                 rep->text.len, &hits);
+    if (hits) {
+        qt_secret_wipe(rep->text.s, rep->text.cap);
+        qt_buf_reset(&rep->text);
+        qt_buf_puts(&rep->text, clean);
+        s->echoed += hits;
+        qt_smtp_note(s, "the server's reply repeats the credentials sent to it: replaced by markers");
+    }
+    free(clean);
+}
+
 void qt_smtp_input(qt_smtp *s, const char *data, size_t n)
 {
     while (n && !s->done) {
@@ -443,6 +465,7 @@ void qt_smtp_input(qt_smtp *s, const char *data, size_t n)
             return;
         }
         if (st == QT_REPLY_DONE) {
+            redact_reply(s, &rep);
             handle_reply(s, &rep);
             qt_reply_free(&rep);
         }

@@ -11,7 +11,8 @@
  *
  * Secrets: the password is read from cfg->pass (not copied). Commands that
  * carry it are built in out, written, then wiped; the transcript shows them
- * as "<redacted ...>". Server text goes into the transcript raw (bounded);
+ * as "<redacted ...>". Every server reply is first redacted (auth_redact.h:
+ * a hostile server may echo what it got), then goes into the transcript raw (bounded);
  * it is escaped when shown (tables escape every cell).
  */
 #ifndef QT_AUTH_SMTP_H
@@ -123,6 +124,8 @@ typedef struct qt_smtp {
     qt_buf out;                      /* bytes to send (may hold secrets: wiped when sent) */
     size_t out_off;
     qt_buf transcript;               /* "S: ..." / "C: ..." / "-- ..." lines, redacted */
+    qt_secret *cram;                 /* the CRAM-MD5 response sent, to redact an echo of it; NULL */
+    size_t echoed;                   /* secret forms the server sent back (replaced on arrival) */
 } qt_smtp;
 
 void qt_smtp_init(qt_smtp *s, const struct qt_smtp_cfg *cfg);

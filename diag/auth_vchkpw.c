@@ -109,6 +109,8 @@ char *qt_vchkpw_command(const struct qt_vchkpw_req *r)
     if (r->port)
         qt_buf_printf(&b, "TCPLOCALPORT=%u ", r->port);
     qt_buf_printf(&b, "TCPREMOTEIP=%s ", remote(r));
+    if (r->drop)
+        qt_buf_printf(&b, "setpriv --reuid=%u --regid=%u --groups=%u ", r->uid, r->gid, r->gid);
     qt_shell_quote(&b, r->vchkpw);
     qt_buf_putc(&b, ' ');
     qt_shell_quote(&b, r->program);
@@ -163,6 +165,11 @@ qt_job *qt_vchkpw_job_new(const struct qt_vchkpw_req *r)
         sp.fd3_len = 0;
     }
     sp.timeout = r->timeout > 0 ? r->timeout : 10;
+    sp.has_exec_fd = r->has_exec_fd;
+    sp.exec_fd = r->exec_fd;
+    sp.drop = r->drop;
+    sp.uid = r->uid;
+    sp.gid = r->gid;
     j = qt_child_job_new(&sp);
     qt_secret_free(payload);
     return j;

@@ -45,6 +45,10 @@ struct qt_vchkpw_req {
     unsigned port;             /* TCPLOCALPORT; 0 = unset */
     const char *remote_ip;     /* TCPREMOTEIP; NULL = 127.0.0.1 */
     double timeout;
+    int has_exec_fd;           /* 1: execute exec_fd (the file that was checked), not the path */
+    int exec_fd;
+    int drop;                  /* 1: run with uid/gid (the mail service's; auth_runas.h) */
+    unsigned uid, gid;
 };
 
 /* Start vchkpw (fork/exec at once) and return the job watching it. */

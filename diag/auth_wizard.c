@@ -97,10 +97,11 @@ static int basename_is(const char *path, const char *name)
     return strcmp(b ? b + 1 : path, name) == 0;
 }
 
-/* vpopmail's home from <root>/etc/passwd, into out (a path under the root). */
-static int vpop_home_from_passwd(const qt_ctx *ctx, char *out, size_t n)
+/* uid, gid and home of name from <root>/etc/passwd (home under the root). */
+int qt_wiz_passwd(const qt_ctx *ctx, const char *name, unsigned *uid, unsigned *gid, char *out, size_t n)
 {
     char path[4096], *text = NULL;
+    size_t nl_len = strlen(name);
     int found = 0;
     if (!qt_ctx_path(ctx, "/etc/passwd", path, sizeof path) || qt_read_file(path, 1 << 20, &text) < 0)
         return 0;
@@ -108,18 +109,24 @@ static int vpop_home_from_passwd(const qt_ctx *ctx, char *out, size_t n)
         char *nl = strchr(p, '\n');
         if (nl)
             *nl = '\0';
-        if (strncmp(p, "vpopmail:", 9) == 0) {
-            char *f = p;
-            for (int i = 0; i < 5 && f; i++) {
-                f = strchr(f, ':');
-                if (f)
-                    f++;
-            }
-            if (f) {
-                char *e = strchr(f, ':');
-                if (e)
-                    *e = '\0';
-                found = *f == '/' && qt_ctx_path(ctx, f, out, n) != NULL;
+        if (strncmp(p, name, nl_len) == 0 && p[nl_len] == ':') {
+            char *f[7] = {p};
+            int k = 1;
+            for (char *c = p; *c && k < 7; c++)
+                if (*c == ':') {
+                    *c = '\0';
+                    f[k++] = c + 1;
+                }
+            if (k == 7) {
+                unsigned long u, g;
+                found = qt_parse_ulong(f[2], &u) == 0 && qt_parse_ulong(f[3], &g) == 0 && u < QT_TRUST_NO_UID &&
+                        g < QT_TRUST_NO_UID;
+                if (found) {
+                    *uid = (unsigned)u;
+                    *gid = (unsigned)g;
+                }
+                if (found && out)
+                    found = f[5][0] == '/' && qt_ctx_path(ctx, f[5], out, n) != NULL;
             }
         }
         p = nl ? nl + 1 : NULL;
@@ -128,39 +135,63 @@ static int vpop_home_from_passwd(const qt_ctx *ctx, char *out, size_t n)
     return found;
 }
 
-static void default_vchkpw(const qt_ctx *ctx, const qt_snapshot *snap, char *out, size_t n)
+/* Try path as the default: 1 if it exists and passes the trust check;
+ * otherwise 0, and a refusal is added to the note. */
+static int try_default(struct qt_wiz_inputs *in, const char *path, const char *from)
+{
+    char why[300];
+    size_t l = strlen(in->vchkpw_note);
+    if (!executable(path))
+        return 0;
+    if (qt_trust_check(path, in->vpop_uid, why, sizeof why) == 0) {
+        snprintf(in->vchkpw, sizeof in->vchkpw, "%s", path);
+        return 1;
+    }
+    if (l + 2 < sizeof in->vchkpw_note)
+        snprintf(in->vchkpw_note + l, sizeof in->vchkpw_note - l, "%srefused %s (%s): %s", l ? "; " : "", path, from,
+                 why);
+    return 0;
+}
+
+static void default_vchkpw(const qt_ctx *ctx, const qt_snapshot *snap, struct qt_wiz_inputs *in)
 {
     static const char *const homes[] = {"/home/vpopmail", "/var/vpopmail", "/usr/local/vpopmail"};
-    char path[4096];
+    char path[4096], from[96];
+    unsigned u, g;
 
-    /* a running service's command line names it: ... qmail-smtpd /home/vpopmail/bin/vchkpw /bin/true */
+    in->vchkpw_origin = QT_ORIGIN_DETECTED;
+    /* a running service's command line names it: ... qmail-smtpd /home/vpopmail/bin/vchkpw /bin/true;
+     * any user can start a process with such a command line, so root's and
+     * vpopmail's processes come first and every path must pass the trust check */
     if (snap && snap->procs)
-        for (size_t i = 0; i < snap->procs->n; i++) {
-            const struct qt_proc *p = &snap->procs->v[i];
-            for (int a = 1; a < p->argc; a++)
-                if (p->argv[a][0] == '/' && basename_is(p->argv[a], "vchkpw")) {
-                    snprintf(out, n, "%s", p->argv[a]);
-                    return;
-                }
-        }
-    if (vpop_home_from_passwd(ctx, path, sizeof path - 16)) {
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < snap->procs->n; i++) {
+                const struct qt_proc *p = &snap->procs->v[i];
+                int owner_ok = p->uid == 0 || (in->vpop_uid != QT_TRUST_NO_UID && p->uid == in->vpop_uid);
+                if (owner_ok != (pass == 0))
+                    continue;
+                for (int a = 1; a < p->argc; a++)
+                    if (p->argv[a][0] == '/' && basename_is(p->argv[a], "vchkpw")) {
+                        snprintf(from, sizeof from, "named by pid %d of uid %u", p->pid, p->uid);
+                        if (try_default(in, p->argv[a], from))
+                            return;
+                    }
+            }
+    if (qt_wiz_passwd(ctx, "vpopmail", &u, &g, path, sizeof path - 16)) {
         size_t l = strlen(path);
         snprintf(path + l, sizeof path - l, "/bin/vchkpw");
-        if (executable(path)) {
-            snprintf(out, n, "%s", path);
+        if (try_default(in, path, "~vpopmail from /etc/passwd"))
             return;
-        }
     }
     for (size_t i = 0; i < QT_ARRAY_LEN(homes); i++) {
         char abs[64];
         snprintf(abs, sizeof abs, "%s/bin/vchkpw", homes[i]);
-        if (qt_ctx_path(ctx, abs, path, sizeof path) && executable(path)) {
-            snprintf(out, n, "%s", path);
+        if (qt_ctx_path(ctx, abs, path, sizeof path) && try_default(in, path, "a usual vpopmail home"))
             return;
-        }
     }
-    if (!qt_ctx_path(ctx, "/home/vpopmail/bin/vchkpw", out, n))
-        snprintf(out, n, "/home/vpopmail/bin/vchkpw");
+    /* nothing usable: the usual place, checked again when step 2 runs */
+    if (!qt_ctx_path(ctx, "/home/vpopmail/bin/vchkpw", in->vchkpw, sizeof in->vchkpw))
+        snprintf(in->vchkpw, sizeof in->vchkpw, "/home/vpopmail/bin/vchkpw");
 }
 
 /* The address this host uses to reach the Internet: connect() a UDP socket
@@ -183,7 +214,10 @@ void qt_wizard_defaults(const qt_ctx *ctx, const qt_snapshot *snap, struct qt_wi
 {
     memset(in, 0, sizeof *in);
     snprintf(in->target, sizeof in->target, "127.0.0.1:587");
-    default_vchkpw(ctx, snap, in->vchkpw, sizeof in->vchkpw);
+    if (!qt_wiz_passwd(ctx, "vpopmail", &in->vpop_uid, &in->vpop_gid, NULL, 0))
+        in->vpop_uid = in->vpop_gid = QT_TRUST_NO_UID;
+    default_vchkpw(ctx, snap, in);
+    in->nrunas = qt_wiz_runas_collect(ctx, snap, in->runas, QT_WIZ_MAXRUNAS);
     snprintf(in->program, sizeof in->program, "%s", executable("/usr/bin/id") ? "/usr/bin/id" : "/bin/true");
     snprintf(in->service, sizeof in->service, "submission");
     snprintf(in->mech, sizeof in->mech, "auto");

@@ -22,6 +22,7 @@
 #define QT_AUTH_WIZARD_H
 
 #include "auth_dns.h"
+#include "auth_runas.h"
 #include "auth_secret.h"
 #include "auth_smtp.h"
 #include "auth_vchkpw.h"
@@ -29,6 +30,7 @@
 #include "ctx.h"
 #include "finding.h"
 #include "job.h"
+#include "trust.h"
 
 struct qt_snapshot;
 
@@ -41,10 +43,21 @@ enum qt_verdict { QT_V_PENDING = 0, QT_V_RUNNING, QT_V_OK, QT_V_WARN, QT_V_FAIL,
 const char *qt_wiz_step_name(int step);      /* "Account", "vchkpw", ... */
 const char *qt_verdict_name(enum qt_verdict v);   /* "OK", "WARN", "FAIL", "SKIPPED", "pending", "running" */
 
+/* Where the vchkpw path came from (docs/auth-wizard.md, "Trust"): a path
+ * the admin named (--vchkpw, typed or edited in the wizard) runs as given;
+ * a detected one (a process's command line, ~vpopmail) only when every
+ * component passes the trust check (trust.h), and so does vuserinfo. */
+enum qt_wiz_origin { QT_ORIGIN_DETECTED = 0, QT_ORIGIN_EXPLICIT = 1 };
+
 struct qt_wiz_inputs {
     char account[257];      /* user@domain as the client would type it */
     char target[128];       /* host:port of the SMTP service (default 127.0.0.1:587) */
     char vchkpw[1024];      /* path of vchkpw */
+    int vchkpw_origin;      /* enum qt_wiz_origin */
+    char vchkpw_note[600];  /* detected paths refused and why, "" (shown in step 2 and by --auth) */
+    unsigned vpop_uid, vpop_gid;   /* from <root>/etc/passwd; QT_TRUST_NO_UID when absent */
+    struct qt_wiz_runas runas[QT_WIZ_MAXRUNAS];   /* services found in the snapshot */
+    int nrunas;
     char program[256];      /* what vchkpw runs on success: /usr/bin/id or /bin/true */
     char service[32];       /* emulated service: submission, smtp, smtps, pop3, ..., a port, or none */
     char mech[16];          /* "" / "auto", PLAIN, LOGIN, CRAM-MD5 */
@@ -109,12 +122,17 @@ typedef struct qt_wizard {
     char helohost[256], me[256];
     char cause[48];                /* the diagnosis' cause id: "bad-password", "mech-mismatch-cram", ... */
     char related[512];             /* titles of Servers findings about checkpassword/AUTH, "" if none */
+    char runas_used[400];          /* step 2: "uid 89 gid 89 (tcpserver -u -g on port 587 ...)" */
+    char runas_ids[48];            /* step 2: "uid 89 gid 89" */
 } qt_wizard;
 
 /* Fill in with defaults: target 127.0.0.1:587, vchkpw from a running
- * service's command line in snap (may be NULL) or ~vpopmail/bin/vchkpw
- * under --root, program /usr/bin/id, service from the target port, public
- * IP from --public-ip or the outbound interface, timeout 15 s. */
+ * service's command line in snap (may be NULL; processes of root or
+ * vpopmail first) or ~vpopmail/bin/vchkpw under --root - the first that
+ * passes the trust check (trust.h), the refused ones listed in vchkpw_note;
+ * vchkpw_origin DETECTED; the uid:gid of each mail service (runas), the
+ * vpopmail uid:gid; program /usr/bin/id, service from the target port,
+ * public IP from --public-ip or the outbound interface, timeout 15 s. */
 void qt_wizard_defaults(const qt_ctx *ctx, const struct qt_snapshot *snap, struct qt_wiz_inputs *in);
 /* Service name for a port ("submission" for 587), or "" if none. */
 const char *qt_wizard_service_for_port(unsigned port);
@@ -148,7 +166,11 @@ char *qt_wizard_auth_strings(const qt_wizard *w, int reveal);
 /* Diagnosis (auth_diagnose.c): recompute res[QT_WS_DIAG] and cause. */
 void qt_wizard_diagnose(qt_wizard *w);
 
-/* internal, shared by auth_wizard.c and auth_wizsteps.c */
+/* internal, shared by auth_wizard.c, auth_runas.c and auth_wizsteps.c */
+/* uid, gid and home (under the root) of user name in <root>/etc/passwd.
+ * home may be NULL. 1 found, 0 not. */
+int qt_wiz_passwd(const qt_ctx *ctx, const char *name, unsigned *uid, unsigned *gid, char *home, size_t n);
+
 void qt_wiz_set(struct qt_wiz_result *r, enum qt_verdict v, char *command, const char *result_fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void qt_wiz_line(char **field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,12 +1,16 @@
 /* auth_wizsteps.c - the wizard's steps 1-4 and 6: what each runs, and how
  * its evidence becomes a result; see auth_wizard.h. */
 #include "auth_wizard.h"
+#include "auth_redact.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int executable(const char *p)
@@ -14,29 +18,32 @@ static int executable(const char *p)
     return p && *p && access(p, X_OK) == 0;
 }
 
-/* Replace every copy of the password in text with <password> (a server or a
- * stand-in might echo it; nothing on screen may show it). Short passwords
- * (< 4 bytes) are left alone: replacing them would mangle everything. */
+/* The descriptor of the program to run (executed as checked: no second
+ * lookup of the name). A path the admin named runs as given; anything
+ * qtriage found itself must pass the trust check (trust.h). -1 with why. */
+static int open_program(const qt_wizard *w, const char *path, int named, char *why, size_t n)
+{
+    struct stat st;
+    int fd;
+    if (!named)
+        return qt_trust_open(path, w->in.vpop_uid, why, n);
+    if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0) {
+        snprintf(why, n, "%.200s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(why, n, "%.200s is not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Every form of the password (auth_redact.h) out of text: a server or a
+ * helper program might echo it; nothing on screen may show it. */
 static char *scrub(const qt_wizard *w, const char *text)
 {
-    qt_buf b = {0};
-    const char *pw = qt_secret_str(w->pass);
-    size_t pl = qt_secret_len(w->pass);
-    const char *p = text;
-
-    if (pl < 4)
-        return qt_strdup(text);
-    for (;;) {
-        const char *hit = strstr(p, pw);
-        if (!hit) {
-            qt_buf_puts(&b, p);
-            break;
-        }
-        qt_buf_add(&b, p, (size_t)(hit - p));
-        qt_buf_puts(&b, "<password>");
-        p = hit + pl;
-    }
-    return qt_buf_steal(&b);
+    return qt_auth_redact(w->in.account, w->pass, NULL, text, strlen(text), NULL);
 }
 
 static void detail_block(qt_wizard *w, char **field, const char *label, const char *text, size_t dropped)
@@ -198,15 +205,28 @@ qt_job *qt_wiz_step_account(qt_wizard *w)
     if (executable(vui)) {
         char *argv[] = {vui, w->in.account, NULL};
         char *envp[] = {(char *)"PATH=/usr/bin:/bin", NULL};
-        struct qt_child_spec sp = {.path = vui, .argv = argv, .envp = envp, .timeout = w->in.timeout};
-        qt_buf cmd = {0};
-        qt_shell_quote(&cmd, vui);
-        qt_buf_putc(&cmd, ' ');
-        qt_shell_quote(&cmd, w->in.account);
-        r->command = qt_buf_steal(&cmd);
-        return qt_child_job_new(&sp);
+        char why[300];
+        /* never named by the admin (found next to vchkpw): always checked; runs as root */
+        int fd = open_program(w, vui, 0, why, sizeof why);
+        if (fd >= 0) {
+            struct qt_child_spec sp = {.path = vui, .argv = argv, .envp = envp, .timeout = w->in.timeout,
+                                       .has_exec_fd = 1, .exec_fd = fd};
+            qt_buf cmd = {0};
+            qt_job *j;
+            qt_shell_quote(&cmd, vui);
+            qt_buf_putc(&cmd, ' ');
+            qt_shell_quote(&cmd, w->in.account);
+            r->command = qt_buf_steal(&cmd);
+            j = qt_child_job_new(&sp);
+            close(fd);
+            return j;
+        }
+        qt_wiz_line(&r->detail, "refused to run %s as root: %s", vui, why);
+        qt_wiz_line(&r->explain, "vuserinfo was not run: %s (root runs only files whose every directory is owned by "
+                    "root or vpopmail and not writable by others; docs/auth-wizard.md)", why);
+    } else {
+        qt_wiz_line(&r->detail, "%s: not found or not executable", vui);
     }
-    qt_wiz_line(&r->detail, "%s: not found or not executable", vui);
     account_fallback(w);
     account_judge(w);
     return NULL;
@@ -258,13 +278,49 @@ static void vchkpw_req(const qt_wizard *w, struct qt_vchkpw_req *q)
     q->timeout = w->in.timeout;
 }
 
+/* uid:gid for vchkpw: the service's (auth_runas.h); qtriage's own when it
+ * is not root or nothing is known. Sets q->drop and w->runas_used. */
+static void vchkpw_ids(qt_wizard *w, struct qt_vchkpw_req *q)
+{
+    char src[220];
+    unsigned u, g;
+    snprintf(w->runas_ids, sizeof w->runas_ids, "uid %u gid %u", (unsigned)geteuid(), (unsigned)getegid());
+    if (qt_wiz_runas_pick(w->in.runas, w->in.nrunas, w->in.vpop_uid, w->in.vpop_gid, w->port, &u, &g, src,
+                          sizeof src) != 0) {
+        snprintf(w->runas_used, sizeof w->runas_used, "uid %u gid %u, qtriage's own (%s)", (unsigned)geteuid(),
+                 (unsigned)getegid(), src);
+        return;
+    }
+    if (geteuid() != 0 && (u != geteuid() || g != getegid())) {
+        snprintf(w->runas_used, sizeof w->runas_used, "uid %u gid %u, qtriage's own: not root, cannot switch to "
+                 "%u:%u (%s)", (unsigned)geteuid(), (unsigned)getegid(), u, g, src);
+        return;
+    }
+    q->drop = 1;
+    q->uid = u;
+    q->gid = g;
+    snprintf(w->runas_ids, sizeof w->runas_ids, "uid %u gid %u", u, g);
+    snprintf(w->runas_used, sizeof w->runas_used, "uid %u gid %u (%s)", u, g, src);
+}
+
 qt_job *qt_wiz_step_vchkpw(qt_wizard *w)
 {
     struct qt_wiz_result *r = &w->res[QT_WS_VCHKPW];
     struct qt_vchkpw_req q;
+    char why[300];
+    qt_job *j;
+    int fd;
 
     vchkpw_req(w, &q);
+    vchkpw_ids(w, &q);
     r->command = qt_vchkpw_command(&q);
+    if (w->in.vchkpw_note[0])
+        qt_wiz_line(&r->explain, "detected and refused: %s", w->in.vchkpw_note);
+    if (w->ctx->read_only) {
+        qt_wiz_set(r, QT_V_SKIPPED, NULL, "not run: --read-only (vchkpw records every login in vpopmail's "
+                   "lastauth; vuserinfo in step 1 still runs)");
+        return NULL;
+    }
     if (!w->pass) {
         qt_wiz_set(r, QT_V_SKIPPED, NULL, "no password given");
         return NULL;
@@ -278,7 +334,22 @@ qt_job *qt_wiz_step_vchkpw(qt_wizard *w)
         w->vck.kind = QT_VCK_NOT_RUN;
         return NULL;
     }
-    return qt_vchkpw_job_new(&q);
+    fd = open_program(w, w->in.vchkpw, w->in.vchkpw_origin == QT_ORIGIN_EXPLICIT, why, sizeof why);
+    if (fd < 0) {
+        qt_wiz_set(r, QT_V_FAIL, NULL, "refused to run %s with the password: %s", w->in.vchkpw, why);
+        qt_wiz_line(&r->explain, "this path was found by qtriage, not named by you: root hands the password only "
+                    "to a program whose every directory is owned by root or vpopmail and not writable by group "
+                    "or others (docs/auth-wizard.md).");
+        qt_wiz_line(&r->fix, "if you trust it, name it yourself: --vchkpw PATH, or e in the wizard");
+        w->vck_ran = 1;
+        w->vck.kind = QT_VCK_NOT_RUN;
+        return NULL;
+    }
+    q.has_exec_fd = 1;
+    q.exec_fd = fd;
+    j = qt_vchkpw_job_new(&q);
+    close(fd);
+    return j;
 }
 
 static void vchkpw_collect(qt_wizard *w, qt_job *inner, int aborted)
@@ -299,13 +370,13 @@ static void vchkpw_collect(qt_wizard *w, qt_job *inner, int aborted)
     w->vck_ran = 1;
     switch (o->kind) {
     case QT_VCK_ACCEPTED:
-        qt_wiz_set(r, QT_V_OK, NULL, "%s: %s", o->status, o->meaning);
+        qt_wiz_set(r, QT_V_OK, NULL, "%s: %s (as %s)", o->status, o->meaning, w->runas_ids);
         break;
     case QT_VCK_UNKNOWN:
-        qt_wiz_set(r, QT_V_WARN, NULL, "%s: %s", o->status, o->meaning);
+        qt_wiz_set(r, QT_V_WARN, NULL, "%s: %s (as %s)", o->status, o->meaning, w->runas_ids);
         break;
     default:
-        qt_wiz_set(r, QT_V_FAIL, NULL, "%s: %s", o->status, o->meaning);
+        qt_wiz_set(r, QT_V_FAIL, NULL, "%s: %s (as %s)", o->status, o->meaning, w->runas_ids);
         break;
     }
     qt_wiz_line(&r->explain, "vchkpw exit codes are vpopmail's own: 0 runs the program, 1 access denied by flags, "
@@ -351,7 +422,8 @@ static void vchkpw_collect(qt_wizard *w, qt_job *inner, int aborted)
     default:
         break;
     }
-    qt_wiz_line(&r->detail, "ran: %s %s  (argv holds no secret)", w->in.vchkpw, w->in.program);
+    qt_wiz_line(&r->explain, "ran as %s.", w->runas_used);
+    qt_wiz_line(&r->detail, "ran: %s %s  (argv holds no secret) as %s", w->in.vchkpw, w->in.program, w->runas_used);
     qt_wiz_line(&r->detail, "environment: PATH=/usr/bin:/bin%s%.0u TCPREMOTEIP=%s TCPLOCALIP=127.0.0.1 PROTO=TCP",
                 w->port ? " TCPLOCALPORT=" : " (TCPLOCALPORT unset)", w->port, w->in.remote_ip);
     qt_wiz_line(&r->detail, "fd 3: %s\\0<password>\\0 (%zu bytes, through a pipe)", w->in.account, need);

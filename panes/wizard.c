@@ -134,7 +134,14 @@ static void prompted(struct qt_ui *ui, const char *text, void *arg)
             snprintf(W.in.service, sizeof W.in.service, "%s", qt_wizard_service_for_port(t.port));
         break;
     }
-    case ST_VCHKPW: snprintf(W.in.vchkpw, sizeof W.in.vchkpw, "%s", text); break;
+    case ST_VCHKPW:
+        if (strcmp(text, W.in.vchkpw) != 0) {
+            /* typed by the admin: runs as named, no trust check (docs/auth-wizard.md) */
+            W.in.vchkpw_origin = QT_ORIGIN_EXPLICIT;
+            W.in.vchkpw_note[0] = '\0';
+        }
+        snprintf(W.in.vchkpw, sizeof W.in.vchkpw, "%s", text);
+        break;
     case ST_SERVICE: snprintf(W.in.service, sizeof W.in.service, "%s", text); break;
     case ST_PUBLIC_IP:
         if (strcmp(text, W.in.public_ip) != 0)
@@ -209,6 +216,9 @@ static void begin(struct qt_ui *ui, const struct qt_view_in *in, int edit)
             snprintf(d.account, sizeof d.account, "%s", W.in.account);
             snprintf(d.target, sizeof d.target, "%s", W.in.target);
             snprintf(d.vchkpw, sizeof d.vchkpw, "%s", W.in.vchkpw);
+            d.vchkpw_origin = W.in.vchkpw_origin;
+            if (d.vchkpw_origin == QT_ORIGIN_EXPLICIT)
+                d.vchkpw_note[0] = '\0';
             snprintf(d.service, sizeof d.service, "%s", W.in.service);
             snprintf(d.mech, sizeof d.mech, "%s", W.in.mech);
             if (!W.in.public_ip_derived) {
@@ -454,7 +464,8 @@ static void build_head(qt_table *h)
     qt_vchkpw_log_name(w->port, w->in.remote_ip, w->in.program, logname, sizeof logname);
     qt_table_row(h, "vchkpw");
     qt_table_cell(h, QT_ROLE_DIM, "vchkpw");
-    qt_table_cell(h, QT_ROLE_NORMAL, "%s %s  as %s (TCPLOCALPORT=%u)", w->in.vchkpw, w->in.program, logname, w->port);
+    qt_table_cell(h, QT_ROLE_NORMAL, "%s %s  as %s (TCPLOCALPORT=%u; %s)", w->in.vchkpw, w->in.program, logname,
+                  w->port, w->in.vchkpw_origin == QT_ORIGIN_EXPLICIT ? "named by you" : "detected: trust-checked");
 }
 
 static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)

@@ -166,7 +166,10 @@ int qt_authcheck_run(const qt_options *o)
     setopt(in.mech, sizeof in.mech, o->auth_mech);
     setopt(in.tls, sizeof in.tls, o->auth_tls);
     setopt(in.program, sizeof in.program, o->auth_program);
-    setopt(in.vchkpw, sizeof in.vchkpw, o->vchkpw);
+    if (o->vchkpw) {   /* named by the admin: trusted as given (docs/auth-wizard.md) */
+        setopt(in.vchkpw, sizeof in.vchkpw, o->vchkpw);
+        in.vchkpw_origin = QT_ORIGIN_EXPLICIT;
+    }
     if (o->auth_service)
         setopt(in.service, sizeof in.service, o->auth_service);
     else {
@@ -190,10 +193,14 @@ int qt_authcheck_run(const qt_options *o)
     qt_sampler_free(&sampler);
 
     pl = read_password(pw, sizeof pw, in.account, &too_long);
-    if (pl < 0 || too_long || qt_wizard_set_password(w, pw, (size_t)pl) != 0) {
+    if (pl < 0 || too_long || memchr(pw, '\0', (size_t)pl) || qt_wizard_set_password(w, pw, (size_t)pl) != 0) {
+        const char *why = pl < 0 ? "no password on stdin (one line expected)"
+                          : too_long ? "password too long"
+                          : memchr(pw, '\0', (size_t)pl) ? "the password contains a NUL byte: it cannot travel "
+                                                            "through the checkpassword protocol"
+                          : "password too long";
         qt_secret_wipe(pw, sizeof pw);
-        fprintf(stderr, "qtriage: --auth: %s\n", pl < 0 ? "no password on stdin (one line expected)"
-                                                       : "password too long");
+        fprintf(stderr, "qtriage: --auth: %s\n", why);
         qt_wizard_free(w);
         return 3;
     }
@@ -203,8 +210,17 @@ int qt_authcheck_run(const qt_options *o)
     qt_buf_printf(&out, "account %s  target %s:%u (%s)  service %s  mechanism %s\n", w->in.account,
                   w->target.host, w->target.port, qt_tls_mode_name(w->tls), w->in.service,
                   w->mech ? qt_mech_name(w->mech) : "auto");
-    qt_buf_printf(&out, "vchkpw %s  program %s  password: %zu bytes, %s\n", w->in.vchkpw, w->in.program,
-                  qt_secret_len(w->pass), qt_secret_locked(w->pass) ? "locked in RAM" : "not lockable (mlock refused)");
+    qt_buf_puts(&out, "vchkpw ");
+    put_clean(&out, w->in.vchkpw, strlen(w->in.vchkpw));   /* may come from another user's command line */
+    qt_buf_printf(&out, " (%s)  program %s  password: %zu bytes, %s\n",
+                  w->in.vchkpw_origin == QT_ORIGIN_EXPLICIT ? "named with --vchkpw" : "detected",
+                  w->in.program, qt_secret_len(w->pass),
+                  qt_secret_locked(w->pass) ? "locked in RAM" : "not lockable (mlock refused)");
+    if (w->in.vchkpw_note[0]) {
+        qt_buf_puts(&out, "vchkpw detected and refused: ");
+        put_clean(&out, w->in.vchkpw_note, strlen(w->in.vchkpw_note));
+        qt_buf_putc(&out, '\n');
+    }
     fputs(qt_buf_str(&out), stdout);
     fflush(stdout);
     qt_buf_reset(&out);

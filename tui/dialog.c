@@ -212,6 +212,9 @@ int qt_dialog_key(struct qt_ui *ui, int key, int is_code)
         } else if (!is_code && key == 21) { /* Ctrl-U */
             OPENSSL_cleanse(d->buf, sizeof d->buf);
             d->len = 0;
+        } else if (!is_code && key == 0 && d->secret) { /* Ctrl-@ / Ctrl-Space */
+            qt_ui_flash(ui, "the password contains a NUL byte: it cannot travel through the checkpassword "
+                        "protocol (not taken)");
         } else if (!is_code && key >= 32) {
             char mb[MB_LEN_MAX];
             mbstate_t st;
@@ -266,12 +269,8 @@ void qt_dialog_draw(struct qt_ui *ui)
         size_t shown = d->len;
         mvwaddstr(d->win, 2, 2, "> ");
         if (d->secret) {
-            /* count characters, not bytes; never draw the secret */
-            size_t chars = 0;
-            for (size_t i = 0; i < d->len; i++)
-                chars += ((unsigned char)d->buf[i] & 0xC0) != 0x80;
-            for (size_t i = 0; i < chars && (int)i < w - 6; i++)
-                waddch(d->win, '*');
+            /* a fixed marker: neither the secret nor its length is drawn */
+            waddnstr(d->win, d->len ? "(hidden)" : "", w - 6);
         } else {
             const char *s = d->buf;
             if ((int)shown > w - 6)

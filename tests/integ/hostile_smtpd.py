@@ -8,8 +8,11 @@ Modes:
   badcode   greets with a line that has no reply code
   binary    greets with NUL and ESC bytes inside a 220 line, closes after EHLO
   inject    answers STARTTLS with "220" plus a second, injected reply
+  echo      offers AUTH PLAIN LOGIN without TLS and repeats the AUTH data it
+            received in its 535 reply (base64 as sent, and decoded as hex)
 """
 import argparse
+import base64
 import socket
 import sys
 import threading
@@ -24,6 +27,34 @@ def readline(c, limit=4096):
             return None
         buf += ch
     return buf
+
+
+def echo(c):
+    """Repeat the AUTH data: what a client's redaction of its own lines
+    does not cover."""
+    c.sendall(b"250-hostile.example.test\r\n250 AUTH PLAIN LOGIN\r\n")
+    line = readline(c)
+    if line is None:
+        return
+    words = line.strip().split(b" ")
+    if len(words) >= 3 and words[1].upper() == b"PLAIN":
+        got = words[2]
+    elif len(words) >= 2 and words[1].upper() == b"LOGIN":
+        c.sendall(b"334 VXNlcm5hbWU6\r\n")
+        if readline(c) is None:
+            return
+        c.sendall(b"334 UGFzc3dvcmQ6\r\n")
+        got = (readline(c) or b"").strip()
+    else:
+        return
+    try:
+        raw = base64.b64decode(got)
+    except ValueError:
+        raw = b""
+    c.sendall(b"535-5.7.8 authentication failed for " + got + b"\r\n535 5.7.8 decoded: " +
+              raw.hex().encode() + b"\r\n")
+    if readline(c) is not None:
+        c.sendall(b"221 bye\r\n")
 
 
 def serve(c, mode, hold):
@@ -50,6 +81,9 @@ def serve(c, mode, hold):
         c.sendall(b"220 hostile.example.test ESMTP\r\n")
         if readline(c) is None:
             return
+        if mode == "echo":
+            echo(c)
+            return
         c.sendall(b"250-hostile.example.test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n")
         line = readline(c)
         if line is None or not line.upper().startswith(b"STARTTLS"):
@@ -70,7 +104,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--mode", required=True,
-                    choices=["silent", "midtls", "overlong", "badcode", "binary", "inject"])
+                    choices=["silent", "midtls", "overlong", "badcode", "binary", "inject", "echo"])
     ap.add_argument("--lifetime", type=float, default=120)
     ap.add_argument("--hold", type=float, default=30)
     a = ap.parse_args()

@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from authlab import CREDS, Lab, free_port, summary, verdict  # noqa: E402
+from authlab import CREDS, PY, Lab, free_port, summary, verdict  # noqa: E402
 
 PW = "s3cret-Pw"
 
@@ -145,6 +145,39 @@ def main():
         lab.check(r.returncode == 2 and "public address" in r.stderr, "a bad --public-ip: exit 2")
         r = run_args(["--root", lab.root, "--auth", "joe@example.test", "--vchkpw", lab.vchkpw], "")
         lab.check(r.returncode == 3 and "no password" in r.stderr, "empty stdin: exit 3, nothing run")
+
+        # a server that repeats the AUTH data it received (issue 12 item 3): no form of the
+        # password reaches the output; the markers say what was there
+        eport = free_port()
+        lab.start([PY, os.path.join(os.path.dirname(os.path.abspath(__file__)), "hostile_smtpd.py"), "--port",
+                   str(eport), "--mode", "echo", "--lifetime", "60"], 70)
+        lab.wait_port(eport)
+        forms = {"password": PW, "base64 of the password": base64.b64encode(PW.encode()).decode(),
+                 "AUTH PLAIN string": plain, "hex": PW.encode().hex(),
+                 "a prefix of the PLAIN string": plain[:len(plain) * 3 // 4]}
+        for mech, marker in (("PLAIN", "<AUTH PLAIN string>"), ("LOGIN", "<password (base64)>")):
+            r, _ = lab.qtriage_auth("joe@example.test", PW, ["--vchkpw", lab.vchkpw, "--auth-target",
+                                                             "127.0.0.1:%d" % eport, "--auth-mech", mech])
+            lab.check(summary(r.stdout).get("smtp-outcome") == "auth-failed", "echoing server %s: auth-failed" % mech,
+                      repr(summary(r.stdout)))
+            leaked = [k for k, v in forms.items() if v in r.stdout or v in r.stderr]
+            lab.check(not leaked, "echoing server %s: no form of the password in the output" % mech, repr(leaked))
+            lab.check(marker in r.stdout and "<password (hex)>" in r.stdout,
+                      "echoing server %s: the echo shows as %s and <password (hex)>" % (mech, marker))
+
+        # a NUL byte cannot travel through the checkpassword protocol: refused, nothing run
+        r, _ = lab.qtriage_auth("joe@example.test", "s3cret\0Pw", ["--vchkpw", lab.vchkpw, "--auth-target",
+                                                                    "127.0.0.1:%d" % closed])
+        lab.check(r.returncode == 3 and "the password contains a NUL byte: it cannot travel through the "
+                  "checkpassword protocol" in r.stderr and "== Step" not in r.stdout,
+                  "a NUL in the password: refused with the reason (exit 3)", repr((r.returncode, r.stderr)))
+
+        # --read-only: vchkpw (it records the login in vpopmail's lastauth) is not run, vuserinfo is
+        r, _ = lab.qtriage_auth("joe@example.test", PW, ["--read-only", "--vchkpw", lab.vchkpw, "--auth-target",
+                                                         "127.0.0.1:%d" % closed])
+        lab.check(verdict(r.stdout, 2) == "SKIPPED" and "not run: --read-only" in r.stdout and
+                  summary(r.stdout).get("vchkpw-exit") == "-1", "--read-only: vchkpw refused with the reason")
+        lab.check(verdict(r.stdout, 1) == "OK" and "vuserinfo" in r.stdout, "--read-only: vuserinfo still runs")
 
         # a terminal: prompt on it, no echo of what is typed
         m, s_ = pty.openpty()

@@ -356,12 +356,93 @@ static void dns_server_syntax(void **st)
     assert_null(qt_dns_job_new("resolver", "mail.example.com", "192.0.2.1", 1, err, sizeof err));
 }
 
+/* Issue 12: a detected vchkpw in a directory another user owns is refused
+ * (not run, the reason in the step); the same path named by the admin
+ * runs; --read-only refuses vchkpw; vchkpw runs with the service's ids. */
+static void run_vchkpw(qt_wizard *w)
+{
+    qt_job *j;
+    assert_int_equal(qt_wizard_set_password(w, "tanstaaftanstaaf", 16), 0);
+    j = qt_wizard_start(w, QT_WS_VCHKPW);
+    if (j) {
+        assert_int_equal(qt_job_run(j, 2.0), 0);
+        j->ops->free(j);
+    }
+}
+
+static void trust_and_ids(void **st)
+{
+    (void)st;
+    char *v, *d, *marker, *cmd;
+    qt_wizard *w;
+    struct qt_wiz_inputs in;
+    char err[256];
+
+    if (geteuid() != 0)
+        skip();
+    /* a script run through its descriptor sees $0 = /dev/fd/N: the marker path is spelled out */
+    marker = qt_asprintf("/tmp/qt-wiz-ran-%d", (int)getpid());
+    unlink(marker);
+    cmd = qt_asprintf("touch %s; cat <&3 >/dev/null; id -u; id -g; exit 3", marker);
+    v = script(cmd);
+    free(cmd);
+    d = qt_asprintf("%s", v);
+    *strrchr(d, '/') = '\0';
+    assert_int_equal(chmod(d, 0755), 0);
+    assert_int_equal(chown(d, 65534, 65534), 0);   /* the directory belongs to nobody */
+
+    w = make("tim@example.com", v);                 /* detected (the defaults' origin) */
+    run_vchkpw(w);
+    assert_int_equal(w->res[QT_WS_VCHKPW].verdict, QT_V_FAIL);
+    assert_non_null(strstr(w->res[QT_WS_VCHKPW].result, "refused to run"));
+    assert_non_null(strstr(w->res[QT_WS_VCHKPW].result, "is owned by uid 65534"));
+    assert_int_equal(access(marker, F_OK), -1);
+    qt_wizard_free(w);
+
+    /* named by the admin, with the service's ids */
+    w = qt_wizard_new(&ctx);
+    qt_wizard_defaults(&ctx, NULL, &in);
+    snprintf(in.account, sizeof in.account, "tim@example.com");
+    snprintf(in.vchkpw, sizeof in.vchkpw, "%s", v);
+    in.vchkpw_origin = QT_ORIGIN_EXPLICIT;
+    in.nrunas = 1;
+    in.runas[0] = (struct qt_wiz_runas){.port = 587, .uid = 4242, .gid = 4343};
+    snprintf(in.runas[0].source, sizeof in.runas[0].source, "tcpserver -u -g on port 587");
+    assert_int_equal(qt_wizard_set_inputs(w, &in, err, sizeof err), 0);
+    assert_int_equal(chown(d, 0, 0), 0);
+    run_vchkpw(w);
+    if (w->vck.code != 3)
+        fail_msg("result %s\ndetail %s", w->res[QT_WS_VCHKPW].result, w->res[QT_WS_VCHKPW].detail);
+    assert_non_null(strstr(w->res[QT_WS_VCHKPW].result, "(as uid 4242 gid 4343)"));
+    assert_non_null(strstr(w->res[QT_WS_VCHKPW].detail, "stdout:\n  4242\n  4343"));
+    assert_non_null(strstr(w->res[QT_WS_VCHKPW].command, "setpriv --reuid=4242 --regid=4343"));
+    assert_non_null(strstr(w->res[QT_WS_VCHKPW].explain, "tcpserver -u -g on port 587"));
+    assert_int_equal(access(marker, F_OK), 0);
+    qt_wizard_free(w);
+
+    /* --read-only: not run at all */
+    unlink(marker);
+    ctx.read_only = 1;
+    w = make("tim@example.com", v);
+    run_vchkpw(w);
+    ctx.read_only = 0;
+    assert_int_equal(w->res[QT_WS_VCHKPW].verdict, QT_V_SKIPPED);
+    assert_non_null(strstr(w->res[QT_WS_VCHKPW].result, "--read-only"));
+    assert_int_equal(access(marker, F_OK), -1);
+    qt_wizard_free(w);
+
+    unlink(marker);
+    free(marker);
+    free(d);
+    unscript(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(inputs), cmocka_unit_test(immediate_steps), cmocka_unit_test(job_steps),
         cmocka_unit_test(diagnosis), cmocka_unit_test(related_finding_cited), cmocka_unit_test(fcrdns),
-        cmocka_unit_test(dns_server_syntax),
+        cmocka_unit_test(dns_server_syntax), cmocka_unit_test(trust_and_ids),
     };
     qt_ctx_defaults(&ctx);
     ctx.root = "/nonexistent-qtriage-root";

@@ -1,0 +1,79 @@
+/* Unit tests: the uid:gid the wizard runs vchkpw with (diag/auth_runas.c):
+ * a front end's -u/-g, a service without them (root, as tcpserver runs its
+ * program), the vpopmail fallback for a port no service uses, and neither. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../diag/auth_runas.h"
+#include "../../diag/servers.h"
+#include "../../diag/snapshot.h"
+#include "../../diag/trust.h"
+
+static void server(struct qt_server *s, qt_cmd *c, const char *name, unsigned port, char **argv, int argc)
+{
+    memset(s, 0, sizeof *s);
+    qt_cmd_parse(c, argc, argv, NULL, QT_VAR_UNKNOWN);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    s->port = port;
+    s->cmd = c;
+}
+
+static void runas(void **st)
+{
+    (void)st;
+    char *smtpd[] = {"tcpserver", "-c", "5", "-u", "89", "-g", "90", "0", "587", "qmail-smtpd",
+                     "/home/vpopmail/bin/vchkpw", "/bin/true", NULL};
+    char *pop[] = {"tcpserver", "0", "110", "qmail-popup", "mail.example.test", "/home/vpopmail/bin/vchkpw",
+                   "qmail-pop3d", "Maildir", NULL};
+    struct qt_server v[2];
+    qt_cmd c[2];
+    qt_servers ss = {.v = v, .n = 2};
+    qt_snapshot snap;
+    qt_ctx ctx;
+    struct qt_wiz_runas r[8];
+    unsigned u = 1, g = 1;
+    char why[256];
+    int n;
+
+    memset(&snap, 0, sizeof snap);
+    memset(&ctx, 0, sizeof ctx);
+    snap.servers = &ss;
+    server(&v[0], &c[0], "submission", 587, smtpd, 12);
+    server(&v[1], &c[1], "pop3", 110, pop, 8);
+    n = qt_wiz_runas_collect(&ctx, &snap, r, 8);
+    assert_int_equal(n, 2);
+
+    assert_int_equal(qt_wiz_runas_pick(r, n, 4242, 4343, 587, &u, &g, why, sizeof why), 0);
+    assert_int_equal(u, 89);
+    assert_int_equal(g, 90);
+    assert_non_null(strstr(why, "tcpserver -u -g on port 587 (service submission)"));
+
+    assert_int_equal(qt_wiz_runas_pick(r, n, 4242, 4343, 110, &u, &g, why, sizeof why), 0);
+    assert_int_equal(u, 0);
+    assert_int_equal(g, 0);
+    assert_non_null(strstr(why, "without -u/-g on port 110"));
+
+    assert_int_equal(qt_wiz_runas_pick(r, n, 4242, 4343, 2626, &u, &g, why, sizeof why), 0);
+    assert_int_equal(u, 4242);
+    assert_int_equal(g, 4343);
+    assert_non_null(strstr(why, "vpopmail"));
+
+    assert_int_equal(qt_wiz_runas_pick(r, n, QT_TRUST_NO_UID, 0, 2626, &u, &g, why, sizeof why), -1);
+    assert_non_null(strstr(why, "no service found on port 2626 and no vpopmail user"));
+
+    assert_int_equal(qt_wiz_runas_collect(&ctx, NULL, r, 8), 0);
+    qt_cmd_free(&c[0]);
+    qt_cmd_free(&c[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(runas)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
