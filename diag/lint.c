@@ -114,13 +114,34 @@ static void check_script(struct lctx *l)
     const struct qt_server *sv = l->sv;
     qt_finding *f;
 
-    if (sv->has_script && sv->rs.error[0]) {
+    if (sv->has_script && sv->rs.budget[0]) {
+        f = add(l, QT_SEV_WARN, "script-budget", "run script too complex to evaluate: %s", sv->rs.budget);
+        if (f) {
+            qt_finding_evidence(f, "%s/run: evaluation stopped at %s", sv->svcdir, sv->rs.budget);
+            qt_finding_explain(f, "qtriage reads run scripts without running them, within fixed budgets of words, expansions, bytes and files "
+                                  "(docs/security.md), so that a script cannot make it hang or exhaust memory. This one exceeded a budget: "
+                                  "its command is not known%s.",
+                               sv->pid ? "; the running process's command line was used instead" : "");
+            qt_finding_fix(f, "read %s/run by hand: a run script that multiplies variables this much is unusual (sh -n checks only its syntax)", sv->svcdir);
+        }
+    } else if (sv->has_script && sv->rs.error[0]) {
         f = add(l, sv->pid ? QT_SEV_WARN : QT_SEV_CRIT, "script-syntax", "run script cannot be read as a command: %s", sv->rs.error);
         if (f) {
             qt_finding_evidence(f, "%s/run: %s", sv->svcdir, sv->rs.error);
             qt_finding_explain(f, "If sh cannot parse the script either, supervise restarts it about once a second and the service never comes up%s.",
                                sv->pid ? " (the running process was started from an older version)" : "");
             qt_finding_fix(f, "fix the script, check it with: sh -n %s/run", sv->svcdir);
+        }
+    }
+    if (sv->has_script && sv->rs.truncated) {
+        f = add(l, QT_SEV_WARN, "script-truncated", "run script truncated at %d KiB: the exec line may be missing", QT_RUNSCRIPT_MAX / 1024);
+        if (f) {
+            qt_finding_evidence(f, "%s/run is longer than %d bytes; only the first %d were read%s", sv->svcdir, QT_RUNSCRIPT_MAX, QT_RUNSCRIPT_MAX,
+                                sv->has_script_cmd ? "" : " and no command was found in them");
+            if (sv->has_script_cmd)
+                qt_finding_evidence(f, "the command shown is from line %d; the shell would run a later one", sv->rs.line);
+            qt_finding_explain(f, "Run scripts are a few lines long; qtriage reads at most %d KiB of one. The command supervise really runs may come after that%s.",
+                               QT_RUNSCRIPT_MAX / 1024, sv->pid ? "; the running process's command line is what counts" : "");
         }
     }
     if (sv->has_script_cmd && (sv->script.status == QT_CMD_BAD_OPTION || sv->script.status == QT_CMD_USAGE)) {

@@ -254,7 +254,9 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
         rc = probe.status == QT_CMD_NO_SERVER || probe.status == QT_CMD_EMPTY ? 1 : 0;
         qt_cmd_free(&probe);
     }
-    if (rc != 0 && !mentions_front_end(text)) {   /* qmail-send, log services, anything else */
+    /* qmail-send, log services, anything else -- but a script too complex
+     * to evaluate or cut short may hide a front end: listed with the reason */
+    if (rc != 0 && !rs.budget[0] && !rs.truncated && !mentions_front_end(text)) {
         qt_runscript_free(&rs);
         free(text);
         return;
