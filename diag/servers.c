@@ -615,6 +615,9 @@ int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char
             snprintf(sv->name, sizeof sv->name, "%.40s:%u", sv->proc.server_name, sv->port);
     }
     qt_procs_kids_free(&kids);
+    if (env_budget <= 0)
+        qt_buf_printf(&out->notes, "remote IPs: environments of at most %d new children are read per sample; the others count as unreadable until a later sample\n",
+                      MAX_ENV_READS);
     /* names are row ids: make them unique (two unsupervised listeners on one port...) */
     for (size_t i = 0; i < out->n; i++)
         for (size_t k = 0; k < i; k++)

@@ -94,6 +94,9 @@ struct qt_server {
     int ips_known;              /* children whose remote IP could be read */
 };
 
+#define QT_SERVERS_MAX_DIRS 512        /* entries of one service directory read */
+#define QT_SERVERS_COUNT_MAX 1000000   /* entries counted for the "512 of N" note */
+
 typedef struct qt_servers {
     struct qt_server *v;
     size_t n, cap;

@@ -293,21 +293,27 @@ void qt_servers_scan_dirs(const qt_ctx *ctx, qt_servers *s)
         char path[4096];
         DIR *d;
         struct dirent *de;
-        int count = 0;
+        long total = 0;
 
         if (!qt_ctx_path(ctx, bases[b], path, sizeof path) || !(d = opendir(path))) {
             if (errno != ENOENT && errno != ENOTDIR)
                 qt_buf_printf(&s->notes, "%s: %s\n", bases[b], strerror(errno));
             continue;
         }
-        while ((de = readdir(d)) && count < 512) {
+        /* at most QT_SERVERS_MAX_DIRS entries are read; the rest are only
+         * counted (up to a bound) so the note can say how many are missing */
+        while ((de = readdir(d)) && total < QT_SERVERS_COUNT_MAX) {
             char svc[600];
             if (de->d_name[0] == '.')
                 continue;
-            count++;
+            if (++total > QT_SERVERS_MAX_DIRS)
+                continue;
             snprintf(svc, sizeof svc, "%s/%s", bases[b], de->d_name);
             add_service(ctx, s, svc, de->d_name);
         }
+        if (total > QT_SERVERS_MAX_DIRS)
+            qt_buf_printf(&s->notes, "%s: %d of %s%ld entries shown (qtriage reads at most %d per directory)\n", bases[b],
+                          QT_SERVERS_MAX_DIRS, de ? "more than " : "", total, QT_SERVERS_MAX_DIRS);
         closedir(d);
     }
 }

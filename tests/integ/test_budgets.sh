@@ -1,0 +1,99 @@
+#!/bin/bash
+# test_budgets.sh - issue 12 items 5 and 7: hostile sizes end in a finding or
+# a note, never in a hang, a memory blow-up or a silent cut.
+#   1. the expansion bomb (A1=$A0$A0 ... A12, then $A12 thousands of times):
+#      bounded time and memory, "run script too complex to evaluate", the
+#      service still listed
+#   2. a run script longer than 64 KiB with its exec at the end: the note
+#   3. a service directory with 600 entries: "512 of 600"
+#   4. a local process named tcpserver with 400,000 arguments: the command
+#      line is cut, the cut is said, the output stays small
+# Every qtriage run is bounded by `timeout`; the one process started here is
+# stopped by its pid.
+set -u
+QT_BIN=${QT_BIN:?}
+fails=0
+tmp=$(mktemp -d /tmp/qt-integ-budgets.XXXXXX)
+hold_pid=
+
+cleanup() {
+    [ -n "$hold_pid" ] && kill "$hold_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+bad() { echo "not ok - $*"; fails=$((fails + 1)); }
+has() { # has WHAT FILE PATTERN
+    if grep -q -- "$3" "$2"; then ok "$1"; else bad "$1 (no '$3')"; head -c 3000 "$2" | sed 's/^/    /'; fi
+}
+# run OUT ARGS...: qtriage --once bounded to 30 s; peak RSS (KiB) in $rss when
+# /usr/bin/time is there, else empty; exit status in $rc
+run() {
+    local out=$1
+    shift
+    rss=
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f %M -o "$tmp/rss" timeout 30 "$QT_BIN" "$@" --once >"$out" 2>"$tmp/err"
+        rc=$?
+        rss=$(tail -1 "$tmp/rss")
+    else
+        timeout 30 "$QT_BIN" "$@" --once >"$out" 2>"$tmp/err"
+        rc=$?
+    fi
+}
+small_rss() { # small_rss WHAT
+    if [ -z "$rss" ]; then
+        echo "ok - $1: peak RSS not measured (/usr/bin/time missing) # SKIP"
+    elif [ "${rss:-0}" -lt 200000 ]; then ok "$1: peak RSS ${rss} KiB"; else bad "$1: peak RSS ${rss} KiB"; fi
+}
+
+# --- 1. expansion bomb ---
+R=$tmp/bomb
+mkdir -p "$R/service/bomb" "$R/service/plain"
+{
+    printf '#!/bin/sh\nA0=xxxxxxxx\n'
+    for i in $(seq 1 12); do printf 'A%d=$A%d$A%d\n' "$i" $((i - 1)) $((i - 1)); done
+    printf 'A=$A12\nexec tcpserver -v -R -H 0 2525 qmail-smtpd'
+    for i in $(seq 1 21000); do printf ' $A'; done
+    printf '\n'
+} >"$R/service/bomb/run"
+printf '#!/bin/sh\nexec tcpserver -v -R -H -c 9 0 2526 qmail-smtpd\n' >"$R/service/plain/run"
+start=$(date +%s%N)
+run "$tmp/bomb.txt" --root "$R" --proc /proc
+ms=$((($(date +%s%N) - start) / 1000000))
+if [ "$rc" = 0 ]; then ok "bomb: --once finished in $ms ms"; else bad "bomb: exit $rc after $ms ms"; cat "$tmp/err"; fi
+has "bomb: the budget finding names the budget and its value" "$tmp/bomb.txt" \
+    "run script too complex to evaluate: bytes produced by expansions: more than 1048576"
+has "bomb: the service is still listed" "$tmp/bomb.txt" "^bomb (down) "
+has "bomb: its neighbour is evaluated as usual" "$tmp/bomb.txt" "^plain (down)  *2526 .* 9 "
+small_rss "bomb"
+sz=$(wc -c <"$tmp/bomb.txt")
+if [ "$sz" -lt 200000 ]; then ok "bomb: output $sz bytes"; else bad "bomb: output $sz bytes"; fi
+
+# --- 2. the exec after 64 KiB ---
+R=$tmp/long
+mkdir -p "$R/service/long"
+{
+    printf '#!/bin/sh\n'
+    for i in $(seq 1 1200); do printf '# a comment line of some sixty bytes, repeated to pass the cap\n'; done
+    printf 'exec tcpserver -v -R -H -c 7 0 2527 qmail-smtpd\n'
+} >"$R/service/long/run"
+run "$tmp/long.txt" --root "$R" --proc /proc
+has "long script: the truncation note" "$tmp/long.txt" "run script truncated at 64 KiB: the exec line may be missing"
+has "long script: the service is listed" "$tmp/long.txt" "^long "
+
+# --- 3. 600 service directories ---
+R=$tmp/many
+mkdir -p "$R/service"
+for i in $(seq 1 600); do
+    mkdir "$R/service/s$i"
+    printf '#!/bin/sh\nexec tcpserver -R -H -c 5 0 %d prog\n' $((20000 + i)) >"$R/service/s$i/run"
+done
+run "$tmp/many.txt" --root "$R" --proc /proc
+has "600 services: the cap is said" "$tmp/many.txt" "/service: 512 of 600 entries shown"
+n=$(grep -c '^s[0-9]* (down) ' "$tmp/many.txt")
+if [ "$n" = 512 ]; then ok "600 services: 512 rows"; else bad "600 services: $n rows"; fi
+
+echo "$fails failed"
+[ "$fails" = 0 ]
