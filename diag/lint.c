@@ -3,6 +3,7 @@
  * explanations follow shared/domain.md (software over folklore). */
 #include "lint.h"
 #include "lint_int.h"
+#include "procs.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -50,8 +51,12 @@ static void ev_cmdline(struct lctx *l, qt_finding *f)
         return;
     if (sv->pid) {
         char *s = qt_cmd_join(&sv->proc, 0, sv->proc.argc - 1);
-        qt_finding_evidence(f, "running (pid %d): %s", sv->pid, s);
+        qt_finding_evidence(f, "running (pid %d): %s%s%s", sv->pid, s, sv->proc.argv_more ? " " : "",
+                            qt_proc_argv_more_text(sv->proc.argv_more));
         free(s);
+        if (sv->proc.argv_more)
+            qt_finding_evidence(f, "the command line of pid %d was cut (qtriage keeps at most %d arguments, %d KiB): the checks see only the part shown",
+                                sv->pid, QT_PROC_ARGV_MAX_ARGS, QT_PROC_ARGV_MAX_BYTES / 1024);
     }
     if (sv->has_script_cmd) {
         char *s = qt_cmd_join(&sv->script, 0, sv->script.argc - 1);
@@ -95,6 +100,8 @@ static void add_fix(struct lctx *l, qt_finding *f, const struct qt_ops *ops)
         qt_finding_fix(f, "corrected: %s", qt_buf_str(&b));
         if (bm.len)
             qt_finding_fix(f, "           %s", qt_buf_str(&bm));
+        if (l->base->argv_more)
+            qt_finding_fix(f, "(the running command line was cut %s: both lines above lack its end)", qt_proc_argv_more_text(l->base->argv_more));
         if (l->base == &l->sv->script)
             qt_finding_fix(f, "(edit line %d of %s/run)", l->sv->rs.line, l->sv->svcdir);
         qt_finding_fix(f, "%s", apply);

@@ -221,6 +221,7 @@ static void attach_listener(const qt_ctx *ctx, const qt_procs *procs, qt_servers
     sv->started = p->start;
     sv->uid = p->uid;
     qt_cmd_parse(&sv->proc, p->argc, p->argv, NULL, QT_VAR_UNKNOWN);
+    sv->proc.argv_more = p->argv_more;
 }
 
 /* --- variant identification --- */
@@ -557,6 +558,8 @@ static void compare(const qt_ctx *ctx, struct qt_server *sv)
     }
     if (i == a->argc && j == b->argc)
         return;
+    if (b->argv_more && j == b->argc)
+        return; /* the running command line was cut there: cannot tell */
     sv->differs = 1;
     snprintf(sv->differs_detail, sizeof sv->differs_detail, "word %d: run script has '%.80s', running process has '%.80s'",
              i - a->server, i < a->argc ? a->argv[i] : "(end)", j < b->argc ? b->argv[j] : "(end)");

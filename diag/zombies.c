@@ -227,6 +227,10 @@ static char *raw_cmdline(const struct qt_proc *p)
             qt_buf_putc(&b, ' ');
         qt_buf_puts(&b, p->argv[i]);
     }
+    if (p->argv_more) {
+        qt_buf_putc(&b, ' ');
+        qt_buf_puts(&b, qt_proc_argv_more_text(p->argv_more));
+    }
     return qt_buf_steal(&b);
 }
 

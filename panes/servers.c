@@ -4,6 +4,7 @@
 #include "pane.h"
 #include "panes.h"
 #include "../diag/lint.h"
+#include "../diag/procs.h"
 #include "../diag/servers.h"
 
 #include <stdarg.h>
@@ -128,7 +129,7 @@ static void show_cmd(qt_table *t, const char *tag, const qt_cmd *c)
     int n = 0;
     char *line = qt_cmd_join(c, 0, c->argc - 1);
 
-    qt_table_kv(t, tag, tag, QT_ROLE_NORMAL, "%s", line);
+    qt_table_kv(t, tag, tag, QT_ROLE_NORMAL, "%s%s%s", line, c->argv_more ? " " : "", qt_proc_argv_more_text(c->argv_more));
     free(line);
     for (int w = 0; w < c->nwraps; w++) {
         char *s = qt_cmd_join(c, c->wraps[w].first, c->wraps[w].last);

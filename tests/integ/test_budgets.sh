@@ -25,7 +25,7 @@ trap cleanup EXIT
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; fails=$((fails + 1)); }
 has() { # has WHAT FILE PATTERN
-    if grep -q -- "$3" "$2"; then ok "$1"; else bad "$1 (no '$3')"; head -c 3000 "$2" | sed 's/^/    /'; fi
+    if grep -q -- "$3" "$2"; then ok "$1"; else bad "$1 (no '$3')"; head -c 3000 "$2" | sed 's/^/    /'; echo; fi
 }
 # run OUT ARGS...: qtriage --once bounded to 30 s; peak RSS (KiB) in $rss when
 # /usr/bin/time is there, else empty; exit status in $rc
@@ -94,6 +94,32 @@ run "$tmp/many.txt" --root "$R" --proc /proc
 has "600 services: the cap is said" "$tmp/many.txt" "/service: 512 of 600 entries shown"
 n=$(grep -c '^s[0-9]* (down) ' "$tmp/many.txt")
 if [ "$n" = 512 ]; then ok "600 services: 512 rows"; else bad "600 services: $n rows"; fi
+
+# --- 4. a local "tcpserver" with 400,000 arguments ---
+mkdir -p "$tmp/bin" "$tmp/empty"
+cp /bin/sleep "$tmp/bin/tcpserver"
+# sleep adds up its arguments: 400,000 zeros, then 120 s; the kernel allows
+# a quarter of the stack limit for arguments, so raise it for this one exec
+(ulimit -s 65536 && exec python3 -c 'import os, sys; os.execv(sys.argv[1], ["tcpserver"] + ["0"] * 400000 + ["120"])' "$tmp/bin/tcpserver") &
+hold_pid=$!
+for i in $(seq 50); do
+    [ "$(tr -d '\0' <"/proc/$hold_pid/cmdline" 2>/dev/null | wc -c)" -gt 400000 ] && break
+    sleep 0.1
+done
+for proc in /proc /proc/.; do  # libproc2 (when built with it), then the plain /proc reader
+    run "$tmp/huge.txt" --root "$tmp/empty" --proc "$proc"
+    took=$(head -1 "$tmp/huge.txt" | sed -n 's/.*(took \([0-9]*\) ms).*/\1/p')
+    sz=$(wc -c <"$tmp/huge.txt")
+    echo "# --proc $proc: sample took ${took:-?} ms, output $sz bytes, peak RSS ${rss:-?} KiB"
+    has "huge argv ($proc): the listener is found" "$tmp/huge.txt" "running (pid $hold_pid): tcpserver 0 0 0"
+    has "huge argv ($proc): the cut is shown" "$tmp/huge.txt" "running (pid $hold_pid): tcpserver 0 .* \.\.\. (\(39[0-9]* more arguments not shown\|argv truncated at 32 KiB\))"
+    has "huge argv ($proc): findings say the command line was cut" "$tmp/huge.txt" "the command line of pid $hold_pid was cut"
+    if [ "$sz" -lt 300000 ]; then ok "huge argv ($proc): output $sz bytes"; else bad "huge argv ($proc): output $sz bytes"; fi
+    if [ -n "$took" ] && [ "$took" -lt 200 ]; then ok "huge argv ($proc): sample took $took ms"; else bad "huge argv ($proc): sample took ${took:-?} ms"; fi
+done
+kill "$hold_pid" 2>/dev/null
+wait "$hold_pid" 2>/dev/null
+hold_pid=
 
 echo "$fails failed"
 [ "$fails" = 0 ]
