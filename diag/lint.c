@@ -44,13 +44,43 @@ static qt_finding *add(struct lctx *l, enum qt_sev sev, const char *check, const
     return f;
 }
 
+/* A command line in a finding: at most LINE_SHOWN bytes. A hostile one can
+ * be hundreds of KiB (run-script budgets, procs.h caps) and every finding
+ * about the service repeats it. marks (may be NULL) is cut at the same byte. */
+#define LINE_SHOWN 4096
+static void cut_line(qt_buf *b, qt_buf *marks)
+{
+    size_t more;
+    if (marks && marks->len > LINE_SHOWN) {
+        marks->len = LINE_SHOWN;
+        marks->s[marks->len] = '\0';
+    }
+    if (b->len <= LINE_SHOWN)
+        return;
+    more = b->len - LINE_SHOWN;
+    b->len = LINE_SHOWN;
+    b->s[b->len] = '\0';
+    qt_buf_printf(b, " ... (%zu more bytes not shown)", more);
+}
+
+static char *shown_cmd(const qt_cmd *c)
+{
+    qt_buf b = {0};
+    char *s = qt_cmd_join(c, 0, c->argc - 1);
+    qt_buf_puts(&b, s);
+    free(s);
+    cut_line(&b, NULL);
+    qt_buf_add(&b, "", 0);
+    return qt_buf_steal(&b);
+}
+
 static void ev_cmdline(struct lctx *l, qt_finding *f)
 {
     const struct qt_server *sv = l->sv;
     if (!f)
         return;
     if (sv->pid) {
-        char *s = qt_cmd_join(&sv->proc, 0, sv->proc.argc - 1);
+        char *s = shown_cmd(&sv->proc);
         qt_finding_evidence(f, "running (pid %d): %s%s%s", sv->pid, s, sv->proc.argv_more ? " " : "",
                             qt_proc_argv_more_text(sv->proc.argv_more));
         free(s);
@@ -59,7 +89,7 @@ static void ev_cmdline(struct lctx *l, qt_finding *f)
                                 sv->pid, QT_PROC_ARGV_MAX_ARGS, QT_PROC_ARGV_MAX_BYTES / 1024);
     }
     if (sv->has_script_cmd) {
-        char *s = qt_cmd_join(&sv->script, 0, sv->script.argc - 1);
+        char *s = shown_cmd(&sv->script);
         qt_finding_evidence(f, "%s/run line %d: %s", sv->svcdir, sv->rs.line, s);
         free(s);
     }
@@ -94,6 +124,8 @@ static void add_fix(struct lctx *l, qt_finding *f, const struct qt_ops *ops)
         char *apply = qt_lint_apply_cmd(l->sv);
         qt_fixline_render_current(l->base, &fl, &a, &am);
         qt_fixline_render(&fl, &b, &bm);
+        cut_line(&a, &am);
+        cut_line(&b, &bm);
         qt_finding_fix(f, "current:   %s", qt_buf_str(&a));
         if (am.len)
             qt_finding_fix(f, "           %s", qt_buf_str(&am));

@@ -32,7 +32,7 @@
  * with time only as a backstop. A script that exceeds one is not evaluated
  * further: qt_runscript_parse() returns -1 with rs->budget naming it. */
 #define QT_RS_MAX_WORDS      16384          /* words in one command line */
-#define QT_RS_MAX_EXPANDED   (1024 * 1024)  /* bytes produced by all expansions */
+#define QT_RS_MAX_EXPANDED   (256 * 1024)   /* bytes produced by all expansions */
 #define QT_RS_MAX_EXPANSIONS 8192           /* $NAME, ${...}, $(...), `...` */
 #define QT_RS_MAX_ASSIGNMENTS 4096          /* NAME=value words */
 #define QT_RS_MAX_SUBST      64             /* command substitutions (files read by cat/head/id) */
@@ -55,7 +55,7 @@ typedef struct qt_runscript {
     qt_buf notes;                /* one line per thing not resolved */
     char error[200];             /* syntax error (unterminated quote...); "" when none */
     char budget[120];            /* the budget exceeded and its value ("bytes produced by
-                                    expansions: more than 1048576"); "" when none */
+                                    expansions: more than 262144"); "" when none */
     int truncated;               /* 1: the text was longer than QT_RUNSCRIPT_MAX and was cut */
 } qt_runscript;
 

@@ -64,7 +64,7 @@ run "$tmp/bomb.txt" --root "$R" --proc /proc
 ms=$((($(date +%s%N) - start) / 1000000))
 if [ "$rc" = 0 ]; then ok "bomb: --once finished in $ms ms"; else bad "bomb: exit $rc after $ms ms"; cat "$tmp/err"; fi
 has "bomb: the budget finding names the budget and its value" "$tmp/bomb.txt" \
-    "run script too complex to evaluate: bytes produced by expansions: more than 1048576"
+    "run script too complex to evaluate: bytes produced by expansions: more than 262144"
 has "bomb: the service is still listed" "$tmp/bomb.txt" "^bomb (down) "
 has "bomb: its neighbour is evaluated as usual" "$tmp/bomb.txt" "^plain (down)  *2526 .* 9 "
 small_rss "bomb"
