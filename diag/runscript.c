@@ -840,6 +840,8 @@ int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const ch
         finish_command(&st, '\n');
     }
     cmd_free(&st.cur);
+    rs->spent_bytes = st.len + spent.expanded;
+    rs->spent_substs = spent.substs;
     if (rs->budget[0]) {
         /* a partial command would be a guess: none is reported */
         for (int a = 0; a < rs->argc; a++)

@@ -57,6 +57,9 @@ typedef struct qt_runscript {
     char budget[120];            /* the budget exceeded and its value ("bytes produced by
                                     expansions: more than 262144"); "" when none */
     int truncated;               /* 1: the text was longer than QT_RUNSCRIPT_MAX and was cut */
+    size_t spent_bytes;          /* what evaluating it cost: bytes of text read plus bytes
+                                    produced by expansions (for per-sample budgets) */
+    size_t spent_substs;         /* command substitutions and ~user lookups evaluated */
 } qt_runscript;
 
 /* Parse script text. svcdir is the service directory (absolute, as on the

@@ -4,6 +4,7 @@
 #   1. the expansion bomb (A1=$A0$A0 ... A12, then $A12 thousands of times):
 #      bounded time and memory, "run script too complex to evaluate", the
 #      service still listed
+#   1b. forty of them: the budget of one sample, every service still listed
 #   2. a run script longer than 64 KiB with its exec at the end: the note
 #   3. a service directory with 600 entries: "512 of 600"
 #   4. a local process named tcpserver with 400,000 arguments: the command
@@ -70,6 +71,22 @@ has "bomb: its neighbour is evaluated as usual" "$tmp/bomb.txt" "^plain (down)  
 small_rss "bomb"
 sz=$(wc -c <"$tmp/bomb.txt")
 if [ "$sz" -lt 200000 ]; then ok "bomb: output $sz bytes"; else bad "bomb: output $sz bytes"; fi
+
+# --- 1b. many bombs: the budget of one sample ---
+R=$tmp/bombs
+for i in $(seq 1 40); do
+    mkdir -p "$R/service/b$i"
+    cp "$tmp/bomb/service/bomb/run" "$R/service/b$i/run"
+done
+start=$(date +%s%N)
+run "$tmp/bombs.txt" --root "$R" --proc /proc
+ms=$((($(date +%s%N) - start) / 1000000))
+if [ "$rc" = 0 ] && [ "$ms" -lt 10000 ]; then ok "40 bombs: --once finished in $ms ms"; else bad "40 bombs: exit $rc after $ms ms"; fi
+has "40 bombs: the sample's budget is said" "$tmp/bombs.txt" "service directories listed without reading their run scripts: the budget of one sample"
+has "40 bombs: the unread ones have a finding" "$tmp/bombs.txt" "run script too complex to evaluate: bytes of run scripts evaluated in one sample: more than 4194304"
+n=$(grep -c '^b[0-9]* (down) ' "$tmp/bombs.txt")
+if [ "$n" = 40 ]; then ok "40 bombs: all listed"; else bad "40 bombs: $n listed"; fi
+small_rss "40 bombs"
 
 # --- 2. the exec after 64 KiB ---
 R=$tmp/long
