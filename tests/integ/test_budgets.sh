@@ -9,6 +9,7 @@
 #   3. a service directory with 600 entries: "512 of 600"
 #   4. a local process named tcpserver with 400,000 arguments: the command
 #      line is cut, the cut is said, the output stays small
+#   5. --once ends after --timeout even when a read blocks
 # Every qtriage run is bounded by `timeout`; the one process started here is
 # stopped by its pid.
 set -u
@@ -137,6 +138,16 @@ done
 kill "$hold_pid" 2>/dev/null
 wait "$hold_pid" 2>/dev/null
 hold_pid=
+
+# --- 5. --once is bounded by --timeout (a FIFO where /proc/net/tcp should be) ---
+mkdir -p "$tmp/fifoproc/net"
+mkfifo "$tmp/fifoproc/net/tcp"
+start=$(date +%s%N)
+timeout 20 "$QT_BIN" --proc "$tmp/fifoproc" --once --timeout 1 >"$tmp/fifo.txt" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+# either the read is refused (no wait at all) or the watchdog ends it after 1 s
+if [ "$rc" != 124 ] && [ "$ms" -lt 5000 ]; then ok "--once --timeout 1: done in $ms ms (exit $rc: $(tail -1 "$tmp/fifo.txt" | cut -c1-80))"; else bad "--once --timeout 1: exit $rc after $ms ms"; fi
 
 echo "$fails failed"
 [ "$fails" = 0 ]
