@@ -111,6 +111,9 @@ typedef struct qt_cmd {
     struct qt_link links[QT_CMD_MAXLINK];
     int nlinks;
     char note[200];              /* remarks about wrappers ("env -S cannot be followed"); "" */
+    int argv_more;               /* words of the real command line not in argv (a process's cut
+                                    command line, procs.h argv_more): 0 none, N, -1 unknown;
+                                    set by the caller after qt_cmd_parse, kept by qt_cmd_reparse */
 } qt_cmd;
 
 /* Parse argv (argc words; unresolved may be NULL) with the option table of

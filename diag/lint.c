@@ -4,6 +4,7 @@
 #include "lint.h"
 #include "lint_int.h"
 #include "ports.h"
+#include "procs.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -44,18 +45,52 @@ static qt_finding *add(struct lctx *l, enum qt_sev sev, const char *check, const
     return f;
 }
 
+/* A command line in a finding: at most LINE_SHOWN bytes. A hostile one can
+ * be hundreds of KiB (run-script budgets, procs.h caps) and every finding
+ * about the service repeats it. marks (may be NULL) is cut at the same byte. */
+#define LINE_SHOWN 4096
+static void cut_line(qt_buf *b, qt_buf *marks)
+{
+    size_t more;
+    if (marks && marks->len > LINE_SHOWN) {
+        marks->len = LINE_SHOWN;
+        marks->s[marks->len] = '\0';
+    }
+    if (b->len <= LINE_SHOWN)
+        return;
+    more = b->len - LINE_SHOWN;
+    b->len = LINE_SHOWN;
+    b->s[b->len] = '\0';
+    qt_buf_printf(b, " ... (%zu more bytes not shown)", more);
+}
+
+static char *shown_cmd(const qt_cmd *c)
+{
+    qt_buf b = {0};
+    char *s = qt_cmd_join(c, 0, c->argc - 1);
+    qt_buf_puts(&b, s);
+    free(s);
+    cut_line(&b, NULL);
+    qt_buf_add(&b, "", 0);
+    return qt_buf_steal(&b);
+}
+
 static void ev_cmdline(struct lctx *l, qt_finding *f)
 {
     const struct qt_server *sv = l->sv;
     if (!f)
         return;
     if (sv->pid) {
-        char *s = qt_cmd_join(&sv->proc, 0, sv->proc.argc - 1);
-        qt_finding_evidence(f, "running (pid %d): %s", sv->pid, s);
+        char *s = shown_cmd(&sv->proc);
+        qt_finding_evidence(f, "running (pid %d): %s%s%s", sv->pid, s, sv->proc.argv_more ? " " : "",
+                            qt_proc_argv_more_text(sv->proc.argv_more));
         free(s);
+        if (sv->proc.argv_more)
+            qt_finding_evidence(f, "the command line of pid %d was cut (qtriage keeps at most %d arguments, %d KiB): the checks see only the part shown",
+                                sv->pid, QT_PROC_ARGV_MAX_ARGS, QT_PROC_ARGV_MAX_BYTES / 1024);
     }
     if (sv->has_script_cmd) {
-        char *s = qt_cmd_join(&sv->script, 0, sv->script.argc - 1);
+        char *s = shown_cmd(&sv->script);
         qt_finding_evidence(f, "%s/run line %d: %s", sv->svcdir, sv->rs.line, s);
         free(s);
     }
@@ -90,12 +125,16 @@ static void add_fix(struct lctx *l, qt_finding *f, const struct qt_ops *ops)
         char *apply = qt_lint_apply_cmd(l->sv);
         qt_fixline_render_current(l->base, &fl, &a, &am);
         qt_fixline_render(&fl, &b, &bm);
+        cut_line(&a, &am);
+        cut_line(&b, &bm);
         qt_finding_fix(f, "current:   %s", qt_buf_str(&a));
         if (am.len)
             qt_finding_fix(f, "           %s", qt_buf_str(&am));
         qt_finding_fix(f, "corrected: %s", qt_buf_str(&b));
         if (bm.len)
             qt_finding_fix(f, "           %s", qt_buf_str(&bm));
+        if (l->base->argv_more)
+            qt_finding_fix(f, "(the running command line was cut %s: both lines above lack its end)", qt_proc_argv_more_text(l->base->argv_more));
         if (l->base == &l->sv->script)
             qt_finding_fix(f, "(edit line %d of %s/run)", l->sv->rs.line, l->sv->svcdir);
         qt_finding_fix(f, "%s", apply);
@@ -115,13 +154,34 @@ static void check_script(struct lctx *l)
     const struct qt_server *sv = l->sv;
     qt_finding *f;
 
-    if (sv->has_script && sv->rs.error[0]) {
+    if (sv->has_script && sv->rs.budget[0]) {
+        f = add(l, QT_SEV_WARN, "script-budget", "run script too complex to evaluate: %s", sv->rs.budget);
+        if (f) {
+            qt_finding_evidence(f, "%s/run: evaluation stopped at %s", sv->svcdir, sv->rs.budget);
+            qt_finding_explain(f, "qtriage reads run scripts without running them, within fixed budgets of words, expansions, bytes and files "
+                                  "(docs/security.md), so that a script cannot make it hang or exhaust memory. This one exceeded a budget: "
+                                  "its command is not known%s.",
+                               sv->pid ? "; the running process's command line was used instead" : "");
+            qt_finding_fix(f, "read %s/run by hand: a run script that multiplies variables this much is unusual (sh -n checks only its syntax)", sv->svcdir);
+        }
+    } else if (sv->has_script && sv->rs.error[0]) {
         f = add(l, sv->pid ? QT_SEV_WARN : QT_SEV_CRIT, "script-syntax", "run script cannot be read as a command: %s", sv->rs.error);
         if (f) {
             qt_finding_evidence(f, "%s/run: %s", sv->svcdir, sv->rs.error);
             qt_finding_explain(f, "If sh cannot parse the script either, supervise restarts it about once a second and the service never comes up%s.",
                                sv->pid ? " (the running process was started from an older version)" : "");
             qt_finding_fix(f, "fix the script, check it with: sh -n %s/run", sv->svcdir);
+        }
+    }
+    if (sv->has_script && sv->rs.truncated) {
+        f = add(l, QT_SEV_WARN, "script-truncated", "run script truncated at %d KiB: the exec line may be missing", QT_RUNSCRIPT_MAX / 1024);
+        if (f) {
+            qt_finding_evidence(f, "%s/run is longer than %d bytes; only the first %d were read%s", sv->svcdir, QT_RUNSCRIPT_MAX, QT_RUNSCRIPT_MAX,
+                                sv->has_script_cmd ? "" : " and no command was found in them");
+            if (sv->has_script_cmd)
+                qt_finding_evidence(f, "the command shown is from line %d; the shell would run a later one", sv->rs.line);
+            qt_finding_explain(f, "Run scripts are a few lines long; qtriage reads at most %d KiB of one. The command supervise really runs may come after that%s.",
+                               QT_RUNSCRIPT_MAX / 1024, sv->pid ? "; the running process's command line is what counts" : "");
         }
     }
     if (sv->has_script_cmd && (sv->script.status == QT_CMD_BAD_OPTION || sv->script.status == QT_CMD_USAGE)) {

@@ -88,35 +88,61 @@ static int add_pos(struct wl *l, const qt_cmd *c, int *after)
     return p < 0 ? l->f->n : p + 1;
 }
 
+/* Every occurrence of letter goes. Positions are looked up in a map built
+ * once and the words are dropped in one pass at the end: a command line with
+ * thousands of occurrences stays linear (a run script may have 16,384 words). */
 static void remove_opt(struct wl *l, const qt_cmd *c, char letter)
 {
+    struct qt_fixline *f = l->f;
+    int *at_of = qt_malloc(((size_t)c->argc + 1) * sizeof *at_of);   /* original index -> position */
+    unsigned char *dead = qt_calloc((size_t)f->n + 1, 1);
+    int k = 0;
+
+    for (int i = 0; i < c->argc; i++)
+        at_of[i] = -1;
+    for (int i = 0; i < f->n; i++)
+        if (l->orig[i] >= 0 && l->orig[i] < c->argc)
+            at_of[l->orig[i]] = i;
     for (int i = c->nopts - 1; i >= 0; i--) {
         const struct qt_opt *o = &c->opts[i];
-        int at = pos_of(l, o->word), whole;
+        int at = o->word >= 0 && o->word < c->argc ? at_of[o->word] : -1, whole;
         const char *w;
-        if (o->letter != letter || at < 0)
+        if (o->letter != letter || at < 0 || dead[at])
             continue;
-        w = l->f->w[at].s;
+        w = f->w[at].s;
         /* the word holds only this option (and maybe its attached argument) */
         whole = o->pos == 1 && (o->argword == o->word || w[2] == '\0');
-        if (o->argword >= 0 && o->argword != o->word)
-            delete_at(l, pos_of(l, o->argword));
-        at = pos_of(l, o->word);
+        if (o->argword >= 0 && o->argword != o->word && o->argword < c->argc && at_of[o->argword] >= 0)
+            dead[at_of[o->argword]] = 1;
         if (whole) {
-            delete_at(l, at);
-        } else if (at >= 0 && (size_t)o->pos < strlen(w)) {
+            dead[at] = 1;
+        } else if ((size_t)o->pos < strlen(w)) {
             char *n = qt_strdup(w);
             if (o->argword == o->word)
                 n[o->pos] = '\0';          /* cut the letter and its attached argument */
             else
                 memmove(n + o->pos, n + o->pos + 1, strlen(n + o->pos));
             if (strcmp(n, "-") == 0)
-                delete_at(l, at);
+                dead[at] = 1;
             else
                 set_word(l, at, n);
             free(n);
         }
     }
+    for (int i = 0; i < f->n; i++) {
+        if (dead[i]) {
+            if (l->orig[i] >= 0 && f->removed)
+                f->removed[l->orig[i]] = 1;
+            free(f->w[i].s);
+            continue;
+        }
+        f->w[k] = f->w[i];
+        l->orig[k] = l->orig[i];
+        k++;
+    }
+    f->n = k;
+    free(at_of);
+    free(dead);
 }
 
 static void apply(struct wl *l, const qt_cmd *c, const struct qt_op *op, int *after)

@@ -13,8 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Biggest command line we keep (the kernel allows a few MiB of arguments). */
-#define CMDLINE_MAX (4u << 20)
 
 /* --- /proc/PID/stat --- */
 
@@ -188,14 +186,53 @@ char **qt_proc_argv_block(int argc, char *const *argv)
     return v;
 }
 
+int qt_proc_argv_keep(int argc, char *const *argv, int *more)
+{
+    size_t bytes = 0;
+    int k = 0;
+
+    while (k < argc && k < QT_PROC_ARGV_MAX_ARGS && bytes + strlen(argv[k]) + 1 <= QT_PROC_ARGV_MAX_BYTES)
+        bytes += strlen(argv[k++]) + 1;
+    if (more)
+        *more = argc - k;
+    return k;
+}
+
+const char *qt_proc_argv_more_text(int more)
+{
+    static char buf[80];
+    if (more > 0)
+        snprintf(buf, sizeof buf, "... (%d more argument%s not shown)", more, more == 1 ? "" : "s");
+    else if (more < 0)
+        snprintf(buf, sizeof buf, "... (argv truncated at %d KiB)", QT_PROC_ARGV_MAX_BYTES / 1024);
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
 /* Split a NUL-separated cmdline into argv (p->argc must be 0). A missing
  * final NUL is tolerated (processes that rewrite their argv). The array and
- * the strings share one allocation (argv_block). */
+ * the strings share one allocation (argv_block). len may be one more than
+ * QT_PROC_ARGV_MAX_BYTES (the reader's probe for "there is more"): then
+ * only the whole arguments in the first QT_PROC_ARGV_MAX_BYTES are kept,
+ * the same ones qt_proc_argv_keep() keeps. */
 static void set_argv(struct qt_proc *p, const char *buf, size_t len)
 {
     size_t argc = 0, i, head;
     char *text;
+    int cut = 0;
 
+    if (len > QT_PROC_ARGV_MAX_BYTES) {
+        const char *nul = NULL;
+        for (i = QT_PROC_ARGV_MAX_BYTES; i-- > 0;)
+            if (buf[i] == '\0') {
+                nul = buf + i;
+                break;
+            }
+        len = nul ? (size_t)(nul - buf) + 1 : 0;
+        cut = 1;
+        p->argv_more = -1;
+    }
     if (len == 0)
         return;
     for (i = 0; i < len; i++)
@@ -203,6 +240,11 @@ static void set_argv(struct qt_proc *p, const char *buf, size_t len)
             argc++;
     if (buf[len - 1] != '\0')
         argc++;
+    if (argc > QT_PROC_ARGV_MAX_ARGS) {
+        if (!cut)
+            p->argv_more = (int)(argc - QT_PROC_ARGV_MAX_ARGS);
+        argc = QT_PROC_ARGV_MAX_ARGS;
+    }
     head = (argc + 1) * sizeof *p->argv;
     p->argv = qt_malloc(head + len + 1);
     text = (char *)p->argv + head;
@@ -228,7 +270,14 @@ static int read_cmdline_at(int dfd, const char *rel, struct qt_proc *p)
     if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
         return -1;
     for (;;) {
-        ssize_t r = read(fd, small + got, sizeof small - got);
+        /* one byte past the cap tells set_argv that there is more */
+        size_t want = sizeof small - got, left = QT_PROC_ARGV_MAX_BYTES + 1 - big.len - got;
+        ssize_t r;
+        if (want > left)
+            want = left;
+        if (!want)
+            break;
+        r = read(fd, small + got, want);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -236,8 +285,6 @@ static int read_cmdline_at(int dfd, const char *rel, struct qt_proc *p)
         got += (size_t)r;
         if (got == sizeof small) {
             /* long command line: continue in a growing buffer */
-            if (big.len + got > CMDLINE_MAX)
-                break;
             qt_buf_add(&big, small, got);
             got = 0;
         }
@@ -538,6 +585,10 @@ char *qt_proc_cmdline(const struct qt_proc *p)
         if (i)
             qt_buf_putc(&b, ' ');
         qt_buf_put_safe(&b, p->argv[i], strlen(p->argv[i]));
+    }
+    if (p->argv_more) {
+        qt_buf_putc(&b, ' ');
+        qt_buf_puts(&b, qt_proc_argv_more_text(p->argv_more));
     }
     return qt_buf_steal(&b);
 }

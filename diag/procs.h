@@ -51,6 +51,16 @@
 
 #define QT_PF_KTHREAD 0x00200000ul   /* kernel thread (stat flags, include/linux/sched.h) */
 
+/* What is kept of one command line (docs/security.md: any local user can
+ * start a process named tcpserver with hundreds of thousands of arguments;
+ * the kernel allows up to 6 MiB). Only whole arguments are kept: as many
+ * as fit in QT_PROC_ARGV_MAX_BYTES (NULs included), at most
+ * QT_PROC_ARGV_MAX_ARGS; qt_proc.argv_more says what was left out. The
+ * /proc reader reads no more than that (plus one byte); libproc2 reads the
+ * whole cmdline and the copy is cut the same way. */
+#define QT_PROC_ARGV_MAX_BYTES (32 * 1024)
+#define QT_PROC_ARGV_MAX_ARGS  2048
+
 /* struct qt_proc.lazy bits */
 #define QT_PROC_UNREAD 1u   /* argv and uid not read (yet): argc 0, uid (unsigned)-1 */
 #define QT_PROC_WANTED 2u   /* marked for the next qt_procs_load() */
@@ -64,6 +74,8 @@ struct qt_proc {
     char comm[64];         /* raw comm (kernel cuts at 15 bytes, 63 for kernel threads); any byte but NUL */
     int argc;              /* 0 when no command line */
     char **argv;           /* argc strings + NULL; raw bytes, not escaped (see argv_block for freeing) */
+    int argv_more;         /* arguments after argv[argc-1] that were not kept: 0 none; N > 0
+                              exactly N; -1 cut at QT_PROC_ARGV_MAX_BYTES (how many is not known) */
     /* additive fields (not compared between backends: they may change between two reads) */
     int nlwp;              /* threads in the process (stat num_threads); 0 if unknown */
     unsigned long flags;   /* kernel PF_* flags from stat; QT_PF_KTHREAD marks kernel threads */
@@ -138,8 +150,16 @@ const struct qt_proc *qt_procs_find(const qt_procs *p, int pid);
 /* Base name of argv[0] if there is one, else comm. Never NULL. */
 const char *qt_proc_name(const struct qt_proc *p);
 /* Command line joined with spaces and made display-safe; "[comm]" when argc
- * is 0 (no command line), "comm (command line not read)" when unread. Caller frees. */
+ * is 0 (no command line), "comm (command line not read)" when unread; a cut
+ * command line ends with qt_proc_argv_more_text(). Caller frees. */
 char *qt_proc_cmdline(const struct qt_proc *p);
+/* The mark of a cut command line (argv_more, see struct qt_proc):
+ * "... (N more arguments not shown)" or "... (argv truncated at 32 KiB)";
+ * "" when more is 0. Static storage, overwritten by the next call. */
+const char *qt_proc_argv_more_text(int more);
+/* How many of argv[0..argc-1] are kept under the caps above (whole
+ * arguments only); *more (may be NULL) gets argc - kept. */
+int qt_proc_argv_keep(int argc, char *const *argv, int *more);
 /* Is it a zombie: state Z and not a thread group whose leader exited while
  * other threads run (ps "Zl": nothing to reap there). */
 int qt_proc_is_zombie(const struct qt_proc *p);

@@ -169,6 +169,8 @@ static void load_fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s
         int n = 0;
         while (argv[n])
             n++;
+        /* libproc2 read it all; keep what the /proc reader would keep */
+        n = qt_proc_argv_keep(n, argv, &p->argv_more);
         p->argv = qt_proc_argv_block(n, argv);
         p->argc = n;
         p->argv_block = 1;

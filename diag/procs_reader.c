@@ -16,6 +16,7 @@ struct carried {
     unsigned long long ticks, image;
     uint64_t comm_hash;
     int argc;
+    int argv_more;
     char **argv;  /* one block (array + strings), or NULL */
 };
 
@@ -106,6 +107,7 @@ int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, c
             continue; /* it died since (its image may be hidden from us): no argv any more */
         p->uid = c->uid;
         p->argc = c->argc;
+        p->argv_more = c->argv_more;
         p->argv = qt_proc_argv_block(c->argc, c->argv);
         p->argv_block = 1;
         p->lazy = 0;
@@ -223,6 +225,7 @@ void qt_procs_seal(qt_procs *t)
         c->image = p->image;
         c->comm_hash = hash_comm(p->comm);
         c->argc = p->argc;
+        c->argv_more = p->argv_more;
         c->argv = qt_proc_argv_block(p->argc, p->argv);
     }
     cache_free(r->cache, r->ncache);

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
-#define MAX_WORDS 20000      /* words in one command */
 #define MAX_VALUE (64 * 1024) /* bytes of one variable value */
 #define MAX_DEPTH 4          /* nested command substitutions */
 
@@ -25,6 +25,15 @@ struct cmd {
     struct word *w;
     size_t n, cap;
     int line;
+    size_t scanned;      /* words already looked at by assignment_start */
+    int not_assign;      /* one of them is neither NAME=... nor export & co */
+};
+
+/* What the evaluation has spent (shared by nested substitutions). */
+struct spent {
+    size_t expanded, expansions, assignments, substs;
+    unsigned steps;
+    struct timespec start;
 };
 
 struct st {
@@ -41,7 +50,42 @@ struct st {
     struct cmd *collect;
     int collected;
     int conditional_noted;
+    struct spent *spent;
 };
+
+/* Stop evaluating: record the first budget exceeded. Returns 0 so that
+ * callers can write `return over(...)`. */
+static int over(struct st *st, const char *what, unsigned long limit)
+{
+    if (!st->rs->budget[0])
+        snprintf(st->rs->budget, sizeof st->rs->budget, "%s: more than %lu", what, limit);
+    return 0;
+}
+
+static int spend(struct st *st, size_t *counter, size_t n, size_t limit, const char *what)
+{
+    if (st->rs->budget[0])
+        return 0;
+    if (*counter + n > limit)
+        return over(st, what, (unsigned long)limit);
+    *counter += n;
+    return 1;
+}
+
+/* Time is only a backstop (checked every 1024 steps): the counts above
+ * stop every script we know of long before. */
+static int step(struct st *st)
+{
+    struct timespec now;
+    if (st->rs->budget[0])
+        return 0;
+    if (++st->spent->steps % 1024)
+        return 1;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - st->spent->start.tv_sec) * 1000 + (now.tv_nsec - st->spent->start.tv_nsec) / 1000000 > QT_RS_MAX_MS)
+        return over(st, "evaluation time in ms", QT_RS_MAX_MS);
+    return 1;
+}
 
 static const char *qt_basename_c(const char *p);
 
@@ -71,8 +115,10 @@ static struct word *cur_word(struct st *st)
 {
     struct cmd *c = &st->cur;
     if (c->n == 0 || c->w[c->n - 1].used < 0) {
-        if (c->n >= MAX_WORDS)
+        if (c->n >= QT_RS_MAX_WORDS) {
+            over(st, "words in one command", QT_RS_MAX_WORDS);
             return NULL;
+        }
         qt_grow(&c->w, &c->cap, c->n + 1, sizeof *c->w);
         memset(&c->w[c->n], 0, sizeof c->w[c->n]);
         if (c->n == 0)
@@ -111,6 +157,11 @@ static void add_text(struct st *st, const char *t, size_t n, int unresolved)
 /* Expansion result: split on blanks unless quoted or an assignment value. */
 static void add_expansion(struct st *st, const char *v, int quoted, int unresolved)
 {
+    /* the words multiply (A1=$A0$A0 ... then $A12 many times): count what
+     * every expansion produces, not only each value */
+    if (!spend(st, &st->spent->expansions, 1, QT_RS_MAX_EXPANSIONS, "expansions") ||
+        !spend(st, &st->spent->expanded, strlen(v), QT_RS_MAX_EXPANDED, "bytes produced by expansions"))
+        return;
     if (quoted || st->cur_assign || unresolved) {
         add_text(st, v, strlen(v), unresolved);
         if (quoted) {
@@ -120,7 +171,7 @@ static void add_expansion(struct st *st, const char *v, int quoted, int unresolv
         }
         return;
     }
-    while (*v) {
+    while (*v && !st->rs->budget[0]) {
         size_t k = strcspn(v, " \t\n");
         if (k)
             add_text(st, v, k, 0);
@@ -293,6 +344,8 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
     struct cmd got = {0};
     char *v = NULL;
 
+    if (!spend(st, &st->spent->substs, 1, QT_RS_MAX_SUBST, "command substitutions and ~user"))
+        return;
     if (st->depth >= MAX_DEPTH) {
         note(st, "%s: nested too deep", src);
         add_text(st, src, strlen(src), 1);
@@ -307,6 +360,7 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
     sub.line = st->line;
     sub.depth = st->depth + 1;
     sub.collect = &got;
+    sub.spent = st->spent;
     if (tokenize(&sub, n) == 0) {
         end_word(&sub);
         finish_command(&sub, ';');
@@ -465,15 +519,16 @@ static int assignment_start(struct st *st)
         j++;
     if (j >= st->len || st->s[j] != '=')
         return 0;
-    for (size_t k = 0; k < c->n; k++) {
+    /* each closed word is looked at once: a long command stays linear */
+    for (; c->scanned < c->n; c->scanned++) {
+        size_t k = c->scanned;
         const char *w = qt_buf_str(&c->w[k].b);
-        const char *eq = strchr(w, '=');
         if (k == 0 && (!strcmp(w, "export") || !strcmp(w, "readonly") || !strcmp(w, "local") || !strcmp(w, "declare")))
             continue;
-        if (!eq)
-            return 0;
+        if (!strchr(w, '='))
+            c->not_assign = 1;
     }
-    return 1;
+    return !c->not_assign;
 }
 
 static void skip_redirection(struct st *st)
@@ -516,6 +571,8 @@ static int tokenize(struct st *st, size_t end)
         struct cmd *c = &st->cur;
         int at_word_start = c->n == 0 || c->w[c->n - 1].used < 0;
 
+        if (!step(st))
+            return -1;      /* a budget is exceeded: rs->budget says which */
         if (ch == '\\') {
             if (st->i + 1 < end && s[st->i + 1] == '\n') {   /* line continuation */
                 st->i += 2;
@@ -564,6 +621,8 @@ static int tokenize(struct st *st, size_t end)
                 char *home;
                 memcpy(user, s + st->i + 1, j - st->i - 1);
                 user[j - st->i - 1] = '\0';
+                if (!spend(st, &st->spent->substs, 1, QT_RS_MAX_SUBST, "command substitutions and ~user"))
+                    return -1;
                 home = passwd_lookup(st, user, 5);
                 if (home) {
                     add_text(st, home, strlen(home), 0);
@@ -692,7 +751,10 @@ static void finish_command(struct st *st, int sep)
                 const char *w = qt_buf_str(&c->w[k].b);
                 const char *eq = strchr(w, '=');
                 if (eq) {
-                    char *name = qt_strndup(w, (size_t)(eq - w));
+                    char *name;
+                    if (!spend(st, &st->spent->assignments, 1, QT_RS_MAX_ASSIGNMENTS, "assignments"))
+                        break;
+                    name = qt_strndup(w, (size_t)(eq - w));
                     set_var(rs, name, eq + 1, !c->w[k].unresolved, exported);
                     free(name);
                 } else {
@@ -714,7 +776,10 @@ static void finish_command(struct st *st, int sep)
             for (size_t a = first; a < c->n; a++) {
                 const char *w = qt_buf_str(&c->w[a].b);
                 const char *eq = strchr(w, '=');
-                char *name = qt_strndup(w, (size_t)(eq - w));
+                char *name;
+                if (!spend(st, &st->spent->assignments, 1, QT_RS_MAX_ASSIGNMENTS, "assignments"))
+                    break;
+                name = qt_strndup(w, (size_t)(eq - w));
                 set_var(rs, name, eq + 1, !c->w[a].unresolved, 0);
                 free(name);
             }
@@ -751,15 +816,19 @@ static void finish_command(struct st *st, int sep)
 int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, qt_runscript *rs)
 {
     struct st st;
+    struct spent spent = {0};
     int rc;
 
     memset(rs, 0, sizeof *rs);
     memset(&st, 0, sizeof st);
+    clock_gettime(CLOCK_MONOTONIC, &spent.start);
+    st.spent = &spent;
     st.ctx = ctx;
     st.svcdir = svcdir;
     st.rs = rs;
     st.s = text;
     st.len = len > QT_RUNSCRIPT_MAX ? QT_RUNSCRIPT_MAX : len;
+    rs->truncated = len > QT_RUNSCRIPT_MAX;
     st.line = 1;
     if (memchr(text, '\0', st.len)) {
         st.len = strnlen(text, st.len);
@@ -771,6 +840,21 @@ int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const ch
         finish_command(&st, '\n');
     }
     cmd_free(&st.cur);
+    rs->spent_bytes = st.len + spent.expanded;
+    rs->spent_substs = spent.substs;
+    if (rs->budget[0]) {
+        /* a partial command would be a guess: none is reported */
+        for (int a = 0; a < rs->argc; a++)
+            free(rs->argv[a]);
+        free(rs->argv);
+        free(rs->unresolved);
+        rs->argv = NULL;
+        rs->unresolved = NULL;
+        rs->argc = 0;
+        rs->line = 0;
+        snprintf(rs->error, sizeof rs->error, "too complex to evaluate: %s", rs->budget);
+        return -1;
+    }
     if (rc != 0)
         return -1;
     if (!rs->argv) {
@@ -791,7 +875,7 @@ int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, q
     struct stat sb;
 
     if (!qt_ctx_path(ctx, path, real, sizeof real) || (stat(real, &sb) == 0 && !S_ISREG(sb.st_mode) && (errno = EINVAL)) ||
-        (n = qt_read_file(real, QT_RUNSCRIPT_MAX, &text)) < 0) {
+        (n = qt_read_file(real, QT_RUNSCRIPT_MAX + 1, &text)) < 0) {
         memset(rs, 0, sizeof *rs);
         snprintf(rs->error, sizeof rs->error, "cannot read %s: %s", path, strerror(errno));
         return -1;

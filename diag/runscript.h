@@ -28,6 +28,16 @@
 
 #define QT_RUNSCRIPT_MAX (64 * 1024)   /* bytes of script read */
 
+/* Budgets of one script's evaluation (docs/security.md): counts and bytes,
+ * with time only as a backstop. A script that exceeds one is not evaluated
+ * further: qt_runscript_parse() returns -1 with rs->budget naming it. */
+#define QT_RS_MAX_WORDS      16384          /* words in one command line */
+#define QT_RS_MAX_EXPANDED   (256 * 1024)   /* bytes produced by all expansions */
+#define QT_RS_MAX_EXPANSIONS 8192           /* $NAME, ${...}, $(...), `...` */
+#define QT_RS_MAX_ASSIGNMENTS 4096          /* NAME=value words */
+#define QT_RS_MAX_SUBST      64             /* command substitutions (files read by cat/head/id) */
+#define QT_RS_MAX_MS         2000           /* backstop: wall-clock milliseconds */
+
 struct qt_rs_var {
     char *name;
     char *value;
@@ -44,14 +54,24 @@ typedef struct qt_runscript {
     size_t nvars, capvars;
     qt_buf notes;                /* one line per thing not resolved */
     char error[200];             /* syntax error (unterminated quote...); "" when none */
+    char budget[120];            /* the budget exceeded and its value ("bytes produced by
+                                    expansions: more than 262144"); "" when none */
+    int truncated;               /* 1: the text was longer than QT_RUNSCRIPT_MAX and was cut */
+    size_t spent_bytes;          /* what evaluating it cost: bytes of text read plus bytes
+                                    produced by expansions (for per-sample budgets) */
+    size_t spent_substs;         /* command substitutions and ~user lookups evaluated */
 } qt_runscript;
 
 /* Parse script text. svcdir is the service directory (absolute, as on the
  * system, NOT under root) used for relative paths in cat/head; may be NULL.
- * Returns 0, or -1 with rs->error set (rs is still valid and freeable). */
+ * Returns 0, or -1 with rs->error set (rs is still valid and freeable); when
+ * a budget (QT_RS_MAX_*) was exceeded rs->budget says which, rs->argv is
+ * NULL and the variables are those assigned before it.
+ * len may exceed QT_RUNSCRIPT_MAX: the text is cut there and rs->truncated
+ * set (the command may be missing). */
 int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, qt_runscript *rs);
-/* Read path (absolute, under ctx->root; at most QT_RUNSCRIPT_MAX bytes)
- * and parse it. -1 with rs->error when unreadable or unparsable. If out_text
+/* Read path (absolute, under ctx->root; at most QT_RUNSCRIPT_MAX bytes,
+ * one more to see whether it was cut) and parse it. -1 with rs->error when unreadable or unparsable. If out_text
  * is not NULL it receives the text read (caller frees), or NULL. */
 int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, qt_runscript *rs, char **out_text);
 void qt_runscript_free(qt_runscript *rs);

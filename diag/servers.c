@@ -221,6 +221,7 @@ static void attach_listener(const qt_ctx *ctx, const qt_procs *procs, qt_servers
     sv->started = p->start;
     sv->uid = p->uid;
     qt_cmd_parse(&sv->proc, p->argc, p->argv, NULL, QT_VAR_UNKNOWN);
+    sv->proc.argv_more = p->argv_more;
 }
 
 /* --- variant identification --- */
@@ -557,6 +558,8 @@ static void compare(const qt_ctx *ctx, struct qt_server *sv)
     }
     if (i == a->argc && j == b->argc)
         return;
+    if (b->argv_more && j == b->argc)
+        return; /* the running command line was cut there: cannot tell */
     sv->differs = 1;
     snprintf(sv->differs_detail, sizeof sv->differs_detail, "word %d: run script has '%.80s', running process has '%.80s'",
              i - a->server, i < a->argc ? a->argv[i] : "(end)", j < b->argc ? b->argv[j] : "(end)");
@@ -615,6 +618,9 @@ int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char
             snprintf(sv->name, sizeof sv->name, "%.40s:%u", sv->proc.server_name, sv->port);
     }
     qt_procs_kids_free(&kids);
+    if (env_budget <= 0)
+        qt_buf_printf(&out->notes, "remote IPs: environments of at most %d new children are read per sample; the others count as unreadable until a later sample\n",
+                      MAX_ENV_READS);
     /* names are row ids: make them unique (two unsupervised listeners on one port...) */
     for (size_t i = 0; i < out->n; i++)
         for (size_t k = 0; k < i; k++)

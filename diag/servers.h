@@ -94,10 +94,20 @@ struct qt_server {
     int ips_known;              /* children whose remote IP could be read */
 };
 
+#define QT_SERVERS_MAX_DIRS 512        /* entries of one service directory read */
+#define QT_SERVERS_COUNT_MAX 1000000   /* entries counted for the "512 of N" note */
+/* Run scripts of one sample together (docs/security.md): once spent, the
+ * remaining service directories are listed without being read. */
+#define QT_SERVERS_SAMPLE_BYTES (4 * 1024 * 1024)  /* script text + expansion bytes */
+#define QT_SERVERS_SAMPLE_SUBSTS 512               /* command substitutions (files read) */
+
 typedef struct qt_servers {
     struct qt_server *v;
     size_t n, cap;
     qt_buf notes;               /* scan remarks (unreadable dirs...), one per line */
+    size_t script_bytes;        /* spent by the run scripts read this sample (runscript.h spent_*) */
+    size_t script_substs;
+    int not_evaluated;          /* service directories listed unread: the sample's budget was spent */
 } qt_servers;
 
 struct qt_procs;

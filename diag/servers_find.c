@@ -175,14 +175,28 @@ unsigned qt_servers_port(const qt_ctx *ctx, const char *word)
     return port;
 }
 
+static void spend(qt_servers *s, const qt_runscript *rs)
+{
+    s->script_bytes += rs->spent_bytes;
+    s->script_substs += rs->spent_substs;
+}
+
+static int sample_spent(const qt_servers *s)
+{
+    return s->script_bytes > QT_SERVERS_SAMPLE_BYTES || s->script_substs > QT_SERVERS_SAMPLE_SUBSTS;
+}
+
 /* The directory multilog (or svlogd, s6-log) writes to, from log/run. */
-static void find_logdir(const qt_ctx *ctx, struct qt_server *sv)
+static void find_logdir(const qt_ctx *ctx, qt_servers *s, struct qt_server *sv)
 {
     char path[1100];
     qt_runscript rs;
+    int rc;
 
     snprintf(path, sizeof path, "%s/log/run", sv->realdir);
-    if (qt_runscript_read(ctx, path, sv->realdir, &rs, NULL) == 0) {
+    rc = qt_runscript_read(ctx, path, sv->realdir, &rs, NULL);
+    spend(s, &rs);
+    if (rc == 0) {
         for (int i = 0; i < rs.argc; i++) {
             const char *b = qt_basename(rs.argv[i]);
             if (strcmp(b, "multilog") == 0 || strcmp(b, "svlogd") == 0 || strcmp(b, "s6-log") == 0) {
@@ -242,8 +256,26 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
 
     if (!qt_rooted_realpath(ctx, svcdir, realdir, sizeof realdir) || known_dir(s, realdir))
         return;
+    if (sample_spent(s)) {
+        /* listed, not read: the lint says why (script-budget) */
+        sv = qt_servers_add(s);
+        qt_copy(sv->name, sizeof sv->name, name);
+        qt_copy(sv->svcdir, sizeof sv->svcdir, svcdir);
+        qt_copy(sv->realdir, sizeof sv->realdir, realdir);
+        sv->has_script = 1;
+        if (s->script_substs > QT_SERVERS_SAMPLE_SUBSTS)
+            snprintf(sv->rs.budget, sizeof sv->rs.budget, "substitutions in the run scripts of one sample: more than %d",
+                     QT_SERVERS_SAMPLE_SUBSTS);
+        else
+            snprintf(sv->rs.budget, sizeof sv->rs.budget, "bytes of run scripts evaluated in one sample: more than %d",
+                     QT_SERVERS_SAMPLE_BYTES);
+        snprintf(sv->rs.error, sizeof sv->rs.error, "not evaluated: %s", sv->rs.budget);
+        s->not_evaluated++;
+        return;
+    }
     snprintf(run, sizeof run, "%s/run", realdir);
     rc = qt_runscript_read(ctx, run, realdir, &rs, &text);
+    spend(s, &rs);
     if (!text) {               /* no run script: not a service */
         qt_runscript_free(&rs);
         return;
@@ -254,7 +286,9 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
         rc = probe.status == QT_CMD_NO_SERVER || probe.status == QT_CMD_EMPTY ? 1 : 0;
         qt_cmd_free(&probe);
     }
-    if (rc != 0 && !mentions_front_end(text)) {   /* qmail-send, log services, anything else */
+    /* qmail-send, log services, anything else -- but a script too complex
+     * to evaluate or cut short may hide a front end: listed with the reason */
+    if (rc != 0 && !rs.budget[0] && !rs.truncated && !mentions_front_end(text)) {
         qt_runscript_free(&rs);
         free(text);
         return;
@@ -270,7 +304,7 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
         qt_cmd_parse(&sv->script, rs.argc, rs.argv, rs.unresolved, QT_VAR_UNKNOWN);
         sv->has_script_cmd = sv->script.status != QT_CMD_NO_SERVER && sv->script.status != QT_CMD_EMPTY;
     }
-    find_logdir(ctx, sv);
+    find_logdir(ctx, s, sv);
     snprintf(path, sizeof path, "%s/supervise/status", realdir);
     {
         char *b = NULL;
@@ -291,23 +325,33 @@ void qt_servers_scan_dirs(const qt_ctx *ctx, qt_servers *s)
         char path[4096];
         DIR *d;
         struct dirent *de;
-        int count = 0;
+        long total = 0;
 
         if (!qt_ctx_path(ctx, bases[b], path, sizeof path) || !(d = opendir(path))) {
             if (errno != ENOENT && errno != ENOTDIR)
                 qt_buf_printf(&s->notes, "%s: %s\n", bases[b], strerror(errno));
             continue;
         }
-        while ((de = readdir(d)) && count < 512) {
+        /* at most QT_SERVERS_MAX_DIRS entries are read; the rest are only
+         * counted (up to a bound) so the note can say how many are missing */
+        while ((de = readdir(d)) && total < QT_SERVERS_COUNT_MAX) {
             char svc[600];
             if (de->d_name[0] == '.')
                 continue;
-            count++;
+            if (++total > QT_SERVERS_MAX_DIRS)
+                continue;
             snprintf(svc, sizeof svc, "%s/%s", bases[b], de->d_name);
             add_service(ctx, s, svc, de->d_name);
         }
+        if (total > QT_SERVERS_MAX_DIRS)
+            qt_buf_printf(&s->notes, "%s: %d of %s%ld entries shown (qtriage reads at most %d per directory)\n", bases[b],
+                          QT_SERVERS_MAX_DIRS, de ? "more than " : "", total, QT_SERVERS_MAX_DIRS);
         closedir(d);
     }
+    if (s->not_evaluated)
+        qt_buf_printf(&s->notes, "%d service directories listed without reading their run scripts: the budget of one sample "
+                                 "(%d MiB of script text and expansions, %d substitutions) was spent\n",
+                      s->not_evaluated, QT_SERVERS_SAMPLE_BYTES >> 20, QT_SERVERS_SAMPLE_SUBSTS);
 }
 
 /* Find the executable of program word prog (absolute, or along PATH) under the root. */

@@ -15,8 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_CHAIN 32
-
 /* --- program names --- */
 
 static int in_list(const char *name, const char *const *list)
@@ -227,6 +225,10 @@ static char *raw_cmdline(const struct qt_proc *p)
             qt_buf_putc(&b, ' ');
         qt_buf_puts(&b, p->argv[i]);
     }
+    if (p->argv_more) {
+        qt_buf_putc(&b, ' ');
+        qt_buf_puts(&b, qt_proc_argv_more_text(p->argv_more));
+    }
     return qt_buf_steal(&b);
 }
 
@@ -234,10 +236,10 @@ static char *raw_cmdline(const struct qt_proc *p)
 static void walk_chain(const qt_ctx *ctx, const qt_procs *procs, const struct qt_proc *parent, struct qt_zgroup *g)
 {
     const struct qt_proc *p = parent;
-    int any_mail = 0;
+    int any_mail = 0, ended = 0;
 
-    g->chain = qt_calloc(MAX_CHAIN, sizeof *g->chain);
-    while (p && g->nchain < MAX_CHAIN) {
+    g->chain = qt_calloc(QT_ZCHAIN_MAX, sizeof *g->chain);
+    while (p && g->nchain < QT_ZCHAIN_MAX) {
         struct qt_zlink *l = &g->chain[g->nchain++];
         const char *kind = supervisor_kind(p);
 
@@ -257,12 +259,16 @@ static void walk_chain(const qt_ctx *ctx, const qt_procs *procs, const struct qt
                 const char *b = strrchr(g->svc_dir, '/');
                 snprintf(g->svc_name, sizeof g->svc_name, "%s", b && b[1] ? b + 1 : g->svc_dir);
             }
+            ended = 1;
             break;
         }
-        if (p->pid <= 1 || p->ppid <= 0 || p->ppid == p->pid)
+        if (p->pid <= 1 || p->ppid <= 0 || p->ppid == p->pid) {
+            ended = 1;
             break;
+        }
         p = qt_procs_find(procs, p->ppid);
     }
+    g->chain_cut = p && !ended; /* stopped by the cap: said in the pane, not silent */
     g->mail = proc_is(parent, qt_zprog_is_mail) || any_mail || svc_is_mail(g->svc_name) ||
               (g->svc_dir && svc_is_mail(g->svc_dir));
 }

@@ -58,6 +58,8 @@ struct qt_zombie {
     double seen;          /* wall time of the first sample that saw it as a zombie */
 };
 
+#define QT_ZCHAIN_MAX 32  /* processes of a parent's chain walked */
+
 /* One process in the parent's chain, parent first. */
 struct qt_zlink {
     int pid;
@@ -84,7 +86,8 @@ struct qt_zgroup {
     char *svc_dir_real;   /* the same path as the kernel gave it (to run svc on); NULL if unreadable */
 
     struct qt_zlink *chain;   /* parent first, up to the supervisor (inclusive) or PID 1 */
-    size_t nchain;
+    size_t nchain;            /* at most QT_ZCHAIN_MAX */
+    int chain_cut;            /* 1: the walk stopped at QT_ZCHAIN_MAX ancestors, not at a supervisor or PID 1 */
     struct qt_zombie *z;      /* oldest first */
     size_t n;
     double oldest, newest;    /* start times of the oldest and newest zombie */

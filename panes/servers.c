@@ -4,6 +4,7 @@
 #include "pane.h"
 #include "panes.h"
 #include "../diag/lint.h"
+#include "../diag/procs.h"
 #include "../diag/servers.h"
 
 #include <stdarg.h>
@@ -31,8 +32,27 @@ static const qt_finding *worst_for(const qt_snapshot *snap, const char *name)
     return w;
 }
 
+/* The scan notes are one per line; the table has one note line: "; " between them. */
+static char *notes_line(const qt_servers *s)
+{
+    qt_buf b = {0};
+    const char *p = qt_buf_str(&s->notes);
+    while (*p) {
+        size_t l = strcspn(p, "\n");
+        if (l) {
+            if (b.len)
+                qt_buf_puts(&b, "; ");
+            qt_buf_add(&b, p, l);
+        }
+        p += l + (p[l] == '\n');
+    }
+    qt_buf_add(&b, "", 0);
+    return qt_buf_steal(&b);
+}
+
 static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
 {
+    char *notes;
     const qt_servers *s;
     (void)head;
     qt_table_init(t, "Servers");
@@ -47,13 +67,16 @@ static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
     if (qt_view_source_state(in, QT_SRC_SERVERS, t))
         return;
     s = in->snap->servers;
+    notes = s ? notes_line(s) : qt_strdup("");
     if (!s || s->n == 0) {
         qt_table_note(t, QT_ROLE_DIM, "no tcpserver/sslserver/s6 front end found (running or under /service, /var/service, /etc/service, /var/qmail/supervise, /etc/sv)%s%s",
-                      s && s->notes.len ? "; " : "", s ? qt_buf_str(&s->notes) : "");
+                      notes[0] ? "; " : "", notes);
+        free(notes);
         return;
     }
-    if (s->notes.len)
-        qt_table_note(t, QT_ROLE_WARN, "%s", qt_buf_str(&s->notes));
+    if (notes[0])
+        qt_table_note(t, QT_ROLE_WARN, "%s", notes);
+    free(notes);
     for (size_t i = 0; i < s->n; i++) {
         const struct qt_server *sv = &s->v[i];
         const struct qt_variant_def *d = qt_variant_get(sv->variant);
@@ -106,7 +129,7 @@ static void show_cmd(qt_table *t, const char *tag, const qt_cmd *c)
     int n = 0;
     char *line = qt_cmd_join(c, 0, c->argc - 1);
 
-    qt_table_kv(t, tag, tag, QT_ROLE_NORMAL, "%s", line);
+    qt_table_kv(t, tag, tag, QT_ROLE_NORMAL, "%s%s%s", line, c->argv_more ? " " : "", qt_proc_argv_more_text(c->argv_more));
     free(line);
     for (int w = 0; w < c->nwraps; w++) {
         char *s = qt_cmd_join(c, c->wraps[w].first, c->wraps[w].last);

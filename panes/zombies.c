@@ -168,6 +168,8 @@ static void build_group(const struct qt_view_in *in, qt_table *head, qt_table *t
     if (g->svc_pid)
         qt_table_kv(head, "service", "service", QT_ROLE_NORMAL, "%s (%s pid %d), directory %s%s", g->svc_name, g->svc_kind,
            g->svc_pid, dir ? dir : "unknown", assumed ? " (assumed: cwd not readable)" : "");
+    else if (g->chain_cut)
+        qt_table_kv(head, "service", "service", QT_ROLE_WARN, "no supervise within %d ancestors of the parent (the walk stops there)", QT_ZCHAIN_MAX);
     else
         qt_table_kv(head, "service", "service", QT_ROLE_DIM, "no supervise above the parent");
     qt_table_kv(head, "trend", "trend", trend_role(tt), "%zu now; %s over the last %d samples", g->n, trend, QT_ZTREND_WINDOW);
@@ -178,6 +180,8 @@ static void build_group(const struct qt_view_in *in, qt_table *head, qt_table *t
         qt_table_kv(head, id, i == 0 ? "chain" : "", i == 0 ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%s%d %c %s", i ? "<- " : "",
            l->pid, l->state, l->cmdline);
     }
+    if (g->chain_cut)
+        qt_table_kv(head, "chain.cut", "", QT_ROLE_WARN, "<- ... (chain cut at %d processes)", QT_ZCHAIN_MAX);
 }
 
 /* --- actions --- */

@@ -1,6 +1,7 @@
 /* batch.c - see batch.h */
 #include "batch.h"
 #include "../panes/pane.h"
+#include "../report/monitor.h"
 #include "../report/report.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void render_view(const struct qt_view_in *in, const qt_view *v, qt_buf *out)
 {
@@ -124,9 +126,14 @@ static void sleep_seconds(double s)
         ;
 }
 
-int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval)
+int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval, double timeout)
 {
     qt_sampler sampler = {0};
+    char msg[128];
+
+    /* the budgets bound what content costs; this bounds what the kernel
+     * makes us wait for (a FIFO or a hung mount under --root/--proc) */
+    snprintf(msg, sizeof msg, "qtriage: timed out after %g s while sampling\n", timeout);
 
     for (unsigned long i = 0; i < count; i++) {
         qt_snapshot *snap;
@@ -134,7 +141,9 @@ int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval)
 
         if (i)
             sleep_seconds(interval);
+        qt_watchdog(timeout, STDERR_FILENO, msg, 1);
         snap = qt_sample(&sampler, ctx);
+        qt_watchdog(0, -1, NULL, 0);
         if (i)
             qt_buf_puts(&out, "\n");
         qt_batch_render(ctx, snap, &sampler.hist, &out);

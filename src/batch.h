@@ -12,7 +12,10 @@ struct qt_report_store;
  * <path>: ..." then exactly what a live sample prints, panes as saved. */
 void qt_batch_render_loaded(const struct qt_report_store *st, const char *path, qt_buf *out);
 int qt_batch_run_loaded(const struct qt_report_store *st, const char *path);
-/* Run --batch: count samples interval seconds apart, printed to stdout. Returns the exit code. */
-int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval);
+/* Run --batch: count samples interval seconds apart, printed to stdout.
+ * Each sample is bounded by timeout seconds (--timeout; 0 = none): past it
+ * the process prints "qtriage: timed out ..." on stderr and exits 1, like
+ * the headless modes. Returns the exit code. */
+int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval, double timeout);
 
 #endif

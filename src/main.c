@@ -74,7 +74,7 @@ int main(int argc, char **argv)
         };
         rc = qt_headless_run(&h);
     } else if (o.batch) {
-        rc = store ? qt_batch_run_loaded(store, o.load) : qt_batch_run(&o.ctx, o.count, o.interval);
+        rc = store ? qt_batch_run_loaded(store, o.load) : qt_batch_run(&o.ctx, o.count, o.interval, o.timeout);
     } else {
         rc = qt_tui_run(&o);
     }

@@ -700,6 +700,74 @@ static void backends_agree(void **st)
 #endif
 }
 
+/* issue 12 item 5: a process with a huge command line costs a bounded
+ * read and copy, and says it was cut; both backends keep the same words */
+static void huge_argv(void **st)
+{
+    enum { N = 100000 };
+    char **av = calloc(N + 2, sizeof *av), big[40 * 1024];
+    static char *av_big[] = {"tcpserver", "-c", NULL, "last", NULL};
+    pid_t pids[2];
+    qt_ctx c;
+    qt_procs pr;
+    char err[256];
+    (void)st;
+
+    assert_non_null(av);
+    av[0] = "tcpserver";
+    for (int i = 1; i <= N; i++)
+        av[i] = "0";
+    pids[0] = spawn_exec(av);
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    av_big[2] = big;  /* one argument longer than the byte cap */
+    pids[1] = spawn_exec(av_big);
+    wait_state(pids[0], 'S');
+    wait_state(pids[1], 'S');
+    usleep(50000);
+    qt_ctx_defaults(&c);
+    assert_int_equal(qt_procs_read_proc(&c, &pr, err, sizeof err), 0);
+    {
+        const struct qt_proc *x = qt_procs_find(&pr, pids[0]), *y = qt_procs_find(&pr, pids[1]);
+        char *cl;
+        assert_non_null(x);
+        assert_int_equal(x->argc, QT_PROC_ARGV_MAX_ARGS);
+        assert_int_equal(x->argv_more, -1);  /* the read stopped at the byte cap */
+        assert_string_equal(x->argv[0], "tcpserver");
+        cl = qt_proc_cmdline(x);
+        assert_true(strlen(cl) < 2 * QT_PROC_ARGV_MAX_ARGS + 64);
+        assert_non_null(strstr(cl, " 0 0 ... (argv truncated at 32 KiB)"));
+        free(cl);
+        assert_non_null(y);
+        assert_int_equal(y->argc, 2);
+        assert_string_equal(y->argv[1], "-c");
+        assert_int_equal(y->argv_more, -1);
+#ifdef QT_HAVE_LIBPROC2
+        {
+            qt_procs lp;
+            const struct qt_proc *a, *b;
+            assert_int_equal(qt_procs_read_libproc2(&c, &lp, err, sizeof err), 0);
+            a = qt_procs_find(&lp, pids[0]);
+            b = qt_procs_find(&lp, pids[1]);
+            compare(x, a);
+            compare(y, b);
+            assert_int_equal(a->argv_more, N + 1 - QT_PROC_ARGV_MAX_ARGS);  /* libproc2 read it all */
+            assert_int_equal(b->argv_more, 2);
+            cl = qt_proc_cmdline(a);
+            assert_non_null(strstr(cl, " 0 0 ... (97953 more arguments not shown)"));
+            free(cl);
+            qt_procs_free(&lp);
+        }
+#endif
+    }
+    qt_procs_free(&pr);
+    for (int i = 0; i < 2; i++) {
+        kill(pids[i], SIGKILL);
+        waitpid(pids[i], NULL, 0);
+    }
+    free(av);
+}
+
 int main(void)
 {
     if (getenv(CHILD_ENV)) {
@@ -715,6 +783,7 @@ int main(void)
         cmocka_unit_test(stat_truncated),
         cmocka_unit_test(stat_garbage),
         cmocka_unit_test(fixture_read),
+        cmocka_unit_test(huge_argv),
         cmocka_unit_test(reader_lazy),
         cmocka_unit_test(reader_sees_exec),
         cmocka_unit_test(fixture_environ),

@@ -243,6 +243,108 @@ static void hostile(void **st)
     }
 }
 
+/* Parse and expect a budget whose name contains want (the count, not the
+ * time backstop, must stop it). */
+static void expect_budget(const char *text, size_t len, const char *want)
+{
+    qt_runscript rs;
+    assert_int_equal(qt_runscript_parse(&ctx, text, len, NULL, &rs), -1);
+    if (!strstr(rs.budget, want))
+        fail_msg("budget '%s', wanted '%s'", rs.budget, want);
+    assert_null(strstr(rs.budget, "time"));
+    assert_null(rs.argv);
+    assert_int_equal(rs.argc, 0);
+    assert_non_null(strstr(rs.error, "too complex to evaluate"));
+    qt_runscript_free(&rs);
+}
+
+/* issue 12 item 5: A1=$A0$A0 ... A12, then $A12 thousands of times made
+ * 5 GB and minutes of work; now a budget stops it */
+static void budgets(void **st)
+{
+    qt_buf b = {0};
+    qt_runscript rs;
+    (void)st;
+
+    qt_buf_puts(&b, "#!/bin/sh\nA0=xxxxxxxx\n");
+    for (int i = 1; i <= 12; i++)
+        qt_buf_printf(&b, "A%d=$A%d$A%d\n", i, i - 1, i - 1);
+    qt_buf_puts(&b, "A=$A12\nexec tcpserver -v 0 25 qmail-smtpd");
+    while (b.len < QT_RUNSCRIPT_MAX - 8)
+        qt_buf_puts(&b, " $A");
+    qt_buf_putc(&b, '\n');
+    expect_budget(b.s, b.len, "bytes produced by expansions");
+    qt_buf_free(&b);
+
+    /* field splitting of one value into more words than a command may have */
+    qt_buf_puts(&b, "A=\"");
+    for (int i = 0; i < QT_RS_MAX_WORDS + 10; i++)
+        qt_buf_puts(&b, "a ");
+    qt_buf_puts(&b, "\"\nexec tcpserver $A\n");
+    expect_budget(b.s, b.len, "words in one command");
+    qt_buf_free(&b);
+
+    /* many small expansions */
+    qt_buf_puts(&b, "E=\nexec tcpserver 0 25 prog");
+    for (int i = 0; i < QT_RS_MAX_EXPANSIONS + 1; i++)
+        qt_buf_puts(&b, " $E");
+    expect_budget(b.s, b.len, "expansions");
+    qt_buf_free(&b);
+
+    for (int i = 0; i < QT_RS_MAX_ASSIGNMENTS + 1; i++)
+        qt_buf_puts(&b, "A=1\n");
+    qt_buf_puts(&b, "exec tcpserver 0 25 prog\n");
+    expect_budget(b.s, b.len, "assignments");
+    qt_buf_free(&b);
+
+    /* each substitution may read a file */
+    for (int i = 0; i < QT_RS_MAX_SUBST + 1; i++)
+        qt_buf_puts(&b, "M=$(cat /var/qmail/control/me)\n");
+    qt_buf_puts(&b, "exec tcpserver 0 25 prog\n");
+    expect_budget(b.s, b.len, "command substitutions");
+    qt_buf_free(&b);
+    for (int i = 0; i < QT_RS_MAX_SUBST + 1; i++)
+        qt_buf_puts(&b, "H=~vpopmail\n");
+    qt_buf_puts(&b, "exec tcpserver 0 25 prog\n");
+    expect_budget(b.s, b.len, "~user");
+    qt_buf_free(&b);
+
+    /* just under every budget: evaluated as usual */
+    qt_buf_puts(&b, "#!/bin/sh\nA0=xxxxxxxx\n");
+    for (int i = 1; i <= 12; i++)
+        qt_buf_printf(&b, "A%d=$A%d$A%d\n", i, i - 1, i - 1);
+    qt_buf_puts(&b, "exec tcpserver -v 0 25 qmail-smtpd $A12 $A12\n");
+    assert_int_equal(qt_runscript_parse(&ctx, b.s, b.len, NULL, &rs), 0);
+    assert_string_equal(rs.budget, "");
+    assert_int_equal(rs.argc, 8);
+    assert_int_equal(strlen(rs.argv[7]), 8 << 12);
+    qt_runscript_free(&rs);
+    qt_buf_free(&b);
+}
+
+/* issue 12 item 7: a script longer than the cap is cut with a mark */
+static void truncated(void **st)
+{
+    qt_buf b = {0};
+    qt_runscript rs;
+    (void)st;
+    qt_buf_puts(&b, "#!/bin/sh\n");
+    while (b.len < QT_RUNSCRIPT_MAX)
+        qt_buf_puts(&b, "# padding padding padding padding padding padding padding\n");
+    qt_buf_puts(&b, "exec tcpserver 0 25 prog\n");
+    assert_int_equal(qt_runscript_parse(&ctx, b.s, b.len, NULL, &rs), -1);
+    assert_int_equal(rs.truncated, 1);
+    qt_runscript_free(&rs);
+    /* exactly at the cap: not cut */
+    assert_int_equal(qt_runscript_parse(&ctx, b.s, QT_RUNSCRIPT_MAX, NULL, &rs), -1);
+    assert_int_equal(rs.truncated, 0);
+    qt_runscript_free(&rs);
+    assert_int_equal(qt_runscript_parse(&ctx, "exec a b\n", 9, NULL, &rs), 0);
+    assert_int_equal(rs.truncated, 0);
+    qt_runscript_free(&rs);
+    qt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +354,8 @@ int main(void)
         cmocka_unit_test(others),
         cmocka_unit_test(shell_details),
         cmocka_unit_test(hostile),
+        cmocka_unit_test(budgets),
+        cmocka_unit_test(truncated),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -231,6 +231,40 @@ static void parent_missing(void **st)
     qt_procs_free(&p);
 }
 
+/* issue 12 item 7: a parent chain longer than the walk is said to be cut */
+static void long_chain_is_cut(void **st)
+{
+    (void)st;
+    qt_ctx c = fixture_ctx();
+    qt_procs p;
+    qt_zombies z;
+    enum { DEPTH = 40 };
+
+    /* 1 <- 2 <- ... <- 40 (each the parent of the next), zombie 100 of 40 */
+    memset(&p, 0, sizeof p);
+    p.n = DEPTH + 1;
+    p.v = qt_calloc(p.n, sizeof *p.v);
+    for (int i = 0; i < DEPTH; i++) {
+        p.v[i] = (struct qt_proc){.pid = i + 1, .ppid = i, .state = 'S', .start = BOOT, .nlwp = 1};
+        snprintf(p.v[i].comm, sizeof p.v[i].comm, "sh");
+    }
+    p.v[DEPTH] = (struct qt_proc){.pid = 100, .ppid = DEPTH, .state = 'Z', .start = BOOT + 1, .nlwp = 1};
+    snprintf(p.v[DEPTH].comm, sizeof p.v[DEPTH].comm, "x");
+    p.backend = "test";
+    qt_zombies_build(&c, &p, BOOT + 5, NULL, &z);
+    assert_int_equal(z.n, 1);
+    assert_int_equal(z.g[0].nchain, QT_ZCHAIN_MAX);
+    assert_int_equal(z.g[0].chain_cut, 1);
+    qt_zombies_free(&z);
+    /* a chain that reaches PID 1 within the walk is not cut */
+    p.v[DEPTH].ppid = 5;
+    qt_zombies_build(&c, &p, BOOT + 5, NULL, &z);
+    assert_int_equal(z.g[0].nchain, 5);
+    assert_int_equal(z.g[0].chain_cut, 0);
+    qt_zombies_free(&z);
+    qt_procs_free(&p);
+}
+
 /* --- trend --- */
 
 static void push(qt_history *h, double t, double total, const char *label, double v)
@@ -481,6 +515,7 @@ int main(void)
         cmocka_unit_test(first_seen_memory),
         cmocka_unit_test(service_from_absolute_argument),
         cmocka_unit_test(parent_missing),
+        cmocka_unit_test(long_chain_is_cut),
         cmocka_unit_test(trend_cases),
         cmocka_unit_test(sampler_findings),
         cmocka_unit_test(no_zombies_ok),
