@@ -75,5 +75,22 @@ name="$OUT/x"$'\e'"[7mred.json"
 cp "$OUT/r.json" "$name"
 ui_start 160 40 "$QT --load '$name'"
 check "--load: the status line shows the name escaped" has "loaded from $OUT/x\\x1b[7mred.json"
+ui_keys 3
+ui_keys Enter
+for k in C R K; do
+    ui_keys $k
+    check "--load: $k asks nothing (a loaded report has no actions)" hasnt "Confirm"
+    ui_keys Escape
+done
+ui_keys Q
+
+# --read-only on the live system: every action is refused before anything is asked
+ui_start 160 40 "$QT --read-only"
+ui_wait_for "3 Zombies" 5
+ui_keys 3
+for k in C R K; do
+    ui_keys $k
+    check "--read-only: $k is refused" has "read-only mode: $k ("
+done
 ui_keys Q
 ui_finish
