@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +250,7 @@ static void walk_chain(const qt_ctx *ctx, const qt_procs *procs, const struct qt
             any_mail = 1;
         if (kind) {
             g->svc_pid = p->pid;
+            g->svc_start = p->start;
             g->svc_kind = kind;
             read_cwd(ctx, g);
             if (p->argc >= 2)
@@ -579,34 +579,6 @@ enum qt_ztrend qt_zombies_trend(const qt_history *hist, const char *label, unsig
     if (cur < first)
         return QT_ZT_CLEARING;
     return QT_ZT_STABLE;
-}
-
-/* --- acting on a parent --- */
-
-int qt_zombies_signal(const qt_ctx *ctx, int pid, double start, int sig, char *err, size_t errlen)
-{
-    struct qt_proc p;
-    unsigned long long ticks = 0;
-    long hz = sysconf(_SC_CLK_TCK);
-
-    memset(&p, 0, sizeof p);
-    if (pid <= 1) {
-        snprintf(err, errlen, "refusing to signal pid %d", pid);
-        return -1;
-    }
-    if (qt_proc_reread_stat(ctx, pid, &p, &ticks) != 0) {
-        snprintf(err, errlen, "pid %d is gone", pid);
-        return -1;
-    }
-    if (!SAME_START(qt_procs_boot_time(ctx) + (double)ticks / (double)(hz > 0 ? hz : 100), start)) {
-        snprintf(err, errlen, "pid %d is now another process (pid reused): not signalled", pid);
-        return -1;
-    }
-    if (kill(pid, sig) != 0) {
-        snprintf(err, errlen, "kill(%d, %s): %s", pid, strsignal(sig), strerror(errno));
-        return -1;
-    }
-    return 0;
 }
 
 /* --- collector --- */

@@ -80,10 +80,12 @@ struct qt_zgroup {
 
     /* the supervised service, from the chain; svc_pid 0 when none was found */
     int svc_pid;
+    double svc_start;     /* the supervisor's start time (identity check before R writes to it) */
     const char *svc_kind; /* "supervise", "runsv" or "s6-supervise" (static); NULL */
     char svc_name[64];    /* the supervisor's argument ("qmail-smtpd"), raw; "" if none */
     char *svc_dir;        /* supervisor's cwd mapped under --root (for display); NULL if unreadable */
-    char *svc_dir_real;   /* the same path as the kernel gave it (to run svc on); NULL if unreadable */
+    char *svc_dir_real;   /* the same path as the kernel gave it; NULL if unreadable (R does not use
+                           * it: it opens <proc>/svc_pid/cwd, see act.h) */
 
     struct qt_zlink *chain;   /* parent first, up to the supervisor (inclusive) or PID 1 */
     size_t nchain;            /* at most QT_ZCHAIN_MAX */
@@ -142,11 +144,6 @@ int qt_zprog_is_mail(const char *name);
 
 /* Severity of a group's finding: mail groups WARN, CRIT when growing; others INFO. */
 enum qt_sev qt_zgroup_sev(const struct qt_zgroup *g, enum qt_ztrend t);
-
-/* Send sig to pid if it is still the process that started at `start`
- * (re-read from <proc>/PID/stat: a recycled pid is refused). 0, or -1 with
- * a one-line reason in err. */
-int qt_zombies_signal(const qt_ctx *ctx, int pid, double start, int sig, char *err, size_t errlen);
 
 /* The analyser (pure): findings for snap->zombies, trends from hist. */
 struct qt_snapshot;

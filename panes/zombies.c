@@ -3,12 +3,13 @@
  * to its supervisor. Keys act on the group's parent (all ask first, all
  * refuse in read-only mode or on a fixture /proc):
  *   C  send SIGCHLD to the parent (a harmless nudge)
- *   R  restart the parent's service with svc -t DIR (run as a background job)
+ *   R  restart the parent's service: write 't' to DIR/supervise/control as
+ *      svc -t does, through file descriptors (diag/act.h)
  *   K  end a per-connection parent (SIGTERM): one stuck session
  */
 #include "pane.h"
 #include "panes.h"
-#include "../diag/cmdjob.h"
+#include "../diag/act.h"
 #include "../diag/procs.h"
 #include "../diag/zombies.h"
 #include "../tui/ui.h"
@@ -18,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 static unsigned char trend_role(enum qt_ztrend t)
 {
@@ -192,11 +192,10 @@ struct act {
     double pstart;
     char pname[64];
     size_t n;
-    char svc[16];            /* program path for R */
-    char tool[512];
-    char dir[1024];
-    qt_job *job;
-    int submitting;          /* set while qt_ui_run_job() runs (see restart_done) */
+    int svc_pid;             /* R: the supervisor, checked by start time */
+    double svc_start;
+    char svc_kind[16];
+    char dir[1024];          /* R: the directory shown (raw; the flash escapes) */
 };
 
 static int refuse(struct qt_ui *ui, const struct qt_view_in *in, const struct qt_zgroup *g, const char *what)
@@ -231,7 +230,7 @@ static void signal_yes(struct qt_ui *ui, void *arg, int sig, const char *done)
 {
     struct act *a = arg;
     char err[256];
-    if (qt_zombies_signal(a->ctx, a->ppid, a->pstart, sig, err, sizeof err) != 0)
+    if (qt_act_signal(a->ctx, a->ppid, a->pstart, sig, err, sizeof err) != 0)
         qt_ui_flash(ui, "%s", err);
     else
         qt_ui_flash(ui, "%s %s (pid %d)%s", done, a->pname, a->ppid, sig == SIGCHLD ? "; resampling" : "");
@@ -241,58 +240,17 @@ static void signal_yes(struct qt_ui *ui, void *arg, int sig, const char *done)
 static void chld_yes(struct qt_ui *ui, void *arg) { signal_yes(ui, arg, SIGCHLD, "sent SIGCHLD to"); }
 static void term_yes(struct qt_ui *ui, void *arg) { signal_yes(ui, arg, SIGTERM, "sent SIGTERM to"); }
 
-/* Called by the shell when the svc job finished; frees arg. */
-static void restart_done(struct qt_ui *ui, void *arg)
-{
-    struct act *a = arg;
-    int ws, to;
-    const char *out;
-    char first[160];
-    size_t l;
-
-    if (a->submitting) {
-        /* qt_ui_run_job() refused the job (it already flashed why) and has
-         * freed it before calling us: nothing to read */
-        free(a);
-        return;
-    }
-    out = qt_cmd_job_result(a->job, &ws, &to);
-    l = strcspn(out, "\n");
-
-    snprintf(first, sizeof first, "%.*s", (int)(l < sizeof first - 1 ? l : sizeof first - 1), out);
-    if (to)
-        qt_ui_flash(ui, "%s -t %s: no answer within 10 s (killed)", a->svc, a->dir);
-    else if (ws != -1 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && !*first)
-        qt_ui_flash(ui, "%s -t %s: done; supervise restarts %s", a->svc, a->dir, a->pname);
-    else if (ws != -1 && WIFEXITED(ws))
-        qt_ui_flash(ui, "%s -t %s: exit %d%s%s", a->svc, a->dir, WEXITSTATUS(ws), *first ? ": " : "", first);
-    else
-        qt_ui_flash(ui, "%s -t %s failed%s%s", a->svc, a->dir, *first ? ": " : "", first);
-    qt_ui_resample(ui);
-    free(a);
-}
-
 static void restart_yes(struct qt_ui *ui, void *arg)
 {
     struct act *a = arg;
     char err[256];
-    char *argv[] = {a->tool, "-t", a->dir, NULL};
-    qt_job *j;
 
-    if (strcmp(a->svc, "sv") == 0)
-        argv[1] = "term";
-    if (!(j = qt_cmd_job_new(argv, 10, err, sizeof err))) {
-        qt_ui_flash(ui, "cannot run %s: %s", a->svc, err);
-        return;
-    }
-    /* the confirm dialog frees its arg when it closes: the job gets a copy */
-    struct act *copy = qt_malloc(sizeof *copy);
-    *copy = *a;
-    copy->job = j;
-    copy->submitting = 1;
-    qt_ui_flash(ui, "running %s -t %s ...", a->svc, a->dir);
-    if (qt_ui_run_job(ui, j, restart_done, copy) >= 0)
-        copy->submitting = 0; /* accepted: the job cannot have finished yet */
+    if (qt_act_svc_control(a->ctx, a->svc_pid, a->svc_start, 't', err, sizeof err) != 0)
+        qt_ui_flash(ui, "restart %s not done: %s", a->dir, err);
+    else
+        qt_ui_flash(ui, "wrote 't' to %s/supervise/control (as svc -t does): %s restarts %s", a->dir, a->svc_kind,
+                    a->pname);
+    qt_ui_resample(ui);
 }
 
 static int key_chld(struct qt_ui *ui, const struct qt_view_in *in, const struct qt_zgroup *g)
@@ -312,10 +270,10 @@ static int key_chld(struct qt_ui *ui, const struct qt_view_in *in, const struct 
 
 static int key_restart(struct qt_ui *ui, const struct qt_view_in *in, const struct qt_zgroup *g)
 {
-    static const char *const extra[] = {"/command", "/usr/local/bin", "/usr/bin", "/bin", NULL};
-    char q[512];
+    char q[512], buf[128];
     struct act *a;
-    const char *prog;
+    const char *dir;
+    int assumed;
 
     if (refuse(ui, in, g, "R (restart the service)"))
         return 1;
@@ -337,18 +295,15 @@ static int key_restart(struct qt_ui *ui, const struct qt_view_in *in, const stru
                     g->svc_kind, g->svc_name);
         return 1;
     }
-    prog = strcmp(g->svc_kind, "s6-supervise") == 0 ? "s6-svc" : strcmp(g->svc_kind, "runsv") == 0 ? "sv" : "svc";
+    dir = qt_zgroup_dir_shown(g, buf, sizeof buf, &assumed);
     a = act_new(in, g);
-    snprintf(a->svc, sizeof a->svc, "%s", prog);
-    snprintf(a->dir, sizeof a->dir, "%s", g->svc_dir_real);
-    if (qt_find_program(prog, extra, a->tool, sizeof a->tool) != 0) {
-        qt_ui_flash(ui, "%s not found in PATH, /command or /usr/local/bin", prog);
-        free(a);
-        return 1;
-    }
-    snprintf(q, sizeof q, "Restart service %.40s: %s %s %.200s? supervise starts a fresh %.30s; its %zu zombie%s go to "
-             "init; open sessions are not cut.", g->svc_name, prog, strcmp(prog, "sv") == 0 ? "term" : "-t",
-             g->svc_dir ? g->svc_dir : a->dir, g->pname, g->n, g->n == 1 ? "" : "s");
+    a->svc_pid = g->svc_pid;
+    a->svc_start = g->svc_start;
+    snprintf(a->svc_kind, sizeof a->svc_kind, "%s", g->svc_kind);
+    snprintf(a->dir, sizeof a->dir, "%s", dir ? dir : g->svc_dir_real);
+    snprintf(q, sizeof q, "Restart service %.40s: write 't' to %.200s/supervise/control, as svc -t does? %s starts a "
+             "fresh %.30s; its %zu zombie%s go to init; open sessions are not cut.", g->svc_name, a->dir, a->svc_kind,
+             g->pname, g->n, g->n == 1 ? "" : "s");
     qt_ui_confirm(ui, q, restart_yes, a, free);
     return 1;
 }
@@ -397,7 +352,7 @@ static int key_group(struct qt_ui *ui, const struct qt_view_in *in, const char *
 static const struct qt_keyhelp help[] = {
     {"Enter", "the group's zombies and its parent's chain up to supervise"},
     {"C", "send SIGCHLD to the parent: a harmless nudge to reap (asks first)"},
-    {"R", "restart the parent's service with svc -t DIR (asks first)"},
+    {"R", "restart the parent's service: writes 't' to DIR/supervise/control, as svc -t does (asks first)"},
     {"K", "end a per-connection parent, one stuck session (asks first)"},
     {NULL, NULL},
 };

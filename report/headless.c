@@ -2,8 +2,17 @@
 #include "headless.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* A message naming a file: the name is escaped like all other text. */
+static void say(const char *what, const char *text)
+{
+    char *t = qt_safe_strdup(text, strlen(text));
+    fprintf(stderr, "%s%s\n", what, t);
+    free(t);
+}
 
 static int run_check(const struct qt_headless *h)
 {
@@ -64,18 +73,23 @@ int qt_headless_run(const struct qt_headless *h)
     }
     if (h->report) {
         if (qt_report_write_target(&in, h->report, written, sizeof written, err, sizeof err) != 0) {
-            fprintf(stderr, "qtriage: --report: %s\n", err);
+            say("qtriage: --report: ", err);
             rc = 1;
         } else if (strcmp(h->report, "-") != 0) {
-            fprintf(stderr, "qtriage: wrote %s\n", written);
+            say("qtriage: wrote ", written);
         }
     }
     if (h->prometheus && snap) {
         qt_buf b = {0};
         qt_prom_render(snap, &b);
-        /* 0644: node_exporter usually runs as another user */
-        if (qt_write_file_atomic(h->prometheus, b.s, b.len, 0644, 1, err, sizeof err) != 0) {
-            fprintf(stderr, "qtriage: --prometheus: %s\n", err);
+        if (strcmp(h->prometheus, "-") == 0) {
+            if (fwrite(b.s, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+                fprintf(stderr, "qtriage: --prometheus: cannot write to standard output\n");
+                rc = 1;
+            }
+        } else if (qt_write_file_atomic(h->prometheus, b.s, b.len, 0644, 1, err, sizeof err) != 0) {
+            /* 0644 above: node_exporter usually runs as another user */
+            say("qtriage: --prometheus: ", err);
             rc = 1;
         }
         qt_buf_free(&b);

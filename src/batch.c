@@ -103,8 +103,13 @@ void qt_batch_render_loaded(const struct qt_report_store *st, const char *path, 
 
     localtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
-    qt_buf_printf(out, "LOADED %s: report written by qtriage %s at %s%s\n", path ? path : "(report)",
-                  qt_report_store_writer(st), when, qt_report_store_frozen(st) ? ", FROZEN snapshot" : "");
+    qt_buf_puts(out, "LOADED ");
+    if (path)
+        qt_buf_put_safe(out, path, strlen(path)); /* a file name is text like any other */
+    else
+        qt_buf_puts(out, "(report)");
+    qt_buf_printf(out, ": report written by qtriage %s at %s%s\n", qt_report_store_writer(st), when,
+                  qt_report_store_frozen(st) ? ", FROZEN snapshot" : "");
     panes = qt_report_store_panes(st, &n);
     render_all(&in, panes, n, out);
 }

@@ -2,6 +2,7 @@
 #include "options.h"
 #include "batch.h"
 #include "authcheck.h"
+#include "../diag/util.h"
 #include "../report/headless.h"
 #include "../report/report.h"
 #include "../tui/tui.h"
@@ -61,7 +62,11 @@ int main(int argc, char **argv)
         char msg[1024];
         store = qt_report_load_file(o.load, msg, sizeof msg);
         if (!store) {
-            fprintf(stderr, "qtriage: --load %s: %s\n", o.load, msg);
+            /* the file name and the reason, escaped like all other text */
+            char *name = qt_safe_strdup(o.load, strlen(o.load)), *why = qt_safe_strdup(msg, strlen(msg));
+            fprintf(stderr, "qtriage: --load %s: %s\n", name, why);
+            free(name);
+            free(why);
             return 2;
         }
         o.store = store;

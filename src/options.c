@@ -1,8 +1,10 @@
 /* options.c - command-line parsing (getopt_long). */
 #include "options.h"
+#include "../diag/auth_dns.h"
 #include "../diag/util.h"
 #include "../report/report.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +16,10 @@ static const char usage[] =
     "  --root DIR          read mail-server files (/var/qmail, /service, logs) under DIR (default /)\n"
     "  --proc DIR          procfs to read (default /proc)\n"
     "  --ports LIST        watched services, e.g. smtps=465,imaps,995 (default smtps=465,imaps=993,pop3s=995)\n"
-    "  --interval SECONDS  time between samples (default 1)\n"
+    "  --interval SECONDS  time between samples (default 1; numbers are decimal: 0.5, 2)\n"
     "  --limit N           tcpserver -c limit to assume when no command line tells it\n"
-    "  --dns-server IP[:PORT]  DNS server for lookups (none by default: no lookups)\n"
+    "  --dns-server IPv4[:PORT] or [IPv6]:PORT  DNS server for lookups (none by default: no\n"
+    "                      lookups); a bare IPv6 address means port 53\n"
     "  --public-ip IP      this server's public address (for reverse-DNS checks)\n"
     "  --read-only         disable every action that changes the system\n"
     "  --no-color          monochrome (also when NO_COLOR is set)\n"
@@ -46,7 +49,8 @@ static const char usage[] =
     "  -w, --warn KEY=RANGE  --check: WARNING when perfdata KEY is outside RANGE (e.g. established.smtps=80)\n"
     "  -c, --crit KEY=RANGE  --check: CRITICAL likewise; RANGE as in the plugin guidelines (N, N:, ~:N, @N:M)\n"
     "  --timeout SECONDS   --check gives UNKNOWN after this long; also bounds sampling (default 10)\n"
-    "  --prometheus FILE   write metrics for node_exporter's textfile collector (atomically)\n"
+    "  --prometheus FILE   write metrics for node_exporter's textfile collector (atomically);\n"
+    "                      - writes them on standard output\n"
     "  --help              show this help and exit\n"
     "  --version           show the version and exit\n"
     "\n"
@@ -98,10 +102,68 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The one-line usage error. What the user typed is shown escaped like all
+ * other text (a value may hold terminal escape sequences). */
 static int bad(FILE *err, const char *opt, const char *val, const char *why)
 {
-    fprintf(err, "qtriage: %s '%s': %s (see qtriage --help)\n", opt, val, why);
+    char *v = qt_safe_strdup(val, strlen(val)), *w = qt_safe_strdup(why, strlen(why));
+    fprintf(err, "qtriage: %s '%s': %s (see qtriage --help)\n", opt, v, w);
+    free(v);
+    free(w);
     return QT_OPT_EXIT_USAGE;
+}
+
+static int bad_arg(FILE *err, const char *fmt, const char *arg)
+{
+    char *a = qt_safe_strdup(arg, strlen(arg));
+    fprintf(err, fmt, a);
+    free(a);
+    return QT_OPT_EXIT_USAGE;
+}
+
+/* Seconds as a plain decimal, digits with an optional fraction ("2",
+ * "0.5"), between lo and hi. strtod alone would also take " 5", "+5",
+ * "0x10", "1e3", "inf" and "nan": refused here. 0 or -1. */
+static int parse_seconds(const char *s, double lo, double hi, double *out)
+{
+    size_t i = 0, digits = 0;
+    double v;
+
+    while (s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (digits && s[i] == '.') {
+        size_t frac = 0;
+        for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+            frac++;
+        if (!frac)
+            return -1;
+    }
+    if (!digits || s[i] || i > 32)
+        return -1;
+    v = strtod(s, NULL);
+    if (!(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* --dns-server: IPv4[:PORT], [IPv6][:PORT] or a bare IPv6 address (port 53:
+ * a port after an IPv6 address needs the brackets), PORT 1-65535 in
+ * decimal; no names (no resolver is ever asked). diag/auth_dns.c parses it
+ * for c-ares the same way. */
+static int dns_server_ok(const char *s)
+{
+    char csv[128], e[128];
+    /* brackets are for IPv6 only: "[192.0.2.1]:53" is not one of the forms */
+    if (*s == '[' && !memchr(s + 1, ':', strcspn(s + 1, "]")))
+        return 0;
+    return qt_dns_server_csv(s, csv, sizeof csv, e, sizeof e) == 0;
+}
+
+static int ip_ok(const char *s)
+{
+    unsigned char b[16];
+    return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
 }
 
 /* Modes that cannot go together. */
@@ -119,6 +181,8 @@ static int check_modes(const qt_options *o, FILE *err)
         conflict = "--batch/--once and --json/--report/--prometheus both print a sample: choose one";
     else if (o->json && o->report && strcmp(o->report, "-") == 0)
         conflict = "--json and --report - both write to standard output";
+    else if (o->prometheus && strcmp(o->prometheus, "-") == 0 && (o->json || (o->report && strcmp(o->report, "-") == 0)))
+        conflict = "--prometheus - and --json/--report - both write to standard output";
     else if (o->load && o->prometheus)
         conflict = "--prometheus needs a live sample, not a --load'ed report";
     if (conflict) {
@@ -150,14 +214,10 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
             if (qt_ctx_parse_ports(&o->ctx, optarg, msg, sizeof msg) != 0)
                 return bad(err, "--ports", optarg, msg);
             break;
-        case O_INTERVAL: {
-            char *end;
-            double v = strtod(optarg, &end);
-            if (*end || end == optarg || !(v >= 0.1 && v <= 3600))
-                return bad(err, "--interval", optarg, "want seconds between 0.1 and 3600");
-            o->interval = v;
+        case O_INTERVAL:
+            if (parse_seconds(optarg, 0.1, 3600, &o->interval) != 0)
+                return bad(err, "--interval", optarg, "want decimal seconds between 0.1 and 3600");
             break;
-        }
         case O_LIMIT: {
             unsigned long v;
             if (qt_parse_ulong(optarg, &v) != 0 || v == 0 || v > 1000000)
@@ -165,8 +225,17 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
             o->ctx.limit = (unsigned)v;
             break;
         }
-        case O_DNS: o->ctx.dns_server = optarg; break;
-        case O_PUBLIC_IP: o->ctx.public_ip = optarg; break;
+        case O_DNS:
+            if (!dns_server_ok(optarg))
+                return bad(err, "--dns-server", optarg,
+                           "want IPv4[:PORT] or [IPv6]:PORT, PORT a decimal from 1 to 65535 (no names)");
+            o->ctx.dns_server = optarg;
+            break;
+        case O_PUBLIC_IP:
+            if (!ip_ok(optarg))
+                return bad(err, "--public-ip", optarg, "want this server's public address as an IPv4 or IPv6 address");
+            o->ctx.public_ip = optarg;
+            break;
         case O_READ_ONLY: o->ctx.read_only = 1; break;
         case O_NO_COLOR: o->no_color = 1; break;
         case O_ASCII: o->ascii = 1; break;
@@ -186,14 +255,10 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         case O_AUTH_TLS: o->auth_tls = optarg; break;
         case O_AUTH_PROGRAM: o->auth_program = optarg; break;
         case O_VCHKPW: o->vchkpw = optarg; break;
-        case O_AUTH_TIMEOUT: {
-            char *end;
-            double v = strtod(optarg, &end);
-            if (*end || end == optarg || !(v >= 0.5 && v <= 300))
-                return bad(err, "--auth-timeout", optarg, "want seconds between 0.5 and 300");
-            o->auth_timeout = v;
+        case O_AUTH_TIMEOUT:
+            if (parse_seconds(optarg, 0.5, 300, &o->auth_timeout) != 0)
+                return bad(err, "--auth-timeout", optarg, "want decimal seconds between 0.5 and 300");
             break;
-        }
         case O_REPORT:
             if (qt_report_target_kind(optarg, msg, sizeof msg) < 0)
                 return bad(err, "--report", optarg, msg);
@@ -203,17 +268,13 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         case O_JSON: o->json = 1; break;
         case O_LOAD: o->load = optarg; break;
         case O_CHECK: o->check = 1; break;
-        case O_TIMEOUT: {
-            char *end;
-            double v = strtod(optarg, &end);
-            if (*end || end == optarg || !(v >= 0.1 && v <= 86400))
-                return bad(err, "--timeout", optarg, "want seconds between 0.1 and 86400");
-            o->timeout = v;
+        case O_TIMEOUT:
+            if (parse_seconds(optarg, 0.1, 86400, &o->timeout) != 0)
+                return bad(err, "--timeout", optarg, "want decimal seconds between 0.1 and 86400");
             break;
-        }
         case O_PROMETHEUS:
             if (!*optarg)
-                return bad(err, "--prometheus", optarg, "want a file name");
+                return bad(err, "--prometheus", optarg, "want a file name, or - for standard output");
             o->prometheus = optarg;
             break;
         case O_WARN:
@@ -231,11 +292,9 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         case O_HELP: fputs(usage, out); return QT_OPT_EXIT_OK;
         case O_VERSION: fprintf(out, "qtriage %s\n", QT_VERSION); return QT_OPT_EXIT_OK;
         case ':':
-            fprintf(err, "qtriage: option '%s' needs a value (see qtriage --help)\n", argv[optind - 1]);
-            return QT_OPT_EXIT_USAGE;
+            return bad_arg(err, "qtriage: option '%s' needs a value (see qtriage --help)\n", argv[optind - 1]);
         default:
-            fprintf(err, "qtriage: unknown option '%s' (see qtriage --help)\n", argv[optind - 1]);
-            return QT_OPT_EXIT_USAGE;
+            return bad_arg(err, "qtriage: unknown option '%s' (see qtriage --help)\n", argv[optind - 1]);
         }
     }
     if (!o->auth && (o->auth_target || o->auth_mech || o->auth_service || o->auth_tls || o->auth_program ||
@@ -243,9 +302,7 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         fprintf(err, "qtriage: --auth-* and --vchkpw need --auth USER@DOMAIN (see qtriage --help)\n");
         return QT_OPT_EXIT_USAGE;
     }
-    if (optind < argc) {
-        fprintf(err, "qtriage: unexpected argument '%s' (see qtriage --help)\n", argv[optind]);
-        return QT_OPT_EXIT_USAGE;
-    }
+    if (optind < argc)
+        return bad_arg(err, "qtriage: unexpected argument '%s' (see qtriage --help)\n", argv[optind]);
     return check_modes(o, err);
 }

@@ -38,7 +38,11 @@ static void open_dialog(struct qt_ui *ui, enum qt_dlg_kind kind, const char *tit
 void qt_ui_confirm(struct qt_ui *ui, const char *question, void (*yes)(struct qt_ui *, void *), void *arg,
                    void (*free_arg)(void *))
 {
-    open_dialog(ui, QT_DLG_CONFIRM, "Confirm", question);
+    /* questions name processes and directories read from /proc: escaped
+     * like every other text (printable ASCII only, so a byte is a column) */
+    char *safe = qt_safe_strdup(question, strlen(question));
+    open_dialog(ui, QT_DLG_CONFIRM, "Confirm", safe);
+    free(safe);
     ui->dlg.yes = yes;
     ui->dlg.arg = arg;
     ui->dlg.free_arg = free_arg;
@@ -131,6 +135,37 @@ static int count_lines(const char *s)
     for (; *s; s++)
         n += *s == '\n';
     return n;
+}
+
+/* A confirm question word-wrapped to width columns (it is escaped ASCII):
+ * the whole question is shown, not its first 72 columns. */
+static void wrap_text(const char *s, int width, qt_buf *out)
+{
+    int col = 0;
+    if (width < 8)
+        width = 8;
+    while (*s) {
+        size_t word = strcspn(s, " ");
+        while ((int)word > width) { /* a path longer than a line: cut it */
+            if (col)
+                qt_buf_putc(out, '\n');
+            qt_buf_printf(out, "%.*s\n", width, s);
+            s += width;
+            word -= (size_t)width;
+            col = 0;
+        }
+        if (col && col + 1 + (int)word > width) {
+            qt_buf_putc(out, '\n');
+            col = 0;
+        } else if (col) {
+            qt_buf_putc(out, ' ');
+            col++;
+        }
+        qt_buf_printf(out, "%.*s", (int)word, s);
+        col += (int)word;
+        s += word;
+        s += strspn(s, " ");
+    }
 }
 
 int qt_dialog_key(struct qt_ui *ui, int key, int is_code)
@@ -235,13 +270,20 @@ int qt_dialog_key(struct qt_ui *ui, int key, int is_code)
 
 void qt_dialog_draw(struct qt_ui *ui)
 {
+    static qt_buf wrapped;
     struct qt_dialog *d = &ui->dlg;
+    const char *text = d->text;
     int h, w, y, x, lines;
 
     if (d->kind == QT_DLG_NONE)
         return;
-    lines = count_lines(d->text);
     w = ui->cols - 4 < 76 ? ui->cols - 4 : 76;
+    if (d->kind == QT_DLG_CONFIRM) {
+        qt_buf_reset(&wrapped);
+        wrap_text(d->text, w - 4, &wrapped);
+        text = qt_buf_str(&wrapped);
+    }
+    lines = count_lines(text);
     if (d->kind == QT_DLG_CONFIRM || d->kind == QT_DLG_PROMPT)
         h = 5 + (d->kind == QT_DLG_CONFIRM ? lines - 1 : 0);
     else
@@ -282,7 +324,7 @@ void qt_dialog_draw(struct qt_ui *ui)
     } else {
         int row = 1;
         int skip = d->kind == QT_DLG_CONFIRM ? 0 : d->scroll;
-        const char *p = d->text;
+        const char *p = text;
         for (int ln = 0; *p || ln == 0; ln++) {
             const char *nl = strchr(p, '\n');
             int len = nl ? (int)(nl - p) : (int)strlen(p);

@@ -7,6 +7,7 @@
 #include "term.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -177,8 +178,12 @@ static void draw_status(struct qt_ui *ui, double now)
         mvwaddnstr(w, 0, 0, ui->flash, ui->cols);
     } else if (ui->snap) {
         wattrset(w, qt_term_attr(QT_ROLE_DIM));
-        if (ui->loaded)
-            mvwprintw(w, 0, 0, "loaded from %s: the saved sample, read-only", ui->opt->load);
+        if (ui->loaded) {
+            /* the file name is escaped like all other text */
+            char *name = qt_safe_strdup(ui->opt->load, strlen(ui->opt->load));
+            mvwprintw(w, 0, 0, "loaded from %s: the saved sample, read-only", name);
+            free(name);
+        }
         else
             mvwprintw(w, 0, 0, "sample took %.0f ms, every %gs%s", ui->snap->took * 1000, ui->opt->interval,
                       ui->opt->ctx.read_only ? "  read-only" : "");

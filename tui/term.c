@@ -72,7 +72,9 @@ int qt_term_signalled(void) { return got_signal; }
 static void install_signals(void)
 {
     struct sigaction sa;
-    static const int term_sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    /* SIGQUIT (Ctrl-\ in cbreak mode) too: its default action would leave
+     * the terminal raw on the alternate screen */
+    static const int term_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     static const int fatal_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
     if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)

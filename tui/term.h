@@ -1,6 +1,6 @@
 /* term.h - owning the terminal: curses setup and teardown, colours by
  * semantic role, and signals. The terminal is restored on every exit path:
- * normal return, SIGINT/SIGTERM/SIGHUP (flagged, handled by the loop), and
+ * normal return, SIGINT/SIGTERM/SIGHUP/SIGQUIT (flagged, handled by the loop), and
  * fatal signals (best-effort endwin, then the signal is re-raised).
  */
 #ifndef QT_TERM_H

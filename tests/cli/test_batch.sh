@@ -28,5 +28,36 @@ check "bad --ports names the option" grep -q -- "--ports 'bad port'" "$tmp/e2"
 "$QT" < /dev/null > /dev/null 2> "$tmp/e3"; rc=$?
 check "the console without a terminal says so" bash -c "test $rc -eq 1 && grep -q 'needs a terminal' '$tmp/e3'"
 
+# issue 12: --prometheus - writes the metrics on standard output, not a file named -
+(cd "$tmp" && "$QT" --prometheus - > "$tmp/prom" 2> "$tmp/prom.err"); rc=$?
+check "--prometheus - exits 0" test $rc -eq 0
+check "--prometheus - prints the metrics on stdout" grep -q '^# TYPE qtriage_processes gauge' "$tmp/prom"
+check "--prometheus - writes no file named -" test ! -e "$tmp/-"
+"$QT" --prometheus - --json > /dev/null 2> "$tmp/e4"; rc=$?
+check "--prometheus - with --json: both on stdout, refused" bash -c "test $rc -eq 2 && grep -q 'both write to standard output' '$tmp/e4'"
+
+# numbers are decimal only; --dns-server is an address; one line, exit 2
+for a in "--interval 0x10" "--interval 1e3" "--interval inf" "--interval nan" "--interval +5" "--count 0x10" \
+         "--limit 1e3" "--timeout 0x1" "--dns-server 999.1.1.1" "--dns-server 127.0.0.1:99999" \
+         "--dns-server 127.0.0.1:0" "--dns-server resolver.example" "--ports smtp=0x1d1"; do
+    # shellcheck disable=SC2086
+    "$QT" --once $a > /dev/null 2> "$tmp/e5"; rc=$?
+    check "$a: exit 2, one line naming the option" bash -c "test $rc -eq 2 && test \$(wc -l < '$tmp/e5') -eq 1 && grep -q -- '${a%% *} ' '$tmp/e5'"
+done
+"$QT" --once --interval " 5" > /dev/null 2>&1; rc=$?
+check "--interval ' 5': exit 2" test $rc -eq 2
+"$QT" --check --interval 0x10 > "$tmp/chk"; rc=$?
+check "--check with a hex number: UNKNOWN (3) on its one line" bash -c "test $rc -eq 3 && grep -q '^QTRIAGE UNKNOWN - --interval' '$tmp/chk'"
+
+# a --load file name holding an escape sequence is shown escaped, never raw
+esc=$'\e'
+"$QT" --json > "$tmp/r.json"
+cp "$tmp/r.json" "$tmp/x${esc}[31mred.json"
+"$QT" --load "$tmp/x${esc}[31mred.json" --once > "$tmp/l1" 2>&1
+check "--load --once: LOADED line names the file escaped" bash -c "head -1 '$tmp/l1' | grep -qF 'LOADED $tmp/x\\x1b[31mred.json:'"
+check "--load --once: no raw ESC" bash -c "! grep -q \$'\\x1b' '$tmp/l1'"
+"$QT" --load "$tmp/no${esc}[2Jsuch.json" > /dev/null 2> "$tmp/l2"; rc=$?
+check "--load of a missing file: exit 2, name escaped" bash -c "test $rc -eq 2 && grep -qF 'no\\x1b[2Jsuch.json' '$tmp/l2' && ! grep -q \$'\\x1b' '$tmp/l2'"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -87,8 +87,9 @@ def main():
 
         r, _ = lab.qtriage_auth("joe@example.test", "s3cret-Pw", base + ["--dns-server", "resolver.example"],
                                 root=root)
-        lab.check(verdict(r.stdout, 6) == "WARN" and "not an IP address" in r.stdout,
-                  "a DNS server given by name is refused (it would need a resolver)")
+        # refused when the options are read (issue 12): exit 2, one line naming it
+        lab.check(r.returncode == 2 and "--dns-server 'resolver.example'" in r.stderr and r.stdout == "",
+                  "a DNS server given by name is refused (it would need a resolver)", r.stderr)
     finally:
         rc = lab.close()
     return rc

@@ -7,9 +7,14 @@ PASS=0
 FAIL=0
 OUT=$(mktemp -d /tmp/qt-ui.XXXXXX)
 
+UI_N=0
 ui_start() { # ui_start COLS ROWS CMD...
     local cols=$1 rows=$2; shift 2
     $TM kill-server 2>/dev/null || true
+    # a fresh server each time: the old one exits asynchronously, and a new
+    # session on its socket could meet it dying ("server exited unexpectedly")
+    UI_N=$((UI_N + 1))
+    TM="tmux -L qt-ui-$$-$UI_N"
     rm -f "$OUT/exit" "$OUT/stty"
     $TM -f /dev/null new-session -d -x "$cols" -y "$rows" -e LANG=C.UTF-8 -e TERM=xterm-256color \
         "bash -c 'echo \$\$ > $OUT/shell.pid; exec 0<&0; $* ; echo \"exit=\$?\" > $OUT/exit; stty -a > $OUT/stty; sleep 30'"

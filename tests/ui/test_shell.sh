@@ -88,16 +88,22 @@ if [ -n "${json:-}" ]; then
     ui_keys Q
 fi
 
-# signals: TERM/INT/HUP are handled in the loop (exit 128+N); SEGV is fatal:
-# best-effort endwin, then re-raised (the shell sees 128+11)
-for sig in TERM INT HUP SEGV; do
+# signals: TERM/INT/HUP/QUIT are handled in the loop (exit 128+N); SEGV is
+# fatal: best-effort endwin, then re-raised (the shell sees 128+11). Ctrl-C
+# and Ctrl-\ are typed, as a person would.
+for sig in TERM INT HUP QUIT SEGV; do
     ui_start 80 24 "$QT"
     ui_wait_for "1 Ports" 5
     pid=$(pgrep -n -f "^$QT\$" || true)
-    if [ "$sig" = INT ]; then ui_keys C-c; else kill -$sig "$pid"; fi
+    case $sig in
+    INT) ui_keys C-c ;;
+    QUIT) ui_keys 'C-\' ;;
+    *) kill -$sig "$pid" ;;
+    esac
     for i in $(seq 1 30); do [ -s "$OUT/stty" ] && break; sleep 0.1; done
     code=$(( 128 + $(kill -l $sig) ))
     check "SIG$sig exits $code" grep -q "exit=$code" "$OUT/exit"
     check "SIG$sig restores the terminal" bash -c "grep -qE '(^| )echo( |$)' '$OUT/stty' && grep -qE '(^| )icanon( |$)' '$OUT/stty'"
+    check "SIG$sig leaves the alternate screen" test "$($TM display -p '#{alternate_on}')" = 0
 done
 ui_finish

@@ -103,6 +103,120 @@ static void bad_options_name_themselves(void **st)
     }
 }
 
+/* issue 12: numbers are decimal only, --dns-server is an address with an
+ * optional port in range, and nothing the user typed is echoed raw. */
+static void numbers_are_decimal(void **st)
+{
+    (void)st;
+    static const char *const opts[] = {"--interval", "--timeout", "--count", "--limit"};
+    static const char *const bad_vals[] = {"0x10", "1e3", " 5", "5 ", "+5", "-5", "inf", "nan", "infinity",
+                                           "5.", ".5", "1,5", "", "0x1p3", "١"};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        for (size_t k = 0; k < sizeof bad_vals / sizeof bad_vals[0]; k++) {
+            qt_options o;
+            char err[512], want[64];
+            const char *a[] = {"qtriage", opts[i], bad_vals[k], NULL};
+            if (parse(a, &o, err, sizeof err) != QT_OPT_EXIT_USAGE)
+                fail_msg("%s '%s' was accepted", opts[i], bad_vals[k]);
+            snprintf(want, sizeof want, "qtriage: %s '", opts[i]);
+            if (strncmp(err, want, strlen(want)) != 0)
+                fail_msg("%s '%s': message '%s'", opts[i], bad_vals[k], err);
+            assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1); /* one line */
+        }
+    {
+        static const char *const auth_bad[] = {"0x10", "1e1", "+5", "inf", "nan", " 5"};
+        for (size_t k = 0; k < sizeof auth_bad / sizeof auth_bad[0]; k++) {
+            qt_options o;
+            char err[512];
+            const char *a[] = {"qtriage", "--auth", "a@b.c", "--auth-timeout", auth_bad[k], NULL};
+            if (parse(a, &o, err, sizeof err) != QT_OPT_EXIT_USAGE || !strstr(err, "--auth-timeout '"))
+                fail_msg("--auth-timeout '%s': %s", auth_bad[k], err);
+        }
+    }
+    {
+        qt_options o;
+        char err[512];
+        const char *a[] = {"qtriage", "--interval", "2.25", "--timeout", "86400", "--count", "007", NULL};
+        assert_int_equal(parse(a, &o, err, sizeof err), QT_OPT_RUN);
+        assert_true(o.interval == 2.25);
+        assert_true(o.timeout == 86400);
+        assert_int_equal(o.count, 7);
+    }
+}
+
+static void dns_server_forms(void **st)
+{
+    (void)st;
+    static const char *const good[] = {"127.0.0.1", "127.0.0.1:53", "192.0.2.1:65535", "127.0.0.1:1",
+                                       "[::1]:5353", "[2001:db8::1]:53", "[::1]", "::1", "2001:db8::53"};
+    static const char *const bad_vals[] = {"999.1.1.1", "127.0.0.1:99999", "127.0.0.1:0", "127.0.0.1:", "127.0.0.1:0x35",
+                                           "127.0.0.1:+53", "127.0.0.1: 53", "resolver.example", "resolver.example:53",
+                                           "localhost", "[::1]:0", "[::1]:65536", "[::1]x", "[127.0.0.1]:53", "[::1",
+                                           " 127.0.0.1", "1.2.3", "", "127.0.0.1:53:53", "::1:99999"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        qt_options o;
+        char err[512];
+        const char *a[] = {"qtriage", "--dns-server", good[i], NULL};
+        if (parse(a, &o, err, sizeof err) != QT_OPT_RUN)
+            fail_msg("--dns-server '%s' refused: %s", good[i], err);
+        assert_string_equal(o.ctx.dns_server, good[i]);
+    }
+    for (size_t i = 0; i < sizeof bad_vals / sizeof bad_vals[0]; i++) {
+        qt_options o;
+        char err[512], want[128];
+        const char *a[] = {"qtriage", "--dns-server", bad_vals[i], NULL};
+        if (parse(a, &o, err, sizeof err) != QT_OPT_EXIT_USAGE)
+            fail_msg("--dns-server '%s' was accepted", bad_vals[i]);
+        snprintf(want, sizeof want, "qtriage: --dns-server '%s': want IPv4[:PORT] or [IPv6]:PORT", bad_vals[i]);
+        if (strncmp(err, want, strlen(want)) != 0)
+            fail_msg("message: %s", err);
+    }
+    {
+        qt_options o;
+        char err[512];
+        const char *a[] = {"qtriage", "--public-ip", "203.0.113.999", NULL};
+        assert_int_equal(parse(a, &o, err, sizeof err), QT_OPT_EXIT_USAGE);
+        assert_non_null(strstr(err, "public address"));
+    }
+}
+
+static void prometheus_stdout(void **st)
+{
+    (void)st;
+    qt_options o;
+    char err[512];
+    const char *ok[] = {"qtriage", "--prometheus", "-", NULL};
+    const char *clash1[] = {"qtriage", "--prometheus", "-", "--json", NULL};
+    const char *clash2[] = {"qtriage", "--prometheus", "-", "--report", "-", NULL};
+    const char *fine[] = {"qtriage", "--prometheus", "-", "--report", "/tmp/x.md", NULL};
+    assert_int_equal(parse(ok, &o, err, sizeof err), QT_OPT_RUN);
+    assert_string_equal(o.prometheus, "-");
+    assert_int_equal(parse(clash1, &o, err, sizeof err), QT_OPT_EXIT_USAGE);
+    assert_non_null(strstr(err, "both write to standard output"));
+    assert_int_equal(parse(clash2, &o, err, sizeof err), QT_OPT_EXIT_USAGE);
+    assert_int_equal(parse(fine, &o, err, sizeof err), QT_OPT_RUN);
+}
+
+/* what the user typed comes back escaped: a value, an unknown option, a stray argument */
+static void echoed_values_escaped(void **st)
+{
+    (void)st;
+    static const char *const args[][4] = {
+        {"qtriage", "--interval", "\x1b]0;pwned\x07", NULL},
+        {"qtriage", "--bogus-\x1b[2J", NULL, NULL},
+        {"qtriage", "stray\x1b[31m", NULL, NULL},
+        {"qtriage", "--dns-server", "\x1b[31m1.2.3.4", NULL},
+    };
+    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
+        qt_options o;
+        char err[512];
+        assert_int_equal(parse(args[i], &o, err, sizeof err), QT_OPT_EXIT_USAGE);
+        if (strchr(err, '\x1b') || strchr(err, '\x07'))
+            fail_msg("case %zu: raw control byte in '%s'", i, err);
+        assert_non_null(strstr(err, "\\x1b"));
+    }
+}
+
 static void help_and_version(void **st)
 {
     (void)st;
@@ -122,6 +236,10 @@ int main(void)
         cmocka_unit_test(no_color_env),
         cmocka_unit_test(bad_options_name_themselves),
         cmocka_unit_test(help_and_version),
+        cmocka_unit_test(numbers_are_decimal),
+        cmocka_unit_test(dns_server_forms),
+        cmocka_unit_test(prometheus_stdout),
+        cmocka_unit_test(echoed_values_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

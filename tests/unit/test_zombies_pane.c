@@ -1,6 +1,6 @@
 /* Unit tests: the Zombies pane (views and keys) with a fake ui, on the
- * fixture tree and on live process trees staged by this binary itself, and
- * the command job behind R. */
+ * fixture tree and on live process trees staged by this binary itself. R
+ * writes to the staged service's supervise/control itself (diag/act.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../diag/cmdjob.h"
+#include "../../diag/job.h"
 #include "../../diag/procs.h"
 #include "../../diag/snapshot.h"
 #include "../../diag/util.h"
@@ -374,12 +374,9 @@ static void tree_stop(struct tree *t)
     char path[400];
     kill(t->top, SIGKILL);
     waitpid(t->top, NULL, 0);
-    snprintf(path, sizeof path, "%s/svc.args", t->dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/svc", t->dir);
-    unlink(path);
     unlink(t->pidfile);
-    rmdir(t->dir);
+    snprintf(path, sizeof path, "rm -rf '%s'", t->dir);
+    assert_int_equal(system(path), 0);
 }
 
 static int zombie_children(const qt_ctx *c, int ppid)
@@ -403,8 +400,8 @@ static void live_listener_keys(void **st)
     qt_snapshot *snap;
     const struct qt_zgroup *g;
     struct qt_ui ui = {.answer = 1};
-    char row[32], path[400], args[512] = "", *old_path = getenv("PATH") ? qt_strdup(getenv("PATH")) : NULL;
-    FILE *f;
+    char row[32], path[400], args[512] = "";
+    int fifo;
 
     tree_start(&t, "supervise fakesvc|tcpserver -v -R -H 0 2525 qmail-smtpd");
     qt_ctx_defaults(&c);
@@ -418,42 +415,26 @@ static void live_listener_keys(void **st)
     assert_string_equal(g->svc_dir_real, t.dir);
     snprintf(row, sizeof row, "p:%d", t.leaf);
 
-    /* R with a stand-in svc first in PATH: runs "svc -t DIR" as a job */
-    snprintf(path, sizeof path, "%s/svc", t.dir);
-    f = fopen(path, "w");
-    fprintf(f, "#!/bin/sh\necho \"$@\" > \"${0%%/*}/svc.args\"\n");
-    fclose(f);
-    chmod(path, 0755);
-    setenv("PATH", t.dir, 1);
+    /* R writes 't' to the service's supervise/control FIFO itself, as svc -t does */
+    snprintf(path, sizeof path, "%s/supervise", t.dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/supervise/control", t.dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    fifo = open(path, O_RDONLY | O_NONBLOCK);
+    assert_true(fifo >= 0);
     ui.answer = 0;
     assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'R'), 1);
-    assert_non_null(strstr(ui.question, "Restart service fakesvc: svc -t"));
-    assert_int_equal(ui.jobs, 0); /* said no: nothing ran */
+    snprintf(args, sizeof args, "Restart service fakesvc: write 't' to %s/supervise/control, as svc -t does?", t.dir);
+    assert_non_null(strstr(ui.question, args));
+    assert_true(read(fifo, args, sizeof args) <= 0); /* said no: nothing written (EOF or EAGAIN) */
     ui.answer = 1;
-    /* while a job slot is taken the shell refuses: the pane must cope (no leak, no crash) */
-    ui.job = (struct qt_job *)1;
     assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'R'), 1);
-    assert_non_null(strstr(ui.flash, "too many background jobs"));
-    ui.job = NULL;
-    assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'R'), 1);
-    assert_non_null(strstr(ui.flash, "running svc -t"));
-    run_queued(&ui);
-    if (old_path)
-        setenv("PATH", old_path, 1);
-    assert_int_equal(ui.jobs, 1);
-    if (!strstr(ui.flash, ": done; supervise restarts tcpserver"))
-        fail_msg("flash: %s", ui.flash);
-    snprintf(path, sizeof path, "%s/svc.args", t.dir);
-    f = fopen(path, "r");
-    assert_non_null(f);
-    assert_non_null(fgets(args, sizeof args, f));
-    fclose(f);
-    args[strcspn(args, "\n")] = '\0';
-    {
-        char want[400];
-        snprintf(want, sizeof want, "-t %s", t.dir);
-        assert_string_equal(args, want);
-    }
+    assert_int_equal(ui.jobs, 0); /* no program is run */
+    snprintf(args, sizeof args, "wrote 't' to %s/supervise/control (as svc -t does): supervise restarts tcpserver", t.dir);
+    assert_string_equal(ui.flash, args);
+    assert_int_equal(read(fifo, args, sizeof args), 1);
+    assert_int_equal(args[0], 't');
+    close(fifo);
 
     /* K is for per-connection processes only */
     assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'K'), 1);
@@ -477,7 +458,6 @@ static void live_listener_keys(void **st)
     qt_snapshot_free(snap);
     qt_sampler_free(&s);
     tree_stop(&t);
-    free(old_path);
 }
 
 static void live_connection_keys(void **st)
@@ -519,117 +499,44 @@ static void live_connection_keys(void **st)
     tree_stop(&t);
 }
 
-static void signal_checks_identity(void **st)
+/* issue 12: a supervise whose supervise/control is a symlink to a root-owned
+ * file (any user can run one in a directory of theirs). R + yes ran svc -t,
+ * which wrote 't' into the file; now it is refused with the reason. */
+static void live_symlinked_control(void **st)
 {
     (void)st;
+    struct tree t;
     qt_ctx c;
-    char err[256];
-    pid_t p = fork();
-    struct qt_proc me;
-    unsigned long long ticks;
+    qt_sampler s = {0};
+    qt_snapshot *snap;
+    struct qt_ui ui = {.answer = 1};
+    char row[32], path[400], victim[400], *text = NULL;
+    FILE *f;
 
-    if (p == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        for (;;)
-            pause();
-    }
+    tree_start(&t, "supervise evilsvc|tcpserver -v -R -H 0 2525 qmail-smtpd");
+    snprintf(victim, sizeof victim, "%s/victim", t.dir);
+    f = fopen(victim, "w");
+    assert_non_null(f);
+    fputs("root-owned-data\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/supervise", t.dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/supervise/control", t.dir);
+    assert_int_equal(symlink(victim, path), 0);
     qt_ctx_defaults(&c);
-    usleep(20000);
-    memset(&me, 0, sizeof me);
-    assert_int_equal(qt_proc_reread_stat(&c, p, &me, &ticks), 0);
-    /* wrong start time: a recycled pid is never signalled */
-    assert_int_equal(qt_zombies_signal(&c, p, 12345.0, SIGTERM, err, sizeof err), -1);
-    assert_non_null(strstr(err, "pid reused"));
-    assert_int_equal(qt_zombies_signal(&c, 1, 0, SIGCHLD, err, sizeof err), -1);
-    assert_int_equal(qt_zombies_signal(&c, 999999999, 0, SIGCHLD, err, sizeof err), -1);
-    assert_non_null(strstr(err, "gone"));
-    {
-        long hz = sysconf(_SC_CLK_TCK);
-        double start = qt_procs_boot_time(&c) + (double)ticks / (double)hz;
-        assert_int_equal(qt_zombies_signal(&c, p, start, SIGTERM, err, sizeof err), 0);
-    }
-    int ws;
-    assert_int_equal(waitpid(p, &ws, 0), p);
-    assert_true(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM);
-}
-
-/* --- the command job --- */
-
-static void cmdjob_runs_and_times_out(void **st)
-{
-    (void)st;
-    char err[256];
-    int ws, to;
-    qt_job *j;
-    double t0;
-    char *echo[] = {"echo", "hello", NULL};
-    char *sleeper[] = {"sleep", "30", NULL};
-    char *missing[] = {"/nonexistent/qt-no-such-program", NULL};
-    char *both[] = {"sh", "-c", "echo out; echo err >&2; exit 3", NULL};
-
-    j = qt_cmd_job_new(echo, 5, err, sizeof err);
-    assert_non_null(j);
-    assert_int_equal(qt_job_run(j, 2), 0);
-    assert_string_equal(qt_cmd_job_result(j, &ws, &to), "hello\n");
-    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
-    assert_int_equal(to, 0);
-    j->ops->free(j);
-
-    t0 = qt_now_mono();
-    j = qt_cmd_job_new(sleeper, 0.3, err, sizeof err);
-    assert_int_equal(qt_job_run(j, 2), 0);
-    qt_cmd_job_result(j, &ws, &to);
-    assert_int_equal(to, 1);
-    assert_true(qt_now_mono() - t0 < 2);
-    j->ops->free(j);
-
-    j = qt_cmd_job_new(missing, 5, err, sizeof err);
-    assert_int_equal(qt_job_run(j, 2), 0);
-    assert_non_null(strstr(qt_cmd_job_result(j, &ws, &to), "cannot run"));
-    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 127);
-    j->ops->free(j);
-
-    j = qt_cmd_job_new(both, 5, err, sizeof err);
-    assert_int_equal(qt_job_run(j, 2), 0);
-    assert_string_equal(qt_cmd_job_result(j, &ws, &to), "out\nerr\n");
-    assert_int_equal(WEXITSTATUS(ws), 3);
-    j->ops->free(j);
-
-    /* cancel kills and reaps at once */
-    j = qt_cmd_job_new(sleeper, 30, err, sizeof err);
-    j->ops->cancel(j);
-    qt_cmd_job_result(j, &ws, &to);
-    assert_int_equal(to, 1);
-    j->ops->free(j);
-    /* none of them is left as our zombie */
-    {
-        pid_t w = waitpid(-1, NULL, WNOHANG);
-        if (w != -1) {
-            char b[256] = "", pth[64];
-            snprintf(pth, sizeof pth, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
-            FILE *cf = fopen(pth, "r");
-            if (cf) { if (!fgets(b, sizeof b, cf)) b[0] = 0; fclose(cf); }
-            char cm[256] = "";
-            snprintf(pth, sizeof pth, "/proc/%d/cmdline", atoi(b));
-            cf = fopen(pth, "r");
-            if (cf) { size_t k = fread(cm, 1, sizeof cm - 1, cf); for (size_t q = 0; q < k; q++) if (!cm[q]) cm[q] = ' '; fclose(cf); }
-            fail_msg("left a child: waitpid gave %d; children: %s cmd %s", (int)w, b, cm);
-        }
-    }
-    assert_int_equal(errno, ECHILD);
-
-    assert_null(qt_cmd_job_new(NULL, 5, err, sizeof err));
-}
-
-static void find_program(void **st)
-{
-    (void)st;
-    char out[256];
-    static const char *const extra[] = {"/bin", NULL};
-    assert_int_equal(qt_find_program("sh", NULL, out, sizeof out), 0);
-    assert_int_equal(qt_find_program("/bin/sh", NULL, out, sizeof out), 0);
-    assert_int_equal(qt_find_program("qt-no-such-program", extra, out, sizeof out), -1);
-    assert_int_equal(qt_find_program("", NULL, out, sizeof out), -1);
+    snap = qt_sample(&s, &c);
+    assert_non_null(qt_zombies_find(snap->zombies, t.leaf));
+    snprintf(row, sizeof row, "p:%d", t.leaf);
+    assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'R'), 1);
+    run_queued(&ui);
+    assert_true(qt_read_file(victim, 4096, &text) >= 0);
+    assert_string_equal(text, "root-owned-data\n");
+    free(text);
+    if (!strstr(ui.flash, "supervise/control is a symlink: refused"))
+        fail_msg("flash: %s", ui.flash);
+    qt_snapshot_free(snap);
+    qt_sampler_free(&s);
+    tree_stop(&t);
 }
 
 int main(void)
@@ -644,9 +551,7 @@ int main(void)
         cmocka_unit_test(keys_refused_on_fixture_and_read_only),
         cmocka_unit_test(live_listener_keys),
         cmocka_unit_test(live_connection_keys),
-        cmocka_unit_test(signal_checks_identity),
-        cmocka_unit_test(cmdjob_runs_and_times_out),
-        cmocka_unit_test(find_program),
+        cmocka_unit_test(live_symlinked_control),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

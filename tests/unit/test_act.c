@@ -1,0 +1,359 @@
+/* Unit tests: diag/act.c, the actions done through file descriptors. A
+ * service directory in /tmp whose supervise/control is a symlink to a
+ * root-owned file, a regular file, a FIFO of another uid, a hard link, or a
+ * symlinked supervise/ is refused with the reason and nothing is written;
+ * a real daemontools supervise (when installed) restarts its service on the
+ * byte. The supervisor is a child of this test, chdir'ed into the directory,
+ * so the pid, start-time and <proc>/PID/cwd path is the one R takes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../diag/act.h"
+#include "../../diag/procs.h"
+#include "../../diag/util.h"
+
+struct svc {
+    char dir[64];      /* the service directory */
+    char sup[96];      /* DIR/supervise */
+    char ctl[128];     /* DIR/supervise/control */
+    char victim[96];   /* a root-owned file the attacker points control at */
+    pid_t pid;         /* a stand-in supervisor: cwd DIR */
+    double start;
+};
+
+static double start_of(pid_t pid)
+{
+    qt_ctx c;
+    struct qt_proc p;
+    unsigned long long ticks = 0;
+    qt_ctx_defaults(&c);
+    memset(&p, 0, sizeof p);
+    assert_int_equal(qt_proc_reread_stat(&c, pid, &p, &ticks), 0);
+    return qt_procs_boot_time(&c) + (double)ticks / (double)sysconf(_SC_CLK_TCK);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *slurp(const char *path)
+{
+    char *t = NULL;
+    assert_true(qt_read_file(path, 4096, &t) >= 0);
+    return t;
+}
+
+/* DIR with supervise/ and a process sitting in it (like supervise after chdir) */
+static void svc_start(struct svc *s)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->dir, sizeof s->dir, "/tmp/qt-act-XXXXXX");
+    assert_non_null(mkdtemp(s->dir));
+    snprintf(s->sup, sizeof s->sup, "%s/supervise", s->dir);
+    snprintf(s->ctl, sizeof s->ctl, "%s/control", s->sup);
+    snprintf(s->victim, sizeof s->victim, "%s/victim", s->dir);
+    assert_int_equal(mkdir(s->sup, 0700), 0);
+    write_file(s->victim, "root-owned-data\n");
+    s->pid = fork();
+    assert_true(s->pid >= 0);
+    if (s->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        alarm(30);
+        if (chdir(s->dir) != 0)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    /* until the child is in DIR */
+    for (int i = 0; i < 500; i++) {
+        char cwd[64], link[256] = "";
+        snprintf(cwd, sizeof cwd, "/proc/%d/cwd", (int)s->pid);
+        ssize_t n = readlink(cwd, link, sizeof link - 1);
+        if (n > 0 && (link[n] = '\0', strcmp(link, s->dir) == 0))
+            break;
+        usleep(2000);
+    }
+    s->start = start_of(s->pid);
+}
+
+static void svc_stop(struct svc *s)
+{
+    char cmd[128];
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, NULL, 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static int control(const struct svc *s, char *err, size_t n)
+{
+    qt_ctx c;
+    qt_ctx_defaults(&c);
+    return qt_act_svc_control(&c, s->pid, s->start, 't', err, n);
+}
+
+/* the attack of issue 12: control -> a root-owned file; svc -t wrote 't' into it */
+static void symlinked_control_refused(void **st)
+{
+    (void)st;
+    struct svc s;
+    char err[256], *t;
+
+    svc_start(&s);
+    assert_int_equal(symlink(s.victim, s.ctl), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "supervise/control is a symlink: refused");
+    t = slurp(s.victim);
+    assert_string_equal(t, "root-owned-data\n");
+    free(t);
+    /* a symlink to a root-owned FIFO is refused as well: the link itself is refused */
+    {
+        char fifo[128];
+        snprintf(fifo, sizeof fifo, "%s/fifo", s.dir);
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+        assert_int_equal(unlink(s.ctl), 0);
+        assert_int_equal(symlink(fifo, s.ctl), 0);
+        assert_int_equal(control(&s, err, sizeof err), -1);
+        assert_string_equal(err, "supervise/control is a symlink: refused");
+    }
+    svc_stop(&s);
+}
+
+static void regular_file_refused(void **st)
+{
+    (void)st;
+    struct svc s;
+    char err[256], *t;
+
+    svc_start(&s);
+    write_file(s.ctl, "root-owned-data\n");
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "supervise/control is not a FIFO (regular file): refused");
+    t = slurp(s.ctl);
+    assert_string_equal(t, "root-owned-data\n");
+    free(t);
+    svc_stop(&s);
+}
+
+static void foreign_or_linked_fifo_refused(void **st)
+{
+    (void)st;
+    struct svc s;
+    char err[256], other[128];
+    int rd;
+
+    svc_start(&s);
+    assert_int_equal(mkfifo(s.ctl, 0600), 0);
+    /* a reader, so that only the checks stand between us and a write */
+    rd = open(s.ctl, O_RDONLY | O_NONBLOCK);
+    assert_true(rd >= 0);
+    if (geteuid() == 0) {
+        /* a FIFO made by another user's supervise */
+        assert_int_equal(chown(s.ctl, 65534, 65534), 0);
+        assert_int_equal(control(&s, err, sizeof err), -1);
+        assert_string_equal(err, "supervise/control is owned by uid 65534, not root: refused");
+        assert_int_equal(chown(s.ctl, 0, 0), 0);
+    }
+    /* a hard link: some other service's FIFO */
+    snprintf(other, sizeof other, "%s/other-fifo", s.dir);
+    assert_int_equal(link(s.ctl, other), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "supervise/control has 2 links: refused");
+    assert_int_equal(unlink(other), 0);
+    {
+        char b[8];
+        assert_true(read(rd, b, sizeof b) <= 0); /* nothing was written (EOF or EAGAIN) */
+    }
+    /* the good case: the byte arrives */
+    assert_int_equal(control(&s, err, sizeof err), 0);
+    {
+        char b[8];
+        assert_int_equal(read(rd, b, sizeof b), 1);
+        assert_int_equal(b[0], 't');
+    }
+    close(rd);
+    /* nobody reading: no supervisor */
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "no supervisor listening on supervise/control (ENXIO)");
+    svc_stop(&s);
+}
+
+static void symlinked_supervise_refused(void **st)
+{
+    (void)st;
+    struct svc s;
+    char err[256], elsewhere[128], *t;
+
+    svc_start(&s);
+    snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", s.dir);
+    assert_int_equal(rename(s.sup, elsewhere), 0);
+    assert_int_equal(symlink(elsewhere, s.sup), 0);
+    snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere/control", s.dir);
+    assert_int_equal(symlink(s.victim, elsewhere), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "supervise is a symlink: refused");
+    t = slurp(s.victim);
+    assert_string_equal(t, "root-owned-data\n");
+    free(t);
+    svc_stop(&s);
+}
+
+/* the supervisor's identity: a wrong start time or a fixture /proc never reach the directory */
+static void supervisor_identity(void **st)
+{
+    (void)st;
+    struct svc s;
+    char err[256], want[128], b[8];
+    qt_ctx c;
+    int rd;
+
+    svc_start(&s);
+    assert_int_equal(mkfifo(s.ctl, 0600), 0);
+    rd = open(s.ctl, O_RDONLY | O_NONBLOCK);
+    assert_true(rd >= 0);
+    qt_ctx_defaults(&c);
+    assert_int_equal(qt_act_svc_control(&c, s.pid, s.start - 1000, 't', err, sizeof err), -1);
+    snprintf(want, sizeof want, "pid %d is now another process (pid reused): supervisor not controlled", (int)s.pid);
+    assert_string_equal(err, want);
+    assert_int_equal(qt_act_svc_control(&c, 1, 0, 't', err, sizeof err), -1);
+    assert_int_equal(qt_act_svc_control(&c, 999999999, 0, 't', err, sizeof err), -1);
+    assert_non_null(strstr(err, "is gone"));
+    c.proc = "/tmp";
+    assert_int_equal(qt_act_svc_control(&c, s.pid, s.start, 't', err, sizeof err), -1);
+    assert_non_null(strstr(err, "not reading the live /proc"));
+    assert_int_equal(qt_act_signal(&c, s.pid, s.start, SIGTERM, err, sizeof err), -1);
+    assert_int_equal(kill(s.pid, 0), 0);
+    assert_true(read(rd, b, sizeof b) <= 0); /* nothing was written (EOF or EAGAIN) */
+    close(rd);
+    svc_stop(&s);
+}
+
+static void signal_checks_identity(void **st)
+{
+    (void)st;
+    qt_ctx c;
+    char err[256];
+    int ws;
+    pid_t p = fork();
+
+    if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        for (;;)
+            pause();
+    }
+    qt_ctx_defaults(&c);
+    usleep(20000);
+    /* wrong start time: a recycled pid is never signalled */
+    assert_int_equal(qt_act_signal(&c, p, 12345.0, SIGTERM, err, sizeof err), -1);
+    assert_non_null(strstr(err, "pid reused): not signalled"));
+    assert_int_equal(qt_act_signal(&c, 1, 0, SIGCHLD, err, sizeof err), -1);
+    assert_int_equal(qt_act_signal(&c, 999999999, 0, SIGCHLD, err, sizeof err), -1);
+    assert_non_null(strstr(err, "gone"));
+    assert_int_equal(qt_act_signal(&c, p, start_of(p), SIGTERM, err, sizeof err), 0);
+    assert_int_equal(waitpid(p, &ws, 0), p);
+    assert_true(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM);
+}
+
+/* children of pid (the first one), or 0 */
+static int child_of(pid_t pid)
+{
+    char path[96], *t = NULL;
+    int c = 0;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    if (qt_read_file(path, 4096, &t) > 0)
+        c = atoi(t);
+    free(t);
+    return c;
+}
+
+/* a real daemontools supervise: the byte restarts the service (new pid) */
+static void real_supervise_restarts(void **st)
+{
+    (void)st;
+    char dir[64], path[128], err[256], cmd[128];
+    qt_ctx c;
+    pid_t sup;
+    int first = 0, second = 0;
+
+    if (access("/usr/bin/supervise", X_OK) != 0) {
+        skip();
+        return;
+    }
+    snprintf(dir, sizeof dir, "/tmp/qt-act-sv-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/run", dir);
+    write_file(path, "#!/bin/sh\nexec sleep 60\n");
+    assert_int_equal(chmod(path, 0755), 0);
+    sup = fork();
+    if (sup == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        execl("/usr/bin/supervise", "supervise", dir, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 500 && !(first = child_of(sup)); i++)
+        usleep(10000);
+    assert_true(first > 0);
+    qt_ctx_defaults(&c);
+    /* supervise opens supervise/control just after it starts the child */
+    {
+        int r = -1;
+        for (int i = 0; i < 200 && (r = qt_act_svc_control(&c, sup, start_of(sup), 't', err, sizeof err)) != 0; i++)
+            usleep(10000);
+        if (r != 0)
+            fail_msg("R on a real supervise: %s", err);
+    }
+    /* supervise restarts ./run at most once a second */
+    for (int i = 0; i < 500; i++) {
+        second = child_of(sup);
+        if (second > 0 && second != first)
+            break;
+        usleep(10000);
+    }
+    assert_true(second > 0);
+    assert_int_not_equal(second, first);
+    /* its control is what supervise made: a root-owned FIFO */
+    {
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/supervise/control", dir);
+        assert_int_equal(lstat(path, &sb), 0);
+        assert_true(S_ISFIFO(sb.st_mode));
+        assert_int_equal(sb.st_uid, geteuid());
+    }
+    kill(sup, SIGKILL);
+    waitpid(sup, NULL, 0);
+    kill(second, SIGKILL);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(symlinked_control_refused),
+        cmocka_unit_test(regular_file_refused),
+        cmocka_unit_test(foreign_or_linked_fifo_refused),
+        cmocka_unit_test(symlinked_supervise_refused),
+        cmocka_unit_test(supervisor_identity),
+        cmocka_unit_test(signal_checks_identity),
+        cmocka_unit_test(real_supervise_restarts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
