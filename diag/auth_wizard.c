@@ -102,7 +102,7 @@ static int vpop_home_from_passwd(const qt_ctx *ctx, char *out, size_t n)
 {
     char path[4096], *text = NULL;
     int found = 0;
-    if (!qt_ctx_path(ctx, "/etc/passwd", path, sizeof path) || qt_read_file(path, 1 << 20, &text) < 0)
+    if (!qt_ctx_path(ctx, "/etc/passwd", path, sizeof path) || qt_ctx_read(ctx, path, 1 << 20, &text, NULL) < 0)
         return 0;
     for (char *p = text; p && *p && !found;) {
         char *nl = strchr(p, '\n');

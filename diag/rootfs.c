@@ -301,3 +301,70 @@ long qt_ctx_read(const qt_ctx *ctx, const char *abs, size_t max, char **out, str
     errno = e;
     return r;
 }
+
+/* Canonical absolute path of abs, with every symlink resolved inside the
+ * root (an absolute link target is taken under the root too, as it would
+ * be on the real machine). Returns out, or NULL. */
+char *qt_rooted_realpath(const qt_ctx *ctx, const char *abs, char *out, size_t n)
+{
+    char todo[4096], done[4096] = "";
+    int links = 0;
+
+    if (snprintf(todo, sizeof todo, "%s", abs) >= (int)sizeof todo)
+        return NULL;
+    for (char *p = todo; *p;) {
+        char comp[256], cand[4096], real[4096], target[4096];
+        size_t cl;
+        struct stat sb;
+        ssize_t tl;
+
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        cl = strcspn(p, "/");
+        if (cl >= sizeof comp)
+            return NULL;
+        memcpy(comp, p, cl);
+        comp[cl] = '\0';
+        p += cl;
+        if (strcmp(comp, ".") == 0)
+            continue;
+        if (strcmp(comp, "..") == 0) {
+            char *s = strrchr(done, '/');
+            if (s)
+                *s = '\0';
+            continue;
+        }
+        if (snprintf(cand, sizeof cand, "%s/%s", done, comp) >= (int)sizeof cand)
+            return NULL;
+        if (!qt_ctx_path(ctx, cand, real, sizeof real))
+            return NULL;
+        if (lstat(real, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+            char rest[4096];
+            if (++links > 40)
+                return NULL;
+            tl = readlink(real, target, sizeof target - 1);
+            if (tl < 0)
+                return NULL;
+            target[tl] = '\0';
+            if (snprintf(rest, sizeof rest, "%s", p) >= (int)sizeof rest)
+                return NULL;
+            if (target[0] == '/') {
+                done[0] = '\0';
+                if (snprintf(todo, sizeof todo, "%s%s", target, rest) >= (int)sizeof todo)
+                    return NULL;
+            } else {
+                if (snprintf(todo, sizeof todo, "%s/%s%s", done, target, rest) >= (int)sizeof todo)
+                    return NULL;
+                done[0] = '\0';
+            }
+            p = todo;
+            continue;
+        }
+        memcpy(done, cand, strlen(cand) + 1);
+    }
+    if (snprintf(out, n, "%s", done[0] ? done : "/") >= (int)n)
+        return NULL;
+    return out;
+}

@@ -36,16 +36,14 @@
  * set: "a FIFO, not a regular file", "too many symlinks (a loop?)", ... */
 int qt_rootfs_openat(int rootfd, const char *path, int flags, struct stat *st, char *why, size_t n);
 
-/* Same under ctx->root (opened for the call). */
-int qt_ctx_open(const qt_ctx *ctx, const char *abs, int flags, struct stat *st, char *why, size_t n);
+/* qt_ctx_open, qt_ctx_stat and qt_ctx_read (ctx.h) use this under ctx->root. */
 
-/* stat() of abs under ctx->root, symlinks resolved inside it. 0 or -1. */
-int qt_ctx_stat(const qt_ctx *ctx, const char *abs, struct stat *st);
-
-/* Read the regular file abs under ctx->root: at most max bytes into a
- * NUL-terminated malloc'd *out (caller frees). info (may be NULL) gets the
- * owner, truncated, and on failure why. Returns the length or -1 (errno). */
-long qt_ctx_read(const qt_ctx *ctx, const char *abs, size_t max, char **out, struct qt_fileinfo *info);
+/* Canonical absolute path of abs as on the served system, every symlink
+ * resolved inside the root (an absolute target is taken under the root, as
+ * it would be on the real machine; ".." stops at the root). For showing
+ * names and for allowlist decisions; it reads no file content. Returns
+ * out, or NULL (too long, more than 40 links). */
+char *qt_rooted_realpath(const qt_ctx *ctx, const char *abs, char *out, size_t n);
 
 /* Tests only: 1 forces the component walk even where openat2 exists. */
 void qt_rootfs_force_walk(int on);

@@ -2,6 +2,8 @@
  * sh that run scripts use. It never executes anything: command
  * substitutions are answered only for cat/head/id, from files under --root. */
 #include "runscript.h"
+#include "allowlist.h"
+#include "rootfs.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -29,6 +31,7 @@ struct cmd {
 
 struct st {
     const qt_ctx *ctx;
+    unsigned owner;      /* uid owning the run script: not 0 = read no file it names */
     const char *svcdir;
     qt_runscript *rs;
     const char *s;
@@ -174,27 +177,72 @@ static int name_char(char c, int first)
 
 /* --- files and passwd under --root --- */
 
-static char *read_rooted(struct st *st, const char *file, int first_line, int *exists)
+/* "<not read: why>" for a word the script would get from a file qtriage
+ * will not show (allowlist.h), with a note saying so. */
+static char *not_read(struct st *st, const char *file, int *unres, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static char *not_read(struct st *st, const char *file, int *unres, const char *fmt, ...)
 {
-    char rel[4096], path[4096], *text = NULL;
-    struct stat sb;
+    char why[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    note(st, "%s: not read: %s", file, why);
+    *unres = 1;
+    return qt_asprintf("<not read: %s>", why);
+}
+
+static int is_keyfile(struct st *st, const char *canon)
+{
+    const struct qt_rs_var *k = find_var(st->rs, "KEYFILE", 7);
+    char kc[4096];
+    return k && k->resolved && *k->value && qt_rooted_realpath(st->ctx, k->value, kc, sizeof kc) && strcmp(kc, canon) == 0;
+}
+
+/* The content of a file a command substitution reads, under the root and
+ * inside the allowlist; "" for a missing file (what the shell gets); a
+ * "<not read: ...>" text flagged *unres when qtriage will not show it. */
+static char *read_rooted(struct st *st, const char *file, int first_line, int *exists, int *unres)
+{
+    char rel[4096], canon[4096], why[160], *text = NULL;
+    struct qt_fileinfo fi;
     long n;
 
     *exists = 0;
+    *unres = 0;
     if (file[0] == '/')
         snprintf(rel, sizeof rel, "%s", file);
     else if (st->svcdir)
         snprintf(rel, sizeof rel, "%s/%s", st->svcdir, file);
     else
         return NULL;
-    if (!qt_ctx_path(st->ctx, rel, path, sizeof path))
-        return NULL;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
-        return NULL; /* never block on a FIFO or read a device */
-    n = qt_read_file(path, MAX_VALUE, &text);
-    if (n < 0)
-        return errno == ENOENT ? qt_strdup("") : NULL;
     *exists = 1;
+    if (st->owner != 0)
+        return not_read(st, file, unres, "run script owned by uid %u", st->owner);
+    if (!qt_rooted_realpath(st->ctx, rel, canon, sizeof canon))
+        return not_read(st, file, unres, "path does not resolve under the root");
+    if (qt_allow_secret_name(rel) || qt_allow_secret_name(canon) || is_keyfile(st, canon))
+        return not_read(st, file, unres, "secret file");
+    n = qt_ctx_read(st->ctx, canon, MAX_VALUE, &text, &fi);
+    if (n < 0) {
+        if (errno != ENOENT)
+            return not_read(st, file, unres, "%s", fi.why);
+        if (strcmp(canon, rel) != 0)   /* a link to nothing (or to outside the root) */
+            return not_read(st, file, unres, "symlink to %.200s, which does not exist under the root", canon);
+        *exists = 0;
+        return qt_strdup("");
+    }
+    {
+        int secret = qt_allow_secret_text(text, (size_t)n);
+        if (secret || qt_allow_file(canon, fi.uid, why, sizeof why)) {
+            explicit_bzero(text, (size_t)n);
+            free(text);
+            return not_read(st, file, unres, "%s", secret ? "secret file" : why);
+        }
+    }
+    if (fi.truncated)
+        note(st, "%s: read only the first %d KiB", file, MAX_VALUE / 1024);
     if (first_line) {
         char *nl = strchr(text, '\n');
         if (nl)
@@ -209,8 +257,8 @@ static char *read_rooted(struct st *st, const char *file, int first_line, int *e
 
 static char *passwd_lookup(struct st *st, const char *user, int field)
 {
-    char path[4096], *text = NULL, *res = NULL;
-    if (!qt_ctx_path(st->ctx, "/etc/passwd", path, sizeof path) || qt_read_file(path, 1 << 20, &text) < 0)
+    char *text = NULL, *res = NULL;
+    if (qt_ctx_read(st->ctx, "/etc/passwd", 1 << 20, &text, NULL) < 0)
         return NULL;
     for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
         char *f[7];
@@ -237,7 +285,7 @@ static char *passwd_lookup(struct st *st, const char *user, int field)
 }
 
 /* Answer a command substitution from its words, or NULL when qtriage will not. */
-static char *eval_subst(struct st *st, struct cmd *c, const char *src)
+static char *eval_subst(struct st *st, struct cmd *c, const char *src, int *unres)
 {
     const char *w[6] = {0};
     int exists = 1;
@@ -251,11 +299,11 @@ static char *eval_subst(struct st *st, struct cmd *c, const char *src)
         w[i] = qt_buf_str(&c->w[i].b);
     }
     if (c->n == 2 && strcmp(qt_basename_c(w[0]), "cat") == 0)
-        v = read_rooted(st, w[1], 0, &exists);
+        v = read_rooted(st, w[1], 0, &exists, unres);
     else if (c->n == 3 && strcmp(qt_basename_c(w[0]), "head") == 0 && (strcmp(w[1], "-1") == 0 || strcmp(w[1], "-n1") == 0))
-        v = read_rooted(st, w[2], 1, &exists);
+        v = read_rooted(st, w[2], 1, &exists, unres);
     else if (c->n == 4 && strcmp(qt_basename_c(w[0]), "head") == 0 && strcmp(w[1], "-n") == 0 && strcmp(w[2], "1") == 0)
-        v = read_rooted(st, w[3], 1, &exists);
+        v = read_rooted(st, w[3], 1, &exists, unres);
     else if (c->n == 3 && strcmp(qt_basename_c(w[0]), "id") == 0 && (strcmp(w[1], "-u") == 0 || strcmp(w[1], "-g") == 0)) {
         v = passwd_lookup(st, w[2], w[1][1] == 'u' ? 2 : 3);
         if (!v) {
@@ -292,6 +340,7 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
     struct st sub;
     struct cmd got = {0};
     char *v = NULL;
+    int unres = 0;
 
     if (st->depth >= MAX_DEPTH) {
         note(st, "%s: nested too deep", src);
@@ -300,6 +349,7 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
     }
     memset(&sub, 0, sizeof sub);
     sub.ctx = st->ctx;
+    sub.owner = st->owner;
     sub.svcdir = st->svcdir;
     sub.rs = st->rs;
     sub.s = inner;
@@ -311,14 +361,14 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
         end_word(&sub);
         finish_command(&sub, ';');
         if (sub.collected == 1)
-            v = eval_subst(st, &got, src);
+            v = eval_subst(st, &got, src, &unres);
         else
             note(st, "%s not resolved (qtriage never runs commands from a run script)", src);
     }
     cmd_free(&sub.cur);
     cmd_free(&got);
     if (v)
-        add_expansion(st, v, quoted, 0);
+        add_expansion(st, v, quoted, unres);
     else
         add_text(st, src, strlen(src), 1);
     free(v);
@@ -750,12 +800,19 @@ static void finish_command(struct st *st, int sep)
 
 int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, qt_runscript *rs)
 {
+    return qt_runscript_parse_owned(ctx, text, len, svcdir, 0, rs);
+}
+
+int qt_runscript_parse_owned(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, unsigned owner,
+                             qt_runscript *rs)
+{
     struct st st;
     int rc;
 
     memset(rs, 0, sizeof *rs);
     memset(&st, 0, sizeof st);
     st.ctx = ctx;
+    st.owner = owner;
     st.svcdir = svcdir;
     st.rs = rs;
     st.s = text;
@@ -782,21 +839,22 @@ int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const ch
 
 int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, qt_runscript *rs, char **out_text)
 {
-    char real[4096], *text = NULL;
+    char *text = NULL;
+    struct qt_fileinfo fi;
     long n;
     int rc;
 
     if (out_text)
         *out_text = NULL;
-    struct stat sb;
-
-    if (!qt_ctx_path(ctx, path, real, sizeof real) || (stat(real, &sb) == 0 && !S_ISREG(sb.st_mode) && (errno = EINVAL)) ||
-        (n = qt_read_file(real, QT_RUNSCRIPT_MAX, &text)) < 0) {
+    /* inside the root, regular files only: a FIFO or a link out reads nothing */
+    if ((n = qt_ctx_read(ctx, path, QT_RUNSCRIPT_MAX, &text, &fi)) < 0) {
+        int e = errno;
         memset(rs, 0, sizeof *rs);
-        snprintf(rs->error, sizeof rs->error, "cannot read %s: %s", path, strerror(errno));
+        snprintf(rs->error, sizeof rs->error, "cannot read %.100s: %.80s", path, fi.why);
+        errno = e;
         return -1;
     }
-    rc = qt_runscript_parse(ctx, text, (size_t)n, svcdir, rs);
+    rc = qt_runscript_parse_owned(ctx, text, (size_t)n, svcdir, fi.uid, rs);
     if (out_text)
         *out_text = text;
     else

@@ -50,7 +50,15 @@ typedef struct qt_runscript {
  * system, NOT under root) used for relative paths in cat/head; may be NULL.
  * Returns 0, or -1 with rs->error set (rs is still valid and freeable). */
 int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, qt_runscript *rs);
-/* Read path (absolute, under ctx->root; at most QT_RUNSCRIPT_MAX bytes)
+/* Same for a script owned by uid owner (qt_runscript_parse: 0, root). A
+ * script not owned by root is parsed, but no file it names is read: such
+ * words become "<not read: run script owned by uid N>" (unresolved). Files
+ * a root-owned script reads pass the allowlist (allowlist.h) or become
+ * "<not read: REASON>" too. */
+int qt_runscript_parse_owned(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, unsigned owner,
+                             qt_runscript *rs);
+/* Read path (absolute, under ctx->root, reached without leaving it and a
+ * regular file: rootfs.h; at most QT_RUNSCRIPT_MAX bytes)
  * and parse it. -1 with rs->error when unreadable or unparsable. If out_text
  * is not NULL it receives the text read (caller frees), or NULL. */
 int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, qt_runscript *rs, char **out_text);

@@ -1,0 +1,33 @@
+/* allowlist.h - which files a run script reads may qtriage show.
+ *
+ * A run script's `cat FILE` / `head -1 FILE` is answered from FILE under
+ * --root, and the answer ends up on screen, in --once output and in
+ * reports. qtriage runs as root, so with --root / that could publish any
+ * file on the machine. The rule (docs/security.md):
+ *   - a run script not owned by root is parsed, but nothing it names is read;
+ *   - a file is read only when it is a qmail control file
+ *     (/var/qmail/control/...), /etc/passwd, /etc/group, /etc/services, or
+ *     is owned by root;
+ *   - a secret is never shown, even when allowed: a name matching *key* or
+ *     *secret* (srs_secrets), vpopmail.mysql, vpopmail.ldap, the file a
+ *     KEYFILE variable names, or content holding a PEM "PRIVATE KEY" block.
+ * Decisions are made on the canonical name (qt_rooted_realpath), so a link
+ * into /var/qmail/control does not make a file allowed.
+ */
+#ifndef QT_ALLOWLIST_H
+#define QT_ALLOWLIST_H
+
+#include <stddef.h>
+
+/* NULL when a file at canonical path abs owned by owner may be shown, else
+ * the reason ("owned by uid 1000, not an allowed file"), written into why. */
+const char *qt_allow_file(const char *abs, unsigned owner, char *why, size_t n);
+
+/* 1 when the name (any path; only the last component counts, except for
+ * the vpopmail files) marks a secret. */
+int qt_allow_secret_name(const char *path);
+
+/* 1 when the content holds a private key ("PRIVATE KEY-----" of a PEM). */
+int qt_allow_secret_text(const char *text, size_t len);
+
+#endif
