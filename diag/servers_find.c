@@ -149,6 +149,32 @@ struct qt_server *qt_servers_add(qt_servers *s)
     return sv;
 }
 
+/* The run file exists but was not read (a FIFO, unreadable, a link out of
+ * the root or to nothing): 1 with the reason in why; 0 when there is no run. */
+static int run_unreadable(const qt_ctx *ctx, const char *realdir, int err, const char *error, char *why, size_t n)
+{
+    char target[512];
+    struct stat sb;
+    ssize_t tl;
+    int dfd;
+
+    if (err != ENOENT) {
+        snprintf(why, n, "%s", error);
+        return 1;
+    }
+    if ((dfd = qt_ctx_open(ctx, realdir, O_DIRECTORY, NULL, NULL, 0)) < 0)
+        return 0;
+    if (fstatat(dfd, "run", &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(sb.st_mode) ||
+        (tl = readlinkat(dfd, "run", target, sizeof target - 1)) < 0) {
+        close(dfd);
+        return 0;
+    }
+    close(dfd);
+    target[tl] = '\0';
+    snprintf(why, n, "run is a symlink to %.120s, which is not a file under the root", target);
+    return 1;
+}
+
 static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, const char *name)
 {
     char realdir[512], run[600], path[700], *text = NULL;
@@ -161,7 +187,17 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
         return;
     snprintf(run, sizeof run, "%s/run", realdir);
     rc = qt_runscript_read(ctx, run, realdir, &rs, &text);
-    if (!text) {               /* no run script: not a service */
+    if (!text) {
+        char why[200];
+        if (!run_unreadable(ctx, realdir, errno, rs.error, why, sizeof why)) {
+            qt_runscript_free(&rs);   /* no run script: not a service */
+            return;
+        }
+        sv = qt_servers_add(s);     /* listed with the reason, never dropped silently */
+        qt_copy(sv->name, sizeof sv->name, name);
+        qt_copy(sv->svcdir, sizeof sv->svcdir, svcdir);
+        qt_copy(sv->realdir, sizeof sv->realdir, realdir);
+        qt_copy(sv->run_error, sizeof sv->run_error, why);
         qt_runscript_free(&rs);
         return;
     }
