@@ -15,7 +15,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "../../diag/allowlist.h"
 #include "../../diag/rootfs.h"
+#include "../../diag/runscript.h"
 
 static char top[256], root[300];
 
@@ -57,13 +59,13 @@ static int setup(void **st)
     mkdir_("root/data");
     mkdir_("root/outside");
     mkdir_("root/dev");
-    put("outside/secret", "MARKER-OUTSIDE\n");
-    put("root/outside/secret", "inside\n");
+    put("outside/shadow", "MARKER-OUTSIDE\n");
+    put("root/outside/shadow", "inside\n");
     put("root/etc/ok", "hello\n");
     put("root/data/file", "data\n");
-    snprintf(p, sizeof p, "%s/outside/secret", top);
+    snprintf(p, sizeof p, "%s/outside/shadow", top);
     link_(p, "root/etc/linkout");                        /* absolute, to a real outside path */
-    link_("../../../../../../../outside/secret", "root/etc/up"); /* ".." escape */
+    link_("../../../../../../../outside/shadow", "root/etc/up"); /* ".." escape */
     link_("/data/file", "root/etc/abs");                 /* absolute: taken inside the root */
     link_("/etc", "root/dirlink");
     link_("loop2", "root/loop1");
@@ -131,7 +133,7 @@ static void cases(void)
     /* links out of the root never reach the outside file */
     expect_fail("/etc/linkout", ENOENT, NULL);
     expect_text("/etc/up", "inside\n");
-    expect_text("/../../../outside/secret", "inside\n");
+    expect_text("/../../../outside/shadow", "inside\n");
     expect_text("/etc/abs", "data\n");
     expect_text("/dirlink/ok", "hello\n");
     expect_text("/dirlink/../data/file", "data\n");
@@ -204,12 +206,90 @@ static void read_file_regular_only(void **st)
     free(t);
 }
 
+static void allowlist_rules(void **st)
+{
+    char why[128];
+    (void)st;
+    assert_null(qt_allow_file("/var/qmail/control/me", 1000, why, sizeof why));
+    assert_null(qt_allow_file("/etc/passwd", 1000, why, sizeof why));
+    assert_null(qt_allow_file("/etc/group", 1000, why, sizeof why));
+    assert_null(qt_allow_file("/etc/services", 1000, why, sizeof why));
+    assert_null(qt_allow_file("/home/u/x", 0, why, sizeof why));
+    assert_non_null(qt_allow_file("/home/u/x", 1000, why, sizeof why));
+    assert_string_equal(why, "owned by uid 1000, not an allowed file");
+    assert_non_null(qt_allow_file("/var/qmail/control/sub/x", 1000, why, sizeof why));
+    assert_non_null(qt_allow_file("/var/qmail/controlx", 1000, why, sizeof why));
+    assert_true(qt_allow_secret_name("/var/qmail/control/srs_secrets"));
+    assert_true(qt_allow_secret_name("/etc/stunnel/Server.KEY"));
+    assert_true(qt_allow_secret_name("/home/vpopmail/etc/vpopmail.mysql"));
+    assert_true(qt_allow_secret_name("vpopmail.ldap"));
+    assert_false(qt_allow_secret_name("/var/qmail/control/servercert.pem"));
+    assert_false(qt_allow_secret_name("/keys/hostname"));  /* only the name counts */
+    assert_true(qt_allow_secret_text("x\n-----BEGIN RSA PRIVATE KEY-----\n", 34));
+    assert_false(qt_allow_secret_text("-----BEGIN CERTIFICATE-----\n", 28));
+}
+
+static const char *var(const char *script, unsigned owner, qt_runscript *rs)
+{
+    qt_ctx ctx;
+    const struct qt_rs_var *v;
+    qt_ctx_defaults(&ctx);
+    ctx.root = root;
+    assert_int_equal(qt_runscript_parse_owned(&ctx, script, strlen(script), "/service/x", owner, rs), 0);
+    v = qt_runscript_var(rs, "X");
+    assert_non_null(v);
+    return v->value;
+}
+
+/* What a run script reads passes the rooted open and the allowlist. */
+static void runscript_reads(void **st)
+{
+    qt_runscript rs;
+    char p[600];
+    (void)st;
+    put("root/data/key.pem", "-----BEGIN PRIVATE KEY-----\nMARKER\n");
+    put("root/data/plain.pem", "-----BEGIN PRIVATE KEY-----\nMARKER\n");
+    snprintf(p, sizeof p, "%s/root/data/user", top);
+    put("root/data/user", "user data\n");
+    assert_int_equal(chown(p, 65534, 65534), 0);
+
+    assert_string_equal(var("X=`cat /etc/ok`\nexec true\n", 0, &rs), "hello");
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=`cat /etc/ok`\nexec true\n", 1000, &rs), "<not read: run script owned by uid 1000>");
+    assert_false(qt_runscript_var(&rs, "X")->resolved);
+    assert_non_null(strstr(qt_buf_str(&rs.notes), "/etc/ok: not read: run script owned by uid 1000"));
+    qt_runscript_free(&rs);
+    {
+        char want[700];
+        snprintf(want, sizeof want, "<not read: symlink to %s/outside/shadow, which does not exist under the root>", top);
+        assert_string_equal(var("X=$(cat /etc/linkout)\nexec true\n", 0, &rs), want);
+    }
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=$(cat /etc/up)\nexec true\n", 0, &rs), "inside");
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=$(cat /fifo)\nexec true\n", 0, &rs), "<not read: a FIFO, not a regular file>");
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=$(cat /data/key.pem)\nexec true\n", 0, &rs), "<not read: secret file>");
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=$(cat /data/plain.pem)\nexec true\n", 0, &rs), "<not read: secret file>");
+    qt_runscript_free(&rs);
+    assert_string_equal(var("KEYFILE=/data/file\nX=$(cat /data/file)\nexec true\n", 0, &rs), "<not read: secret file>");
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=$(head -1 /data/user)\nexec true\n", 0, &rs), "<not read: owned by uid 65534, not an allowed file>");
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=$(cat /no/such)\nexec true\n", 0, &rs), ""); /* what the shell gets */
+    assert_true(qt_runscript_var(&rs, "X")->resolved);
+    qt_runscript_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rooted_kernel),
         cmocka_unit_test(rooted_walk),
         cmocka_unit_test(read_file_regular_only),
+        cmocka_unit_test(allowlist_rules),
+        cmocka_unit_test(runscript_reads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
