@@ -7,8 +7,11 @@
 
 static int has_prefix_dir(const char *abs, const char *dir)
 {
-    size_t l = strlen(dir);
-    return strncmp(abs, dir, l) == 0 && abs[l] == '/' && abs[l + 1] != '\0' && !strchr(abs + l + 1, '/');
+    size_t l = strlen(dir), al = strlen(abs);
+
+    if (al <= l + 1 || strncmp(abs, dir, l) != 0 || abs[l] != '/')
+        return 0;
+    return memchr(abs + l + 1, '/', al - l - 1) == NULL;
 }
 
 const char *qt_allow_file(const char *abs, unsigned owner, char *why, size_t n)
@@ -20,6 +23,11 @@ const char *qt_allow_file(const char *abs, unsigned owner, char *why, size_t n)
             return NULL;
     if (has_prefix_dir(abs, "/var/qmail/control"))
         return NULL;
+    /* kernel files are root's but hold other processes' environments, keys... */
+    if (!strncmp(abs, "/proc/", 6) || !strncmp(abs, "/sys/", 5) || !strncmp(abs, "/dev/", 5)) {
+        snprintf(why, n, "under /proc, /sys or /dev");
+        return why;
+    }
     if (owner == 0)
         return NULL;
     snprintf(why, n, "owned by uid %u, not an allowed file", owner);

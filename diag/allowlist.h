@@ -7,7 +7,7 @@
  *   - a run script not owned by root is parsed, but nothing it names is read;
  *   - a file is read only when it is a qmail control file
  *     (/var/qmail/control/...), /etc/passwd, /etc/group, /etc/services, or
- *     is owned by root;
+ *     is owned by root and not under /proc, /sys or /dev;
  *   - a secret is never shown, even when allowed: a name matching *key* or
  *     *secret* (srs_secrets), vpopmail.mysql, vpopmail.ldap, the file a
  *     KEYFILE variable names, or content holding a PEM "PRIVATE KEY" block.

@@ -219,6 +219,8 @@ static void allowlist_rules(void **st)
     assert_string_equal(why, "owned by uid 1000, not an allowed file");
     assert_non_null(qt_allow_file("/var/qmail/control/sub/x", 1000, why, sizeof why));
     assert_non_null(qt_allow_file("/var/qmail/controlx", 1000, why, sizeof why));
+    assert_non_null(qt_allow_file("/proc/1/environ", 0, why, sizeof why));
+    assert_string_equal(why, "under /proc, /sys or /dev");
     assert_true(qt_allow_secret_name("/var/qmail/control/srs_secrets"));
     assert_true(qt_allow_secret_name("/etc/stunnel/Server.KEY"));
     assert_true(qt_allow_secret_name("/home/vpopmail/etc/vpopmail.mysql"));
