@@ -302,21 +302,44 @@ long qt_ctx_read(const qt_ctx *ctx, const char *abs, size_t max, char **out, str
     return r;
 }
 
-/* Canonical absolute path of abs, with every symlink resolved inside the
- * root (an absolute link target is taken under the root too, as it would
- * be on the real machine). Returns out, or NULL. */
+/* qt_rooted_realpath: the walk above, keeping the names. Every lookup is
+ * relative to a directory fd inside the root (fstatat/readlinkat with
+ * AT_SYMLINK_NOFOLLOW), so no lookup follows a link out of it. A component
+ * that does not exist (or is not a directory) is kept as written, and the
+ * rest is taken by name only, as before. */
+struct rp_level {
+    int fd;          /* directory fd, or -1 once past a missing component */
+    size_t len;      /* length of the name up to this level */
+};
+
+static void rp_pop(struct rp_level *lv, int *depth, int keep)
+{
+    while (*depth > keep) {
+        if (lv[*depth].fd >= 0)
+            close(lv[*depth].fd);
+        (*depth)--;
+    }
+}
+
 char *qt_rooted_realpath(const qt_ctx *ctx, const char *abs, char *out, size_t n)
 {
-    char todo[4096], done[4096] = "";
-    int links = 0;
+    const char *root = ctx->root && *ctx->root ? ctx->root : "/";
+    struct rp_level lv[MAX_DEPTH];
+    char todo[4096], tmp[4096], done[4096] = "";
+    char *p = todo, *res = NULL;
+    int depth = 0, links = 0;
 
-    if (snprintf(todo, sizeof todo, "%s", abs) >= (int)sizeof todo)
+    if (snprintf(todo, sizeof todo, "%s", in_root(root, abs)) >= (int)sizeof todo)
         return NULL;
-    for (char *p = todo; *p;) {
-        char comp[256], cand[4096], real[4096], target[4096];
-        size_t cl;
+    if ((lv[0].fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return NULL;
+    lv[0].len = 0;
+    for (;;) {
+        char comp[256], target[4096];
+        size_t cl, dl = strlen(done);
         struct stat sb;
         ssize_t tl;
+        int fd = -1, here = lv[depth].fd;
 
         while (*p == '/')
             p++;
@@ -324,47 +347,46 @@ char *qt_rooted_realpath(const qt_ctx *ctx, const char *abs, char *out, size_t n
             break;
         cl = strcspn(p, "/");
         if (cl >= sizeof comp)
-            return NULL;
+            goto out;
         memcpy(comp, p, cl);
         comp[cl] = '\0';
         p += cl;
         if (strcmp(comp, ".") == 0)
             continue;
         if (strcmp(comp, "..") == 0) {
-            char *s = strrchr(done, '/');
-            if (s)
-                *s = '\0';
+            if (depth > 0) {
+                rp_pop(lv, &depth, depth - 1);
+                done[lv[depth].len] = '\0';
+            }
             continue;
         }
-        if (snprintf(cand, sizeof cand, "%s/%s", done, comp) >= (int)sizeof cand)
-            return NULL;
-        if (!qt_ctx_path(ctx, cand, real, sizeof real))
-            return NULL;
-        if (lstat(real, &sb) == 0 && S_ISLNK(sb.st_mode)) {
-            char rest[4096];
-            if (++links > 40)
-                return NULL;
-            tl = readlink(real, target, sizeof target - 1);
-            if (tl < 0)
-                return NULL;
+        if (here >= 0 && fstatat(here, comp, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode)) {
+            if (++links > QT_ROOTFS_MAX_LINKS || (tl = readlinkat(here, comp, target, sizeof target - 1)) < 0)
+                goto out;
             target[tl] = '\0';
-            if (snprintf(rest, sizeof rest, "%s", p) >= (int)sizeof rest)
-                return NULL;
-            if (target[0] == '/') {
-                done[0] = '\0';
-                if (snprintf(todo, sizeof todo, "%s%s", target, rest) >= (int)sizeof todo)
-                    return NULL;
-            } else {
-                if (snprintf(todo, sizeof todo, "%s/%s%s", done, target, rest) >= (int)sizeof todo)
-                    return NULL;
+            if (snprintf(tmp, sizeof tmp, "%s/%s", target, p) >= (int)sizeof tmp)
+                goto out;
+            memcpy(todo, tmp, strlen(tmp) + 1);
+            p = todo;
+            if (target[0] == '/') {           /* absolute: from the root */
+                rp_pop(lv, &depth, 0);
                 done[0] = '\0';
             }
-            p = todo;
             continue;
         }
-        memcpy(done, cand, strlen(cand) + 1);
+        if (depth + 1 >= MAX_DEPTH || dl + 1 + cl >= sizeof done)
+            goto out;
+        if (here >= 0)
+            fd = openat(here, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        done[dl] = '/';
+        memcpy(done + dl + 1, comp, cl + 1);
+        depth++;
+        lv[depth].fd = fd;
+        lv[depth].len = dl + 1 + cl;
     }
-    if (snprintf(out, n, "%s", done[0] ? done : "/") >= (int)n)
-        return NULL;
-    return out;
+    if (snprintf(out, n, "%s", done[0] ? done : "/") < (int)n)
+        res = out;
+out:
+    rp_pop(lv, &depth, -1);
+    return res;
 }

@@ -206,6 +206,26 @@ static void read_file_regular_only(void **st)
     free(t);
 }
 
+static void rooted_realpath(void **st)
+{
+    qt_ctx ctx;
+    char out[600], want[600];
+    (void)st;
+    qt_ctx_defaults(&ctx);
+    ctx.root = root;
+    assert_string_equal(qt_rooted_realpath(&ctx, "/dirlink/ok", out, sizeof out), "/etc/ok");
+    assert_string_equal(qt_rooted_realpath(&ctx, "/etc/up", out, sizeof out), "/outside/shadow");
+    assert_string_equal(qt_rooted_realpath(&ctx, "/etc/abs", out, sizeof out), "/data/file");
+    assert_string_equal(qt_rooted_realpath(&ctx, "/../etc/./ok", out, sizeof out), "/etc/ok");
+    assert_string_equal(qt_rooted_realpath(&ctx, "/no/such/../x", out, sizeof out), "/no/x");
+    assert_string_equal(qt_rooted_realpath(&ctx, "/", out, sizeof out), "/");
+    snprintf(want, sizeof want, "%s/outside/shadow", top);  /* kept inside: does not exist there */
+    assert_string_equal(qt_rooted_realpath(&ctx, "/etc/linkout", out, sizeof out), want);
+    assert_null(qt_rooted_realpath(&ctx, "/loop1", out, sizeof out));
+    snprintf(want, sizeof want, "%s/dirlink/ok", root);     /* a path already under the root */
+    assert_string_equal(qt_rooted_realpath(&ctx, want, out, sizeof out), "/etc/ok");
+}
+
 static void allowlist_rules(void **st)
 {
     char why[128];
@@ -290,6 +310,7 @@ int main(void)
         cmocka_unit_test(rooted_kernel),
         cmocka_unit_test(rooted_walk),
         cmocka_unit_test(read_file_regular_only),
+        cmocka_unit_test(rooted_realpath),
         cmocka_unit_test(allowlist_rules),
         cmocka_unit_test(runscript_reads),
     };
