@@ -334,6 +334,40 @@ static const char *qt_basename_c(const char *p)
 static void finish_command(struct st *st, int sep);
 static int tokenize(struct st *st, size_t end);
 
+/* $(<FILE): the shell reads FILE itself, as `cat FILE` would. Only a plain
+ * word (no quotes, no expansion) is taken. 1 when inner is that form (*v
+ * is the answer, or NULL with a note), 0 when it is not. */
+static int subst_redirect(struct st *st, const char *inner, size_t n, const char *src, char **v, int *unres)
+{
+    struct word w[2];
+    struct cmd c = {0};
+    size_t i = 0, start, end;
+
+    while (i < n && (inner[i] == ' ' || inner[i] == '\t'))
+        i++;
+    if (i >= n || inner[i] != '<' || (i + 1 < n && strchr("<>&", inner[i + 1])))
+        return 0;
+    for (i++; i < n && (inner[i] == ' ' || inner[i] == '\t'); i++)
+        ;
+    for (start = i; i < n && !strchr(" \t\n", inner[i]); i++)
+        if (strchr("$`'\"\\;&|<>()", inner[i]))
+            return 0;
+    end = i;
+    while (i < n && strchr(" \t\n", inner[i]))
+        i++;
+    if (end == start || i != n)
+        return 0;
+    memset(w, 0, sizeof w);
+    qt_buf_puts(&w[0].b, "cat");
+    qt_buf_add(&w[1].b, inner + start, end - start);
+    c.w = w;
+    c.n = 2;
+    *v = eval_subst(st, &c, src, unres);
+    qt_buf_free(&w[0].b);
+    qt_buf_free(&w[1].b);
+    return 1;
+}
+
 /* Evaluate inner text of `...` or $(...) and add the result. */
 static void do_subst(struct st *st, const char *inner, size_t n, int quoted, const char *src)
 {
@@ -362,7 +396,7 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
         finish_command(&sub, ';');
         if (sub.collected == 1)
             v = eval_subst(st, &got, src, &unres);
-        else
+        else if (!subst_redirect(st, inner, n, src, &v, &unres))
             note(st, "%s not resolved (qtriage never runs commands from a run script)", src);
     }
     cmd_free(&sub.cur);

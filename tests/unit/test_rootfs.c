@@ -299,6 +299,15 @@ static void runscript_reads(void **st)
     qt_runscript_free(&rs);
     assert_string_equal(var("X=$(head -1 /data/user)\nexec true\n", 0, &rs), "<not read: owned by uid 65534, not an allowed file>");
     qt_runscript_free(&rs);
+    assert_string_equal(var("X=$(</etc/ok)\nexec true\n", 0, &rs), "hello");   /* $(<FILE) reads like cat */
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=\"$( < /data/key.pem )\"\nexec true\n", 0, &rs), "<not read: secret file>");
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=$(</etc/ok)\nexec true\n", 1000, &rs), "<not read: run script owned by uid 1000>");
+    qt_runscript_free(&rs);
+    assert_string_equal(var("X=$(<$F)\nexec true\n", 0, &rs), "$(<$F)");   /* not a plain word: not read */
+    assert_false(qt_runscript_var(&rs, "X")->resolved);
+    qt_runscript_free(&rs);
     assert_string_equal(var("X=$(cat /no/such)\nexec true\n", 0, &rs), ""); /* what the shell gets */
     assert_true(qt_runscript_var(&rs, "X")->resolved);
     qt_runscript_free(&rs);
