@@ -186,7 +186,7 @@ static int openat2_in_root(int rootfd, const char *path, int oflags)
     return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
 }
 
-/* -2 when the kernel has no openat2 (caller walks). */
+/* -2 when openat2 is not available (caller walks). */
 static int open_kernel(int rootfd, const char *path, int flags, struct stat *st, char *why, size_t n)
 {
     struct stat pre, sb;
@@ -194,7 +194,9 @@ static int open_kernel(int rootfd, const char *path, int flags, struct stat *st,
 
     pfd = openat2_in_root(rootfd, path, O_PATH | O_CLOEXEC);
     if (pfd < 0)
-        return errno == ENOSYS ? -2 : fail_errno(why, n, errno);
+        /* ENOSYS: kernel before 5.6; EPERM: a seccomp filter that does not
+         * know openat2 (an O_PATH open has no other reason to say EPERM) */
+        return errno == ENOSYS || errno == EPERM ? -2 : fail_errno(why, n, errno);
     if (fstat(pfd, &pre) != 0 || check_kind(&pre, flags, why, n) != 0) {
         int e = errno;
         close(pfd);

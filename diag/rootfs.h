@@ -3,9 +3,10 @@
  * Every path qtriage reads under ctx->root is resolved as if the root were
  * "/": an absolute symlink target or ".." never leads out of it. The kernel
  * does this with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) (Linux
- * 5.6, openat2(2)); where openat2 is missing (ENOSYS) a component-by-component
- * walk does the same (openat with O_NOFOLLOW per component, links read with
- * readlinkat and resolved inside the root, at most QT_ROOTFS_MAX_LINKS).
+ * 5.6, openat2(2)); where openat2 is missing (ENOSYS, or EPERM from a
+ * seccomp filter) a component-by-component walk does the same (fstatat and
+ * openat with O_NOFOLLOW per component, links read with readlinkat and
+ * resolved inside the root, at most QT_ROOTFS_MAX_LINKS).
  *
  * Only regular files are opened for reading, with O_NONBLOCK|O_NOCTTY, and
  * checked again with fstat on the fd: a FIFO never blocks, a device is
