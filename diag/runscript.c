@@ -3,6 +3,7 @@
  * substitutions are answered only for cat/head/id, from files under --root. */
 #include "runscript.h"
 #include "allowlist.h"
+#include "auth_secret.h"
 #include "rootfs.h"
 
 #include <ctype.h>
@@ -236,7 +237,7 @@ static char *read_rooted(struct st *st, const char *file, int first_line, int *e
     {
         int secret = qt_allow_secret_text(text, (size_t)n);
         if (secret || qt_allow_file(canon, fi.uid, why, sizeof why)) {
-            explicit_bzero(text, (size_t)n);
+            qt_secret_wipe(text, (size_t)n);   /* it may have been a key */
             free(text);
             return not_read(st, file, unres, "%s", secret ? "secret file" : why);
         }
