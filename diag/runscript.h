@@ -4,8 +4,10 @@
  * what can be known without executing anything:
  *   - variables assigned from literals, from other variables
  *     (${X:-default} too), and from `cat FILE`, `head -1 FILE`,
- *     `head -n 1 FILE`, `id -u USER`, `id -g USER` in backticks or $(...),
- *     with FILE and /etc/passwd|group read under --root;
+ *     `head -n 1 FILE`, `$(<FILE)`, `id -u USER`, `id -g USER` in backticks
+ *     or $(...), with FILE and /etc/passwd read under --root without leaving
+ *     it (rootfs.h), and FILE only when the allowlist lets it be shown
+ *     (allowlist.h; else the word is "<not read: REASON>", unresolved);
  *   - quotes ('...', "...", backslashes), line continuations, comments,
  *     `;` `&&` `||` separators, redirections (dropped), `export`;
  *   - unquoted expansions are split into words like the shell does
