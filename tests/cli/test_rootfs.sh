@@ -94,5 +94,12 @@ timeout 20 "$QT" --proc "$P" --once > "$tmp/p2" 2>&1; rc=$?
 check "--proc with net/tcp -> /dev/zero finishes" test $rc -eq 0
 check "--proc /dev/zero: a clear message" has "$P/net/tcp: a device, not a regular file" "$tmp/p2"
 
+# --- --proc with FIFOs where the process readers look ---
+Q=$tmp/proc2; mkdir -p "$Q/net" "$Q/4242"
+: > "$Q/net/tcp"
+mkfifo "$Q/stat" "$Q/4242/stat" "$Q/4242/cmdline" "$Q/4242/status"
+timeout 20 "$QT" --proc "$Q" --once > "$tmp/p3" 2>&1; rc=$?
+check "--proc with FIFOs at stat, PID/stat, PID/cmdline finishes" test $rc -eq 0
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
