@@ -48,8 +48,9 @@ int qt_allow_secret_name(const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
+    /* shadow, gshadow, vpasswd(.cdb): password hashes */
     return contains(base, "key") || contains(base, "secret") || strcmp(base, "vpopmail.mysql") == 0 ||
-           strcmp(base, "vpopmail.ldap") == 0;
+           strcmp(base, "vpopmail.ldap") == 0 || contains(base, "shadow") || contains(base, "vpasswd");
 }
 
 int qt_allow_secret_text(const char *text, size_t len)

@@ -8,9 +8,10 @@
  *   - a file is read only when it is a qmail control file
  *     (/var/qmail/control/...), /etc/passwd, /etc/group, /etc/services, or
  *     is owned by root and not under /proc, /sys or /dev;
- *   - a secret is never shown, even when allowed: a name matching *key* or
- *     *secret* (srs_secrets), vpopmail.mysql, vpopmail.ldap, the file a
- *     KEYFILE variable names, or content holding a PEM "PRIVATE KEY" block.
+ *   - a secret is never shown, even when allowed: a name matching *key*,
+ *     *secret* (srs_secrets), *shadow* or *vpasswd* (password hashes),
+ *     vpopmail.mysql, vpopmail.ldap, the file a KEYFILE variable names, or
+ *     content holding a PEM "PRIVATE KEY" block.
  * Decisions are made on the canonical name (qt_rooted_realpath), so a link
  * into /var/qmail/control does not make a file allowed.
  */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #ifdef SYS_openat2
 #include <linux/openat2.h>
 #endif
@@ -54,6 +56,16 @@ static int open_flags(int flags)
     if (flags & O_PATH)
         return O_PATH | O_CLOEXEC;
     return O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (flags & O_DIRECTORY);
+}
+
+/* Links inside procfs (/proc/self/root, /proc/PID/fd/N) are "magic": they
+ * jump to objects outside any root. openat2 refuses them with
+ * RESOLVE_NO_MAGICLINKS; the walk and qt_rooted_realpath refuse every
+ * symlink whose directory is on procfs. */
+static int on_procfs(int dfd)
+{
+    struct statfs fs;
+    return fstatfs(dfd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
 }
 
 /* Open the object (dfd, name) found by a walk, without following a link. */
@@ -127,6 +139,10 @@ static int walk(int rootfd, const char *path, char *name, size_t namelen, char *
             goto out;
         }
         if (S_ISLNK(sb.st_mode)) {
+            if (on_procfs(stack[depth])) {
+                fail(why, n, ELOOP, "a link inside /proc");
+                goto out;
+            }
             if (++links > QT_ROOTFS_MAX_LINKS) {
                 fail_errno(why, n, ELOOP);
                 goto out;
@@ -362,7 +378,7 @@ char *qt_rooted_realpath(const qt_ctx *ctx, const char *abs, char *out, size_t n
             }
             continue;
         }
-        if (here >= 0 && fstatat(here, comp, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode)) {
+        if (here >= 0 && fstatat(here, comp, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode) && !on_procfs(here)) {
             if (++links > QT_ROOTFS_MAX_LINKS || (tl = readlinkat(here, comp, target, sizeof target - 1)) < 0)
                 goto out;
             target[tl] = '\0';

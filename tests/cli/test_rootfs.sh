@@ -15,8 +15,8 @@ R=$tmp/root; OUT=$tmp/outside
 mkdir -p "$R/etc" "$R/service" "$R/var/qmail/control" "$R/home/u" "$OUT"
 
 # --- links out of the root: the run file and a file the run script cats ---
-echo "MARKER-SHADOW-7f3a" > "$OUT/shadow"
-ln -s "$OUT/shadow" "$R/etc/hostname"
+echo "MARKER-SHADOW-7f3a" > "$OUT/hostsrc"
+ln -s "$OUT/hostsrc" "$R/etc/hostname"
 mkdir -p "$R/service/smtps" "$R/service/linkrun"
 cat > "$R/service/smtps/run" <<'RUN'
 #!/bin/sh
@@ -52,7 +52,7 @@ RUN
 timeout 20 "$QT" --root "$R" --once > "$tmp/once" 2> "$tmp/err"; rc=$?
 check "--once finishes" test $rc -eq 0
 check "--once: the outside file's content is not shown" hasnt MARKER-SHADOW "$tmp/once"
-check "--once: says the linked file was not read and why" has "<not read: symlink to $OUT/shadow, which does not exist under the root>" "$tmp/once"
+check "--once: says the linked file was not read and why" has "<not read: symlink to $OUT/hostsrc, which does not exist under the root>" "$tmp/once"
 check "--once: a run file linked out of the root is not read" hasnt MARKER-RUN-OUTSIDE "$tmp/once"
 check "--once: ... and its service is listed with the reason" has "linkrun (down)" "$tmp/once"
 check "--once: run script not read: link out" has "run script not read: run is a symlink to $OUT/run, which is not a file under the root" "$tmp/once"
@@ -68,7 +68,7 @@ check "--once: a control file is read" has "mail.example.test" "$tmp/once"
 timeout 20 "$QT" --root "$R" --json > "$tmp/json" 2> "$tmp/err"; rc=$?
 check "--json finishes" test $rc -eq 0
 check "--json: no outside content" bash -c "! grep -qE 'MARKER-(SHADOW|RUN-OUTSIDE|ROOTONLY|SRS|PEM|NOBODY)' '$tmp/json'"
-check "--json: says not read" has "<not read: symlink to $OUT/shadow" "$tmp/json"
+check "--json: says not read" has "<not read: symlink to $OUT/hostsrc" "$tmp/json"
 
 # --- FIFOs under the root: nothing blocks ---
 F=$tmp/fifo; mkdir -p "$F/etc" "$F/var/qmail/control" "$F/service/fifo" "$F/service/pw"

@@ -59,13 +59,13 @@ static int setup(void **st)
     mkdir_("root/data");
     mkdir_("root/outside");
     mkdir_("root/dev");
-    put("outside/shadow", "MARKER-OUTSIDE\n");
-    put("root/outside/shadow", "inside\n");
+    put("outside/target", "MARKER-OUTSIDE\n");
+    put("root/outside/target", "inside\n");
     put("root/etc/ok", "hello\n");
     put("root/data/file", "data\n");
-    snprintf(p, sizeof p, "%s/outside/shadow", top);
+    snprintf(p, sizeof p, "%s/outside/target", top);
     link_(p, "root/etc/linkout");                        /* absolute, to a real outside path */
-    link_("../../../../../../../outside/shadow", "root/etc/up"); /* ".." escape */
+    link_("../../../../../../../outside/target", "root/etc/up"); /* ".." escape */
     link_("/data/file", "root/etc/abs");                 /* absolute: taken inside the root */
     link_("/etc", "root/dirlink");
     link_("loop2", "root/loop1");
@@ -133,7 +133,7 @@ static void cases(void)
     /* links out of the root never reach the outside file */
     expect_fail("/etc/linkout", ENOENT, NULL);
     expect_text("/etc/up", "inside\n");
-    expect_text("/../../../outside/shadow", "inside\n");
+    expect_text("/../../../outside/target", "inside\n");
     expect_text("/etc/abs", "data\n");
     expect_text("/dirlink/ok", "hello\n");
     expect_text("/dirlink/../data/file", "data\n");
@@ -190,6 +190,29 @@ static void rooted_walk(void **st)
 
 /* qt_read_file itself (used for --proc and --load) refuses what is not a
  * regular file instead of blocking on a FIFO or reading /dev/zero. */
+/* With --root / a link inside /proc (/proc/self/root) leads anywhere:
+ * refused by both the kernel (RESOLVE_NO_MAGICLINKS) and the walk. */
+static void proc_magic_links(void **st)
+{
+    qt_ctx ctx;
+    char p[600], *t = NULL, out[600];
+    struct qt_fileinfo fi;
+    (void)st;
+    qt_ctx_defaults(&ctx);
+    snprintf(p, sizeof p, "/proc/self/root%s/root/etc/ok", top);
+    for (int walk = 0; walk < 2; walk++) {
+        qt_rootfs_force_walk(walk);
+        assert_int_equal(qt_ctx_read(&ctx, p, 4096, &t, &fi), -1);
+        assert_int_equal(errno, ELOOP);
+        assert_null(t);
+    }
+    qt_rootfs_force_walk(0);
+    snprintf(p, sizeof p, "%s/root/etc/ok", top);   /* the same file, named plainly */
+    assert_int_equal(qt_ctx_read(&ctx, p, 4096, &t, &fi), 6);
+    free(t);
+    assert_string_equal(qt_rooted_realpath(&ctx, "/proc/self/root/etc", out, sizeof out), "/proc/self/root/etc");
+}
+
 static void read_file_regular_only(void **st)
 {
     char p[600], *t = (char *)1;
@@ -214,12 +237,12 @@ static void rooted_realpath(void **st)
     qt_ctx_defaults(&ctx);
     ctx.root = root;
     assert_string_equal(qt_rooted_realpath(&ctx, "/dirlink/ok", out, sizeof out), "/etc/ok");
-    assert_string_equal(qt_rooted_realpath(&ctx, "/etc/up", out, sizeof out), "/outside/shadow");
+    assert_string_equal(qt_rooted_realpath(&ctx, "/etc/up", out, sizeof out), "/outside/target");
     assert_string_equal(qt_rooted_realpath(&ctx, "/etc/abs", out, sizeof out), "/data/file");
     assert_string_equal(qt_rooted_realpath(&ctx, "/../etc/./ok", out, sizeof out), "/etc/ok");
     assert_string_equal(qt_rooted_realpath(&ctx, "/no/such/../x", out, sizeof out), "/no/x");
     assert_string_equal(qt_rooted_realpath(&ctx, "/", out, sizeof out), "/");
-    snprintf(want, sizeof want, "%s/outside/shadow", top);  /* kept inside: does not exist there */
+    snprintf(want, sizeof want, "%s/outside/target", top);  /* kept inside: does not exist there */
     assert_string_equal(qt_rooted_realpath(&ctx, "/etc/linkout", out, sizeof out), want);
     assert_null(qt_rooted_realpath(&ctx, "/loop1", out, sizeof out));
     snprintf(want, sizeof want, "%s/dirlink/ok", root);     /* a path already under the root */
@@ -245,6 +268,9 @@ static void allowlist_rules(void **st)
     assert_true(qt_allow_secret_name("/etc/stunnel/Server.KEY"));
     assert_true(qt_allow_secret_name("/home/vpopmail/etc/vpopmail.mysql"));
     assert_true(qt_allow_secret_name("vpopmail.ldap"));
+    assert_true(qt_allow_secret_name("/etc/shadow"));
+    assert_true(qt_allow_secret_name("/etc/gshadow-"));
+    assert_true(qt_allow_secret_name("/home/vpopmail/domains/example.test/vpasswd.cdb"));
     assert_false(qt_allow_secret_name("/var/qmail/control/servercert.pem"));
     assert_false(qt_allow_secret_name("/keys/hostname"));  /* only the name counts */
     assert_true(qt_allow_secret_text("x\n-----BEGIN RSA PRIVATE KEY-----\n", 34));
@@ -283,7 +309,7 @@ static void runscript_reads(void **st)
     qt_runscript_free(&rs);
     {
         char want[700];
-        snprintf(want, sizeof want, "<not read: symlink to %s/outside/shadow, which does not exist under the root>", top);
+        snprintf(want, sizeof want, "<not read: symlink to %s/outside/target, which does not exist under the root>", top);
         assert_string_equal(var("X=$(cat /etc/linkout)\nexec true\n", 0, &rs), want);
     }
     qt_runscript_free(&rs);
@@ -318,6 +344,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rooted_kernel),
         cmocka_unit_test(rooted_walk),
+        cmocka_unit_test(proc_magic_links),
         cmocka_unit_test(read_file_regular_only),
         cmocka_unit_test(rooted_realpath),
         cmocka_unit_test(allowlist_rules),
