@@ -1,7 +1,12 @@
 /* allowlist.c - see allowlist.h */
 #include "allowlist.h"
+#include "auth_secret.h"
+#include "rootfs.h"
+#include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -57,4 +62,48 @@ int qt_allow_secret_text(const char *text, size_t len)
 {
     static const char needle[] = "PRIVATE KEY-----";
     return text && memmem(text, len, needle, sizeof needle - 1) != NULL;
+}
+
+char *qt_allow_read(const qt_ctx *ctx, const char *abs, unsigned script_owner, const char *keyfile, size_t max,
+                    int *missing, int *truncated, char *why, size_t n)
+{
+    char canon[4096], kc[4096], deny[128];
+    struct qt_fileinfo fi;
+    char *text = NULL;
+    long len;
+    int secret;
+
+    *missing = 0;
+    *truncated = 0;
+    if (script_owner != 0) {
+        snprintf(why, n, "run script owned by uid %u", script_owner);
+        return NULL;
+    }
+    if (!qt_rooted_realpath(ctx, abs, canon, sizeof canon)) {
+        snprintf(why, n, "path does not resolve under the root");
+        return NULL;
+    }
+    if (qt_allow_secret_name(abs) || qt_allow_secret_name(canon) ||
+        (keyfile && *keyfile && qt_rooted_realpath(ctx, keyfile, kc, sizeof kc) && strcmp(kc, canon) == 0)) {
+        snprintf(why, n, "secret file");
+        return NULL;
+    }
+    if ((len = qt_ctx_read(ctx, canon, max, &text, &fi)) < 0) {
+        if (errno != ENOENT)
+            snprintf(why, n, "%s", fi.why);
+        else if (strcmp(canon, abs) != 0)   /* a link to nothing, or to outside the root */
+            snprintf(why, n, "symlink to %.200s, which does not exist under the root", canon);
+        else
+            *missing = 1;
+        return NULL;
+    }
+    secret = qt_allow_secret_text(text, (size_t)len);
+    if (secret || qt_allow_file(canon, fi.uid, deny, sizeof deny)) {
+        qt_secret_wipe(text, (size_t)len);   /* it may have been a key */
+        free(text);
+        snprintf(why, n, "%s", secret ? "secret file" : deny);
+        return NULL;
+    }
+    *truncated = fi.truncated;
+    return text;
 }

@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "ctx.h"
+
 /* NULL when a file at canonical path abs owned by owner may be shown, else
  * the reason ("owned by uid 1000, not an allowed file"), written into why. */
 const char *qt_allow_file(const char *abs, unsigned owner, char *why, size_t n);
@@ -30,5 +32,16 @@ int qt_allow_secret_name(const char *path);
 
 /* 1 when the content holds a private key ("PRIVATE KEY-----" of a PEM). */
 int qt_allow_secret_text(const char *text, size_t len);
+
+/* Read abs (as on the system) for a run script owned by script_owner, to
+ * be shown: under the root (qt_ctx_read), at most max bytes, and only when
+ * the rules above allow it. keyfile: the script's KEYFILE value (may be
+ * NULL). Returns the malloc'd NUL-terminated text (caller frees;
+ * *truncated set when cut at max), or NULL with the reason in why ("secret
+ * file", "run script owned by uid 1000", "a FIFO, not a regular file"...),
+ * or NULL with *missing = 1 when the file does not exist (the shell reads
+ * nothing: an empty value). Refused bytes are wiped before they are freed. */
+char *qt_allow_read(const qt_ctx *ctx, const char *abs, unsigned script_owner, const char *keyfile, size_t max,
+                    int *missing, int *truncated, char *why, size_t n);
 
 #endif

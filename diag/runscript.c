@@ -3,7 +3,6 @@
  * substitutions are answered only for cat/head/id, from files under --root. */
 #include "runscript.h"
 #include "allowlist.h"
-#include "auth_secret.h"
 #include "rootfs.h"
 
 #include <ctype.h>
@@ -194,20 +193,15 @@ static char *not_read(struct st *st, const char *file, int *unres, const char *f
     return qt_asprintf("<not read: %s>", why);
 }
 
-static int is_keyfile(struct st *st, const char *canon)
-{
-    const struct qt_rs_var *k = find_var(st->rs, "KEYFILE", 7);
-    char kc[4096];
-    return k && k->resolved && *k->value && qt_rooted_realpath(st->ctx, k->value, kc, sizeof kc) && strcmp(kc, canon) == 0;
-}
-
 /* The content of a file a command substitution reads, under the root and
- * inside the allowlist; "" for a missing file (what the shell gets); a
- * "<not read: ...>" text flagged *unres when qtriage will not show it. */
+ * inside the allowlist (qt_allow_read); "" for a missing file (what the
+ * shell gets); a "<not read: ...>" text flagged *unres when qtriage will
+ * not show it. */
 static char *read_rooted(struct st *st, const char *file, int first_line, int *exists, int *unres)
 {
-    char rel[4096], canon[4096], why[160], *text = NULL;
-    struct qt_fileinfo fi;
+    const struct qt_rs_var *key = find_var(st->rs, "KEYFILE", 7);
+    char rel[4096], why[256], *text;
+    int missing = 0, cut = 0;
     long n;
 
     *exists = 0;
@@ -219,30 +213,15 @@ static char *read_rooted(struct st *st, const char *file, int first_line, int *e
     else
         return NULL;
     *exists = 1;
-    if (st->owner != 0)
-        return not_read(st, file, unres, "run script owned by uid %u", st->owner);
-    if (!qt_rooted_realpath(st->ctx, rel, canon, sizeof canon))
-        return not_read(st, file, unres, "path does not resolve under the root");
-    if (qt_allow_secret_name(rel) || qt_allow_secret_name(canon) || is_keyfile(st, canon))
-        return not_read(st, file, unres, "secret file");
-    n = qt_ctx_read(st->ctx, canon, MAX_VALUE, &text, &fi);
-    if (n < 0) {
-        if (errno != ENOENT)
-            return not_read(st, file, unres, "%s", fi.why);
-        if (strcmp(canon, rel) != 0)   /* a link to nothing (or to outside the root) */
-            return not_read(st, file, unres, "symlink to %.200s, which does not exist under the root", canon);
+    text = qt_allow_read(st->ctx, rel, st->owner, key && key->resolved ? key->value : NULL, MAX_VALUE, &missing, &cut,
+                         why, sizeof why);
+    if (!text && !missing)
+        return not_read(st, file, unres, "%s", why);
+    if (!text) {
         *exists = 0;
         return qt_strdup("");
     }
-    {
-        int secret = qt_allow_secret_text(text, (size_t)n);
-        if (secret || qt_allow_file(canon, fi.uid, why, sizeof why)) {
-            qt_secret_wipe(text, (size_t)n);   /* it may have been a key */
-            free(text);
-            return not_read(st, file, unres, "%s", secret ? "secret file" : why);
-        }
-    }
-    if (fi.truncated)
+    if (cut)
         note(st, "%s: read only the first %d KiB", file, MAX_VALUE / 1024);
     if (first_line) {
         char *nl = strchr(text, '\n');
