@@ -155,10 +155,11 @@ static void cpy(char *d, size_t n, const char *s)
     d[l] = '\0';
 }
 
-static int is_dir(const char *path)
+/* path is under the root (qt_ctx_path'd): resolved without leaving it */
+static int is_dir(const qt_ctx *ctx, const char *path)
 {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    return qt_ctx_stat(ctx, path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* +DOMAIN-:DOMAIN:UID:GID:DIR:-:: in users/assign -> DIR */
@@ -171,7 +172,7 @@ static int assign_dir(const qt_ctx *ctx, const char *domain, char *out, size_t n
 
     if (!qt_ctx_path(ctx, "/var/qmail/users/assign", path, sizeof path))
         return 0;
-    len = qt_read_file(path, 1 << 22, &text);
+    len = qt_ctx_read(ctx, path, 1 << 22, &text, NULL);
     if (len < 0)
         return 0;
     for (char *p = text; p && *p;) {
@@ -210,18 +211,18 @@ void qt_vpop_lookup(const qt_ctx *ctx, const char *vpop_home, const char *user, 
     long tl;
 
     memset(o, 0, sizeof *o);
-    if (assign_dir(ctx, domain, o->domain_dir, sizeof o->domain_dir) && is_dir(o->domain_dir)) {
+    if (assign_dir(ctx, domain, o->domain_dir, sizeof o->domain_dir) && is_dir(ctx, o->domain_dir)) {
         o->domain_found = 1;
         qt_buf_printf(&how, "users/assign maps %s to %s\n", domain, o->domain_dir);
     } else {
         snprintf(path, sizeof path, "%s/domains/%s", vpop_home, domain);
         cpy(o->domain_dir, sizeof o->domain_dir, path);
-        o->domain_found = is_dir(path);
+        o->domain_found = is_dir(ctx, path);
         qt_buf_printf(&how, "%s: %s\n", path, o->domain_found ? "exists" : "no such directory");
     }
     if (o->domain_found) {
         snprintf(path, sizeof path, "%s/%s", o->domain_dir, user);
-        if (is_dir(path)) {
+        if (is_dir(ctx, path)) {
             o->user_found = 1;
             cpy(o->user_dir, sizeof o->user_dir, path);
         } else {
@@ -229,7 +230,7 @@ void qt_vpop_lookup(const qt_ctx *ctx, const char *vpop_home, const char *user, 
             static const char chars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
             for (const char *c = chars; *c && !o->user_found; c++) {
                 snprintf(path, sizeof path, "%s/%c/%s", o->domain_dir, *c, user);
-                if (is_dir(path)) {
+                if (is_dir(ctx, path)) {
                     o->user_found = 1;
                     cpy(o->user_dir, sizeof o->user_dir, path);
                 }
@@ -237,7 +238,7 @@ void qt_vpop_lookup(const qt_ctx *ctx, const char *vpop_home, const char *user, 
         }
         qt_buf_printf(&how, "mailbox directory: %s\n", o->user_found ? o->user_dir : "none found");
         snprintf(path, sizeof path, "%s/vpasswd", o->domain_dir);
-        if ((tl = qt_read_file(path, 1 << 24, &text)) >= 0) {
+        if ((tl = qt_ctx_read(ctx, path, 1 << 24, &text, NULL)) >= 0) {
             /* name:crypted:uid:gid(flags):gecos:dir:quota[:clear] - only name and flags are read */
             for (char *p = text; p && *p;) {
                 char *nl = strchr(p, '\n');

@@ -103,7 +103,7 @@ int qt_wiz_passwd(const qt_ctx *ctx, const char *name, unsigned *uid, unsigned *
     char path[4096], *text = NULL;
     size_t nl_len = strlen(name);
     int found = 0;
-    if (!qt_ctx_path(ctx, "/etc/passwd", path, sizeof path) || qt_read_file(path, 1 << 20, &text) < 0)
+    if (!qt_ctx_path(ctx, "/etc/passwd", path, sizeof path) || qt_ctx_read(ctx, path, 1 << 20, &text, NULL) < 0)
         return 0;
     for (char *p = text; p && *p && !found;) {
         char *nl = strchr(p, '\n');

@@ -87,7 +87,7 @@ static void read_control(const qt_wizard *w, const char *name, char *out, size_t
     char abs[128], path[4096], *text = NULL;
     out[0] = '\0';
     snprintf(abs, sizeof abs, "/var/qmail/control/%s", name);
-    if (!qt_ctx_path(w->ctx, abs, path, sizeof path) || qt_read_file(path, 4096, &text) < 0)
+    if (!qt_ctx_path(w->ctx, abs, path, sizeof path) || qt_ctx_read(w->ctx, path, 4096, &text, NULL) < 0)
         return;
     {
         size_t l = strcspn(text, "\r\n");

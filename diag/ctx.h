@@ -37,6 +37,24 @@ void qt_ctx_defaults(qt_ctx *ctx);
  * A path that already starts with the root is kept as it is (command lines of
  * running processes name real paths). Returns out, or NULL if it does not fit. */
 char *qt_ctx_path(const qt_ctx *ctx, const char *abs, char *out, size_t n);
+/* Open, stat or read abs under ctx->root WITHOUT leaving it: every symlink
+ * and ".." is resolved inside the root (openat2 RESOLVE_IN_ROOT, or a
+ * careful walk; diag/rootfs.h). A path already under the root, as
+ * qt_ctx_path returns it, is taken relative to the root too.
+ * qt_ctx_open: flags O_DIRECTORY (a directory), O_PATH (anything, for
+ *   fstat), else a regular file only (FIFOs, devices refused, EINVAL);
+ *   opened O_NONBLOCK|O_NOCTTY|O_CLOEXEC; st (may be NULL) gets fstat;
+ *   returns the fd (caller closes) or -1 with errno and why (may be NULL).
+ * qt_ctx_stat: stat of abs, 0 or -1.
+ * qt_ctx_read: at most max bytes of the regular file abs into *out
+ *   (malloc'd, NUL-terminated, caller frees); info (may be NULL) gets the
+ *   owner, truncated, and on failure why. Returns the length or -1. */
+struct stat;
+struct qt_fileinfo;
+int qt_ctx_open(const qt_ctx *ctx, const char *abs, int flags, struct stat *st, char *why, size_t n);
+int qt_ctx_stat(const qt_ctx *ctx, const char *abs, struct stat *st);
+long qt_ctx_read(const qt_ctx *ctx, const char *abs, size_t max, char **out, struct qt_fileinfo *info);
+
 /* Same for a path under ctx->proc: qt_ctx_proc(ctx, "1234/stat", ...) -> "/proc/1234/stat". */
 char *qt_ctx_proc(const qt_ctx *ctx, const char *rel, char *out, size_t n);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SHT_PROGBITS 1
@@ -164,40 +165,56 @@ int qt_elf_scan_mem(const unsigned char *buf, size_t len, struct qt_elfinfo *out
     return scan(&s, out);
 }
 
+int qt_elf_scan_fd(int fd, size_t max_bytes, struct qt_elfinfo *out)
+{
+    struct src s = {.fd = fd, .budget = max_bytes ? max_bytes : QT_ELF_MAX_BYTES};
+    struct stat sb;
+
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0) {
+        memset(out, 0, sizeof *out);
+        snprintf(out->error, sizeof out->error, "not a regular file or empty");
+        return -1;
+    }
+    s.filesize = (size_t)sb.st_size;
+    return scan(&s, out);
+}
+
 int qt_elf_scan_path(const char *path, size_t max_bytes, struct qt_elfinfo *out)
 {
-    struct src s = {.fd = -1, .budget = max_bytes ? max_bytes : QT_ELF_MAX_BYTES};
-    off_t end;
-    int rc;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), rc;
 
-    s.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (s.fd < 0) {
+    if (fd < 0) {
         memset(out, 0, sizeof *out);
         snprintf(out->error, sizeof out->error, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
-    end = lseek(s.fd, 0, SEEK_END);
-    if (end <= 0) {
-        close(s.fd);
-        memset(out, 0, sizeof *out);
+    rc = qt_elf_scan_fd(fd, max_bytes, out);
+    if (rc != 0 && strcmp(out->error, "not a regular file or empty") == 0)
         snprintf(out->error, sizeof out->error, "%s: not a regular file or empty", path);
-        return -1;
-    }
-    s.filesize = (size_t)end;
-    rc = scan(&s, out);
-    close(s.fd);
+    close(fd);
     return rc;
 }
 
-int qt_elf_has_string(const char *path, const char *needle, size_t max_bytes)
+int qt_elf_has_string_fd(int fd, const char *needle, size_t max_bytes)
 {
     char *buf = NULL;
-    long n = qt_read_file(path, max_bytes ? max_bytes : QT_ELF_MAX_BYTES, &buf);
+    long n = qt_read_fd(fd, max_bytes ? max_bytes : QT_ELF_MAX_BYTES, &buf, NULL);
     int found;
 
     if (n < 0)
         return -1;
     found = n >= 4 && memcmp(buf, "\177ELF", 4) == 0 ? memmem(buf, (size_t)n, needle, strlen(needle) + 1) != NULL : -1;
     free(buf);
+    return found;
+}
+
+int qt_elf_has_string(const char *path, const char *needle, size_t max_bytes)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), found;
+
+    if (fd < 0)
+        return -1;
+    found = qt_elf_has_string_fd(fd, needle, max_bytes);
+    close(fd);
     return found;
 }

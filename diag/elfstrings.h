@@ -32,11 +32,16 @@ struct qt_elfinfo {
 /* Scan the file at path (already resolved: under --root, or <proc>/PID/exe).
  * Returns 0 when a getopt-like string was found, -1 otherwise (out->error). */
 int qt_elf_scan_path(const char *path, size_t max_bytes, struct qt_elfinfo *out);
+/* Same for an open fd (a regular file opened under --root by qt_ctx_open,
+ * so the binary read is the one inside the root). fd is not closed. */
+int qt_elf_scan_fd(int fd, size_t max_bytes, struct qt_elfinfo *out);
 /* Same for a buffer holding (the start of) a file: for tests and fuzzing. */
 int qt_elf_scan_mem(const unsigned char *buf, size_t len, struct qt_elfinfo *out);
 
 /* Does the ELF file at path (first max_bytes) contain the NUL-terminated
  * string needle? 1 yes, 0 no, -1 unreadable or not ELF. */
 int qt_elf_has_string(const char *path, const char *needle, size_t max_bytes);
+/* Same for an open fd (regular files only; fd is not closed). */
+int qt_elf_has_string_fd(int fd, const char *needle, size_t max_bytes);
 
 #endif

@@ -154,6 +154,16 @@ static void check_script(struct lctx *l)
     const struct qt_server *sv = l->sv;
     qt_finding *f;
 
+    if (sv->run_error[0]) {
+        f = add(l, QT_SEV_WARN, "script-unread", "run script not read: %s", sv->run_error);
+        if (f) {
+            qt_finding_evidence(f, "%s/run: %s", sv->svcdir, sv->run_error);
+            qt_finding_explain(f, "qtriage reads only regular files inside --root (a FIFO would block, a link out of the root "
+                                  "could publish another file), so what this service runs is unknown.");
+            qt_finding_fix(f, "check it by hand: ls -l %s/run", sv->svcdir);
+        }
+        return;
+    }
     if (sv->has_script && sv->rs.budget[0]) {
         f = add(l, QT_SEV_WARN, "script-budget", "run script too complex to evaluate: %s", sv->rs.budget);
         if (f) {

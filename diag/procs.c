@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 
@@ -139,10 +140,25 @@ double qt_procs_boot_time(const qt_ctx *ctx)
 
 /* --- small readers (openat on the procfs directory fd) --- */
 
+/* Open dfd/rel for reading if it is a regular file (procfs files are): a
+ * FIFO or device in a --proc fixture is refused (EINVAL), never blocks. */
+static int open_regular_at(int dfd, const char *rel)
+{
+    int fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    struct stat sb;
+
+    if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    return fd;
+}
+
 /* Read at most cap bytes of dfd/rel into buf. Returns the length or -1. */
 static long read_at(int dfd, const char *rel, char *buf, size_t cap)
 {
-    int fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int fd = open_regular_at(dfd, rel);
     size_t got = 0;
 
     if (fd < 0)
@@ -267,7 +283,7 @@ static int read_cmdline_at(int dfd, const char *rel, struct qt_proc *p)
     size_t got = 0;
     qt_buf big = {0};
 
-    if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+    if ((fd = open_regular_at(dfd, rel)) < 0)
         return -1;
     for (;;) {
         /* one byte past the cap tells set_argv that there is more */

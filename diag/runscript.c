@@ -2,6 +2,8 @@
  * sh that run scripts use. It never executes anything: command
  * substitutions are answered only for cat/head/id, from files under --root. */
 #include "runscript.h"
+#include "allowlist.h"
+#include "rootfs.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -38,6 +40,7 @@ struct spent {
 
 struct st {
     const qt_ctx *ctx;
+    unsigned owner;      /* uid owning the run script: not 0 = read no file it names */
     const char *svcdir;
     qt_runscript *rs;
     const char *s;
@@ -225,27 +228,52 @@ static int name_char(char c, int first)
 
 /* --- files and passwd under --root --- */
 
-static char *read_rooted(struct st *st, const char *file, int first_line, int *exists)
+/* "<not read: why>" for a word the script would get from a file qtriage
+ * will not show (allowlist.h), with a note saying so. */
+static char *not_read(struct st *st, const char *file, int *unres, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static char *not_read(struct st *st, const char *file, int *unres, const char *fmt, ...)
 {
-    char rel[4096], path[4096], *text = NULL;
-    struct stat sb;
+    char why[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    note(st, "%s: not read: %s", file, why);
+    *unres = 1;
+    return qt_asprintf("<not read: %s>", why);
+}
+
+/* The content of a file a command substitution reads, under the root and
+ * inside the allowlist (qt_allow_read); "" for a missing file (what the
+ * shell gets); a "<not read: ...>" text flagged *unres when qtriage will
+ * not show it. */
+static char *read_rooted(struct st *st, const char *file, int first_line, int *exists, int *unres)
+{
+    const struct qt_rs_var *key = find_var(st->rs, "KEYFILE", 7);
+    char rel[4096], why[256], *text;
+    int missing = 0, cut = 0;
     long n;
 
     *exists = 0;
+    *unres = 0;
     if (file[0] == '/')
         snprintf(rel, sizeof rel, "%s", file);
     else if (st->svcdir)
         snprintf(rel, sizeof rel, "%s/%s", st->svcdir, file);
     else
         return NULL;
-    if (!qt_ctx_path(st->ctx, rel, path, sizeof path))
-        return NULL;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
-        return NULL; /* never block on a FIFO or read a device */
-    n = qt_read_file(path, MAX_VALUE, &text);
-    if (n < 0)
-        return errno == ENOENT ? qt_strdup("") : NULL;
     *exists = 1;
+    text = qt_allow_read(st->ctx, rel, st->owner, key && key->resolved ? key->value : NULL, MAX_VALUE, &missing, &cut,
+                         why, sizeof why);
+    if (!text && !missing)
+        return not_read(st, file, unres, "%s", why);
+    if (!text) {
+        *exists = 0;
+        return qt_strdup("");
+    }
+    if (cut)
+        note(st, "%s: read only the first %d KiB", file, MAX_VALUE / 1024);
     if (first_line) {
         char *nl = strchr(text, '\n');
         if (nl)
@@ -260,8 +288,8 @@ static char *read_rooted(struct st *st, const char *file, int first_line, int *e
 
 static char *passwd_lookup(struct st *st, const char *user, int field)
 {
-    char path[4096], *text = NULL, *res = NULL;
-    if (!qt_ctx_path(st->ctx, "/etc/passwd", path, sizeof path) || qt_read_file(path, 1 << 20, &text) < 0)
+    char *text = NULL, *res = NULL;
+    if (qt_ctx_read(st->ctx, "/etc/passwd", 1 << 20, &text, NULL) < 0)
         return NULL;
     for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
         char *f[7];
@@ -288,7 +316,7 @@ static char *passwd_lookup(struct st *st, const char *user, int field)
 }
 
 /* Answer a command substitution from its words, or NULL when qtriage will not. */
-static char *eval_subst(struct st *st, struct cmd *c, const char *src)
+static char *eval_subst(struct st *st, struct cmd *c, const char *src, int *unres)
 {
     const char *w[6] = {0};
     int exists = 1;
@@ -302,11 +330,11 @@ static char *eval_subst(struct st *st, struct cmd *c, const char *src)
         w[i] = qt_buf_str(&c->w[i].b);
     }
     if (c->n == 2 && strcmp(qt_basename_c(w[0]), "cat") == 0)
-        v = read_rooted(st, w[1], 0, &exists);
+        v = read_rooted(st, w[1], 0, &exists, unres);
     else if (c->n == 3 && strcmp(qt_basename_c(w[0]), "head") == 0 && (strcmp(w[1], "-1") == 0 || strcmp(w[1], "-n1") == 0))
-        v = read_rooted(st, w[2], 1, &exists);
+        v = read_rooted(st, w[2], 1, &exists, unres);
     else if (c->n == 4 && strcmp(qt_basename_c(w[0]), "head") == 0 && strcmp(w[1], "-n") == 0 && strcmp(w[2], "1") == 0)
-        v = read_rooted(st, w[3], 1, &exists);
+        v = read_rooted(st, w[3], 1, &exists, unres);
     else if (c->n == 3 && strcmp(qt_basename_c(w[0]), "id") == 0 && (strcmp(w[1], "-u") == 0 || strcmp(w[1], "-g") == 0)) {
         v = passwd_lookup(st, w[2], w[1][1] == 'u' ? 2 : 3);
         if (!v) {
@@ -337,12 +365,47 @@ static const char *qt_basename_c(const char *p)
 static void finish_command(struct st *st, int sep);
 static int tokenize(struct st *st, size_t end);
 
+/* $(<FILE): the shell reads FILE itself, as `cat FILE` would. Only a plain
+ * word (no quotes, no expansion) is taken. 1 when inner is that form (*v
+ * is the answer, or NULL with a note), 0 when it is not. */
+static int subst_redirect(struct st *st, const char *inner, size_t n, const char *src, char **v, int *unres)
+{
+    struct word w[2];
+    struct cmd c = {0};
+    size_t i = 0, start, end;
+
+    while (i < n && (inner[i] == ' ' || inner[i] == '\t'))
+        i++;
+    if (i >= n || inner[i] != '<' || (i + 1 < n && strchr("<>&", inner[i + 1])))
+        return 0;
+    for (i++; i < n && (inner[i] == ' ' || inner[i] == '\t'); i++)
+        ;
+    for (start = i; i < n && !strchr(" \t\n", inner[i]); i++)
+        if (strchr("$`'\"\\;&|<>()", inner[i]))
+            return 0;
+    end = i;
+    while (i < n && strchr(" \t\n", inner[i]))
+        i++;
+    if (end == start || i != n)
+        return 0;
+    memset(w, 0, sizeof w);
+    qt_buf_puts(&w[0].b, "cat");
+    qt_buf_add(&w[1].b, inner + start, end - start);
+    c.w = w;
+    c.n = 2;
+    *v = eval_subst(st, &c, src, unres);
+    qt_buf_free(&w[0].b);
+    qt_buf_free(&w[1].b);
+    return 1;
+}
+
 /* Evaluate inner text of `...` or $(...) and add the result. */
 static void do_subst(struct st *st, const char *inner, size_t n, int quoted, const char *src)
 {
     struct st sub;
     struct cmd got = {0};
     char *v = NULL;
+    int unres = 0;
 
     if (!spend(st, &st->spent->substs, 1, QT_RS_MAX_SUBST, "command substitutions and ~user"))
         return;
@@ -353,6 +416,7 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
     }
     memset(&sub, 0, sizeof sub);
     sub.ctx = st->ctx;
+    sub.owner = st->owner;
     sub.svcdir = st->svcdir;
     sub.rs = st->rs;
     sub.s = inner;
@@ -365,14 +429,14 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
         end_word(&sub);
         finish_command(&sub, ';');
         if (sub.collected == 1)
-            v = eval_subst(st, &got, src);
-        else
+            v = eval_subst(st, &got, src, &unres);
+        else if (!subst_redirect(st, inner, n, src, &v, &unres))
             note(st, "%s not resolved (qtriage never runs commands from a run script)", src);
     }
     cmd_free(&sub.cur);
     cmd_free(&got);
     if (v)
-        add_expansion(st, v, quoted, 0);
+        add_expansion(st, v, quoted, unres);
     else
         add_text(st, src, strlen(src), 1);
     free(v);
@@ -815,6 +879,12 @@ static void finish_command(struct st *st, int sep)
 
 int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, qt_runscript *rs)
 {
+    return qt_runscript_parse_owned(ctx, text, len, svcdir, 0, rs);
+}
+
+int qt_runscript_parse_owned(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, unsigned owner,
+                             qt_runscript *rs)
+{
     struct st st;
     struct spent spent = {0};
     int rc;
@@ -824,6 +894,7 @@ int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const ch
     clock_gettime(CLOCK_MONOTONIC, &spent.start);
     st.spent = &spent;
     st.ctx = ctx;
+    st.owner = owner;
     st.svcdir = svcdir;
     st.rs = rs;
     st.s = text;
@@ -866,21 +937,23 @@ int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const ch
 
 int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, qt_runscript *rs, char **out_text)
 {
-    char real[4096], *text = NULL;
+    char *text = NULL;
+    struct qt_fileinfo fi;
     long n;
     int rc;
 
     if (out_text)
         *out_text = NULL;
-    struct stat sb;
-
-    if (!qt_ctx_path(ctx, path, real, sizeof real) || (stat(real, &sb) == 0 && !S_ISREG(sb.st_mode) && (errno = EINVAL)) ||
-        (n = qt_read_file(real, QT_RUNSCRIPT_MAX + 1, &text)) < 0) {
+    /* inside the root, regular files only: a FIFO or a link out reads nothing;
+     * one byte over the cap tells qt_runscript_parse that the script was cut */
+    if ((n = qt_ctx_read(ctx, path, QT_RUNSCRIPT_MAX + 1, &text, &fi)) < 0) {
+        int e = errno;
         memset(rs, 0, sizeof *rs);
-        snprintf(rs->error, sizeof rs->error, "cannot read %s: %s", path, strerror(errno));
+        snprintf(rs->error, sizeof rs->error, "cannot read %.100s: %.80s", path, fi.why);
+        errno = e;
         return -1;
     }
-    rc = qt_runscript_parse(ctx, text, (size_t)n, svcdir, rs);
+    rc = qt_runscript_parse_owned(ctx, text, (size_t)n, svcdir, fi.uid, rs);
     if (out_text)
         *out_text = text;
     else

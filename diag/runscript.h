@@ -4,8 +4,10 @@
  * what can be known without executing anything:
  *   - variables assigned from literals, from other variables
  *     (${X:-default} too), and from `cat FILE`, `head -1 FILE`,
- *     `head -n 1 FILE`, `id -u USER`, `id -g USER` in backticks or $(...),
- *     with FILE and /etc/passwd|group read under --root;
+ *     `head -n 1 FILE`, `$(<FILE)`, `id -u USER`, `id -g USER` in backticks
+ *     or $(...), with FILE and /etc/passwd read under --root without leaving
+ *     it (rootfs.h), and FILE only when the allowlist lets it be shown
+ *     (allowlist.h; else the word is "<not read: REASON>", unresolved);
  *   - quotes ('...', "...", backslashes), line continuations, comments,
  *     `;` `&&` `||` separators, redirections (dropped), `export`;
  *   - unquoted expansions are split into words like the shell does
@@ -70,8 +72,17 @@ typedef struct qt_runscript {
  * len may exceed QT_RUNSCRIPT_MAX: the text is cut there and rs->truncated
  * set (the command may be missing). */
 int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, qt_runscript *rs);
-/* Read path (absolute, under ctx->root; at most QT_RUNSCRIPT_MAX bytes,
- * one more to see whether it was cut) and parse it. -1 with rs->error when unreadable or unparsable. If out_text
+/* Same for a script owned by uid owner (qt_runscript_parse: 0, root). A
+ * script not owned by root is parsed, but no file it names is read: such
+ * words become "<not read: run script owned by uid N>" (unresolved). Files
+ * a root-owned script reads pass the allowlist (allowlist.h) or become
+ * "<not read: REASON>" too. */
+int qt_runscript_parse_owned(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, unsigned owner,
+                             qt_runscript *rs);
+/* Read path (absolute, under ctx->root, reached without leaving it and a
+ * regular file: rootfs.h; at most QT_RUNSCRIPT_MAX bytes, one more to see
+ * whether it was cut) and parse it. -1 with rs->error when unreadable or
+ * unparsable. If out_text
  * is not NULL it receives the text read (caller frees), or NULL. */
 int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, qt_runscript *rs, char **out_text);
 void qt_runscript_free(qt_runscript *rs);

@@ -6,9 +6,12 @@
 #include "elfstrings.h"
 #include "lint.h"
 #include "procs.h"
+#include "rootfs.h"
 #include "snapshot.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,20 +246,20 @@ struct elf_cache {
 
 static struct elf_cache *g_cache; /* set by the collector for one collect() call */
 
-static int elf_scan_cached(const char *path, struct qt_elfinfo *out)
+static int elf_scan_cached(int fd, struct qt_elfinfo *out)
 {
     struct stat sb;
     int rc, slot;
 
-    if (!g_cache || stat(path, &sb) != 0)
-        return qt_elf_scan_path(path, QT_ELF_MAX_BYTES, out);
+    if (!g_cache || fstat(fd, &sb) != 0)
+        return qt_elf_scan_fd(fd, QT_ELF_MAX_BYTES, out);
     for (int i = 0; i < g_cache->n; i++)
         if (g_cache->e[i].dev == sb.st_dev && g_cache->e[i].ino == sb.st_ino && g_cache->e[i].mtime == sb.st_mtime &&
             g_cache->e[i].size == sb.st_size) {
             *out = g_cache->e[i].info;
             return g_cache->e[i].rc;
         }
-    rc = qt_elf_scan_path(path, QT_ELF_MAX_BYTES, out);
+    rc = qt_elf_scan_fd(fd, QT_ELF_MAX_BYTES, out);
     slot = g_cache->n < ELF_CACHE ? g_cache->n++ : g_cache->next++ % ELF_CACHE;
     g_cache->e[slot].dev = sb.st_dev;
     g_cache->e[slot].ino = sb.st_ino;
@@ -264,6 +267,20 @@ static int elf_scan_cached(const char *path, struct qt_elfinfo *out)
     g_cache->e[slot].size = sb.st_size;
     g_cache->e[slot].rc = rc;
     g_cache->e[slot].info = *out;
+    return rc;
+}
+
+/* Scan the binary open on fd (closed here); -1 with why when fd < 0. */
+static int elf_scan_opened(int fd, const char *shown, struct qt_elfinfo *out)
+{
+    int rc;
+    if (fd < 0) {
+        memset(out, 0, sizeof *out);
+        snprintf(out->error, sizeof out->error, "cannot open %.120s: %s", shown, strerror(errno));
+        return -1;
+    }
+    rc = elf_scan_cached(fd, out);
+    close(fd);
     return rc;
 }
 
@@ -284,15 +301,15 @@ static void identify(const qt_ctx *ctx, struct qt_server *sv)
         char rel[64];
         snprintf(rel, sizeof rel, "%d/exe", sv->pid);
         if (qt_ctx_proc(ctx, rel, binpath, sizeof binpath))
-            elf_ok = elf_scan_cached(binpath, &elf);
+            elf_ok = elf_scan_opened(open(binpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), binpath, &elf);
         snprintf(where, sizeof where, "/proc/%d/exe", sv->pid);
     } else {
         const struct qt_rs_var *pv = qt_runscript_var(&sv->rs, "PATH");
         char prog[1024];
         if (!c->unresolved || !c->unresolved[c->server]) {
-            if (qt_find_binary(ctx, c->argv[c->server], pv && pv->resolved ? pv->value : NULL, prog, sizeof prog) == 0 &&
-                qt_ctx_path(ctx, prog, binpath, sizeof binpath)) {
-                elf_ok = elf_scan_cached(binpath, &elf);
+            if (qt_find_binary(ctx, c->argv[c->server], pv && pv->resolved ? pv->value : NULL, prog, sizeof prog) == 0) {
+                /* opened inside the root: a link out of it reads nothing */
+                elf_ok = elf_scan_opened(qt_ctx_open(ctx, prog, 0, NULL, NULL, 0), prog, &elf);
                 snprintf(where, sizeof where, "%s", prog);
             } else {
                 snprintf(elf.error, sizeof elf.error, "binary %s not found under the root", c->argv[c->server]);
@@ -378,7 +395,7 @@ static long control_int(const qt_ctx *ctx, const char *file, long dflt)
 {
     char *t = NULL;
     long v = dflt;
-    if (qt_read_rooted(ctx, file, 4096, &t) >= 0 && t[0] >= '0' && t[0] <= '9')
+    if (qt_ctx_read(ctx, file, 4096, &t, NULL) >= 0 && t[0] >= '0' && t[0] <= '9')
         v = (long)qt_scan_ulong(t);
     free(t);
     return v;
@@ -462,7 +479,7 @@ static void derive(const qt_ctx *ctx, struct qt_server *sv)
                 snprintf(path, sizeof path, "%s", f);
             else
                 snprintf(path, sizeof path, "%s/%s", sv->realdir, f);
-            if (qt_read_rooted(ctx, path, 1 << 20, &text) >= 0) {
+            if (qt_ctx_read(ctx, path, 1 << 20, &text, NULL) >= 0) {
                 char *p = strstr(text, "TIMEOUTbusy");
                 const char *src = "default";
                 if (p && (p = strchr(p, '='))) {
@@ -509,7 +526,7 @@ static void file_facts(const qt_ctx *ctx, struct qt_server *sv)
     const qt_cmd *c = sv->cmd;
     const struct qt_opt *x;
     struct stat sb, src;
-    char path[4096], text[4096], ptext[4096], bin[1024];
+    char path[4096], text[4096], bin[1024];
     int smtpd;
     size_t l;
 
@@ -524,20 +541,21 @@ static void file_facts(const qt_ctx *ctx, struct qt_server *sv)
         else
             snprintf(path, sizeof path, "%s/%s", sv->realdir, x->arg);
         qt_copy(sv->rules, sizeof sv->rules, path);
-        if (qt_ctx_path(ctx, sv->rules, ptext, sizeof ptext)) {
-            sv->rules_exists = stat(ptext, &sb) == 0;
-            l = strlen(sv->rules);
-            if (sv->rules_exists && l > 4 && !strcmp(sv->rules + l - 4, ".cdb")) {
-                snprintf(text, sizeof text, "%.*s", (int)(l - 4), sv->rules);
-                if (qt_ctx_path(ctx, text, ptext, sizeof ptext) && stat(ptext, &src) == 0 && src.st_mtime > sb.st_mtime)
-                    sv->rules_stale = 1;
-            }
+        sv->rules_exists = qt_ctx_stat(ctx, sv->rules, &sb) == 0;
+        l = strlen(sv->rules);
+        if (sv->rules_exists && l > 4 && !strcmp(sv->rules + l - 4, ".cdb")) {
+            snprintf(text, sizeof text, "%.*s", (int)(l - 4), sv->rules);
+            if (qt_ctx_stat(ctx, text, &src) == 0 && src.st_mtime > sb.st_mtime)
+                sv->rules_stale = 1;
         }
     }
     smtpd = qt_cmd_link(c, QT_LINK_QMAIL_SMTPD);
-    if (smtpd >= 0 && qt_find_binary(ctx, c->argv[c->links[smtpd].first], NULL, bin, sizeof bin) == 0 &&
-        qt_ctx_path(ctx, bin, path, sizeof path))
-        sv->smtpd_smtpauth = qt_elf_has_string(path, "SMTPAUTH", 0);
+    if (smtpd >= 0 && qt_find_binary(ctx, c->argv[c->links[smtpd].first], NULL, bin, sizeof bin) == 0) {
+        int fd = qt_ctx_open(ctx, bin, 0, NULL, NULL, 0);
+        sv->smtpd_smtpauth = fd < 0 ? -1 : qt_elf_has_string_fd(fd, "SMTPAUTH", 0);
+        if (fd >= 0)
+            close(fd);
+    }
 }
 
 /* Compare the run script's command with the running argv, from the server on. */
@@ -545,7 +563,7 @@ static void compare(const qt_ctx *ctx, struct qt_server *sv)
 {
     const qt_cmd *a = &sv->script, *b = &sv->proc;
     int i, j;
-    char path[700], real[4096];
+    char path[700];
     struct stat sb;
 
     if (!sv->pid || !sv->has_script_cmd || a->server < 0 || b->server < 0)
@@ -564,7 +582,7 @@ static void compare(const qt_ctx *ctx, struct qt_server *sv)
     snprintf(sv->differs_detail, sizeof sv->differs_detail, "word %d: run script has '%.80s', running process has '%.80s'",
              i - a->server, i < a->argc ? a->argv[i] : "(end)", j < b->argc ? b->argv[j] : "(end)");
     snprintf(path, sizeof path, "%s/run", sv->realdir);
-    if (qt_ctx_path(ctx, path, real, sizeof real) && stat(real, &sb) == 0 && sb.st_mtime > sv->started) {
+    if (qt_ctx_stat(ctx, path, &sb) == 0 && sb.st_mtime > sv->started) {
         size_t l = strlen(sv->differs_detail);
         snprintf(sv->differs_detail + l, sizeof sv->differs_detail - l, "; run changed after the process started");
     }

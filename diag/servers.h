@@ -50,6 +50,7 @@ struct qt_server {
     char realdir[512];          /* after symlinks (under root, shown without it) */
     char logdir[512];           /* from log/run ("" unknown) */
     char *run_text;             /* the run script as read (bounded), NULL */
+    char run_error[200];        /* run exists but was not read: why (a FIFO, a link out of --root...); "" */
     qt_runscript rs;            /* parsed run script (rs.argv NULL if none) */
     int has_script;
     qt_cmd script;              /* run script command, parsed; valid if has_script_cmd */

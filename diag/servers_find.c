@@ -4,83 +4,18 @@
  * binary of a front end. The process half is in servers.c. */
 #include "servers.h"
 #include "servers_int.h"
+#include "rootfs.h"
 #include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Canonical absolute path of abs, with every symlink resolved inside the
- * root (an absolute link target is taken under the root too, as it would
- * be on the real machine). Returns out, or NULL. */
-char *qt_rooted_realpath(const qt_ctx *ctx, const char *abs, char *out, size_t n)
-{
-    char todo[4096], done[4096] = "";
-    int links = 0;
-
-    if (snprintf(todo, sizeof todo, "%s", abs) >= (int)sizeof todo)
-        return NULL;
-    for (char *p = todo; *p;) {
-        char comp[256], cand[4096], real[4096], target[4096];
-        size_t cl;
-        struct stat sb;
-        ssize_t tl;
-
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        cl = strcspn(p, "/");
-        if (cl >= sizeof comp)
-            return NULL;
-        memcpy(comp, p, cl);
-        comp[cl] = '\0';
-        p += cl;
-        if (strcmp(comp, ".") == 0)
-            continue;
-        if (strcmp(comp, "..") == 0) {
-            char *s = strrchr(done, '/');
-            if (s)
-                *s = '\0';
-            continue;
-        }
-        if (snprintf(cand, sizeof cand, "%s/%s", done, comp) >= (int)sizeof cand)
-            return NULL;
-        if (!qt_ctx_path(ctx, cand, real, sizeof real))
-            return NULL;
-        if (lstat(real, &sb) == 0 && S_ISLNK(sb.st_mode)) {
-            char rest[4096];
-            if (++links > 40)
-                return NULL;
-            tl = readlink(real, target, sizeof target - 1);
-            if (tl < 0)
-                return NULL;
-            target[tl] = '\0';
-            if (snprintf(rest, sizeof rest, "%s", p) >= (int)sizeof rest)
-                return NULL;
-            if (target[0] == '/') {
-                done[0] = '\0';
-                if (snprintf(todo, sizeof todo, "%s%s", target, rest) >= (int)sizeof todo)
-                    return NULL;
-            } else {
-                if (snprintf(todo, sizeof todo, "%s/%s%s", done, target, rest) >= (int)sizeof todo)
-                    return NULL;
-                done[0] = '\0';
-            }
-            p = todo;
-            continue;
-        }
-        memcpy(done, cand, strlen(cand) + 1);
-    }
-    if (snprintf(out, n, "%s", done[0] ? done : "/") >= (int)n)
-        return NULL;
-    return out;
-}
 
 /* Map a real path on this machine (e.g. a supervise process's cwd) back to
  * a path under the root. NULL if it lies outside the root. */
@@ -100,24 +35,6 @@ char *qt_unroot(const qt_ctx *ctx, const char *real, char *out, size_t n)
         return NULL;
     snprintf(out, n, "%s", real[rl] ? real + rl : "/");
     return out;
-}
-
-long qt_read_rooted(const qt_ctx *ctx, const char *abs, size_t max, char **out)
-{
-    char path[4096];
-    struct stat sb;
-    *out = NULL;
-    if (!qt_ctx_path(ctx, abs, path, sizeof path)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    if (stat(path, &sb) != 0)
-        return -1;
-    if (!S_ISREG(sb.st_mode)) { /* a FIFO (supervise/control) would block */
-        errno = EINVAL;
-        return -1;
-    }
-    return qt_read_file(path, max, out);
 }
 
 int qt_supervise_status_parse(const unsigned char *b, size_t n, struct qt_supervise_status *st)
@@ -150,7 +67,7 @@ unsigned qt_servers_port(const qt_ctx *ctx, const char *word)
     if (qt_parse_ulong(word, &v) == 0)
         return v <= 65535 ? (unsigned)v : 0;
     /* a service name: /etc/services under the root ("smtps 465/tcp ..."), then built-ins */
-    if (qt_read_rooted(ctx, "/etc/services", 1 << 20, &text) >= 0) {
+    if (qt_ctx_read(ctx, "/etc/services", 1 << 20, &text, NULL) >= 0) {
         for (char *line = text, *nl; line && *line && !port; line = nl ? nl + 1 : NULL) {
             char name[64], pp[32];
             nl = strchr(line, '\n');
@@ -246,6 +163,32 @@ struct qt_server *qt_servers_add(qt_servers *s)
     return sv;
 }
 
+/* The run file exists but was not read (a FIFO, unreadable, a link out of
+ * the root or to nothing): 1 with the reason in why; 0 when there is no run. */
+static int run_unreadable(const qt_ctx *ctx, const char *realdir, int err, const char *error, char *why, size_t n)
+{
+    char target[512];
+    struct stat sb;
+    ssize_t tl;
+    int dfd;
+
+    if (err != ENOENT) {
+        snprintf(why, n, "%s", error);
+        return 1;
+    }
+    if ((dfd = qt_ctx_open(ctx, realdir, O_DIRECTORY, NULL, NULL, 0)) < 0)
+        return 0;
+    if (fstatat(dfd, "run", &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(sb.st_mode) ||
+        (tl = readlinkat(dfd, "run", target, sizeof target - 1)) < 0) {
+        close(dfd);
+        return 0;
+    }
+    close(dfd);
+    target[tl] = '\0';
+    snprintf(why, n, "run is a symlink to %.120s, which is not a file under the root", target);
+    return 1;
+}
+
 static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, const char *name)
 {
     char realdir[512], run[600], path[700], *text = NULL;
@@ -276,7 +219,17 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
     snprintf(run, sizeof run, "%s/run", realdir);
     rc = qt_runscript_read(ctx, run, realdir, &rs, &text);
     spend(s, &rs);
-    if (!text) {               /* no run script: not a service */
+    if (!text) {
+        char why[200];
+        if (!run_unreadable(ctx, realdir, errno, rs.error, why, sizeof why)) {
+            qt_runscript_free(&rs);   /* no run script: not a service */
+            return;
+        }
+        sv = qt_servers_add(s);     /* listed with the reason, never dropped silently */
+        qt_copy(sv->name, sizeof sv->name, name);
+        qt_copy(sv->svcdir, sizeof sv->svcdir, svcdir);
+        qt_copy(sv->realdir, sizeof sv->realdir, realdir);
+        qt_copy(sv->run_error, sizeof sv->run_error, why);
         qt_runscript_free(&rs);
         return;
     }
@@ -308,7 +261,7 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
     snprintf(path, sizeof path, "%s/supervise/status", realdir);
     {
         char *b = NULL;
-        n = qt_read_rooted(ctx, path, 64, &b);
+        n = qt_ctx_read(ctx, path, 64, &b, NULL);
         if (n >= 0)
             qt_supervise_status_parse((const unsigned char *)b, (size_t)n, &sv->st);
         free(b);
@@ -322,14 +275,17 @@ void qt_servers_scan_dirs(const qt_ctx *ctx, qt_servers *s)
         "/service", "/var/service", "/etc/service", "/var/qmail/supervise", "/etc/sv", "/command",
     };
     for (size_t b = 0; b < QT_ARRAY_LEN(bases); b++) {
-        char path[4096];
-        DIR *d;
+        char why[160];
+        DIR *d = NULL;
         struct dirent *de;
         long total = 0;
+        int fd = qt_ctx_open(ctx, bases[b], O_DIRECTORY, NULL, why, sizeof why);
 
-        if (!qt_ctx_path(ctx, bases[b], path, sizeof path) || !(d = opendir(path))) {
+        if (fd < 0 || !(d = fdopendir(fd))) {
             if (errno != ENOENT && errno != ENOTDIR)
-                qt_buf_printf(&s->notes, "%s: %s\n", bases[b], strerror(errno));
+                qt_buf_printf(&s->notes, "%s: %s\n", bases[b], fd < 0 ? why : strerror(errno));
+            if (fd >= 0)
+                close(fd);
             continue;
         }
         /* at most QT_SERVERS_MAX_DIRS entries are read; the rest are only
@@ -358,7 +314,6 @@ void qt_servers_scan_dirs(const qt_ctx *ctx, qt_servers *s)
 int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, char *out, size_t n)
 {
     static const char *const dirs = "/usr/local/bin:/usr/bin:/bin:/command:/usr/local/sbin:/usr/sbin:/sbin:/package/host/superscript.com/command";
-    char path[4096];
     struct stat sb;
     const char *list = pathvar && *pathvar ? pathvar : dirs;
 
@@ -366,14 +321,14 @@ int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, cha
         if (prog[0] != '/')
             return -1;
         snprintf(out, n, "%s", prog);
-        return qt_ctx_path(ctx, prog, path, sizeof path) && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? 0 : -1;
+        return qt_ctx_stat(ctx, prog, &sb) == 0 && S_ISREG(sb.st_mode) ? 0 : -1;
     }
     while (*list) {
         size_t l = strcspn(list, ":");
         char cand[1024];
         if (l && l < 512) {
             snprintf(cand, sizeof cand, "%.*s/%s", (int)l, list, prog);
-            if (qt_ctx_path(ctx, cand, path, sizeof path) && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            if (qt_ctx_stat(ctx, cand, &sb) == 0 && S_ISREG(sb.st_mode)) {
                 snprintf(out, n, "%s", cand);
                 return 0;
             }

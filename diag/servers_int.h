@@ -5,11 +5,10 @@
 
 #include <string.h>
 
+#include "rootfs.h"
 #include "servers.h"
 
-char *qt_rooted_realpath(const qt_ctx *ctx, const char *abs, char *out, size_t n);
 char *qt_unroot(const qt_ctx *ctx, const char *real, char *out, size_t n);
-long qt_read_rooted(const qt_ctx *ctx, const char *abs, size_t max, char **out);
 struct qt_server *qt_servers_add(qt_servers *s);
 void qt_servers_scan_dirs(const qt_ctx *ctx, qt_servers *s);
 int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, char *out, size_t n);

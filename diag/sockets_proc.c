@@ -17,6 +17,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int hexval(char c)
@@ -195,12 +196,24 @@ static int read_one(const qt_ctx *ctx, const char *rel, int family, const struct
         snprintf(err, errlen, "path too long under %s", ctx->proc);
         return -1;
     }
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK + fstat: a FIFO or a device given as --proc net/tcp is
+     * refused instead of blocking or reading forever */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         if (optional && errno == ENOENT)
             return 0;
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
         return -1;
+    }
+    {
+        struct stat sb;
+        int ok = fstat(fd, &sb) == 0;
+        if (!ok || !S_ISREG(sb.st_mode)) {
+            snprintf(err, errlen, "cannot read %s: %s%s", path, ok ? qt_file_kind((unsigned)sb.st_mode) : strerror(errno),
+                     ok ? ", not a regular file" : "");
+            close(fd);
+            return -1;
+        }
     }
     buf = qt_malloc(BUFSZ);
     for (;;) {

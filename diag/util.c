@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -182,36 +183,96 @@ char *qt_safe_strdup(const char *s, size_t n)
     return qt_buf_steal(&b);
 }
 
-long qt_read_file(const char *path, size_t max, char **out)
+const char *qt_file_kind(unsigned mode)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    switch (mode & S_IFMT) {
+    case S_IFREG: return "a regular file";
+    case S_IFIFO: return "a FIFO";
+    case S_IFCHR: case S_IFBLK: return "a device";
+    case S_IFDIR: return "a directory";
+    case S_IFSOCK: return "a socket";
+    case S_IFLNK: return "a symlink";
+    default: return "not a regular file";
+    }
+}
+
+static long read_fail(struct qt_fileinfo *info, qt_buf *b, int e)
+{
+    qt_buf_free(b);
+    if (info && !info->why[0])
+        snprintf(info->why, sizeof info->why, "%s", strerror(e));
+    errno = e;
+    return -1;
+}
+
+long qt_read_fd(int fd, size_t max, char **out, struct qt_fileinfo *info)
+{
     qt_buf b = {0};
     char tmp[4096];
+    struct stat sb;
 
     *out = NULL;
-    if (fd < 0)
-        return -1;
-    while (b.len < max) {
-        size_t want = sizeof tmp < max - b.len ? sizeof tmp : max - b.len;
+    if (info)
+        memset(info, 0, sizeof *info);
+    if (fstat(fd, &sb) != 0)
+        return read_fail(info, &b, errno);
+    if (info)
+        info->uid = (unsigned)sb.st_uid;
+    if (!S_ISREG(sb.st_mode)) {
+        if (info)
+            snprintf(info->why, sizeof info->why, "%s, not a regular file", qt_file_kind((unsigned)sb.st_mode));
+        return read_fail(info, &b, EINVAL);
+    }
+    for (;;) {
+        /* one byte past max tells a cut file from one of exactly max bytes */
+        size_t room = b.len < max ? max - b.len : 1;
+        size_t want = sizeof tmp < room ? sizeof tmp : room;
         ssize_t r = read(fd, tmp, want);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            close(fd);
-            qt_buf_free(&b);
-            errno = e;
-            return -1;
-        }
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return read_fail(info, &b, errno);
         if (r == 0)
             break;
+        if (b.len >= max) {
+            if (info)
+                info->truncated = 1;
+            break;
+        }
         qt_buf_add(&b, tmp, (size_t)r);
     }
-    close(fd);
     if (!b.s)
         qt_buf_add(&b, "", 0);
     *out = b.s;
     return (long)b.len;
+}
+
+long qt_read_file_info(const char *path, size_t max, char **out, struct qt_fileinfo *info)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    long n;
+    int e;
+
+    *out = NULL;
+    if (info)
+        memset(info, 0, sizeof *info);
+    if (fd < 0) {
+        e = errno;
+        if (info)
+            snprintf(info->why, sizeof info->why, "%s", strerror(e));
+        errno = e;
+        return -1;
+    }
+    n = qt_read_fd(fd, max, out, info);
+    e = errno;
+    close(fd);
+    errno = e;
+    return n;
+}
+
+long qt_read_file(const char *path, size_t max, char **out)
+{
+    return qt_read_file_info(path, max, out, NULL);
 }
 
 int qt_parse_ulong(const char *s, unsigned long *out)

@@ -57,9 +57,35 @@ char *qt_safe_strdup(const char *s, size_t n);
  * equivalent shell command of what qtriage did. */
 void qt_shell_quote(qt_buf *b, const char *w);
 
-/* Read a whole file (at most max bytes) into a NUL-terminated buffer.
- * Returns the length, or -1 with errno set. *out is malloc'd (caller frees). */
+/* What a bounded read learnt about the file (see qt_read_fd). */
+struct qt_fileinfo {
+    unsigned uid;        /* owner of the file read */
+    int truncated;       /* 1: longer than max, only max bytes were returned */
+    char why[160];       /* on failure: "a FIFO, not a regular file", strerror text... */
+};
+
+/* "a FIFO", "a device", "a directory", "a socket", "a symlink" or "not a
+ * regular file" for a st_mode that is not S_ISREG; "a regular file" else. */
+const char *qt_file_kind(unsigned mode);
+
+/* Read at most max bytes of the open fd into a NUL-terminated buffer, after
+ * fstat shows a regular file (procfs files are regular): a FIFO, device,
+ * directory or socket is refused with errno EINVAL and info->why saying
+ * which ("a FIFO, not a regular file"), so nothing blocks or reads forever.
+ * fd should be opened O_NONBLOCK so that opening a FIFO does not block.
+ * Returns the length (info->truncated set when more was there), or -1 with
+ * errno and info->why set. info may be NULL. *out is malloc'd (caller frees);
+ * fd is not closed. */
+long qt_read_fd(int fd, size_t max, char **out, struct qt_fileinfo *info);
+
+/* Read a whole file (at most max bytes) into a NUL-terminated buffer. The
+ * file is opened O_NONBLOCK|O_NOCTTY and must be a regular file (as
+ * qt_read_fd): a FIFO or /dev/zero fails with EINVAL instead of hanging.
+ * Returns the length, or -1 with errno set. *out is malloc'd (caller frees).
+ * Paths under --root go through qt_ctx_read (rootfs.h) instead. */
 long qt_read_file(const char *path, size_t max, char **out);
+/* Same, with what was learnt in info (may be NULL). */
+long qt_read_file_info(const char *path, size_t max, char **out, struct qt_fileinfo *info);
 
 /* Parse a non-negative decimal integer that must fill s entirely. 0 on success. */
 int qt_parse_ulong(const char *s, unsigned long *out);

@@ -188,6 +188,8 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     snprintf(t->title, sizeof t->title, "Server: %s", sv->name);
     qt_table_kv(t, "svc", "service", QT_ROLE_NORMAL, "%s%s%s", sv->svcdir[0] ? sv->svcdir : "(not supervised)",
        strcmp(sv->svcdir, sv->realdir) && sv->realdir[0] ? " -> " : "", strcmp(sv->svcdir, sv->realdir) ? sv->realdir : "");
+    if (sv->run_error[0])
+        qt_table_kv(t, "run.error", "run", QT_ROLE_WARN, "not read: %s", sv->run_error);
     if (sv->logdir[0])
         qt_table_kv(t, "log", "log dir", QT_ROLE_NORMAL, "%s (from log/run)", sv->logdir);
     if (sv->st.readable)

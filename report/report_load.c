@@ -588,11 +588,12 @@ struct qt_report_store *qt_report_load_buf(const char *data, size_t len, char *e
 struct qt_report_store *qt_report_load_file(const char *path, char *err, size_t errlen)
 {
     char *data;
-    long n = qt_read_file(path, (size_t)QT_REPORT_MAX_BYTES + 1, &data);
+    struct qt_fileinfo fi;
+    long n = qt_read_file_info(path, (size_t)QT_REPORT_MAX_BYTES + 1, &data, &fi);
     struct qt_report_store *st;
 
     if (n < 0) {
-        snprintf(err, errlen, "cannot read: %s", strerror(errno));
+        snprintf(err, errlen, "cannot read: %s", fi.why);
         return NULL;
     }
     st = qt_report_load_buf(data, (size_t)n, err, errlen);

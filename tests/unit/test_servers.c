@@ -58,7 +58,8 @@ static int setup(void **st)
     service("imaps", "incident-folklore.run", "");
     service("s6tls", "s6-tlsd.run", "");
     sh("cp %s/inetd.conf %s/var/qmail/supervise/lab-tls/", DATA, root);
-    /* hostile: a FIFO where run should be, and a symlink loop: skipped, never a hang */
+    /* hostile: a FIFO where run should be (listed with the reason) and a
+     * symlink loop (skipped): never a hang */
     sh("mkdir -p %s/service/fifo && mkfifo %s/service/fifo/run && ln -sfn loop %s/service/loop", root, root, root);
     /* a cdb older than its text file: tcprules was not rerun */
     sh("touch -d 2020-01-01 %s/etc/tcprules.d/tcp.smtp.cdb && echo '127.:allow,RELAYCLIENT=\"\"' > %s/etc/tcprules.d/tcp.smtp", root, root);
@@ -103,7 +104,15 @@ static void discovery_and_lint(void **st)
     s = qt_sample(&sm, &ctx);
     assert_int_equal(s->src[QT_SRC_SERVERS].state, QT_SRC_OK);
     assert_non_null(s->servers);
-    assert_int_equal(s->servers->n, 8);   /* each found once, via /service and /var/qmail/supervise */
+    /* each found once, via /service and /var/qmail/supervise, plus the FIFO run */
+    assert_int_equal(s->servers->n, 9);
+    sv = qt_servers_find(s->servers, "fifo");
+    assert_non_null(sv);
+    assert_string_equal(sv->run_error, "cannot read /service/fifo/run: a FIFO, not a regular file");
+    assert_null(sv->run_text);
+    f = finding(s, "servers.script-unread:fifo");
+    assert_non_null(f);
+    assert_string_equal(f->title, "run script not read: cannot read /service/fifo/run: a FIFO, not a regular file");
 
     /* SSL patch, proven by the binary's option string */
     sv = qt_servers_find(s->servers, "smtps");
@@ -246,7 +255,10 @@ static void pane(void **st)
     qt_table_init(&head, "");
     qt_table_init(&main, "");
     qt_view_fill(qt_pane_servers.top, &in, &head, &main);
-    assert_int_equal(main.nrows, 8);
+    assert_int_equal(main.nrows, 9);
+    r = qt_table_find(&main, "fifo");
+    assert_true(r != (size_t)-1);
+    assert_non_null(strstr(main.rows[r].cells[7].text, "run script not read: cannot read /service/fifo/run: a FIFO"));
     r = qt_table_find(&main, "smtps");
     assert_true(r != (size_t)-1);
     assert_string_equal(main.rows[r].cells[2].text, "tcpserver-sslpatch");
