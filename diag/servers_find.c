@@ -79,7 +79,7 @@ unsigned qt_servers_port(const qt_ctx *ctx, const char *word)
                 char *rest = strstr(line, pp) + strlen(pp);
                 for (char *tok = strtok(rest, " \t"); tok && !match && tok[0] != '#'; tok = strtok(NULL, " \t"))
                     match = strcmp(tok, word) == 0;
-                if (match)
+                if (match && qt_scan_ulong(pp) <= 65535) /* else no port: try on */
                     port = (unsigned)qt_scan_ulong(pp);
             }
         }

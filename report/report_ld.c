@@ -140,14 +140,18 @@ int qt_ld_get_bool(struct qt_ld *l, const json_t *o, const char *key, int flags)
 
 
 /* A display string: at most max bytes, no control byte (but '\n' with
- * TXT_MULTI), non-ASCII escaped as \xNN. Returns a malloc'd copy; NULL when
- * absent/null (allowed by flags) or on error. */
+ * TXT_MULTI), non-ASCII escaped as \xNN like live text (qt_buf_put_safe).
+ * The escaped copy is at most max bytes too: each escape is 4 bytes for 1, so
+ * a text within the raw limit can outgrow the char[max + 1] its caller copies
+ * it into; it is cut on an escape boundary and ends in "...[cut]". Returns a
+ * malloc'd copy; NULL when absent/null (allowed by flags) or on error. */
 char *qt_ld_get_text(struct qt_ld *l, const json_t *o, const char *key, size_t max, int flags)
 {
     json_t *j = qt_ld_get(l, o, key, JSON_STRING, flags);
     const char *s;
     size_t len, m;
     qt_buf b = {0};
+    char *out;
 
     if (!j)
         return NULL;
@@ -172,8 +176,15 @@ char *qt_ld_get_text(struct qt_ld *l, const json_t *o, const char *key, size_t m
         else
             qt_buf_putc(&b, (char)c);
     }
+    out = qt_buf_steal(&b);
+    qt_rtext_clamp(&out, max);
+    if (strlen(out) > max) { /* max too small for the "...[cut]" mark */
+        qt_ld_fail(l, "longer than %zu bytes once escaped", max);
+        free(out);
+        out = NULL;
+    }
     qt_ld_pop(l, m);
-    return qt_buf_steal(&b);
+    return out;
 }
 
 /* A name (views, metrics, services, collectors): display text, 1..max bytes. */

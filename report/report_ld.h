@@ -36,7 +36,9 @@ long long qt_ld_get_int(struct qt_ld *l, const json_t *o, const char *key, long 
 double qt_ld_get_num(struct qt_ld *l, const json_t *o, const char *key, double lo, double hi, double dflt, int flags);
 int qt_ld_get_bool(struct qt_ld *l, const json_t *o, const char *key, int flags);
 /* Display text: at most max bytes, no control byte (but '\n' with
- * TXT_MULTI), non-ASCII escaped as \xNN. malloc'd, or NULL. */
+ * TXT_MULTI), non-ASCII escaped as \xNN. The escaped result is at most max
+ * bytes as well (cut on an escape boundary, ending "...[cut]"), so it fits a
+ * char[max + 1] (with max under 9 it is refused instead). malloc'd, or NULL. */
 char *qt_ld_get_text(struct qt_ld *l, const json_t *o, const char *key, size_t max, int flags);
 /* Non-empty display text. */
 char *qt_ld_get_name(struct qt_ld *l, const json_t *o, const char *key, size_t max, int flags);

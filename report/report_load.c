@@ -6,7 +6,8 @@
  * value count before parsing (so a hostile file cannot make jansson allocate
  * without bound), nesting, every member's type, every bound of report.h,
  * and the display safety of every string (a control byte is refused; any
- * non-ASCII character is escaped as \xNN exactly like live data). The first
+ * non-ASCII character is escaped as \xNN exactly like live data, and cut
+ * to fit where it is stored, see qt_ld_get_text). The first
  * problem found is reported with its place in the document, e.g.
  * "panes[0].view.main.rows[3].cells[1].text: control character". Members
  * this version does not know are ignored (a change older readers must not
@@ -37,7 +38,7 @@ static void load_table(struct qt_ld *l, const json_t *o, qt_table *t, char ***dr
     qt_table_init(t, "");
     s = qt_ld_get_text(l, o, "title", sizeof t->title - 1, 0);
     if (s)
-        memcpy(t->title, s, strlen(s) + 1);
+        snprintf(t->title, sizeof t->title, "%s", s);
     free(s);
     cols = qt_ld_get_array(l, o, "columns", QT_TABLE_MAXCOLS, 0);
     m = qt_ld_push(l, "columns");
@@ -218,7 +219,7 @@ static void load_options(struct qt_ld *l, const json_t *o)
             char *name = qt_ld_get_text(l, e, "name", sizeof c->services[0].name - 1, 0);
             unsigned port = (unsigned)qt_ld_get_int(l, e, "port", 1, 65535, 1, 0);
             if (name) {
-                memcpy(c->services[c->nservices].name, name, strlen(name) + 1);
+                snprintf(c->services[c->nservices].name, sizeof c->services[0].name, "%s", name);
                 c->services[c->nservices++].port = port;
             }
             free(name);
@@ -523,7 +524,7 @@ struct qt_report_store *qt_report_load_buf(const char *data, size_t len, char *e
     l.st = qt_rstore_new();
     l.st->writer = qt_rstore_keep(l.st, qt_ld_get_text(&l, root, "qtriage_version", 64, 0));
     if ((s = qt_ld_get_text(&l, root, "host", 255, 0))) {
-        memcpy(l.st->snap.host, s, strlen(s) + 1);
+        snprintf(l.st->snap.host, sizeof l.st->snap.host, "%s", s);
         free(s);
     }
     if ((j = qt_ld_get(&l, root, "kernel", JSON_OBJECT, 0))) {

@@ -94,6 +94,16 @@ int qt_utf8_valid(const char *str, size_t len)
     return 1;
 }
 
+/* Value of the escape "\xNN" at p, or -1 when p is not one. */
+static int esc_byte(const char *p)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *h, *l;
+    if (p[0] != '\\' || p[1] != 'x' || !p[2] || !p[3] || !(h = strchr(hex, p[2])) || !(l = strchr(hex, p[3])))
+        return -1;
+    return (int)(h - hex) * 16 + (int)(l - hex);
+}
+
 int qt_rtext_clamp(char **s, size_t max)
 {
     static const char tail[] = "...[cut]";
@@ -106,7 +116,14 @@ int qt_rtext_clamp(char **s, size_t max)
      * display-safe text, nor inside a UTF-8 sequence */
     for (;;) {
         unsigned char c = (unsigned char)(*s)[i];
-        if (c == '\\')
+        int e = esc_byte(*s + i);
+        if (e >= 0xc0) {
+            /* an escaped UTF-8 lead byte: keep its escaped continuation
+             * bytes with it, so a cut never splits an escaped character */
+            tok = 4;
+            while (tok < 16 && (e = esc_byte(*s + i + tok)) >= 0x80 && e < 0xc0)
+                tok += 4;
+        } else if (c == '\\')
             tok = (*s)[i + 1] == 'x' ? 4 : 2;
         else if (c >= 0xf0)
             tok = 4;

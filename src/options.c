@@ -205,7 +205,7 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
     o->timeout = 10;
     o->no_color = nc && *nc;
     opterr = 0;
-    optind = 1;
+    optind = 0; /* not 1: glibc then also drops the rest of a cluster an earlier parse stopped in (getopt(3)) */
     while ((c = getopt_long(argc, argv, ":w:c:", longopts, NULL)) != -1) {
         switch (c) {
         case O_ROOT: o->ctx.root = optarg; break;

@@ -345,6 +345,95 @@ static void non_ascii_escaped_on_load(void **state)
     json_decref(j);
 }
 
+/* s is n copies of "é" (UTF-8), NUL-terminated. */
+static char *repeat_e_acute(char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + 2 * i, "\xc3\xa9", 2);
+    s[2 * n] = '\0';
+    return s;
+}
+
+/* The escaped text is whole escapes and printable ASCII (never "\xc" or
+ * "\xc3\xa"), and a cut keeps each escaped "é" whole: no "\xc3" alone. */
+static void assert_whole_escapes(const char *s)
+{
+    size_t i = 0, n = strlen(s);
+    const char *cut = strstr(s, "...[cut]");
+    if (cut && cut - s >= 4)
+        assert_memory_equal(cut - 4, "\\xa9", 4);
+    while (i < n) {
+        if (s[i] == '\\') {
+            assert_true(i + 4 <= n);
+            assert_int_equal(s[i + 1], 'x');
+            i += 4;
+        } else {
+            assert_true((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f);
+            i++;
+        }
+    }
+}
+
+/* Issue 12 item 8: non-ASCII text within the raw limits grows 4x once
+ * escaped as \xNN; the fixed arrays it lands in (table title[128], service
+ * name[32], host[256]) must still hold it: cut on an escape boundary and
+ * marked "...[cut]", never written past (ASan caught the overflow). */
+static void non_ascii_at_the_limits(void **state)
+{
+    json_t *j = valid_tree(), *svc;
+    char title[2 * 63 + 1], name[2 * 15 + 1], host[2 * 127 + 1], *s, err[256];
+    struct qt_report_store *st;
+    const qt_snapshot *snap;
+    const qt_ctx *ctx;
+    const qt_pane_def *const *panes;
+    size_t npanes;
+    qt_table head, main;
+    (void)state;
+
+    json_object_set_new(at(j, "panes.0.view.main"), "title", json_string(repeat_e_acute(title, 63)));
+    json_object_set_new(at(j, "panes.0.view.main.columns.0"), "title", json_string(repeat_e_acute(name, 15)));
+    svc = json_object();
+    json_object_set_new(svc, "name", json_string(repeat_e_acute(name, 15)));
+    json_object_set_new(svc, "port", json_integer(25));
+    json_array_clear(at(j, "options.services"));
+    json_array_append_new(at(j, "options.services"), svc);
+    json_object_set_new(j, "host", json_string(repeat_e_acute(host, 127)));
+    s = json_dumps(j, JSON_COMPACT);
+    st = qt_report_load_buf(s, strlen(s), err, sizeof err);
+    if (!st)
+        fail_msg("refused: %s", err);
+
+    snap = qt_report_store_snapshot(st);
+    assert_true(strlen(snap->host) < sizeof snap->host);
+    assert_non_null(strstr(snap->host, "...[cut]"));
+    assert_memory_equal(snap->host, "\\xc3\\xa9\\xc3\\xa9", 16);
+    assert_whole_escapes(snap->host);
+
+    ctx = qt_report_store_ctx(st);
+    assert_int_equal(ctx->nservices, 1);
+    assert_true(strlen(ctx->services[0].name) < sizeof ctx->services[0].name);
+    assert_whole_escapes(ctx->services[0].name);
+    assert_non_null(strstr(ctx->services[0].name, "...[cut]"));
+    assert_int_equal(ctx->services[0].port, 25);
+
+    panes = qt_report_store_panes(st, &npanes);
+    assert_true(npanes > 0);
+    qt_table_init(&head, "");
+    qt_table_init(&main, "");
+    qt_report_store_views(st)->fill(qt_report_store_views(st), panes[0]->top->name, NULL, &head, &main);
+    assert_true(strlen(main.title) < sizeof main.title);
+    assert_whole_escapes(main.title);
+    assert_non_null(strstr(main.title, "...[cut]"));
+    assert_whole_escapes(main.cols[0].title);
+    assert_non_null(strstr(main.cols[0].title, "...[cut]"));
+    qt_table_free(&head);
+    qt_table_free(&main);
+
+    qt_report_store_free(st);
+    free(s);
+    json_decref(j);
+}
+
 static void missing_file(void **state)
 {
     char err[256];
@@ -364,6 +453,7 @@ int main(void)
         cmocka_unit_test(bad_members),
         cmocka_unit_test(unknown_members_ignored),
         cmocka_unit_test(non_ascii_escaped_on_load),
+        cmocka_unit_test(non_ascii_at_the_limits),
         cmocka_unit_test(missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

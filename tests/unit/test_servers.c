@@ -413,6 +413,28 @@ static void status_file(void **st)
     assert_int_equal(qt_servers_port(&ctx, "nosuch"), 0);
 }
 
+/* An /etc/services number outside 1..65535 is no port: the name falls
+ * through to the next line and the built-ins (fuzz_readers found
+ * "smtps 465587/tcp" returned as port 465587). */
+static void services_port_range(void **st)
+{
+    char r[64], cmd[256];
+    qt_ctx c;
+    (void)st;
+    snprintf(r, sizeof r, "/tmp/qt-services-test.XXXXXX");
+    assert_non_null(mkdtemp(r));
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/etc && printf 'smtps\\t465587/tcp\\nsubmission 587/tcp\\n"
+             "huge 99999999999999999999999/tcp mail\\n' > %s/etc/services", r, r);
+    sh("%s", cmd);
+    qt_ctx_defaults(&c);
+    c.root = r;
+    assert_int_equal(qt_servers_port(&c, "smtps"), 465); /* the built-in */
+    assert_int_equal(qt_servers_port(&c, "submission"), 587);
+    assert_int_equal(qt_servers_port(&c, "huge"), 0);
+    assert_int_equal(qt_servers_port(&c, "mail"), 0);
+    sh("rm -rf %s", r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +443,7 @@ int main(void)
         cmocka_unit_test(pane),
         cmocka_unit_test(elf_scan),
         cmocka_unit_test(status_file),
+        cmocka_unit_test(services_port_range),
         cmocka_unit_test(child_ips_are_read_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
