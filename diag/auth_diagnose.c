@@ -1,5 +1,5 @@
 /* auth_diagnose.c - step 5: combine the evidence of steps 1-4 into one
- * named cause and its fix (incidents.md 4). Pure: reads the wizard's
+ * named cause and its fix (docs/domain/README.md#incidents, 4). Pure: reads the wizard's
  * evidence, writes res[QT_WS_DIAG] and cause. */
 #include "auth_wizard.h"
 

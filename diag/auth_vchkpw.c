@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* vpopmail vchkpw.c (5.4 and 5.6.13 number them the same): domain.md 3.2 */
+/* vpopmail vchkpw.c (5.4 and 5.6.13 number them the same): docs/domain/vpopmail.md#exit-codes */
 static const struct qt_vchkpw_exit exits[] = {
     {0, "accepted, but vchkpw could not exec the program given to it (it falls through to exit 0)", NULL},
     {1, "access denied by the account's flags (or MIN_LOGIN_INTERVAL)", "smtp access denied"},

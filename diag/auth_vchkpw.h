@@ -1,11 +1,11 @@
 /* auth_vchkpw.h - running vpopmail's vchkpw the way qmail-smtpd does, and
- * reading its answer with vchkpw's real exit codes (domain.md 3.2), not the
+ * reading its answer with vchkpw's real exit codes (docs/domain/vpopmail.md#exit-codes), not the
  * generic checkpassword 1/2/111.
  *
  * The password goes to the child on fd 3 only (auth_child.h); argv holds
  * the vchkpw path and the program to run on success; the environment holds
  * only PATH and the tcpserver variables of the emulated service (so vchkpw
- * logs as vchkpw-submission etc., domain.md 3.3).
+ * logs as vchkpw-submission etc., docs/domain/vpopmail.md#service-name).
  */
 #ifndef QT_AUTH_VCHKPW_H
 #define QT_AUTH_VCHKPW_H
@@ -33,7 +33,7 @@ const struct qt_vchkpw_exit *qt_vchkpw_exit_lookup(int code);
  * 0 on success, -1 if unknown. */
 int qt_vchkpw_service_port(const char *service, unsigned *port);
 
-/* The name vchkpw logs under (domain.md 3.3): "vchkpw-submission",
+/* The name vchkpw logs under (docs/domain/vpopmail.md#service-name): "vchkpw-submission",
  * "vchkpw-webmail" (POP/IMAP from 127.0.0.1), "vchkpw-2525", "vchkpw-0". */
 void qt_vchkpw_log_name(unsigned port, const char *remote_ip, const char *program, char *out, size_t n);
 

@@ -1,5 +1,5 @@
 /* auth_vuserinfo.h - what vpopmail knows about an account: the output of
- * `vuserinfo user@domain` (domain.md 3.6), or, without vuserinfo, the
+ * `vuserinfo user@domain` (docs/domain/vpopmail.md#vuserinfo), or, without vuserinfo, the
  * vpopmail domain directory and its vpasswd file under --root.
  *
  * vuserinfo prints the crypted and the clear password: the parser never

@@ -1,6 +1,6 @@
 /* lint.c - see lint.h. One function per check; each emits a finding with
  * its own corrected line and adds its edits to the full correction. The
- * explanations follow shared/domain.md (software over folklore). */
+ * explanations follow docs/domain/ (software over folklore). */
 #include "lint.h"
 #include "lint_int.h"
 #include "ports.h"
@@ -675,7 +675,7 @@ static void check_feh_I(struct lctx *l)
         qt_finding_explain(f, "fehcom sslserver 0.95b declares -I without ':' but reads an argument for it: '-I eth0 0 465 ...' makes eth0 the host and shifts every later word.");
 }
 
-/* Folklore that shows up in run scripts (shared/domain.md, "Folklore"). */
+/* Folklore that shows up in run scripts (docs/domain/README.md#folklore). */
 static void check_folklore(struct lctx *l)
 {
     static const char *const vars[] = {"QMAIL_SMTP_TIMEOUT", "QMAIL_SMTPD_TIMEOUT", "QMAIL_SMTPD_DATA_TIMEOUT"};

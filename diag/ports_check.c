@@ -93,7 +93,7 @@ static void fix_lines(qt_finding *f, int family, const char *ip, unsigned port, 
     qt_buf_free(&b);
 }
 
-/* What bounds (or does not bound) the TLS handshake for this front end (domain.md 1.5). */
+/* What bounds (or does not bound) the TLS handshake for this front end (docs/domain/ucspi.md#handshake-deadlines). */
 static void handshake_advice(qt_finding *f, const qt_snapshot *snap, int listener_pid)
 {
     const struct qt_proc *p = snap->procs && listener_pid > 0 ? qt_procs_find(snap->procs, listener_pid) : NULL;

@@ -1,4 +1,4 @@
-/* variants.c - see variants.h. Facts from shared/domain.md §1 and the
+/* variants.c - see variants.h. Facts from docs/domain/ucspi.md and the
  * sources it cites (ucspi-tcp 0.88 man page and binary, LKML-tcpserver.c,
  * SuperScript/ucspi-ssl doc/sslserver.txt, fehcom ucspi-ssl 0.95b
  * src/sslserver.c + man/sslserver.1, indimail-mta ucspi-tcp-x/tcpserver.9,
@@ -197,7 +197,7 @@ static const struct qt_variant_def defs[QT_VAR_COUNT] = {
     [QT_VAR_SSL_PATCH] = {
         .id = QT_VAR_SSL_PATCH, .key = "tcpserver-sslpatch", .label = "tcpserver + Oppermann SSL patch",
         .program = "tcpserver", .optstring = "dDvqQhHrRsS1UXx:t:u:g:l:b:B:c:n:pPoO",
-        .source = "LKML-tcpserver.c (ucspi-tcp-ssl-20020705 patch, domain.md 1.2)",
+        .source = "LKML-tcpserver.c (ucspi-tcp-ssl-20020705 patch, docs/domain/ucspi.md)",
         .opts = opts_ssl_patch, .nopts = N(opts_ssl_patch), .has_host_port = 1,
         .default_limit = 40, .ident_default = 1, .dns_default = 1, .tls = QT_TLS_BY_OPTION,
         .handshake_opt = 0, .handshake_default = -1,

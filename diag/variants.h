@@ -1,6 +1,6 @@
 /* variants.h - option tables of the TCP/TLS front ends qmail runs behind.
  *
- * Each variant is described from its source (shared/domain.md §1): the
+ * Each variant is described from its source (docs/domain/ucspi.md): the
  * exact getopt string, what every option means in THAT variant, defaults,
  * and where the TLS handshake deadline (if any) comes from. The same letter
  * means different things in different variants (-T: illegal in stock

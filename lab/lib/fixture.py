@@ -6,8 +6,8 @@
 Writes a production-shaped tree under DIR (see lab/README.md, "root") and the
 truth about what was planted into FILE (JSON): control-file problems, aliases,
 forwards, static run scripts, and exact counts of every kind of log line.
-Every log line follows the formats of shared/domain.md section 5 (qmail-send
-5.1, qmail-remote 5.2, tcpserver 5.3, multilog TAI64N 5.4) and 3.4 (vchkpw).
+Every log line follows the formats of docs/domain/ (qmail.md: qmail-send and
+qmail-remote; ucspi.md: tcpserver; supervision.md: multilog TAI64N; vpopmail.md: vchkpw).
 Existing log files are never overwritten: the live services append to them.
 """
 import argparse
@@ -49,7 +49,7 @@ def w(path, text, mode=0o644):
 
 
 def tai64n(t):
-    """multilog's TAI64N label for unix time t (domain.md 5.4)."""
+    """multilog's TAI64N label for unix time t (docs/domain/supervision.md#multilog)."""
     sec = int(t)
     nano = int((t - sec) * 1e9)
     return "@%016x%08x" % ((1 << 62) + sec + 10, nano)
@@ -234,7 +234,7 @@ def build_send_log(t0):
 
 
 def build_smtpd_log(t0):
-    """A rotated multilog file of a tcpserver -v smtp service (domain.md 5.3)."""
+    """A rotated multilog file of a tcpserver -v smtp service (docs/domain/ucspi.md#log-lines)."""
     lines, counts = [], {"connections": 0, "deny": 0, "by_ip": {}, "end_status": {}}
     t = t0
     pid = 31000
@@ -274,7 +274,7 @@ def build_smtpd_log(t0):
 
 
 def build_maillog(t0):
-    """Historical vchkpw lines in syslog file format (domain.md 3.4)."""
+    """Historical vchkpw lines in syslog file format (docs/domain/vpopmail.md#log-lines)."""
     lines, counts = [], {}
     t = t0
     host = socket.gethostname().split(".")[0]  # as vchkpw's live lines
@@ -300,7 +300,7 @@ def build_maillog(t0):
 
 
 def run_scripts():
-    """Static run scripts modelled on domain.md section 7, and their truth."""
+    """Static run scripts modelled on docs/domain/supervision.md#run-scripts, and their truth."""
     scripts = {}
     scripts["lwq-qmail-smtpd"] = ("""#!/bin/sh
 # Life with qmail (LWQ) /var/qmail/supervise/qmail-smtpd/run, with vpopmail AUTH
@@ -403,8 +403,8 @@ exec /usr/bin/softlimit -m 64000000 \\
         {"style": "ssl-patched-tcpserver", "server": "tcpserver (Oppermann SSL patch)", "port": "465",
          "tls": "implicit", "handshake_deadline_s": None, "limit": "100",
          "mail_program": "/var/qmail/bin/qmail-smtpd",
-         "notes": ["-t 30 is the ident (TCPREMOTEINFO) timeout, not a TLS timeout (domain.md 1.1)",
-                   "no handshake deadline: blocking SSL_accept (domain.md 1.2)",
+         "notes": ["-t 30 is the ident (TCPREMOTEINFO) timeout, not a TLS timeout (docs/domain/ucspi.md#tcpserver)",
+                   "no handshake deadline: blocking SSL_accept (docs/domain/ucspi.md#ssl-patched-tcpserver)",
                    "'timeout 60 qmail-smtpd' does not free the tcpserver slot (qmail-smtpd is a grandchild)"]})
     scripts["sslserver-pop3sd"] = ("""#!/bin/sh
 # POP3S with ucspi-ssl sslserver and an explicit 30 s handshake deadline.

@@ -5,11 +5,11 @@
  * vpw.h) and, on success, sets USER/HOME/SHELL/VPOPUSER and
  * execvp(argv[1], argv+1), like vpopmail 5.4/5.6 vchkpw.c.
  *
- * Exit codes are vpopmail's real ones (domain.md 3.2): 3 password fail or
+ * Exit codes are vpopmail's real ones (docs/domain/vpopmail.md#exit-codes): 3 password fail or
  * user not found, 11 misuse, 1 access denied by flags, 12/13 null user or
  * password, 15 user has no password, 20 invalid characters, 24 backend down
  * (credentials file unreadable).  The service name in log lines comes from
- * TCPLOCALPORT (domain.md 3.3).  Lab extension: when QT_LAB_PORT_BASE is set
+ * TCPLOCALPORT (docs/domain/vpopmail.md#service-name).  Lab extension: when QT_LAB_PORT_BASE is set
  * and TCPLOCALPORT-QT_LAB_PORT_BASE is one of the well-known ports, that port
  * is used for the name, so the lab's offset ports log like production.
  *

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Submission server with STARTTLS + AUTH for the auth wizard's tests
-(lab.md recipe 4). Flavours: plainlogin (AUTH PLAIN LOGIN), plain (PLAIN
+(lab/README.md, "Recipe: submission with STARTTLS and AUTH"). Flavours: plainlogin (AUTH PLAIN LOGIN), plain (PLAIN
 only), cram (CRAM-MD5 only). AUTH is offered only after STARTTLS
 (auth_require_tls). Credentials: user@domain:password[:flags] lines, the
 same file as the vchkpw stand-in; "nosmtp" in flags refuses the login like
@@ -61,7 +61,7 @@ class CramHandler(Handler):
         try:
             user, digest = resp.decode("utf-8", "replace").rsplit(" ", 1)
         except ValueError:
-            # lab.md trap: handled=False, or the client waits forever for a reply
+            # lab/README.md trap: handled=False, or the client waits forever for a reply
             return AuthResult(success=False, handled=False)
         entry = self.creds.get(user)
         if entry is None or "nosmtp" in entry[1]:

@@ -73,7 +73,8 @@ cat > "$ROOT/service/plain/run" <<RUN
 #!/bin/sh
 exec tcpserver -v -H -l0 127.0.0.1 $PORT2 /bin/cat 2>&1
 RUN
-# implicit TLS through stunnel in inetd mode (lab.md recipe 3): one with a
+# implicit TLS through stunnel in inetd mode (lab/README.md, "Recipe: implicit
+# TLS with a deadline"): one with a
 # 5 s handshake deadline, one with stunnel's default (300 s)
 PORT3=$((PORT+2)); PORT4=$((PORT+3))
 for d in tls5 tlsdef full; do mkdir -p "$ROOT/service/$d"; done

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Integration test: step 6 (HELO and reverse DNS) against a lab dnsmasq on
-a loopback high port (lab.md recipe 8) with the FCrDNS cases, a DNS server
+a loopback high port (lab/README.md, "Recipe: DNS fixtures") with the FCrDNS cases, a DNS server
 that never answers (deadline), one that is not there, and no server at all
 (nothing is looked up). Usage: test_auth_dns.py QTRIAGE VCHKPW VUSERINFO"""
 import os

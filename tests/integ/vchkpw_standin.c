@@ -1,6 +1,6 @@
 /* vchkpw_standin.c - a stand-in for vpopmail's vchkpw for the auth wizard's
- * integration tests (lab.md recipe 5). It follows the real program where
- * the wizard can see it (domain.md 3.2-3.4):
+ * integration tests (lab/README.md, "Recipe: the vchkpw stand-in"). It follows
+ * the real program where the wizard can see it (docs/domain/vpopmail.md):
  *  - reads fd 3 ("user\0password\0[timestamp\0]", at most AUTH_SIZE 156 bytes);
  *  - exit 11 with vchkpw's message if fd 3 is unreadable or no program is given;
  *  - exit 12/13 for an empty user/password, 20 for invalid characters;

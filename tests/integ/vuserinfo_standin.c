@@ -1,5 +1,5 @@
 /* vuserinfo_standin.c - prints vpopmail's vuserinfo default output
- * (domain.md 3.6; format strings of vpopmail 5.6 vuserinfo.c display_user)
+ * (docs/domain/vpopmail.md#vuserinfo; format strings of vpopmail 5.6 vuserinfo.c display_user)
  * for an account of the vchkpw stand-in's vchkpw-creds file next to it.
  * Like the real one it prints the clear-text password: the wizard must
  * hide it. Unknown user: "no such user u@d", exit 255 (vexit(-1)). */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The root scenario: the fixture tree, every log line in the exact formats of
-# domain.md (qmail-send 5.1/5.2, tcpserver 5.3, TAI64N 5.4, vchkpw 3.4), and
+# docs/domain/ (qmail.md qmail-send and qmail-remote, ucspi.md tcpserver,
+# supervision.md TAI64N, vpopmail.md vchkpw), and
 # counts equal to what lab/status --json says was planted.
 set -uo pipefail
 TEST_NAME=fixture TEST_PORT_BASE=26300
@@ -43,7 +44,7 @@ check_match "root's vchkpw logged to var/log/maillog" 'vchkpw-0: password fail a
 check_match "root's vuserinfo" $'^name:   henry\n' "$("$R/home/vpopmail/bin/vuserinfo" henry@example.test)"
 check_eq "qmail-smtpd in var/qmail/bin is the stand-in" "$BIN/qmail-smtpd" "$(readlink "$R/var/qmail/bin/qmail-smtpd")"
 
-# --- static run scripts (domain.md 7) ---
+# --- static run scripts (docs/domain/supervision.md#run-scripts) ---
 SUP=$R/var/qmail/supervise
 check "LWQ run script" grep -q 'tcpserver -v -R -l "$LOCAL" -x /etc/tcp.smtp.cdb -c "$MAXSMTPD"' "$SUP/lwq-qmail-smtpd/run"
 check "QMailToaster run script" grep -q '/usr/bin/spamdyke --config-file /etc/spamdyke/spamdyke.conf' "$SUP/qmt-smtp/run"
@@ -57,7 +58,7 @@ check_eq "every static run script has a log/run" 6 "$(ls "$SUP"/*/log/run | wc -
 SEND=$R/var/log/qmail/current
 TAI='@4000000[0-9a-f]{9}[0-9a-f]{8} '
 bad=$(grep -Evc "^${TAI}(status: local [0-9]+/[0-9]+ remote [0-9]+/[0-9]+|new msg [0-9]+|info msg [0-9]+: bytes [0-9]+ from <[^ ]*> qp [0-9]+ uid [0-9]+|starting delivery [0-9]+: msg [0-9]+ to (local|remote) [^ ]+|delivery [0-9]+: (success|failure|deferral): [!-~]+|bounce msg [0-9]+ qp [0-9]+|triple bounce: discarding bounce/[0-9]+|end msg [0-9]+)\$" "$SEND")
-check_eq "qmail-send log: no line outside the formats of domain.md 5.1" 0 "$bad"
+check_eq "qmail-send log: no line outside the formats of qmail.md#qmail-send-log" 0 "$bad"
 check_eq "double bounces (from <#@[]>) = truth" "$(truth 't["fixture"]["qmail_send_log"]["double_bounces"]')" "$(grep -c 'from <#@\[\]>' "$SEND")"
 check_eq "triple bounces = truth" "$(truth 't["fixture"]["qmail_send_log"]["triple_bounces"]')" "$(grep -c 'triple bounce: discarding bounce/' "$SEND")"
 check_eq "bounces (from <>) = truth" "$(truth 't["fixture"]["qmail_send_log"]["bounces"]')" "$(grep -c 'from <> ' "$SEND")"
@@ -71,7 +72,7 @@ check_eq "sender domain not found = truth" "$(truth 't["fixture"]["qmail_send_lo
     "$(grep -c 'deferral: .*Sender_address_rejected:_Domain_not_found/$' "$SEND")"
 check_eq "every line counted" "$(truth 't["fixture"]["qmail_send_log"]["lines"]')" "$(wc -l <"$SEND")"
 check_match "tai64nlocal reads the labels" '^20[0-9]{2}-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]\.[0-9]{9} status: ' "$(head -1 "$SEND" | tai64nlocal)"
-# the TAI64N label is unix time + 10 s + 2^62 (domain.md 5.4)
+# the TAI64N label is unix time + 10 s + 2^62 (docs/domain/supervision.md#multilog)
 first=$(head -1 "$SEND" | cut -c2-17)
 check "the label is a time within the last 3 days" "$PY" -c "import time,sys; t=int('$first',16)-(1<<62)-10; sys.exit(not time.time()-3*86400 < t < time.time())"
 
@@ -79,7 +80,7 @@ check "the label is a time within the last 3 days" "$PY" -c "import time,sys; t=
 ROT=$R/$(truth 't["fixture"]["smtpd_rotated_log"]["path"]')
 check_match "rotated file is named @<tai64n>.s" '/@4000000[0-9a-f]{17}\.s$' "$ROT"
 bad=$(grep -Evc "^${TAI}tcpserver: (status: [0-9]+/[0-9]+|pid [0-9]+ from [0-9.]+|(ok|deny) [0-9]+ 0:127\.0\.0\.1:25 :[0-9.]+::[0-9]+|end [0-9]+ status [0-9]+)\$" "$ROT")
-check_eq "tcpserver log: no line outside domain.md 5.3" 0 "$bad"
+check_eq "tcpserver log: no line outside ucspi.md#log-lines" 0 "$bad"
 check_eq "tcpserver connections = truth" "$(truth 't["fixture"]["smtpd_rotated_log"]["connections"]')" "$(grep -c ' tcpserver: ok ' "$ROT")"
 check_eq "tcpserver deny lines = truth" "$(truth 't["fixture"]["smtpd_rotated_log"]["deny"]')" "$(grep -c ' tcpserver: deny ' "$ROT")"
 check_eq "deny children end with raw status 25600" "$(grep -c ' tcpserver: deny ' "$ROT")" "$(grep -c 'status 25600$' "$ROT")"
@@ -88,7 +89,7 @@ check_eq "deny children end with raw status 25600" "$(grep -c ' tcpserver: deny 
 ML=$R/var/log/maillog
 n=$(truth 't["fixture"]["maillog_fixture"]["lines"]')
 bad=$(head -n "$n" "$ML" | grep -Evc '^[A-Z][a-z]{2} [ 1-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] [^ ]+ vpopmail\[[0-9]+\]: vchkpw-[a-z0-9]+: (password fail|vpopmail user not found|smtp access denied) [^ :]+@[^ :]+:[0-9.]*$')
-check_eq "maillog fixture: no line outside domain.md 3.4" 0 "$bad"
+check_eq "maillog fixture: no line outside vpopmail.md#log-lines" 0 "$bad"
 check_eq "brute force lines = truth" \
     "$(truth 't["fixture"]["maillog_fixture"]["counts"]["vchkpw-smtp|password fail|alice@example.test|203.0.113.50"]')" \
     "$(head -n "$n" "$ML" | grep -c 'vchkpw-smtp: password fail alice@example.test:203.0.113.50$')"

@@ -15,7 +15,7 @@ P
 export QT_LAB_VPASSWD=$D/vpasswd QT_LAB_VCHKPW_LOG=$D/maillog
 unset TCPLOCALPORT TCPREMOTEIP
 
-# --- vchkpw: exit codes (domain.md 3.2) ---
+# --- vchkpw: exit codes (docs/domain/vpopmail.md#exit-codes) ---
 out=$(printf 'alice@example.test\0Secret1!\0' | "$BIN/vchkpw" /usr/bin/id -un 3<&0)
 check_eq "vchkpw good password runs the program" "$(id -un)" "$out"
 printf 'alice@example.test\0wrong\0' | "$BIN/vchkpw" /bin/true 3<&0; check_eq "vchkpw bad password exits 3" 3 $?
@@ -38,7 +38,7 @@ resp=$("$PY" -c 'import hmac,hashlib;print(hmac.new(b"Secret1!",b"<1.2@lab>",has
 printf 'alice@example.test\0%s\0<1.2@lab>\0' "$resp" | TCPLOCALPORT=587 "$BIN/vchkpw" /bin/true 3<&0
 check_eq "vchkpw accepts a CRAM-MD5 response" 0 $?
 
-# --- vchkpw: log lines (domain.md 3.3, 3.4) ---
+# --- vchkpw: log lines (docs/domain/vpopmail.md#service-name, #log-lines) ---
 : >"$D/maillog"
 printf 'alice@example.test\0wrong\0' | TCPLOCALPORT=587 TCPREMOTEIP=::ffff:203.0.113.7 "$BIN/vchkpw" /bin/true 3<&0
 printf 'zed@example.test\0x\0' | TCPLOCALPORT=25 TCPREMOTEIP=198.51.100.2 "$BIN/vchkpw" /bin/true 3<&0
@@ -54,7 +54,7 @@ check_match "log: no TCPLOCALPORT gives vchkpw-0" "${SYS}vchkpw-0: password fail
 check_match "log: smtp access denied, smtps" "${SYS}vchkpw-smtps: smtp access denied bob@example.test:127\.0\.0\.9\$" "${L[4]:-}"
 check_eq "log: one line per failure" 5 "${#L[@]}"
 
-# --- vuserinfo (domain.md 3.6) ---
+# --- vuserinfo (docs/domain/vpopmail.md#vuserinfo) ---
 vi=$("$BIN/vuserinfo" bob@example.test)
 check_match "vuserinfo name line" $'^name:   bob\n' "$vi"
 check_match "vuserinfo limits for nosmtp" $'limits:\n        smtp access is closed\n' "$vi"

@@ -1,5 +1,5 @@
 /* A stand-in binary for tests: an ELF file whose read-only data holds the
- * getopt string of the Oppermann SSL-patched tcpserver (domain.md 1.2), so
+ * getopt string of the Oppermann SSL-patched tcpserver (docs/domain/ucspi.md#ssl-patched-tcpserver), so
  * the variant scan can be tested without the real patched binary. */
 #include <stdio.h>
 

@@ -1,6 +1,6 @@
 /* Unit tests: DJB sgetopt semantics, wrappers, variants, program chain,
  * hostile argv. Command lines come from tests/data/servers (sources cited
- * there) and shared/domain.md. */
+ * there) and docs/domain/ucspi.md. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -107,7 +107,7 @@ static void illegal_T_per_variant(void **st)
 {
     qt_cmd c;
     (void)st;
-    /* domain.md 1.1: stock tcpserver has no -T: usage, exit 100 */
+    /* docs/domain/ucspi.md#tcpserver: stock tcpserver has no -T: usage, exit 100 */
     parse(&c, "tcpserver -T 5 0 9999 true", QT_VAR_UCSPI_TCP);
     assert_int_equal(c.status, QT_CMD_BAD_OPTION);
     assert_int_equal(c.bad_letter, 'T');
@@ -157,7 +157,7 @@ static void wrappers(void **st)
 {
     qt_cmd c;
     (void)st;
-    /* LWQ (domain.md 7) */
+    /* LWQ (docs/domain/supervision.md#lwq) */
     parse(&c, "exec /usr/local/bin/softlimit -m 5000000 /usr/local/bin/tcpserver -v -R -l mail.example.com -x /etc/tcp.smtp.cdb -c 20 -u 1001 -g 1002 0 smtp /var/qmail/bin/qmail-smtpd",
           QT_VAR_UNKNOWN);
     assert_int_equal(c.status, QT_CMD_OK);

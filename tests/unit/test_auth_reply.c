@@ -1,6 +1,6 @@
 /* Unit tests: SMTP reply reader and EHLO parser, on replies recorded from
  * real servers (aiosmtpd 1.4.3 in the lab; qmail-smtpd's AUTH patch texts
- * from domain.md 4; a Postfix-style "AUTH=" line) and hostile input. */
+ * from docs/domain/qmail.md#smtp-auth; a Postfix-style "AUTH=" line) and hostile input. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -163,7 +163,7 @@ static void ehlo_keywords(void **st)
     qt_mechs_str(e.mechs, m, sizeof m);
     assert_string_equal(m, "none");
 
-    /* qmail-smtpd with the AUTH and TLS patches, CRAM_MD5 compiled in (domain.md 4) */
+    /* qmail-smtpd with the AUTH and TLS patches, CRAM_MD5 compiled in (docs/domain/qmail.md#smtp-auth) */
     parse_ehlo("250-mail.example.com\r\n250-STARTTLS\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
                "250-SIZE 20971520\r\n250 AUTH LOGIN PLAIN CRAM-MD5\r\n", &e);
     assert_int_equal(e.mechs, QT_MECH_PLAIN | QT_MECH_LOGIN | QT_MECH_CRAM_MD5);

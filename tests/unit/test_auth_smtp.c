@@ -1,7 +1,7 @@
 /* Unit tests: the SMTP AUTH engine driven by recorded server replies, no
  * network: the commands it sends, the outcome and class, the redaction of
  * secrets in the transcript. Replies: aiosmtpd 1.4.3 (lab), qmail-smtpd
- * AUTH patch texts (domain.md 4), RFC 2195's CRAM-MD5 challenge. */
+ * AUTH patch texts (docs/domain/qmail.md#smtp-auth), RFC 2195's CRAM-MD5 challenge. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* Unit tests: vchkpw's exit table and log names (domain.md 3.2, 3.3), the
+/* Unit tests: vchkpw's exit table and log names (docs/domain/vpopmail.md), the
  * shell command shown, the interpretation of results, and the child runner
  * with real local programs (/bin/sh, /usr/bin/env, /bin/sleep): fd 3
  * bytes, exact environment, deadline kill, exec failure. */

@@ -1,5 +1,5 @@
 /* Unit tests: vuserinfo output (format strings of vpopmail 5.6.13
- * vuserinfo.c display_user/display_limit/display_lastlogin, domain.md 3.6),
+ * vuserinfo.c display_user/display_limit/display_lastlogin, docs/domain/vpopmail.md#vuserinfo),
  * the redaction of its password lines, and the directory fallback on a
  * fixture tree (users/assign, domains/DOMAIN, hashed user dirs, vpasswd). */
 #include <stdarg.h>
