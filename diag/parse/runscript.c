@@ -1,9 +1,9 @@
 /* runscript.c - see runscript.h. A small, bounded reader for the subset of
  * sh that run scripts use. It never executes anything: command
- * substitutions are answered only for cat/head/id, from files under --root. */
+ * substitutions are answered only for cat/head/id, from files under --root
+ * (runscript_files.c). This file: the tokenizer and the evaluator. */
 #include "diag/parse/runscript.h"
-#include "diag/core/allowlist.h"
-#include "diag/core/rootfs.h"
+#include "diag/parse/runscript_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -13,48 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-#define MAX_VALUE (64 * 1024) /* bytes of one variable value */
-#define MAX_DEPTH 4          /* nested command substitutions */
-
-struct word {
-    qt_buf b;
-    int used;        /* something (maybe an empty quoted string) was added */
-    int unresolved;
-};
-
-struct cmd {
-    struct word *w;
-    size_t n, cap;
-    int line;
-    size_t scanned;      /* words already looked at by assignment_start */
-    int not_assign;      /* one of them is neither NAME=... nor export & co */
-};
-
-/* What the evaluation has spent (shared by nested substitutions). */
-struct spent {
-    size_t expanded, expansions, assignments, substs;
-    unsigned steps;
-    struct timespec start;
-};
-
-struct st {
-    const qt_ctx *ctx;
-    unsigned owner;      /* uid owning the run script: not 0 = read no file it names */
-    const char *svcdir;
-    qt_runscript *rs;
-    const char *s;
-    size_t len, i;
-    int line;
-    int depth;
-    struct cmd cur;
-    int cur_assign;      /* the word being built is NAME=value: no field splitting */
-    /* for command substitution: collect the first command instead of running it */
-    struct cmd *collect;
-    int collected;
-    int conditional_noted;
-    struct spent *spent;
-};
 
 /* Stop evaluating: record the first budget exceeded. Returns 0 so that
  * callers can write `return over(...)`. */
@@ -90,10 +48,7 @@ static int step(struct st *st)
     return 1;
 }
 
-static const char *qt_basename_c(const char *p);
-
-static void note(struct st *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(struct st *st, const char *fmt, ...)
+void qt_rs_note(struct st *st, const char *fmt, ...)
 {
     va_list ap;
     if (st->rs->notes.len > 8192)
@@ -186,7 +141,7 @@ static void add_expansion(struct st *st, const char *v, int quoted, int unresolv
     }
 }
 
-static const struct qt_rs_var *find_var(const qt_runscript *rs, const char *name, size_t n)
+const struct qt_rs_var *qt_rs_find_var(const qt_runscript *rs, const char *name, size_t n)
 {
     for (size_t i = rs->nvars; i-- > 0;)
         if (strlen(rs->vars[i].name) == n && memcmp(rs->vars[i].name, name, n) == 0)
@@ -196,7 +151,7 @@ static const struct qt_rs_var *find_var(const qt_runscript *rs, const char *name
 
 const struct qt_rs_var *qt_runscript_var(const qt_runscript *rs, const char *name)
 {
-    return find_var(rs, name, strlen(name));
+    return qt_rs_find_var(rs, name, strlen(name));
 }
 
 static void set_var(qt_runscript *rs, const char *name, const char *value, int resolved, int exported)
@@ -224,142 +179,6 @@ static void set_var(qt_runscript *rs, const char *name, const char *value, int r
 static int name_char(char c, int first)
 {
     return isalpha((unsigned char)c) || c == '_' || (!first && isdigit((unsigned char)c));
-}
-
-/* --- files and passwd under --root --- */
-
-/* "<not read: why>" for a word the script would get from a file qtriage
- * will not show (allowlist.h), with a note saying so. */
-static char *not_read(struct st *st, const char *file, int *unres, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static char *not_read(struct st *st, const char *file, int *unres, const char *fmt, ...)
-{
-    char why[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    note(st, "%s: not read: %s", file, why);
-    *unres = 1;
-    return qt_asprintf("<not read: %s>", why);
-}
-
-/* The content of a file a command substitution reads, under the root and
- * inside the allowlist (qt_allow_read); "" for a missing file (what the
- * shell gets); a "<not read: ...>" text flagged *unres when qtriage will
- * not show it. */
-static char *read_rooted(struct st *st, const char *file, int first_line, int *exists, int *unres)
-{
-    const struct qt_rs_var *key = find_var(st->rs, "KEYFILE", 7);
-    char rel[4096], why[256], *text;
-    int missing = 0, cut = 0;
-    long n;
-
-    *exists = 0;
-    *unres = 0;
-    if (file[0] == '/')
-        snprintf(rel, sizeof rel, "%s", file);
-    else if (st->svcdir)
-        snprintf(rel, sizeof rel, "%s/%s", st->svcdir, file);
-    else
-        return NULL;
-    *exists = 1;
-    text = qt_allow_read(st->ctx, rel, st->owner, key && key->resolved ? key->value : NULL, MAX_VALUE, &missing, &cut,
-                         why, sizeof why);
-    if (!text && !missing)
-        return not_read(st, file, unres, "%s", why);
-    if (!text) {
-        *exists = 0;
-        return qt_strdup("");
-    }
-    if (cut)
-        note(st, "%s: read only the first %d KiB", file, MAX_VALUE / 1024);
-    if (first_line) {
-        char *nl = strchr(text, '\n');
-        if (nl)
-            *nl = '\0';
-    }
-    /* command substitution strips trailing newlines */
-    n = (long)strlen(text);
-    while (n > 0 && text[n - 1] == '\n')
-        text[--n] = '\0';
-    return text;
-}
-
-static char *passwd_lookup(struct st *st, const char *user, int field)
-{
-    char *text = NULL, *res = NULL;
-    if (qt_ctx_read(st->ctx, "/etc/passwd", 1 << 20, &text, NULL) < 0)
-        return NULL;
-    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-        char *f[7];
-        int k = 0;
-        nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        for (char *p = line; k < 7; k++) {
-            f[k] = p;
-            p = strchr(p, ':');
-            if (!p) {
-                k++;
-                break;
-            }
-            *p++ = '\0';
-        }
-        if (k > field && strcmp(f[0], user) == 0) {
-            res = qt_strdup(f[field]);
-            break;
-        }
-    }
-    free(text);
-    return res;
-}
-
-/* Answer a command substitution from its words, or NULL when qtriage will not. */
-static char *eval_subst(struct st *st, struct cmd *c, const char *src, int *unres)
-{
-    const char *w[6] = {0};
-    int exists = 1;
-    char *v = NULL;
-
-    if (c->n == 0 || c->n > 5)
-        goto no;
-    for (size_t i = 0; i < c->n; i++) {
-        if (c->w[i].unresolved)
-            goto no;
-        w[i] = qt_buf_str(&c->w[i].b);
-    }
-    if (c->n == 2 && strcmp(qt_basename_c(w[0]), "cat") == 0)
-        v = read_rooted(st, w[1], 0, &exists, unres);
-    else if (c->n == 3 && strcmp(qt_basename_c(w[0]), "head") == 0 && (strcmp(w[1], "-1") == 0 || strcmp(w[1], "-n1") == 0))
-        v = read_rooted(st, w[2], 1, &exists, unres);
-    else if (c->n == 4 && strcmp(qt_basename_c(w[0]), "head") == 0 && strcmp(w[1], "-n") == 0 && strcmp(w[2], "1") == 0)
-        v = read_rooted(st, w[3], 1, &exists, unres);
-    else if (c->n == 3 && strcmp(qt_basename_c(w[0]), "id") == 0 && (strcmp(w[1], "-u") == 0 || strcmp(w[1], "-g") == 0)) {
-        v = passwd_lookup(st, w[2], w[1][1] == 'u' ? 2 : 3);
-        if (!v) {
-            note(st, "%s: user %s not found in /etc/passwd under the root", src, w[2]);
-            return NULL;
-        }
-        return v;
-    } else
-        goto no;
-    if (!v) {
-        note(st, "%s: file not readable under the root", src);
-        return NULL;
-    }
-    if (!exists)
-        note(st, "%s: the file does not exist, so the shell substitutes an empty string", src);
-    return v;
-no:
-    note(st, "%s not resolved (qtriage never runs commands from a run script)", src);
-    return NULL;
-}
-
-static const char *qt_basename_c(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s && s[1] ? s + 1 : p;
 }
 
 static void finish_command(struct st *st, int sep);
@@ -393,7 +212,7 @@ static int subst_redirect(struct st *st, const char *inner, size_t n, const char
     qt_buf_add(&w[1].b, inner + start, end - start);
     c.w = w;
     c.n = 2;
-    *v = eval_subst(st, &c, src, unres);
+    *v = qt_rs_eval_subst(st, &c, src, unres);
     qt_buf_free(&w[0].b);
     qt_buf_free(&w[1].b);
     return 1;
@@ -410,7 +229,7 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
     if (!spend(st, &st->spent->substs, 1, QT_RS_MAX_SUBST, "command substitutions and ~user"))
         return;
     if (st->depth >= MAX_DEPTH) {
-        note(st, "%s: nested too deep", src);
+        qt_rs_note(st, "%s: nested too deep", src);
         add_text(st, src, strlen(src), 1);
         return;
     }
@@ -429,9 +248,9 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
         end_word(&sub);
         finish_command(&sub, ';');
         if (sub.collected == 1)
-            v = eval_subst(st, &got, src, &unres);
+            v = qt_rs_eval_subst(st, &got, src, &unres);
         else if (!subst_redirect(st, inner, n, src, &v, &unres))
-            note(st, "%s not resolved (qtriage never runs commands from a run script)", src);
+            qt_rs_note(st, "%s not resolved (qtriage never runs commands from a run script)", src);
     }
     cmd_free(&sub.cur);
     cmd_free(&got);
@@ -495,13 +314,13 @@ static int do_dollar(struct st *st, int quoted)
             op = s + nl;
             word = (s[nl] == ':' && nl + 1 < close) ? s + nl + 2 : s + nl + 1;
             if (!((op[0] == ':' && nl + 1 < close && (op[1] == '-' || op[1] == '=')) || op[0] == '-' || op[0] == '=')) {
-                note(st, "%s: this parameter expansion is not supported", src);
+                qt_rs_note(st, "%s: this parameter expansion is not supported", src);
                 add_text(st, src, strlen(src), 1);
                 st->i = close + 1;
                 return 0;
             }
         }
-        v = nl > start ? find_var(st->rs, s + start, nl - start) : NULL;
+        v = nl > start ? qt_rs_find_var(st->rs, s + start, nl - start) : NULL;
         if (v && (!op || op[0] != ':' || *v->value)) {
             add_expansion(st, v->value, quoted, !v->resolved);
         } else if (op) {
@@ -509,7 +328,7 @@ static int do_dollar(struct st *st, int quoted)
             add_expansion(st, w, quoted, 0);
             free(w);
         } else {
-            note(st, "%s is not set in the script (environment unknown)", src);
+            qt_rs_note(st, "%s is not set in the script (environment unknown)", src);
             add_text(st, src, strlen(src), 1);
         }
         st->i = close + 1;
@@ -521,7 +340,7 @@ static int do_dollar(struct st *st, int quoted)
     if (i == start) {
         if (i < st->len && strchr("0123456789@*#?$!-", s[i])) {
             snprintf(src, sizeof src, "$%c", s[i]);
-            note(st, "%s is not known statically", src);
+            qt_rs_note(st, "%s is not known statically", src);
             add_text(st, src, 2, 1);
             st->i = i + 1;
             return 0;
@@ -531,12 +350,12 @@ static int do_dollar(struct st *st, int quoted)
         return 0;
     }
     {
-        const struct qt_rs_var *v = find_var(st->rs, s + start, i - start);
+        const struct qt_rs_var *v = qt_rs_find_var(st->rs, s + start, i - start);
         snprintf(src, sizeof src, "$%.*s", (int)(i - start > 200 ? 200 : i - start), s + start);
         if (v) {
             add_expansion(st, v->value, quoted, !v->resolved);
         } else {
-            note(st, "%s is not set in the script (environment unknown)", src);
+            qt_rs_note(st, "%s is not set in the script (environment unknown)", src);
             add_text(st, src, strlen(src), 1);
         }
     }
@@ -609,7 +428,7 @@ static void skip_redirection(struct st *st)
         }
     }
     if (st->s[st->i] == '<' && st->i + 1 < st->len && st->s[st->i + 1] == '<')
-        note(st, "here-document not read");
+        qt_rs_note(st, "here-document not read");
     while (st->i < st->len && strchr("<>&|", st->s[st->i]))
         st->i++;
     while (st->i < st->len && (st->s[st->i] == ' ' || st->s[st->i] == '\t'))
@@ -687,14 +506,14 @@ static int tokenize(struct st *st, size_t end)
                 user[j - st->i - 1] = '\0';
                 if (!spend(st, &st->spent->substs, 1, QT_RS_MAX_SUBST, "command substitutions and ~user"))
                     return -1;
-                home = passwd_lookup(st, user, 5);
+                home = qt_rs_passwd_lookup(st, user, 5);
                 if (home) {
                     add_text(st, home, strlen(home), 0);
                     free(home);
                     st->i = j;
                     continue;
                 }
-                note(st, "~%s: user not found in /etc/passwd under the root", user);
+                qt_rs_note(st, "~%s: user not found in /etc/passwd under the root", user);
                 add_text(st, s + st->i, j - st->i, 1);
                 st->i = j;
                 continue;
@@ -800,7 +619,7 @@ static void finish_command(struct st *st, int sep)
     }
     while (first < c->n && is_keyword(qt_buf_str(&c->w[first].b))) {
         if (!st->conditional_noted) {
-            note(st, "if/case/loop read top to bottom; conditions are not evaluated");
+            qt_rs_note(st, "if/case/loop read top to bottom; conditions are not evaluated");
             st->conditional_noted = 1;
         }
         first++;
@@ -822,7 +641,7 @@ static void finish_command(struct st *st, int sep)
                     set_var(rs, name, eq + 1, !c->w[k].unresolved, exported);
                     free(name);
                 } else {
-                    const struct qt_rs_var *v = find_var(rs, w, strlen(w));
+                    const struct qt_rs_var *v = qt_rs_find_var(rs, w, strlen(w));
                     if (v)
                         set_var(rs, w, v->value, v->resolved, exported);
                     else if (exported)
@@ -870,7 +689,7 @@ static void finish_command(struct st *st, int sep)
                 }
                 rs->line = c->line;
             } else if (!strcmp(cw, ".") || !strcmp(cw, "source")) {
-                note(st, "sourced file not read: variables it sets are unknown");
+                qt_rs_note(st, "sourced file not read: variables it sets are unknown");
             }
         }
     }
@@ -903,7 +722,7 @@ int qt_runscript_parse_owned(const qt_ctx *ctx, const char *text, size_t len, co
     st.line = 1;
     if (memchr(text, '\0', st.len)) {
         st.len = strnlen(text, st.len);
-        note(&st, "NUL byte in the script: read up to it");
+        qt_rs_note(&st, "NUL byte in the script: read up to it");
     }
     rc = tokenize(&st, st.len);
     if (rc == 0) {
@@ -933,32 +752,6 @@ int qt_runscript_parse_owned(const qt_ctx *ctx, const char *text, size_t len, co
         return -1;
     }
     return 0;
-}
-
-int qt_runscript_read(const qt_ctx *ctx, const char *path, const char *svcdir, qt_runscript *rs, char **out_text)
-{
-    char *text = NULL;
-    struct qt_fileinfo fi;
-    long n;
-    int rc;
-
-    if (out_text)
-        *out_text = NULL;
-    /* inside the root, regular files only: a FIFO or a link out reads nothing;
-     * one byte over the cap tells qt_runscript_parse that the script was cut */
-    if ((n = qt_ctx_read(ctx, path, QT_RUNSCRIPT_MAX + 1, &text, &fi)) < 0) {
-        int e = errno;
-        memset(rs, 0, sizeof *rs);
-        snprintf(rs->error, sizeof rs->error, "cannot read %.100s: %.80s", path, fi.why);
-        errno = e;
-        return -1;
-    }
-    rc = qt_runscript_parse_owned(ctx, text, (size_t)n, svcdir, fi.uid, rs);
-    if (out_text)
-        *out_text = text;
-    else
-        free(text);
-    return rc;
 }
 
 void qt_runscript_free(qt_runscript *rs)
