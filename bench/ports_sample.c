@@ -9,9 +9,9 @@
  * shared machine the CPU figures are the stable ones)
  * Usage: ports_sample PORTS COUNT INTERVAL [--no-procs]
  *   --no-procs  skip the process table (socket dump only: what `ss -tn` does) */
-#include "../diag/ports.h"
-#include "../diag/procs.h"
-#include "../diag/util.h"
+#include "diag/ports/ports.h"
+#include "diag/procs/procs.h"
+#include "diag/core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

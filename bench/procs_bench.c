@@ -18,10 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../diag/procs.h"
-#include "../diag/snapshot.h"
-#include "../diag/util.h"
-#include "../diag/zombies.h"
+#include "diag/procs/procs.h"
+#include "diag/core/snapshot.h"
+#include "diag/core/util.h"
+#include "diag/zombies/zombies.h"
 
 #ifdef QT_HAVE_LIBPROC2
 #include <libproc2/pids.h>

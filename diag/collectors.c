@@ -1,10 +1,10 @@
 /* collectors.c - the table of built-in collectors, in run order.
  * procs runs first: sockets (stage mapping), servers and zombies read it. */
-#include "snapshot.h"
-#include "procs.h"
-#include "ports.h"
-#include "servers.h"
-#include "zombies.h"
+#include "diag/core/snapshot.h"
+#include "diag/procs/procs.h"
+#include "diag/ports/ports.h"
+#include "diag/lint/lint.h"
+#include "diag/zombies/zombies.h"
 
 const qt_collector *const qt_collectors[] = {
     &qt_collector_procs,

@@ -1,11 +1,11 @@
-/* libFuzzer target: the DJB-getopt command-line parser (diag/argv.c).
+/* libFuzzer target: the DJB-getopt command-line parser (diag/parse/argv.c).
  * Input: NUL-separated words; every variant's option table is tried, plus
  * the lint's corrected-line builder on the result. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../diag/argv.h"
+#include "diag/parse/argv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../diag/auth_reply.h"
-#include "../diag/auth_smtp.h"
+#include "diag/auth/auth_reply.h"
+#include "diag/auth/auth_smtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

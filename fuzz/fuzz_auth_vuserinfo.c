@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../diag/auth_vuserinfo.h"
-#include "../diag/util.h"
+#include "diag/auth/auth_vuserinfo.h"
+#include "diag/core/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../diag/auth_child.h"
-#include "../diag/auth_vchkpw.h"
-#include "../diag/auth_vuserinfo.h"
-#include "../diag/job.h"
-#include "../diag/util.h"
+#include "diag/auth/auth_child.h"
+#include "diag/auth/auth_vchkpw.h"
+#include "diag/auth/auth_vuserinfo.h"
+#include "diag/core/job.h"
+#include "diag/core/util.h"
 
 static void check_str(const char *s, size_t n, int display_safe)
 {

@@ -1,7 +1,7 @@
-/* libFuzzer target: the ELF read-only-data scan (diag/elfstrings.c). */
+/* libFuzzer target: the ELF read-only-data scan (diag/parse/elfstrings.c). */
 #include <stdint.h>
 
-#include "../diag/elfstrings.h"
+#include "diag/parse/elfstrings.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

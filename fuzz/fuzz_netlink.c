@@ -2,7 +2,7 @@
  * message parser: arbitrary bytes as one received buffer. Invariants: no
  * crash or sanitizer report, kept sockets match the filter, and byte
  * counters are only set from a tcp_info long enough to hold them. */
-#include "../diag/sockets.h"
+#include "diag/ports/sockets.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../diag/util.h"
-#include "fuzz_peer.h"
+#include "diag/core/util.h"
+#include "fuzz/fuzz_peer.h"
 
 static void check_str(const char *s, size_t n, int display_safe)
 {

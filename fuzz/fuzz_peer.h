@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "../diag/auth_dns.h"
-#include "../diag/peername.h"
+#include "diag/auth/auth_dns.h"
+#include "diag/ports/peername.h"
 
 /* auth_dns.c: one answer packet for a query of kind (0 HELO A, 1 HELO AAAA,
  * 2 PTR of f->ip, 3 A of f->ptr[0], 4 AAAA of f->ptr[0]) into f, through

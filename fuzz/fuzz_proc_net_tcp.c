@@ -2,7 +2,7 @@
  * The first byte picks the family; the rest is the file text. Invariants
  * checked: no crash or sanitizer report, every kept socket matches the
  * filter, and kept + bad never exceeds the number of lines. */
-#include "../diag/sockets.h"
+#include "diag/ports/sockets.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../diag/procs.h"
+#include "diag/procs/procs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -32,14 +32,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../diag/ctx.h"
-#include "../diag/procs.h"
-#include "../diag/runscript.h"
-#include "../diag/servers.h"
-#include "../diag/servers_int.h"
-#include "../diag/stage.h"
-#include "../diag/util.h"
-#include "../src/options.h"
+#include "diag/core/ctx.h"
+#include "diag/procs/procs.h"
+#include "diag/parse/runscript.h"
+#include "diag/servers/servers.h"
+#include "diag/servers/servers_int.h"
+#include "diag/ports/stage.h"
+#include "diag/core/util.h"
+#include "src/options.h"
 
 static char top[64];        /* the fixture: top/root and top/proc */
 static qt_ctx ctx;

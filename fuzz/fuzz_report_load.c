@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../report/report.h"
+#include "report/report.h"
 
 static void walk(const struct qt_view_in *in, const qt_view *v, int depth)
 {

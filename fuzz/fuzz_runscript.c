@@ -1,12 +1,12 @@
-/* libFuzzer target: the static run-script reader (diag/runscript.c), then
+/* libFuzzer target: the static run-script reader (diag/parse/runscript.c), then
  * the argv parser on the command it found. --root points nowhere, so
  * cat/head/id substitutions exercise the "missing file" paths. */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "../diag/argv.h"
-#include "../diag/ctx.h"
-#include "../diag/runscript.h"
+#include "diag/parse/argv.h"
+#include "diag/core/ctx.h"
+#include "diag/parse/runscript.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
-/* peer_cert.c - diag/auth_smtpio.c with fz_cert_names() (see fuzz_peer.h). */
-#include "../diag/auth_smtpio.c"
+/* peer_cert.c - diag/auth/auth_smtpio.c with fz_cert_names() (see fuzz_peer.h). */
+#include "diag/auth/auth_smtpio.c"
 
-#include "fuzz_peer.h"
+#include "fuzz/fuzz_peer.h"
 
 int fz_cert_names(const unsigned char *der, size_t len, char *subject, char *issuer, size_t n)
 {

@@ -1,7 +1,7 @@
-/* peer_dns.c - diag/auth_dns.c with fz_dns_answer() (see fuzz_peer.h). */
-#include "../diag/auth_dns.c"
+/* peer_dns.c - diag/auth/auth_dns.c with fz_dns_answer() (see fuzz_peer.h). */
+#include "diag/auth/auth_dns.c"
 
-#include "fuzz_peer.h"
+#include "fuzz/fuzz_peer.h"
 
 void fz_dns_answer(struct qt_dns_facts *f, int kind, int status, const unsigned char *abuf, size_t alen)
 {

@@ -1,7 +1,7 @@
-/* peer_ptr.c - diag/peername.c with fz_peer_ptr() (see fuzz_peer.h). */
-#include "../diag/peername.c"
+/* peer_ptr.c - diag/ports/peername.c with fz_peer_ptr() (see fuzz_peer.h). */
+#include "diag/ports/peername.c"
 
-#include "fuzz_peer.h"
+#include "fuzz/fuzz_peer.h"
 
 void fz_peer_ptr(const unsigned char *abuf, size_t alen, const unsigned char *addr, int addrlen,
                  struct qt_peername *r)

@@ -1,5 +1,5 @@
 /* common.c - helpers shared by pane views. */
-#include "pane.h"
+#include "panes/pane.h"
 
 unsigned char qt_sev_role(enum qt_sev s)
 {

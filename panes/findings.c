@@ -1,7 +1,7 @@
 /* findings.c - the Findings pane: every finding, worst first; Enter shows
  * its evidence, explanation and fix. */
-#include "pane.h"
-#include "panes.h"
+#include "panes/pane.h"
+#include "panes/panes.h"
 
 #include <stdio.h>
 #include <string.h>

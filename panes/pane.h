@@ -5,9 +5,9 @@
 #ifndef QT_PANE_H
 #define QT_PANE_H
 
-#include "../diag/ctx.h"
-#include "../diag/snapshot.h"
-#include "table.h"
+#include "diag/core/ctx.h"
+#include "diag/core/snapshot.h"
+#include "panes/table.h"
 
 struct qt_ui; /* the shell's services (tui/ui.h) */
 

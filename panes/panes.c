@@ -1,5 +1,5 @@
 /* panes.c - screen order of the panes. */
-#include "panes.h"
+#include "panes/panes.h"
 
 const qt_pane_def *const qt_panes[] = {
     &qt_pane_ports,

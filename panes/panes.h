@@ -2,7 +2,7 @@
 #ifndef QT_PANES_H
 #define QT_PANES_H
 
-#include "pane.h"
+#include "panes/pane.h"
 
 extern const qt_pane_def qt_pane_ports;
 extern const qt_pane_def qt_pane_servers;

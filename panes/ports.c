@@ -2,9 +2,9 @@
  * the -c limit, accept queue, stalled, history), remote IPs below sorted
  * by connection count; Enter on an IP lists its connections, Enter on a
  * connection shows its process (ports_proc.c). */
-#include "ports_views.h"
-#include "panes.h"
-#include "../tui/ui.h"
+#include "panes/ports_views.h"
+#include "panes/panes.h"
+#include "tui/ui.h"
 
 #include <arpa/inet.h>
 #include <math.h>

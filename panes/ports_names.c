@@ -3,9 +3,9 @@
  * sample in the background (c-ares against --dns-server, 3 s deadline;
  * never the system resolver), `d` again turns it off. The names are pane
  * state, not part of the snapshot: a cache kept for the session. */
-#include "ports_views.h"
-#include "../diag/peername.h"
-#include "../tui/ui.h"
+#include "panes/ports_views.h"
+#include "diag/ports/peername.h"
+#include "tui/ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * and why, the owning process, its parent chain up to supervise, what runs
  * beneath it, and the tcpserver-style environment; and K, which kills a
  * per-connection process after asking. */
-#include "ports_views.h"
-#include "../tui/ui.h"
+#include "panes/ports_views.h"
+#include "tui/ui.h"
 
 #include <errno.h>
 #include <signal.h>

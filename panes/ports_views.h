@@ -3,8 +3,8 @@
 #ifndef QT_PORTS_VIEWS_H
 #define QT_PORTS_VIEWS_H
 
-#include "pane.h"
-#include "../diag/ports.h"
+#include "panes/pane.h"
+#include "diag/ports/ports.h"
 
 extern const qt_view qt_ports_top_view;    /* services + remote IPs */
 extern const qt_view qt_ports_ip_view;     /* one IP's connections (key: IP text) */

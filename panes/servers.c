@@ -1,11 +1,11 @@
 /* servers.c - the Servers pane: one row per tcpserver/sslserver/s6 service;
  * Enter shows the parsed command line (every option with its meaning in
  * that variant), the run script, and the corrected line. */
-#include "pane.h"
-#include "panes.h"
-#include "../diag/lint.h"
-#include "../diag/procs.h"
-#include "../diag/servers.h"
+#include "panes/pane.h"
+#include "panes/panes.h"
+#include "diag/lint/lint.h"
+#include "diag/procs/procs.h"
+#include "diag/servers/servers.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* table.c - see table.h */
-#include "table.h"
+#include "panes/table.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "../diag/util.h"
+#include "diag/core/util.h"
 
 /* Semantic roles: the TUI maps them to colours or mono attributes; text
  * never relies on them alone (a word or glyph carries the meaning too). */

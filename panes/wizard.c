@@ -1,4 +1,4 @@
-/* wizard.c - the Auth pane: the authentication wizard (diag/auth_wizard.h)
+/* wizard.c - the Auth pane: the authentication wizard (diag/auth/auth_wizard.h)
  * as a list of steps (step, command, result, verdict); Enter opens a step's
  * transcript and explanation.
  *
@@ -14,10 +14,10 @@
  * password is only ever inside the wizard's locked buffer; it is wiped when
  * the wizard closes, is replaced, or the program exits.
  */
-#include "pane.h"
-#include "panes.h"
-#include "../diag/auth_wizard.h"
-#include "../tui/ui.h"
+#include "panes/pane.h"
+#include "panes/panes.h"
+#include "diag/auth/auth_wizard.h"
+#include "tui/ui.h"
 
 #include <stdint.h>
 #include <stdio.h>

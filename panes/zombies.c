@@ -4,15 +4,15 @@
  * refuse in read-only mode or on a fixture /proc):
  *   C  send SIGCHLD to the parent (a harmless nudge)
  *   R  restart the parent's service: write 't' to DIR/supervise/control as
- *      svc -t does, through file descriptors (diag/act.h)
+ *      svc -t does, through file descriptors (diag/act/act.h)
  *   K  end a per-connection parent (SIGTERM): one stuck session
  */
-#include "pane.h"
-#include "panes.h"
-#include "../diag/act.h"
-#include "../diag/procs.h"
-#include "../diag/zombies.h"
-#include "../tui/ui.h"
+#include "panes/pane.h"
+#include "panes/panes.h"
+#include "diag/act/act.h"
+#include "diag/procs/procs.h"
+#include "diag/zombies/zombies.h"
+#include "tui/ui.h"
 
 #include <signal.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* headless.c - see headless.h */
-#include "headless.h"
+#include "report/headless.h"
 
 #include <stdio.h>
 #include <stdlib.h>

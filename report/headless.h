@@ -3,8 +3,8 @@
 #ifndef QT_HEADLESS_H
 #define QT_HEADLESS_H
 
-#include "monitor.h"
-#include "report.h"
+#include "report/monitor.h"
+#include "report/report.h"
 
 struct qt_headless {
     const qt_ctx *ctx;

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "../diag/snapshot.h"
-#include "../diag/util.h"
+#include "diag/core/snapshot.h"
+#include "diag/core/util.h"
 
 /* Plugin states, as exit codes (monitoring-plugins guidelines). */
 enum qt_nagios { QT_NAGIOS_OK = 0, QT_NAGIOS_WARNING = 1, QT_NAGIOS_CRITICAL = 2, QT_NAGIOS_UNKNOWN = 3 };

@@ -4,8 +4,8 @@
  * ONE line "QTRIAGE STATE - text | perfdata", perfdata items
  * 'label'=value[UOM];[warn];[crit];[min];[max] with ranges in the
  * guidelines' format, never longer than --timeout. */
-#include "monitor.h"
-#include "report.h"
+#include "report/monitor.h"
+#include "report/report.h"
 
 #include <math.h>
 #include <signal.h>

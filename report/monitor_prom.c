@@ -11,7 +11,7 @@
  * metric with an `unknown` reason) has no sample at all, so an alert on it
  * sees absent data rather than a 0 (docs/monitoring.md); a family whose
  * every sample is unknown is left out whole. */
-#include "monitor.h"
+#include "report/monitor.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -17,8 +17,8 @@
 
 #include <stddef.h>
 
-#include "../diag/snapshot.h"
-#include "../panes/pane.h"
+#include "diag/core/snapshot.h"
+#include "panes/pane.h"
 
 #define QT_REPORT_FORMAT "qtriage-report"
 /* 2: metrics may carry "unknown" (why value is null) with "lower"/"upper"

@@ -4,7 +4,7 @@
  * first, so one busy pane cannot starve the others of the budget), the views
  * its rows drill into, all through qt_view_fill()/qt_view_drill(). A (view,
  * key) pair is saved once; the bounds of report.h are applied and recorded. */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* --- tables (report_table.c) --- */
 

@@ -1,7 +1,7 @@
 /* report_json.c - the report document as JSON (see report_json.h and
  * docs/report.schema.json). */
-#include "report_json.h"
-#include "report_int.h"
+#include "report/report_json.h"
+#include "report/report_int.h"
 
 #include <math.h>
 #include <stdio.h>

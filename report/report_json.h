@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* The document as a new jansson tree (caller json_decref()s it). */
 json_t *qt_report_json(const qt_report_doc *d);

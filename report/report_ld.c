@@ -1,5 +1,5 @@
 /* report_ld.c - see report_ld.h */
-#include "report_ld.h"
+#include "report/report_ld.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "report_int.h"
+#include "report/report_int.h"
 
 struct qt_ld {
     struct qt_report_store *st;

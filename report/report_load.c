@@ -12,7 +12,7 @@
  * "panes[0].view.main.rows[3].cells[1].text: control character". Members
  * this version does not know are ignored (a change older readers must not
  * misread bumps format_version). */
-#include "report_ld.h"
+#include "report/report_ld.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -7,7 +7,7 @@
  * \ | ` * [ ] < > # are backslash-escaped ('_' is left alone: intraword it
  * never emphasises, and metric names are full of it), and evidence and fixes go into
  * fenced code blocks whose fence is longer than any backtick run inside. */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <stdlib.h>
 #include <string.h>

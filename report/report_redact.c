@@ -4,7 +4,7 @@
  * (HACKING.md). Should one slip through (a process command line such as
  * `swaks --auth-password X`, a transcript line "AUTH PLAIN dXNlcg..."), every
  * string of a report is passed through here before it is written. */
-#include "report.h"
+#include "report/report.h"
 
 #include <ctype.h>
 #include <stdlib.h>

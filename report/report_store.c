@@ -1,6 +1,6 @@
 /* report_store.c - a loaded report answering the panes: saved tables keyed
  * by (view name, key), and stand-in views for the names it drills into. */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* report_table.c - table copies and cuts, UTF-8 checks, the string map. */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * (a planted file or symlink makes creation fail instead of being followed),
  * are fsync'ed, and only then renamed onto the final name; a symlink at the
  * final name is refused; a failure removes the temporary file and says why. */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

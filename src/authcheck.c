@@ -1,7 +1,7 @@
 /* authcheck.c - see authcheck.h */
-#include "authcheck.h"
-#include "../diag/auth_wizard.h"
-#include "../diag/snapshot.h"
+#include "src/authcheck.h"
+#include "diag/auth/auth_wizard.h"
+#include "diag/core/snapshot.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -7,7 +7,7 @@
 #ifndef QT_AUTHCHECK_H
 #define QT_AUTHCHECK_H
 
-#include "options.h"
+#include "src/options.h"
 
 /* Returns the exit code: 0 authentication works (diagnosis OK or WARN),
  * 1 a problem was found, 2 bad input, 3 no password could be read. */

@@ -1,8 +1,8 @@
 /* batch.c - see batch.h */
-#include "batch.h"
-#include "../panes/pane.h"
-#include "../report/monitor.h"
-#include "../report/report.h"
+#include "src/batch.h"
+#include "panes/pane.h"
+#include "report/monitor.h"
+#include "report/report.h"
 
 #include <errno.h>
 #include <stdio.h>

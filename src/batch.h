@@ -2,8 +2,8 @@
 #ifndef QT_BATCH_H
 #define QT_BATCH_H
 
-#include "../diag/util.h"
-#include "../diag/snapshot.h"
+#include "diag/core/util.h"
+#include "diag/core/snapshot.h"
 
 /* Append the plain-text rendering of snap (no escape codes) to out. */
 void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_buf *out);

@@ -1,11 +1,11 @@
 /* main.c - qtriage: parse options, then run the console or a headless mode. */
-#include "options.h"
-#include "batch.h"
-#include "authcheck.h"
-#include "../diag/util.h"
-#include "../report/headless.h"
-#include "../report/report.h"
-#include "../tui/tui.h"
+#include "src/options.h"
+#include "src/batch.h"
+#include "src/authcheck.h"
+#include "diag/core/util.h"
+#include "report/headless.h"
+#include "report/report.h"
+#include "tui/tui.h"
 
 #include <locale.h>
 #include <malloc.h>

@@ -1,8 +1,8 @@
 /* options.c - command-line parsing (getopt_long). */
-#include "options.h"
-#include "../diag/auth_dns.h"
-#include "../diag/util.h"
-#include "../report/report.h"
+#include "src/options.h"
+#include "diag/auth/auth_dns.h"
+#include "diag/core/util.h"
+#include "report/report.h"
 
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -149,7 +149,7 @@ static int parse_seconds(const char *s, double lo, double hi, double *out)
 
 /* --dns-server: IPv4[:PORT], [IPv6][:PORT] or a bare IPv6 address (port 53:
  * a port after an IPv6 address needs the brackets), PORT 1-65535 in
- * decimal; no names (no resolver is ever asked). diag/auth_dns.c parses it
+ * decimal; no names (no resolver is ever asked). diag/auth/auth_dns.c parses it
  * for c-ares the same way. */
 static int dns_server_ok(const char *s)
 {

@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "../diag/ctx.h"
-#include "../report/monitor.h"
+#include "diag/core/ctx.h"
+#include "report/monitor.h"
 
 #define QT_MAX_THRESHOLDS 64
 

@@ -4,11 +4,11 @@
 
 #include <curses.h>
 
-#include "../diag/job.h"
-#include "../diag/snapshot.h"
-#include "../src/options.h"
-#include "tableview.h"
-#include "ui.h"
+#include "diag/core/job.h"
+#include "diag/core/snapshot.h"
+#include "src/options.h"
+#include "tui/tableview.h"
+#include "tui/ui.h"
 
 #define QT_MAX_DEPTH 8
 #define QT_MAX_JOBS 16

@@ -1,8 +1,8 @@
 /* dialog.c - the modal dialogs: confirm (y/N), scrollable text, one-line
  * prompt (optionally secret), and the help overlay. One at a time; each
  * survives resize because it is redrawn from its state every frame. */
-#include "app.h"
-#include "term.h"
+#include "tui/app.h"
+#include "tui/term.h"
 
 #include <openssl/crypto.h>
 #include <stdarg.h>

@@ -3,8 +3,8 @@
  * top, Servers | Zombies, Findings); larger terminals give them more rows;
  * short or narrow terminals show only the focused pane; below the hard
  * minimum a single line says so while sampling goes on. */
-#include "app.h"
-#include "term.h"
+#include "tui/app.h"
+#include "tui/term.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* tableview.c - see tableview.h */
-#include "tableview.h"
-#include "term.h"
+#include "tui/tableview.h"
+#include "tui/term.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 
 #include <curses.h>
 
-#include "../panes/pane.h"
+#include "panes/pane.h"
 
 typedef struct qt_level {
     const qt_view *view;

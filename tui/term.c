@@ -1,6 +1,6 @@
 /* term.c - see term.h */
-#include "term.h"
-#include "../diag/util.h"
+#include "tui/term.h"
+#include "diag/core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 
 #include <curses.h>
 
-#include "../panes/table.h"
+#include "panes/table.h"
 
 /* Roles beyond the table roles, for the shell's own chrome. */
 enum {

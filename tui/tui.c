@@ -6,11 +6,11 @@
  * drawing renders the last snapshot; a frozen console keeps the snapshot
  * and navigation keeps working on it.
  */
-#include "tui.h"
-#include "app.h"
-#include "term.h"
-#include "../panes/pane.h"
-#include "../report/report.h"
+#include "tui/tui.h"
+#include "tui/app.h"
+#include "tui/term.h"
+#include "panes/pane.h"
+#include "report/report.h"
 
 #include <errno.h>
 #include <math.h>

@@ -2,7 +2,7 @@
 #ifndef QT_TUI_H
 #define QT_TUI_H
 
-#include "../src/options.h"
+#include "src/options.h"
 
 /* Run the console until the user quits or a terminating signal arrives.
  * The terminal is always restored. Returns the process exit code. */

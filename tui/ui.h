@@ -27,7 +27,7 @@ void qt_ui_prompt(struct qt_ui *ui, const char *label, const char *initial, int 
                   void (*done)(struct qt_ui *, const char *text, void *arg), void *arg);
 
 struct qt_job;
-/* Run a background job (diag/job.h) in the event loop. done(ui, arg) is called
+/* Run a background job (diag/core/job.h) in the event loop. done(ui, arg) is called
  * once it finished (or was cancelled at quit); then the shell frees the job.
  * Returns an id for qt_ui_cancel_job(). */
 int qt_ui_run_job(struct qt_ui *ui, struct qt_job *job, void (*done)(struct qt_ui *, void *arg), void *arg);

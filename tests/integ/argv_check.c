@@ -3,7 +3,7 @@
  * the real binary does. */
 #include <stdio.h>
 
-#include "../../diag/argv.h"
+#include "diag/parse/argv.h"
 
 int main(int argc, char **argv)
 {

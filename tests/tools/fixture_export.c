@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../report/report.h"
-#include "../unit/report_fixture.h"
+#include "report/report.h"
+#include "tests/unit/report_fixture.h"
 
 int main(int argc, char **argv)
 {

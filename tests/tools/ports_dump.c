@@ -5,8 +5,8 @@
  *   conn SERVICE REMOTE_IP REMOTE_PORT STATE STAGE PID PROGRAM
  *   svc SERVICE established=N accepted=N queued=N accept_queue=N stalled=N
  * Usage: ports_dump LIST   (LIST as for --ports) */
-#include "../../diag/ports.h"
-#include "../../diag/procs.h"
+#include "diag/ports/ports.h"
+#include "diag/procs/procs.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -12,7 +12,7 @@
  *     (IPv4-mapped) and a v6 client from ::1, both accepted
  *   127.0.0.1:24603 LISTEN: outside the filter
  * Usage: ports_record DIR  (run as any user; loopback only) */
-#include "../../diag/sockets.h"
+#include "diag/ports/sockets.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* report_fixture.c - see report_fixture.h */
-#include "report_fixture.h"
-#include "../../panes/panes.h"
+#include "tests/unit/report_fixture.h"
+#include "panes/panes.h"
 
 #include <math.h>
 #include <stdio.h>

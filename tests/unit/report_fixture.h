@@ -5,7 +5,7 @@
 #ifndef QT_REPORT_FIXTURE_H
 #define QT_REPORT_FIXTURE_H
 
-#include "../../report/report.h"
+#include "report/report.h"
 
 extern const qt_pane_def fx_pane;
 extern const qt_pane_def *const fx_panes[];

@@ -1,4 +1,4 @@
-/* Unit tests: diag/act.c, the actions done through file descriptors. A
+/* Unit tests: diag/act/act.c, the actions done through file descriptors. A
  * service directory in /tmp whose supervise/control is a symlink to a
  * root-owned file, a regular file, a FIFO of another uid, a hard link, or a
  * symlinked supervise/ is refused with the reason and nothing is written;
@@ -22,9 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../diag/act.h"
-#include "../../diag/procs.h"
-#include "../../diag/util.h"
+#include "diag/act/act.h"
+#include "diag/procs/procs.h"
+#include "diag/core/util.h"
 
 struct svc {
     char dir[64];      /* the service directory */

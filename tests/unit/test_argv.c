@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../diag/argv.h"
-#include "../../diag/variants.h"
+#include "diag/parse/argv.h"
+#include "diag/parse/variants.h"
 
 /* Split a literal on spaces (no quoting needed for these tests). */
 static int split(char *s, char **v, int max)

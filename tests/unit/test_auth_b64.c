@@ -7,8 +7,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "../../diag/auth_b64.h"
-#include "../../diag/auth_secret.h"
+#include "diag/auth/auth_b64.h"
+#include "diag/core/secret.h"
 
 static void b64_rfc4648_vectors(void **st)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/options.h"
+#include "src/options.h"
 
 static int parse(const char *const *args, qt_options *o, char *err, size_t n)
 {

@@ -1,5 +1,5 @@
 /* Unit tests: every form of the password is taken out of text
- * (diag/auth_redact.c), and the SMTP engine applies it to what a hostile
+ * (diag/auth/auth_redact.c), and the SMTP engine applies it to what a hostile
  * server echoes back before anything (transcript, last_text, why) keeps a
  * copy. Password and strings from RFC 2195's example. */
 #include <stdarg.h>
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../diag/auth_redact.h"
-#include "../../diag/auth_smtp.h"
+#include "diag/auth/auth_redact.h"
+#include "diag/auth/auth_smtp.h"
 
 #define PW "tanstaaftanstaaf"
 #define PW_B64 "dGFuc3RhYWZ0YW5zdGFhZg=="

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../diag/auth_reply.h"
+#include "diag/auth/auth_reply.h"
 
 /* Feed text in chunks of k bytes; return the state of the last feed and
  * the reply in *rep. */

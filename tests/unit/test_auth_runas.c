@@ -1,4 +1,4 @@
-/* Unit tests: the uid:gid the wizard runs vchkpw with (diag/auth_runas.c):
+/* Unit tests: the uid:gid the wizard runs vchkpw with (diag/auth/auth_runas.c):
  * a front end's -u/-g, a service without them (root, as tcpserver runs its
  * program), the vpopmail fallback for a port no service uses, and neither. */
 #include <stdarg.h>
@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../diag/auth_runas.h"
-#include "../../diag/servers.h"
-#include "../../diag/snapshot.h"
-#include "../../diag/trust.h"
+#include "diag/auth/auth_runas.h"
+#include "diag/servers/servers.h"
+#include "diag/core/snapshot.h"
+#include "diag/core/trust.h"
 
 static void server(struct qt_server *s, qt_cmd *c, const char *name, unsigned port, char **argv, int argc)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../diag/auth_smtp.h"
+#include "diag/auth/auth_smtp.h"
 
 #define PW "tanstaaftanstaaf"
 

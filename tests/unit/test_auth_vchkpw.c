@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../diag/auth_vchkpw.h"
-#include "../../diag/util.h"
+#include "diag/auth/auth_vchkpw.h"
+#include "diag/core/util.h"
 
 static void exit_table(void **st)
 {

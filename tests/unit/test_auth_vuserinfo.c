@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../diag/auth_vuserinfo.h"
-#include "../../diag/util.h"
+#include "diag/auth/auth_vuserinfo.h"
+#include "diag/core/util.h"
 
 static const char sample_ok[] =
     "name:   joe\n"

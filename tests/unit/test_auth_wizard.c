@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../diag/auth_wizard.h"
+#include "diag/auth/auth_wizard.h"
 
 static qt_ctx ctx;
 

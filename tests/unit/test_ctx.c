@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "../../diag/ctx.h"
+#include "diag/core/ctx.h"
 
 static void ports_names_and_numbers(void **st)
 {

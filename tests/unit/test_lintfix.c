@@ -1,4 +1,4 @@
-/* Unit tests: building corrected command lines (diag/lint_fix.c): options
+/* Unit tests: building corrected command lines (diag/lint/lint_fix.c): options
  * inside bundles, attached and separate arguments, inserted options, and the
  * '^' marks under what changed. */
 #include <stdarg.h>
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../diag/argv.h"
-#include "../../diag/lint.h"
-#include "../../diag/lint_int.h"
+#include "diag/parse/argv.h"
+#include "diag/lint/lint.h"
+#include "diag/lint/lint_int.h"
 
 /* Apply ops to line (parsed as variant v); return the rendered result. */
 static char *fix(const char *line, enum qt_variant v, const struct qt_ops *ops, char **marks, char **current_marks)

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../report/monitor.h"
-#include "report_fixture.h"
+#include "report/monitor.h"
+#include "tests/unit/report_fixture.h"
 
 /* https://www.monitoring-plugins.org/doc/guidelines.html#AEN200:
  * 'label'=value[UOM];[warn];[crit];[min];[max], values [-0-9.], UOM one of

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../../diag/ports.h"
-#include "../../diag/util.h"
+#include "diag/ports/ports.h"
+#include "diag/core/util.h"
 
 #define NOW 1700001000.0
 

@@ -18,10 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../panes/ports_views.h"
-#include "../../diag/job.h"
-#include "../../tui/ui.h"
-#include "ports_fixture.h"
+#include "panes/ports_views.h"
+#include "diag/core/job.h"
+#include "tui/ui.h"
+#include "tests/unit/ports_fixture.h"
 
 /* --- a fake shell --- */
 

@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../diag/procs.h"
-#include "../../diag/util.h"
+#include "diag/procs/procs.h"
+#include "diag/core/util.h"
 
 #define FIXTURE QT_SRCDIR "/tests/data/procfs-zombies"
 

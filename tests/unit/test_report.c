@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../report/report_json.h"
-#include "../../report/report_int.h"
-#include "../../src/batch.h"
-#include "report_fixture.h"
-#include "../../panes/panes.h"
+#include "report/report_json.h"
+#include "report/report_int.h"
+#include "src/batch.h"
+#include "tests/unit/report_fixture.h"
+#include "panes/panes.h"
 
 static const struct qt_report_view_state fx_states[] = {
     {.pane = "Fixture", .filter = "code", .sort_col = 1, .sort_desc = 1},

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../report/report_json.h"
-#include "report_fixture.h"
+#include "report/report_json.h"
+#include "tests/unit/report_fixture.h"
 
 /* A valid export of the fixture, as text and as a tree to mutate. */
 static char *valid_text(size_t *len)

@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report_fixture.h"
+#include "tests/unit/report_fixture.h"
 
 static char tmp[256];
 static int have_ns;

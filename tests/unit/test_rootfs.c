@@ -1,4 +1,4 @@
-/* Unit tests: rooted open and read (diag/rootfs.c) and the regular-file
+/* Unit tests: rooted open and read (diag/core/rootfs.c) and the regular-file
  * check of qt_read_file, on temporary trees. Every case runs twice: with
  * openat2(RESOLVE_IN_ROOT) and with the component walk used without it. */
 #include <stdarg.h>
@@ -15,9 +15,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "../../diag/allowlist.h"
-#include "../../diag/rootfs.h"
-#include "../../diag/runscript.h"
+#include "diag/core/allowlist.h"
+#include "diag/core/rootfs.h"
+#include "diag/parse/runscript.h"
 
 static char top[256], root[300];
 

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../diag/argv.h"
-#include "../../diag/ctx.h"
-#include "../../diag/runscript.h"
-#include "../../diag/util.h"
+#include "diag/parse/argv.h"
+#include "diag/core/ctx.h"
+#include "diag/parse/runscript.h"
+#include "diag/core/util.h"
 
 #define DATA QT_SRCDIR "/tests/data/servers"
 

@@ -12,12 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../diag/elfstrings.h"
-#include "../../diag/lint.h"
-#include "../../diag/servers.h"
-#include "../../diag/snapshot.h"
-#include "../../panes/pane.h"
-#include "../../panes/panes.h"
+#include "diag/parse/elfstrings.h"
+#include "diag/lint/lint.h"
+#include "diag/servers/servers.h"
+#include "diag/core/snapshot.h"
+#include "panes/pane.h"
+#include "panes/panes.h"
 
 #define DATA QT_SRCDIR "/tests/data/servers"
 

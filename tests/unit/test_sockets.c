@@ -18,8 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../../diag/sockets.h"
-#include "../../diag/util.h"
+#include "diag/ports/sockets.h"
+#include "diag/core/util.h"
 
 #define FX QT_SRCDIR "/tests/fixtures/ports/"
 

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../../diag/stage.h"
-#include "../../diag/util.h"
-#include "ports_fixture.h"
+#include "diag/ports/stage.h"
+#include "diag/core/util.h"
+#include "tests/unit/ports_fixture.h"
 
 static double now_v;
 static double fake_now(void) { return now_v; }

@@ -1,4 +1,4 @@
-/* Unit tests: the trust check (diag/trust.c) on a temporary tree under
+/* Unit tests: the trust check (diag/core/trust.c) on a temporary tree under
  * /tmp: root-owned and vpopmail-owned components pass, a directory owned
  * by nobody, a group- or world-writable one, a file others can write, a
  * sticky directory not owned by root, a symbolic link owned by another
@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../diag/trust.h"
-#include "../../diag/util.h"
+#include "diag/core/trust.h"
+#include "diag/core/util.h"
 
 #define NOBODY 65534u
 #define VPOP 4242u

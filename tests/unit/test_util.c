@@ -7,10 +7,10 @@
 #include <string.h>
 #include <stdlib.h>
 
-#include "../../diag/util.h"
-#include "../../diag/finding.h"
-#include "../../diag/history.h"
-#include "../../panes/table.h"
+#include "diag/core/util.h"
+#include "diag/core/finding.h"
+#include "diag/core/history.h"
+#include "panes/table.h"
 
 static void safe_escapes_control_bytes(void **st)
 {

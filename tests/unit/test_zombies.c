@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../diag/procs.h"
-#include "../../diag/snapshot.h"
-#include "../../diag/util.h"
-#include "../../diag/zombies.h"
+#include "diag/procs/procs.h"
+#include "diag/core/snapshot.h"
+#include "diag/core/util.h"
+#include "diag/zombies/zombies.h"
 
 #define FIXTURE QT_SRCDIR "/tests/data/procfs-zombies"
 #define BOOT 1700000000.0

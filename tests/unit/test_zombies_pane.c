@@ -1,6 +1,6 @@
 /* Unit tests: the Zombies pane (views and keys) with a fake ui, on the
  * fixture tree and on live process trees staged by this binary itself. R
- * writes to the staged service's supervise/control itself (diag/act.h). */
+ * writes to the staged service's supervise/control itself (diag/act/act.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,13 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../diag/job.h"
-#include "../../diag/procs.h"
-#include "../../diag/snapshot.h"
-#include "../../diag/util.h"
-#include "../../diag/zombies.h"
-#include "../../panes/panes.h"
-#include "../../tui/ui.h"
+#include "diag/core/job.h"
+#include "diag/procs/procs.h"
+#include "diag/core/snapshot.h"
+#include "diag/core/util.h"
+#include "diag/zombies/zombies.h"
+#include "panes/panes.h"
+#include "tui/ui.h"
 
 #define FIXTURE QT_SRCDIR "/tests/data/procfs-zombies"
 

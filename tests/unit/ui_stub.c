@@ -3,7 +3,7 @@
  * which reaches the panes). Any call is a test bug: it aborts. */
 #include <stdlib.h>
 
-#include "../../tui/ui.h"
+#include "tui/ui.h"
 
 static void never(void) { abort(); }
 

@@ -1,0 +1,213 @@
+/* act.c - see act.h */
+#include "diag/act/act.h"
+#include "diag/procs/procs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* btime in /proc/stat may move by a second between reads */
+#define START_SLACK 2.0
+
+static int refuse_not_live(const qt_ctx *ctx, char *err, size_t errlen)
+{
+    const char *proc = ctx->proc ? ctx->proc : "/proc";
+    if (strcmp(proc, "/proc") == 0)
+        return 0;
+    snprintf(err, errlen, "not reading the live /proc (--proc %s): no action", proc);
+    return -1;
+}
+
+int qt_act_same_process(const qt_ctx *ctx, int pid, double start, char *err, size_t errlen)
+{
+    struct qt_proc p;
+    unsigned long long ticks = 0;
+    long hz = sysconf(_SC_CLK_TCK);
+
+    if (refuse_not_live(ctx, err, errlen))
+        return -1;
+    if (pid <= 1) {
+        snprintf(err, errlen, "refusing to act on pid %d", pid);
+        return -1;
+    }
+    memset(&p, 0, sizeof p);
+    if (qt_proc_reread_stat(ctx, pid, &p, &ticks) != 0) {
+        snprintf(err, errlen, "pid %d is gone", pid);
+        return -1;
+    }
+    if (fabs(qt_procs_boot_time(ctx) + (double)ticks / (double)(hz > 0 ? hz : 100) - start) >= START_SLACK) {
+        snprintf(err, errlen, "pid %d is now another process (pid reused)", pid);
+        return -1;
+    }
+    return 0;
+}
+
+int qt_act_signal(const qt_ctx *ctx, int pid, double start, int sig, char *err, size_t errlen)
+{
+    if (qt_act_same_process(ctx, pid, start, err, errlen) != 0) {
+        size_t l = strlen(err);
+        snprintf(err + l, errlen - l, ": not signalled");
+        return -1;
+    }
+    if (kill(pid, sig) != 0) {
+        snprintf(err, errlen, "kill(%d, %s): %s", pid, strsignal(sig), strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static const char *type_name(mode_t m)
+{
+    switch (m & S_IFMT) {
+    case S_IFREG: return "regular file";
+    case S_IFDIR: return "directory";
+    case S_IFLNK: return "symlink";
+    case S_IFCHR: return "character device";
+    case S_IFBLK: return "block device";
+    case S_IFSOCK: return "socket";
+    default: return "unknown type";
+    }
+}
+
+/* What supervise makes: a FIFO, one link, owned by root (mkfifo as root). A
+ * FIFO of qtriage's own uid is allowed too: writing to it gains nothing. */
+static int control_ok(const struct stat *st, char *err, size_t errlen)
+{
+    if (S_ISLNK(st->st_mode)) {
+        snprintf(err, errlen, "supervise/control is a symlink: refused");
+        return -1;
+    }
+    if (!S_ISFIFO(st->st_mode)) {
+        snprintf(err, errlen, "supervise/control is not a FIFO (%s): refused", type_name(st->st_mode));
+        return -1;
+    }
+    if (st->st_uid != 0 && st->st_uid != geteuid()) {
+        snprintf(err, errlen, "supervise/control is owned by uid %u, not root: refused", (unsigned)st->st_uid);
+        return -1;
+    }
+    if (st->st_nlink != 1) {
+        /* a hard link to another service's FIFO is not this service's */
+        snprintf(err, errlen, "supervise/control has %lu links: refused", (unsigned long)st->st_nlink);
+        return -1;
+    }
+    return 0;
+}
+
+/* supervise/ below dirfd, not through a symlink. */
+static int open_supervise(int dirfd, char *err, size_t errlen)
+{
+    struct stat st;
+    int fd;
+
+    if (fstatat(dirfd, "supervise", &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        snprintf(err, errlen, "no supervise directory: %s", strerror(errno));
+        return -1;
+    }
+    if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "supervise is %s: refused", S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+        return -1;
+    }
+    fd = openat(dirfd, "supervise", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        snprintf(err, errlen, "supervise: %s: refused",
+                 errno == ELOOP || errno == ENOTDIR ? "replaced while opening" : strerror(errno));
+    return fd;
+}
+
+/* Open the FIFO for writing only after its checks passed: O_PATH gives the
+ * inode without opening it (a symlink stays a symlink under O_NOFOLLOW),
+ * and the reopen through /proc/self/fd opens that inode, not a name. */
+static int open_control(int supfd, char *err, size_t errlen)
+{
+    struct stat st, wst;
+    char self[64];
+    int pfd, wfd;
+
+    pfd = openat(supfd, "control", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (pfd < 0) {
+        snprintf(err, errlen, "supervise/control: %s", strerror(errno));
+        return -1;
+    }
+    if (fstat(pfd, &st) != 0 || control_ok(&st, err, errlen) != 0) {
+        if (!*err)
+            snprintf(err, errlen, "supervise/control: %s", strerror(errno));
+        close(pfd);
+        return -1;
+    }
+    snprintf(self, sizeof self, "/proc/self/fd/%d", pfd);
+    wfd = open(self, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (wfd < 0) {
+        if (errno == ENXIO)
+            snprintf(err, errlen, "no supervisor listening on supervise/control (ENXIO)");
+        else
+            snprintf(err, errlen, "supervise/control: %s", strerror(errno));
+        close(pfd);
+        return -1;
+    }
+    close(pfd);
+    if (fstat(wfd, &wst) != 0 || wst.st_dev != st.st_dev || wst.st_ino != st.st_ino) {
+        snprintf(err, errlen, "supervise/control changed while opening: refused");
+        close(wfd);
+        return -1;
+    }
+    return wfd;
+}
+
+int qt_act_svc_control_at(int dirfd, char cmd, char *err, size_t errlen)
+{
+    int sup, fd;
+    ssize_t w;
+
+    err[0] = '\0';
+    if ((sup = open_supervise(dirfd, err, errlen)) < 0)
+        return -1;
+    fd = open_control(sup, err, errlen);
+    close(sup);
+    if (fd < 0)
+        return -1;
+    do
+        w = write(fd, &cmd, 1);
+    while (w < 0 && errno == EINTR);
+    if (w != 1) {
+        snprintf(err, errlen, "write to supervise/control: %s",
+                 w < 0 && errno == EAGAIN ? "FIFO full (the supervisor is not reading)" : strerror(errno));
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int qt_act_svc_control(const qt_ctx *ctx, int svc_pid, double svc_start, char cmd, char *err, size_t errlen)
+{
+    char rel[32], path[4096];
+    int dirfd, r;
+
+    if (qt_act_same_process(ctx, svc_pid, svc_start, err, errlen) != 0) {
+        size_t l = strlen(err);
+        snprintf(err + l, errlen - l, ": supervisor not controlled");
+        return -1;
+    }
+    /* the supervisor's cwd as the kernel holds it: no path name is resolved */
+    snprintf(rel, sizeof rel, "%d/cwd", svc_pid);
+    if (!qt_ctx_proc(ctx, rel, path, sizeof path) ||
+        (dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        snprintf(err, errlen, "cannot open the supervisor's directory (%s): %s", path, strerror(errno));
+        return -1;
+    }
+    /* the pid may have been reused between the check and the open */
+    if (qt_act_same_process(ctx, svc_pid, svc_start, err, errlen) != 0) {
+        size_t l = strlen(err);
+        snprintf(err + l, errlen - l, ": supervisor not controlled");
+        close(dirfd);
+        return -1;
+    }
+    r = qt_act_svc_control_at(dirfd, cmd, err, errlen);
+    close(dirfd);
+    return r;
+}

@@ -1,0 +1,59 @@
+/* act.h - the console's actions on the live system, done by qtriage itself
+ * through file descriptors: no program is run and no path is followed that
+ * another user could redirect (docs/security.md, "Actions").
+ *
+ *  - qt_act_signal(): send a signal to a pid only while it is still the
+ *    process that started at the given time (a recycled pid is refused).
+ *  - qt_act_svc_control(): the restart behind the Zombies pane's R. It
+ *    writes one command byte to the supervisor's control FIFO, as `svc -t
+ *    DIR` does (daemontools svc.c opens supervise/control O_WRONLY|O_NONBLOCK
+ *    and writes "t"; runit's `sv term` and s6's `s6-svc -t` write the same
+ *    byte to the same FIFO: runsv(8) "CONTROL", skarnet s6-supervise.html).
+ *    The service directory is the supervisor's own cwd, opened through
+ *    <proc>/PID/cwd after the pid was checked against its start time, so
+ *    no path string is resolved; supervise/ and control are opened with
+ *    O_NOFOLLOW below it, and control must be a FIFO with one link owned
+ *    by root (or by qtriage's own uid, which gains nothing) — what
+ *    supervise, runsv and s6-supervise make with mkfifo. Anything else is
+ *    refused with the reason.
+ *
+ * Every function refuses when ctx->proc is not the live "/proc": a pid read
+ * from a fixture names some unrelated live process.
+ * Errors: -1 and one line in err (never NULL; errlen > 0), no trailing
+ * newline, naming what was refused and why. No curses, no allocation.
+ */
+#ifndef QT_ACT_H
+#define QT_ACT_H
+
+#include <stddef.h>
+
+#include "diag/core/ctx.h"
+
+/* 0 when pid (> 1) is live under ctx->proc and its start time (epoch
+ * seconds, as qt_proc.start) matches `start` within 2 s (btime jitter);
+ * else -1: "pid N is gone", "pid N is now another process (pid reused)". */
+int qt_act_same_process(const qt_ctx *ctx, int pid, double start, char *err, size_t errlen);
+
+/* qt_act_same_process(), then kill(pid, sig). 0 or -1. */
+int qt_act_signal(const qt_ctx *ctx, int pid, double start, int sig, char *err, size_t errlen);
+
+/* Write the command byte cmd ('t' = what `svc -t` sends) to supervise/control
+ * in the cwd of supervisor svc_pid (started at svc_start). 0 when the byte
+ * was written (the supervisor acts on it asynchronously), else -1:
+ *   "supervisor pid N is now another process (pid reused): refused"
+ *   "cannot open the supervisor's directory (<proc>/N/cwd): REASON"
+ *   "supervise is a symlink: refused" / "supervise is not a directory: refused"
+ *   "supervise/control is a symlink: refused"
+ *   "supervise/control is not a FIFO (regular file): refused"
+ *   "supervise/control is owned by uid N, not root: refused"
+ *   "supervise/control has N links: refused"
+ *   "no supervisor listening on supervise/control (ENXIO)"
+ *   "write to supervise/control: REASON" */
+int qt_act_svc_control(const qt_ctx *ctx, int svc_pid, double svc_start, char cmd, char *err, size_t errlen);
+
+/* The checks and the write on an already opened service directory dirfd
+ * (not closed here), for callers that verified the directory themselves
+ * (and for tests). Same results and messages as above, minus the pid ones. */
+int qt_act_svc_control_at(int dirfd, char cmd, char *err, size_t errlen);
+
+#endif

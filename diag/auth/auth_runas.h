@@ -1,0 +1,34 @@
+/* auth_runas.h - the uid:gid a mail service runs its checkpassword program
+ * with, so that the wizard's step 2 reproduces it (docs/auth-wizard.md,
+ * "Which uid runs what"). Separate from auth_wizard.h because it reads the
+ * Servers model (servers.h), whose headers do not mix with the SMTP ones.
+ */
+#ifndef QT_AUTH_RUNAS_H
+#define QT_AUTH_RUNAS_H
+
+#include <stddef.h>
+
+#include "diag/core/ctx.h"
+
+struct qt_snapshot;
+
+struct qt_wiz_runas {
+    unsigned port;          /* the service's port */
+    unsigned uid, gid;
+    char source[200];       /* "tcpserver -u -g on port 587 (service submission)" */
+};
+#define QT_WIZ_MAXRUNAS 8
+
+/* One entry per front end with a known port in snap (NULL: none): its -u/-g,
+ * else the running qmail-smtpd children's real ids, else the listener's own
+ * uid (tcpserver without -u runs the program as itself). Returns the count
+ * (<= max). */
+int qt_wiz_runas_collect(const qt_ctx *ctx, const struct qt_snapshot *snap, struct qt_wiz_runas *out, int max);
+
+/* The uid:gid for vchkpw on port: the service's on that port, else the
+ * vpopmail user's (vpop_uid QT_TRUST_NO_UID = none). 0 with the source in
+ * why, or -1 when neither is known (why says so). */
+int qt_wiz_runas_pick(const struct qt_wiz_runas *v, int n, unsigned vpop_uid, unsigned vpop_gid, unsigned port,
+                      unsigned *uid, unsigned *gid, char *why, size_t wn);
+
+#endif

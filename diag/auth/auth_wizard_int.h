@@ -1,0 +1,29 @@
+/* auth_wizard_int.h - internal to diag/auth/: what the wizard's steps
+ * (auth_wizard.c, auth_wizsteps.c, auth_diagnose.c) share. Nothing outside
+ * diag/auth/ includes it (scripts/check-includes); the public API is
+ * auth_wizard.h. */
+#ifndef QT_AUTH_WIZARD_INT_H
+#define QT_AUTH_WIZARD_INT_H
+
+#include <stddef.h>
+
+#include "diag/auth/auth_wizard.h"
+#include "diag/core/ctx.h"
+#include "diag/core/job.h"
+
+/* uid, gid and home (under the root) of user name in <root>/etc/passwd.
+ * home may be NULL. 1 found, 0 not. */
+int qt_wiz_passwd(const qt_ctx *ctx, const char *name, unsigned *uid, unsigned *gid, char *home, size_t n);
+
+void qt_wiz_set(struct qt_wiz_result *r, enum qt_verdict v, char *command, const char *result_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void qt_wiz_line(char **field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+qt_job *qt_wiz_step_account(qt_wizard *w);
+qt_job *qt_wiz_step_vchkpw(qt_wizard *w);
+void qt_wiz_step_strings(qt_wizard *w);
+qt_job *qt_wiz_step_smtp(qt_wizard *w);
+qt_job *qt_wiz_step_dns(qt_wizard *w);
+/* Called when a step's job finished (aborted=1 after a cancel). */
+void qt_wiz_collect(qt_wizard *w, int step, qt_job *inner, int aborted);
+
+#endif

@@ -1,0 +1,37 @@
+/* lint_int.h - edit operations on a command line (lint.c, lint_fix.c only). */
+#ifndef QT_LINT_INT_H
+#define QT_LINT_INT_H
+
+#include "diag/parse/argv.h"
+#include "diag/lint/lint.h"
+
+enum qt_op_kind {
+    QT_OP_ADD_FLAG,      /* insert -L after the program name */
+    QT_OP_SET,           /* set -L's argument (replace the last one, or insert -L value) */
+    QT_OP_REMOVE,        /* remove every -L (from bundles too) */
+    QT_OP_PROG,          /* replace the front end's program name (same directory) */
+    QT_OP_INSERT_AFTER,  /* insert value after the base word at */
+    QT_OP_REMOVE_RANGE,  /* remove base words at..at2 */
+};
+
+#define QT_MAXOPS 16
+
+struct qt_op {
+    enum qt_op_kind k;
+    char letter;
+    char value[96];
+    int at, at2;
+};
+
+struct qt_ops {
+    struct qt_op v[QT_MAXOPS];
+    int n;
+};
+
+void qt_ops_add(struct qt_ops *o, enum qt_op_kind k, char letter, const char *value, int at, int at2);
+/* Apply ops to c's words into f. Returns 1 if any op was given. */
+int qt_fixline_build(const qt_cmd *c, const struct qt_ops *ops, struct qt_fixline *f);
+/* The base line with '^' under the words a fix removed or modified. */
+void qt_fixline_render_current(const qt_cmd *c, const struct qt_fixline *f, qt_buf *line, qt_buf *marks);
+
+#endif

@@ -1,0 +1,130 @@
+/* ports_unknown.c - what the Ports model cannot see, and how it is said:
+ * hidden socket owners, the reason, "?"/">=N" counts, unknown pids, and
+ * per-IP counts from the kernel's socket list for when the owners' side is
+ * not readable. See ports.h and docs/monitoring.md ("Unknown, never zero"). */
+#include "diag/ports/ports.h"
+#include "diag/procs/procs.h"
+#include "diag/core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static int why_hidden(unsigned why, unsigned euid)
+{
+    switch (why) {
+    case QT_WHY_UNREADABLE:
+    case QT_WHY_NO_PROCS:
+    case QT_WHY_TLS_SHARED:
+        return 1;
+    case QT_WHY_NOT_FOUND:
+        return euid != 0; /* not root: hidden processes (hidepid) look like this */
+    default:
+        return 0;
+    }
+}
+
+int qt_ports_stage_hidden(const qt_sockets *m, size_t k)
+{
+    return m->own && k < m->socks.n && m->own[k].stage == QT_STAGE_UNKNOWN && why_hidden(m->own[k].why, m->euid);
+}
+
+static void unreadable_why(const qt_sockets *m, char *out, size_t n)
+{
+    if (m->euid != 0)
+        snprintf(out, n, "socket owners not readable: not root (uid %u)", m->euid);
+    else
+        snprintf(out, n, "socket owners not readable: %u processes' fd lists could not be read", m->stage.unreadable);
+}
+
+void qt_ports_hidden_why(const qt_sockets *m, int svc, char *out, size_t n)
+{
+    unsigned cnt[QT_WHY_COUNT] = {0}, owners = 0;
+    qt_buf b = {0};
+    char t[160];
+
+    for (size_t k = 0; k < m->socks.n; k++)
+        if ((svc < 0 || m->socks.v[k].svc == svc) && qt_ports_stage_hidden(m, k))
+            cnt[m->own[k].why]++;
+    for (int i = 0; i < m->nsvc && i < QT_MAX_SERVICES; i++)
+        if (svc < 0 || svc == i)
+            owners += m->svc[i].listener_hidden;
+    owners += cnt[QT_WHY_UNREADABLE] + cnt[QT_WHY_NOT_FOUND];
+    if (cnt[QT_WHY_NO_PROCS]) {
+        qt_buf_puts(&b, "the process table could not be read");
+    } else if (owners) {
+        unreadable_why(m, t, sizeof t);
+        qt_buf_puts(&b, t);
+    }
+    if (cnt[QT_WHY_TLS_SHARED])
+        qt_buf_printf(&b, "%sone TLS process serves many connections (stage of each not visible)", b.len ? "; " : "");
+    snprintf(out, n, "%s", qt_buf_str(&b));
+    qt_buf_free(&b);
+}
+
+void qt_ports_count_str(unsigned known, unsigned hidden, char *out, size_t n)
+{
+    if (!hidden)
+        snprintf(out, n, "%u", known);
+    else if (!known)
+        snprintf(out, n, "?");
+    else
+        snprintf(out, n, ">=%u", known);
+}
+
+void qt_ports_pid_str(const qt_sockets *m, const qt_snapshot *snap, int pid, char *out, size_t n)
+{
+    const struct qt_proc *p = snap && snap->procs && pid > 0 ? qt_procs_find(snap->procs, pid) : NULL;
+    if (pid > 0)
+        snprintf(out, n, "pid %d (%s)", pid, p ? qt_proc_name(p) : "?");
+    else if (m->euid != 0)
+        snprintf(out, n, "pid unknown (not root)");
+    else if (!snap || !snap->procs)
+        snprintf(out, n, "pid unknown (no process table)");
+    else
+        snprintf(out, n, "pid unknown (owner not visible)");
+}
+
+struct peer {
+    uint8_t family;
+    uint8_t addr[16];
+};
+
+static int by_peer(const void *a, const void *b)
+{
+    const struct peer *x = a, *y = b;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return memcmp(x->addr, y->addr, 16);
+}
+
+unsigned qt_ports_top_accepted(const qt_sockets *m, unsigned port, char *ip, size_t n)
+{
+    struct peer *v = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *v), *best = NULL;
+    size_t nv = 0;
+    unsigned top = 0;
+
+    for (size_t k = 0; k < m->socks.n; k++) {
+        const struct qt_sock *s = &m->socks.v[k];
+        if (s->lport != port || !s->inode || (s->state != QT_TCP_ESTABLISHED && s->state != QT_TCP_CLOSE_WAIT))
+            continue;
+        v[nv].family = s->family;
+        memcpy(v[nv++].addr, s->raddr, s->family == AF_INET ? 4 : 16);
+    }
+    qsort(v, nv, sizeof *v, by_peer);
+    for (size_t i = 0, j; i < nv; i = j) {
+        for (j = i + 1; j < nv && by_peer(&v[i], &v[j]) == 0; j++)
+            ;
+        if (j - i > top) {
+            top = (unsigned)(j - i);
+            best = &v[i];
+        }
+    }
+    if (best)
+        qt_addr_str(best->family, best->addr, ip, n);
+    else if (n)
+        ip[0] = '\0';
+    free(v);
+    return top;
+}

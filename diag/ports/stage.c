@@ -1,0 +1,674 @@
+/* stage.c - socket -> owning process -> connection stage. See stage.h. */
+#include "diag/ports/stage.h"
+#include "diag/core/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define RETRY_SECONDS 60.0   /* full re-read of every process, at most this often, only when needed */
+#define MAX_DEPTH 4          /* how far beneath the owner to look for the program */
+#define MAX_VISIT 256
+#define MAX_LISTENERS 8      /* per service */
+
+const char *qt_stage_name(unsigned stage)
+{
+    static const char *const n[] = {"-", "queued", "handshake pending", "starting", "in mail program",
+                                    "in program", "unknown"};
+    return stage < QT_ARRAY_LEN(n) ? n[stage] : "?";
+}
+
+const char *qt_stage_why_text(unsigned why)
+{
+    static const char *const t[QT_WHY_COUNT] = {
+        [QT_WHY_NONE] = "",
+        [QT_WHY_NOT_ACCEPTED] = "not accepted yet: waiting in the listener's accept queue (no process has it)",
+        [QT_WHY_UNREADABLE] = "owner not visible: some processes' fd lists could not be read (run as root)",
+        [QT_WHY_NOT_FOUND] = "owner not found in any readable process (newer than the process table, or hidden)",
+        [QT_WHY_VANISHED] = "the owning process exited during the sample",
+        [QT_WHY_TLS_NO_BYTES] = "TLS front end and the client has sent no byte yet (tcp_info): no handshake can have completed",
+        [QT_WHY_TLS_COPY] = "forked copy of the TLS listener with nothing running beneath it",
+        [QT_WHY_TLS_NO_PROG] = "TLS front end with nothing running beneath it",
+        [QT_WHY_TLS_SHARED] = "one TLS process serves many connections: per-connection stage not visible",
+        [QT_WHY_COPY_NO_EXEC] = "forked copy of the listener that has not started its program (ident/DNS lookup or rules check)",
+        [QT_WHY_MAIL_SELF] = "the owner is the mail program",
+        [QT_WHY_MAIL_BENEATH] = "the mail program runs beneath the owner",
+        [QT_WHY_PROG_SELF] = "the owner runs a program that is not a known mail program",
+        [QT_WHY_PROG_BENEATH] = "a program that is not a known mail program runs beneath the owner",
+        [QT_WHY_SHARED] = "one process serves many connections",
+        [QT_WHY_NO_PROCS] = "the process table could not be read",
+    };
+    return why < QT_WHY_COUNT && t[why] ? t[why] : "?";
+}
+
+/* --- name rules --- */
+
+static const char *const mail_names[] = {
+    "qmail-smtpd", "qmail-popup", "qmail-pop3d", "qmail-qmtpd", "qmail-qmqpd", "imapd", "pop3d",
+    "imapd-ssl", "pop3d-ssl", "rblsmtpd", "spamdyke", "vchkpw", "qmail-smtpd.real",
+};
+static const char *const tls_names[] = {
+    "stunnel", "stunnel3", "stunnel4", "sslserver", "sslhandle", "s6-tlsd", "s6-tlsd-io", "s6-tlsserver",
+    "couriertls", "sslio",
+};
+/* Names worth reading first when hunting for owners (front ends, servers). */
+static const char *const server_names[] = {"tcpserver", "socat", "couriertcpd", "s6-tcpserver", "tcpsvd"};
+
+static int in_list(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int qt_stage_is_mail_name(const char *name)
+{
+    return in_list(name, mail_names, QT_ARRAY_LEN(mail_names)) || strncmp(name, "qmail-smtpd", 11) == 0;
+}
+
+/* tcpserver (stock, SSL-patched, fehcom) option letters that take an argument. */
+static int tcpserver_tls(const struct qt_proc *p)
+{
+    int tls = 0;
+    for (int i = 1; i < p->argc; i++) {
+        const char *a = p->argv[i];
+        if (a[0] != '-' || a[1] == '\0')
+            break;                       /* host: options end */
+        if (strcmp(a, "--") == 0)
+            break;
+        for (const char *c = a + 1; *c; c++) {
+            if (strchr("xtuglbBcnI", *c)) {
+                if (!c[1])
+                    i++;                 /* the argument is the next word */
+                break;
+            }
+            if (*c == 's')
+                tls = 1;
+            else if (*c == 'S')
+                tls = 0;
+        }
+    }
+    return tls;
+}
+
+int qt_stage_is_tls(const struct qt_proc *p)
+{
+    const char *n = qt_proc_name(p);
+    if (in_list(n, tls_names, QT_ARRAY_LEN(tls_names)))
+        return 1;
+    if (strcmp(n, "socat") == 0) {
+        for (int i = 1; i < p->argc; i++)
+            if (strncasecmp(p->argv[i], "OPENSSL-LISTEN", 14) == 0 || strncasecmp(p->argv[i], "SSL-L:", 6) == 0 ||
+                strcasecmp(p->argv[i], "SSL-L") == 0)
+                return 1;
+        return 0;
+    }
+    if (strncmp(n, "tcpserver", 9) == 0)
+        return tcpserver_tls(p);
+    return 0;
+}
+
+int qt_stage_same_argv(const struct qt_proc *a, const struct qt_proc *b)
+{
+    if (a->argc == 0 || a->argc != b->argc)
+        return 0;
+    for (int i = 0; i < a->argc; i++)
+        if (strcmp(a->argv[i], b->argv[i]) != 0)
+            return 0;
+    return 1;
+}
+
+static int interesting(const struct qt_proc *p)
+{
+    const char *n = qt_proc_name(p);
+    return in_list(n, server_names, QT_ARRAY_LEN(server_names)) || qt_stage_is_tls(p) || qt_stage_is_mail_name(n);
+}
+
+/* --- persistent state --- */
+
+#define PF_SCANNED    1u
+#define PF_UNREADABLE 2u
+#define PF_LISTENER   4u   /* holds a LISTEN socket of a watched port */
+#define PF_HOLDER     8u   /* held several watched sockets: may accept more later */
+#define PF_NOW       16u   /* read in this sample already (cleared each sample) */
+
+struct pidrec {            /* parallel to procs->v (sorted by pid) */
+    int pid;
+    unsigned flags;
+    double start;
+    unsigned nconn;        /* this sample: watched connections it owns */
+};
+
+struct inrec {
+    uint32_t inode;        /* 0 = empty slot */
+    uint32_t idx;          /* this sample: index into socks */
+    int pid;               /* owner, 0 = not found */
+    uint32_t lost;         /* not found: do not hunt again before a full retry */
+};
+
+struct qt_stage_state {
+    struct pidrec *pids;
+    size_t npids;
+    struct inrec *map;
+    size_t mapcap;         /* power of two */
+    double last_full;
+};
+
+static size_t slot(const struct inrec *map, size_t cap, uint32_t inode)
+{
+    size_t i = (inode * 2654435761u) & (cap - 1);
+    while (map[i].inode && map[i].inode != inode)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static struct inrec *map_get(const qt_stage_state *st, uint32_t inode)
+{
+    size_t i;
+    if (!st->mapcap || !inode)
+        return NULL;
+    i = slot(st->map, st->mapcap, inode);
+    return st->map[i].inode ? &st->map[i] : NULL;
+}
+
+static int pid_index(const qt_procs *procs, int pid)
+{
+    size_t lo = 0, hi = procs->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (procs->v[mid].pid == pid)
+            return (int)mid;
+        if (procs->v[mid].pid < pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* New pid table for this sample's processes, carrying what is known about
+ * processes that are still the same (same pid and start time). */
+static void merge_pids(qt_stage_state *st, const qt_procs *procs)
+{
+    struct pidrec *nv = qt_calloc(procs->n ? procs->n : 1, sizeof *nv);
+    size_t j = 0;
+    for (size_t i = 0; i < procs->n; i++) {
+        const struct qt_proc *p = &procs->v[i];
+        while (j < st->npids && st->pids[j].pid < p->pid)
+            j++;
+        nv[i].pid = p->pid;
+        nv[i].start = p->start;
+        if (j < st->npids && st->pids[j].pid == p->pid && st->pids[j].start == p->start)
+            nv[i].flags = st->pids[j].flags & ~PF_NOW;
+    }
+    free(st->pids);
+    st->pids = nv;
+    st->npids = procs->n;
+}
+
+/* New inode map holding exactly this sample's inodes. */
+static void rebuild_map(qt_stage_state *st, const struct qt_sock *socks, size_t n)
+{
+    size_t cap = 64;
+    struct inrec *nm;
+    while (cap < 2 * n + 2)
+        cap *= 2;
+    nm = qt_calloc(cap, sizeof *nm);
+    for (size_t k = 0; k < n; k++) {
+        const struct inrec *old;
+        size_t i;
+        if (!socks[k].inode)
+            continue;
+        i = slot(nm, cap, socks[k].inode);
+        if (nm[i].inode) /* the same inode twice (dump raced): keep the first */
+            continue;
+        nm[i].inode = socks[k].inode;
+        nm[i].idx = (uint32_t)k;
+        if ((old = map_get(st, socks[k].inode))) {
+            nm[i].pid = old->pid;
+            nm[i].lost = old->lost;
+        }
+    }
+    free(st->map);
+    st->map = nm;
+    st->mapcap = cap;
+}
+
+void qt_stage_state_free(qt_stage_state *st)
+{
+    if (!st)
+        return;
+    free(st->pids);
+    free(st->map);
+    free(st);
+}
+
+/* --- scanning --- */
+
+struct scan {
+    qt_stage_state *st;
+    const qt_ctx *ctx;
+    const qt_procs *procs;
+    const struct qt_sock *socks;
+    size_t unresolved;      /* inodes with no owner that are not "lost" */
+    size_t lost;            /* inodes with no owner, given up until the next full retry */
+    struct qt_stage_stats *stats;
+};
+
+static int is_ancestor(const qt_procs *procs, int anc, int pid)
+{
+    for (int hops = 0; hops < 64 && pid > 1; hops++) {
+        const struct qt_proc *p = qt_procs_find(procs, pid);
+        if (!p)
+            return 0;
+        if (p->ppid == anc)
+            return 1;
+        pid = p->ppid;
+    }
+    return 0;
+}
+
+/* Process pid (index pi) holds inode: record it unless a better owner is known. */
+static void found(struct scan *sc, struct inrec *r, size_t pi)
+{
+    int pid = sc->st->pids[pi].pid, old = r->pid;
+    int listen = sc->socks[r->idx].state == QT_TCP_LISTEN;
+
+    if (old && old != pid && pid_index(sc->procs, old) >= 0) {
+        if (listen) {
+            /* a LISTEN socket belongs to the topmost holder (children may inherit it) */
+            if (!is_ancestor(sc->procs, pid, old))
+                return;
+        } else {
+            /* a connection belongs to the deepest holder that is not a listener
+             * (a forking server holds it for an instant after fork) */
+            int oi = pid_index(sc->procs, old);
+            int old_listener = oi >= 0 && (sc->st->pids[oi].flags & PF_LISTENER);
+            if (!is_ancestor(sc->procs, old, pid) && !(old_listener && !(sc->st->pids[pi].flags & PF_LISTENER)))
+                return;
+        }
+    }
+    if (!old && !r->lost && sc->unresolved)
+        sc->unresolved--;
+    else if (!old && r->lost && sc->lost)
+        sc->lost--;
+    r->pid = pid;
+    r->lost = 0;
+}
+
+static uint32_t socket_inode(const char *link, ssize_t n)
+{
+    unsigned long v = 0;
+    ssize_t i = 8;
+    if (n < 10 || memcmp(link, "socket:[", 8) != 0 || link[n - 1] != ']')
+        return 0;
+    for (; i < n - 1; i++) {
+        if (link[i] < '0' || link[i] > '9' || v > 0xffffffffUL / 10)
+            return 0;
+        v = v * 10 + (unsigned long)(link[i] - '0');
+    }
+    return v <= 0xffffffffUL ? (uint32_t)v : 0;
+}
+
+static void scan_pid(struct scan *sc, size_t pi)
+{
+    struct pidrec *pr = &sc->st->pids[pi];
+    char rel[64], path[4096];
+    unsigned held = 0, listens = 0;
+    DIR *d;
+    struct dirent *de;
+
+    if (pr->flags & PF_NOW)
+        return;
+    if (pr->flags & PF_SCANNED)
+        sc->stats->rescanned++;
+    sc->stats->scanned++;
+    pr->flags |= PF_SCANNED | PF_NOW;
+    snprintf(rel, sizeof rel, "%d/fd", pr->pid);
+    if (!qt_ctx_proc(sc->ctx, rel, path, sizeof path))
+        return;
+    d = opendir(path);
+    if (!d) {
+        if (errno != ENOENT) /* ENOENT: it exited, which is normal */
+            pr->flags |= PF_UNREADABLE;
+        return;
+    }
+    while ((de = readdir(d))) {
+        char link[64];
+        ssize_t n;
+        uint32_t ino;
+        struct inrec *r;
+        if (de->d_name[0] == '.')
+            continue;
+        n = readlinkat(dirfd(d), de->d_name, link, sizeof link);
+        if (n <= 0 || !(ino = socket_inode(link, n)) || !(r = map_get(sc->st, ino)))
+            continue;
+        held++;
+        if (sc->socks[r->idx].state == QT_TCP_LISTEN)
+            listens++;
+        found(sc, r, pi);
+    }
+    closedir(d);
+    if (listens)
+        pr->flags |= PF_LISTENER;
+    if (listens || held >= 2)
+        pr->flags |= PF_HOLDER;
+}
+
+/* --- classification --- */
+
+static int alive(const struct qt_proc *p)
+{
+    return p->state != 'Z' && p->state != 'X';
+}
+
+/* What a walk beneath an owner does with each process it meets. */
+enum visit { VISIT_DOWN, VISIT_SKIP, VISIT_STOP };
+
+/* Breadth first beneath owner, at most MAX_DEPTH levels and MAX_VISIT
+ * processes; visit() says whether to go below each one or stop. */
+static void walk_beneath(const qt_procs_kids *t, int owner, enum visit (*visit)(const struct qt_proc *, void *),
+                         void *arg)
+{
+    int queue[MAX_VISIT], depth[MAX_VISIT];
+    size_t qh = 0, qt = 0;
+
+    queue[qt] = owner;
+    depth[qt++] = 0;
+    while (qh < qt) {
+        int pid = queue[qh], d = depth[qh++];
+        size_t first, n;
+        if (d >= MAX_DEPTH)
+            continue;
+        n = qt_procs_kids_of(t, pid, &first);
+        for (size_t k = 0; k < n && qt < MAX_VISIT; k++) {
+            const struct qt_proc *c = &t->procs->v[t->by_ppid[first + k]];
+            enum visit v;
+            if (c->pid == pid || (v = visit(c, arg)) == VISIT_SKIP)
+                continue;
+            if (v == VISIT_STOP)
+                return;
+            queue[qt] = c->pid;
+            depth[qt++] = d + 1;
+        }
+    }
+}
+
+struct found {
+    int mail, any;
+};
+
+static enum visit find_program(const struct qt_proc *c, void *arg)
+{
+    struct found *f = arg;
+    if (!alive(c))
+        return VISIT_SKIP;
+    if (!f->any)
+        f->any = c->pid;
+    if (qt_stage_is_mail_name(qt_proc_name(c))) {
+        f->mail = c->pid;
+        return VISIT_STOP;
+    }
+    return VISIT_DOWN;
+}
+
+/* Beneath owner (breadth first): the first live mail program, else the first live process. */
+static void beneath(const qt_procs_kids *t, int owner, int *mail, int *any)
+{
+    struct found f = {0, 0};
+    walk_beneath(t, owner, find_program, &f);
+    *mail = f.mail;
+    *any = f.any;
+}
+
+/* What is known about an owner, the same for all its sockets (computed once
+ * per owner and sample: a server holding 50k sockets is looked at once). */
+struct facts {
+    int done;
+    int svc;              /* service the copy test was made for */
+    uint8_t tls, mailself, copy, shared;
+    int mail, any;        /* beneath(): live mail program / any live process */
+};
+
+static void owner_facts(const qt_procs_kids *t, const qt_stage_state *st, int pi, int svc, const int *listeners,
+                        int nlisteners, struct facts *f)
+{
+    const struct qt_proc *p = &t->procs->v[pi];
+    if (!f->done) {
+        f->done = 1;
+        f->shared = (st->pids[pi].flags & PF_LISTENER) || st->pids[pi].nconn > 1;
+        f->tls = (uint8_t)qt_stage_is_tls(p);
+        f->mailself = (uint8_t)qt_stage_is_mail_name(qt_proc_name(p));
+        if (!f->shared && !f->mailself)
+            beneath(t, p->pid, &f->mail, &f->any);
+        f->svc = -2;
+    }
+    if (f->svc != svc) {
+        f->svc = svc;
+        f->copy = 0;
+        for (int i = 0; i < nlisteners; i++) {
+            const struct qt_proc *l = qt_procs_find(t->procs, listeners[i]);
+            if (l && l != p && qt_stage_same_argv(p, l))
+                f->copy = 1;
+        }
+    }
+}
+
+static void classify(const qt_procs_kids *t, const struct qt_sock *s, struct qt_owner *o, const qt_stage_state *st,
+                     struct facts *facts, const int *listeners, int nlisteners, unsigned unreadable)
+{
+    struct facts *f;
+    int pi;
+
+    o->start = 0;
+    o->prog_pid = 0;
+    if (s->state == QT_TCP_LISTEN || s->state == QT_TCP_SYN_RECV) {
+        o->stage = QT_STAGE_NONE;
+        o->why = QT_WHY_NONE;
+        return;
+    }
+    if (!s->inode) {
+        o->stage = QT_STAGE_QUEUED;
+        o->why = QT_WHY_NOT_ACCEPTED;
+        return;
+    }
+    o->stage = QT_STAGE_UNKNOWN;
+    if (!t->procs) {
+        o->why = QT_WHY_NO_PROCS;
+        return;
+    }
+    if (!o->pid) {
+        o->why = unreadable ? QT_WHY_UNREADABLE : QT_WHY_NOT_FOUND;
+        return;
+    }
+    pi = pid_index(t->procs, o->pid);
+    if (pi < 0 || !alive(&t->procs->v[pi])) {
+        o->why = QT_WHY_VANISHED;
+        return;
+    }
+    f = &facts[pi];
+    owner_facts(t, st, pi, s->svc, listeners, nlisteners, f);
+    if (!f->shared)
+        o->start = t->procs->v[pi].start;
+    if (f->tls && (s->flags & QT_SOCK_HAS_BYTES) && s->bytes_received == 0) {
+        o->stage = QT_STAGE_HANDSHAKE;
+        o->why = QT_WHY_TLS_NO_BYTES;
+        return;
+    }
+    if (f->mailself) {
+        o->stage = QT_STAGE_MAIL;
+        o->why = QT_WHY_MAIL_SELF;
+        o->prog_pid = o->pid;
+        return;
+    }
+    if (f->shared) {
+        /* one process, many connections: what runs beneath it says nothing about this one */
+        o->stage = f->tls ? QT_STAGE_UNKNOWN : QT_STAGE_PROGRAM;
+        o->why = f->tls ? QT_WHY_TLS_SHARED : QT_WHY_SHARED;
+        o->prog_pid = f->tls ? 0 : o->pid;
+        return;
+    }
+    if (f->mail) {
+        o->stage = QT_STAGE_MAIL;
+        o->why = QT_WHY_MAIL_BENEATH;
+        o->prog_pid = f->mail;
+        return;
+    }
+    if (f->any) {
+        o->stage = QT_STAGE_PROGRAM;
+        o->why = QT_WHY_PROG_BENEATH;
+        o->prog_pid = f->any;
+        return;
+    }
+    if (f->tls) {
+        o->stage = QT_STAGE_HANDSHAKE;
+        o->why = f->copy ? QT_WHY_TLS_COPY : QT_WHY_TLS_NO_PROG;
+        return;
+    }
+    if (f->copy) {
+        o->stage = QT_STAGE_STARTING;
+        o->why = QT_WHY_COPY_NO_EXEC;
+        return;
+    }
+    o->stage = QT_STAGE_PROGRAM;
+    o->why = QT_WHY_PROG_SELF;
+    o->prog_pid = o->pid;
+}
+
+/* --- the sample --- */
+
+static enum visit want_one(const struct qt_proc *c, void *procs)
+{
+    qt_procs_want(procs, (struct qt_proc *)c); /* c is an element of procs */
+    return VISIT_DOWN;
+}
+
+/* Command lines the classification reads: owners with their ancestors (the
+ * drill-down shows the chain), listeners, and what runs beneath owners. */
+static void want_argv(const qt_procs_kids *t, qt_procs *procs, const struct qt_owner *own, size_t n)
+{
+    unsigned char *done = qt_calloc(procs->n ? procs->n : 1, 1);
+
+    for (size_t k = 0; k < n; k++) {
+        int pi;
+        if (!own[k].pid || (pi = pid_index(procs, own[k].pid)) < 0 || done[pi])
+            continue; /* a server holding 50k sockets is looked at once */
+        done[pi] = 1;
+        qt_procs_want_chain(procs, own[k].pid);
+        walk_beneath(t, own[k].pid, want_one, procs);
+    }
+    free(done);
+    qt_procs_load(procs);
+}
+
+void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, const struct qt_sock *socks,
+                  size_t n, struct qt_owner *own, struct qt_stage_stats *stats)
+{
+    qt_stage_state *st = *stp;
+    double t0 = qt_now_mono(), c0 = qt_now_cpu(), now = qt_ctx_now(ctx);
+    struct scan sc = {.ctx = ctx, .procs = procs, .socks = socks, .stats = stats};
+    int listeners[QT_MAX_SERVICES][MAX_LISTENERS];
+    int nlisteners[QT_MAX_SERVICES] = {0};
+    qt_procs_kids t = {0};
+    struct facts *facts = NULL;
+
+    memset(stats, 0, sizeof *stats);
+    if (!st) {
+        st = *stp = qt_calloc(1, sizeof *st);
+        st->last_full = now;
+    }
+    sc.st = st;
+    rebuild_map(st, socks, n);
+    if (procs) {
+        merge_pids(st, procs);
+        /* owners that exited are no owners; nor is a new process that got
+         * an old owner's pid (a mapping comes from reading that very
+         * process, which marked it scanned) */
+        for (size_t i = 0; i < st->mapcap; i++) {
+            struct inrec *r = &st->map[i];
+            int pi;
+            if (!r->inode)
+                continue;
+            if (r->pid && ((pi = pid_index(procs, r->pid)) < 0 || !(st->pids[pi].flags & PF_SCANNED))) {
+                r->pid = 0;
+                r->lost = 0;
+            }
+            if (!r->pid && !r->lost)
+                sc.unresolved++;
+            else if (!r->pid)
+                sc.lost++;
+        }
+        /* (1) new children of listeners: where new connections appear */
+        for (size_t i = 0; i < st->npids; i++) {
+            int pp = pid_index(procs, procs->v[i].ppid);
+            if (!(st->pids[i].flags & PF_SCANNED) && pp >= 0 && (st->pids[pp].flags & PF_LISTENER))
+                scan_pid(&sc, i);
+        }
+        /* (2) other new processes, likely servers first, while something is unmapped */
+        for (int pass = 0; pass < 2 && sc.unresolved; pass++)
+            for (size_t i = 0; i < st->npids && sc.unresolved; i++)
+                if (!(st->pids[i].flags & PF_SCANNED) && interesting(&procs->v[i]) == !pass)
+                    scan_pid(&sc, i);
+        /* (3) processes that held several sockets may have accepted more */
+        for (size_t i = 0; i < st->npids && sc.unresolved; i++)
+            if ((st->pids[i].flags & (PF_HOLDER | PF_UNREADABLE)) == PF_HOLDER)
+                scan_pid(&sc, i);
+        /* (4) still missing: everything readable, at most once a minute */
+        if (sc.unresolved + sc.lost && now - st->last_full >= RETRY_SECONDS) {
+            stats->full_rescan = 1;
+            st->last_full = now;
+            for (size_t i = 0; i < st->npids; i++)
+                if (!(st->pids[i].flags & PF_UNREADABLE))
+                    scan_pid(&sc, i);
+        }
+        for (size_t i = 0; i < st->npids; i++) {
+            st->pids[i].nconn = 0;
+            if (st->pids[i].flags & PF_UNREADABLE)
+                stats->unreadable++;
+        }
+    }
+    /* owners, listeners, and connections per owner */
+    for (size_t k = 0; k < n; k++) {
+        struct inrec *r = map_get(st, socks[k].inode);
+        own[k] = (struct qt_owner){0};
+        if (!r || r->idx != k)
+            continue;
+        if (!r->pid)
+            r->lost = 1;
+        own[k].pid = r->pid;
+        if (!r->pid) {
+            stats->lost++;
+            continue;
+        }
+        if (socks[k].state == QT_TCP_LISTEN) {
+            int s = socks[k].svc;
+            if (s >= 0 && s < QT_MAX_SERVICES && nlisteners[s] < MAX_LISTENERS)
+                listeners[s][nlisteners[s]++] = r->pid;
+        } else if (procs) {
+            int pi = pid_index(procs, r->pid);
+            if (pi >= 0)
+                st->pids[pi].nconn++;
+        }
+    }
+    if (procs) {
+        qt_procs_kids_build(&t, procs);
+        want_argv(&t, procs, own, n);
+        facts = qt_calloc(procs->n ? procs->n : 1, sizeof *facts);
+    }
+    for (size_t k = 0; k < n; k++) {
+        int s = socks[k].svc;
+        int ok = s >= 0 && s < QT_MAX_SERVICES;
+        classify(&t, &socks[k], &own[k], st, facts, ok ? listeners[s] : NULL, ok ? nlisteners[s] : 0,
+                 stats->unreadable);
+    }
+    free(facts);
+    qt_procs_kids_free(&t);
+    stats->took = qt_now_mono() - t0;
+    stats->cpu = qt_now_cpu() - c0;
+}

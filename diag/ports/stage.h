@@ -1,0 +1,125 @@
+/* stage.h - which process holds each socket, and how far the connection got.
+ *
+ * tcpserver-style servers fork one child per connection. A connection is
+ * ESTABLISHED in the kernel long before the mail program runs: the TLS
+ * front end may still wait for a ClientHello. The kernel cannot tell; the
+ * process tree can. This module maps socket inodes to owning processes by
+ * reading <proc>/PID/fd, incrementally, and classifies each connection:
+ *
+ *   queued             inode 0: still in the listener's accept queue
+ *   handshake pending  the owner is a TLS front end (a forked copy of the
+ *                      TLS listener, stunnel, socat OPENSSL-LISTEN,
+ *                      sslserver, tcpserver -s) with no program beneath it,
+ *                      or one that has received no byte from the client
+ *                      (tcp_info): a TLS handshake cannot have completed
+ *   starting           a forked copy of a plain listener that has not
+ *                      started its program yet (ident/DNS lookups, rules)
+ *   in mail program    the owner is, or has beneath it, qmail-smtpd,
+ *                      qmail-popup, qmail-pop3d, imapd, rblsmtpd, spamdyke...
+ *   in program         the owner runs some other program (named)
+ *   unknown            the owner is not visible (permissions, or newer
+ *                      than the process table) or one process serves many
+ *                      connections so the per-connection stage is hidden.
+ *                      The reason is given; nothing is guessed.
+ *
+ * Incremental mapping: the inode->pid map and the set of scanned pids live
+ * in the collector's persistent state. Each sample reads the fd lists of
+ * (1) new children of known listeners, always (cheap, and where new
+ * connections live); (2) other new processes, likely servers first, only
+ * while some socket is still unmapped; (3) known holders of many sockets,
+ * only then; (4) everything readable, at most once a minute, only then.
+ * A socket that stays unmapped is "lost" and does not trigger (2)-(3)
+ * again; (4) retries it.
+ */
+#ifndef QT_STAGE_H
+#define QT_STAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag/core/ctx.h"
+#include "diag/procs/procs.h"
+#include "diag/ports/sockets.h"
+
+enum qt_stage {
+    QT_STAGE_NONE = 0,     /* not a connection: LISTEN, SYN-RECV */
+    QT_STAGE_QUEUED,
+    QT_STAGE_HANDSHAKE,
+    QT_STAGE_STARTING,
+    QT_STAGE_MAIL,
+    QT_STAGE_PROGRAM,
+    QT_STAGE_UNKNOWN,
+    QT_STAGE_COUNT
+};
+
+/* Why a stage was chosen (shown with the connection). */
+enum qt_stage_why {
+    QT_WHY_NONE = 0,
+    QT_WHY_NOT_ACCEPTED,    /* inode 0 */
+    QT_WHY_UNREADABLE,      /* owner not found, some fd lists were unreadable */
+    QT_WHY_NOT_FOUND,       /* owner not found in any readable process */
+    QT_WHY_VANISHED,        /* the owner exited during the sample */
+    QT_WHY_TLS_NO_BYTES,    /* TLS front end, tcp_info: 0 bytes received */
+    QT_WHY_TLS_COPY,        /* forked copy of the TLS listener, nothing beneath */
+    QT_WHY_TLS_NO_PROG,     /* TLS front end, nothing beneath */
+    QT_WHY_TLS_SHARED,      /* one TLS process serves many connections */
+    QT_WHY_COPY_NO_EXEC,    /* forked copy of a plain listener, program not exec'd */
+    QT_WHY_MAIL_SELF,       /* the owner is the mail program */
+    QT_WHY_MAIL_BENEATH,    /* the mail program runs beneath the owner */
+    QT_WHY_PROG_SELF,       /* the owner runs another program */
+    QT_WHY_PROG_BENEATH,    /* another program runs beneath the owner */
+    QT_WHY_SHARED,          /* one non-TLS process serves many connections */
+    QT_WHY_NO_PROCS,        /* the process table could not be read */
+    QT_WHY_COUNT
+};
+
+/* "queued", "handshake pending", "starting", "in mail program", "in program", "unknown", "-". */
+const char *qt_stage_name(unsigned stage);
+/* One line explaining a why code. */
+const char *qt_stage_why_text(unsigned why);
+
+/* Result for one socket. */
+struct qt_owner {
+    int pid;          /* process holding the socket; 0 if none found */
+    int prog_pid;     /* the program that serves it (owner or beneath it); 0 if none */
+    double start;     /* owner's start (epoch s) when it serves only this
+                       * connection (per-connection child): the connection's
+                       * age. 0 = unknown */
+    uint8_t stage;    /* enum qt_stage */
+    uint8_t why;      /* enum qt_stage_why */
+};
+
+struct qt_stage_stats {
+    unsigned scanned;      /* fd lists read this sample */
+    unsigned rescanned;    /* of them, processes read in an earlier sample */
+    unsigned unreadable;   /* processes whose fd list could not be read (EACCES...) */
+    unsigned lost;         /* sockets whose owner was not found */
+    unsigned full_rescan;  /* 1 if this sample re-read every readable process */
+    double took;           /* seconds spent mapping and classifying */
+    double cpu;            /* CPU seconds of that */
+};
+
+typedef struct qt_stage_state qt_stage_state;
+
+/* Map every socket with an inode to its owner and classify the connections.
+ * *st is the persistent state (NULL at first; created here). own must have
+ * n entries. procs is this sample's process table (may be NULL: then every
+ * connection is unknown); the command lines it needs are loaded into it. now = ctx clock, for the retry timer. */
+void qt_stage_map(qt_stage_state **st, const qt_ctx *ctx, qt_procs *procs,
+                  const struct qt_sock *socks, size_t n, struct qt_owner *own,
+                  struct qt_stage_stats *stats);
+void qt_stage_state_free(qt_stage_state *st);
+
+/* --- classification rules, exposed for tests and other checks --- */
+
+/* Is the process a TLS front end: stunnel*, sslserver, sslhandle, s6-tlsd,
+ * s6-tlsserver, couriertls, socat with an OPENSSL-LISTEN/SSL-L address,
+ * or tcpserver* with -s (the SSL patch; a later -S turns it off)? */
+int qt_stage_is_tls(const struct qt_proc *p);
+/* Is the name (a basename) a mail program or a mail-session wrapper that
+ * runs in front of one (rblsmtpd, spamdyke)? */
+int qt_stage_is_mail_name(const char *name);
+/* Same argv, i.e. a forked copy that has not exec'd. */
+int qt_stage_same_argv(const struct qt_proc *a, const struct qt_proc *b);
+
+#endif

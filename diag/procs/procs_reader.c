@@ -1,0 +1,345 @@
+/* procs_reader.c - the persistent process reader: stat of every process each
+ * sample, argv and uid on request, carried over between samples while the
+ * process image stays the same; and the procs collector. See procs.h. */
+#include "diag/procs/procs.h"
+#include "diag/core/snapshot.h"
+#include "diag/core/util.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What is kept of a process whose argv and uid were read. */
+struct carried {
+    int pid;
+    unsigned uid;
+    unsigned long long ticks, image;
+    uint64_t comm_hash;
+    int argc;
+    int argv_more;
+    char **argv;  /* one block (array + strings), or NULL */
+};
+
+struct qt_procs_reader {
+#ifdef QT_HAVE_LIBPROC2
+    struct qt_lp2 *lp;
+#endif
+    struct carried *cache;  /* sorted by pid */
+    size_t ncache;
+    const qt_procs *table;  /* the last table read, until sealed */
+    size_t *from;           /* per entry of table: index + 1 of the cache entry it came from, or 0 */
+    size_t loaded, carried;
+};
+
+static uint64_t hash_comm(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+#ifdef QT_HAVE_LIBPROC2
+/* libproc2 reads only the real /proc: fixture trees go to the /proc reader */
+static int use_libproc2(const qt_ctx *ctx)
+{
+    return !ctx->proc || strcmp(ctx->proc, "/proc") == 0;
+}
+#endif
+
+qt_procs_reader *qt_procs_reader_new(void)
+{
+    return qt_calloc(1, sizeof(qt_procs_reader));
+}
+
+static int scan(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+#ifdef QT_HAVE_LIBPROC2
+    if (use_libproc2(ctx)) {
+        if (!r->lp && !(r->lp = qt_lp2_new(err, errlen))) {
+            memset(out, 0, sizeof *out);
+            return -1;
+        }
+        return qt_lp2_scan(r->lp, ctx, out, err, errlen);
+    }
+#endif
+    (void)r;
+    return qt_proc_scan(ctx, out, err, errlen);
+}
+
+static void load(qt_procs_reader *r, qt_procs *t, const size_t *idx, size_t n)
+{
+#ifdef QT_HAVE_LIBPROC2
+    if (r->lp && strcmp(t->backend, "libproc2") == 0) {
+        qt_lp2_load(r->lp, t->ctx, t, idx, n);
+        return;
+    }
+#endif
+    (void)r;
+    qt_proc_load(t->ctx, t, idx, n);
+}
+
+int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    size_t j = 0;
+
+    r->table = NULL; /* an earlier table that was never sealed carries nothing */
+    if (scan(r, ctx, out, err, errlen) != 0)
+        return -1;
+    out->loader = r;
+    out->ctx = ctx;
+    r->table = out;
+    r->from = qt_realloc(r->from, (out->n ? out->n : 1) * sizeof *r->from);
+    r->loaded = r->carried = 0;
+    /* both sorted by pid: one merge walk */
+    for (size_t i = 0; i < out->n; i++) {
+        struct qt_proc *p = &out->v[i];
+        const struct carried *c;
+        r->from[i] = 0;
+        while (j < r->ncache && r->cache[j].pid < p->pid)
+            j++;
+        if (j == r->ncache)
+            continue;
+        c = &r->cache[j];
+        if (c->pid != p->pid || c->ticks != p->ticks || c->image != p->image || c->comm_hash != hash_comm(p->comm))
+            continue; /* another process, or it exec'd: read it again when asked */
+        if (p->state == 'Z' && c->argc > 0)
+            continue; /* it died since (its image may be hidden from us): no argv any more */
+        p->uid = c->uid;
+        p->argc = c->argc;
+        p->argv_more = c->argv_more;
+        p->argv = qt_proc_argv_block(c->argc, c->argv);
+        p->argv_block = 1;
+        p->lazy = 0;
+        r->from[i] = j + 1;
+        r->carried++;
+    }
+    return 0;
+}
+
+void qt_procs_reader_stats(const qt_procs_reader *r, size_t *loaded, size_t *carried)
+{
+    *loaded = r ? r->loaded : 0;
+    *carried = r ? r->carried : 0;
+}
+
+static void cache_free(struct carried *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(c[i].argv);
+    free(c);
+}
+
+void qt_procs_reader_free(qt_procs_reader *r)
+{
+    if (!r)
+        return;
+#ifdef QT_HAVE_LIBPROC2
+    if (r->lp)
+        qt_lp2_free(r->lp);
+#endif
+    cache_free(r->cache, r->ncache);
+    free(r->from);
+    free(r);
+}
+
+/* --- lazy argv and uid --- */
+
+void qt_procs_want(qt_procs *t, struct qt_proc *p)
+{
+    if (t->loader && (p->lazy & QT_PROC_UNREAD))
+        p->lazy |= QT_PROC_WANTED;
+}
+
+void qt_procs_want_pid(qt_procs *t, int pid)
+{
+    struct qt_proc *p = (struct qt_proc *)qt_procs_find(t, pid);
+    if (p)
+        qt_procs_want(t, p);
+}
+
+void qt_procs_want_chain(qt_procs *t, int pid)
+{
+    if (!t->loader)
+        return;
+    /* bounded: a table read while processes re-parent could hold a cycle */
+    for (int hops = 0; hops < 64 && pid > 0; hops++) {
+        struct qt_proc *p = (struct qt_proc *)qt_procs_find(t, pid);
+        if (!p || (p->lazy & QT_PROC_CHAIN))
+            return; /* 10k children of one listener: the rest was walked once */
+        p->lazy |= QT_PROC_CHAIN;
+        qt_procs_want(t, p);
+        if (p->ppid == pid)
+            return;
+        pid = p->ppid;
+    }
+}
+
+void qt_procs_load(qt_procs *t)
+{
+    size_t *idx, n = 0;
+
+    if (!t->loader)
+        return;
+    idx = qt_calloc(t->n ? t->n : 1, sizeof *idx);
+    for (size_t i = 0; i < t->n; i++)
+        if ((t->v[i].lazy & (QT_PROC_UNREAD | QT_PROC_WANTED)) == (QT_PROC_UNREAD | QT_PROC_WANTED))
+            idx[n++] = i;
+    load(t->loader, t, idx, n);
+    t->loader->loaded += n;
+    free(idx);
+}
+
+void qt_procs_load_all(qt_procs *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        qt_procs_want(t, &t->v[i]);
+    qt_procs_load(t);
+}
+
+void qt_procs_seal(qt_procs *t)
+{
+    qt_procs_reader *r = t->loader;
+    struct carried *next;
+    size_t n = 0;
+
+    t->loader = NULL;
+    if (!r || r->table != t)
+        return; /* a one-shot read, or the reader moved on: nothing to carry */
+    r->table = NULL;
+    next = qt_calloc(t->n ? t->n : 1, sizeof *next);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct qt_proc *p = &t->v[i];
+        struct carried *c = &next[n];
+        if (p->lazy & QT_PROC_UNREAD)
+            continue;
+        n++;
+        if (r->from[i]) { /* unchanged since the last sample: move it */
+            *c = r->cache[r->from[i] - 1];
+            r->cache[r->from[i] - 1].argv = NULL;
+            continue;
+        }
+        c->pid = p->pid;
+        c->uid = p->uid;
+        c->ticks = p->ticks;
+        c->image = p->image;
+        c->comm_hash = hash_comm(p->comm);
+        c->argc = p->argc;
+        c->argv_more = p->argv_more;
+        c->argv = qt_proc_argv_block(p->argc, p->argv);
+    }
+    cache_free(r->cache, r->ncache);
+    r->cache = next;
+    r->ncache = n;
+}
+
+/* --- one-shot reads: everything --- */
+
+int qt_procs_read(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    qt_procs_reader *r = qt_procs_reader_new();
+    int rc = qt_procs_reader_read(r, ctx, out, err, errlen);
+
+    if (rc == 0) {
+        qt_procs_load_all(out);
+        out->loader = NULL;
+    }
+    qt_procs_reader_free(r);
+    return rc;
+}
+
+static void want_everything(qt_procs *t, size_t **idx)
+{
+    *idx = qt_calloc(t->n ? t->n : 1, sizeof **idx);
+    for (size_t i = 0; i < t->n; i++)
+        (*idx)[i] = i;
+}
+
+int qt_procs_read_proc(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    size_t *idx;
+
+    if (qt_proc_scan(ctx, out, err, errlen) != 0)
+        return -1;
+    want_everything(out, &idx);
+    qt_proc_load(ctx, out, idx, out->n);
+    free(idx);
+    return 0;
+}
+
+#ifdef QT_HAVE_LIBPROC2
+int qt_procs_read_libproc2(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    struct qt_lp2 *lp = qt_lp2_new(err, errlen);
+    size_t *idx;
+
+    if (!lp) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    if (qt_lp2_scan(lp, ctx, out, err, errlen) != 0) {
+        qt_lp2_free(lp);
+        return -1;
+    }
+    want_everything(out, &idx);
+    qt_lp2_load(lp, ctx, out, idx, out->n);
+    free(idx);
+    qt_lp2_free(lp);
+    return 0;
+}
+#endif
+
+/* --- collector --- */
+
+static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
+{
+    qt_procs *p = qt_calloc(1, sizeof *p);
+
+    if (!*state)
+        *state = qt_procs_reader_new();
+    if (qt_procs_reader_read(*state, ctx, p, err, errlen) != 0) {
+        qt_procs_free(p);
+        free(p);
+        return -1;
+    }
+    snap->procs = p;
+    return 0;
+}
+
+static void seal(qt_snapshot *snap)
+{
+    if (snap->procs)
+        qt_procs_seal(snap->procs);
+}
+
+static void free_model(qt_snapshot *snap)
+{
+    if (snap->procs) {
+        qt_procs_free(snap->procs);
+        free(snap->procs);
+        snap->procs = NULL;
+    }
+}
+
+static void free_state(void *state)
+{
+    qt_procs_reader_free(state);
+}
+
+/* Only a table that was read gives a number: a failed read is STALE, not 0. */
+static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
+{
+    (void)ctx;
+    if (snap->procs)
+        qt_metrics_add(out, "processes", NULL, 0, (double)snap->procs->n, -1, "Processes in the process table.");
+}
+
+const qt_collector qt_collector_procs = {
+    .id = QT_SRC_PROCS,
+    .name = "procs",
+    .collect = collect,
+    .seal = seal,
+    .measure = measure,
+    .free_model = free_model,
+    .free_state = free_state,
+};

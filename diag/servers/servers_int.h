@@ -1,0 +1,26 @@
+/* servers_int.h - internals shared by servers.c, servers_find.c and lint.c
+ * (not for other modules). */
+#ifndef QT_SERVERS_INT_H
+#define QT_SERVERS_INT_H
+
+#include <string.h>
+
+#include "diag/core/rootfs.h"
+#include "diag/servers/servers.h"
+
+char *qt_unroot(const qt_ctx *ctx, const char *real, char *out, size_t n);
+struct qt_server *qt_servers_add(qt_servers *s);
+void qt_servers_scan_dirs(const qt_ctx *ctx, qt_servers *s);
+int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, char *out, size_t n);
+
+/* Copy src into dst (size n), cut if needed, always terminated. */
+static inline void qt_copy(char *dst, size_t n, const char *src)
+{
+    size_t l = strlen(src);
+    if (l >= n)
+        l = n - 1;
+    memcpy(dst, src, l);
+    dst[l] = '\0';
+}
+
+#endif
