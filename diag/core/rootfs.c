@@ -51,6 +51,24 @@ static int check_kind(const struct stat *sb, int flags, char *why, size_t n)
     return S_ISREG(sb->st_mode) ? 0 : fail(why, n, EINVAL, "%s, not a regular file", qt_file_kind((unsigned)sb->st_mode));
 }
 
+/* fd (or -1 with errno) was just opened by name after a first look (pre)
+ * at that name: it must be the same inode, of a kind flags accept, else
+ * the name was swapped in between. fd (and *st), or -1 with why. */
+static int same_as_first_look(int fd, const struct stat *pre, int flags, struct stat *st, char *why, size_t n)
+{
+    struct stat sb;
+
+    if (fd < 0)
+        return fail_errno(why, n, errno);
+    if (fstat(fd, &sb) != 0 || sb.st_dev != pre->st_dev || sb.st_ino != pre->st_ino || check_kind(&sb, flags, why, n) != 0) {
+        close(fd);
+        return fail(why, n, EAGAIN, "changed while being opened");
+    }
+    if (st)
+        *st = sb;
+    return fd;
+}
+
 static int open_flags(int flags)
 {
     if (flags & O_PATH)
@@ -71,24 +89,14 @@ static int on_procfs(int dfd)
 /* Open the object (dfd, name) found by a walk, without following a link. */
 static int open_final(int dfd, const char *name, int flags, struct stat *st, char *why, size_t n)
 {
-    struct stat pre, sb;
-    int fd;
+    struct stat pre;
 
     if (fstatat(dfd, name, &pre, AT_SYMLINK_NOFOLLOW) != 0)
         return fail_errno(why, n, errno);
     if (check_kind(&pre, flags, why, n) != 0)
         return -1;
-    fd = openat(dfd, name, open_flags(flags) | O_NOFOLLOW);
-    if (fd < 0)
-        return fail_errno(why, n, errno);
     /* swapped between fstatat and openat? then refuse */
-    if (fstat(fd, &sb) != 0 || sb.st_dev != pre.st_dev || sb.st_ino != pre.st_ino || check_kind(&sb, flags, why, n) != 0) {
-        close(fd);
-        return fail(why, n, EAGAIN, "changed while being opened");
-    }
-    if (st)
-        *st = sb;
-    return fd;
+    return same_as_first_look(openat(dfd, name, open_flags(flags) | O_NOFOLLOW), &pre, flags, st, why, n);
 }
 
 /* The careful walk: returns a directory fd (caller closes) and in name the
@@ -205,8 +213,8 @@ static int openat2_in_root(int rootfd, const char *path, int oflags)
 /* -2 when openat2 is not available (caller walks). */
 static int open_kernel(int rootfd, const char *path, int flags, struct stat *st, char *why, size_t n)
 {
-    struct stat pre, sb;
-    int pfd, fd;
+    struct stat pre;
+    int pfd;
 
     pfd = openat2_in_root(rootfd, path, O_PATH | O_CLOEXEC);
     if (pfd < 0)
@@ -225,16 +233,7 @@ static int open_kernel(int rootfd, const char *path, int flags, struct stat *st,
         return pfd;
     }
     close(pfd);
-    fd = openat2_in_root(rootfd, path, open_flags(flags));
-    if (fd < 0)
-        return fail_errno(why, n, errno);
-    if (fstat(fd, &sb) != 0 || sb.st_dev != pre.st_dev || sb.st_ino != pre.st_ino || check_kind(&sb, flags, why, n) != 0) {
-        close(fd);
-        return fail(why, n, EAGAIN, "changed while being opened");
-    }
-    if (st)
-        *st = sb;
-    return fd;
+    return same_as_first_look(openat2_in_root(rootfd, path, open_flags(flags)), &pre, flags, st, why, n);
 }
 #endif
 
@@ -300,24 +299,9 @@ int qt_ctx_stat(const qt_ctx *ctx, const char *abs, struct stat *st)
 long qt_ctx_read(const qt_ctx *ctx, const char *abs, size_t max, char **out, struct qt_fileinfo *info)
 {
     char why[160];
-    int fd = qt_ctx_open(ctx, abs, 0, NULL, why, sizeof why), e;
-    long r;
+    int fd = qt_ctx_open(ctx, abs, 0, NULL, why, sizeof why);
 
-    *out = NULL;
-    if (info)
-        memset(info, 0, sizeof *info);
-    if (fd < 0) {
-        e = errno;
-        if (info)
-            snprintf(info->why, sizeof info->why, "%s", why);
-        errno = e;
-        return -1;
-    }
-    r = qt_read_fd(fd, max, out, info);
-    e = errno;
-    close(fd);
-    errno = e;
-    return r;
+    return qt_read_fd_close(fd, why, max, out, info);
 }
 
 /* qt_rooted_realpath: the walk above, keeping the names. Every lookup is

@@ -247,19 +247,17 @@ long qt_read_fd(int fd, size_t max, char **out, struct qt_fileinfo *info)
     return (long)b.len;
 }
 
-long qt_read_file_info(const char *path, size_t max, char **out, struct qt_fileinfo *info)
+long qt_read_fd_close(int fd, const char *open_why, size_t max, char **out, struct qt_fileinfo *info)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     long n;
-    int e;
+    int e = errno;
 
     *out = NULL;
     if (info)
         memset(info, 0, sizeof *info);
     if (fd < 0) {
-        e = errno;
         if (info)
-            snprintf(info->why, sizeof info->why, "%s", strerror(e));
+            snprintf(info->why, sizeof info->why, "%s", open_why ? open_why : strerror(e));
         errno = e;
         return -1;
     }
@@ -268,6 +266,13 @@ long qt_read_file_info(const char *path, size_t max, char **out, struct qt_filei
     close(fd);
     errno = e;
     return n;
+}
+
+long qt_read_file_info(const char *path, size_t max, char **out, struct qt_fileinfo *info)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+    return qt_read_fd_close(fd, NULL, max, out, info);
 }
 
 long qt_read_file(const char *path, size_t max, char **out)

@@ -78,6 +78,11 @@ const char *qt_file_kind(unsigned mode);
  * fd is not closed. */
 long qt_read_fd(int fd, size_t max, char **out, struct qt_fileinfo *info);
 
+/* qt_read_fd on an fd the caller just opened, then close it (errno kept).
+ * fd < 0 means the open failed, with errno set: returns -1 and info->why
+ * says open_why, or strerror(errno) when open_why is NULL. */
+long qt_read_fd_close(int fd, const char *open_why, size_t max, char **out, struct qt_fileinfo *info);
+
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. The
  * file is opened O_NONBLOCK|O_NOCTTY and must be a regular file (as
  * qt_read_fd): a FIFO or /dev/zero fails with EINVAL instead of hanging.
