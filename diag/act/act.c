@@ -1,5 +1,6 @@
 /* act.c - see act.h */
 #include "diag/act/act.h"
+#include "diag/core/trust.h"
 #include "diag/procs/procs.h"
 
 #include <errno.h>
@@ -98,7 +99,61 @@ static int control_ok(const struct stat *st, char *err, size_t errlen)
     return 0;
 }
 
-/* supervise/ below dirfd, not through a symlink. */
+/* Debian's runit: /etc/sv/NAME/supervise -> /run/runit/supervise.NAME
+ * (runit's postinst makes the link). Followed only when no user but root
+ * can have planted or redirected it: the link and the service directory
+ * (dirfd) are root's and the directory is not group/other-writable, and
+ * the target passes the trust walk (trust.h: every component root's, not
+ * writable by others; the descriptor opened is the one checked). */
+static int open_supervise_link(int dirfd, const struct stat *lst, char *err, size_t errlen)
+{
+    struct stat dst;
+    char target[4096], why[512];
+    ssize_t k;
+    int pfd, fd;
+
+    if (lst->st_uid != 0) {
+        snprintf(err, errlen, "supervise is a symlink owned by uid %u, not root: refused", (unsigned)lst->st_uid);
+        return -1;
+    }
+    if (fstat(dirfd, &dst) != 0) {
+        snprintf(err, errlen, "the service directory: %s", strerror(errno));
+        return -1;
+    }
+    if (dst.st_uid != 0 || (dst.st_mode & (S_IWGRP | S_IWOTH))) {
+        if (dst.st_uid != 0)
+            snprintf(err, errlen, "supervise is a symlink in a service directory owned by uid %u, not root: refused",
+                     (unsigned)dst.st_uid);
+        else
+            snprintf(err, errlen, "supervise is a symlink in a service directory writable by %s: refused",
+                     dst.st_mode & S_IWOTH ? "others" : "its group");
+        return -1;
+    }
+    k = readlinkat(dirfd, "supervise", target, sizeof target - 1);
+    if (k <= 0) {
+        snprintf(err, errlen, "supervise is an unreadable symlink: refused");
+        return -1;
+    }
+    target[k] = '\0';
+    while (k > 1 && target[k - 1] == '/')
+        target[--k] = '\0';
+    if (target[0] != '/') {
+        /* runit's layouts link to an absolute /run path */
+        snprintf(err, errlen, "supervise is a relative symlink: refused");
+        return -1;
+    }
+    if ((pfd = qt_trust_open_dir(target, QT_TRUST_NO_UID, why, sizeof why)) < 0) {
+        snprintf(err, errlen, "supervise is a symlink to %s: %s: refused", target, why);
+        return -1;
+    }
+    fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        snprintf(err, errlen, "supervise is a symlink to %s: %s: refused", target, strerror(errno));
+    close(pfd);
+    return fd;
+}
+
+/* supervise/ below dirfd: a directory, or a link only as above. */
 static int open_supervise(int dirfd, char *err, size_t errlen)
 {
     struct stat st;
@@ -108,8 +163,10 @@ static int open_supervise(int dirfd, char *err, size_t errlen)
         snprintf(err, errlen, "no supervise directory: %s", strerror(errno));
         return -1;
     }
-    if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "supervise is %s: refused", S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+    if (S_ISLNK(st.st_mode))
+        return open_supervise_link(dirfd, &st, err, errlen);
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "supervise is not a directory: refused");
         return -1;
     }
     fd = openat(dirfd, "supervise", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -14,8 +14,12 @@
  *    no path string is resolved; supervise/ and control are opened with
  *    O_NOFOLLOW below it, and control must be a FIFO with one link owned
  *    by root (or by qtriage's own uid, which gains nothing) — what
- *    supervise, runsv and s6-supervise make with mkfifo. Anything else is
- *    refused with the reason.
+ *    supervise, runsv and s6-supervise make with mkfifo. A symlinked
+ *    supervise (Debian's runit: supervise -> /run/runit/supervise.NAME) is
+ *    followed only when the link is root's, the service directory is
+ *    root's and not group/other-writable, and the absolute target passes
+ *    qt_trust_open_dir() (trust.h, root only). Anything else is refused
+ *    with the reason.
  *
  * Every function refuses when ctx->proc is not the live "/proc": a pid read
  * from a fixture names some unrelated live process.
@@ -42,7 +46,12 @@ int qt_act_signal(const qt_ctx *ctx, int pid, double start, int sig, char *err, 
  * was written (the supervisor acts on it asynchronously), else -1:
  *   "supervisor pid N is now another process (pid reused): refused"
  *   "cannot open the supervisor's directory (<proc>/N/cwd): REASON"
- *   "supervise is a symlink: refused" / "supervise is not a directory: refused"
+ *   "supervise is not a directory: refused"
+ *   "supervise is a symlink owned by uid N, not root: refused"
+ *   "supervise is a symlink in a service directory owned by uid N, not root: refused"
+ *   "supervise is a symlink in a service directory writable by others: refused"
+ *   "supervise is a relative symlink: refused"
+ *   "supervise is a symlink to TARGET: WHY: refused" (WHY from the trust walk)
  *   "supervise/control is a symlink: refused"
  *   "supervise/control is not a FIFO (regular file): refused"
  *   "supervise/control is owned by uid N, not root: refused"

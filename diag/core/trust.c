@@ -26,7 +26,7 @@ static int refuse(char *why, size_t n, const char *fmt, ...)
 }
 
 /* One inode: owner and write bits. shown is the path walked so far. */
-static int judge(const struct stat *st, const char *shown, unsigned vpop_uid, int last, char *why, size_t n)
+static int judge(const struct stat *st, const char *shown, unsigned vpop_uid, int last, int want_dir, char *why, size_t n)
 {
     const char *name = *shown ? shown : "/";
     if (st->st_uid != 0 && (vpop_uid == QT_TRUST_NO_UID || st->st_uid != vpop_uid))
@@ -34,9 +34,9 @@ static int judge(const struct stat *st, const char *shown, unsigned vpop_uid, in
                       (unsigned)st->st_uid, vpop_uid == QT_TRUST_NO_UID ? "" : " or vpopmail");
     if (S_ISLNK(st->st_mode))
         return 0;
-    if (last && !S_ISREG(st->st_mode))
+    if (last && !want_dir && !S_ISREG(st->st_mode))
         return refuse(why, n, "%s is not a regular file", name);
-    if (!last && !S_ISDIR(st->st_mode))
+    if ((!last || want_dir) && !S_ISDIR(st->st_mode))
         return refuse(why, n, "%s is not a directory", name);
     if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
         return 0;
@@ -60,7 +60,8 @@ static void shown_step(char *shown, size_t cap, const char *c, size_t l)
         snprintf(shown + sl, cap - sl, "/%.*s", (int)l, c);
 }
 
-int qt_trust_open(const char *path, unsigned vpop_uid, char *why, size_t n)
+/* want_dir: the final component must be a directory instead of a file */
+static int trust_walk(const char *path, unsigned vpop_uid, int want_dir, char *why, size_t n)
 {
     char rest[8192], shown[4096] = "", link[4096];
     size_t off = 0;
@@ -74,7 +75,7 @@ int qt_trust_open(const char *path, unsigned vpop_uid, char *why, size_t n)
     snprintf(rest, sizeof rest, "%s", path);
     if ((dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
         return refuse(why, n, "/: %s", strerror(errno));
-    if (fstat(dir, &st) != 0 || judge(&st, "", vpop_uid, 0, why, n) != 0)
+    if (fstat(dir, &st) != 0 || judge(&st, "", vpop_uid, 0, want_dir, why, n) != 0)
         goto fail;
     for (;;) {
         const char *c;
@@ -86,7 +87,7 @@ int qt_trust_open(const char *path, unsigned vpop_uid, char *why, size_t n)
         c = rest + off;
         l = strcspn(c, "/");
         if (l == 0)   /* "/" alone or a trailing slash: no file named */
-            return close(dir), refuse(why, n, "%s names a directory, not a program", path);
+            return close(dir), refuse(why, n, want_dir ? "%s ends with a slash" : "%s names a directory, not a program", path);
         off += l;
         while (rest[off] == '/')
             off++;
@@ -109,7 +110,7 @@ int qt_trust_open(const char *path, unsigned vpop_uid, char *why, size_t n)
             }
             shown_step(shown, sizeof shown, comp, l);
         }
-        if (fstat(fd, &st) != 0 || judge(&st, shown, vpop_uid, last, why, n) != 0) {
+        if (fstat(fd, &st) != 0 || judge(&st, shown, vpop_uid, last, want_dir, why, n) != 0) {
             close(fd);
             goto fail;
         }
@@ -156,6 +157,16 @@ int qt_trust_open(const char *path, unsigned vpop_uid, char *why, size_t n)
 fail:
     close(dir);
     return -1;
+}
+
+int qt_trust_open(const char *path, unsigned vpop_uid, char *why, size_t n)
+{
+    return trust_walk(path, vpop_uid, 0, why, n);
+}
+
+int qt_trust_open_dir(const char *path, unsigned vpop_uid, char *why, size_t n)
+{
+    return trust_walk(path, vpop_uid, 1, why, n);
 }
 
 int qt_trust_check(const char *path, unsigned vpop_uid, char *why, size_t n)

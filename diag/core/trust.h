@@ -25,6 +25,13 @@
  * 65534", "/srv/bin is writable by group"); why may be NULL. */
 int qt_trust_open(const char *path, unsigned vpop_uid, char *why, size_t n);
 
+/* The same walk for a directory (the final component must be one, and,
+ * like every directory on the way, owned by root or vpop_uid; unlike the
+ * ones on the way it must not be group/other-writable even when sticky):
+ * an O_PATH|O_CLOEXEC descriptor of it, which openat(fd, ".", O_DIRECTORY)
+ * opens. Used for a symlinked supervise/ (act.h). -1 with why on refusal. */
+int qt_trust_open_dir(const char *path, unsigned vpop_uid, char *why, size_t n);
+
 /* The same check without keeping the descriptor: 0 trusted, -1 refused. */
 int qt_trust_check(const char *path, unsigned vpop_uid, char *why, size_t n);
 

@@ -1,7 +1,8 @@
 /* Unit tests: diag/act/act.c, the actions done through file descriptors. A
  * service directory in /tmp whose supervise/control is a symlink to a
  * root-owned file, a regular file, a FIFO of another uid, a hard link, or a
- * symlinked supervise/ is refused with the reason and nothing is written;
+ * symlinked supervise/ a user could have planted is refused with the reason
+ * and nothing is written; runit's root-made supervise link is followed;
  * a real daemontools supervise (when installed) restarts its service on the
  * byte. The supervisor is a child of this test, chdir'ed into the directory,
  * so the pid, start-time and <proc>/PID/cwd path is the one R takes. */
@@ -196,23 +197,98 @@ static void foreign_or_linked_fifo_refused(void **st)
     svc_stop(&s);
 }
 
+/* a supervise/ symlink planted by a user (the link is theirs): refused;
+ * under a link that is trusted, a symlinked control is still refused */
 static void symlinked_supervise_refused(void **st)
 {
     (void)st;
     struct svc s;
     char err[256], elsewhere[128], *t;
 
+    if (geteuid() != 0) {
+        skip(); /* lchown to another uid */
+        return;
+    }
     svc_start(&s);
     snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", s.dir);
     assert_int_equal(rename(s.sup, elsewhere), 0);
     assert_int_equal(symlink(elsewhere, s.sup), 0);
     snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere/control", s.dir);
     assert_int_equal(symlink(s.victim, elsewhere), 0);
+    assert_int_equal(lchown(s.sup, 65534, 65534), 0);
     assert_int_equal(control(&s, err, sizeof err), -1);
-    assert_string_equal(err, "supervise is a symlink: refused");
+    assert_string_equal(err, "supervise is a symlink owned by uid 65534, not root: refused");
+    assert_int_equal(lchown(s.sup, 0, 0), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "supervise/control is a symlink: refused");
     t = slurp(s.victim);
     assert_string_equal(t, "root-owned-data\n");
     free(t);
+    svc_stop(&s);
+}
+
+/* Debian's runit layout: DIR/supervise -> /run/runit/supervise.NAME (here
+ * a root-owned directory in /tmp). Followed when root made the link in a
+ * root-owned directory others cannot write and the target passes the trust
+ * walk; each condition broken alone is refused with its reason. */
+static void runit_supervise_link(void **st)
+{
+    (void)st;
+    struct svc s;
+    char err[512], run[64], fifo[96], want[256], b[8];
+    int rd;
+
+    if (geteuid() != 0) {
+        skip(); /* root-owned links and lchown to another uid */
+        return;
+    }
+    svc_start(&s);
+    snprintf(run, sizeof run, "/tmp/qt-act-run-XXXXXX");
+    assert_non_null(mkdtemp(run));
+    assert_int_equal(chmod(s.dir, 0755), 0);
+    assert_int_equal(rmdir(s.sup), 0);
+    assert_int_equal(symlink(run, s.sup), 0);
+    snprintf(fifo, sizeof fifo, "%s/control", run);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    rd = open(fifo, O_RDONLY | O_NONBLOCK);
+    assert_true(rd >= 0);
+
+    /* the layout as runit's package makes it: the byte arrives */
+    assert_int_equal(control(&s, err, sizeof err), 0);
+    assert_int_equal(read(rd, b, sizeof b), 1);
+    assert_int_equal(b[0], 't');
+
+    /* the link is a user's */
+    assert_int_equal(lchown(s.sup, 65534, 65534), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "supervise is a symlink owned by uid 65534, not root: refused");
+    assert_int_equal(lchown(s.sup, 0, 0), 0);
+
+    /* the target directory is writable by others: they could put their own control there */
+    assert_int_equal(chmod(run, 0777), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    snprintf(want, sizeof want, "supervise is a symlink to %s: %s is writable by others: refused", run, run);
+    assert_string_equal(err, want);
+    assert_int_equal(chmod(run, 0700), 0);
+
+    /* the service directory is writable by others: they could have replaced the link */
+    assert_int_equal(chmod(s.dir, 0757), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "supervise is a symlink in a service directory writable by others: refused");
+    assert_int_equal(chmod(s.dir, 0755), 0);
+
+    /* a target owned by a user */
+    assert_int_equal(chown(run, 65534, 65534), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    snprintf(want, sizeof want, "supervise is a symlink to %s: %s is owned by uid 65534 (only root may own what root runs): refused",
+             run, run);
+    assert_string_equal(err, want);
+    assert_int_equal(chown(run, 0, 0), 0);
+
+    assert_true(read(rd, b, sizeof b) <= 0); /* no refused case wrote (EOF or EAGAIN) */
+    close(rd);
+    assert_int_equal(unlink(fifo), 0);
+    assert_int_equal(rmdir(run), 0);
     svc_stop(&s);
 }
 
@@ -351,6 +427,7 @@ int main(void)
         cmocka_unit_test(regular_file_refused),
         cmocka_unit_test(foreign_or_linked_fifo_refused),
         cmocka_unit_test(symlinked_supervise_refused),
+        cmocka_unit_test(runit_supervise_link),
         cmocka_unit_test(supervisor_identity),
         cmocka_unit_test(signal_checks_identity),
         cmocka_unit_test(real_supervise_restarts),
