@@ -3,6 +3,7 @@
  * beneath it, and the tcpserver-style environment; and K, which kills a
  * per-connection process after asking. */
 #include "panes/ports_views.h"
+#include "diag/act/act.h"
 #include "tui/ui.h"
 
 #include <errno.h>
@@ -175,39 +176,17 @@ struct kill_arg {
     char what[160];
 };
 
-/* The process's start time now, to refuse a pid that was reused. */
-static double start_now(const qt_ctx *ctx, int pid)
-{
-    char rel[64], path[4096], *text = NULL;
-    struct qt_proc p;
-    unsigned long long ticks;
-    long n, hz = sysconf(_SC_CLK_TCK);
-    double r = -1;
-
-    snprintf(rel, sizeof rel, "%d/stat", pid);
-    if (!qt_ctx_proc(ctx, rel, path, sizeof path) || (n = qt_read_file(path, 4096, &text)) < 0)
-        return -1;
-    memset(&p, 0, sizeof p);
-    if (qt_proc_parse_stat(text, (size_t)n, &p, &ticks) == 0)
-        r = qt_procs_boot_time(ctx) + (double)ticks / (double)(hz > 0 ? hz : 100);
-    free(text);
-    return r;
-}
-
+/* The pid must still be the process sampled (start time), and only on the
+ * live /proc: a fixture's pid names an unrelated process (diag/act/act.h). */
 static void do_kill(struct qt_ui *ui, void *arg)
 {
     struct kill_arg *a = arg;
-    double st = start_now(a->ctx, a->pid);
+    char err[256];
 
-    if (st < 0) {
-        qt_ui_flash(ui, "pid %d has already exited", a->pid);
-    } else if (st - a->start > 1 || a->start - st > 1) {
-        qt_ui_flash(ui, "pid %d is now a different process: not killed", a->pid);
-    } else if (kill(a->pid, SIGTERM) != 0) {
-        qt_ui_flash(ui, "kill %d: %s", a->pid, strerror(errno));
-    } else {
+    if (qt_act_signal(a->ctx, a->pid, a->start, SIGTERM, err, sizeof err) != 0)
+        qt_ui_flash(ui, "%s", err);
+    else
         qt_ui_flash(ui, "sent SIGTERM to %s", a->what);
-    }
     qt_ui_resample(ui);
 }
 

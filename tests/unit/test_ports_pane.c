@@ -334,6 +334,21 @@ static void drill_down(void **state)
     unfill(&b);
 }
 
+/* The fixture's boot time made the live one, resampled: the sampled start
+ * of the real child is then what the live /proc says, so K can be answered
+ * on the live /proc (the only one where it acts, diag/act/act.h). */
+static void fixture_live_btime(struct env *e)
+{
+    char path[256], line[64], *t = NULL, *b;
+    assert_true(qt_read_file("/proc/stat", 1 << 20, &t) > 0);
+    assert_non_null(b = strstr(t, "\nbtime "));
+    snprintf(line, sizeof line, "cpu  1 2 3 4\nbtime %lu\n", strtoul(b + 7, NULL, 10));
+    free(t);
+    snprintf(path, sizeof path, "%s/stat", e->fx.dir);
+    fx_write(path, line, strlen(line));
+    resample(e);
+}
+
 static void key_kill(void **state)
 {
     struct env *e = *state;
@@ -358,8 +373,15 @@ static void key_kill(void **state)
     assert_string_equal(e->ui.question, id);
     answer(&e->ui, 0);
     assert_int_equal(kill(e->child, 0), 0);
-    /* "yes" from the process view */
+    /* "yes" on a fixture /proc: its pid may name any live process, so nothing is signalled */
+    fixture_live_btime(e);
     assert_true(key(e, &qt_ports_proc_view, "198.51.100.11|465|40020", NULL, 'K'));
+    answer(&e->ui, 1);
+    assert_non_null(strstr(e->ui.flash, "not reading the live /proc (--proc "));
+    assert_int_equal(kill(e->child, 0), 0);
+    /* "yes" from the process view, answered on the live /proc */
+    assert_true(key(e, &qt_ports_proc_view, "198.51.100.11|465|40020", NULL, 'K'));
+    e->ctx.proc = "/proc";
     answer(&e->ui, 1);
     assert_non_null(strstr(e->ui.flash, "sent SIGTERM"));
     assert_true(e->ui.resampled);
@@ -374,14 +396,22 @@ static void key_kill_reused_pid(void **state)
     char path[256];
     static const unsigned c[] = {1020};
 
-    assert_true(key(e, &qt_ports_ip_view, "198.51.100.11", "198.51.100.11|465|40020", 'K'));
-    assert_non_null(e->ui.yes);
-    /* between the question and the answer the pid became another process */
+    char want[128];
+
+    /* the sample saw pid N start 5 s after the live child: by the answer,
+     * on the live /proc, pid N is another process than the one asked about */
     snprintf(path, sizeof path, "rm -rf %s/%d", e->fx.dir, (int)e->child);
     assert_int_equal(system(path), 0);
-    fx_proc(&e->fx, (int)e->child, 1, 'S', real_ticks(e->child) + 500, "/bin/other", c, 1);
+    fx_proc(&e->fx, (int)e->child, 200, 'S', real_ticks(e->child) + 500,
+            "/usr/bin/tcpserver -s -n cert.pem -v -R -c 4 -u 89 0 465 /var/qmail/bin/qmail-smtpd", c, 1);
+    fx_flush(&e->fx);
+    fixture_live_btime(e);
+    assert_true(key(e, &qt_ports_ip_view, "198.51.100.11", "198.51.100.11|465|40020", 'K'));
+    assert_non_null(e->ui.yes);
+    e->ctx.proc = "/proc";
     answer(&e->ui, 1);
-    assert_non_null(strstr(e->ui.flash, "different process: not killed"));
+    snprintf(want, sizeof want, "pid %d is now another process (pid reused): not signalled", (int)e->child);
+    assert_string_equal(e->ui.flash, want);
     assert_int_equal(kill(e->child, 0), 0);
 }
 
