@@ -15,6 +15,10 @@
  * home may be NULL. 1 found, 0 not. */
 int qt_wiz_passwd(const qt_ctx *ctx, const char *name, unsigned *uid, unsigned *gid, char *home, size_t n);
 
+/* The first line of <root>/var/qmail/control/NAME, trailing blanks cut,
+ * into out (n > 0; "" when missing or unreadable). Shared with fuzz/. */
+void qt_wiz_read_control(const qt_ctx *ctx, const char *name, char *out, size_t n);
+
 void qt_wiz_set(struct qt_wiz_result *r, enum qt_verdict v, char *command, const char *result_fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void qt_wiz_line(char **field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

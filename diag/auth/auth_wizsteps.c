@@ -83,12 +83,12 @@ static const char *service_kind(const qt_wizard *w)
     return w->port ? "pop" : "smtp";
 }
 
-static void read_control(const qt_wizard *w, const char *name, char *out, size_t n)
+void qt_wiz_read_control(const qt_ctx *ctx, const char *name, char *out, size_t n)
 {
     char abs[128], path[4096], *text = NULL;
     out[0] = '\0';
     snprintf(abs, sizeof abs, "/var/qmail/control/%s", name);
-    if (!qt_ctx_path(w->ctx, abs, path, sizeof path) || qt_ctx_read(w->ctx, path, 4096, &text, NULL) < 0)
+    if (!qt_ctx_path(ctx, abs, path, sizeof path) || qt_ctx_read(ctx, path, 4096, &text, NULL) < 0)
         return;
     {
         size_t l = strcspn(text, "\r\n");
@@ -495,7 +495,7 @@ qt_job *qt_wiz_step_smtp(qt_wizard *w)
     char helo[128];
     qt_buf cmd = {0};
 
-    read_control(w, "me", w->me, sizeof w->me);
+    qt_wiz_read_control(w->ctx, "me", w->me, sizeof w->me);
     qt_buf_printf(&cmd, "timeout %.0f swaks --server %s%s%s:%u%s --auth%s%s --auth-user ", 6 * w->in.timeout,
                   strchr(w->target.host, ':') ? "[" : "", w->target.host, strchr(w->target.host, ':') ? "]" : "",
                   w->target.port, w->tls == QT_TLS_IMPLICIT ? " --tlsc" : w->tls == QT_TLS_NONE ? "" : " --tls",
@@ -636,8 +636,8 @@ qt_job *qt_wiz_step_dns(qt_wizard *w)
     char err[200];
     qt_job *j;
 
-    read_control(w, "helohost", w->helohost, sizeof w->helohost);
-    read_control(w, "me", w->me, sizeof w->me);
+    qt_wiz_read_control(w->ctx, "helohost", w->helohost, sizeof w->helohost);
+    qt_wiz_read_control(w->ctx, "me", w->me, sizeof w->me);
     helo = w->helohost[0] ? w->helohost : w->me;
     r->command = qt_dns_commands(w->ctx->dns_server, helo, w->in.public_ip);
     qt_wiz_line(&r->detail, "control/helohost: %s", w->helohost[0] ? w->helohost : "(missing: qmail-remote uses control/me)");
