@@ -115,8 +115,9 @@ typedef struct qt_report_doc {
 qt_report_doc *qt_report_doc_build(const struct qt_report_in *in);
 void qt_report_doc_free(qt_report_doc *d);
 
-/* Label of a collector id, also for ids not built into this binary
- * ("unknown" past the known ones); and back (-1 if unknown). */
+/* Name of a collector id from the collector registry (qt_src_name();
+ * "unknown" out of range); and back (-1 for a name no collector has, e.g.
+ * from a newer report: --load skips it). */
 const char *qt_report_src_name(int id);
 int qt_report_src_parse(const char *name);
 /* Role names used in the JSON ("normal", "dim", "ok", "info", "warn", "crit",

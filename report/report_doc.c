@@ -12,8 +12,6 @@
 #include <sys/utsname.h>
 
 static const char *const role_names[QT_ROLE_COUNT] = {"normal", "dim", "ok", "info", "warn", "crit", "hilite"};
-/* snapshot.h's run order, for collectors not built into this binary */
-static const char *const src_names[] = {"procs", "sockets", "servers", "zombies"};
 
 const char *qt_report_role_name(unsigned role)
 {
@@ -28,31 +26,18 @@ int qt_report_role_parse(const char *s)
     return -1;
 }
 
+/* The names come from the collector registry (diag/collectors.c), which has
+ * one collector per enum qt_src_id: no list of names here. */
 const char *qt_report_src_name(int id)
 {
-    const char *n;
     if (id < 0 || id >= QT_SRC_COUNT)
         return "unknown";
-    n = qt_src_name((enum qt_src_id)id);
-    if (strcmp(n, "?") != 0)
-        return n;
-    return (size_t)id < QT_ARRAY_LEN(src_names) ? src_names[id] : "unknown";
+    return qt_src_name((enum qt_src_id)id);
 }
 
 int qt_report_src_parse(const char *name)
 {
-    for (int i = 0; i < QT_SRC_COUNT; i++)
-        if (strcmp(qt_report_src_name(i), name) == 0 && strcmp(name, "unknown") != 0)
-            return i;
-    return -1;
-}
-
-static int src_built(int id)
-{
-    for (size_t i = 0; i < qt_ncollectors; i++)
-        if ((int)qt_collectors[i]->id == id)
-            return 1;
-    return 0;
+    return qt_src_parse(name);
 }
 
 /* --- redaction and bounds on the strings of one table --- */
@@ -287,8 +272,6 @@ qt_report_doc *qt_report_doc_build(const struct qt_report_in *in)
     for (int i = 0; i < QT_SRC_COUNT; i++) {
         const struct qt_src_status *st = &in->snap->src[i];
         struct qt_report_src *rs;
-        if (st->state == QT_SRC_NONE && !src_built(i))
-            continue;
         rs = &d->src[d->nsrc++];
         snprintf(rs->name, sizeof rs->name, "%s", qt_report_src_name(i));
         rs->state = st->state;

@@ -8,10 +8,17 @@
 
 const char *qt_src_name(enum qt_src_id id)
 {
+    if ((unsigned)id >= qt_ncollectors || !qt_collectors[id])
+        return "?";
+    return qt_collectors[id]->name;
+}
+
+int qt_src_parse(const char *name)
+{
     for (size_t i = 0; i < qt_ncollectors; i++)
-        if (qt_collectors[i]->id == id)
-            return qt_collectors[i]->name;
-    return "?";
+        if (qt_collectors[i] && strcmp(qt_collectors[i]->name, name) == 0)
+            return (int)i;
+    return -1;
 }
 
 qt_snapshot *qt_sample(qt_sampler *s, const qt_ctx *ctx)

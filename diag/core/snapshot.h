@@ -17,7 +17,9 @@
 #include "diag/core/history.h"
 #include "diag/core/metrics.h"
 
-/* Collectors, in the order they run (later ones may read earlier models). */
+/* Collectors, in the order they run (later ones may read earlier models).
+ * The registry diag/collectors.c has one descriptor per value, at its index;
+ * the names come from there. */
 enum qt_src_id {
     QT_SRC_PROCS,     /* process table: procs.h */
     QT_SRC_SOCKETS,   /* sockets of watched ports, stages: ports.h (model), sockets.h, stage.h */
@@ -80,7 +82,8 @@ typedef struct qt_collector {
     void (*free_state)(void *state);
 } qt_collector;
 
-/* The table of built-in collectors (diag/collectors.c), in run order. */
+/* The registry of collectors (diag/collectors.c): qt_collectors[id] is the
+ * collector of enum qt_src_id id, in run order; qt_ncollectors == QT_SRC_COUNT. */
 extern const qt_collector *const qt_collectors[];
 extern const size_t qt_ncollectors;
 
@@ -97,6 +100,10 @@ qt_snapshot *qt_sample(qt_sampler *s, const qt_ctx *ctx);
 void qt_snapshot_free(qt_snapshot *snap);
 void qt_sampler_free(qt_sampler *s);
 
+/* The collector's name from the registry ("procs", "sockets", ...): static,
+ * never NULL; "?" for an id out of range. */
 const char *qt_src_name(enum qt_src_id id);
+/* The id of the collector with that name (exact), or -1. */
+int qt_src_parse(const char *name);
 
 #endif

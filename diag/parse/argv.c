@@ -2,6 +2,7 @@
  * line so that bundles, attached arguments, "--" and "-" behave exactly as
  * in the real servers. */
 #include "diag/parse/argv.h"
+#include "diag/core/programs.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -168,19 +169,18 @@ const char *qt_link_name(enum qt_link_kind k)
 
 /* --- wrappers --- */
 
+/* Which wrapper base is, from the program registry (diag/core/programs.h):
+ * wrap_names[] above only names the kinds whose options this file knows. */
 static int wrap_kind(const char *base, enum qt_wrap_kind *k)
 {
-    static const struct { const char *n; enum qt_wrap_kind k; } t[] = {
-        {"exec", QT_WRAP_EXEC}, {"env", QT_WRAP_ENV}, {"softlimit", QT_WRAP_SOFTLIMIT},
-        {"s6-softlimit", QT_WRAP_SOFTLIMIT}, {"envuidgid", QT_WRAP_ENVUIDGID},
-        {"s6-envuidgid", QT_WRAP_ENVUIDGID}, {"setuidgid", QT_WRAP_SETUIDGID},
-        {"s6-setuidgid", QT_WRAP_SETUIDGID}, {"envdir", QT_WRAP_ENVDIR}, {"s6-envdir", QT_WRAP_ENVDIR},
-        {"argv0", QT_WRAP_ARGV0}, {"nice", QT_WRAP_NICE}, {"fghack", QT_WRAP_FGHACK},
-        {"pgrphack", QT_WRAP_PGRPHACK}, {"chpst", QT_WRAP_CHPST}, {"setlock", QT_WRAP_SETLOCK},
-    };
-    for (size_t i = 0; i < QT_ARRAY_LEN(t); i++)
-        if (strcmp(base, t[i].n) == 0) {
-            *k = t[i].k;
+    const struct qt_program *p = qt_program_find(base);
+    const char *as;
+    if (!p || !(p->roles & QT_PROG_WRAPPER))
+        return 0;
+    as = p->same_as ? p->same_as : p->name;
+    for (size_t i = 0; i < QT_ARRAY_LEN(wrap_names); i++)
+        if (wrap_names[i] && strcmp(as, wrap_names[i]) == 0) {
+            *k = (enum qt_wrap_kind)i;
             return 1;
         }
     return 0;

@@ -1,5 +1,6 @@
 /* stage.c - socket -> owning process -> connection stage. See stage.h. */
 #include "diag/ports/stage.h"
+#include "diag/core/programs.h"
 #include "diag/core/util.h"
 
 #include <dirent.h>
@@ -46,30 +47,11 @@ const char *qt_stage_why_text(unsigned why)
     return why < QT_WHY_COUNT && t[why] ? t[why] : "?";
 }
 
-/* --- name rules --- */
-
-static const char *const mail_names[] = {
-    "qmail-smtpd", "qmail-popup", "qmail-pop3d", "qmail-qmtpd", "qmail-qmqpd", "imapd", "pop3d",
-    "imapd-ssl", "pop3d-ssl", "rblsmtpd", "spamdyke", "vchkpw", "qmail-smtpd.real",
-};
-static const char *const tls_names[] = {
-    "stunnel", "stunnel3", "stunnel4", "sslserver", "sslhandle", "s6-tlsd", "s6-tlsd-io", "s6-tlsserver",
-    "couriertls", "sslio",
-};
-/* Names worth reading first when hunting for owners (front ends, servers). */
-static const char *const server_names[] = {"tcpserver", "socat", "couriertcpd", "s6-tcpserver", "tcpsvd"};
-
-static int in_list(const char *name, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(name, list[i]) == 0)
-            return 1;
-    return 0;
-}
+/* --- name rules: the registry diag/core/programs.h --- */
 
 int qt_stage_is_mail_name(const char *name)
 {
-    return in_list(name, mail_names, QT_ARRAY_LEN(mail_names)) || strncmp(name, "qmail-smtpd", 11) == 0;
+    return qt_program_is(name, QT_PROG_MAIL);
 }
 
 /* tcpserver (stock, SSL-patched, fehcom) option letters that take an argument. */
@@ -100,7 +82,7 @@ static int tcpserver_tls(const struct qt_proc *p)
 int qt_stage_is_tls(const struct qt_proc *p)
 {
     const char *n = qt_proc_name(p);
-    if (in_list(n, tls_names, QT_ARRAY_LEN(tls_names)))
+    if (qt_program_is(n, QT_PROG_TLS))
         return 1;
     if (strcmp(n, "socat") == 0) {
         for (int i = 1; i < p->argc; i++)
@@ -127,7 +109,7 @@ int qt_stage_same_argv(const struct qt_proc *a, const struct qt_proc *b)
 static int interesting(const struct qt_proc *p)
 {
     const char *n = qt_proc_name(p);
-    return in_list(n, server_names, QT_ARRAY_LEN(server_names)) || qt_stage_is_tls(p) || qt_stage_is_mail_name(n);
+    return qt_program_is(n, QT_PROG_LISTENER) || qt_stage_is_tls(p) || qt_stage_is_mail_name(n);
 }
 
 /* --- persistent state --- */

@@ -112,12 +112,13 @@ void qt_stage_state_free(qt_stage_state *st);
 
 /* --- classification rules, exposed for tests and other checks --- */
 
-/* Is the process a TLS front end: stunnel*, sslserver, sslhandle, s6-tlsd,
- * s6-tlsserver, couriertls, socat with an OPENSSL-LISTEN/SSL-L address,
+/* Is the process a TLS front end: a QT_PROG_TLS name of the program registry
+ * (diag/core/programs.c: stunnel*, sslserver, sslhandle, s6-tlsd,
+ * s6-tlsserver, couriertls, ...), socat with an OPENSSL-LISTEN/SSL-L address,
  * or tcpserver* with -s (the SSL patch; a later -S turns it off)? */
 int qt_stage_is_tls(const struct qt_proc *p);
 /* Is the name (a basename) a mail program or a mail-session wrapper that
- * runs in front of one (rblsmtpd, spamdyke)? */
+ * runs in front of one (rblsmtpd, spamdyke)? QT_PROG_MAIL in the registry. */
 int qt_stage_is_mail_name(const char *name);
 /* Same argv, i.e. a forked copy that has not exec'd. */
 int qt_stage_same_argv(const struct qt_proc *a, const struct qt_proc *b);

@@ -5,6 +5,7 @@
 #include "diag/servers/servers_int.h"
 #include "diag/parse/elfstrings.h"
 #include "diag/procs/procs.h"
+#include "diag/core/programs.h"
 #include "diag/core/rootfs.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
@@ -35,13 +36,12 @@ static int maybe_front_end(const struct qt_proc *p)
     enum qt_variant c[4];
     if (p->state == 'Z' || (p->flags & QT_PF_KTHREAD))
         return 0;
-    return qt_variant_candidates(p->comm, c, 4) > 0 || strncmp(p->comm, "stunnel", 7) == 0 || strlen(p->comm) >= 15;
+    return qt_variant_candidates(p->comm, c, 4) > 0 || qt_program_is(p->comm, QT_PROG_TLS_RELAY) || strlen(p->comm) >= 15;
 }
 
 static int is_supervisor(const struct qt_proc *p)
 {
-    const char *n = qt_proc_name(p);
-    return strcmp(n, "supervise") == 0 || strcmp(n, "runsv") == 0 || strcmp(n, "s6-supervise") == 0;
+    return qt_program_is(qt_proc_name(p), QT_PROG_SUPERVISOR);
 }
 
 /* Service directory of a supervisor process, as a path under the root. */
@@ -155,7 +155,7 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
             sv->zombies++;
             continue;
         }
-        if (is_front_end(c) || strncmp(qt_proc_name(c), "stunnel", 7) == 0) {
+        if (is_front_end(c) || qt_program_is(qt_proc_name(c), QT_PROG_TLS_RELAY)) {
             /* SSL relay child (same program) or stunnel in inetd mode: the
              * program is its child, started only after the handshake */
             size_t gfirst, gn = qt_procs_kids_of(kids, c->pid, &gfirst);

@@ -4,6 +4,7 @@
  * binary of a front end. The process half is in servers.c. */
 #include "diag/servers/servers.h"
 #include "diag/servers/servers_int.h"
+#include "diag/core/programs.h"
 #include "diag/core/rootfs.h"
 #include "diag/core/util.h"
 
@@ -135,9 +136,18 @@ static void find_logdir(const qt_ctx *ctx, qt_servers *s, struct qt_server *sv)
     qt_runscript_free(&rs);
 }
 
+/* Does the text name a front end the servers collector models? (Substrings:
+ * "s6-tcpserver4" and "/usr/bin/tcpserver" name tcpserver too.) */
 static int mentions_front_end(const char *text)
 {
-    return text && (strstr(text, "tcpserver") || strstr(text, "sslserver") || strstr(text, "s6-tlsserver"));
+    size_t n;
+    const struct qt_program *p = qt_programs(&n);
+    if (!text)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((p[i].roles & QT_PROG_FRONTEND) && strstr(text, p[i].name))
+            return 1;
+    return 0;
 }
 
 static int known_dir(const qt_servers *s, const char *realdir)

@@ -3,6 +3,7 @@
  * collector. Findings are made in zombies_check.c. See zombies.h. */
 #include "diag/zombies/zombies.h"
 #include "diag/procs/procs.h"
+#include "diag/core/programs.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 
@@ -14,25 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-/* --- program names --- */
-
-static int in_list(const char *name, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(name, *list) == 0)
-            return 1;
-    return 0;
-}
-
-static const char *const ucspi_servers[] = {"tcpserver", "tcpserver-ssl", "sslserver", NULL};
-static const char *const mail_progs[] = {
-    "tcpserver", "tcpserver-ssl", "sslserver", "recordio", "fixcrio", "rblsmtpd", "spamdyke",
-    "vchkpw", "vdelivermail", "simscan", "jgreylist", NULL,
-};
+/* --- program names: the registry diag/core/programs.h --- */
 
 int qt_zprog_is_mail(const char *name)
 {
-    return in_list(name, mail_progs) || strncmp(name, "qmail-", 6) == 0;
+    return qt_program_is(name, QT_PROG_MAIL_CHAIN);
 }
 
 /* Does either name of p (argv[0] basename, comm) satisfy pred? */
@@ -41,17 +28,17 @@ static int proc_is(const struct qt_proc *p, int (*pred)(const char *))
     return pred(qt_proc_name(p)) || pred(p->comm);
 }
 
-static int is_ucspi(const char *n) { return in_list(n, ucspi_servers); }
+static int is_ucspi(const char *n) { return qt_program_is(n, QT_PROG_UCSPI); }
 
+/* The supervisor's name as the registry spells it (static), or NULL. */
 static const char *supervisor_kind(const struct qt_proc *p)
 {
-    static const char *const kinds[] = {"supervise", "runsv", "s6-supervise", NULL};
-    for (const char *const *k = kinds; *k; k++)
-        if (strcmp(qt_proc_name(p), *k) == 0 || strcmp(p->comm, *k) == 0)
-            return *k;
-    return NULL;
+    const struct qt_program *k = qt_program_find(qt_proc_name(p));
+    if (!k || !(k->roles & QT_PROG_SUPERVISOR))
+        k = qt_program_find(p->comm);
+    return k && (k->roles & QT_PROG_SUPERVISOR) ? k->name : NULL;
 }
-static int is_supervisor(const char *n) { return strcmp(n, "supervise") == 0 || strcmp(n, "runsv") == 0 || strcmp(n, "s6-supervise") == 0; }
+static int is_supervisor(const char *n) { return qt_program_is(n, QT_PROG_SUPERVISOR); }
 
 /* A service name or directory that says "mail": qmail-smtpd, smtp, smtps,
  * submission, pop3s, imapd, qmail-send, QMailToaster's "send"... */

@@ -139,7 +139,8 @@ enum qt_ztrend qt_zombies_trend(const qt_history *hist, const char *label, unsig
 const char *qt_ztrend_name(enum qt_ztrend t);   /* "growing", "stable", ... */
 const char *qt_zrole_name(enum qt_zrole r);     /* "listener", "connection", ... */
 
-/* Is this program name (a basename) part of a qmail/vpopmail/ucspi setup? */
+/* Is this program name (a basename) part of a qmail/vpopmail/ucspi setup?
+ * QT_PROG_MAIL_CHAIN in the program registry (diag/core/programs.c). */
 int qt_zprog_is_mail(const char *name);
 
 /* Severity of a group's finding: mail groups WARN, CRIT when growing; others INFO. */
