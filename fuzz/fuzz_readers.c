@@ -371,8 +371,8 @@ static void options(const char *d, size_t n)
     free(copy);
 }
 
-/* 12, 13: the auth wizard's readers, in readers_wizard.c (its internal
- * header and servers.h both name an enum qt_tls_mode) */
+/* 12, 13: the auth wizard's readers, in readers_wizard.c (the wizard's
+ * internal header stays out of this file) */
 static void wiz_passwd(const char *d, size_t n)
 {
     put("root/etc/passwd", d, n);

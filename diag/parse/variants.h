@@ -61,7 +61,7 @@ struct qt_optdef {
     const char *excl;       /* letters that override it (the last one given wins); NULL */
 };
 
-enum qt_tls_mode {
+enum qt_variant_tls { /* how a front end speaks TLS (not the wizard's qt_tls_mode) */
     QT_TLS_NEVER = 0,     /* no TLS in the front end at all */
     QT_TLS_BY_OPTION,     /* TLS only when an option says so (SSL patch -s, indimail -n/-s) */
     QT_TLS_ALWAYS,        /* the front end always speaks TLS (sslserver, s6-tlsserver) */
@@ -80,7 +80,7 @@ struct qt_variant_def {
     unsigned default_limit;   /* -c default; 0 = the variant has no limit option */
     int ident_default;        /* 1: ident lookup on unless -R */
     int dns_default;          /* 1: reverse DNS on unless -H */
-    enum qt_tls_mode tls;
+    enum qt_variant_tls tls;
     /* Handshake deadline: the option letter (0 = the variant has none),
      * its default in seconds (-1 = none/infinite) and a unit multiplier
      * for the option value (1000 when the option is in milliseconds). */
