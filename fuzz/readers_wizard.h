@@ -2,8 +2,8 @@
  * wizard's passwd and control readers, called on the fixture tree of ctx
  * (the caller has written <root>/etc/passwd, or control/me and
  * control/helohost, from the input). Each aborts when a result breaks its
- * contract (auth_wizard_int.h). A file of its own because that header and
- * servers.h both define an enum qt_tls_mode. */
+ * contract (auth_wizard_int.h). A file of its own, so the wizard's
+ * internal header stays out of fuzz_readers.c. */
 #ifndef QT_FUZZ_READERS_WIZARD_H
 #define QT_FUZZ_READERS_WIZARD_H
 
