@@ -26,17 +26,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qtcheck  # noqa: E402
+from qtcheck import check  # noqa: E402
+
 QTRIAGE, ZMAKER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 PORT = os.environ.get("QT_INTEG_PORT", "24025")
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
-
-
 def wait_file(path, seconds):
     end = time.time() + seconds
     while time.time() < end:
@@ -190,12 +185,9 @@ def main():
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print("%d check(s) failed" % len(failures))
+    if qtcheck.failed:
         print(q.stdout if 'q' in dir() else "")
-        return 1
-    print("ok: groups, counts, pids, names and parents match ps; service named")
-    return 0
+    return qtcheck.done()
 
 
 if __name__ == "__main__":

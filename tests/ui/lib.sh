@@ -1,10 +1,9 @@
 # lib.sh - drive the real console in a private tmux server, like a person.
-# Source it; set QT_BIN. Every test counts its checks and prints
-# "N passed, N failed" at the end (the plain closing line CI reads).
+# Source it; set QT_BIN. Checks come from tests/lib/check.sh; after a failed
+# check the screen is printed; ui_finish prints "N passed, N failed".
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 TM="tmux -L qt-ui-$$"
-PASS=0
-FAIL=0
 OUT=$(mktemp -d /tmp/qt-ui.XXXXXX)
 
 UI_N=0
@@ -31,17 +30,13 @@ ui_wait_for() { # ui_wait_for TEXT [SECONDS]
     done
     return 1
 }
-check() { # check NAME CMD...
-    local name=$1; shift
-    if "$@"; then PASS=$((PASS + 1)); echo "ok - $name"
-    else FAIL=$((FAIL + 1)); echo "not ok - $name"; echo "--- screen:"; ui_screen | sed 's/^/    /'; fi
-}
+ui_show_screen() { echo "--- screen:"; ui_screen | sed 's/^/    /'; }
+CHECK_ON_FAIL=ui_show_screen
 # Screens update asynchronously (slower under sanitizers): poll up to 5 s.
 has() { local i; for i in $(seq 1 50); do ui_screen | grep -qF -- "$1" && return 0; sleep 0.1; done; return 1; }
 hasnt() { local i; for i in $(seq 1 50); do ui_screen | grep -qF -- "$1" || return 0; sleep 0.1; done; return 1; }
 ui_finish() {
     $TM kill-server 2>/dev/null || true
     rm -rf "$OUT"
-    echo "$PASS passed, $FAIL failed"
-    [ "$FAIL" -eq 0 ]
+    check_done
 }
