@@ -3,8 +3,8 @@
 reader and the zombies collector.
 
 The stat and status lines are templates copied from a live Debian 12 system
-(kernel 6.18, CLK_TCK 100) while tests/zmaker staged zombies under a fake
-tcpserver:
+(kernel 6.18, CLK_TCK 100) while a zombie maker (now lab/src/zombie-maker.c)
+staged zombies under a fake tcpserver:
   27197 (tcpserver) S 27195 27193 4431 0 -1 4194304 155 0 1 0 0 0 0 0 20 0 1 0 250447 2535424 369 ...
   27198 (qmail-smtpd) Z 27197 27193 4431 0 -1 4227148 18 0 0 0 0 0 0 0 20 0 1 0 250448 0 0 ...
   2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 19 0 0 ...

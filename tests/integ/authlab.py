@@ -1,6 +1,7 @@
 """Shared helpers for the auth wizard's integration tests: a private lab
 directory, free loopback ports, processes bounded by `timeout` and stopped
-by their recorded pid, a TLS certificate, the vchkpw/vuserinfo stand-ins.
+by their recorded pid, a TLS certificate, the lab's vchkpw/vuserinfo
+stand-ins (lab/src), set up by files beside the copies (lab/src/vpw.h).
 Nothing here touches anything but 127.0.0.1 and the lab directory."""
 import os
 import shutil

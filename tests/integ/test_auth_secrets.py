@@ -9,6 +9,7 @@ Usage: test_auth_secrets.py QTRIAGE VCHKPW VUSERINFO"""
 import base64
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -120,12 +121,19 @@ def main():
         check(verdict(r.stdout, 3) == "WARN" and "non-ASCII" in r.stdout, "non-ASCII password: encoding warning")
         check(odd not in r.stdout, "odd password not in the output")
 
-        # wrong password through the service "none": vchkpw-0 like sslserver without -e
-        r, _ = lab.qtriage_auth("joe@example.test", "nope-nope", ["--vchkpw", lab.vchkpw, "--auth-target",
-                                                                  "127.0.0.1:%d" % closed, "--auth-service", "none"])
-        check("vchkpw-0: password fail joe@example.test:127.0.0.1" in r.stdout,
-                  "TCPLOCALPORT unset: the stand-in and the wizard both say vchkpw-0")
-        check(summary(r.stdout).get("cause") == "bad-password", "wrong password: cause bad-password")
+        # wrong password through the service "none" (TCPLOCALPORT unset, like sslserver without -e):
+        # vchkpw guesses the service from its program: "true" in it is SMTP, logged as vchkpw-0;
+        # any other (/usr/bin/id) is POP, and POP from 127.0.0.1 is logged as vchkpw-webmail.
+        # The stand-in's own log line (on stderr, shown by the wizard) and the wizard's
+        # prediction of the syslog line must say the same.
+        for prog, name in (("/bin/true", "vchkpw-0"), ("/usr/bin/id", "vchkpw-webmail")):
+            r, _ = lab.qtriage_auth("joe@example.test", "nope-nope", ["--vchkpw", lab.vchkpw, "--auth-target",
+                                                                      "127.0.0.1:%d" % closed, "--auth-service",
+                                                                      "none", "--auth-program", prog])
+            line = "%s: password fail joe@example.test:127.0.0.1" % name
+            check(re.search(r"vpopmail\[[0-9]+\]: " + re.escape(line), r.stdout) and "should show: " + line in r.stdout,
+                  "TCPLOCALPORT unset, program %s: the stand-in and the wizard both say %s" % (prog, name))
+            check(summary(r.stdout).get("cause") == "bad-password", "wrong password: cause bad-password")
 
         # bad usage is refused before anything runs (exit 2), no password is exit 3
         def run_args(args, stdin=""):

@@ -2,11 +2,11 @@
 """Integration test: real zombies staged under a real daemontools supervise,
 checked against ps.
 
-Stages (all bounded by `timeout` / zmaker -t, stopped by recorded pid):
-  - supervise qmail-smtpd (temp service dir) -> zmaker running as
+Stages (all bounded by `timeout` / zombie-maker -t, stopped by recorded pid):
+  - supervise qmail-smtpd (temp service dir) -> zombie-maker (lab/src/zombie-maker.c) running as
     "tcpserver -v -R -H -l0 127.0.0.1 PORT /var/qmail/bin/qmail-smtpd"
     with 5 zombie children named qmail-smtpd (never reaped);
-  - a second zmaker outside any supervise, as "cronjob", with 2 zombies
+  - a second zombie-maker outside any supervise, as "cronjob", with 2 zombies
     named "worker" (unrelated to mail).
 Then `qtriage --once` must show, for exactly these parents, the same
 groups, counts, zombie pids and names as `ps -eo pid,ppid,stat,comm` on the
@@ -108,13 +108,13 @@ def main():
     os.makedirs(svcdir)
     pidfile = os.path.join(tmp, "smtpd.pid")
     with open(os.path.join(svcdir, "run"), "w") as f:
-        f.write("#!/bin/sh\nexec %s -z 5 -t 60 -p %s -- tcpserver -v -R -H -l0 127.0.0.1 %s "
+        f.write("#!/bin/sh\nexec %s -n 5 -t 60 -p %s -- tcpserver -v -R -H -l0 127.0.0.1 %s "
                 "/var/qmail/bin/qmail-smtpd\n" % (ZMAKER, pidfile, PORT))
     os.chmod(os.path.join(svcdir, "run"), 0o755)
     sup = subprocess.Popen(["timeout", "90", "supervise", svcdir], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, start_new_session=True)
     other_pidfile = os.path.join(tmp, "other.pid")
-    other = subprocess.Popen([ZMAKER, "-z", "2", "-n", "worker", "-t", "60", "-p", other_pidfile, "--",
+    other = subprocess.Popen([ZMAKER, "-n", "2", "-c", "worker", "-t", "60", "-p", other_pidfile, "--",
                               "cronjob", "--nightly"], start_new_session=True)
     try:
         smtpd = wait_file(pidfile, 20)

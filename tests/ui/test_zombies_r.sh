@@ -17,7 +17,7 @@ mkdir -p "$svc"
 cat > "$svc/run" <<EOF
 #!/bin/sh
 rm -f "$OUT/smtpd.pid"
-exec $ZMAKER -z 3 -t 60 -p "$OUT/smtpd.pid" -- tcpserver -v -R -H -l0 127.0.0.1 ${QT_UI_PORT:-24026} /var/qmail/bin/qmail-smtpd
+exec $ZMAKER -n 3 -t 60 -p "$OUT/smtpd.pid" -- tcpserver -v -R -H -l0 127.0.0.1 ${QT_UI_PORT:-24026} /var/qmail/bin/qmail-smtpd
 EOF
 chmod 755 "$svc/run"
 timeout 100 supervise "$svc" > /dev/null 2>&1 &
@@ -27,7 +27,7 @@ trap cleanup EXIT
 waitpid() { local i; for i in $(seq 1 100); do [ -s "$OUT/smtpd.pid" ] && { cat "$OUT/smtpd.pid"; return 0; }; sleep 0.1; done; return 1; }
 first=$(waitpid) || { echo "not ok - the staged service did not come up"; exit 1; }
 
-# R + y on the group of this zmaker (search its pid, so other zombies on the host do not matter)
+# R + y on the group of this zombie-maker (search its pid, so other zombies on the host do not matter)
 ui_start 160 40 "$QT --interval 0.5"
 ui_wait_for "3 Zombies" 5
 ui_keys 3
@@ -48,7 +48,7 @@ check "supervise restarted the service (pid $first -> ${second:-none})" test -n 
 
 # a confirm question names a process: its name is escaped, never sent raw
 # (ESC and the UTF-8 encoded C1 CSI, U+009B)
-$ZMAKER -z 2 -n worker -t 60 -p "$OUT/evil.pid" -- $'cron\e[7m\xc2\x9b1m' > /dev/null 2>&1 &
+$ZMAKER -n 2 -c worker -t 60 -p "$OUT/evil.pid" -- $'cron\e[7m\xc2\x9b1m' > /dev/null 2>&1 &
 evil=$(for i in $(seq 1 100); do [ -s "$OUT/evil.pid" ] && { cat "$OUT/evil.pid"; break; }; sleep 0.1; done)
 ui_wait_for "$evil" 5
 ui_keys / $(echo "$evil" | sed 's/./& /g') Enter
