@@ -59,7 +59,7 @@ def main():
                                         "--dns-server", "127.0.0.1:%d" % dport, "--public-ip", ip], root=root)
             s = summary(r.stdout)
             check(verdict(r.stdout, 6) == want_v, "%s: step 6 %s" % (name, want_v),
-                      "(got %s)" % verdict(r.stdout, 6))
+                  "(got %s)" % verdict(r.stdout, 6))
             check(s.get("fcrdns") == want_f, "%s: fcrdns %s" % (name, want_f), "(got %s)" % s.get("fcrdns"))
             check(took < 10, "%s: took %.1f s" % (name, took))
         r0 = r  # the NXDOMAIN run: commands shown name the lab server
@@ -89,7 +89,7 @@ def main():
                                 root=root)
         # refused when the options are read (issue 12): exit 2, one line naming it
         check(r.returncode == 2 and "--dns-server 'resolver.example'" in r.stderr and r.stdout == "",
-                  "a DNS server given by name is refused (it would need a resolver)", r.stderr)
+              "a DNS server given by name is refused (it would need a resolver)", r.stderr)
     finally:
         rc = lab.close()
     return rc

@@ -72,7 +72,7 @@ def main():
             check(PW.encode() not in env, "child environment has no password")
             names = sorted(e.split(b"=")[0].decode() for e in env.split(b"\0") if e)
             check(names == ["PATH", "PROTO", "TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEIP"],
-                      "child environment is exactly the tcpserver variables + PATH", repr(names))
+                  "child environment is exactly the tcpserver variables + PATH", repr(names))
             check(b"TCPLOCALPORT=587" in env, "TCPLOCALPORT=587 for the submission service")
             check(fds == [0, 1, 2], "child has only fds 0-2 once it read and closed fd 3", repr(fds))
             check(fd0 == "/dev/null", "child stdin is /dev/null", fd0)
@@ -86,7 +86,7 @@ def main():
         check(verdict(out, 2) == "OK", "vchkpw step OK")
         check(PW not in out and PW not in err, "output has no password")
         check(plain not in out and base64.b64encode(PW.encode()).decode() not in out,
-                  "output has no AUTH PLAIN / LOGIN password string")
+              "output has no AUTH PLAIN / LOGIN password string")
         check("clear passwd: <hidden>" in out, "vuserinfo's clear password is hidden")
         check("password: 9 bytes" in out, "the header says how long the password is, not what")
 
@@ -98,7 +98,7 @@ def main():
         r, took = lab.qtriage_auth("joe@example.test", PW, ["--vchkpw", v2, "--auth-target",
                                                             "127.0.0.1:%d" % closed, "--auth-timeout", "1"], root=root2)
         check(verdict(r.stdout, 2) == "FAIL" and "no exit within the deadline" in r.stdout,
-                  "hanging vchkpw: FAIL, killed at the deadline")
+              "hanging vchkpw: FAIL, killed at the deadline")
         check(took < 4, "hanging vchkpw: wizard done in %.1f s" % took)
         check(find_proc(v2)[0] is None, "hanging vchkpw: no process left")
 
@@ -110,7 +110,7 @@ def main():
                                                          "--auth-target", "127.0.0.1:%d" % closed], root=root3)
         s = summary(r.stdout)
         check(s.get("vchkpw-exit") == "24" and s.get("cause") == "backend-down", "exit 24 = backend down",
-                  repr(s))
+              repr(s))
 
         # exact bytes through fd 3: quotes, $, spaces and UTF-8 survive
         odd = "p\u00e4 ss'\"$x`"
@@ -167,24 +167,24 @@ def main():
             r, _ = lab.qtriage_auth("joe@example.test", PW, ["--vchkpw", lab.vchkpw, "--auth-target",
                                                              "127.0.0.1:%d" % eport, "--auth-mech", mech])
             check(summary(r.stdout).get("smtp-outcome") == "auth-failed", "echoing server %s: auth-failed" % mech,
-                      repr(summary(r.stdout)))
+                  repr(summary(r.stdout)))
             leaked = [k for k, v in forms.items() if v in r.stdout or v in r.stderr]
             check(not leaked, "echoing server %s: no form of the password in the output" % mech, repr(leaked))
             check(marker in r.stdout and "<password (hex)>" in r.stdout,
-                      "echoing server %s: the echo shows as %s and <password (hex)>" % (mech, marker))
+                  "echoing server %s: the echo shows as %s and <password (hex)>" % (mech, marker))
 
         # a NUL byte cannot travel through the checkpassword protocol: refused, nothing run
         r, _ = lab.qtriage_auth("joe@example.test", "s3cret\0Pw", ["--vchkpw", lab.vchkpw, "--auth-target",
                                                                     "127.0.0.1:%d" % closed])
         check(r.returncode == 3 and "the password contains a NUL byte: it cannot travel through the "
-                  "checkpassword protocol" in r.stderr and "== Step" not in r.stdout,
-                  "a NUL in the password: refused with the reason (exit 3)", repr((r.returncode, r.stderr)))
+              "checkpassword protocol" in r.stderr and "== Step" not in r.stdout,
+              "a NUL in the password: refused with the reason (exit 3)", repr((r.returncode, r.stderr)))
 
         # --read-only: vchkpw (it records the login in vpopmail's lastauth) is not run, vuserinfo is
         r, _ = lab.qtriage_auth("joe@example.test", PW, ["--read-only", "--vchkpw", lab.vchkpw, "--auth-target",
                                                          "127.0.0.1:%d" % closed])
         check(verdict(r.stdout, 2) == "SKIPPED" and "not run: --read-only" in r.stdout and
-                  summary(r.stdout).get("vchkpw-exit") == "-1", "--read-only: vchkpw refused with the reason")
+              summary(r.stdout).get("vchkpw-exit") == "-1", "--read-only: vchkpw refused with the reason")
         check(verdict(r.stdout, 1) == "OK" and "vuserinfo" in r.stdout, "--read-only: vuserinfo still runs")
 
         # a terminal: prompt on it, no echo of what is typed

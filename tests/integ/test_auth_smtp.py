@@ -84,7 +84,7 @@ def main():
                                                   "--auth-timeout", str(TIMEOUT)])
             s = summary(r.stdout)
             check(s.get("smtp-class") == want_class, "%s: wizard SMTP class %s" % (name, want_class),
-                      "(got %s, outcome %s)" % (s.get("smtp-class"), s.get("smtp-outcome")))
+                  "(got %s, outcome %s)" % (s.get("smtp-class"), s.get("smtp-outcome")))
             check(s.get("cause") == want_cause, "%s: cause %s" % (name, want_cause), "(got %s)" % s.get("cause"))
             check(took < 6 * TIMEOUT + 5, "%s: finished in %.1f s" % (name, took))
             check(pw not in r.stdout and pw not in r.stderr, "%s: password not in the output" % name)

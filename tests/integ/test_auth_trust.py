@@ -72,7 +72,7 @@ def main():
         r, _ = lab.qtriage_auth("joe@example.test", PW, ["--auth-target", "127.0.0.1:%d" % closed,
                                                          "--auth-timeout", "3"], root=bare)
         check(not os.path.exists(marker), "the attacker's vchkpw/vuserinfo did not run",
-                  open(marker).read() if os.path.exists(marker) else "")
+              open(marker).read() if os.path.exists(marker) else "")
         other = "vchkpw detected and refused" not in r.stdout and "/vchkpw (detected)" in r.stdout.split("\n")[2]
         want = "refused %s (named by pid" % evil_v
         if other and want not in r.stdout:
@@ -80,17 +80,17 @@ def main():
             check(True, "refusal message # skip another root process names a trusted vchkpw")
         else:
             check(want in r.stdout and "%s is owned by uid %d" % (evil, NOBODY) in r.stdout,
-                      "the header says which path was refused and why", r.stdout[:1500])
+                  "the header says which path was refused and why", r.stdout[:1500])
         check("vchkpw %s " % evil_v not in r.stdout, "the refused path is not offered as the vchkpw to use")
 
         # the same path, named by the admin, is the admin's decision: it runs
         r, _ = lab.qtriage_auth("joe@example.test", PW, ["--vchkpw", evil_v, "--auth-target",
                                                          "127.0.0.1:%d" % closed, "--auth-timeout", "3"], root=bare)
         check(os.path.exists(marker) and "vchkpw" in open(marker).read(),
-                  "named with --vchkpw: runs as given (the admin's choice)")
+              "named with --vchkpw: runs as given (the admin's choice)")
         check("vuserinfo" not in open(marker).read() if os.path.exists(marker) else False,
-                  "named with --vchkpw: the vuserinfo found next to it still needs the trust check",
-                  r.stdout[:2000])
+              "named with --vchkpw: the vuserinfo found next to it still needs the trust check",
+              r.stdout[:2000])
 
         # which uid: vchkpw runs as the vpopmail user of <root>/etc/passwd when no service uses the port
         root = lab.make_root("uid", sys.argv[2], sys.argv[3], CREDS)
@@ -103,10 +103,10 @@ def main():
         r, _ = lab.qtriage_auth("joe@example.test", PW, ["--auth-target", "127.0.0.1:%d" % closed,
                                                          "--auth-service", "2626", "--auth-timeout", "3"], root=root)
         check(verdict(r.stdout, 2) == "OK" and "(as uid 4242 gid 4343)" in r.stdout,
-                  "vchkpw ran as the vpopmail uid:gid and says so", r.stdout[:3000])
+              "vchkpw ran as the vpopmail uid:gid and says so", r.stdout[:3000])
         check("uid=4242" in r.stdout and "gid=4343" in r.stdout, "the program vchkpw ran shows uid=4242 gid=4343")
         check("the vpopmail user in /etc/passwd (no service found on port 2626)" in r.stdout,
-                  "the step says where the uid came from")
+              "the step says where the uid came from")
         check("setpriv --reuid=4242 --regid=4343" in r.stdout, "the command shown switches ids the same way")
         check(summary(r.stdout).get("vchkpw-exit") == "0", "vchkpw exit 0")
     finally:
