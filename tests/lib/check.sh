@@ -13,8 +13,9 @@
 #   ok DESC / not_ok DESC      count a result decided by the caller
 # CHECK_ON_FAIL, when set, names a command run after each failure to show
 # context (the UI tests print the screen).
-CHECK_PASS=0
-CHECK_FAIL=0
+# (sourced twice, e.g. by tests/lab and tests/ui helpers: the counts stay)
+CHECK_PASS=${CHECK_PASS:-0}
+CHECK_FAIL=${CHECK_FAIL:-0}
 
 ok() { CHECK_PASS=$((CHECK_PASS + 1)); echo "ok - $*"; }
 not_ok() {
