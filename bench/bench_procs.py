@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Benchmark qtriage's process sample against ps on a big process table.
 
-Stages TOTAL processes of which ZOMBIES are zombies (tests/zmaker: one
-parent with ZOMBIES zombie children and enough sleeping children to reach
+Stages TOTAL processes of which ZOMBIES are zombies (lab/src/zombie-maker.c:
+one parent with ZOMBIES zombie children and enough sleeping children to reach
 TOTAL with what already runs), then times, interleaved, RUNS times each:
 
   ps            ps -eo pid,ppid,stat,lstart,args  (output to /dev/null)
@@ -74,7 +74,7 @@ def main():
     ap.add_argument("--steady", type=int, default=20)
     a = ap.parse_args()
 
-    zmaker = os.path.join(a.build, "tests", "zmaker")
+    zmaker = os.path.join(a.build, "lab", "zombie-maker")
     bench = os.path.join(a.build, "bench", "procs_bench")
     bench_proc = os.path.join(a.build_proc, "bench", "procs_bench")
     qtriage = os.path.join(a.build, "qtriage")
@@ -109,7 +109,8 @@ def main():
         raise SystemExit("already %d processes" % base_total)
     tmp = tempfile.mkdtemp(prefix="qt-bench-")
     pidfile = os.path.join(tmp, "zmaker.pid")
-    maker = subprocess.Popen([zmaker, "-l", str(live), "-z", str(a.zombies), "-t", "1800", "-p", pidfile,
+    maker = subprocess.Popen([zmaker, "-l", str(live), "-n", str(a.zombies), "-m", str(a.zombies),
+                              "-t", "1800", "-p", pidfile,
                               "-L", "bench-sleeper", "--", "tcpserver", "-v", "-R", "-H", "0", "2525",
                               "/var/qmail/bin/qmail-smtpd"], start_new_session=True)
     rows = {}

@@ -17,6 +17,14 @@
  * format "Mon DD HH:MM:SS host vpopmail[PID]: LINE"), or to syslog(3) if
  * unset.  QT_LAB_VCHKPW_LOGGING selects vpopmail's --enable-logging level:
  * n, y, e (default), p, v.
+ *
+ * Test settings (env, or without QT_LAB_VPASSWD a file beside the program,
+ * see vpw.h): QT_LAB_DEFAULT_DOMAIN / vchkpw-default-domain;
+ * QT_LAB_VCHKPW_SLEEP_MS / vchkpw-sleep-ms (sleep after reading fd 3, so a
+ * test can read /proc/PID while it runs); QT_LAB_BACKEND_DOWN /
+ * vchkpw-backend-down (exists: exit 24 as if the backend were down).  With
+ * the settings beside the program and no QT_LAB_VCHKPW_LOG, log lines go to
+ * stderr as "vpopmail[PID]: LINE", where the wizard shows them.
  */
 #include "md5.h"
 #include "vpw.h"
@@ -50,6 +58,10 @@ static void vlog(const char *fmt, ...)
         if (*p == '%')
             *p = '#'; /* vchkpw.c sysc() */
     const char *path = getenv("QT_LAB_VCHKPW_LOG");
+    if ((!path || !*path) && vpw_beside()) {
+        fprintf(stderr, "vpopmail[%ld]: %s\n", (long)getpid(), line);
+        return;
+    }
     if (!path || !*path) {
         openlog("vpopmail", LOG_PID, LOG_MAIL);
         syslog(LOG_NOTICE, "%s", line);
@@ -185,8 +197,21 @@ static int valid_chars(const char *s)
     return 1;
 }
 
+/* QT_LAB_VCHKPW_SLEEP_MS / vchkpw-sleep-ms: hold still for a test */
+static void test_sleep(void)
+{
+    char v[32];
+    if (!vpw_setting("QT_LAB_VCHKPW_SLEEP_MS", "vchkpw-sleep-ms", v, sizeof v))
+        return;
+    long ms = strtol(v, NULL, 10);
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
 int main(int argc, char **argv)
 {
+    vpw_init(argv[0]);
     const char *lv = getenv("QT_LAB_VCHKPW_LOGGING");
     if (lv && *lv)
         loglevel = *lv == 'n' ? 0 : *lv == 'y' ? 1 : *lv == 'p' ? 3
@@ -214,6 +239,7 @@ int main(int argc, char **argv)
     }
     close(3);
     buf[len] = 0;
+    test_sleep();
 
     const char *fields[3] = { "", "", "" };
     size_t pos = 0;
@@ -240,9 +266,7 @@ int main(int argc, char **argv)
         *at = 0;
         vpw_copy(domain, sizeof domain, at + 1);
     } else {
-        const char *d = getenv("QT_LAB_DEFAULT_DOMAIN");
-        if (d)
-            vpw_copy(domain, sizeof domain, d);
+        vpw_setting("QT_LAB_DEFAULT_DOMAIN", "vchkpw-default-domain", domain, sizeof domain);
     }
     if (!valid_chars(user) || !valid_chars(domain) || strchr(domain, '@')) {
         if (loglevel >= 1)
@@ -251,7 +275,12 @@ int main(int argc, char **argv)
     }
 
     struct vpw_entry e;
-    int found = vpw_lookup(user, domain, &e);
+    char down[8];
+    int found = -1;
+    if (vpw_setting("QT_LAB_BACKEND_DOWN", "vchkpw-backend-down", down, sizeof down))
+        errno = EIO; /* a backend outage on demand */
+    else
+        found = vpw_lookup(user, domain, &e);
     if (found < 0) {
         fprintf(stderr, "%s: vauth_open failed: %s\n", logname, strerror(errno));
         return 24;

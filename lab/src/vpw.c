@@ -2,6 +2,7 @@
 #include "vpw.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,49 @@ void vpw_copy(char *d, size_t n, const char *s)
     size_t l = strnlen(s, n - 1);
     memcpy(d, s, l);
     d[l] = 0;
+}
+
+static char bindir[PATH_MAX] = ".";
+
+void vpw_init(const char *argv0)
+{
+    const char *slash = strrchr(argv0, '/');
+    if (slash)
+        snprintf(bindir, sizeof bindir, "%.*s", (int)(slash - argv0), argv0);
+}
+
+int vpw_beside(void)
+{
+    const char *p = getenv("QT_LAB_VPASSWD");
+    return !p || !*p;
+}
+
+/* PATH of FILE beside the program */
+static void beside_path(const char *file, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/%s", bindir, file);
+}
+
+int vpw_setting(const char *env, const char *file, char *buf, size_t n)
+{
+    const char *v = getenv(env);
+    buf[0] = 0;
+    if (v && *v) {
+        vpw_copy(buf, n, v);
+        return 1;
+    }
+    if (!vpw_beside())
+        return 0;
+    char path[PATH_MAX + 64];
+    beside_path(file, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    if (!fgets(buf, (int)n, f))
+        buf[0] = 0;
+    fclose(f);
+    buf[strcspn(buf, "\r\n")] = 0;
+    return 1;
 }
 
 static unsigned parse_flags(const char *s)
@@ -36,11 +80,11 @@ static unsigned parse_flags(const char *s)
 
 int vpw_lookup(const char *user, const char *domain, struct vpw_entry *out)
 {
-    const char *path = getenv("QT_LAB_VPASSWD");
-    if (!path || !*path) {
-        errno = ENOENT;
-        return -1;
-    }
+    char path[PATH_MAX + 64];
+    if (vpw_beside())
+        beside_path("vchkpw-creds", path, sizeof path);
+    else
+        vpw_copy(path, sizeof path, getenv("QT_LAB_VPASSWD"));
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;

@@ -5,7 +5,10 @@
  *          nowebmail nopasswdchange norelay nodialup bounce
  *   An empty password field means "user has no password".
  *   Lines starting with '#' and blank lines are ignored.
- * The path comes from env QT_LAB_VPASSWD.
+ * The path comes from env QT_LAB_VPASSWD; when that is unset (qtriage runs
+ * vpopmail's programs with a clean environment) the settings live in files
+ * beside the program instead: vchkpw-creds is the credentials file, and
+ * vpw_setting() reads the others (the wizard's integration tests use this).
  */
 #ifndef LAB_VPW_H
 #define LAB_VPW_H
@@ -29,7 +32,21 @@ struct vpw_entry {
     unsigned flags;
 };
 
-/* Look up user@domain in the file named by QT_LAB_VPASSWD.
+/* Remember the program's directory (from argv[0]) for the files beside it.
+ * Call first; argv0 must stay valid. */
+void vpw_init(const char *argv0);
+
+/* 1 when the settings come from files beside the program (QT_LAB_VPASSWD
+ * unset), else 0. */
+int vpw_beside(void);
+
+/* A setting: env ENV when set and not empty, else (beside mode) the first
+ * line of the file FILE beside the program. Copies it to buf[n] and returns
+ * 1, or returns 0 (buf = "") when neither exists. */
+int vpw_setting(const char *env, const char *file, char *buf, size_t n);
+
+/* Look up user@domain in the file named by QT_LAB_VPASSWD (or vchkpw-creds
+ * beside the program).
  * Returns 1 found (*out filled), 0 not found, -1 file unreadable
  * (errno set; the caller treats it as a backend outage). */
 int vpw_lookup(const char *user, const char *domain, struct vpw_entry *out);

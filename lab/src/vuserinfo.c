@@ -2,7 +2,8 @@
  *
  * vuserinfo [-anpugcdqQlC] user@domain
  * Prints vpopmail's default (-a) format (vuserinfo.c display_user) for a user
- * of the lab credentials file (QT_LAB_VPASSWD, see vpw.h), or
+ * of the lab credentials file (QT_LAB_VPASSWD, or vchkpw-creds beside the
+ * program: see vpw.h), or
  * "no such user user@domain".  The "passwd:" value is a made-up
  * md5-crypt-looking string derived from the clear password (the lab has no
  * libcrypt); uid is 0, gid holds the user's flags as in vpopmail's vpasswd.
@@ -57,6 +58,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     int all = 1, c;
+    vpw_init(argv[0]);
     char which[16] = "";
     size_t nw = 0;
     while ((c = getopt(argc, argv, "anpugcdqQvlD:C")) != -1) {

@@ -3,8 +3,7 @@
 # findings, several samples, and a failed collector shown as STALE.
 set -u
 QT=${QT_BIN:?}
-PASS=0; FAIL=0
-check() { local n=$1; shift; if "$@"; then PASS=$((PASS+1)); echo "ok - $n"; else FAIL=$((FAIL+1)); echo "not ok - $n"; fi; }
+. "$(dirname "$0")/../lib/check.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 "$QT" --once > "$tmp/once" 2> "$tmp/err"; rc=$?
@@ -59,5 +58,4 @@ check "--load --once: no raw ESC" bash -c "! grep -q \$'\\x1b' '$tmp/l1'"
 "$QT" --load "$tmp/no${esc}[2Jsuch.json" > /dev/null 2> "$tmp/l2"; rc=$?
 check "--load of a missing file: exit 2, name escaped" bash -c "test $rc -eq 2 && grep -qF 'no\\x1b[2Jsuch.json' '$tmp/l2' && ! grep -q \$'\\x1b' '$tmp/l2'"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+check_done

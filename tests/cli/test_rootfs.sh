@@ -6,8 +6,8 @@
 set -u
 QT=${QT_BIN:?}
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (chown to nobody)"; exit 77; }
-PASS=0; FAIL=0
-check() { local n=$1; shift; if "$@"; then PASS=$((PASS+1)); echo "ok - $n"; else FAIL=$((FAIL+1)); echo "not ok - $n"; fi; }
+. "$(dirname "$0")/../lib/check.sh"
+# predicates for check: the file holds / does not hold the fixed string
 has() { grep -qF -- "$1" "$2"; }
 hasnt() { ! grep -qF -- "$1" "$2"; }
 tmp=$(mktemp -d /tmp/qt-rootfs.XXXXXX); trap 'rm -rf "$tmp"' EXIT
@@ -101,5 +101,4 @@ mkfifo "$Q/stat" "$Q/4242/stat" "$Q/4242/cmdline" "$Q/4242/status"
 timeout 20 "$QT" --proc "$Q" --once > "$tmp/p3" 2>&1; rc=$?
 check "--proc with FIFOs at stat, PID/stat, PID/cmdline finishes" test $rc -eq 0
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+check_done

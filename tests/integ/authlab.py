@@ -1,6 +1,7 @@
 """Shared helpers for the auth wizard's integration tests: a private lab
 directory, free loopback ports, processes bounded by `timeout` and stopped
-by their recorded pid, a TLS certificate, the vchkpw/vuserinfo stand-ins.
+by their recorded pid, a TLS certificate, the lab's vchkpw/vuserinfo
+stand-ins (lab/src), set up by files beside the copies (lab/src/vpw.h).
 Nothing here touches anything but 127.0.0.1 and the lab directory."""
 import os
 import shutil
@@ -10,6 +11,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from qtcheck import check, done  # noqa: E402
 
 PY = "/usr/bin/python3"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -40,8 +44,6 @@ class Lab:
         self.qtriage = qtriage
         self.dir = tempfile.mkdtemp(prefix="qt-authlab-")
         self.procs = []
-        self.failures = 0
-        self.n = 0
         self.root = self.make_root("root", vchkpw, vuserinfo, CREDS)
         self.vchkpw = os.path.join(self.root, "home/vpopmail/bin/vchkpw")
 
@@ -105,18 +107,8 @@ class Lab:
         # under ASan/UBSan builds: any report is a failure of its own
         for bad in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
             if bad in r.stderr:
-                self.check(False, "sanitizer report running %s" % account, r.stderr[:2000])
+                check(False, "sanitizer report running %s" % account, r.stderr[:2000])
         return r, took
-
-    def check(self, cond, name, info=""):
-        self.n += 1
-        if cond:
-            print("ok %d - %s" % (self.n, name))
-        else:
-            self.failures += 1
-            print("not ok %d - %s %s" % (self.n, name, info))
-        sys.stdout.flush()
-        return cond
 
     def close(self):
         for p in self.procs:
@@ -132,8 +124,7 @@ class Lab:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
-        print("1..%d" % self.n)
-        return 1 if self.failures else 0
+        return done()
 
 
 def summary(out):

@@ -14,6 +14,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from qtcheck import check, done  # noqa: E402,F401  (the tests import them from here)
+
 QTRIAGE, FIXTURE, SRCDIR = sys.argv[1], sys.argv[2], sys.argv[3]
 
 # The monitoring-plugins guidelines' perfdata: 'label'=value[UOM];[warn];[crit];[min];[max]
@@ -24,8 +27,6 @@ PERF = (r"'[^'=]+'=(U|" + NUM + r")(s|ms|us|%|B|KB|MB|TB|c)?"
 STATUS_LINE = re.compile(r"^QTRIAGE (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+ \| " + PERF + r"( " + PERF + r")*\n$")
 PERF_ITEM = re.compile(r"'([^'=]+)'=(U|" + NUM + r")")
 
-failures = []
-
 
 def require(*tools):
     """Skip (meson's exit 77) when a program the test drives is not installed."""
@@ -33,22 +34,6 @@ def require(*tools):
     if missing:
         print("SKIP: not installed: %s (Debian packages: see README)" % " ".join(missing))
         sys.exit(77)
-
-
-def check(cond, what):
-    if cond:
-        print("ok   " + what)
-    else:
-        print("FAIL " + what)
-        failures.append(what)
-
-
-def done():
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        sys.exit(1)
-    print("all checks passed")
-    sys.exit(0)
 
 
 def run(args, env=None, timeout=30, cwd=None):

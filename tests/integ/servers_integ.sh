@@ -7,10 +7,7 @@ set -u
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 QT=$1
 AC=$2
-fail=0; pass=0
-ok()   { pass=$((pass+1)); echo "ok: $1"; }
-bad()  { fail=$((fail+1)); echo "FAIL: $1"; }
-check() { if grep -q -- "$2" "$3"; then ok "$1"; else bad "$1 (no '$2' in $3)"; sed 's/^/    /' "$3" | head -60; fi; }
+. "$(dirname "$0")/../lib/check.sh"
 
 for p in tcpserver supervise svc socat; do
     command -v $p >/dev/null || { echo "SKIP: $p not installed"; exit 77; }
@@ -37,17 +34,17 @@ while read -r expect line; do
     ours=$("$AC" ucspi-tcp tcpserver $line)
     our_rc=$(echo "$ours" | cut -d' ' -f2)
     our_msg=$(echo "$ours" | cut -d' ' -f3- | sed 's/; .*//')
-    if [ "$real_rc" = 100 ] && [ "$our_rc" = 100 ]; then ok "exit 100 for: tcpserver $line"; else bad "exit codes for '$line': real $real_rc, ours $our_rc"; fi
+    if [ "$real_rc" = 100 ] && [ "$our_rc" = 100 ]; then ok "exit 100 for: tcpserver $line"; else not_ok "exit codes for '$line': real $real_rc, ours $our_rc"; fi
     want=$expect
     [ "$expect" = usage ] && want="tcpserver: usage: tcpserver [ -1UXpPhHrRoOdDqQv ]"
     case "$real_err" in
         "$want"*) ;;
-        *) bad "real tcpserver said '$real_err' for '$line'";;
+        *) not_ok "real tcpserver said '$real_err' for '$line'";;
     esac
     if [ "$expect" = "usage" ]; then
-        case "$our_msg" in *missing*) ok "usage for: $line";; *) bad "ours '$our_msg' for '$line'";; esac
+        case "$our_msg" in *missing*) ok "usage for: $line";; *) not_ok "ours '$our_msg' for '$line'";; esac
     else
-        case "$real_err" in *"$our_msg"*) ok "same message '$our_msg'";; *) bad "real '$real_err' vs ours '$our_msg'";; esac
+        case "$real_err" in *"$our_msg"*) ok "same message '$our_msg'";; *) not_ok "real '$real_err' vs ours '$our_msg'";; esac
     fi
 done <<'CASES'
 tcpserver: -T 5 0 9999 true
@@ -96,7 +93,7 @@ for d in tls5 tlsdef full; do
 done
 i=0
 while [ $i -lt 50 ] && ! { ss -tln | grep -q ":$PORT " && ss -tln | grep -q ":$PORT2 " && ss -tln | grep -q ":$((PORT+3)) "; }; do sleep 0.1; i=$((i+1)); done
-ss -tln | grep -q ":$PORT " || { bad "tcpserver did not start"; exit 1; }
+ss -tln | grep -q ":$PORT " || { not_ok "tcpserver did not start"; exit 1; }
 # one client holds a connection (bounded)
 (sleep 8 | timeout 10 socat - TCP:127.0.0.1:$PORT >/dev/null 2>&1) &
 PIDS="$PIDS $!"
@@ -108,26 +105,26 @@ sleep 0.5
 
 OUT=$TMP/once1.txt
 timeout 30 "$QT" --once --root "$ROOT" > "$OUT" 2>&1
-check "found, matched to its run script, -c 7 parsed, 1 live child" \
+check_grep "found, matched to its run script, -c 7 parsed, 1 live child" \
       "^echo  *$PORT  *ucspi-tcp  *7  *1 " "$OUT"
-check "variant proven from /proc/PID/exe" "exact getopt string in /proc/[0-9]*/exe" "$OUT"
-check "no per-IP limit flagged with the client's IP" "127.0.0.1: 1 connection" "$OUT"
-check "second service: default -c 40 shown as such" "^plain  *$PORT2  *ucspi-tcp  *40\*" "$OUT"
-check "slot exhaustion shown" "all 1 connection slots are taken" "$OUT"
-check "missing -R flagged" "ident (port 113) lookup on every connection" "$OUT"
-check "missing -c flagged" "no -c: the default limit of 40 connections applies" "$OUT"
-check "corrected line adds -R" "corrected: exec tcpserver -R -v -H -l0 127.0.0.1 $PORT2 /bin/cat" "$OUT"
-check "svc -t to apply" "svc -t /service/plain" "$OUT"
-check "stunnel TIMEOUTbusy read from the service dir" "^tls5  *$PORT3 .* 5 s  *chain" "$OUT"
-check "stunnel default deadline flagged as long" "TLS handshake deadline of 300 s is long" "$OUT"
-if grep -q "run script differs" "$OUT"; then bad "script-differs before any edit"; else ok "no false 'edited' finding"; fi
+check_grep "variant proven from /proc/PID/exe" "exact getopt string in /proc/[0-9]*/exe" "$OUT"
+check_grep "no per-IP limit flagged with the client's IP" "127.0.0.1: 1 connection" "$OUT"
+check_grep "second service: default -c 40 shown as such" "^plain  *$PORT2  *ucspi-tcp  *40\*" "$OUT"
+check_grep "slot exhaustion shown" "all 1 connection slots are taken" "$OUT"
+check_grep "missing -R flagged" "ident (port 113) lookup on every connection" "$OUT"
+check_grep "missing -c flagged" "no -c: the default limit of 40 connections applies" "$OUT"
+check_grep "corrected line adds -R" "corrected: exec tcpserver -R -v -H -l0 127.0.0.1 $PORT2 /bin/cat" "$OUT"
+check_grep "svc -t to apply" "svc -t /service/plain" "$OUT"
+check_grep "stunnel TIMEOUTbusy read from the service dir" "^tls5  *$PORT3 .* 5 s  *chain" "$OUT"
+check_grep "stunnel default deadline flagged as long" "TLS handshake deadline of 300 s is long" "$OUT"
+if grep -q "run script differs" "$OUT"; then not_ok "script-differs before any edit"; else ok "no false 'edited' finding"; fi
 
 # --- 3. edited but not restarted ---
 sed -i "s/-c 7/-c 9/" "$ROOT/service/echo/run"
 OUT=$TMP/once2.txt
 timeout 30 "$QT" --once --root "$ROOT" > "$OUT" 2>&1
-check "edited run script flagged" "run script differs from the running process" "$OUT"
-check "difference shown" "run script has '9', running process has '7'" "$OUT"
+check_grep "edited run script flagged" "run script differs from the running process" "$OUT"
+check_grep "difference shown" "run script has '9', running process has '7'" "$OUT"
 
 # restart through supervise: the difference goes away, the new -c is live
 timeout 5 svc -t "$ROOT/service/echo"
@@ -137,8 +134,7 @@ while [ $i -lt 50 ]; do
     grep -q "^echo  *$PORT  *ucspi-tcp  *9 " "$TMP/once3.txt" && break
     sleep 0.2; i=$((i+1))
 done
-check "after svc -t the running -c is 9" "^echo  *$PORT  *ucspi-tcp  *9 " "$TMP/once3.txt"
-if grep -q "run script differs" "$TMP/once3.txt"; then bad "still differs after restart"; else ok "no difference after restart"; fi
+check_grep "after svc -t the running -c is 9" "^echo  *$PORT  *ucspi-tcp  *9 " "$TMP/once3.txt"
+if grep -q "run script differs" "$TMP/once3.txt"; then not_ok "still differs after restart"; else ok "no difference after restart"; fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+check_done

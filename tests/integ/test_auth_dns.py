@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from authlab import CREDS, PY, HERE, Lab, free_port, free_udp_port, summary, verdict  # noqa: E402
+from authlab import CREDS, HERE, PY, Lab, check, free_port, free_udp_port, summary, verdict  # noqa: E402
 
 ZONE = """no-resolv
 no-hosts
@@ -58,12 +58,12 @@ def main():
                                         "--auth-target", "127.0.0.1:%d" % closed_smtp, "--auth-timeout", "3",
                                         "--dns-server", "127.0.0.1:%d" % dport, "--public-ip", ip], root=root)
             s = summary(r.stdout)
-            lab.check(verdict(r.stdout, 6) == want_v, "%s: step 6 %s" % (name, want_v),
-                      "(got %s)" % verdict(r.stdout, 6))
-            lab.check(s.get("fcrdns") == want_f, "%s: fcrdns %s" % (name, want_f), "(got %s)" % s.get("fcrdns"))
-            lab.check(took < 10, "%s: took %.1f s" % (name, took))
+            check(verdict(r.stdout, 6) == want_v, "%s: step 6 %s" % (name, want_v),
+                  "(got %s)" % verdict(r.stdout, 6))
+            check(s.get("fcrdns") == want_f, "%s: fcrdns %s" % (name, want_f), "(got %s)" % s.get("fcrdns"))
+            check(took < 10, "%s: took %.1f s" % (name, took))
         r0 = r  # the NXDOMAIN run: commands shown name the lab server
-        lab.check("dig +short -x 192.0.2.14 @127.0.0.1 -p %d" % dport in r0.stdout, "dig command shows the server")
+        check("dig +short -x 192.0.2.14 @127.0.0.1 -p %d" % dport in r0.stdout, "dig command shows the server")
 
         root = lab.make_root("dnsdown", sys.argv[2], sys.argv[3], CREDS, helohost="mail.pass.example.test")
         v = os.path.join(root, "home/vpopmail/bin/vchkpw")
@@ -71,25 +71,25 @@ def main():
         r, took = lab.qtriage_auth("joe@example.test", "s3cret-Pw", base + ["--auth-timeout", "3", "--dns-server",
                                                                            "127.0.0.1:%d" % sport], root=root)
         s = summary(r.stdout)
-        lab.check(s.get("fcrdns") == "dns-down", "DNS server never answers: dns-down", "(got %s)" % s.get("fcrdns"))
-        lab.check(verdict(r.stdout, 6) == "WARN", "DNS server never answers: step 6 WARN (could not check)")
-        lab.check(3.0 <= took < 7.0, "DNS server never answers: gives up at the 3 s deadline (%.1f s)" % took)
+        check(s.get("fcrdns") == "dns-down", "DNS server never answers: dns-down", "(got %s)" % s.get("fcrdns"))
+        check(verdict(r.stdout, 6) == "WARN", "DNS server never answers: step 6 WARN (could not check)")
+        check(3.0 <= took < 7.0, "DNS server never answers: gives up at the 3 s deadline (%.1f s)" % took)
 
         nobody = free_udp_port()
         r, took = lab.qtriage_auth("joe@example.test", "s3cret-Pw", base + ["--auth-timeout", "3", "--dns-server",
                                                                            "127.0.0.1:%d" % nobody], root=root)
-        lab.check(summary(r.stdout).get("fcrdns") == "dns-down", "no DNS server on the port: dns-down")
-        lab.check(took < 5, "no DNS server on the port: quick (%.1f s)" % took)
+        check(summary(r.stdout).get("fcrdns") == "dns-down", "no DNS server on the port: dns-down")
+        check(took < 5, "no DNS server on the port: quick (%.1f s)" % took)
 
         r, _ = lab.qtriage_auth("joe@example.test", "s3cret-Pw", base + ["--auth-timeout", "3"], root=root)
-        lab.check(verdict(r.stdout, 6) == "SKIPPED", "no --dns-server: step 6 SKIPPED, nothing looked up")
-        lab.check("never asks the machine's own resolver" in r.stdout, "no --dns-server: says why")
+        check(verdict(r.stdout, 6) == "SKIPPED", "no --dns-server: step 6 SKIPPED, nothing looked up")
+        check("never asks the machine's own resolver" in r.stdout, "no --dns-server: says why")
 
         r, _ = lab.qtriage_auth("joe@example.test", "s3cret-Pw", base + ["--dns-server", "resolver.example"],
                                 root=root)
         # refused when the options are read (issue 12): exit 2, one line naming it
-        lab.check(r.returncode == 2 and "--dns-server 'resolver.example'" in r.stderr and r.stdout == "",
-                  "a DNS server given by name is refused (it would need a resolver)", r.stderr)
+        check(r.returncode == 2 and "--dns-server 'resolver.example'" in r.stderr and r.stdout == "",
+              "a DNS server given by name is refused (it would need a resolver)", r.stderr)
     finally:
         rc = lab.close()
     return rc

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from authlab import PY, HERE, Lab, free_port, summary, verdict  # noqa: E402
+from authlab import HERE, PY, Lab, check, free_port, summary, verdict  # noqa: E402
 
 TIMEOUT = 3
 
@@ -83,26 +83,26 @@ def main():
                                                   "127.0.0.1:%d" % ports[srv], "--auth-mech", mech,
                                                   "--auth-timeout", str(TIMEOUT)])
             s = summary(r.stdout)
-            lab.check(s.get("smtp-class") == want_class, "%s: wizard SMTP class %s" % (name, want_class),
-                      "(got %s, outcome %s)" % (s.get("smtp-class"), s.get("smtp-outcome")))
-            lab.check(s.get("cause") == want_cause, "%s: cause %s" % (name, want_cause), "(got %s)" % s.get("cause"))
-            lab.check(took < 6 * TIMEOUT + 5, "%s: finished in %.1f s" % (name, took))
-            lab.check(pw not in r.stdout and pw not in r.stderr, "%s: password not in the output" % name)
-            lab.check(r.returncode == (0 if want_class == "ok" else 1), "%s: exit code %d" % (name, r.returncode))
+            check(s.get("smtp-class") == want_class, "%s: wizard SMTP class %s" % (name, want_class),
+                  "(got %s, outcome %s)" % (s.get("smtp-class"), s.get("smtp-outcome")))
+            check(s.get("cause") == want_cause, "%s: cause %s" % (name, want_cause), "(got %s)" % s.get("cause"))
+            check(took < 6 * TIMEOUT + 5, "%s: finished in %.1f s" % (name, took))
+            check(pw not in r.stdout and pw not in r.stderr, "%s: password not in the output" % name)
+            check(r.returncode == (0 if want_class == "ok" else 1), "%s: exit code %d" % (name, r.returncode))
             if use_swaks:
                 sc, code = swaks_class(ports[srv], mech, acct, pw)
-                lab.check(sc == want_class, "%s: swaks agrees (exit %d = %s)" % (name, code, sc))
+                check(sc == want_class, "%s: swaks agrees (exit %d = %s)" % (name, code, sc))
         # the deadline: a server that never answers is given up on after --auth-timeout
         r, took = lab.qtriage_auth("joe@example.test", G, ["--vchkpw", lab.vchkpw, "--auth-target",
                                                            "127.0.0.1:%d" % ports["silent"], "--auth-timeout", "2"])
-        lab.check(2.0 <= took < 5.0, "silent server: wizard gives up after the 2 s deadline (%.2f s)" % took)
-        lab.check("no answer in time during banner" in r.stdout, "silent server: says where it waited")
-        lab.check(verdict(r.stdout, 4) == "FAIL", "silent server: SMTP step FAIL")
+        check(2.0 <= took < 5.0, "silent server: wizard gives up after the 2 s deadline (%.2f s)" % took)
+        check("no answer in time during banner" in r.stdout, "silent server: says where it waited")
+        check(verdict(r.stdout, 4) == "FAIL", "silent server: SMTP step FAIL")
         # hostile text is escaped, never printed raw
         r, _ = lab.qtriage_auth("joe@example.test", G, ["--vchkpw", lab.vchkpw, "--auth-target",
                                                         "127.0.0.1:%d" % ports["binary"], "--auth-timeout", "3"])
-        lab.check("\x1b" not in r.stdout and "\x00" not in r.stdout, "binary banner: no raw ESC/NUL in the output")
-        lab.check("control byte 0x00" in r.stdout, "binary banner: named as binary data")
+        check("\x1b" not in r.stdout and "\x00" not in r.stdout, "binary banner: no raw ESC/NUL in the output")
+        check("control byte 0x00" in r.stdout, "binary banner: named as binary data")
     finally:
         rc = lab.close()
     return rc

@@ -15,7 +15,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from authlab import CREDS, Lab, free_port, summary, verdict  # noqa: E402
+from authlab import CREDS, Lab, check, free_port, summary, verdict  # noqa: E402
 
 PW = "s3cret-Pw"
 NOBODY = 65534
@@ -64,33 +64,33 @@ def main():
                     except OSError:
                         pass
             time.sleep(0.05)
-        lab.check(seen, "nobody's fake tcpserver naming %s runs" % evil_v)
+        check(seen, "nobody's fake tcpserver naming %s runs" % evil_v)
 
         # a root with no vpopmail of its own: nothing but the evil path is named anywhere
         bare = os.path.join(lab.dir, "bare")
         os.makedirs(os.path.join(bare, "var/qmail/control"))
         r, _ = lab.qtriage_auth("joe@example.test", PW, ["--auth-target", "127.0.0.1:%d" % closed,
                                                          "--auth-timeout", "3"], root=bare)
-        lab.check(not os.path.exists(marker), "the attacker's vchkpw/vuserinfo did not run",
-                  open(marker).read() if os.path.exists(marker) else "")
+        check(not os.path.exists(marker), "the attacker's vchkpw/vuserinfo did not run",
+              open(marker).read() if os.path.exists(marker) else "")
         other = "vchkpw detected and refused" not in r.stdout and "/vchkpw (detected)" in r.stdout.split("\n")[2]
         want = "refused %s (named by pid" % evil_v
         if other and want not in r.stdout:
             # another root process on this machine names a trusted vchkpw first: the refusal is not reached
-            lab.check(True, "refusal message # skip another root process names a trusted vchkpw")
+            check(True, "refusal message # skip another root process names a trusted vchkpw")
         else:
-            lab.check(want in r.stdout and "%s is owned by uid %d" % (evil, NOBODY) in r.stdout,
-                      "the header says which path was refused and why", r.stdout[:1500])
-        lab.check("vchkpw %s " % evil_v not in r.stdout, "the refused path is not offered as the vchkpw to use")
+            check(want in r.stdout and "%s is owned by uid %d" % (evil, NOBODY) in r.stdout,
+                  "the header says which path was refused and why", r.stdout[:1500])
+        check("vchkpw %s " % evil_v not in r.stdout, "the refused path is not offered as the vchkpw to use")
 
         # the same path, named by the admin, is the admin's decision: it runs
         r, _ = lab.qtriage_auth("joe@example.test", PW, ["--vchkpw", evil_v, "--auth-target",
                                                          "127.0.0.1:%d" % closed, "--auth-timeout", "3"], root=bare)
-        lab.check(os.path.exists(marker) and "vchkpw" in open(marker).read(),
-                  "named with --vchkpw: runs as given (the admin's choice)")
-        lab.check("vuserinfo" not in open(marker).read() if os.path.exists(marker) else False,
-                  "named with --vchkpw: the vuserinfo found next to it still needs the trust check",
-                  r.stdout[:2000])
+        check(os.path.exists(marker) and "vchkpw" in open(marker).read(),
+              "named with --vchkpw: runs as given (the admin's choice)")
+        check("vuserinfo" not in open(marker).read() if os.path.exists(marker) else False,
+              "named with --vchkpw: the vuserinfo found next to it still needs the trust check",
+              r.stdout[:2000])
 
         # which uid: vchkpw runs as the vpopmail user of <root>/etc/passwd when no service uses the port
         root = lab.make_root("uid", sys.argv[2], sys.argv[3], CREDS)
@@ -102,13 +102,13 @@ def main():
             os.chmod(d, 0o755)   # uid 4242 reads the stand-in's fixtures
         r, _ = lab.qtriage_auth("joe@example.test", PW, ["--auth-target", "127.0.0.1:%d" % closed,
                                                          "--auth-service", "2626", "--auth-timeout", "3"], root=root)
-        lab.check(verdict(r.stdout, 2) == "OK" and "(as uid 4242 gid 4343)" in r.stdout,
-                  "vchkpw ran as the vpopmail uid:gid and says so", r.stdout[:3000])
-        lab.check("uid=4242" in r.stdout and "gid=4343" in r.stdout, "the program vchkpw ran shows uid=4242 gid=4343")
-        lab.check("the vpopmail user in /etc/passwd (no service found on port 2626)" in r.stdout,
-                  "the step says where the uid came from")
-        lab.check("setpriv --reuid=4242 --regid=4343" in r.stdout, "the command shown switches ids the same way")
-        lab.check(summary(r.stdout).get("vchkpw-exit") == "0", "vchkpw exit 0")
+        check(verdict(r.stdout, 2) == "OK" and "(as uid 4242 gid 4343)" in r.stdout,
+              "vchkpw ran as the vpopmail uid:gid and says so", r.stdout[:3000])
+        check("uid=4242" in r.stdout and "gid=4343" in r.stdout, "the program vchkpw ran shows uid=4242 gid=4343")
+        check("the vpopmail user in /etc/passwd (no service found on port 2626)" in r.stdout,
+              "the step says where the uid came from")
+        check("setpriv --reuid=4242 --regid=4343" in r.stdout, "the command shown switches ids the same way")
+        check(summary(r.stdout).get("vchkpw-exit") == "0", "vchkpw exit 0")
     finally:
         rc = lab.close()
         if evil:

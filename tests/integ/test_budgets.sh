@@ -14,7 +14,6 @@
 # stopped by its pid.
 set -u
 QT_BIN=${QT_BIN:?}
-fails=0
 tmp=$(mktemp -d /tmp/qt-integ-budgets.XXXXXX)
 hold_pid=
 
@@ -24,11 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; fails=$((fails + 1)); }
-has() { # has WHAT FILE PATTERN
-    if grep -q -- "$3" "$2"; then ok "$1"; else bad "$1 (no '$3')"; head -c 3000 "$2" | sed 's/^/    /'; echo; fi
-}
+. "$(dirname "$0")/../lib/check.sh"
 # run OUT ARGS...: qtriage --once bounded to 30 s; peak RSS (KiB) in $rss when
 # /usr/bin/time is there, else empty; exit status in $rc
 run() {
@@ -47,7 +42,7 @@ run() {
 small_rss() { # small_rss WHAT
     if [ -z "$rss" ]; then
         echo "ok - $1: peak RSS not measured (/usr/bin/time missing) # SKIP"
-    elif [ "${rss:-0}" -lt 200000 ]; then ok "$1: peak RSS ${rss} KiB"; else bad "$1: peak RSS ${rss} KiB"; fi
+    elif [ "${rss:-0}" -lt 200000 ]; then ok "$1: peak RSS ${rss} KiB"; else not_ok "$1: peak RSS ${rss} KiB"; fi
 }
 
 # --- 1. expansion bomb ---
@@ -64,14 +59,14 @@ printf '#!/bin/sh\nexec tcpserver -v -R -H -c 9 0 2526 qmail-smtpd\n' >"$R/servi
 start=$(date +%s%N)
 run "$tmp/bomb.txt" --root "$R" --proc /proc
 ms=$((($(date +%s%N) - start) / 1000000))
-if [ "$rc" = 0 ]; then ok "bomb: --once finished in $ms ms"; else bad "bomb: exit $rc after $ms ms"; cat "$tmp/err"; fi
-has "bomb: the budget finding names the budget and its value" "$tmp/bomb.txt" \
-    "run script too complex to evaluate: bytes produced by expansions: more than 262144"
-has "bomb: the service is still listed" "$tmp/bomb.txt" "^bomb (down) "
-has "bomb: its neighbour is evaluated as usual" "$tmp/bomb.txt" "^plain (down)  *2526 .* 9 "
+if [ "$rc" = 0 ]; then ok "bomb: --once finished in $ms ms"; else not_ok "bomb: exit $rc after $ms ms"; cat "$tmp/err"; fi
+check_grep "bomb: the budget finding names the budget and its value" "run script too complex to evaluate: bytes produced by expansions: more than 262144" \
+    "$tmp/bomb.txt"
+check_grep "bomb: the service is still listed" "^bomb (down) " "$tmp/bomb.txt"
+check_grep "bomb: its neighbour is evaluated as usual" "^plain (down)  *2526 .* 9 " "$tmp/bomb.txt"
 small_rss "bomb"
 sz=$(wc -c <"$tmp/bomb.txt")
-if [ "$sz" -lt 200000 ]; then ok "bomb: output $sz bytes"; else bad "bomb: output $sz bytes"; fi
+if [ "$sz" -lt 200000 ]; then ok "bomb: output $sz bytes"; else not_ok "bomb: output $sz bytes"; fi
 
 # --- 1b. many bombs: the budget of one sample ---
 R=$tmp/bombs
@@ -82,11 +77,11 @@ done
 start=$(date +%s%N)
 run "$tmp/bombs.txt" --root "$R" --proc /proc
 ms=$((($(date +%s%N) - start) / 1000000))
-if [ "$rc" = 0 ] && [ "$ms" -lt 10000 ]; then ok "40 bombs: --once finished in $ms ms"; else bad "40 bombs: exit $rc after $ms ms"; fi
-has "40 bombs: the sample's budget is said" "$tmp/bombs.txt" "service directories listed without reading their run scripts: the budget of one sample"
-has "40 bombs: the unread ones have a finding" "$tmp/bombs.txt" "run script too complex to evaluate: bytes of run scripts evaluated in one sample: more than 4194304"
+if [ "$rc" = 0 ] && [ "$ms" -lt 10000 ]; then ok "40 bombs: --once finished in $ms ms"; else not_ok "40 bombs: exit $rc after $ms ms"; fi
+check_grep "40 bombs: the sample's budget is said" "service directories listed without reading their run scripts: the budget of one sample" "$tmp/bombs.txt"
+check_grep "40 bombs: the unread ones have a finding" "run script too complex to evaluate: bytes of run scripts evaluated in one sample: more than 4194304" "$tmp/bombs.txt"
 n=$(grep -c '^b[0-9]* (down) ' "$tmp/bombs.txt")
-if [ "$n" = 40 ]; then ok "40 bombs: all listed"; else bad "40 bombs: $n listed"; fi
+if [ "$n" = 40 ]; then ok "40 bombs: all listed"; else not_ok "40 bombs: $n listed"; fi
 small_rss "40 bombs"
 
 # --- 2. the exec after 64 KiB ---
@@ -98,8 +93,8 @@ mkdir -p "$R/service/long"
     printf 'exec tcpserver -v -R -H -c 7 0 2527 qmail-smtpd\n'
 } >"$R/service/long/run"
 run "$tmp/long.txt" --root "$R" --proc /proc
-has "long script: the truncation note" "$tmp/long.txt" "run script truncated at 64 KiB: the exec line may be missing"
-has "long script: the service is listed" "$tmp/long.txt" "^long "
+check_grep "long script: the truncation note" "run script truncated at 64 KiB: the exec line may be missing" "$tmp/long.txt"
+check_grep "long script: the service is listed" "^long " "$tmp/long.txt"
 
 # --- 3. 600 service directories ---
 R=$tmp/many
@@ -109,9 +104,9 @@ for i in $(seq 1 600); do
     printf '#!/bin/sh\nexec tcpserver -R -H -c 5 0 %d prog\n' $((20000 + i)) >"$R/service/s$i/run"
 done
 run "$tmp/many.txt" --root "$R" --proc /proc
-has "600 services: the cap is said" "$tmp/many.txt" "/service: 512 of 600 entries shown"
+check_grep "600 services: the cap is said" "/service: 512 of 600 entries shown" "$tmp/many.txt"
 n=$(grep -c '^s[0-9]* (down) ' "$tmp/many.txt")
-if [ "$n" = 512 ]; then ok "600 services: 512 rows"; else bad "600 services: $n rows"; fi
+if [ "$n" = 512 ]; then ok "600 services: 512 rows"; else not_ok "600 services: $n rows"; fi
 
 # --- 4. a local "tcpserver" with 400,000 arguments ---
 mkdir -p "$tmp/bin" "$tmp/empty"
@@ -129,11 +124,11 @@ for proc in /proc /proc/.; do  # libproc2 (when built with it), then the plain /
     took=$(head -1 "$tmp/huge.txt" | sed -n 's/.*(took \([0-9]*\) ms).*/\1/p')
     sz=$(wc -c <"$tmp/huge.txt")
     echo "# --proc $proc: sample took ${took:-?} ms, output $sz bytes, peak RSS ${rss:-?} KiB"
-    has "huge argv ($proc): the listener is found" "$tmp/huge.txt" "running (pid $hold_pid): tcpserver 0 0 0"
-    has "huge argv ($proc): the cut is shown" "$tmp/huge.txt" "running (pid $hold_pid): tcpserver 0 .* \.\.\. (\(39[0-9]* more arguments not shown\|argv truncated at 32 KiB\))"
-    has "huge argv ($proc): findings say the command line was cut" "$tmp/huge.txt" "the command line of pid $hold_pid was cut"
-    if [ "$sz" -lt 300000 ]; then ok "huge argv ($proc): output $sz bytes"; else bad "huge argv ($proc): output $sz bytes"; fi
-    if [ -n "$took" ] && [ "$took" -lt 200 ]; then ok "huge argv ($proc): sample took $took ms"; else bad "huge argv ($proc): sample took ${took:-?} ms"; fi
+    check_grep "huge argv ($proc): the listener is found" "running (pid $hold_pid): tcpserver 0 0 0" "$tmp/huge.txt"
+    check_grep "huge argv ($proc): the cut is shown" "running (pid $hold_pid): tcpserver 0 .* \.\.\. (\(39[0-9]* more arguments not shown\|argv truncated at 32 KiB\))" "$tmp/huge.txt"
+    check_grep "huge argv ($proc): findings say the command line was cut" "the command line of pid $hold_pid was cut" "$tmp/huge.txt"
+    if [ "$sz" -lt 300000 ]; then ok "huge argv ($proc): output $sz bytes"; else not_ok "huge argv ($proc): output $sz bytes"; fi
+    if [ -n "$took" ] && [ "$took" -lt 200 ]; then ok "huge argv ($proc): sample took $took ms"; else not_ok "huge argv ($proc): sample took ${took:-?} ms"; fi
 done
 kill "$hold_pid" 2>/dev/null
 wait "$hold_pid" 2>/dev/null
@@ -147,7 +142,6 @@ timeout 20 "$QT_BIN" --proc "$tmp/fifoproc" --once --timeout 1 >"$tmp/fifo.txt" 
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 # either the read is refused (no wait at all) or the watchdog ends it after 1 s
-if [ "$rc" != 124 ] && [ "$ms" -lt 5000 ]; then ok "--once --timeout 1: done in $ms ms (exit $rc: $(tail -1 "$tmp/fifo.txt" | cut -c1-80))"; else bad "--once --timeout 1: exit $rc after $ms ms"; fi
+if [ "$rc" != 124 ] && [ "$ms" -lt 5000 ]; then ok "--once --timeout 1: done in $ms ms (exit $rc: $(tail -1 "$tmp/fifo.txt" | cut -c1-80))"; else not_ok "--once --timeout 1: exit $rc after $ms ms"; fi
 
-echo "$fails failed"
-[ "$fails" = 0 ]
+check_done

@@ -7,6 +7,7 @@ processes metric, so the test keeps working as collectors are added."""
 import os
 import re
 import socket
+import sys
 import time
 
 from qtlib import STATUS_LINE, Proc, check, done, free_port, perfdata, require, rmtree, run, tmpdir, wait_listen
@@ -103,4 +104,4 @@ finally:
         c.close()
     tcpserver.stop()
 rmtree(d)
-done()
+sys.exit(done())

@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import subprocess
+import sys
 
 from qtlib import QTRIAGE, Proc, check, done, rmtree, run, tmpdir
 
@@ -118,4 +119,4 @@ rc, out, err = run(["--load", d + "/missing.json", "--once"])
 check(rc == 2 and "No such file" in err, "--load of a missing file: exit 2")
 
 rmtree(d)
-done()
+sys.exit(done())

@@ -14,7 +14,6 @@
 set -u
 QT_BIN=${QT_BIN:?} QT_PORTS_DUMP=${QT_PORTS_DUMP:?} QT_SRCDIR=${QT_SRCDIR:?}
 HOLD=60
-fails=0
 pgids=()
 tmp=$(mktemp -d /tmp/qt-integ-ports.XXXXXX)
 
@@ -26,11 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; fails=$((fails + 1)); }
-check() { # check WHAT GOT WANT
-    if [ "$2" = "$3" ]; then ok "$1: $2"; else bad "$1: got '$2', want '$3'"; fi
-}
+. "$(dirname "$0")/../lib/check.sh"
 
 # free ports from QT_INTEG_PORT_BASE (default 24700)
 pick_port() {
@@ -52,7 +47,7 @@ wait_listen() {
         ss -Htln "( sport = :$1 )" | grep -q . && return 0
         sleep 0.1
     done
-    bad "nothing listens on $1"
+    not_ok "nothing listens on $1"
     exit 1
 }
 
@@ -74,15 +69,15 @@ start $holder 127.0.0.1 "$PC" --src 127.0.0.4:3 --hold "$HOLD" --ready "$tmp/rc"
 start $holder 127.0.0.1 "$PC" --src 127.0.0.5:2 --tls --hold "$HOLD" --ready "$tmp/rt"
 for r in ra rb rc rt; do
     for _ in $(seq 1 100); do [ -f "$tmp/$r" ] && break; sleep 0.1; done
-    [ -f "$tmp/$r" ] || { bad "clients $r not connected"; exit 1; }
+    [ -f "$tmp/$r" ] || { not_ok "clients $r not connected"; exit 1; }
 done
 sleep 1   # socat forks its EXEC child right after the handshake; tcpserver children exec
 
 ports="a=$PA,b=$PB,c=$PC"
-"$QT_BIN" --once --ports "$ports" --limit 5 > "$tmp/once.txt" || bad "qtriage --once failed"
+"$QT_BIN" --once --ports "$ports" --limit 5 > "$tmp/once.txt" || not_ok "qtriage --once failed"
 filter="( sport = :$PA or sport = :$PB or sport = :$PC )"
 ss -Htn state established state close-wait "$filter" > "$tmp/ss.txt"
-"$QT_PORTS_DUMP" "$ports" > "$tmp/dump.txt" || bad "ports_dump failed"
+"$QT_PORTS_DUMP" "$ports" > "$tmp/dump.txt" || not_ok "ports_dump failed"
 
 # --- per service: ESTAB column vs ss ---
 svc_field() { # svc_field NAME COLUMN(1-based)
@@ -92,11 +87,11 @@ for s in a:$PA b:$PB c:$PC; do
     name=${s%%:*} port=${s#*:}
     want=$(ss -Htn state established "( sport = :$port )" | wc -l)
     got=$(svc_field "$name" 3); got=${got%%/*}
-    check "service $name established = ss" "$got" "$want"
+    check_eq "service $name established = ss" "$want" "$got"
 done
-check "service a accept queue (Recv-Q of the listener / backlog)" "$(svc_field a 4)" \
-    "$(ss -Htln "( sport = :$PA )" | awk '{print $2"/"$3}')"
-check "service c stalled" "$(svc_field c 5)" 3
+check_eq "service a accept queue (Recv-Q of the listener / backlog)" \
+    "$(ss -Htln "( sport = :$PA )" | awk '{print $2"/"$3}')" "$(svc_field a 4)"
+check_eq "service c stalled" 3 "$(svc_field c 5)"
 
 # --- per remote IP: TOTAL column vs ss (ESTABLISHED + CLOSE-WAIT) ---
 awk '{split($NF, a, ":"); n[a[1]]++} END {for (i in n) print i, n[i]}' "$tmp/ss.txt" | sort > "$tmp/ss-ip.txt"
@@ -104,37 +99,36 @@ awk '/^== Remote IPs ==/{s=1;getline;next} /^$/{s=0} s {print $1, $2}' "$tmp/onc
 if diff -u "$tmp/ss-ip.txt" "$tmp/qt-ip.txt" > "$tmp/ip.diff"; then
     ok "per-IP counts equal ss ($(wc -l < "$tmp/qt-ip.txt") addresses)"
 else
-    bad "per-IP counts differ from ss:"; cat "$tmp/ip.diff"
+    not_ok "per-IP counts differ from ss:"; cat "$tmp/ip.diff"
 fi
 ip_col() { awk -v ip="$1" -v c="$2" '/^== Remote IPs ==/{s=1;next} /^$/{s=0} s && $1==ip {print $c}' "$tmp/once.txt"; }
-check "127.0.0.4 stalled (silent TLS clients)" "$(ip_col 127.0.0.4 6)" 3
-check "127.0.0.5 stalled (finished TLS)" "$(ip_col 127.0.0.5 6)" 0
+check_eq "127.0.0.4 stalled (silent TLS clients)" 3 "$(ip_col 127.0.0.4 6)"
+check_eq "127.0.0.5 stalled (finished TLS)" 0 "$(ip_col 127.0.0.5 6)"
 
 # --- stages, per connection ---
 stages() { awk -v s="$1" -v ip="$2" '$1=="conn" && $2==s && $3==ip {print $6}' "$tmp/dump.txt" | sort | uniq -c | awk '{printf "%s%s:%s", sep, $2, $1; sep=","}'; }
-check "a from 127.0.0.2+3: stages" "$(awk '$1=="conn" && $2=="a" {print $6}' "$tmp/dump.txt" | sort | uniq -c | awk '{printf "%s%s:%s", sep, $2, $1; sep=","}')" \
-    "in_program:5,queued:2"
-check "a: the program is cat" "$(awk '$1=="conn" && $2=="a" && $6=="in_program" {print $8}' "$tmp/dump.txt" | sort -u)" "cat"
-check "b from 127.0.0.6: stages" "$(stages b 127.0.0.6)" "in_mail_program:2"
-check "c from 127.0.0.4 (silent): stages" "$(stages c 127.0.0.4)" "handshake_pending:3"
-check "c from 127.0.0.5 (TLS done): stages" "$(stages c 127.0.0.5)" "in_mail_program:2"
-check "c: the TLS child runs qmail-smtpd beneath" \
-    "$(awk '$1=="conn" && $2=="c" && $3=="127.0.0.5" {print $8 ">" $9}' "$tmp/dump.txt" | sort -u)" "socat>qmail-smtpd"
+check_eq "a from 127.0.0.2+3: stages" "in_program:5,queued:2" \
+    "$(awk '$1=="conn" && $2=="a" {print $6}' "$tmp/dump.txt" | sort | uniq -c | awk '{printf "%s%s:%s", sep, $2, $1; sep=","}')"
+check_eq "a: the program is cat" "cat" "$(awk '$1=="conn" && $2=="a" && $6=="in_program" {print $8}' "$tmp/dump.txt" | sort -u)"
+check_eq "b from 127.0.0.6: stages" "in_mail_program:2" "$(stages b 127.0.0.6)"
+check_eq "c from 127.0.0.4 (silent): stages" "handshake_pending:3" "$(stages c 127.0.0.4)"
+check_eq "c from 127.0.0.5 (TLS done): stages" "in_mail_program:2" "$(stages c 127.0.0.5)"
+check_eq "c: the TLS child runs qmail-smtpd beneath" "socat>qmail-smtpd" \
+    "$(awk '$1=="conn" && $2=="c" && $3=="127.0.0.5" {print $8 ">" $9}' "$tmp/dump.txt" | sort -u)"
 # owners are the real per-connection children (ss -p agrees)
 want=$(ss -Htnp state established "( sport = :$PC )" | grep -c 'socat')
-check "c: every accepted connection has a socat owner (ss -tnp)" \
-    "$(awk '$1=="conn" && $2=="c" && $7 != "0" && $8=="socat"' "$tmp/dump.txt" | wc -l)" "$want"
+check_eq "c: every accepted connection has a socat owner (ss -tnp)" "$want" \
+    "$(awk '$1=="conn" && $2=="c" && $7 != "0" && $8=="socat"' "$tmp/dump.txt" | wc -l)"
 
 # --- findings: at the limit, clients waiting ---
 grep -q '^\[CRIT\] ports: Service at its connection limit -- a' "$tmp/once.txt" && ok "finding: a at its limit" \
-    || bad "no limit finding for a"
+    || not_ok "no limit finding for a"
 grep -q '^\[WARN\] ports: Clients waiting to be accepted -- a' "$tmp/once.txt" && ok "finding: a accept queue" \
-    || bad "no accept-queue finding for a"
+    || not_ok "no accept-queue finding for a"
 
-if [ "$fails" -ne 0 ]; then
+if [ "$CHECK_FAIL" -ne 0 ]; then
     echo "--- qtriage --once"; cat "$tmp/once.txt"
     echo "--- ports_dump"; cat "$tmp/dump.txt"
     echo "--- ss"; cat "$tmp/ss.txt"
-    exit 1
 fi
-echo "all ports integration checks passed"
+check_done

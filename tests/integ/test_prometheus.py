@@ -5,6 +5,7 @@ with a failed collector."""
 import os
 import stat
 import subprocess
+import sys
 import time
 
 from qtlib import Proc, check, done, free_port, require, rmtree, run, tmpdir, wait_listen
@@ -64,4 +65,4 @@ check(rc == 1 and "symbolic link" in err and not os.path.exists(d + "/elsewhere"
 rc, out, err = run(["--prometheus", d + "/missing/q.prom"])
 check(rc == 1 and "No such file or directory" in err, "missing directory: " + err.strip())
 rmtree(d)
-done()
+sys.exit(done())

@@ -6,6 +6,7 @@ import copy
 import glob
 import json
 import os
+import sys
 
 try:
     import jsonschema
@@ -76,4 +77,4 @@ bad["panes"][0]["view"]["main"]["rows"][0]["cells"][0]["role"] = "blink"
 check(not validator.is_valid(bad), "schema rejects an unknown role")
 
 rmtree(d)
-done()
+sys.exit(done())

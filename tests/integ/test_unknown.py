@@ -12,6 +12,7 @@ import pwd
 import re
 import shutil
 import subprocess
+import sys
 import time
 
 from qtlib import QTRIAGE, SRCDIR, STATUS_LINE, Proc, check, done, free_port, perfdata, require, rmtree, tmpdir
@@ -174,4 +175,4 @@ finally:
     for p in procs:
         p.stop()
     rmtree(d)
-done()
+sys.exit(done())

@@ -2,11 +2,11 @@
 """Integration test: real zombies staged under a real daemontools supervise,
 checked against ps.
 
-Stages (all bounded by `timeout` / zmaker -t, stopped by recorded pid):
-  - supervise qmail-smtpd (temp service dir) -> zmaker running as
+Stages (all bounded by `timeout` / zombie-maker -t, stopped by recorded pid):
+  - supervise qmail-smtpd (temp service dir) -> zombie-maker (lab/src/zombie-maker.c) running as
     "tcpserver -v -R -H -l0 127.0.0.1 PORT /var/qmail/bin/qmail-smtpd"
     with 5 zombie children named qmail-smtpd (never reaped);
-  - a second zmaker outside any supervise, as "cronjob", with 2 zombies
+  - a second zombie-maker outside any supervise, as "cronjob", with 2 zombies
     named "worker" (unrelated to mail).
 Then `qtriage --once` must show, for exactly these parents, the same
 groups, counts, zombie pids and names as `ps -eo pid,ppid,stat,comm` on the
@@ -26,17 +26,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qtcheck  # noqa: E402
+from qtcheck import check  # noqa: E402
+
 QTRIAGE, ZMAKER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 PORT = os.environ.get("QT_INTEG_PORT", "24025")
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
-
-
 def wait_file(path, seconds):
     end = time.time() + seconds
     while time.time() < end:
@@ -113,13 +108,13 @@ def main():
     os.makedirs(svcdir)
     pidfile = os.path.join(tmp, "smtpd.pid")
     with open(os.path.join(svcdir, "run"), "w") as f:
-        f.write("#!/bin/sh\nexec %s -z 5 -t 60 -p %s -- tcpserver -v -R -H -l0 127.0.0.1 %s "
+        f.write("#!/bin/sh\nexec %s -n 5 -t 60 -p %s -- tcpserver -v -R -H -l0 127.0.0.1 %s "
                 "/var/qmail/bin/qmail-smtpd\n" % (ZMAKER, pidfile, PORT))
     os.chmod(os.path.join(svcdir, "run"), 0o755)
     sup = subprocess.Popen(["timeout", "90", "supervise", svcdir], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, start_new_session=True)
     other_pidfile = os.path.join(tmp, "other.pid")
-    other = subprocess.Popen([ZMAKER, "-z", "2", "-n", "worker", "-t", "60", "-p", other_pidfile, "--",
+    other = subprocess.Popen([ZMAKER, "-n", "2", "-c", "worker", "-t", "60", "-p", other_pidfile, "--",
                               "cronjob", "--nightly"], start_new_session=True)
     try:
         smtpd = wait_file(pidfile, 20)
@@ -190,12 +185,9 @@ def main():
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print("%d check(s) failed" % len(failures))
+    if qtcheck.failed:
         print(q.stdout if 'q' in dir() else "")
-        return 1
-    print("ok: groups, counts, pids, names and parents match ps; service named")
-    return 0
+    return qtcheck.done()
 
 
 if __name__ == "__main__":

@@ -28,27 +28,8 @@ QT_LAB_DIR=$(mktemp -d "/tmp/qtriage-labtest-${TEST_NAME:?}.XXXXXX")
 BIN="$QT_BUILD/lab"
 PY=/usr/bin/python3
 
-PASS=0
-FAIL=0
-
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-
-# check DESC CMD...: the command must succeed
-check() {
-    local desc=$1; shift
-    if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-# check_eq DESC EXPECTED ACTUAL
-check_eq() {
-    if [[ "$2" == "$3" ]]; then ok "$1 ($3)"; else not_ok "$1: expected '$2', got '$3'"; fi
-}
-
-# check_match DESC REGEX STRING
-check_match() {
-    if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1: '$3' does not match /$2/"; fi
-}
+# ok, not_ok, check, check_eq, check_match, check_done
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 
 lab_cleanup() {
     local rc=$?
@@ -71,9 +52,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 finish() {
-    echo "$PASS passed, $FAIL failed"
-    if (( FAIL == 0 && PASS > 0 )); then exit 0; fi
-    exit 1
+    check_done
+    exit $?
 }
 
 # truth PYTHON-EXPR: evaluate EXPR with t = lab/status --json

@@ -8,7 +8,8 @@ TEST_NAME=console
 TEST_PORT_BASE=${TEST_PORT_BASE:-33000}
 . "$(dirname "$0")/lib.sh"
 QT="$QT_BUILD/qtriage"
-TM="tmux -L qt-labui-$$"
+# the console in tmux: the UI tests' frame checks (has, hasnt, ui_keys ...)
+. "$(dirname "$0")/../ui/lib.sh"
 
 "$LAB/up" root dns smtp smtps-nodeadline zombies loris submission >/dev/null || { not_ok "lab up"; finish; }
 B=$QT_LAB_PORT_BASE
@@ -41,53 +42,47 @@ zq=$(awk -v p="$zpid" '$2 == p {print $5; exit}' <<<"$out")
 check "zombie count of the biggest group = ps (+-1)" test "${zq:-0}" -ge "$((zn - 1))" -a "${zq:-0}" -le "$((zn + 1))"
 
 # --- the console in tmux ---
-start() { # start COLS ROWS EXTRA-ARGS...
-    local c=$1 r=$2; shift 2
-    $TM kill-server 2>/dev/null || true
-    $TM -f /dev/null new-session -d -x "$c" -y "$r" -e LANG=C.UTF-8 -e TERM=xterm-256color \
-        "$QT $(printf '%q ' "${ARGS[@]}") $*"
-}
-scr() { $TM capture-pane -p; }
-key() { $TM send-keys "$@"; sleep 0.5; }
-has() { local i; for i in $(seq 1 60); do scr | grep -qF -- "$1" && return 0; sleep 0.1; done; return 1; }
-cleanup_tm() { $TM kill-server 2>/dev/null || true; }
-trap 'cleanup_tm; lab_cleanup' EXIT
+start() { ui_start "$1" "$2" "$QT $(printf '%q ' "${ARGS[@]}") ${*:3}"; } # start COLS ROWS EXTRA-ARGS...
+key() { ui_keys "$@"; }
+trap '$TM kill-server 2>/dev/null; rm -rf "$OUT"; lab_cleanup' EXIT
+export QT_UI_WAIT=6
 
 start 100 30 --read-only
-check "console shows the watched services" has "smtps"
+check "console shows the watched services" has "1 Ports" "smtps"
 key / 1 2 7 . 0 . 0 . 6 6 Enter
 key Enter
-check "Enter on an IP lists its connections" has "handshake"
+check "Enter on an IP lists its connections" has "127.0.0.66" "handshake"
 key Enter
 check "Enter on a connection shows its process" has "socat"
 key K
-check "K is refused in read-only mode" has "read-only"
+check "K is refused in read-only mode" has "read-only: K (kill) is disabled"
 key Escape; key Escape; key Escape
 key 3; key z
-check "Zombies pane names the supervised service" has "qmail-s"
+check "Zombies pane names the supervised service" hasnt "3 Zombies" "1 Ports"
+check "... the service" has "3 Zombies" "qmail-s"
 key Enter
-check "a zombie group opens to its zombies and their parent chain" has "supervise"
+check "a zombie group opens to its zombies and their parent chain" has "3 Zombies > " "supervise"
 key Escape; key Escape
 key 2; key Enter
-check "Servers detail shows the parsed options" has "-c"
-cleanup_tm
+check "Servers detail shows the parsed options" has "2 Servers > " "-c"
+$TM kill-server 2>/dev/null
 
 start 100 30
 key a  # from the Ports pane: a jumps to the wizard
 check "wizard asks for the account" has "Account"
 key "alice@example.test" Enter
-check "wizard asks for the password" has "assword"
+check "wizard asks for the password" has "Password for alice@example.test"
 key 'Secret1!'
-check "the password is not echoed" bash -c "! $TM capture-pane -p | grep -qF 'Secret1!'"
+check "the password is not echoed (a marker instead)" hasnt "> (hidden)" 'Secret1!'
 key Enter
 key C-u "127.0.0.1:$((B + 587))" Enter
 key Enter; key Enter; key Enter
 for i in 1 2 3 4 5; do key n; sleep 1; done
-check "vchkpw step OK" bash -c "$TM capture-pane -p | grep -E '^ *. *2 vchkpw' | grep -q ' OK'"
+check "vchkpw step OK" has_re '^ *. *2 vchkpw .* OK'
 check "SMTP session logs in (235)" has "235"
 check "diagnosis says the server side works" has "server side works"
 check "password never on screen" bash -c "! $TM capture-pane -p -S - | grep -qF 'Secret1!'"
 check "password never in qtriage's argv or environment" bash -c \
     "! grep -qaF 'Secret1!' /proc/\$(pgrep -n -x qtriage)/cmdline /proc/\$(pgrep -n -x qtriage)/environ"
-cleanup_tm
+$TM kill-server 2>/dev/null
 finish

@@ -1,5 +1,5 @@
 /* Unit tests: DJB sgetopt semantics, wrappers, variants, program chain,
- * hostile argv. Command lines come from tests/data/servers (sources cited
+ * hostile argv. Command lines come from tests/fixtures/servers (sources cited
  * there) and docs/domain/ucspi.md. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -19,7 +19,7 @@
 #include "diag/procs/procs.h"
 #include "diag/core/util.h"
 
-#define FIXTURE QT_SRCDIR "/tests/data/procfs-zombies"
+#define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
 
 /* Real lines read on Debian 12 (kernel 6.18) while tests/zmaker staged a
  * zombie under a fake tcpserver, and kthreadd. */
@@ -295,7 +295,7 @@ static void fixture_missing_proc(void **st)
     qt_procs p;
     char err[256] = "";
     qt_ctx_defaults(&c);
-    c.proc = QT_SRCDIR "/tests/data/no-such-procfs";
+    c.proc = QT_SRCDIR "/tests/fixtures/no-such-procfs";
     assert_int_equal(qt_procs_read(&c, &p, err, sizeof err), -1);
     assert_non_null(strstr(err, "no-such-procfs"));
     assert_int_equal(p.n, 0);

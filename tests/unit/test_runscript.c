@@ -1,6 +1,6 @@
-/* Unit tests: static reading of run scripts from tests/data/servers (each
+/* Unit tests: static reading of run scripts from tests/fixtures/servers (each
  * file cites its source), resolved against the fixture root
- * tests/data/servers/root (etc/passwd, control files). Plus hostile input. */
+ * tests/fixtures/servers/root (etc/passwd, control files). Plus hostile input. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +15,7 @@
 #include "diag/parse/runscript.h"
 #include "diag/core/util.h"
 
-#define DATA QT_SRCDIR "/tests/data/servers"
+#define DATA QT_SRCDIR "/tests/fixtures/servers"
 
 static qt_ctx ctx;
 

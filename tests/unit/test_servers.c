@@ -1,5 +1,5 @@
 /* Unit tests: the servers collector, lint and pane on a fixture --root built
- * from the corpus in tests/data/servers (no processes: an empty --proc).
+ * from the corpus in tests/fixtures/servers (no processes: an empty --proc).
  * Also the ELF option-string scan on real and synthetic binaries. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +19,7 @@
 #include "panes/pane.h"
 #include "panes/panes.h"
 
-#define DATA QT_SRCDIR "/tests/data/servers"
+#define DATA QT_SRCDIR "/tests/fixtures/servers"
 
 static char root[256];
 static qt_ctx ctx;

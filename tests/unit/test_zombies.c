@@ -1,6 +1,6 @@
 /* Unit tests: zombie grouping, service discovery, first-seen memory, trend
  * from a fake history, findings, metrics, on the fixture /proc tree
- * tests/data/procfs-zombies (see tests/data/mkprocfs.py). */
+ * tests/fixtures/procfs-zombies (see tests/fixtures/mkprocfs.py). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +17,7 @@
 #include "diag/core/util.h"
 #include "diag/zombies/zombies.h"
 
-#define FIXTURE QT_SRCDIR "/tests/data/procfs-zombies"
+#define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
 #define BOOT 1700000000.0
 
 static double fake_now_value = BOOT + 10000;
@@ -450,7 +450,7 @@ static void collector_without_procs(void **st)
     qt_snapshot *snap;
 
     qt_ctx_defaults(&c);
-    c.proc = QT_SRCDIR "/tests/data/no-such-procfs";
+    c.proc = QT_SRCDIR "/tests/fixtures/no-such-procfs";
     snap = qt_sample(&s, &c);
     assert_int_equal(snap->src[QT_SRC_PROCS].state, QT_SRC_FAILED);
     assert_int_equal(snap->src[QT_SRC_ZOMBIES].state, QT_SRC_FAILED);

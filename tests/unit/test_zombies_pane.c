@@ -27,7 +27,7 @@
 #include "panes/panes.h"
 #include "tui/ui.h"
 
-#define FIXTURE QT_SRCDIR "/tests/data/procfs-zombies"
+#define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
 
 /* --- a fake shell --- */
 
@@ -216,7 +216,7 @@ static void stale_when_collector_failed(void **st)
     qt_table head, main;
 
     qt_ctx_defaults(&c);
-    c.proc = QT_SRCDIR "/tests/data/no-such-procfs";
+    c.proc = QT_SRCDIR "/tests/fixtures/no-such-procfs";
     snap = qt_sample(&s, &c);
     fill(top(), &c, snap, &s.hist, NULL, &head, &main);
     assert_int_equal(main.nrows, 0);
