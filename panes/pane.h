@@ -9,7 +9,7 @@
 #include "diag/core/snapshot.h"
 #include "panes/table.h"
 
-struct qt_ui; /* the shell's services (tui/ui.h) */
+struct qt_ui; /* the shell's services (panes/ui_ops.h) */
 
 struct qt_keyhelp {
     const char *key;    /* "K" */

@@ -4,7 +4,7 @@
  * connection shows its process (ports_proc.c). */
 #include "panes/ports_views.h"
 #include "panes/panes.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #include <arpa/inet.h>
 #include <math.h>

@@ -3,7 +3,7 @@
  * beneath it, and the tcpserver-style environment; and K, which kills a
  * per-connection process after asking. */
 #include "panes/ports_views.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #include <errno.h>
 #include <signal.h>

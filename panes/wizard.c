@@ -17,7 +17,7 @@
 #include "panes/pane.h"
 #include "panes/panes.h"
 #include "diag/auth/auth_wizard.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #include <stdint.h>
 #include <stdio.h>

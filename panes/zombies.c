@@ -12,7 +12,7 @@
 #include "diag/act/act.h"
 #include "diag/procs/procs.h"
 #include "diag/zombies/zombies.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #include <signal.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-/* app.h - the shell's state, private to tui/. Panes see only tui/ui.h. */
+/* app.h - the shell's state, private to tui/. Panes see only the ops table
+ * (panes/ui_ops.h) that tui/shell.c implements on it. */
 #ifndef QT_APP_H
 #define QT_APP_H
 
@@ -8,7 +9,7 @@
 #include "diag/core/snapshot.h"
 #include "src/options.h"
 #include "tui/tableview.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #define QT_MAX_DEPTH 8
 #define QT_MAX_JOBS 16
@@ -51,7 +52,8 @@ struct qt_job_slot {
 
 struct qt_report_store;
 
-struct qt_ui {
+struct qt_shell {
+    struct qt_ui handle;      /* what views get: the ops table (tui/tui.c) on this shell */
     const qt_options *opt;
     const qt_ctx *ctx;        /* the live context, or the loaded report's */
     const struct qt_report_store *loaded;  /* --load: read-only, never sampled */
@@ -86,19 +88,28 @@ struct qt_ui {
 };
 
 /* layout.c */
-void qt_layout(struct qt_ui *ui);               /* (re)create windows for the current size */
-void qt_draw(struct qt_ui *ui);                 /* draw everything dirty, one doupdate */
-void qt_layout_free(struct qt_ui *ui);
+void qt_layout(struct qt_shell *ui);               /* (re)create windows for the current size */
+void qt_draw(struct qt_shell *ui);                 /* draw everything dirty, one doupdate */
+void qt_layout_free(struct qt_shell *ui);
 
 /* dialog.c: return 1 if the key was consumed by the open dialog */
-int qt_dialog_key(struct qt_ui *ui, int key, int is_code);
-void qt_dialog_draw(struct qt_ui *ui);
-void qt_dialog_close(struct qt_ui *ui);
-void qt_help_open(struct qt_ui *ui);
+int qt_dialog_key(struct qt_shell *ui, int key, int is_code);
+void qt_dialog_draw(struct qt_shell *ui);
+void qt_dialog_close(struct qt_shell *ui);
+void qt_help_open(struct qt_shell *ui);
 
 /* tui.c */
-struct qt_pane_state *qt_focused(struct qt_ui *ui);
+struct qt_pane_state *qt_focused(struct qt_shell *ui);
 qt_level *qt_pane_level(struct qt_pane_state *p);
-void qt_ui_view_in(struct qt_ui *ui, struct qt_view_in *in);
+void qt_shell_view_in(struct qt_shell *ui, struct qt_view_in *in);
+/* the status line message (escaped here), for the shell and the ops table */
+void qt_shell_flash(struct qt_shell *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* dialog.c: the dialog services of the ops table */
+void qt_shell_confirm(struct qt_shell *ui, const char *question, void (*yes)(struct qt_ui *, void *), void *arg,
+                      void (*free_arg)(void *));
+void qt_shell_text(struct qt_shell *ui, const char *title, const char *text);
+void qt_shell_prompt(struct qt_shell *ui, const char *label, const char *initial, int secret,
+                     void (*done)(struct qt_ui *, const char *, void *), void *arg);
 
 #endif

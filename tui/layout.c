@@ -25,7 +25,7 @@ static void del(WINDOW **w)
     }
 }
 
-void qt_layout_free(struct qt_ui *ui)
+void qt_layout_free(struct qt_shell *ui)
 {
     for (int i = 0; i < ui->npanes; i++)
         del(&ui->panes[i].win);
@@ -35,13 +35,13 @@ void qt_layout_free(struct qt_ui *ui)
     del(&ui->dlg.win);
 }
 
-static int single_pane(const struct qt_ui *ui)
+static int single_pane(const struct qt_shell *ui)
 {
     return ui->zoom || ui->cols < GRID_MIN_COLS || ui->rows < GRID_MIN_ROWS || ui->focus >= GRID_PANES ||
            ui->npanes < GRID_PANES;
 }
 
-void qt_layout(struct qt_ui *ui)
+void qt_layout(struct qt_shell *ui)
 {
     int h, top = 1;
 
@@ -69,7 +69,7 @@ void qt_layout(struct qt_ui *ui)
     }
 }
 
-static void draw_header(struct qt_ui *ui)
+static void draw_header(struct qt_shell *ui)
 {
     WINDOW *w = ui->w_header;
     const qt_snapshot *s = ui->snap;
@@ -127,7 +127,7 @@ static const char *level_title(const qt_level *l)
     return l->main.title[0] ? l->main.title : l->view->name;
 }
 
-static void draw_pane(struct qt_ui *ui, int i)
+static void draw_pane(struct qt_shell *ui, int i)
 {
     struct qt_pane_state *p = &ui->panes[i];
     qt_level *l = qt_pane_level(p);
@@ -162,7 +162,7 @@ static void draw_pane(struct qt_ui *ui, int i)
     wnoutrefresh(w);
 }
 
-static void draw_status(struct qt_ui *ui, double now)
+static void draw_status(struct qt_shell *ui, double now)
 {
     WINDOW *w = ui->w_status;
     qt_level *l = qt_pane_level(qt_focused(ui));
@@ -192,7 +192,7 @@ static void draw_status(struct qt_ui *ui, double now)
     wnoutrefresh(w);
 }
 
-static void draw_keys(struct qt_ui *ui)
+static void draw_keys(struct qt_shell *ui)
 {
     static const char *const keys[][2] = {
         {"?", "help"}, {"Tab", "pane"}, {"Enter", "open"}, {"q", "back"}, {"z", "zoom"},
@@ -214,7 +214,7 @@ static void draw_keys(struct qt_ui *ui)
     wnoutrefresh(w);
 }
 
-void qt_draw(struct qt_ui *ui)
+void qt_draw(struct qt_shell *ui)
 {
     double now = qt_now_mono();
 

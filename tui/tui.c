@@ -20,10 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
-struct qt_pane_state *qt_focused(struct qt_ui *ui) { return &ui->panes[ui->focus]; }
+struct qt_pane_state *qt_focused(struct qt_shell *ui) { return &ui->panes[ui->focus]; }
 qt_level *qt_pane_level(struct qt_pane_state *p) { return &p->stack[p->depth - 1]; }
 
-void qt_ui_view_in(struct qt_ui *ui, struct qt_view_in *in)
+void qt_shell_view_in(struct qt_shell *ui, struct qt_view_in *in)
 {
     memset(in, 0, sizeof *in);
     in->ctx = ui->ctx;
@@ -32,9 +32,9 @@ void qt_ui_view_in(struct qt_ui *ui, struct qt_view_in *in)
     in->store = ui->loaded ? qt_report_store_views(ui->loaded) : NULL;
 }
 
-/* --- services for panes (ui.h) --- */
+/* --- the status line and the job slots --- */
 
-void qt_ui_flash(struct qt_ui *ui, const char *fmt, ...)
+void qt_shell_flash(struct qt_shell *ui, const char *fmt, ...)
 {
     va_list ap;
     char raw[256];
@@ -49,11 +49,7 @@ void qt_ui_flash(struct qt_ui *ui, const char *fmt, ...)
     ui->dirty = 1;
 }
 
-int qt_ui_read_only(const struct qt_ui *ui) { return ui->opt->ctx.read_only || ui->loaded; }
-void qt_ui_resample(struct qt_ui *ui) { ui->want_sample = 1; }
-void qt_ui_dirty(struct qt_ui *ui) { ui->dirty = 1; }
-
-int qt_ui_run_job(struct qt_ui *ui, struct qt_job *job, void (*done)(struct qt_ui *, void *), void *arg)
+static int run_job(struct qt_shell *ui, struct qt_job *job, void (*done)(struct qt_ui *, void *), void *arg)
 {
     for (int i = 0; i < QT_MAX_JOBS; i++)
         if (!ui->jobs[i].job) {
@@ -62,38 +58,71 @@ int qt_ui_run_job(struct qt_ui *ui, struct qt_job *job, void (*done)(struct qt_u
         }
     /* no room: refuse visibly rather than block */
     job->ops->cancel(job);
-    qt_ui_flash(ui, "too many background jobs running; try again when one finished");
+    qt_shell_flash(ui, "too many background jobs running; try again when one finished");
     if (done)
-        done(ui, arg);
+        done(&ui->handle, arg);
     job->ops->free(job); /* after done(), as for a job that ran */
     return -1;
 }
 
-static void finish_job(struct qt_ui *ui, struct qt_job_slot *s, int cancel)
+static void finish_job(struct qt_shell *ui, struct qt_job_slot *s, int cancel)
 {
     struct qt_job_slot copy = *s;
     memset(s, 0, sizeof *s);
     if (cancel)
         copy.job->ops->cancel(copy.job);
     if (copy.done)
-        copy.done(ui, copy.arg);
+        copy.done(&ui->handle, copy.arg);
     copy.job->ops->free(copy.job);
     ui->dirty = 1;
 }
 
-void qt_ui_cancel_job(struct qt_ui *ui, int id)
+static void cancel_job(struct qt_shell *ui, int id)
 {
     for (int i = 0; i < QT_MAX_JOBS; i++)
         if (ui->jobs[i].job && ui->jobs[i].id == id)
             finish_job(ui, &ui->jobs[i], 1);
 }
 
+/* --- the ops table panes get (panes/ui_ops.h) --- */
+
+static void op_flash(void *self, const char *msg) { qt_shell_flash(self, "%s", msg); }
+static void op_confirm(void *self, const char *q, void (*yes)(struct qt_ui *, void *), void *arg,
+                       void (*free_arg)(void *))
+{
+    qt_shell_confirm(self, q, yes, arg, free_arg);
+}
+static void op_text(void *self, const char *title, const char *text) { qt_shell_text(self, title, text); }
+static int op_read_only(void *self)
+{
+    struct qt_shell *ui = self;
+    return ui->opt->ctx.read_only || ui->loaded;
+}
+static void op_resample(void *self) { ((struct qt_shell *)self)->want_sample = 1; }
+static void op_prompt(void *self, const char *label, const char *initial, int secret,
+                      void (*done)(struct qt_ui *, const char *, void *), void *arg)
+{
+    qt_shell_prompt(self, label, initial, secret, done, arg);
+}
+static int op_run_job(void *self, struct qt_job *job, void (*done)(struct qt_ui *, void *), void *arg)
+{
+    return run_job(self, job, done, arg);
+}
+static void op_cancel_job(void *self, int id) { cancel_job(self, id); }
+static void op_dirty(void *self) { ((struct qt_shell *)self)->dirty = 1; }
+
+static const struct qt_ui_ops shell_ops = {
+    .flash = op_flash, .confirm = op_confirm, .text = op_text, .read_only = op_read_only,
+    .resample = op_resample, .prompt = op_prompt, .run_job = op_run_job, .cancel_job = op_cancel_job,
+    .dirty = op_dirty,
+};
+
 /* --- sampling and rebuilding --- */
 
-static void rebuild_all(struct qt_ui *ui)
+static void rebuild_all(struct qt_shell *ui)
 {
     struct qt_view_in in;
-    qt_ui_view_in(ui, &in);
+    qt_shell_view_in(ui, &in);
     if (!ui->snap)
         return;
     for (int i = 0; i < ui->npanes; i++) {
@@ -104,7 +133,7 @@ static void rebuild_all(struct qt_ui *ui)
     ui->dirty = 1;
 }
 
-static void take_sample(struct qt_ui *ui)
+static void take_sample(struct qt_shell *ui)
 {
     qt_snapshot *s = qt_sample(&ui->sampler, &ui->opt->ctx);
     qt_snapshot_free(ui->snap);
@@ -117,7 +146,7 @@ static void take_sample(struct qt_ui *ui)
 
 /* --- navigation --- */
 
-static void push_level(struct qt_ui *ui)
+static void push_level(struct qt_shell *ui)
 {
     struct qt_pane_state *p = qt_focused(ui);
     qt_level *l = qt_pane_level(p);
@@ -127,15 +156,15 @@ static void push_level(struct qt_ui *ui)
 
     if (!id)
         return;
-    qt_ui_view_in(ui, &in);
+    qt_shell_view_in(ui, &in);
     in.key = l->key;
     next = qt_view_drill(l->view, &in, id);
     if (!next) {
-        qt_ui_flash(ui, "nothing more to open here");
+        qt_shell_flash(ui, "nothing more to open here");
         return;
     }
     if (p->depth == QT_MAX_DEPTH) {
-        qt_ui_flash(ui, "too deep");
+        qt_shell_flash(ui, "too deep");
         return;
     }
     qt_level_init(&p->stack[p->depth], next, id);
@@ -150,7 +179,7 @@ static void push_level(struct qt_ui *ui)
 }
 
 /* Back one level; returns 0 if already at the top and not zoomed. */
-static int pop_level(struct qt_ui *ui)
+static int pop_level(struct qt_shell *ui)
 {
     struct qt_pane_state *p = qt_focused(ui);
     if (p->depth > 1) {
@@ -173,7 +202,7 @@ static int pop_level(struct qt_ui *ui)
     return 0;
 }
 
-static void set_focus(struct qt_ui *ui, int i)
+static void set_focus(struct qt_shell *ui, int i)
 {
     if (i < 0 || i >= ui->npanes || i == ui->focus)
         return;
@@ -187,7 +216,7 @@ static void set_focus(struct qt_ui *ui, int i)
     ui->dirty = 1;
 }
 
-static int page_rows(struct qt_ui *ui)
+static int page_rows(struct qt_shell *ui)
 {
     struct qt_pane_state *p = qt_focused(ui);
     int h = p->win ? getmaxy(p->win) : 10;
@@ -196,7 +225,7 @@ static int page_rows(struct qt_ui *ui)
 
 /* --- input line (search / filter) --- */
 
-static void input_begin(struct qt_ui *ui, enum qt_input_mode m)
+static void input_begin(struct qt_shell *ui, enum qt_input_mode m)
 {
     qt_level *l = qt_pane_level(qt_focused(ui));
     ui->input = m;
@@ -212,7 +241,7 @@ static void input_begin(struct qt_ui *ui, enum qt_input_mode m)
     ui->dirty = 1;
 }
 
-static void input_apply(struct qt_ui *ui)
+static void input_apply(struct qt_shell *ui)
 {
     qt_level *l = qt_pane_level(qt_focused(ui));
     if (ui->input == QT_INPUT_FILTER) {
@@ -225,7 +254,7 @@ static void input_apply(struct qt_ui *ui)
     }
 }
 
-static void input_key(struct qt_ui *ui, int key, int is_code)
+static void input_key(struct qt_shell *ui, int key, int is_code)
 {
     qt_level *l = qt_pane_level(qt_focused(ui));
     size_t n = strlen(ui->input_buf);
@@ -259,14 +288,14 @@ static void input_key(struct qt_ui *ui, int key, int is_code)
 
 /* Write Markdown + JSON of what is on screen: every pane with its top
  * level's filter and sort, the snapshot as frozen or live. */
-static void export_report(struct qt_ui *ui)
+static void export_report(struct qt_shell *ui)
 {
     struct qt_report_view_state vs[16];
     struct qt_report_in in;
     char paths[2048], err[512];
 
     if (!ui->snap) {
-        qt_ui_flash(ui, "nothing to export yet: no sample taken");
+        qt_shell_flash(ui, "nothing to export yet: no sample taken");
         return;
     }
     for (int i = 0; i < ui->npanes; i++) {
@@ -283,14 +312,14 @@ static void export_report(struct qt_ui *ui)
     in.views = vs;
     in.nviews = (size_t)ui->npanes;
     if (qt_report_export(&in, ui->opt->report_dir, paths, sizeof paths, err, sizeof err) == 0)
-        qt_ui_flash(ui, "report written: %s", paths);
+        qt_shell_flash(ui, "report written: %s", paths);
     else
-        qt_ui_flash(ui, "report NOT written: %s", err);
+        qt_shell_flash(ui, "report NOT written: %s", err);
 }
 
 /* --- keys --- */
 
-static void handle_key(struct qt_ui *ui, int key, int is_code)
+static void handle_key(struct qt_shell *ui, int key, int is_code)
 {
     struct qt_pane_state *p = qt_focused(ui);
     qt_level *l = qt_pane_level(p);
@@ -315,9 +344,9 @@ static void handle_key(struct qt_ui *ui, int key, int is_code)
     /* the focused view's own keys come first */
     if (!is_code && l->view->key && ui->snap) {
         struct qt_view_in in;
-        qt_ui_view_in(ui, &in);
+        qt_shell_view_in(ui, &in);
         in.key = l->key;
-        if (l->view->key(ui, &in, qt_level_selected(l), key)) {
+        if (l->view->key(&ui->handle, &in, qt_level_selected(l), key)) {
             ui->dirty = 1;
             return;
         }
@@ -361,9 +390,9 @@ static void handle_key(struct qt_ui *ui, int key, int is_code)
     case 'n':
     case 'N':
         if (!l->search[0])
-            qt_ui_flash(ui, "no search yet: / starts one");
+            qt_shell_flash(ui, "no search yet: / starts one");
         else if (!qt_level_search(l, key == 'n' ? 1 : -1, 0))
-            qt_ui_flash(ui, "no row matches \"%s\"", l->search);
+            qt_shell_flash(ui, "no row matches \"%s\"", l->search);
         break;
     case 'f': case '\\': input_begin(ui, QT_INPUT_FILTER); break;
     case 'c':
@@ -374,7 +403,7 @@ static void handle_key(struct qt_ui *ui, int key, int is_code)
     case '>': qt_level_sort_cycle(l, 1); break;
     case 'I':
         if (qt_level_sort_col(l) < 0) {
-            qt_ui_flash(ui, "no sort column yet: < or > picks one");
+            qt_shell_flash(ui, "no sort column yet: < or > picks one");
         } else {
             l->sort_col = qt_level_sort_col(l);
             l->sort_desc = !qt_level_sort_desc(l);
@@ -386,17 +415,17 @@ static void handle_key(struct qt_ui *ui, int key, int is_code)
         break;
     case 'p': case 'Z':
         if (ui->loaded) {
-            qt_ui_flash(ui, "a loaded report is frozen: it has no live data");
+            qt_shell_flash(ui, "a loaded report is frozen: it has no live data");
             break;
         }
         ui->frozen = !ui->frozen;
-        qt_ui_flash(ui, ui->frozen ? "frozen: sampling paused (p resumes)" : "sampling resumed");
+        qt_shell_flash(ui, ui->frozen ? "frozen: sampling paused (p resumes)" : "sampling resumed");
         if (!ui->frozen)
             ui->want_sample = 1;
         break;
     case 'r':
         if (ui->loaded)
-            qt_ui_flash(ui, "a loaded report cannot be re-sampled");
+            qt_shell_flash(ui, "a loaded report cannot be re-sampled");
         else
             ui->want_sample = 1;
         break;
@@ -407,10 +436,10 @@ static void handle_key(struct qt_ui *ui, int key, int is_code)
                 qt_level *al = qt_pane_level(ap);
                 struct qt_view_in in;
                 set_focus(ui, i);
-                qt_ui_view_in(ui, &in);
+                qt_shell_view_in(ui, &in);
                 in.key = al->key;
                 if (al->view->key && ui->snap)
-                    al->view->key(ui, &in, qt_level_selected(al), 'a');
+                    al->view->key(&ui->handle, &in, qt_level_selected(al), 'a');
                 break;
             }
         break;
@@ -424,7 +453,7 @@ static void handle_key(struct qt_ui *ui, int key, int is_code)
     }
 }
 
-static void read_keys(struct qt_ui *ui)
+static void read_keys(struct qt_shell *ui)
 {
     wint_t wc;
     int r;
@@ -437,7 +466,7 @@ static void read_keys(struct qt_ui *ui)
 
 /* --- loop --- */
 
-static int poll_timeout(struct qt_ui *ui, double now)
+static int poll_timeout(struct qt_shell *ui, double now)
 {
     double until = now + 60;
     if (!ui->loaded && !ui->frozen && ui->next_sample < until)
@@ -457,7 +486,7 @@ static int poll_timeout(struct qt_ui *ui, double now)
     return (int)ceil((until - now) * 1000);
 }
 
-static void run_jobs(struct qt_ui *ui, struct pollfd *pfd, int *owner_of, int nfds, double now)
+static void run_jobs(struct qt_shell *ui, struct pollfd *pfd, int *owner_of, int nfds, double now)
 {
     for (int i = 0; i < QT_MAX_JOBS; i++) {
         struct qt_job_slot *s = &ui->jobs[i];
@@ -479,7 +508,7 @@ static void run_jobs(struct qt_ui *ui, struct pollfd *pfd, int *owner_of, int nf
     }
 }
 
-static void loop(struct qt_ui *ui)
+static void loop(struct qt_shell *ui)
 {
     while (!ui->quit && !qt_term_signalled()) {
         struct pollfd pfd[2 + QT_MAX_JOBS * QT_JOB_MAXFDS];
@@ -490,7 +519,7 @@ static void loop(struct qt_ui *ui)
         if (!ui->loaded && (ui->want_sample || (!ui->frozen && now >= ui->next_sample))) {
             take_sample(ui);
             if (ui->frozen && !ui->want_sample)
-                qt_ui_flash(ui, "new sample taken while frozen");
+                qt_shell_flash(ui, "new sample taken while frozen");
         }
         if (ui->flash[0] && now >= ui->flash_until) {
             ui->flash[0] = '\0';
@@ -523,7 +552,7 @@ static void loop(struct qt_ui *ui)
 
 int qt_tui_run(const qt_options *o)
 {
-    struct qt_ui *ui;
+    struct qt_shell *ui;
     struct qt_term_opts to = {.no_color = o->no_color, .ascii = o->ascii};
 
     if (qt_term_init(&to) != 0)
@@ -532,6 +561,7 @@ int qt_tui_run(const qt_options *o)
     size_t npanes = qt_npanes;
 
     ui = qt_calloc(1, sizeof *ui);
+    ui->handle = (struct qt_ui){.ops = &shell_ops, .self = ui};
     ui->opt = o;
     ui->ctx = &o->ctx;
     if (o->store) {
