@@ -7,7 +7,7 @@
 
 #include "diag/core/job.h"
 #include "diag/core/snapshot.h"
-#include "src/options.h"
+#include "tui/tui.h"
 #include "tui/tableview.h"
 #include "panes/ui_ops.h"
 
@@ -54,7 +54,7 @@ struct qt_report_store;
 
 struct qt_shell {
     struct qt_ui handle;      /* what views get: the ops table (tui/tui.c) on this shell */
-    const qt_options *opt;
+    struct qt_tui_config cfg;  /* a copy; the pointers in it are borrowed */
     const qt_ctx *ctx;        /* the live context, or the loaded report's */
     const struct qt_report_store *loaded;  /* --load: read-only, never sampled */
     qt_sampler sampler;

@@ -180,13 +180,13 @@ static void draw_status(struct qt_shell *ui, double now)
         wattrset(w, qt_term_attr(QT_ROLE_DIM));
         if (ui->loaded) {
             /* the file name is escaped like all other text */
-            char *name = qt_safe_strdup(ui->opt->load, strlen(ui->opt->load));
+            char *name = qt_safe_strdup(ui->cfg.load, strlen(ui->cfg.load));
             mvwprintw(w, 0, 0, "loaded from %s: the saved sample, read-only", name);
             free(name);
         }
         else
-            mvwprintw(w, 0, 0, "sample took %.0f ms, every %gs%s", ui->snap->took * 1000, ui->opt->interval,
-                      ui->opt->ctx.read_only ? "  read-only" : "");
+            mvwprintw(w, 0, 0, "sample took %.0f ms, every %gs%s", ui->snap->took * 1000, ui->cfg.interval,
+                      ui->cfg.ctx->read_only ? "  read-only" : "");
     }
     wattrset(w, A_NORMAL);
     wnoutrefresh(w);

@@ -96,7 +96,7 @@ static void op_text(void *self, const char *title, const char *text) { qt_shell_
 static int op_read_only(void *self)
 {
     struct qt_shell *ui = self;
-    return ui->opt->ctx.read_only || ui->loaded;
+    return ui->cfg.ctx->read_only || ui->loaded;
 }
 static void op_resample(void *self) { ((struct qt_shell *)self)->want_sample = 1; }
 static void op_prompt(void *self, const char *label, const char *initial, int secret,
@@ -135,11 +135,11 @@ static void rebuild_all(struct qt_shell *ui)
 
 static void take_sample(struct qt_shell *ui)
 {
-    qt_snapshot *s = qt_sample(&ui->sampler, &ui->opt->ctx);
+    qt_snapshot *s = qt_sample(&ui->sampler, ui->cfg.ctx);
     qt_snapshot_free(ui->snap);
     ui->snap = s;
     ui->sampled_at = qt_now_mono();
-    ui->next_sample = ui->sampled_at + ui->opt->interval;
+    ui->next_sample = ui->sampled_at + ui->cfg.interval;
     ui->want_sample = 0;
     rebuild_all(ui);
 }
@@ -311,7 +311,7 @@ static void export_report(struct qt_shell *ui)
     in.frozen = ui->frozen;
     in.views = vs;
     in.nviews = (size_t)ui->npanes;
-    if (qt_report_export(&in, ui->opt->report_dir, paths, sizeof paths, err, sizeof err) == 0)
+    if (qt_report_export(&in, ui->cfg.report_dir, paths, sizeof paths, err, sizeof err) == 0)
         qt_shell_flash(ui, "report written: %s", paths);
     else
         qt_shell_flash(ui, "report NOT written: %s", err);
@@ -550,7 +550,7 @@ static void loop(struct qt_shell *ui)
     }
 }
 
-int qt_tui_run(const qt_options *o)
+int qt_tui_run(const struct qt_tui_config *o)
 {
     struct qt_shell *ui;
     struct qt_term_opts to = {.no_color = o->no_color, .ascii = o->ascii};
@@ -562,8 +562,8 @@ int qt_tui_run(const qt_options *o)
 
     ui = qt_calloc(1, sizeof *ui);
     ui->handle = (struct qt_ui){.ops = &shell_ops, .self = ui};
-    ui->opt = o;
-    ui->ctx = &o->ctx;
+    ui->cfg = *o;
+    ui->ctx = o->ctx;
     if (o->store) {
         ui->loaded = o->store;
         ui->ctx = qt_report_store_ctx(o->store);
