@@ -60,6 +60,9 @@ typedef struct qt_pane_def {
     const char *name;        /* "Ports" */
     const qt_view *top;
     const char *legend;      /* help text for this pane's glyphs and colours; may be NULL */
+    /* A key that works from every pane: the shell focuses this pane and hands
+     * the key to its view (Auth: a starts the wizard). 0 = none. */
+    int hotkey;
 } qt_pane_def;
 
 /* The panes, in screen order (panes/panes.c). Digits 1..n jump to them. */

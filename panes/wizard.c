@@ -535,4 +535,5 @@ const qt_pane_def qt_pane_auth = {
               ">        the current step: n runs the next, r retries it, b goes back\n"
               "Secrets: the password is never shown, logged or passed in argv/environment;\n"
               "vchkpw gets it on fd 3 through a pipe, like qmail-smtpd does.",
+    .hotkey = 'a',   /* the wizard from any pane */
 };

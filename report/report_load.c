@@ -380,8 +380,10 @@ static void load_panes(struct qt_ld *l, const json_t *a)
             if (strcmp(st->panes[k].name, name) == 0)
                 qt_ld_fail(l, "pane '%s' saved twice", name);
         for (size_t k = 0; k < qt_npanes; k++)
-            if (strcmp(qt_panes[k]->name, name) == 0)
+            if (strcmp(qt_panes[k]->name, name) == 0) {
                 p->legend = qt_panes[k]->legend;
+                p->hotkey = qt_panes[k]->hotkey;
+            }
         state = qt_ld_get(l, e, "state", JSON_OBJECT, NUL_OK);
         view = qt_ld_get(l, e, "view", JSON_OBJECT, 0);
         if (state && !l->failed) {

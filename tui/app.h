@@ -64,7 +64,7 @@ struct qt_shell {
     int frozen;
     int want_sample;
 
-    struct qt_pane_state panes[16];
+    struct qt_pane_state *panes;  /* npanes of them, in screen order */
     int npanes;
     int focus;
     int zoom;                 /* focused pane fills the screen */
@@ -98,10 +98,11 @@ void qt_dialog_draw(struct qt_shell *ui);
 void qt_dialog_close(struct qt_shell *ui);
 void qt_help_open(struct qt_shell *ui);
 
-/* tui.c */
+/* shell.c: accessors and the ops table */
 struct qt_pane_state *qt_focused(struct qt_shell *ui);
 qt_level *qt_pane_level(struct qt_pane_state *p);
 void qt_shell_view_in(struct qt_shell *ui, struct qt_view_in *in);
+void qt_shell_bind(struct qt_shell *ui);        /* ui->handle = the ops table on ui */
 /* the status line message (escaped here), for the shell and the ops table */
 void qt_shell_flash(struct qt_shell *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -111,5 +112,33 @@ void qt_shell_confirm(struct qt_shell *ui, const char *question, void (*yes)(str
 void qt_shell_text(struct qt_shell *ui, const char *title, const char *text);
 void qt_shell_prompt(struct qt_shell *ui, const char *label, const char *initial, int secret,
                      void (*done)(struct qt_ui *, const char *, void *), void *arg);
+
+/* jobs.c: the scheduler behind run_job/cancel_job */
+struct pollfd;
+int qt_jobs_start(struct qt_shell *ui, struct qt_job *job, void (*done)(struct qt_ui *, void *), void *arg);
+void qt_jobs_cancel(struct qt_shell *ui, int id);
+void qt_jobs_cancel_all(struct qt_shell *ui);
+double qt_jobs_deadline(struct qt_shell *ui, double until);   /* min(until, every job's deadline) */
+/* Append the jobs' fds to pfd (room for QT_MAX_JOBS * QT_JOB_MAXFDS), each
+ * with its slot in owner_of; returns how many. */
+int qt_jobs_pollfds(struct qt_shell *ui, struct pollfd *pfd, int *owner_of);
+/* Step the jobs whose fds are ready or whose deadline passed. */
+void qt_jobs_step(struct qt_shell *ui, struct pollfd *pfd, int *owner_of, int nfds, double now);
+
+/* nav.c */
+void qt_nav_push(struct qt_shell *ui);          /* drill into the selected row */
+int qt_nav_pop(struct qt_shell *ui);            /* back one level; 0 if already at the top, unzoomed */
+void qt_nav_focus(struct qt_shell *ui, int i);  /* out-of-range i is ignored */
+int qt_nav_page_rows(struct qt_shell *ui);
+
+/* input.c: the search / filter line */
+void qt_input_begin(struct qt_shell *ui, enum qt_input_mode m);
+void qt_input_key(struct qt_shell *ui, int key, int is_code);
+
+/* export.c: the w key */
+void qt_export_report(struct qt_shell *ui);
+
+/* keys.c: read and dispatch every pending key */
+void qt_keys_read(struct qt_shell *ui);
 
 #endif
