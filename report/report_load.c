@@ -381,8 +381,10 @@ static void load_panes(struct qt_ld *l, const json_t *a)
                 qt_ld_fail(l, "pane '%s' saved twice", name);
         for (size_t k = 0; k < qt_npanes; k++)
             if (strcmp(qt_panes[k]->name, name) == 0) {
-                p->legend = qt_panes[k]->legend;
-                p->hotkey = qt_panes[k]->hotkey;
+                /* the built-in pane's legend, hotkey and place; the views are the saved ones */
+                *p = *qt_panes[k];
+                p->name = name;   /* kept above */
+                p->top = NULL;
             }
         state = qt_ld_get(l, e, "state", JSON_OBJECT, NUL_OK);
         view = qt_ld_get(l, e, "view", JSON_OBJECT, 0);

@@ -138,7 +138,17 @@ void qt_input_key(struct qt_shell *ui, int key, int is_code);
 /* export.c: the w key */
 void qt_export_report(struct qt_shell *ui);
 
-/* keys.c: read and dispatch every pending key */
+/* keys.c: read and dispatch every pending key; the help and the key bar
+ * generated from the same key tables */
+#define QT_KEY_CODE 0x1000000   /* a curses key code in a key table: KEY_UP | QT_KEY_CODE */
 void qt_keys_read(struct qt_shell *ui);
+/* The "Everywhere" lines of the ? help: the shell's table and the panes' hotkeys. */
+void qt_keys_help(const struct qt_shell *ui, qt_buf *b);
+struct qt_bar_item {
+    char key[8];
+    const char *word;
+};
+/* The key bar's items in order (at most max); returns how many. */
+size_t qt_keys_bar(const struct qt_shell *ui, struct qt_bar_item *out, size_t max);
 
 #endif

@@ -86,27 +86,14 @@ static void help_text(struct qt_shell *ui, qt_buf *b)
 
     qt_buf_printf(b, "Keys in %s%s%s\n", p->def->name, p->depth > 1 ? " > " : "",
                   p->depth > 1 ? (l->main.title[0] ? l->main.title : l->view->name) : "");
-    if (l->view->keys)
-        for (const struct qt_keyhelp *k = l->view->keys; k->key; k++)
-            qt_buf_printf(b, "  %-10s %s\n", k->key, k->what);
+    if (l->view->keys && l->view->keys->label)
+        for (const struct qt_view_key *k = l->view->keys; k->label; k++)
+            qt_buf_printf(b, "  %-10s %s\n", k->label, k->help);
     else
         qt_buf_puts(b, "  (no keys of its own)\n");
+    qt_buf_puts(b, "\nEverywhere\n");
+    qt_keys_help(ui, b);
     qt_buf_puts(b,
-                "\nEverywhere\n"
-                "  ? F1       this help (q, Esc or ? closes it)\n"
-                "  Tab S-Tab  next / previous pane;  1-9 jump to a pane\n"
-                "  Enter l    open the selected row (drill down)\n"
-                "  q Esc h    back one level (Backspace and Left too); q at the top quits\n"
-                "  z          zoom the focused pane to full screen and back\n"
-                "  j k Up Dn  move;  PgUp PgDn  page;  g G Home End  first / last\n"
-                "  /          search (incremental);  n N  next / previous match\n"
-                "  f \\        filter rows (shown in the pane title);  c  clear the filter\n"
-                "  < >        sort by the previous / next column;  I  invert the sort\n"
-                "  p Z        freeze / resume sampling (navigation keeps working)\n"
-                "  r          take a sample now;  Ctrl-L  repaint the screen\n"
-                "  a          the authentication wizard (from any pane)\n"
-                "  w          write the report (Markdown + JSON, mode 0600) of what is on screen\n"
-                "  Q          quit from anywhere\n"
                 "\nMarks and colours (the word is always there; colour only repeats it)\n"
                 "  CRIT       hurting users now          (red, bold)\n"
                 "  WARN       will hurt soon              (yellow, bold)\n"

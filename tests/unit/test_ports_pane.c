@@ -152,7 +152,7 @@ static const char *val(const qt_table *t, const char *row)
 static int key(struct env *e, const qt_view *v, const char *viewkey, const char *row, int ch)
 {
     struct qt_view_in in = {.ctx = &e->ctx, .snap = e->snap, .hist = &e->sampler.hist, .key = viewkey};
-    return v->key(&e->ui.ui, &in, row, ch);
+    return qt_view_key(v, &e->ui.ui, &in, row, ch);
 }
 
 static void top_view(void **state)

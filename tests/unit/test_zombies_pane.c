@@ -61,7 +61,7 @@ static int press(struct qt_ui_double *ui, const qt_view *v, const qt_ctx *c, con
 {
     struct qt_view_in in = {.ctx = c, .snap = s, .hist = NULL, .key = key};
     qt_ui_double_clear(ui);
-    return v->key(&ui->ui, &in, row, ch);
+    return qt_view_key(v, &ui->ui, &in, row, ch);
 }
 
 /* --- views on the fixture --- */
