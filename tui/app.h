@@ -53,7 +53,7 @@ struct qt_job_slot {
 struct qt_report_store;
 
 struct qt_shell {
-    struct qt_ui handle;      /* what views get: the ops table (tui/tui.c) on this shell */
+    struct qt_ui handle;      /* what views get: the ops table (tui/shell.c) on this shell */
     struct qt_tui_config cfg;  /* a copy; the pointers in it are borrowed */
     const qt_ctx *ctx;        /* the live context, or the loaded report's */
     const struct qt_report_store *loaded;  /* --load: read-only, never sampled */
