@@ -42,3 +42,14 @@ const qt_view *qt_view_drill(const qt_view *v, const struct qt_view_in *in, cons
         return in->store->drill(in->store, v->name, in->key, row_id);
     return v->drill ? v->drill(in, row_id) : NULL;
 }
+
+int qt_view_key(const qt_view *v, struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    if (!v->keys || ch == 0)
+        return 0;
+    for (const struct qt_view_key *k = v->keys; k->label; k++)
+        for (int i = 0; i < 4 && k->keys[i]; i++)
+            if (k->keys[i] == ch)
+                return k->run ? k->run(ui, in, row_id, ch) : 0;
+    return 0;
+}

@@ -105,4 +105,6 @@ const qt_pane_def qt_pane_findings = {
     .name = "Findings",
     .top = &list_view,
     .legend = "CRIT  hurting users now\nWARN  will hurt soon\nINFO  worth knowing\nOK    checked and fine",
+    .slot = QT_SLOT_BOTTOM,
+    .min_rows = 5,   /* title, header and three rows */
 };

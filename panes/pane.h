@@ -9,14 +9,22 @@
 #include "diag/core/snapshot.h"
 #include "panes/table.h"
 
-struct qt_ui; /* the shell's services (tui/ui.h) */
-
-struct qt_keyhelp {
-    const char *key;    /* "K" */
-    const char *what;   /* "kill the selected connection's process (asks first)" */
-};
+struct qt_ui; /* the shell's services (panes/ui_ops.h) */
 
 struct qt_view_in;
+
+/* One line of a view's key table: the keys, what they do, and the help
+ * line. The shell dispatches the view's keys from this table and the ?
+ * help lists it, so a key cannot be bound without its help. */
+struct qt_view_key {
+    int keys[4];          /* the characters that run it; 0 ends the list ({'\r', '\n'}) */
+    const char *label;    /* how the help names them: "Enter"; NULL ends the table */
+    /* Return 1 if the key was handled (0 lets the shell's own binding run).
+     * row_id is the selected row, may be NULL. NULL run: the key is the
+     * shell's (Enter drills), listed to say what it opens here. */
+    int (*run)(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch);
+    const char *help;     /* "kill the selected connection's process (asks first)" */
+};
 typedef struct qt_view qt_view;
 
 /* A source of saved tables standing in for the builders: a report loaded
@@ -51,15 +59,37 @@ struct qt_view {
     void (*build)(const struct qt_view_in *in, qt_table *head, qt_table *main);
     /* View that Enter opens on row_id, or NULL when rows are leaves. */
     const struct qt_view *(*drill)(const struct qt_view_in *in, const char *row_id);
-    /* This view's own keys; return 1 if ch was handled. row_id may be NULL. */
-    int (*key)(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch);
-    const struct qt_keyhelp *keys;   /* help for key(); ends with {NULL, NULL}; may be NULL */
+    /* This view's own keys and their help (see above); may be NULL. */
+    const struct qt_view_key *keys;
+};
+
+/* Run v's binding of ch (a character, not a curses key code). Returns 1 if
+ * a binding handled it, 0 if v has none or it declined (panes/common.c). */
+int qt_view_key(const qt_view *v, struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch);
+
+/* Where a pane sits in the overview grid (the shell draws it when every
+ * slot is taken and the focused pane has one; otherwise only the focused
+ * pane is shown). */
+enum qt_slot {
+    QT_SLOT_NONE = 0,   /* full screen, only when focused */
+    QT_SLOT_TOP,        /* full width, the upper 45% */
+    QT_SLOT_LEFT,       /* middle row, left half */
+    QT_SLOT_RIGHT,      /* middle row, right half */
+    QT_SLOT_BOTTOM,     /* full width, the rest */
+    QT_SLOT_COUNT
 };
 
 typedef struct qt_pane_def {
     const char *name;        /* "Ports" */
     const qt_view *top;
     const char *legend;      /* help text for this pane's glyphs and colours; may be NULL */
+    /* A key that works from every pane: the shell focuses this pane and hands
+     * the key to its view (Auth: a starts the wizard). 0 = none. */
+    int hotkey;
+    const char *hotkey_bar;  /* its word in the key bar ("auth"), with hotkey */
+    const char *hotkey_help; /* its line in the help's Everywhere list, with hotkey */
+    enum qt_slot slot;       /* where the overview grid puts it */
+    int min_rows;            /* the grid is used only when its slot gets this many rows */
 } qt_pane_def;
 
 /* The panes, in screen order (panes/panes.c). Digits 1..n jump to them. */

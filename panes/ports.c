@@ -4,7 +4,7 @@
  * connection shows its process (ports_proc.c). */
 #include "panes/ports_views.h"
 #include "panes/panes.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -246,27 +246,30 @@ static const qt_view *drill_top(const struct qt_view_in *in, const char *row_id)
     return &qt_ports_ip_view;
 }
 
-static int key_top(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+/* b on a row: the selected IP; d: peer names (the same in every Ports view) */
+static int key_block_row(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
-    if (ch == 'b')
-        return qt_ports_key_block(ui, in, row_id);
-    if (ch == 'd')
-        return qt_ports_key_names(ui, in);
-    return 0;
+    (void)ch;
+    return qt_ports_key_block(ui, in, row_id);
 }
 
-static const struct qt_keyhelp top_keys[] = {
-    {"Enter", "connections of the selected IP"},
-    {"b", "iptables lines to limit or block the selected IP (to copy; qtriage does not run them)"},
-    {"d", "resolve peer names (PTR, via --dns-server; toggle)"},
-    {NULL, NULL},
+static int key_names(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)row_id, (void)ch;
+    return qt_ports_key_names(ui, in);
+}
+
+static const struct qt_view_key top_keys[] = {
+    {{'\r', '\n'}, "Enter", NULL, "connections of the selected IP"},
+    {{'b'}, "b", key_block_row, "iptables lines to limit or block the selected IP (to copy; qtriage does not run them)"},
+    {{'d'}, "d", key_names, "resolve peer names (PTR, via --dns-server; toggle)"},
+    {{0}, NULL, NULL, NULL},
 };
 
 const qt_view qt_ports_top_view = {
     .name = "ports",
     .build = build_top,
     .drill = drill_top,
-    .key = key_top,
     .keys = top_keys,
 };
 
@@ -388,30 +391,31 @@ static const qt_view *drill_ip(const struct qt_view_in *in, const char *row_id)
     return &qt_ports_proc_view;
 }
 
-static int key_ip(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+/* in one IP's view: b blocks the IP the view shows, K kills the selected connection's process */
+static int key_block_ip(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
-    if (ch == 'b')
-        return qt_ports_key_block(ui, in, in->key);
-    if (ch == 'K')
-        return qt_ports_key_kill(ui, in, row_id);
-    if (ch == 'd')
-        return qt_ports_key_names(ui, in);
-    return 0;
+    (void)row_id, (void)ch;
+    return qt_ports_key_block(ui, in, in->key);
 }
 
-static const struct qt_keyhelp ip_keys[] = {
-    {"Enter", "the process serving the selected connection"},
-    {"K", "kill the selected connection's process (per-connection child only; asks first)"},
-    {"b", "iptables lines to limit or block this IP (to copy; qtriage does not run them)"},
-    {"d", "resolve peer names (toggle)"},
-    {NULL, NULL},
+static int key_kill_row(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)ch;
+    return qt_ports_key_kill(ui, in, row_id);
+}
+
+static const struct qt_view_key ip_keys[] = {
+    {{'\r', '\n'}, "Enter", NULL, "the process serving the selected connection"},
+    {{'K'}, "K", key_kill_row, "kill the selected connection's process (per-connection child only; asks first)"},
+    {{'b'}, "b", key_block_ip, "iptables lines to limit or block this IP (to copy; qtriage does not run them)"},
+    {{'d'}, "d", key_names, "resolve peer names (toggle)"},
+    {{0}, NULL, NULL, NULL},
 };
 
 const qt_view qt_ports_ip_view = {
     .name = "ports.ip",
     .build = build_ip,
     .drill = drill_ip,
-    .key = key_ip,
     .keys = ip_keys,
 };
 
@@ -490,4 +494,6 @@ const qt_pane_def qt_pane_ports = {
               "AGE          start of the per-connection process; - when one process serves many\n"
               "?            unknown: the socket's owner is not visible (not root, or its fd list not readable);\n"
               "             >=N: N seen, more not visible. Never a 0 that stands for unknown",
+    .slot = QT_SLOT_TOP,
+    .min_rows = 5,   /* title, header and three rows */
 };

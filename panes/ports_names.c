@@ -5,7 +5,7 @@
  * state, not part of the snapshot: a cache kept for the session. */
 #include "panes/ports_views.h"
 #include "diag/ports/peername.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * per-connection process after asking. */
 #include "panes/ports_views.h"
 #include "diag/act/act.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -141,29 +141,30 @@ static void build_proc(const struct qt_view_in *in, qt_table *head, qt_table *t)
         env_rows(t, in->ctx, o->prog_pid, "program");
 }
 
-static int key_proc(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+/* the view shows one connection (in->key): K and b act on it */
+static int key_kill_conn(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
-    char ip[64] = "";
-    (void)row_id;
-    if (ch == 'K')
-        return qt_ports_key_kill(ui, in, in->key);
-    if (ch == 'b') {
-        qt_ports_find_conn(NULL, in->key ? in->key : "", ip);
-        return ip[0] ? qt_ports_key_block(ui, in, ip) : 0;
-    }
-    return 0;
+    (void)row_id, (void)ch;
+    return qt_ports_key_kill(ui, in, in->key);
 }
 
-static const struct qt_keyhelp proc_keys[] = {
-    {"K", "kill this connection's process (per-connection child only; asks first)"},
-    {"b", "iptables lines to limit or block this client (to copy)"},
-    {NULL, NULL},
+static int key_block_conn(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    char ip[64] = "";
+    (void)row_id, (void)ch;
+    qt_ports_find_conn(NULL, in->key ? in->key : "", ip);
+    return ip[0] ? qt_ports_key_block(ui, in, ip) : 0;
+}
+
+static const struct qt_view_key proc_keys[] = {
+    {{'K'}, "K", key_kill_conn, "kill this connection's process (per-connection child only; asks first)"},
+    {{'b'}, "b", key_block_conn, "iptables lines to limit or block this client (to copy)"},
+    {{0}, NULL, NULL, NULL},
 };
 
 const qt_view qt_ports_proc_view = {
     .name = "ports.conn",
     .build = build_proc,
-    .key = key_proc,
     .keys = proc_keys,
 };
 

@@ -285,4 +285,6 @@ const qt_pane_def qt_pane_servers = {
               "-c with *  the default limit (no -c option)\n"
               "HANDSHAKE  TLS handshake deadline; NONE = a silent client holds a slot forever\n"
               "FROM  option / default / none / chain (stunnel, s6-tlsd) / program (qmail-smtpd SMTPS) / n/a (no TLS on connect)",
+    .slot = QT_SLOT_LEFT,
+    .min_rows = 5,   /* title, header and three rows */
 };

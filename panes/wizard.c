@@ -17,7 +17,7 @@
 #include "panes/pane.h"
 #include "panes/panes.h"
 #include "diag/auth/auth_wizard.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -278,102 +278,164 @@ static void cycle_mech(struct qt_ui *ui)
     qt_ui_resample(ui);
 }
 
-static int common_keys(struct qt_ui *ui, int ch)
+/* Keys other than a before the wizard started: say so (1 = handled). */
+static int not_started(struct qt_ui *ui)
 {
-    switch (ch) {
-    case 'q':
-        if (W.job_id >= 0) {
-            qt_ui_cancel_job(ui, W.job_id);   /* kills and reaps the child / closes the socket */
-            qt_ui_flash(ui, "step aborted");
-            return 1;
-        }
+    if (W.w && W.started)
         return 0;
-    case 'r':
-        if (W.job_id < 0)
-            run_step(ui, W.cur);
-        else
-            qt_ui_flash(ui, "a step is still running (q aborts it)");
-        return 1;
-    case 'x':
-        /* revealed only in a dialog: never in a view, so never in a report */
-        if (!W.w->pass) {
-            qt_ui_flash(ui, "no password given");
-        } else {
-            char *strs = qt_wizard_auth_strings(W.w, 1);
-            qt_ui_text(ui, "AUTH strings - secret: they contain the password (q, Esc or Enter hides them)", strs);
-            qt_secret_wipe(strs, strlen(strs));
-            free(strs);
-        }
-        return 1;
-    default:
+    qt_ui_flash(ui, "the wizard is not started: press a");
+    return 1;
+}
+
+/* q while a step runs: abort it (1), else 0. */
+static int abort_step(struct qt_ui *ui)
+{
+    if (W.job_id < 0)
         return 0;
+    qt_ui_cancel_job(ui, W.job_id);   /* kills and reaps the child / closes the socket */
+    qt_ui_flash(ui, "step aborted");
+    return 1;
+}
+
+static void rerun(struct qt_ui *ui, int step)
+{
+    if (W.job_id < 0)
+        run_step(ui, step);
+    else
+        qt_ui_flash(ui, "a step is still running (q aborts it)");
+}
+
+static void show_strings(struct qt_ui *ui)
+{
+    /* revealed only in a dialog: never in a view, so never in a report */
+    if (!W.w->pass) {
+        qt_ui_flash(ui, "no password given");
+    } else {
+        char *strs = qt_wizard_auth_strings(W.w, 1);
+        qt_ui_text(ui, "AUTH strings - secret: they contain the password (q, Esc or Enter hides them)", strs);
+        qt_secret_wipe(strs, strlen(strs));
+        free(strs);
     }
 }
 
-static int top_key(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+/* -- the list of steps -- */
+
+static int t_start(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)row_id, (void)ch;
+    begin(ui, in, 0);
+    return 1;
+}
+
+static int t_next(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
     int s;
-    if (ch == 'a') {
-        begin(ui, in, 0);
+    (void)in, (void)row_id, (void)ch;
+    if (not_started(ui))
         return 1;
-    }
-    if (!W.w || !W.started) {
-        if (ch == 'e' || ch == 'n' || ch == 'b' || ch == 'r' || ch == 'x' || ch == 'm') {
-            qt_ui_flash(ui, "the wizard is not started: press a");
-            return 1;
-        }
-        return 0;
-    }
-    if (common_keys(ui, ch))
-        return 1;
-    switch (ch) {
-    case 'q':
-        close_wizard(ui);
-        return 1;
-    case 'e':
-        begin(ui, in, 1);
-        return 1;
-    case 'm':
-        cycle_mech(ui);
-        return 1;
-    case 'n':
-        s = next_step();
-        if (s < 0)
-            qt_ui_flash(ui, "that was the last step (r retries, b goes back)");
-        else
-            run_step(ui, s);
-        return 1;
-    case 'b':
-        if (W.cur > 0)
-            W.cur--;
-        qt_ui_flash(ui, "step %d: %s (r runs it again)", W.cur + 1, qt_wiz_step_name(W.cur));
-        qt_ui_resample(ui);
-        return 1;
-    case '\r':
-    case '\n':
-        /* Enter on the next pending step runs it; on any other row it opens the detail */
-        s = step_of(row_id);
-        if (s >= 0 && s == next_step() && W.w->res[s].verdict == QT_V_PENDING && W.job_id < 0) {
-            run_step(ui, s);
-            return 1;
-        }
-        return 0;
-    default:
-        return 0;
-    }
+    s = next_step();
+    if (s < 0)
+        qt_ui_flash(ui, "that was the last step (r retries, b goes back)");
+    else
+        run_step(ui, s);
+    return 1;
 }
 
-static int detail_key(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+static int t_back(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
-    int s = step_of(in->key);
-    (void)row_id;
-    if (!W.w || s < 0)
+    (void)in, (void)row_id, (void)ch;
+    if (not_started(ui))
+        return 1;
+    if (W.cur > 0)
+        W.cur--;
+    qt_ui_flash(ui, "step %d: %s (r runs it again)", W.cur + 1, qt_wiz_step_name(W.cur));
+    qt_ui_resample(ui);
+    return 1;
+}
+
+static int t_retry(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)in, (void)row_id, (void)ch;
+    if (!not_started(ui))
+        rerun(ui, W.cur);
+    return 1;
+}
+
+static int t_edit(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)row_id, (void)ch;
+    if (!not_started(ui))
+        begin(ui, in, 1);
+    return 1;
+}
+
+static int t_mech(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)in, (void)row_id, (void)ch;
+    if (!not_started(ui))
+        cycle_mech(ui);
+    return 1;
+}
+
+static int t_show(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)in, (void)row_id, (void)ch;
+    if (!not_started(ui))
+        show_strings(ui);
+    return 1;
+}
+
+/* Enter on the next pending step runs it; on any other row the shell opens the detail */
+static int t_enter(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    int s = step_of(row_id);
+    (void)in, (void)ch;
+    if (!W.w || !W.started)
         return 0;
-    if (ch == 'r' && W.job_id < 0) {
+    if (s >= 0 && s == next_step() && W.w->res[s].verdict == QT_V_PENDING && W.job_id < 0) {
         run_step(ui, s);
         return 1;
     }
-    return common_keys(ui, ch);
+    return 0;
+}
+
+static int t_quit(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)in, (void)row_id, (void)ch;
+    if (!W.w || !W.started)
+        return 0;   /* the shell's q: back or quit */
+    if (!abort_step(ui))
+        close_wizard(ui);
+    return 1;
+}
+
+/* -- one step's detail: the keys act on the step the view shows -- */
+
+static int d_retry(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    int s = step_of(in->key);
+    (void)row_id, (void)ch;
+    if (!W.w || s < 0)
+        return 0;
+    rerun(ui, s);
+    return 1;
+}
+
+static int d_show(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)row_id, (void)ch;
+    if (!W.w || step_of(in->key) < 0)
+        return 0;
+    show_strings(ui);
+    return 1;
+}
+
+static int d_quit(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)row_id, (void)ch;
+    if (!W.w || step_of(in->key) < 0)
+        return 0;
+    return abort_step(ui);
 }
 
 /* ---- views ---- */
@@ -428,17 +490,16 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
         qt_table_note(t, QT_ROLE_DIM, "not run yet: r runs this step");
 }
 
-static const struct qt_keyhelp detail_keys[] = {
-    {"r", "run this step again"},
-    {"x", "show the AUTH strings in a dialog (they contain the password)"},
-    {"q", "abort a running step; else back to the list"},
-    {NULL, NULL},
+static const struct qt_view_key detail_keys[] = {
+    {{'r'}, "r", d_retry, "run this step again"},
+    {{'x'}, "x", d_show, "show the AUTH strings in a dialog (they contain the password)"},
+    {{'q'}, "q", d_quit, "abort a running step; else back to the list"},
+    {{0}, NULL, NULL, NULL},
 };
 
 static const qt_view detail_view = {
     .name = "auth.step",
     .build = build_detail,
-    .key = detail_key,
     .keys = detail_keys,
 };
 
@@ -504,24 +565,23 @@ static const qt_view *drill_top(const struct qt_view_in *in, const char *row_id)
     return step_of(row_id) >= 0 ? &detail_view : NULL;
 }
 
-static const struct qt_keyhelp top_keys[] = {
-    {"a", "start the wizard (asks account, password, target, vchkpw, service, public IP)"},
-    {"n", "run the next step (Enter on the next pending step does too)"},
-    {"b", "back one step"},
-    {"r", "run the current step again"},
-    {"e", "edit the inputs (Enter at the password keeps it)"},
-    {"m", "next mechanism: auto, PLAIN, LOGIN, CRAM-MD5"},
-    {"x", "show the AUTH strings in a dialog (they contain the password)"},
-    {"Enter", "open the step's transcript and explanation"},
-    {"q", "abort a running step; else close the wizard (password wiped)"},
-    {NULL, NULL},
+static const struct qt_view_key top_keys[] = {
+    {{'a'}, "a", t_start, "start the wizard (asks account, password, target, vchkpw, service, public IP)"},
+    {{'n'}, "n", t_next, "run the next step (Enter on the next pending step does too)"},
+    {{'b'}, "b", t_back, "back one step"},
+    {{'r'}, "r", t_retry, "run the current step again"},
+    {{'e'}, "e", t_edit, "edit the inputs (Enter at the password keeps it)"},
+    {{'m'}, "m", t_mech, "next mechanism: auto, PLAIN, LOGIN, CRAM-MD5"},
+    {{'x'}, "x", t_show, "show the AUTH strings in a dialog (they contain the password)"},
+    {{'\r', '\n'}, "Enter", t_enter, "open the step's transcript and explanation"},
+    {{'q'}, "q", t_quit, "abort a running step; else close the wizard (password wiped)"},
+    {{0}, NULL, NULL, NULL},
 };
 
 static const qt_view top_view = {
     .name = "auth",
     .build = build_top,
     .drill = drill_top,
-    .key = top_key,
     .keys = top_keys,
 };
 
@@ -535,4 +595,7 @@ const qt_pane_def qt_pane_auth = {
               ">        the current step: n runs the next, r retries it, b goes back\n"
               "Secrets: the password is never shown, logged or passed in argv/environment;\n"
               "vchkpw gets it on fd 3 through a pipe, like qmail-smtpd does.",
+    .hotkey = 'a',   /* the wizard from any pane */
+    .hotkey_bar = "auth",
+    .hotkey_help = "the authentication wizard (from any pane)",
 };

@@ -12,7 +12,7 @@
 #include "diag/act/act.h"
 #include "diag/procs/procs.h"
 #include "diag/zombies/zombies.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -324,44 +324,44 @@ static int key_kill(struct qt_ui *ui, const struct qt_view_in *in, const struct 
     return 1;
 }
 
-static int keys(struct qt_ui *ui, const struct qt_view_in *in, const char *group_id, int ch)
+/* The group a key acts on: the selected row at the top, the group the view
+ * shows in the group view (whose rows are zombies). */
+static const struct qt_zgroup *target(const struct qt_view_in *in, const char *row_id)
 {
-    const struct qt_zgroup *g;
-    if (ch != 'C' && ch != 'R' && ch != 'K')
-        return 0;
-    g = group_of(in, group_id);
-    switch (ch) {
-    case 'C': return key_chld(ui, in, g);
-    case 'R': return key_restart(ui, in, g);
-    default: return key_kill(ui, in, g);
-    }
+    return group_of(in, in->key ? in->key : row_id);
 }
 
-static int key_top(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+static int k_chld(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
-    return keys(ui, in, row_id, ch);
+    (void)ch;
+    return key_chld(ui, in, target(in, row_id));
 }
 
-/* in the group view the rows are zombies: act on the group the view shows */
-static int key_group(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+static int k_restart(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
-    (void)row_id;
-    return keys(ui, in, in->key, ch);
+    (void)ch;
+    return key_restart(ui, in, target(in, row_id));
 }
 
-static const struct qt_keyhelp help[] = {
-    {"Enter", "the group's zombies and its parent's chain up to supervise"},
-    {"C", "send SIGCHLD to the parent: a harmless nudge to reap (asks first)"},
-    {"R", "restart the parent's service: writes 't' to DIR/supervise/control, as svc -t does (asks first)"},
-    {"K", "end a per-connection parent, one stuck session (asks first)"},
-    {NULL, NULL},
+static int k_kill(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)ch;
+    return key_kill(ui, in, target(in, row_id));
+}
+
+/* the top view's keys; the group view has the same without Enter */
+static const struct qt_view_key keys[] = {
+    {{'\r', '\n'}, "Enter", NULL, "the group's zombies and its parent's chain up to supervise"},
+    {{'C'}, "C", k_chld, "send SIGCHLD to the parent: a harmless nudge to reap (asks first)"},
+    {{'R'}, "R", k_restart, "restart the parent's service: writes 't' to DIR/supervise/control, as svc -t does (asks first)"},
+    {{'K'}, "K", k_kill, "end a per-connection parent, one stuck session (asks first)"},
+    {{0}, NULL, NULL, NULL},
 };
 
 static const qt_view group_view = {
     .name = "zombies.group",
     .build = build_group,
-    .key = key_group,
-    .keys = help + 1,
+    .keys = keys + 1,
 };
 
 static const qt_view *drill_top(const struct qt_view_in *in, const char *row_id)
@@ -374,8 +374,7 @@ static const qt_view top = {
     .name = "zombies",
     .build = build_top,
     .drill = drill_top,
-    .key = key_top,
-    .keys = help,
+    .keys = keys,
 };
 
 const qt_pane_def qt_pane_zombies = {
@@ -385,4 +384,6 @@ const qt_pane_def qt_pane_zombies = {
               "SEV   WARN: parent is part of the mail system; CRIT: and the count grows; INFO: unrelated\n"
               "AGE   since the zombie process started; UNREAPED FOR: since qtriage first saw it dead\n"
               "TREND over the last samples: new, growing, stable, clearing",
+    .slot = QT_SLOT_RIGHT,
+    .min_rows = 5,   /* title, header and three rows */
 };

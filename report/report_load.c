@@ -380,8 +380,12 @@ static void load_panes(struct qt_ld *l, const json_t *a)
             if (strcmp(st->panes[k].name, name) == 0)
                 qt_ld_fail(l, "pane '%s' saved twice", name);
         for (size_t k = 0; k < qt_npanes; k++)
-            if (strcmp(qt_panes[k]->name, name) == 0)
-                p->legend = qt_panes[k]->legend;
+            if (strcmp(qt_panes[k]->name, name) == 0) {
+                /* the built-in pane's legend, hotkey and place; the views are the saved ones */
+                *p = *qt_panes[k];
+                p->name = name;   /* kept above */
+                p->top = NULL;
+            }
         state = qt_ld_get(l, e, "state", JSON_OBJECT, NUL_OK);
         view = qt_ld_get(l, e, "view", JSON_OBJECT, 0);
         if (state && !l->failed) {

@@ -81,7 +81,9 @@ int main(int argc, char **argv)
     } else if (o.batch) {
         rc = store ? qt_batch_run_loaded(store, o.load) : qt_batch_run(&o.ctx, o.count, o.interval, o.timeout);
     } else {
-        rc = qt_tui_run(&o);
+        struct qt_tui_config tc = {.ctx = &o.ctx, .interval = o.interval, .report_dir = o.report_dir,
+                                   .store = store, .load = o.load, .no_color = o.no_color, .ascii = o.ascii};
+        rc = qt_tui_run(&tc);
     }
     qt_report_store_free(store);
     return rc;

@@ -1,4 +1,5 @@
-/* app.h - the shell's state, private to tui/. Panes see only tui/ui.h. */
+/* app.h - the shell's state, private to tui/. Panes see only the ops table
+ * (panes/ui_ops.h) that tui/shell.c implements on it. */
 #ifndef QT_APP_H
 #define QT_APP_H
 
@@ -6,9 +7,9 @@
 
 #include "diag/core/job.h"
 #include "diag/core/snapshot.h"
-#include "src/options.h"
+#include "tui/tui.h"
 #include "tui/tableview.h"
-#include "tui/ui.h"
+#include "panes/ui_ops.h"
 
 #define QT_MAX_DEPTH 8
 #define QT_MAX_JOBS 16
@@ -51,8 +52,9 @@ struct qt_job_slot {
 
 struct qt_report_store;
 
-struct qt_ui {
-    const qt_options *opt;
+struct qt_shell {
+    struct qt_ui handle;      /* what views get: the ops table (tui/shell.c) on this shell */
+    struct qt_tui_config cfg;  /* a copy; the pointers in it are borrowed */
     const qt_ctx *ctx;        /* the live context, or the loaded report's */
     const struct qt_report_store *loaded;  /* --load: read-only, never sampled */
     qt_sampler sampler;
@@ -62,7 +64,7 @@ struct qt_ui {
     int frozen;
     int want_sample;
 
-    struct qt_pane_state panes[16];
+    struct qt_pane_state *panes;  /* npanes of them, in screen order */
     int npanes;
     int focus;
     int zoom;                 /* focused pane fills the screen */
@@ -86,19 +88,67 @@ struct qt_ui {
 };
 
 /* layout.c */
-void qt_layout(struct qt_ui *ui);               /* (re)create windows for the current size */
-void qt_draw(struct qt_ui *ui);                 /* draw everything dirty, one doupdate */
-void qt_layout_free(struct qt_ui *ui);
+void qt_layout(struct qt_shell *ui);               /* (re)create windows for the current size */
+void qt_draw(struct qt_shell *ui);                 /* draw everything dirty, one doupdate */
+void qt_layout_free(struct qt_shell *ui);
 
 /* dialog.c: return 1 if the key was consumed by the open dialog */
-int qt_dialog_key(struct qt_ui *ui, int key, int is_code);
-void qt_dialog_draw(struct qt_ui *ui);
-void qt_dialog_close(struct qt_ui *ui);
-void qt_help_open(struct qt_ui *ui);
+int qt_dialog_key(struct qt_shell *ui, int key, int is_code);
+void qt_dialog_draw(struct qt_shell *ui);
+void qt_dialog_close(struct qt_shell *ui);
+void qt_help_open(struct qt_shell *ui);
 
-/* tui.c */
-struct qt_pane_state *qt_focused(struct qt_ui *ui);
+/* shell.c: accessors and the ops table */
+struct qt_pane_state *qt_focused(struct qt_shell *ui);
 qt_level *qt_pane_level(struct qt_pane_state *p);
-void qt_ui_view_in(struct qt_ui *ui, struct qt_view_in *in);
+void qt_shell_view_in(struct qt_shell *ui, struct qt_view_in *in);
+void qt_shell_bind(struct qt_shell *ui);        /* ui->handle = the ops table on ui */
+/* the status line message (escaped here), for the shell and the ops table */
+void qt_shell_flash(struct qt_shell *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* dialog.c: the dialog services of the ops table */
+void qt_shell_confirm(struct qt_shell *ui, const char *question, void (*yes)(struct qt_ui *, void *), void *arg,
+                      void (*free_arg)(void *));
+void qt_shell_text(struct qt_shell *ui, const char *title, const char *text);
+void qt_shell_prompt(struct qt_shell *ui, const char *label, const char *initial, int secret,
+                     void (*done)(struct qt_ui *, const char *, void *), void *arg);
+
+/* jobs.c: the scheduler behind run_job/cancel_job */
+struct pollfd;
+int qt_jobs_start(struct qt_shell *ui, struct qt_job *job, void (*done)(struct qt_ui *, void *), void *arg);
+void qt_jobs_cancel(struct qt_shell *ui, int id);
+void qt_jobs_cancel_all(struct qt_shell *ui);
+double qt_jobs_deadline(struct qt_shell *ui, double until);   /* min(until, every job's deadline) */
+/* Append the jobs' fds to pfd (room for QT_MAX_JOBS * QT_JOB_MAXFDS), each
+ * with its slot in owner_of; returns how many. */
+int qt_jobs_pollfds(struct qt_shell *ui, struct pollfd *pfd, int *owner_of);
+/* Step the jobs whose fds are ready or whose deadline passed. */
+void qt_jobs_step(struct qt_shell *ui, struct pollfd *pfd, int *owner_of, int nfds, double now);
+
+/* nav.c */
+void qt_nav_push(struct qt_shell *ui);          /* drill into the selected row */
+int qt_nav_pop(struct qt_shell *ui);            /* back one level; 0 if already at the top, unzoomed */
+void qt_nav_focus(struct qt_shell *ui, int i);  /* out-of-range i is ignored */
+int qt_nav_page_rows(struct qt_shell *ui);
+
+/* input.c: the search / filter line */
+void qt_input_begin(struct qt_shell *ui, enum qt_input_mode m);
+void qt_input_key(struct qt_shell *ui, int key, int is_code);
+
+/* export.c: the w key */
+void qt_export_report(struct qt_shell *ui);
+
+/* keys.c: read and dispatch every pending key; the help and the key bar
+ * generated from the same key tables */
+#define QT_KEY_CODE 0x1000000   /* a curses key code in a key table: KEY_UP | QT_KEY_CODE */
+void qt_keys_read(struct qt_shell *ui);
+/* The "Everywhere" lines of the ? help: the shell's table and the panes' hotkeys. */
+void qt_keys_help(const struct qt_shell *ui, qt_buf *b);
+struct qt_bar_item {
+    char key[8];
+    const char *word;
+};
+/* The key bar's items in order (at most max); returns how many. */
+size_t qt_keys_bar(const struct qt_shell *ui, struct qt_bar_item *out, size_t max);
 
 #endif

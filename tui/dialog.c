@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void qt_dialog_close(struct qt_ui *ui)
+void qt_dialog_close(struct qt_shell *ui)
 {
     struct qt_dialog *d = &ui->dlg;
     if (d->free_arg)
@@ -25,7 +25,7 @@ void qt_dialog_close(struct qt_ui *ui)
     ui->dirty = 1;
 }
 
-static void open_dialog(struct qt_ui *ui, enum qt_dlg_kind kind, const char *title, const char *text)
+static void open_dialog(struct qt_shell *ui, enum qt_dlg_kind kind, const char *title, const char *text)
 {
     if (ui->dlg.kind != QT_DLG_NONE)
         qt_dialog_close(ui);
@@ -35,8 +35,8 @@ static void open_dialog(struct qt_ui *ui, enum qt_dlg_kind kind, const char *tit
     ui->dirty = 1;
 }
 
-void qt_ui_confirm(struct qt_ui *ui, const char *question, void (*yes)(struct qt_ui *, void *), void *arg,
-                   void (*free_arg)(void *))
+void qt_shell_confirm(struct qt_shell *ui, const char *question, void (*yes)(struct qt_ui *, void *), void *arg,
+                      void (*free_arg)(void *))
 {
     /* questions name processes and directories read from /proc: escaped
      * like every other text (printable ASCII only, so a byte is a column) */
@@ -48,7 +48,7 @@ void qt_ui_confirm(struct qt_ui *ui, const char *question, void (*yes)(struct qt
     ui->dlg.free_arg = free_arg;
 }
 
-void qt_ui_text(struct qt_ui *ui, const char *title, const char *text)
+void qt_shell_text(struct qt_shell *ui, const char *title, const char *text)
 {
     char *safe = qt_safe_strdup(text, strlen(text));
     /* keep newlines: qt_safe_strdup escaped them as \x0a */
@@ -66,8 +66,8 @@ void qt_ui_text(struct qt_ui *ui, const char *title, const char *text)
     qt_buf_free(&b);
 }
 
-void qt_ui_prompt(struct qt_ui *ui, const char *label, const char *initial, int secret,
-                  void (*done)(struct qt_ui *, const char *, void *), void *arg)
+void qt_shell_prompt(struct qt_shell *ui, const char *label, const char *initial, int secret,
+                     void (*done)(struct qt_ui *, const char *, void *), void *arg)
 {
     open_dialog(ui, QT_DLG_PROMPT, label, NULL);
     ui->dlg.secret = secret;
@@ -79,34 +79,21 @@ void qt_ui_prompt(struct qt_ui *ui, const char *label, const char *initial, int 
     }
 }
 
-static void help_text(struct qt_ui *ui, qt_buf *b)
+static void help_text(struct qt_shell *ui, qt_buf *b)
 {
     struct qt_pane_state *p = qt_focused(ui);
     const qt_level *l = qt_pane_level(p);
 
     qt_buf_printf(b, "Keys in %s%s%s\n", p->def->name, p->depth > 1 ? " > " : "",
                   p->depth > 1 ? (l->main.title[0] ? l->main.title : l->view->name) : "");
-    if (l->view->keys)
-        for (const struct qt_keyhelp *k = l->view->keys; k->key; k++)
-            qt_buf_printf(b, "  %-10s %s\n", k->key, k->what);
+    if (l->view->keys && l->view->keys->label)
+        for (const struct qt_view_key *k = l->view->keys; k->label; k++)
+            qt_buf_printf(b, "  %-10s %s\n", k->label, k->help);
     else
         qt_buf_puts(b, "  (no keys of its own)\n");
+    qt_buf_puts(b, "\nEverywhere\n");
+    qt_keys_help(ui, b);
     qt_buf_puts(b,
-                "\nEverywhere\n"
-                "  ? F1       this help (q, Esc or ? closes it)\n"
-                "  Tab S-Tab  next / previous pane;  1-9 jump to a pane\n"
-                "  Enter l    open the selected row (drill down)\n"
-                "  q Esc h    back one level (Backspace and Left too); q at the top quits\n"
-                "  z          zoom the focused pane to full screen and back\n"
-                "  j k Up Dn  move;  PgUp PgDn  page;  g G Home End  first / last\n"
-                "  /          search (incremental);  n N  next / previous match\n"
-                "  f \\        filter rows (shown in the pane title);  c  clear the filter\n"
-                "  < >        sort by the previous / next column;  I  invert the sort\n"
-                "  p Z        freeze / resume sampling (navigation keeps working)\n"
-                "  r          take a sample now;  Ctrl-L  repaint the screen\n"
-                "  a          the authentication wizard (from any pane)\n"
-                "  w          write the report (Markdown + JSON, mode 0600) of what is on screen\n"
-                "  Q          quit from anywhere\n"
                 "\nMarks and colours (the word is always there; colour only repeats it)\n"
                 "  CRIT       hurting users now          (red, bold)\n"
                 "  WARN       will hurt soon              (yellow, bold)\n"
@@ -121,7 +108,7 @@ static void help_text(struct qt_ui *ui, qt_buf *b)
         qt_buf_printf(b, "\n%s\n%s\n", p->def->name, p->def->legend);
 }
 
-void qt_help_open(struct qt_ui *ui)
+void qt_help_open(struct qt_shell *ui)
 {
     qt_buf b = {0};
     help_text(ui, &b);
@@ -168,7 +155,7 @@ static void wrap_text(const char *s, int width, qt_buf *out)
     }
 }
 
-int qt_dialog_key(struct qt_ui *ui, int key, int is_code)
+int qt_dialog_key(struct qt_shell *ui, int key, int is_code)
 {
     struct qt_dialog *d = &ui->dlg;
 
@@ -182,14 +169,14 @@ int qt_dialog_key(struct qt_ui *ui, int key, int is_code)
             void (*fa)(void *) = d->free_arg;
             d->free_arg = NULL;
             qt_dialog_close(ui);
-            yes(ui, arg);
+            yes(&ui->handle, arg);
             if (fa)
                 fa(arg);
         } else if (is_code && key == KEY_RESIZE) {
             return 0;
         } else {
             qt_dialog_close(ui);
-            qt_ui_flash(ui, "cancelled");
+            qt_shell_flash(ui, "cancelled");
         }
         return 1;
     case QT_DLG_TEXT:
@@ -230,13 +217,13 @@ int qt_dialog_key(struct qt_ui *ui, int key, int is_code)
             char buf[sizeof d->buf];
             memcpy(buf, d->buf, sizeof buf);
             qt_dialog_close(ui);
-            done(ui, buf, arg);
+            done(&ui->handle, buf, arg);
             OPENSSL_cleanse(buf, sizeof buf);
         } else if (!is_code && key == 27) {
             void (*done)(struct qt_ui *, const char *, void *) = d->done;
             void *arg = d->arg;
             qt_dialog_close(ui);
-            done(ui, NULL, arg);
+            done(&ui->handle, NULL, arg);
         } else if ((is_code && key == KEY_BACKSPACE) || (!is_code && (key == 127 || key == 8))) {
             /* drop one UTF-8 character */
             while (d->len > 0 && ((unsigned char)d->buf[d->len - 1] & 0xC0) == 0x80)
@@ -248,7 +235,7 @@ int qt_dialog_key(struct qt_ui *ui, int key, int is_code)
             OPENSSL_cleanse(d->buf, sizeof d->buf);
             d->len = 0;
         } else if (!is_code && key == 0 && d->secret) { /* Ctrl-@ / Ctrl-Space */
-            qt_ui_flash(ui, "the password contains a NUL byte: it cannot travel through the checkpassword "
+            qt_shell_flash(ui, "the password contains a NUL byte: it cannot travel through the checkpassword "
                         "protocol (not taken)");
         } else if (!is_code && key >= 32) {
             char mb[MB_LEN_MAX];
@@ -268,7 +255,7 @@ int qt_dialog_key(struct qt_ui *ui, int key, int is_code)
     return 0;
 }
 
-void qt_dialog_draw(struct qt_ui *ui)
+void qt_dialog_draw(struct qt_shell *ui)
 {
     static qt_buf wrapped;
     struct qt_dialog *d = &ui->dlg;

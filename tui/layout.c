@@ -1,7 +1,9 @@
 /* layout.c - where panes go, and the chrome: header, pane title bars,
- * status line and key bar. At 80x24 four panes share the screen (Ports on
- * top, Servers | Zombies, Findings); larger terminals give them more rows;
- * short or narrow terminals show only the focused pane; below the hard
+ * status line and key bar. Panes name their slot of the overview grid in
+ * their descriptor (panes/pane.h: a full-width top, a middle row split
+ * left | right, a full-width bottom); at 80x24 the four share the screen,
+ * larger terminals give them more rows; a short or narrow terminal, or a
+ * focused pane without a slot, shows only the focused pane; below the hard
  * minimum a single line says so while sampling goes on. */
 #include "tui/app.h"
 #include "tui/term.h"
@@ -14,8 +16,6 @@
 #define MIN_COLS 40
 #define MIN_ROWS 10
 #define GRID_MIN_COLS 70
-#define GRID_MIN_ROWS 20
-#define GRID_PANES 4
 
 static void del(WINDOW **w)
 {
@@ -25,7 +25,7 @@ static void del(WINDOW **w)
     }
 }
 
-void qt_layout_free(struct qt_ui *ui)
+void qt_layout_free(struct qt_shell *ui)
 {
     for (int i = 0; i < ui->npanes; i++)
         del(&ui->panes[i].win);
@@ -35,15 +35,39 @@ void qt_layout_free(struct qt_ui *ui)
     del(&ui->dlg.win);
 }
 
-static int single_pane(const struct qt_ui *ui)
+/* Rows of each slot for a body of h rows: the top 45%, the middle and the
+ * bottom share the rest. */
+static void slot_rows(int h, int rows[QT_SLOT_COUNT])
 {
-    return ui->zoom || ui->cols < GRID_MIN_COLS || ui->rows < GRID_MIN_ROWS || ui->focus >= GRID_PANES ||
-           ui->npanes < GRID_PANES;
+    rows[QT_SLOT_NONE] = h;
+    rows[QT_SLOT_TOP] = h * 45 / 100;
+    rows[QT_SLOT_LEFT] = rows[QT_SLOT_RIGHT] = (h - rows[QT_SLOT_TOP]) / 2;
+    rows[QT_SLOT_BOTTOM] = h - rows[QT_SLOT_TOP] - rows[QT_SLOT_LEFT];
 }
 
-void qt_layout(struct qt_ui *ui)
+/* Fill at[slot] with the pane that sits there (the first to claim it).
+ * Returns 1 when the grid is drawn: not zoomed, wide enough, every slot
+ * taken and given its pane's min_rows, and the focused pane in it. */
+static int grid(const struct qt_shell *ui, int h, int at[QT_SLOT_COUNT])
 {
-    int h, top = 1;
+    int rows[QT_SLOT_COUNT];
+    slot_rows(h, rows);
+    for (int s = 0; s < QT_SLOT_COUNT; s++)
+        at[s] = -1;
+    for (int i = ui->npanes - 1; i >= 0; i--)
+        at[ui->panes[i].def->slot] = i;
+    if (ui->zoom || ui->cols < GRID_MIN_COLS || ui->panes[ui->focus].def->slot == QT_SLOT_NONE ||
+        at[ui->panes[ui->focus].def->slot] != ui->focus)
+        return 0;
+    for (int s = QT_SLOT_TOP; s < QT_SLOT_COUNT; s++)
+        if (at[s] < 0 || rows[s] < ui->panes[at[s]].def->min_rows)
+            return 0;
+    return 1;
+}
+
+void qt_layout(struct qt_shell *ui)
+{
+    int h, top = 1, at[QT_SLOT_COUNT], rows[QT_SLOT_COUNT];
 
     qt_layout_free(ui);
     getmaxyx(stdscr, ui->rows, ui->cols);
@@ -55,21 +79,22 @@ void qt_layout(struct qt_ui *ui)
     ui->w_status = newwin(1, ui->cols, ui->rows - 2, 0);
     ui->w_keys = newwin(1, ui->cols, ui->rows - 1, 0);
     h = ui->rows - 3;
-    if (single_pane(ui)) {
+    if (!grid(ui, h, at)) {
         ui->panes[ui->focus].win = newwin(h, ui->cols, top, 0);
         return;
     }
+    slot_rows(h, rows);
     {
-        int h0 = h * 45 / 100, h1 = (h - h0) / 2, h2 = h - h0 - h1;
         int wl = ui->cols / 2, wr = ui->cols - wl;
-        ui->panes[0].win = newwin(h0, ui->cols, top, 0);
-        ui->panes[1].win = newwin(h1, wl, top + h0, 0);
-        ui->panes[2].win = newwin(h1, wr, top + h0, wl);
-        ui->panes[3].win = newwin(h2, ui->cols, top + h0 + h1, 0);
+        ui->panes[at[QT_SLOT_TOP]].win = newwin(rows[QT_SLOT_TOP], ui->cols, top, 0);
+        ui->panes[at[QT_SLOT_LEFT]].win = newwin(rows[QT_SLOT_LEFT], wl, top + rows[QT_SLOT_TOP], 0);
+        ui->panes[at[QT_SLOT_RIGHT]].win = newwin(rows[QT_SLOT_RIGHT], wr, top + rows[QT_SLOT_TOP], wl);
+        ui->panes[at[QT_SLOT_BOTTOM]].win =
+            newwin(rows[QT_SLOT_BOTTOM], ui->cols, top + rows[QT_SLOT_TOP] + rows[QT_SLOT_LEFT], 0);
     }
 }
 
-static void draw_header(struct qt_ui *ui)
+static void draw_header(struct qt_shell *ui)
 {
     WINDOW *w = ui->w_header;
     const qt_snapshot *s = ui->snap;
@@ -127,7 +152,7 @@ static const char *level_title(const qt_level *l)
     return l->main.title[0] ? l->main.title : l->view->name;
 }
 
-static void draw_pane(struct qt_ui *ui, int i)
+static void draw_pane(struct qt_shell *ui, int i)
 {
     struct qt_pane_state *p = &ui->panes[i];
     qt_level *l = qt_pane_level(p);
@@ -162,7 +187,7 @@ static void draw_pane(struct qt_ui *ui, int i)
     wnoutrefresh(w);
 }
 
-static void draw_status(struct qt_ui *ui, double now)
+static void draw_status(struct qt_shell *ui, double now)
 {
     WINDOW *w = ui->w_status;
     qt_level *l = qt_pane_level(qt_focused(ui));
@@ -180,41 +205,38 @@ static void draw_status(struct qt_ui *ui, double now)
         wattrset(w, qt_term_attr(QT_ROLE_DIM));
         if (ui->loaded) {
             /* the file name is escaped like all other text */
-            char *name = qt_safe_strdup(ui->opt->load, strlen(ui->opt->load));
+            char *name = qt_safe_strdup(ui->cfg.load, strlen(ui->cfg.load));
             mvwprintw(w, 0, 0, "loaded from %s: the saved sample, read-only", name);
             free(name);
         }
         else
-            mvwprintw(w, 0, 0, "sample took %.0f ms, every %gs%s", ui->snap->took * 1000, ui->opt->interval,
-                      ui->opt->ctx.read_only ? "  read-only" : "");
+            mvwprintw(w, 0, 0, "sample took %.0f ms, every %gs%s", ui->snap->took * 1000, ui->cfg.interval,
+                      ui->cfg.ctx->read_only ? "  read-only" : "");
     }
     wattrset(w, A_NORMAL);
     wnoutrefresh(w);
 }
 
-static void draw_keys(struct qt_ui *ui)
+static void draw_keys(struct qt_shell *ui)
 {
-    static const char *const keys[][2] = {
-        {"?", "help"}, {"Tab", "pane"}, {"Enter", "open"}, {"q", "back"}, {"z", "zoom"},
-        {"/", "search"}, {"f", "filter"}, {"<>", "sort"}, {"p", "freeze"}, {"r", "sample"}, {"w", "export"}, {"a", "auth"},
-        {"Q", "quit"},
-    };
+    struct qt_bar_item keys[32];
+    size_t n = qt_keys_bar(ui, keys, sizeof keys / sizeof keys[0]);
     WINDOW *w = ui->w_keys;
     werase(w);
     wmove(w, 0, 0);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        int need = (int)(strlen(keys[i][0]) + strlen(keys[i][1]) + 3);
+    for (size_t i = 0; i < n; i++) {
+        int need = (int)(strlen(keys[i].key) + strlen(keys[i].word) + 3);
         if (getcurx(w) + need > ui->cols)
             break;
         wattrset(w, qt_term_attr(QT_ROLE_BAR));
-        waddstr(w, keys[i][0]);
+        waddstr(w, keys[i].key);
         wattrset(w, A_NORMAL);
-        wprintw(w, " %s  ", keys[i][1]);
+        wprintw(w, " %s  ", keys[i].word);
     }
     wnoutrefresh(w);
 }
 
-void qt_draw(struct qt_ui *ui)
+void qt_draw(struct qt_shell *ui)
 {
     double now = qt_now_mono();
 

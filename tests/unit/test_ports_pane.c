@@ -1,6 +1,6 @@
 /* Unit tests: the Ports pane end to end on a fixture /proc (procs and
  * sockets collectors, stages, views, drill-down) and its keys (K, b, d)
- * against a fake shell that records what the pane asked for. */
+ * against the ui double (tests/unit/ui_double.h) that records what the pane asked for. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,69 +20,8 @@
 
 #include "panes/ports_views.h"
 #include "diag/core/job.h"
-#include "tui/ui.h"
+#include "tests/unit/ui_double.h"
 #include "tests/unit/ports_fixture.h"
-
-/* --- a fake shell --- */
-
-struct qt_ui {
-    int read_only, resampled, dirty;
-    char flash[512];
-    char question[512];
-    void (*yes)(struct qt_ui *, void *);
-    void *arg;
-    void (*free_arg)(void *);
-    char title[128];
-    char *text;
-};
-
-void qt_ui_flash(struct qt_ui *ui, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ui->flash, sizeof ui->flash, fmt, ap);
-    va_end(ap);
-}
-void qt_ui_confirm(struct qt_ui *ui, const char *q, void (*yes)(struct qt_ui *, void *), void *arg, void (*free_arg)(void *))
-{
-    snprintf(ui->question, sizeof ui->question, "%s", q);
-    ui->yes = yes;
-    ui->arg = arg;
-    ui->free_arg = free_arg;
-}
-void qt_ui_text(struct qt_ui *ui, const char *title, const char *text)
-{
-    snprintf(ui->title, sizeof ui->title, "%s", title);
-    free(ui->text);
-    ui->text = qt_strdup(text);
-}
-int qt_ui_read_only(const struct qt_ui *ui) { return ui->read_only; }
-void qt_ui_resample(struct qt_ui *ui) { ui->resampled = 1; }
-void qt_ui_dirty(struct qt_ui *ui) { ui->dirty = 1; }
-void qt_ui_prompt(struct qt_ui *ui, const char *l, const char *i, int s, void (*d)(struct qt_ui *, const char *, void *), void *a)
-{
-    (void)ui; (void)l; (void)i; (void)s; (void)d; (void)a;
-}
-int qt_ui_run_job(struct qt_ui *ui, struct qt_job *job, void (*done)(struct qt_ui *, void *), void *arg)
-{
-    assert_int_equal(qt_job_run(job, 2.0), 0);
-    if (done)
-        done(ui, arg);
-    job->ops->free(job);
-    return 1;
-}
-void qt_ui_cancel_job(struct qt_ui *ui, int id) { (void)ui; (void)id; }
-
-static void answer(struct qt_ui *ui, int yes)
-{
-    if (yes && ui->yes)
-        ui->yes(ui, ui->arg);
-    if (ui->free_arg)
-        ui->free_arg(ui->arg);
-    ui->yes = NULL;
-    ui->free_arg = NULL;
-    ui->question[0] = '\0';
-}
 
 /* --- the fixture, sampled --- */
 
@@ -95,7 +34,7 @@ struct env {
     qt_sampler sampler;
     qt_snapshot *snap;
     pid_t child;            /* a real process standing in for a per-connection child */
-    struct qt_ui ui;
+    struct qt_ui_double ui;
 };
 
 static void resample(struct env *e)
@@ -127,6 +66,9 @@ static int setup(void **state)
     char err[128], path[256];
     const char envtext[] = "PATH=/bin\0TCPREMOTEIP=198.51.100.7\0TCPREMOTEPORT=40002\0TCPLOCALPORT=465\0";
 
+    qt_ui_double_init(&e->ui);
+    e->ui.answer = QT_UID_HOLD;   /* each test answers the question itself */
+    e->ui.job_timeout = 2.0;      /* jobs (d) run to their end inside the key */
     fx_scenario(&e->fx);
     /* a real child process, pretending to be a stuck TLS child of 200 */
     e->child = fork();
@@ -165,7 +107,7 @@ static int teardown(void **state)
     qt_snapshot_free(e->snap);
     qt_sampler_free(&e->sampler);
     fx_rm(&e->fx);
-    free(e->ui.text);
+    qt_ui_double_free(&e->ui);
     free(e);
     return 0;
 }
@@ -210,7 +152,7 @@ static const char *val(const qt_table *t, const char *row)
 static int key(struct env *e, const qt_view *v, const char *viewkey, const char *row, int ch)
 {
     struct qt_view_in in = {.ctx = &e->ctx, .snap = e->snap, .hist = &e->sampler.hist, .key = viewkey};
-    return v->key(&e->ui, &in, row, ch);
+    return qt_view_key(v, &e->ui.ui, &in, row, ch);
 }
 
 static void top_view(void **state)
@@ -371,20 +313,20 @@ static void key_kill(void **state)
     assert_true(key(e, &qt_ports_ip_view, "198.51.100.11", id, 'K'));
     snprintf(id, sizeof id, "Kill pid %d (tcpserver) serving 198.51.100.11 port 40020 on smtps?", (int)e->child);
     assert_string_equal(e->ui.question, id);
-    answer(&e->ui, 0);
+    qt_ui_double_answer(&e->ui, 0);
     assert_int_equal(kill(e->child, 0), 0);
     /* "yes" on a fixture /proc: its pid may name any live process, so nothing is signalled */
     fixture_live_btime(e);
     assert_true(key(e, &qt_ports_proc_view, "198.51.100.11|465|40020", NULL, 'K'));
-    answer(&e->ui, 1);
+    qt_ui_double_answer(&e->ui, 1);
     assert_non_null(strstr(e->ui.flash, "not reading the live /proc (--proc "));
     assert_int_equal(kill(e->child, 0), 0);
     /* "yes" from the process view, answered on the live /proc */
     assert_true(key(e, &qt_ports_proc_view, "198.51.100.11|465|40020", NULL, 'K'));
     e->ctx.proc = "/proc";
-    answer(&e->ui, 1);
+    qt_ui_double_answer(&e->ui, 1);
     assert_non_null(strstr(e->ui.flash, "sent SIGTERM"));
-    assert_true(e->ui.resampled);
+    assert_true(e->ui.resamples);
     assert_int_equal(waitpid(e->child, &st, 0), e->child);
     assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
     e->child = 0;
@@ -409,7 +351,7 @@ static void key_kill_reused_pid(void **state)
     assert_true(key(e, &qt_ports_ip_view, "198.51.100.11", "198.51.100.11|465|40020", 'K'));
     assert_non_null(e->ui.yes);
     e->ctx.proc = "/proc";
-    answer(&e->ui, 1);
+    qt_ui_double_answer(&e->ui, 1);
     snprintf(want, sizeof want, "pid %d is now another process (pid reused): not signalled", (int)e->child);
     assert_string_equal(e->ui.flash, want);
     assert_int_equal(kill(e->child, 0), 0);

@@ -1,4 +1,4 @@
-/* Unit tests: the Zombies pane (views and keys) with a fake ui, on the
+/* Unit tests: the Zombies pane (views and keys) with the ui double (tests/unit/ui_double.h), on the
  * fixture tree and on live process trees staged by this binary itself. R
  * writes to the staged service's supervise/control itself (diag/act/act.h). */
 #include <stdarg.h>
@@ -25,85 +25,9 @@
 #include "diag/core/util.h"
 #include "diag/zombies/zombies.h"
 #include "panes/panes.h"
-#include "tui/ui.h"
+#include "tests/unit/ui_double.h"
 
 #define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
-
-/* --- a fake shell --- */
-
-struct qt_ui {
-    int read_only;
-    int answer;          /* what the user answers to confirm() */
-    char flash[512];
-    char question[512];
-    int confirms, resamples, jobs;
-    /* one queued job: like the real shell, jobs run after the key handler returned */
-    struct qt_job *job;
-    void (*done)(struct qt_ui *, void *);
-    void *arg;
-};
-
-void qt_ui_flash(struct qt_ui *ui, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ui->flash, sizeof ui->flash, fmt, ap);
-    va_end(ap);
-}
-
-void qt_ui_confirm(struct qt_ui *ui, const char *question, void (*yes)(struct qt_ui *, void *), void *arg,
-                   void (*free_arg)(void *))
-{
-    snprintf(ui->question, sizeof ui->question, "%s", question);
-    ui->confirms++;
-    if (ui->answer)
-        yes(ui, arg);
-    if (free_arg)
-        free_arg(arg);
-}
-
-void qt_ui_text(struct qt_ui *ui, const char *title, const char *text) { (void)ui, (void)title, (void)text; }
-int qt_ui_read_only(const struct qt_ui *ui) { return ui->read_only; }
-void qt_ui_resample(struct qt_ui *ui) { ui->resamples++; }
-void qt_ui_dirty(struct qt_ui *ui) { (void)ui; }
-void qt_ui_cancel_job(struct qt_ui *ui, int id) { (void)ui, (void)id; }
-void qt_ui_prompt(struct qt_ui *ui, const char *label, const char *initial, int secret,
-                  void (*done)(struct qt_ui *, const char *, void *), void *arg)
-{
-    (void)label, (void)initial, (void)secret;
-    done(ui, NULL, arg);
-}
-
-int qt_ui_run_job(struct qt_ui *ui, struct qt_job *job, void (*done)(struct qt_ui *, void *), void *arg)
-{
-    if (ui->job) {
-        /* the real shell's refusal path: cancel, free, then done() */
-        job->ops->cancel(job);
-        job->ops->free(job);
-        qt_ui_flash(ui, "too many background jobs running");
-        if (done)
-            done(ui, arg);
-        return -1;
-    }
-    ui->jobs++;
-    ui->job = job;
-    ui->done = done;
-    ui->arg = arg;
-    return ui->jobs;
-}
-
-/* The loop's part: run the queued job to its end, then done(), then free. */
-static void run_queued(struct qt_ui *ui)
-{
-    struct qt_job *j = ui->job;
-    if (!j)
-        return;
-    assert_int_equal(qt_job_run(j, 5), 0);
-    ui->job = NULL;
-    if (ui->done)
-        ui->done(ui, ui->arg);
-    j->ops->free(j);
-}
 
 /* --- helpers --- */
 
@@ -132,12 +56,12 @@ static int table_has(const qt_table *t, const char *needle)
     return 0;
 }
 
-static int press(struct qt_ui *ui, const qt_view *v, const qt_ctx *c, const qt_snapshot *s, const char *key,
+static int press(struct qt_ui_double *ui, const qt_view *v, const qt_ctx *c, const qt_snapshot *s, const char *key,
                  const char *row, int ch)
 {
     struct qt_view_in in = {.ctx = c, .snap = s, .hist = NULL, .key = key};
-    ui->flash[0] = ui->question[0] = '\0';
-    return v->key(ui, &in, row, ch);
+    qt_ui_double_clear(ui);
+    return qt_view_key(v, &ui->ui, &in, row, ch);
 }
 
 /* --- views on the fixture --- */
@@ -238,7 +162,11 @@ static void keys_refused_on_fixture_and_read_only(void **st)
     qt_ctx c;
     qt_sampler s = {0};
     qt_snapshot *snap;
-    struct qt_ui ui = {.answer = 1};
+    struct qt_ui_double ui;
+    /* like the shell: jobs run after the key handler returned */
+    qt_ui_double_init(&ui);
+    ui.answer = QT_UID_YES;
+    ui.job_mode = QT_UID_JOBS_QUEUE;
 
     qt_ctx_defaults(&c);
     c.proc = FIXTURE;
@@ -399,7 +327,11 @@ static void live_listener_keys(void **st)
     qt_sampler s = {0};
     qt_snapshot *snap;
     const struct qt_zgroup *g;
-    struct qt_ui ui = {.answer = 1};
+    struct qt_ui_double ui;
+    /* like the shell: jobs run after the key handler returned */
+    qt_ui_double_init(&ui);
+    ui.answer = QT_UID_YES;
+    ui.job_mode = QT_UID_JOBS_QUEUE;
     char row[32], path[400], args[512] = "";
     int fifo;
 
@@ -468,7 +400,11 @@ static void live_connection_keys(void **st)
     qt_sampler s = {0};
     qt_snapshot *snap;
     const struct qt_zgroup *g;
-    struct qt_ui ui = {.answer = 1};
+    struct qt_ui_double ui;
+    /* like the shell: jobs run after the key handler returned */
+    qt_ui_double_init(&ui);
+    ui.answer = QT_UID_YES;
+    ui.job_mode = QT_UID_JOBS_QUEUE;
     char row[32];
     int gone = 0;
 
@@ -509,7 +445,11 @@ static void live_symlinked_control(void **st)
     qt_ctx c;
     qt_sampler s = {0};
     qt_snapshot *snap;
-    struct qt_ui ui = {.answer = 1};
+    struct qt_ui_double ui;
+    /* like the shell: jobs run after the key handler returned */
+    qt_ui_double_init(&ui);
+    ui.answer = QT_UID_YES;
+    ui.job_mode = QT_UID_JOBS_QUEUE;
     char row[32], path[400], victim[400], *text = NULL;
     FILE *f;
 
@@ -528,7 +468,7 @@ static void live_symlinked_control(void **st)
     assert_non_null(qt_zombies_find(snap->zombies, t.leaf));
     snprintf(row, sizeof row, "p:%d", t.leaf);
     assert_int_equal(press(&ui, top(), &c, snap, NULL, row, 'R'), 1);
-    run_queued(&ui);
+    assert_int_equal(qt_ui_double_run_jobs(&ui), 0);
     assert_true(qt_read_file(victim, 4096, &text) >= 0);
     assert_string_equal(text, "root-owned-data\n");
     free(text);
