@@ -38,8 +38,8 @@ check "help survives a small terminal" has "─ Help " "Keys in Zombies"
 ui_resize 30 8
 check "too small: one line, no exit" has "too small 30x8, need 40x10"
 ui_resize 80 24
-# "1-9 jump to a pane" is cut short at 60 columns: this is the 80-column help
-check "help redrawn after resize storm" has "Keys in Zombies" "1-9 jump to a pane"
+# "1-9  jump to a pane" is cut short at 60 columns: this is the 80-column help
+check "help redrawn after resize storm" has "Keys in Zombies" "1-9  jump to a pane"
 ui_keys q
 check "grid back at 80x24" hasnt "1 Ports" "Keys in Zombies"
 check "... all four panes" has_at_width 80 "${GRID[@]}"
