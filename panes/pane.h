@@ -99,7 +99,7 @@ extern const size_t qt_npanes;
 /* The only way the shell, batch mode and the report build and drill views:
  * they call these instead of v->build / v->drill, so a loaded report (which
  * has stored tables, not a live snapshot) can answer in place of the
- * builder (panes/view.c). */
+ * builder (panes/common.c). */
 void qt_view_fill(const qt_view *v, const struct qt_view_in *in, qt_table *head, qt_table *main);
 const qt_view *qt_view_drill(const qt_view *v, const struct qt_view_in *in, const char *row_id);
 

@@ -1,4 +1,4 @@
-/* panes.h - the built-in panes (one file each). */
+/* panes.h - the built-in panes (the list in screen order is panes/panes.c). */
 #ifndef QT_PANES_H
 #define QT_PANES_H
 

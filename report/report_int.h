@@ -22,7 +22,7 @@ int qt_utf8_valid(const char *s, size_t len);
  * of the escaped text, ending with "...[cut]". Returns 1 if it was cut. */
 int qt_rtext_clamp(char **s, size_t max);
 
-/* --- string map (report_map.c): binary keys to pointers --- */
+/* --- string map (report_table.c): binary keys to pointers --- */
 
 struct qt_rmap_ent {
     char *key;

@@ -19,7 +19,7 @@
  *  - stunnel: stage knew stunnel, stunnel3, stunnel4 exactly, servers any
  *    name starting with "stunnel"; one prefix entry serves both (every
  *    stunnelN or stunnel-* is stunnel, which always terminates TLS).
- *  - FRONTEND is exactly the names parse/variants.c has option tables for;
+ *  - FRONTEND is exactly the names diag/parse/variants.c has option tables for;
  *    servers_find.c's run-script test ("mentions tcpserver, sslserver or
  *    s6-tlsserver") is the same set written as substrings.
  * Facts: tcpserver(1) and socat(1), stunnel4(8) as installed; the ucspi
@@ -106,7 +106,7 @@ static const struct qt_program programs[] = {
     {"simscan", 0, QT_PROG_MAIL_CHAIN, NULL, NULL, "simscan", NULL},
     {"jgreylist", 0, QT_PROG_MAIL_CHAIN, NULL, NULL, "jgreylist", NULL},
 
-    /* chain-loading wrappers before the server in a run script; parse/argv.c
+    /* chain-loading wrappers before the server in a run script; diag/parse/argv.c
      * knows each one's options (docs/domain/supervision.md) */
     {"exec", 0, QT_PROG_WRAPPER, NULL, NULL, "sh(1) exec", NULL},
     {"env", 0, QT_PROG_WRAPPER, NULL, NULL, "env(1)", NULL},

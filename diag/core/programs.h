@@ -23,11 +23,11 @@ enum qt_prog_role {
     QT_PROG_UCSPI = 1u << 1,      /* tcpserver-style listener: forks a child per connection that
                                    * counts against -c (zombies: listener vs connection) */
     QT_PROG_LISTENER = 1u << 2,   /* owns listening sockets: read first when hunting socket owners (stage) */
-    QT_PROG_FRONTEND = 1u << 3,   /* front end whose options parse/variants.c knows (servers collector) */
+    QT_PROG_FRONTEND = 1u << 3,   /* front end whose options diag/parse/variants.c knows (servers collector) */
     QT_PROG_TLS = 1u << 4,        /* terminates TLS whatever its options (stage) */
     QT_PROG_MAIL = 1u << 5,       /* the mail program a connection ends up in (stage: "in mail program") */
     QT_PROG_MAIL_CHAIN = 1u << 6, /* a program of a mail service's chain (zombies: the group is mail) */
-    QT_PROG_WRAPPER = 1u << 7,    /* chain-loading wrapper before the server (parse/argv.c peels it) */
+    QT_PROG_WRAPPER = 1u << 7,    /* chain-loading wrapper before the server (diag/parse/argv.c peels it) */
     QT_PROG_PROXY = 1u << 8,      /* a TCP/TLS proxy or super-server in front of mail; no collector
                                    * models it yet: listed for its facts */
     QT_PROG_TLS_RELAY = 1u << 9,  /* TLS relay a ucspi server may run per connection (stunnel in

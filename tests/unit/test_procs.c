@@ -21,7 +21,7 @@
 
 #define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
 
-/* Real lines read on Debian 12 (kernel 6.18) while tests/zmaker staged a
+/* Real lines read on Debian 12 (kernel 6.18) while a zombie maker (now lab/src/zombie-maker.c) staged a
  * zombie under a fake tcpserver, and kthreadd. */
 static const char real_parent[] =
     "27197 (tcpserver) S 27195 27193 4431 0 -1 4194304 155 0 1 0 0 0 0 0 20 0 1 0 250447 2535424 369 "

@@ -219,7 +219,7 @@ static void test_stage_tls(void **st)
 #undef SET
 }
 
-/* every wrapper name parse/argv.c peeled, with the kind it had */
+/* every wrapper name diag/parse/argv.c peeled, with the kind it had */
 static void test_wrappers(void **st)
 {
     static const struct { const char *n, *kind; } old[] = {
