@@ -1,4 +1,4 @@
-/* servers_int.h - internals shared by servers.c, servers_find.c and lint.c
+/* servers_int.h - internals shared by servers.c and servers_find.c
  * (not for other modules). */
 #ifndef QT_SERVERS_INT_H
 #define QT_SERVERS_INT_H
