@@ -19,18 +19,7 @@
 #include "diag/auth/auth_vuserinfo.h"
 #include "diag/core/job.h"
 #include "diag/core/util.h"
-
-static void check_str(const char *s, size_t n, int display_safe)
-{
-    const char *end = memchr(s, '\0', n);
-    if (!end)
-        abort();
-    for (const char *p = s; p < end; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c < 0x20 || c == 0x7f || (display_safe && c >= 0x80))
-            abort();
-    }
-}
+#include "fuzz/fuzz_check.h"
 
 static void interpret(const struct qt_child_result *res)
 {
