@@ -315,9 +315,9 @@ static void load_findings(struct qt_ld *l, const json_t *a)
 /* Format 2: why a null value is unknown, and its bounds (absent in 1). */
 static void load_metric_unknown(struct qt_ld *l, const json_t *e, qt_metric *x)
 {
-    char *why = qt_ld_get_text(l, e, "unknown", 159, OPT | NUL_OK);
+    char *why = qt_ld_get_text(l, e, "unknown", sizeof x->unknown - 1, OPT | NUL_OK);
     if (why && *why && isnan(x->value)) {
-        snprintf(x->unknown, sizeof x->unknown, "%s", why); /* cut: the escaped text may be longer */
+        snprintf(x->unknown, sizeof x->unknown, "%s", why); /* fits: the getter bounds the escaped text */
         x->lo = qt_ld_get_num(l, e, "lower", -1e15, 1e15, NAN, OPT | NUL_OK);
         x->hi = qt_ld_get_num(l, e, "upper", -1e15, 1e15, NAN, OPT | NUL_OK);
     }
