@@ -3,7 +3,11 @@
  * (docs/auth-wizard.md, "Which uid runs what"). Sources, best first: the
  * front end's -u/-g (tcpserver(1): it switches before running the program),
  * the running qmail-smtpd children's real ids, the listener's own uid;
- * without any service the vpopmail user from <root>/etc/passwd. */
+ * without any service the vpopmail user from <root>/etc/passwd.
+ * Only sources root (or vpopmail) controls count: a listener running as
+ * another user, or a run script another user owns, could otherwise pick the
+ * uid vchkpw runs as, and that user could then read the password out of
+ * vchkpw (ptrace, /proc/PID/mem). Such services are skipped. */
 #include "diag/auth/auth_runas.h"
 #include "diag/core/trust.h"
 #include "diag/procs/procs.h"
@@ -98,14 +102,25 @@ static void one_server(const qt_ctx *ctx, const struct qt_snapshot *snap, const 
     }
 }
 
-int qt_wiz_runas_collect(const qt_ctx *ctx, const struct qt_snapshot *snap, struct qt_wiz_runas *out, int max)
+/* Does root (or vpopmail) decide what this service runs as? A running
+ * listener: its own uid; a service that is down: its run script's owner. */
+static int trusted_source(const struct qt_server *s, unsigned vpop_uid)
+{
+    unsigned who = s->pid > 0 ? s->uid : s->rs.owner;
+    if (s->pid <= 0 && !s->has_script_cmd)
+        return 0;
+    return who == 0 || (vpop_uid != QT_TRUST_NO_UID && who == vpop_uid);
+}
+
+int qt_wiz_runas_collect(const qt_ctx *ctx, const struct qt_snapshot *snap, unsigned vpop_uid,
+                         struct qt_wiz_runas *out, int max)
 {
     int k = 0;
     if (!snap || !snap->servers)
         return 0;
     for (size_t i = 0; i < snap->servers->n && k < max; i++) {
         const struct qt_server *s = &snap->servers->v[i];
-        if (!s->port || !s->cmd)
+        if (!s->port || !s->cmd || !trusted_source(s, vpop_uid))
             continue;
         one_server(ctx, snap, s, &out[k++]);
     }

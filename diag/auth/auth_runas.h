@@ -21,9 +21,12 @@ struct qt_wiz_runas {
 
 /* One entry per front end with a known port in snap (NULL: none): its -u/-g,
  * else the running qmail-smtpd children's real ids, else the listener's own
- * uid (tcpserver without -u runs the program as itself). Returns the count
- * (<= max). */
-int qt_wiz_runas_collect(const qt_ctx *ctx, const struct qt_snapshot *snap, struct qt_wiz_runas *out, int max);
+ * uid (tcpserver without -u runs the program as itself). Only front ends
+ * root or vpop_uid controls count (a running listener of that uid, or a
+ * stopped service whose run script that uid owns); vpop_uid QT_TRUST_NO_UID
+ * = root only. Returns the count (<= max). */
+int qt_wiz_runas_collect(const qt_ctx *ctx, const struct qt_snapshot *snap, unsigned vpop_uid,
+                         struct qt_wiz_runas *out, int max);
 
 /* The uid:gid for vchkpw on port: the service's on that port, else the
  * vpopmail user's (vpop_uid QT_TRUST_NO_UID = none). 0 with the source in

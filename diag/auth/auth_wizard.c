@@ -218,7 +218,7 @@ void qt_wizard_defaults(const qt_ctx *ctx, const qt_snapshot *snap, struct qt_wi
     if (!qt_wiz_passwd(ctx, "vpopmail", &in->vpop_uid, &in->vpop_gid, NULL, 0))
         in->vpop_uid = in->vpop_gid = QT_TRUST_NO_UID;
     default_vchkpw(ctx, snap, in);
-    in->nrunas = qt_wiz_runas_collect(ctx, snap, in->runas, QT_WIZ_MAXRUNAS);
+    in->nrunas = qt_wiz_runas_collect(ctx, snap, in->vpop_uid, in->runas, QT_WIZ_MAXRUNAS);
     snprintf(in->program, sizeof in->program, "%s", executable("/usr/bin/id") ? "/usr/bin/id" : "/bin/true");
     snprintf(in->service, sizeof in->service, "submission");
     snprintf(in->mech, sizeof in->mech, "auto");

@@ -714,6 +714,7 @@ int qt_runscript_parse_owned(const qt_ctx *ctx, const char *text, size_t len, co
     st.spent = &spent;
     st.ctx = ctx;
     st.owner = owner;
+    rs->owner = owner;
     st.svcdir = svcdir;
     st.rs = rs;
     st.s = text;

@@ -62,6 +62,7 @@ typedef struct qt_runscript {
     size_t spent_bytes;          /* what evaluating it cost: bytes of text read plus bytes
                                     produced by expansions (for per-sample budgets) */
     size_t spent_substs;         /* command substitutions and ~user lookups evaluated */
+    unsigned owner;              /* uid owning the script (qt_runscript_parse: 0) */
 } qt_runscript;
 
 /* Parse script text. svcdir is the service directory (absolute, as on the

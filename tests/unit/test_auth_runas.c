@@ -1,6 +1,7 @@
 /* Unit tests: the uid:gid the wizard runs vchkpw with (diag/auth/auth_runas.c):
  * a front end's -u/-g, a service without them (root, as tcpserver runs its
- * program), the vpopmail fallback for a port no service uses, and neither. */
+ * program), the vpopmail fallback for a port no service uses, and neither;
+ * front ends another user controls are not a source. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@ static void server(struct qt_server *s, qt_cmd *c, const char *name, unsigned po
     snprintf(s->name, sizeof s->name, "%s", name);
     s->port = port;
     s->cmd = c;
+    s->has_script_cmd = 1;    /* a stopped service, its run script root's */
 }
 
 static void runas(void **st)
@@ -46,7 +48,7 @@ static void runas(void **st)
     snap.servers = &ss;
     server(&v[0], &c[0], "submission", 587, smtpd, 12);
     server(&v[1], &c[1], "pop3", 110, pop, 8);
-    n = qt_wiz_runas_collect(&ctx, &snap, r, 8);
+    n = qt_wiz_runas_collect(&ctx, &snap, QT_TRUST_NO_UID, r, 8);
     assert_int_equal(n, 2);
 
     assert_int_equal(qt_wiz_runas_pick(r, n, 4242, 4343, 587, &u, &g, why, sizeof why), 0);
@@ -67,13 +69,53 @@ static void runas(void **st)
     assert_int_equal(qt_wiz_runas_pick(r, n, QT_TRUST_NO_UID, 0, 2626, &u, &g, why, sizeof why), -1);
     assert_non_null(strstr(why, "no service found on port 2626 and no vpopmail user"));
 
-    assert_int_equal(qt_wiz_runas_collect(&ctx, NULL, r, 8), 0);
+    assert_int_equal(qt_wiz_runas_collect(&ctx, NULL, QT_TRUST_NO_UID, r, 8), 0);
     qt_cmd_free(&c[0]);
     qt_cmd_free(&c[1]);
 }
 
+/* A user's own tcpserver (running as that user) or a run script the user
+ * owns must not choose the uid vchkpw runs as with the admin's password:
+ * that user could read it out of the process. */
+static void untrusted_front_ends(void **st)
+{
+    (void)st;
+    char *fake[] = {"tcpserver", "-u", "1000", "-g", "1000", "0", "587", "qmail-smtpd", "/home/vpopmail/bin/vchkpw",
+                    "/bin/true", NULL};
+    char *own[] = {"tcpserver", "0", "2525", "qmail-smtpd", "/home/vpopmail/bin/vchkpw", "/bin/true", NULL};
+    struct qt_server v[3];
+    qt_cmd c[3];
+    qt_servers ss = {.v = v, .n = 3};
+    qt_snapshot snap;
+    qt_ctx ctx;
+    struct qt_wiz_runas r[8];
+    unsigned u = 1, g = 1;
+    char why[256];
+
+    memset(&snap, 0, sizeof snap);
+    memset(&ctx, 0, sizeof ctx);
+    snap.servers = &ss;
+    server(&v[0], &c[0], "fake", 587, fake, 10);
+    v[0].rs.owner = 1000;                     /* down, run script owned by uid 1000 */
+    server(&v[1], &c[1], "running-as-user", 2525, own, 6);
+    v[1].pid = 4711;                          /* running as uid 1000: runs qmail-smtpd as 1000 */
+    v[1].uid = 1000;
+    server(&v[2], &c[2], "vpopmail-owned", 2626, own, 6);
+    v[2].pid = 4712;
+    v[2].uid = 89;
+    assert_int_equal(qt_wiz_runas_collect(&ctx, &snap, 89, r, 8), 1);
+    assert_int_equal(r[0].port, 2626);
+    assert_int_equal(r[0].uid, 89);
+    assert_int_equal(qt_wiz_runas_collect(&ctx, &snap, QT_TRUST_NO_UID, r, 8), 0);
+    /* so port 587 falls back to the vpopmail user, not uid 1000 */
+    assert_int_equal(qt_wiz_runas_pick(r, 0, 89, 89, 587, &u, &g, why, sizeof why), 0);
+    assert_int_equal(u, 89);
+    for (int i = 0; i < 3; i++)
+        qt_cmd_free(&c[i]);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(runas)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(runas), cmocka_unit_test(untrusted_front_ends)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
