@@ -188,6 +188,69 @@ static void rooted_walk(void **st)
     qt_rootfs_force_walk(0);
 }
 
+/* D7: between the check of the O_PATH fd and the open for reading, the
+ * name is swapped for a FIFO. The reopen goes through /proc/self/fd, so
+ * the checked file is read, and the FIFO is never opened. */
+static char swap_fifo_at[600];
+
+static void swap_in_fifo(const char *where)
+{
+    char tmp[700];
+    if (strcmp(where, "reopen") != 0)
+        return;
+    snprintf(tmp, sizeof tmp, "%s.new", swap_fifo_at);
+    assert_int_equal(mkfifo(tmp, 0666), 0);
+    assert_int_equal(rename(tmp, swap_fifo_at), 0);
+}
+
+static void reopen_same_inode(void **st)
+{
+    (void)st;
+    for (int walk = 0; walk < 2; walk++) {
+        char *t = NULL;
+        struct qt_fileinfo fi;
+        struct stat sb;
+        qt_rootfs_force_walk(walk);
+        put("root/data/swapped", "checked\n");
+        snprintf(swap_fifo_at, sizeof swap_fifo_at, "%s/root/data/swapped", top);
+        qt_rootfs_set_race_hook(swap_in_fifo);
+        if (rd("/data/swapped", 4096, &t, &fi) < 0)
+            fail_msg("walk=%d: %s", walk, fi.why);
+        qt_rootfs_set_race_hook(NULL);
+        assert_string_equal(t, "checked\n");
+        free(t);
+        assert_int_equal(lstat(swap_fifo_at, &sb), 0);
+        assert_true(S_ISFIFO(sb.st_mode));   /* the swap did happen */
+        unlink(swap_fifo_at);
+    }
+    qt_rootfs_force_walk(0);
+}
+
+/* O_NOFOLLOW: no symlink anywhere on the path (for a canonical name). */
+static void open_no_symlinks(void **st)
+{
+    qt_ctx ctx;
+    char why[160];
+    struct stat sb;
+    int fd;
+    (void)st;
+    qt_ctx_defaults(&ctx);
+    ctx.root = root;
+    for (int walk = 0; walk < 2; walk++) {
+        qt_rootfs_force_walk(walk);
+        fd = qt_ctx_open(&ctx, "/etc/ok", O_NOFOLLOW, &sb, why, sizeof why);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(qt_ctx_open(&ctx, "/etc/abs", O_NOFOLLOW, NULL, why, sizeof why), -1);   /* last component */
+        assert_int_equal(errno, ELOOP);
+        assert_int_equal(qt_ctx_open(&ctx, "/dirlink/ok", O_NOFOLLOW, NULL, why, sizeof why), -1); /* a directory */
+        assert_int_equal(errno, ELOOP);
+        assert_int_equal(qt_ctx_open(&ctx, "/etc/abs", O_NOFOLLOW | O_PATH, NULL, why, sizeof why), -1);
+        assert_int_equal(errno, ELOOP);
+    }
+    qt_rootfs_force_walk(0);
+}
+
 /* qt_read_file itself (used for --proc and --load) refuses what is not a
  * regular file instead of blocking on a FIFO or reading /dev/zero. */
 /* With --root / a link inside /proc (/proc/self/root) leads anywhere:
@@ -344,6 +407,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rooted_kernel),
         cmocka_unit_test(rooted_walk),
+        cmocka_unit_test(reopen_same_inode),
+        cmocka_unit_test(open_no_symlinks),
         cmocka_unit_test(proc_magic_links),
         cmocka_unit_test(read_file_regular_only),
         cmocka_unit_test(rooted_realpath),
