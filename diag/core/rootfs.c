@@ -198,7 +198,7 @@ static int walk(int rootfd, const char *path, int nolinks, char *name, size_t na
         }
         if (S_ISLNK(sb.st_mode)) {
             if (nolinks) {
-                fail(why, n, ELOOP, "%s is a symlink", comp);
+                fail(why, n, ELOOP, "a symlink on the path");
                 goto out;
             }
             if (on_procfs(stack[depth])) {

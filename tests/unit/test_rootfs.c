@@ -312,20 +312,30 @@ static void rooted_realpath(void **st)
     assert_string_equal(qt_rooted_realpath(&ctx, want, out, sizeof out), "/etc/ok");
 }
 
+/* the fstat of a descriptor, as qt_allow_read passes it */
+static const struct stat *fst(unsigned uid, unsigned mode)
+{
+    static struct stat sb;
+    memset(&sb, 0, sizeof sb);
+    sb.st_uid = uid;
+    sb.st_mode = S_IFREG | mode;
+    return &sb;
+}
+
 static void allowlist_rules(void **st)
 {
     char why[128];
     (void)st;
-    assert_null(qt_allow_file("/var/qmail/control/me", 1000, why, sizeof why));
-    assert_null(qt_allow_file("/etc/passwd", 1000, why, sizeof why));
-    assert_null(qt_allow_file("/etc/group", 1000, why, sizeof why));
-    assert_null(qt_allow_file("/etc/services", 1000, why, sizeof why));
-    assert_null(qt_allow_file("/home/u/x", 0, why, sizeof why));
-    assert_non_null(qt_allow_file("/home/u/x", 1000, why, sizeof why));
+    assert_null(qt_allow_file("/var/qmail/control/me", fst(1000, 0644), why, sizeof why));
+    assert_null(qt_allow_file("/etc/passwd", fst(1000, 0644), why, sizeof why));
+    assert_null(qt_allow_file("/etc/group", fst(1000, 0644), why, sizeof why));
+    assert_null(qt_allow_file("/etc/services", fst(1000, 0644), why, sizeof why));
+    assert_null(qt_allow_file("/home/u/x", fst(0, 0644), why, sizeof why));
+    assert_non_null(qt_allow_file("/home/u/x", fst(1000, 0644), why, sizeof why));
     assert_string_equal(why, "owned by uid 1000, not an allowed file");
-    assert_non_null(qt_allow_file("/var/qmail/control/sub/x", 1000, why, sizeof why));
-    assert_non_null(qt_allow_file("/var/qmail/controlx", 1000, why, sizeof why));
-    assert_non_null(qt_allow_file("/proc/1/environ", 0, why, sizeof why));
+    assert_non_null(qt_allow_file("/var/qmail/control/sub/x", fst(1000, 0644), why, sizeof why));
+    assert_non_null(qt_allow_file("/var/qmail/controlx", fst(1000, 0644), why, sizeof why));
+    assert_non_null(qt_allow_file("/proc/1/environ", fst(0, 0644), why, sizeof why));
     assert_string_equal(why, "under /proc, /sys or /dev");
     assert_true(qt_allow_secret_name("/var/qmail/control/srs_secrets"));
     assert_true(qt_allow_secret_name("/etc/stunnel/Server.KEY"));
@@ -402,6 +412,74 @@ static void runscript_reads(void **st)
     qt_runscript_free(&rs);
 }
 
+/* D1: the file is swapped for a link to a root-owned file after its
+ * canonical name was taken. The canonical name is opened refusing every
+ * symlink, so the link is refused instead of followed. */
+static char swap_at[600], swap_to[600];
+
+static void swap_in_link(const char *where)
+{
+    char tmp[700];
+    if (strcmp(where, "allow") != 0)
+        return;
+    snprintf(tmp, sizeof tmp, "%s.new", swap_at);
+    assert_int_equal(symlink(swap_to, tmp), 0);
+    assert_int_equal(rename(tmp, swap_at), 0);
+}
+
+static void allow_read_swapped_link(void **st)
+{
+    qt_runscript rs;
+    (void)st;
+    put("root/data/rootfile", "ROOT-ONLY-MARKER\n");   /* owned by root (the test runs as root), 0644 */
+    for (int walk = 0; walk < 2; walk++) {
+        qt_rootfs_force_walk(walk);
+        snprintf(swap_at, sizeof swap_at, "%s/root/data/victim", top);
+        snprintf(swap_to, sizeof swap_to, "/data/rootfile");
+        put("root/data/victim", "plain\n");
+        assert_int_equal(chown(swap_at, 65534, 65534), 0);
+        qt_rootfs_set_race_hook(swap_in_link);
+        assert_string_equal(var("X=$(cat /data/victim)\nexec true\n", 0, &rs), "<not read: a symlink on the path>");
+        qt_rootfs_set_race_hook(NULL);
+        qt_runscript_free(&rs);
+        unlink(swap_at);
+    }
+    qt_rootfs_force_walk(0);
+}
+
+/* D3: a file refused by its name (/dev, /proc, /sys) or by its owner is
+ * never opened for reading: only looked at through an O_PATH descriptor. */
+static int reopens;
+
+static void count_reopen(const char *where)
+{
+    if (strcmp(where, "reopen") == 0)
+        reopens++;
+}
+
+static void allow_refused_never_opened(void **st)
+{
+    qt_runscript rs;
+    char p[600];
+    (void)st;
+    put("root/dev/file", "device-ish\n");
+    put("root/data/theirs", "theirs\n");
+    snprintf(p, sizeof p, "%s/root/data/theirs", top);
+    assert_int_equal(chown(p, 65534, 65534), 0);
+    qt_rootfs_set_race_hook(count_reopen);
+    reopens = 0;
+    assert_string_equal(var("X=$(cat /dev/file)\nexec true\n", 0, &rs), "<not read: under /proc, /sys or /dev>");
+    qt_runscript_free(&rs);
+    assert_int_equal(reopens, 0);
+    assert_string_equal(var("X=$(cat /data/theirs)\nexec true\n", 0, &rs), "<not read: owned by uid 65534, not an allowed file>");
+    qt_runscript_free(&rs);
+    assert_int_equal(reopens, 0);
+    assert_string_equal(var("X=$(cat /etc/ok)\nexec true\n", 0, &rs), "hello");   /* allowed: opened once, to read */
+    qt_runscript_free(&rs);
+    assert_int_equal(reopens, 1);
+    qt_rootfs_set_race_hook(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +492,8 @@ int main(void)
         cmocka_unit_test(rooted_realpath),
         cmocka_unit_test(allowlist_rules),
         cmocka_unit_test(runscript_reads),
+        cmocka_unit_test(allow_read_swapped_link),
+        cmocka_unit_test(allow_refused_never_opened),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
