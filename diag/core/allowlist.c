@@ -46,9 +46,19 @@ const char *qt_allow_file(const char *abs, const struct stat *sb, char *why, siz
         return NULL;
     if (allow_name(abs, why, n))
         return why;
-    if (owner == 0)
+    if (owner != 0) {
+        snprintf(why, n, "owned by uid %u, not an allowed file", owner);
+        return why;
+    }
+    /* root's file is shown only when any local user could read it anyway:
+     * root reads /root/.my.cnf (0600) too, and must not publish it */
+    if (sb->st_mode & S_IROTH)
         return NULL;
-    snprintf(why, n, "owned by uid %u, not an allowed file", owner);
+    if ((sb->st_mode & S_IRGRP) && sb->st_gid != 0)
+        snprintf(why, n, "readable only by root and group %u (mode %04o)", (unsigned)sb->st_gid,
+                 (unsigned)sb->st_mode & 07777);
+    else
+        snprintf(why, n, "readable only by root (mode %04o)", (unsigned)sb->st_mode & 07777);
     return why;
 }
 

@@ -7,7 +7,8 @@
  *   - a run script not owned by root is parsed, but nothing it names is read;
  *   - a file is read only when it is a qmail control file
  *     (/var/qmail/control/...), /etc/passwd, /etc/group, /etc/services, or
- *     is owned by root and not under /proc, /sys or /dev;
+ *     is owned by root, readable by others (S_IROTH: what any local user
+ *     could read anyway) and not under /proc, /sys or /dev;
  *   - a secret is never shown, even when allowed: a name matching *key*,
  *     *secret* (srs_secrets), *shadow* or *vpasswd* (password hashes),
  *     vpopmail.mysql, vpopmail.ldap, the file a KEYFILE variable names, or
@@ -32,7 +33,7 @@ struct stat;
 
 /* NULL when a file at canonical path abs, whose open descriptor's fstat is
  * sb, may be shown, else the reason ("owned by uid 1000, not an allowed
- * file"), written into why. */
+ * file", "readable only by root (mode 0600)"), written into why. */
 const char *qt_allow_file(const char *abs, const struct stat *sb, char *why, size_t n);
 
 /* 1 when the name (any path; only the last component counts, except for

@@ -331,6 +331,12 @@ static void allowlist_rules(void **st)
     assert_null(qt_allow_file("/etc/group", fst(1000, 0644), why, sizeof why));
     assert_null(qt_allow_file("/etc/services", fst(1000, 0644), why, sizeof why));
     assert_null(qt_allow_file("/home/u/x", fst(0, 0644), why, sizeof why));
+    assert_non_null(qt_allow_file("/root/.my.cnf", fst(0, 0600), why, sizeof why));   /* D2 */
+    assert_string_equal(why, "readable only by root (mode 0600)");
+    assert_non_null(qt_allow_file("/root/.my.cnf", fst(0, 0640), why, sizeof why));
+    assert_string_equal(why, "readable only by root (mode 0640)");
+    assert_null(qt_allow_file("/var/qmail/control/smtproutes", fst(0, 0600), why, sizeof why)); /* own clause */
+    assert_null(qt_allow_file("/etc/passwd", fst(0, 0600), why, sizeof why));
     assert_non_null(qt_allow_file("/home/u/x", fst(1000, 0644), why, sizeof why));
     assert_string_equal(why, "owned by uid 1000, not an allowed file");
     assert_non_null(qt_allow_file("/var/qmail/control/sub/x", fst(1000, 0644), why, sizeof why));
@@ -398,6 +404,24 @@ static void runscript_reads(void **st)
     qt_runscript_free(&rs);
     assert_string_equal(var("X=$(head -1 /data/user)\nexec true\n", 0, &rs), "<not read: owned by uid 65534, not an allowed file>");
     qt_runscript_free(&rs);
+    {   /* D2: root's 0600 file (a user's link to /root/.my.cnf) is not published; 0644 is */
+        struct stat sb;
+        put("root/data/mycnf", "password=MARKER\n");
+        snprintf(p, sizeof p, "%s/root/data/mycnf", top);
+        assert_int_equal(chmod(p, 0600), 0);
+        link_("/data/mycnf", "root/data/mycnf-link");
+        assert_string_equal(var("X=$(cat /data/mycnf-link)\nexec true\n", 0, &rs), "<not read: readable only by root (mode 0600)>");
+        qt_runscript_free(&rs);
+        assert_int_equal(chmod(p, 0640), 0);
+        assert_int_equal(chown(p, 0, 42), 0);
+        assert_string_equal(var("X=$(cat /data/mycnf)\nexec true\n", 0, &rs), "<not read: readable only by root and group 42 (mode 0640)>");
+        qt_runscript_free(&rs);
+        assert_int_equal(chmod(p, 0644), 0);
+        assert_int_equal(stat(p, &sb), 0);
+        assert_int_equal(sb.st_uid, 0);
+        assert_string_equal(var("X=$(cat /data/mycnf-link)\nexec true\n", 0, &rs), "password=MARKER");
+        qt_runscript_free(&rs);
+    }
     assert_string_equal(var("X=$(</etc/ok)\nexec true\n", 0, &rs), "hello");   /* $(<FILE) reads like cat */
     qt_runscript_free(&rs);
     assert_string_equal(var("X=\"$( < /data/key.pem )\"\nexec true\n", 0, &rs), "<not read: secret file>");
