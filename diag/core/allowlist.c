@@ -5,10 +5,13 @@
 #include "diag/core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int has_prefix_dir(const char *abs, const char *dir)
 {
@@ -19,23 +22,43 @@ static int has_prefix_dir(const char *abs, const char *dir)
     return memchr(abs + l + 1, '/', al - l - 1) == NULL;
 }
 
-const char *qt_allow_file(const char *abs, unsigned owner, char *why, size_t n)
+/* The rules on the name alone, decided before anything is opened. */
+static const char *allow_name(const char *abs, char *why, size_t n)
+{
+    /* kernel files are root's but hold other processes' environments, keys,
+     * and some are consumed by reading (/proc/kmsg) */
+    if (!strncmp(abs, "/proc/", 6) || !strncmp(abs, "/sys/", 5) || !strncmp(abs, "/dev/", 5)) {
+        snprintf(why, n, "under /proc, /sys or /dev");
+        return why;
+    }
+    return NULL;
+}
+
+const char *qt_allow_file(const char *abs, const struct stat *sb, char *why, size_t n)
 {
     static const char *const files[] = {"/etc/passwd", "/etc/group", "/etc/services"};
+    unsigned owner = (unsigned)sb->st_uid;
 
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         if (strcmp(abs, files[i]) == 0)
             return NULL;
     if (has_prefix_dir(abs, "/var/qmail/control"))
         return NULL;
-    /* kernel files are root's but hold other processes' environments, keys... */
-    if (!strncmp(abs, "/proc/", 6) || !strncmp(abs, "/sys/", 5) || !strncmp(abs, "/dev/", 5)) {
-        snprintf(why, n, "under /proc, /sys or /dev");
+    if (allow_name(abs, why, n))
+        return why;
+    if (owner != 0) {
+        snprintf(why, n, "owned by uid %u, not an allowed file", owner);
         return why;
     }
-    if (owner == 0)
+    /* root's file is shown only when any local user could read it anyway:
+     * root reads /root/.my.cnf (0600) too, and must not publish it */
+    if (sb->st_mode & S_IROTH)
         return NULL;
-    snprintf(why, n, "owned by uid %u, not an allowed file", owner);
+    if ((sb->st_mode & S_IRGRP) && sb->st_gid != 0)
+        snprintf(why, n, "readable only by root and group %u (mode %04o)", (unsigned)sb->st_gid,
+                 (unsigned)sb->st_mode & 07777);
+    else
+        snprintf(why, n, "readable only by root (mode %04o)", (unsigned)sb->st_mode & 07777);
     return why;
 }
 
@@ -64,14 +87,32 @@ int qt_allow_secret_text(const char *text, size_t len)
     return text && memmem(text, len, needle, sizeof needle - 1) != NULL;
 }
 
+/* Open the canonical name once, refusing every symlink on it (it has none,
+ * unless something was swapped since qt_rooted_realpath), as an O_PATH fd:
+ * nothing is opened for reading yet. The pfd, or -1 with why / *missing. */
+static int open_canonical(const qt_ctx *ctx, const char *abs, const char *canon, struct stat *sb, int *missing,
+                          char *why, size_t n)
+{
+    int pfd = qt_ctx_open(ctx, canon, O_PATH | O_NOFOLLOW, sb, why, n);
+
+    if (pfd >= 0 || errno != ENOENT)
+        return pfd;
+    if (strcmp(canon, abs) != 0)   /* a link to nothing, or to outside the root */
+        snprintf(why, n, "symlink to %.200s, which does not exist under the root", canon);
+    else
+        *missing = 1;
+    return -1;
+}
+
 char *qt_allow_read(const qt_ctx *ctx, const char *abs, unsigned script_owner, const char *keyfile, size_t max,
                     int *missing, int *truncated, char *why, size_t n)
 {
-    char canon[4096], kc[4096], deny[128];
+    char canon[4096], kc[4096];
     struct qt_fileinfo fi;
+    struct stat sb;
     char *text = NULL;
     long len;
-    int secret;
+    int fd;
 
     *missing = 0;
     *truncated = 0;
@@ -88,20 +129,29 @@ char *qt_allow_read(const qt_ctx *ctx, const char *abs, unsigned script_owner, c
         snprintf(why, n, "secret file");
         return NULL;
     }
-    if ((len = qt_ctx_read(ctx, canon, max, &text, &fi)) < 0) {
-        if (errno != ENOENT)
-            snprintf(why, n, "%s", fi.why);
-        else if (strcmp(canon, abs) != 0)   /* a link to nothing, or to outside the root */
-            snprintf(why, n, "symlink to %.200s, which does not exist under the root", canon);
-        else
-            *missing = 1;
+    if (allow_name(canon, why, n))
+        return NULL;
+    qt_rootfs_race("allow");
+    /* Decide on what was opened (its owner, mode, kind), then read that same
+     * inode: a name swapped meanwhile is refused or simply not what is read. */
+    if ((fd = open_canonical(ctx, abs, canon, &sb, missing, why, n)) < 0)
+        return NULL;
+    if (!S_ISREG(sb.st_mode) || qt_allow_file(canon, &sb, why, n)) {
+        if (!S_ISREG(sb.st_mode))
+            snprintf(why, n, "%s, not a regular file", qt_file_kind((unsigned)sb.st_mode));
+        close(fd);
         return NULL;
     }
-    secret = qt_allow_secret_text(text, (size_t)len);
-    if (secret || qt_allow_file(canon, fi.uid, deny, sizeof deny)) {
+    if ((fd = qt_rootfs_reopen(fd, 0, NULL, why, n)) < 0)
+        return NULL;
+    if ((len = qt_read_fd_close(fd, NULL, max, &text, &fi)) < 0) {
+        snprintf(why, n, "%s", fi.why);
+        return NULL;
+    }
+    if (qt_allow_secret_text(text, (size_t)len)) {
         qt_secret_wipe(text, (size_t)len);   /* it may have been a key */
         free(text);
-        snprintf(why, n, "%s", secret ? "secret file" : deny);
+        snprintf(why, n, "secret file");
         return NULL;
     }
     *truncated = fi.truncated;

@@ -7,13 +7,20 @@
  *   - a run script not owned by root is parsed, but nothing it names is read;
  *   - a file is read only when it is a qmail control file
  *     (/var/qmail/control/...), /etc/passwd, /etc/group, /etc/services, or
- *     is owned by root and not under /proc, /sys or /dev;
+ *     is owned by root, readable by others (S_IROTH: what any local user
+ *     could read anyway) and not under /proc, /sys or /dev;
  *   - a secret is never shown, even when allowed: a name matching *key*,
  *     *secret* (srs_secrets), *shadow* or *vpasswd* (password hashes),
  *     vpopmail.mysql, vpopmail.ldap, the file a KEYFILE variable names, or
  *     content holding a PEM "PRIVATE KEY" block.
  * Decisions are made on the canonical name (qt_rooted_realpath), so a link
- * into /var/qmail/control does not make a file allowed.
+ * into /var/qmail/control does not make a file allowed, and on the facts of
+ * the one descriptor that is read: the name rules (secret names, /proc,
+ * /sys, /dev) before anything is opened; then the canonical name is opened
+ * once as O_PATH refusing every symlink (rootfs.h, O_NOFOLLOW), the owner,
+ * mode and kind come from fstat of that descriptor, and only then is that
+ * same inode opened for reading (qt_rootfs_reopen). A file swapped for a
+ * link between the name and the open is refused, not followed.
  */
 #ifndef QT_ALLOWLIST_H
 #define QT_ALLOWLIST_H
@@ -22,9 +29,12 @@
 
 #include "diag/core/ctx.h"
 
-/* NULL when a file at canonical path abs owned by owner may be shown, else
- * the reason ("owned by uid 1000, not an allowed file"), written into why. */
-const char *qt_allow_file(const char *abs, unsigned owner, char *why, size_t n);
+struct stat;
+
+/* NULL when a file at canonical path abs, whose open descriptor's fstat is
+ * sb, may be shown, else the reason ("owned by uid 1000, not an allowed
+ * file", "readable only by root (mode 0600)"), written into why. */
+const char *qt_allow_file(const char *abs, const struct stat *sb, char *why, size_t n);
 
 /* 1 when the name (any path; only the last component counts, except for
  * the vpopmail files) marks a secret. */

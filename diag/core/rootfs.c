@@ -18,8 +18,15 @@
 #define MAX_DEPTH 256   /* directories deep in one walk */
 
 static int force_walk;
+static void (*race_hook)(const char *where);
 
 void qt_rootfs_force_walk(int on) { force_walk = on; }
+void qt_rootfs_set_race_hook(void (*fn)(const char *where)) { race_hook = fn; }
+void qt_rootfs_race(const char *where)
+{
+    if (race_hook)
+        race_hook(where);
+}
 
 static int fail(char *why, size_t n, int e, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int fail(char *why, size_t n, int e, const char *fmt, ...)
@@ -76,6 +83,50 @@ static int open_flags(int flags)
     return O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (flags & O_DIRECTORY);
 }
 
+/* The O_PATH fd pfd was checked (pre: its fstat): open that inode for
+ * flags through /proc/self/fd/N (open(2), O_PATH), never by name again, so
+ * nothing swapped in after the check is opened. Closes pfd. */
+static int reopen_checked(int pfd, const struct stat *pre, int flags, struct stat *st, char *why, size_t n)
+{
+    char self[64];
+    int fd, e;
+
+    if (flags & O_PATH) {
+        if (st)
+            *st = *pre;
+        return pfd;
+    }
+    qt_rootfs_race("reopen");
+    snprintf(self, sizeof self, "/proc/self/fd/%d", pfd);
+    fd = open(self, open_flags(flags));
+    e = errno;
+    close(pfd);
+    if (fd < 0 && e == ENOENT)
+        return fail(why, n, e, "cannot reopen through /proc/self/fd (is /proc mounted?)");
+    errno = e;
+    return same_as_first_look(fd, pre, flags, st, why, n);
+}
+
+int qt_rootfs_reopen(int pfd, int flags, struct stat *st, char *why, size_t n)
+{
+    struct stat pre;
+
+    if (why && n)
+        why[0] = '\0';
+    if (fstat(pfd, &pre) != 0) {
+        int e = errno;
+        close(pfd);
+        return fail_errno(why, n, e);
+    }
+    if (check_kind(&pre, flags, why, n) != 0) {
+        int e = errno;
+        close(pfd);
+        errno = e;
+        return -1;
+    }
+    return reopen_checked(pfd, &pre, flags, st, why, n);
+}
+
 /* Links inside procfs (/proc/self/root, /proc/PID/fd/N) are "magic": they
  * jump to objects outside any root. openat2 refuses them with
  * RESOLVE_NO_MAGICLINKS; the walk and qt_rooted_realpath refuse every
@@ -86,23 +137,22 @@ static int on_procfs(int dfd)
     return fstatfs(dfd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
 }
 
-/* Open the object (dfd, name) found by a walk, without following a link. */
+/* Open the object (dfd, name) found by a walk, without following a link:
+ * O_PATH first (opens nothing: a device or FIFO swapped in is only looked
+ * at), its kind checked on that fd, then that same inode reopened. */
 static int open_final(int dfd, const char *name, int flags, struct stat *st, char *why, size_t n)
 {
-    struct stat pre;
+    int pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 
-    if (fstatat(dfd, name, &pre, AT_SYMLINK_NOFOLLOW) != 0)
+    if (pfd < 0)
         return fail_errno(why, n, errno);
-    if (check_kind(&pre, flags, why, n) != 0)
-        return -1;
-    /* swapped between fstatat and openat? then refuse */
-    return same_as_first_look(openat(dfd, name, open_flags(flags) | O_NOFOLLOW), &pre, flags, st, why, n);
+    return qt_rootfs_reopen(pfd, flags, st, why, n);
 }
 
 /* The careful walk: returns a directory fd (caller closes) and in name the
  * last component ("." for the directory itself), with every symlink on the
  * way resolved inside rootfd. */
-static int walk(int rootfd, const char *path, char *name, size_t namelen, char *why, size_t n)
+static int walk(int rootfd, const char *path, int nolinks, char *name, size_t namelen, char *why, size_t n)
 {
     int stack[MAX_DEPTH], depth = 0, links = 0, rc = -1;
     char todo[2 * PATH_MAX], tmp[2 * PATH_MAX];
@@ -147,6 +197,10 @@ static int walk(int rootfd, const char *path, char *name, size_t namelen, char *
             goto out;
         }
         if (S_ISLNK(sb.st_mode)) {
+            if (nolinks) {
+                fail(why, n, ELOOP, "a symlink on the path");
+                goto out;
+            }
             if (on_procfs(stack[depth])) {
                 fail(why, n, ELOOP, "a link inside /proc");
                 goto out;
@@ -201,39 +255,31 @@ out:
 }
 
 #ifdef SYS_openat2
-static int openat2_in_root(int rootfd, const char *path, int oflags)
+static int openat2_in_root(int rootfd, const char *path, int oflags, int nolinks)
 {
     struct open_how how;
     memset(&how, 0, sizeof how);
     how.flags = (unsigned long long)oflags;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    how.resolve = RESOLVE_IN_ROOT | (nolinks ? RESOLVE_NO_SYMLINKS : RESOLVE_NO_MAGICLINKS);
     return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
 }
 
-/* -2 when openat2 is not available (caller walks). */
+/* -2 when openat2 is not available (caller walks). The kind is checked on
+ * an O_PATH fd, then that inode is reopened (never the name again). */
 static int open_kernel(int rootfd, const char *path, int flags, struct stat *st, char *why, size_t n)
 {
-    struct stat pre;
-    int pfd;
+    int pfd = openat2_in_root(rootfd, path, O_PATH | O_CLOEXEC, (flags & O_NOFOLLOW) != 0);
 
-    pfd = openat2_in_root(rootfd, path, O_PATH | O_CLOEXEC);
-    if (pfd < 0)
+    if (pfd < 0) {
         /* ENOSYS: kernel before 5.6; EPERM: a seccomp filter that does not
          * know openat2 (an O_PATH open has no other reason to say EPERM) */
-        return errno == ENOSYS || errno == EPERM ? -2 : fail_errno(why, n, errno);
-    if (fstat(pfd, &pre) != 0 || check_kind(&pre, flags, why, n) != 0) {
-        int e = errno;
-        close(pfd);
-        errno = e;
-        return -1;
+        if (errno == ENOSYS || errno == EPERM)
+            return -2;
+        if (errno == ELOOP && (flags & O_NOFOLLOW))
+            return fail(why, n, ELOOP, "a symlink on the path");
+        return fail_errno(why, n, errno);
     }
-    if (flags & O_PATH) {
-        if (st)
-            *st = pre;
-        return pfd;
-    }
-    close(pfd);
-    return same_as_first_look(openat2_in_root(rootfd, path, open_flags(flags)), &pre, flags, st, why, n);
+    return qt_rootfs_reopen(pfd, flags, st, why, n);
 }
 #endif
 
@@ -250,7 +296,7 @@ int qt_rootfs_openat(int rootfd, const char *path, int flags, struct stat *st, c
     if (!force_walk && (fd = open_kernel(rootfd, path, flags, st, why, n)) != -2)
         return fd;
 #endif
-    dfd = walk(rootfd, path, name, sizeof name, why, n);
+    dfd = walk(rootfd, path, (flags & O_NOFOLLOW) != 0, name, sizeof name, why, n);
     if (dfd < 0)
         return -1;
     fd = open_final(dfd, name, flags, st, why, n);

@@ -8,9 +8,11 @@
  * openat with O_NOFOLLOW per component, links read with readlinkat and
  * resolved inside the root, at most QT_ROOTFS_MAX_LINKS).
  *
- * Only regular files are opened for reading, with O_NONBLOCK|O_NOCTTY, and
- * checked again with fstat on the fd: a FIFO never blocks, a device is
- * never read. Reads are capped; callers learn the owner (for the allowlist
+ * Only regular files are opened for reading, with O_NONBLOCK|O_NOCTTY: the
+ * object is first opened O_PATH (which opens nothing), its kind checked
+ * with fstat on that fd, and only then that same inode is reopened for
+ * reading through /proc/self/fd/N, never by name again: a FIFO never
+ * blocks, a device is never opened, even one swapped in meanwhile. Reads are capped; callers learn the owner (for the allowlist
  * in runscript.c) and whether the file was cut.
  *
  * Paths are absolute as on the served system ("/var/qmail/control/me"). A
@@ -31,11 +33,22 @@
 /* Open path inside the directory rootfd (an O_PATH or O_RDONLY directory
  * fd). flags: O_DIRECTORY opens a directory (O_RDONLY), O_PATH gives an
  * O_PATH fd of anything (for fstat), anything else opens a regular file
- * read-only; other kinds are refused with EINVAL. O_CLOEXEC, O_NOCTTY and
- * O_NONBLOCK are always added. st (may be NULL) receives fstat of the fd.
- * Returns the fd (caller closes), or -1 with errno and why (may be NULL)
- * set: "a FIFO, not a regular file", "too many symlinks (a loop?)", ... */
+ * read-only; other kinds are refused with EINVAL. O_NOFOLLOW (with any of
+ * those) refuses every symlink on the path, not only the last (ELOOP, "a
+ * symlink on the path"): for a canonical name whose links were already
+ * resolved. O_CLOEXEC, O_NOCTTY and O_NONBLOCK are always added. st (may be
+ * NULL) receives fstat of the fd. Returns the fd (caller closes), or -1
+ * with errno and why (may be NULL) set: "a FIFO, not a regular file", "too
+ * many symlinks (a loop?)", ... */
 int qt_rootfs_openat(int rootfd, const char *path, int flags, struct stat *st, char *why, size_t n);
+
+/* Reopen the checked O_PATH fd pfd for flags (as above: 0 = a regular file
+ * read-only, O_DIRECTORY) through /proc/self/fd/N, so that the inode the
+ * caller looked at is what gets opened. pfd is always closed (with O_PATH
+ * in flags it is returned as it is). Returns the fd (st: its fstat), or -1
+ * with errno and why: "a device, not a regular file", "changed while being
+ * opened"... */
+int qt_rootfs_reopen(int pfd, int flags, struct stat *st, char *why, size_t n);
 
 /* qt_ctx_open, qt_ctx_stat and qt_ctx_read (ctx.h) use this under ctx->root. */
 
@@ -48,5 +61,11 @@ char *qt_rooted_realpath(const qt_ctx *ctx, const char *abs, char *out, size_t n
 
 /* Tests only: 1 forces the component walk even where openat2 exists. */
 void qt_rootfs_force_walk(int on);
+/* Tests only: fn (NULL: none) runs at the points where a name could be
+ * swapped: "reopen" (before the checked O_PATH fd is reopened), "allow"
+ * (allowlist.c: after the canonical name, before its open).
+ * qt_rootfs_race(where) calls it. */
+void qt_rootfs_set_race_hook(void (*fn)(const char *where));
+void qt_rootfs_race(const char *where);
 
 #endif

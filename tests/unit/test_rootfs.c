@@ -188,6 +188,69 @@ static void rooted_walk(void **st)
     qt_rootfs_force_walk(0);
 }
 
+/* D7: between the check of the O_PATH fd and the open for reading, the
+ * name is swapped for a FIFO. The reopen goes through /proc/self/fd, so
+ * the checked file is read, and the FIFO is never opened. */
+static char swap_fifo_at[600];
+
+static void swap_in_fifo(const char *where)
+{
+    char tmp[700];
+    if (strcmp(where, "reopen") != 0)
+        return;
+    snprintf(tmp, sizeof tmp, "%s.new", swap_fifo_at);
+    assert_int_equal(mkfifo(tmp, 0666), 0);
+    assert_int_equal(rename(tmp, swap_fifo_at), 0);
+}
+
+static void reopen_same_inode(void **st)
+{
+    (void)st;
+    for (int walk = 0; walk < 2; walk++) {
+        char *t = NULL;
+        struct qt_fileinfo fi;
+        struct stat sb;
+        qt_rootfs_force_walk(walk);
+        put("root/data/swapped", "checked\n");
+        snprintf(swap_fifo_at, sizeof swap_fifo_at, "%s/root/data/swapped", top);
+        qt_rootfs_set_race_hook(swap_in_fifo);
+        if (rd("/data/swapped", 4096, &t, &fi) < 0)
+            fail_msg("walk=%d: %s", walk, fi.why);
+        qt_rootfs_set_race_hook(NULL);
+        assert_string_equal(t, "checked\n");
+        free(t);
+        assert_int_equal(lstat(swap_fifo_at, &sb), 0);
+        assert_true(S_ISFIFO(sb.st_mode));   /* the swap did happen */
+        unlink(swap_fifo_at);
+    }
+    qt_rootfs_force_walk(0);
+}
+
+/* O_NOFOLLOW: no symlink anywhere on the path (for a canonical name). */
+static void open_no_symlinks(void **st)
+{
+    qt_ctx ctx;
+    char why[160];
+    struct stat sb;
+    int fd;
+    (void)st;
+    qt_ctx_defaults(&ctx);
+    ctx.root = root;
+    for (int walk = 0; walk < 2; walk++) {
+        qt_rootfs_force_walk(walk);
+        fd = qt_ctx_open(&ctx, "/etc/ok", O_NOFOLLOW, &sb, why, sizeof why);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(qt_ctx_open(&ctx, "/etc/abs", O_NOFOLLOW, NULL, why, sizeof why), -1);   /* last component */
+        assert_int_equal(errno, ELOOP);
+        assert_int_equal(qt_ctx_open(&ctx, "/dirlink/ok", O_NOFOLLOW, NULL, why, sizeof why), -1); /* a directory */
+        assert_int_equal(errno, ELOOP);
+        assert_int_equal(qt_ctx_open(&ctx, "/etc/abs", O_NOFOLLOW | O_PATH, NULL, why, sizeof why), -1);
+        assert_int_equal(errno, ELOOP);
+    }
+    qt_rootfs_force_walk(0);
+}
+
 /* qt_read_file itself (used for --proc and --load) refuses what is not a
  * regular file instead of blocking on a FIFO or reading /dev/zero. */
 /* With --root / a link inside /proc (/proc/self/root) leads anywhere:
@@ -249,20 +312,36 @@ static void rooted_realpath(void **st)
     assert_string_equal(qt_rooted_realpath(&ctx, want, out, sizeof out), "/etc/ok");
 }
 
+/* the fstat of a descriptor, as qt_allow_read passes it */
+static const struct stat *fst(unsigned uid, unsigned mode)
+{
+    static struct stat sb;
+    memset(&sb, 0, sizeof sb);
+    sb.st_uid = uid;
+    sb.st_mode = S_IFREG | mode;
+    return &sb;
+}
+
 static void allowlist_rules(void **st)
 {
     char why[128];
     (void)st;
-    assert_null(qt_allow_file("/var/qmail/control/me", 1000, why, sizeof why));
-    assert_null(qt_allow_file("/etc/passwd", 1000, why, sizeof why));
-    assert_null(qt_allow_file("/etc/group", 1000, why, sizeof why));
-    assert_null(qt_allow_file("/etc/services", 1000, why, sizeof why));
-    assert_null(qt_allow_file("/home/u/x", 0, why, sizeof why));
-    assert_non_null(qt_allow_file("/home/u/x", 1000, why, sizeof why));
+    assert_null(qt_allow_file("/var/qmail/control/me", fst(1000, 0644), why, sizeof why));
+    assert_null(qt_allow_file("/etc/passwd", fst(1000, 0644), why, sizeof why));
+    assert_null(qt_allow_file("/etc/group", fst(1000, 0644), why, sizeof why));
+    assert_null(qt_allow_file("/etc/services", fst(1000, 0644), why, sizeof why));
+    assert_null(qt_allow_file("/home/u/x", fst(0, 0644), why, sizeof why));
+    assert_non_null(qt_allow_file("/root/.my.cnf", fst(0, 0600), why, sizeof why));   /* D2 */
+    assert_string_equal(why, "readable only by root (mode 0600)");
+    assert_non_null(qt_allow_file("/root/.my.cnf", fst(0, 0640), why, sizeof why));
+    assert_string_equal(why, "readable only by root (mode 0640)");
+    assert_null(qt_allow_file("/var/qmail/control/smtproutes", fst(0, 0600), why, sizeof why)); /* own clause */
+    assert_null(qt_allow_file("/etc/passwd", fst(0, 0600), why, sizeof why));
+    assert_non_null(qt_allow_file("/home/u/x", fst(1000, 0644), why, sizeof why));
     assert_string_equal(why, "owned by uid 1000, not an allowed file");
-    assert_non_null(qt_allow_file("/var/qmail/control/sub/x", 1000, why, sizeof why));
-    assert_non_null(qt_allow_file("/var/qmail/controlx", 1000, why, sizeof why));
-    assert_non_null(qt_allow_file("/proc/1/environ", 0, why, sizeof why));
+    assert_non_null(qt_allow_file("/var/qmail/control/sub/x", fst(1000, 0644), why, sizeof why));
+    assert_non_null(qt_allow_file("/var/qmail/controlx", fst(1000, 0644), why, sizeof why));
+    assert_non_null(qt_allow_file("/proc/1/environ", fst(0, 0644), why, sizeof why));
     assert_string_equal(why, "under /proc, /sys or /dev");
     assert_true(qt_allow_secret_name("/var/qmail/control/srs_secrets"));
     assert_true(qt_allow_secret_name("/etc/stunnel/Server.KEY"));
@@ -325,6 +404,24 @@ static void runscript_reads(void **st)
     qt_runscript_free(&rs);
     assert_string_equal(var("X=$(head -1 /data/user)\nexec true\n", 0, &rs), "<not read: owned by uid 65534, not an allowed file>");
     qt_runscript_free(&rs);
+    {   /* D2: root's 0600 file (a user's link to /root/.my.cnf) is not published; 0644 is */
+        struct stat sb;
+        put("root/data/mycnf", "password=MARKER\n");
+        snprintf(p, sizeof p, "%s/root/data/mycnf", top);
+        assert_int_equal(chmod(p, 0600), 0);
+        link_("/data/mycnf", "root/data/mycnf-link");
+        assert_string_equal(var("X=$(cat /data/mycnf-link)\nexec true\n", 0, &rs), "<not read: readable only by root (mode 0600)>");
+        qt_runscript_free(&rs);
+        assert_int_equal(chmod(p, 0640), 0);
+        assert_int_equal(chown(p, 0, 42), 0);
+        assert_string_equal(var("X=$(cat /data/mycnf)\nexec true\n", 0, &rs), "<not read: readable only by root and group 42 (mode 0640)>");
+        qt_runscript_free(&rs);
+        assert_int_equal(chmod(p, 0644), 0);
+        assert_int_equal(stat(p, &sb), 0);
+        assert_int_equal(sb.st_uid, 0);
+        assert_string_equal(var("X=$(cat /data/mycnf-link)\nexec true\n", 0, &rs), "password=MARKER");
+        qt_runscript_free(&rs);
+    }
     assert_string_equal(var("X=$(</etc/ok)\nexec true\n", 0, &rs), "hello");   /* $(<FILE) reads like cat */
     qt_runscript_free(&rs);
     assert_string_equal(var("X=\"$( < /data/key.pem )\"\nexec true\n", 0, &rs), "<not read: secret file>");
@@ -339,16 +436,88 @@ static void runscript_reads(void **st)
     qt_runscript_free(&rs);
 }
 
+/* D1: the file is swapped for a link to a root-owned file after its
+ * canonical name was taken. The canonical name is opened refusing every
+ * symlink, so the link is refused instead of followed. */
+static char swap_at[600], swap_to[600];
+
+static void swap_in_link(const char *where)
+{
+    char tmp[700];
+    if (strcmp(where, "allow") != 0)
+        return;
+    snprintf(tmp, sizeof tmp, "%s.new", swap_at);
+    assert_int_equal(symlink(swap_to, tmp), 0);
+    assert_int_equal(rename(tmp, swap_at), 0);
+}
+
+static void allow_read_swapped_link(void **st)
+{
+    qt_runscript rs;
+    (void)st;
+    put("root/data/rootfile", "ROOT-ONLY-MARKER\n");   /* owned by root (the test runs as root), 0644 */
+    for (int walk = 0; walk < 2; walk++) {
+        qt_rootfs_force_walk(walk);
+        snprintf(swap_at, sizeof swap_at, "%s/root/data/victim", top);
+        snprintf(swap_to, sizeof swap_to, "/data/rootfile");
+        put("root/data/victim", "plain\n");
+        assert_int_equal(chown(swap_at, 65534, 65534), 0);
+        qt_rootfs_set_race_hook(swap_in_link);
+        assert_string_equal(var("X=$(cat /data/victim)\nexec true\n", 0, &rs), "<not read: a symlink on the path>");
+        qt_rootfs_set_race_hook(NULL);
+        qt_runscript_free(&rs);
+        unlink(swap_at);
+    }
+    qt_rootfs_force_walk(0);
+}
+
+/* D3: a file refused by its name (/dev, /proc, /sys) or by its owner is
+ * never opened for reading: only looked at through an O_PATH descriptor. */
+static int reopens;
+
+static void count_reopen(const char *where)
+{
+    if (strcmp(where, "reopen") == 0)
+        reopens++;
+}
+
+static void allow_refused_never_opened(void **st)
+{
+    qt_runscript rs;
+    char p[600];
+    (void)st;
+    put("root/dev/file", "device-ish\n");
+    put("root/data/theirs", "theirs\n");
+    snprintf(p, sizeof p, "%s/root/data/theirs", top);
+    assert_int_equal(chown(p, 65534, 65534), 0);
+    qt_rootfs_set_race_hook(count_reopen);
+    reopens = 0;
+    assert_string_equal(var("X=$(cat /dev/file)\nexec true\n", 0, &rs), "<not read: under /proc, /sys or /dev>");
+    qt_runscript_free(&rs);
+    assert_int_equal(reopens, 0);
+    assert_string_equal(var("X=$(cat /data/theirs)\nexec true\n", 0, &rs), "<not read: owned by uid 65534, not an allowed file>");
+    qt_runscript_free(&rs);
+    assert_int_equal(reopens, 0);
+    assert_string_equal(var("X=$(cat /etc/ok)\nexec true\n", 0, &rs), "hello");   /* allowed: opened once, to read */
+    qt_runscript_free(&rs);
+    assert_int_equal(reopens, 1);
+    qt_rootfs_set_race_hook(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rooted_kernel),
         cmocka_unit_test(rooted_walk),
+        cmocka_unit_test(reopen_same_inode),
+        cmocka_unit_test(open_no_symlinks),
         cmocka_unit_test(proc_magic_links),
         cmocka_unit_test(read_file_regular_only),
         cmocka_unit_test(rooted_realpath),
         cmocka_unit_test(allowlist_rules),
         cmocka_unit_test(runscript_reads),
+        cmocka_unit_test(allow_read_swapped_link),
+        cmocka_unit_test(allow_refused_never_opened),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
