@@ -131,7 +131,7 @@ static void build_services(const struct qt_view_in *in, const qt_sockets *m, qt_
     qt_table_init(h, "Services");
     qt_table_col(h, "SERVICE", 8, 0);
     qt_table_col(h, "PORT", 5, QT_COL_RIGHT);
-    qt_table_col(h, "ESTAB/LIMIT", 11, QT_COL_RIGHT);
+    qt_table_col(h, "ACC/LIMIT", 9, QT_COL_RIGHT);
     qt_table_col(h, "QUEUE", 6, QT_COL_RIGHT);
     qt_table_col(h, "STALLED", 7, QT_COL_RIGHT);
     qt_table_col(h, "SYN", 4, QT_COL_RIGHT);
@@ -152,10 +152,12 @@ static void build_services(const struct qt_view_in *in, const qt_sockets *m, qt_
         qt_table_row(h, "%s", sv->name);
         qt_table_cell(h, QT_ROLE_NORMAL, "%s", sv->name);
         qt_table_cell(h, v->listeners ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%u", sv->port);
+        /* accepted only: the -c limit counts children, and the queue has its
+         * own column (before issue 14 this added the queue: 26/20) */
         if (limit > 0)
-            qt_table_cell(h, role, "%u/%d", v->established, limit);
+            qt_table_cell(h, role, "%u/%d", v->accepted, limit);
         else
-            qt_table_cell(h, role, "%u/?", v->established);
+            qt_table_cell(h, role, "%u/?", v->accepted);
         if (!v->listeners)
             qt_table_cell(h, QT_ROLE_DIM, "none");
         else if (v->backlog)
@@ -484,8 +486,9 @@ int qt_ports_key_block(struct qt_ui *ui, const struct qt_view_in *in, const char
 const qt_pane_def qt_pane_ports = {
     .name = "Ports",
     .top = &qt_ports_top_view,
-    .legend = "ESTAB/LIMIT  ESTABLISHED connections / tcpserver -c limit (? = unknown)\n"
-              "QUEUE        clients waiting to be accepted / backlog (Recv-Q/Send-Q of the listener)\n"
+    .legend = "ACC/LIMIT    accepted connections (a process holds them) / tcpserver -c limit (? = unknown)\n"
+              "QUEUE        clients waiting to be accepted / backlog (Recv-Q/Send-Q of the listener);\n"
+              "             the metric `established` counts both (ss ESTABLISHED)\n"
               "STALLED      connected, mail program not running: TLS handshake pending or starting\n"
               "history      ' .:-=+*#%@' from none to the limit (or the largest value shown)\n"
               "stages       queued: not accepted; handshake pending: TLS front end with nothing beneath\n"

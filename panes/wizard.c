@@ -2,8 +2,12 @@
  * as a list of steps (step, command, result, verdict); Enter opens a step's
  * transcript and explanation.
  *
+ * One cursor: the shell's selected row is the step Enter opens and r runs
+ * again; there is no second "current step" (issue 14).
+ *
  * Keys: a start (prompts: account, password without echo, target, vchkpw
- * path, service, public address), n / Enter on the next pending step run it, b back, r retry,
+ * path, service, public address), n runs the first step not run yet, A runs
+ * every remaining step one after the other, r runs the selected step again,
  * e edit the inputs, m mechanism, x shows the AUTH strings in a dialog (never
  * in a view, so never in an exported report), q aborts a
  * running step (child killed and reaped, connection closed) or, when idle,
@@ -35,7 +39,7 @@ static struct {
     int started;               /* W.w has accepted inputs: a session is open */
     int editing;               /* e: the password prompt may be left empty */
     int job_id;                /* running step's job, -1 none */
-    int cur;                   /* the step n/b/r work on */
+    int run_all;               /* A: when a step ends, run the next pending one */
     int atexit_set;
 } W = {.job_id = -1};
 
@@ -59,13 +63,27 @@ static unsigned char verdict_role(enum qt_verdict v)
 
 /* ---- running steps ---- */
 
+static void run_remaining(struct qt_ui *ui);
+
+/* The first step not run yet, or -1 when every step has a verdict. */
+static int next_step(void)
+{
+    for (int s = 0; W.w && s < QT_WS_COUNT; s++)
+        if (W.w->res[s].verdict == QT_V_PENDING)
+            return s;
+    return -1;
+}
+
 static void step_done(struct qt_ui *ui, void *arg)
 {
     int step = (int)(intptr_t)arg;
     W.job_id = -1;
     if (W.w)
         qt_ui_flash(ui, "step %d %s: %s%s", step + 1, qt_wiz_step_name(step),
-                    qt_verdict_name(W.w->res[step].verdict), step < QT_WS_COUNT - 1 ? "  (n: next step)" : "");
+                    qt_verdict_name(W.w->res[step].verdict),
+                    W.run_all || next_step() < 0 ? "" : "  (n: next step, A: all the rest)");
+    if (W.run_all)
+        run_remaining(ui);
     qt_ui_resample(ui); /* rebuild the views from the new results */
 }
 
@@ -78,14 +96,36 @@ static void run_step(struct qt_ui *ui, int step)
         qt_ui_flash(ui, "a step is still running (q aborts it)");
         return;
     }
-    W.cur = step;
     j = qt_wizard_start(W.w, step);
     if (j) {
-        W.job_id = qt_ui_run_job(ui, j, step_done, (void *)(intptr_t)step);
+        /* done() may run before run_job returns (a refused job; a test
+         * double that runs jobs at once): then no job is left running */
+        int id;
+        W.job_id = -2;
+        id = qt_ui_run_job(ui, j, step_done, (void *)(intptr_t)step);
+        if (W.job_id == -2)
+            W.job_id = id;
     } else {
         qt_ui_flash(ui, "step %d %s: %s", step + 1, qt_wiz_step_name(step), qt_verdict_name(W.w->res[step].verdict));
     }
     qt_ui_resample(ui);
+}
+
+/* A: run the pending steps in order; a job's end (step_done) comes back
+ * here. Steps that finish at once are run in this loop. */
+static void run_remaining(struct qt_ui *ui)
+{
+    while (W.run_all && W.w && W.job_id < 0) {
+        int s = next_step();
+        if (s < 0) {
+            W.run_all = 0;
+            qt_ui_flash(ui, "all steps run (Enter on a step opens it)");
+            break;
+        }
+        run_step(ui, s);
+        if (W.job_id < 0 && W.w->res[s].verdict == QT_V_PENDING)
+            W.run_all = 0; /* it did not start: stop rather than loop */
+    }
 }
 
 static void close_wizard(struct qt_ui *ui)
@@ -93,7 +133,7 @@ static void close_wizard(struct qt_ui *ui)
     qt_wizard_free(W.w);
     W.w = NULL;
     W.started = 0;
-    W.cur = 0;
+    W.run_all = 0;
     qt_ui_flash(ui, "wizard closed; the password was wiped from memory");
     qt_ui_resample(ui);
 }
@@ -166,7 +206,7 @@ static void prompted(struct qt_ui *ui, const char *text, void *arg)
     }
     W.have_in = 1;
     W.started = 1;
-    W.cur = 0;
+    W.run_all = 0;
     run_step(ui, QT_WS_ACCOUNT);
 }
 
@@ -212,6 +252,7 @@ static void begin(struct qt_ui *ui, const struct qt_view_in *in, int edit)
     if (!W.have_in || !edit) {
         struct qt_wiz_inputs d;
         qt_wizard_defaults(in->ctx, in->snap, &d);
+        qt_wizard_target_from_ports(in->ctx, &d); /* the watched submission (or smtps) port */
         if (W.have_in) {   /* a new session keeps the last non-secret inputs */
             snprintf(d.account, sizeof d.account, "%s", W.in.account);
             snprintf(d.target, sizeof d.target, "%s", W.in.target);
@@ -254,14 +295,6 @@ static int step_of(const char *row_id)
     return -1;
 }
 
-/* The step n would run: the current one if still pending, else the next. */
-static int next_step(void)
-{
-    if (W.w->res[W.cur].verdict == QT_V_PENDING)
-        return W.cur;
-    return W.cur + 1 < QT_WS_COUNT ? W.cur + 1 : -1;
-}
-
 static void cycle_mech(struct qt_ui *ui)
 {
     static const char *const m[] = {"auto", "PLAIN", "LOGIN", "CRAM-MD5"};
@@ -292,6 +325,7 @@ static int abort_step(struct qt_ui *ui)
 {
     if (W.job_id < 0)
         return 0;
+    W.run_all = 0;
     qt_ui_cancel_job(ui, W.job_id);   /* kills and reaps the child / closes the socket */
     qt_ui_flash(ui, "step aborted");
     return 1;
@@ -335,29 +369,41 @@ static int t_next(struct qt_ui *ui, const struct qt_view_in *in, const char *row
         return 1;
     s = next_step();
     if (s < 0)
-        qt_ui_flash(ui, "that was the last step (r retries, b goes back)");
+        qt_ui_flash(ui, "every step has run (r on a selected step runs it again)");
     else
         run_step(ui, s);
     return 1;
 }
 
-static int t_back(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+static int t_all(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
     (void)in, (void)row_id, (void)ch;
     if (not_started(ui))
         return 1;
-    if (W.cur > 0)
-        W.cur--;
-    qt_ui_flash(ui, "step %d: %s (r runs it again)", W.cur + 1, qt_wiz_step_name(W.cur));
-    qt_ui_resample(ui);
+    if (W.job_id >= 0) {
+        qt_ui_flash(ui, "a step is still running (q aborts it)");
+        return 1;
+    }
+    if (next_step() < 0) {
+        qt_ui_flash(ui, "every step has run (r on a selected step runs it again)");
+        return 1;
+    }
+    W.run_all = 1;
+    run_remaining(ui);
     return 1;
 }
 
+/* r: the selected step (the one cursor), run again */
 static int t_retry(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
-    (void)in, (void)row_id, (void)ch;
-    if (!not_started(ui))
-        rerun(ui, W.cur);
+    int s = step_of(row_id);
+    (void)in, (void)ch;
+    if (not_started(ui))
+        return 1;
+    if (s < 0)
+        qt_ui_flash(ui, "select a step first (arrows), then r");
+    else
+        rerun(ui, s);
     return 1;
 }
 
@@ -383,20 +429,6 @@ static int t_show(struct qt_ui *ui, const struct qt_view_in *in, const char *row
     if (!not_started(ui))
         show_strings(ui);
     return 1;
-}
-
-/* Enter on the next pending step runs it; on any other row the shell opens the detail */
-static int t_enter(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
-{
-    int s = step_of(row_id);
-    (void)in, (void)ch;
-    if (!W.w || !W.started)
-        return 0;
-    if (s >= 0 && s == next_step() && W.w->res[s].verdict == QT_V_PENDING && W.job_id < 0) {
-        run_step(ui, s);
-        return 1;
-    }
-    return 0;
 }
 
 static int t_quit(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
@@ -533,7 +565,6 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
 {
     (void)in;
     qt_table_init(t, "Auth wizard");
-    qt_table_col(t, "", 1, 0);
     qt_table_col(t, "#", 2, QT_COL_RIGHT);
     qt_table_col(t, "STEP", 12, 0);
     qt_table_col(t, "COMMAND", 24, 0);
@@ -541,7 +572,12 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
     qt_table_col(t, "VERDICT", 7, 0);
     if (W.w && W.started) {
         build_head(head);
-        snprintf(t->title, sizeof t->title, "Auth wizard: %.80s, step %d/%d", W.w->in.account, W.cur + 1, QT_WS_COUNT);
+        int next = next_step();
+        if (next < 0)
+            snprintf(t->title, sizeof t->title, "Auth wizard: %.80s, all %d steps run", W.w->in.account, QT_WS_COUNT);
+        else
+            snprintf(t->title, sizeof t->title, "Auth wizard: %.80s, next: step %d/%d", W.w->in.account, next + 1,
+                     QT_WS_COUNT);
     } else {
         qt_table_note(t, QT_ROLE_INFO, "a starts the authentication wizard: account, password (not shown), "
                       "SMTP target, vchkpw path, service");
@@ -550,7 +586,6 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
         const struct qt_wiz_result *r = W.w && W.started ? &W.w->res[s] : NULL;
         enum qt_verdict v = r ? r->verdict : QT_V_PENDING;
         qt_table_row(t, "step.%d", s);
-        qt_table_cell(t, QT_ROLE_HILITE, "%s", r && s == W.cur ? ">" : "");
         qt_table_cell(t, QT_ROLE_NORMAL, "%d", s + 1);
         qt_table_cell(t, QT_ROLE_NORMAL, "%s", qt_wiz_step_name(s));
         qt_table_cell(t, QT_ROLE_DIM, "%s", r && r->command ? r->command : "");
@@ -567,13 +602,13 @@ static const qt_view *drill_top(const struct qt_view_in *in, const char *row_id)
 
 static const struct qt_view_key top_keys[] = {
     {{'a'}, "a", t_start, "start the wizard (asks account, password, target, vchkpw, service, public IP)"},
-    {{'n'}, "n", t_next, "run the next step (Enter on the next pending step does too)"},
-    {{'b'}, "b", t_back, "back one step"},
-    {{'r'}, "r", t_retry, "run the current step again"},
+    {{'n'}, "n", t_next, "run the first step not run yet"},
+    {{'A'}, "A", t_all, "run all remaining steps, one after the other (q aborts)"},
+    {{'r'}, "r", t_retry, "run the selected step again"},
     {{'e'}, "e", t_edit, "edit the inputs (Enter at the password keeps it)"},
     {{'m'}, "m", t_mech, "next mechanism: auto, PLAIN, LOGIN, CRAM-MD5"},
     {{'x'}, "x", t_show, "show the AUTH strings in a dialog (they contain the password)"},
-    {{'\r', '\n'}, "Enter", t_enter, "open the step's transcript and explanation"},
+    {{'\r', '\n'}, "Enter", NULL, "open the selected step's transcript and explanation"},
     {{'q'}, "q", t_quit, "abort a running step; else close the wizard (password wiped)"},
     {{0}, NULL, NULL, NULL},
 };
@@ -592,7 +627,8 @@ const qt_pane_def qt_pane_auth = {
               "WARN     works, but something will bite (encoding, certificate, HELO name)\n"
               "FAIL     the step found the problem; its fix says what to do\n"
               "SKIPPED  not run (no password, no DNS server, aborted)\n"
-              ">        the current step: n runs the next, r retries it, b goes back\n"
+              "Keys     the selected step is the one Enter opens and r runs again;\n"
+              "         n runs the first step not run yet, A all the remaining ones\n"
               "Secrets: the password is never shown, logged or passed in argv/environment;\n"
               "vchkpw gets it on fd 3 through a pipe, like qmail-smtpd does.",
     .hotkey = 'a',   /* the wizard from any pane */

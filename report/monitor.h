@@ -47,7 +47,8 @@ struct qt_perf {
     double lo, hi;           /* bounds of an unknown value, NAN when none */
 };
 
-/* The perfdata items of a snapshot: every metric (label = qt_metric_key())
+/* The perfdata items of a snapshot: every metric (label = qt_metrics_key_at(),
+ * "#2" on a second equal label)
  * then qtriage's own. Caller frees *out. */
 size_t qt_perf_collect(const qt_snapshot *snap, struct qt_perf **out);
 
@@ -60,8 +61,11 @@ struct qt_check_opts {
  * ended) into out, and the state. Worst of: findings (CRIT -> CRITICAL,
  * WARN -> WARNING), thresholds, and failed collectors (UNKNOWN), ranked
  * OK < WARNING < UNKNOWN < CRITICAL (a known critical problem outranks a
- * blind spot); a threshold on a label that the sample lacks is UNKNOWN,
- * and so is one on an unknown value (perfdata U) unless the value's bounds
+ * blind spot); a threshold on a label that the sample lacks makes the
+ * whole check UNKNOWN with that one reason (a misconfigured check, even
+ * over a CRIT; an ordinary UNKNOWN when a collector failed, and a known 0
+ * for "zombies.PROGRAM" while the zombie total was measured), and one on
+ * an unknown value is UNKNOWN (perfdata U) unless the value's bounds
  * lie wholly inside or wholly outside the alert range; the status names
  * the reason. */
 enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts *o, qt_buf *out);

@@ -133,7 +133,7 @@ int qt_threshold_parse(const char *arg, struct qt_threshold *t, char *err, size_
     for (size_t i = 0; i < kl; i++) {
         char c = arg[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-              c == '-')) {
+              c == '-' || c == '#' || c == ':')) { /* "#2": a second equal label; "tcpserver:587": a server */
             snprintf(err, errlen, "bad character in key '%.*s'", (int)kl, arg);
             return -1;
         }
@@ -169,7 +169,7 @@ size_t qt_perf_collect(const qt_snapshot *snap, struct qt_perf **out)
     for (size_t i = 0; i < snap->metrics.n; i++) {
         const qt_metric *m = &snap->metrics.v[i];
         struct qt_perf *p = &v[n++];
-        qt_metric_key(m, p->label, sizeof p->label);
+        qt_metrics_key_at(&snap->metrics, i, p->label, sizeof p->label);
         p->value = m->value;
         p->uom = uom_for(m->name);
         p->unknown = isnan(m->value) ? (m->unknown[0] ? m->unknown : "value not known") : NULL;
@@ -273,6 +273,7 @@ static void put_perf(qt_buf *b, const struct qt_perf *p, const struct qt_check_o
 
 struct problem {
     enum qt_nagios state;
+    int fatal;               /* a usage error: UNKNOWN whatever else is found */
     char *text;
 };
 
@@ -286,16 +287,22 @@ static int rank(enum qt_nagios s)
     }
 }
 
+static int prank(const struct problem *p)
+{
+    return p->fatal ? 4 : rank(p->state);
+}
+
 static int cmp_problem(const void *a, const void *b)
 {
     const struct problem *x = a, *y = b;
-    return rank(y->state) - rank(x->state);
+    return prank(y) - prank(x);
 }
 
 static void add_problem(struct problem **v, size_t *n, size_t *cap, enum qt_nagios st, char *text)
 {
     qt_grow(v, cap, *n + 1, sizeof **v);
     (*v)[*n].state = st;
+    (*v)[*n].fatal = 0;
     (*v)[(*n)++].text = text;
 }
 
@@ -346,6 +353,43 @@ static void threshold_unknown(const struct qt_perf *p, const struct qt_threshold
     qt_buf_free(&b);
 }
 
+/* A per-parent zombies label ("zombies.tcpserver") is in the sample only
+ * while that parent has zombies: when the zombies total was measured, its
+ * absence is a known 0, not a missing metric. */
+static int sparse_zero(const struct qt_perf *perf, size_t nperf, const char *key, struct qt_perf *zero)
+{
+    static const char prefix[] = "zombies.";
+    if (strncmp(key, prefix, sizeof prefix - 1) != 0 || !key[sizeof prefix - 1])
+        return 0;
+    for (size_t k = 0; k < nperf; k++)
+        if (strcmp(perf[k].label, "zombies") == 0 && !perf[k].unknown) {
+            memset(zero, 0, sizeof *zero);
+            snprintf(zero->label, sizeof zero->label, "%s", key);
+            zero->uom = "";
+            zero->min = 0;
+            zero->max = zero->lo = zero->hi = NAN;
+            return 1;
+        }
+    return 0;
+}
+
+/* A threshold key that names no perfdata label. With every collector
+ * working the key cannot match anything (a typo such as "-w nosuch=1"):
+ * the plugin is misconfigured, UNKNOWN whatever the findings say, so a
+ * broken check is never mistaken for the server's state. With a failed
+ * collector its metric may just be missing: an ordinary UNKNOWN. */
+static void missing_key(struct problem **pv, size_t *np, size_t *cap, const char *key, int failed)
+{
+    if (failed) {
+        add_problem(pv, np, cap, QT_NAGIOS_UNKNOWN, qt_asprintf("no metric '%s' in this sample", key));
+        return;
+    }
+    add_problem(pv, np, cap, QT_NAGIOS_UNKNOWN,
+                qt_asprintf("unknown threshold key '%s': no metric '%s' in this sample "
+                            "(qtriage --check lists the labels)", key, key));
+    (*pv)[*np - 1].fatal = 1;
+}
+
 enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts *o, qt_buf *out)
 {
     struct qt_perf *perf;
@@ -353,11 +397,15 @@ enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts
     struct problem *pv = NULL;
     enum qt_nagios state = QT_NAGIOS_OK;
     char num[64];
+    struct qt_perf zero;
+    int failed = 0;
 
     for (int i = 0; i < QT_SRC_COUNT; i++)
-        if (snap->src[i].state == QT_SRC_FAILED)
+        if (snap->src[i].state == QT_SRC_FAILED) {
+            failed++;
             add_problem(&pv, &np, &cap, QT_NAGIOS_UNKNOWN,
                         qt_asprintf("%s collector failed: %s", qt_report_src_name(i), snap->src[i].err));
+        }
     for (int pass = 0; pass < 2; pass++) {
         const struct qt_threshold *tv = pass ? o->warn : o->crit;
         size_t tn = pass ? o->nwarn : o->ncrit;
@@ -368,10 +416,11 @@ enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts
             for (size_t k = 0; k < nperf; k++)
                 if (strcmp(perf[k].label, tv[t].key) == 0)
                     p = &perf[k];
+            if (!p && sparse_zero(perf, nperf, tv[t].key, &zero))
+                p = &zero;
             if (!p) {
                 if (pass == 0 || !find_thr(o->crit, o->ncrit, tv[t].key))
-                    add_problem(&pv, &np, &cap, QT_NAGIOS_UNKNOWN,
-                                qt_asprintf("no metric '%s' in this sample", tv[t].key));
+                    missing_key(&pv, &np, &cap, tv[t].key, failed);
                 continue;
             }
             if (p->unknown) {
@@ -415,6 +464,12 @@ enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts
     for (size_t i = 0; i < np; i++)
         if (rank(pv[i].state) > rank(state))
             state = pv[i].state;
+    if (np && pv[0].fatal) {
+        /* a threshold that checks nothing: the check is misconfigured; say only that */
+        state = QT_NAGIOS_UNKNOWN;
+        while (np && !pv[np - 1].fatal)
+            free(pv[--np].text);
+    }
 
     qt_buf_printf(out, "QTRIAGE %s - ", qt_nagios_name(state));
     ninfo = qt_findings_count(&snap->findings, QT_SEV_INFO);

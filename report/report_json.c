@@ -279,7 +279,7 @@ json_t *qt_report_json(const qt_report_doc *d)
         const qt_metric *m = &snap->metrics.v[i];
         json_t *j = json_object();
         char key[96];
-        qt_metric_key(m, key, sizeof key);
+        qt_metrics_key_at(&snap->metrics, i, key, sizeof key);
         set(j, "key", jtext(key, LINE));
         set(j, "name", jtext(m->name, 47));
         set(j, "service", jtext(m->service, 31));

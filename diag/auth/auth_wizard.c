@@ -211,6 +211,27 @@ static int outbound_ip(char *out, size_t n)
     return ok;
 }
 
+/* The watched service the wizard tests by default: the --ports entry named
+ * submission, else smtps (docs/auth-wizard.md); NULL when neither. */
+static const struct qt_service *default_service(const qt_ctx *ctx)
+{
+    static const char *const pref[] = {"submission", "smtps"};
+    for (size_t p = 0; p < QT_ARRAY_LEN(pref); p++)
+        for (int i = 0; i < ctx->nservices; i++)
+            if (strcmp(ctx->services[i].name, pref[p]) == 0 && ctx->services[i].port)
+                return &ctx->services[i];
+    return NULL;
+}
+
+void qt_wizard_target_from_ports(const qt_ctx *ctx, struct qt_wiz_inputs *in)
+{
+    const struct qt_service *sv = default_service(ctx);
+    if (!sv)
+        return;
+    snprintf(in->target, sizeof in->target, "127.0.0.1:%u", sv->port);
+    snprintf(in->service, sizeof in->service, "%s", sv->name);
+}
+
 void qt_wizard_defaults(const qt_ctx *ctx, const qt_snapshot *snap, struct qt_wiz_inputs *in)
 {
     memset(in, 0, sizeof *in);

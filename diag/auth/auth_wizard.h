@@ -130,14 +130,19 @@ typedef struct qt_wizard {
     char runas_ids[48];            /* step 2: "uid 89 gid 89" */
 } qt_wizard;
 
-/* Fill in with defaults: target 127.0.0.1:587, vchkpw from a running
+/* Fill in with defaults: target 127.0.0.1:587, service submission (the
+ * --auth command line's defaults); vchkpw from a running
  * service's command line in snap (may be NULL; processes of root or
  * vpopmail first) or ~vpopmail/bin/vchkpw under --root - the first that
  * passes the trust check (trust.h), the refused ones listed in vchkpw_note;
  * vchkpw_origin DETECTED; the uid:gid of each mail service (runas), the
- * vpopmail uid:gid; program /usr/bin/id, service from the target port,
+ * vpopmail uid:gid; program /usr/bin/id,
  * public IP from --public-ip or the outbound interface, timeout 15 s. */
 void qt_wizard_defaults(const qt_ctx *ctx, const struct qt_snapshot *snap, struct qt_wiz_inputs *in);
+/* The console wizard's default target: 127.0.0.1 on the port of the
+ * --ports entry named submission, else smtps, with that entry's name as the
+ * service; in is left alone when --ports has neither. */
+void qt_wizard_target_from_ports(const qt_ctx *ctx, struct qt_wiz_inputs *in);
 /* Service name for a port ("submission" for 587), or "" if none. */
 const char *qt_wizard_service_for_port(unsigned port);
 

@@ -52,6 +52,25 @@ void qt_metric_key(const qt_metric *x, char *out, size_t n)
         snprintf(out, n, "%s", x->name);
 }
 
+void qt_metrics_key_at(const qt_metrics *m, size_t i, char *out, size_t n)
+{
+    char other[96];
+    unsigned k = 1;
+    qt_metric_key(&m->v[i], out, n);
+    for (size_t j = 0; j < i; j++) {
+        qt_metric_key(&m->v[j], other, sizeof other);
+        k += strcmp(other, out) == 0;
+    }
+    if (k > 1) {
+        size_t l = strlen(out);
+        char suffix[12];
+        int sl = snprintf(suffix, sizeof suffix, "#%u", k);
+        if (l + (size_t)sl >= n)
+            l = n > (size_t)sl ? n - 1 - (size_t)sl : 0;
+        snprintf(out + l, n - l, "%s", suffix);
+    }
+}
+
 void qt_metrics_free(qt_metrics *m)
 {
     free(m->v);

@@ -45,6 +45,10 @@ void qt_metrics_add_unknown(qt_metrics *m, const char *name, const char *service
 const qt_metric *qt_metrics_find(const qt_metrics *m, const char *name, const char *service);
 /* History key: "name" or "name.service". */
 void qt_metric_key(const qt_metric *x, char *out, size_t n);
+/* The key of metric i, unique in m: qt_metric_key(), with "#2", "#3"...
+ * when earlier metrics have the same key (two services of one name): the
+ * label in perfdata, history and the JSON report. i < m->n. */
+void qt_metrics_key_at(const qt_metrics *m, size_t i, char *out, size_t n);
 void qt_metrics_free(qt_metrics *m);
 
 #endif

@@ -54,7 +54,7 @@ qt_snapshot *qt_sample(qt_sampler *s, const qt_ctx *ctx)
             qt_collectors[i]->measure(ctx, snap, &snap->metrics);
     for (size_t i = 0; i < snap->metrics.n; i++) {
         char key[96];
-        qt_metric_key(&snap->metrics.v[i], key, sizeof key);
+        qt_metrics_key_at(&snap->metrics, i, key, sizeof key);
         qt_history_push(&s->hist, key, snap->wall, snap->metrics.v[i].value);
     }
     for (size_t i = 0; i < qt_ncollectors; i++)

@@ -165,7 +165,43 @@ static void make_label(struct qt_zgroup *g)
         name[i] = (char)(isalnum(c) || c == '-' || c == '_' || c == '.' ? c : '_');
     }
     name[i] = '\0';
-    snprintf(g->label, sizeof g->label, "%s@%d", i ? name : "unknown", g->ppid);
+    snprintf(g->label, sizeof g->label, "%s", i ? name : "unknown");
+}
+
+/* Label order among parents of the same name: by supervised service, then
+ * start time, then pid, so "#2" stays with the same parent between samples
+ * (the group order, by count, changes as zombies come and go). */
+static int label_before(const struct qt_zgroup *a, const struct qt_zgroup *b)
+{
+    int c = strcmp(a->svc_name, b->svc_name);
+    if (c)
+        return c < 0;
+    if (a->pstart != b->pstart)
+        return a->pstart < b->pstart;
+    return a->ppid < b->ppid;
+}
+
+/* Parents with the same program name: the second gets "NAME#2", the third
+ * "NAME#3" (docs/monitoring.md: perfdata labels carry no pid, so a restart
+ * does not start a new series). */
+static void number_labels(qt_zombies *z)
+{
+    unsigned *k = qt_calloc(z->n ? z->n : 1, sizeof *k);
+    for (size_t i = 0; i < z->n; i++)
+        for (size_t j = 0; j < z->n; j++)
+            if (j != i && strcmp(z->g[j].label, z->g[i].label) == 0 && label_before(&z->g[j], &z->g[i]))
+                k[i]++;
+    for (size_t i = 0; i < z->n; i++)
+        if (k[i]) {
+            struct qt_zgroup *g = &z->g[i];
+            char suffix[12];
+            int sl = snprintf(suffix, sizeof suffix, "#%u", k[i] + 1);
+            size_t room = sizeof g->label - 1 - (size_t)sl;
+            if (strlen(g->label) > room)
+                g->label[room] = '\0';
+            strcat(g->label, suffix);
+        }
+    free(k);
 }
 
 /* The supervisor's argument: svscan gives "NAME" (or "NAME/log"), an
@@ -365,6 +401,7 @@ void qt_zombies_build(const qt_ctx *ctx, struct qt_procs *procs, double now, qt_
         out->n++;
         i = j;
     }
+    number_labels(out);
     if (out->n > 1)
         qsort(out->g, out->n, sizeof *out->g, by_rank);
     if (seen) {

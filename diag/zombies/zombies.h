@@ -93,7 +93,8 @@ struct qt_zgroup {
     struct qt_zombie *z;      /* oldest first */
     size_t n;
     double oldest, newest;    /* start times of the oldest and newest zombie */
-    char label[32];           /* metric service label: "<parent name>@<ppid>" */
+    char label[32];           /* metric service label: the parent's program name, "#2", "#3"... for
+                               * a second, third parent of that name (no pid: a restart keeps the series) */
 };
 
 typedef struct qt_zombies {

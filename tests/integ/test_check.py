@@ -76,6 +76,18 @@ try:
                         2, "CRITICAL over --crit (short options)")
     check(("CRIT: %s=" % key) in out and ("WARN: %s=" % key) not in out, "CRITICAL is not also listed as WARNING")
     plugin(["--ports", svc, "--root", empty_root, "--crit", "%s=@0:%s" % (key, high)], 2, "CRITICAL inside an @range")
+    # a threshold key that names no perfdata label is a misconfigured check:
+    # UNKNOWN with the one reason, even while another threshold is CRITICAL
+    rc, out, _ = plugin(["--ports", svc, "--root", empty_root, "-c", "%s=%s" % (key, low), "-w", "nosuch=1"], 3,
+                        "UNKNOWN for an unknown threshold key, not CRITICAL")
+    check("QTRIAGE UNKNOWN - UNKNOWN: unknown threshold key 'nosuch'" in out and "CRIT:" not in out,
+          "the status names the unknown key and nothing else")
+    # perfdata labels: METRIC.SERVICE, no pid anywhere
+    rc, out, _ = run(["--check", "--ports", svc, "--root", empty_root])
+    perf = perfdata(out)
+    for k in ("established.lab", "stalled.lab", "queued.lab"):
+        check(k in perf, "perfdata has " + k)
+    check(not any(re.search(r"@\d", k) for k in perf), "no pid in any perfdata label: %s" % sorted(perf))
 
     # UNKNOWN: a failed collector, a metric the sample lacks, a hang, bad usage
     rc, out, _ = plugin(["--proc", d + "/no-such-proc"], 3, "UNKNOWN when the procs collector fails")

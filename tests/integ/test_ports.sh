@@ -79,19 +79,23 @@ filter="( sport = :$PA or sport = :$PB or sport = :$PC )"
 ss -Htn state established state close-wait "$filter" > "$tmp/ss.txt"
 "$QT_PORTS_DUMP" "$ports" > "$tmp/dump.txt" || not_ok "ports_dump failed"
 
-# --- per service: ESTAB column vs ss ---
+# --- per service: ACC/LIMIT + QUEUE columns vs ss (ESTABLISHED counts both) ---
 svc_field() { # svc_field NAME COLUMN(1-based)
     awk -v n="$1" -v c="$2" '/^== Services ==/{s=1;next} /^== /{s=0} s && $1==n {print $c}' "$tmp/once.txt"
 }
 for s in a:$PA b:$PB c:$PC; do
     name=${s%%:*} port=${s#*:}
     want=$(ss -Htn state established "( sport = :$port )" | wc -l)
-    got=$(svc_field "$name" 3); got=${got%%/*}
-    check_eq "service $name established = ss" "$want" "$got"
+    acc=$(svc_field "$name" 3); acc=${acc%%/*}
+    q=$(svc_field "$name" 4); q=${q%%/*}
+    check_eq "service $name accepted + queued = ss established" "$want" "$((acc + q))"
 done
 check_eq "service a accept queue (Recv-Q of the listener / backlog)" \
     "$(ss -Htln "( sport = :$PA )" | awk '{print $2"/"$3}')" "$(svc_field a 4)"
 check_eq "service c stalled" 3 "$(svc_field c 5)"
+# a holds 7 clients with -c 5 (--limit 5): 5 accepted, 2 queued, shown apart
+acc_a=$(svc_field a 3)
+check_eq "service a: accepted/limit, the queue not added" "5/5" "$acc_a"
 
 # --- per remote IP: TOTAL column vs ss (ESTABLISHED + CLOSE-WAIT) ---
 awk '{split($NF, a, ":"); n[a[1]]++} END {for (i in n) print i, n[i]}' "$tmp/ss.txt" | sort > "$tmp/ss-ip.txt"

@@ -3,6 +3,7 @@ prometheus-node-exporter (textfile collector, 127.0.0.1 high port, started
 and stopped by pid here) serves qtriage's metrics, also after a rewrite
 with a failed collector."""
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -28,6 +29,9 @@ check(p.returncode == 0 and p.stdout == "" and p.stderr == "", "promtool check m
 for want in ('qtriage_findings{severity="crit"} ', 'qtriage_collector_up{collector="procs"} 1',
              "qtriage_sample_timestamp_seconds ", "# TYPE qtriage_findings gauge", "qtriage_processes "):
     check(want in text, "has " + want.strip())
+# labels name a service or a parent program, never a pid (a restart would start a new series)
+check(not re.search(r'="[^"]*@\d+"', text), "no pid in any label value: %s" %
+      [l for l in text.splitlines() if "@" in l][:5])
 check(not any(l for l in text.splitlines() if l and not l.startswith("#") and len(l.split()) != 2),
       "no sample timestamps (the textfile collector rejects them)")
 

@@ -169,6 +169,20 @@ def main():
         f = findings.get(cron)
         if f:
             check("not part of the mail system" in f["title"], "unrelated title: " + f["title"])
+        # perfdata and Prometheus name a parent by its program, never its pid
+        # (docs/monitoring.md): a restarted parent keeps its series
+        q = subprocess.run([QTRIAGE, "--check"], capture_output=True, text=True, timeout=60)
+        labels = re.findall(r"'(zombies\.[^']*)'=(\d+)", q.stdout)
+        check(labels and not any("@" in k for k, _ in labels), "zombies perfdata labels carry no pid: %s" % labels)
+        check(any(re.fullmatch(r"zombies\.cronjob(#\d+)?", k) and v == "2" for k, v in labels),
+              "'zombies.cronjob'=2 in the perfdata: %s" % labels)
+        prom = os.path.join(tmp, "q.prom")
+        q = subprocess.run([QTRIAGE, "--prometheus", prom], capture_output=True, text=True, timeout=60)
+        with open(prom) as f:
+            zl = [l for l in f.read().splitlines() if l.startswith("qtriage_zombies{")]
+        check(zl and not any("@" in l for l in zl), "Prometheus zombies labels carry no pid: %s" % zl)
+        check(any(re.fullmatch(r'qtriage_zombies\{service="cronjob(#\d+)?",port="0"\} 2', l) for l in zl),
+              "qtriage_zombies{service=\"cronjob\"} 2 in the textfile: %s" % zl)
         # qtriage counts every zombie of the system that ps counted in the same state,
         # unless the state moved (other processes on the machine): check only ours above.
     finally:

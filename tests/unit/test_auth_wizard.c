@@ -437,10 +437,36 @@ static void trust_and_ids(void **st)
     unscript(v);
 }
 
+/* The console wizard's default target follows --ports: a submission entry
+ * first, then smtps; without either the defaults' 127.0.0.1:587 stays. */
+static void default_target(void **st)
+{
+    qt_ctx c = ctx;
+    struct qt_wiz_inputs in;
+    char err[256];
+    (void)st;
+
+    assert_int_equal(qt_ctx_parse_ports(&c, "smtps=24465,submission=10587,imaps=993", err, sizeof err), 0);
+    qt_wizard_defaults(&c, NULL, &in);
+    qt_wizard_target_from_ports(&c, &in);
+    assert_string_equal(in.target, "127.0.0.1:10587");
+    assert_string_equal(in.service, "submission");
+    assert_int_equal(qt_ctx_parse_ports(&c, "imaps=993,smtps=24465", err, sizeof err), 0);
+    qt_wizard_defaults(&c, NULL, &in);
+    qt_wizard_target_from_ports(&c, &in);
+    assert_string_equal(in.target, "127.0.0.1:24465");
+    assert_string_equal(in.service, "smtps");
+    assert_int_equal(qt_ctx_parse_ports(&c, "imaps=993", err, sizeof err), 0);
+    qt_wizard_defaults(&c, NULL, &in);
+    qt_wizard_target_from_ports(&c, &in);
+    assert_string_equal(in.target, "127.0.0.1:587");
+    assert_string_equal(in.service, "submission");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(inputs), cmocka_unit_test(immediate_steps), cmocka_unit_test(job_steps),
+        cmocka_unit_test(inputs), cmocka_unit_test(default_target), cmocka_unit_test(immediate_steps), cmocka_unit_test(job_steps),
         cmocka_unit_test(diagnosis), cmocka_unit_test(related_finding_cited), cmocka_unit_test(fcrdns),
         cmocka_unit_test(dns_server_syntax), cmocka_unit_test(trust_and_ids),
     };

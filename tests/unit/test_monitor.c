@@ -143,7 +143,8 @@ static void states(void **state)
     /* a threshold on a metric the sample lacks: the plugin cannot tell */
     assert_int_equal(eval(s, NULL, "established.submission=10", &out), QT_NAGIOS_UNKNOWN);
     assert_guidelines(out.s);
-    assert_non_null(strstr(out.s, "QTRIAGE UNKNOWN - UNKNOWN: no metric 'established.submission' in this sample |"));
+    assert_non_null(strstr(out.s, "QTRIAGE UNKNOWN - UNKNOWN: unknown threshold key 'established.submission': no metric "
+                                  "'established.submission' in this sample (qtriage --check lists the labels) |"));
 
     /* a failed collector: UNKNOWN, unless something is known to be critical */
     s->src[QT_SRC_SOCKETS].state = QT_SRC_FAILED;
@@ -285,6 +286,53 @@ static void prometheus_text(void **state)
     qt_snapshot_free(s);
 }
 
+/* Labels carry no pid and are unique; a threshold key that names no label
+ * is a misconfigured check: UNKNOWN even when a finding is CRIT. */
+static void labels_and_keys(void **state)
+{
+    qt_snapshot *s = quiet();
+    qt_buf out = {0};
+    (void)state;
+
+    qt_findings_add(&s->findings, QT_SEV_CRIT, "x", "x.crit", "smtps is full");
+    assert_int_equal(eval(s, "nosuch=1", NULL, &out), QT_NAGIOS_UNKNOWN);
+    assert_guidelines(out.s);
+    assert_non_null(strstr(out.s, "QTRIAGE UNKNOWN - UNKNOWN: unknown threshold key 'nosuch': no metric 'nosuch' in "
+                                  "this sample (qtriage --check lists the labels) |"));
+    assert_null(strstr(out.s, "CRIT:")); /* the one reason, not the findings */
+    /* the same CRIT finding with a valid key: CRITICAL as before */
+    assert_int_equal(eval(s, "established.smtps=100", NULL, &out), QT_NAGIOS_CRITICAL);
+
+    /* two metrics with one label: the second is "#2", and thresholds reach it */
+    qt_metrics_add(&s->metrics, "established", "smtps", 10465, 7, 20, "x");
+    assert_int_equal(eval(s, NULL, NULL, &out), QT_NAGIOS_CRITICAL);
+    assert_non_null(strstr(out.s, "'established.smtps'=57;;;0;100 "));
+    assert_non_null(strstr(out.s, "'established.smtps#2'=7;;;0;20 "));
+    qt_snapshot_free(s);
+    s = quiet();
+    qt_metrics_add(&s->metrics, "established", "smtps", 10465, 7, 20, "x");
+    assert_int_equal(eval(s, "established.smtps#2=5", NULL, &out), QT_NAGIOS_WARNING);
+    assert_non_null(strstr(out.s, "WARN: established.smtps#2=7 (warn 5)"));
+
+    /* a parent with no zombies has no label this sample: a known 0 */
+    assert_int_equal(eval(s, NULL, "zombies.tcpserver=5", &out), QT_NAGIOS_OK);
+    assert_int_equal(eval(s, NULL, "zombies.tcpserver=@0", &out), QT_NAGIOS_CRITICAL);
+    qt_metrics_add(&s->metrics, "zombies", "tcpserver", 0, 9, -1, "x");
+    assert_int_equal(eval(s, NULL, "zombies.tcpserver=5", &out), QT_NAGIOS_CRITICAL);
+    assert_non_null(strstr(out.s, "'zombies.tcpserver'=9;;5;0"));
+    qt_snapshot_free(s);
+
+    /* ... but not when the total was not measured (zombies collector failed) */
+    s = qt_calloc(1, sizeof *s);
+    s->src[QT_SRC_ZOMBIES].state = QT_SRC_FAILED;
+    snprintf(s->src[QT_SRC_ZOMBIES].err, sizeof s->src[0].err, "no process table");
+    assert_int_equal(eval(s, NULL, "zombies.tcpserver=5", &out), QT_NAGIOS_UNKNOWN);
+    assert_non_null(strstr(out.s, "no metric 'zombies.tcpserver' in this sample"));
+    assert_null(strstr(out.s, "unknown threshold key"));
+    qt_snapshot_free(s);
+    qt_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +342,7 @@ int main(void)
         cmocka_unit_test(long_titles_bounded),
         cmocka_unit_test(prometheus_text),
         cmocka_unit_test(unknown_values),
+        cmocka_unit_test(labels_and_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,7 +78,7 @@ static void grouping(void **st)
     assert_int_equal(g->nchain, 2);
     assert_int_equal(g->chain[0].pid, 330);
     assert_int_equal(g->chain[1].pid, 320);
-    assert_string_equal(g->label, "tcpserver@330");
+    assert_string_equal(g->label, "tcpserver"); /* no pid: a restart keeps the series */
     /* zombies oldest first, with the ages of oldest and newest */
     assert_int_equal(g->z[0].pid, 4001);
     assert_int_equal(g->z[3].pid, 4004);
@@ -345,8 +345,8 @@ static void sampler_findings(void **st)
     assert_non_null(m);
     assert_true(m->value == 7);
     assert_true(qt_metrics_find(&snap->metrics, "zombies_mail", NULL)->value == 6);
-    assert_true(qt_metrics_find(&snap->metrics, "zombies", "tcpserver@330")->value == 4);
-    assert_non_null(qt_history_get(&s.hist, "zombies.tcpserver@330"));
+    assert_true(qt_metrics_find(&snap->metrics, "zombies", "tcpserver")->value == 4);
+    assert_non_null(qt_history_get(&s.hist, "zombies.tcpserver"));
 
     /* the listener: WARN (first sample: no trend), fix names the service */
     f = finding(&snap->findings, "zombies.parent:330");
@@ -398,9 +398,9 @@ static void sampler_findings(void **st)
     /* a fresh sampler with a fake history in which the group grew: CRIT */
     memset(&s, 0, sizeof s);
     qt_history_push(&s.hist, "zombies", fake_now_value - 2, 3);
-    qt_history_push(&s.hist, "zombies.tcpserver@330", fake_now_value - 2, 1);
+    qt_history_push(&s.hist, "zombies.tcpserver", fake_now_value - 2, 1);
     qt_history_push(&s.hist, "zombies", fake_now_value - 1, 5);
-    qt_history_push(&s.hist, "zombies.tcpserver@330", fake_now_value - 1, 2);
+    qt_history_push(&s.hist, "zombies.tcpserver", fake_now_value - 1, 2);
     snap = qt_sample(&s, &c);
     f = finding(&snap->findings, "zombies.parent:330");
     assert_int_equal(f->sev, QT_SEV_CRIT);
@@ -507,10 +507,81 @@ static void mail_names(void **st)
     assert_false(qt_zprog_is_mail("supervise"));
 }
 
+/* Write a process directory for pid (a copy of 330's files with the pid,
+ * parent, start time and state replaced). */
+static void fake_proc(const char *root, int pid, int ppid, const char *comm, char state, long start)
+{
+    char path[512], cmd[1024];
+    FILE *f;
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/%d && cp %s/330/cmdline %s/330/environ %s/%d/", root, pid, FIXTURE, FIXTURE,
+             root, pid);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/%d/stat", root, pid);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "%d (%s) %c %d 310 310 0 -1 4194304 155 0 1 0 0 0 0 0 20 0 1 0 %ld 2535424 369 "
+            "18446744073709551615 0 0 0 0 0 0 0 4096 16386 1 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+            pid, comm, state, ppid, start);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/%d/status", root, pid);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "Name:\t%s\nState:\t%c\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t89\t89\t89\t89\nGid:\t89\t89\t89\t89\n",
+            comm, state, pid, pid, ppid);
+    fclose(f);
+}
+
+static const struct qt_zgroup *group_of(const qt_zombies *z, int ppid)
+{
+    const struct qt_zgroup *g = qt_zombies_find(z, ppid);
+    assert_non_null(g);
+    return g;
+}
+
+/* Two parents named tcpserver: labels carry no pid, the second is "#2",
+ * and "#2" stays with the later parent whichever has more zombies. */
+static void labels_numbered(void **st)
+{
+    char root[] = "/tmp/qt-zlabel-XXXXXX", cmd[512];
+    qt_ctx c = fixture_ctx();
+    qt_procs p;
+    qt_zombies z;
+    (void)st;
+
+    assert_non_null(mkdtemp(root));
+    snprintf(cmd, sizeof cmd, "cp -a %s/. %s/", FIXTURE, root);
+    assert_int_equal(system(cmd), 0);
+    c.proc = root;
+    /* a second tcpserver under the same supervise, started later, one zombie */
+    fake_proc(root, 332, 320, "tcpserver", 'S', 1800);
+    fake_proc(root, 4005, 332, "qmail-smtpd", 'Z', 900100);
+    read_fixture(&c, &p);
+    qt_zombies_build(&c, &p, fake_now_value, NULL, &z);
+    assert_string_equal(group_of(&z, 330)->label, "tcpserver");
+    assert_string_equal(group_of(&z, 332)->label, "tcpserver#2");
+    qt_zombies_free(&z);
+    qt_procs_free(&p);
+
+    /* now the later one has the most zombies (it sorts first): labels stay */
+    for (int i = 0; i < 5; i++)
+        fake_proc(root, 4010 + i, 332, "qmail-smtpd", 'Z', 900200 + i);
+    read_fixture(&c, &p);
+    qt_zombies_build(&c, &p, fake_now_value, NULL, &z);
+    assert_int_equal(z.g[0].ppid, 332);
+    assert_string_equal(group_of(&z, 330)->label, "tcpserver");
+    assert_string_equal(group_of(&z, 332)->label, "tcpserver#2");
+    qt_zombies_free(&z);
+    qt_procs_free(&p);
+
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(grouping),
+        cmocka_unit_test(labels_numbered),
         cmocka_unit_test(root_mapping),
         cmocka_unit_test(first_seen_memory),
         cmocka_unit_test(service_from_absolute_argument),

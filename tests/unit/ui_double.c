@@ -47,13 +47,29 @@ static int d_read_only(void *self) { return ((struct qt_ui_double *)self)->read_
 static void d_resample(void *self) { ((struct qt_ui_double *)self)->resamples++; }
 static void d_dirty(void *self) { ((struct qt_ui_double *)self)->dirty++; }
 
+const char qt_ui_double_initial[] = "(initial)";
+
 static void d_prompt(void *self, const char *label, const char *initial, int secret,
                      void (*done)(struct qt_ui *, const char *, void *), void *arg)
 {
     struct qt_ui_double *d = self;
-    (void)initial, (void)secret;
+    (void)secret;
     snprintf(d->prompt_label, sizeof d->prompt_label, "%s", label);
     d->prompts++;
+    if (d->prompt_replies) {
+        const char *r = *d->prompt_replies;
+        if (r)
+            d->prompt_replies++;
+        if (r == qt_ui_double_initial) {
+            /* the shell edits a copy of the initial text: so does the double */
+            char *copy = qt_strdup(initial ? initial : "");
+            done(&d->ui, copy, arg);
+            free(copy);
+            return;
+        }
+        done(&d->ui, r, arg);
+        return;
+    }
     done(&d->ui, d->prompt_reply, arg);
 }
 

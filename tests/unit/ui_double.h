@@ -27,6 +27,8 @@ struct qt_ui_double {
     int job_mode;              /* QT_UID_JOBS_SYNC (default) or QT_UID_JOBS_QUEUE */
     double job_timeout;        /* seconds a job may take (default 5) */
     const char *prompt_reply;  /* NULL: the prompt is cancelled */
+    const char *const *prompt_replies; /* when set: one reply per prompt, in order; past the
+                                        * NULL that ends it, prompts are cancelled */
     /* the record */
     char flash[512];           /* the last flash */
     int flashes;
@@ -45,6 +47,10 @@ struct qt_ui_double {
     void (*done)(struct qt_ui *, void *);
     void *job_arg;
 };
+
+/* A prompt_replies entry that answers with the prompt's initial text, as
+ * Enter on a pre-filled prompt does. */
+extern const char qt_ui_double_initial[];
 
 /* Set every field to its default and point d->ui at the double's table. */
 void qt_ui_double_init(struct qt_ui_double *d);
