@@ -39,9 +39,15 @@ static qt_finding *add(struct lctx *l, enum qt_sev sev, const char *check, const
     title = qt_vasprintf(fmt, ap);
     va_end(ap);
     snprintf(id, sizeof id, "servers.%s:%s", check, svname(l));
+    /* docs/severity.md: no supervisor would start it, so nobody is hurt by it */
+    if (sev > QT_SEV_INFO && qt_server_inventory(l->sv))
+        sev = QT_SEV_INFO;
     f = qt_findings_add(l->out, sev, "servers", id, title);
     free(title);
     qt_finding_subject(f, "%s", svname(l));
+    if (f && sev == QT_SEV_INFO && qt_server_inventory(l->sv))
+        qt_finding_evidence(f, "inventory (at most INFO): %s", qt_server_want_down(l->sv) ? "deliberately down (a down file, or svc -d)"
+                                                                                   : "not in an active scan directory");
     return f;
 }
 
@@ -246,16 +252,23 @@ static void check_script(struct lctx *l)
         }
     }
     if (sv->has_script_cmd && !sv->pid && l->snap && l->snap->procs) {
-        f = add(l, QT_SEV_CRIT, "down", "supervised front end is not running");
+        const char *title = qt_server_want_down(sv) ? "supervised front end is down on purpose"
+                            : !sv->in_scan ? "front end not in an active scan directory: not started"
+                                           : "supervised front end is not running";
+        f = add(l, QT_SEV_CRIT, "down", "%s", title);
         ev_cmdline(l, f);
         if (f) {
+            if (sv->down_file)
+                qt_finding_evidence(f, "%s/down exists: svscan does not start it", sv->svcdir);
             if (sv->st.readable)
                 qt_finding_evidence(f, "supervise/status: pid %d, want %s%s", sv->st.pid, sv->st.want_up ? "up" : "down",
                                     sv->st.paused ? ", paused" : "");
-            else
+            else if (sv->in_scan)
                 qt_finding_evidence(f, "supervise/status not readable: is supervise running for %s?", sv->svcdir);
-            qt_finding_explain(f, "Nothing listens for this service. If supervise is restarting it in a loop, its log shows why (bind failures, usage lines).");
-            qt_finding_fix(f, "svstat %s; tail %s/current", sv->svcdir, sv->logdir[0] ? sv->logdir : "LOGDIR");
+            if (sv->in_scan && !qt_server_want_down(sv)) {
+                qt_finding_explain(f, "Nothing listens for this service. If supervise is restarting it in a loop, its log shows why (bind failures, usage lines).");
+                qt_finding_fix(f, "svstat %s; tail %s/current", sv->svcdir, sv->logdir[0] ? sv->logdir : "LOGDIR");
+            }
         }
     }
     if (sv->cmd && !sv->variant_certain) {
@@ -727,33 +740,6 @@ static void lint_one(struct lctx *l)
     check_feh_I(l);
 }
 
-static void check_ports(const qt_ctx *ctx, const qt_servers *s, qt_findings *out)
-{
-    (void)ctx;
-    for (size_t i = 0; i < s->n; i++)
-        for (size_t k = i + 1; k < s->n; k++) {
-            const struct qt_server *a = &s->v[i], *b = &s->v[k];
-            qt_finding *f;
-            if (strcmp(a->name, b->name) > 0) { /* stable id whatever the directory order */
-                const struct qt_server *t = a;
-                a = b;
-                b = t;
-            }
-            char id[200];
-            if (!a->port || a->port != b->port || !a->cmd || !b->cmd)
-                continue;
-            if (strcmp(a->host, b->host) && strcmp(a->host, "0") && strcmp(b->host, "0") && a->host[0] && b->host[0])
-                continue;
-            snprintf(id, sizeof id, "servers.port-clash:%u:%s:%s", a->port, a->name, b->name);
-            f = qt_findings_add(out, QT_SEV_CRIT, "servers", id, "two services on one port");
-            qt_finding_subject(f, "%s, %s", a->name, b->name);
-            qt_finding_evidence(f, "%s: %s %s (%s)", a->name, a->host, a->cmd->argv[a->cmd->port], a->pid ? "running" : "not running");
-            qt_finding_evidence(f, "%s: %s %s (%s)", b->name, b->host, b->cmd->argv[b->cmd->port], b->pid ? "running" : "not running");
-            qt_finding_explain(f, "Only one can bind port %u; the other dies with 'fatal: unable to bind: address used' and supervise restarts it every second, filling its log.", a->port);
-            qt_finding_fix(f, "svc -d %s   # stop the one that should not run (and remove its symlink from the scan directory)", b->svcdir[0] ? b->svcdir : a->svcdir);
-        }
-}
-
 void qt_servers_lint(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_findings *out)
 {
     const qt_servers *s = snap->servers;
@@ -764,7 +750,7 @@ void qt_servers_lint(const qt_ctx *ctx, const qt_snapshot *snap, const qt_histor
         l.base = s->v[i].has_script_cmd ? &s->v[i].script : s->v[i].pid ? &s->v[i].proc : NULL;
         lint_one(&l);
     }
-    check_ports(ctx, s, out);
+    qt_lint_check_ports(ctx, snap, s, out);
 }
 
 int qt_lint_corrected(const qt_ctx *ctx, const struct qt_server *sv, struct qt_fixline *out)

@@ -600,6 +600,7 @@ int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char
     (void)err;
     (void)errlen;
     memset(out, 0, sizeof *out);
+    qt_servers_find_scandirs(ctx, procs, out);
     qt_servers_scan_dirs(ctx, out);
     if (procs) {
         /* command lines of the possible front ends and of their ancestors
@@ -620,6 +621,7 @@ int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char
     } else {
         qt_buf_puts(&out->notes, "process table not available: running servers unknown\n");
     }
+    qt_servers_mark_scanned(ctx, out);
     if (procs)
         qt_procs_kids_build(&kids, procs);
     for (size_t i = 0; i < out->n; i++) {

@@ -57,6 +57,8 @@ struct qt_server {
     qt_cmd script;              /* run script command, parsed; valid if has_script_cmd */
     int has_script_cmd;
     struct qt_supervise_status st;
+    int down_file;              /* 1: a `down` file in the service directory (svscan does not start it) */
+    int in_scan;                /* 1: its directory is in an active scan directory (qt_servers.scandirs) */
     int supervisor_pid;         /* supervise/runsv/s6-supervise pid, 0 */
 
     int pid;                    /* running listener, 0 when none */
@@ -96,6 +98,7 @@ struct qt_server {
     int ips_known;              /* children whose remote IP could be read */
 };
 
+#define QT_SCANDIRS_MAX 8               /* active scan directories kept */
 #define QT_SERVERS_MAX_DIRS 512        /* entries of one service directory read */
 #define QT_SERVERS_COUNT_MAX 1000000   /* entries counted for the "512 of N" note */
 /* Run scripts of one sample together (docs/security.md): once spent, the
@@ -110,6 +113,12 @@ typedef struct qt_servers {
     size_t script_bytes;        /* spent by the run scripts read this sample (runscript.h spent_*) */
     size_t script_substs;
     int not_evaluated;          /* service directories listed unread: the sample's budget was spent */
+    /* Active scan directories (docs/severity.md): the cwd of each running
+     * svscan/runsvdir/s6-svscan, else the first of /service, /var/service,
+     * /etc/service that exists. Services elsewhere are inventory. */
+    char scandirs[QT_SCANDIRS_MAX][256];   /* as on the system (under the root) */
+    int nscandirs;
+    char scan_source[64];       /* "svscan pid 123", "first existing of /service...", "none found" */
 } qt_servers;
 
 struct qt_procs;
@@ -121,6 +130,13 @@ void qt_servers_free(qt_servers *s);
  * known front end listens there. *source (may be NULL) gets "option -c",
  * "default" or "unknown" (static strings). */
 int qt_servers_limit(const struct qt_servers *s, unsigned port, const char **source);
+
+/* 1 when sv is inventory: not running and never started by a supervisor
+ * as things stand (outside every active scan directory, a `down` file, or
+ * supervise says want down). Its findings are at most INFO (docs/severity.md). */
+int qt_server_inventory(const struct qt_server *sv);
+/* 1 when sv is deliberately down (a `down` file or supervise's want down). */
+int qt_server_want_down(const struct qt_server *sv);
 
 /* Server by name, or NULL. */
 const struct qt_server *qt_servers_find(const qt_servers *s, const char *name);
