@@ -5,6 +5,7 @@
 #include "diag/lint/lint_int.h"
 #include "diag/ports/ports.h"
 #include "diag/procs/procs.h"
+#include "diag/core/severity.h"
 #include "diag/core/util.h"
 
 #include <stdarg.h>
@@ -281,6 +282,19 @@ static void check_script(struct lctx *l)
     }
 }
 
+/* Handshakes stuck longer than QT_PORTS_HANDSHAKE_OLD on the service's
+ * port (a watched --ports entry), from the Ports model; 0 when unknown. */
+static unsigned stalls_on_port(const struct lctx *l)
+{
+    const qt_sockets *m = l->snap ? l->snap->sockets : NULL;
+    if (!m || !l->sv->port || !l->ctx)
+        return 0;
+    for (int i = 0; i < l->ctx->nservices && i < QT_MAX_SERVICES; i++)
+        if (l->ctx->services[i].port == l->sv->port)
+            return m->svc[i].hs_old;
+    return 0;
+}
+
 static void check_handshake(struct lctx *l)
 {
     const struct qt_server *sv = l->sv;
@@ -292,10 +306,17 @@ static void check_handshake(struct lctx *l)
     if (!c)
         return;
     if (sv->tls && sv->hs_source == QT_HS_NONE) {
-        f = add(l, QT_SEV_CRIT, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
+        /* docs/severity.md: CRIT for a live listener while stalls exist */
+        unsigned stalls = sv->pid ? stalls_on_port(l) : 0;
+        f = add(l, stalls ? QT_SEV_CRIT : QT_SEV_WARN, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
         ev_cmdline(l, f);
         if (f) {
             qt_finding_evidence(f, "handshake: %s", sv->hs_detail);
+            if (stalls)
+                qt_finding_evidence(f, "now: %u connections on port %u stuck in the TLS handshake for more than %.0f s", stalls, sv->port,
+                                    QT_PORTS_HANDSHAKE_OLD);
+            else
+                qt_finding_evidence(f, "%s", sv->pid ? "no stuck handshake seen now (or the port is not watched with --ports)" : "not running");
             qt_finding_explain(f, "A client (scanner, slowloris) that opens TCP and never finishes the TLS handshake keeps its child alive; "
                                   "every such client takes one of the -c %ld slots until it disconnects. At the limit tcpserver stops accepting and real users wait.",
                                sv->limit);
@@ -532,12 +553,14 @@ static void check_one_ip(struct lctx *l)
             from_kernel = 1;
         }
     }
-    if (top * 2 >= sv->limit && top >= 2) {
+    if (top > 0 && qt_sev_ip_crit((unsigned)top, sv->limit)) {   /* docs/severity.md */
         f = add(l, QT_SEV_CRIT, "one-ip", "%s holds %d of the %ld slots", topip, top, sv->limit);
+    } else if (top > QT_PORTS_IP_MIN) {
+        f = add(l, QT_SEV_WARN, "one-ip", "%s holds %d of the %ld slots", topip, top, sv->limit);
     } else if (sv->iplimit >= 0 && sv->iplimit * 2 >= sv->limit && sv->limit > 1) {
         f = add(l, QT_SEV_WARN, "one-ip", "one client IP may take %ld of the %ld slots", sv->iplimit, sv->limit);
     } else if (sv->iplimit < 0) {
-        f = add(l, top * 4 >= sv->limit && top >= 2 ? QT_SEV_WARN : QT_SEV_INFO, "one-ip",
+        f = add(l, QT_SEV_INFO, "one-ip",
                 "no per-IP limit: one client IP can take all %ld slots", sv->limit);
     } else {
         return;
