@@ -282,19 +282,6 @@ static void check_script(struct lctx *l)
     }
 }
 
-/* Handshakes stuck longer than QT_PORTS_HANDSHAKE_OLD on the service's
- * port (a watched --ports entry), from the Ports model; 0 when unknown. */
-static unsigned stalls_on_port(const struct lctx *l)
-{
-    const qt_sockets *m = l->snap ? l->snap->sockets : NULL;
-    if (!m || !l->sv->port || !l->ctx)
-        return 0;
-    for (int i = 0; i < l->ctx->nservices && i < QT_MAX_SERVICES; i++)
-        if (l->ctx->services[i].port == l->sv->port)
-            return m->svc[i].hs_old;
-    return 0;
-}
-
 static void check_handshake(struct lctx *l)
 {
     const struct qt_server *sv = l->sv;
@@ -307,14 +294,13 @@ static void check_handshake(struct lctx *l)
         return;
     if (sv->tls && sv->hs_source == QT_HS_NONE) {
         /* docs/severity.md: CRIT for a live listener while stalls exist */
-        unsigned stalls = sv->pid ? stalls_on_port(l) : 0;
+        unsigned stalls = sv->pid ? qt_lint_stalls_on_port(l->ctx, l->snap, sv->port) : 0;
         f = add(l, stalls ? QT_SEV_CRIT : QT_SEV_WARN, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
         ev_cmdline(l, f);
         if (f) {
             qt_finding_evidence(f, "handshake: %s", sv->hs_detail);
             if (stalls)
-                qt_finding_evidence(f, "now: %u connections on port %u stuck in the TLS handshake for more than %.0f s", stalls, sv->port,
-                                    QT_PORTS_HANDSHAKE_OLD);
+                qt_finding_evidence(f, "now: %u connections on port %u stuck in the TLS handshake for more than %.0f s", stalls, sv->port, QT_PORTS_HANDSHAKE_OLD);
             else
                 qt_finding_evidence(f, "%s", sv->pid ? "no stuck handshake seen now (or the port is not watched with --ports)" : "not running");
             qt_finding_explain(f, "A client (scanner, slowloris) that opens TCP and never finishes the TLS handshake keeps its child alive; "
@@ -748,8 +734,33 @@ static void check_folklore(struct lctx *l)
     }
 }
 
+/* A listener that is no known front end (servers_other.c): only what its
+ * own arguments tell (docs/severity.md: no deadline is CRIT while stalls exist). */
+static void check_other(struct lctx *l)
+{
+    const struct qt_server *sv = l->sv;
+    unsigned stalls = qt_lint_stalls_on_port(l->ctx, l->snap, sv->port);
+    qt_finding *f;
+    if (!sv->tls || sv->hs_source != QT_HS_NONE)
+        return;
+    f = add(l, stalls ? QT_SEV_CRIT : QT_SEV_WARN, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
+    if (ev_cmdline(l, f), !f)
+        return;
+    qt_finding_evidence(f, "handshake: %s", sv->hs_detail);
+    qt_finding_evidence(f, "limit: %ld (%s); %d children, %d running the program", sv->limit, sv->limit_source, sv->children, sv->progs_running);
+    if (stalls)
+        qt_finding_evidence(f, "now: %u connections on port %u stuck in the TLS handshake for more than %.0f s", stalls, sv->port, QT_PORTS_HANDSHAKE_OLD);
+    qt_finding_explain(f, "%s holds the listening socket and does the TLS handshake with nothing bounding it "
+                          "(docs/domain/ucspi.md#handshake-deadlines): each silent client keeps a child and a slot until it leaves.", sv->other);
+    qt_finding_fix(f, "# put a front end with a handshake deadline in front (sslserver -T 30, or tcpserver + stunnel with TIMEOUTbusy)");
+}
+
 static void lint_one(struct lctx *l)
 {
+    if (l->sv->other[0]) {
+        check_other(l);
+        return;
+    }
     check_folklore(l);
     check_script(l);
     if (!l->sv->cmd || l->sv->cmd->status != QT_CMD_OK)

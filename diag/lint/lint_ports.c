@@ -2,6 +2,7 @@
  * services, so not in lint.c's per-service walk). */
 #include "diag/lint/lint_int.h"
 #include "diag/core/util.h"
+#include "diag/ports/ports.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -51,3 +52,14 @@ void qt_lint_check_ports(const qt_ctx *ctx, const qt_snapshot *snap, const qt_se
         }
 }
 
+
+unsigned qt_lint_stalls_on_port(const qt_ctx *ctx, const qt_snapshot *snap, unsigned port)
+{
+    const qt_sockets *m = snap ? snap->sockets : NULL;
+    if (!m || !port || !ctx)
+        return 0;
+    for (int i = 0; i < ctx->nservices && i < QT_MAX_SERVICES; i++)
+        if (ctx->services[i].port == port)
+            return m->svc[i].hs_old;
+    return 0;
+}

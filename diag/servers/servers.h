@@ -90,6 +90,9 @@ struct qt_server {
     int rules_stale;            /* 1: the text file (without .cdb) is newer than the cdb */
     int smtpd_smtpauth;         /* qmail-smtpd binary has the SMTPAUTH string: 1, 0, -1 unknown */
 
+    char other[32];             /* "" a known front end; else the program holding a watched
+                                 * listening socket ("socat", "stunnel4", "nginx"...): an
+                                 * "other front end" found through the socket (servers_other.c) */
     int children;               /* live direct children of the listener */
     int zombies;                /* of them, <defunct> */
     int progs_running;          /* children (or grandchildren for SSL relays) running the program */
@@ -124,6 +127,17 @@ typedef struct qt_servers {
 struct qt_procs;
 /* Discover and parse everything. procs may be NULL (then only run scripts). */
 int qt_servers_collect(const qt_ctx *ctx, struct qt_procs *procs, qt_servers *out, char *err, size_t errlen);
+
+/* A listening socket on a watched port and the pid holding it (0 unknown),
+ * from the sockets model: every such holder gets a row, whatever program
+ * it is (an "other front end" when it is no known one). */
+struct qt_listen_pid {
+    unsigned port;
+    int pid;
+};
+/* qt_servers_collect, then a row for each listener pid no row has. */
+int qt_servers_collect_listeners(const qt_ctx *ctx, struct qt_procs *procs, const struct qt_listen_pid *l, size_t nl,
+                                 qt_servers *out, char *err, size_t errlen);
 void qt_servers_free(qt_servers *s);
 
 /* The -c limit in effect on a listening port: the number, or -1 if no
@@ -154,6 +168,9 @@ int qt_supervise_status_parse(const unsigned char *b, size_t n, struct qt_superv
  * to its analyser, the lint, which also reads the Ports model: the Ports
  * model reads this one (qt_servers_limit), so the lint sits above both. */
 int qt_servers_collector_collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen);
+/* The same with the watched listeners (servers_collector.c builds them from the sockets model). */
+int qt_servers_collector_collect_l(const qt_ctx *ctx, void **state, qt_snapshot *snap, const struct qt_listen_pid *l, size_t nl,
+                                   char *err, size_t errlen);
 void qt_servers_collector_measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out);
 void qt_servers_collector_free_model(qt_snapshot *snap);
 void qt_servers_collector_free_state(void *state);
