@@ -22,9 +22,13 @@
 /* With no known limit, this many stalled handshakes is CRIT. */
 #define QT_SEV_STALL_CRIT_CONNS 20
 /* One remote IP holding at least this share of the limit, or at least
- * QT_SEV_IP_CRIT_CONNS connections: CRIT. */
+ * QT_SEV_IP_CRIT_CONNS connections: CRIT. The share counts only above
+ * QT_SEV_IP_MIN_CONNS connections (the Ports pane's QT_PORTS_IP_MIN): a few
+ * connections from one address (a client, a NAT) hurt nobody, even when a
+ * small -c makes them 25 %. */
 #define QT_SEV_IP_CRIT_SHARE 0.25
 #define QT_SEV_IP_CRIT_CONNS 20
+#define QT_SEV_IP_MIN_CONNS 8
 
 /* accepted and queued connections of a service with limit (<= 0: unknown). */
 static inline enum qt_sev qt_sev_saturation(unsigned accepted, unsigned queued, long limit)
@@ -54,7 +58,8 @@ static inline enum qt_sev qt_sev_stall(unsigned stalled, long limit)
  * the others now. */
 static inline int qt_sev_ip_crit(unsigned conns, long limit)
 {
-    return conns >= QT_SEV_IP_CRIT_CONNS || (limit > 0 && conns >= 2 && (double)conns >= QT_SEV_IP_CRIT_SHARE * (double)limit);
+    return conns >= QT_SEV_IP_CRIT_CONNS ||
+           (limit > 0 && conns > QT_SEV_IP_MIN_CONNS && (double)conns >= QT_SEV_IP_CRIT_SHARE * (double)limit);
 }
 
 #endif

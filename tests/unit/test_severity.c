@@ -43,8 +43,11 @@ static void one_ip(void **st)
     assert_true(qt_sev_ip_crit(20, 1000));                          /* 20 connections */
     assert_false(qt_sev_ip_crit(19, 1000));
     assert_true(qt_sev_ip_crit(24, -1));                            /* the lab's 127.0.0.66: 24 >= 20, limit unknown */
-    assert_true(qt_sev_ip_crit(5, 20));                             /* 25% of 20 */
-    assert_false(qt_sev_ip_crit(4, 20));
+    assert_true(qt_sev_ip_crit(20, 20));                            /* the lab's 127.0.0.77 on smtp */
+    assert_false(qt_sev_ip_crit(5, 20));                            /* 25% of 20, but only 5: no hog */
+    assert_false(qt_sev_ip_crit(3, 10));                            /* 30% of 10 from one client */
+    assert_true(qt_sev_ip_crit(9, 12));                             /* above 8 and >= 25% */
+    assert_false(qt_sev_ip_crit(8, 12));
     assert_false(qt_sev_ip_crit(1, 2));                             /* a single connection is no hog */
 }
 
