@@ -89,7 +89,10 @@ static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
             qt_table_cell_num(t, QT_ROLE_NORMAL, sv->port, "%u", sv->port);
         else
             qt_table_cell_num(t, QT_ROLE_DIM, 0, "?");
-        qt_table_cell(t, sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%s%s", d->key, sv->variant_certain ? "" : "?");
+        if (sv->other[0])   /* a listener that is no known front end (servers_other.c) */
+            qt_table_cell(t, QT_ROLE_NORMAL, "other:%s", sv->other);
+        else
+            qt_table_cell(t, sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%s%s", d->key, sv->variant_certain ? "" : "?");
         if (sv->limit >= 0)
             qt_table_cell_num(t, strcmp(sv->limit_source, "default") ? QT_ROLE_NORMAL : QT_ROLE_DIM, (double)sv->limit, "%ld%s",
                               sv->limit, strcmp(sv->limit_source, "default") ? "" : "*");
@@ -204,7 +207,10 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     } else {
         qt_table_kv(t, "pid", "running", QT_ROLE_WARN, "no listener process");
     }
-    qt_table_kv(t, "variant", "variant", sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_WARN, "%s%s", d->label, sv->variant_certain ? "" : " (not proven)");
+    if (sv->other[0])
+        qt_table_kv(t, "variant", "variant", QT_ROLE_NORMAL, "other front end: %s (found through its listening socket)", sv->other);
+    else
+        qt_table_kv(t, "variant", "variant", sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_WARN, "%s%s", d->label, sv->variant_certain ? "" : " (not proven)");
     qt_table_kv(t, "evidence", "evidence", QT_ROLE_DIM, "%s", sv->variant_evidence);
     qt_table_kv(t, "listen", "listens", QT_ROLE_NORMAL, "%s port %u", sv->host[0] ? sv->host : "?", sv->port);
     qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s)%s", sv->limit, sv->limit_source, sv->iplimit >= 0 ? "" : "; no per-IP limit");

@@ -5,6 +5,7 @@
 #include "diag/lint/lint_int.h"
 #include "diag/ports/ports.h"
 #include "diag/procs/procs.h"
+#include "diag/core/severity.h"
 #include "diag/core/util.h"
 
 #include <stdarg.h>
@@ -39,9 +40,15 @@ static qt_finding *add(struct lctx *l, enum qt_sev sev, const char *check, const
     title = qt_vasprintf(fmt, ap);
     va_end(ap);
     snprintf(id, sizeof id, "servers.%s:%s", check, svname(l));
+    /* docs/severity.md: no supervisor would start it, so nobody is hurt by it */
+    if (sev > QT_SEV_INFO && qt_server_inventory(l->sv))
+        sev = QT_SEV_INFO;
     f = qt_findings_add(l->out, sev, "servers", id, title);
     free(title);
     qt_finding_subject(f, "%s", svname(l));
+    if (f && sev == QT_SEV_INFO && qt_server_inventory(l->sv))
+        qt_finding_evidence(f, "inventory (at most INFO): %s", qt_server_want_down(l->sv) ? "deliberately down (a down file, or svc -d)"
+                                                                                   : "not in an active scan directory");
     return f;
 }
 
@@ -246,16 +253,23 @@ static void check_script(struct lctx *l)
         }
     }
     if (sv->has_script_cmd && !sv->pid && l->snap && l->snap->procs) {
-        f = add(l, QT_SEV_CRIT, "down", "supervised front end is not running");
+        const char *title = qt_server_want_down(sv) ? "supervised front end is down on purpose"
+                            : !sv->in_scan ? "front end not in an active scan directory: not started"
+                                           : "supervised front end is not running";
+        f = add(l, QT_SEV_CRIT, "down", "%s", title);
         ev_cmdline(l, f);
         if (f) {
+            if (sv->down_file)
+                qt_finding_evidence(f, "%s/down exists: svscan does not start it", sv->svcdir);
             if (sv->st.readable)
                 qt_finding_evidence(f, "supervise/status: pid %d, want %s%s", sv->st.pid, sv->st.want_up ? "up" : "down",
                                     sv->st.paused ? ", paused" : "");
-            else
+            else if (sv->in_scan)
                 qt_finding_evidence(f, "supervise/status not readable: is supervise running for %s?", sv->svcdir);
-            qt_finding_explain(f, "Nothing listens for this service. If supervise is restarting it in a loop, its log shows why (bind failures, usage lines).");
-            qt_finding_fix(f, "svstat %s; tail %s/current", sv->svcdir, sv->logdir[0] ? sv->logdir : "LOGDIR");
+            if (sv->in_scan && !qt_server_want_down(sv)) {
+                qt_finding_explain(f, "Nothing listens for this service. If supervise is restarting it in a loop, its log shows why (bind failures, usage lines).");
+                qt_finding_fix(f, "svstat %s; tail %s/current", sv->svcdir, sv->logdir[0] ? sv->logdir : "LOGDIR");
+            }
         }
     }
     if (sv->cmd && !sv->variant_certain) {
@@ -279,10 +293,16 @@ static void check_handshake(struct lctx *l)
     if (!c)
         return;
     if (sv->tls && sv->hs_source == QT_HS_NONE) {
-        f = add(l, QT_SEV_CRIT, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
+        /* docs/severity.md: CRIT for a live listener while stalls exist */
+        unsigned stalls = sv->pid ? qt_lint_stalls_on_port(l->ctx, l->snap, sv->port) : 0;
+        f = add(l, stalls ? QT_SEV_CRIT : QT_SEV_WARN, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
         ev_cmdline(l, f);
         if (f) {
             qt_finding_evidence(f, "handshake: %s", sv->hs_detail);
+            if (stalls)
+                qt_finding_evidence(f, "now: %u connections on port %u stuck in the TLS handshake for more than %.0f s", stalls, sv->port, QT_PORTS_HANDSHAKE_OLD);
+            else
+                qt_finding_evidence(f, "%s", sv->pid ? "no stuck handshake seen now (or the port is not watched with --ports)" : "not running");
             qt_finding_explain(f, "A client (scanner, slowloris) that opens TCP and never finishes the TLS handshake keeps its child alive; "
                                   "every such client takes one of the -c %ld slots until it disconnects. At the limit tcpserver stops accepting and real users wait.",
                                sv->limit);
@@ -519,12 +539,14 @@ static void check_one_ip(struct lctx *l)
             from_kernel = 1;
         }
     }
-    if (top * 2 >= sv->limit && top >= 2) {
+    if (top > 0 && qt_sev_ip_crit((unsigned)top, sv->limit)) {   /* docs/severity.md */
         f = add(l, QT_SEV_CRIT, "one-ip", "%s holds %d of the %ld slots", topip, top, sv->limit);
+    } else if (top > QT_PORTS_IP_MIN) {
+        f = add(l, QT_SEV_WARN, "one-ip", "%s holds %d of the %ld slots", topip, top, sv->limit);
     } else if (sv->iplimit >= 0 && sv->iplimit * 2 >= sv->limit && sv->limit > 1) {
         f = add(l, QT_SEV_WARN, "one-ip", "one client IP may take %ld of the %ld slots", sv->iplimit, sv->limit);
     } else if (sv->iplimit < 0) {
-        f = add(l, top * 4 >= sv->limit && top >= 2 ? QT_SEV_WARN : QT_SEV_INFO, "one-ip",
+        f = add(l, QT_SEV_INFO, "one-ip",
                 "no per-IP limit: one client IP can take all %ld slots", sv->limit);
     } else {
         return;
@@ -712,8 +734,33 @@ static void check_folklore(struct lctx *l)
     }
 }
 
+/* A listener that is no known front end (servers_other.c): only what its
+ * own arguments tell (docs/severity.md: no deadline is CRIT while stalls exist). */
+static void check_other(struct lctx *l)
+{
+    const struct qt_server *sv = l->sv;
+    unsigned stalls = qt_lint_stalls_on_port(l->ctx, l->snap, sv->port);
+    qt_finding *f;
+    if (!sv->tls || sv->hs_source != QT_HS_NONE)
+        return;
+    f = add(l, stalls ? QT_SEV_CRIT : QT_SEV_WARN, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
+    if (ev_cmdline(l, f), !f)
+        return;
+    qt_finding_evidence(f, "handshake: %s", sv->hs_detail);
+    qt_finding_evidence(f, "limit: %ld (%s); %d children, %d running the program", sv->limit, sv->limit_source, sv->children, sv->progs_running);
+    if (stalls)
+        qt_finding_evidence(f, "now: %u connections on port %u stuck in the TLS handshake for more than %.0f s", stalls, sv->port, QT_PORTS_HANDSHAKE_OLD);
+    qt_finding_explain(f, "%s holds the listening socket and does the TLS handshake with nothing bounding it "
+                          "(docs/domain/ucspi.md#handshake-deadlines): each silent client keeps a child and a slot until it leaves.", sv->other);
+    qt_finding_fix(f, "# put a front end with a handshake deadline in front (sslserver -T 30, or tcpserver + stunnel with TIMEOUTbusy)");
+}
+
 static void lint_one(struct lctx *l)
 {
+    if (l->sv->other[0]) {
+        check_other(l);
+        return;
+    }
     check_folklore(l);
     check_script(l);
     if (!l->sv->cmd || l->sv->cmd->status != QT_CMD_OK)
@@ -727,33 +774,6 @@ static void lint_one(struct lctx *l)
     check_feh_I(l);
 }
 
-static void check_ports(const qt_ctx *ctx, const qt_servers *s, qt_findings *out)
-{
-    (void)ctx;
-    for (size_t i = 0; i < s->n; i++)
-        for (size_t k = i + 1; k < s->n; k++) {
-            const struct qt_server *a = &s->v[i], *b = &s->v[k];
-            qt_finding *f;
-            if (strcmp(a->name, b->name) > 0) { /* stable id whatever the directory order */
-                const struct qt_server *t = a;
-                a = b;
-                b = t;
-            }
-            char id[200];
-            if (!a->port || a->port != b->port || !a->cmd || !b->cmd)
-                continue;
-            if (strcmp(a->host, b->host) && strcmp(a->host, "0") && strcmp(b->host, "0") && a->host[0] && b->host[0])
-                continue;
-            snprintf(id, sizeof id, "servers.port-clash:%u:%s:%s", a->port, a->name, b->name);
-            f = qt_findings_add(out, QT_SEV_CRIT, "servers", id, "two services on one port");
-            qt_finding_subject(f, "%s, %s", a->name, b->name);
-            qt_finding_evidence(f, "%s: %s %s (%s)", a->name, a->host, a->cmd->argv[a->cmd->port], a->pid ? "running" : "not running");
-            qt_finding_evidence(f, "%s: %s %s (%s)", b->name, b->host, b->cmd->argv[b->cmd->port], b->pid ? "running" : "not running");
-            qt_finding_explain(f, "Only one can bind port %u; the other dies with 'fatal: unable to bind: address used' and supervise restarts it every second, filling its log.", a->port);
-            qt_finding_fix(f, "svc -d %s   # stop the one that should not run (and remove its symlink from the scan directory)", b->svcdir[0] ? b->svcdir : a->svcdir);
-        }
-}
-
 void qt_servers_lint(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_findings *out)
 {
     const qt_servers *s = snap->servers;
@@ -764,7 +784,7 @@ void qt_servers_lint(const qt_ctx *ctx, const qt_snapshot *snap, const qt_histor
         l.base = s->v[i].has_script_cmd ? &s->v[i].script : s->v[i].pid ? &s->v[i].proc : NULL;
         lint_one(&l);
     }
-    check_ports(ctx, s, out);
+    qt_lint_check_ports(ctx, snap, s, out);
 }
 
 int qt_lint_corrected(const qt_ctx *ctx, const struct qt_server *sv, struct qt_fixline *out)

@@ -34,4 +34,12 @@ int qt_fixline_build(const qt_cmd *c, const struct qt_ops *ops, struct qt_fixlin
 /* The base line with '^' under the words a fix removed or modified. */
 void qt_fixline_render_current(const qt_cmd *c, const struct qt_fixline *f, qt_buf *line, qt_buf *marks);
 
+/* Findings "two services on one port" between services that are up or
+ * would be started (not inventory, qt_server_inventory). lint_ports.c. */
+void qt_lint_check_ports(const qt_ctx *ctx, const qt_snapshot *snap, const qt_servers *s, qt_findings *out);
+
+/* Handshakes stuck longer than QT_PORTS_HANDSHAKE_OLD on a watched port,
+ * from the Ports model; 0 when none, unwatched or unknown. lint_ports.c. */
+unsigned qt_lint_stalls_on_port(const qt_ctx *ctx, const qt_snapshot *snap, unsigned port);
+
 #endif

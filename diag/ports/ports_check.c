@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "diag/core/severity.h"
+
 #define SRC "ports"
 #define MAX_LIST 10      /* evidence lines listing connections or pids */
 
@@ -146,16 +148,23 @@ static int check_limit(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sock
     const struct qt_svc_stats *v = &m->svc[i];
     const char *src;
     int limit = qt_ports_limit(ctx, snap, sv->port, &src);
+    unsigned waiting = v->accept_queue > v->queued ? v->accept_queue : v->queued;
+    enum qt_sev sev;
     char id[96];
     qt_finding *f;
 
-    if (limit <= 0 || v->accepted < QT_PORTS_LIMIT_WARN * limit)
+    /* docs/severity.md: the queue is reported by check_queue; here the
+     * share of the limit held by accepted connections (plus the queue) */
+    if (limit <= 0)
+        return 0;
+    sev = qt_sev_saturation(v->accepted + waiting, 0, limit);
+    if (sev == QT_SEV_OK)
         return 0;
     snprintf(id, sizeof id, "ports.limit:%s", sv->name);
     if (v->accepted >= (unsigned)limit)
-        f = qt_findings_add(out, QT_SEV_CRIT, SRC, id, "Service at its connection limit");
+        f = qt_findings_add(out, sev, SRC, id, "Service at its connection limit");
     else
-        f = qt_findings_add(out, QT_SEV_WARN, SRC, id, "Service near its connection limit");
+        f = qt_findings_add(out, sev, SRC, id, "Service near its connection limit");
     qt_finding_subject(f, "%s (%u)", sv->name, sv->port);
     qt_finding_evidence(f, "%u accepted connections of a limit of %d (%s); %.0f%%", v->accepted, limit,
                         src ? src : "?", 100.0 * v->accepted / limit);
@@ -186,7 +195,8 @@ static int check_queue(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sock
             m->listeners[l].accept_queue >= m->listeners[l].backlog)
             full = 1;
     snprintf(id, sizeof id, "ports.accept-queue:%s", sv->name);
-    f = qt_findings_add(out, full ? QT_SEV_CRIT : QT_SEV_WARN, SRC, id,
+    /* docs/severity.md: anything queued is CRIT (clients wait with no banner now) */
+    f = qt_findings_add(out, qt_sev_saturation(0, v->accept_queue, 0), SRC, id,
                         full ? "Accept queue full: new connections are dropped" : "Clients waiting to be accepted");
     qt_finding_subject(f, "%s (%u)", sv->name, sv->port);
     for (size_t l = 0; l < m->nlisteners; l++) {
@@ -229,14 +239,20 @@ static int check_handshakes(const qt_ctx *ctx, const qt_snapshot *snap, const qt
     char id[96], oldest[32];
     qt_finding *f;
 
+    int limit = qt_ports_limit(ctx, snap, sv->port, NULL);
+
     if (!v->hs_old)
         return 0;
     snprintf(id, sizeof id, "ports.handshake:%s", sv->name);
-    f = qt_findings_add(out, QT_SEV_WARN, SRC, id, "TLS handshakes stuck for more than 30 s");
+    /* docs/severity.md: CRIT when they hold >= QT_SEV_STALL_CRIT of the limit */
+    f = qt_findings_add(out, qt_sev_stall(v->hs_old, limit), SRC, id, "TLS handshakes stuck for more than 30 s");
     qt_finding_subject(f, "%s (%u)", sv->name, sv->port);
     age_str(m->now - v->hs_oldest, oldest, sizeof oldest);
     qt_finding_evidence(f, "%u connections in handshake pending for more than %.0f s; oldest %s", v->hs_old,
                         QT_PORTS_HANDSHAKE_OLD, oldest);
+    if (limit > 0)
+        qt_finding_evidence(f, "they hold %.0f%% of the limit of %d (CRIT from %.0f%%)", 100.0 * v->hs_old / limit, limit,
+                            100.0 * QT_SEV_STALL_CRIT);
     n = conns_in(m, i, QT_STAGE_HANDSHAKE, idx, MAX_LIST);
     for (size_t k = 0; k < n; k++)
         conn_line(f, snap, m, idx[k]);
@@ -268,7 +284,7 @@ static int check_ips(const qt_ctx *ctx, const qt_snapshot *snap, const qt_socket
         int crit;
         if (c <= QT_PORTS_IP_MIN || c <= QT_PORTS_IP_SHARE * total)
             continue;
-        crit = limit > 0 && 2 * c >= (unsigned)limit;
+        crit = qt_sev_ip_crit(c, limit);   /* docs/severity.md */
         qt_ip_str(ip, txt, sizeof txt);
         snprintf(id, sizeof id, "ports.ip-share:%s:%s", sv->name, txt);
         f = qt_findings_add(out, crit ? QT_SEV_CRIT : QT_SEV_WARN, SRC, id, "One client holds many connections");

@@ -594,12 +594,19 @@ static int by_name(const void *a, const void *b)
 
 int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char *err, size_t errlen)
 {
+    return qt_servers_collect_listeners(ctx, procs, NULL, 0, out, err, errlen);
+}
+
+int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struct qt_listen_pid *l, size_t nl,
+                                 qt_servers *out, char *err, size_t errlen)
+{
     int env_budget = MAX_ENV_READS;
     qt_procs_kids kids = {0};
 
     (void)err;
     (void)errlen;
     memset(out, 0, sizeof *out);
+    qt_servers_find_scandirs(ctx, procs, out);
     qt_servers_scan_dirs(ctx, out);
     if (procs) {
         /* command lines of the possible front ends and of their ancestors
@@ -620,6 +627,7 @@ int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char
     } else {
         qt_buf_puts(&out->notes, "process table not available: running servers unknown\n");
     }
+    qt_servers_mark_scanned(ctx, out);
     if (procs)
         qt_procs_kids_build(&kids, procs);
     for (size_t i = 0; i < out->n; i++) {
@@ -634,6 +642,8 @@ int qt_servers_collect(const qt_ctx *ctx, qt_procs *procs, qt_servers *out, char
         if (!sv->svcdir[0] && sv->port) /* unsupervised: name it by program and port */
             snprintf(sv->name, sizeof sv->name, "%.40s:%u", sv->proc.server_name, sv->port);
     }
+    if (procs)
+        qt_servers_add_others(ctx, procs, &kids, l, nl, out);
     qt_procs_kids_free(&kids);
     if (env_budget <= 0)
         qt_buf_printf(&out->notes, "remote IPs: environments of at most %d new children are read per sample; the others count as unreadable until a later sample\n",
@@ -711,6 +721,12 @@ struct servers_state {
 
 int qt_servers_collector_collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
 {
+    return qt_servers_collector_collect_l(ctx, state, snap, NULL, 0, err, errlen);
+}
+
+int qt_servers_collector_collect_l(const qt_ctx *ctx, void **state, qt_snapshot *snap, const struct qt_listen_pid *l, size_t nl,
+                                   char *err, size_t errlen)
+{
     qt_servers *s = qt_calloc(1, sizeof *s);
     struct servers_state *st;
     int rc;
@@ -719,7 +735,7 @@ int qt_servers_collector_collect(const qt_ctx *ctx, void **state, qt_snapshot *s
     st = *state;
     g_cache = &st->elf;
     g_ips = &st->ips;
-    rc = qt_servers_collect(ctx, snap->procs, s, err, errlen);
+    rc = qt_servers_collect_listeners(ctx, snap->procs, l, nl, s, err, errlen);
     ip_cache_turn(&st->ips);
     g_cache = NULL;
     g_ips = NULL;

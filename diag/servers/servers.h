@@ -57,6 +57,8 @@ struct qt_server {
     qt_cmd script;              /* run script command, parsed; valid if has_script_cmd */
     int has_script_cmd;
     struct qt_supervise_status st;
+    int down_file;              /* 1: a `down` file in the service directory (svscan does not start it) */
+    int in_scan;                /* 1: its directory is in an active scan directory (qt_servers.scandirs) */
     int supervisor_pid;         /* supervise/runsv/s6-supervise pid, 0 */
 
     int pid;                    /* running listener, 0 when none */
@@ -88,6 +90,9 @@ struct qt_server {
     int rules_stale;            /* 1: the text file (without .cdb) is newer than the cdb */
     int smtpd_smtpauth;         /* qmail-smtpd binary has the SMTPAUTH string: 1, 0, -1 unknown */
 
+    char other[32];             /* "" a known front end; else the program holding a watched
+                                 * listening socket ("socat", "stunnel4", "nginx"...): an
+                                 * "other front end" found through the socket (servers_other.c) */
     int children;               /* live direct children of the listener */
     int zombies;                /* of them, <defunct> */
     int progs_running;          /* children (or grandchildren for SSL relays) running the program */
@@ -96,6 +101,7 @@ struct qt_server {
     int ips_known;              /* children whose remote IP could be read */
 };
 
+#define QT_SCANDIRS_MAX 8               /* active scan directories kept */
 #define QT_SERVERS_MAX_DIRS 512        /* entries of one service directory read */
 #define QT_SERVERS_COUNT_MAX 1000000   /* entries counted for the "512 of N" note */
 /* Run scripts of one sample together (docs/security.md): once spent, the
@@ -110,17 +116,41 @@ typedef struct qt_servers {
     size_t script_bytes;        /* spent by the run scripts read this sample (runscript.h spent_*) */
     size_t script_substs;
     int not_evaluated;          /* service directories listed unread: the sample's budget was spent */
+    /* Active scan directories (docs/severity.md): the cwd of each running
+     * svscan/runsvdir/s6-svscan, else the first of /service, /var/service,
+     * /etc/service that exists. Services elsewhere are inventory. */
+    char scandirs[QT_SCANDIRS_MAX][256];   /* as on the system (under the root) */
+    int nscandirs;
+    char scan_source[64];       /* "svscan pid 123", "first existing of /service...", "none found" */
 } qt_servers;
 
 struct qt_procs;
 /* Discover and parse everything. procs may be NULL (then only run scripts). */
 int qt_servers_collect(const qt_ctx *ctx, struct qt_procs *procs, qt_servers *out, char *err, size_t errlen);
+
+/* A listening socket on a watched port and the pid holding it (0 unknown),
+ * from the sockets model: every such holder gets a row, whatever program
+ * it is (an "other front end" when it is no known one). */
+struct qt_listen_pid {
+    unsigned port;
+    int pid;
+};
+/* qt_servers_collect, then a row for each listener pid no row has. */
+int qt_servers_collect_listeners(const qt_ctx *ctx, struct qt_procs *procs, const struct qt_listen_pid *l, size_t nl,
+                                 qt_servers *out, char *err, size_t errlen);
 void qt_servers_free(qt_servers *s);
 
 /* The -c limit in effect on a listening port: the number, or -1 if no
  * known front end listens there. *source (may be NULL) gets "option -c",
  * "default" or "unknown" (static strings). */
 int qt_servers_limit(const struct qt_servers *s, unsigned port, const char **source);
+
+/* 1 when sv is inventory: not running and never started by a supervisor
+ * as things stand (outside every active scan directory, a `down` file, or
+ * supervise says want down). Its findings are at most INFO (docs/severity.md). */
+int qt_server_inventory(const struct qt_server *sv);
+/* 1 when sv is deliberately down (a `down` file or supervise's want down). */
+int qt_server_want_down(const struct qt_server *sv);
 
 /* Server by name, or NULL. */
 const struct qt_server *qt_servers_find(const qt_servers *s, const char *name);
@@ -138,6 +168,9 @@ int qt_supervise_status_parse(const unsigned char *b, size_t n, struct qt_superv
  * to its analyser, the lint, which also reads the Ports model: the Ports
  * model reads this one (qt_servers_limit), so the lint sits above both. */
 int qt_servers_collector_collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen);
+/* The same with the watched listeners (servers_collector.c builds them from the sockets model). */
+int qt_servers_collector_collect_l(const qt_ctx *ctx, void **state, qt_snapshot *snap, const struct qt_listen_pid *l, size_t nl,
+                                   char *err, size_t errlen);
 void qt_servers_collector_measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out);
 void qt_servers_collector_free_model(qt_snapshot *snap);
 void qt_servers_collector_free_state(void *state);

@@ -268,6 +268,11 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
         sv->has_script_cmd = sv->script.status != QT_CMD_NO_SERVER && sv->script.status != QT_CMD_EMPTY;
     }
     find_logdir(ctx, s, sv);
+    snprintf(path, sizeof path, "%s/down", realdir);
+    {
+        struct stat db;
+        sv->down_file = qt_ctx_stat(ctx, path, &db) == 0;
+    }
     snprintf(path, sizeof path, "%s/supervise/status", realdir);
     {
         char *b = NULL;
@@ -284,16 +289,25 @@ void qt_servers_scan_dirs(const qt_ctx *ctx, qt_servers *s)
     static const char *const bases[] = {
         "/service", "/var/service", "/etc/service", "/var/qmail/supervise", "/etc/sv", "/command",
     };
-    for (size_t b = 0; b < QT_ARRAY_LEN(bases); b++) {
+    /* the active scan directories (servers_scan.c) first, then these */
+    for (size_t b = 0; b < (size_t)s->nscandirs + QT_ARRAY_LEN(bases); b++) {
+        const char *base = b < (size_t)s->nscandirs ? s->scandirs[b] : bases[b - (size_t)s->nscandirs];
         char why[160];
+        int dup = 0;
         DIR *d = NULL;
         struct dirent *de;
         long total = 0;
-        int fd = qt_ctx_open(ctx, bases[b], O_DIRECTORY, NULL, why, sizeof why);
+        int fd;
+
+        for (int k = 0; b >= (size_t)s->nscandirs && k < s->nscandirs; k++)
+            dup |= !strcmp(base, s->scandirs[k]);
+        if (dup)
+            continue;
+        fd = qt_ctx_open(ctx, base, O_DIRECTORY, NULL, why, sizeof why);
 
         if (fd < 0 || !(d = fdopendir(fd))) {
             if (errno != ENOENT && errno != ENOTDIR)
-                qt_buf_printf(&s->notes, "%s: %s\n", bases[b], fd < 0 ? why : strerror(errno));
+                qt_buf_printf(&s->notes, "%s: %s\n", base, fd < 0 ? why : strerror(errno));
             if (fd >= 0)
                 close(fd);
             continue;
@@ -306,11 +320,11 @@ void qt_servers_scan_dirs(const qt_ctx *ctx, qt_servers *s)
                 continue;
             if (++total > QT_SERVERS_MAX_DIRS)
                 continue;
-            snprintf(svc, sizeof svc, "%s/%s", bases[b], de->d_name);
+            snprintf(svc, sizeof svc, "%s/%s", base, de->d_name);
             add_service(ctx, s, svc, de->d_name);
         }
         if (total > QT_SERVERS_MAX_DIRS)
-            qt_buf_printf(&s->notes, "%s: %d of %s%ld entries shown (qtriage reads at most %d per directory)\n", bases[b],
+            qt_buf_printf(&s->notes, "%s: %d of %s%ld entries shown (qtriage reads at most %d per directory)\n", base,
                           QT_SERVERS_MAX_DIRS, de ? "more than " : "", total, QT_SERVERS_MAX_DIRS);
         closedir(d);
     }

@@ -11,6 +11,17 @@
 char *qt_unroot(const qt_ctx *ctx, const char *real, char *out, size_t n);
 struct qt_server *qt_servers_add(qt_servers *s);
 void qt_servers_scan_dirs(const qt_ctx *ctx, qt_servers *s);
+struct qt_procs;
+/* Fill s->scandirs/scan_source (servers_scan.c); before qt_servers_scan_dirs,
+ * which lists the active scan directories first. */
+void qt_servers_find_scandirs(const qt_ctx *ctx, const struct qt_procs *procs, qt_servers *s);
+struct qt_procs_kids;
+struct qt_listen_pid;
+/* A row for every listener pid in l that no row has (servers_other.c). */
+void qt_servers_add_others(const qt_ctx *ctx, struct qt_procs *procs, const struct qt_procs_kids *kids,
+                           const struct qt_listen_pid *l, size_t nl, qt_servers *s);
+/* Each service's in_scan, and the note naming the scan directories. */
+void qt_servers_mark_scanned(const qt_ctx *ctx, qt_servers *s);
 int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, char *out, size_t n);
 
 /* Copy src into dst (size n), cut if needed, always terminated. */

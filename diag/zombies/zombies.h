@@ -144,7 +144,7 @@ const char *qt_zrole_name(enum qt_zrole r);     /* "listener", "connection", ...
  * QT_PROG_MAIL_CHAIN in the program registry (diag/core/programs.c). */
 int qt_zprog_is_mail(const char *name);
 
-/* Severity of a group's finding: mail groups WARN, CRIT when growing; others INFO. */
+/* Severity of a group's finding: mail groups WARN (growing or not, docs/severity.md); others INFO. */
 enum qt_sev qt_zgroup_sev(const struct qt_zgroup *g, enum qt_ztrend t);
 
 /* The analyser (pure): findings for snap->zombies, trends from hist. */

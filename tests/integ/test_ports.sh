@@ -127,7 +127,8 @@ check_eq "c: every accepted connection has a socat owner (ss -tnp)" "$want" \
 # --- findings: at the limit, clients waiting ---
 grep -q '^\[CRIT\] ports: Service at its connection limit -- a' "$tmp/once.txt" && ok "finding: a at its limit" \
     || not_ok "no limit finding for a"
-grep -q '^\[WARN\] ports: Clients waiting to be accepted -- a' "$tmp/once.txt" && ok "finding: a accept queue" \
+# docs/severity.md: anything queued is CRIT (clients wait with no banner now)
+grep -q '^\[CRIT\] ports: Clients waiting to be accepted -- a' "$tmp/once.txt" && ok "finding: a accept queue (CRIT)" \
     || not_ok "no accept-queue finding for a"
 
 if [ "$CHECK_FAIL" -ne 0 ]; then

@@ -35,6 +35,17 @@ queue=$(row smtp | awk '{split($4, a, "/"); print a[1]}')
 check_eq "smtp accept queue = ss Recv-Q" "$(ss_listen_recvq $((B + 25)))" "$queue"
 check "smtp at its -c limit is CRIT" grep -q "^\[CRIT\] ports: Service at its connection limit" <<<"$out"
 check "no handshake deadline flagged" grep -q "no TLS handshake deadline" <<<"$out"
+# docs/severity.md: the static example run scripts (root/var/qmail/supervise,
+# in no scan directory) are inventory: never CRIT or WARN
+for inv in $(ls "$(truth "t['root']")/var/qmail/supervise"); do
+    check "inventory $inv is never CRIT/WARN" bash -c '! grep -Eq "^\[(CRIT|WARN)\] servers: .* -- ([^ ]*, )?$1(,|$)" <<<"$2"' _ "$inv" "$out"
+done
+check "the scan directory used is named" grep -q "^active scan directories: /service /service-zombies (svscan pid" <<<"$out"
+# every listener on a watched port is in Servers: the socat on smtps with its max-children
+check "socat on smtps is a Servers row with its limit" bash -c 'grep -Eq "^socat:$1 +$1 +other:socat +100 " <<<"$2"' _ "$((B + 465))" "$out"
+# (CRIT once the stalls are 30 s old, WARN before: this sample may come first)
+check "no-deadline finding is on the listening socat" grep -Eq "^\[(CRIT|WARN)\] servers: no TLS handshake deadline: a silent client holds a connection slot forever -- socat:$((B + 465))" <<<"$out"
+check "127.0.0.66 holding 24 smtps slots is CRIT" grep -q "^\[CRIT\] ports: One client holds many connections -- 127.0.0.66 on smtps" <<<"$out"
 zpid=$(ps -eo pid=,ppid=,stat=,comm= | awk '$3 ~ /^Z/ && $4 == "qmail-smtpd" {print $2}' | sort | uniq -c | sort -rn | awk 'NR==1 {print $2}')
 zn=$(ps -eo ppid=,stat=,comm= | awk -v p="$zpid" '$1 == p && $2 ~ /^Z/' | wc -l)
 zq=$(awk -v p="$zpid" '$2 == p {print $5; exit}' <<<"$out")

@@ -164,16 +164,18 @@ static void checks_fire(void **st)
     assert_non_null(strstr(f->evidence, "10 handshake pending"));
     f = finding(&b.snap.findings, "ports.accept-queue:smtps");
     assert_non_null(f);
-    assert_int_equal(f->sev, QT_SEV_WARN);
+    assert_int_equal(f->sev, QT_SEV_CRIT);       /* docs/severity.md: anything queued */
     assert_non_null(strstr(f->evidence, "0.0.0.0:465: 3 waiting (Recv-Q) of a backlog of 20; listener pid 50"));
     f = finding(&b.snap.findings, "ports.handshake:smtps");
     assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_CRIT);       /* 10 stalled >= 25% of the limit 12 */
+    assert_non_null(strstr(f->evidence, "they hold 83% of the limit of 12 (CRIT from 25%)"));
     assert_non_null(strstr(f->evidence, "10 connections in handshake pending for more than 30 s; oldest 1m49s"));
     assert_non_null(strstr(f->evidence, "198.51.100.7 port 40009: pid 1009"));
     assert_non_null(strstr(f->fix, "kill 1009 1008 1007"));
     f = finding(&b.snap.findings, "ports.ip-share:smtps:198.51.100.7");
     assert_non_null(f);
-    assert_int_equal(f->sev, QT_SEV_CRIT);      /* 11 >= half of the limit 12 */
+    assert_int_equal(f->sev, QT_SEV_CRIT);      /* 11 >= 25% of the limit 12 */
     assert_non_null(strstr(f->evidence, "198.51.100.7 holds 11 of 15 connections"));
     assert_non_null(strstr(f->fix, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 465 -j DROP"));
     assert_non_null(strstr(f->fix, "--dport 465 -m connlimit --connlimit-above 8 --connlimit-mask 32"));

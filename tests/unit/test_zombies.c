@@ -395,7 +395,9 @@ static void sampler_findings(void **st)
     qt_snapshot_free(snap);
     qt_sampler_free(&s);
 
-    /* a fresh sampler with a fake history in which the group grew: CRIT */
+    /* a fresh sampler with a fake history in which the group grew: still
+     * WARN (docs/severity.md: the trend flips with each new zombie; a CRIT
+     * that came and went with it made the header count jitter) */
     memset(&s, 0, sizeof s);
     qt_history_push(&s.hist, "zombies", fake_now_value - 2, 3);
     qt_history_push(&s.hist, "zombies.tcpserver", fake_now_value - 2, 1);
@@ -403,13 +405,12 @@ static void sampler_findings(void **st)
     qt_history_push(&s.hist, "zombies.tcpserver", fake_now_value - 1, 2);
     snap = qt_sample(&s, &c);
     f = finding(&snap->findings, "zombies.parent:330");
-    assert_int_equal(f->sev, QT_SEV_CRIT);
+    assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->title, "Growing: "));
     assert_non_null(strstr(f->evidence, "growing (1 -> 4)"));
     assert_non_null(strstr(f->explain, "keeps growing"));
     /* the worst first (other collectors, e.g. servers on the fixture's
      * tcpserver, may add CRIT findings of their own) */
-    assert_int_equal(snap->findings.v[0].sev, QT_SEV_CRIT);
     for (size_t i = 1; i < snap->findings.n; i++)
         assert_true(snap->findings.v[i - 1].sev >= snap->findings.v[i].sev);
     qt_snapshot_free(snap);

@@ -1,0 +1,65 @@
+/* severity.h - the calibrated severity lines (docs/severity.md, which gives
+ * each number and why). CRIT means users are hurt now; WARN the same below
+ * these lines; INFO inventory (services no supervisor would start,
+ * qt_server_inventory in diag/servers/servers.h).
+ *
+ * Pure functions of one sample's stable facts: no sampling noise enters a
+ * CRIT that would not stay (the header counts stay still while nothing
+ * changes). All functions are total: a limit <= 0 means unknown. */
+#ifndef QT_SEVERITY_H
+#define QT_SEVERITY_H
+
+#include "diag/core/finding.h"
+
+/* Saturation: accepted + queued at or above this share of the -c limit,
+ * or any connection waiting in the accept queue, is CRIT. */
+#define QT_SEV_SATURATION_CRIT 0.90
+/* ... and at or above this share (below the CRIT line) WARN. */
+#define QT_SEV_SATURATION_WARN 0.80
+/* Stalled TLS handshakes (pending > QT_PORTS_HANDSHAKE_OLD s) holding at
+ * least this share of the limit: CRIT; fewer: WARN. */
+#define QT_SEV_STALL_CRIT 0.25
+/* With no known limit, this many stalled handshakes is CRIT. */
+#define QT_SEV_STALL_CRIT_CONNS 20
+/* One remote IP holding at least this share of the limit, or at least
+ * QT_SEV_IP_CRIT_CONNS connections: CRIT. The share counts only above
+ * QT_SEV_IP_MIN_CONNS connections (the Ports pane's QT_PORTS_IP_MIN): a few
+ * connections from one address (a client, a NAT) hurt nobody, even when a
+ * small -c makes them 25 %. */
+#define QT_SEV_IP_CRIT_SHARE 0.25
+#define QT_SEV_IP_CRIT_CONNS 20
+#define QT_SEV_IP_MIN_CONNS 8
+
+/* accepted and queued connections of a service with limit (<= 0: unknown). */
+static inline enum qt_sev qt_sev_saturation(unsigned accepted, unsigned queued, long limit)
+{
+    if (queued)
+        return QT_SEV_CRIT;
+    if (limit <= 0)
+        return QT_SEV_OK;
+    if ((double)accepted >= QT_SEV_SATURATION_CRIT * (double)limit)
+        return QT_SEV_CRIT;
+    if ((double)accepted >= QT_SEV_SATURATION_WARN * (double)limit)
+        return QT_SEV_WARN;
+    return QT_SEV_OK;
+}
+
+/* stalled handshakes on a service (0: none: OK). */
+static inline enum qt_sev qt_sev_stall(unsigned stalled, long limit)
+{
+    if (!stalled)
+        return QT_SEV_OK;
+    if (limit > 0 ? (double)stalled >= QT_SEV_STALL_CRIT * (double)limit : stalled >= QT_SEV_STALL_CRIT_CONNS)
+        return QT_SEV_CRIT;
+    return QT_SEV_WARN;
+}
+
+/* 1 when one IP holding conns connections of a service with limit hurts
+ * the others now. */
+static inline int qt_sev_ip_crit(unsigned conns, long limit)
+{
+    return conns >= QT_SEV_IP_CRIT_CONNS ||
+           (limit > 0 && conns > QT_SEV_IP_MIN_CONNS && (double)conns >= QT_SEV_IP_CRIT_SHARE * (double)limit);
+}
+
+#endif
