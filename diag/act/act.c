@@ -24,11 +24,15 @@ static int refuse_not_live(const qt_ctx *ctx, char *err, size_t errlen)
     return -1;
 }
 
-int qt_act_same_process(const qt_ctx *ctx, int pid, double start, char *err, size_t errlen)
+/* <proc>/PID pinned (procs.h qt_proc_open_pid) and checked to be the process
+ * that started at `start`: the descriptor, or -1 with err. *ticks and *uid
+ * (may be NULL) get its start ticks and real uid, read through it. */
+static int open_same(const qt_ctx *ctx, int pid, double start, unsigned long long *ticks, unsigned *uid, char *err,
+                     size_t errlen)
 {
-    struct qt_proc p;
-    unsigned long long ticks = 0;
+    unsigned long long t = 0;
     long hz = sysconf(_SC_CLK_TCK);
+    int pfd;
 
     if (refuse_not_live(ctx, err, errlen))
         return -1;
@@ -36,15 +40,28 @@ int qt_act_same_process(const qt_ctx *ctx, int pid, double start, char *err, siz
         snprintf(err, errlen, "refusing to act on pid %d", pid);
         return -1;
     }
-    memset(&p, 0, sizeof p);
-    if (qt_proc_reread_stat(ctx, pid, &p, &ticks) != 0) {
+    if ((pfd = qt_proc_open_pid(ctx, pid)) < 0 || qt_proc_ident_at(pfd, pid, &t, uid) != 0) {
+        if (pfd >= 0)
+            close(pfd);
         snprintf(err, errlen, "pid %d is gone", pid);
         return -1;
     }
-    if (fabs(qt_procs_boot_time(ctx) + (double)ticks / (double)(hz > 0 ? hz : 100) - start) >= START_SLACK) {
+    if (fabs(qt_procs_boot_time(ctx) + (double)t / (double)(hz > 0 ? hz : 100) - start) >= START_SLACK) {
+        close(pfd);
         snprintf(err, errlen, "pid %d is now another process (pid reused)", pid);
         return -1;
     }
+    if (ticks)
+        *ticks = t;
+    return pfd;
+}
+
+int qt_act_same_process(const qt_ctx *ctx, int pid, double start, char *err, size_t errlen)
+{
+    int pfd = open_same(ctx, pid, start, NULL, NULL, err, errlen);
+    if (pfd < 0)
+        return -1;
+    close(pfd);
     return 0;
 }
 
@@ -176,10 +193,30 @@ static int open_supervise(int dirfd, char *err, size_t errlen)
     return fd;
 }
 
+/* Who may command root's FIFO: a supervisor running as root, or as the
+ * FIFO's owner (qtriage's own uid, control_ok). Any user can start a
+ * process named supervise in root's service directory (its cwd is all R
+ * looks at), so the name and the directory prove nothing. */
+struct sup_id {
+    int pid;        /* 0: the caller vouched for the directory (qt_act_svc_control_at) */
+    unsigned uid;   /* real uid, (unsigned)-1 unknown */
+};
+
+static int supervisor_ok(const struct sup_id *sup, const struct stat *st, char *err, size_t errlen)
+{
+    if (!sup->pid || sup->uid == 0 || sup->uid == st->st_uid)
+        return 0;
+    if (sup->uid == (unsigned)-1)
+        snprintf(err, errlen, "supervisor pid %d: its uid is not readable: refused", sup->pid);
+    else
+        snprintf(err, errlen, "supervisor pid %d runs as uid %u: not root's supervise: refused", sup->pid, sup->uid);
+    return -1;
+}
+
 /* Open the FIFO for writing only after its checks passed: O_PATH gives the
  * inode without opening it (a symlink stays a symlink under O_NOFOLLOW),
  * and the reopen through /proc/self/fd opens that inode, not a name. */
-static int open_control(int supfd, char *err, size_t errlen)
+static int open_control(int supfd, const struct sup_id *sup, char *err, size_t errlen)
 {
     struct stat st, wst;
     char self[64];
@@ -190,7 +227,7 @@ static int open_control(int supfd, char *err, size_t errlen)
         snprintf(err, errlen, "supervise/control: %s", strerror(errno));
         return -1;
     }
-    if (fstat(pfd, &st) != 0 || control_ok(&st, err, errlen) != 0) {
+    if (fstat(pfd, &st) != 0 || control_ok(&st, err, errlen) != 0 || supervisor_ok(sup, &st, err, errlen) != 0) {
         if (!*err)
             snprintf(err, errlen, "supervise/control: %s", strerror(errno));
         close(pfd);
@@ -215,16 +252,16 @@ static int open_control(int supfd, char *err, size_t errlen)
     return wfd;
 }
 
-int qt_act_svc_control_at(int dirfd, char cmd, char *err, size_t errlen)
+static int control_at(int dirfd, const struct sup_id *sup, char cmd, char *err, size_t errlen)
 {
-    int sup, fd;
+    int supfd, fd;
     ssize_t w;
 
     err[0] = '\0';
-    if ((sup = open_supervise(dirfd, err, errlen)) < 0)
+    if ((supfd = open_supervise(dirfd, err, errlen)) < 0)
         return -1;
-    fd = open_control(sup, err, errlen);
-    close(sup);
+    fd = open_control(supfd, sup, err, errlen);
+    close(supfd);
     if (fd < 0)
         return -1;
     do
@@ -240,31 +277,46 @@ int qt_act_svc_control_at(int dirfd, char cmd, char *err, size_t errlen)
     return 0;
 }
 
+int qt_act_svc_control_at(int dirfd, char cmd, char *err, size_t errlen)
+{
+    const struct sup_id none = {0, 0};
+    return control_at(dirfd, &none, cmd, err, errlen);
+}
+
 int qt_act_svc_control(const qt_ctx *ctx, int svc_pid, double svc_start, char cmd, char *err, size_t errlen)
 {
+    struct sup_id sup = {svc_pid, (unsigned)-1};
+    unsigned long long ticks = 0, again = 0;
+    unsigned uid_again = (unsigned)-1;
     char rel[32], path[4096];
-    int dirfd, r;
+    int pfd, dirfd, r;
 
-    if (qt_act_same_process(ctx, svc_pid, svc_start, err, errlen) != 0) {
+    /* start time and uid read through one pinned <proc>/PID */
+    if ((pfd = open_same(ctx, svc_pid, svc_start, &ticks, &sup.uid, err, errlen)) < 0) {
         size_t l = strlen(err);
         snprintf(err + l, errlen - l, ": supervisor not controlled");
         return -1;
     }
-    /* the supervisor's cwd as the kernel holds it: no path name is resolved */
+    /* the supervisor's cwd as the kernel holds it, through the same
+     * descriptor: no path name is resolved, and a reused pid fails */
     snprintf(rel, sizeof rel, "%d/cwd", svc_pid);
-    if (!qt_ctx_proc(ctx, rel, path, sizeof path) ||
-        (dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-        snprintf(err, errlen, "cannot open the supervisor's directory (%s): %s", path, strerror(errno));
+    if ((dirfd = openat(pfd, "cwd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        int e = errno;
+        if (!qt_ctx_proc(ctx, rel, path, sizeof path))
+            snprintf(path, sizeof path, "%s", rel);
+        snprintf(err, errlen, "cannot open the supervisor's directory (%s): %s", path, strerror(e));
+        close(pfd);
         return -1;
     }
-    /* the pid may have been reused between the check and the open */
-    if (qt_act_same_process(ctx, svc_pid, svc_start, err, errlen) != 0) {
-        size_t l = strlen(err);
-        snprintf(err + l, errlen - l, ": supervisor not controlled");
+    /* still that process (the cwd was its own when opened), still that uid */
+    if (qt_proc_ident_at(pfd, svc_pid, &again, &uid_again) != 0 || again != ticks || uid_again != sup.uid) {
+        snprintf(err, errlen, "pid %d changed while opening its directory: supervisor not controlled", svc_pid);
         close(dirfd);
+        close(pfd);
         return -1;
     }
-    r = qt_act_svc_control_at(dirfd, cmd, err, errlen);
+    close(pfd);
+    r = control_at(dirfd, &sup, cmd, err, errlen);
     close(dirfd);
     return r;
 }

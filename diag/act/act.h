@@ -11,7 +11,11 @@
  *    byte to the same FIFO: runsv(8) "CONTROL", skarnet s6-supervise.html).
  *    The service directory is the supervisor's own cwd, opened through
  *    <proc>/PID/cwd after the pid was checked against its start time, so
- *    no path string is resolved; supervise/ and control are opened with
+ *    no path string is resolved. The supervisor must run as root (or as
+ *    the owner of the FIFO): anyone can cd into root's service directory
+ *    and name a process supervise. Start time, real uid and cwd are read
+ *    through one descriptor of <proc>/PID (qt_proc_open_pid), so they are
+ *    one process's; supervise/ and control are opened with
  *    O_NOFOLLOW below it, and control must be a FIFO with one link owned
  *    by root (or by qtriage's own uid, which gains nothing) — what
  *    supervise, runsv and s6-supervise make with mkfifo. A symlinked
@@ -44,8 +48,12 @@ int qt_act_signal(const qt_ctx *ctx, int pid, double start, int sig, char *err, 
 /* Write the command byte cmd ('t' = what `svc -t` sends) to supervise/control
  * in the cwd of supervisor svc_pid (started at svc_start). 0 when the byte
  * was written (the supervisor acts on it asynchronously), else -1:
- *   "supervisor pid N is now another process (pid reused): refused"
+ *   "pid N is now another process (pid reused): supervisor not controlled"
+ *   "pid N is gone: supervisor not controlled"
  *   "cannot open the supervisor's directory (<proc>/N/cwd): REASON"
+ *   "pid N changed while opening its directory: supervisor not controlled"
+ *   "supervisor pid N runs as uid U: not root's supervise: refused"
+ *   "supervisor pid N: its uid is not readable: refused"
  *   "supervise is not a directory: refused"
  *   "supervise is a symlink owned by uid N, not root: refused"
  *   "supervise is a symlink in a service directory owned by uid N, not root: refused"
@@ -61,8 +69,9 @@ int qt_act_signal(const qt_ctx *ctx, int pid, double start, int sig, char *err, 
 int qt_act_svc_control(const qt_ctx *ctx, int svc_pid, double svc_start, char cmd, char *err, size_t errlen);
 
 /* The checks and the write on an already opened service directory dirfd
- * (not closed here), for callers that verified the directory themselves
- * (and for tests). Same results and messages as above, minus the pid ones. */
+ * (not closed here), for callers that verified the directory and its
+ * supervisor themselves (and for tests). Same results and messages as
+ * above, minus the pid and supervisor ones. */
 int qt_act_svc_control_at(int dirfd, char cmd, char *err, size_t errlen);
 
 #endif

@@ -448,6 +448,41 @@ int qt_proc_reread_stat(const qt_ctx *ctx, int pid, struct qt_proc *p, unsigned 
     return 0;
 }
 
+int qt_proc_open_pid(const qt_ctx *ctx, int pid)
+{
+    char err[64], rel[32];
+    int dfd = open_proc(ctx, err, sizeof err), fd, e;
+
+    if (dfd < 0)
+        return -1;
+    snprintf(rel, sizeof rel, "%d", pid);
+    fd = openat(dfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    e = errno;
+    close(dfd);
+    errno = e;
+    return fd;
+}
+
+int qt_proc_ident_at(int piddfd, int pid, unsigned long long *ticks, unsigned *uid)
+{
+    char buf[1024];
+    struct qt_proc p;
+    unsigned long long t = 0;
+    long len;
+
+    memset(&p, 0, sizeof p);
+    if ((len = read_at(piddfd, "stat", buf, sizeof buf)) <= 0 ||
+        qt_proc_parse_stat(buf, (size_t)len, &p, &t) != 0 || p.pid != pid)
+        return -1;
+    if (ticks)
+        *ticks = t;
+    if (uid) {
+        len = read_at(piddfd, "status", buf, sizeof buf);
+        *uid = len > 0 ? uid_from_status(buf, (size_t)len) : (unsigned)-1;
+    }
+    return 0;
+}
+
 int qt_proc_reread_cmdline(const qt_ctx *ctx, int pid, struct qt_proc *p)
 {
     char err[64], rel[32];

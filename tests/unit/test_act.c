@@ -21,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include "diag/act/act.h"
@@ -62,8 +63,9 @@ static char *slurp(const char *path)
     return t;
 }
 
-/* DIR with supervise/ and a process sitting in it (like supervise after chdir) */
-static void svc_start(struct svc *s)
+/* DIR with supervise/ and a process sitting in it (like supervise after
+ * chdir), running as uid `as` (0: as this test) */
+static void svc_start_as(struct svc *s, uid_t as)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->dir, sizeof s->dir, "/tmp/qt-act-XXXXXX");
@@ -80,6 +82,8 @@ static void svc_start(struct svc *s)
         alarm(30);
         if (chdir(s->dir) != 0)
             _exit(1);
+        if (as && (setgroups(0, NULL) != 0 || setresgid(as, as, as) != 0 || setresuid(as, as, as) != 0))
+            _exit(1);
         for (;;)
             pause();
     }
@@ -93,6 +97,11 @@ static void svc_start(struct svc *s)
         usleep(2000);
     }
     s->start = start_of(s->pid);
+}
+
+static void svc_start(struct svc *s)
+{
+    svc_start_as(s, 0);
 }
 
 static void svc_stop(struct svc *s)
@@ -322,6 +331,37 @@ static void supervisor_identity(void **st)
     svc_stop(&s);
 }
 
+/* A user's process sitting in root's service directory (anyone can cd
+ * there and name a process supervise): its cwd is root's, the FIFO is
+ * root's, but it is not root's supervise. R refuses, the FIFO gets nothing. */
+static void user_supervisor_refused(void **st)
+{
+    (void)st;
+    struct svc s;
+    char err[256], want[128], b[8];
+    int rd;
+
+    if (geteuid() != 0) {
+        skip(); /* setresuid to another uid */
+        return;
+    }
+    svc_start_as(&s, 65534);
+    assert_int_equal(mkfifo(s.ctl, 0600), 0);
+    rd = open(s.ctl, O_RDONLY | O_NONBLOCK);
+    assert_true(rd >= 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    snprintf(want, sizeof want, "supervisor pid %d runs as uid 65534: not root's supervise: refused", (int)s.pid);
+    assert_string_equal(err, want);
+    assert_true(read(rd, b, sizeof b) <= 0); /* nothing was written (EOF or EAGAIN) */
+    /* a FIFO that user owns would not help it either: control must be root's */
+    assert_int_equal(chown(s.ctl, 65534, 65534), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "supervise/control is owned by uid 65534, not root: refused");
+    assert_true(read(rd, b, sizeof b) <= 0);
+    close(rd);
+    svc_stop(&s);
+}
+
 static void signal_checks_identity(void **st)
 {
     (void)st;
@@ -429,6 +469,7 @@ int main(void)
         cmocka_unit_test(symlinked_supervise_refused),
         cmocka_unit_test(runit_supervise_link),
         cmocka_unit_test(supervisor_identity),
+        cmocka_unit_test(user_supervisor_refused),
         cmocka_unit_test(signal_checks_identity),
         cmocka_unit_test(real_supervise_restarts),
     };
