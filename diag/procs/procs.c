@@ -231,7 +231,8 @@ const char *qt_proc_argv_more_text(int more)
  * the strings share one allocation (argv_block). len may be one more than
  * QT_PROC_ARGV_MAX_BYTES (the reader's probe for "there is more"): then
  * only the whole arguments in the first QT_PROC_ARGV_MAX_BYTES are kept,
- * the same ones qt_proc_argv_keep() keeps. */
+ * the same ones qt_proc_argv_keep() keeps; when not even the first one fits,
+ * it is kept cut to QT_PROC_ARGV_MAX_BYTES - 1 bytes (argv_more -1). */
 static void set_argv(struct qt_proc *p, const char *buf, size_t len)
 {
     size_t argc = 0, i, head;
@@ -245,7 +246,9 @@ static void set_argv(struct qt_proc *p, const char *buf, size_t len)
                 nul = buf + i;
                 break;
             }
-        len = nul ? (size_t)(nul - buf) + 1 : 0;
+        /* no whole argument fits: keep the first one cut, so that one long
+         * argv[0] does not hide the command line */
+        len = nul ? (size_t)(nul - buf) + 1 : QT_PROC_ARGV_MAX_BYTES - 1;
         cut = 1;
         p->argv_more = -1;
     }

@@ -55,7 +55,10 @@
  * start a process named tcpserver with hundreds of thousands of arguments;
  * the kernel allows up to 6 MiB). Only whole arguments are kept: as many
  * as fit in QT_PROC_ARGV_MAX_BYTES (NULs included), at most
- * QT_PROC_ARGV_MAX_ARGS; qt_proc.argv_more says what was left out. The
+ * QT_PROC_ARGV_MAX_ARGS; qt_proc.argv_more says what was left out. When
+ * not even argv[0] fits, it is kept cut to QT_PROC_ARGV_MAX_BYTES - 1 bytes
+ * (argc 1, argv_more -1): one long first argument must not hide the
+ * command line. The
  * /proc reader reads no more than that (plus one byte); libproc2 reads the
  * whole cmdline and the copy is cut the same way. */
 #define QT_PROC_ARGV_MAX_BYTES (32 * 1024)
