@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-/* btime in /proc/stat may move by a second between reads */
+/* btime in /proc/stat may move by a second between reads: the slack for a
+ * start known only as epoch seconds */
 #define START_SLACK 2.0
 
 static int refuse_not_live(const qt_ctx *ctx, char *err, size_t errlen)
@@ -24,25 +26,130 @@ static int refuse_not_live(const qt_ctx *ctx, char *err, size_t errlen)
     return -1;
 }
 
-int qt_act_same_process(const qt_ctx *ctx, int pid, double start, char *err, size_t errlen)
+static int may_act(const qt_ctx *ctx, int pid, char *err, size_t errlen)
 {
-    struct qt_proc p;
-    unsigned long long ticks = 0;
-    long hz = sysconf(_SC_CLK_TCK);
-
     if (refuse_not_live(ctx, err, errlen))
         return -1;
     if (pid <= 1) {
         snprintf(err, errlen, "refusing to act on pid %d", pid);
         return -1;
     }
-    memset(&p, 0, sizeof p);
-    if (qt_proc_reread_stat(ctx, pid, &p, &ticks) != 0) {
+    return 0;
+}
+
+/* Is start ticks t the start the sample saw? Exactly when the sample has
+ * the ticks; else within START_SLACK of its epoch seconds. */
+static int same_start(const qt_ctx *ctx, const qt_act_proc *want, unsigned long long t)
+{
+    long hz = sysconf(_SC_CLK_TCK);
+    if (want->has_ticks)
+        return t == want->ticks;
+    return fabs(qt_procs_boot_time(ctx) + (double)t / (double)(hz > 0 ? hz : 100) - want->start) < START_SLACK;
+}
+
+/* <proc>/PID pinned (procs.h qt_proc_open_pid) and checked to be the process
+ * the sample saw: the descriptor, or -1 with err. *ticks and *uid (may be
+ * NULL) get its start ticks and real uid, read through it. */
+static int open_same(const qt_ctx *ctx, const qt_act_proc *want, unsigned long long *ticks, unsigned *uid, char *err,
+                     size_t errlen)
+{
+    unsigned long long t = 0;
+    int pid = want->pid, pfd;
+
+    if (may_act(ctx, pid, err, errlen))
+        return -1;
+    if ((pfd = qt_proc_open_pid(ctx, pid)) < 0 || qt_proc_ident_at(pfd, pid, &t, uid) != 0) {
+        if (pfd >= 0)
+            close(pfd);
         snprintf(err, errlen, "pid %d is gone", pid);
         return -1;
     }
-    if (fabs(qt_procs_boot_time(ctx) + (double)ticks / (double)(hz > 0 ? hz : 100) - start) >= START_SLACK) {
+    if (!same_start(ctx, want, t)) {
+        close(pfd);
         snprintf(err, errlen, "pid %d is now another process (pid reused)", pid);
+        return -1;
+    }
+    if (ticks)
+        *ticks = t;
+    return pfd;
+}
+
+int qt_act_same_process(const qt_ctx *ctx, int pid, double start, char *err, size_t errlen)
+{
+    const qt_act_proc want = {.pid = pid, .start = start};
+    int pfd = open_same(ctx, &want, NULL, NULL, err, errlen);
+    if (pfd < 0)
+        return -1;
+    close(pfd);
+    return 0;
+}
+
+/* pidfd_open(2), Linux 5.3; -1 with errno ENOSYS where the kernel (or the
+ * headers) lack it, EPERM where a seccomp filter refuses it. */
+static int open_pidfd(int pid)
+{
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+static int send_pidfd(int pidfd, int sig)
+{
+#ifdef SYS_pidfd_send_signal
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+#else
+    (void)pidfd;
+    (void)sig;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* The process is held first (a pidfd names one process, never a later
+ * holder of its pid), then checked, then signalled through the pidfd: the
+ * process checked is the one signalled. Without pidfds (ENOSYS, or EPERM
+ * from a seccomp filter) kill() follows the check, as before. */
+int qt_act_signal_proc(const qt_ctx *ctx, const qt_act_proc *p, int sig, char *err, size_t errlen)
+{
+    int pidfd, pfd, r;
+
+    if (may_act(ctx, p->pid, err, errlen))
+        return -1;
+    pidfd = open_pidfd(p->pid);
+    if (pidfd < 0 && errno != ENOSYS && errno != EPERM) {
+        if (errno == ESRCH)
+            snprintf(err, errlen, "pid %d is gone: not signalled", p->pid);
+        else
+            snprintf(err, errlen, "pidfd_open(%d): %s: not signalled", p->pid, strerror(errno));
+        return -1;
+    }
+    if ((pfd = open_same(ctx, p, NULL, NULL, err, errlen)) < 0) {
+        size_t l = strlen(err);
+        snprintf(err + l, errlen - l, ": not signalled");
+        if (pidfd >= 0)
+            close(pidfd);
+        return -1;
+    }
+    close(pfd);
+    if (pidfd >= 0) {
+        r = send_pidfd(pidfd, sig);
+        if (r != 0 && errno == ENOSYS)
+            r = kill(p->pid, sig);
+        else if (r != 0 && errno == ESRCH) {
+            snprintf(err, errlen, "pid %d exited before the signal: not signalled", p->pid);
+            close(pidfd);
+            return -1;
+        }
+        close(pidfd);
+    } else {
+        r = kill(p->pid, sig);
+    }
+    if (r != 0) {
+        snprintf(err, errlen, "kill(%d, %s): %s", p->pid, strsignal(sig), strerror(errno));
         return -1;
     }
     return 0;
@@ -50,16 +157,8 @@ int qt_act_same_process(const qt_ctx *ctx, int pid, double start, char *err, siz
 
 int qt_act_signal(const qt_ctx *ctx, int pid, double start, int sig, char *err, size_t errlen)
 {
-    if (qt_act_same_process(ctx, pid, start, err, errlen) != 0) {
-        size_t l = strlen(err);
-        snprintf(err + l, errlen - l, ": not signalled");
-        return -1;
-    }
-    if (kill(pid, sig) != 0) {
-        snprintf(err, errlen, "kill(%d, %s): %s", pid, strsignal(sig), strerror(errno));
-        return -1;
-    }
-    return 0;
+    const qt_act_proc p = {.pid = pid, .start = start};
+    return qt_act_signal_proc(ctx, &p, sig, err, errlen);
 }
 
 static const char *type_name(mode_t m)
@@ -176,10 +275,30 @@ static int open_supervise(int dirfd, char *err, size_t errlen)
     return fd;
 }
 
+/* Who may command root's FIFO: a supervisor running as root, or as the
+ * FIFO's owner (qtriage's own uid, control_ok). Any user can start a
+ * process named supervise in root's service directory (its cwd is all R
+ * looks at), so the name and the directory prove nothing. */
+struct sup_id {
+    int pid;        /* 0: the caller vouched for the directory (qt_act_svc_control_at) */
+    unsigned uid;   /* real uid, (unsigned)-1 unknown */
+};
+
+static int supervisor_ok(const struct sup_id *sup, const struct stat *st, char *err, size_t errlen)
+{
+    if (!sup->pid || sup->uid == 0 || sup->uid == st->st_uid)
+        return 0;
+    if (sup->uid == (unsigned)-1)
+        snprintf(err, errlen, "supervisor pid %d: its uid is not readable: refused", sup->pid);
+    else
+        snprintf(err, errlen, "supervisor pid %d runs as uid %u: not root's supervise: refused", sup->pid, sup->uid);
+    return -1;
+}
+
 /* Open the FIFO for writing only after its checks passed: O_PATH gives the
  * inode without opening it (a symlink stays a symlink under O_NOFOLLOW),
  * and the reopen through /proc/self/fd opens that inode, not a name. */
-static int open_control(int supfd, char *err, size_t errlen)
+static int open_control(int supfd, const struct sup_id *sup, char *err, size_t errlen)
 {
     struct stat st, wst;
     char self[64];
@@ -190,7 +309,7 @@ static int open_control(int supfd, char *err, size_t errlen)
         snprintf(err, errlen, "supervise/control: %s", strerror(errno));
         return -1;
     }
-    if (fstat(pfd, &st) != 0 || control_ok(&st, err, errlen) != 0) {
+    if (fstat(pfd, &st) != 0 || control_ok(&st, err, errlen) != 0 || supervisor_ok(sup, &st, err, errlen) != 0) {
         if (!*err)
             snprintf(err, errlen, "supervise/control: %s", strerror(errno));
         close(pfd);
@@ -215,16 +334,16 @@ static int open_control(int supfd, char *err, size_t errlen)
     return wfd;
 }
 
-int qt_act_svc_control_at(int dirfd, char cmd, char *err, size_t errlen)
+static int control_at(int dirfd, const struct sup_id *sup, char cmd, char *err, size_t errlen)
 {
-    int sup, fd;
+    int supfd, fd;
     ssize_t w;
 
     err[0] = '\0';
-    if ((sup = open_supervise(dirfd, err, errlen)) < 0)
+    if ((supfd = open_supervise(dirfd, err, errlen)) < 0)
         return -1;
-    fd = open_control(sup, err, errlen);
-    close(sup);
+    fd = open_control(supfd, sup, err, errlen);
+    close(supfd);
     if (fd < 0)
         return -1;
     do
@@ -240,31 +359,53 @@ int qt_act_svc_control_at(int dirfd, char cmd, char *err, size_t errlen)
     return 0;
 }
 
+int qt_act_svc_control_at(int dirfd, char cmd, char *err, size_t errlen)
+{
+    const struct sup_id none = {0, 0};
+    return control_at(dirfd, &none, cmd, err, errlen);
+}
+
 int qt_act_svc_control(const qt_ctx *ctx, int svc_pid, double svc_start, char cmd, char *err, size_t errlen)
 {
-    char rel[32], path[4096];
-    int dirfd, r;
+    const qt_act_proc p = {.pid = svc_pid, .start = svc_start};
+    return qt_act_svc_control_proc(ctx, &p, cmd, err, errlen);
+}
 
-    if (qt_act_same_process(ctx, svc_pid, svc_start, err, errlen) != 0) {
+int qt_act_svc_control_proc(const qt_ctx *ctx, const qt_act_proc *svc, char cmd, char *err, size_t errlen)
+{
+    int svc_pid = svc->pid;
+    struct sup_id sup = {svc_pid, (unsigned)-1};
+    unsigned long long ticks = 0, again = 0;
+    unsigned uid_again = (unsigned)-1;
+    char rel[32], path[4096];
+    int pfd, dirfd, r;
+
+    /* start time and uid read through one pinned <proc>/PID */
+    if ((pfd = open_same(ctx, svc, &ticks, &sup.uid, err, errlen)) < 0) {
         size_t l = strlen(err);
         snprintf(err + l, errlen - l, ": supervisor not controlled");
         return -1;
     }
-    /* the supervisor's cwd as the kernel holds it: no path name is resolved */
+    /* the supervisor's cwd as the kernel holds it, through the same
+     * descriptor: no path name is resolved, and a reused pid fails */
     snprintf(rel, sizeof rel, "%d/cwd", svc_pid);
-    if (!qt_ctx_proc(ctx, rel, path, sizeof path) ||
-        (dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-        snprintf(err, errlen, "cannot open the supervisor's directory (%s): %s", path, strerror(errno));
+    if ((dirfd = openat(pfd, "cwd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        int e = errno;
+        if (!qt_ctx_proc(ctx, rel, path, sizeof path))
+            snprintf(path, sizeof path, "%s", rel);
+        snprintf(err, errlen, "cannot open the supervisor's directory (%s): %s", path, strerror(e));
+        close(pfd);
         return -1;
     }
-    /* the pid may have been reused between the check and the open */
-    if (qt_act_same_process(ctx, svc_pid, svc_start, err, errlen) != 0) {
-        size_t l = strlen(err);
-        snprintf(err + l, errlen - l, ": supervisor not controlled");
+    /* still that process (the cwd was its own when opened), still that uid */
+    if (qt_proc_ident_at(pfd, svc_pid, &again, &uid_again) != 0 || again != ticks || uid_again != sup.uid) {
+        snprintf(err, errlen, "pid %d changed while opening its directory: supervisor not controlled", svc_pid);
         close(dirfd);
+        close(pfd);
         return -1;
     }
-    r = qt_act_svc_control_at(dirfd, cmd, err, errlen);
+    close(pfd);
+    r = control_at(dirfd, &sup, cmd, err, errlen);
     close(dirfd);
     return r;
 }

@@ -1,5 +1,6 @@
 /* auth_reply.c - see auth_reply.h */
 #include "diag/auth/auth_reply.h"
+#include "diag/core/secret.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ void qt_reply_free(qt_reply *rep)
 void qt_reply_reader_free(qt_reply_reader *r)
 {
     qt_reply_free(&r->cur);
+    qt_secret_wipe(r->line, sizeof r->line);   /* a refused line may hold an echo of the credentials */
     r->len = 0;
 }
 
@@ -27,6 +29,20 @@ static int bad(qt_reply_reader *r, const char *fmt, const char *arg)
 {
     snprintf(r->err, sizeof r->err, fmt, arg);
     return QT_REPLY_BAD;
+}
+
+/* The start of a refused line, as err may quote it: redacted first (the
+ * whole line, before the cut), then escaped. */
+static void quote(const qt_reply_reader *r, const char *s, size_t n, char *out, size_t outn)
+{
+    char *clean = r->redact ? r->redact(r->redact_ctx, s, n) : NULL;
+    const char *t = clean ? clean : s;
+    size_t len = clean ? strlen(clean) : n;
+    char *safe = qt_safe_strdup(t, len < 20 ? len : 20);
+
+    snprintf(out, outn, "%s", safe);
+    free(safe);
+    free(clean);
 }
 
 /* Check one complete line (without its line end). Returns DONE when it was
@@ -44,15 +60,11 @@ static int take_line(qt_reply_reader *r, const char *s, size_t n)
         }
     }
     if (n < 3 || s[0] < '2' || s[0] > '5' || s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9') {
-        char *safe = qt_safe_strdup(s, n < 20 ? n : 20);
-        snprintf(shown, sizeof shown, "%s", safe);
-        free(safe);
+        quote(r, s, n, shown, sizeof shown);
         return bad(r, "reply does not start with a code 200-599: \"%s\"", shown);
     }
     if (n > 3 && s[3] != ' ' && s[3] != '-') {
-        char *safe = qt_safe_strdup(s, n < 20 ? n : 20);
-        snprintf(shown, sizeof shown, "%s", safe);
-        free(safe);
+        quote(r, s, n, shown, sizeof shown);
         return bad(r, "bad separator after the reply code: \"%s\"", shown);
     }
     code = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');

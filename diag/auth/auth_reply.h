@@ -34,8 +34,16 @@ typedef struct qt_reply_reader {
     qt_reply cur;
     char err[160];      /* why the last feed returned QT_REPLY_BAD */
     size_t total;       /* bytes consumed in all */
+    /* Optional (NULL = quote as received): err quotes the start of a line
+     * that is not SMTP, and a hostile server may put the credentials it
+     * got there. redact returns a malloc'd, NUL-terminated copy of
+     * s[0..n) with every secret replaced; the quote is cut from that copy,
+     * so an echo that straddles the cut goes as a whole. */
+    char *(*redact)(void *ctx, const char *s, size_t n);
+    void *redact_ctx;
 } qt_reply_reader;
 
+/* Zeroes r (no redact hook: set one after init). */
 void qt_reply_reader_init(qt_reply_reader *r);
 /* Consume bytes from data until one reply is complete. *used tells how many
  * bytes were taken (the rest belongs to the next reply: call again).

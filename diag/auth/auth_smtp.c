@@ -76,14 +76,39 @@ const char *qt_smtp_class(enum qt_smtp_outcome o, enum qt_smtp_phase phase)
     }
 }
 
+/* Every form of the credentials in t[0..n) replaced by its marker (auth_redact.h);
+ * caller frees. Counts what it replaced in s->echoed. */
+static char *redact(qt_smtp *s, const char *t, size_t n)
+{
+    size_t hits = 0;
+    char *clean = qt_auth_redact(s->user, s->pass, s->cram ? qt_secret_str(s->cram) : NULL, t, n, &hits);
+    s->echoed += hits;
+    return clean;
+}
+
+static char *redact_hook(void *ctx, const char *t, size_t n)
+{
+    return redact(ctx, t, n);
+}
+
+/* Notes and the verdict (why) carry text from the server too: a refused
+ * line quoted by the reader, a TLS error, a certificate's names. They go
+ * through the same redaction as replies (docs/security.md, the wizard). */
 void qt_smtp_note(qt_smtp *s, const char *fmt, ...)
 {
     va_list ap;
-    qt_buf_puts(&s->transcript, "-- ");
+    qt_buf b = {0};
+    char *clean;
+
     va_start(ap, fmt);
-    qt_buf_vprintf(&s->transcript, fmt, ap);
+    qt_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    qt_buf_putc(&s->transcript, '\n');
+    clean = redact(s, qt_buf_str(&b), b.len);
+    if (b.s)
+        qt_secret_wipe(b.s, b.cap);
+    qt_buf_free(&b);
+    qt_buf_printf(&s->transcript, "-- %s\n", clean);
+    free(clean);
 }
 
 void qt_smtp_init(qt_smtp *s, const struct qt_smtp_cfg *cfg)
@@ -98,6 +123,8 @@ void qt_smtp_init(qt_smtp *s, const struct qt_smtp_cfg *cfg)
     s->phase = QT_PH_CONNECT;
     s->tls.verify = -1;
     qt_reply_reader_init(&s->rd);
+    s->rd.redact = redact_hook;
+    s->rd.redact_ctx = s;
 }
 
 void qt_smtp_free(qt_smtp *s)
@@ -137,9 +164,14 @@ static void finish(qt_smtp *s, enum qt_smtp_outcome o, const char *fmt, ...)
     if (s->outcome == QT_SMTP_RUNNING) {
         s->outcome = o;
         s->fail_phase = s->phase;
+        char raw[sizeof s->why], *clean;
         va_start(ap, fmt);
-        vsnprintf(s->why, sizeof s->why, fmt, ap);
+        vsnprintf(raw, sizeof raw, fmt, ap);
         va_end(ap);
+        clean = redact(s, raw, strlen(raw));
+        qt_secret_wipe(raw, sizeof raw);
+        snprintf(s->why, sizeof s->why, "%s", clean);
+        free(clean);
     }
 }
 
@@ -441,7 +473,7 @@ void qt_smtp_input(qt_smtp *s, const char *data, size_t n)
 {
     while (n && !s->done) {
         qt_reply rep = {0};
-        size_t used = 0;
+        size_t used = 0, echoed = s->echoed;
         int st;
 
         if (s->phase == QT_PH_TLS || s->phase == QT_PH_CONNECT) {
@@ -455,6 +487,8 @@ void qt_smtp_input(qt_smtp *s, const char *data, size_t n)
         data += used;
         n -= used;
         if (st == QT_REPLY_BAD) {
+            if (s->echoed > echoed)
+                qt_smtp_note(s, "the server's line repeats the credentials sent to it: replaced by markers");
             qt_smtp_note(s, "unusable reply: %s", s->rd.err);
             if (s->phase == QT_PH_QUIT) {
                 stop(s);

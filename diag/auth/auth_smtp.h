@@ -13,7 +13,9 @@
  * carry it are built in out, written, then wiped; the transcript shows them
  * as "<redacted ...>". Every server reply is first redacted (auth_redact.h:
  * a hostile server may echo what it got), then goes into the transcript raw (bounded);
- * it is escaped when shown (tables escape every cell).
+ * it is escaped when shown (tables escape every cell). A line that is not
+ * SMTP is redacted before the reader quotes it, and every note and the
+ * verdict (why) are redacted again as they are written.
  */
 #ifndef QT_AUTH_SMTP_H
 #define QT_AUTH_SMTP_H
@@ -128,6 +130,7 @@ typedef struct qt_smtp {
     size_t echoed;                   /* secret forms the server sent back (replaced on arrival) */
 } qt_smtp;
 
+/* s stays where it is until qt_smtp_free: its reader points back at it. */
 void qt_smtp_init(qt_smtp *s, const struct qt_smtp_cfg *cfg);
 /* The transport is up (TCP, or TCP+TLS for implicit TLS): expect the banner. */
 void qt_smtp_start(qt_smtp *s);

@@ -231,7 +231,8 @@ const char *qt_proc_argv_more_text(int more)
  * the strings share one allocation (argv_block). len may be one more than
  * QT_PROC_ARGV_MAX_BYTES (the reader's probe for "there is more"): then
  * only the whole arguments in the first QT_PROC_ARGV_MAX_BYTES are kept,
- * the same ones qt_proc_argv_keep() keeps. */
+ * the same ones qt_proc_argv_keep() keeps; when not even the first one fits,
+ * it is kept cut to QT_PROC_ARGV_MAX_BYTES - 1 bytes (argv_more -1). */
 static void set_argv(struct qt_proc *p, const char *buf, size_t len)
 {
     size_t argc = 0, i, head;
@@ -245,7 +246,9 @@ static void set_argv(struct qt_proc *p, const char *buf, size_t len)
                 nul = buf + i;
                 break;
             }
-        len = nul ? (size_t)(nul - buf) + 1 : 0;
+        /* no whole argument fits: keep the first one cut, so that one long
+         * argv[0] does not hide the command line */
+        len = nul ? (size_t)(nul - buf) + 1 : QT_PROC_ARGV_MAX_BYTES - 1;
         cut = 1;
         p->argv_more = -1;
     }
@@ -445,6 +448,41 @@ int qt_proc_reread_stat(const qt_ctx *ctx, int pid, struct qt_proc *p, unsigned 
     close(dfd);
     if (len <= 0 || qt_proc_parse_stat(buf, (size_t)len, p, start_ticks) != 0 || p->pid != pid)
         return -1;
+    return 0;
+}
+
+int qt_proc_open_pid(const qt_ctx *ctx, int pid)
+{
+    char err[64], rel[32];
+    int dfd = open_proc(ctx, err, sizeof err), fd, e;
+
+    if (dfd < 0)
+        return -1;
+    snprintf(rel, sizeof rel, "%d", pid);
+    fd = openat(dfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    e = errno;
+    close(dfd);
+    errno = e;
+    return fd;
+}
+
+int qt_proc_ident_at(int piddfd, int pid, unsigned long long *ticks, unsigned *uid)
+{
+    char buf[1024];
+    struct qt_proc p;
+    unsigned long long t = 0;
+    long len;
+
+    memset(&p, 0, sizeof p);
+    if ((len = read_at(piddfd, "stat", buf, sizeof buf)) <= 0 ||
+        qt_proc_parse_stat(buf, (size_t)len, &p, &t) != 0 || p.pid != pid)
+        return -1;
+    if (ticks)
+        *ticks = t;
+    if (uid) {
+        len = read_at(piddfd, "status", buf, sizeof buf);
+        *uid = len > 0 ? uid_from_status(buf, (size_t)len) : (unsigned)-1;
+    }
     return 0;
 }
 

@@ -55,7 +55,10 @@
  * start a process named tcpserver with hundreds of thousands of arguments;
  * the kernel allows up to 6 MiB). Only whole arguments are kept: as many
  * as fit in QT_PROC_ARGV_MAX_BYTES (NULs included), at most
- * QT_PROC_ARGV_MAX_ARGS; qt_proc.argv_more says what was left out. The
+ * QT_PROC_ARGV_MAX_ARGS; qt_proc.argv_more says what was left out. When
+ * not even argv[0] fits, it is kept cut to QT_PROC_ARGV_MAX_BYTES - 1 bytes
+ * (argc 1, argv_more -1): one long first argument must not hide the
+ * command line. The
  * /proc reader reads no more than that (plus one byte); libproc2 reads the
  * whole cmdline and the copy is cut the same way. */
 #define QT_PROC_ARGV_MAX_BYTES (32 * 1024)
@@ -186,6 +189,16 @@ const char *qt_environ_get(const char *env, size_t len, const char *name);
  * or -1 if it vanished or the text is malformed. If start_ticks is not NULL
  * it receives the start time in ticks (to check it is the same process). */
 int qt_proc_reread_stat(const qt_ctx *ctx, int pid, struct qt_proc *p, unsigned long long *start_ticks);
+/* Open <proc>/PID as a directory. The descriptor pins that process: reads
+ * through it fail once it has exited, even when the pid is reused, so what
+ * is read through it (qt_proc_ident_at, openat "cwd") belongs to one
+ * process. Returns the descriptor (caller closes) or -1 with errno. */
+int qt_proc_open_pid(const qt_ctx *ctx, int pid);
+/* Through such a descriptor: *ticks (may be NULL) the start time in clock
+ * ticks from stat, *uid (may be NULL) the real uid from status
+ * ((unsigned)-1 when status is unreadable). 0, or -1 when the process is
+ * gone or its stat is malformed or names another pid. */
+int qt_proc_ident_at(int piddfd, int pid, unsigned long long *ticks, unsigned *uid);
 /* Re-read one process's raw cmdline into p->argc/argv (which must be empty).
  * Returns 0 (argc may stay 0), or -1 if unreadable. */
 int qt_proc_reread_cmdline(const qt_ctx *ctx, int pid, struct qt_proc *p);

@@ -171,7 +171,16 @@ static void load_fill(const qt_ctx *ctx, struct qt_lp2 *lp, struct pids_stack *s
             n++;
         /* libproc2 read it all; keep what the /proc reader would keep */
         n = qt_proc_argv_keep(n, argv, &p->argv_more);
-        p->argv = qt_proc_argv_block(n, argv);
+        if (n == 0) {
+            /* argv[0] alone is over the cap: kept cut, as the /proc reader does */
+            char *first[2] = {qt_strndup(argv[0], QT_PROC_ARGV_MAX_BYTES - 1), NULL};
+            p->argv = qt_proc_argv_block(1, first);
+            p->argv_more = -1;
+            n = 1;
+            free(first[0]);
+        } else {
+            p->argv = qt_proc_argv_block(n, argv);
+        }
         p->argc = n;
         p->argv_block = 1;
     }

@@ -274,6 +274,7 @@ static void walk_chain(const qt_ctx *ctx, const qt_procs *procs, const struct qt
         if (kind) {
             g->svc_pid = p->pid;
             g->svc_start = p->start;
+            g->svc_ticks = p->ticks;
             g->svc_kind = kind;
             read_cwd(ctx, g);
             if (p->argc >= 2)
@@ -329,6 +330,7 @@ static void fill_group(const qt_ctx *ctx, const qt_procs *procs, struct qt_proc 
     g->puid = (unsigned)-1;
     if (parent) {
         g->pstart = parent->start;
+        g->pticks = parent->ticks;
         g->pstate = parent->state;
         g->puid = parent->uid;
         snprintf(g->pname, sizeof g->pname, "%s", qt_proc_name(parent));

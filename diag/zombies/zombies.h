@@ -71,6 +71,7 @@ struct qt_zlink {
 struct qt_zgroup {
     int ppid;
     double pstart;        /* parent's start time (identity check before acting on it) */
+    unsigned long long pticks; /* the same in clock ticks since boot, exact (act.h qt_act_proc); 0 unknown */
     char pstate;          /* '?' when the parent could not be read */
     unsigned puid;
     char pname[64];       /* qt_proc_name() of the parent, raw */
@@ -81,6 +82,7 @@ struct qt_zgroup {
     /* the supervised service, from the chain; svc_pid 0 when none was found */
     int svc_pid;
     double svc_start;     /* the supervisor's start time (identity check before R writes to it) */
+    unsigned long long svc_ticks; /* the same in clock ticks since boot, exact; 0 unknown */
     const char *svc_kind; /* "supervise", "runsv" or "s6-supervise" (static); NULL */
     char svc_name[64];    /* the supervisor's argument ("qmail-smtpd"), raw; "" if none */
     char *svc_dir;        /* supervisor's cwd mapped under --root (for display); NULL if unreadable */

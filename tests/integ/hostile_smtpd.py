@@ -10,6 +10,8 @@ Modes:
   inject    answers STARTTLS with "220" plus a second, injected reply
   echo      offers AUTH PLAIN LOGIN without TLS and repeats the AUTH data it
             received in its 535 reply (base64 as sent, and decoded as hex)
+  echobare  the same, but answers with the AUTH data alone on a line, without
+            a reply code (the client's reader refuses it and quotes it)
 """
 import argparse
 import base64
@@ -29,7 +31,7 @@ def readline(c, limit=4096):
     return buf
 
 
-def echo(c):
+def echo(c, bare=False):
     """Repeat the AUTH data: what a client's redaction of its own lines
     does not cover."""
     c.sendall(b"250-hostile.example.test\r\n250 AUTH PLAIN LOGIN\r\n")
@@ -51,6 +53,9 @@ def echo(c):
         raw = base64.b64decode(got)
     except ValueError:
         raw = b""
+    if bare:
+        c.sendall(got + b"\r\n")
+        return
     c.sendall(b"535-5.7.8 authentication failed for " + got + b"\r\n535 5.7.8 decoded: " +
               raw.hex().encode() + b"\r\n")
     if readline(c) is not None:
@@ -81,8 +86,8 @@ def serve(c, mode, hold):
         c.sendall(b"220 hostile.example.test ESMTP\r\n")
         if readline(c) is None:
             return
-        if mode == "echo":
-            echo(c)
+        if mode in ("echo", "echobare"):
+            echo(c, mode == "echobare")
             return
         c.sendall(b"250-hostile.example.test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n")
         line = readline(c)
@@ -104,7 +109,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--mode", required=True,
-                    choices=["silent", "midtls", "overlong", "badcode", "binary", "inject", "echo"])
+                    choices=["silent", "midtls", "overlong", "badcode", "binary", "inject", "echo", "echobare"])
     ap.add_argument("--lifetime", type=float, default=120)
     ap.add_argument("--hold", type=float, default=30)
     a = ap.parse_args()

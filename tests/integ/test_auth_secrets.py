@@ -173,6 +173,28 @@ def main():
             check(marker in r.stdout and "<password (hex)>" in r.stdout,
                   "echoing server %s: the echo shows as %s and <password (hex)>" % (mech, marker))
 
+        # the same echo alone on a line, without a reply code: the reader refuses the line and
+        # quotes its start in the verdict and the transcript; that quote is redacted too
+        bport = free_port()
+        lab.start([PY, os.path.join(os.path.dirname(os.path.abspath(__file__)), "hostile_smtpd.py"), "--port",
+                   str(bport), "--mode", "echobare", "--lifetime", "60"], 70)
+        lab.wait_port(bport)
+        for mech, marker in (("PLAIN", "<AUTH PLAIN"), ("LOGIN", "<password (")):
+            r, _ = lab.qtriage_auth("joe@example.test", PW, ["--vchkpw", lab.vchkpw, "--auth-target",
+                                                             "127.0.0.1:%d" % bport, "--auth-mech", mech])
+            check(summary(r.stdout).get("smtp-outcome") == "protocol-error",
+                  "code-less echo %s: protocol-error" % mech, repr(summary(r.stdout)))
+            leaked = [k for k, v in forms.items() if v in r.stdout or v in r.stderr]
+            # a piece cut at the quote's end: 12 characters of an encoding of the password (the
+            # PLAIN string from its 24th character on: before that it encodes "\0joe@example.test")
+            pieces = {"base64 of the password": forms["base64 of the password"], "hex": forms["hex"],
+                      "AUTH PLAIN string": plain[24:]}
+            leaked += ["a 12-character piece of %s" % k for k, v in pieces.items()
+                       for i in range(len(v) - 11) if v[i:i + 12] in r.stdout]
+            check(not leaked, "code-less echo %s: no form of the password in the output" % mech, repr(leaked))
+            check("does not start with a code" in r.stdout and marker in r.stdout,
+                  "code-less echo %s: the reason quotes the line as %s..." % (mech, marker), r.stdout[-1500:])
+
         # a NUL byte cannot travel through the checkpassword protocol: refused, nothing run
         r, _ = lab.qtriage_auth("joe@example.test", "s3cret\0Pw", ["--vchkpw", lab.vchkpw, "--auth-target",
                                                                     "127.0.0.1:%d" % closed])

@@ -20,7 +20,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include "diag/act/act.h"
@@ -62,8 +66,9 @@ static char *slurp(const char *path)
     return t;
 }
 
-/* DIR with supervise/ and a process sitting in it (like supervise after chdir) */
-static void svc_start(struct svc *s)
+/* DIR with supervise/ and a process sitting in it (like supervise after
+ * chdir), running as uid `as` (0: as this test) */
+static void svc_start_as(struct svc *s, uid_t as)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->dir, sizeof s->dir, "/tmp/qt-act-XXXXXX");
@@ -80,6 +85,8 @@ static void svc_start(struct svc *s)
         alarm(30);
         if (chdir(s->dir) != 0)
             _exit(1);
+        if (as && (setgroups(0, NULL) != 0 || setresgid(as, as, as) != 0 || setresuid(as, as, as) != 0))
+            _exit(1);
         for (;;)
             pause();
     }
@@ -93,6 +100,11 @@ static void svc_start(struct svc *s)
         usleep(2000);
     }
     s->start = start_of(s->pid);
+}
+
+static void svc_start(struct svc *s)
+{
+    svc_start_as(s, 0);
 }
 
 static void svc_stop(struct svc *s)
@@ -322,6 +334,37 @@ static void supervisor_identity(void **st)
     svc_stop(&s);
 }
 
+/* A user's process sitting in root's service directory (anyone can cd
+ * there and name a process supervise): its cwd is root's, the FIFO is
+ * root's, but it is not root's supervise. R refuses, the FIFO gets nothing. */
+static void user_supervisor_refused(void **st)
+{
+    (void)st;
+    struct svc s;
+    char err[256], want[128], b[8];
+    int rd;
+
+    if (geteuid() != 0) {
+        skip(); /* setresuid to another uid */
+        return;
+    }
+    svc_start_as(&s, 65534);
+    assert_int_equal(mkfifo(s.ctl, 0600), 0);
+    rd = open(s.ctl, O_RDONLY | O_NONBLOCK);
+    assert_true(rd >= 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    snprintf(want, sizeof want, "supervisor pid %d runs as uid 65534: not root's supervise: refused", (int)s.pid);
+    assert_string_equal(err, want);
+    assert_true(read(rd, b, sizeof b) <= 0); /* nothing was written (EOF or EAGAIN) */
+    /* a FIFO that user owns would not help it either: control must be root's */
+    assert_int_equal(chown(s.ctl, 65534, 65534), 0);
+    assert_int_equal(control(&s, err, sizeof err), -1);
+    assert_string_equal(err, "supervise/control is owned by uid 65534, not root: refused");
+    assert_true(read(rd, b, sizeof b) <= 0);
+    close(rd);
+    svc_stop(&s);
+}
+
 static void signal_checks_identity(void **st)
 {
     (void)st;
@@ -346,6 +389,127 @@ static void signal_checks_identity(void **st)
     assert_int_equal(qt_act_signal(&c, p, start_of(p), SIGTERM, err, sizeof err), 0);
     assert_int_equal(waitpid(p, &ws, 0), p);
     assert_true(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM);
+}
+
+static pid_t idle_child(void)
+{
+    pid_t p = fork();
+    assert_true(p >= 0);
+    if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        alarm(30);
+        for (;;)
+            pause();
+    }
+    usleep(20000);
+    return p;
+}
+
+static unsigned long long ticks_of(pid_t pid)
+{
+    qt_ctx c;
+    struct qt_proc p;
+    unsigned long long ticks = 0;
+    qt_ctx_defaults(&c);
+    memset(&p, 0, sizeof p);
+    assert_int_equal(qt_proc_reread_stat(&c, pid, &p, &ticks), 0);
+    return ticks;
+}
+
+static void killed_by(pid_t p, int sig)
+{
+    int ws;
+    assert_int_equal(waitpid(p, &ws, 0), p);
+    assert_true(WIFSIGNALED(ws));
+    assert_int_equal(WTERMSIG(ws), sig);
+}
+
+/* When the sample has the start ticks they must match exactly: a process
+ * that started one tick later is another one, though the epoch seconds
+ * (2 s slack) cannot tell them apart. */
+static void signal_exact_ticks(void **st)
+{
+    (void)st;
+    qt_ctx c;
+    char err[256], want[128];
+    pid_t p = idle_child();
+    qt_act_proc a = {.pid = p, .has_ticks = 1, .ticks = ticks_of(p) + 1, .start = start_of(p)};
+
+    qt_ctx_defaults(&c);
+    assert_int_equal(qt_act_signal_proc(&c, &a, SIGTERM, err, sizeof err), -1);
+    snprintf(want, sizeof want, "pid %d is now another process (pid reused): not signalled", (int)p);
+    assert_string_equal(err, want);
+    a.ticks -= 2;
+    assert_int_equal(qt_act_signal_proc(&c, &a, SIGTERM, err, sizeof err), -1);
+    assert_int_equal(kill(p, 0), 0);
+    /* the supervisor check uses the ticks too */
+    assert_int_equal(qt_act_svc_control_proc(&c, &a, 't', err, sizeof err), -1);
+    assert_non_null(strstr(err, "pid reused): supervisor not controlled"));
+    a.ticks += 1;
+    assert_int_equal(qt_act_signal_proc(&c, &a, SIGTERM, err, sizeof err), 0);
+    killed_by(p, SIGTERM);
+}
+
+/* Install a seccomp filter in this process that makes syscall nr fail with e. */
+static int deny_syscall(long nr, int e)
+{
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((unsigned)e & SECCOMP_RET_DATA)),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof f / sizeof f[0], .filter = f};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return -1;
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+/* qt_act_signal in a child where syscall nr fails with e; the child's exit
+ * status: 0 signalled, 1 refused, 2 the filter could not be installed */
+static int signal_without(pid_t target, double start, long nr, int e)
+{
+    int ws;
+    pid_t t = fork();
+    assert_true(t >= 0);
+    if (t == 0) {
+        qt_ctx c;
+        char err[256];
+        if (deny_syscall(nr, e) != 0)
+            _exit(2);
+        qt_ctx_defaults(&c);
+        if (qt_act_signal(&c, target, start, SIGTERM, err, sizeof err) != 0) {
+            fprintf(stderr, "# %s\n", err);
+            _exit(1);
+        }
+        _exit(0);
+    }
+    assert_int_equal(waitpid(t, &ws, 0), t);
+    assert_true(WIFEXITED(ws));
+    return WEXITSTATUS(ws);
+}
+
+/* The signal goes through the pidfd that held the process while it was
+ * checked: with kill() denied it still arrives. Where pidfd_open is missing
+ * (ENOSYS) or denied by a filter (EPERM), kill() after the check does it. */
+static void signal_through_pidfd(void **st)
+{
+    (void)st;
+    pid_t p = idle_child();
+    assert_int_equal(signal_without(p, start_of(p), SYS_kill, EPERM), 0);
+    killed_by(p, SIGTERM);
+    p = idle_child();
+    assert_int_equal(signal_without(p, start_of(p), SYS_pidfd_open, ENOSYS), 0);
+    killed_by(p, SIGTERM);
+    p = idle_child();
+    assert_int_equal(signal_without(p, start_of(p), SYS_pidfd_open, EPERM), 0);
+    killed_by(p, SIGTERM);
+    /* the check still holds without pidfds */
+    p = idle_child();
+    assert_int_equal(signal_without(p, start_of(p) - 100, SYS_pidfd_open, ENOSYS), 1);
+    assert_int_equal(kill(p, 0), 0);
+    kill(p, SIGKILL);
+    killed_by(p, SIGKILL);
 }
 
 /* children of pid (the first one), or 0 */
@@ -429,7 +593,10 @@ int main(void)
         cmocka_unit_test(symlinked_supervise_refused),
         cmocka_unit_test(runit_supervise_link),
         cmocka_unit_test(supervisor_identity),
+        cmocka_unit_test(user_supervisor_refused),
         cmocka_unit_test(signal_checks_identity),
+        cmocka_unit_test(signal_exact_ticks),
+        cmocka_unit_test(signal_through_pidfd),
         cmocka_unit_test(real_supervise_restarts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -125,6 +125,39 @@ static void echo_login(void **st)
     qt_smtp_free(&s);
 }
 
+/* a line without a reply code is not SMTP: the reader refuses it and quotes
+ * its start in the reason, which reaches the transcript and the verdict; the
+ * echo must be redacted there too (whole, as a piece cut at the quote's end,
+ * and straddling the quote's end) */
+static void echo_without_code(void **st)
+{
+    (void)st;
+    const char *lines[] = {
+        PW_B64 "\r\n",                         /* AUTH LOGIN: the password's base64 alone */
+        PLAIN_TIM "\r\n",                      /* the AUTH PLAIN string alone */
+        PW "\r\n",                             /* the raw password */
+        "535x" PW_B64 "\r\n",                  /* a code, then a bad separator */
+        "xx 5.7.8 " PW_B64 "\r\n",             /* only 11 characters inside the 20-byte quote */
+        "xx 5.7.8 " PW_HEX "\r\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        qt_smtp s;
+        start(&s, QT_MECH_LOGIN);
+        feed(&s, "334 VXNlcm5hbWU6\r\n");
+        feed(&s, "334 UGFzc3dvcmQ6\r\n");
+        feed(&s, lines[i]);
+        assert_int_equal(s.outcome, QT_SMTP_PROTOCOL);
+        if (!strstr(s.why, "<password") && !strstr(s.why, "<AUTH PLAIN"))
+            fail_msg("line %zu: no marker in why: %s", i, s.why);
+        no_secret(&s);
+        /* 8 characters of base64 are 6 bytes of the password: none may stay either */
+        if (strstr(qt_buf_str(&s.transcript), "dGFuc3Rh") || strstr(s.why, "dGFuc3Rh") ||
+            strstr(qt_buf_str(&s.transcript), "YWZ0YW5z") || strstr(s.why, "YWZ0YW5z"))
+            fail_msg("line %zu: a piece of the base64 kept: %s / %s", i, qt_buf_str(&s.transcript), s.why);
+        qt_smtp_free(&s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +165,7 @@ int main(void)
         cmocka_unit_test(no_password),
         cmocka_unit_test(echo_plain),
         cmocka_unit_test(echo_login),
+        cmocka_unit_test(echo_without_code),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

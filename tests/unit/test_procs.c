@@ -1,5 +1,6 @@
-/* Unit tests: /proc/PID/stat parsing, the plain /proc reader on a fixture
- * tree, and agreement of the libproc2 and /proc backends on live processes. */
+/* Unit tests: the plain /proc reader on a fixture tree, and agreement of
+ * the libproc2 and /proc backends on live processes (the stat line parser:
+ * test_proc_stat.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,168 +21,6 @@
 #include "diag/core/util.h"
 
 #define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
-
-/* Real lines read on Debian 12 (kernel 6.18) while a zombie maker (now lab/src/zombie-maker.c) staged a
- * zombie under a fake tcpserver, and kthreadd. */
-static const char real_parent[] =
-    "27197 (tcpserver) S 27195 27193 4431 0 -1 4194304 155 0 1 0 0 0 0 0 20 0 1 0 250447 2535424 369 "
-    "18446744073709551615 94651007414272 94651007417241 140726265037152 0 0 0 0 4096 16386 1 0 0 17 1 0 0 0 0 0 "
-    "94651007426000 94651007426800 94651449798656 140726265039219 140726265039255 140726265039255 140726265040873 0\n";
-static const char real_zombie[] =
-    "27198 (qmail-smtpd) Z 27197 27193 4431 0 -1 4227148 18 0 0 0 0 0 0 0 20 0 1 0 250448 0 0 18446744073709551615 "
-    "0 0 0 0 0 0 0 4096 16386 1 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
-static const char real_kthread[] =
-    "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 19 0 0 18446744073709551615 0 0 0 0 0 0 0 "
-    "2147483647 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
-
-static int parse(const char *text, struct qt_proc *p, unsigned long long *ticks)
-{
-    memset(p, 0, sizeof *p);
-    return qt_proc_parse_stat(text, strlen(text), p, ticks);
-}
-
-static void stat_real_lines(void **st)
-{
-    (void)st;
-    struct qt_proc p;
-    unsigned long long t = 0;
-
-    assert_int_equal(parse(real_parent, &p, &t), 0);
-    assert_int_equal(p.pid, 27197);
-    assert_string_equal(p.comm, "tcpserver");
-    assert_int_equal(p.state, 'S');
-    assert_int_equal(p.ppid, 27195);
-    assert_int_equal(p.pgid, 27193);
-    assert_int_equal(p.sid, 4431);
-    assert_int_equal(p.nlwp, 1);
-    assert_true(t == 250447);
-    assert_false(p.flags & QT_PF_KTHREAD);
-
-    assert_int_equal(parse(real_zombie, &p, &t), 0);
-    assert_int_equal(p.state, 'Z');
-    assert_string_equal(p.comm, "qmail-smtpd");
-    assert_true(t == 250448);
-    assert_true(qt_proc_is_zombie(&p));
-
-    assert_int_equal(parse(real_kthread, &p, &t), 0);
-    assert_int_equal(p.ppid, 0);
-    assert_int_equal(p.pgid, 0);
-    assert_true(p.flags & QT_PF_KTHREAD);
-    assert_true(t == 19);
-}
-
-/* Build a stat line for comm by substituting it into the real zombie line. */
-static char *with_comm(const char *comm)
-{
-    const char *rest = strstr(real_zombie, ") Z ");
-    return qt_asprintf("27198 (%s%s", comm, rest);
-}
-
-static void stat_hostile_comm(void **st)
-{
-    (void)st;
-    static const char *names[] = {
-        "a b",                /* space */
-        "x)y (z",             /* parentheses inside */
-        ")",                  /* just a close paren */
-        "((",                 /* opening ones */
-        "nl\nx",              /* newline */
-        "x) Z 1 1 1 0 -1",    /* tries to fake the following fields */
-        "",                   /* empty */
-        "\xc3\xa9t\xe9\x7f",  /* high bytes and DEL */
-        "123456789012345",    /* the kernel's 15-byte maximum */
-    };
-    for (size_t i = 0; i < QT_ARRAY_LEN(names); i++) {
-        char *line = with_comm(names[i]);
-        struct qt_proc p;
-        unsigned long long t = 0;
-        assert_int_equal(parse(line, &p, &t), 0);
-        assert_string_equal(p.comm, names[i]);
-        assert_int_equal(p.state, 'Z');
-        assert_int_equal(p.ppid, 27197);
-        assert_true(t == 250448);
-        free(line);
-    }
-}
-
-static void stat_long_comm_is_cut(void **st)
-{
-    (void)st;
-    char name[200];
-    memset(name, 'k', sizeof name - 1);
-    name[sizeof name - 1] = '\0';
-    char *line = with_comm(name);
-    struct qt_proc p;
-    assert_int_equal(parse(line, &p, NULL), 0);
-    assert_int_equal(strlen(p.comm), sizeof p.comm - 1);
-    free(line);
-}
-
-static void stat_truncated(void **st)
-{
-    (void)st;
-    /* every prefix that ends before the separator after the start time is
-     * malformed: "... 25044" must not pass for a start time of 25044 */
-    const char *line = real_parent;
-    const char *start = strstr(line, " 250447 ");
-    size_t need = (size_t)(start - line) + 8; /* through the space after starttime */
-    struct qt_proc p;
-    unsigned long long t = 0;
-
-    for (size_t n = 0; n < need; n++) {
-        memset(&p, 0, sizeof p);
-        assert_int_equal(qt_proc_parse_stat(line, n, &p, &t), -1);
-    }
-    memset(&p, 0, sizeof p);
-    assert_int_equal(qt_proc_parse_stat(line, need, &p, &t), 0);
-    assert_true(t == 250447);
-}
-
-static void stat_garbage(void **st)
-{
-    (void)st;
-    static const char *bad[] = {
-        "",
-        "garbage",
-        "12",
-        "12 ",
-        "12 (a",                                   /* no close paren */
-        "12 x) S 1 1 1",                            /* no open paren */
-        "0 (init) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",   /* pid 0 */
-        "-5 (a) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",     /* negative pid */
-        "12 (a) S -1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",    /* negative ppid */
-        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 -5 0 0",    /* negative start */
-        "12 (a) S 99999999999 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",  /* ppid overflows int */
-        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99999999999999999999999 0",  /* overflow */
-        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5x 0",      /* junk in a number */
-        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0",           /* no start time */
-        "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5",         /* start time cut short */
-        "12 (a)  S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0",      /* double space: no state */
-        "12 (a) \x01 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0",    /* control char as state */
-        "99999999999 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0",  /* pid overflows int */
-    };
-    for (size_t i = 0; i < QT_ARRAY_LEN(bad); i++) {
-        struct qt_proc p;
-        if (parse(bad[i], &p, NULL) != -1)
-            fail_msg("accepted bad stat line %zu: %s", i, bad[i]);
-    }
-    /* an embedded NUL inside the numbers is malformed too */
-    {
-        char buf[] = "12 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0";
-        struct qt_proc p;
-        buf[10] = '\0';
-        assert_int_equal(qt_proc_parse_stat(buf, sizeof buf - 1, &p, NULL), -1);
-    }
-    /* NUL bytes in the comm are kept visible as '?' */
-    {
-        char buf[] = "12 (a\0b) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0";
-        struct qt_proc p;
-        memset(&p, 0, sizeof p);
-        assert_int_equal(qt_proc_parse_stat(buf, sizeof buf - 1, &p, NULL), 0);
-        assert_string_equal(p.comm, "a?b");
-    }
-    assert_int_equal(qt_proc_parse_stat(NULL, 0, NULL, NULL), -1);
-}
 
 /* --- the fixture tree --- */
 
@@ -707,7 +546,8 @@ static void huge_argv(void **st)
     enum { N = 100000 };
     char **av = calloc(N + 2, sizeof *av), big[40 * 1024];
     static char *av_big[] = {"tcpserver", "-c", NULL, "last", NULL};
-    pid_t pids[2];
+    static char *av_big0[] = {NULL, "-c", "hidden", NULL};
+    pid_t pids[3];
     qt_ctx c;
     qt_procs pr;
     char err[256];
@@ -722,13 +562,16 @@ static void huge_argv(void **st)
     big[sizeof big - 1] = '\0';
     av_big[2] = big;  /* one argument longer than the byte cap */
     pids[1] = spawn_exec(av_big);
+    av_big0[0] = big;  /* argv[0] alone is longer than the byte cap: it must not hide the command line */
+    pids[2] = spawn_exec(av_big0);
     wait_state(pids[0], 'S');
     wait_state(pids[1], 'S');
+    wait_state(pids[2], 'S');
     usleep(50000);
     qt_ctx_defaults(&c);
     assert_int_equal(qt_procs_read_proc(&c, &pr, err, sizeof err), 0);
     {
-        const struct qt_proc *x = qt_procs_find(&pr, pids[0]), *y = qt_procs_find(&pr, pids[1]);
+        const struct qt_proc *x = qt_procs_find(&pr, pids[0]), *y = qt_procs_find(&pr, pids[1]), *z;
         char *cl;
         assert_non_null(x);
         assert_int_equal(x->argc, QT_PROC_ARGV_MAX_ARGS);
@@ -742,15 +585,29 @@ static void huge_argv(void **st)
         assert_int_equal(y->argc, 2);
         assert_string_equal(y->argv[1], "-c");
         assert_int_equal(y->argv_more, -1);
+        /* the first argument is kept, cut at the cap, and marked cut */
+        z = qt_procs_find(&pr, pids[2]);
+        assert_non_null(z);
+        assert_int_equal(z->argc, 1);
+        assert_int_equal(strlen(z->argv[0]), QT_PROC_ARGV_MAX_BYTES - 1);
+        assert_memory_equal(z->argv[0], big, QT_PROC_ARGV_MAX_BYTES - 1);
+        assert_null(z->argv[1]);
+        assert_int_equal(z->argv_more, -1);
+        cl = qt_proc_cmdline(z);
+        assert_non_null(strstr(cl, "xxx ... (argv truncated at 32 KiB)"));
+        free(cl);
 #ifdef QT_HAVE_LIBPROC2
         {
             qt_procs lp;
-            const struct qt_proc *a, *b;
+            const struct qt_proc *a, *b, *zz;
             assert_int_equal(qt_procs_read_libproc2(&c, &lp, err, sizeof err), 0);
             a = qt_procs_find(&lp, pids[0]);
             b = qt_procs_find(&lp, pids[1]);
             compare(x, a);
             compare(y, b);
+            zz = qt_procs_find(&lp, pids[2]);
+            compare(z, zz);
+            assert_int_equal(zz->argv_more, -1);
             assert_int_equal(a->argv_more, N + 1 - QT_PROC_ARGV_MAX_ARGS);  /* libproc2 read it all */
             assert_int_equal(b->argv_more, 2);
             cl = qt_proc_cmdline(a);
@@ -761,7 +618,7 @@ static void huge_argv(void **st)
 #endif
     }
     qt_procs_free(&pr);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         kill(pids[i], SIGKILL);
         waitpid(pids[i], NULL, 0);
     }
@@ -777,11 +634,6 @@ int main(void)
             pause();
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(stat_real_lines),
-        cmocka_unit_test(stat_hostile_comm),
-        cmocka_unit_test(stat_long_comm_is_cut),
-        cmocka_unit_test(stat_truncated),
-        cmocka_unit_test(stat_garbage),
         cmocka_unit_test(fixture_read),
         cmocka_unit_test(huge_argv),
         cmocka_unit_test(reader_lazy),

@@ -70,7 +70,9 @@ static void grouping(void **st)
     assert_int_equal(g->puid, 89);
     assert_int_equal(g->pstate, 'S');
     assert_true(g->pstart == BOOT + 17);
+    assert_true(g->pticks == 1700);          /* exact, for act.h qt_act_proc */
     assert_int_equal(g->svc_pid, 320);
+    assert_true(g->svc_ticks == 1600);
     assert_string_equal(g->svc_kind, "supervise");
     assert_string_equal(g->svc_name, "qmail-smtpd");
     assert_string_equal(g->svc_dir, "/service/qmail-smtpd");
