@@ -174,6 +174,7 @@ struct kill_arg {
     const qt_ctx *ctx;
     int pid;
     double start;
+    unsigned long long ticks; /* exact start in clock ticks (qt_proc.ticks) */
     char what[160];
 };
 
@@ -184,7 +185,8 @@ static void do_kill(struct qt_ui *ui, void *arg)
     struct kill_arg *a = arg;
     char err[256];
 
-    if (qt_act_signal(a->ctx, a->pid, a->start, SIGTERM, err, sizeof err) != 0)
+    qt_act_proc p = {.pid = a->pid, .has_ticks = a->ticks != 0, .ticks = a->ticks, .start = a->start};
+    if (qt_act_signal_proc(a->ctx, &p, SIGTERM, err, sizeof err) != 0)
         qt_ui_flash(ui, "%s", err);
     else
         qt_ui_flash(ui, "sent SIGTERM to %s", a->what);
@@ -229,6 +231,7 @@ int qt_ports_key_kill(struct qt_ui *ui, const struct qt_view_in *in, const char 
     a->ctx = in->ctx;
     a->pid = p->pid;
     a->start = p->start;
+    a->ticks = p->ticks;
     snprintf(a->what, sizeof a->what, "pid %d (%s) serving %s port %u", p->pid, qt_proc_name(p), ip,
              m->socks.v[k].rport);
     snprintf(q, sizeof q, "Kill pid %d (%s) serving %s port %u on %s?", p->pid, qt_proc_name(p), ip,

@@ -194,6 +194,7 @@ struct act {
     size_t n;
     int svc_pid;             /* R: the supervisor, checked by start time */
     double svc_start;
+    unsigned long long pticks, svc_ticks; /* exact starts in clock ticks; 0 unknown */
     char svc_kind[16];
     char dir[1024];          /* R: the directory shown (raw; the flash escapes) */
 };
@@ -221,6 +222,7 @@ static struct act *act_new(const struct qt_view_in *in, const struct qt_zgroup *
     a->ctx = in->ctx;
     a->ppid = g->ppid;
     a->pstart = g->pstart;
+    a->pticks = g->pticks;
     a->n = g->n;
     snprintf(a->pname, sizeof a->pname, "%s", g->pname);
     return a;
@@ -230,7 +232,8 @@ static void signal_yes(struct qt_ui *ui, void *arg, int sig, const char *done)
 {
     struct act *a = arg;
     char err[256];
-    if (qt_act_signal(a->ctx, a->ppid, a->pstart, sig, err, sizeof err) != 0)
+    qt_act_proc p = {.pid = a->ppid, .has_ticks = a->pticks != 0, .ticks = a->pticks, .start = a->pstart};
+    if (qt_act_signal_proc(a->ctx, &p, sig, err, sizeof err) != 0)
         qt_ui_flash(ui, "%s", err);
     else
         qt_ui_flash(ui, "%s %s (pid %d)%s", done, a->pname, a->ppid, sig == SIGCHLD ? "; resampling" : "");
@@ -245,7 +248,8 @@ static void restart_yes(struct qt_ui *ui, void *arg)
     struct act *a = arg;
     char err[256];
 
-    if (qt_act_svc_control(a->ctx, a->svc_pid, a->svc_start, 't', err, sizeof err) != 0)
+    qt_act_proc svc = {.pid = a->svc_pid, .has_ticks = a->svc_ticks != 0, .ticks = a->svc_ticks, .start = a->svc_start};
+    if (qt_act_svc_control_proc(a->ctx, &svc, 't', err, sizeof err) != 0)
         qt_ui_flash(ui, "restart %s not done: %s", a->dir, err);
     else
         qt_ui_flash(ui, "wrote 't' to %s/supervise/control (as svc -t does): %s restarts %s", a->dir, a->svc_kind,
@@ -299,6 +303,7 @@ static int key_restart(struct qt_ui *ui, const struct qt_view_in *in, const stru
     a = act_new(in, g);
     a->svc_pid = g->svc_pid;
     a->svc_start = g->svc_start;
+    a->svc_ticks = g->svc_ticks;
     snprintf(a->svc_kind, sizeof a->svc_kind, "%s", g->svc_kind);
     snprintf(a->dir, sizeof a->dir, "%s", dir ? dir : g->svc_dir_real);
     snprintf(q, sizeof q, "Restart service %.40s: write 't' to %.200s/supervise/control, as svc -t does? %s starts a "
