@@ -88,8 +88,11 @@ ui_keys w
 check "an unwritable target is reported, the console keeps running" has "report NOT written"
 rm -f "$OUT/reports"; mv "$OUT/reports.done" "$OUT/reports"
 ui_keys q
+check "q at the top level does not quit: it flashes Q quits" has "Q quits" "${GRID[@]}"
+check "... the console is still running" test ! -e "$OUT/exit"
+ui_keys Q
 for i in $(seq 1 30); do [ -s "$OUT/stty" ] && break; sleep 0.1; done
-check "q quits with status 0" grep -q "exit=0" "$OUT/exit"
+check "Q quits with status 0" grep -q "exit=0" "$OUT/exit"
 check "terminal restored (echo, icanon)" bash -c "grep -qE '(^| )echo( |$)' '$OUT/stty' && grep -qE '(^| )icanon( |$)' '$OUT/stty'"
 
 # a saved report reopens read-only in the same panes (no report: that fails)
