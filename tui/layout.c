@@ -175,6 +175,8 @@ static void draw_pane(struct qt_shell *ui, int i)
     wattrset(w, focused ? qt_term_attr(QT_ROLE_TITLE) | A_REVERSE : qt_term_attr(QT_ROLE_BAR) | A_DIM);
     mvwhline(w, 0, 0, ' ', wd);
     mvwaddnstr(w, 0, 0, title, wd);
+    if ((int)strlen(title) > wd && wd > 0)
+        mvwaddch(w, 0, wd - 1, '~');   /* cut titles are marked like cut cells */
     wattrset(w, A_NORMAL);
     /* a vertical rule between side-by-side panes */
     {
