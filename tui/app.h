@@ -89,6 +89,7 @@ struct qt_shell {
     int next_job_id;
 
     WINDOW *w_header, *w_status, *w_keys;
+    WINDOW *w_tabs;           /* the tab bar below 70x20, else NULL */
     int rows, cols;
     int too_small;
     int dirty, relayout, repaint_all, quit;
