@@ -1,7 +1,10 @@
 /* findings.c - the Findings pane: every finding, worst first; Enter shows
- * its evidence, explanation and fix. */
+ * its evidence, explanation and fix, wrapped; v (or Enter in the detail)
+ * opens the whole finding in the pager. */
 #include "panes/pane.h"
 #include "panes/panes.h"
+#include "panes/ui_ops.h"
+#include "panes/wrap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,13 +17,22 @@ static const qt_finding *find(const qt_snapshot *snap, const char *id)
     return NULL;
 }
 
-/* Add each line of text as a row, first line prefixed with label. */
-static void add_lines(qt_table *t, const char *label, const char *text, unsigned char role)
+/* The detail's text column at 80 columns, zoomed (the drill zooms): 80
+ * less the label column and the gaps. Longer lines wrap here, commands at
+ * shell-safe points (panes/wrap.h); wider screens show the same lines. */
+#define DETAIL_WIDTH 66
+
+/* Add each line of text as a row, wrapped, first line prefixed with label. */
+static void add_lines(qt_table *t, const char *label, const char *raw, unsigned char role)
 {
     int first = 1;
     int n = 0;
-    if (!*text)
+    qt_buf b = {0};
+    const char *text;
+    if (!*raw)
         return;
+    qt_wrap_cmd(raw, DETAIL_WIDTH, &b);
+    text = qt_buf_str(&b);
     for (const char *p = text;; ) {
         const char *nl = strchr(p, '\n');
         int len = nl ? (int)(nl - p) : (int)strlen(p);
@@ -32,7 +44,61 @@ static void add_lines(qt_table *t, const char *label, const char *text, unsigned
             break;
         p = nl + 1;
     }
+    qt_buf_free(&b);
 }
+
+/* The whole finding as plain text, for the pager. */
+static void finding_text(const qt_finding *f, qt_buf *b)
+{
+    qt_buf_printf(b, "%s  %s\ncheck: %s (%s)\n", qt_sev_name(f->sev), f->title, f->source, f->id);
+    if (*f->subject)
+        qt_buf_printf(b, "subject: %s\n", f->subject);
+    if (*f->evidence)
+        qt_buf_printf(b, "\nevidence:\n%s\n", f->evidence);
+    if (*f->explain)
+        qt_buf_printf(b, "\nwhy:\n%s\n", f->explain);
+    if (*f->fix)
+        qt_buf_printf(b, "\nfix:\n%s\n", f->fix);
+}
+
+/* Open finding id whole in the pager (the shell escapes and wraps it). */
+static int open_pager(struct qt_ui *ui, const qt_snapshot *snap, const char *id)
+{
+    const qt_finding *f = id && snap ? find(snap, id) : NULL;
+    qt_buf b = {0};
+    if (!f) {
+        qt_ui_flash(ui, "no finding selected (or it is gone in this sample)");
+        return 1;
+    }
+    finding_text(f, &b);
+    qt_ui_text(ui, f->title, qt_buf_str(&b));
+    qt_buf_free(&b);
+    return 1;
+}
+
+static int k_list_view(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)ch;
+    return open_pager(ui, in->snap, row_id);
+}
+
+static int k_detail_view(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)ch;
+    (void)row_id;
+    return open_pager(ui, in->snap, in->key);
+}
+
+static const struct qt_view_key list_keys[] = {
+    {{'\r', '\n'}, "Enter", NULL, "the finding: evidence, why, fix (wrapped)"},
+    {{'v'}, "v", k_list_view, "the whole finding in the pager (/ searches, q closes)"},
+    {{0}, NULL, NULL, NULL},
+};
+
+static const struct qt_view_key detail_keys[] = {
+    {{'v', '\r', '\n'}, "v Enter", k_detail_view, "the whole finding in the pager (/ searches, q closes)"},
+    {{0}, NULL, NULL, NULL},
+};
 
 static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *t)
 {
@@ -49,9 +115,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     qt_table_row(t, "sev");
     qt_table_cell(t, QT_ROLE_DIM, "severity");
     qt_table_cell(t, qt_sev_role(f->sev), "%s", qt_sev_name(f->sev));
-    qt_table_row(t, "title");
-    qt_table_cell(t, QT_ROLE_DIM, "title");
-    qt_table_cell(t, QT_ROLE_NORMAL, "%s", f->title);
+    add_lines(t, "title", f->title, QT_ROLE_NORMAL);
     qt_table_row(t, "src");
     qt_table_cell(t, QT_ROLE_DIM, "check");
     qt_table_cell(t, QT_ROLE_NORMAL, "%s (%s)", f->source, f->id);
@@ -64,6 +128,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
 static const qt_view detail_view = {
     .name = "findings.detail",
     .build = build_detail,
+    .keys = detail_keys,
 };
 
 static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
@@ -99,6 +164,7 @@ static const qt_view list_view = {
     .name = "findings",
     .build = build_list,
     .drill = drill_list,
+    .keys = list_keys,
 };
 
 const qt_pane_def qt_pane_findings = {

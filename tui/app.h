@@ -39,6 +39,13 @@ struct qt_dialog {
     int secret;
     void (*done)(struct qt_ui *, const char *, void *);
     WINDOW *win;
+    /* text and help: the pager (tui/pager.c) */
+    qt_buf shown;            /* text wrapped to the dialog's width at the last draw */
+    int nlines, page;        /* lines in shown, lines on screen */
+    char find[64];           /* the / search */
+    size_t flen;
+    int finding;             /* typing the search */
+    int notfound;            /* the last search matched nothing */
 };
 
 enum qt_input_mode { QT_INPUT_NONE, QT_INPUT_SEARCH, QT_INPUT_FILTER };
@@ -82,6 +89,7 @@ struct qt_shell {
     int next_job_id;
 
     WINDOW *w_header, *w_status, *w_keys;
+    WINDOW *w_tabs;           /* the tab bar below 70x20, else NULL */
     int rows, cols;
     int too_small;
     int dirty, relayout, repaint_all, quit;
@@ -97,6 +105,12 @@ int qt_dialog_key(struct qt_shell *ui, int key, int is_code);
 void qt_dialog_draw(struct qt_shell *ui);
 void qt_dialog_close(struct qt_shell *ui);
 void qt_help_open(struct qt_shell *ui);
+
+/* pager.c: the text and help dialogs as a pager (less-like keys; long lines
+ * wrapped, never cut). key: 1 if consumed. draw: the window at the size of
+ * its text. The dialog must be QT_DLG_TEXT or QT_DLG_HELP. */
+int qt_pager_key(struct qt_shell *ui, int key, int is_code);
+void qt_pager_draw(struct qt_shell *ui);
 
 /* shell.c: accessors and the ops table */
 struct qt_pane_state *qt_focused(struct qt_shell *ui);

@@ -18,6 +18,9 @@ void qt_dialog_close(struct qt_shell *ui)
     if (d->text) /* may hold AUTH strings the wizard showed on request */
         OPENSSL_cleanse(d->text, strlen(d->text));
     free(d->text);
+    if (d->shown.s) /* the pager's wrapped copy of the text */
+        OPENSSL_cleanse(d->shown.s, d->shown.cap);
+    qt_buf_free(&d->shown);
     if (d->win)
         delwin(d->win);
     OPENSSL_cleanse(d->buf, sizeof d->buf);
@@ -180,34 +183,8 @@ int qt_dialog_key(struct qt_shell *ui, int key, int is_code)
         }
         return 1;
     case QT_DLG_TEXT:
-    case QT_DLG_HELP: {
-        int lines = count_lines(d->text);
-        if (is_code && key == KEY_RESIZE)
-            return 0;
-        if ((!is_code && (key == 'q' || key == 27 || key == '?' || key == '\r' || key == '\n')) ||
-            (is_code && key == KEY_F(1)))
-            qt_dialog_close(ui);
-        else if ((!is_code && key == 'j') || (is_code && key == KEY_DOWN))
-            d->scroll++;
-        else if ((!is_code && key == 'k') || (is_code && key == KEY_UP))
-            d->scroll--;
-        else if ((!is_code && key == ' ') || (is_code && key == KEY_NPAGE))
-            d->scroll += 10;
-        else if (is_code && key == KEY_PPAGE)
-            d->scroll -= 10;
-        else if (!is_code && key == 'g')
-            d->scroll = 0;
-        else if (!is_code && key == 'G')
-            d->scroll = lines;
-        else if (!is_code && key == 'Q')
-            return 0; /* let quit through */
-        if (d->scroll > lines - 1)
-            d->scroll = lines - 1;
-        if (d->scroll < 0)
-            d->scroll = 0;
-        ui->dirty = 1;
-        return 1;
-    }
+    case QT_DLG_HELP:
+        return qt_pager_key(ui, key, is_code);
     case QT_DLG_PROMPT:
         if (is_code && key == KEY_RESIZE)
             return 0;
@@ -264,17 +241,25 @@ void qt_dialog_draw(struct qt_shell *ui)
 
     if (d->kind == QT_DLG_NONE)
         return;
-    w = ui->cols - 4 < 76 ? ui->cols - 4 : 76;
+    if (d->kind == QT_DLG_TEXT || d->kind == QT_DLG_HELP) {
+        qt_pager_draw(ui);
+        return;
+    }
+    /* as wide as the question (the prompt: 60), within 40..76 and the screen */
+    w = d->kind == QT_DLG_CONFIRM ? (int)strlen(d->text) + 4 : 60;
+    if (w < 40)
+        w = 40;
+    if (w > 76)
+        w = 76;
+    if (w > ui->cols - 4)
+        w = ui->cols - 4;
     if (d->kind == QT_DLG_CONFIRM) {
         qt_buf_reset(&wrapped);
         wrap_text(d->text, w - 4, &wrapped);
         text = qt_buf_str(&wrapped);
     }
     lines = count_lines(text);
-    if (d->kind == QT_DLG_CONFIRM || d->kind == QT_DLG_PROMPT)
-        h = 5 + (d->kind == QT_DLG_CONFIRM ? lines - 1 : 0);
-    else
-        h = lines + 2;
+    h = 5 + (d->kind == QT_DLG_CONFIRM ? lines - 1 : 0);
     if (h > ui->rows - 2)
         h = ui->rows - 2;
     if (h < 3)
@@ -302,15 +287,17 @@ void qt_dialog_draw(struct qt_shell *ui)
             waddnstr(d->win, d->len ? "(hidden)" : "", w - 6);
         } else {
             const char *s = d->buf;
-            if ((int)shown > w - 6)
-                s += shown - (size_t)(w - 6);
+            if ((int)shown > w - 6) { /* the start is scrolled off: marked */
+                s += shown - (size_t)(w - 7);
+                waddch(d->win, '~');
+            }
             waddstr(d->win, s);
         }
         wattrset(d->win, qt_term_attr(QT_ROLE_DIM));
         mvwaddnstr(d->win, h - 1, 2, " Enter accept  Esc cancel  Ctrl-U clear ", w - 4);
     } else {
         int row = 1;
-        int skip = d->kind == QT_DLG_CONFIRM ? 0 : d->scroll;
+        int skip = 0;
         const char *p = text;
         for (int ln = 0; *p || ln == 0; ln++) {
             const char *nl = strchr(p, '\n');
@@ -323,12 +310,7 @@ void qt_dialog_draw(struct qt_shell *ui)
             p = nl + 1;
         }
         wattrset(d->win, qt_term_attr(QT_ROLE_DIM));
-        if (d->kind == QT_DLG_CONFIRM)
-            mvwaddnstr(d->win, h - 1, 2, " y yes   any other key: no ", w - 4);
-        else if (lines > h - 2)
-            mvwprintw(d->win, h - 1, 2, " j/k scroll  %d/%d  q close ", d->scroll + 1, lines);
-        else
-            mvwaddnstr(d->win, h - 1, 2, " q close ", w - 4);
+        mvwaddnstr(d->win, h - 1, 2, " y yes   any other key: no ", w - 4);
     }
     wattrset(d->win, A_NORMAL);
     wnoutrefresh(d->win);

@@ -39,10 +39,12 @@ static void k_pane(struct qt_shell *ui, int key)
 static void k_digit(struct qt_shell *ui, int key) { qt_nav_focus(ui, key - '1'); }
 static void k_open(struct qt_shell *ui, int key) { (void)key; qt_nav_push(ui); }
 
+/* q at the top level does not quit (issue 14: "q q q" from a detail view
+ * ended a session and its history); it says which key does. */
 static void k_back(struct qt_shell *ui, int key)
 {
     if (!qt_nav_pop(ui) && key == 'q')
-        ui->quit = 1;
+        qt_shell_flash(ui, "Q quits");
 }
 
 static void k_zoom(struct qt_shell *ui, int key)
@@ -149,7 +151,7 @@ static const struct shell_key shell_keys[] = {
     {{'\r', '\n', 'l', KC(KEY_ENTER), KC(KEY_RIGHT)}, "Enter l", k_open, "open the selected row (drill down)", 0,
      "Enter", "open"},
     {{'q', 27, 'h', 127, 8, KC(KEY_LEFT), KC(KEY_BACKSPACE)}, "q Esc h", k_back,
-     "back one level (Backspace and Left too); q at the top quits", 0, "q", "back"},
+     "back one level (Backspace and Left too); Q quits", 0, "q", "back"},
     {{'z'}, "z", k_zoom, "zoom the focused pane to full screen and back", 0, "z", "zoom"},
     {{'j', 'k', KC(KEY_UP), KC(KEY_DOWN)}, "j k Up Dn", k_move, "move", 0, NULL, NULL},
     {{KC(KEY_PPAGE), KC(KEY_NPAGE)}, "PgUp PgDn", k_page, "page", JOIN, NULL, NULL},

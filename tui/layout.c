@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define MIN_COLS 40
 #define MIN_ROWS 10
 #define GRID_MIN_COLS 70
+#define TABS_ROWS 20   /* below 70x20 a tab bar names every pane (issue 14 item 5) */
 
 static void del(WINDOW **w)
 {
@@ -32,6 +34,7 @@ void qt_layout_free(struct qt_shell *ui)
     del(&ui->w_header);
     del(&ui->w_status);
     del(&ui->w_keys);
+    del(&ui->w_tabs);
     del(&ui->dlg.win);
 }
 
@@ -80,6 +83,10 @@ void qt_layout(struct qt_shell *ui)
     ui->w_keys = newwin(1, ui->cols, ui->rows - 1, 0);
     h = ui->rows - 3;
     if (!grid(ui, h, at)) {
+        if (ui->cols < GRID_MIN_COLS || ui->rows < TABS_ROWS) {
+            ui->w_tabs = newwin(1, ui->cols, top++, 0);
+            h--;
+        }
         ui->panes[ui->focus].win = newwin(h, ui->cols, top, 0);
         return;
     }
@@ -147,6 +154,68 @@ static void draw_header(struct qt_shell *ui)
     wnoutrefresh(w);
 }
 
+/* A pane's worst finding: the findings its check made (the source named
+ * like the pane: "ports" for Ports), every finding for Findings; -1 when
+ * none is about it. */
+static int pane_worst(const struct qt_shell *ui, int i)
+{
+    const char *name = ui->panes[i].def->name;
+    int all = strcasecmp(name, "Findings") == 0, worst = -1;
+    if (!ui->snap)
+        return -1;
+    for (size_t k = 0; k < ui->snap->findings.n; k++) {
+        const qt_finding *f = &ui->snap->findings.v[k];
+        if ((all || strcasecmp(f->source, name) == 0) && (int)f->sev > worst)
+            worst = (int)f->sev;
+    }
+    return worst;
+}
+
+/* One tab: "1:Ports CRIT" (style 0), "1:Ports C" (1) or "1:C" (2). */
+static int tab_text(const struct qt_shell *ui, int i, int style, char *out, size_t n)
+{
+    int worst = pane_worst(ui, i);
+    const char *sev = worst < 0 ? "-" : qt_sev_name((enum qt_sev)worst);
+    char letter[2] = {worst < 0 ? '-' : sev[0], 0};
+    if (style == 0)
+        return snprintf(out, n, "%d:%s %s", i + 1, ui->panes[i].def->name, sev);
+    if (style == 1)
+        return snprintf(out, n, "%d:%s %s", i + 1, ui->panes[i].def->name, letter);
+    return snprintf(out, n, "%d:%s", i + 1, letter);
+}
+
+/* Below 70x20 only the focused pane is drawn: this line names every pane
+ * with its worst severity, the focused one reversed, as short as it must. */
+static void draw_tabs(struct qt_shell *ui)
+{
+    WINDOW *w = ui->w_tabs;
+    char t[64];
+    int style = 0;
+    if (!w)
+        return;
+    for (; style < 2; style++) {
+        int len = -2;   /* no gap after the last tab */
+        for (int i = 0; i < ui->npanes; i++)
+            len += tab_text(ui, i, style, t, sizeof t) + 2;
+        if (len <= ui->cols)
+            break;
+    }
+    werase(w);
+    wmove(w, 0, 0);
+    for (int i = 0; i < ui->npanes; i++) {
+        int worst = pane_worst(ui, i);
+        tab_text(ui, i, style, t, sizeof t);
+        if (getcurx(w) + (int)strlen(t) > ui->cols)
+            break;
+        wattrset(w, (worst > 0 ? qt_term_attr(qt_sev_role((enum qt_sev)worst)) : A_NORMAL) |
+                        (i == ui->focus ? A_REVERSE : 0));
+        waddstr(w, t);
+        wattrset(w, A_NORMAL);
+        waddstr(w, "  ");
+    }
+    wnoutrefresh(w);
+}
+
 static const char *level_title(const qt_level *l)
 {
     return l->main.title[0] ? l->main.title : l->view->name;
@@ -175,6 +244,8 @@ static void draw_pane(struct qt_shell *ui, int i)
     wattrset(w, focused ? qt_term_attr(QT_ROLE_TITLE) | A_REVERSE : qt_term_attr(QT_ROLE_BAR) | A_DIM);
     mvwhline(w, 0, 0, ' ', wd);
     mvwaddnstr(w, 0, 0, title, wd);
+    if ((int)strlen(title) > wd && wd > 0)
+        mvwaddch(w, 0, wd - 1, '~');   /* cut titles are marked like cut cells */
     wattrset(w, A_NORMAL);
     /* a vertical rule between side-by-side panes */
     {
@@ -256,6 +327,7 @@ void qt_draw(struct qt_shell *ui)
         return;
     }
     draw_header(ui);
+    draw_tabs(ui);
     for (int i = 0; i < ui->npanes; i++)
         draw_pane(ui, i);
     draw_status(ui, now);

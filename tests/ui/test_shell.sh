@@ -33,6 +33,9 @@ check "z again unzooms" has "${GRID[@]}"
 ui_resize 60 15
 check "60x15 keeps running, one pane" has_at_width 60 "3 Zombies"
 check "... and only that pane" hasnt "3 Zombies" "1 Ports" "4 Findings"
+check "below 70x20 a tab bar names every pane" has "1:Ports" "2:Servers" "3:Zombies" "4:Findings" "5:Auth"
+check "... each with its worst severity (Findings: the worst of all)" \
+    has_re "^1:Ports (CRIT|WARN|INFO|OK|C|W|I|O|-)  2:Servers [A-Z-]+  3:Zombies [A-Z-]+  4:Findings [A-Z-]+  5:Auth -"
 ui_keys '?'
 check "help survives a small terminal" has "─ Help " "Keys in Zombies"
 ui_resize 30 8
@@ -88,8 +91,11 @@ ui_keys w
 check "an unwritable target is reported, the console keeps running" has "report NOT written"
 rm -f "$OUT/reports"; mv "$OUT/reports.done" "$OUT/reports"
 ui_keys q
+check "q at the top level does not quit: it flashes Q quits" has "Q quits" "${GRID[@]}"
+check "... the console is still running" test ! -e "$OUT/exit"
+ui_keys Q
 for i in $(seq 1 30); do [ -s "$OUT/stty" ] && break; sleep 0.1; done
-check "q quits with status 0" grep -q "exit=0" "$OUT/exit"
+check "Q quits with status 0" grep -q "exit=0" "$OUT/exit"
 check "terminal restored (echo, icanon)" bash -c "grep -qE '(^| )echo( |$)' '$OUT/stty' && grep -qE '(^| )icanon( |$)' '$OUT/stty'"
 
 # a saved report reopens read-only in the same panes (no report: that fails)

@@ -21,5 +21,5 @@ ui_keys C-@
 check "a NUL is refused with the reason" has "the password contains a NUL byte"
 ui_keys Escape
 check "Esc cancels the prompt" hasnt "a starts the authentication wizard" "Password for joe@example.test"
-ui_keys q
+ui_keys Q
 ui_finish
