@@ -112,3 +112,53 @@ void qt_wrap_cmd(const char *text, int width, qt_buf *out)
         p = nl + 1;
     }
 }
+
+/* One prose line: break at the last blank that fits; continued lines keep
+ * the first line's indent; a word longer than a line is split. */
+static void wrap_prose_line(const char *s, size_t len, int width, qt_buf *out)
+{
+    size_t indent = strspn(s, " "), room = (size_t)width;
+    int first = 1;
+
+    if (indent > room / 2)
+        indent = room / 2;
+    for (;;) {
+        size_t avail = first ? room : room - indent, cut;
+        if (len <= avail)
+            break;
+        cut = avail;
+        while (cut > 0 && s[cut] != ' ')
+            cut--;
+        if (cut == 0 || (first && cut <= indent))
+            cut = avail;             /* no blank to break at: split the word */
+        qt_buf_add(out, s, cut);
+        qt_buf_putc(out, '\n');
+        while (cut < len && s[cut] == ' ')
+            cut++;
+        s += cut;
+        len -= cut;
+        if (!len)
+            return;
+        for (size_t i = 0; i < indent; i++)
+            qt_buf_putc(out, ' ');
+        first = 0;
+    }
+    qt_buf_add(out, s, len);
+}
+
+void qt_wrap_text(const char *text, int width, qt_buf *out)
+{
+    if (!text)
+        return;
+    if (width < 8)
+        width = 8;
+    for (const char *p = text;;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        wrap_prose_line(p, len, width, out);
+        if (!nl)
+            break;
+        qt_buf_putc(out, '\n');
+        p = nl + 1;
+    }
+}

@@ -18,4 +18,9 @@
  * Lines that fit are copied unchanged. text may be NULL (nothing appended). */
 void qt_wrap_cmd(const char *text, int width, qt_buf *out);
 
+/* The same for prose (the help screen): lines break at the last blank that
+ * fits, continued lines keep the first line's indent, no " \" marks (nothing
+ * is cut: a word longer than a line is split in two). */
+void qt_wrap_text(const char *text, int width, qt_buf *out);
+
 #endif

@@ -141,7 +141,10 @@ static void rewrap(struct qt_dialog *d, int width)
         d->shown.cap = need;
     }
     qt_buf_reset(&d->shown);
-    qt_wrap_cmd(d->text, width, &d->shown);
+    if (d->kind == QT_DLG_HELP)
+        qt_wrap_text(d->text, width, &d->shown);   /* prose: no shell continuation marks */
+    else
+        qt_wrap_cmd(d->text, width, &d->shown);
 }
 
 static void footer(struct qt_dialog *d, int h, int w)

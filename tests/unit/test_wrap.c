@@ -146,10 +146,33 @@ static void same_meaning_under_sh(void **st)
         }
 }
 
+/* Prose (the help screen) breaks at blanks, keeps the indent, adds no " \"
+ * and loses no word. */
+static void prose_wraps_without_marks(void **st)
+{
+    (void)st;
+    const char *in = "   b          iptables lines to limit or block the selected IP (to copy; qtriage does not run them)";
+    qt_buf b = {0};
+    qt_wrap_text(in, 40, &b);
+    assert_width(qt_buf_str(&b), 40);
+    assert_null(strstr(qt_buf_str(&b), "\\"));
+    assert_string_equal(qt_buf_str(&b), "   b          iptables lines to limit or\n"
+                                        "   block the selected IP (to copy;\n"
+                                        "   qtriage does not run them)");
+    qt_buf_reset(&b);
+    qt_wrap_text("abcdefghijklmnopqrstuvwxyz", 10, &b);
+    assert_string_equal(qt_buf_str(&b), "abcdefghij\nklmnopqrst\nuvwxyz");
+    qt_buf_reset(&b);
+    qt_wrap_text("short\n\nlines stay", 40, &b);
+    assert_string_equal(qt_buf_str(&b), "short\n\nlines stay");
+    qt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(short_lines_unchanged),
+        cmocka_unit_test(prose_wraps_without_marks),
         cmocka_unit_test(breaks_between_words_with_backslash),
         cmocka_unit_test(never_breaks_inside_quotes),
         cmocka_unit_test(long_word_split_with_mark),
