@@ -96,7 +96,11 @@ static void wrap_line(const char *s, size_t len, int width, qt_buf *out)
     qt_buf_add(out, s, len);
 }
 
-void qt_wrap_cmd(const char *text, int width, qt_buf *out)
+static void wrap_prose_line(const char *s, size_t len, int width, qt_buf *out);
+
+/* Each line of text (split at '\n') through one line wrapper. */
+static void each_line(const char *text, int width, qt_buf *out,
+                      void (*wrap)(const char *s, size_t len, int width, qt_buf *out))
 {
     if (!text)
         return;
@@ -105,12 +109,17 @@ void qt_wrap_cmd(const char *text, int width, qt_buf *out)
     for (const char *p = text;;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        wrap_line(p, len, width, out);
+        wrap(p, len, width, out);
         if (!nl)
             break;
         qt_buf_putc(out, '\n');
         p = nl + 1;
     }
+}
+
+void qt_wrap_cmd(const char *text, int width, qt_buf *out)
+{
+    each_line(text, width, out, wrap_line);
 }
 
 /* One prose line: break at the last blank that fits; continued lines keep
@@ -148,17 +157,5 @@ static void wrap_prose_line(const char *s, size_t len, int width, qt_buf *out)
 
 void qt_wrap_text(const char *text, int width, qt_buf *out)
 {
-    if (!text)
-        return;
-    if (width < 8)
-        width = 8;
-    for (const char *p = text;;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        wrap_prose_line(p, len, width, out);
-        if (!nl)
-            break;
-        qt_buf_putc(out, '\n');
-        p = nl + 1;
-    }
+    each_line(text, width, out, wrap_prose_line);
 }
