@@ -111,6 +111,8 @@ void qt_help_open(struct qt_shell *ui);
  * its text. The dialog must be QT_DLG_TEXT or QT_DLG_HELP. */
 int qt_pager_key(struct qt_shell *ui, int key, int is_code);
 void qt_pager_draw(struct qt_shell *ui);
+/* dialog.c: a fresh boxed window for d with its title (0: curses failed). */
+int qt_dialog_frame(struct qt_dialog *d, int h, int w, int y, int x);
 
 /* shell.c: accessors and the ops table */
 struct qt_pane_state *qt_focused(struct qt_shell *ui);

@@ -1,6 +1,7 @@
 /* dialog.c - the modal dialogs: confirm (y/N), scrollable text, one-line
  * prompt (optionally secret), and the help overlay. One at a time; each
  * survives resize because it is redrawn from its state every frame. */
+#include "panes/wrap.h"
 #include "tui/app.h"
 #include "tui/term.h"
 
@@ -127,35 +128,24 @@ static int count_lines(const char *s)
     return n;
 }
 
-/* A confirm question word-wrapped to width columns (it is escaped ASCII):
- * the whole question is shown, not its first 72 columns. */
-static void wrap_text(const char *s, int width, qt_buf *out)
+/* A fresh boxed window of h x w at y, x with d's title on the top border
+ * (the dialogs and the pager). 0 when curses could not make it. */
+int qt_dialog_frame(struct qt_dialog *d, int h, int w, int y, int x)
 {
-    int col = 0;
-    if (width < 8)
-        width = 8;
-    while (*s) {
-        size_t word = strcspn(s, " ");
-        while ((int)word > width) { /* a path longer than a line: cut it */
-            if (col)
-                qt_buf_putc(out, '\n');
-            qt_buf_printf(out, "%.*s\n", width, s);
-            s += width;
-            word -= (size_t)width;
-            col = 0;
-        }
-        if (col && col + 1 + (int)word > width) {
-            qt_buf_putc(out, '\n');
-            col = 0;
-        } else if (col) {
-            qt_buf_putc(out, ' ');
-            col++;
-        }
-        qt_buf_printf(out, "%.*s", (int)word, s);
-        col += (int)word;
-        s += word;
-        s += strspn(s, " ");
-    }
+    if (d->win)
+        delwin(d->win);
+    d->win = newwin(h, w, y, x);
+    if (!d->win)
+        return 0;
+    werase(d->win);
+    if (qt_term_utf8())
+        box(d->win, 0, 0);
+    else
+        wborder(d->win, '|', '|', '-', '-', '+', '+', '+', '+');
+    wattrset(d->win, A_BOLD);
+    mvwprintw(d->win, 0, 2, " %.*s ", w - 8, d->title);
+    wattrset(d->win, A_NORMAL);
+    return 1;
 }
 
 int qt_dialog_key(struct qt_shell *ui, int key, int is_code)
@@ -255,7 +245,7 @@ void qt_dialog_draw(struct qt_shell *ui)
         w = ui->cols - 4;
     if (d->kind == QT_DLG_CONFIRM) {
         qt_buf_reset(&wrapped);
-        wrap_text(d->text, w - 4, &wrapped);
+        qt_wrap_text(d->text, w - 4, &wrapped);
         text = qt_buf_str(&wrapped);
     }
     lines = count_lines(text);
@@ -266,19 +256,8 @@ void qt_dialog_draw(struct qt_shell *ui)
         h = 3;
     y = (ui->rows - h) / 2;
     x = (ui->cols - w) / 2;
-    if (d->win)
-        delwin(d->win);
-    d->win = newwin(h, w, y, x);
-    if (!d->win)
+    if (!qt_dialog_frame(d, h, w, y, x))
         return;
-    werase(d->win);
-    if (qt_term_utf8())
-        box(d->win, 0, 0);
-    else
-        wborder(d->win, '|', '|', '-', '-', '+', '+', '+', '+');
-    wattrset(d->win, A_BOLD);
-    mvwprintw(d->win, 0, 2, " %.*s ", w - 8, d->title);
-    wattrset(d->win, A_NORMAL);
     if (d->kind == QT_DLG_PROMPT) {
         size_t shown = d->len;
         mvwaddstr(d->win, 2, 2, "> ");

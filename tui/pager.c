@@ -189,19 +189,8 @@ void qt_pager_draw(struct qt_shell *ui)
     if (d->scroll > max_scroll(d))
         d->scroll = max_scroll(d);
     y = (ui->rows - h) / 2;
-    if (d->win)
-        delwin(d->win);
-    d->win = newwin(h, w, y, (ui->cols - w) / 2);
-    if (!d->win)
+    if (!qt_dialog_frame(d, h, w, y, (ui->cols - w) / 2))
         return;
-    werase(d->win);
-    if (qt_term_utf8())
-        box(d->win, 0, 0);
-    else
-        wborder(d->win, '|', '|', '-', '-', '+', '+', '+', '+');
-    wattrset(d->win, A_BOLD);
-    mvwprintw(d->win, 0, 2, " %.*s ", w - 8, d->title);
-    wattrset(d->win, A_NORMAL);
     p = line_at(qt_buf_str(&d->shown), d->scroll);
     while (row < h - 1 && *p) {
         const char *nl = strchr(p, '\n');
