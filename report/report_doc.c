@@ -291,6 +291,9 @@ qt_report_doc *qt_report_doc_build(const struct qt_report_in *in)
         c->evidence = qt_strdup(f->evidence);
         c->explain = qt_strdup(f->explain);
         c->fix = qt_strdup(f->fix);
+        c->inc_kind = qt_strdup(f->inc_kind);
+        c->inc_service = qt_strdup(f->inc_service);
+        c->inc_impact = qt_strdup(f->inc_impact);
         clean(&c->source, QT_REPORT_MAX_TEXT);
         clean(&c->id, QT_REPORT_MAX_TEXT);
         clean(&c->subject, QT_REPORT_MAX_TEXT);

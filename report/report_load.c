@@ -303,7 +303,8 @@ static void load_findings(struct qt_ld *l, const json_t *a)
         f->explain = qt_ld_get_text(l, e, "explain", QT_REPORT_MAX_LONGTEXT, TXT_MULTI);
         f->fix = qt_ld_get_text(l, e, "fix", QT_REPORT_MAX_LONGTEXT, TXT_MULTI);
         /* the list owns and frees every field: never leave one NULL */
-        char **fields[] = {&f->source, &f->id, &f->subject, &f->title, &f->evidence, &f->explain, &f->fix};
+        char **fields[] = {&f->source, &f->id, &f->subject, &f->title, &f->evidence, &f->explain, &f->fix,
+                           &f->inc_kind, &f->inc_service, &f->inc_impact};
         for (size_t k = 0; k < QT_ARRAY_LEN(fields); k++)
             if (!*fields[k])
                 *fields[k] = qt_strdup("");

@@ -42,6 +42,9 @@ qt_finding *qt_findings_add(qt_findings *fs, enum qt_sev sev, const char *source
     f->evidence = qt_strdup("");
     f->explain = qt_strdup("");
     f->fix = qt_strdup("");
+    f->inc_kind = qt_strdup("");
+    f->inc_service = qt_strdup("");
+    f->inc_impact = qt_strdup("");
     return f;
 }
 
@@ -76,6 +79,23 @@ void qt_finding_subject(qt_finding *f, const char *fmt, ...)
     va_end(ap);
     free(f->subject);
     f->subject = safe(s);
+    free(s);
+}
+
+void qt_finding_incident(qt_finding *f, const char *kind, const char *service,
+                         const char *impact_fmt, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, impact_fmt);
+    s = qt_vasprintf(impact_fmt, ap);
+    va_end(ap);
+    free(f->inc_kind);
+    free(f->inc_service);
+    free(f->inc_impact);
+    f->inc_kind = safe(kind);
+    f->inc_service = safe(service);
+    f->inc_impact = safe(s);
     free(s);
 }
 
@@ -146,6 +166,9 @@ void qt_findings_free(qt_findings *fs)
         free(f->evidence);
         free(f->explain);
         free(f->fix);
+        free(f->inc_kind);
+        free(f->inc_service);
+        free(f->inc_impact);
     }
     free(fs->v);
     memset(fs, 0, sizeof *fs);

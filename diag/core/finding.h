@@ -36,6 +36,12 @@ typedef struct qt_finding {
     char *evidence;  /* lines of what was seen; may be "" */
     char *explain;   /* why it matters, plain words; may be "" */
     char *fix;       /* what to do: one command or config line per line; may be "" */
+    /* Incident evidence (diag/core/incident.h groups findings into incidents):
+     * all three "" unless qt_finding_incident() marked the finding. */
+    char *inc_kind;    /* "tls-stall", "saturation", "ip-hog", "no-deadline", "zombies",
+                        * "service-down", "auth-failures", "bounces", "delivery-errors", ... */
+    char *inc_service; /* the service it hurts ("smtps"), or a host-wide group ("host") */
+    char *inc_impact;  /* one line in numbers: "34 of 100 slots held by ... ; oldest 3 min" */
 } qt_finding;
 
 typedef struct qt_findings {
@@ -52,6 +58,13 @@ void qt_finding_subject(qt_finding *f, const char *fmt, ...) __attribute__((form
 void qt_finding_evidence(qt_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void qt_finding_explain(qt_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void qt_finding_fix(qt_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Mark f as evidence of an incident of kind KIND on SERVICE, with a one-line
+ * impact in numbers (printf format). Analysers call it on findings of
+ * severity WARN or CRIT that describe a user-visible problem; inventory
+ * findings are never marked. kind/service are copied; a second call replaces. */
+void qt_finding_incident(qt_finding *f, const char *kind, const char *service,
+                         const char *impact_fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Worst first; ties by source, then id (stable output for reports and tests). */
 void qt_findings_sort(qt_findings *fs);
