@@ -76,6 +76,32 @@ static int open_pager(struct qt_ui *ui, const qt_snapshot *snap, const char *id)
     return 1;
 }
 
+/* y: the finding's fix commands to the clipboard and a 0600 file (ui_ops.h). */
+static int copy_fix(struct qt_ui *ui, const qt_snapshot *snap, const char *id)
+{
+    const qt_finding *f = id && snap ? find(snap, id) : NULL;
+    if (!f)
+        qt_ui_flash(ui, "no finding selected (or it is gone in this sample)");
+    else if (!*f->fix)
+        qt_ui_flash(ui, "this finding has no fix to copy");
+    else
+        qt_ui_copy(ui, "the fix", f->fix, 0);
+    return 1;
+}
+
+static int k_list_copy(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)ch;
+    return copy_fix(ui, in->snap, row_id);
+}
+
+static int k_detail_copy(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)ch;
+    (void)row_id;
+    return copy_fix(ui, in->snap, in->key);
+}
+
 static int k_list_view(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
     (void)ch;
@@ -92,11 +118,13 @@ static int k_detail_view(struct qt_ui *ui, const struct qt_view_in *in, const ch
 static const struct qt_view_key list_keys[] = {
     {{'\r', '\n'}, "Enter", NULL, "the finding: evidence, why, fix (wrapped)"},
     {{'v'}, "v", k_list_view, "the whole finding in the pager (/ searches, q closes)"},
+    {{'y'}, "y", k_list_copy, "copy the fix to your clipboard (OSC 52; in tmux only with set -g set-clipboard on) and to a 0600 file (path shown)"},
     {{0}, NULL, NULL, NULL},
 };
 
 static const struct qt_view_key detail_keys[] = {
     {{'v', '\r', '\n'}, "v Enter", k_detail_view, "the whole finding in the pager (/ searches, q closes)"},
+    {{'y'}, "y", k_detail_copy, "copy the fix to your clipboard (OSC 52; in tmux only with set -g set-clipboard on) and to a 0600 file (path shown)"},
     {{0}, NULL, NULL, NULL},
 };
 

@@ -37,3 +37,7 @@ int qt_ui_run_job(struct qt_ui *ui, struct qt_job *job, void (*done)(struct qt_u
 
 void qt_ui_cancel_job(struct qt_ui *ui, int id) { ui->ops->cancel_job(ui->self, id); }
 void qt_ui_dirty(struct qt_ui *ui) { ui->ops->dirty(ui->self); }
+void qt_ui_copy(struct qt_ui *ui, const char *what, const char *text, int secret)
+{
+    ui->ops->copy(ui->self, what, text, secret);
+}

@@ -40,6 +40,13 @@ struct qt_ui_ops {
     void (*cancel_job)(void *self, int id);
     /* Redraw the focused view soon (e.g. a job made progress). */
     void (*dirty)(void *self);
+    /* The y key: put text (what it is: "the fix") on the admin's clipboard
+     * through the terminal (OSC 52; tmux needs set-clipboard on). secret=0:
+     * also written to a new file (mode 0600) in the report directory, its
+     * path flashed. secret=1 (an AUTH string, it holds the password): a
+     * warning dialog first, then the clipboard only, never a file or a log.
+     * text is copied (a secret's copy is wiped once used or declined). */
+    void (*copy)(void *self, const char *what, const char *text, int secret);
 };
 
 /* What a view's key handler gets: the table and the object it works on. */
@@ -60,5 +67,6 @@ void qt_ui_prompt(struct qt_ui *ui, const char *label, const char *initial, int 
 int qt_ui_run_job(struct qt_ui *ui, struct qt_job *job, void (*done)(struct qt_ui *, void *arg), void *arg);
 void qt_ui_cancel_job(struct qt_ui *ui, int id);
 void qt_ui_dirty(struct qt_ui *ui);
+void qt_ui_copy(struct qt_ui *ui, const char *what, const char *text, int secret);
 
 #endif

@@ -20,6 +20,7 @@
  */
 #include "panes/pane.h"
 #include "panes/panes.h"
+#include "diag/auth/auth_b64.h"
 #include "diag/auth/auth_wizard.h"
 #include "panes/ui_ops.h"
 
@@ -352,6 +353,25 @@ static void show_strings(struct qt_ui *ui)
     }
 }
 
+/* y: the AUTH PLAIN line, as a client sends it, to the clipboard only:
+ * the shell warns first and writes no file (panes/ui_ops.h copy). */
+static void copy_plain(struct qt_ui *ui)
+{
+    char plain[2 * (QT_SECRET_MAX + 300)], line[sizeof plain + 16];
+    if (!W.w->pass) {
+        qt_ui_flash(ui, "no password given");
+        return;
+    }
+    if (qt_auth_plain(W.w->in.account, qt_secret_str(W.w->pass), qt_secret_len(W.w->pass), plain, sizeof plain) < 0)
+        qt_ui_flash(ui, "account or password too long to encode");
+    else {
+        snprintf(line, sizeof line, "AUTH PLAIN %s", plain);
+        qt_ui_copy(ui, "the AUTH PLAIN string", line, 1);
+    }
+    qt_secret_wipe(plain, sizeof plain);
+    qt_secret_wipe(line, sizeof line);
+}
+
 /* -- the list of steps -- */
 
 static int t_start(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
@@ -431,6 +451,14 @@ static int t_show(struct qt_ui *ui, const struct qt_view_in *in, const char *row
     return 1;
 }
 
+static int t_copy(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)in, (void)row_id, (void)ch;
+    if (!not_started(ui))
+        copy_plain(ui);
+    return 1;
+}
+
 static int t_quit(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
 {
     (void)in, (void)row_id, (void)ch;
@@ -459,6 +487,21 @@ static int d_show(struct qt_ui *ui, const struct qt_view_in *in, const char *row
     if (!W.w || step_of(in->key) < 0)
         return 0;
     show_strings(ui);
+    return 1;
+}
+
+/* y in a step: its fix, like a finding's (clipboard and a 0600 file); the
+ * fixes name the password only as <password>. */
+static int d_copy(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    int s = step_of(in->key);
+    (void)row_id, (void)ch;
+    if (!W.w || s < 0)
+        return 0;
+    if (!W.w->res[s].fix || !*W.w->res[s].fix)
+        qt_ui_flash(ui, "this step has no fix to copy");
+    else
+        qt_ui_copy(ui, "the step's fix", W.w->res[s].fix, 0);
     return 1;
 }
 
@@ -525,6 +568,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
 static const struct qt_view_key detail_keys[] = {
     {{'r'}, "r", d_retry, "run this step again"},
     {{'x'}, "x", d_show, "show the AUTH strings in a dialog (they contain the password)"},
+    {{'y'}, "y", d_copy, "copy this step's fix to your clipboard (OSC 52) and a 0600 file (path shown)"},
     {{'q'}, "q", d_quit, "abort a running step; else back to the list"},
     {{0}, NULL, NULL, NULL},
 };
@@ -608,6 +652,7 @@ static const struct qt_view_key top_keys[] = {
     {{'e'}, "e", t_edit, "edit the inputs (Enter at the password keeps it)"},
     {{'m'}, "m", t_mech, "next mechanism: auto, PLAIN, LOGIN, CRAM-MD5"},
     {{'x'}, "x", t_show, "show the AUTH strings in a dialog (they contain the password)"},
+    {{'y'}, "y", t_copy, "copy the AUTH PLAIN string to your clipboard only (OSC 52; in tmux only with set -g set-clipboard on; warns first: it holds the password)"},
     {{'\r', '\n'}, "Enter", NULL, "open the selected step's transcript and explanation"},
     {{'q'}, "q", t_quit, "abort a running step; else close the wizard (password wiped)"},
     {{0}, NULL, NULL, NULL},

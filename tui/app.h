@@ -154,6 +154,11 @@ void qt_input_key(struct qt_shell *ui, int key, int is_code);
 /* export.c: the w key */
 void qt_export_report(struct qt_shell *ui);
 
+/* clipboard.c: the y key (panes/ui_ops.h copy): OSC 52 to the terminal,
+ * and a new 0600 file in the report directory unless secret (then a
+ * warning dialog first, and no file). */
+void qt_clip_copy(struct qt_shell *ui, const char *what, const char *text, int secret);
+
 /* keys.c: read and dispatch every pending key; the help and the key bar
  * generated from the same key tables */
 #define QT_KEY_CODE 0x1000000   /* a curses key code in a key table: KEY_UP | QT_KEY_CODE */

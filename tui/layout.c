@@ -258,6 +258,38 @@ static void draw_pane(struct qt_shell *ui, int i)
     wnoutrefresh(w);
 }
 
+/* Where a flash longer than the status line breaks: the last blank that
+ * fits (a path after "saved:" stays whole), else the width; 0 when it fits. */
+static int flash_break(const struct qt_shell *ui)
+{
+    int len = (int)strlen(ui->flash), at = ui->cols;
+    if (len <= ui->cols)
+        return 0;
+    while (at > 0 && ui->flash[at] != ' ')
+        at--;
+    return at > 0 ? at : ui->cols;
+}
+
+/* A long flash (a saved file's path) goes on over the key bar, never cut
+ * without a mark: what does not fit there either ends in "~". */
+static int flash_tail(struct qt_shell *ui, WINDOW *w, double now)
+{
+    const char *rest;
+    int at;
+    if (!ui->flash[0] || now >= ui->flash_until || ui->input != QT_INPUT_NONE || !(at = flash_break(ui)))
+        return 0;
+    rest = ui->flash + at + (ui->flash[at] == ' ');
+    wattrset(w, A_BOLD);
+    if ((int)strlen(rest) <= ui->cols)
+        mvwaddstr(w, 0, 0, rest);
+    else {
+        mvwaddnstr(w, 0, 0, rest, ui->cols - 1);
+        waddch(w, '~');
+    }
+    wattrset(w, A_NORMAL);
+    return 1;
+}
+
 static void draw_status(struct qt_shell *ui, double now)
 {
     WINDOW *w = ui->w_status;
@@ -271,7 +303,8 @@ static void draw_status(struct qt_shell *ui, double now)
             wprintw(w, "   (no match)");
     } else if (ui->flash[0] && now < ui->flash_until) {
         wattrset(w, A_BOLD);
-        mvwaddnstr(w, 0, 0, ui->flash, ui->cols);
+        int at = flash_break(ui);
+        mvwaddnstr(w, 0, 0, ui->flash, at ? at : ui->cols);
     } else if (ui->snap) {
         wattrset(w, qt_term_attr(QT_ROLE_DIM));
         if (ui->loaded) {
@@ -288,13 +321,15 @@ static void draw_status(struct qt_shell *ui, double now)
     wnoutrefresh(w);
 }
 
-static void draw_keys(struct qt_shell *ui)
+static void draw_keys(struct qt_shell *ui, double now)
 {
     struct qt_bar_item keys[32];
     size_t n = qt_keys_bar(ui, keys, sizeof keys / sizeof keys[0]);
     WINDOW *w = ui->w_keys;
     werase(w);
     wmove(w, 0, 0);
+    if (flash_tail(ui, w, now))
+        n = 0;
     for (size_t i = 0; i < n; i++) {
         int need = (int)(strlen(keys[i].key) + strlen(keys[i].word) + 3);
         if (getcurx(w) + need > ui->cols)
@@ -331,7 +366,7 @@ void qt_draw(struct qt_shell *ui)
     for (int i = 0; i < ui->npanes; i++)
         draw_pane(ui, i);
     draw_status(ui, now);
-    draw_keys(ui);
+    draw_keys(ui, now);
     qt_dialog_draw(ui);
     doupdate();
     ui->dirty = 0;

@@ -61,11 +61,15 @@ static int op_run_job(void *self, struct qt_job *job, void (*done)(struct qt_ui 
 }
 static void op_cancel_job(void *self, int id) { qt_jobs_cancel(self, id); }
 static void op_dirty(void *self) { ((struct qt_shell *)self)->dirty = 1; }
+static void op_copy(void *self, const char *what, const char *text, int secret)
+{
+    qt_clip_copy(self, what, text, secret);
+}
 
 static const struct qt_ui_ops shell_ops = {
     .flash = op_flash, .confirm = op_confirm, .text = op_text, .read_only = op_read_only,
     .resample = op_resample, .prompt = op_prompt, .run_job = op_run_job, .cancel_job = op_cancel_job,
-    .dirty = op_dirty,
+    .dirty = op_dirty, .copy = op_copy,
 };
 
 void qt_shell_bind(struct qt_shell *ui) { ui->handle = (struct qt_ui){.ops = &shell_ops, .self = ui}; }

@@ -22,6 +22,8 @@
 #include "panes/panes.h"
 #include "tests/unit/ui_double.h"
 
+#include <openssl/evp.h>
+
 static const qt_view *top(void) { return qt_pane_auth.top; }
 
 /* A loopback port nothing listens on (bound, read, closed). */
@@ -141,6 +143,49 @@ static void one_cursor_and_all(void **st)
         if (k->keys[0] == 'A' && k->help && strstr(k->help, "remaining"))
             has_a = 1;
     assert_true(has_a);
+
+    /* y on the list: the AUTH PLAIN string (RFC 4616: base64 of
+     * "\0user\0password"), handed to the shell as a secret (warning, no
+     * file); y in a step's view: its fix, not a secret */
+    {
+        static const char raw[] = "\0joe@example.com\0not-a-real-password";
+        unsigned char b64[128];
+        char plain[160];
+        EVP_EncodeBlock(b64, (const unsigned char *)raw, (int)sizeof raw - 1);
+        snprintf(plain, sizeof plain, "AUTH PLAIN %s", b64);
+        assert_int_equal(press(&ui, &c, s, "step.0", 'y'), 1);
+        assert_int_equal(ui.copies, 1);
+        assert_int_equal(ui.copy_secret, 1);
+        assert_string_equal(ui.copied, plain);
+        for (int i = 0, fixes = 0; i < QT_WS_COUNT; i++) {
+            struct qt_view_in in = {.ctx = &c, .snap = s};
+            const qt_view *d = qt_view_drill(top(), &in, "step.0");
+            const char *fix0 = NULL;
+            char key[16];
+            snprintf(key, sizeof key, "step.%d", i);
+            in.key = key;
+            assert_non_null(d);
+            qt_table_init(&h, "");
+            qt_table_init(&t, "");
+            qt_view_fill(d, &in, &h, &t);
+            for (size_t r = 0; r < t.nrows; r++)
+                if (strcmp(t.rows[r].id, "fix.0") == 0)
+                    fix0 = cell(&t, r, 1);
+            qt_ui_double_clear(&ui);
+            assert_int_equal(qt_view_key(d, &ui.ui, &in, NULL, 'y'), 1);
+            if (fix0) {
+                assert_int_equal(ui.copies, 2 + fixes++);
+                assert_int_equal(ui.copy_secret, 0);
+                assert_true(strncmp(ui.copied, fix0, strlen(fix0)) == 0);
+            } else {
+                assert_string_equal(ui.flash, "this step has no fix to copy");
+            }
+            qt_table_free(&h);
+            qt_table_free(&t);
+            if (i == QT_WS_COUNT - 1)
+                assert_true(fixes > 0);
+        }
+    }
 
     /* q closes the wizard (password wiped) */
     assert_int_equal(press(&ui, &c, s, NULL, 'q'), 1);

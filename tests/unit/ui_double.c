@@ -122,10 +122,20 @@ static void d_cancel_job(void *self, int id)
     }
 }
 
+static void d_copy(void *self, const char *what, const char *text, int secret)
+{
+    struct qt_ui_double *d = self;
+    snprintf(d->copy_what, sizeof d->copy_what, "%s", what);
+    free(d->copied);
+    d->copied = qt_strdup(text);
+    d->copy_secret = secret;
+    d->copies++;
+}
+
 static const struct qt_ui_ops double_ops = {
     .flash = d_flash, .confirm = d_confirm, .text = d_text, .read_only = d_read_only,
     .resample = d_resample, .prompt = d_prompt, .run_job = d_run_job, .cancel_job = d_cancel_job,
-    .dirty = d_dirty,
+    .dirty = d_dirty, .copy = d_copy,
 };
 
 void qt_ui_double_init(struct qt_ui_double *d)
@@ -171,4 +181,6 @@ void qt_ui_double_free(struct qt_ui_double *d)
     qt_ui_double_answer(d, 0);
     free(d->text);
     d->text = NULL;
+    free(d->copied);
+    d->copied = NULL;
 }

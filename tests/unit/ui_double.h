@@ -38,6 +38,9 @@ struct qt_ui_double {
     char *text;
     char prompt_label[128];
     int prompts, resamples, dirty, jobs;
+    char copy_what[64];        /* the last y: what, its text, secret flag */
+    char *copied;
+    int copy_secret, copies;
     /* a held confirm */
     void (*yes)(struct qt_ui *, void *);
     void *arg;
