@@ -4,7 +4,6 @@
 #include "panes/pane.h"
 #include "panes/panes.h"
 #include "panes/ui_ops.h"
-#include "panes/wrap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,34 +16,13 @@ static const qt_finding *find(const qt_snapshot *snap, const char *id)
     return NULL;
 }
 
-/* The detail's text column at 80 columns, zoomed (the drill zooms): 80
- * less the label column and the gaps. Longer lines wrap here, commands at
- * shell-safe points (panes/wrap.h); wider screens show the same lines. */
-#define DETAIL_WIDTH 66
-
-/* Add each line of text as a row, wrapped, first line prefixed with label. */
-static void add_lines(qt_table *t, const char *label, const char *raw, unsigned char role)
+/* Add text as rows labelled label, wrapped to the detail's width
+ * (panes/table.h): commands (fix, evidence) at shell-safe points with " \\",
+ * prose at words. */
+static void add_lines(qt_table *t, const char *label, const char *raw, unsigned char role, int cmd)
 {
-    int first = 1;
-    int n = 0;
-    qt_buf b = {0};
-    const char *text;
-    if (!*raw)
-        return;
-    qt_wrap_cmd(raw, DETAIL_WIDTH, &b);
-    text = qt_buf_str(&b);
-    for (const char *p = text;; ) {
-        const char *nl = strchr(p, '\n');
-        int len = nl ? (int)(nl - p) : (int)strlen(p);
-        qt_table_row(t, "%s.%d", label, n++);
-        qt_table_cell(t, QT_ROLE_DIM, "%s", first ? label : "");
-        qt_table_cell(t, role, "%.*s", len, p);
-        first = 0;
-        if (!nl)
-            break;
-        p = nl + 1;
-    }
-    qt_buf_free(&b);
+    if (*raw)
+        qt_table_kv_text(t, label, label, role, raw, cmd);
 }
 
 /* The whole finding as plain text, for the pager. */
@@ -143,14 +121,14 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     qt_table_row(t, "sev");
     qt_table_cell(t, QT_ROLE_DIM, "severity");
     qt_table_cell(t, qt_sev_role(f->sev), "%s", qt_sev_name(f->sev));
-    add_lines(t, "title", f->title, QT_ROLE_NORMAL);
+    add_lines(t, "title", f->title, QT_ROLE_NORMAL, 0);
     qt_table_row(t, "src");
     qt_table_cell(t, QT_ROLE_DIM, "check");
     qt_table_cell(t, QT_ROLE_NORMAL, "%s (%s)", f->source, f->id);
-    add_lines(t, "subject", f->subject, QT_ROLE_NORMAL);
-    add_lines(t, "evidence", f->evidence, QT_ROLE_NORMAL);
-    add_lines(t, "why", f->explain, QT_ROLE_NORMAL);
-    add_lines(t, "fix", f->fix, QT_ROLE_HILITE);
+    add_lines(t, "subject", f->subject, QT_ROLE_NORMAL, 0);
+    add_lines(t, "evidence", f->evidence, QT_ROLE_NORMAL, 1);
+    add_lines(t, "why", f->explain, QT_ROLE_NORMAL, 0);
+    add_lines(t, "fix", f->fix, QT_ROLE_HILITE, 1);
 }
 
 static const qt_view detail_view = {

@@ -103,6 +103,12 @@ extern const size_t qt_npanes;
 void qt_view_fill(const qt_view *v, const struct qt_view_in *in, qt_table *head, qt_table *main);
 const qt_view *qt_view_drill(const qt_view *v, const struct qt_view_in *in, const char *row_id);
 
+/* v in a detail view: the view v (as opened on in->key) whole in the
+ * shell's pager (qt_ui_text): its head, then its rows, cells joined, the
+ * label column padded; the pager wraps what is longer than the screen and
+ * / searches it. Returns 1 (the key was handled). */
+int qt_view_page(struct qt_ui *ui, const qt_view *v, const struct qt_view_in *in);
+
 /* The table role that shows a finding severity (CRIT -> QT_ROLE_CRIT, ...). */
 unsigned char qt_sev_role(enum qt_sev s);
 

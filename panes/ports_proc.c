@@ -156,7 +156,14 @@ static int key_block_conn(struct qt_ui *ui, const struct qt_view_in *in, const c
     return ip[0] ? qt_ports_key_block(ui, in, ip) : 0;
 }
 
+static int key_page(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)row_id, (void)ch;
+    return qt_view_page(ui, &qt_ports_proc_view, in);
+}
+
 static const struct qt_view_key proc_keys[] = {
+    {{'v'}, "v", key_page, "this whole view in the pager (/ searches, q closes)"},
     {{'K'}, "K", key_kill_conn, "kill this connection's process (per-connection child only; asks first)"},
     {{'b'}, "b", key_block_conn, "iptables lines to limit or block this client (to copy)"},
     {{0}, NULL, NULL, NULL},

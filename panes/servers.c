@@ -3,6 +3,8 @@
  * that variant), the run script, and the corrected line. */
 #include "panes/pane.h"
 #include "panes/panes.h"
+#include "panes/ui_ops.h"
+#include "panes/wrap.h"
 #include "diag/lint/lint.h"
 #include "diag/procs/procs.h"
 #include "diag/servers/servers.h"
@@ -131,8 +133,10 @@ static void show_cmd(qt_table *t, const char *tag, const qt_cmd *c)
     const struct qt_variant_def *d = qt_variant_get(c->variant);
     int n = 0;
     char *line = qt_cmd_join(c, 0, c->argc - 1);
+    char *full = qt_asprintf("%s%s%s", line, c->argv_more ? " " : "", qt_proc_argv_more_text(c->argv_more));
 
-    qt_table_kv(t, tag, tag, QT_ROLE_NORMAL, "%s%s%s", line, c->argv_more ? " " : "", qt_proc_argv_more_text(c->argv_more));
+    qt_table_kv_text(t, tag, tag, QT_ROLE_NORMAL, full, 1);   /* wrapped at shell-safe points */
+    free(full);
     free(line);
     for (int w = 0; w < c->nwraps; w++) {
         char *s = qt_cmd_join(c, c->wraps[w].first, c->wraps[w].last);
@@ -170,6 +174,40 @@ static void show_cmd(qt_table *t, const char *tag, const qt_cmd *c)
     }
     if (c->note[0])
         qt_table_kv(t, idn(tag, n++), "  note", QT_ROLE_WARN, "%s", c->note);
+}
+
+/* The run script, numbered, each line wrapped as a command (continued
+ * lines indented under the text, not numbered). */
+static void show_run(qt_table *t, const struct qt_server *sv)
+{
+    int n = 0;
+    for (const char *p = sv->run_text; *p && n < 200; n++) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p), k = 0;
+        char *raw = qt_strndup(p, (size_t)len), *safe = qt_safe_strdup(raw, strlen(raw));
+        qt_buf b = {0};
+        qt_wrap_cmd(safe, qt_table_kv_width(t) - 6, &b);
+        for (const char *q = qt_buf_str(&b); q; k++) {
+            const char *e = strchr(q, '\n');
+            int ql = e ? (int)(e - q) : (int)strlen(q);
+            if (k)
+                qt_table_row(t, "run.%d~%d", n, k);
+            else
+                qt_table_row(t, "run.%d", n);
+            qt_table_cell(t, QT_ROLE_DIM, "%s", n == 0 && k == 0 ? "run" : "");
+            if (k)
+                qt_table_cell(t, sv->rs.line == n + 1 ? QT_ROLE_HILITE : QT_ROLE_NORMAL, "      %.*s", ql, q);
+            else
+                qt_table_cell(t, sv->rs.line == n + 1 ? QT_ROLE_HILITE : QT_ROLE_NORMAL, "%4d  %.*s", n + 1, ql, q);
+            q = e ? e + 1 : NULL;
+        }
+        qt_buf_free(&b);
+        free(safe);
+        free(raw);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
 }
 
 static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *t)
@@ -224,25 +262,17 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
         show_cmd(t, "running", &sv->proc);
     if (sv->has_script_cmd)
         show_cmd(t, "run script", &sv->script);
-    if (sv->run_text) {
-        int n = 0;
-        for (const char *p = sv->run_text; *p && n < 200; n++) {
-            const char *nl = strchr(p, '\n');
-            int len = nl ? (int)(nl - p) : (int)strlen(p);
-            qt_table_row(t, "run.%d", n);
-            qt_table_cell(t, QT_ROLE_DIM, "%s", n == 0 ? "run" : "");
-            qt_table_cell(t, sv->rs.line == n + 1 ? QT_ROLE_HILITE : QT_ROLE_NORMAL, "%4d  %.*s", n + 1, len, p);
-            if (!nl)
-                break;
-            p = nl + 1;
-        }
-    }
+    if (sv->run_text)
+        show_run(t, sv);
     if (qt_lint_corrected(in->ctx, sv, &fl)) {
         qt_buf line = {0}, marks = {0};
         char *apply = qt_lint_apply_cmd(sv);
         qt_fixline_render(&fl, &line, &marks);
-        qt_table_kv(t, "fix", "corrected", QT_ROLE_NORMAL, "%s", qt_buf_str(&line));
-        qt_table_kv(t, "fix.marks", "", QT_ROLE_HILITE, "%s", qt_buf_str(&marks));
+        qt_table_kv_text(t, "fix", "corrected", QT_ROLE_NORMAL, qt_buf_str(&line), 1);
+        /* the ^ marks line up with a line that fits; a wrapped one has the
+         * changed words listed below instead */
+        if ((int)line.len <= qt_table_kv_width(t))
+            qt_table_kv(t, "fix.marks", "", QT_ROLE_HILITE, "%s", qt_buf_str(&marks));
         for (int i = 0, k = 0; i < fl.n; i++)
             if (fl.w[i].changed)
             {
@@ -256,7 +286,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
                    (sv->has_script_cmd ? &sv->script : &sv->proc)->argv[i]);
                 k++;
             }
-        qt_table_kv(t, "fix.apply", "apply", QT_ROLE_NORMAL, "%s", apply);
+        qt_table_kv_text(t, "fix.apply", "apply", QT_ROLE_NORMAL, apply, 1);
         free(apply);
         qt_buf_free(&line);
         qt_buf_free(&marks);
@@ -266,9 +296,48 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     qt_fixline_free(&fl);
 }
 
+static const qt_view detail_view;
+
+static int k_page(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)row_id, (void)ch;
+    return qt_view_page(ui, &detail_view, in);
+}
+
+/* y: the corrected command line (for the run script) to the clipboard and
+ * a 0600 file (panes/ui_ops.h copy). */
+static int k_copy(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    const struct qt_server *sv = in->snap && in->snap->servers ? qt_servers_find(in->snap->servers, in->key) : NULL;
+    struct qt_fixline fl;
+    (void)row_id, (void)ch;
+    if (!sv)
+        qt_ui_flash(ui, "this service is gone in the current sample");
+    else if (!qt_lint_corrected(in->ctx, sv, &fl))
+        qt_ui_flash(ui, "nothing to copy: the command line needs no change");
+    else {
+        qt_buf line = {0}, marks = {0};
+        qt_fixline_render(&fl, &line, &marks);
+        qt_ui_copy(ui, "the corrected line", qt_buf_str(&line), 0);
+        qt_buf_free(&line);
+        qt_buf_free(&marks);
+    }
+    if (sv)
+        qt_fixline_free(&fl);
+    return 1;
+}
+
+static const struct qt_view_key detail_keys[] = {
+    {{'v'}, "v", k_page, "this whole view in the pager (/ searches, q closes)"},
+    {{'y'}, "y", k_copy, "copy the corrected line to your clipboard (OSC 52; in tmux only with set -g set-clipboard on) "
+                         "and to a 0600 file (path shown)"},
+    {{0}, NULL, NULL, NULL},
+};
+
 static const qt_view detail_view = {
     .name = "servers.detail",
     .build = build_detail,
+    .keys = detail_keys,
 };
 
 static const qt_view *drill_list(const struct qt_view_in *in, const char *row_id)

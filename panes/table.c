@@ -1,5 +1,6 @@
 /* table.c - see table.h */
 #include "panes/table.h"
+#include "panes/wrap.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -78,6 +79,56 @@ void qt_table_cell_num(qt_table *t, unsigned char role, double num, const char *
     va_end(ap);
 }
 
+int qt_table_kv_width(const qt_table *t)
+{
+    /* a zoomed pane at 80 columns has 76 for the cells: the label column,
+     * a gap, the value (the Findings detail: 9 + 1 + 66) */
+    int w = 75 - (t->ncols ? t->cols[0].width : 0);
+    return w < 20 ? 20 : w;
+}
+
+/* Rows for one line of a kv value (escaped, then wrapped); *n counts rows. */
+static void kv_line(qt_table *t, const char *id, const char *label, unsigned char role, const char *line, size_t len,
+                    int cmd, int *n)
+{
+    char *safe = qt_safe_strdup(line, len);   /* escaped first: an escape (\xNN) is wider than its byte */
+    qt_buf b = {0};
+    const char *p;
+    if (cmd)
+        qt_wrap_cmd(safe, qt_table_kv_width(t), &b);
+    else
+        qt_wrap_text(safe, qt_table_kv_width(t), &b);
+    p = qt_buf_str(&b);
+    do {
+        const char *nl = strchr(p, '\n');
+        int l = nl ? (int)(nl - p) : (int)strlen(p);
+        if (*n)
+            qt_table_row(t, "%s~%d", id, *n);
+        else
+            qt_table_row(t, "%s", id);
+        qt_table_cell(t, QT_ROLE_DIM, "%s", *n ? "" : label);
+        qt_table_cell(t, role, "%.*s", l, p);
+        (*n)++;
+        p = nl ? nl + 1 : NULL;
+    } while (p);
+    qt_buf_free(&b);
+    free(safe);
+}
+
+void qt_table_kv_text(qt_table *t, const char *id, const char *label, unsigned char role, const char *text, int cmd)
+{
+    int n = 0;
+    const char *p = text;
+    for (;;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        kv_line(t, id, label, role, p, len, cmd, &n);
+        if (!nl || !nl[1])
+            break;
+        p = nl + 1;
+    }
+}
+
 void qt_table_kv(qt_table *t, const char *id, const char *label, unsigned char role, const char *fmt, ...)
 {
     va_list ap;
@@ -85,9 +136,7 @@ void qt_table_kv(qt_table *t, const char *id, const char *label, unsigned char r
     va_start(ap, fmt);
     v = qt_vasprintf(fmt, ap);
     va_end(ap);
-    qt_table_row(t, "%s", id);
-    qt_table_cell(t, QT_ROLE_DIM, "%s", label);
-    qt_table_cell(t, role, "%s", v);
+    qt_table_kv_text(t, id, label, role, v, 0);
     free(v);
 }
 

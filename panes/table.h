@@ -71,9 +71,19 @@ struct qt_row *qt_table_row(qt_table *t, const char *id_fmt, ...) __attribute__(
 void qt_table_cell(qt_table *t, unsigned char role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void qt_table_cell_num(qt_table *t, unsigned char role, double num, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* A two-column "label  value" row (detail views): label dim, value in role. */
+/* A two-column "label  value" row (detail views): label dim, value in role.
+ * A value longer than the detail's value column (qt_table_kv_width) goes on
+ * in rows "ID~1", "ID~2"... with an empty label, wrapped at words
+ * (panes/wrap.h qt_wrap_text): nothing is cut (issue 14 item 4). A '\\n'
+ * in the value starts a new row too. */
 void qt_table_kv(qt_table *t, const char *id, const char *label, unsigned char role, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The same for a value given as text; cmd=1 wraps it as a shell command
+ * (qt_wrap_cmd: at shell-safe points, continued lines ending in " \"). */
+void qt_table_kv_text(qt_table *t, const char *id, const char *label, unsigned char role, const char *text, int cmd);
+/* The value column's width in a detail view at 80 columns, zoomed: 75 less
+ * the label column's declared width (at least 20). */
+int qt_table_kv_width(const qt_table *t);
 void qt_table_note(qt_table *t, unsigned char role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void qt_table_free(qt_table *t);
 

@@ -515,22 +515,10 @@ static int d_quit(struct qt_ui *ui, const struct qt_view_in *in, const char *row
 
 /* ---- views ---- */
 
-static void add_lines(qt_table *t, const char *id, const char *label, const char *text, unsigned char role)
+static void add_lines(qt_table *t, const char *label, const char *text, unsigned char role, int cmd)
 {
-    int n = 0;
-    if (!text || !*text)
-        return;
-    for (const char *p = text;;) {
-        const char *nl = strchr(p, '\n');
-        int len = nl ? (int)(nl - p) : (int)strlen(p);
-        qt_table_row(t, "%s.%d", id, n);
-        qt_table_cell(t, QT_ROLE_DIM, "%s", n ? "" : label);
-        qt_table_cell(t, role, "%.*s", len, p);
-        n++;
-        if (!nl)
-            break;
-        p = nl + 1;
-    }
+    if (text && *text)
+        qt_table_kv_text(t, label, label, role, text, cmd);
 }
 
 static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *t)
@@ -551,11 +539,12 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     qt_table_row(t, "verdict");
     qt_table_cell(t, QT_ROLE_DIM, "verdict");
     qt_table_cell(t, verdict_role(r->verdict), "%s", qt_verdict_name(r->verdict));
-    add_lines(t, "command", "command", r->command, QT_ROLE_NORMAL);
-    add_lines(t, "result", "result", r->result, verdict_role(r->verdict));
-    add_lines(t, "why", "why", r->explain, QT_ROLE_NORMAL);
-    add_lines(t, "fix", "fix", r->fix, QT_ROLE_HILITE);
-    add_lines(t, "detail", "detail", r->detail, QT_ROLE_NORMAL);
+    /* wrapped, never cut: commands at shell-safe points (panes/table.h) */
+    add_lines(t, "command", r->command, QT_ROLE_NORMAL, 1);
+    add_lines(t, "result", r->result, verdict_role(r->verdict), 0);
+    add_lines(t, "why", r->explain, QT_ROLE_NORMAL, 0);
+    add_lines(t, "fix", r->fix, QT_ROLE_HILITE, 1);
+    add_lines(t, "detail", r->detail, QT_ROLE_NORMAL, 0);
     if (r->took > 0) {
         qt_table_row(t, "took");
         qt_table_cell(t, QT_ROLE_DIM, "took");
@@ -565,8 +554,19 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
         qt_table_note(t, QT_ROLE_DIM, "not run yet: r runs this step");
 }
 
+static const qt_view detail_view;
+
+static int d_page(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    (void)row_id, (void)ch;
+    if (!W.w || step_of(in->key) < 0)
+        return 0;
+    return qt_view_page(ui, &detail_view, in);
+}
+
 static const struct qt_view_key detail_keys[] = {
     {{'r'}, "r", d_retry, "run this step again"},
+    {{'v'}, "v", d_page, "this step whole in the pager (/ searches, q closes)"},
     {{'x'}, "x", d_show, "show the AUTH strings in a dialog (they contain the password)"},
     {{'y'}, "y", d_copy, "copy this step's fix to your clipboard (OSC 52) and a 0600 file (path shown)"},
     {{'q'}, "q", d_quit, "abort a running step; else back to the list"},

@@ -354,12 +354,27 @@ static int k_kill(struct qt_ui *ui, const struct qt_view_in *in, const char *row
     return key_kill(ui, in, target(in, row_id));
 }
 
+static const qt_view group_view;
+
+/* v: the selected group's view (or the one open) whole in the pager */
+static int k_page(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    struct qt_view_in g = *in;
+    (void)ch;
+    if (!g.key)
+        g.key = row_id;
+    if (!g.key)
+        return 0;
+    return qt_view_page(ui, &group_view, &g);
+}
+
 /* the top view's keys; the group view has the same without Enter */
 static const struct qt_view_key keys[] = {
     {{'\r', '\n'}, "Enter", NULL, "the group's zombies and its parent's chain up to supervise"},
     {{'C'}, "C", k_chld, "send SIGCHLD to the parent: a harmless nudge to reap (asks first)"},
     {{'R'}, "R", k_restart, "restart the parent's service: writes 't' to DIR/supervise/control, as svc -t does (asks first)"},
     {{'K'}, "K", k_kill, "end a per-connection parent, one stuck session (asks first)"},
+    {{'v'}, "v", k_page, "the group's view whole in the pager: parent, chain, zombies (/ searches, q closes)"},
     {{0}, NULL, NULL, NULL},
 };
 

@@ -169,14 +169,20 @@ static void one_cursor_and_all(void **st)
             qt_table_init(&t, "");
             qt_view_fill(d, &in, &h, &t);
             for (size_t r = 0; r < t.nrows; r++)
-                if (strcmp(t.rows[r].id, "fix.0") == 0)
+                if (strcmp(t.rows[r].id, "fix") == 0)
                     fix0 = cell(&t, r, 1);
             qt_ui_double_clear(&ui);
             assert_int_equal(qt_view_key(d, &ui.ui, &in, NULL, 'y'), 1);
             if (fix0) {
                 assert_int_equal(ui.copies, 2 + fixes++);
                 assert_int_equal(ui.copy_secret, 0);
-                assert_true(strncmp(ui.copied, fix0, strlen(fix0)) == 0);
+                /* the row is the fix's first line, wrapped: its start */
+                size_t l = strlen(fix0);
+                if (l >= 2 && strcmp(fix0 + l - 2, " \\") == 0)
+                    l -= 2;
+                else if (l >= 1 && fix0[l - 1] == '\\')
+                    l--;
+                assert_true(strncmp(ui.copied, fix0, l) == 0);
             } else {
                 assert_string_equal(ui.flash, "this step has no fix to copy");
             }
