@@ -6,7 +6,8 @@
 # file of mode 0600 in --report-dir whose path is flashed; y on the Auth
 # pane's AUTH PLAIN string warns first, puts nothing anywhere when declined,
 # the string (base64 of \0user\0password) in the buffer when confirmed, and
-# never writes a file.
+# never writes a file. v on the Zombies group of the same parent pages its
+# whole view.
 . "$(dirname "$0")/lib.sh"
 QT=${QT_BIN:?}
 ZMAKER=${QT_ZMAKER:?}
@@ -52,8 +53,16 @@ check "the detail view" has "Finding: "
 ui_keys y
 check "y in the detail view copies the fix too" has "the fix copied (OSC 52) and saved:" "$REP/qtriage-"
 
-# the AUTH PLAIN string: a secret
 ui_keys q; ui_keys q
+# v pages a detail view: the Zombies group of the same parent
+ui_keys 3
+ui_keys f; ui_keys -l "$pid"; ui_keys Enter
+ui_keys v
+check "v on a zombie group opens its whole view in the pager" has "parent:" "pid $pid tcpserver: tcpserver" " q close"
+ui_keys q
+ui_keys c
+
+# the AUTH PLAIN string: a secret
 ui_keys a
 check "account prompt" ui_wait_for "Account" 5
 ui_keys -l "joe@example.test"; ui_keys Enter
