@@ -401,6 +401,48 @@ static void child_ips_are_read_once(void **st)
     qt_sampler_free(&sm);
 }
 
+/* Findings about a running front end on a port nobody watches (not in
+ * --ports) are marked unwatched, with a line saying so: --check leaves them
+ * out (docs/monitoring.md). The same front end watched is not marked. */
+static void unwatched_front_end(void **st)
+{
+    char proc[300], err[128];
+    qt_ctx c = ctx;
+    (void)st;
+
+    snprintf(proc, sizeof proc, "%s/proc-unwatched", root);
+    sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    fake_proc(proc, 1, "init", 0, 1, NULL);
+    fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
+    /* `timeout 60` in the chain: a WARN about the running front end */
+    sh("printf '%%s\\0' tcpserver -v -c 10 0 2525 timeout 60 qmail-smtpd > %s/100/cmdline", proc);
+    c.proc = proc;
+    for (int watched = 0; watched < 2; watched++) {
+        qt_sampler sm = {0};
+        qt_snapshot *s;
+        const qt_finding *f = NULL;
+        if (watched)
+            assert_int_equal(qt_ctx_parse_ports(&c, "smtp=2525", err, sizeof err), 0);
+        s = qt_sample(&sm, &c);
+        for (size_t i = 0; i < s->findings.n; i++)
+            if (!strncmp(s->findings.v[i].id, "servers.timeout-wrapper:", 24))
+                f = &s->findings.v[i];
+        assert_non_null(f);
+        assert_int_equal(f->sev, QT_SEV_WARN);
+        assert_int_equal(f->unwatched, !watched);
+        if (watched)
+            assert_null(strstr(f->evidence, "not watched"));
+        else
+            assert_non_null(strstr(f->evidence, "port 2525 is not watched (--ports): --check leaves this out"));
+        /* findings about watched ports and host-wide ones are never marked */
+        for (size_t i = 0; i < s->findings.n; i++)
+            if (strcmp(s->findings.v[i].source, "servers"))
+                assert_int_equal(s->findings.v[i].unwatched, 0);
+        qt_snapshot_free(s);
+        qt_sampler_free(&sm);
+    }
+}
+
 static void status_file(void **st)
 {
     struct qt_supervise_status s;
@@ -449,6 +491,7 @@ int main(void)
         cmocka_unit_test(status_file),
         cmocka_unit_test(services_port_range),
         cmocka_unit_test(child_ips_are_read_once),
+        cmocka_unit_test(unwatched_front_end),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
