@@ -64,6 +64,20 @@ for l in established.smtps stalled.smtps queued.smtps established.smtp; do
 done
 check_eq "no perfdata label carries a pid" "" "$(grep -E '@[0-9]|^zombies\.[0-9]+(#|$)' <<<"$labels")"
 check "every zombies label is zombies.PROGRAM" bash -c '! grep -E "^zombies\." <<<"$1" | grep -vqE "^zombies\.[A-Za-z][A-Za-z0-9_.+-]*(#[0-9]+)?$"' _ "$labels"
+
+# --- next to other scenarios: smtp runs its own supervise qmail-smtpd (same
+# name, another tree), zombies are a host-wide problem ---
+check "lab/up smtp zombies next to healthy" "$LAB/up" smtp zombies
+out=$("$QT" --once "${ARGS[@]}")
+check_eq "the healthy services get no CRIT/WARN (the other tree's qmail-smtpd is not theirs)" "" \
+    "$(grep -E '^\[(CRIT|WARN)\] servers: .* -- qmail-smtps?d$' <<<"$out")"
+check "the other tree's tcpserver is a row of its own" grep -Eq "^tcpserver:$((B + 25)) +$((B + 25)) " <<<"$out"
+rc=0
+chk=$("$QT" --check "${ARGS[@]}") || rc=$?
+check_eq "--check: WARNING from the host-wide zombies (exit 1)" 1 "$rc"
+problems=$(sed 's/ | .*//' <<<"$chk")
+check_match "--check names the zombies" 'zombie' "$problems"
+check "--check leaves out the unwatched tcpserver on B+25" bash -c '! grep -Eq "tcpserver:$1|qmail-smtpd\]" <<<"$2"' _ "$((B + 25))" "$problems"
 check "lab/down" "$LAB/down"
 check_eq "no process of this lab" "" "$(lab_pids)"
 finish
