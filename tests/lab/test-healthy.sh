@@ -78,6 +78,12 @@ check_eq "--check: WARNING from the host-wide zombies (exit 1)" 1 "$rc"
 problems=$(sed 's/ | .*//' <<<"$chk")
 check_match "--check names the zombies" 'zombie' "$problems"
 check "--check leaves out the unwatched tcpserver on B+25" bash -c '! grep -Eq "tcpserver:$1|qmail-smtpd\]" <<<"$2"' _ "$((B + 25))" "$problems"
+# the zombie parents by program name: zombies.tcpserver (two groups: #2), zombies.backupd
+labels=$(sed 's/^[^|]*|//' <<<"$chk" | grep -o "'[^']*'=" | tr -d "'=")
+for l in zombies.tcpserver 'zombies.tcpserver#2' zombies.backupd; do
+    check "perfdata label $l" grep -qxF "$l" <<<"$labels"
+done
+check_eq "no zombies label carries a pid" "" "$(grep -E '^zombies\.' <<<"$labels" | grep -vE '^zombies\.[A-Za-z][A-Za-z0-9_.+-]*(#[0-9]+)?$')"
 check "lab/down" "$LAB/down"
 check_eq "no process of this lab" "" "$(lab_pids)"
 finish
