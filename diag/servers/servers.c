@@ -197,7 +197,7 @@ static void attach_listener(const qt_ctx *ctx, const qt_procs *procs, qt_servers
 {
     struct qt_server *sv = NULL;
     const struct qt_proc *q = p;
-    int sup = 0;
+    int sup = 0, outside = 0;
 
     for (int up = 0; up < 4 && q; up++) {
         q = qt_procs_find(procs, q->ppid);
@@ -205,6 +205,7 @@ static void attach_listener(const qt_ctx *ctx, const qt_procs *procs, qt_servers
             char dir[4096], real[512];
             int where = supervisor_dir(ctx, q, dir, sizeof dir);
             sup = q->pid;
+            outside = where == 1;
             if (where == 0 && qt_rooted_realpath(ctx, dir, real, sizeof real))
                 for (size_t i = 0; i < s->n && !sv; i++)
                     if (strcmp(s->v[i].realdir, real) == 0 && !s->v[i].pid)
@@ -224,6 +225,7 @@ static void attach_listener(const qt_ctx *ctx, const qt_procs *procs, qt_servers
     }
     sv->pid = p->pid;
     sv->supervisor_pid = sup;
+    sv->outside_root = outside;
     sv->started = p->start;
     sv->uid = p->uid;
     qt_cmd_parse(&sv->proc, p->argc, p->argv, NULL, QT_VAR_UNKNOWN);
@@ -535,7 +537,7 @@ static void file_facts(const qt_ctx *ctx, struct qt_server *sv)
 
     sv->rules_exists = -1;
     sv->smtpd_smtpauth = -1;
-    if (!c)
+    if (!c || sv->outside_root)
         return;
     x = qt_cmd_last_role(c, QT_OR_RULES, QT_OR_RULES);
     if (x && !(c->unresolved && c->unresolved[x->argword]) && (x->arg[0] == '/' || sv->realdir[0])) {

@@ -72,6 +72,8 @@ out=$("$QT" --once "${ARGS[@]}")
 check_eq "the healthy services get no CRIT/WARN (the other tree's qmail-smtpd is not theirs)" "" \
     "$(grep -E '^\[(CRIT|WARN)\] servers: .* -- qmail-smtps?d$' <<<"$out")"
 check "the other tree's tcpserver is a row of its own" grep -Eq "^tcpserver:$((B + 25)) +$((B + 25)) " <<<"$out"
+check_eq "its files (outside this --root) are not judged from this tree" "" \
+    "$(grep -E '^\[(CRIT|WARN)\] servers: rules file .* does not exist' <<<"$out")"
 rc=0
 chk=$("$QT" --check "${ARGS[@]}") || rc=$?
 check_eq "--check: WARNING from the host-wide zombies (exit 1)" 1 "$rc"

@@ -458,6 +458,7 @@ static void supervise_of_another_tree(void **st)
         qt_sampler sm = {0};
         qt_snapshot *s;
         const struct qt_server *named = NULL, *listener = NULL;
+        char id[300];
         sh("rm -rf %s && mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc, proc);
         fake_proc(proc, 1, "init", 0, 1, NULL);
         fake_proc(proc, 50, "supervise", 1, 5, NULL);
@@ -468,7 +469,7 @@ static void supervise_of_another_tree(void **st)
             sh("ln -s %s/service/smtp %s/50/cwd", root, proc);
         /* round 2: no cwd link (not readable): matched by name */
         fake_proc(proc, 100, "tcpserver", 50, 10, NULL);
-        sh("printf '%%s\\0' tcpserver -v -c 10 0 2525 qmail-smtpd > %s/100/cmdline", proc);
+        sh("printf '%%s\\0' tcpserver -v -c 10 -x /nonexistent-other-tree/etc/tcp.smtp.cdb 0 2525 qmail-smtpd > %s/100/cmdline", proc);
         c.proc = proc;
         s = qt_sample(&sm, &c);
         assert_non_null(s->servers);
@@ -484,11 +485,19 @@ static void supervise_of_another_tree(void **st)
             assert_true(named != listener);
             assert_int_equal(named->pid, 0);
             assert_int_equal(listener->supervisor_pid, 50);
-            /* nothing about the other tree's process is blamed on this run script */
-            for (size_t i = 0; i < s->findings.n; i++)
+            /* nothing about the other tree's process is blamed on this run
+             * script, and its files (outside the root) are not checked here */
+            assert_int_equal(listener->outside_root, 1);
+            assert_int_equal(listener->rules_exists, -1);
+            snprintf(id, sizeof id, "servers.rules-missing:%s", listener->name);
+            for (size_t i = 0; i < s->findings.n; i++) {
                 assert_null(strstr(s->findings.v[i].id, "servers.script-differs:smtp"));
+                assert_string_not_equal(s->findings.v[i].id, id);
+            }
         } else {
             assert_ptr_equal(named, listener);
+            assert_int_equal(listener->outside_root, 0);
+            assert_int_equal(listener->rules_exists, 0); /* under this root: checked, missing */
         }
         qt_snapshot_free(s);
         qt_sampler_free(&sm);
