@@ -30,7 +30,9 @@ int qt_range_alert(const struct qt_range *r, double x);
 
 /* --warn KEY=RANGE / --crit KEY=RANGE: KEY is a perfdata label (a metric
  * key such as "established.smtps", or one of qtriage's own: "findings.crit",
- * "findings.warn", "findings.info", "collectors_failed", "sample_seconds"). */
+ * "findings.warn", "findings.info", "collectors_failed", "sample_seconds").
+ * The findings.* counts, like the state, leave out findings marked
+ * unwatched (a front end on a port not in --ports, qt_finding.unwatched). */
 struct qt_threshold {
     char key[96];
     struct qt_range range;
@@ -58,8 +60,8 @@ struct qt_check_opts {
 };
 
 /* Evaluate a snapshot: the status line with perfdata (one line, '\n'
- * ended) into out, and the state. Worst of: findings (CRIT -> CRITICAL,
- * WARN -> WARNING), thresholds, and failed collectors (UNKNOWN), ranked
+ * ended) into out, and the state. Worst of: findings not marked unwatched
+ * (CRIT -> CRITICAL, WARN -> WARNING), thresholds, and failed collectors (UNKNOWN), ranked
  * OK < WARNING < UNKNOWN < CRITICAL (a known critical problem outranks a
  * blind spot); a threshold on a label that the sample lacks makes the
  * whole check UNKNOWN with that one reason (a misconfigured check, even

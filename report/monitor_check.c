@@ -159,6 +159,17 @@ static const char *uom_for(const char *name)
     return "";
 }
 
+/* Findings of severity s that --check covers: the watched services and
+ * host-wide problems, not front ends on ports nobody watches
+ * (qt_finding.unwatched; docs/monitoring.md). */
+static size_t count_checked(const qt_findings *fs, enum qt_sev s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        n += fs->v[i].sev == s && !fs->v[i].unwatched;
+    return n;
+}
+
 size_t qt_perf_collect(const qt_snapshot *snap, struct qt_perf **out)
 {
     size_t n = 0, failed = 0;
@@ -184,7 +195,7 @@ size_t qt_perf_collect(const qt_snapshot *snap, struct qt_perf **out)
         struct qt_perf *p = &v[n++];
         p->lo = p->hi = NAN;
         snprintf(p->label, sizeof p->label, "%s", sevlabel[i]);
-        p->value = (double)qt_findings_count(&snap->findings, sevs[i]);
+        p->value = (double)count_checked(&snap->findings, sevs[i]);
         p->uom = "";
         p->min = 0;
         p->max = NAN;
@@ -449,7 +460,7 @@ enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts
     }
     for (size_t i = 0; i < snap->findings.n; i++) {
         const qt_finding *f = &snap->findings.v[i];
-        if (f->sev < QT_SEV_WARN)
+        if (f->sev < QT_SEV_WARN || f->unwatched)
             continue;
         add_problem(&pv, &np, &cap, f->sev == QT_SEV_CRIT ? QT_NAGIOS_CRITICAL : QT_NAGIOS_WARNING,
                     *f->subject ? qt_asprintf("%s [%s]", f->title, f->subject) : qt_strdup(f->title));
@@ -472,7 +483,7 @@ enum qt_nagios qt_check_eval(const qt_snapshot *snap, const struct qt_check_opts
     }
 
     qt_buf_printf(out, "QTRIAGE %s - ", qt_nagios_name(state));
-    ninfo = qt_findings_count(&snap->findings, QT_SEV_INFO);
+    ninfo = count_checked(&snap->findings, QT_SEV_INFO);
     if (np == 0) {
         qt_buf_puts(out, "no problems found");
         if (ninfo)

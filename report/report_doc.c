@@ -294,6 +294,7 @@ qt_report_doc *qt_report_doc_build(const struct qt_report_in *in)
         c->inc_kind = qt_strdup(f->inc_kind);
         c->inc_service = qt_strdup(f->inc_service);
         c->inc_impact = qt_strdup(f->inc_impact);
+        c->unwatched = f->unwatched;
         clean(&c->source, QT_REPORT_MAX_TEXT);
         clean(&c->id, QT_REPORT_MAX_TEXT);
         clean(&c->subject, QT_REPORT_MAX_TEXT);

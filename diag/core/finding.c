@@ -45,6 +45,7 @@ qt_finding *qt_findings_add(qt_findings *fs, enum qt_sev sev, const char *source
     f->inc_kind = qt_strdup("");
     f->inc_service = qt_strdup("");
     f->inc_impact = qt_strdup("");
+    f->unwatched = 0;
     return f;
 }
 

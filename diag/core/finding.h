@@ -42,6 +42,10 @@ typedef struct qt_finding {
                         * "service-down", "auth-failures", "bounces", "delivery-errors", ... */
     char *inc_service; /* the service it hurts ("smtps"), or a host-wide group ("host") */
     char *inc_impact;  /* one line in numbers: "34 of 100 slots held by ... ; oldest 3 min" */
+    /* 1: about a front end whose port is not watched (--ports); --check
+     * leaves it out of its state and findings.* counts (docs/monitoring.md).
+     * 0 for everything else (watched services, host-wide problems). */
+    int unwatched;
 } qt_finding;
 
 typedef struct qt_findings {

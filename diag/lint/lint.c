@@ -49,6 +49,7 @@ static qt_finding *add(struct lctx *l, enum qt_sev sev, const char *check, const
     if (f && sev == QT_SEV_INFO && qt_server_inventory(l->sv))
         qt_finding_evidence(f, "inventory (at most INFO): %s", qt_server_want_down(l->sv) ? "deliberately down (a down file, or svc -d)"
                                                                                    : "not in an active scan directory");
+    qt_lint_mark_unwatched(l->ctx, f, l->sv->port);
     return f;
 }
 

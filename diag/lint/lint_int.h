@@ -34,6 +34,12 @@ int qt_fixline_build(const qt_cmd *c, const struct qt_ops *ops, struct qt_fixlin
 /* The base line with '^' under the words a fix removed or modified. */
 void qt_fixline_render_current(const qt_cmd *c, const struct qt_fixline *f, qt_buf *line, qt_buf *marks);
 
+/* Mark f (may be NULL) as about port PORT when nobody watches it (not in
+ * --ports; ctx may be NULL = unknown, then nothing is marked): --check
+ * covers only the watched services and host-wide problems
+ * (docs/monitoring.md). An unknown port (0) stays counted. lint_ports.c. */
+void qt_lint_mark_unwatched(const qt_ctx *ctx, qt_finding *f, unsigned port);
+
 /* Findings "two services on one port" between services that are up or
  * would be started (not inventory, qt_server_inventory). lint_ports.c. */
 void qt_lint_check_ports(const qt_ctx *ctx, const qt_snapshot *snap, const qt_servers *s, qt_findings *out);

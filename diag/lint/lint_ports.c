@@ -1,5 +1,6 @@
 /* lint_ports.c - two services that would bind one port (a check across
- * services, so not in lint.c's per-service walk). */
+ * services, so not in lint.c's per-service walk), and what depends on the
+ * watched ports (--ports): stalls on a port, findings on unwatched ones. */
 #include "diag/lint/lint_int.h"
 #include "diag/core/util.h"
 #include "diag/ports/ports.h"
@@ -18,9 +19,17 @@ static int restarting(const struct qt_server *a, const struct qt_server *b, doub
     return now > 0 && x->st.readable && x->st.want_up && now - x->st.since < RESTART_SEEN_S;
 }
 
+void qt_lint_mark_unwatched(const qt_ctx *ctx, qt_finding *f, unsigned port)
+{
+    if (!f || !ctx || !port || qt_ctx_service_index(ctx, port) >= 0)
+        return;
+    f->unwatched = 1;
+    if (f->sev > QT_SEV_INFO)
+        qt_finding_evidence(f, "port %u is not watched (--ports): --check leaves this out", port);
+}
+
 void qt_lint_check_ports(const qt_ctx *ctx, const qt_snapshot *snap, const qt_servers *s, qt_findings *out)
 {
-    (void)ctx;
     for (size_t i = 0; i < s->n; i++)
         for (size_t k = i + 1; k < s->n; k++) {
             const struct qt_server *a = &s->v[i], *b = &s->v[k];
@@ -49,6 +58,7 @@ void qt_lint_check_ports(const qt_ctx *ctx, const qt_snapshot *snap, const qt_se
                                restarting(a, b, l_now(snap)) ? " and supervise restarts it every second, filling its log (its supervise/status shows a start seconds ago)"
                                                               : " each time supervise starts it");
             qt_finding_fix(f, "svc -d %s   # stop the one that should not run (and remove its symlink from the scan directory)", b->svcdir[0] ? b->svcdir : a->svcdir);
+            qt_lint_mark_unwatched(ctx, f, a->port);
         }
 }
 

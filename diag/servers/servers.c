@@ -44,7 +44,9 @@ static int is_supervisor(const struct qt_proc *p)
     return qt_program_is(qt_proc_name(p), QT_PROG_SUPERVISOR);
 }
 
-/* Service directory of a supervisor process, as a path under the root. */
+/* Service directory of a supervisor process, as a path under the root:
+ * 0, or 1 when its cwd lies outside the root (another tree's service: a
+ * same-named directory here is not its), or -1 when the cwd is unreadable. */
 static int supervisor_dir(const qt_ctx *ctx, const struct qt_proc *p, char *out, size_t n)
 {
     char rel[64], link[4096], real[4096];
@@ -53,8 +55,7 @@ static int supervisor_dir(const qt_ctx *ctx, const struct qt_proc *p, char *out,
     snprintf(rel, sizeof rel, "%d/cwd", p->pid);
     if (qt_ctx_proc(ctx, rel, link, sizeof link) && (l = readlink(link, real, sizeof real - 1)) > 0) {
         real[l] = '\0';
-        if (qt_unroot(ctx, real, out, n))
-            return 0;
+        return qt_unroot(ctx, real, out, n) ? 0 : 1;
     }
     return -1;
 }
@@ -191,23 +192,27 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
 }
 
 /* Attach a running listener to its service (by supervisor cwd, then by
- * name), or make a row for it. */
+ * name when the cwd is not readable), or make a row for it. */
 static void attach_listener(const qt_ctx *ctx, const qt_procs *procs, qt_servers *s, const struct qt_proc *p)
 {
     struct qt_server *sv = NULL;
     const struct qt_proc *q = p;
-    int sup = 0;
+    int sup = 0, outside = 0;
 
     for (int up = 0; up < 4 && q; up++) {
         q = qt_procs_find(procs, q->ppid);
         if (q && is_supervisor(q)) {
             char dir[4096], real[512];
+            int where = supervisor_dir(ctx, q, dir, sizeof dir);
             sup = q->pid;
-            if (supervisor_dir(ctx, q, dir, sizeof dir) == 0 && qt_rooted_realpath(ctx, dir, real, sizeof real))
+            outside = where == 1;
+            if (where == 0 && qt_rooted_realpath(ctx, dir, real, sizeof real))
                 for (size_t i = 0; i < s->n && !sv; i++)
                     if (strcmp(s->v[i].realdir, real) == 0 && !s->v[i].pid)
                         sv = &s->v[i];
-            if (!sv && q->argc > 1)
+            /* by name only when the cwd is unknown: a supervise running in
+             * another tree (outside --root) is not this tree's same-named service */
+            if (!sv && where != 1 && q->argc > 1)
                 for (size_t i = 0; i < s->n && !sv; i++)
                     if (strcmp(s->v[i].name, qt_basename(q->argv[1])) == 0 && !s->v[i].pid)
                         sv = &s->v[i];
@@ -220,6 +225,7 @@ static void attach_listener(const qt_ctx *ctx, const qt_procs *procs, qt_servers
     }
     sv->pid = p->pid;
     sv->supervisor_pid = sup;
+    sv->outside_root = outside;
     sv->started = p->start;
     sv->uid = p->uid;
     qt_cmd_parse(&sv->proc, p->argc, p->argv, NULL, QT_VAR_UNKNOWN);
@@ -531,7 +537,7 @@ static void file_facts(const qt_ctx *ctx, struct qt_server *sv)
 
     sv->rules_exists = -1;
     sv->smtpd_smtpauth = -1;
-    if (!c)
+    if (!c || sv->outside_root)
         return;
     x = qt_cmd_last_role(c, QT_OR_RULES, QT_OR_RULES);
     if (x && !(c->unresolved && c->unresolved[x->argword]) && (x->arg[0] == '/' || sv->realdir[0])) {

@@ -60,6 +60,9 @@ struct qt_server {
     int down_file;              /* 1: a `down` file in the service directory (svscan does not start it) */
     int in_scan;                /* 1: its directory is in an active scan directory (qt_servers.scandirs) */
     int supervisor_pid;         /* supervise/runsv/s6-supervise pid, 0 */
+    int outside_root;           /* 1: that supervisor's cwd lies outside --root (another
+                                 * tree): the files its command line names are not
+                                 * under the root and are not checked (rules_exists -1) */
 
     int pid;                    /* running listener, 0 when none */
     double started;             /* its start time */

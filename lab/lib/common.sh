@@ -25,8 +25,11 @@ LAB_PIDS="$QT_LAB_DIR/pids"
 LAB_STATE="$QT_LAB_DIR/state"
 LAB_BIN="$QT_BUILD/lab"
 
-# Scenarios in start order ("all").
-LAB_SCENARIOS=(root dns smtp smtps-nodeadline smtps-deadline imaps pop3s submission zombies loris)
+# Scenarios in start order. lab/up without arguments starts the incident
+# scenarios (LAB_DEFAULT); "healthy" (a correctly configured server with its
+# own root and ports) only when named. lab/down without arguments stops all.
+LAB_SCENARIOS=(root dns smtp smtps-nodeadline smtps-deadline imaps pop3s submission zombies loris healthy)
+LAB_DEFAULT=(root dns smtp smtps-nodeadline smtps-deadline imaps pop3s submission zombies loris)
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
 lab_say() { echo "lab: $*"; }

@@ -281,3 +281,44 @@ lab_wait_loris() {
     done
     return 1
 }
+
+# --- healthy: a correctly configured server, its own root and ports ----------
+# $QT_LAB_DIR/healthy/root (lab/lib/fixture_healthy.py): svscan root/service
+# -> supervise qmail-smtpd (tcpserver -x rules -c) and qmail-smtpsd (tcpserver
+# -x rules -c + stunnel4 with TIMEOUTbusy), each with a multilog log service;
+# then a few complete client sessions (swaks, AUTH + one message), none left
+# open. Their results go to healthy/run/sessions.tsv (the truth reads it).
+LAB_HEALTHY="$QT_LAB_DIR/healthy"
+scenario_up_healthy() {
+    local root="$LAB_HEALTHY/root" run="$LAB_HEALTHY/run" sp ssp svc port tls rc i
+    sp=$(lab_port healthy-smtp)
+    ssp=$(lab_port healthy-smtps)
+    lab_tls
+    mkdir -p "$run"
+    chmod 755 "$LAB_HEALTHY"
+    # regenerated on every start (nothing of it runs now); logs are kept
+    rm -rf "$root/service"
+    "$LAB_PY" "$LAB_SRC/lib/fixture_healthy.py" --root "$root" --build "$LAB_BIN" \
+        --base "$QT_LAB_PORT_BASE" --smtp "$sp:$(lab_svc healthy-smtp 7)" \
+        --smtps "$ssp:$(lab_svc healthy-smtps 7):$(lab_svc healthy-smtps 6)" \
+        --tls-pem "$LAB_RUN/tls/lab.pem" || lab_die "healthy: fixture generation failed"
+    lab_launch healthy svscan svscan "$root/service"
+    for port in "$sp" "$ssp"; do
+        lab_wait_listen "$port" 30 || lab_die "healthy: nothing listens on $port after 30 s (see $LAB_RUN/log/healthy.svscan.log)"
+    done
+    : >"$run/sessions.tsv.new"
+    for i in 1 2; do
+        for svc in smtp smtps; do
+            port=$sp tls=()
+            [[ $svc == smtps ]] && port=$ssp tls=(--tls-on-connect)
+            rc=0
+            # swaks' --timeout does not cover the TLS handshake: timeout(1) does
+            timeout 30 swaks --server "127.0.0.1:$port" "${tls[@]}" --timeout 10 \
+                --auth PLAIN --auth-user alice@example.test --auth-password 'Secret1!' \
+                --from alice@example.test --to postmaster@example.test \
+                --helo client.lab.test >>"$run/sessions.log" 2>&1 || rc=$?
+            printf '%s\t%s\t%s\n' "$svc" "$port" "$rc" >>"$run/sessions.tsv.new"
+        done
+    done
+    mv "$run/sessions.tsv.new" "$run/sessions.tsv"
+}

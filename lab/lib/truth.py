@@ -23,7 +23,8 @@ ROOT = os.path.join(LAB_DIR, "root")
 PIDS = os.path.join(LAB_DIR, "pids")
 STATE = os.path.join(LAB_DIR, "state")
 SCENARIOS = ["root", "dns", "smtp", "smtps-nodeadline", "smtps-deadline", "imaps",
-             "pop3s", "submission", "zombies", "loris"]
+             "pop3s", "submission", "zombies", "loris", "healthy"]
+HEALTHY = os.path.join(LAB_DIR, "healthy")
 TCPSERVER_BACKLOG = 20   # tcpserver's default -b; the kernel queues backlog+1
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -41,7 +42,9 @@ def plan(name):
 
 def read(path, default=None):
     try:
-        with open(path) as f:
+        # errors="replace": another program's comm in /proc/PID/stat may be
+        # any bytes (a test's hostile name must not stop the truth)
+        with open(path, errors="replace") as f:
             return f.read()
     except OSError:
         return default
@@ -206,6 +209,8 @@ def build():
             e["deadline_kind"] = "stunnel TIMEOUTbusy: per read, reset by every byte (not a total handshake deadline)"
             e["log"] = os.path.join(ROOT, "var/log/qmail", name, "current")
             e["stunnel_conf"] = os.path.join(LAB_DIR, "run", "stunnel-%s.conf" % name)
+        if scenario == "healthy":
+            healthy_service(e, name, limit)
         if server == "socat":
             e["emulates"] = "SSL-patched tcpserver (Oppermann): blocking SSL_accept, no handshake deadline; per-connection child keeps the parent's cmdline"
         if name == "smtp":
@@ -280,8 +285,10 @@ def build():
             ex["status_line"] = "tcpserver: status: %d/%d" % (busy, svc["limit"])
             ex["at_limit"] = busy >= svc["limit"]
 
-    # findings from live scenarios
+    # findings from live scenarios (the healthy scenario's go to its own block)
     for svc in services:
+        if svc["scenario"] == "healthy":
+            continue
         ex = svc["expected"]
         pend = ex["by_stage"].get("tls_handshake_pending", 0)
         # docs/severity.md: stalls holding >= 25% of the limit are high (CRIT),
@@ -452,6 +459,7 @@ def build():
         ("smtp", "smtp"), ("smtps", "smtps"), ("submission", "submission"), ("imaps", "imaps"),
         ("pop3s", "pop3s"), ("smtps-dl", "smtps-dl")))
     return {
+        "healthy": healthy(scen["healthy"], [s for s in services if s["scenario"] == "healthy"]),
         "schema": SCHEMA, "generated_at": int(time.time()), "lab_dir": LAB_DIR, "root": ROOT,
         "port_base": base, "public_ip": "127.0.0.1", "dns_server": dns["server"],
         "qtriage_args": ["--root", ROOT, "--ports", qt_ports, "--dns-server", dns["server"],
@@ -460,6 +468,43 @@ def build():
         "services": services, "connections": connections, "zombies": zombies, "dns": dns,
         "auth": auth, "fixture": root_truth, "findings": findings,
     }
+
+
+# --- the healthy scenario ---------------------------------------------------------
+def healthy_service(e, name, limit):
+    """Fields of a healthy-* service: paths in the healthy tree, not ROOT."""
+    root = os.path.join(HEALTHY, "root")
+    svc = {"healthy-smtp": "qmail-smtpd", "healthy-smtps": "qmail-smtpsd"}[name]
+    e["supervised_by"] = "supervise " + svc
+    e["run_script"] = os.path.join(root, "service", svc, "run")
+    e["log"] = os.path.join(root, "var/log/qmail", svc[6:], "current")
+    e["rules"] = os.path.join(root, "etc", "tcp.%s.cdb" % name[8:])
+    if "stunnel_conf" in e:
+        e["stunnel_conf"] = os.path.join(root, "etc/stunnel/smtps.conf")
+    e["per_ip_limit"] = None   # Debian's ucspi-tcp has none (lab/README.md, "healthy")
+    e["status_line_idle"] = "tcpserver: status: 0/%s" % limit
+
+
+def healthy(scen, services):
+    """The healthy scenario's own block: root, qtriage arguments, the client
+    sessions run at start, and what qtriage must find: no CRIT, no WARN, no
+    incident (only OK/INFO findings)."""
+    root = os.path.join(HEALTHY, "root")
+    ports = {s["name"][len("healthy-"):]: s["port"] for s in services}
+    sessions = []
+    for line in (read(os.path.join(HEALTHY, "run/sessions.tsv"), "") or "").splitlines():
+        svc, port, rc = line.split("\t")
+        sessions.append({"service": svc, "port": int(port), "swaks_exit": int(rc)})
+    findings = []
+    for s in services:
+        if s["up"] and s["handshake_deadline_s"] is not None:
+            findings.append({"id": "tls.handshake_deadline", "severity": "info",
+                             "service": s["name"][len("healthy-"):], "port": s["port"],
+                             "deadline_s": s["handshake_deadline_s"]})
+    return {"up": scen["up"], "root": root,
+            "qtriage_args": ["--root", root, "--ports",
+                             ",".join("%s=%d" % kv_ for kv_ in sorted(ports.items()))],
+            "ports": ports, "sessions": sessions, "findings": findings, "incidents": []}
 
 
 def text(t):
@@ -504,6 +549,8 @@ def text(t):
         out.append("  %-7s %-36s %s" % (f["severity"], f["id"], json.dumps(rest, sort_keys=True)[:150]))
     out.append("")
     out.append("qtriage " + " ".join(t["qtriage_args"]))
+    if t["healthy"]["up"]:
+        out.append("healthy: qtriage " + " ".join(t["healthy"]["qtriage_args"]))
     return "\n".join(out)
 
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "report/monitor.h"
+#include "diag/core/snapshot.h"
 #include "tests/unit/report_fixture.h"
 
 /* https://www.monitoring-plugins.org/doc/guidelines.html#AEN200:
@@ -333,6 +334,81 @@ static void labels_and_keys(void **state)
     qt_buf_free(&out);
 }
 
+/* --check covers the watched services and host-wide problems: a finding
+ * about a front end on an unwatched port (marked by the servers checks) is
+ * neither in the state nor in the findings.* counts. */
+static void unwatched_left_out(void **state)
+{
+    qt_snapshot *s = quiet();
+    qt_buf out = {0};
+    qt_finding *f;
+    (void)state;
+
+    f = qt_findings_add(&s->findings, QT_SEV_CRIT, "servers", "servers.limit-full:tcpserver:25", "all 20 connection slots are taken");
+    f->unwatched = 1;
+    f = qt_findings_add(&s->findings, QT_SEV_INFO, "servers", "servers.one-ip:tcpserver:25", "no per-IP limit");
+    f->unwatched = 1;
+    assert_int_equal(eval(s, NULL, NULL, &out), QT_NAGIOS_OK);
+    assert_guidelines(out.s);
+    assert_non_null(strstr(out.s, "QTRIAGE OK - no problems found | "));
+    assert_non_null(strstr(out.s, "'findings.crit'=0;;;0 'findings.warn'=0;;;0 'findings.info'=0;;;0 "));
+    /* a threshold on findings.crit sees only what --check covers */
+    assert_int_equal(eval(s, NULL, "findings.crit=0", &out), QT_NAGIOS_OK);
+    /* the same finding on a watched port counts */
+    s->findings.v[0].unwatched = 0;
+    assert_int_equal(eval(s, NULL, NULL, &out), QT_NAGIOS_CRITICAL);
+    assert_non_null(strstr(out.s, "QTRIAGE CRITICAL - CRIT: all 20 connection slots are taken |"));
+    assert_non_null(strstr(out.s, "'findings.crit'=1;;;0 "));
+    qt_snapshot_free(s);
+    qt_buf_free(&out);
+}
+
+/* A tree whose only problems are inventory (example run scripts in no
+ * active scan directory, a service down on purpose), sampled with an empty
+ * process table: --check is OK, the inventory shows only in the INFO count. */
+static void inventory_only_tree_ok(void **state)
+{
+    char root[] = "/tmp/qt-monitor-inv.XXXXXX", cmd[1024], proc[300];
+    qt_ctx ctx;
+    qt_sampler sm = {0};
+    qt_snapshot *s;
+    qt_buf out = {0};
+    size_t inv = 0;
+    (void)state;
+
+    assert_non_null(mkdtemp(root));
+    snprintf(cmd, sizeof cmd,
+             "set -e; cd %s; cp -r " QT_SRCDIR "/tests/fixtures/servers/root/. .; mkdir -p proc service; "
+             "for n in ex-a ex-b off; do mkdir -p var/qmail/supervise/$n/log; "
+             "{ echo '#!/bin/sh'; grep -v '^#' " QT_SRCDIR "/tests/fixtures/servers/lwq-qmail-smtpd.run; } > var/qmail/supervise/$n/run; "
+             "echo 'exec multilog t ./main' > var/qmail/supervise/$n/log/run; done; "
+             "ln -s /var/qmail/supervise/off service/off; touch var/qmail/supervise/off/down; "
+             /* a socket table with no socket at all (the header line only) */
+             "mkdir -p proc/net; for t in tcp tcp6; do head -1 " QT_SRCDIR "/tests/fixtures/ports/proc-net-$t > proc/net/$t; done",
+             root);
+    assert_int_equal(system(cmd), 0);
+    qt_ctx_defaults(&ctx);
+    ctx.root = root;
+    snprintf(proc, sizeof proc, "%s/proc", root);
+    ctx.proc = proc;
+    s = qt_sample(&sm, &ctx);
+    for (size_t i = 0; i < s->findings.n; i++) {
+        const qt_finding *f = &s->findings.v[i];
+        if (strstr(f->evidence, "inventory (at most INFO)"))
+            inv++;
+        if (f->sev > QT_SEV_INFO)
+            fail_msg("%s is %s in an inventory-only tree: %s", f->id, qt_sev_name(f->sev), f->title);
+    }
+    assert_true(inv >= 3); /* ex-a, ex-b, off: each at least "not started" */
+    assert_int_equal(eval(s, NULL, NULL, &out), QT_NAGIOS_OK);
+    assert_non_null(strstr(out.s, "QTRIAGE OK - no problems found ("));
+    qt_snapshot_free(s);
+    qt_sampler_free(&sm);
+    qt_buf_free(&out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +419,8 @@ int main(void)
         cmocka_unit_test(prometheus_text),
         cmocka_unit_test(unknown_values),
         cmocka_unit_test(labels_and_keys),
+        cmocka_unit_test(unwatched_left_out),
+        cmocka_unit_test(inventory_only_tree_ok),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -425,6 +425,109 @@ static void child_ips_are_read_once(void **st)
     qt_sampler_free(&sm);
 }
 
+/* Findings about a running front end on a port nobody watches (not in
+ * --ports) are marked unwatched, with a line saying so: --check leaves them
+ * out (docs/monitoring.md). The same front end watched is not marked. */
+static void unwatched_front_end(void **st)
+{
+    char proc[300], err[128];
+    qt_ctx c = ctx;
+    (void)st;
+
+    snprintf(proc, sizeof proc, "%s/proc-unwatched", root);
+    sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    fake_proc(proc, 1, "init", 0, 1, NULL);
+    fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
+    /* `timeout 60` in the chain: a WARN about the running front end */
+    sh("printf '%%s\\0' tcpserver -v -c 10 0 2525 timeout 60 qmail-smtpd > %s/100/cmdline", proc);
+    c.proc = proc;
+    for (int watched = 0; watched < 2; watched++) {
+        qt_sampler sm = {0};
+        qt_snapshot *s;
+        const qt_finding *f = NULL;
+        if (watched)
+            assert_int_equal(qt_ctx_parse_ports(&c, "smtp=2525", err, sizeof err), 0);
+        s = qt_sample(&sm, &c);
+        for (size_t i = 0; i < s->findings.n; i++)
+            if (!strncmp(s->findings.v[i].id, "servers.timeout-wrapper:", 24))
+                f = &s->findings.v[i];
+        assert_non_null(f);
+        assert_int_equal(f->sev, QT_SEV_WARN);
+        assert_int_equal(f->unwatched, !watched);
+        if (watched)
+            assert_null(strstr(f->evidence, "not watched"));
+        else
+            assert_non_null(strstr(f->evidence, "port 2525 is not watched (--ports): --check leaves this out"));
+        /* findings about watched ports and host-wide ones are never marked */
+        for (size_t i = 0; i < s->findings.n; i++)
+            if (strcmp(s->findings.v[i].source, "servers"))
+                assert_int_equal(s->findings.v[i].unwatched, 0);
+        qt_snapshot_free(s);
+        qt_sampler_free(&sm);
+    }
+}
+
+/* A running front end is this tree's service only when its supervise runs
+ * in that service's directory: a supervise of the same name whose cwd lies
+ * outside --root (another tree on the host, e.g. a second lab) is not
+ * attached to it by name. By name only when the cwd is unreadable. */
+static void supervise_of_another_tree(void **st)
+{
+    char proc[300];
+    qt_ctx c = ctx;
+    (void)st;
+
+    snprintf(proc, sizeof proc, "%s/proc-other-tree", root);
+    for (int round = 0; round < 3; round++) {
+        qt_sampler sm = {0};
+        qt_snapshot *s;
+        const struct qt_server *named = NULL, *listener = NULL;
+        char id[300];
+        sh("rm -rf %s && mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc, proc);
+        fake_proc(proc, 1, "init", 0, 1, NULL);
+        fake_proc(proc, 50, "supervise", 1, 5, NULL);
+        sh("printf '%%s\\0' supervise smtp > %s/50/cmdline", proc);
+        if (round == 0)      /* the same name, in another tree */
+            sh("ln -s /nonexistent-other-tree/service/smtp %s/50/cwd", proc);
+        else if (round == 1) /* this tree's service directory */
+            sh("ln -s %s/service/smtp %s/50/cwd", root, proc);
+        /* round 2: no cwd link (not readable): matched by name */
+        fake_proc(proc, 100, "tcpserver", 50, 10, NULL);
+        sh("printf '%%s\\0' tcpserver -v -c 10 -x /nonexistent-other-tree/etc/tcp.smtp.cdb 0 2525 qmail-smtpd > %s/100/cmdline", proc);
+        c.proc = proc;
+        s = qt_sample(&sm, &c);
+        assert_non_null(s->servers);
+        for (size_t i = 0; i < s->servers->n; i++) {
+            if (!strcmp(s->servers->v[i].name, "smtp"))
+                named = &s->servers->v[i];
+            if (s->servers->v[i].pid == 100)
+                listener = &s->servers->v[i];
+        }
+        assert_non_null(named);
+        assert_non_null(listener);
+        if (round == 0) {
+            assert_true(named != listener);
+            assert_int_equal(named->pid, 0);
+            assert_int_equal(listener->supervisor_pid, 50);
+            /* nothing about the other tree's process is blamed on this run
+             * script, and its files (outside the root) are not checked here */
+            assert_int_equal(listener->outside_root, 1);
+            assert_int_equal(listener->rules_exists, -1);
+            snprintf(id, sizeof id, "servers.rules-missing:%s", listener->name);
+            for (size_t i = 0; i < s->findings.n; i++) {
+                assert_null(strstr(s->findings.v[i].id, "servers.script-differs:smtp"));
+                assert_string_not_equal(s->findings.v[i].id, id);
+            }
+        } else {
+            assert_ptr_equal(named, listener);
+            assert_int_equal(listener->outside_root, 0);
+            assert_int_equal(listener->rules_exists, 0); /* under this root: checked, missing */
+        }
+        qt_snapshot_free(s);
+        qt_sampler_free(&sm);
+    }
+}
+
 static void status_file(void **st)
 {
     struct qt_supervise_status s;
@@ -473,6 +576,8 @@ int main(void)
         cmocka_unit_test(status_file),
         cmocka_unit_test(services_port_range),
         cmocka_unit_test(child_ips_are_read_once),
+        cmocka_unit_test(unwatched_front_end),
+        cmocka_unit_test(supervise_of_another_tree),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
