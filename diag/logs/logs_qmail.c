@@ -1,0 +1,232 @@
+/* logs_qmail.c - qmail-send's log lines (docs/domain/qmail.md#qmail-send-log,
+ * #qmail-remote, #bounces; qmail-log(5)) and recordio's AUTH secrets
+ * (ucspi-tcp recordio.c: "PID < " what the client sent, "PID > " what the
+ * server answered, "+" at the end of a line cut at 256 bytes). */
+#include "diag/logs/logs_int.h"
+
+#include <string.h>
+
+static void remember_sender(qt_log_ctx *c, unsigned long id, int kind)
+{
+    size_t i = id % QT_LOG_MSG_SLOTS;
+    c->msgs[i].id = id;
+    c->msgs[i].kind = (unsigned char)kind;
+}
+
+static int sender_of(const qt_log_ctx *c, unsigned long id)
+{
+    size_t i = id % QT_LOG_MSG_SLOTS;
+    return c->msgs[i].kind && c->msgs[i].id == id ? c->msgs[i].kind : 0;
+}
+
+static void remember_rcpt(qt_log_ctx *c, unsigned long d, qt_span a)
+{
+    size_t i = d % QT_LOG_DEL_SLOTS;
+    size_t n = a.n < QT_LOG_RCPT_MAX ? a.n : QT_LOG_RCPT_MAX;
+    c->dels[i].id = d;
+    c->dels[i].used = 1;
+    c->dels[i].len = n;
+    memcpy(c->dels[i].rcpt, a.p, n);
+}
+
+static void recall_rcpt(const qt_log_ctx *c, unsigned long d, qt_log_rec *r)
+{
+    size_t i = d % QT_LOG_DEL_SLOTS;
+    if (c->dels[i].used && c->dels[i].id == d)
+        qt_log_set_user(r, c->dels[i].rcpt, c->dels[i].len);
+}
+
+/* The remote IP qmail-remote names at the start of its report:
+ * "Connected_to_IP_but...", "IP_accepted_message.", "IP_does_not_like...",
+ * "Giving_up_on_IP./" (docs/domain/qmail.md#qmail-remote). */
+static void report_ip(qt_span t, qt_log_rec *r)
+{
+    size_t e = 0;
+
+    if (!qt_span_eat(&t, "Connected_to_"))
+        qt_span_eat(&t, "Giving_up_on_");
+    while (e < t.n && t.p[e] != '_' && t.p[e] != '/')
+        e++;
+    if (e && t.p[e - 1] == '.')   /* "Giving_up_on_IP./" */
+        e--;
+    qt_log_set_ip(r, t.p, e);
+}
+
+/* The most specific category of a failure or deferral report. */
+static enum qt_log_cat report_cat(qt_span t, enum qt_log_cat plain)
+{
+    if (qt_span_has(t, "but my name was rejected"))
+        return QT_LOG_HELO_REJECTED;
+    if (qt_span_has(t, "but connection died"))
+        return QT_LOG_CONNECTION_DIED;
+    if (qt_span_has(t, "(#4.1.2)") || qt_span_has(t, "(#5.1.2)") || qt_span_has(t, "(#5.4.4)") ||
+        qt_span_has(t, "domain not found"))
+        return QT_LOG_DOMAIN_NOT_FOUND;
+    /* qmail-local/vdelivermail's text, the older wording without the code,
+     * and a remote server's enhanced status 5.1.1 (RFC 3463: bad mailbox) */
+    if (qt_span_has(t, "(#5.1.1)") || qt_span_has(t, "no mailbox here by that name") ||
+        qt_span_has(t, " 5.1.1 "))
+        return QT_LOG_NO_MAILBOX;
+    return plain;
+}
+
+static void delivery(qt_log_ctx *c, qt_span s, unsigned long d, qt_log_rec *r)
+{
+    r->delivery = d;
+    r->has_delivery = 1;
+    recall_rcpt(c, d, r);
+    if (qt_span_eat(&s, "success: ")) {
+        r->cat = QT_LOG_DELIVERY_SUCCESS;
+        report_ip(s, r);
+    } else if (qt_span_eat(&s, "failure: ")) {
+        r->cat = report_cat(s, QT_LOG_DELIVERY_FAILURE);
+        report_ip(s, r);
+    } else if (qt_span_eat(&s, "deferral: ")) {
+        r->cat = report_cat(s, QT_LOG_DELIVERY_DEFERRAL);
+        report_ip(s, r);
+    } else if (qt_span_eat(&s, "report mangled, will defer")) {
+        r->cat = QT_LOG_DELIVERY_DEFERRAL;
+    }
+}
+
+static void info_msg(qt_log_ctx *c, qt_span s, unsigned long id, qt_log_rec *r)
+{
+    const char *from = memmem(s.p, s.n, " from <", 7);
+    const char *end;
+    int kind;
+
+    if (!from)
+        return;
+    from += 7;
+    end = memchr(from, '>', s.n - (size_t)(from - s.p));
+    if (!end)
+        return;
+    qt_log_set_user(r, from, (size_t)(end - from));
+    kind = end == from ? QT_SENDER_NULL
+         : (end - from == 4 && memcmp(from, "#@[]", 4) == 0) ? QT_SENDER_DOUBLE : QT_SENDER_NORMAL;
+    remember_sender(c, id, kind);
+    if (kind == QT_SENDER_DOUBLE)
+        r->cat = QT_LOG_DOUBLE_BOUNCE;   /* qmail-send's double bounce (addresses(5)) */
+}
+
+void qt_log_qmail_send(qt_log_ctx *c, qt_span m, int sendish, qt_log_rec *r)
+{
+    qt_span s = m;
+    unsigned long a, b;
+
+    if (!sendish)
+        return;
+    if (qt_span_eat(&s, "status: ")) {
+        if (qt_span_eat(&s, "exiting")) {
+            r->cat = QT_LOG_SEND_STATUS;
+        } else if (qt_span_eat(&s, "local ") && qt_span_ulong(&s, &a) && qt_span_eat(&s, "/") &&
+                   qt_span_ulong(&s, &b)) {
+            unsigned long ra, rb;
+            r->cat = QT_LOG_SEND_STATUS;
+            r->busy = (unsigned)a, r->limit = (unsigned)b;
+            if (qt_span_eat(&s, " remote ") && qt_span_ulong(&s, &ra) && qt_span_eat(&s, "/") &&
+                qt_span_ulong(&s, &rb))
+                r->rbusy = (unsigned)ra, r->rlimit = (unsigned)rb;
+        }
+        return;
+    }
+    if (qt_span_eat(&s, "delivery ") && qt_span_ulong(&s, &a) && qt_span_eat(&s, ": ")) {
+        delivery(c, s, a, r);
+        return;
+    }
+    s = m;
+    if (qt_span_eat(&s, "starting delivery ") && qt_span_ulong(&s, &a) && qt_span_eat(&s, ": msg ") &&
+        qt_span_ulong(&s, &b) && qt_span_eat(&s, " to ")) {
+        r->delivery = a, r->has_delivery = 1;
+        r->msg = b, r->has_msg = 1;
+        if (qt_span_eat(&s, "local ") || qt_span_eat(&s, "remote ")) {
+            qt_log_set_user(r, s.p, s.n);
+            remember_rcpt(c, a, s);
+        }
+        return;
+    }
+    s = m;
+    if ((qt_span_eat(&s, "info msg ") || qt_span_eat(&s, "new msg ") || qt_span_eat(&s, "end msg ")) &&
+        qt_span_ulong(&s, &a)) {
+        r->msg = a, r->has_msg = 1;
+        if (m.p[0] == 'i')
+            info_msg(c, s, a, r);
+        return;
+    }
+    s = m;
+    if (qt_span_eat(&s, "bounce msg ") && qt_span_ulong(&s, &a)) {
+        /* the bounce of a message whose own sender was <> goes to
+         * doublebounceto: a double bounce (qmail-send.c injectbounce) */
+        r->msg = a, r->has_msg = 1;
+        r->cat = sender_of(c, a) == QT_SENDER_NULL ? QT_LOG_DOUBLE_BOUNCE : QT_LOG_BOUNCE;
+        return;
+    }
+    s = m;
+    if (qt_span_eat(&s, "triple bounce: discarding ")) {
+        r->cat = QT_LOG_TRIPLE_BOUNCE;
+        if (qt_span_eat(&s, "bounce/") && qt_span_ulong(&s, &a))
+            r->msg = a, r->has_msg = 1;
+        return;
+    }
+    s = m;
+    if (qt_span_eat(&s, "alert: ") || qt_span_eat(&s, "warning: "))
+        r->cat = QT_LOG_SEND_ALERT;
+}
+
+/* ---- recordio ---- */
+
+enum { RIO_ANSWER = 1, RIO_MORE };   /* the next client line is a secret / continues one */
+
+static int *rio_state(qt_log_ctx *c, long pid, int create)
+{
+    for (size_t i = 0; i < QT_LOG_RIO_SLOTS; i++)
+        if (c->rio[i].state && c->rio[i].pid == pid)
+            return &c->rio[i].state;
+    if (!create)
+        return NULL;
+    size_t i = c->rio_next++ % QT_LOG_RIO_SLOTS;
+    c->rio[i].pid = pid;
+    return &c->rio[i].state;
+}
+
+void qt_log_recordio(qt_log_ctx *c, const char *line, qt_span m, qt_log_rec *r)
+{
+    unsigned long pid;
+    qt_span s = m;
+    int client, *st;
+
+    if (!qt_span_ulong(&s, &pid) || !(qt_span_eat(&s, " < ") || qt_span_eat(&s, " > ")))
+        return;
+    client = s.p[-2] == '<';
+    st = rio_state(c, (long)pid, 0);
+    if (!client) {
+        /* a 334 challenge: the answer is a secret, except the one to
+         * "Username:" (AUTH LOGIN, base64 "VXNlcm5hbWU6") */
+        if (qt_span_eat(&s, "334 ") || qt_span_eat(&s, "334-")) {
+            st = rio_state(c, (long)pid, 1);
+            *st = s.n >= 12 && memcmp(s.p, "VXNlcm5hbWU6", 12) == 0 ? 0 : RIO_ANSWER;
+        } else if (st) {
+            *st = 0;
+        }
+        return;
+    }
+    int more = s.n && s.p[s.n - 1] == '+';
+    if (st && *st) {
+        r->secret_off = (size_t)(s.p - line);
+        r->secret_len = s.n - (more ? 1 : 0);
+        *st = more ? RIO_MORE : 0;
+        return;
+    }
+    qt_span a = s;
+    if (qt_span_eat(&a, "AUTH PLAIN ") || qt_span_eat(&a, "auth plain ") || qt_span_eat(&a, "AUTH plain ") ||
+        qt_span_eat(&a, "auth PLAIN ")) {
+        while (a.n && (a.p[a.n - 1] == ' ' || a.p[a.n - 1] == '+'))
+            a.n--;
+        if (a.n) {
+            r->secret_off = (size_t)(a.p - line);
+            r->secret_len = a.n;
+            if (more)
+                *rio_state(c, (long)pid, 1) = RIO_MORE;
+        }
+    }
+}
