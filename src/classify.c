@@ -14,10 +14,10 @@
 
 /* A field of the output: "-" when empty; TAB, newline, other control
  * bytes, non-ASCII, '\' and a lone "-" escaped (classify.h). */
+static void put_bytes(qt_buf *b, const char *s, size_t n);
+
 static void put_field(qt_buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-
     if (n == 0) {
         qt_buf_putc(b, '-');
         return;
@@ -26,6 +26,14 @@ static void put_field(qt_buf *b, const char *s, size_t n)
         qt_buf_puts(b, "\\x2d");
         return;
     }
+    put_bytes(b, s, n);
+}
+
+/* The escaping alone (a file name: "-" is standard input's name). */
+static void put_bytes(qt_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\t') {
@@ -103,7 +111,7 @@ static int classify_one(const char *name, FILE *out, FILE *err)
         return -1;
     }
     c = qt_log_ctx_new((int64_t)ref);
-    put_field(&fname, name, strlen(name));
+    put_bytes(&fname, name, strlen(name));
     while ((got = qt_log_reader_next(rd, &line, &n, &cut, why, sizeof why)) > 0) {
         lineno++;
         qt_log_classify(c, line, n, &r);

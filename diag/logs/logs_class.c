@@ -120,7 +120,8 @@ int qt_log_set_ip(qt_log_rec *r, const char *p, size_t n)
     char tmp[64];
     unsigned char b[16];
 
-    if (n == 0 || n >= sizeof tmp)
+    /* inet_pton stops at a NUL: "1.2.3.4\0junk" is not an address */
+    if (n == 0 || n >= sizeof tmp || memchr(p, '\0', n))
         return 0;
     memcpy(tmp, p, n);
     tmp[n] = '\0';
@@ -147,6 +148,13 @@ void qt_log_set_user(qt_log_rec *r, const char *p, size_t n)
 }
 
 /* ---- vchkpw (docs/domain/vpopmail.md#log-lines) ---- */
+
+static int tag_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.' || c == '/';
+}
+
 
 /* "NAME@DOMAIN:IP" or "NAME:IP": the IP is the suffix after the leftmost ':'
  * that leaves an address (or nothing: TCPREMOTEIP unset); a hostile name may
@@ -179,9 +187,10 @@ static void vchkpw_line(const char *line, qt_span m, qt_log_rec *r)
     size_t k = 0;
 
     qt_span_eat(&m, "vchkpw-");
-    while (k < m.n && k < sizeof r->service - 1 && m.p[k] != ':' && m.p[k] != ' ')
+    /* a service name or a port number (docs/domain/vpopmail.md#service-name) */
+    while (k < m.n && k < sizeof r->service - 1 && tag_char(m.p[k]))
         k++;
-    if (k == m.n || m.p[k] != ':')
+    if (k == 0 || k == m.n || m.p[k] != ':')
         return;
     memcpy(r->service, m.p, k);
     r->service[k] = '\0';
@@ -313,12 +322,6 @@ static void ucspi_line(qt_span m, qt_log_rec *r)
 
 /* ---- the frame: stamp, syslog host and tag ---- */
 
-static int tag_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '/';
-}
-
 /* "TAG[PID]: " or, when bare_ok, "TAG: " at the start of *m: skip it and
  * return the tag (n 0: none, *m unchanged). */
 static qt_span eat_tag(qt_span *m, int bare_ok)
@@ -375,7 +378,7 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
 {
     qt_span m, tag = {line, 0};
     size_t k;
-    int rfc5424 = is_rfc5424(line, n), syslog_form;
+    int rfc5424 = is_rfc5424(line, n), syslog_form, splogger = 0;
     struct qt_log_time inner;
 
     memset(r, 0, sizeof *r);
@@ -417,20 +420,26 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
         qt_span f = m;
         qt_span w = eat_tag(&f, 1);
         if (w.n && memchr(w.p, '.', w.n) && !memchr(w.p, '/', w.n) && !span_starts(w, "vchkpw-")) {
+            /* what a program handed syslog(3): "Mmm dd hh:mm:ss TAG[PID]: MSG" */
+            struct qt_log_time st;
+            size_t sk;
             m = f;
-            tag = eat_tag(&m, 0);
+            if ((sk = qt_log_rfc3164(m.p, m.n, c->ref, &st)) != 0 && sk < m.n && m.p[sk] == ' ')
+                m.p += sk + 1, m.n -= sk + 1;
+            tag = eat_tag(&m, 1);
         } else {
             tag = eat_tag(&m, 0);
         }
     }
-    /* splogger's "SECONDS.USEC " inside the message wins over syslog's stamp (it has the year) */
+    /* splogger's "SECONDS.USEC " inside the message (any program piped to
+     * it: qmail-send, or tcpserver as "splogger smtpd") wins over syslog's
+     * stamp: it has the year (notqmail splogger.c) */
     if (m.n && m.p[0] >= '0' && m.p[0] <= '9' && (k = qt_log_epoch(m.p, m.n, &inner)) != 0) {
         r->time = inner;
         m.p += k, m.n -= k;
         if (!qt_span_eat(&m, " "))
             qt_span_eat(&m, "+");
-        qt_log_qmail_send(c, m, 1, r);
-        return;
+        splogger = 1;
     }
     if (span_starts(m, "vchkpw-")) {
         vchkpw_line(line, m, r);
@@ -441,12 +450,12 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
         ucspi_line(m, r);
         return;
     }
-    if (m.n && m.p[0] >= '0' && m.p[0] <= '9') {
+    if (!splogger && m.n && m.p[0] >= '0' && m.p[0] <= '9') {
         qt_log_recordio(c, line, m, r);
         if (r->secret_len || r->cat != QT_LOG_OTHER)
             return;
     }
-    qt_log_qmail_send(c, m, tag.n == 0 || span_starts(tag, "qmail") || span_starts(tag, "splogger"), r);
+    qt_log_qmail_send(c, m, splogger || tag.n == 0 || span_starts(tag, "qmail") || span_starts(tag, "splogger"), r);
 }
 
 void qt_log_redact(const char *line, size_t n, const qt_log_rec *r, qt_buf *out)
