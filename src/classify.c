@@ -12,41 +12,83 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A field of the output: "-" when empty; TAB, newline, other control
- * bytes, non-ASCII, '\' and a lone "-" escaped (classify.h). */
-static void put_bytes(qt_buf *b, const char *s, size_t n);
+/* The output goes through one fixed buffer: at 3 million lines a second
+ * printf and a growing string cost more than the classification. */
+struct outbuf {
+    FILE *f;
+    size_t len;
+    char b[1 << 16];
+};
 
-static void put_field(qt_buf *b, const char *s, size_t n)
+static void out_flush(struct outbuf *o)
 {
-    if (n == 0) {
-        qt_buf_putc(b, '-');
-        return;
-    }
-    if (n == 1 && s[0] == '-') {
-        qt_buf_puts(b, "\\x2d");
-        return;
-    }
-    put_bytes(b, s, n);
+    if (o->len)
+        fwrite(o->b, 1, o->len, o->f);
+    o->len = 0;
 }
 
-/* The escaping alone (a file name: "-" is standard input's name). */
-static void put_bytes(qt_buf *b, const char *s, size_t n)
+/* room for n more bytes (n <= sizeof o->b) */
+static char *out_room(struct outbuf *o, size_t n)
+{
+    if (o->len + n > sizeof o->b)
+        out_flush(o);
+    return o->b + o->len;
+}
+
+static void out_add(struct outbuf *o, const char *s, size_t n)
+{
+    while (n) {
+        size_t k = n < sizeof o->b ? n : sizeof o->b;
+        memcpy(out_room(o, k), s, k);
+        o->len += k, s += k, n -= k;
+    }
+}
+
+static void out_ulong(struct outbuf *o, unsigned long v)
+{
+    char t[24];
+    size_t i = sizeof t;
+    do
+        t[--i] = (char)('0' + v % 10);
+    while (v /= 10);
+    out_add(o, t + i, sizeof t - i);
+}
+
+/* The escaping (classify.h): printable ASCII as it is, except '\'; TAB and
+ * newline as \t and \n; every other byte \xNN. A file name gets only this
+ * ("-" is standard input's name). */
+static void put_bytes(struct outbuf *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
 
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            continue;
+        out_add(o, s + run, i - run);
+        run = i + 1;
         if (c == '\t') {
-            qt_buf_add(b, "\\t", 2);
+            out_add(o, "\\t", 2);
         } else if (c == '\n') {
-            qt_buf_add(b, "\\n", 2);
-        } else if (c < 0x20 || c >= 0x7f || c == '\\') {
-            char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
-            qt_buf_add(b, e, 4);
+            out_add(o, "\\n", 2);
         } else {
-            qt_buf_putc(b, (char)c);
+            char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+            out_add(o, e, 4);
         }
     }
+    out_add(o, s + run, n - run);
+}
+
+/* A field: "-" when empty, a lone "-" as \x2d, else escaped. */
+static void put_field(struct outbuf *o, const char *s, size_t n)
+{
+    if (n == 0)
+        out_add(o, "-", 1);
+    else if (n == 1 && s[0] == '-')
+        out_add(o, "\\x2d", 4);
+    else
+        put_bytes(o, s, n);
 }
 
 /* The admin names the file: trusted as given, but only a regular file is
@@ -88,7 +130,7 @@ static void say(FILE *err, const char *name, const char *why)
 }
 
 /* One file to out; 0, or -1 when it could not be opened or read to its end. */
-static int classify_one(const char *name, FILE *out, FILE *err)
+static int classify_one(const char *name, struct outbuf *o, FILE *err)
 {
     char why[256];
     time_t ref;
@@ -96,7 +138,7 @@ static int classify_one(const char *name, FILE *out, FILE *err)
     qt_log_reader *rd;
     qt_log_ctx *c;
     qt_log_rec r;
-    qt_buf b = {0}, fname = {0};
+    struct outbuf *fname;
     unsigned long lineno = 0;
     const char *line;
     size_t n;
@@ -111,33 +153,34 @@ static int classify_one(const char *name, FILE *out, FILE *err)
         return -1;
     }
     c = qt_log_ctx_new((int64_t)ref);
-    put_bytes(&fname, name, strlen(name));
+    /* the escaped name, once (a name longer than the buffer is cut: PATH_MAX is 4096) */
+    fname = qt_calloc(1, sizeof *fname);
+    put_bytes(fname, name, strnlen(name, 8192));
     while ((got = qt_log_reader_next(rd, &line, &n, &cut, why, sizeof why)) > 0) {
         lineno++;
         qt_log_classify(c, line, n, &r);
         if (cut)
             r = (qt_log_rec){.cat = QT_LOG_OTHER};  /* a 64 KiB line is no mail log line */
-        qt_buf_add(&b, fname.s, fname.len);
-        qt_buf_printf(&b, ":%lu\t%s\t", lineno, qt_log_cat_name(r.cat));
-        put_field(&b, r.ip, strlen(r.ip));
-        qt_buf_putc(&b, '\t');
-        put_field(&b, r.user, r.user_len);
-        qt_buf_putc(&b, '\n');
-        if (b.len >= 64 * 1024) {
-            fwrite(b.s, 1, b.len, out);
-            qt_buf_reset(&b);
-        }
+        const char *cat = qt_log_cat_name(r.cat);
+        out_add(o, fname->b, fname->len);
+        out_add(o, ":", 1);
+        out_ulong(o, lineno);
+        out_add(o, "\t", 1);
+        out_add(o, cat, strlen(cat));
+        out_add(o, "\t", 1);
+        put_field(o, r.ip, strlen(r.ip));
+        out_add(o, "\t", 1);
+        put_field(o, r.user, r.user_len);
+        out_add(o, "\n", 1);
     }
-    if (b.len)
-        fwrite(b.s, 1, b.len, out);
     if (got < 0) {
         char msg[320];
+        out_flush(o);
         snprintf(msg, sizeof msg, "read error after line %lu: %s", lineno, why);
         say(err, name, msg);
         rc = -1;
     }
-    qt_buf_free(&b);
-    qt_buf_free(&fname);
+    free(fname);
     qt_log_ctx_free(c);
     qt_log_reader_free(rd);
     return rc;
@@ -146,10 +189,14 @@ static int classify_one(const char *name, FILE *out, FILE *err)
 int qt_classify_log_run(char *const *files, int nfiles, FILE *out, FILE *err)
 {
     int rc = 0;
+    struct outbuf *o = qt_calloc(1, sizeof *o);
 
+    o->f = out;
     for (int i = 0; i < nfiles; i++)
-        if (classify_one(files[i], out, err) != 0)
+        if (classify_one(files[i], o, err) != 0)
             rc = 1;
+    out_flush(o);
+    free(o);
     if (fflush(out) != 0 || ferror(out)) {
         fprintf(err, "qtriage: --classify-log: cannot write the output: %s\n", strerror(errno));
         rc = 1;

@@ -54,9 +54,8 @@ void qt_log_ctx_set_ref(qt_log_ctx *c, int64_t ref)
 
 /* ---- span helpers (logs_int.h) ---- */
 
-int qt_span_eat(qt_span *s, const char *lit)
+int qt_span_eat_n(qt_span *s, const char *lit, size_t k)
 {
-    size_t k = strlen(lit);
     if (s->n < k || memcmp(s->p, lit, k) != 0)
         return 0;
     s->p += k;
@@ -126,7 +125,10 @@ int qt_log_set_ip(qt_log_rec *r, const char *p, size_t n)
     memcpy(tmp, p, n);
     tmp[n] = '\0';
     if (inet_pton(AF_INET, tmp, b) == 1) {
-        inet_ntop(AF_INET, b, r->ip, sizeof r->ip);
+        /* glibc's inet_pton takes only the dotted quad without leading
+         * zeros: the text is already canonical (and inet_ntop's sprintf
+         * would be a tenth of the work at millions of lines) */
+        memcpy(r->ip, tmp, n + 1);
         return 1;
     }
     if (inet_pton(AF_INET6, tmp, b) != 1)
@@ -214,7 +216,7 @@ static void vchkpw_line(const char *line, qt_span m, qt_log_rec *r)
         return;
     }
     for (size_t i = 0; i < QT_ARRAY_LEN(vchkpw_fail); i++)
-        if (qt_span_eat(&m, vchkpw_fail[i])) {
+        if (qt_span_eat_n(&m, vchkpw_fail[i], strlen(vchkpw_fail[i]))) {
             r->cat = QT_LOG_AUTH_FAIL;
             vchkpw_who(m, r);
             return;

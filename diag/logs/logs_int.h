@@ -27,7 +27,9 @@ struct qt_log_ctx {
 /* A view of bytes: the parsers walk these, never NUL-terminated strings. */
 typedef struct { const char *p; size_t n; } qt_span;
 
-int qt_span_eat(qt_span *s, const char *lit);            /* s starts with lit: skip it, 1; else 0 */
+int qt_span_eat_n(qt_span *s, const char *lit, size_t k);  /* s starts with lit (k bytes): skip it, 1; else 0 */
+/* the same for a string literal (its length known at compile time) */
+#define qt_span_eat(s, lit) qt_span_eat_n((s), (lit), sizeof(lit) - 1)
 int qt_span_ulong(qt_span *s, unsigned long *v);         /* 1-19 digits: skip them, 1; else 0 */
 qt_span qt_span_word(qt_span *s);                        /* up to the next space (skipped) */
 /* lit occurs in s, ASCII case ignored, a ' ' in lit matching ' ' or '_'

@@ -2,18 +2,22 @@
 #include "diag/logs/logs.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* hex digit values, -1 for any other byte */
+static const signed char hexv[256] = {
+    ['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5, ['6'] = 6, ['7'] = 7, ['8'] = 8,
+    ['9'] = 9, ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15,
+    ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15,
+};
+
 static int hexval(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    unsigned char u = (unsigned char)c;
+    /* the table's zeros are digits only for '0' */
+    return hexv[u] || u == '0' ? hexv[u] : -1;
 }
 
 static int is_digit(char c)
@@ -115,18 +119,72 @@ size_t qt_log_epoch(const char *s, size_t n, struct qt_log_time *t)
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
-static int64_t local_to_unix(struct tm *tm)
+/* mktime(3) and localtime(3) read the zone on every call (with TZ unset,
+ * glibc stats /etc/localtime each time): at millions of lines that is most
+ * of the work, so the last answers are kept, per thread, for as long as TZ
+ * stays the same. Zone changes fall on whole hours, so the start of the hour
+ * plus minutes and seconds is exact. */
+#define HOUR_SLOTS 16
+static __thread struct {
+    char tz[64];
+    int tz_set, valid;
+    int64_t ref;                 /* ref -> its local year */
+    int ref_year;
+    struct { int y, mon, day, hh, used, ok; int64_t start; } hour[HOUR_SLOTS];
+} cache;
+
+static void cache_check_tz(void)
 {
-    tm->tm_isdst = -1;
-    return (int64_t)mktime(tm);
+    const char *tz = getenv("TZ");
+    int set = tz != NULL;
+
+    if (cache.valid && set == cache.tz_set && (!set || strncmp(tz, cache.tz, sizeof cache.tz) == 0))
+        return;
+    memset(&cache, 0, sizeof cache);
+    cache.valid = 1;
+    cache.tz_set = set;
+    if (set)
+        snprintf(cache.tz, sizeof cache.tz, "%s", tz);
+    cache.ref = INT64_MIN;
+}
+
+/* Unix time of local y-mon-day hh:00:00 (mon 0-11); 0 and *ok 0 when that
+ * day does not exist (Feb 29 of a common year, day 31 of a short month). */
+static int64_t local_hour(int y, int mon, int day, int hh, int *ok)
+{
+    /* the three candidate years of one hour, and neighbouring hours, in different slots */
+    unsigned slot = ((unsigned)y % 4) * 4 + (unsigned)hh % 4;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mon, .tm_mday = day, .tm_hour = hh, .tm_isdst = -1};
+    int64_t v;
+
+    if (cache.hour[slot].used && cache.hour[slot].y == y && cache.hour[slot].mon == mon &&
+        cache.hour[slot].day == day && cache.hour[slot].hh == hh) {
+        *ok = cache.hour[slot].ok;
+        return cache.hour[slot].start;
+    }
+    v = (int64_t)mktime(&tm);
+    *ok = tm.tm_mon == mon && tm.tm_mday == day;
+    cache.hour[slot].y = y, cache.hour[slot].mon = mon, cache.hour[slot].day = day, cache.hour[slot].hh = hh;
+    cache.hour[slot].used = 1, cache.hour[slot].ok = *ok, cache.hour[slot].start = v;
+    return v;
+}
+
+static int ref_year(int64_t ref)
+{
+    struct tm rt;
+    time_t r = (time_t)ref;
+
+    if (cache.ref != ref) {
+        cache.ref = ref;
+        cache.ref_year = localtime_r(&r, &rt) ? rt.tm_year + 1900 : 1970;
+    }
+    return cache.ref_year;
 }
 
 size_t qt_log_rfc3164(const char *s, size_t n, int64_t ref, struct qt_log_time *t)
 {
-    int mon = -1, day, hh, mm, ss, best_set = 0;
+    int mon = -1, day, hh, mm, ss, best_set = 0, y0;
     int64_t best = 0;
-    struct tm rt;
-    time_t r = (time_t)ref;
 
     if (n < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':')
         return none(t);
@@ -141,16 +199,15 @@ size_t qt_log_rfc3164(const char *s, size_t n, int64_t ref, struct qt_log_time *
         return none(t);
     if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
         return none(t);
-    if (!localtime_r(&r, &rt))
-        return none(t);
+    cache_check_tz();
+    y0 = ref_year(ref);
     /* the year is not in the line: the candidate nearest the reference */
     for (int dy = -1; dy <= 1; dy++) {
-        struct tm tm = {.tm_year = rt.tm_year + dy, .tm_mon = mon, .tm_mday = day,
-                        .tm_hour = hh, .tm_min = mm, .tm_sec = ss};
-        int64_t v = local_to_unix(&tm);
+        int ok;
+        int64_t v = local_hour(y0 + dy, mon, day, hh, &ok) + mm * 60 + ss;
         int64_t d = v > ref ? v - ref : ref - v;
         int64_t bd = best > ref ? best - ref : ref - best;
-        if (tm.tm_mon != mon)   /* Feb 29 of a year without it */
+        if (!ok)
             continue;
         if (!best_set || d < bd)
             best = v, best_set = 1;
@@ -217,9 +274,11 @@ size_t qt_log_iso8601(const char *s, size_t n, struct qt_log_time *t)
     if (zoned) {
         t->sec = days_from_civil(y, mo, d) * 86400 + hh * 3600 + mm * 60 + ss - zone;
     } else {
-        struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-                        .tm_hour = hh, .tm_min = mm, .tm_sec = ss};
-        t->sec = local_to_unix(&tm);
+        int ok;
+        cache_check_tz();
+        t->sec = local_hour(y, mo - 1, d, hh, &ok) + mm * 60 + ss;
+        if (!ok)
+            return none(t);
     }
     t->kind = sep == ' ' && !zoned ? QT_STAMP_TAI64NLOCAL : QT_STAMP_ISO8601;
     t->nsec = nsec;

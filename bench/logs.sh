@@ -1,0 +1,44 @@
+#!/bin/bash
+# logs.sh - benchmark of the log classifier (issue 16) against one grep pass.
+#
+#   bench/logs.sh [SIZE_MIB] [BUILD_DIR]     (default 1024 MiB, ./build)
+#
+# Generates a log of the lab's line shapes (bench/log_gen.py, SIZE_MIB MiB,
+# in $TMPDIR) and, in the same run, over the same file (read once first so
+# both find it in the page cache):
+#   grep      LC_ALL=C grep -cE -f bench/log-patterns.txt FILE  (one pattern
+#             per category, one pass)
+#   classify  qtriage --classify-log FILE > /dev/null  (every line classified
+#             and its output line formatted)
+# Prints wall and CPU seconds and peak RSS (/usr/bin/time -v) of each, and
+# the ratio classify/grep (target: <= 1.0, peak RSS <= 32 MiB). Not a test:
+# on a shared machine the times swing with the load, CPU times less.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+size=${1:-1024}
+build=${2:-$here/build}
+qt=$build/qtriage
+[ -x "$qt" ] || { echo "logs.sh: no $qt (build first)" >&2; exit 2; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+log=$tmp/bench.log
+
+python3 "$here/bench/log_gen.py" "$log" "$size"
+lines=$(wc -l < "$log")
+cat "$log" > /dev/null
+
+measure() { # measure NAME CMD... -> wall cpu rss_kib
+    /usr/bin/time -v -o "$tmp/$1.time" "${@:2}" > "$tmp/$1.out"
+    local wall cpu rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s }' "$tmp/$1.time")
+    cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { print u + s }' "$tmp/$1.time")
+    rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$tmp/$1.time")
+    echo "$wall $cpu $rss"
+}
+
+read -r gw gc gr < <(LC_ALL=C measure grep grep -cE -f "$here/bench/log-patterns.txt" "$log")
+read -r qw qc qr < <(measure classify "$qt" --classify-log "$log")
+echo "log: $size MiB, $lines lines ($log, lab line shapes)"
+printf '%-9s %8s %8s %10s\n' "" "wall s" "CPU s" "peak RSS"
+printf '%-9s %8.2f %8.2f %7d KiB   (%s lines matched)\n' grep "$gw" "$gc" "$gr" "$(cat "$tmp/grep.out")"
+printf '%-9s %8.2f %8.2f %7d KiB\n' classify "$qw" "$qc" "$qr"
+awk -v a="$qw" -v b="$gw" -v c="$qc" -v d="$gc" 'BEGIN { printf "ratio classify/grep: wall %.2fx, CPU %.2fx (target <= 1.0x)\n", a / b, c / d }'
