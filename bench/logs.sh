@@ -2,6 +2,7 @@
 # logs.sh - benchmark of the log classifier (issue 16) against one grep pass.
 #
 #   bench/logs.sh [SIZE_MIB] [BUILD_DIR]     (default 1024 MiB, ./build)
+#   env: REPEAT=5 (runs of each, alternated; the medians are printed)
 #
 # Generates a log of the lab's line shapes (bench/log_gen.py, SIZE_MIB MiB,
 # in $TMPDIR) and, in the same run, over the same file (read once first so
@@ -35,9 +36,16 @@ measure() { # measure NAME CMD... -> wall cpu rss_kib
     echo "$wall $cpu $rss"
 }
 
-read -r gw gc gr < <(LC_ALL=C measure grep grep -cE -f "$here/bench/log-patterns.txt" "$log")
-read -r qw qc qr < <(measure classify "$qt" --classify-log "$log")
-echo "log: $size MiB, $lines lines ($log, lab line shapes)"
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+: > "$tmp/g"; : > "$tmp/q"
+for _ in $(seq "${REPEAT:-5}"); do
+    LC_ALL=C measure grep grep -cE -f "$here/bench/log-patterns.txt" "$log" >> "$tmp/g"
+    measure classify "$qt" --classify-log "$log" >> "$tmp/q"
+done
+col() { awk -v c="$2" '{ print $c }' "$1" | median; }
+gw=$(col "$tmp/g" 1); gc=$(col "$tmp/g" 2); gr=$(col "$tmp/g" 3)
+qw=$(col "$tmp/q" 1); qc=$(col "$tmp/q" 2); qr=$(col "$tmp/q" 3)
+echo "log: $size MiB, $lines lines ($log, lab line shapes); medians of ${REPEAT:-5} runs each"
 printf '%-9s %8s %8s %10s\n' "" "wall s" "CPU s" "peak RSS"
 printf '%-9s %8.2f %8.2f %7d KiB   (%s lines matched)\n' grep "$gw" "$gc" "$gr" "$(cat "$tmp/grep.out")"
 printf '%-9s %8.2f %8.2f %7d KiB\n' classify "$qw" "$qc" "$qr"

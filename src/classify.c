@@ -91,6 +91,57 @@ static void put_field(struct outbuf *o, const char *s, size_t n)
         put_bytes(o, s, n);
 }
 
+/* FILE:LINE<TAB>CATEGORY<TAB>REMOTE_IP<TAB>USER and a newline. */
+static void put_line(struct outbuf *o, const struct outbuf *fname, unsigned long lineno, const qt_log_rec *r)
+{
+    const char *cat = qt_log_cat_name(r->cat);
+    size_t cl = strlen(cat), il = strlen(r->ip);
+
+    /* the usual line (a clean user) in one piece; else field by field */
+    if (fname->len + cl + il + r->user_len + 32 <= sizeof o->b) {
+        char *p = out_room(o, fname->len + cl + il + r->user_len + 32), *q, t[24];
+        size_t i = sizeof t, k;
+        int clean = r->user_len != 1 || r->user[0] != '-';
+        for (k = 0; clean && k < r->user_len; k++)
+            clean = (unsigned char)r->user[k] >= 0x20 && (unsigned char)r->user[k] < 0x7f && r->user[k] != '\\';
+        if (clean) {
+            unsigned long v = lineno;
+            q = p;
+            memcpy(q, fname->b, fname->len), q += fname->len;
+            *q++ = ':';
+            do
+                t[--i] = (char)('0' + v % 10);
+            while (v /= 10);
+            memcpy(q, t + i, sizeof t - i), q += sizeof t - i;
+            *q++ = '\t';
+            memcpy(q, cat, cl), q += cl;
+            *q++ = '\t';
+            if (il)
+                memcpy(q, r->ip, il), q += il;   /* an address: printable */
+            else
+                *q++ = '-';
+            *q++ = '\t';
+            if (r->user_len)
+                memcpy(q, r->user, r->user_len), q += r->user_len;
+            else
+                *q++ = '-';
+            *q++ = '\n';
+            o->len += (size_t)(q - p);
+            return;
+        }
+    }
+    out_add(o, fname->b, fname->len);
+    out_add(o, ":", 1);
+    out_ulong(o, lineno);
+    out_add(o, "\t", 1);
+    out_add(o, cat, cl);
+    out_add(o, "\t", 1);
+    put_field(o, r->ip, il);
+    out_add(o, "\t", 1);
+    put_field(o, r->user, r->user_len);
+    out_add(o, "\n", 1);
+}
+
 /* The admin names the file: trusted as given, but only a regular file is
  * read, opened without blocking, as --load does (docs/security.md). "-" is
  * standard input, whatever it is (a pipe). */
@@ -161,17 +212,7 @@ static int classify_one(const char *name, struct outbuf *o, FILE *err)
         qt_log_classify(c, line, n, &r);
         if (cut)
             r = (qt_log_rec){.cat = QT_LOG_OTHER};  /* a 64 KiB line is no mail log line */
-        const char *cat = qt_log_cat_name(r.cat);
-        out_add(o, fname->b, fname->len);
-        out_add(o, ":", 1);
-        out_ulong(o, lineno);
-        out_add(o, "\t", 1);
-        out_add(o, cat, strlen(cat));
-        out_add(o, "\t", 1);
-        put_field(o, r.ip, strlen(r.ip));
-        out_add(o, "\t", 1);
-        put_field(o, r.user, r.user_len);
-        out_add(o, "\n", 1);
+        put_line(o, fname, lineno, &r);
     }
     if (got < 0) {
         char msg[320];

@@ -54,15 +54,6 @@ void qt_log_ctx_set_ref(qt_log_ctx *c, int64_t ref)
 
 /* ---- span helpers (logs_int.h) ---- */
 
-int qt_span_eat_n(qt_span *s, const char *lit, size_t k)
-{
-    if (s->n < k || memcmp(s->p, lit, k) != 0)
-        return 0;
-    s->p += k;
-    s->n -= k;
-    return 1;
-}
-
 int qt_span_ulong(qt_span *s, unsigned long *v)
 {
     size_t i = 0;
@@ -421,7 +412,7 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
         /* socklog's "mail.notice: " before a syslog message in a multilog file */
         qt_span f = m;
         qt_span w = eat_tag(&f, 1);
-        if (w.n && memchr(w.p, '.', w.n) && !memchr(w.p, '/', w.n) && !span_starts(w, "vchkpw-")) {
+        if (w.n && f.p != m.p && memchr(w.p, '.', w.n) && !memchr(w.p, '/', w.n) && !span_starts(w, "vchkpw-")) {
             /* what a program handed syslog(3): "Mmm dd hh:mm:ss TAG[PID]: MSG" */
             struct qt_log_time st;
             size_t sk;
@@ -429,8 +420,9 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
             if ((sk = qt_log_rfc3164(m.p, m.n, c->ref, &st)) != 0 && sk < m.n && m.p[sk] == ' ')
                 m.p += sk + 1, m.n -= sk + 1;
             tag = eat_tag(&m, 1);
-        } else {
-            tag = eat_tag(&m, 0);
+        } else if (w.n && f.p != m.p && w.p + w.n < m.p + m.n && m.p[w.n] == '[') {
+            m = f;   /* "TAG[PID]: " */
+            tag = w;
         }
     }
     /* splogger's "SECONDS.USEC " inside the message (any program piped to

@@ -52,36 +52,79 @@ static void report_ip(qt_span t, qt_log_rec *r)
     qt_log_set_ip(r, t.p, e);
 }
 
-static int has(qt_span t, const char *lit, size_t k)
+/* Each occurrence of lit (k bytes) in t, in turn: *at is where to look
+ * from and is left just after the match. */
+static const char *next(qt_span t, const char **at, const char *lit, size_t k)
 {
-    return memmem(t.p, t.n, lit, k) != NULL;
+    const char *end = t.p + t.n, *hit;
+
+    if (*at >= end)
+        return NULL;
+    hit = memmem(*at, (size_t)(end - *at), lit, k);
+    *at = hit ? hit + k : end;
+    return hit;
 }
-#define HAS(t, lit) has((t), (lit), sizeof(lit) - 1)
 
-/* lit with its spaces as logsafe writes them ('_') or as they were */
-#define HAS_WORDS(t, under, spaced) (HAS(t, under) || HAS(t, spaced))
+static int at_is(qt_span t, const char *p, const char *lit, size_t k)
+{
+    return p >= t.p && (size_t)(t.p + t.n - p) >= k && memcmp(p, lit, k) == 0;
+}
+#define AT_IS(t, p, lit) at_is((t), (p), (lit), sizeof(lit) - 1)
 
-/* The most specific category of a failure or deferral report. memmem on
- * fixed strings, each test guarded by a short common part: these run on
- * every delivery line. */
+/* '_' as logsafe writes a space (qmail-send.c), or the space itself */
+static int sp(char c)
+{
+    return c == '_' || c == ' ';
+}
+
+/* "(#D.D.D)" codes in the report */
+static int has_code(qt_span t, const char *code)
+{
+    const char *at = t.p, *h;
+    while ((h = next(t, &at, "(#", 2)) != NULL)
+        if (at_is(t, h + 2, code, 6))
+            return 1;
+    return 0;
+}
+
+/* The most specific category of a failure or deferral report. One memmem
+ * per word, then the exact texts around it: this runs on every failed or
+ * deferred delivery (docs/domain/qmail.md#qmail-remote). */
 static enum qt_log_cat report_cat(qt_span t, enum qt_log_cat plain)
 {
-    if (HAS_WORDS(t, "but_", "but ")) {
-        if (HAS_WORDS(t, "but_my_name_was_rejected", "but my name was rejected"))
-            return QT_LOG_HELO_REJECTED;
-        if (HAS_WORDS(t, "but_connection_died", "but connection died"))
-            return QT_LOG_CONNECTION_DIED;
+    qt_span s = t;
+    const char *at, *h;
+
+    /* "Connected_to_IP_but_my_name_was_rejected." / "..._but_connection_died." */
+    if (qt_span_eat(&s, "Connected_to_") || qt_span_eat(&s, "Connected to ")) {
+        while (s.n && !sp(s.p[0]))
+            s.p++, s.n--;
+        if (s.n > 5 && memcmp(s.p + 1, "but", 3) == 0 && sp(s.p[4])) {
+            if (qt_span_has((qt_span){s.p + 5, s.n - 5 < 20 ? s.n - 5 : 20}, "my name was rejected"))
+                return QT_LOG_HELO_REJECTED;
+            if (qt_span_has((qt_span){s.p + 5, s.n - 5 < 15 ? s.n - 5 : 15}, "connection died"))
+                return QT_LOG_CONNECTION_DIED;
+        }
     }
-    int code = HAS(t, "(#");
-    if ((code && (HAS(t, "(#4.1.2)") || HAS(t, "(#5.1.2)") || HAS(t, "(#5.4.4)"))) ||
-        qt_span_has(t, "domain not found"))
+    if (has_code(t, "4.1.2)") || has_code(t, "5.1.2)") || has_code(t, "5.4.4)"))
         return QT_LOG_DOMAIN_NOT_FOUND;
+    for (at = t.p; (h = next(t, &at, "omain", 5)) != NULL;)
+        if (h > t.p && (h[-1] == 'd' || h[-1] == 'D') &&
+            qt_span_has((qt_span){h + 5, (size_t)(t.p + t.n - h - 5) < 10 ? (size_t)(t.p + t.n - h - 5) : 10},
+                        " not found"))
+            return QT_LOG_DOMAIN_NOT_FOUND;
     /* qmail-local/vdelivermail's text, the older wording without the code,
      * and a remote server's enhanced status 5.1.1 (RFC 3463: bad mailbox) */
-    if ((code && HAS(t, "(#5.1.1)")) ||
-        HAS_WORDS(t, "no_mailbox_here_by_that_name", "no mailbox here by that name") ||
-        HAS_WORDS(t, "_5.1.1_", " 5.1.1 "))
+    if (has_code(t, "5.1.1)"))
         return QT_LOG_NO_MAILBOX;
+    for (at = t.p; (h = next(t, &at, "mailbox", 7)) != NULL;)
+        if (h >= t.p + 3 && (AT_IS(t, h - 3, "no_") || AT_IS(t, h - 3, "no ")) &&
+            qt_span_has((qt_span){h + 7, (size_t)(t.p + t.n - h - 7) < 21 ? (size_t)(t.p + t.n - h - 7) : 21},
+                        " here by that name"))
+            return QT_LOG_NO_MAILBOX;
+    for (at = t.p; (h = next(t, &at, "5.1.1", 5)) != NULL;)
+        if (h > t.p && sp(h[-1]) && h + 5 < t.p + t.n && sp(h[5]))
+            return QT_LOG_NO_MAILBOX;
     return plain;
 }
 
@@ -129,7 +172,10 @@ void qt_log_qmail_send(qt_log_ctx *c, qt_span m, int sendish, qt_log_rec *r)
     qt_span s = m;
     unsigned long a, b;
 
-    if (!sendish)
+    if (!sendish || !m.n)
+        return;
+    /* the first byte tells which line it can be (qmail-log(5)) */
+    if (!strchr("sdineabtw", m.p[0]))
         return;
     if (qt_span_eat(&s, "status: ")) {
         if (qt_span_eat(&s, "exiting")) {
