@@ -25,7 +25,7 @@
 #include "diag/logs/logs_read.h"
 
 typedef struct qt_log_follow {
-    char path[512];          /* absolute, as on the system (under ctx->root) */
+    char path[800];          /* absolute, as on the system (under ctx->root) */
     int fd;                  /* -1: not open (the file does not exist yet, or vanished) */
     dev_t dev;
     ino_t ino;
