@@ -104,7 +104,8 @@ static void list_dir(const qt_ctx *ctx, struct qt_log_source *src, int (*want)(c
     if (de)
         qt_buf_printf(&src->notes, "%s: more than %d entries, the rest not looked at\n", src->dir, QT_LOGSRC_MAX_ENTRIES);
     closedir(d);
-    qsort(src->files, src->nfiles, sizeof *src->files, by_age);
+    if (src->nfiles > 1)
+        qsort(src->files, src->nfiles, sizeof *src->files, by_age);
     if (src->nfiles > QT_LOGSRC_MAX_FILES) {
         size_t drop = src->nfiles - QT_LOGSRC_MAX_FILES;
         qt_buf_printf(&src->notes, "%zu older rotations not kept (at most %d files)\n", drop, QT_LOGSRC_MAX_FILES);
