@@ -10,7 +10,7 @@
 #   grep      LC_ALL=C grep -cE -f bench/log-patterns.txt FILE  (one pattern
 #             per category, one pass)
 #   classify  qtriage --classify-log FILE > /dev/null  (every line classified
-#             and its output line formatted)
+#             and its output line formatted and written)
 # Prints wall and CPU seconds and peak RSS (/usr/bin/time -v) of each, and
 # the ratio classify/grep (target: <= 1.0, peak RSS <= 32 MiB). Not a test:
 # on a shared machine the times swing with the load, CPU times less.
@@ -27,8 +27,8 @@ python3 "$here/bench/log_gen.py" "$log" "$size"
 lines=$(wc -l < "$log")
 cat "$log" > /dev/null
 
-measure() { # measure NAME CMD... -> wall cpu rss_kib
-    /usr/bin/time -v -o "$tmp/$1.time" "${@:2}" > "$tmp/$1.out"
+measure() { # measure NAME OUT CMD... -> wall cpu rss_kib (the command's stdout to OUT)
+    /usr/bin/time -v -o "$tmp/$1.time" "${@:3}" > "$2"
     local wall cpu rss
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s }' "$tmp/$1.time")
     cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { print u + s }' "$tmp/$1.time")
@@ -39,8 +39,8 @@ measure() { # measure NAME CMD... -> wall cpu rss_kib
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 : > "$tmp/g"; : > "$tmp/q"
 for _ in $(seq "${REPEAT:-5}"); do
-    LC_ALL=C measure grep grep -cE -f "$here/bench/log-patterns.txt" "$log" >> "$tmp/g"
-    measure classify "$qt" --classify-log "$log" >> "$tmp/q"
+    LC_ALL=C measure grep "$tmp/grep.out" grep -cE -f "$here/bench/log-patterns.txt" "$log" >> "$tmp/g"
+    measure classify /dev/null "$qt" --classify-log "$log" >> "$tmp/q"
 done
 col() { awk -v c="$2" '{ print $c }' "$1" | median; }
 gw=$(col "$tmp/g" 1); gc=$(col "$tmp/g" 2); gr=$(col "$tmp/g" 3)

@@ -77,14 +77,20 @@ static int sp(char c)
     return c == '_' || c == ' ';
 }
 
-/* "(#D.D.D)" codes in the report */
-static int has_code(qt_span t, const char *code)
+/* The "(#D.D.D)" codes of the report (RFC 3463 enhanced status in qmail's
+ * texts), in one pass: 1 a host not found, 2 no such mailbox, 0 neither. */
+static int report_code(qt_span t)
 {
     const char *at = t.p, *h;
-    while ((h = next(t, &at, "(#", 2)) != NULL)
-        if (at_is(t, h + 2, code, 6))
+    int found = 0;
+
+    while ((h = next(t, &at, "(#", 2)) != NULL) {
+        if (at_is(t, h + 2, "4.1.2)", 6) || at_is(t, h + 2, "5.1.2)", 6) || at_is(t, h + 2, "5.4.4)", 6))
             return 1;
-    return 0;
+        if (at_is(t, h + 2, "5.1.1)", 6))
+            found = 2;
+    }
+    return found;
 }
 
 /* The most specific category of a failure or deferral report. One memmem
@@ -106,7 +112,8 @@ static enum qt_log_cat report_cat(qt_span t, enum qt_log_cat plain)
                 return QT_LOG_CONNECTION_DIED;
         }
     }
-    if (has_code(t, "4.1.2)") || has_code(t, "5.1.2)") || has_code(t, "5.4.4)"))
+    int code = report_code(t);
+    if (code == 1)
         return QT_LOG_DOMAIN_NOT_FOUND;
     for (at = t.p; (h = next(t, &at, "omain", 5)) != NULL;)
         if (h > t.p && (h[-1] == 'd' || h[-1] == 'D') &&
@@ -115,7 +122,7 @@ static enum qt_log_cat report_cat(qt_span t, enum qt_log_cat plain)
             return QT_LOG_DOMAIN_NOT_FOUND;
     /* qmail-local/vdelivermail's text, the older wording without the code,
      * and a remote server's enhanced status 5.1.1 (RFC 3463: bad mailbox) */
-    if (has_code(t, "5.1.1)"))
+    if (code == 2)
         return QT_LOG_NO_MAILBOX;
     for (at = t.p; (h = next(t, &at, "mailbox", 7)) != NULL;)
         if (h >= t.p + 3 && (AT_IS(t, h - 3, "no_") || AT_IS(t, h - 3, "no ")) &&
@@ -149,13 +156,14 @@ static void delivery(qt_log_ctx *c, qt_span s, unsigned long d, qt_log_rec *r)
 
 static void info_msg(qt_log_ctx *c, qt_span s, unsigned long id, qt_log_rec *r)
 {
-    const char *from = memmem(s.p, s.n, " from <", 7);
-    const char *end;
+    const char *from, *end;
+    unsigned long bytes;
     int kind;
 
-    if (!from)
+    /* ": bytes N from <SENDER> qp ..." (qmail-send.c, the info line) */
+    if (!qt_span_eat(&s, ": bytes ") || !qt_span_ulong(&s, &bytes) || !qt_span_eat(&s, " from <"))
         return;
-    from += 7;
+    from = s.p;
     end = memchr(from, '>', s.n - (size_t)(from - s.p));
     if (!end)
         return;
