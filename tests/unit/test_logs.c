@@ -85,6 +85,9 @@ static void vchkpw_lines(void **st)
          QT_LOG_AUTH_FAIL, "203.0.113.7", "frank@example.com"},
         {"2026-11-29T05:04:10.910170+01:00 mail vpopmail[4321]: vchkpw-smtp: (LOGIN) login success gina@example.com:203.0.113.8",
          QT_LOG_AUTH_OK, "203.0.113.8", "gina@example.com"},
+        /* RFC 5424 without a time (NILVALUE, section 6.2.3) */
+        {"<22>1 - mail vpopmail 4321 - - vchkpw-smtp: password fail hank@example.com:203.0.113.10",
+         QT_LOG_AUTH_FAIL, "203.0.113.10", "hank@example.com"},
     };
     run(w, QT_ARRAY_LEN(w));
 }
@@ -146,6 +149,9 @@ static void tcpserver_lines(void **st)
         {SL("smtpd") SP "tcpserver: deny 8001 0:10.0.0.1:25 :198.51.100.5::40001", QT_LOG_TCPSERVER_DENY,
          "198.51.100.5", ""},
         {SL("smtpd") SP "tcpserver: end 8001 status 25600", QT_LOG_TCPSERVER_END, "", ""},
+        /* a multilog file read through tai64nlocal (its output, local time) */
+        {"2026-11-29 04:04:10.910170500 tcpserver: pid 8002 from 192.0.2.77", QT_LOG_TCPSERVER_CONN, "192.0.2.77", ""},
+        {"2026-11-29 04:04:10.910170500 tcpserver: status: 3/40", QT_LOG_TCPSERVER_STATUS, "", ""},
     };
     run(w, QT_ARRAY_LEN(w));
 }
@@ -386,6 +392,35 @@ static void context_bounded(void **st)
     qt_log_ctx_free(c);
 }
 
+/* The record carries the line's time: multilog's label; in syslog the
+ * splogger stamp inside the message (it has the year) over syslog's own. */
+static void record_time(void **st)
+{
+    (void)st;
+    qt_log_ctx *c = qt_log_ctx_new(ref_time());
+    qt_log_rec r;
+    const char *a = ML "status: local 0/10 remote 0/20";
+    const char *b = "Nov 29 05:04:10 mail qmail: 1795925050.5 status: local 0/10 remote 0/20";
+    const char *d = SL("vpopmail[1]") "vchkpw-smtp: password fail a@b.example:192.0.2.1";
+    const char *e = "status: local 0/10 remote 0/20";
+
+    qt_log_classify(c, a, strlen(a), &r);
+    assert_int_equal(r.time.kind, QT_STAMP_TAI64N);
+    assert_int_equal(r.time.sec, 1795925050);
+    qt_log_classify(c, b, strlen(b), &r);
+    assert_int_equal(r.cat, QT_LOG_SEND_STATUS);
+    assert_int_equal(r.time.kind, QT_STAMP_EPOCH);
+    assert_int_equal(r.time.sec, 1795925050);
+    assert_int_equal(r.time.nsec, 500000000);
+    qt_log_classify(c, d, strlen(d), &r);
+    assert_int_equal(r.time.kind, QT_STAMP_RFC3164);
+    assert_int_equal(r.time.sec, 1795925050);   /* TZ=UTC, year from the reference */
+    qt_log_classify(c, e, strlen(e), &r);
+    assert_int_equal(r.cat, QT_LOG_SEND_STATUS);
+    assert_int_equal(r.time.kind, QT_STAMP_NONE);
+    qt_log_ctx_free(c);
+}
+
 static void cat_names(void **st)
 {
     (void)st;
@@ -412,6 +447,7 @@ int main(void)
         cmocka_unit_test(recordio_secrets),
         cmocka_unit_test(garbage_is_other),
         cmocka_unit_test(context_bounded),
+        cmocka_unit_test(record_time),
         cmocka_unit_test(cat_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
