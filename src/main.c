@@ -2,6 +2,7 @@
 #include "src/options.h"
 #include "src/batch.h"
 #include "src/authcheck.h"
+#include "src/classify.h"
 #include "diag/core/util.h"
 #include "report/headless.h"
 #include "report/report.h"
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
         return 0;
     if (rc != QT_OPT_RUN)
         return 2;
+    if (o.classify_log)
+        return qt_classify_log_run(o.log_files, o.nlog_files, stdout, stderr);
     if (o.auth)
         return qt_authcheck_run(&o);
     if (o.load) {

@@ -51,18 +51,26 @@ static const char usage[] =
     "  --timeout SECONDS   --check gives UNKNOWN after this long; also bounds sampling (default 10)\n"
     "  --prometheus FILE   write metrics for node_exporter's textfile collector (atomically);\n"
     "                      - writes them on standard output\n"
+    "\n"
+    "Logs:\n"
+    "  --classify-log FILE...  classify every line of each FILE (- for standard input; .gz\n"
+    "                      rotations inflated) and print FILE:LINE<TAB>CATEGORY<TAB>\n"
+    "                      REMOTE_IP<TAB>USER per line; - for an empty field, control bytes,\n"
+    "                      non-ASCII and \\ as \\xNN (TAB \\t, newline \\n); passwords never shown\n"
     "  --help              show this help and exit\n"
     "  --version           show the version and exit\n"
     "\n"
     "Exit status: 0 ok, 1 a file could not be written, 2 bad usage or a bad --load file;\n"
     "--auth: 0 authentication works, 1 a problem was found, 3 no password could be read;\n"
-    "--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for bad usage).\n";
+    "--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for bad usage);\n"
+    "--classify-log: 0 every file read to its end, 1 a file could not be opened or read\n"
+    "(said on stderr; the other files are still read), 2 bad usage.\n";
 
 enum {
     O_ROOT = 256, O_PROC, O_PORTS, O_INTERVAL, O_LIMIT, O_DNS, O_PUBLIC_IP, O_READ_ONLY,
     O_NO_COLOR, O_ASCII, O_BATCH, O_COUNT, O_ONCE, O_HELP, O_VERSION,
     O_AUTH, O_AUTH_TARGET, O_AUTH_MECH, O_AUTH_SERVICE, O_AUTH_TLS, O_AUTH_PROGRAM, O_AUTH_TIMEOUT, O_VCHKPW,
-    O_REPORT, O_REPORT_DIR, O_JSON, O_LOAD, O_CHECK, O_TIMEOUT, O_PROMETHEUS,
+    O_REPORT, O_REPORT_DIR, O_JSON, O_LOAD, O_CHECK, O_TIMEOUT, O_PROMETHEUS, O_CLASSIFY_LOG,
     O_WARN = 'w', O_CRIT = 'c',
 };
 
@@ -99,6 +107,7 @@ static const struct option longopts[] = {
     {"prometheus", required_argument, NULL, O_PROMETHEUS},
     {"warn", required_argument, NULL, O_WARN},
     {"crit", required_argument, NULL, O_CRIT},
+    {"classify-log", no_argument, NULL, O_CLASSIFY_LOG},
     {NULL, 0, NULL, 0},
 };
 
@@ -172,7 +181,10 @@ static int check_modes(const qt_options *o, FILE *err)
     const char *conflict = NULL;
     int outputs = o->json || o->report || o->prometheus;
 
-    if (o->check && (outputs || o->batch || o->load))
+    if (o->classify_log && (outputs || o->check || o->batch || o->load || o->auth))
+        conflict = "--classify-log only classifies the files it names: it cannot be combined with "
+                   "--check, --json, --report, --prometheus, --batch/--once, --load or --auth";
+    else if (o->check && (outputs || o->batch || o->load))
         conflict = "--check writes only its status line: it cannot be combined with --json, --report, "
                    "--prometheus, --batch/--once or --load";
     else if ((o->nwarn || o->ncrit) && !o->check)
@@ -268,6 +280,7 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         case O_JSON: o->json = 1; break;
         case O_LOAD: o->load = optarg; break;
         case O_CHECK: o->check = 1; break;
+        case O_CLASSIFY_LOG: o->classify_log = 1; break;
         case O_TIMEOUT:
             if (parse_seconds(optarg, 0.1, 86400, &o->timeout) != 0)
                 return bad(err, "--timeout", optarg, "want decimal seconds between 0.1 and 86400");
@@ -302,7 +315,16 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         fprintf(err, "qtriage: --auth-* and --vchkpw need --auth USER@DOMAIN (see qtriage --help)\n");
         return QT_OPT_EXIT_USAGE;
     }
-    if (optind < argc)
+    if (o->classify_log) {
+        /* the files are the operands: getopt_long moved them to the end */
+        if (optind >= argc) {
+            fprintf(err, "qtriage: --classify-log needs at least one FILE (- for standard input) (see qtriage --help)\n");
+            return QT_OPT_EXIT_USAGE;
+        }
+        o->log_files = argv + optind;
+        o->nlog_files = argc - optind;
+    } else if (optind < argc) {
         return bad_arg(err, "qtriage: unexpected argument '%s' (see qtriage --help)\n", argv[optind]);
+    }
     return check_modes(o, err);
 }

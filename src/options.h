@@ -34,6 +34,9 @@ typedef struct qt_options {
     const char *report_dir;  /* --report-dir: where the console's w key writes (NULL = cwd, else $HOME) */
     struct qt_threshold warn[QT_MAX_THRESHOLDS], crit[QT_MAX_THRESHOLDS];  /* --warn/--crit KEY=RANGE */
     size_t nwarn, ncrit;
+    int classify_log;        /* --classify-log FILE...: the operands are the files */
+    char **log_files;        /* points into argv */
+    int nlog_files;
     const struct qt_report_store *store;  /* the loaded --load report (set by main), else NULL */
 } qt_options;
 

@@ -247,6 +247,33 @@ static void reparse_forgets_old_cluster(void **st)
     assert_int_equal(o.ncrit, 0);
 }
 
+/* --classify-log takes the operands as its files ("-" too, after other
+ * options), needs at least one, and goes with no other mode (issue 16). */
+static void classify_log_files(void **st)
+{
+    (void)st;
+    qt_options o;
+    char err[256];
+    const char *a[] = {"qtriage", "--classify-log", "a.log", "-", "--root", "/tmp/r", "b.gz", NULL};
+    const char *none[] = {"qtriage", "--classify-log", NULL};
+    const char *mixed[] = {"qtriage", "--classify-log", "a.log", "--json", NULL};
+    const char *stray[] = {"qtriage", "a.log", NULL};
+
+    assert_int_equal(parse(a, &o, err, sizeof err), QT_OPT_RUN);
+    assert_int_equal(o.classify_log, 1);
+    assert_int_equal(o.nlog_files, 3);
+    assert_string_equal(o.log_files[0], "a.log");
+    assert_string_equal(o.log_files[1], "-");
+    assert_string_equal(o.log_files[2], "b.gz");
+    assert_string_equal(o.ctx.root, "/tmp/r");
+    assert_int_equal(parse(none, &o, err, sizeof err), QT_OPT_EXIT_USAGE);
+    assert_non_null(strstr(err, "--classify-log needs at least one FILE"));
+    assert_int_equal(parse(mixed, &o, err, sizeof err), QT_OPT_EXIT_USAGE);
+    assert_non_null(strstr(err, "--classify-log only classifies"));
+    assert_int_equal(parse(stray, &o, err, sizeof err), QT_OPT_EXIT_USAGE);
+    assert_non_null(strstr(err, "unexpected argument 'a.log'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +287,7 @@ int main(void)
         cmocka_unit_test(prometheus_stdout),
         cmocka_unit_test(echoed_values_escaped),
         cmocka_unit_test(reparse_forgets_old_cluster),
+        cmocka_unit_test(classify_log_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
