@@ -1,0 +1,26 @@
+/* queue_int.h - inside diag/queue only: the shared message blocks and the
+ * steps of a scan (queue_scan.c reads, queue_model.c sums up). */
+#ifndef QT_QUEUE_INT_H
+#define QT_QUEUE_INT_H
+
+#include "diag/queue/queue.h"
+
+/* One split subdirectory's messages, immutable once read; shared by the
+ * scan state and every model that shows it (reference-counted, atomic:
+ * a model may be freed on another thread than the one that scans). */
+struct qt_qblock {
+    int refs;
+    struct qt_qmsg *m;      /* sorted by id */
+    size_t n;
+    size_t mess;            /* files in mess/S (qmail-qstat's count) */
+};
+
+struct qt_qblock *qt_qblock_ref(struct qt_qblock *b);   /* NULL in, NULL out */
+void qt_qblock_unref(struct qt_qblock *b);              /* frees at zero; NULL is a no-op */
+
+/* control/queuelifetime and doublebounceto next to the queue (qmail-send(8)), into q. */
+void qt_queue_controls(const qt_ctx *ctx, qt_queue *q);
+/* Counts, age buckets and the sender/domain tables from q's blocks. */
+void qt_queue_aggregate(qt_queue *q);
+
+#endif
