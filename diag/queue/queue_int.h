@@ -13,6 +13,13 @@ struct qt_qblock {
     struct qt_qmsg *m;      /* sorted by id */
     size_t n;
     size_t mess;            /* files in mess/S (qmail-qstat's count) */
+    /* its sums, made once when it is read (qt_qblock_sum), so a sample
+     * that re-reads nothing merges 23 small tables instead of 100k messages */
+    double *births;         /* sorted: ages and queuelifetime by binary search */
+    struct qt_qcount *snd, *dom;   /* every sender / recipient domain; keys point into m */
+    size_t nsnd, ndom;
+    size_t local_msgs, remote_msgs, local_rcpts, remote_rcpts;
+    size_t bounces, bounces_remote, double_bounces, many_rcpts, cut;
 };
 
 struct qt_qblock *qt_qblock_ref(struct qt_qblock *b);   /* NULL in, NULL out */
@@ -20,7 +27,10 @@ void qt_qblock_unref(struct qt_qblock *b);              /* frees at zero; NULL i
 
 /* control/queuelifetime and doublebounceto next to the queue (qmail-send(8)), into q. */
 void qt_queue_controls(const qt_ctx *ctx, qt_queue *q);
-/* Counts, age buckets and the sender/domain tables from q's blocks. */
+/* Fill b's sums from its messages (queue_sums.c); qt_qblock_sum_free frees them. */
+void qt_qblock_sum(struct qt_qblock *b);
+void qt_qblock_sum_free(struct qt_qblock *b);
+/* Counts, age buckets and the sender/domain tables from q's blocks' sums. */
 void qt_queue_aggregate(qt_queue *q);
 
 #endif

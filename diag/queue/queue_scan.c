@@ -53,6 +53,7 @@ void qt_qblock_unref(struct qt_qblock *b)
 {
     if (!b || __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
+    qt_qblock_sum_free(b);
     for (size_t i = 0; i < b->n; i++)
         msg_clear(&b->m[i]);
     free(b->m);
@@ -237,8 +238,8 @@ static void parse_rcpts(struct qt_qmsg *m, const char *buf, size_t len, int cut,
             if (m->nrcpt < QT_QUEUE_RCPT_KEEP) {
                 char *a = cap_addr(rec, rl);
                 a[0] = chan;
-                if (!m->rcpt)
-                    m->rcpt = qt_calloc(QT_QUEUE_RCPT_KEEP, sizeof *m->rcpt);
+                /* exact size: most messages have one recipient, and 100k of them are kept */
+                m->rcpt = qt_realloc(m->rcpt, (m->nrcpt + 1) * sizeof *m->rcpt);
                 m->rcpt[m->nrcpt++] = a;
             }
         } else if (rl > 0 && rec[0] == 'D') {
@@ -331,6 +332,7 @@ static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *
             (*vanished)++;
     }
     qsort(b->m, b->n, sizeof *b->m, by_id);
+    qt_qblock_sum(b);
     free(ids);
     for (int c = 0; c < D_N; c++)
         if (fds[c] >= 0)
