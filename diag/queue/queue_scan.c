@@ -249,8 +249,21 @@ static void parse_rcpts(struct qt_qmsg *m, const char *buf, size_t len, int cut,
     }
 }
 
+/* The numeric names of a channel directory, sorted: a message is opened
+ * there only when listed (most have either local or remote recipients). */
+struct listing {
+    unsigned long *ids;
+    size_t n;
+};
+
+static int listed(const struct listing *l, unsigned long id)
+{
+    return bsearch(&id, l->ids, l->n, sizeof *l->ids, cmp_ul) != NULL;
+}
+
 /* Read message id of subdirectory fds; 0 read, 1 vanished (skip it). */
-static int read_msg(const int fds[D_N], unsigned long id, struct qt_qmsg *m, size_t *files)
+static int read_msg(const int fds[D_N], const struct listing chan[D_N], unsigned long id, struct qt_qmsg *m,
+                    size_t *files)
 {
     char name[32];
     struct stat st;
@@ -277,7 +290,8 @@ static int read_msg(const int fds[D_N], unsigned long id, struct qt_qmsg *m, siz
     m->size = fstatat(fds[D_MESS], name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
     for (int c = D_LOCAL; c <= D_REMOTE; c++) {
         cut = 0;
-        if ((buf = read_env(fds[c], name, QT_QUEUE_ENV_MAX, &len, &st, &gone, &cut, files))) {
+        if (fds[c] >= 0 && listed(&chan[c], id) &&
+            (buf = read_env(fds[c], name, QT_QUEUE_ENV_MAX, &len, &st, &gone, &cut, files))) {
             parse_rcpts(m, buf, (size_t)len, cut, c == D_LOCAL ? 'L' : 'R');
             m->cut |= (unsigned char)cut;
             free(buf);
@@ -297,8 +311,7 @@ static int by_id(const void *a, const void *b)
 static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *vanished, char *why, size_t n)
 {
     int fds[D_N];
-    unsigned long *ids = NULL;
-    size_t nids = 0;
+    struct listing chan[D_N];
     struct qt_qblock *b;
     char rel[64];
 
@@ -321,22 +334,28 @@ static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *
     b->refs = 1;
     snprintf(rel, sizeof rel, "mess/%u", s);
     b->mess = count_files(qfd, rel, dup(fds[D_MESS]), NULL, NULL);
-    snprintf(rel, sizeof rel, "info/%u", s);
-    count_files(qfd, rel, dup(fds[D_INFO]), &ids, &nids);
-    qsort(ids, nids, sizeof *ids, cmp_ul);
-    b->m = qt_calloc(nids ? nids : 1, sizeof *b->m);
-    for (size_t i = 0; i < nids; i++) {
-        if (read_msg(fds, ids[i], &b->m[b->n], files) == 0)
+    memset(chan, 0, sizeof chan);
+    for (int c = D_INFO; c < D_N; c++) {
+        if (fds[c] < 0)
+            continue;
+        snprintf(rel, sizeof rel, "%s/%u", chan_dir[c], s);
+        count_files(qfd, rel, dup(fds[c]), &chan[c].ids, &chan[c].n);
+        qsort(chan[c].ids, chan[c].n, sizeof *chan[c].ids, cmp_ul);
+    }
+    b->m = qt_calloc(chan[D_INFO].n ? chan[D_INFO].n : 1, sizeof *b->m);
+    for (size_t i = 0; i < chan[D_INFO].n; i++) {
+        if (read_msg(fds, chan, chan[D_INFO].ids[i], &b->m[b->n], files) == 0)
             b->n++;
         else
             (*vanished)++;
     }
     qsort(b->m, b->n, sizeof *b->m, by_id);
     qt_qblock_sum(b);
-    free(ids);
-    for (int c = 0; c < D_N; c++)
+    for (int c = 0; c < D_N; c++) {
+        free(chan[c].ids);
         if (fds[c] >= 0)
             close(fds[c]);
+    }
     return b;
 }
 
