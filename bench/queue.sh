@@ -57,6 +57,8 @@ if [ -n "$QREAD" ]; then
     qstat=$(for i in $(seq "$REPEAT"); do wall sh "$QSTAT"; done | median)
     printf 'qmail-qread  %8.1f ms   (%s lines)\n' "$(echo "$qread * 1000" | bc -l)" "$("$QREAD" | wc -l)"
     printf 'qmail-qstat  %8.1f ms   %s\n' "$(echo "$qstat * 1000" | bc -l)" "$(sh "$QSTAT" | tr '\n' ' ')"
+    # the same queue: qmail-qread's messages (one line each, starting with the date)
+    echo "qmail-qread messages: $("$QREAD" | grep -c '^[0-9]')"
 fi
 "$QB" scan "$WORK/root" 3 > /dev/null
 for i in $(seq "$REPEAT"); do "$QB" scan "$WORK/root" 21; done > "$WORK/scan.out"

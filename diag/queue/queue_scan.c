@@ -258,7 +258,7 @@ struct listing {
 
 static int listed(const struct listing *l, unsigned long id)
 {
-    return bsearch(&id, l->ids, l->n, sizeof *l->ids, cmp_ul) != NULL;
+    return l->n && bsearch(&id, l->ids, l->n, sizeof *l->ids, cmp_ul) != NULL;
 }
 
 /* Read message id of subdirectory fds; 0 read, 1 vanished (skip it). */
@@ -340,7 +340,8 @@ static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *
             continue;
         snprintf(rel, sizeof rel, "%s/%u", chan_dir[c], s);
         count_files(qfd, rel, dup(fds[c]), &chan[c].ids, &chan[c].n);
-        qsort(chan[c].ids, chan[c].n, sizeof *chan[c].ids, cmp_ul);
+        if (chan[c].n)
+            qsort(chan[c].ids, chan[c].n, sizeof *chan[c].ids, cmp_ul);
     }
     b->m = qt_calloc(chan[D_INFO].n ? chan[D_INFO].n : 1, sizeof *b->m);
     for (size_t i = 0; i < chan[D_INFO].n; i++) {
@@ -349,7 +350,8 @@ static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *
         else
             (*vanished)++;
     }
-    qsort(b->m, b->n, sizeof *b->m, by_id);
+    if (b->n)
+        qsort(b->m, b->n, sizeof *b->m, by_id);
     qt_qblock_sum(b);
     for (int c = 0; c < D_N; c++) {
         free(chan[c].ids);
@@ -393,7 +395,8 @@ static void scan_flat(int qfd, qt_queue_state *st, size_t *files)
         if (f == F_BOUNCE) {
             free(st->bounce_ids);
             st->flat_count[f] = count_files(qfd, flat_dir[f], fd, &st->bounce_ids, &st->nbounce);
-            qsort(st->bounce_ids, st->nbounce, sizeof *st->bounce_ids, cmp_ul);
+            if (st->nbounce)
+                qsort(st->bounce_ids, st->nbounce, sizeof *st->bounce_ids, cmp_ul);
         } else {
             st->flat_count[f] = count_files(qfd, flat_dir[f], fd, NULL, NULL);
         }
@@ -513,7 +516,8 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
     for (unsigned s = 0; s < split; s++)
         out->blocks[s] = qt_qblock_ref(st->blocks[s]);
     out->bounce_ids = qt_malloc((st->nbounce ? st->nbounce : 1) * sizeof *out->bounce_ids);
-    memcpy(out->bounce_ids, st->bounce_ids, st->nbounce * sizeof *out->bounce_ids);
+    if (st->nbounce)
+        memcpy(out->bounce_ids, st->bounce_ids, st->nbounce * sizeof *out->bounce_ids);
     out->nbounce_ids = st->nbounce;
     qt_queue_controls(ctx, out);
     qt_queue_aggregate(out);

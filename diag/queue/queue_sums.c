@@ -91,7 +91,8 @@ static struct qt_qcount *tally_top(struct tally *t, size_t *n, size_t *distinct)
     struct qt_qcount *v = tally_pack(t, &all);
 
     *distinct = all;
-    qsort(v, all, sizeof *v, by_msgs);
+    if (all)
+        qsort(v, all, sizeof *v, by_msgs);
     keep = all < QT_QUEUE_TOP ? all : QT_QUEUE_TOP;
     for (size_t i = 0; i < keep; i++)
         v[i].key = qt_strdup(v[i].key);
@@ -142,7 +143,8 @@ void qt_qblock_sum(struct qt_qblock *b)
         tally_add(&snd, m->sender, 1, todo, m->birth);
         add_domains(&dom, m);
     }
-    qsort(b->births, b->n, sizeof *b->births, cmp_d);
+    if (b->n)
+        qsort(b->births, b->n, sizeof *b->births, cmp_d);
     b->snd = tally_pack(&snd, &b->nsnd);
     b->dom = tally_pack(&dom, &b->ndom);
 }
