@@ -5,11 +5,14 @@
  * lines (Subject, From, To, Date, Message-ID, Received; never the body) in
  * a text dialog, read at that moment from mess/ (so reports, which build
  * views but press no keys, never carry a stranger's headers).
+ * D removes the selected sender's messages (diag/act/act_queue.h): asks
+ * first naming the count, refused with --read-only and while qmail-send runs.
  * Envelope text is written by strangers: it reaches the screen only through
  * qt_table_cell / qt_table_kv (which escape) and qt_safe_strdup. */
 #include "panes/pane.h"
 #include "panes/panes.h"
 #include "panes/ui_ops.h"
+#include "diag/act/act_queue.h"
 #include "diag/queue/queue.h"
 
 #include <stdio.h>
@@ -313,14 +316,102 @@ static int k_show(struct qt_ui *ui, const struct qt_view_in *in, const char *row
     return 1;
 }
 
+/* --- D: remove a sender's messages --- */
+
+struct removal {
+    const qt_ctx *ctx;
+    char dir[512];
+    unsigned split;
+    char *sender;           /* raw */
+    unsigned long *ids;
+    size_t n;
+};
+
+static void removal_free(void *arg)
+{
+    struct removal *r = arg;
+    free(r->sender);
+    free(r->ids);
+    free(r);
+}
+
+static void remove_yes(struct qt_ui *ui, void *arg)
+{
+    struct removal *r = arg;
+    char err[256];
+    size_t removed, kept;
+
+    if (qt_act_queue_remove(r->ctx, r->dir, r->split, r->sender, r->ids, r->n, &removed, &kept, err, sizeof err))
+        qt_ui_flash(ui, "%s", err);
+    else
+        qt_ui_flash(ui, "removed %zu messages of <%s> from the queue%s", removed, r->sender,
+                    kept ? " (some were gone or changed since the sample: kept)" : "");
+    qt_ui_resample(ui);
+}
+
+static int k_remove(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    const qt_queue *q = in->snap->queue;
+    const struct qt_qmsg *m;
+    struct removal *r;
+    struct pick p;
+    char question[768], why[256];
+    int pid = 0, running;
+
+    (void)ch;
+    if (qt_ui_read_only(ui)) {
+        qt_ui_flash(ui, "read-only mode: D (remove messages) is disabled");
+        return 1;
+    }
+    /* the top view acts on the selected row, the message list on its sender */
+    if (!q || pick_parse(in->key && in->key[0] == 's' ? in->key : row_id, &p) != 0 || p.kind != 's') {
+        if (q)
+            free(p.key);
+        qt_ui_flash(ui, "D removes one sender's messages: select a sender");
+        return 1;
+    }
+    running = qt_act_queue_send_running(in->ctx, &pid, why, sizeof why);
+    if (running) {
+        if (running > 0)
+            qt_ui_flash(ui, "qmail-send runs (pid %d): stop it first (svc -d /service/qmail-send)", pid);
+        else
+            qt_ui_flash(ui, "%s: D refused", why);
+        free(p.key);
+        return 1;
+    }
+    r = qt_calloc(1, sizeof *r);
+    r->ctx = in->ctx;
+    snprintf(r->dir, sizeof r->dir, "%s", q->dir);
+    r->split = q->split;
+    r->sender = p.key;
+    for (size_t i = 0; (m = qt_queue_msg(q, i)); i++)
+        if (strcmp(m->sender, r->sender) == 0) {
+            r->ids = qt_realloc(r->ids, (r->n + 1) * sizeof *r->ids);
+            r->ids[r->n++] = m->id;
+        }
+    if (!r->n) {
+        qt_ui_flash(ui, "no message of that sender in this sample");
+        removal_free(r);
+        return 1;
+    }
+    snprintf(question, sizeof question, "Remove %zu message%s of <%.200s> from %.200s? qmail-send is not running. "
+             "This cannot be undone.", r->n, r->n == 1 ? "" : "s", r->sender, r->dir);
+    qt_ui_confirm(ui, question, remove_yes, r, removal_free);
+    return 1;
+}
+
 static const struct qt_view_key top_keys[] = {
     {{'\r', '\n'}, "Enter", NULL, "the messages of the selected sender, recipient domain or age"},
+    {{'D'}, "D", k_remove, "remove the selected sender's messages from the queue (asks first; only while "
+                           "qmail-send is stopped)"},
     {{0}, NULL, NULL, NULL},
 };
 
 static const struct qt_view_key msgs_keys[] = {
     {{'\r', '\n'}, "Enter", k_show, "the message's envelope and headers: Subject, From, To, Date, Received (never "
                                     "the body)"},
+    {{'D'}, "D", k_remove, "remove this sender's messages from the queue (asks first; only while qmail-send is "
+                           "stopped)"},
     {{0}, NULL, NULL, NULL},
 };
 

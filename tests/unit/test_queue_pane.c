@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag/core/snapshot.h"
@@ -156,10 +157,119 @@ static void views(void **st)
     qf_rmtree(root);
 }
 
+static int exists(const char *qdir, const char *d, unsigned long id, unsigned split)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s/%lu/%lu", qdir, d, id % split, id);
+    return access(p, F_OK) == 0;
+}
+
+/* D: refused read-only, refused while qmail-send runs (under --proc), only
+ * for a sender; removes every file of the sender's messages, and keeps a
+ * message whose info names another sender by the time of the answer. */
+static void remove_action(void **st)
+{
+    (void)st;
+    char root[] = "/tmp/qt-qrm-XXXXXX", proc[600], path[700], err[256], *rowid;
+    const char *qdir;
+    static const char *const rc[] = {"TRbob@example.net", NULL};
+    unsigned long flood[3], other;
+    qt_ctx c;
+    qt_snapshot snap;
+    qt_queue q;
+    qt_queue_state *qs = NULL;
+    qt_table head, main;
+    struct qt_ui_double ui;
+    struct qt_view_in in;
+    FILE *f;
+
+    assert_non_null(mkdtemp(root));
+    qdir = qf_make(root, 23);
+    for (int i = 0; i < 3; i++)
+        flood[i] = qf_add(qdir, 23, "flood@local.example", rc, NOW - 60, NULL);
+    other = qf_add(qdir, 23, "ok@local.example", rc, NOW - 60, NULL);
+    /* a private process table: pid 1 is init, no qmail-send */
+    snprintf(proc, sizeof proc, "%s/proc", root);
+    snprintf(path, sizeof path, "%s/1", proc);
+    assert_int_equal(mkdir(proc, 0755), 0);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/1/comm", proc);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("init\n", f);
+    fclose(f);
+    qt_ctx_defaults(&c);
+    c.root = root;
+    c.proc = proc;
+    c.now = fake_now;
+    memset(&snap, 0, sizeof snap);
+    assert_int_equal(qt_queue_scan(&c, &qs, 0, &q, err, sizeof err), 0);
+    snap.queue = &q;
+    snap.src[QT_SRC_QUEUE].state = QT_SRC_OK;
+    fill(qt_pane_queue.top, &c, &snap, NULL, &head, &main);
+    rowid = qt_strdup(main.rows[row_with(&main, 1, "flood@local.example")].id);
+    in = (struct qt_view_in){.ctx = &c, .snap = &snap};
+    qt_ui_double_init(&ui);
+
+    ui.read_only = 1;
+    assert_int_equal(qt_view_key(qt_pane_queue.top, &ui.ui, &in, rowid, 'D'), 1);
+    assert_non_null(strstr(ui.flash, "read-only mode"));
+    assert_int_equal(ui.confirms, 0);
+    ui.read_only = 0;
+
+    qt_ui_double_clear(&ui);
+    assert_int_equal(qt_view_key(qt_pane_queue.top, &ui.ui, &in, main.rows[row_with(&main, 1, "example.net")].id,
+                                 'D'), 1);
+    assert_non_null(strstr(ui.flash, "select a sender"));
+
+    snprintf(path, sizeof path, "%s/77", proc);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/77/comm", proc);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("qmail-send\n", f);
+    fclose(f);
+    qt_ui_double_clear(&ui);
+    assert_int_equal(qt_view_key(qt_pane_queue.top, &ui.ui, &in, rowid, 'D'), 1);
+    assert_non_null(strstr(ui.flash, "qmail-send runs (pid 77)"));
+    assert_int_equal(ui.confirms, 0);
+    assert_int_equal(unlink(path), 0);
+
+    /* asked, naming the count; one message changes sender before the answer */
+    qt_ui_double_clear(&ui);
+    ui.answer = QT_UID_HOLD;
+    assert_int_equal(qt_view_key(qt_pane_queue.top, &ui.ui, &in, rowid, 'D'), 1);
+    assert_non_null(strstr(ui.question, "Remove 3 messages of <flood@local.example>"));
+    {
+        char rel[64];
+        snprintf(rel, sizeof rel, "info/%lu/%lu", flood[2] % 23, flood[2]);
+        qf_write(qdir, rel, "Fnew@local.example", 19);
+    }
+    qt_ui_double_answer(&ui, 1);
+    assert_non_null(strstr(ui.flash, "removed 2 messages of <flood@local.example>"));
+    assert_non_null(strstr(ui.flash, "kept"));
+    for (int i = 0; i < 2; i++) {
+        assert_false(exists(qdir, "mess", flood[i], 23));
+        assert_false(exists(qdir, "info", flood[i], 23));
+        assert_false(exists(qdir, "remote", flood[i], 23));
+    }
+    assert_true(exists(qdir, "mess", flood[2], 23));
+    assert_true(exists(qdir, "info", flood[2], 23));
+    assert_true(exists(qdir, "mess", other, 23));
+    assert_true(exists(qdir, "remote", other, 23));
+
+    free(rowid);
+    qt_table_free(&head);
+    qt_table_free(&main);
+    free(ui.text);
+    qt_queue_free(&q);
+    qt_queue_state_free(qs);
+    qf_rmtree(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(views),
+        cmocka_unit_test(remove_action),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
