@@ -10,40 +10,7 @@
 QT=${QT_BIN:?}
 
 root="$OUT/root"
-python3 - "$root/var/qmail/queue" <<'PY'
-import os, sys, time
-q, split = sys.argv[1], 23
-for d in ['pid', 'todo', 'intd', 'bounce', 'lock']:
-    os.makedirs(os.path.join(q, d), exist_ok=True)
-for d in ['mess', 'info', 'local', 'remote']:
-    for s in range(split):
-        os.makedirs(os.path.join(q, d, str(s)), exist_ok=True)
-def add(sender, rcpts, text, age):
-    tmp = os.path.join(q, 'pid', 'tmp')
-    with open(tmp, 'wb') as f:
-        f.write(text)
-    n = os.stat(tmp).st_ino
-    os.rename(tmp, os.path.join(q, 'mess', str(n % split), str(n)))
-    info = os.path.join(q, 'info', str(n % split), str(n))
-    with open(info, 'wb') as f:
-        f.write(b'F' + sender + b'\0')
-    with open(os.path.join(q, 'remote', str(n % split), str(n)), 'wb') as f:
-        f.write(b''.join(b'T' + r + b'\0' for r in rcpts))
-    t = time.time() - age
-    os.utime(info, (t, t))
-for i in range(7):
-    add(b'flood@victim.example', [b'x%d@far.example' % i], b'Subject: cheap\n\nbody\n', 60)
-add(b'flood@victim.example', [b'y@far.example'],
-    b'Subject: hi \x1b[7mREVERSED\nFrom: <flood@victim.example>\nReceived: from bot\n\tby us\n\nBODYSECRET\n', 30)
-add(b'', [b'gone@nowhere.example'], b'Subject: failure notice\n\nbody\n', 7200)
-# one message not yet preprocessed (todo/)
-tmp = os.path.join(q, 'pid', 'tmp')
-open(tmp, 'wb').write(b'Subject: new\n\nbody\n')
-n = os.stat(tmp).st_ino
-os.rename(tmp, os.path.join(q, 'mess', str(n % split), str(n)))
-open(os.path.join(q, 'intd', str(n)), 'wb').write(b'u0\0p1\0Fa@b\0Tc@d\0\0')
-os.link(os.path.join(q, 'intd', str(n)), os.path.join(q, 'todo', str(n)))
-PY
+python3 "$(dirname "$0")/../tools/mkqueue.py" "$root/var/qmail/queue"
 check "the fixture queue was written" test -d "$root/var/qmail/queue/mess/22"
 
 ui_start 160 40 "$QT --root '$root' --interval 0.5"
