@@ -1,6 +1,7 @@
 /* collectors.c - the registry of collectors: the one list of them.
  * Indexed by enum qt_src_id (snapshot.h), which is also the run order: procs
- * runs first, sockets (stage mapping), servers and zombies read it. Each
+ * runs first, sockets (stage mapping), servers and zombies read it; the
+ * queue reads only files. Each
  * descriptor's name is the collector's name everywhere (the report's
  * "collectors" array, --load, Prometheus, the STALE lines), so a new
  * collector touches: its enum value and model pointer in snapshot.h, its
@@ -10,12 +11,14 @@
 #include "diag/ports/ports.h"
 #include "diag/lint/lint.h"
 #include "diag/zombies/zombies.h"
+#include "diag/queue/queue.h"
 
 const qt_collector *const qt_collectors[] = {
     [QT_SRC_PROCS] = &qt_collector_procs,
     [QT_SRC_SOCKETS] = &qt_collector_sockets,
     [QT_SRC_SERVERS] = &qt_collector_servers,
     [QT_SRC_ZOMBIES] = &qt_collector_zombies,
+    [QT_SRC_QUEUE] = &qt_collector_queue,
 };
 /* every id has its collector (a hole in the middle is caught by test_registry) */
 _Static_assert(sizeof qt_collectors / sizeof qt_collectors[0] == QT_SRC_COUNT, "one collector per enum qt_src_id");

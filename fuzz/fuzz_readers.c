@@ -22,6 +22,9 @@
  *                         under the root of vpopmail and other names
  *  13 wizard control      qt_wiz_read_control (auth_wizsteps.c): the first
  *                         line of control/me and control/helohost
+ *  14 qmail queue         qt_queue_scan (diag/queue): the input is message 7's
+ *                         info, local and remote envelope files and its
+ *                         mess/ text, then qt_queue_headers on it
  *
  * The auth wizard's readers are declared in diag/auth/auth_wizard_int.h,
  * internal to diag/auth/ (scripts/check-includes; fuzz/ is outside that
@@ -42,6 +45,7 @@
 #include "diag/servers/servers_int.h"
 #include "diag/ports/stage.h"
 #include "diag/core/util.h"
+#include "diag/queue/queue.h"
 #include "src/options.h"
 #include "fuzz/readers_wizard.h"
 
@@ -386,6 +390,45 @@ static void wiz_control(const char *d, size_t n)
     qt_fuzz_wiz_control(&ctx);
 }
 
+/* One message of a split-1 queue, every envelope file holding the input. */
+static void queue(const char *d, size_t n)
+{
+    static int made;
+    qt_queue_state *st = NULL;
+    qt_queue q;
+    const struct qt_qmsg *m;
+    char err[256], why[256], *h;
+
+    if (!made) {
+        mkdirs("root/var/qmail/queue/mess/0");
+        mkdirs("root/var/qmail/queue/info/0");
+        mkdirs("root/var/qmail/queue/local/0");
+        mkdirs("root/var/qmail/queue/remote/0");
+        mkdirs("root/var/qmail/queue/todo");
+        made = 1;
+    }
+    put("root/var/qmail/queue/mess/0/7", d, n);
+    put("root/var/qmail/queue/info/0/7", d, n);
+    put("root/var/qmail/queue/local/0/7", d, n);
+    put("root/var/qmail/queue/remote/0/7", d, n);
+    if (qt_queue_scan(&ctx, &st, 0, &q, err, sizeof err) != 0)
+        abort();
+    if (q.messages != 1 || q.listed != 1 || !(m = qt_queue_find(&q, 7)))
+        abort();
+    if (strlen(m->sender) > QT_QUEUE_ADDR_MAX || m->nrcpt > QT_QUEUE_RCPT_KEEP ||
+        m->nrcpt > m->local_todo + m->remote_todo)
+        abort();
+    for (unsigned i = 0; i < m->nrcpt; i++)
+        if (strlen(m->rcpt[i]) > QT_QUEUE_ADDR_MAX || (m->rcpt[i][0] != 'L' && m->rcpt[i][0] != 'R'))
+            abort();
+    if ((h = qt_queue_headers(&ctx, &q, 7, why, sizeof why))) {
+        fputs(h, devnull);
+        free(h);
+    }
+    qt_queue_free(&q);
+    qt_queue_state_free(st);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
@@ -400,7 +443,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     n = size - 1;
-    switch (data[0] % 14) {
+    switch (data[0] % 15) {
     case 0: {
         struct qt_supervise_status st;
         unsigned char *b = qt_malloc(n ? n : 1);
@@ -423,6 +466,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 11: options(d, n); break;
     case 12: wiz_passwd(d, n); break;
     case 13: wiz_control(d, n); break;
+    case 14: queue(d, n); break;
     }
     return 0;
 }

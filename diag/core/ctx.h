@@ -26,6 +26,7 @@ typedef struct qt_ctx {
     const char *dns_server;  /* "IP[:PORT]" for c-ares, NULL = none configured (no lookups) */
     const char *public_ip;   /* --public-ip, NULL = derive */
     int read_only;
+    const char *queue_dir;   /* qmail's queue as on the served system (under root); NULL = /var/qmail/queue */
     /* Clock in seconds since the epoch; NULL means the real clock. Tests set a fake one. */
     double (*now)(void);
 } qt_ctx;

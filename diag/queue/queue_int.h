@@ -1,0 +1,36 @@
+/* queue_int.h - inside diag/queue only: the shared message blocks and the
+ * steps of a scan (queue_scan.c reads, queue_model.c sums up). */
+#ifndef QT_QUEUE_INT_H
+#define QT_QUEUE_INT_H
+
+#include "diag/queue/queue.h"
+
+/* One split subdirectory's messages, immutable once read; shared by the
+ * scan state and every model that shows it (reference-counted, atomic:
+ * a model may be freed on another thread than the one that scans). */
+struct qt_qblock {
+    int refs;
+    struct qt_qmsg *m;      /* sorted by id */
+    size_t n;
+    size_t mess;            /* files in mess/S (qmail-qstat's count) */
+    /* its sums, made once when it is read (qt_qblock_sum), so a sample
+     * that re-reads nothing merges 23 small tables instead of 100k messages */
+    double *births;         /* sorted: ages and queuelifetime by binary search */
+    struct qt_qcount *snd, *dom;   /* every sender / recipient domain; keys point into m */
+    size_t nsnd, ndom;
+    size_t local_msgs, remote_msgs, local_rcpts, remote_rcpts;
+    size_t bounces, bounces_remote, double_bounces, many_rcpts, cut;
+};
+
+struct qt_qblock *qt_qblock_ref(struct qt_qblock *b);   /* NULL in, NULL out */
+void qt_qblock_unref(struct qt_qblock *b);              /* frees at zero; NULL is a no-op */
+
+/* control/queuelifetime and doublebounceto next to the queue (qmail-send(8)), into q. */
+void qt_queue_controls(const qt_ctx *ctx, qt_queue *q);
+/* Fill b's sums from its messages (queue_sums.c); qt_qblock_sum_free frees them. */
+void qt_qblock_sum(struct qt_qblock *b);
+void qt_qblock_sum_free(struct qt_qblock *b);
+/* Counts, age buckets and the sender/domain tables from q's blocks' sums. */
+void qt_queue_aggregate(qt_queue *q);
+
+#endif

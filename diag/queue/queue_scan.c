@@ -1,0 +1,525 @@
+/* queue_scan.c - reading qmail's queue directories, incrementally: the
+ * split read from mess/, each subdirectory re-read only when its mtime
+ * changed, a budget of messages per sample. See queue.h. */
+#include "diag/queue/queue_int.h"
+#include "diag/core/rootfs.h"
+#include "diag/core/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The channel directories of a split subdirectory, in qmail-send's order. */
+enum { D_MESS, D_INFO, D_LOCAL, D_REMOTE, D_N };
+static const char *const chan_dir[D_N] = {"mess", "info", "local", "remote"};
+/* The flat directories: counted (qmail-qstat) and, for bounce/, listed. */
+enum { F_TODO, F_INTD, F_BOUNCE, F_N };
+static const char *const flat_dir[F_N] = {"todo", "intd", "bounce"};
+
+struct sdir {
+    struct timespec mt[D_N];
+    int have;                 /* read at least once with these mtimes */
+};
+
+struct qt_queue_state {
+    char dir[512];
+    unsigned split;
+    struct qt_qblock **blocks;
+    struct sdir *sd;
+    struct timespec flat_mt[F_N];
+    size_t flat_count[F_N];
+    int flat_have[F_N];
+    unsigned long *bounce_ids;   /* sorted */
+    size_t nbounce;
+    unsigned next;               /* round-robin start: no subdirectory starves */
+};
+
+/* --- blocks --- */
+
+static void msg_clear(struct qt_qmsg *m)
+{
+    free(m->sender);
+    for (unsigned i = 0; i < m->nrcpt; i++)
+        free(m->rcpt[i]);
+    free(m->rcpt);
+}
+
+void qt_qblock_unref(struct qt_qblock *b)
+{
+    if (!b || __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    qt_qblock_sum_free(b);
+    for (size_t i = 0; i < b->n; i++)
+        msg_clear(&b->m[i]);
+    free(b->m);
+    free(b);
+}
+
+struct qt_qblock *qt_qblock_ref(struct qt_qblock *b)
+{
+    if (b)
+        __atomic_add_fetch(&b->refs, 1, __ATOMIC_ACQ_REL);
+    return b;
+}
+
+void qt_queue_state_free(qt_queue_state *st)
+{
+    if (!st)
+        return;
+    for (unsigned i = 0; i < st->split; i++)
+        qt_qblock_unref(st->blocks[i]);
+    free(st->blocks);
+    free(st->sd);
+    free(st->bounce_ids);
+    free(st);
+}
+
+/* --- directory helpers --- */
+
+static int name_number(const char *s, unsigned long *out)
+{
+    return qt_parse_ulong(s, out);
+}
+
+/* Is entry e of directory dfd a regular file (d_type, else fstatat without
+ * following a link)? */
+static int entry_is(int dfd, const struct dirent *e, unsigned type)
+{
+    struct stat st;
+    if (e->d_type != DT_UNKNOWN)
+        return e->d_type == type;
+    if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return 0;
+    return type == DT_DIR ? S_ISDIR(st.st_mode) : type == DT_REG ? S_ISREG(st.st_mode) : 0;
+}
+
+/* Open rel below the queue directory qfd (never leaving it). */
+static int open_in(int qfd, const char *rel, int flags, struct stat *st, char *why, size_t n)
+{
+    return qt_rootfs_openat(qfd, rel, flags, st, why, n);
+}
+
+/* Regular files in directory fd (closed), and one level of numeric
+ * subdirectories (a split todo/). ids (may be NULL) gets the numeric names
+ * of the files at the top level, sorted. */
+static size_t count_files(int qfd, const char *rel, int fd, unsigned long **ids, size_t *nids)
+{
+    DIR *d = fdopendir(fd);
+    struct dirent *e;
+    size_t n = 0, cap = 0;
+    unsigned long id;
+
+    if (ids) {
+        *ids = NULL;
+        *nids = 0;
+    }
+    if (!d) {
+        close(fd);
+        return 0;
+    }
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (entry_is(dirfd(d), e, DT_REG)) {
+            n++;
+            if (ids && name_number(e->d_name, &id) == 0) {
+                qt_grow(ids, &cap, *nids + 1, sizeof **ids);
+                (*ids)[(*nids)++] = id;
+            }
+        } else if (name_number(e->d_name, &id) == 0 && entry_is(dirfd(d), e, DT_DIR)) {
+            char sub[600];
+            int sfd;
+            snprintf(sub, sizeof sub, "%s/%s", rel, e->d_name);
+            if ((sfd = open_in(qfd, sub, O_DIRECTORY, NULL, NULL, 0)) >= 0)
+                n += count_files(qfd, sub, sfd, NULL, NULL);
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+static int cmp_ul(const void *a, const void *b)
+{
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The split: numeric subdirectories of mess/ (conf-split), as the highest + 1. */
+static int read_split(int qfd, unsigned *split, char *why, size_t n)
+{
+    int fd = open_in(qfd, "mess", O_DIRECTORY, NULL, why, n);
+    DIR *d;
+    struct dirent *e;
+    unsigned long id, mx = 0;
+    int any = 0;
+
+    if (fd < 0)
+        return -1;
+    if (!(d = fdopendir(fd))) {
+        snprintf(why, n, "%s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    while ((e = readdir(d)))
+        if (name_number(e->d_name, &id) == 0 && id < QT_QUEUE_SPLIT_MAX && entry_is(dirfd(d), e, DT_DIR)) {
+            any = 1;
+            if (id > mx)
+                mx = id;
+        }
+    closedir(d);
+    if (!any) {
+        snprintf(why, n, "no split subdirectories in mess/ (not a qmail queue?)");
+        errno = ENOENT;
+        return -1;
+    }
+    *split = (unsigned)mx + 1;
+    return 0;
+}
+
+static int same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/* --- one message --- */
+
+/* Read one envelope file; NULL when it is missing (*gone = 1) or unreadable. */
+static char *read_env(int dfd, const char *name, size_t max, long *len, struct stat *st, int *gone, int *cut,
+                      size_t *files)
+{
+    char why[160];
+    struct qt_fileinfo info;
+    char *buf;
+    int fd = qt_rootfs_openat(dfd, name, 0, st, why, sizeof why);
+
+    if (fd < 0) {
+        *gone = errno == ENOENT;
+        return NULL;
+    }
+    (*files)++;
+    *len = qt_read_fd_close(fd, why, max, &buf, &info);
+    if (*len < 0)
+        return NULL;
+    if (info.truncated)
+        *cut = 1;
+    return buf;
+}
+
+static char *cap_addr(const char *s, size_t n)
+{
+    return qt_strndup(s, n < QT_QUEUE_ADDR_MAX ? n : QT_QUEUE_ADDR_MAX);
+}
+
+/* "T<addr>\0" pending, "D<addr>\0" done (qmail-qread.c); anything else is
+ * skipped as qmail-qread does. A record cut by the size cap is dropped. */
+static void parse_rcpts(struct qt_qmsg *m, const char *buf, size_t len, int cut, char chan)
+{
+    size_t i = 0;
+    unsigned *todo = chan == 'L' ? &m->local_todo : &m->remote_todo;
+    unsigned *done = chan == 'L' ? &m->local_done : &m->remote_done;
+
+    while (i < len) {
+        const char *rec = buf + i, *nul = memchr(rec, '\0', len - i);
+        size_t rl;
+        if (!nul) {
+            if (cut)
+                break;
+            rl = len - i;
+        } else {
+            rl = (size_t)(nul - rec);
+        }
+        if (rl > 0 && rec[0] == 'T') {
+            (*todo)++;
+            if (m->nrcpt < QT_QUEUE_RCPT_KEEP) {
+                char *a = cap_addr(rec, rl);
+                a[0] = chan;
+                /* exact size: most messages have one recipient, and 100k of them are kept */
+                m->rcpt = qt_realloc(m->rcpt, (m->nrcpt + 1) * sizeof *m->rcpt);
+                m->rcpt[m->nrcpt++] = a;
+            }
+        } else if (rl > 0 && rec[0] == 'D') {
+            (*done)++;
+        }
+        i += rl + 1;
+    }
+}
+
+/* The numeric names of a channel directory, sorted: a message is opened
+ * there only when listed (most have either local or remote recipients). */
+struct listing {
+    unsigned long *ids;
+    size_t n;
+};
+
+static int listed(const struct listing *l, unsigned long id)
+{
+    return l->n && bsearch(&id, l->ids, l->n, sizeof *l->ids, cmp_ul) != NULL;
+}
+
+/* Read message id of subdirectory fds; 0 read, 1 vanished (skip it). */
+static int read_msg(const int fds[D_N], const struct listing chan[D_N], unsigned long id, struct qt_qmsg *m,
+                    size_t *files)
+{
+    char name[32];
+    struct stat st;
+    long len = 0;
+    int gone = 0, cut = 0;
+    char *buf;
+
+    memset(m, 0, sizeof *m);
+    m->id = id;
+    snprintf(name, sizeof name, "%lu", id);
+    /* info first: it is what qmail-qread lists; its mtime is the queue time */
+    buf = read_env(fds[D_INFO], name, 8 + QT_QUEUE_ADDR_MAX, &len, &st, &gone, &cut, files);
+    if (!buf)
+        return 1;
+    m->birth = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+    {
+        const char *nul = memchr(buf, '\0', (size_t)len);
+        size_t sl = nul ? (size_t)(nul - buf) : (size_t)len;
+        m->sender = sl > 0 ? cap_addr(buf + 1, sl - 1) : qt_strdup("");
+    }
+    free(buf);
+    /* size only: a name relative to a directory opened inside the root, no
+     * link followed, no content read */
+    m->size = fstatat(fds[D_MESS], name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
+    for (int c = D_LOCAL; c <= D_REMOTE; c++) {
+        cut = 0;
+        if (fds[c] >= 0 && listed(&chan[c], id) &&
+            (buf = read_env(fds[c], name, QT_QUEUE_ENV_MAX, &len, &st, &gone, &cut, files))) {
+            parse_rcpts(m, buf, (size_t)len, cut, c == D_LOCAL ? 'L' : 'R');
+            m->cut |= (unsigned char)cut;
+            free(buf);
+        }
+    }
+    return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const struct qt_qmsg *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Read subdirectory s into a new block. -1 when its directories cannot be
+ * opened (why). */
+static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *vanished, char *why, size_t n)
+{
+    int fds[D_N];
+    struct listing chan[D_N];
+    struct qt_qblock *b;
+    char rel[64];
+
+    for (int c = 0; c < D_N; c++) {
+        snprintf(rel, sizeof rel, "%s/%u", chan_dir[c], s);
+        fds[c] = open_in(qfd, rel, O_DIRECTORY, NULL, why, n);
+        if (fds[c] < 0 && c != D_MESS && c != D_INFO && errno == ENOENT)
+            fds[c] = -1; /* an empty channel may be absent: nothing to read there */
+        else if (fds[c] < 0) {
+            char *w = qt_strdup(why);
+            snprintf(why, n, "%s: %s", rel, w);
+            free(w);
+            for (int k = 0; k < c; k++)
+                if (fds[k] >= 0)
+                    close(fds[k]);
+            return NULL;
+        }
+    }
+    b = qt_calloc(1, sizeof *b);
+    b->refs = 1;
+    snprintf(rel, sizeof rel, "mess/%u", s);
+    b->mess = count_files(qfd, rel, dup(fds[D_MESS]), NULL, NULL);
+    memset(chan, 0, sizeof chan);
+    for (int c = D_INFO; c < D_N; c++) {
+        if (fds[c] < 0)
+            continue;
+        snprintf(rel, sizeof rel, "%s/%u", chan_dir[c], s);
+        count_files(qfd, rel, dup(fds[c]), &chan[c].ids, &chan[c].n);
+        if (chan[c].n)
+            qsort(chan[c].ids, chan[c].n, sizeof *chan[c].ids, cmp_ul);
+    }
+    b->m = qt_calloc(chan[D_INFO].n ? chan[D_INFO].n : 1, sizeof *b->m);
+    for (size_t i = 0; i < chan[D_INFO].n; i++) {
+        if (read_msg(fds, chan, chan[D_INFO].ids[i], &b->m[b->n], files) == 0)
+            b->n++;
+        else
+            (*vanished)++;
+    }
+    if (b->n)
+        qsort(b->m, b->n, sizeof *b->m, by_id);
+    qt_qblock_sum(b);
+    for (int c = 0; c < D_N; c++) {
+        free(chan[c].ids);
+        if (fds[c] >= 0)
+            close(fds[c]);
+    }
+    return b;
+}
+
+/* --- the scan --- */
+
+static void state_reset(qt_queue_state *st, const char *dir, unsigned split)
+{
+    for (unsigned i = 0; i < st->split; i++)
+        qt_qblock_unref(st->blocks[i]);
+    free(st->blocks);
+    free(st->sd);
+    free(st->bounce_ids);
+    memset(st, 0, sizeof *st);
+    snprintf(st->dir, sizeof st->dir, "%s", dir);
+    st->split = split;
+    st->blocks = qt_calloc(split, sizeof *st->blocks);
+    st->sd = qt_calloc(split, sizeof *st->sd);
+}
+
+/* todo/, intd/, bounce/: recounted when their mtime moved. */
+static void scan_flat(int qfd, qt_queue_state *st, size_t *files)
+{
+    for (int f = 0; f < F_N; f++) {
+        struct stat sb;
+        int fd = open_in(qfd, flat_dir[f], O_DIRECTORY, &sb, NULL, 0);
+        if (fd < 0) {
+            st->flat_count[f] = 0;
+            st->flat_have[f] = 0;
+            continue;
+        }
+        if (st->flat_have[f] && same_time(&sb.st_mtim, &st->flat_mt[f])) {
+            close(fd);
+            continue;
+        }
+        if (f == F_BOUNCE) {
+            free(st->bounce_ids);
+            st->flat_count[f] = count_files(qfd, flat_dir[f], fd, &st->bounce_ids, &st->nbounce);
+            if (st->nbounce)
+                qsort(st->bounce_ids, st->nbounce, sizeof *st->bounce_ids, cmp_ul);
+        } else {
+            st->flat_count[f] = count_files(qfd, flat_dir[f], fd, NULL, NULL);
+        }
+        (*files)++;
+        st->flat_mt[f] = sb.st_mtim;
+        st->flat_have[f] = 1;
+    }
+}
+
+/* The subdirectory's directory mtimes now; 0, or -1 when one is unreadable. */
+static int sub_times(int qfd, unsigned s, struct timespec mt[D_N])
+{
+    char rel[64];
+    struct stat sb;
+    for (int c = 0; c < D_N; c++) {
+        int fd;
+        snprintf(rel, sizeof rel, "%s/%u", chan_dir[c], s);
+        fd = open_in(qfd, rel, O_PATH, &sb, NULL, 0);
+        if (fd < 0) {
+            memset(&mt[c], 0, sizeof mt[c]);
+            continue;
+        }
+        close(fd);
+        mt[c] = sb.st_mtim;
+    }
+    return 0;
+}
+
+static int sub_changed(const struct sdir *sd, const struct timespec mt[D_N])
+{
+    if (!sd->have)
+        return 1;
+    for (int c = 0; c < D_N; c++)
+        if (!same_time(&sd->mt[c], &mt[c]))
+            return 1;
+    return 0;
+}
+
+const char *qt_queue_dir(const qt_ctx *ctx)
+{
+    return ctx->queue_dir && *ctx->queue_dir ? ctx->queue_dir : QT_QUEUE_DIR;
+}
+
+/* "cannot read the queue (/var/qmail/queue/info/3: Permission denied)":
+ * why may start with the subdirectory ("info/3: ...") */
+static int fail(char *err, size_t errlen, const char *dir, const char *what, const char *why)
+{
+    snprintf(err, errlen, "cannot read the queue (%s%s%s%s%s)", dir, *what || strchr(why, '/') ? "/" : "", what,
+             *what ? ": " : "", why);
+    return -1;
+}
+
+int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_queue *out, char *err, size_t errlen)
+{
+    const char *dir = qt_queue_dir(ctx);
+    char why[256];
+    unsigned split;
+    size_t reads = 0;
+    qt_queue_state *st;
+    struct stat sb;
+    int qfd = qt_ctx_open(ctx, dir, O_DIRECTORY, &sb, why, sizeof why);
+
+    memset(out, 0, sizeof *out);
+    snprintf(out->dir, sizeof out->dir, "%s", dir);
+    out->now = qt_ctx_now(ctx);
+    if (!budget)
+        budget = QT_QUEUE_SAMPLE_MSGS;
+    if (qfd < 0 && errno == ENOENT) {
+        out->absent = 1;
+        return 0;
+    }
+    if (qfd < 0)
+        return fail(err, errlen, dir, "", why);
+    if (read_split(qfd, &split, why, sizeof why) != 0) {
+        close(qfd);
+        return fail(err, errlen, dir, "mess", why);
+    }
+    if (!*stp)
+        *stp = qt_calloc(1, sizeof **stp);
+    st = *stp;
+    if (st->split != split || strcmp(st->dir, dir) != 0)
+        state_reset(st, dir, split);
+    scan_flat(qfd, st, &out->files_read);
+
+    for (unsigned k = 0, start = st->next; k < split; k++) {
+        unsigned s = (start + k) % split;
+        struct timespec mt[D_N];
+        struct qt_qblock *b;
+
+        sub_times(qfd, s, mt);
+        if (!sub_changed(&st->sd[s], mt))
+            continue;
+        if (reads >= budget) {
+            out->pending_dirs++;
+            continue;
+        }
+        if (!(b = read_block(qfd, s, &out->files_read, &out->vanished, why, sizeof why))) {
+            close(qfd);
+            return fail(err, errlen, dir, "", why);
+        }
+        reads += b->n ? b->n : 1;
+        qt_qblock_unref(st->blocks[s]);
+        st->blocks[s] = b;
+        memcpy(st->sd[s].mt, mt, sizeof mt);
+        st->sd[s].have = 1;
+        if (reads >= budget)
+            st->next = (s + 1) % split;
+    }
+    close(qfd);
+
+    out->split = split;
+    out->partial = out->pending_dirs > 0;
+    out->unpreprocessed = st->flat_count[F_TODO];
+    out->intd = st->flat_count[F_INTD];
+    out->bounce_files = st->flat_count[F_BOUNCE];
+    out->blocks = qt_calloc(split, sizeof *out->blocks);
+    for (unsigned s = 0; s < split; s++)
+        out->blocks[s] = qt_qblock_ref(st->blocks[s]);
+    out->bounce_ids = qt_malloc((st->nbounce ? st->nbounce : 1) * sizeof *out->bounce_ids);
+    if (st->nbounce)
+        memcpy(out->bounce_ids, st->bounce_ids, st->nbounce * sizeof *out->bounce_ids);
+    out->nbounce_ids = st->nbounce;
+    qt_queue_controls(ctx, out);
+    qt_queue_aggregate(out);
+    return 0;
+}
