@@ -83,9 +83,11 @@ static void summary(const qt_queue *q, qt_table *head)
     qt_table_col(head, "", 14, 0);
     qt_table_col(head, "", 40, QT_COL_FLEX);
     qt_table_kv(head, "dir", "queue", QT_ROLE_DIM, "%s (split %u)", q->dir, q->split);
+    /* qmail-qstat's two lines, one row each (a row wider than the pane wraps) */
     qt_table_kv(head, "messages", "in queue", q->messages ? QT_ROLE_HILITE : QT_ROLE_OK,
-                "%s%zu messages in queue; %zu messages in queue but not yet preprocessed", q->partial ? ">=" : "",
-                q->messages, q->unpreprocessed);
+                "%s%zu messages in queue", q->partial ? ">=" : "", q->messages);
+    qt_table_kv(head, "todo", "todo", q->unpreprocessed ? QT_ROLE_HILITE : QT_ROLE_OK,
+                "%s%zu messages in queue but not yet preprocessed", q->partial ? ">=" : "", q->unpreprocessed);
     qt_table_kv(head, "where", "to", QT_ROLE_NORMAL, "remote: %zu messages, %zu recipients; local: %zu messages, %zu "
                 "recipients; %zu messages with %d+ recipients", q->remote_msgs, q->remote_rcpts, q->local_msgs,
                 q->local_rcpts, q->many_rcpts, QT_QUEUE_MANY_RCPTS);
