@@ -77,6 +77,24 @@ static int child_ids(const qt_ctx *ctx, const struct qt_snapshot *snap, int list
     return 0;
 }
 
+/* Does the front end set TCPLOCALPORT? tcpserver(1) always does; both
+ * sslservers only with -e (sslserver.c: flagtcpenv, off by default). */
+static int localport_env(const struct qt_server *s)
+{
+    switch (s->variant) {
+    case QT_VAR_SSLSERVER:
+    case QT_VAR_SSLSERVER_FEH:
+        return qt_cmd_state(s->cmd, QT_OR_TCPENV_ON, QT_OR_TCPENV_OFF, 0) ? 1 : -1;
+    case QT_VAR_UCSPI_TCP:
+    case QT_VAR_UCSPI_TCP6:
+    case QT_VAR_SSL_PATCH:
+    case QT_VAR_INDIMAIL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static void one_server(const qt_ctx *ctx, const struct qt_snapshot *snap, const struct qt_server *s,
                        struct qt_wiz_runas *r)
 {
@@ -85,6 +103,10 @@ static void one_server(const qt_ctx *ctx, const struct qt_snapshot *snap, const 
     const char *fe = s->cmd && s->cmd->server_name[0] ? s->cmd->server_name : "the front end";
 
     r->port = s->port;
+    snprintf(r->name, sizeof r->name, "%s", s->name);
+    snprintf(r->front, sizeof r->front, "%s", fe);
+    r->tls = s->tls;
+    r->localport_env = localport_env(s);
     if (have_u || have_g) {
         r->uid = have_u ? u : 0;
         r->gid = have_g ? g : 0;
@@ -123,6 +145,28 @@ int qt_wiz_runas_collect(const qt_ctx *ctx, const struct qt_snapshot *snap, unsi
         if (!s->port || !s->cmd || !trusted_source(s, vpop_uid))
             continue;
         one_server(ctx, snap, s, &out[k++]);
+    }
+    return k;
+}
+
+int qt_wiz_tls_ports(const struct qt_snapshot *snap, struct qt_wiz_tlsport *out, int max)
+{
+    int k = 0;
+    if (!snap || !snap->servers)
+        return 0;
+    for (size_t i = 0; i < snap->servers->n && k < max; i++) {
+        const struct qt_server *s = &snap->servers->v[i];
+        int dup = 0;
+        if (!s->port || !s->tls)
+            continue;
+        for (int j = 0; j < k; j++)
+            dup |= out[j].port == s->port;
+        if (dup)
+            continue;
+        out[k].port = s->port;
+        snprintf(out[k].front, sizeof out[k].front, "%s",
+                 s->other[0] ? s->other : s->cmd && s->cmd->server_name[0] ? s->cmd->server_name : s->name);
+        k++;
     }
     return k;
 }

@@ -45,6 +45,12 @@ const char *qt_wizard_service_for_port(unsigned port)
     }
 }
 
+const char *qt_wiz_sys(const qt_wizard *w, const char *path, char *out, size_t n)
+{
+    qt_ctx_unroot(w->ctx, path, out, n);
+    return out;
+}
+
 /* --- results --- */
 
 static void result_clear(struct qt_wiz_result *r)
@@ -212,6 +218,7 @@ void qt_wizard_defaults(const qt_ctx *ctx, const qt_snapshot *snap, struct qt_wi
         in->vpop_uid = in->vpop_gid = QT_TRUST_NO_UID;
     default_vchkpw(ctx, snap, in);
     in->nrunas = qt_wiz_runas_collect(ctx, snap, in->vpop_uid, in->runas, QT_WIZ_MAXRUNAS);
+    in->ntlsports = qt_wiz_tls_ports(snap, in->tlsports, QT_WIZ_MAXTLSPORTS);
     snprintf(in->program, sizeof in->program, "%s", executable("/usr/bin/id") ? "/usr/bin/id" : "/bin/true");
     snprintf(in->service, sizeof in->service, "submission");
     snprintf(in->mech, sizeof in->mech, "auto");
@@ -243,6 +250,7 @@ static void reset_all(qt_wizard *w)
         result_clear(&w->res[i]);
     w->acct_state = -1;
     w->acct_closed = 0;
+    w->domain_missing = 0;
     w->acct_clear_pass = -1;
     w->vui_ran = w->look_ran = w->vck_ran = w->dns_ran = 0;
     memset(&w->smtp, 0, sizeof w->smtp);
@@ -257,6 +265,70 @@ void qt_wizard_free(qt_wizard *w)
     qt_secret_free(w->pass);
     qt_secret_wipe(w, sizeof *w);
     free(w);
+}
+
+/* The port the emulated service really listens on, for a service given by
+ * name: its --ports entry, else a Servers row of that name, else the name's
+ * well-known port (known). A number or "none" is taken as given. */
+static unsigned service_port(const qt_ctx *ctx, const struct qt_wiz_inputs *in, unsigned known, char *why, size_t n)
+{
+    unsigned long v;
+    if (!in->service[0] || qt_parse_ulong(in->service, &v) == 0 || !strcasecmp(in->service, "none") ||
+        !strcasecmp(in->service, "unset"))
+        return known;
+    for (int i = 0; i < ctx->nservices; i++)
+        if (!strcasecmp(ctx->services[i].name, in->service) && ctx->services[i].port) {
+            if (ctx->services[i].port != known)
+                snprintf(why, n, "--ports %s=%u", ctx->services[i].name, ctx->services[i].port);
+            return ctx->services[i].port;
+        }
+    for (int i = 0; i < in->nrunas; i++)
+        if (!strcasecmp(in->runas[i].name, in->service) && in->runas[i].port) {
+            if (in->runas[i].port != known)
+                snprintf(why, n, "service %s listens on port %u (Servers pane)", in->runas[i].name,
+                         in->runas[i].port);
+            return in->runas[i].port;
+        }
+    return known;
+}
+
+/* TCPLOCALPORT as vchkpw will see it: sslserver without -e sets none
+ * (sslserver.c flagtcpenv), so vchkpw logs as vchkpw-0. */
+static unsigned env_port(const struct qt_wiz_inputs *in, unsigned port, char *why, size_t n)
+{
+    for (int i = 0; port && i < in->nrunas; i++)
+        if (in->runas[i].port == port && in->runas[i].localport_env < 0) {
+            size_t l = strlen(why);
+            snprintf(why + l, n - l, "%s%s on port %u runs without -e: no TCPLOCALPORT", l ? "; " : "",
+                     in->runas[i].front, port);
+            return 0;
+        }
+    return port;
+}
+
+/* auto on a port where TLS starts with the first byte: 465, a front end
+ * the Servers pane saw doing TLS on connect, a --ports entry named smtps.
+ * Only for a loopback target: the local services are the ones known. */
+static enum qt_tls_mode auto_tls(const qt_ctx *ctx, const struct qt_wiz_inputs *in, const struct qt_smtp_target *t,
+                                 char *why, size_t n)
+{
+    if (t->port == 465) {
+        snprintf(why, n, "port 465 (smtps)");
+        return QT_TLS_IMPLICIT;
+    }
+    if (!t->loopback)
+        return QT_TLS_AUTO;
+    for (int i = 0; i < in->ntlsports; i++)
+        if (in->tlsports[i].port == t->port) {
+            snprintf(why, n, "%s on port %u does TLS on connect (Servers pane)", in->tlsports[i].front, t->port);
+            return QT_TLS_IMPLICIT;
+        }
+    for (int i = 0; i < ctx->nservices; i++)
+        if (ctx->services[i].port == t->port && !strcasecmp(ctx->services[i].name, "smtps")) {
+            snprintf(why, n, "--ports names port %u smtps", t->port);
+            return QT_TLS_IMPLICIT;
+        }
+    return QT_TLS_AUTO;
 }
 
 int qt_wizard_set_inputs(qt_wizard *w, const struct qt_wiz_inputs *in, char *err, size_t errlen)
@@ -280,7 +352,7 @@ int qt_wizard_set_inputs(qt_wizard *w, const struct qt_wiz_inputs *in, char *err
         snprintf(err, errlen, "target: %s", e);
         return -1;
     }
-    if (qt_vchkpw_service_port(in->service, &port) != 0) {
+    if (qt_vchkpw_service_port(in->service, &port) != 0 && !(port = service_port(w->ctx, in, 0, e, sizeof e))) {
         snprintf(err, errlen, "service \"%.20s\": want submission, smtp, smtps, pop3, pop3s, imap, imaps, "
                  "a port number, or none", in->service);
         return -1;
@@ -318,11 +390,13 @@ int qt_wizard_set_inputs(qt_wizard *w, const struct qt_wiz_inputs *in, char *err
         snprintf(w->user, sizeof w->user, "%s", in->account);
         w->domain[0] = '\0';
     }
-    w->port = port;
+    w->port_why[0] = w->tls_why[0] = '\0';
+    w->port = env_port(&w->in, service_port(w->ctx, &w->in, port, w->port_why, sizeof w->port_why), w->port_why,
+                       sizeof w->port_why);
     w->mech = mech;
     w->tls = (enum qt_tls_mode)tls;
-    if (w->tls == QT_TLS_AUTO && t.port == 465)
-        w->tls = QT_TLS_IMPLICIT;   /* smtps speaks TLS from the first byte */
+    if (w->tls == QT_TLS_AUTO)
+        w->tls = auto_tls(w->ctx, &w->in, &t, w->tls_why, sizeof w->tls_why);
     w->target = t;
     return 0;
 }

@@ -68,6 +68,12 @@ long qt_ctx_read(const qt_ctx *ctx, const char *abs, size_t max, char **out, str
  * to qt_ctx_path/qt_ctx_read like any other system path, or show it in a
  * fix command). Returns out, or NULL if it does not fit. */
 char *qt_ctx_qmail(const qt_ctx *ctx, const char *rel, char *out, size_t n);
+/* The system path of real, a path under ctx->root as qt_ctx_path gives it
+ * (or the root's real path): "/srv/r/var/qmail" -> "/var/qmail" with --root
+ * /srv/r. What commands shown to the admin name (they run on the system).
+ * Returns 1 when real was under the root, 0 when not (out gets real as it
+ * is, cut to n); with root "/" out is real and 1 is returned. */
+int qt_ctx_unroot(const qt_ctx *ctx, const char *real, char *out, size_t n);
 /* The prefix itself ("/var/qmail" when ctx has none set). Never NULL. */
 const char *qt_ctx_qmail_dir(const qt_ctx *ctx);
 
