@@ -69,6 +69,16 @@ void qt_wizard_diagnose(qt_wizard *w)
                     "qmail-smtpd then answers 535 like for a wrong password.");
         qt_wiz_line(&r->fix, "vuserinfo %s   # shows the limits", w->in.account);
         qt_wiz_line(&r->fix, "vmoduser -x %s   # clears all flags (re-add the wanted ones)", w->in.account);
+    } else if (w->vpasswd_denied && ((vck && k == QT_VCK_REJECTED) || smtp_is(w, QT_SMTP_AUTH_FAILED))) {
+        cause(w, QT_V_FAIL, "vpasswd-unreadable", "vchkpw runs as the service's %s and cannot read vpopmail's "
+              "passwords: every login fails as \"user not found\"", w->runas_ids);
+        qt_wiz_line(&r->explain, "%s. vpopmail keeps ~vpopmail/domains mode 0700 for vpopmail; vchkpw then logs "
+                    "\"vpopmail user not found\" (exit 3) for everybody and qmail-smtpd answers 535: not a password "
+                    "and not a qmail-smtpd argument problem.", w->vpasswd_why);
+        if (w->related[0])
+            qt_wiz_line(&r->explain, "Servers pane: %s", w->related);
+        qt_wiz_line(&r->fix, "run the AUTH service as vpopmail (tcpserver -u $(id -u vpopmail) -g $(id -g vpopmail)), "
+                    "not -u qmaild; or remove -u/-g; or chown vpopmail:vchkpw vchkpw && chmod 4711 it");
     } else if (w->domain_missing) {
         cause(w, QT_V_FAIL, "unknown-domain", "unknown domain: %s is not a vpopmail domain", w->domain);
         qt_wiz_line(&r->explain, "vchkpw logs \"vpopmail user not found\" (exit 3) for every login of a domain "

@@ -251,6 +251,8 @@ static void reset_all(qt_wizard *w)
     w->acct_state = -1;
     w->acct_closed = 0;
     w->domain_missing = 0;
+    w->vpasswd_denied = 0;
+    w->vpasswd_why[0] = '\0';
     w->acct_clear_pass = -1;
     w->vui_ran = w->look_ran = w->vck_ran = w->dns_ran = 0;
     memset(&w->smtp, 0, sizeof w->smtp);

@@ -118,6 +118,8 @@ typedef struct qt_wizard {
     /* evidence, read by the diagnosis */
     int acct_state;                /* 1 exists, 0 unknown user, -1 not known */
     int domain_missing;            /* 1: vpopmail has no such domain (users/assign, ~vpopmail/domains) */
+    int vpasswd_denied;            /* 1: step 2's uid:gid cannot read the domain's vpasswd.cdb */
+    char vpasswd_why[400];         /* the component that stops it (uaccess.h) */
     int acct_closed;               /* the emulated service is closed by the account's flags */
     int acct_clear_pass;           /* -1 unknown, 0/1: a clear password is stored (CRAM-MD5 needs it) */
     struct qt_vuserinfo vui;

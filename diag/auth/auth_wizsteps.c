@@ -3,6 +3,7 @@
 #include "diag/auth/auth_wizard.h"
 #include "diag/auth/auth_wizard_int.h"
 #include "diag/auth/auth_redact.h"
+#include "diag/core/uaccess.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -339,6 +340,27 @@ static void vchkpw_ids(qt_wizard *w, struct qt_vchkpw_req *q)
     snprintf(w->runas_used, sizeof w->runas_used, "uid %u gid %u (%s)", u, g, src);
 }
 
+/* Can the uid:gid vchkpw runs as read the domain's vpasswd.cdb? vpopmail
+ * keeps ~vpopmail/domains 0700 (issue 15: vchkpw under tcpserver -u
+ * qmaild then says "user not found" for everybody). */
+static void vpasswd_access(qt_wizard *w, const struct qt_vchkpw_req *q)
+{
+    char home[1024], dir[4096], path[4200];
+    w->vpasswd_denied = 0;
+    if (!q->drop || !w->domain[0])
+        return;
+    if (!w->look_ran) {
+        vpop_home(w, home, sizeof home);
+        qt_vpop_lookup(w->ctx, home, w->user, w->domain, &w->look);
+        w->look_ran = 1;
+    }
+    if (!w->look.domain_found)
+        return;
+    qt_wiz_sys(w, w->look.domain_dir, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/vpasswd.cdb", dir);
+    w->vpasswd_denied = qt_access_read_as(w->ctx, path, q->uid, q->gid, w->vpasswd_why, sizeof w->vpasswd_why) == 0;
+}
+
 qt_job *qt_wiz_step_vchkpw(qt_wizard *w)
 {
     struct qt_wiz_result *r = &w->res[QT_WS_VCHKPW];
@@ -349,6 +371,9 @@ qt_job *qt_wiz_step_vchkpw(qt_wizard *w)
 
     vchkpw_req(w, &q);
     vchkpw_ids(w, &q);
+    vpasswd_access(w, &q);
+    if (w->vpasswd_denied)
+        qt_wiz_line(&r->explain, "as %s vchkpw cannot read vpopmail's passwords: %s", w->runas_ids, w->vpasswd_why);
     {
         /* the command shown names the system's path; the job runs the found one */
         struct qt_vchkpw_req shown = q;

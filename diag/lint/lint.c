@@ -1,6 +1,5 @@
-/* lint.c - see lint.h. One function per check; each emits a finding with
- * its own corrected line and adds its edits to the full correction. The
- * explanations follow docs/domain/ (software over folklore). */
+/* lint.c - see lint.h. One function per check; each emits a finding with its own corrected line and adds
+ * its edits to the full correction. The explanations follow docs/domain/ (software over folklore). */
 #include "diag/lint/lint.h"
 #include "diag/lint/lint_int.h"
 #include "diag/ports/ports.h"
@@ -773,6 +772,7 @@ static void lint_one(struct lctx *l)
     check_chain(l);
     check_rules(l);
     check_feh_I(l);
+    qt_lint_check_auth(l->sv, l->out);
 }
 
 void qt_servers_lint(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_findings *out)
