@@ -38,28 +38,6 @@ static int is_smtpd(const struct qt_proc *p)
     return 0;
 }
 
-/* Real gid of pid from /proc/PID/status ("Gid:\treal\teffective..."). */
-static int proc_gid(const qt_ctx *ctx, int pid, unsigned *gid)
-{
-    char rel[64], path[4096], *text = NULL, *g;
-    unsigned long v;
-    int ok = 0;
-    snprintf(rel, sizeof rel, "%d/status", pid);
-    if (!qt_ctx_proc(ctx, rel, path, sizeof path) || qt_read_file(path, 1 << 16, &text) < 0)
-        return 0;
-    if ((g = strstr(text, "\nGid:"))) {
-        g += 5;
-        while (*g == ' ' || *g == '\t')
-            g++;
-        g[strcspn(g, " \t\n")] = '\0';
-        ok = qt_parse_ulong(g, &v) == 0 && v < QT_TRUST_NO_UID;
-        if (ok)
-            *gid = (unsigned)v;
-    }
-    free(text);
-    return ok;
-}
-
 /* A running qmail-smtpd child of the listener: its ids. */
 static int child_ids(const qt_ctx *ctx, const struct qt_snapshot *snap, int listener, unsigned *uid, unsigned *gid,
                      int *pid)
@@ -68,7 +46,7 @@ static int child_ids(const qt_ctx *ctx, const struct qt_snapshot *snap, int list
         return 0;
     for (size_t i = 0; i < snap->procs->n; i++) {
         const struct qt_proc *p = &snap->procs->v[i];
-        if (p->ppid == listener && p->uid != QT_TRUST_NO_UID && is_smtpd(p) && proc_gid(ctx, p->pid, gid)) {
+        if (p->ppid == listener && p->uid != QT_TRUST_NO_UID && is_smtpd(p) && qt_proc_real_gid(ctx, p->pid, gid)) {
             *uid = p->uid;
             *pid = p->pid;
             return 1;

@@ -637,10 +637,10 @@ int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struc
         sv->cmd = sv->pid ? &sv->proc : sv->has_script_cmd ? &sv->script : NULL;
         derive(ctx, sv);
         file_facts(ctx, sv);
-        qt_servers_auth_access(ctx, sv);
         compare(ctx, sv);
         if (sv->pid && procs)
             count_children(ctx, &kids, sv, &env_budget);
+        qt_servers_auth_access(ctx, procs, procs ? &kids : NULL, sv);
         if (!sv->svcdir[0] && sv->port) /* unsupervised: name it by program and port */
             snprintf(sv->name, sizeof sv->name, "%.40s:%u", sv->proc.server_name, sv->port);
     }

@@ -7,6 +7,7 @@
  * (issue 15, docs/domain/vpopmail.md). The fact is read here, the finding
  * is the lint's (diag/lint/lint_auth.c). */
 #include "diag/core/uaccess.h"
+#include "diag/procs/procs.h"
 #include "diag/servers/servers_int.h"
 
 #include <stdio.h>
@@ -69,18 +70,48 @@ static int id_opt(const qt_cmd *c, char letter, unsigned *v)
     return 1;
 }
 
-void qt_servers_auth_access(const qt_ctx *ctx, struct qt_server *sv)
+/* A running qmail-smtpd child of the listener (a wrapper such as
+ * setuidgid may have changed its ids): its real uid and gid, 1; else 0. */
+static int running_ids(const qt_ctx *ctx, qt_procs *procs, const qt_procs_kids *kids, const struct qt_server *sv,
+                       unsigned *u, unsigned *g, int *pid)
+{
+    size_t first, n;
+    if (!procs || !kids || sv->pid <= 0)
+        return 0;
+    n = qt_procs_kids_of(kids, sv->pid, &first);
+    for (size_t i = 0; i < n; i++) {
+        const struct qt_proc *c = &procs->v[kids->by_ppid[first + i]];
+        if (c->pid == sv->pid || c->state == 'Z' || strcmp(c->comm, "qmail-smtpd") != 0)
+            continue;
+        qt_procs_want_pid(procs, c->pid);
+        qt_procs_load(procs);
+        c = qt_procs_find(procs, c->pid);
+        if (c && c->uid != (unsigned)-1 && qt_proc_real_gid(ctx, c->pid, g)) {
+            *u = c->uid;
+            *pid = c->pid;
+            return 1;
+        }
+        return 0;   /* one child tells; do not load them all */
+    }
+    return 0;
+}
+
+void qt_servers_auth_access(const qt_ctx *ctx, qt_procs *procs, const qt_procs_kids *kids, struct qt_server *sv)
 {
     const qt_cmd *c = sv->cmd;
     unsigned u = 0, g = 0;
-    int have_u, have_g;
+    int have_u, have_g, pid;
 
     sv->auth_denied = 0;
     if (!c || sv->other[0] || vchkpw_word(c) < 0 || !first_cdb(ctx, sv->auth_path, sizeof sv->auth_path))
         return;
     have_u = id_opt(c, 'u', &u);
     have_g = id_opt(c, 'g', &g);
-    if (have_u || have_g)
+    if (running_ids(ctx, procs, kids, sv, &u, &g, &pid)) {
+        if (u == 0)
+            return;
+        snprintf(sv->auth_ids, sizeof sv->auth_ids, "the running qmail-smtpd, pid %d", pid);
+    } else if (have_u || have_g)
         snprintf(sv->auth_ids, sizeof sv->auth_ids, "%s%s%s", have_u ? "-u" : "", have_u && have_g ? " " : "",
                  have_g ? "-g" : "");
     else if (sv->pid > 0 && sv->uid != (unsigned)-1 && sv->uid != 0) {

@@ -17,6 +17,7 @@
 #include "diag/auth/auth_wizard.h"
 #include "diag/core/uaccess.h"
 #include "diag/lint/lint.h"
+#include "diag/procs/procs.h"
 #include "diag/servers/servers.h"
 
 static char root[128];
@@ -129,6 +130,57 @@ static void servers_finding(void **st)
     qt_servers_free(&s);
 }
 
+/* A process in a fixture procfs: stat, status (real uid and gid), cmdline. */
+static void fake_proc(const char *proc, int pid, int ppid, const char *comm, unsigned uid, unsigned gid, const char *argv)
+{
+    sh("mkdir -p %s/%d && printf '%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0\\n' > %s/%d/stat",
+       proc, pid, pid, comm, ppid, pid, pid, proc, pid);
+    sh("printf 'Name:\\t%s\\nUid:\\t%u\\t%u\\t%u\\t%u\\nGid:\\t%u\\t%u\\t%u\\t%u\\n' > %s/%d/status", comm, uid, uid,
+       uid, uid, gid, gid, gid, gid, proc, pid);
+    sh("printf '%%s\\0' %s > %s/%d/cmdline", argv, proc, pid);
+}
+
+/* No -u/-g, but the running qmail-smtpd child has other ids (a setuidgid
+ * in the chain): those are what vchkpw gets. */
+static void running_child_ids(void **st)
+{
+    (void)st;
+    qt_servers s;
+    qt_snapshot snap;
+    qt_findings fs = {0};
+    qt_procs procs;
+    qt_ctx c = ctx;
+    const qt_finding *f;
+    char err[256], proc[200];
+    if (geteuid() != 0)
+        skip();
+    snprintf(proc, sizeof proc, "%s-proc", root);
+    sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    sh("printf '#!/bin/sh\\nexec tcpserver -v -c 20 0 587 setuidgid qmaild qmail-smtpd mail.example.test "
+       "/home/vpopmail/bin/vchkpw /bin/true 2>&1\\n' > %s/service/submission/run", root);
+    fake_proc(proc, 500, 1, "tcpserver", 0, 0,
+              "tcpserver -v -c 20 0 587 setuidgid qmaild qmail-smtpd mail.example.test /home/vpopmail/bin/vchkpw /bin/true");
+    fake_proc(proc, 501, 500, "qmail-smtpd", 1001, 1002,
+              "qmail-smtpd mail.example.test /home/vpopmail/bin/vchkpw /bin/true");
+    c.proc = proc;
+    assert_int_equal(qt_procs_read_proc(&c, &procs, err, sizeof err), 0);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(qt_servers_collect(&c, &procs, &s, err, sizeof err), 0);
+    memset(&snap, 0, sizeof snap);
+    snap.servers = &s;
+    qt_servers_lint(&c, &snap, NULL, &fs);
+    /* the stopped run script gives root (no -u): nothing; the running listener's child: 1001:1002 */
+    assert_null(find(&fs, "servers.vpasswd-unreadable:submission"));
+    f = find(&fs, "servers.vpasswd-unreadable:tcpserver:587");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_CRIT);   /* running: every AUTH fails now */
+    assert_non_null(strstr(f->evidence, "uid 1001 gid 1002 (the running qmail-smtpd, pid 501)"));
+    qt_findings_free(&fs);
+    qt_servers_free(&s);
+    qt_procs_free(&procs);
+    sh("rm -rf %s", proc);
+}
+
 /* The wizard: step 2 runs vchkpw as the service's ids; "user not found"
  * then is the uid, not the account or qmail-smtpd's arguments. */
 static void wizard_names_it(void **st)
@@ -177,6 +229,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(access_walk),
         cmocka_unit_test(servers_finding),
+        cmocka_unit_test(running_child_ids),
         cmocka_unit_test(wizard_names_it),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
