@@ -22,6 +22,8 @@
  *                         under the root of vpopmail and other names
  *  13 wizard control      qt_wiz_read_control (auth_wizsteps.c): the first
  *                         line of control/me and control/helohost
+ *  14 users/assign        the service scan's vpasswd.cdb lookup for a
+ *                         service running vchkpw (servers_vpop.c)
  *
  * The auth wizard's readers are declared in diag/auth/auth_wizard_int.h,
  * internal to diag/auth/ (scripts/check-includes; fuzz/ is outside that
@@ -133,6 +135,12 @@ static void init(void)
     mkdirs("root/service/indi/supervise");
     mkdirs("root/service/tls/supervise");
     mkdirs("root/real/a/b");
+    mkdirs("root/var/qmail/users");
+    mkdirs("root/service/auth/supervise");
+    mkdirs("root/home/vpopmail/domains/example.test");
+    puts_file("root/home/vpopmail/domains/example.test/vpasswd.cdb", "cdb");
+    puts_file("root/service/auth/run", "#!/bin/sh\nexec tcpserver -u 1001 -g 1002 0 587 qmail-smtpd h "
+                                       "/home/vpopmail/bin/vchkpw /bin/true\n");
     mkdirs("proc/4242/fd");
     mkdirs("proc/4243/fd");
     puts_file("proc/stat", "cpu  1 2 3 4\nbtime 1700000000\n");
@@ -386,6 +394,21 @@ static void wiz_control(const char *d, size_t n)
     qt_fuzz_wiz_control(&ctx);
 }
 
+/* 14: users/assign, read for the vpasswd.cdb of a service running vchkpw */
+static void assign(const char *d, size_t n)
+{
+    qt_servers s;
+    char err[128];
+    put("root/var/qmail/users/assign", d, n);
+    if (qt_servers_collect(&ctx, NULL, &s, err, sizeof err) != 0)
+        abort();
+    for (size_t i = 0; i < s.n; i++)
+        if (!memchr(s.v[i].auth_path, '\0', sizeof s.v[i].auth_path) ||
+            !memchr(s.v[i].auth_why, '\0', sizeof s.v[i].auth_why) || (s.v[i].auth_denied && !s.v[i].auth_why[0]))
+            abort();
+    qt_servers_free(&s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
@@ -400,7 +423,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     n = size - 1;
-    switch (data[0] % 14) {
+    switch (data[0] % 15) {
     case 0: {
         struct qt_supervise_status st;
         unsigned char *b = qt_malloc(n ? n : 1);
@@ -423,6 +446,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 11: options(d, n); break;
     case 12: wiz_passwd(d, n); break;
     case 13: wiz_control(d, n); break;
+    case 14: assign(d, n); break;
     }
     return 0;
 }
