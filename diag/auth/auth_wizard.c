@@ -308,6 +308,28 @@ static unsigned env_port(const struct qt_wiz_inputs *in, unsigned port, char *wh
     return port;
 }
 
+/* On a port vchkpw does not name it guesses the protocol from its program
+ * argument: only one containing "true" is SMTP (vchkpw.c), and qmail-smtpd
+ * passes /bin/true. An SMTP service emulated there with /usr/bin/id would
+ * be taken for POP (webmail from 127.0.0.1): run /bin/true, as the service. */
+static void smtp_program(qt_wizard *w)
+{
+    static const char *const smtp[] = {"smtp", "smtps", "submission"};
+    int is_smtp = 0;
+    if (qt_port_name(w->port) || strstr(w->in.program, "true"))
+        return;
+    for (size_t i = 0; i < QT_ARRAY_LEN(smtp); i++)
+        is_smtp |= !strcasecmp(w->in.service, smtp[i]);
+    if (!is_smtp || access("/bin/true", X_OK) != 0)
+        return;
+    snprintf(w->in.program, sizeof w->in.program, "/bin/true");
+    {
+        size_t l = strlen(w->port_why);
+        snprintf(w->port_why + l, sizeof w->port_why - l, "%sprogram /bin/true: on port %u vchkpw takes only a "
+                 "program named *true* for SMTP, as qmail-smtpd runs it", l ? "; " : "", w->port);
+    }
+}
+
 /* auto on a port where TLS starts with the first byte: 465, a front end
  * the Servers pane saw doing TLS on connect, a --ports entry named smtps.
  * Only for a loopback target: the local services are the ones known. */
@@ -395,6 +417,7 @@ int qt_wizard_set_inputs(qt_wizard *w, const struct qt_wiz_inputs *in, char *err
     w->port_why[0] = w->tls_why[0] = '\0';
     w->port = env_port(&w->in, service_port(w->ctx, &w->in, port, w->port_why, sizeof w->port_why), w->port_why,
                        sizeof w->port_why);
+    smtp_program(w);
     w->mech = mech;
     w->tls = (enum qt_tls_mode)tls;
     if (w->tls == QT_TLS_AUTO)

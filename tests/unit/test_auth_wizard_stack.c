@@ -160,7 +160,9 @@ static void tcplocalport_as_the_service_sets_it(void **st)
     snprintf(in.runas[1].front, sizeof in.runas[1].front, "sslserver");
     w = make_in(&in);
     assert_int_equal(w->port, 26025);
-    qt_vchkpw_log_name(w->port, "10.0.0.1", "/bin/true", tag, sizeof tag);
+    /* what the wizard's own vchkpw run logs (127.0.0.1, its program) is what the service logs */
+    assert_string_equal(w->in.program, "/bin/true");
+    qt_vchkpw_log_name(w->port, w->in.remote_ip, w->in.program, tag, sizeof tag);
     assert_string_equal(tag, "vchkpw-26025");
     assert_non_null(strstr(w->port_why, "--ports submission=26025"));
     qt_wizard_free(w);
@@ -169,7 +171,7 @@ static void tcplocalport_as_the_service_sets_it(void **st)
     snprintf(in.service, sizeof in.service, "smtps");
     w = make_in(&in);
     assert_int_equal(w->port, 0);
-    qt_vchkpw_log_name(w->port, "10.0.0.1", "/bin/true", tag, sizeof tag);
+    qt_vchkpw_log_name(w->port, w->in.remote_ip, w->in.program, tag, sizeof tag);
     assert_string_equal(tag, "vchkpw-0");
     assert_non_null(strstr(w->port_why, "sslserver on port 26465 runs without -e"));
     qt_wizard_free(w);
