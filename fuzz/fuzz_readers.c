@@ -25,6 +25,8 @@
  *  14 qmail queue         qt_queue_scan (diag/queue): the input is message 7's
  *                         info, local and remote envelope files and its
  *                         mess/ text, then qt_queue_headers on it
+ *  15 users/assign        the service scan's vpasswd.cdb lookup for a
+ *                         service running vchkpw (servers_vpop.c)
  *
  * The auth wizard's readers are declared in diag/auth/auth_wizard_int.h,
  * internal to diag/auth/ (scripts/check-includes; fuzz/ is outside that
@@ -137,6 +139,12 @@ static void init(void)
     mkdirs("root/service/indi/supervise");
     mkdirs("root/service/tls/supervise");
     mkdirs("root/real/a/b");
+    mkdirs("root/var/qmail/users");
+    mkdirs("root/service/auth/supervise");
+    mkdirs("root/home/vpopmail/domains/example.test");
+    puts_file("root/home/vpopmail/domains/example.test/vpasswd.cdb", "cdb");
+    puts_file("root/service/auth/run", "#!/bin/sh\nexec tcpserver -u 1001 -g 1002 0 587 qmail-smtpd h "
+                                       "/home/vpopmail/bin/vchkpw /bin/true\n");
     mkdirs("proc/4242/fd");
     mkdirs("proc/4243/fd");
     puts_file("proc/stat", "cpu  1 2 3 4\nbtime 1700000000\n");
@@ -429,6 +437,21 @@ static void queue(const char *d, size_t n)
     qt_queue_state_free(st);
 }
 
+/* 15: users/assign, read for the vpasswd.cdb of a service running vchkpw */
+static void assign(const char *d, size_t n)
+{
+    qt_servers s;
+    char err[128];
+    put("root/var/qmail/users/assign", d, n);
+    if (qt_servers_collect(&ctx, NULL, &s, err, sizeof err) != 0)
+        abort();
+    for (size_t i = 0; i < s.n; i++)
+        if (!memchr(s.v[i].auth_path, '\0', sizeof s.v[i].auth_path) ||
+            !memchr(s.v[i].auth_why, '\0', sizeof s.v[i].auth_why) || (s.v[i].auth_denied && !s.v[i].auth_why[0]))
+            abort();
+    qt_servers_free(&s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
@@ -443,7 +466,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     n = size - 1;
-    switch (data[0] % 15) {
+    switch (data[0] % 16) {
     case 0: {
         struct qt_supervise_status st;
         unsigned char *b = qt_malloc(n ? n : 1);
@@ -467,6 +490,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 12: wiz_passwd(d, n); break;
     case 13: wiz_control(d, n); break;
     case 14: queue(d, n); break;
+    case 15: assign(d, n); break;
     }
     return 0;
 }

@@ -131,6 +131,25 @@ static void sleep_seconds(double s)
         ;
 }
 
+/* Under the header line (the first), once: which qmail was read - a wrong
+ * prefix explains "control/me missing". */
+static void qmail_line(const qt_ctx *ctx, qt_buf *out)
+{
+    const char *all = qt_buf_str(out), *nl = strchr(all, '\n');
+    qt_buf b = {0};
+    if (!nl)
+        return;
+    qt_buf_add(&b, all, (size_t)(nl - all) + 1);
+    qt_buf_puts(&b, "qmail: ");
+    qt_buf_put_safe(&b, ctx->qmail_prefix, strlen(ctx->qmail_prefix));
+    qt_buf_puts(&b, " (");
+    qt_buf_put_safe(&b, ctx->qmail_source, strlen(ctx->qmail_source));
+    qt_buf_puts(&b, ")\n");
+    qt_buf_puts(&b, nl + 1);
+    qt_buf_free(out);
+    *out = b;
+}
+
 int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval, double timeout)
 {
     qt_sampler sampler = {0};
@@ -152,6 +171,8 @@ int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval, double
         if (i)
             qt_buf_puts(&out, "\n");
         qt_batch_render(ctx, snap, &sampler.hist, &out);
+        if (!i)
+            qmail_line(ctx, &out);
         fputs(qt_buf_str(&out), stdout);
         fflush(stdout);
         qt_buf_free(&out);

@@ -4,6 +4,7 @@
 #include "src/authcheck.h"
 #include "src/classify.h"
 #include "diag/core/util.h"
+#include "diag/procs/qmaildir.h"
 #include "report/headless.h"
 #include "report/report.h"
 #include "tui/tui.h"
@@ -59,6 +60,8 @@ int main(int argc, char **argv)
         return 2;
     if (o.classify_log)
         return qt_classify_log_run(o.log_files, o.nlog_files, stdout, stderr);
+    if (!o.load)
+        qt_qmail_dir_resolve(&o.ctx);   /* once: every qmail file is read below it (qt_ctx_qmail) */
     if (o.auth)
         return qt_authcheck_run(&o);
     if (o.load) {

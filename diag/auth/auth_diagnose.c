@@ -12,8 +12,11 @@ static void client_fix(qt_wizard *w, struct qt_wiz_result *r, const char *auth_m
 {
     qt_wiz_line(&r->fix, "in the mail client (Thunderbird: Account Settings > Outgoing Server (SMTP) > Edit):");
     qt_wiz_line(&r->fix, "  User Name: %s (the full address)", w->domain[0] ? w->in.account : "user@domain");
+    /* what this server does: TLS on connect, STARTTLS only where offered */
     qt_wiz_line(&r->fix, "  Port %u, Connection security: %s", w->target.port,
-                w->target.port == 465 ? "SSL/TLS" : "STARTTLS");
+                w->tls == QT_TLS_IMPLICIT ? "SSL/TLS"
+                : w->smtp.have_ehlo1 && !w->smtp.ehlo1.starttls ? "None (this server offers no STARTTLS)"
+                                                               : "STARTTLS");
     qt_wiz_line(&r->fix, "  Authentication method: %s", auth_method);
     qt_wiz_line(&r->fix, "  then delete the saved password (Settings > Privacy & Security > Saved Passwords) "
                 "so the client asks again");
@@ -46,6 +49,7 @@ void qt_wizard_diagnose(qt_wizard *w)
     int no_domain = !w->domain[0];
     enum qt_vchkpw_kind k = w->vck.kind;
     const qt_ehlo *e = s->have_ehlo2 ? &s->ehlo2 : &s->ehlo1;
+    char sys[1024];
 
     free(r->explain);
     free(r->fix);
@@ -65,6 +69,23 @@ void qt_wizard_diagnose(qt_wizard *w)
                     "qmail-smtpd then answers 535 like for a wrong password.");
         qt_wiz_line(&r->fix, "vuserinfo %s   # shows the limits", w->in.account);
         qt_wiz_line(&r->fix, "vmoduser -x %s   # clears all flags (re-add the wanted ones)", w->in.account);
+    } else if (w->vpasswd_denied && ((vck && k == QT_VCK_REJECTED) || smtp_is(w, QT_SMTP_AUTH_FAILED))) {
+        cause(w, QT_V_FAIL, "vpasswd-unreadable", "vchkpw runs as the service's %s and cannot read vpopmail's "
+              "passwords: every login fails as \"user not found\"", w->runas_ids);
+        qt_wiz_line(&r->explain, "%s. vpopmail keeps ~vpopmail/domains mode 0700 for vpopmail; vchkpw then logs "
+                    "\"vpopmail user not found\" (exit 3) for everybody and qmail-smtpd answers 535: not a password "
+                    "and not a qmail-smtpd argument problem.", w->vpasswd_why);
+        if (w->related[0])
+            qt_wiz_line(&r->explain, "Servers pane: %s", w->related);
+        qt_wiz_line(&r->fix, "run the AUTH service as vpopmail (tcpserver -u $(id -u vpopmail) -g $(id -g vpopmail)), "
+                    "not -u qmaild; or remove -u/-g; or chown vpopmail:vchkpw vchkpw && chmod 4711 it");
+    } else if (w->domain_missing) {
+        cause(w, QT_V_FAIL, "unknown-domain", "unknown domain: %s is not a vpopmail domain", w->domain);
+        qt_wiz_line(&r->explain, "vchkpw logs \"vpopmail user not found\" (exit 3) for every login of a domain "
+                    "vpopmail does not host: neither vadduser nor vpasswd can fix that.");
+        qt_wiz_line(&r->fix, "check the domain part of the login in the client (%s)", w->in.account);
+        qt_wiz_line(&r->fix, "vadddomain %s   # if this server should host it, then vadduser %s", w->domain,
+                    w->in.account);
     } else if (w->acct_state == 0 || (no_domain && ((vck && k == QT_VCK_REJECTED) || smtp_is(w, QT_SMTP_AUTH_FAILED)))) {
         if (no_domain) {
             cause(w, QT_V_FAIL, "no-domain", "login without @domain: vpopmail looks in its default domain");
@@ -144,7 +165,7 @@ void qt_wizard_diagnose(qt_wizard *w)
         if (w->related[0])
             qt_wiz_line(&r->explain, "Servers pane: %s", w->related);
         qt_wiz_line(&r->fix, "compare the qmail-smtpd command line (Servers pane) with: qmail-smtpd "
-                    "%s /bin/true", w->in.vchkpw);
+                    "%s /bin/true", qt_wiz_sys(w, w->in.vchkpw, sys, sizeof sys));
     } else if (vck && k == QT_VCK_ACCEPTED && smtp_is(w, QT_SMTP_AUTH_OK)) {
         cause(w, QT_V_OK, "client-password", "the server side works: vchkpw and SMTP AUTH accept this password");
         qt_wiz_line(&r->explain, "if the user still sees \"password fail\" in the log, the client sends something "
@@ -154,7 +175,7 @@ void qt_wizard_diagnose(qt_wizard *w)
         cause(w, QT_V_WARN, "vchkpw-differs", "SMTP AUTH accepts the password but vchkpw here does not (%s)",
               w->vck.status);
         qt_wiz_line(&r->explain, "the SMTP service does not authenticate through %s (another vchkpw, another "
-                    "backend, or not qmail).", w->in.vchkpw);
+                    "backend, or not qmail).", qt_wiz_sys(w, w->in.vchkpw, sys, sizeof sys));
     } else if (vck && k != QT_VCK_ACCEPTED) {
         cause(w, QT_V_FAIL, "vchkpw-broken", "vchkpw cannot check passwords here: %s", w->vck.meaning);
     } else if (smtp_is(w, QT_SMTP_AUTH_OK)) {

@@ -38,28 +38,6 @@ static int is_smtpd(const struct qt_proc *p)
     return 0;
 }
 
-/* Real gid of pid from /proc/PID/status ("Gid:\treal\teffective..."). */
-static int proc_gid(const qt_ctx *ctx, int pid, unsigned *gid)
-{
-    char rel[64], path[4096], *text = NULL, *g;
-    unsigned long v;
-    int ok = 0;
-    snprintf(rel, sizeof rel, "%d/status", pid);
-    if (!qt_ctx_proc(ctx, rel, path, sizeof path) || qt_read_file(path, 1 << 16, &text) < 0)
-        return 0;
-    if ((g = strstr(text, "\nGid:"))) {
-        g += 5;
-        while (*g == ' ' || *g == '\t')
-            g++;
-        g[strcspn(g, " \t\n")] = '\0';
-        ok = qt_parse_ulong(g, &v) == 0 && v < QT_TRUST_NO_UID;
-        if (ok)
-            *gid = (unsigned)v;
-    }
-    free(text);
-    return ok;
-}
-
 /* A running qmail-smtpd child of the listener: its ids. */
 static int child_ids(const qt_ctx *ctx, const struct qt_snapshot *snap, int listener, unsigned *uid, unsigned *gid,
                      int *pid)
@@ -68,13 +46,31 @@ static int child_ids(const qt_ctx *ctx, const struct qt_snapshot *snap, int list
         return 0;
     for (size_t i = 0; i < snap->procs->n; i++) {
         const struct qt_proc *p = &snap->procs->v[i];
-        if (p->ppid == listener && p->uid != QT_TRUST_NO_UID && is_smtpd(p) && proc_gid(ctx, p->pid, gid)) {
+        if (p->ppid == listener && p->uid != QT_TRUST_NO_UID && is_smtpd(p) && qt_proc_real_gid(ctx, p->pid, gid)) {
             *uid = p->uid;
             *pid = p->pid;
             return 1;
         }
     }
     return 0;
+}
+
+/* Does the front end set TCPLOCALPORT? tcpserver(1) always does; both
+ * sslservers only with -e (sslserver.c: flagtcpenv, off by default). */
+static int localport_env(const struct qt_server *s)
+{
+    switch (s->variant) {
+    case QT_VAR_SSLSERVER:
+    case QT_VAR_SSLSERVER_FEH:
+        return qt_cmd_state(s->cmd, QT_OR_TCPENV_ON, QT_OR_TCPENV_OFF, 0) ? 1 : -1;
+    case QT_VAR_UCSPI_TCP:
+    case QT_VAR_UCSPI_TCP6:
+    case QT_VAR_SSL_PATCH:
+    case QT_VAR_INDIMAIL:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 static void one_server(const qt_ctx *ctx, const struct qt_snapshot *snap, const struct qt_server *s,
@@ -85,6 +81,10 @@ static void one_server(const qt_ctx *ctx, const struct qt_snapshot *snap, const 
     const char *fe = s->cmd && s->cmd->server_name[0] ? s->cmd->server_name : "the front end";
 
     r->port = s->port;
+    snprintf(r->name, sizeof r->name, "%s", s->name);
+    snprintf(r->front, sizeof r->front, "%s", fe);
+    r->tls = s->tls;
+    r->localport_env = localport_env(s);
     if (have_u || have_g) {
         r->uid = have_u ? u : 0;
         r->gid = have_g ? g : 0;
@@ -123,6 +123,28 @@ int qt_wiz_runas_collect(const qt_ctx *ctx, const struct qt_snapshot *snap, unsi
         if (!s->port || !s->cmd || !trusted_source(s, vpop_uid))
             continue;
         one_server(ctx, snap, s, &out[k++]);
+    }
+    return k;
+}
+
+int qt_wiz_tls_ports(const struct qt_snapshot *snap, struct qt_wiz_tlsport *out, int max)
+{
+    int k = 0;
+    if (!snap || !snap->servers)
+        return 0;
+    for (size_t i = 0; i < snap->servers->n && k < max; i++) {
+        const struct qt_server *s = &snap->servers->v[i];
+        int dup = 0;
+        if (!s->port || !s->tls)
+            continue;
+        for (int j = 0; j < k; j++)
+            dup |= out[j].port == s->port;
+        if (dup)
+            continue;
+        out[k].port = s->port;
+        snprintf(out[k].front, sizeof out[k].front, "%s",
+                 s->other[0] ? s->other : s->cmd && s->cmd->server_name[0] ? s->cmd->server_name : s->name);
+        k++;
     }
     return k;
 }

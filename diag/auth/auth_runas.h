@@ -16,8 +16,26 @@ struct qt_wiz_runas {
     unsigned port;          /* the service's port */
     unsigned uid, gid;
     char source[200];       /* "tcpserver -u -g on port 587 (service submission)" */
+    char name[64];          /* the service's name (its directory, "submission") */
+    char front[64];         /* the front end's program name ("sslserver") */
+    int tls;                /* 1: TLS from the first byte (the front end or a chain link does it) */
+    int localport_env;      /* TCPLOCALPORT for the program: 1 set, -1 not (sslserver without -e), 0 unknown */
 };
 #define QT_WIZ_MAXRUNAS 8
+
+/* A port where TLS starts with the first byte (implicit TLS), and which
+ * front end says so ("sslserver", "socat"). */
+struct qt_wiz_tlsport {
+    unsigned port;
+    char front[64];
+};
+#define QT_WIZ_MAXTLSPORTS 8
+
+/* Every running or supervised front end in snap (NULL: none) that does TLS
+ * on connect (qt_server.tls: sslserver, the SSL patch's -s, socat
+ * OPENSSL-LISTEN, stunnel...), whoever runs it: it only decides whether the
+ * wizard starts with a TLS handshake. Returns the count (<= max). */
+int qt_wiz_tls_ports(const struct qt_snapshot *snap, struct qt_wiz_tlsport *out, int max);
 
 /* One entry per front end with a known port in snap (NULL: none): its -u/-g,
  * else the running qmail-smtpd children's real ids, else the listener's own

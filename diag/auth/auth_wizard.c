@@ -4,6 +4,7 @@
 #include "diag/auth/auth_wizard.h"
 #include "diag/auth/auth_wizard_int.h"
 #include "diag/auth/auth_b64.h"
+#include "diag/core/passwd.h"
 #include "diag/procs/procs.h"
 #include "diag/core/snapshot.h"
 
@@ -42,6 +43,12 @@ const char *qt_wizard_service_for_port(unsigned port)
     case 993: return "imaps";
     default: return "";
     }
+}
+
+const char *qt_wiz_sys(const qt_wizard *w, const char *path, char *out, size_t n)
+{
+    qt_ctx_unroot(w->ctx, path, out, n);
+    return out;
 }
 
 /* --- results --- */
@@ -101,39 +108,10 @@ static int basename_is(const char *path, const char *name)
 /* uid, gid and home of name from <root>/etc/passwd (home under the root). */
 int qt_wiz_passwd(const qt_ctx *ctx, const char *name, unsigned *uid, unsigned *gid, char *out, size_t n)
 {
-    char path[4096], *text = NULL;
-    size_t nl_len = strlen(name);
-    int found = 0;
-    if (!qt_ctx_path(ctx, "/etc/passwd", path, sizeof path) || qt_ctx_read(ctx, path, 1 << 20, &text, NULL) < 0)
+    char home[4096];
+    if (!qt_passwd_lookup(ctx, name, uid, gid, out ? home : NULL, sizeof home))
         return 0;
-    for (char *p = text; p && *p && !found;) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        if (strncmp(p, name, nl_len) == 0 && p[nl_len] == ':') {
-            char *f[7] = {p};
-            int k = 1;
-            for (char *c = p; *c && k < 7; c++)
-                if (*c == ':') {
-                    *c = '\0';
-                    f[k++] = c + 1;
-                }
-            if (k == 7) {
-                unsigned long u, g;
-                found = qt_parse_ulong(f[2], &u) == 0 && qt_parse_ulong(f[3], &g) == 0 && u < QT_TRUST_NO_UID &&
-                        g < QT_TRUST_NO_UID;
-                if (found) {
-                    *uid = (unsigned)u;
-                    *gid = (unsigned)g;
-                }
-                if (found && out)
-                    found = f[5][0] == '/' && qt_ctx_path(ctx, f[5], out, n) != NULL;
-            }
-        }
-        p = nl ? nl + 1 : NULL;
-    }
-    free(text);
-    return found;
+    return !out || qt_ctx_path(ctx, home, out, n) != NULL;
 }
 
 /* Try path as the default: 1 if it exists and passes the trust check;
@@ -240,6 +218,7 @@ void qt_wizard_defaults(const qt_ctx *ctx, const qt_snapshot *snap, struct qt_wi
         in->vpop_uid = in->vpop_gid = QT_TRUST_NO_UID;
     default_vchkpw(ctx, snap, in);
     in->nrunas = qt_wiz_runas_collect(ctx, snap, in->vpop_uid, in->runas, QT_WIZ_MAXRUNAS);
+    in->ntlsports = qt_wiz_tls_ports(snap, in->tlsports, QT_WIZ_MAXTLSPORTS);
     snprintf(in->program, sizeof in->program, "%s", executable("/usr/bin/id") ? "/usr/bin/id" : "/bin/true");
     snprintf(in->service, sizeof in->service, "submission");
     snprintf(in->mech, sizeof in->mech, "auto");
@@ -271,6 +250,9 @@ static void reset_all(qt_wizard *w)
         result_clear(&w->res[i]);
     w->acct_state = -1;
     w->acct_closed = 0;
+    w->domain_missing = 0;
+    w->vpasswd_denied = 0;
+    w->vpasswd_why[0] = '\0';
     w->acct_clear_pass = -1;
     w->vui_ran = w->look_ran = w->vck_ran = w->dns_ran = 0;
     memset(&w->smtp, 0, sizeof w->smtp);
@@ -285,6 +267,92 @@ void qt_wizard_free(qt_wizard *w)
     qt_secret_free(w->pass);
     qt_secret_wipe(w, sizeof *w);
     free(w);
+}
+
+/* The port the emulated service really listens on, for a service given by
+ * name: its --ports entry, else a Servers row of that name, else the name's
+ * well-known port (known). A number or "none" is taken as given. */
+static unsigned service_port(const qt_ctx *ctx, const struct qt_wiz_inputs *in, unsigned known, char *why, size_t n)
+{
+    unsigned long v;
+    if (!in->service[0] || qt_parse_ulong(in->service, &v) == 0 || !strcasecmp(in->service, "none") ||
+        !strcasecmp(in->service, "unset"))
+        return known;
+    for (int i = 0; i < ctx->nservices; i++)
+        if (!strcasecmp(ctx->services[i].name, in->service) && ctx->services[i].port) {
+            if (ctx->services[i].port != known)
+                snprintf(why, n, "--ports %s=%u", ctx->services[i].name, ctx->services[i].port);
+            return ctx->services[i].port;
+        }
+    for (int i = 0; i < in->nrunas; i++)
+        if (!strcasecmp(in->runas[i].name, in->service) && in->runas[i].port) {
+            if (in->runas[i].port != known)
+                snprintf(why, n, "service %s listens on port %u (Servers pane)", in->runas[i].name,
+                         in->runas[i].port);
+            return in->runas[i].port;
+        }
+    return known;
+}
+
+/* TCPLOCALPORT as vchkpw will see it: sslserver without -e sets none
+ * (sslserver.c flagtcpenv), so vchkpw logs as vchkpw-0. */
+static unsigned env_port(const struct qt_wiz_inputs *in, unsigned port, char *why, size_t n)
+{
+    for (int i = 0; port && i < in->nrunas; i++)
+        if (in->runas[i].port == port && in->runas[i].localport_env < 0) {
+            size_t l = strlen(why);
+            snprintf(why + l, n - l, "%s%s on port %u runs without -e: no TCPLOCALPORT", l ? "; " : "",
+                     in->runas[i].front, port);
+            return 0;
+        }
+    return port;
+}
+
+/* On a port vchkpw does not name it guesses the protocol from its program
+ * argument: only one containing "true" is SMTP (vchkpw.c), and qmail-smtpd
+ * passes /bin/true. An SMTP service emulated there with /usr/bin/id would
+ * be taken for POP (webmail from 127.0.0.1): run /bin/true, as the service. */
+static void smtp_program(qt_wizard *w)
+{
+    static const char *const smtp[] = {"smtp", "smtps", "submission"};
+    int is_smtp = 0;
+    if (qt_port_name(w->port) || strstr(w->in.program, "true"))
+        return;
+    for (size_t i = 0; i < QT_ARRAY_LEN(smtp); i++)
+        is_smtp |= !strcasecmp(w->in.service, smtp[i]);
+    if (!is_smtp || access("/bin/true", X_OK) != 0)
+        return;
+    snprintf(w->in.program, sizeof w->in.program, "/bin/true");
+    {
+        size_t l = strlen(w->port_why);
+        snprintf(w->port_why + l, sizeof w->port_why - l, "%sprogram /bin/true: on port %u vchkpw takes only a "
+                 "program named *true* for SMTP, as qmail-smtpd runs it", l ? "; " : "", w->port);
+    }
+}
+
+/* auto on a port where TLS starts with the first byte: 465, a front end
+ * the Servers pane saw doing TLS on connect, a --ports entry named smtps.
+ * Only for a loopback target: the local services are the ones known. */
+static enum qt_tls_mode auto_tls(const qt_ctx *ctx, const struct qt_wiz_inputs *in, const struct qt_smtp_target *t,
+                                 char *why, size_t n)
+{
+    if (t->port == 465) {
+        snprintf(why, n, "port 465 (smtps)");
+        return QT_TLS_IMPLICIT;
+    }
+    if (!t->loopback)
+        return QT_TLS_AUTO;
+    for (int i = 0; i < in->ntlsports; i++)
+        if (in->tlsports[i].port == t->port) {
+            snprintf(why, n, "%s on port %u does TLS on connect (Servers pane)", in->tlsports[i].front, t->port);
+            return QT_TLS_IMPLICIT;
+        }
+    for (int i = 0; i < ctx->nservices; i++)
+        if (ctx->services[i].port == t->port && !strcasecmp(ctx->services[i].name, "smtps")) {
+            snprintf(why, n, "--ports names port %u smtps", t->port);
+            return QT_TLS_IMPLICIT;
+        }
+    return QT_TLS_AUTO;
 }
 
 int qt_wizard_set_inputs(qt_wizard *w, const struct qt_wiz_inputs *in, char *err, size_t errlen)
@@ -308,7 +376,7 @@ int qt_wizard_set_inputs(qt_wizard *w, const struct qt_wiz_inputs *in, char *err
         snprintf(err, errlen, "target: %s", e);
         return -1;
     }
-    if (qt_vchkpw_service_port(in->service, &port) != 0) {
+    if (qt_vchkpw_service_port(in->service, &port) != 0 && !(port = service_port(w->ctx, in, 0, e, sizeof e))) {
         snprintf(err, errlen, "service \"%.20s\": want submission, smtp, smtps, pop3, pop3s, imap, imaps, "
                  "a port number, or none", in->service);
         return -1;
@@ -346,11 +414,14 @@ int qt_wizard_set_inputs(qt_wizard *w, const struct qt_wiz_inputs *in, char *err
         snprintf(w->user, sizeof w->user, "%s", in->account);
         w->domain[0] = '\0';
     }
-    w->port = port;
+    w->port_why[0] = w->tls_why[0] = '\0';
+    w->port = env_port(&w->in, service_port(w->ctx, &w->in, port, w->port_why, sizeof w->port_why), w->port_why,
+                       sizeof w->port_why);
+    smtp_program(w);
     w->mech = mech;
     w->tls = (enum qt_tls_mode)tls;
-    if (w->tls == QT_TLS_AUTO && t.port == 465)
-        w->tls = QT_TLS_IMPLICIT;   /* smtps speaks TLS from the first byte */
+    if (w->tls == QT_TLS_AUTO)
+        w->tls = auto_tls(w->ctx, &w->in, &t, w->tls_why, sizeof w->tls_why);
     w->target = t;
     return 0;
 }

@@ -62,6 +62,8 @@ struct qt_wiz_inputs {
     unsigned vpop_uid, vpop_gid;   /* from <root>/etc/passwd; QT_TRUST_NO_UID when absent */
     struct qt_wiz_runas runas[QT_WIZ_MAXRUNAS];   /* services found in the snapshot */
     int nrunas;
+    struct qt_wiz_tlsport tlsports[QT_WIZ_MAXTLSPORTS];   /* implicit-TLS ports of the snapshot */
+    int ntlsports;
     char program[256];      /* what vchkpw runs on success: /usr/bin/id or /bin/true */
     char service[32];       /* emulated service: submission, smtp, smtps, pop3, ..., a port, or none */
     char mech[16];          /* "" / "auto", PLAIN, LOGIN, CRAM-MD5 */
@@ -103,6 +105,10 @@ typedef struct qt_wizard {
     qt_secret *pass;
     char user[257], domain[257];   /* account split at the last '@' ("" domain if none) */
     unsigned port;                 /* TCPLOCALPORT of the emulated service (0 = unset) */
+    char port_why[240];            /* where port comes from ("--ports submission=26025; sslserver without -e
+                                    * sets no TCPLOCALPORT"), "" for the service's well-known port */
+    char tls_why[160];             /* why tls is implicit when auto chose it ("port 465", "sslserver on
+                                    * port 24465 (Servers pane)"), "" */
     unsigned mech;                 /* chosen mechanism, 0 = best offered */
     enum qt_tls_mode tls;          /* resolved (auto -> implicit on 465) */
     struct qt_smtp_target target;
@@ -111,6 +117,9 @@ typedef struct qt_wizard {
 
     /* evidence, read by the diagnosis */
     int acct_state;                /* 1 exists, 0 unknown user, -1 not known */
+    int domain_missing;            /* 1: vpopmail has no such domain (users/assign, ~vpopmail/domains) */
+    int vpasswd_denied;            /* 1: step 2's uid:gid cannot read the domain's vpasswd.cdb */
+    char vpasswd_why[400];         /* the component that stops it (uaccess.h) */
     int acct_closed;               /* the emulated service is closed by the account's flags */
     int acct_clear_pass;           /* -1 unknown, 0/1: a clear password is stored (CRAM-MD5 needs it) */
     struct qt_vuserinfo vui;

@@ -3,6 +3,7 @@
 #include "diag/auth/auth_wizard.h"
 #include "diag/auth/auth_wizard_int.h"
 #include "diag/auth/auth_redact.h"
+#include "diag/core/uaccess.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -85,10 +86,10 @@ static const char *service_kind(const qt_wizard *w)
 
 void qt_wiz_read_control(const qt_ctx *ctx, const char *name, char *out, size_t n)
 {
-    char abs[128], path[4096], *text = NULL;
+    char rel[128], abs[4096], *text = NULL;
     out[0] = '\0';
-    snprintf(abs, sizeof abs, "/var/qmail/control/%s", name);
-    if (!qt_ctx_path(ctx, abs, path, sizeof path) || qt_ctx_read(ctx, path, 4096, &text, NULL) < 0)
+    snprintf(rel, sizeof rel, "control/%s", name);
+    if (!qt_ctx_qmail(ctx, rel, abs, sizeof abs) || qt_ctx_read(ctx, abs, 4096, &text, NULL) < 0)
         return;
     {
         size_t l = strcspn(text, "\r\n");
@@ -144,15 +145,19 @@ static void account_judge(qt_wizard *w)
                 qt_wiz_set(r, QT_V_OK, NULL, "%s exists (%s)", w->in.account,
                            w->look.user_dir[0] ? w->look.user_dir : "vpasswd line");
         }
+    } else if (w->domain_missing) {
+        qt_wiz_set(r, QT_V_FAIL, NULL, "no such domain: %s is not a vpopmail domain", w->domain);
+        qt_wiz_line(&r->explain, "neither users/assign nor the vpopmail domains directory knows %s; vuserinfo "
+                    "says \"no such user\" and vchkpw \"vpopmail user not found\" for every login of it, so "
+                    "adding the user or changing its password cannot help.", w->domain);
+        qt_wiz_line(&r->fix, "check the domain part of the login (%s); if this server should host %s:", w->in.account,
+                    w->domain);
+        qt_wiz_line(&r->fix, "vadddomain %s   # then vadduser %s", w->domain, w->in.account);
     } else if (w->acct_state == 0) {
         qt_wiz_set(r, QT_V_FAIL, NULL, "no such user: %s", w->in.account);
         qt_wiz_line(&r->explain, "vchkpw will answer \"vpopmail user not found\" (exit 3, the same code as a bad "
                     "password), and qmail-smtpd 535.");
         qt_wiz_line(&r->fix, "check the spelling the client uses; vadduser %s to create it", w->in.account);
-    } else if (w->look_ran && !w->look.domain_found && w->domain[0]) {
-        qt_wiz_set(r, QT_V_FAIL, NULL, "domain %s not found under vpopmail", w->domain);
-        qt_wiz_line(&r->explain, "neither users/assign nor the vpopmail domains directory knows %s.", w->domain);
-        qt_wiz_line(&r->fix, "check the domain part of the login; vadddomain %s to create it", w->domain);
     } else {
         qt_wiz_set(r, QT_V_WARN, NULL, "could not check the account (no vuserinfo, no readable vpopmail directory)");
         qt_wiz_line(&r->fix, "give the vchkpw path (e) so qtriage finds ~vpopmail/bin/vuserinfo next to it");
@@ -166,27 +171,54 @@ static void account_judge(qt_wizard *w)
     }
 }
 
+/* ~vpopmail (under the root): two levels above bin/vchkpw. */
+static void vpop_home(const qt_wizard *w, char *home, size_t n)
+{
+    const char *v = w->in.vchkpw;
+    size_t l = strlen(v);
+    if (l > 11 && strcmp(v + l - 11, "/bin/vchkpw") == 0)
+        snprintf(home, n, "%.*s", (int)(l - 11), v);
+    else if (!qt_ctx_path(w->ctx, "/home/vpopmail", home, n))
+        snprintf(home, n, "/home/vpopmail");
+}
+
+/* vuserinfo and vchkpw say "no such user" for an unknown domain too: tell
+ * them apart. Missing only when something vpopmail keeps its domains in
+ * exists (users/assign or ~vpopmail/domains) and knows no such domain. */
+static void domain_check(qt_wizard *w, const char *home)
+{
+    char path[4096], assign[4096];
+    struct stat st;
+    int known_place;
+    if (!w->domain[0])
+        return;
+    if (!w->look_ran) {
+        qt_vpop_lookup(w->ctx, home, w->user, w->domain, &w->look);
+        w->look_ran = 1;
+    }
+    snprintf(path, sizeof path, "%s/domains", home);
+    known_place = (qt_ctx_qmail(w->ctx, "users/assign", assign, sizeof assign) && qt_ctx_stat(w->ctx, assign, &st) == 0) ||
+                  (qt_ctx_stat(w->ctx, path, &st) == 0 && S_ISDIR(st.st_mode));
+    w->domain_missing = known_place && !w->look.domain_found;
+}
+
 static void account_fallback(qt_wizard *w)
 {
     struct qt_wiz_result *r = &w->res[QT_WS_ACCOUNT];
-    char home[1024];
-    const char *v = w->in.vchkpw;
-    size_t l = strlen(v);
+    char home[1024], sys[1024];
     qt_buf cmd = {0};
 
-    /* ~vpopmail is two levels above bin/vchkpw */
-    if (l > 11 && strcmp(v + l - 11, "/bin/vchkpw") == 0)
-        snprintf(home, sizeof home, "%.*s", (int)(l - 11), v);
-    else if (!qt_ctx_path(w->ctx, "/home/vpopmail", home, sizeof home))
-        snprintf(home, sizeof home, "/home/vpopmail");
+    vpop_home(w, home, sizeof home);
     qt_vpop_lookup(w->ctx, home, w->user, w->domain[0] ? w->domain : "(default domain)", &w->look);
     w->look_ran = 1;
     if (w->look.user_found)
         w->acct_state = 1;
     else if (w->look.domain_found)
         w->acct_state = 0;
-    qt_buf_printf(&cmd, "ls -d %s/domains/%s/%s; grep '^%s:' %s/domains/%s/vpasswd | cut -d: -f1,4", home,
-                  w->domain, w->user, w->user, home, w->domain);
+    domain_check(w, home);
+    qt_wiz_sys(w, home, sys, sizeof sys);
+    qt_buf_printf(&cmd, "ls -d %s/domains/%s/%s; grep '^%s:' %s/domains/%s/vpasswd | cut -d: -f1,4", sys,
+                  w->domain, w->user, w->user, sys, w->domain);
     if (!r->command)
         r->command = qt_buf_steal(&cmd);
     else
@@ -214,7 +246,8 @@ qt_job *qt_wiz_step_account(qt_wizard *w)
                                        .has_exec_fd = 1, .exec_fd = fd};
             qt_buf cmd = {0};
             qt_job *j;
-            qt_shell_quote(&cmd, vui);
+            char sys[1100];
+            qt_shell_quote(&cmd, qt_wiz_sys(w, vui, sys, sizeof sys));
             qt_buf_putc(&cmd, ' ');
             qt_shell_quote(&cmd, w->in.account);
             r->command = qt_buf_steal(&cmd);
@@ -255,9 +288,12 @@ static void account_collect(qt_wizard *w, qt_job *inner, int aborted)
     w->vui_ran = 1;
     if (w->vui.found == 1)
         w->acct_state = 1;
-    else if (w->vui.found == 0)
+    else if (w->vui.found == 0) {
+        char home[1024];
         w->acct_state = 0;
-    else {
+        vpop_home(w, home, sizeof home);
+        domain_check(w, home);
+    } else {
         qt_wiz_line(&r->detail, "vuserinfo gave no account information%s%s: trying the directory",
                     w->vui.error[0] ? ": " : "", w->vui.error);
         account_fallback(w);
@@ -304,6 +340,27 @@ static void vchkpw_ids(qt_wizard *w, struct qt_vchkpw_req *q)
     snprintf(w->runas_used, sizeof w->runas_used, "uid %u gid %u (%s)", u, g, src);
 }
 
+/* Can the uid:gid vchkpw runs as read the domain's vpasswd.cdb? vpopmail
+ * keeps ~vpopmail/domains 0700 (issue 15: vchkpw under tcpserver -u
+ * qmaild then says "user not found" for everybody). */
+static void vpasswd_access(qt_wizard *w, const struct qt_vchkpw_req *q)
+{
+    char home[1024], dir[4096], path[4200];
+    w->vpasswd_denied = 0;
+    if (!q->drop || !w->domain[0])
+        return;
+    if (!w->look_ran) {
+        vpop_home(w, home, sizeof home);
+        qt_vpop_lookup(w->ctx, home, w->user, w->domain, &w->look);
+        w->look_ran = 1;
+    }
+    if (!w->look.domain_found)
+        return;
+    qt_wiz_sys(w, w->look.domain_dir, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/vpasswd.cdb", dir);
+    w->vpasswd_denied = qt_access_read_as(w->ctx, path, q->uid, q->gid, w->vpasswd_why, sizeof w->vpasswd_why) == 0;
+}
+
 qt_job *qt_wiz_step_vchkpw(qt_wizard *w)
 {
     struct qt_wiz_result *r = &w->res[QT_WS_VCHKPW];
@@ -314,7 +371,16 @@ qt_job *qt_wiz_step_vchkpw(qt_wizard *w)
 
     vchkpw_req(w, &q);
     vchkpw_ids(w, &q);
-    r->command = qt_vchkpw_command(&q);
+    vpasswd_access(w, &q);
+    if (w->vpasswd_denied)
+        qt_wiz_line(&r->explain, "as %s vchkpw cannot read vpopmail's passwords: %s", w->runas_ids, w->vpasswd_why);
+    {
+        /* the command shown names the system's path; the job runs the found one */
+        struct qt_vchkpw_req shown = q;
+        char sys[1024];
+        shown.vchkpw = qt_wiz_sys(w, w->in.vchkpw, sys, sizeof sys);
+        r->command = qt_vchkpw_command(&shown);
+    }
     if (w->in.vchkpw_note[0])
         qt_wiz_line(&r->explain, "detected and refused: %s", w->in.vchkpw_note);
     if (w->ctx->read_only) {
@@ -384,6 +450,8 @@ static void vchkpw_collect(qt_wizard *w, qt_job *inner, int aborted)
                 "3 bad password or unknown user, 11 misuse, 24 backend down - not checkpassword's 1/2/111.");
     qt_wiz_line(&r->explain, "it logs as %s (from TCPLOCALPORT=%u%s), not from its own name.", o->log_name, w->port,
                 w->port ? "" : " i.e. unset, as under sslserver without -e");
+    if (w->port_why[0])
+        qt_wiz_line(&r->explain, "TCPLOCALPORT as the real service sets it: %s.", w->port_why);
     if (w->port != 25 && w->port != 465 && w->port != 587 && w->port != 110 && w->port != 995 && w->port != 143 &&
         w->port != 993)
         qt_wiz_line(&r->explain, "for TCPLOCALPORT=%u vchkpw guesses the service from its program argument: %s "
@@ -396,7 +464,13 @@ static void vchkpw_collect(qt_wizard *w, qt_job *inner, int aborted)
         if (need > QT_VCHKPW_AUTH_SIZE)
             qt_wiz_line(&r->explain, "the login plus password are %zu bytes; vchkpw reads at most %d from fd 3 "
                         "(AUTH_SIZE) and cuts the rest: a long password can never match.", need, QT_VCHKPW_AUTH_SIZE);
-        qt_wiz_line(&r->fix, "reset the password: vpasswd %s", w->in.account);
+        if (w->domain_missing)
+            qt_wiz_line(&r->fix, "the domain %s does not exist in vpopmail (step 1): vadddomain %s", w->domain,
+                        w->domain);
+        else if (w->acct_state == 0)
+            qt_wiz_line(&r->fix, "the user does not exist (step 1): vadduser %s", w->in.account);
+        else
+            qt_wiz_line(&r->fix, "reset the password: vpasswd %s", w->in.account);
         break;
     case QT_VCK_DENIED:
         qt_wiz_line(&r->fix, "vuserinfo %s shows the limits; vmoduser -x %s clears the flags", w->in.account,
@@ -488,21 +562,31 @@ static void local_helo(char *out, size_t n)
         snprintf(out, n, "qtriage.invalid");
 }
 
+/* The swaks command that works on this service: --tlsc (TLS on connect)
+ * for implicit TLS, --tls only where STARTTLS is offered (starttls = 1
+ * offered, 0 not, -1 not known yet: then as the mode says). */
+static char *swaks_command(const qt_wizard *w, int starttls)
+{
+    qt_buf cmd = {0};
+    const char *tls = w->tls == QT_TLS_IMPLICIT ? " --tlsc"
+                      : w->tls == QT_TLS_NONE || starttls == 0 ? ""
+                                                                : " --tls";
+    qt_buf_printf(&cmd, "timeout %.0f swaks --server %s%s%s:%u%s --auth%s%s --auth-user ", 6 * w->in.timeout,
+                  strchr(w->target.host, ':') ? "[" : "", w->target.host, strchr(w->target.host, ':') ? "]" : "",
+                  w->target.port, tls, w->mech ? " " : "", w->mech ? qt_mech_name(w->mech) : "");
+    qt_shell_quote(&cmd, w->in.account);
+    qt_buf_puts(&cmd, " --auth-password '<password>' --quit-after AUTH");
+    return qt_buf_steal(&cmd);
+}
+
 qt_job *qt_wiz_step_smtp(qt_wizard *w)
 {
     struct qt_wiz_result *r = &w->res[QT_WS_SMTP];
     struct qt_smtp_cfg cfg;
     char helo[128];
-    qt_buf cmd = {0};
 
     qt_wiz_read_control(w->ctx, "me", w->me, sizeof w->me);
-    qt_buf_printf(&cmd, "timeout %.0f swaks --server %s%s%s:%u%s --auth%s%s --auth-user ", 6 * w->in.timeout,
-                  strchr(w->target.host, ':') ? "[" : "", w->target.host, strchr(w->target.host, ':') ? "]" : "",
-                  w->target.port, w->tls == QT_TLS_IMPLICIT ? " --tlsc" : w->tls == QT_TLS_NONE ? "" : " --tls",
-                  w->mech ? " " : "", w->mech ? qt_mech_name(w->mech) : "");
-    qt_shell_quote(&cmd, w->in.account);
-    qt_buf_puts(&cmd, " --auth-password '<password>' --quit-after AUTH");
-    r->command = qt_buf_steal(&cmd);
+    r->command = swaks_command(w, -1);
     if (!w->pass) {
         qt_wiz_set(r, QT_V_SKIPPED, NULL, "no password given");
         return NULL;
@@ -623,119 +707,14 @@ static void smtp_collect(qt_wizard *w, qt_job *inner, int aborted)
         break;
     }
     if (s->tls_mode == QT_TLS_IMPLICIT)
-        qt_wiz_line(&r->detail, "implicit TLS (port 465 / smtps): TLS starts before the banner");
+        qt_wiz_line(&r->detail, "implicit TLS (%s): TLS starts before the banner",
+                    w->tls_why[0] ? w->tls_why : "asked for");
+    if (!aborted && s->tls_mode != QT_TLS_IMPLICIT && s->have_ehlo1) {
+        /* now it is known whether STARTTLS is offered: the command that works here */
+        free(r->command);
+        r->command = swaks_command(w, s->ehlo1.starttls);
+    }
     detail_block(w, &r->detail, "transcript (secrets redacted)", qt_buf_str(&s->transcript), 0);
-}
-
-/* ---------- 6. HELO and reverse DNS ---------- */
-
-qt_job *qt_wiz_step_dns(qt_wizard *w)
-{
-    struct qt_wiz_result *r = &w->res[QT_WS_DNS];
-    const char *helo;
-    char err[200];
-    qt_job *j;
-
-    qt_wiz_read_control(w->ctx, "helohost", w->helohost, sizeof w->helohost);
-    qt_wiz_read_control(w->ctx, "me", w->me, sizeof w->me);
-    helo = w->helohost[0] ? w->helohost : w->me;
-    r->command = qt_dns_commands(w->ctx->dns_server, helo, w->in.public_ip);
-    qt_wiz_line(&r->detail, "control/helohost: %s", w->helohost[0] ? w->helohost : "(missing: qmail-remote uses control/me)");
-    qt_wiz_line(&r->detail, "control/me: %s", w->me[0] ? w->me : "(missing)");
-    qt_wiz_line(&r->detail, "public address: %s%s", w->in.public_ip[0] ? w->in.public_ip : "(unknown)",
-                w->in.public_ip_derived ? " (from the outbound interface; behind NAT the public one differs: "
-                "--public-ip)" : "");
-    if (!helo[0]) {
-        qt_wiz_set(r, QT_V_FAIL, NULL, "neither control/helohost nor control/me exists");
-        qt_wiz_line(&r->explain, "qmail-remote refuses to run without a name to say in HELO.");
-        qt_wiz_line(&r->fix, "echo mail.example.com > /var/qmail/control/me   # your server's public name");
-        return NULL;
-    }
-    if (!w->ctx->dns_server || !*w->ctx->dns_server) {
-        qt_wiz_set(r, QT_V_SKIPPED, NULL, "no DNS server configured: nothing looked up (HELO name %s)", helo);
-        qt_wiz_line(&r->explain, "qtriage never asks the machine's own resolver; give one with --dns-server IP[:PORT], "
-                    "or run the commands shown.");
-        return NULL;
-    }
-    j = qt_dns_job_new(w->ctx->dns_server, helo, w->in.public_ip, w->in.timeout < 8 ? w->in.timeout : 8, err,
-                       sizeof err);
-    if (!j) {
-        qt_wiz_set(r, QT_V_WARN, NULL, "DNS not checked: %s", err);
-        return NULL;
-    }
-    return j;
-}
-
-static void addrs_line(char **field, const char *what, const struct qt_dns_addrs *a)
-{
-    qt_buf b = {0};
-    for (int i = 0; i < a->n; i++)
-        qt_buf_printf(&b, "%s%s", i ? " " : "", a->addr[i]);
-    qt_wiz_line(field, "%s: %s%s%s", what, qt_dns_status_name(a->st), a->n ? " " : "", qt_buf_str(&b));
-    qt_buf_free(&b);
-}
-
-static void dns_collect(qt_wizard *w, qt_job *inner, int aborted)
-{
-    struct qt_wiz_result *r = &w->res[QT_WS_DNS];
-    const struct qt_dns_facts *f = qt_dns_job_facts(inner);
-    struct qt_fcrdns_verdict *v = &w->fcr;
-    const char *helo = w->helohost[0] ? w->helohost : w->me;
-
-    w->dns = *f;
-    r->took = f->took;
-    if (aborted) {
-        qt_wiz_set(r, QT_V_SKIPPED, NULL, "aborted by the user");
-        return;
-    }
-    w->dns_ran = 1;
-    qt_wiz_line(&r->detail, "DNS server: %s (nothing else is asked)", f->server);
-    addrs_line(&r->detail, "A of the HELO name", &f->helo_a);
-    addrs_line(&r->detail, "AAAA of the HELO name", &f->helo_aaaa);
-    {
-        qt_buf b = {0};
-        for (int i = 0; i < f->nptr; i++)
-            qt_buf_printf(&b, "%s%s", i ? " " : "", f->ptr[i]);
-        qt_wiz_line(&r->detail, "PTR of %s: %s %s", f->ip[0] ? f->ip : "(no address)", qt_dns_status_name(f->ptr_st),
-                    qt_buf_str(&b));
-        qt_buf_free(&b);
-    }
-    for (int i = 0; i < f->nptr; i++) {
-        char what[300];
-        snprintf(what, sizeof what, "A of %s", f->ptr[i]);
-        addrs_line(&r->detail, what, &f->ptr_a[i]);
-    }
-    if (!f->ip[0]) {
-        qt_wiz_set(r, QT_V_WARN, NULL, "public address unknown: only the HELO name was looked up");
-        qt_wiz_line(&r->fix, "give it with --public-ip (or e in the wizard)");
-        return;
-    }
-    qt_fcrdns_judge(f, v);
-    switch (v->kind) {
-    case QT_FCRDNS_PASS:
-        if (v->helo_is_ptr)
-            qt_wiz_set(r, QT_V_OK, NULL, "FCrDNS pass: %s", v->summary);
-        else {
-            qt_wiz_set(r, QT_V_WARN, NULL, "FCrDNS pass, but HELO says %s and the PTR says %s", helo, v->confirmed);
-            qt_wiz_line(&r->explain, "receivers that compare the HELO name with the PTR name score or reject the mail.");
-            qt_wiz_line(&r->fix, "echo %s > /var/qmail/control/helohost", v->confirmed);
-        }
-        return;
-    case QT_FCRDNS_DNS_DOWN:
-        qt_wiz_set(r, QT_V_WARN, NULL, "could not check: %s", v->summary);
-        qt_wiz_line(&r->explain, "the DNS server %s did not answer within the deadline.", f->server);
-        return;
-    default:
-        qt_wiz_set(r, QT_V_FAIL, NULL, "FCrDNS %s: %s", qt_fcrdns_name(v->kind), v->summary);
-        break;
-    }
-    qt_wiz_line(&r->explain, "receivers check that the sending IP's PTR name resolves back to the IP "
-                "(forward-confirmed reverse DNS); without it they reject or junk mail, and qmail-remote "
-                "reports \"Connected to X but my name was rejected\" or \"sender was rejected\".");
-    qt_wiz_line(&r->fix, "ask whoever owns %s (hosting provider, ISP) to set its PTR to %s", f->ip, helo);
-    qt_wiz_line(&r->fix, "make %s's A record point to %s", helo, f->ip);
-    if (w->helohost[0] == '\0')
-        qt_wiz_line(&r->fix, "and put that name in /var/qmail/control/helohost");
 }
 
 /* ---------- dispatch ---------- */
@@ -746,7 +725,7 @@ void qt_wiz_collect(qt_wizard *w, int step, qt_job *inner, int aborted)
     case QT_WS_ACCOUNT: account_collect(w, inner, aborted); break;
     case QT_WS_VCHKPW: vchkpw_collect(w, inner, aborted); break;
     case QT_WS_SMTP: smtp_collect(w, inner, aborted); break;
-    case QT_WS_DNS: dns_collect(w, inner, aborted); break;
+    case QT_WS_DNS: qt_wiz_dns_collect(w, inner, aborted); break;
     default: break;
     }
 }

@@ -2,6 +2,7 @@
 #include "diag/core/ctx.h"
 #include "diag/core/util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@ void qt_ctx_defaults(qt_ctx *ctx)
     memset(ctx, 0, sizeof *ctx);
     ctx->root = "/";
     ctx->proc = "/proc";
+    snprintf(ctx->qmail_prefix, sizeof ctx->qmail_prefix, "/var/qmail");
+    snprintf(ctx->qmail_source, sizeof ctx->qmail_source, "default");
     if (qt_ctx_parse_ports(ctx, "smtps=465,imaps=993,pop3s=995", err, sizeof err) != 0)
         qt_fatal("default ports: %s", err);
 }
@@ -64,6 +67,40 @@ char *qt_ctx_path(const qt_ctx *ctx, const char *abs, char *out, size_t n)
         return (r < 0 || (size_t)r >= n) ? NULL : out;
     }
     return join(root, abs, out, n);
+}
+
+static int strip(const char *real, const char *root, char *out, size_t n)
+{
+    size_t rl = strlen(root);
+    while (rl > 1 && root[rl - 1] == '/')
+        rl--;
+    if (rl <= 1 || strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0'))
+        return 0;
+    snprintf(out, n, "%s", real[rl] ? real + rl : "/");
+    return 1;
+}
+
+int qt_ctx_unroot(const qt_ctx *ctx, const char *real, char *out, size_t n)
+{
+    char rp[PATH_MAX];
+    if (!ctx->root || strcmp(ctx->root, "/") == 0) {
+        snprintf(out, n, "%s", real);
+        return 1;
+    }
+    if (strip(real, ctx->root, out, n) || (realpath(ctx->root, rp) && strip(real, rp, out, n)))
+        return 1;
+    snprintf(out, n, "%s", real);
+    return 0;
+}
+
+const char *qt_ctx_qmail_dir(const qt_ctx *ctx)
+{
+    return ctx->qmail_prefix[0] ? ctx->qmail_prefix : "/var/qmail";
+}
+
+char *qt_ctx_qmail(const qt_ctx *ctx, const char *rel, char *out, size_t n)
+{
+    return join(qt_ctx_qmail_dir(ctx), rel, out, n);
 }
 
 char *qt_ctx_proc(const qt_ctx *ctx, const char *rel, char *out, size_t n)

@@ -1,6 +1,5 @@
-/* lint.c - see lint.h. One function per check; each emits a finding with
- * its own corrected line and adds its edits to the full correction. The
- * explanations follow docs/domain/ (software over folklore). */
+/* lint.c - see lint.h. One function per check; each emits a finding with its own corrected line and adds
+ * its edits to the full correction. The explanations follow docs/domain/ (software over folklore). */
 #include "diag/lint/lint.h"
 #include "diag/lint/lint_int.h"
 #include "diag/ports/ports.h"
@@ -721,7 +720,8 @@ static void check_folklore(struct lctx *l)
             qt_finding_evidence(f, "%s/run sets %s%s%s", sv->svcdir, vars[i], v ? "=" : "", v ? v->value : "");
             qt_finding_explain(f, "No public qmail, netqmail, QMailToaster, sagredo or indimail source reads this variable. qmail-smtpd's only timeout is "
                                   "control/timeoutsmtpd (default 1200 s), and it is per read/write, not per session.");
-            qt_finding_fix(f, "echo 300 > /var/qmail/control/timeoutsmtpd   # per-read timeout; bound the TLS handshake in the front end");
+            qt_finding_fix(f, "echo 300 > %s/control/timeoutsmtpd   # per-read timeout; bound the TLS handshake in the front end",
+                           qt_ctx_qmail_dir(l->ctx));
         }
     }
     if (c && c->server >= 0 && strcmp(c->server_name, "tcpserver") && strstr(c->server_name, "tcpserver") &&
@@ -773,6 +773,7 @@ static void lint_one(struct lctx *l)
     check_chain(l);
     check_rules(l);
     check_feh_I(l);
+    qt_lint_check_auth(l->sv, l->out);
 }
 
 void qt_servers_lint(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_findings *out)

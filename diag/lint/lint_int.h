@@ -44,6 +44,10 @@ void qt_lint_mark_unwatched(const qt_ctx *ctx, qt_finding *f, unsigned port);
  * would be started (not inventory, qt_server_inventory). lint_ports.c. */
 void qt_lint_check_ports(const qt_ctx *ctx, const qt_snapshot *snap, const qt_servers *s, qt_findings *out);
 
+/* "vchkpw cannot read vpopmail's passwords as this service's uid"
+ * (servers.vpasswd-unreadable) from sv->auth_*; out NULL: nothing. lint_auth.c. */
+void qt_lint_check_auth(const struct qt_server *sv, qt_findings *out);
+
 /* Handshakes stuck longer than QT_PORTS_HANDSHAKE_OLD on a watched port,
  * from the Ports model; 0 when none, unwatched or unknown. lint_ports.c. */
 unsigned qt_lint_stalls_on_port(const qt_ctx *ctx, const qt_snapshot *snap, unsigned port);

@@ -150,6 +150,9 @@ void qt_procs_kids_free(qt_procs_kids *k);
 
 /* Process with this pid, or NULL. */
 const struct qt_proc *qt_procs_find(const qt_procs *p, int pid);
+/* The real gid of pid from <proc>/PID/status ("Gid:\treal\t..."): 1 and
+ * *gid, or 0 when unreadable (gone, or no such line). */
+int qt_proc_real_gid(const qt_ctx *ctx, int pid, unsigned *gid);
 /* Base name of argv[0] if there is one, else comm. Never NULL. */
 const char *qt_proc_name(const struct qt_proc *p);
 /* Command line joined with spaces and made display-safe; "[comm]" when argc

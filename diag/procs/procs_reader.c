@@ -6,6 +6,7 @@
 #include "diag/core/util.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,3 +344,24 @@ const qt_collector qt_collector_procs = {
     .free_model = free_model,
     .free_state = free_state,
 };
+
+int qt_proc_real_gid(const qt_ctx *ctx, int pid, unsigned *gid)
+{
+    char rel[64], path[4096], *text = NULL, *g;
+    unsigned long v;
+    int ok = 0;
+    snprintf(rel, sizeof rel, "%d/status", pid);
+    if (!qt_ctx_proc(ctx, rel, path, sizeof path) || qt_read_file(path, 1 << 16, &text) < 0)
+        return 0;
+    if ((g = strstr(text, "\nGid:"))) {
+        g += 5;
+        while (*g == ' ' || *g == '\t')
+            g++;
+        g[strcspn(g, " \t\n")] = '\0';
+        ok = qt_parse_ulong(g, &v) == 0 && v < (unsigned)-1;
+        if (ok)
+            *gid = (unsigned)v;
+    }
+    free(text);
+    return ok;
+}

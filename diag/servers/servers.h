@@ -92,6 +92,16 @@ struct qt_server {
     int rules_exists;           /* 1 exists under the root, 0 missing, -1 not checked */
     int rules_stale;            /* 1: the text file (without .cdb) is newer than the cdb */
     int smtpd_smtpauth;         /* qmail-smtpd binary has the SMTPAUTH string: 1, 0, -1 unknown */
+    /* Can the checkpassword program (.../bin/vchkpw on the command line)
+     * read vpopmail's vpasswd.cdb with the ids the front end gives it
+     * (servers_vpop.c)? auth_denied 1: it cannot (auth_why says where it
+     * stops); 0: it can, or nothing to check (no vchkpw, no vpasswd.cdb in
+     * users/assign's domains, runs as root) */
+    int auth_denied;
+    unsigned auth_uid, auth_gid;
+    char auth_ids[48];          /* where they come from: "-u -g", "-u", "the listener's own uid" */
+    char auth_path[512];        /* the vpasswd.cdb looked at, as on the system */
+    char auth_why[400];         /* the component that stops it */
 
     char other[32];             /* "" a known front end; else the program holding a watched
                                  * listening socket ("socat", "stunnel4", "nginx"...): an

@@ -22,20 +22,7 @@
  * a path under the root. NULL if it lies outside the root. */
 char *qt_unroot(const qt_ctx *ctx, const char *real, char *out, size_t n)
 {
-    char root[PATH_MAX];
-    size_t rl;
-
-    if (!ctx->root || strcmp(ctx->root, "/") == 0) {
-        snprintf(out, n, "%s", real);
-        return out;
-    }
-    if (!realpath(ctx->root, root))
-        return NULL;
-    rl = strlen(root);
-    if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0'))
-        return NULL;
-    snprintf(out, n, "%s", real[rl] ? real + rl : "/");
-    return out;
+    return qt_ctx_unroot(ctx, real, out, n) ? out : NULL;
 }
 
 int qt_supervise_status_parse(const unsigned char *b, size_t n, struct qt_supervise_status *st)

@@ -22,6 +22,12 @@ void qt_servers_add_others(const qt_ctx *ctx, struct qt_procs *procs, const stru
                            const struct qt_listen_pid *l, size_t nl, qt_servers *s);
 /* Each service's in_scan, and the note naming the scan directories. */
 void qt_servers_mark_scanned(const qt_ctx *ctx, qt_servers *s);
+/* sv->auth_*: may the service's vchkpw read vpasswd.cdb (servers_vpop.c);
+ * the ids of a running qmail-smtpd child first (procs, kids may be NULL),
+ * else -u/-g, else the listener's own uid. */
+struct qt_procs_kids;
+void qt_servers_auth_access(const qt_ctx *ctx, struct qt_procs *procs, const struct qt_procs_kids *kids,
+                            struct qt_server *sv);
 int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, char *out, size_t n);
 
 /* Copy src into dst (size n), cut if needed, always terminated. */

@@ -114,8 +114,60 @@ static void untrusted_front_ends(void **st)
         qt_cmd_free(&c[i]);
 }
 
+/* What the program behind each front end gets: tcpserver always sets
+ * TCPLOCALPORT, sslserver only with -e (sslserver.c flagtcpenv); which
+ * ports do TLS on connect (any front end, whoever runs it). */
+static void env_and_tls(void **st)
+{
+    (void)st;
+    char *feh[] = {"sslserver", "-sV", "-E", "127.0.0.1", "26465", "qmail-smtpd", "/bin/true", NULL};
+    char *feh_e[] = {"sslserver", "-sV", "-e", "127.0.0.1", "26466", "qmail-smtpd", "/bin/true", NULL};
+    char *tcp[] = {"tcpserver", "0", "26025", "qmail-smtpd", "/bin/true", NULL};
+    struct qt_server v[4];
+    qt_cmd c[3];
+    qt_servers ss = {.v = v, .n = 4};
+    qt_snapshot snap;
+    qt_ctx ctx;
+    struct qt_wiz_runas r[8];
+    struct qt_wiz_tlsport t[8];
+
+    memset(&snap, 0, sizeof snap);
+    memset(&ctx, 0, sizeof ctx);
+    snap.servers = &ss;
+    server(&v[0], &c[0], "smtps", 26465, feh, 7);
+    qt_cmd_free(&c[0]);
+    qt_cmd_parse(&c[0], 7, feh, NULL, QT_VAR_SSLSERVER_FEH);
+    v[0].variant = QT_VAR_SSLSERVER_FEH;
+    v[0].tls = 1;
+    server(&v[1], &c[1], "smtps-e", 26466, feh_e, 7);
+    qt_cmd_free(&c[1]);
+    qt_cmd_parse(&c[1], 7, feh_e, NULL, QT_VAR_SSLSERVER_FEH);
+    v[1].variant = QT_VAR_SSLSERVER_FEH;
+    v[1].tls = 1;
+    server(&v[2], &c[2], "submission", 26025, tcp, 5);
+    v[2].variant = QT_VAR_UCSPI_TCP;
+    memset(&v[3], 0, sizeof v[3]);             /* socat OPENSSL-LISTEN held by a user: no runas, still TLS */
+    snprintf(v[3].name, sizeof v[3].name, "socat:24465");
+    snprintf(v[3].other, sizeof v[3].other, "socat");
+    v[3].port = 24465;
+    v[3].tls = 1;
+    assert_int_equal(qt_wiz_runas_collect(&ctx, &snap, QT_TRUST_NO_UID, r, 8), 3);
+    assert_int_equal(r[0].localport_env, -1);
+    assert_int_equal(r[0].tls, 1);
+    assert_string_equal(r[0].name, "smtps");
+    assert_int_equal(r[1].localport_env, 1);
+    assert_int_equal(r[2].localport_env, 1);
+    assert_int_equal(qt_wiz_tls_ports(&snap, t, 8), 3);
+    assert_int_equal(t[0].port, 26465);
+    assert_int_equal(t[2].port, 24465);
+    assert_string_equal(t[2].front, "socat");
+    for (int i = 0; i < 3; i++)
+        qt_cmd_free(&c[i]);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(runas), cmocka_unit_test(untrusted_front_ends)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(runas), cmocka_unit_test(untrusted_front_ends),
+                                       cmocka_unit_test(env_and_tls)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
