@@ -50,6 +50,14 @@ void qt_incident_add_finding(qt_incident *inc, const char *finding_id)
     inc->finding_ids[inc->nids++] = qt_strdup(finding_id);
 }
 
+const char *qt_incident_impact_short(const qt_incident *inc)
+{
+    size_t n = strlen(inc->service);
+    if (n && strncmp(inc->impact, inc->service, n) == 0 && inc->impact[n] == ' ')
+        return inc->impact + n + 1;
+    return inc->impact;
+}
+
 long qt_incidents_find(const qt_incidents *is, const char *id)
 {
     for (size_t i = 0; is && i < is->n; i++)

@@ -53,6 +53,11 @@ int qt_incident_kind_rank(const char *kind);
 /* 1 when kind is a connection kind (grouped per service as "svc:SERVICE"). */
 int qt_incident_kind_is_conn(const char *kind);
 
+/* inc's impact without its leading "SERVICE " (the impact names the service
+ * so that it stands alone; a line that shows the service in its own column
+ * drops it). Points into inc->impact. */
+const char *qt_incident_impact_short(const qt_incident *inc);
+
 /* Group the marked findings of fs (unmarked ones are ignored) into out
  * (emptied first). now is the sample's wall time; prev (may be NULL) is the
  * previous sample's list: an incident with an id prev has keeps prev's

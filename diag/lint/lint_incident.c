@@ -38,14 +38,19 @@ void qt_lint_mark_incidents(const qt_ctx *ctx, const qt_snapshot *snap, qt_findi
         char where[96];
         qt_finding *f;
 
-        if (sv->port)
+        if (w >= 0)
             snprintf(where, sizeof where, "%s %u", svc, sv->port);
+        else if (sv->port && !strchr(svc, ':'))   /* "PROG:PORT" names carry their port */
+            snprintf(where, sizeof where, "%s port %u", svc, sv->port);
         else
             snprintf(where, sizeof where, "%s", svc);
         if (sv->pid > 0 && (f = find(out, first, "no-handshake-deadline", sv->name))) {
             unsigned stalls = qt_lint_stalls_on_port(ctx, snap, sv->port);
-            qt_finding_incident(f, "no-deadline", svc, "%s: %s (pid %d) has no TLS handshake deadline; %u handshakes "
-                                "stuck for more than %.0f s now", where, prog, sv->pid, stalls, QT_PORTS_HANDSHAKE_OLD);
+            char now[96] = "none stuck now";
+            if (stalls)
+                snprintf(now, sizeof now, "%u handshakes stuck for more than %.0f s now", stalls, QT_PORTS_HANDSHAKE_OLD);
+            qt_finding_incident(f, "no-deadline", svc, "%s: %s (pid %d) has no TLS handshake deadline; %s", where, prog,
+                                sv->pid, now);
         }
         if (!sv->pid && sv->in_scan && !qt_server_want_down(sv)) {
             if ((f = find(out, first, "down", sv->name)))
