@@ -53,8 +53,12 @@ void qt_incident_add_finding(qt_incident *inc, const char *finding_id)
 const char *qt_incident_impact_short(const qt_incident *inc)
 {
     size_t n = strlen(inc->service);
-    if (n && strncmp(inc->impact, inc->service, n) == 0 && inc->impact[n] == ' ')
-        return inc->impact + n + 1;
+    if (n && strncmp(inc->impact, inc->service, n) == 0) {
+        if (inc->impact[n] == ' ')
+            return inc->impact + n + 1;
+        if (inc->impact[n] == ':' && inc->impact[n + 1] == ' ')   /* "tcpserver:25: ..." */
+            return inc->impact + n + 2;
+    }
     return inc->impact;
 }
 

@@ -53,7 +53,7 @@ int qt_incident_kind_rank(const char *kind);
 /* 1 when kind is a connection kind (grouped per service as "svc:SERVICE"). */
 int qt_incident_kind_is_conn(const char *kind);
 
-/* inc's impact without its leading "SERVICE " (the impact names the service
+/* inc's impact without its leading "SERVICE " or "SERVICE: " (the impact names the service
  * so that it stands alone; a line that shows the service in its own column
  * drops it). Points into inc->impact. */
 const char *qt_incident_impact_short(const qt_incident *inc);

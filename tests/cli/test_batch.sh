@@ -22,7 +22,7 @@ incs=$(sed -n '/^== Incidents ==$/,/^$/p' "$tmp/inc")
 check_match "zombies of a mail parent: one incident per parent program, SEV KIND SERVICE IMPACT" \
     "WARN zombies +tcpserver +\\(pid 330, service qmail-smtpd\\): 4 zombie children \\(qmail-smtpd x3, vchkpw\\) not reaped; oldest " "$incs"
 check_match "a live front end that drops every client: service-down, CRIT, first" \
-    "^== Incidents ==.CRIT service-down tcpserver:25 +tcpserver:25: tcpserver drops every connection" "$(tr '\n' '.' <<<"$incs")"
+    "^== Incidents ==.CRIT service-down tcpserver:25 +tcpserver drops every connection" "$(tr '\n' '.' <<<"$incs")"
 "$QT" --json --root "$tmp/root" --proc "$fx/procfs-zombies" --ports smtps=24465 > "$tmp/inc.json"
 check "--json: format 3 with the incidents array (id, kind, service, severity, since, impact, fix, finding_ids)" python3 -c '
 import json, sys

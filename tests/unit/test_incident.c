@@ -48,6 +48,7 @@ static void grouping(void **st)
     assert_int_equal(is.v[0].sev, QT_SEV_CRIT);
     assert_string_equal(is.v[0].impact, "smtps 24465: 34 of 100 slots held");
     assert_string_equal(is.v[0].fix, "kill 10 11");       /* the first command, not the comment */
+    assert_string_equal(qt_incident_impact_short(&is.v[0]), "24465: 34 of 100 slots held");
     assert_int_equal(is.v[0].nids, 3);
     assert_string_equal(is.v[0].finding_ids[0], "ports.handshake:smtps");
     assert_non_null(strstr(is.v[0].evidence, "CRIT no-deadline: smtps 24465: socat has no handshake deadline"));
@@ -59,6 +60,7 @@ static void grouping(void **st)
     assert_string_equal(is.v[1].fix, "");
     assert_string_equal(is.v[2].id, "zombies:tcpserver");
     assert_string_equal(is.v[2].kind, "zombies");
+    assert_string_equal(qt_incident_impact_short(&is.v[2]), "12 zombies");   /* no service prefix: kept */
     assert_int_equal(is.v[2].sev, QT_SEV_WARN);
     qt_incidents_free(&is);
     qt_findings_free(&fs);
