@@ -133,6 +133,25 @@ static void loads_format_2(void **state)
     qt_report_store_free(st);
 }
 
+/* The format-3 file saved from the same fixture: its incidents, worst first. */
+static void loads_format_3(void **state)
+{
+    char err[256];
+    struct qt_report_store *st = qt_report_load_file(QT_SRCDIR "/tests/fixtures/reports/v3-zombies.json", err, sizeof err);
+    const qt_incidents *is;
+    (void)state;
+    if (!st)
+        fail_msg("%s", err);
+    is = &qt_report_store_snapshot(st)->incidents;
+    assert_int_equal(is->n, 4);
+    assert_string_equal(is->v[0].id, "svc:tcpserver:25");
+    assert_string_equal(is->v[0].kind, "service-down");
+    assert_int_equal(is->v[0].sev, QT_SEV_CRIT);
+    assert_string_equal(is->v[3].id, "zombies:tcpserver");
+    assert_int_equal(is->v[3].nids, 2);
+    qt_report_store_free(st);
+}
+
 /* A hostile incidents member is refused with its place. */
 static void bad_incidents(void **state)
 {
@@ -511,6 +530,7 @@ int main(void)
         cmocka_unit_test(raw_garbage),
         cmocka_unit_test(incidents_round_trip),
         cmocka_unit_test(loads_format_2),
+        cmocka_unit_test(loads_format_3),
         cmocka_unit_test(bad_incidents),
         cmocka_unit_test(every_truncation_rejected),
         cmocka_unit_test(hostile_sizes),
