@@ -22,8 +22,9 @@
 
 #define QT_REPORT_FORMAT "qtriage-report"
 /* 2: metrics may carry "unknown" (why value is null) with "lower"/"upper"
- * bounds; --load reads 1 and 2. */
-#define QT_REPORT_FORMAT_VERSION 2
+ * bounds; 3: an "incidents" array (diag/core/incident.h, docs/incidents.md);
+ * --load reads 1, 2 and 3. */
+#define QT_REPORT_FORMAT_VERSION 3
 
 /* Bounds shared by the exporter (which cuts and records the cut) and the
  * loader (which rejects anything larger as hostile or corrupt). */
@@ -36,6 +37,7 @@
 #define QT_REPORT_MAX_TEXT       65536      /* bytes of one cell, title, id or note */
 #define QT_REPORT_MAX_LONGTEXT   262144     /* bytes of one finding field (evidence, fix...) */
 #define QT_REPORT_MAX_FINDINGS   100000
+#define QT_REPORT_MAX_INCIDENTS  10000
 #define QT_REPORT_MAX_METRICS    100000
 #define QT_REPORT_MAX_PANES      64
 #define QT_REPORT_MAX_BYTES      (32u << 20) /* size of a JSON file --load accepts */
@@ -104,6 +106,7 @@ typedef struct qt_report_doc {
     struct qt_report_src src[QT_SRC_COUNT];
     int nsrc;
     qt_findings findings;     /* redacted copies of snap->findings, worst first */
+    qt_incidents incidents;   /* redacted copies of snap->incidents, worst first */
     struct qt_report_pane *panes;
     size_t npanes;
     size_t nviews, ncells;    /* what was saved, checked against the bounds */
@@ -127,7 +130,7 @@ int qt_report_role_parse(const char *s);
 
 /* --- renderings --- */
 
-/* Markdown for humans (report_md.c): header, findings worst first with
+/* Markdown for humans (report_md.c): header, incidents worst first, findings worst first with
  * evidence and fix in code blocks, metrics, collectors, then each pane's
  * tables and drill-downs. Appends to out. */
 void qt_report_md(const qt_report_doc *d, qt_buf *out);

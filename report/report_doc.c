@@ -304,6 +304,16 @@ qt_report_doc *qt_report_doc_build(const struct qt_report_in *in)
         clean(&c->fix, QT_REPORT_MAX_LONGTEXT);
     }
     qt_findings_sort(&d->findings);
+    qt_incidents_copy(&d->incidents, &in->snap->incidents);
+    for (size_t i = 0; i < d->incidents.n; i++) {
+        qt_incident *c = &d->incidents.v[i];
+        char **line[] = {&c->id, &c->kind, &c->service, &c->impact, &c->fix};
+        for (size_t k = 0; k < QT_ARRAY_LEN(line); k++)
+            clean(line[k], QT_REPORT_MAX_TEXT);
+        clean(&c->evidence, QT_REPORT_MAX_LONGTEXT);
+        for (size_t k = 0; k < c->nids; k++)
+            clean(&c->finding_ids[k], QT_REPORT_MAX_TEXT);
+    }
     if (in->panes) {
         panes = in->panes;
         npanes = in->npanes;
@@ -345,5 +355,6 @@ void qt_report_doc_free(qt_report_doc *d)
     }
     free(d->panes);
     qt_findings_free(&d->findings);
+    qt_incidents_free(&d->incidents);
     free(d);
 }

@@ -274,6 +274,28 @@ json_t *qt_report_json(const qt_report_doc *d)
     }
     set(o, "findings", a);
 
+    /* format 3: the incidents, worst first (docs/incidents.md) */
+    a = json_array();
+    for (size_t i = 0; i < d->incidents.n && i < QT_REPORT_MAX_INCIDENTS; i++) {
+        const qt_incident *inc = &d->incidents.v[i];
+        json_t *j = json_object(), *ids = json_array();
+        set(j, "id", jtext(inc->id, LINE));
+        set(j, "kind", jtext(inc->kind, LINE));
+        set(j, "service", jtext(inc->service, LINE));
+        set(j, "severity", json_string(qt_sev_name(inc->sev)));
+        set(j, "since", jnum(inc->since));
+        qt_report_iso_utc(inc->since, when, sizeof when);
+        set(j, "since_utc", json_string(when));
+        set(j, "impact", jtext(inc->impact, LINE));
+        set(j, "fix", jtext(inc->fix, LINE));
+        set(j, "evidence", jlines(inc->evidence));
+        for (size_t k = 0; k < inc->nids; k++)
+            add(ids, jtext(inc->finding_ids[k], LINE));
+        set(j, "finding_ids", ids);
+        add(a, j);
+    }
+    set(o, "incidents", a);
+
     a = json_array();
     for (size_t i = 0; i < snap->metrics.n && i < QT_REPORT_MAX_METRICS; i++) {
         const qt_metric *m = &snap->metrics.v[i];

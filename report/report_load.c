@@ -313,6 +313,54 @@ static void load_findings(struct qt_ld *l, const json_t *a)
     qt_findings_sort(fs);
 }
 
+/* One incident's finding ids: an array of display strings. */
+static void load_incident_ids(struct qt_ld *l, const json_t *e, qt_incident *inc)
+{
+    json_t *a = qt_ld_get_array(l, e, "finding_ids", QT_REPORT_MAX_FINDINGS, 0);
+    size_t m = qt_ld_push(l, "finding_ids");
+    for (size_t k = 0; a && k < json_array_size(a) && !l->failed; k++) {
+        json_t *box = json_object();   /* the text getter reads a member: box the element */
+        size_t m2 = qt_ld_push_idx(l, k);
+        char *id;
+        json_object_set(box, "id", json_array_get(a, k));
+        if ((id = qt_ld_get_text(l, box, "id", QT_REPORT_MAX_TEXT, 0)))
+            qt_incident_add_finding(inc, id);
+        free(id);
+        json_decref(box);
+        qt_ld_pop(l, m2);
+    }
+    qt_ld_pop(l, m);
+}
+
+/* Format 3: the incidents (absent in 1 and 2: none). */
+static void load_incidents(struct qt_ld *l, const json_t *a)
+{
+    for (size_t i = 0; i < json_array_size(a) && !l->failed; i++) {
+        json_t *e = qt_ld_elem_obj(l, a, i), *sev;
+        size_t m = qt_ld_push_idx(l, i);
+        const char *keys[] = {"id", "kind", "service", "impact", "fix", "evidence"};
+        char *t[QT_ARRAY_LEN(keys)];
+        int s = -1;
+
+        if (!e)
+            break;
+        if ((sev = qt_ld_get(l, e, "severity", JSON_STRING, 0)) && (s = qt_sev_parse(json_string_value(sev))) < 0)
+            qt_ld_fail(l, "unknown severity");
+        for (size_t k = 0; k < QT_ARRAY_LEN(keys); k++)
+            t[k] = k < 3 ? qt_ld_get_name(l, e, keys[k], QT_REPORT_MAX_TEXT, 0)
+                         : qt_ld_get_text(l, e, keys[k], k == 5 ? QT_REPORT_MAX_LONGTEXT : QT_REPORT_MAX_TEXT,
+                                          k == 5 ? TXT_MULTI : 0);
+        double since = qt_ld_get_num(l, e, "since", 0, 32503680000.0, 0, 0);
+        if (!l->failed)
+            load_incident_ids(l, e, qt_incidents_add(&l->st->snap.incidents, t[0], t[1], t[2], (enum qt_sev)s, since,
+                                                     t[3], t[4], t[5]));
+        for (size_t k = 0; k < QT_ARRAY_LEN(keys); k++)
+            free(t[k]);
+        qt_ld_pop(l, m);
+    }
+    qt_incidents_sort(&l->st->snap.incidents);
+}
+
 /* Format 2: why a null value is unknown, and its bounds (absent in 1). */
 static void load_metric_unknown(struct qt_ld *l, const json_t *e, qt_metric *x)
 {
@@ -570,6 +618,11 @@ struct qt_report_store *qt_report_load_buf(const char *data, size_t len, char *e
     if ((j = qt_ld_get_array(&l, root, "findings", QT_REPORT_MAX_FINDINGS, 0))) {
         size_t m = qt_ld_push(&l, "findings");
         load_findings(&l, j);
+        qt_ld_pop(&l, m);
+    }
+    if ((j = qt_ld_get_array(&l, root, "incidents", QT_REPORT_MAX_INCIDENTS, OPT))) {
+        size_t m = qt_ld_push(&l, "incidents");
+        load_incidents(&l, j);
         qt_ld_pop(&l, m);
     }
     if ((j = qt_ld_get_array(&l, root, "metrics", QT_REPORT_MAX_METRICS, 0))) {

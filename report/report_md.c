@@ -224,6 +224,38 @@ static void md_finding(qt_buf *out, size_t i, const qt_finding *f)
     }
 }
 
+/* Incidents first (docs/incidents.md): what the admin faces, each with its
+ * impact, first fix and the findings behind it. */
+static void md_incidents(qt_buf *out, const qt_incidents *is)
+{
+    qt_buf_puts(out, "## Incidents, worst first\n\n");
+    if (is->n == 0)
+        qt_buf_puts(out, "No incidents in this sample.\n\n");
+    for (size_t i = 0; i < is->n; i++) {
+        const qt_incident *inc = &is->v[i];
+        char since[64];
+        qt_report_local_time(inc->since, since, sizeof since);
+        qt_buf_printf(out, "### %zu. %s %s: ", i + 1, qt_sev_name(inc->sev), inc->kind);
+        md_text(out, inc->service);
+        qt_buf_puts(out, "\n\n");
+        md_text(out, inc->impact);
+        qt_buf_printf(out, "\n\nSince %s. Id `", since);
+        md_text(out, inc->id);
+        qt_buf_puts(out, "`. Findings:");
+        for (size_t k = 0; k < inc->nids; k++) {
+            qt_buf_puts(out, k ? ", `" : " `");
+            md_text(out, inc->finding_ids[k]);
+            qt_buf_putc(out, '`');
+        }
+        qt_buf_puts(out, ".\n\nEvidence:\n\n");
+        md_code_block(out, inc->evidence, "");
+        if (*inc->fix) {
+            qt_buf_puts(out, "First fix (all fixes are in the findings below):\n\n");
+            md_code_block(out, inc->fix, "sh");
+        }
+    }
+}
+
 void qt_report_md(const qt_report_doc *d, qt_buf *out)
 {
     const qt_snapshot *snap = d->snap;
@@ -285,6 +317,7 @@ void qt_report_md(const qt_report_doc *d, qt_buf *out)
     }
     qt_buf_puts(out, " |\n\n");
 
+    md_incidents(out, &d->incidents);
     qt_buf_printf(out, "## Findings, worst first\n\nWorst: **%s**. %zu CRIT, %zu WARN, %zu INFO, %zu OK.\n\n",
                   qt_sev_name(qt_findings_worst(fs)), qt_findings_count(fs, QT_SEV_CRIT),
                   qt_findings_count(fs, QT_SEV_WARN), qt_findings_count(fs, QT_SEV_INFO),

@@ -121,6 +121,7 @@ void qt_report_store_free(struct qt_report_store *st)
     qt_rmap_free(&st->synth);
     qt_rmap_free(&st->bykey);
     qt_findings_free(&st->snap.findings);
+    qt_incidents_free(&st->snap.incidents);
     qt_metrics_free(&st->snap.metrics);
     free(st->panes);
     free(st->pane_list);

@@ -51,8 +51,22 @@ static void put_block(qt_buf *out, const char *label, const char *text)
     }
 }
 
-/* Header, every pane's top view, all findings: for a live sample and for a
- * loaded report alike (in->store set, panes as saved). */
+/* One line per incident, worst first: SEV KIND SERVICE IMPACT
+ * (docs/incidents.md); "(none)" when there is none. */
+static void render_incidents(const qt_snapshot *snap, qt_buf *out)
+{
+    qt_buf_puts(out, "\n== Incidents ==\n");
+    if (snap->incidents.n == 0)
+        qt_buf_puts(out, "(none)\n");
+    for (size_t i = 0; i < snap->incidents.n; i++) {
+        const qt_incident *inc = &snap->incidents.v[i];
+        qt_buf_printf(out, "%-4s %-12s %-10s %s\n", qt_sev_name(inc->sev), inc->kind, inc->service,
+                      qt_incident_impact_short(inc));
+    }
+}
+
+/* Header, the incidents, every pane's top view, all findings: for a live
+ * sample and for a loaded report alike (in->store set, panes as saved). */
 static void render_all(const struct qt_view_in *in, const qt_pane_def *const *panes, size_t npanes, qt_buf *out)
 {
     const qt_snapshot *snap = in->snap;
@@ -67,6 +81,7 @@ static void render_all(const struct qt_view_in *in, const qt_pane_def *const *pa
     for (int i = 0; i < QT_SRC_COUNT; i++)
         if (snap->src[i].state == QT_SRC_FAILED)
             qt_buf_printf(out, "STALE: %s collector failed: %s\n", qt_report_src_name(i), snap->src[i].err);
+    render_incidents(snap, out);
     for (size_t p = 0; p < npanes; p++) {
         qt_buf_putc(out, '\n');
         render_view(in, panes[p]->top, out);

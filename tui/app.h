@@ -90,6 +90,11 @@ struct qt_shell {
 
     WINDOW *w_header, *w_status, *w_keys;
     WINDOW *w_tabs;           /* the tab bar below 70x20, else NULL */
+    WINDOW *w_strip;          /* the incidents strip (incidents.c) */
+    int strip_h;              /* its rows at the last layout */
+    int inc_on;               /* the strip is selected: keys go to it first */
+    long inc_sel;             /* the selected incident's index ... */
+    char inc_id[128];         /* ... and id (kept across samples) */
     int rows, cols;
     int too_small;
     int dirty, relayout, repaint_all, quit;
@@ -99,6 +104,12 @@ struct qt_shell {
 void qt_layout(struct qt_shell *ui);               /* (re)create windows for the current size */
 void qt_draw(struct qt_shell *ui);                 /* draw everything dirty, one doupdate */
 void qt_layout_free(struct qt_shell *ui);
+
+/* incidents.c: the incidents strip under the header (docs/incidents.md) */
+int qt_strip_rows(const struct qt_shell *ui);      /* rows it wants: 1 .. max(1, rows/6) */
+void qt_strip_draw(struct qt_shell *ui);
+void qt_strip_enter(struct qt_shell *ui);          /* the i key: select the strip, or the next incident */
+int qt_strip_key(struct qt_shell *ui, int key);    /* key as in the key tables; 1 if the selected strip took it */
 
 /* dialog.c: return 1 if the key was consumed by the open dialog */
 int qt_dialog_key(struct qt_shell *ui, int key, int is_code);

@@ -36,6 +36,7 @@ static void k_pane(struct qt_shell *ui, int key)
     qt_nav_focus(ui, (ui->focus + step) % ui->npanes);
 }
 
+static void k_incidents(struct qt_shell *ui, int key) { (void)key; qt_strip_enter(ui); }
 static void k_digit(struct qt_shell *ui, int key) { qt_nav_focus(ui, key - '1'); }
 static void k_open(struct qt_shell *ui, int key) { (void)key; qt_nav_push(ui); }
 
@@ -146,6 +147,8 @@ static void k_pane_key(struct qt_shell *ui, int key)
 /* In help order; the bar shows the entries with a bar word, in this order. */
 static const struct shell_key shell_keys[] = {
     {{'?', KC(KEY_F(1))}, "? F1", k_help, "this help (q, Esc or ? closes it)", 0, "?", "help"},
+    {{'i'}, "i", k_incidents, "select the incidents strip (i again, j k move; 1-9 pick the Nth there), Enter opens "
+     "the incident's evidence and fixes, Esc leaves", 0, "i", "incident"},
     {{'\t', KC(KEY_BTAB)}, "Tab S-Tab", k_pane, "next / previous pane", 0, "Tab", "pane"},
     {{'1', '2', '3', '4', '5', '6', '7', '8', '9'}, "1-9", k_digit, "jump to a pane", JOIN, NULL, NULL},
     {{'\r', '\n', 'l', KC(KEY_ENTER), KC(KEY_RIGHT)}, "Enter l", k_open, "open the selected row (drill down)", 0,
@@ -219,6 +222,8 @@ static void handle_key(struct qt_shell *ui, int key, int is_code)
     if (run_shell_key(ui, k, FIRST))
         return;
     if (ui->too_small)
+        return;
+    if (qt_strip_key(ui, k))
         return;
     /* the focused view's own keys come first */
     if (!is_code && l->view->keys && ui->snap) {

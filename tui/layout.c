@@ -35,6 +35,7 @@ void qt_layout_free(struct qt_shell *ui)
     del(&ui->w_status);
     del(&ui->w_keys);
     del(&ui->w_tabs);
+    del(&ui->w_strip);
     del(&ui->dlg.win);
 }
 
@@ -81,7 +82,11 @@ void qt_layout(struct qt_shell *ui)
     ui->w_header = newwin(1, ui->cols, 0, 0);
     ui->w_status = newwin(1, ui->cols, ui->rows - 2, 0);
     ui->w_keys = newwin(1, ui->cols, ui->rows - 1, 0);
-    h = ui->rows - 3;
+    /* the incidents strip first, under the header (docs/incidents.md) */
+    ui->strip_h = qt_strip_rows(ui);
+    ui->w_strip = newwin(ui->strip_h, ui->cols, top, 0);
+    top += ui->strip_h;
+    h = ui->rows - 3 - ui->strip_h;
     if (!grid(ui, h, at)) {
         if (ui->cols < GRID_MIN_COLS || ui->rows < TABS_ROWS) {
             ui->w_tabs = newwin(1, ui->cols, top++, 0);
@@ -346,7 +351,7 @@ void qt_draw(struct qt_shell *ui)
 {
     double now = qt_now_mono();
 
-    if (ui->relayout)
+    if (ui->relayout || (!ui->too_small && qt_strip_rows(ui) != ui->strip_h))
         qt_layout(ui);
     if (ui->repaint_all) {
         clearok(curscr, TRUE);
@@ -362,6 +367,7 @@ void qt_draw(struct qt_shell *ui)
         return;
     }
     draw_header(ui);
+    qt_strip_draw(ui);
     draw_tabs(ui);
     for (int i = 0; i < ui->npanes; i++)
         draw_pane(ui, i);

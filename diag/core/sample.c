@@ -61,6 +61,8 @@ qt_snapshot *qt_sample(qt_sampler *s, const qt_ctx *ctx)
         if (qt_collectors[i]->analyse)
             qt_collectors[i]->analyse(ctx, snap, &s->hist, &snap->findings);
     qt_findings_sort(&snap->findings);
+    qt_incidents_build(&snap->findings, snap->wall, &s->seen, &snap->incidents);
+    qt_incidents_copy(&s->seen, &snap->incidents);
     snap->took = qt_now_mono() - t0;
     return snap;
 }
@@ -73,6 +75,7 @@ void qt_snapshot_free(qt_snapshot *snap)
         if (qt_collectors[i]->free_model)
             qt_collectors[i]->free_model(snap);
     qt_findings_free(&snap->findings);
+    qt_incidents_free(&snap->incidents);
     qt_metrics_free(&snap->metrics);
     free(snap);
 }
@@ -86,4 +89,5 @@ void qt_sampler_free(qt_sampler *s)
         s->state[c->id] = NULL;
     }
     qt_history_free(&s->hist);
+    qt_incidents_free(&s->seen);
 }

@@ -15,6 +15,7 @@
 #include "diag/core/ctx.h"
 #include "diag/core/finding.h"
 #include "diag/core/history.h"
+#include "diag/core/incident.h"
 #include "diag/core/metrics.h"
 
 /* Collectors, in the order they run (later ones may read earlier models).
@@ -62,6 +63,7 @@ typedef struct qt_snapshot {
 
     qt_metrics metrics;    /* every collector's measurements (also pushed to history) */
     qt_findings findings;  /* every analyser's output, worst first */
+    qt_incidents incidents; /* the marked findings grouped (incident.h), worst first */
 } qt_snapshot;
 
 /* One collector. All function pointers except collect may be NULL. */
@@ -95,10 +97,12 @@ typedef struct qt_sampler {
     void *state[QT_SRC_COUNT];
     qt_history hist;
     unsigned long seq;
+    qt_incidents seen;     /* the last sample's incidents: their first-seen times carry over */
 } qt_sampler;
 
 /* Take one sample: run every collector, record history, run analysers, sort
- * findings. Never fails as a whole; failures are per collector. Caller frees. */
+ * findings, group the marked ones into incidents (first-seen kept from the
+ * previous sample). Never fails as a whole; failures are per collector. Caller frees. */
 qt_snapshot *qt_sample(qt_sampler *s, const qt_ctx *ctx);
 void qt_snapshot_free(qt_snapshot *snap);
 void qt_sampler_free(qt_sampler *s);

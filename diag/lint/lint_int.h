@@ -52,4 +52,9 @@ void qt_lint_check_auth(const struct qt_server *sv, qt_findings *out);
  * from the Ports model; 0 when none, unwatched or unknown. lint_ports.c. */
 unsigned qt_lint_stalls_on_port(const qt_ctx *ctx, const qt_snapshot *snap, unsigned port);
 
+/* Mark the WARN/CRIT findings out[first..] that the lint made about a
+ * user-visible problem with qt_finding_incident() (no-deadline on a live
+ * listener, service-down). lint_incident.c. */
+void qt_lint_mark_incidents(const qt_ctx *ctx, const qt_snapshot *snap, qt_findings *out, size_t first);
+
 #endif

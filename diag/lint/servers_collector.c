@@ -3,6 +3,7 @@
  * assembled here, above both, because the lint also reads the Ports model,
  * which itself reads the servers model. */
 #include "diag/lint/lint.h"
+#include "diag/lint/lint_int.h"
 #include "diag/servers/servers.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
@@ -36,12 +37,20 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
     return rc;
 }
 
+/* The lint, then its incident evidence marked (lint_incident.c). */
+static void analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_findings *out)
+{
+    size_t first = out->n;
+    qt_servers_lint(ctx, snap, hist, out);
+    qt_lint_mark_incidents(ctx, snap, out, first);
+}
+
 const qt_collector qt_collector_servers = {
     .id = QT_SRC_SERVERS,
     .name = "servers",
     .collect = collect,
     .measure = qt_servers_collector_measure,
-    .analyse = qt_servers_lint,
+    .analyse = analyse,
     .free_model = qt_servers_collector_free_model,
     .free_state = qt_servers_collector_free_state,
 };

@@ -117,6 +117,42 @@ static void handshake_advice(qt_finding *f, const qt_snapshot *snap, int listene
     qt_finding_fix(f, "# a front end with a handshake deadline, e.g. sslserver -T 26 ..., or stunnel with TIMEOUTbusy = 30");
 }
 
+/* The remote address holding most of service svc's stalled handshakes
+ * (stage handshake, older than QT_PORTS_HANDSHAKE_OLD) into ip; returns how
+ * many it holds (0: none). For the incident's impact line. */
+static int cmp_raddr(const void *a, const void *b, void *socks)
+{
+    const struct qt_sock *v = socks, *x = &v[*(const size_t *)a], *y = &v[*(const size_t *)b];
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return memcmp(x->raddr, y->raddr, sizeof x->raddr);
+}
+
+static unsigned top_stalled(const qt_sockets *m, int svc, char *ip, size_t iplen)
+{
+    size_t *idx = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *idx), n = 0, best = 0, run = 0;
+    size_t bestk = 0;
+
+    for (size_t k = 0; k < m->socks.n; k++) {
+        const struct qt_owner *o = &m->own[k];
+        if (m->socks.v[k].svc == svc && o->stage == QT_STAGE_HANDSHAKE && o->start > 0 &&
+            m->now - o->start > QT_PORTS_HANDSHAKE_OLD)
+            idx[n++] = k;
+    }
+    qsort_r(idx, n, sizeof *idx, cmp_raddr, m->socks.v);   /* glibc's qsort_r: the list as context */
+    for (size_t i = 0; i < n; i++) {
+        run = i && cmp_raddr(&idx[i - 1], &idx[i], m->socks.v) == 0 ? run + 1 : 1;
+        if (run > best) {
+            best = run;
+            bestk = idx[i];
+        }
+    }
+    if (best)
+        qt_addr_str(m->socks.v[bestk].family, m->socks.v[bestk].raddr, ip, iplen);
+    free(idx);
+    return (unsigned)best;
+}
+
 static void top_ips(qt_finding *f, const qt_sockets *m, int svc)
 {
     int shown = 0;
@@ -166,6 +202,9 @@ static int check_limit(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sock
     else
         f = qt_findings_add(out, sev, SRC, id, "Service near its connection limit");
     qt_finding_subject(f, "%s (%u)", sv->name, sv->port);
+    /* docs/incidents.md: saturation, what the clients of this service feel */
+    qt_finding_incident(f, "saturation", sv->name, "%s %u: %u of %d slots taken; %u waiting to be accepted",
+                        sv->name, sv->port, v->accepted, limit, waiting);
     qt_finding_evidence(f, "%u accepted connections of a limit of %d (%s); %.0f%%", v->accepted, limit,
                         src ? src : "?", 100.0 * v->accepted / limit);
     stage_line(f, v);
@@ -199,6 +238,14 @@ static int check_queue(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sock
     f = qt_findings_add(out, qt_sev_saturation(0, v->accept_queue, 0), SRC, id,
                         full ? "Accept queue full: new connections are dropped" : "Clients waiting to be accepted");
     qt_finding_subject(f, "%s (%u)", sv->name, sv->port);
+    {
+        int limit = qt_ports_limit(ctx, snap, sv->port, NULL);
+        char lim[48] = "";
+        if (limit > 0)
+            snprintf(lim, sizeof lim, "; %u of %d slots taken", v->accepted, limit);
+        qt_finding_incident(f, "saturation", sv->name, "%s %u: %u clients waiting to be accepted, no banner%s%s",
+                            sv->name, sv->port, v->accept_queue, full ? " (queue full: new ones dropped)" : "", lim);
+    }
     for (size_t l = 0; l < m->nlisteners; l++) {
         const struct qt_listener *L = &m->listeners[l];
         char a[64], pid[96];
@@ -248,6 +295,18 @@ static int check_handshakes(const qt_ctx *ctx, const qt_snapshot *snap, const qt
     f = qt_findings_add(out, qt_sev_stall(v->hs_old, limit), SRC, id, "TLS handshakes stuck for more than 30 s");
     qt_finding_subject(f, "%s (%u)", sv->name, sv->port);
     age_str(m->now - v->hs_oldest, oldest, sizeof oldest);
+    {
+        char ip[64], top[96] = "", held[64];
+        unsigned c = top_stalled(m, i, ip, sizeof ip);
+        if (c > 1)
+            snprintf(top, sizeof top, "; %u from %s", c, ip);
+        if (limit > 0)
+            snprintf(held, sizeof held, "%u of %d slots", v->hs_old, limit);
+        else
+            snprintf(held, sizeof held, "%u slots (limit unknown)", v->hs_old);
+        qt_finding_incident(f, "tls-stall", sv->name, "%s %u: %s held by connections that never finished TLS; "
+                            "oldest %s%s", sv->name, sv->port, held, oldest, top);
+    }
     qt_finding_evidence(f, "%u connections in handshake pending for more than %.0f s; oldest %s", v->hs_old,
                         QT_PORTS_HANDSHAKE_OLD, oldest);
     if (limit > 0)
@@ -289,6 +348,12 @@ static int check_ips(const qt_ctx *ctx, const qt_snapshot *snap, const qt_socket
         snprintf(id, sizeof id, "ports.ip-share:%s:%s", sv->name, txt);
         f = qt_findings_add(out, crit ? QT_SEV_CRIT : QT_SEV_WARN, SRC, id, "One client holds many connections");
         qt_finding_subject(f, "%s on %s (%u)", txt, sv->name, sv->port);
+        if (limit > 0)
+            qt_finding_incident(f, "ip-hog", sv->name, "%s %u: %s holds %u of %u connections, %.0f%% of the limit of %d",
+                                sv->name, sv->port, txt, c, total, 100.0 * c / limit, limit);
+        else
+            qt_finding_incident(f, "ip-hog", sv->name, "%s %u: %s holds %u of %u connections (limit unknown)",
+                                sv->name, sv->port, txt, c, total);
         qt_finding_evidence(f, "%s holds %u of %u connections (%.0f%%)%s", txt, c, total, 100.0 * c / total,
                             limit > 0 ? "" : "; no -c limit known");
         if (limit > 0)

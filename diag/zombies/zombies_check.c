@@ -274,6 +274,14 @@ static void group_finding(const qt_zombies *z, const struct qt_zgroup *g, const 
                             g->pstate, g->puid, qt_zrole_name(g->role), pc);
     else
         qt_finding_evidence(f, "parent: pid %d, %s: %s", g->ppid, state_word(g->pstate), pc);
+    if (g->mail && sev >= QT_SEV_WARN) {
+        /* docs/incidents.md: one incident per parent program ("zombies:tcpserver") */
+        char old[32], *sn = flat(g->svc_name[0] ? g->svc_name : "none");
+        qt_fmt_age(z->now - g->oldest, old, sizeof old);
+        qt_finding_incident(f, "zombies", pn, "%s (pid %d, service %s): %s not reaped%s; oldest %s", pn, g->ppid, sn,
+                            what, t == QT_ZT_GROWING ? ", growing" : "", old);
+        free(sn);
+    }
     add_pids(f, g);
     add_ages(f, z, g);
     add_trend(f, t, from, to);

@@ -467,7 +467,47 @@ def build():
         "scenarios": [scen[s] for s in SCENARIOS],
         "services": services, "connections": connections, "zombies": zombies, "dns": dns,
         "auth": auth, "fixture": root_truth, "findings": findings,
+        "incidents": incidents_of(findings, services),
     }
+
+# --- incidents (docs/incidents.md): the findings above grouped as qtriage
+# groups them. Connection kinds per service, the kind by precedence, the
+# severity the worst (high/medium/low -> CRIT/WARN/INFO), zombies per
+# parent program; worst first, then precedence, then id.
+INCIDENT_KIND = {"tls.no_handshake_deadline": "no-deadline", "tls.handshake_stall": "tls-stall",
+                 "conn.many_from_one_ip": "ip-hog", "tcpserver.limit_reached": "saturation",
+                 "zombies.mail_parent": "zombies"}
+CONN_KINDS = ["service-down", "saturation", "tls-stall", "ip-hog", "no-deadline"]
+SEV = {"high": "CRIT", "medium": "WARN", "low": "INFO"}
+SEV_ORDER = ["CRIT", "WARN", "INFO"]
+
+
+def kind_rank(kind):
+    return CONN_KINDS.index(kind) if kind in CONN_KINDS else len(CONN_KINDS)
+
+
+def incidents_of(findings, services):
+    scen_of = {s["name"]: s["scenario"] for s in services}
+    groups = {}
+    for f in findings:
+        kind = INCIDENT_KIND.get(f["id"])
+        if not kind:
+            continue
+        if kind == "zombies":
+            svc, scen = f["parent_comm"], "zombies"
+        else:
+            svc, scen = f["service"], scen_of.get(f["service"])
+        gid = ("svc:" if kind in CONN_KINDS else kind + ":") + svc
+        g = groups.setdefault(gid, {"id": gid, "service": svc, "kinds": [], "sevs": [], "scenarios": set()})
+        g["kinds"].append(kind)
+        g["sevs"].append(SEV[f["severity"]])
+        g["scenarios"].add(scen)
+    out = []
+    for g in groups.values():
+        out.append({"id": g["id"], "kind": min(g["kinds"], key=kind_rank), "service": g["service"],
+                    "severity": min(g["sevs"], key=SEV_ORDER.index), "scenarios": sorted(g["scenarios"])})
+    out.sort(key=lambda i: (SEV_ORDER.index(i["severity"]), kind_rank(i["kind"]), i["id"]))
+    return out
 
 
 # --- the healthy scenario ---------------------------------------------------------
@@ -547,6 +587,10 @@ def text(t):
     for f in t["findings"]:
         rest = {k: v for k, v in f.items() if k not in ("id", "severity")}
         out.append("  %-7s %-36s %s" % (f["severity"], f["id"], json.dumps(rest, sort_keys=True)[:150]))
+    out.append("")
+    out.append("EXPECTED INCIDENTS (%d)" % len(t["incidents"]))
+    for i in t["incidents"]:
+        out.append("  %-4s %-12s %-10s %s" % (i["severity"], i["kind"], i["service"], ",".join(i["scenarios"])))
     out.append("")
     out.append("qtriage " + " ".join(t["qtriage_args"]))
     if t["healthy"]["up"]:

@@ -13,6 +13,35 @@ check "--once prints the findings section" grep -q "== All findings, worst first
 check "no escape codes" bash -c "! grep -q $'\x1b' '$tmp/once'"
 check "nothing on stderr" test ! -s "$tmp/err"
 
+# incidents first (docs/incidents.md): after the header, before every pane
+check "--once starts with the incidents" bash -c "sed -n '/^== /{p;q}' '$tmp/once' | grep -qx '== Incidents =='"
+fx=$(cd "$(dirname "$0")/../fixtures" && pwd)
+mkdir -p "$tmp/root"
+"$QT" --once --root "$tmp/root" --proc "$fx/procfs-zombies" --ports smtps=24465 > "$tmp/inc"
+incs=$(sed -n '/^== Incidents ==$/,/^$/p' "$tmp/inc")
+check_match "zombies of a mail parent: one incident per parent program, SEV KIND SERVICE IMPACT" \
+    "WARN zombies +tcpserver +\\(pid 330, service qmail-smtpd\\): 4 zombie children \\(qmail-smtpd x3, vchkpw\\) not reaped; oldest " "$incs"
+check_match "a live front end that drops every client: service-down, CRIT, first" \
+    "^== Incidents ==.CRIT service-down tcpserver:25 +tcpserver drops every connection" "$(tr '\n' '.' <<<"$incs")"
+"$QT" --json --root "$tmp/root" --proc "$fx/procfs-zombies" --ports smtps=24465 > "$tmp/inc.json"
+check "--json: format 3 with the incidents array (id, kind, service, severity, since, impact, fix, finding_ids)" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+i = {x["id"]: x for x in d["incidents"]}
+z = i["zombies:tcpserver"]
+assert d["format_version"] == 3
+assert (z["kind"], z["service"], z["severity"], z["finding_ids"]) == ("zombies", "tcpserver", "WARN", ["zombies.parent:330", "zombies.parent:342"]), z
+assert z["fix"] == "kill -CHLD 330    # harmless nudge: a parent that only missed the signal reaps now", z["fix"]
+assert z["since"] > 0 and z["impact"].startswith("tcpserver (pid 330")
+assert [x["severity"] for x in d["incidents"]] == sorted([x["severity"] for x in d["incidents"]], key="CRIT WARN INFO".split().index)
+' "$tmp/inc.json"
+"$QT" --load "$tmp/inc.json" --once > "$tmp/inc-loaded"
+sed -n '/^== Incidents ==$/,/^$/p' "$tmp/inc-loaded" > "$tmp/inc-loaded.i"
+check "--load of a format-3 report shows its incidents" diff "$tmp/inc-loaded.i" <(printf '%s\n\n' "$incs")
+"$QT" --load "$fx/reports/v2-zombies.json" --once > "$tmp/v2" 2>&1; rc=$?
+check "--load of a format-2 report (saved before incidents) works: no incidents, its findings" \
+    bash -c "test $rc -eq 0 && grep -A1 -x '== Incidents ==' '$tmp/v2' | grep -qx '(none)' && grep -q 'rules file /etc/tcp.smtp.cdb does not exist' '$tmp/v2'"
+
 "$QT" --batch --count 3 --interval 0.2 > "$tmp/batch"
 check "--batch --count 3 takes 3 samples" test "$(grep -c '^qtriage .* sample ' "$tmp/batch")" -eq 3
 check "samples are numbered 1..3" grep -q "sample 3 at" "$tmp/batch"
@@ -20,6 +49,7 @@ check "samples are numbered 1..3" grep -q "sample 3 at" "$tmp/batch"
 "$QT" --once --proc "$tmp/no-such-proc" > "$tmp/stale"; rc=$?
 check "a failed collector is not fatal" test $rc -eq 0
 check "a failed collector is shown as STALE with its reason" grep -q "STALE: procs collector failed: cannot read $tmp/no-such-proc" "$tmp/stale"
+check "no incident: (none)" bash -c "grep -A1 -x '== Incidents ==' '$tmp/stale' | grep -qx '(none)'"
 
 "$QT" --once --ports 'bad port' > /dev/null 2> "$tmp/e2"; rc=$?
 check "bad --ports exits 2" test $rc -eq 2

@@ -47,5 +47,10 @@ check_match "plain socat: no max-children, no limit (?), handshake n/a" "^socat:
 check_match "python3 listener is a row, deadline unknown" "^python3:$P3 +$P3 +other:python3 +\\? +0 +\\? +unknown" "$r3"
 check_match "the TLS socat's no-deadline finding is on the listener, WARN without stalls" \
     "\\[WARN\\] servers: no TLS handshake deadline: a silent client holds a connection slot forever -- socat:$P1" "$out"
+# docs/incidents.md: a live TLS listener with no deadline is an incident of
+# its watched service, named after the program that holds the socket
+check_match "the live TLS socat without a deadline: a no-deadline incident of tls" \
+    "WARN no-deadline +tls +$P1: socat \\(pid [0-9]+\\) has no TLS handshake deadline; none stuck now" "$out"
+check "the plain socat and the python3 listener are no incident" bash -c "! sed -n '/^== Incidents ==/,/^$/p' <<<\"\$1\" | grep -Eq ' (plain|other) '" _ "$out"
 check "the Ports limit comes from max-children" grep -Eq "^tls +$P1 +1/7 " <<<"$out"
 check_done

@@ -165,6 +165,7 @@ qt_snapshot *fx_snapshot(void)
     qt_finding_subject(f, "pid 4242");
     qt_finding_evidence(f, "4242 tcpserver -v -R -H -l0 127.0.0.1 465 qmail-smtpd");
     qt_finding_fix(f, "svc -t /service/qmail-smtpd");
+    qt_finding_incident(f, "zombies", "tcpserver", "tcpserver (pid 4242, service qmail-smtpd): 12 zombie children not reaped");
     f = qt_findings_add(&s->findings, QT_SEV_CRIT, "ports", "ports.limit:smtps", "smtps at 40/40 connections | full");
     qt_finding_subject(f, "smtps");
     qt_finding_evidence(f, "tcpserver: status: 40/40");
@@ -173,9 +174,11 @@ qt_snapshot *fx_snapshot(void)
     qt_finding_explain(f, "Second line <b>html</b>.");
     qt_finding_fix(f, "svc -t /service/smtps");
     qt_finding_fix(f, "sed -i 's/-c 40/-c 200/' /service/smtps/run");
+    qt_finding_incident(f, "saturation", "smtps", "smtps 465: 40 of 40 slots taken; 12 waiting to be accepted");
     f = qt_findings_add(&s->findings, QT_SEV_INFO, "servers", "servers.ident:smtp", "ident lookups are off (-R)");
     f = qt_findings_add(&s->findings, QT_SEV_OK, "procs", "procs.ok", "process table read");
     qt_findings_sort(&s->findings);
+    qt_incidents_build(&s->findings, FX_WALL - 90, NULL, &s->incidents);
 
     qt_metrics_add(&s->metrics, "established", "smtps", 465, 40, 40, "Established connections per service.");
     qt_metrics_add(&s->metrics, "established", "imaps", 993, 3, -1, "Established connections per service.");

@@ -130,17 +130,21 @@ static void default_scan_dir(void **st)
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
     assert_string_equal(f->title, "supervised front end is not running");
+    assert_string_equal(f->inc_kind, "service-down");    /* docs/incidents.md */
+    assert_string_equal(finding(s, "servers.down:inv-a")->inc_kind, "");   /* inventory: never an incident */
 
     f = finding(s, "servers.down:off");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_string_equal(f->title, "supervised front end is down on purpose");
     assert_non_null(strstr(f->evidence, "/service/off/down exists"));
+    assert_string_equal(f->inc_kind, "");
     at_most_info(s, "off");
     f = finding(s, "servers.down:wantdown");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->evidence, "want down"));
+    assert_string_equal(f->inc_kind, "");
     at_most_info(s, "wantdown");
 
     /* port 25: inv-a, inv-b, off (inventory) and live; only live would run,

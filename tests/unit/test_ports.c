@@ -162,10 +162,16 @@ static void checks_fire(void **st)
     assert_int_equal(f->sev, QT_SEV_CRIT);
     assert_non_null(strstr(f->evidence, "12 accepted connections of a limit of 12 (--limit)"));
     assert_non_null(strstr(f->evidence, "10 handshake pending"));
+    /* docs/incidents.md: the incident's evidence, in numbers */
+    assert_string_equal(f->inc_kind, "saturation");
+    assert_string_equal(f->inc_service, "smtps");
+    assert_string_equal(f->inc_impact, "smtps 465: 12 of 12 slots taken; 3 waiting to be accepted");
     f = finding(&b.snap.findings, "ports.accept-queue:smtps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);       /* docs/severity.md: anything queued */
     assert_non_null(strstr(f->evidence, "0.0.0.0:465: 3 waiting (Recv-Q) of a backlog of 20; listener pid 50"));
+    assert_string_equal(f->inc_kind, "saturation");
+    assert_string_equal(f->inc_impact, "smtps 465: 3 clients waiting to be accepted, no banner; 12 of 12 slots taken");
     f = finding(&b.snap.findings, "ports.handshake:smtps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);       /* 10 stalled >= 25% of the limit 12 */
@@ -173,10 +179,15 @@ static void checks_fire(void **st)
     assert_non_null(strstr(f->evidence, "10 connections in handshake pending for more than 30 s; oldest 1m49s"));
     assert_non_null(strstr(f->evidence, "198.51.100.7 port 40009: pid 1009"));
     assert_non_null(strstr(f->fix, "kill 1009 1008 1007"));
+    assert_string_equal(f->inc_kind, "tls-stall");
+    assert_string_equal(f->inc_impact, "smtps 465: 10 of 12 slots held by connections that never finished TLS; "
+                                       "oldest 1m49s; 10 from 198.51.100.7");
     f = finding(&b.snap.findings, "ports.ip-share:smtps:198.51.100.7");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);      /* 11 >= 25% of the limit 12 */
     assert_non_null(strstr(f->evidence, "198.51.100.7 holds 11 of 15 connections"));
+    assert_string_equal(f->inc_kind, "ip-hog");
+    assert_string_equal(f->inc_impact, "smtps 465: 198.51.100.7 holds 11 of 15 connections, 92% of the limit of 12");
     assert_non_null(strstr(f->fix, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 465 -j DROP"));
     assert_non_null(strstr(f->fix, "--dport 465 -m connlimit --connlimit-above 8 --connlimit-mask 32"));
     assert_non_null(strstr(f->fix, "ss -K dst 198.51.100.7 sport = :465"));
@@ -208,6 +219,8 @@ static void healthy_and_missing(void **st)
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_int_equal(b.snap.findings.n, 2);
+    for (size_t i = 0; i < b.snap.findings.n; i++)   /* nothing user-visible: no incident evidence */
+        assert_string_equal(b.snap.findings.v[i].inc_kind, "");
     qt_collector_sockets.measure(&b.ctx, &b.snap, &b.snap.metrics);
     x = qt_metrics_find(&b.snap.metrics, "established", "smtps");
     assert_non_null(x);

@@ -339,6 +339,11 @@ static void loaded_batch_matches_live(void **state)
     rest = strchr(loaded.s, '\n') + 1;
     assert_string_equal(rest, live.s);
     assert_non_null(strstr(live.s, "smtps at 40/40 connections | full"));
+    /* incidents first, one line each (SEV KIND SERVICE IMPACT); the loaded
+     * report shows the same (format 3) */
+    assert_non_null(strstr(live.s, "\n== Incidents ==\nCRIT saturation   smtps      465: 40 of 40 slots taken; "
+                                   "12 waiting to be accepted\nWARN zombies      tcpserver  (pid 4242"));
+    assert_true(strstr(live.s, "== Incidents ==") < strstr(live.s, "== All findings"));
     qt_report_store_free(st);
     qt_report_doc_free(d);
     qt_buf_free(&live);
@@ -366,6 +371,14 @@ static void markdown_content(void **state)
         assert_non_null(strstr(md.s, title));
         free(esc);
     }
+    /* incidents first (docs/incidents.md), then the findings */
+    p = strstr(md.s, "## Incidents, worst first\n\n### 1. CRIT saturation: smtps\n\n"
+                     "smtps 465: 40 of 40 slots taken; 12 waiting to be accepted\n");
+    assert_non_null(p);
+    assert_true(p < strstr(md.s, "## Findings, worst first"));
+    assert_non_null(strstr(p, "Id `svc:smtps`. Findings: `ports.limit:smtps`."));
+    assert_non_null(strstr(p, "```sh\nsvc -t /service/smtps\n```"));
+    assert_non_null(strstr(p, "### 2. WARN zombies: tcpserver"));
     p = strstr(md.s, "### 1. CRIT: ");
     assert_non_null(p);
     assert_non_null(strstr(p, "### 2. WARN: "));

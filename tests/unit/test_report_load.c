@@ -90,6 +90,87 @@ static void valid_loads(void **state)
     free(s);
 }
 
+/* Format 3: the incidents come back as written (docs/incidents.md). */
+static void incidents_round_trip(void **state)
+{
+    size_t len;
+    char *s = valid_text(&len), err[256];
+    struct qt_report_store *st = qt_report_load_buf(s, len, err, sizeof err);
+    const qt_incidents *is;
+    (void)state;
+    assert_non_null(st);
+    is = &qt_report_store_snapshot(st)->incidents;
+    assert_int_equal(is->n, 2);
+    assert_string_equal(is->v[0].id, "svc:smtps");
+    assert_string_equal(is->v[0].kind, "saturation");
+    assert_string_equal(is->v[0].service, "smtps");
+    assert_int_equal(is->v[0].sev, QT_SEV_CRIT);
+    assert_true(is->v[0].since == FX_WALL - 90);
+    assert_string_equal(is->v[0].impact, "smtps 465: 40 of 40 slots taken; 12 waiting to be accepted");
+    assert_string_equal(is->v[0].fix, "svc -t /service/smtps");
+    assert_int_equal(is->v[0].nids, 1);
+    assert_string_equal(is->v[0].finding_ids[0], "ports.limit:smtps");
+    assert_string_equal(is->v[1].id, "zombies:tcpserver");
+    assert_int_equal(is->v[1].sev, QT_SEV_WARN);
+    qt_report_store_free(st);
+    free(s);
+}
+
+/* A report saved by the format-2 qtriage (before incidents) still loads:
+ * its findings, no incidents. */
+static void loads_format_2(void **state)
+{
+    char err[256];
+    struct qt_report_store *st = qt_report_load_file(QT_SRCDIR "/tests/fixtures/reports/v2-zombies.json", err, sizeof err);
+    const qt_snapshot *snap;
+    (void)state;
+    if (!st)
+        fail_msg("%s", err);
+    snap = qt_report_store_snapshot(st);
+    assert_int_equal(snap->findings.n, 13);
+    assert_string_equal(snap->findings.v[0].id, "servers.rules-missing:tcpserver:25");
+    assert_int_equal(snap->incidents.n, 0);
+    qt_report_store_free(st);
+}
+
+/* The format-3 file saved from the same fixture: its incidents, worst first. */
+static void loads_format_3(void **state)
+{
+    char err[256];
+    struct qt_report_store *st = qt_report_load_file(QT_SRCDIR "/tests/fixtures/reports/v3-zombies.json", err, sizeof err);
+    const qt_incidents *is;
+    (void)state;
+    if (!st)
+        fail_msg("%s", err);
+    is = &qt_report_store_snapshot(st)->incidents;
+    assert_int_equal(is->n, 4);
+    assert_string_equal(is->v[0].id, "svc:tcpserver:25");
+    assert_string_equal(is->v[0].kind, "service-down");
+    assert_int_equal(is->v[0].sev, QT_SEV_CRIT);
+    assert_string_equal(is->v[3].id, "zombies:tcpserver");
+    assert_int_equal(is->v[3].nids, 2);
+    qt_report_store_free(st);
+}
+
+/* A hostile incidents member is refused with its place. */
+static void bad_incidents(void **state)
+{
+    json_t *j;
+    (void)state;
+    j = valid_tree();
+    json_object_set_new(at(j, "incidents.0"), "severity", json_string("HUGE"));
+    expect_reject_tree(j, "incidents[0]: unknown severity");
+    j = valid_tree();
+    json_object_set_new(at(j, "incidents.0"), "finding_ids", json_string("x"));
+    expect_reject_tree(j, "incidents[0].finding_ids: is a string");
+    j = valid_tree();
+    json_array_set_new(at(j, "incidents.1.finding_ids"), 0, json_string("a\x1b[2J"));
+    expect_reject_tree(j, "incidents[1].finding_ids[0].id: control character 0x1b");
+    j = valid_tree();
+    json_object_set_new(at(j, "incidents.0"), "kind", json_string(""));
+    expect_reject_tree(j, "incidents[0].kind: empty name");
+}
+
 static void raw_garbage(void **state)
 {
     static const struct {
@@ -102,7 +183,7 @@ static void raw_garbage(void **state)
         {"{\"format\":\"qtriage-report\"}", "bad format_version"},
         {"{\"format\":\"qtriage-report\",\"format_version\":\"1\"}", "bad format_version"},
         {"{\"format\":\"qtriage-report\",\"format_version\":0}", "bad format_version"},
-        {"{\"format\":\"qtriage-report\",\"format_version\":3}", "newer than this qtriage"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":4}", "newer than this qtriage"},
         {"{\"format\":\"qtriage-report\",\"format_version\":99999999999}", "newer than this qtriage"},
         {"{\"format\":\"qtriage-report\",\"format_version\":1,\"format_version\":1}", "duplicate"},
         {"{\"format\":\"qtriage-report\",\"format_version\":1}", "qtriage_version: missing"},
@@ -164,7 +245,7 @@ static void future_version(void **state)
     json_t *j = valid_tree();
     (void)state;
     json_object_set_new(j, "format_version", json_integer(QT_REPORT_FORMAT_VERSION + 1));
-    expect_reject_tree(j, "report format version 3 is newer than this qtriage");
+    expect_reject_tree(j, "report format version 4 is newer than this qtriage");
 }
 
 static void bad_members(void **state)
@@ -447,6 +528,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(valid_loads),
         cmocka_unit_test(raw_garbage),
+        cmocka_unit_test(incidents_round_trip),
+        cmocka_unit_test(loads_format_2),
+        cmocka_unit_test(loads_format_3),
+        cmocka_unit_test(bad_incidents),
         cmocka_unit_test(every_truncation_rejected),
         cmocka_unit_test(hostile_sizes),
         cmocka_unit_test(future_version),

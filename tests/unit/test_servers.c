@@ -132,6 +132,12 @@ static void discovery_and_lint(void **st)
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "not running"));
     assert_int_equal(finding(s, "servers.down:smtps")->sev, QT_SEV_CRIT);
+    /* docs/incidents.md: not live, so no "no-deadline" incident; the down
+     * service it should be is one (watched port 465: the service smtps) */
+    assert_string_equal(f->inc_kind, "");
+    assert_string_equal(finding(s, "servers.down:smtps")->inc_kind, "service-down");
+    assert_string_equal(finding(s, "servers.down:smtps")->inc_service, "smtps");
+    assert_non_null(strstr(finding(s, "servers.down:smtps")->inc_impact, "smtps 465: smtps is not running although its scan directory starts it"));
     assert_non_null(strstr(f->fix, "corrected: exec sslserver -e -T 30 -p -v -R"));
     assert_non_null(strstr(f->fix, "svc -t /service/smtps"));
     assert_non_null(strstr(f->explain, "-t is the ident timeout"));

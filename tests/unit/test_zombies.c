@@ -357,6 +357,10 @@ static void sampler_findings(void **st)
     assert_string_equal(f->subject, "qmail-smtpd");
     assert_non_null(strstr(f->title, "4 zombie children (qmail-smtpd x3, vchkpw) not reaped by tcpserver (pid 330)"));
     assert_non_null(strstr(f->evidence, "pids 4001 4002 4003 4004"));
+    /* docs/incidents.md: one incident per parent program */
+    assert_string_equal(f->inc_kind, "zombies");
+    assert_string_equal(f->inc_service, "tcpserver");
+    assert_non_null(strstr(f->inc_impact, "tcpserver (pid 330, service qmail-smtpd): 4 zombie children (qmail-smtpd x3, vchkpw) not reaped; oldest "));
     assert_non_null(strstr(f->evidence, "chain: tcpserver[330] <- supervise qmail-smtpd[320]"));
     assert_non_null(strstr(f->evidence, "directory /service/qmail-smtpd"));
     assert_non_null(strstr(f->evidence, "first sample"));
@@ -382,6 +386,7 @@ static void sampler_findings(void **st)
     f = finding(&snap->findings, "zombies.parent:350");
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->title, "not part of the mail system"));
+    assert_string_equal(f->inc_kind, "");
     /* the Zl leader is not reported */
     assert_null(finding(&snap->findings, "zombies.parent:1"));
     assert_null(finding(&snap->findings, "zombies.none"));
