@@ -16,14 +16,16 @@ check "nothing on stderr" test ! -s "$tmp/err"
 # incidents first (docs/incidents.md): after the header, before every pane
 check "--once starts with the incidents" bash -c "sed -n '/^== /{p;q}' '$tmp/once' | grep -qx '== Incidents =='"
 fx=$(cd "$(dirname "$0")/../fixtures" && pwd)
-mkdir -p "$tmp/root"
-"$QT" --once --root "$tmp/root" --proc "$fx/procfs-zombies" --ports smtps=24465 > "$tmp/inc"
+# the fixture's services judged under the root (tests/lib/procfix.sh)
+. "$(dirname "$0")/../lib/procfix.sh"
+qt_procfix_place "$fx/procfs-zombies" "$tmp/proc" "$tmp/root"
+"$QT" --once --root "$tmp/root" --proc "$tmp/proc" --ports smtps=24465 > "$tmp/inc"
 incs=$(sed -n '/^== Incidents ==$/,/^$/p' "$tmp/inc")
 check_match "zombies of a mail parent: one incident per parent program, SEV KIND SERVICE IMPACT" \
     "WARN zombies +tcpserver +\\(pid 330, service qmail-smtpd\\): 4 zombie children \\(qmail-smtpd x3, vchkpw\\) not reaped; oldest " "$incs"
 check_match "a live front end that drops every client: service-down, CRIT, first" \
     "^== Incidents ==.CRIT service-down tcpserver:25 +tcpserver drops every connection" "$(tr '\n' '.' <<<"$incs")"
-"$QT" --json --root "$tmp/root" --proc "$fx/procfs-zombies" --ports smtps=24465 > "$tmp/inc.json"
+"$QT" --json --root "$tmp/root" --proc "$tmp/proc" --ports smtps=24465 > "$tmp/inc.json"
 check "--json: format 3 with the incidents array (id, kind, service, severity, since, impact, fix, finding_ids)" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -22,7 +22,9 @@ want=$(grep -v '^#' "$DATA/incident-folklore.run" | sed -n '/^exec/,$p' | sed -e
        | sed 's/ -s / /')
 
 # below the header and the pane title (a title may be cut, marked: its row says it whole)
-ui_nocut_ok() { ! tail -n +3 <<< "$1" | grep -q '~ *$' && ui_frame_ok "$@"; }
+# rows below the view's title line ("N Pane > View: ..."): the header, the
+# incidents strip and the title itself may be cut (marked ~), the view may not
+ui_nocut_ok() { ! awk 'f; / > [A-Z][a-z]+: /{f=1}' <<< "$1" | grep -q '~ *$' && ui_frame_ok "$@"; }
 nocut() { ui_poll_stable "${QT_UI_WAIT:-5}" ui_nocut_ok "$@"; }
 
 ui_start 80 24 "$QT --root $R --proc $R/proc --interval 1 --report-dir $OUT/rep"

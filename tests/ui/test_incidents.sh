@@ -8,8 +8,10 @@
 # the strip; with no incident the strip says so.
 . "$(dirname "$0")/lib.sh"
 QT=${QT_BIN:?}
-FX=$(cd "$(dirname "$0")/../fixtures" && pwd)/procfs-zombies
-mkdir -p "$OUT/root"
+. "$(dirname "$0")/../lib/procfix.sh"
+# the fixture's services judged under the root (tests/lib/procfix.sh)
+qt_procfix_place "$(cd "$(dirname "$0")/../fixtures" && pwd)/procfs-zombies" "$OUT/proc" "$OUT/root"
+FX=$OUT/proc
 RUN="$QT --root $OUT/root --proc $FX --ports smtps=24465 --interval 0.5"
 
 # what the console must show: the same sample headless
