@@ -343,7 +343,7 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
         qt_table_cell(t, QT_ROLE_NORMAL, "%s", qt_tcp_state_name(s->state));
         role = o->stage == QT_STAGE_HANDSHAKE || o->stage == QT_STAGE_STARTING ? QT_ROLE_WARN
              : o->stage == QT_STAGE_UNKNOWN ? QT_ROLE_DIM : QT_ROLE_NORMAL;
-        qt_table_cell(t, role, "%s", qt_stage_name(o->stage));
+        qt_table_cell(t, role, "%s", qt_stage_label(o->stage, o->why));
         hidden = qt_ports_stage_hidden(m, k);
         if (hidden && o->start <= 0) /* not "-" (one process serves many): not known */
             qt_table_cell_num(t, QT_ROLE_DIM, NAN, "?");
