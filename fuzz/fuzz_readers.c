@@ -22,12 +22,15 @@
  *                         under the root of vpopmail and other names
  *  13 wizard control      qt_wiz_read_control (auth_wizsteps.c): the first
  *                         line of control/me and control/helohost
+ *  14 rules cdb           qt_rulescdb_var (rulescdb.c): MAXCONNIP of a tcprules cdb
  *
  * The auth wizard's readers are declared in diag/auth/auth_wizard_int.h,
  * internal to diag/auth/ (scripts/check-includes; fuzz/ is outside that
  * rule); readers_wizard.c calls them and checks what they return. */
 #include <errno.h>
 #include <fcntl.h>
+
+#include "diag/parse/rulescdb.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,7 +403,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     n = size - 1;
-    switch (data[0] % 14) {
+    switch (data[0] % 15) {
     case 0: {
         struct qt_supervise_status st;
         unsigned char *b = qt_malloc(n ? n : 1);
@@ -423,6 +426,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 11: options(d, n); break;
     case 12: wiz_passwd(d, n); break;
     case 13: wiz_control(d, n); break;
+    case 14: {
+        struct qt_rulesvar v;
+        unsigned char *b = qt_malloc(n ? n : 1);
+        memcpy(b, d, n);   /* exactly n bytes: ASan sees any overread */
+        if (qt_rulescdb_var(b, n, "MAXCONNIP", &v) == 0 && (v.dflt > v.max || (v.rules && v.min > v.max)))
+            abort();
+        free(b);
+        break;
+    }
     }
     return 0;
 }

@@ -213,7 +213,12 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
         qt_table_kv(t, "variant", "variant", sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_WARN, "%s%s", d->label, sv->variant_certain ? "" : " (not proven)");
     qt_table_kv(t, "evidence", "evidence", QT_ROLE_DIM, "%s", sv->variant_evidence);
     qt_table_kv(t, "listen", "listens", QT_ROLE_NORMAL, "%s port %u", sv->host[0] ? sv->host : "?", sv->port);
-    qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s)%s", sv->limit, sv->limit_source, sv->iplimit >= 0 ? "" : "; no per-IP limit");
+    if (sv->iplimit >= 0 && sv->iplimit_source)
+        qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s); per-IP limit %ld (%s)", sv->limit,
+                    sv->limit_source, sv->iplimit, sv->iplimit_source);
+    else
+        qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s)%s", sv->limit, sv->limit_source,
+                    sv->iplimit >= 0 ? "" : "; no per-IP limit");
     if (sv->pid)
         qt_table_kv(t, "children", "children", sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "%d live (%d zombies), %d running the program%s%s",
            sv->children, sv->zombies, sv->progs_running, sv->nips ? "; top IP " : "", sv->nips ? sv->ips[0].ip : "");

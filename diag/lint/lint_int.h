@@ -42,4 +42,11 @@ void qt_lint_check_ports(const qt_ctx *ctx, const qt_snapshot *snap, const qt_se
  * from the Ports model; 0 when none, unwatched or unknown. lint_ports.c. */
 unsigned qt_lint_stalls_on_port(const qt_ctx *ctx, const qt_snapshot *snap, unsigned port);
 
+/* The one-IP check on a tcpserver that enforces MAXCONNIP from its rules
+ * cdb: evidence (the limit, or the rules that set it), and the fix in the
+ * rules instead of iptables. 1 when it explained f, 0 when sv has no
+ * MAXCONNIP (lint_iplimit.c). */
+struct qt_server;
+int qt_lint_rules_iplimit(const struct qt_server *sv, qt_finding *f);
+
 #endif

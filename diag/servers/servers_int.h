@@ -23,6 +23,10 @@ void qt_servers_add_others(const qt_ctx *ctx, struct qt_procs *procs, const stru
 /* Each service's in_scan, and the note naming the scan directories. */
 void qt_servers_mark_scanned(const qt_ctx *ctx, qt_servers *s);
 int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, char *out, size_t n);
+/* QMailToaster's tcpserver: the per-IP limit from MAXCONNIP in the rules
+ * cdb, when the binary has the string and no option set one
+ * (servers_rules.c). After file_facts (sv->rules). */
+void qt_servers_rules_iplimit(const qt_ctx *ctx, struct qt_server *sv);
 
 /* Copy src into dst (size n), cut if needed, always terminated. */
 static inline void qt_copy(char *dst, size_t n, const char *src)
