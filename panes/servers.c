@@ -4,6 +4,7 @@
 #include "panes/pane.h"
 #include "panes/panes.h"
 #include "diag/lint/lint.h"
+#include "diag/ports/ports.h"
 #include "diag/procs/procs.h"
 #include "diag/servers/servers.h"
 
@@ -12,6 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Children of sv's listener holding a -c slot with no TCP connection (the
+ * Ports model, diag/ports/slots.c); pids into buf. */
+static unsigned noconn_of(const qt_snapshot *snap, const struct qt_server *sv, qt_buf *pids)
+{
+    const qt_sockets *m = snap->sockets;
+    unsigned n = 0;
+    for (size_t k = 0; m && sv->pid && k < m->nnoconn; k++)
+        if (m->noconn[k].listener == sv->pid) {
+            n++;
+            if (pids)
+                qt_buf_printf(pids, "%s%d", pids->len ? " " : "", m->noconn[k].pid);
+        }
+    return n;
+}
 
 /* Worst servers finding about this service (subject names it). */
 static const qt_finding *worst_for(const qt_snapshot *snap, const char *name)
@@ -98,7 +114,9 @@ static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
                               sv->limit, strcmp(sv->limit_source, "default") ? "" : "*");
         else
             qt_table_cell_num(t, QT_ROLE_DIM, -1, "?");
-        if (sv->pid)
+        if (sv->pid && noconn_of(in->snap, sv, NULL)) /* live, of them n with no connection */
+            qt_table_cell_num(t, QT_ROLE_WARN, sv->children, "%d/%u", sv->children, noconn_of(in->snap, sv, NULL));
+        else if (sv->pid)
             qt_table_cell_num(t, sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, sv->children, "%d", sv->children);
         else
             qt_table_cell_num(t, QT_ROLE_DIM, -1, "-");
@@ -222,6 +240,14 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     if (sv->pid)
         qt_table_kv(t, "children", "children", sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "%d live (%d zombies), %d running the program%s%s",
            sv->children, sv->zombies, sv->progs_running, sv->nips ? "; top IP " : "", sv->nips ? sv->ips[0].ip : "");
+    if (sv->pid) {
+        qt_buf pids = {0};
+        unsigned n = noconn_of(in->snap, sv, &pids);
+        if (n)
+            qt_table_kv(t, "noconn", "", QT_ROLE_WARN, "%u slot%s held by children with no connection: pid %s", n,
+                        n == 1 ? "" : "s", qt_buf_str(&pids));
+        qt_buf_free(&pids);
+    }
     qt_table_kv(t, "hs", "handshake", sv->hs_source == QT_HS_NONE ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "%s: %s", qt_hs_source_name(sv->hs_source), sv->hs_detail);
     if (sv->differs)
         qt_table_kv(t, "differs", "run script", QT_ROLE_WARN, "differs from the running process: %s", sv->differs_detail);

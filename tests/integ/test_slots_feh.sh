@@ -61,6 +61,9 @@ for k in $kids; do
     check "finding names pid $k" grep -q "pid $k (sslserver): no socket" "$tmp/once.txt"
 done
 check "fix kills exactly those pids" grep -q "kill ${kids% }\$" "$tmp/once.txt"
+# Servers: the listener's row shows LIVE 2, of them 2 with no connection
+check_eq "Servers: LIVE live/with no connection" "2/2" \
+    "$(awk -v n="sslserver:$P" '/^== Servers ==/{s=1;next} /^== /{s=0} s && $1==n {print $5}' "$tmp/once.txt")"
 
 if [ "$CHECK_FAIL" -ne 0 ]; then
     echo "--- qtriage --once"; cat "$tmp/once.txt"
