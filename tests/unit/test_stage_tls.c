@@ -224,6 +224,60 @@ static void unknown_variant(void **state)
     expect(by_inode(r, 5004), QT_STAGE_UNKNOWN, QT_WHY_TLS_ORDER);
 }
 
+/* Real tcp_info from the kernel (tests/fixtures/ports/nl-v4.bin, recorded by
+ * tests/tools/ports_record.c: 127.0.0.3 silent, 127.0.0.2 sent 5 bytes and
+ * got 7 acknowledged) behind a hand-built fehcom tree holding those inodes. */
+static void recorded_tcp_info(void **state)
+{
+    struct run *r = *state;
+    static const unsigned want[] = {24601, 24602};
+    struct qt_sockfilter f = {.ports = want, .nports = 2, .states = QT_SOCK_STATES};
+    qt_socklist l = {0};
+    char *buf = NULL;
+    long len = qt_read_file(QT_SRCDIR "/tests/fixtures/ports/nl-v4.bin", 1 << 20, &buf);
+    unsigned silent = 0, talked = 0, lst = 0;
+    int kerr;
+    char err[128];
+    struct qt_owner *own;
+
+    assert_true(len > 0);
+    assert_int_equal(qt_sock_nl_parse(buf, (size_t)len, &f, &l, &kerr), 1);
+    for (size_t k = 0; k < l.n; k++) {
+        if (!(l.v[k].flags & QT_SOCK_HAS_BYTES) && l.v[k].state != QT_TCP_LISTEN)
+            fail_msg("recorded connection without tcp_info");
+        if (l.v[k].state == QT_TCP_LISTEN && l.v[k].lport == 24601)
+            lst = l.v[k].inode;
+        else if (l.v[k].state == QT_TCP_ESTABLISHED && l.v[k].raddr[3] == 3)
+            silent = l.v[k].inode;
+        else if (l.v[k].state == QT_TCP_ESTABLISHED && l.v[k].raddr[3] == 2)
+            talked = l.v[k].inode;
+    }
+    assert_true(lst && silent && talked);
+    listener(r, 700, FEH_CMD("24601"), lst, FEH_BIN);
+    {
+        unsigned c1[1] = {silent}, c2[1] = {talked};
+        fx_proc(&r->fx, 710, 700, 'S', 500, FEH_CMD("24601"), c1, 1);
+        exe(r, 710, FEH_BIN);
+        fx_proc(&r->fx, 711, 710, 'S', 501, "/var/qmail/bin/qmail-smtpd", c1, 1);
+        fx_proc(&r->fx, 720, 700, 'S', 500, FEH_CMD("24601"), c2, 1);
+        exe(r, 720, FEH_BIN);
+        fx_proc(&r->fx, 721, 720, 'S', 501, "/var/qmail/bin/qmail-smtpd", c2, 1);
+    }
+    fx_flush(&r->fx);
+    assert_int_equal(qt_procs_read(&r->ctx, &r->procs, err, sizeof err), 0);
+    own = qt_calloc(l.n, sizeof *own);
+    qt_stage_map(&r->st, &r->ctx, &r->procs, l.v, l.n, own, &r->stats);
+    for (size_t k = 0; k < l.n; k++) {
+        if (l.v[k].inode == silent)
+            expect(&own[k], QT_STAGE_HANDSHAKE, QT_WHY_TLS_NO_BYTES);
+        if (l.v[k].inode == talked)
+            expect(&own[k], QT_STAGE_UNKNOWN, QT_WHY_TLS_PROG_FIRST);
+    }
+    free(own);
+    free(buf);
+    qt_socklist_free(&l);
+}
+
 static struct qt_proc mk(char *line, char **argv)
 {
     struct qt_proc p = {0};
@@ -264,6 +318,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(fehcom_by_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(handshake_first_and_plain, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_variant, setup, teardown),
+        cmocka_unit_test_setup_teardown(recorded_tcp_info, setup, teardown),
         cmocka_unit_test(order_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
