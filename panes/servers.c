@@ -240,6 +240,13 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     if (sv->pid)
         qt_table_kv(t, "children", "children", sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "%d live (%d zombies), %d running the program%s%s",
            sv->children, sv->zombies, sv->progs_running, sv->nips ? "; top IP " : "", sv->nips ? sv->ips[0].ip : "");
+    if (sv->pid && sv->variant == QT_VAR_SSLSERVER_FEH && sv->cmd && sv->cmd->server >= 0) {
+        /* the program runs before the handshake: a running program is no session (docs/domain/ucspi.md) */
+        struct qt_proc p = {.argc = sv->cmd->argc - sv->cmd->server, .argv = sv->cmd->argv + sv->cmd->server};
+        if (qt_stage_tls_order_of(sv->variant, &p) == QT_TLS_PROGRAM_FIRST)
+            qt_table_kv(t, "prog-first", "", QT_ROLE_DIM, "fehcom sslserver starts the program before the TLS handshake: "
+                        "\"running the program\" includes clients still in the handshake (Ports shows each stage)");
+    }
     if (sv->pid) {
         qt_buf pids = {0};
         unsigned n = noconn_of(in->snap, sv, &pids);
