@@ -310,6 +310,10 @@ static void order_rules(void **state)
     assert_int_equal(order(QT_VAR_SSLSERVER_FEH, "sslserver -T 30 0 465 qmail-smtpd -s"), QT_TLS_PROGRAM_FIRST);
     assert_int_equal(order(QT_VAR_SSLSERVER, "sslserver -vR 0 465 qmail-smtpd"), QT_TLS_HANDSHAKE_FIRST);
     assert_int_equal(order(QT_VAR_UNKNOWN, "sslserver -vR 0 465 qmail-smtpd"), QT_TLS_ORDER_UNKNOWN);
+    /* what a connection's row shows */
+    assert_string_equal(qt_stage_label(QT_STAGE_HANDSHAKE, QT_WHY_TLS_NO_BYTES), "TLS not started");
+    assert_string_equal(qt_stage_label(QT_STAGE_HANDSHAKE, QT_WHY_TLS_NO_REPLY), "handshake pending");
+    assert_string_equal(qt_stage_label(QT_STAGE_UNKNOWN, QT_WHY_TLS_PROG_FIRST), "unknown");
 }
 
 int main(void)
