@@ -150,6 +150,25 @@ static void one_slot_is_warn(void **state)
     assert_int_equal(f->sev, QT_SEV_WARN);         /* 1 of 10 */
 }
 
+/* The limit check counts the slots too: 1 accepted + 2 with no connection of -c 3 is full. */
+static void counted_in_the_limit(void **state)
+{
+    struct run *r = *state;
+    const qt_finding *f;
+
+    r->ctx.limit = 3;
+    sock(r, QT_TCP_LISTEN, 0, 5000, 700);
+    sock(r, QT_TCP_ESTABLISHED, 40001, 5001, 711);
+    qt_ports_build(r->m, &r->ctx);
+    qt_ports_slots(r->m, &r->ctx, &r->procs);
+    qt_ports_analyse(&r->ctx, &r->snap, NULL, &r->snap.findings);
+    f = finding(&r->snap.findings, "ports.limit:smtps");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_CRIT);
+    assert_string_equal(f->title, "Service at its connection limit");
+    assert_non_null(strstr(f->evidence, "and 2 slots held by children with no connection"));
+}
+
 /* An accepted connection whose owner is not visible: no connection cannot
  * be told from not visible, so nothing is counted. */
 static void owners_hidden(void **state)
@@ -169,6 +188,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(two_slots_without_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(one_slot_is_warn, setup, teardown),
+        cmocka_unit_test_setup_teardown(counted_in_the_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(owners_hidden, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
