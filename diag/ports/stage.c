@@ -358,6 +358,29 @@ static void scan_pid(struct scan *sc, size_t pi)
         pr->flags |= PF_HOLDER;
 }
 
+/* (5) New children of connection owners: the program may hold the socket
+ * too (fehcom's sslserver execs it with the socket open). Reading each such
+ * child once, when it is new, makes the deepest holder the owner in every
+ * sample, not only when the scan order of (2) happened to reach it. */
+static void deepest_holders(struct scan *sc, const struct qt_sock *socks)
+{
+    qt_stage_state *st = sc->st;
+    unsigned char *owns = qt_calloc(st->npids ? st->npids : 1, 1);
+
+    for (size_t i = 0; i < st->mapcap; i++) {
+        const struct inrec *r = &st->map[i];
+        int pi;
+        if (r->inode && r->pid && socks[r->idx].state != QT_TCP_LISTEN && (pi = pid_index(sc->procs, r->pid)) >= 0)
+            owns[pi] = 1;
+    }
+    for (size_t i = 0; i < st->npids; i++) {
+        int pp = pid_index(sc->procs, sc->procs->v[i].ppid);
+        if (!(st->pids[i].flags & PF_SCANNED) && pp >= 0 && owns[pp] && !(st->pids[pp].flags & PF_LISTENER))
+            scan_pid(sc, i);
+    }
+    free(owns);
+}
+
 /* --- classification --- */
 
 static int alive(const struct qt_proc *p)
@@ -690,6 +713,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
                 if (!(st->pids[i].flags & PF_UNREADABLE))
                     scan_pid(&sc, i);
         }
+        deepest_holders(&sc, socks);
         for (size_t i = 0; i < st->npids; i++) {
             st->pids[i].nconn = 0;
             if (st->pids[i].flags & PF_UNREADABLE)

@@ -37,7 +37,9 @@
  * (1) new children of known listeners, always (cheap, and where new
  * connections live); (2) other new processes, likely servers first, only
  * while some socket is still unmapped; (3) known holders of many sockets,
- * only then; (4) everything readable, at most once a minute, only then.
+ * only then; (4) everything readable, at most once a minute, only then;
+ * (5) new children of connection owners, always (a program that inherited
+ * the socket is the deepest holder: the owner does not depend on scan order).
  * A socket that stays unmapped is "lost" and does not trigger (2)-(3)
  * again; (4) retries it.
  */

@@ -175,6 +175,10 @@ static void fehcom_by_bytes(void **state)
         expect(by_inode(r, 5003), QT_STAGE_HANDSHAKE, QT_WHY_TLS_NO_REPLY);
         expect(by_inode(r, 5004), QT_STAGE_UNKNOWN, QT_WHY_TLS_PROG_FIRST);
         assert_int_equal(by_inode(r, 5004)->prog_pid, 741);
+        /* the deepest holder, whatever order the scan met them in */
+        assert_int_equal(by_inode(r, 5003)->pid, 731);
+        assert_int_equal(by_inode(r, 5004)->pid, 741);
+        assert_int_equal(by_inode(r, 5005)->pid, 751);
         expect(by_inode(r, 5005), QT_STAGE_UNKNOWN, QT_WHY_TLS_NO_COUNTS);
     }
 }
