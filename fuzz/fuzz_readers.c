@@ -27,12 +27,15 @@
  *                         mess/ text, then qt_queue_headers on it
  *  15 users/assign        the service scan's vpasswd.cdb lookup for a
  *                         service running vchkpw (servers_vpop.c)
+ *  16 rules cdb           qt_rulescdb_var (rulescdb.c): MAXCONNIP of a tcprules cdb
  *
  * The auth wizard's readers are declared in diag/auth/auth_wizard_int.h,
  * internal to diag/auth/ (scripts/check-includes; fuzz/ is outside that
  * rule); readers_wizard.c calls them and checks what they return. */
 #include <errno.h>
 #include <fcntl.h>
+
+#include "diag/parse/rulescdb.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,7 +469,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     n = size - 1;
-    switch (data[0] % 16) {
+    switch (data[0] % 17) {
     case 0: {
         struct qt_supervise_status st;
         unsigned char *b = qt_malloc(n ? n : 1);
@@ -491,6 +494,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 13: wiz_control(d, n); break;
     case 14: queue(d, n); break;
     case 15: assign(d, n); break;
+    case 16: {
+        struct qt_rulesvar v;
+        unsigned char *b = qt_malloc(n ? n : 1);
+        memcpy(b, d, n);   /* exactly n bytes: ASan sees any overread */
+        if (qt_rulescdb_var(b, n, "MAXCONNIP", &v) == 0 && (v.dflt > v.max || (v.rules && v.min > v.max)))
+            abort();
+        free(b);
+        break;
+    }
     }
     return 0;
 }

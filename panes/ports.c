@@ -127,6 +127,7 @@ static void stalled_cell(qt_table *t, const struct qt_ip *ip)
 static void build_services(const struct qt_view_in *in, const qt_sockets *m, qt_table *h)
 {
     int hidden = 0;
+    unsigned noconn = 0;
 
     qt_table_init(h, "Services");
     qt_table_col(h, "SERVICE", 8, 0);
@@ -145,19 +146,28 @@ static void build_services(const struct qt_view_in *in, const qt_sockets *m, qt_
         unsigned char role = QT_ROLE_NORMAL;
         char key[96], spark[24], stalled[16];
 
-        if (limit > 0 && v->accepted >= (unsigned)limit)
+        unsigned used = v->accepted + v->noconn; /* slots: children, connection or not */
+
+        if (limit > 0 && used >= (unsigned)limit)
             role = QT_ROLE_CRIT;
-        else if (limit > 0 && v->accepted >= QT_PORTS_LIMIT_WARN * limit)
+        else if (limit > 0 && used >= QT_PORTS_LIMIT_WARN * limit)
             role = QT_ROLE_WARN;
         qt_table_row(h, "%s", sv->name);
         qt_table_cell(h, QT_ROLE_NORMAL, "%s", sv->name);
         qt_table_cell(h, v->listeners ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%u", sv->port);
         /* accepted only: the -c limit counts children, and the queue has its
          * own column (before issue 14 this added the queue: 26/20) */
-        if (limit > 0)
+        if (v->noconn) { /* accepted + slots held by children with no connection */
+            if (limit > 0)
+                qt_table_cell(h, role == QT_ROLE_CRIT ? role : QT_ROLE_WARN, "%u+%u/%d", v->accepted, v->noconn, limit);
+            else
+                qt_table_cell(h, QT_ROLE_WARN, "%u+%u/?", v->accepted, v->noconn);
+        } else if (limit > 0) {
             qt_table_cell(h, role, "%u/%d", v->accepted, limit);
-        else
+        } else {
             qt_table_cell(h, role, "%u/?", v->accepted);
+        }
+        noconn += v->noconn;
         if (!v->listeners)
             qt_table_cell(h, QT_ROLE_DIM, "none");
         else if (v->backlog)
@@ -173,6 +183,9 @@ static void build_services(const struct qt_view_in *in, const qt_sockets *m, qt_
         sparkline(in->hist, key, limit, spark, 20);
         qt_table_cell(h, QT_ROLE_INFO, "%s", spark);
     }
+    if (noconn)
+        qt_table_note(h, QT_ROLE_WARN, "ACC a+b: b slots held by children with no connection (%u in all; see Findings)",
+                      noconn);
     if (hidden) {
         char why[160];
         qt_ports_hidden_why(m, -1, why, sizeof why);
@@ -343,7 +356,7 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
         qt_table_cell(t, QT_ROLE_NORMAL, "%s", qt_tcp_state_name(s->state));
         role = o->stage == QT_STAGE_HANDSHAKE || o->stage == QT_STAGE_STARTING ? QT_ROLE_WARN
              : o->stage == QT_STAGE_UNKNOWN ? QT_ROLE_DIM : QT_ROLE_NORMAL;
-        qt_table_cell(t, role, "%s", qt_stage_name(o->stage));
+        qt_table_cell(t, role, "%s", qt_stage_label(o->stage, o->why));
         hidden = qt_ports_stage_hidden(m, k);
         if (hidden && o->start <= 0) /* not "-" (one process serves many): not known */
             qt_table_cell_num(t, QT_ROLE_DIM, NAN, "?");

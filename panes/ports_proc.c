@@ -86,7 +86,7 @@ static void build_proc(const struct qt_view_in *in, qt_table *head, qt_table *t)
     qt_table_kv(t, "conn", "connection", QT_ROLE_NORMAL, "%s port %u -> %s port %u, %s%s", ip, s->rport, la, s->lport,
        qt_tcp_state_name(s->state), s->flags & QT_SOCK_V4MAPPED ? " (IPv4-mapped IPv6 socket)" : "");
     qt_table_kv(t, "stage", "stage", o->stage == QT_STAGE_HANDSHAKE || o->stage == QT_STAGE_STARTING ? QT_ROLE_WARN : QT_ROLE_NORMAL,
-       "%s: %s", qt_stage_name(o->stage), qt_stage_why_text(o->why));
+       "%s: %s", qt_stage_label(o->stage, o->why), qt_stage_why_text(o->why));
     if (o->start > 0) {
         qt_fmt_age(m->now - o->start, age, sizeof age);
         qt_table_kv(t, "age", "age", QT_ROLE_NORMAL, "%s (start of the per-connection process)", age);

@@ -6,6 +6,7 @@
 #include "panes/ui_ops.h"
 #include "panes/wrap.h"
 #include "diag/lint/lint.h"
+#include "diag/ports/ports.h"
 #include "diag/procs/procs.h"
 #include "diag/servers/servers.h"
 
@@ -14,6 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Children of sv's listener holding a -c slot with no TCP connection (the
+ * Ports model, diag/ports/slots.c); pids into buf. */
+static unsigned noconn_of(const qt_snapshot *snap, const struct qt_server *sv, qt_buf *pids)
+{
+    const qt_sockets *m = snap->sockets;
+    unsigned n = 0;
+    for (size_t k = 0; m && sv->pid && k < m->nnoconn; k++)
+        if (m->noconn[k].listener == sv->pid) {
+            n++;
+            if (pids)
+                qt_buf_printf(pids, "%s%d", pids->len ? " " : "", m->noconn[k].pid);
+        }
+    return n;
+}
 
 /* Worst servers finding about this service (subject names it). */
 static const qt_finding *worst_for(const qt_snapshot *snap, const char *name)
@@ -100,7 +116,9 @@ static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
                               sv->limit, strcmp(sv->limit_source, "default") ? "" : "*");
         else
             qt_table_cell_num(t, QT_ROLE_DIM, -1, "?");
-        if (sv->pid)
+        if (sv->pid && noconn_of(in->snap, sv, NULL)) /* live, of them n with no connection */
+            qt_table_cell_num(t, QT_ROLE_WARN, sv->children, "%d/%u", sv->children, noconn_of(in->snap, sv, NULL));
+        else if (sv->pid)
             qt_table_cell_num(t, sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, sv->children, "%d", sv->children);
         else
             qt_table_cell_num(t, QT_ROLE_DIM, -1, "-");
@@ -251,10 +269,30 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
         qt_table_kv(t, "variant", "variant", sv->variant_certain ? QT_ROLE_NORMAL : QT_ROLE_WARN, "%s%s", d->label, sv->variant_certain ? "" : " (not proven)");
     qt_table_kv(t, "evidence", "evidence", QT_ROLE_DIM, "%s", sv->variant_evidence);
     qt_table_kv(t, "listen", "listens", QT_ROLE_NORMAL, "%s port %u", sv->host[0] ? sv->host : "?", sv->port);
-    qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s)%s", sv->limit, sv->limit_source, sv->iplimit >= 0 ? "" : "; no per-IP limit");
+    if (sv->iplimit >= 0 && sv->iplimit_source)
+        qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s); per-IP limit %ld (%s)", sv->limit,
+                    sv->limit_source, sv->iplimit, sv->iplimit_source);
+    else
+        qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s)%s", sv->limit, sv->limit_source,
+                    sv->iplimit >= 0 ? "" : "; no per-IP limit");
     if (sv->pid)
         qt_table_kv(t, "children", "children", sv->limit > 0 && sv->children >= sv->limit ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "%d live (%d zombies), %d running the program%s%s",
            sv->children, sv->zombies, sv->progs_running, sv->nips ? "; top IP " : "", sv->nips ? sv->ips[0].ip : "");
+    if (sv->pid && sv->variant == QT_VAR_SSLSERVER_FEH && sv->cmd && sv->cmd->server >= 0) {
+        /* the program runs before the handshake: a running program is no session (docs/domain/ucspi.md) */
+        struct qt_proc p = {.argc = sv->cmd->argc - sv->cmd->server, .argv = sv->cmd->argv + sv->cmd->server};
+        if (qt_stage_tls_order_of(sv->variant, &p) == QT_TLS_PROGRAM_FIRST)
+            qt_table_kv(t, "prog-first", "", QT_ROLE_DIM, "fehcom sslserver starts the program before the TLS handshake: "
+                        "\"running the program\" includes clients still in the handshake (Ports shows each stage)");
+    }
+    if (sv->pid) {
+        qt_buf pids = {0};
+        unsigned n = noconn_of(in->snap, sv, &pids);
+        if (n)
+            qt_table_kv(t, "noconn", "", QT_ROLE_WARN, "%u slot%s held by children with no connection: pid %s", n,
+                        n == 1 ? "" : "s", qt_buf_str(&pids));
+        qt_buf_free(&pids);
+    }
     qt_table_kv(t, "hs", "handshake", sv->hs_source == QT_HS_NONE ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "%s: %s", qt_hs_source_name(sv->hs_source), sv->hs_detail);
     if (sv->differs)
         qt_table_kv(t, "differs", "run script", QT_ROLE_WARN, "differs from the running process: %s", sv->differs_detail);

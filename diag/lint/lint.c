@@ -552,7 +552,7 @@ static void check_one_ip(struct lctx *l)
         return;
     }
     ev_cmdline(l, f);
-    if (!f)
+    if (!f || qt_lint_rules_iplimit(sv, f))
         return;
     for (int i = 0; i < sv->nips && i < 5; i++)
         qt_finding_evidence(f, "%s: %d connection%s", sv->ips[i].ip, sv->ips[i].n, sv->ips[i].n == 1 ? "" : "s");

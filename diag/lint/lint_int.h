@@ -57,4 +57,11 @@ unsigned qt_lint_stalls_on_port(const qt_ctx *ctx, const qt_snapshot *snap, unsi
  * listener, service-down). lint_incident.c. */
 void qt_lint_mark_incidents(const qt_ctx *ctx, const qt_snapshot *snap, qt_findings *out, size_t first);
 
+/* The one-IP check on a tcpserver that enforces MAXCONNIP from its rules
+ * cdb: evidence (the limit, or the rules that set it), and the fix in the
+ * rules instead of iptables. 1 when it explained f, 0 when sv has no
+ * MAXCONNIP (lint_iplimit.c). */
+struct qt_server;
+int qt_lint_rules_iplimit(const struct qt_server *sv, qt_finding *f);
+
 #endif

@@ -259,6 +259,7 @@ void qt_ports_free(qt_sockets *m)
     free(m->own);
     free(m->listeners);
     free(m->ips);
+    free(m->noconn);
     free(m);
 }
 
@@ -347,6 +348,7 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
     m->own = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *m->own);
     qt_stage_map(&ps->stage, ctx, snap->procs, m->socks.v, m->socks.n, m->own, &m->stage);
     qt_ports_build(m, ctx);
+    qt_ports_slots(m, ctx, snap->procs);
     snap->sockets = m;
     return 0;
 }

@@ -44,6 +44,7 @@
 #define QT_PORTS_IP_MIN 8             /* connections: one IP above this ... */
 #define QT_PORTS_IP_SHARE 0.25        /* ... holding more than this share of a service */
 #define QT_PORTS_LIMIT_WARN 0.8       /* share of the -c limit */
+#define QT_PORTS_NOCONN_AGE 5.0       /* s: a child with no connection younger than this is exiting */
 
 struct qt_listener {
     int svc;
@@ -66,6 +67,18 @@ struct qt_svc_stats {
     double hs_oldest;         /* start of the oldest handshake pending with a known age; 0 none */
     int listener_pid;         /* first visible listener, 0 if none */
     unsigned listener_hidden; /* listeners whose holder is not visible */
+    unsigned children;        /* live children of the listeners (qt_ports_slots); 0 = not counted */
+    unsigned noconn;          /* of them, holding a -c slot with no TCP connection (m->noconn) */
+};
+
+/* A per-connection child of a listener that holds a -c slot with no TCP
+ * connection left (neither it nor anything beneath it holds one). */
+struct qt_slot_child {
+    int svc;
+    int pid;
+    int listener;             /* its parent, the listener */
+    double start;             /* epoch s */
+    double cpu;               /* CPU seconds used so far (utime + stime); -1 unknown */
 };
 
 struct qt_ip {
@@ -96,11 +109,21 @@ typedef struct qt_sockets {
     struct qt_ip *ips;          /* sorted by total (desc), then address */
     size_t nips;
     struct qt_stage_stats stage;
+    struct qt_slot_child *noconn;   /* every service's (qt_ports_slots) */
+    size_t nnoconn;
 } qt_sockets;
 
 /* Fill the per-service stats, listeners and per-IP table of m from
  * m->socks and m->own (pure; m->now must be set). */
 void qt_ports_build(qt_sockets *m, const qt_ctx *ctx);
+/* After qt_ports_build: the listeners' live children (svc[].children) and
+ * those older than QT_PORTS_NOCONN_AGE holding no connection (svc[].noconn,
+ * m->noconn, with their CPU time from <proc>/PID/stat). A service with an
+ * accepted connection whose owner is not visible is skipped (no
+ * connection cannot be told from not visible); only listeners named as
+ * forking servers (QT_PROG_LISTENER) are looked at. procs may be NULL
+ * (nothing done). (slots.c) */
+void qt_ports_slots(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs);
 void qt_ports_free(qt_sockets *m);
 
 /* The -c limit of the service on port: -1 if unknown; *source (may be
@@ -155,6 +178,11 @@ double qt_ports_age(const qt_sockets *m, size_t k);
 /* The checks (ports_check.c): pure, snapshot in, findings out. Reports
  * the collector's failure too when it has no model. */
 void qt_ports_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_findings *out);
+
+/* The finding for service i's slots held by children with no connection
+ * (ports_slots.c; WARN/CRIT by qt_sev_stall, marked as a "saturation"
+ * incident). Returns 1 when it fired. */
+int qt_ports_check_slots(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sockets *m, int i, qt_findings *out);
 
 /* The collector for the table (diag/collectors.c). */
 extern const qt_collector qt_collector_sockets;

@@ -193,11 +193,11 @@ static int check_limit(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sock
      * share of the limit held by accepted connections (plus the queue) */
     if (limit <= 0)
         return 0;
-    sev = qt_sev_saturation(v->accepted + waiting, 0, limit);
+    sev = qt_sev_saturation(v->accepted + v->noconn + waiting, 0, limit); /* noconn: ports_slots.c */
     if (sev == QT_SEV_OK)
         return 0;
     snprintf(id, sizeof id, "ports.limit:%s", sv->name);
-    if (v->accepted >= (unsigned)limit)
+    if (v->accepted + v->noconn >= (unsigned)limit)
         f = qt_findings_add(out, sev, SRC, id, "Service at its connection limit");
     else
         f = qt_findings_add(out, sev, SRC, id, "Service near its connection limit");
@@ -208,6 +208,8 @@ static int check_limit(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sock
     qt_finding_evidence(f, "%u accepted connections of a limit of %d (%s); %.0f%%", v->accepted, limit,
                         src ? src : "?", 100.0 * v->accepted / limit);
     stage_line(f, v);
+    if (v->noconn)
+        qt_finding_evidence(f, "and %u slots held by children with no connection", v->noconn);
     if (v->accept_queue || v->queued)
         qt_finding_evidence(f, "%u more waiting to be accepted", v->accept_queue > v->queued ? v->accept_queue : v->queued);
     top_ips(f, m, i);
@@ -452,6 +454,7 @@ void qt_ports_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_histo
         bad |= check_queue(ctx, snap, m, i, out);
         bad |= check_handshakes(ctx, snap, m, i, out);
         bad |= check_ips(ctx, snap, m, i, out);
+        bad |= qt_ports_check_slots(ctx, snap, m, i, out);
         check_unknown(ctx, m, i, out);
         if (!bad) {
             const char *src;

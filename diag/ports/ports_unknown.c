@@ -17,6 +17,9 @@ static int why_hidden(unsigned why, unsigned euid)
     case QT_WHY_UNREADABLE:
     case QT_WHY_NO_PROCS:
     case QT_WHY_TLS_SHARED:
+    case QT_WHY_TLS_PROG_FIRST:   /* the program runs before the handshake: it proves nothing */
+    case QT_WHY_TLS_NO_COUNTS:
+    case QT_WHY_TLS_ORDER:
         return 1;
     case QT_WHY_NOT_FOUND:
         return euid != 0; /* not root: hidden processes (hidepid) look like this */
@@ -59,6 +62,10 @@ void qt_ports_hidden_why(const qt_sockets *m, int svc, char *out, size_t n)
     }
     if (cnt[QT_WHY_TLS_SHARED])
         qt_buf_printf(&b, "%sone TLS process serves many connections (stage of each not visible)", b.len ? "; " : "");
+    if (cnt[QT_WHY_TLS_PROG_FIRST] + cnt[QT_WHY_TLS_NO_COUNTS] + cnt[QT_WHY_TLS_ORDER])
+        qt_buf_printf(&b, "%s%u behind a TLS front end that may start the program before the handshake "
+                          "(fehcom sslserver): handshake state not visible",
+                      b.len ? "; " : "", cnt[QT_WHY_TLS_PROG_FIRST] + cnt[QT_WHY_TLS_NO_COUNTS] + cnt[QT_WHY_TLS_ORDER]);
     snprintf(out, n, "%s", qt_buf_str(&b));
     qt_buf_free(&b);
 }

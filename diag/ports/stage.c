@@ -32,7 +32,7 @@ const char *qt_stage_why_text(unsigned why)
         [QT_WHY_UNREADABLE] = "owner not visible: some processes' fd lists could not be read (run as root)",
         [QT_WHY_NOT_FOUND] = "owner not found in any readable process (newer than the process table, or hidden)",
         [QT_WHY_VANISHED] = "the owning process exited during the sample",
-        [QT_WHY_TLS_NO_BYTES] = "TLS front end and the client has sent no byte yet (tcp_info): no handshake can have completed",
+        [QT_WHY_TLS_NO_BYTES] = "TLS not started: behind a TLS front end and the client has sent no byte (tcp_info)",
         [QT_WHY_TLS_COPY] = "forked copy of the TLS listener with nothing running beneath it",
         [QT_WHY_TLS_NO_PROG] = "TLS front end with nothing running beneath it",
         [QT_WHY_TLS_SHARED] = "one TLS process serves many connections: per-connection stage not visible",
@@ -43,8 +43,21 @@ const char *qt_stage_why_text(unsigned why)
         [QT_WHY_PROG_BENEATH] = "a program that is not a known mail program runs beneath the owner",
         [QT_WHY_SHARED] = "one process serves many connections",
         [QT_WHY_NO_PROCS] = "the process table could not be read",
+        [QT_WHY_TLS_NO_REPLY] = "behind a TLS front end, the client sent bytes but none of the server's were "
+                                "acknowledged (tcp_info): partial ClientHello or a drip, handshake not complete",
+        [QT_WHY_TLS_PROG_FIRST] = "the TLS front end started the program before the handshake (fehcom sslserver); "
+                                  "the byte counts cannot tell whether the handshake completed",
+        [QT_WHY_TLS_NO_COUNTS] = "the TLS front end started the program before the handshake (fehcom sslserver) "
+                                 "and /proc/net/tcp has no byte counts",
+        [QT_WHY_TLS_ORDER] = "sslserver of unknown variant (binary not readable): fehcom's starts the program "
+                             "before the handshake, so a running program proves nothing",
     };
     return why < QT_WHY_COUNT && t[why] ? t[why] : "?";
+}
+
+const char *qt_stage_label(unsigned stage, unsigned why)
+{
+    return stage == QT_STAGE_HANDSHAKE && why == QT_WHY_TLS_NO_BYTES ? "TLS not started" : qt_stage_name(stage);
 }
 
 /* --- name rules: the registry diag/core/programs.h --- */
@@ -135,6 +148,7 @@ struct inrec {
 };
 
 struct qt_stage_state {
+    qt_tls_cache *tls;     /* sslserver binaries: handshake order (stage_tls.c) */
     struct pidrec *pids;
     size_t npids;
     struct inrec *map;
@@ -226,6 +240,7 @@ void qt_stage_state_free(qt_stage_state *st)
 {
     if (!st)
         return;
+    qt_tls_cache_free(st->tls);
     free(st->pids);
     free(st->map);
     free(st);
@@ -343,6 +358,29 @@ static void scan_pid(struct scan *sc, size_t pi)
         pr->flags |= PF_HOLDER;
 }
 
+/* (5) New children of connection owners: the program may hold the socket
+ * too (fehcom's sslserver execs it with the socket open). Reading each such
+ * child once, when it is new, makes the deepest holder the owner in every
+ * sample, not only when the scan order of (2) happened to reach it. */
+static void deepest_holders(struct scan *sc, const struct qt_sock *socks)
+{
+    qt_stage_state *st = sc->st;
+    unsigned char *owns = qt_calloc(st->npids ? st->npids : 1, 1);
+
+    for (size_t i = 0; i < st->mapcap; i++) {
+        const struct inrec *r = &st->map[i];
+        int pi;
+        if (r->inode && r->pid && socks[r->idx].state != QT_TCP_LISTEN && (pi = pid_index(sc->procs, r->pid)) >= 0)
+            owns[pi] = 1;
+    }
+    for (size_t i = 0; i < st->npids; i++) {
+        int pp = pid_index(sc->procs, sc->procs->v[i].ppid);
+        if (!(st->pids[i].flags & PF_SCANNED) && pp >= 0 && owns[pp] && !(st->pids[pp].flags & PF_LISTENER))
+            scan_pid(sc, i);
+    }
+    free(owns);
+}
+
 /* --- classification --- */
 
 static int alive(const struct qt_proc *p)
@@ -415,11 +453,32 @@ struct facts {
     int done;
     int svc;              /* service the copy test was made for */
     uint8_t tls, mailself, copy, shared;
+    uint8_t order;        /* enum qt_tls_order of fe */
     int mail, any;        /* beneath(): live mail program / any live process */
+    int fe;               /* index of the per-connection TLS front end (owner or an ancestor), -1 none */
+    int prog;             /* the program behind fe: the owner or beneath fe; 0 none */
 };
 
-static void owner_facts(const qt_procs_kids *t, const qt_stage_state *st, int pi, int svc, const int *listeners,
-                        int nlisteners, struct facts *f)
+/* The per-connection TLS front end of the owner at index pi: the owner
+ * itself or its nearest ancestor below the listener (fehcom's program is a
+ * child of the sslserver copy that does the handshake). -1 if none. */
+static int tls_front(const qt_procs *procs, const qt_stage_state *st, int pi)
+{
+    for (int hops = 0; hops < MAX_DEPTH && pi >= 0; hops++) {
+        const struct qt_proc *p = &procs->v[pi];
+        if (st->pids[pi].flags & PF_LISTENER)
+            return -1;
+        if (qt_stage_is_tls(p))
+            return pi;
+        if (p->ppid <= 1)
+            return -1;
+        pi = pid_index(procs, p->ppid);
+    }
+    return -1;
+}
+
+static void owner_facts(const qt_procs_kids *t, qt_stage_state *st, const qt_ctx *ctx, int pi, int svc,
+                        const int *listeners, int nlisteners, struct facts *f)
 {
     const struct qt_proc *p = &t->procs->v[pi];
     if (!f->done) {
@@ -430,6 +489,19 @@ static void owner_facts(const qt_procs_kids *t, const qt_stage_state *st, int pi
         if (!f->shared && !f->mailself)
             beneath(t, p->pid, &f->mail, &f->any);
         f->svc = -2;
+        f->fe = f->shared ? -1 : tls_front(t->procs, st, pi);
+        f->order = QT_TLS_HANDSHAKE_FIRST;
+        f->prog = 0;
+        if (f->fe >= 0) {
+            int mail, any;
+            f->order = (uint8_t)qt_stage_tls_order(&st->tls, ctx, &t->procs->v[f->fe]);
+            if (f->fe != pi) {
+                f->prog = p->pid;        /* the owner is the program (or runs beneath it) */
+            } else {
+                beneath(t, p->pid, &mail, &any);
+                f->prog = mail ? mail : any;
+            }
+        }
     }
     if (f->svc != svc) {
         f->svc = svc;
@@ -442,8 +514,38 @@ static void owner_facts(const qt_procs_kids *t, const qt_stage_state *st, int pi
     }
 }
 
-static void classify(const qt_procs_kids *t, const struct qt_sock *s, struct qt_owner *o, const qt_stage_state *st,
-                     struct facts *facts, const int *listeners, int nlisteners, unsigned unreadable)
+/* Behind a per-connection TLS front end: what the connection did decides
+ * (tcp_info), then the front end's order of handshake and program. Returns
+ * 1 when it decided the stage. */
+static int classify_tls(const struct qt_sock *s, struct qt_owner *o, const struct facts *f)
+{
+    int bytes = (s->flags & QT_SOCK_HAS_BYTES) != 0;
+
+    if (f->fe < 0 || f->order == QT_TLS_PLAIN_FIRST)
+        return 0; /* -n: the program talks plaintext first, like any plain server */
+    if (bytes && s->bytes_received == 0) {
+        o->stage = QT_STAGE_HANDSHAKE;
+        o->why = QT_WHY_TLS_NO_BYTES;
+        return 1;
+    }
+    if (bytes && s->bytes_acked == 0) {
+        /* a TLS server answers a complete ClientHello before the handshake
+         * can complete (RFC 8446 section 2, RFC 5246 section 7.3) */
+        o->stage = QT_STAGE_HANDSHAKE;
+        o->why = QT_WHY_TLS_NO_REPLY;
+        return 1;
+    }
+    if (f->order == QT_TLS_HANDSHAKE_FIRST || !f->prog)
+        return 0; /* a running program proves the handshake done; none: the rules below */
+    o->stage = QT_STAGE_UNKNOWN;
+    o->why = f->order == QT_TLS_ORDER_UNKNOWN ? QT_WHY_TLS_ORDER : bytes ? QT_WHY_TLS_PROG_FIRST : QT_WHY_TLS_NO_COUNTS;
+    o->prog_pid = f->prog;
+    return 1;
+}
+
+static void classify(const qt_procs_kids *t, const qt_ctx *ctx, const struct qt_sock *s, struct qt_owner *o,
+                     qt_stage_state *st, struct facts *facts, const int *listeners, int nlisteners,
+                     unsigned unreadable)
 {
     struct facts *f;
     int pi;
@@ -475,10 +577,12 @@ static void classify(const qt_procs_kids *t, const struct qt_sock *s, struct qt_
         return;
     }
     f = &facts[pi];
-    owner_facts(t, st, pi, s->svc, listeners, nlisteners, f);
+    owner_facts(t, st, ctx, pi, s->svc, listeners, nlisteners, f);
     if (!f->shared)
         o->start = t->procs->v[pi].start;
-    if (f->tls && (s->flags & QT_SOCK_HAS_BYTES) && s->bytes_received == 0) {
+    if (classify_tls(s, o, f))
+        return;
+    if (f->tls && f->order != QT_TLS_PLAIN_FIRST && (s->flags & QT_SOCK_HAS_BYTES) && s->bytes_received == 0) {
         o->stage = QT_STAGE_HANDSHAKE;
         o->why = QT_WHY_TLS_NO_BYTES;
         return;
@@ -609,6 +713,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
                 if (!(st->pids[i].flags & PF_UNREADABLE))
                     scan_pid(&sc, i);
         }
+        deepest_holders(&sc, socks);
         for (size_t i = 0; i < st->npids; i++) {
             st->pids[i].nconn = 0;
             if (st->pids[i].flags & PF_UNREADABLE)
@@ -646,7 +751,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
     for (size_t k = 0; k < n; k++) {
         int s = socks[k].svc;
         int ok = s >= 0 && s < QT_MAX_SERVICES;
-        classify(&t, &socks[k], &own[k], st, facts, ok ? listeners[s] : NULL, ok ? nlisteners[s] : 0,
+        classify(&t, ctx, &socks[k], &own[k], st, facts, ok ? listeners[s] : NULL, ok ? nlisteners[s] : 0,
                  stats->unreadable);
     }
     free(facts);

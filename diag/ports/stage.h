@@ -10,14 +10,24 @@
  *   handshake pending  the owner is a TLS front end (a forked copy of the
  *                      TLS listener, stunnel, socat OPENSSL-LISTEN,
  *                      sslserver, tcpserver -s) with no program beneath it,
- *                      or one that has received no byte from the client
- *                      (tcp_info): a TLS handshake cannot have completed
+ *                      or the connection is behind one (the owner or an
+ *                      ancestor below the listener) and tcp_info shows the
+ *                      client sent no byte ("TLS not started") or got no
+ *                      byte of a reply acknowledged: a TLS handshake cannot
+ *                      have completed
  *   starting           a forked copy of a plain listener that has not
  *                      started its program yet (ident/DNS lookups, rules)
+ * The stage of a connection is the same whichever of its holders is the
+ * owner (a front end and the program beneath it may both hold the socket).
+ *
  *   in mail program    the owner is, or has beneath it, qmail-smtpd,
  *                      qmail-popup, qmail-pop3d, imapd, rblsmtpd, spamdyke...
  *   in program         the owner runs some other program (named)
- *   unknown            the owner is not visible (permissions, or newer
+ *   unknown            the program runs behind a front end that starts it
+ *                      before the handshake (fehcom sslserver without -s or
+ *                      -n: stage_tls.c) and the byte counts cannot tell
+ *                      whether the handshake completed; or
+ *                      the owner is not visible (permissions, or newer
  *                      than the process table) or one process serves many
  *                      connections so the per-connection stage is hidden.
  *                      The reason is given; nothing is guessed.
@@ -27,7 +37,9 @@
  * (1) new children of known listeners, always (cheap, and where new
  * connections live); (2) other new processes, likely servers first, only
  * while some socket is still unmapped; (3) known holders of many sockets,
- * only then; (4) everything readable, at most once a minute, only then.
+ * only then; (4) everything readable, at most once a minute, only then;
+ * (5) new children of connection owners, always (a program that inherited
+ * the socket is the deepest holder: the owner does not depend on scan order).
  * A socket that stays unmapped is "lost" and does not trigger (2)-(3)
  * again; (4) retries it.
  */
@@ -40,6 +52,7 @@
 #include "diag/core/ctx.h"
 #include "diag/procs/procs.h"
 #include "diag/ports/sockets.h"
+#include "diag/parse/variants.h"
 
 enum qt_stage {
     QT_STAGE_NONE = 0,     /* not a connection: LISTEN, SYN-RECV */
@@ -70,6 +83,10 @@ enum qt_stage_why {
     QT_WHY_PROG_BENEATH,    /* another program runs beneath the owner */
     QT_WHY_SHARED,          /* one non-TLS process serves many connections */
     QT_WHY_NO_PROCS,        /* the process table could not be read */
+    QT_WHY_TLS_NO_REPLY,    /* behind TLS, tcp_info: client sent bytes, none of ours acknowledged */
+    QT_WHY_TLS_PROG_FIRST,  /* program started before the handshake; byte counts cannot tell */
+    QT_WHY_TLS_NO_COUNTS,   /* program started before the handshake; no tcp_info (/proc reader) */
+    QT_WHY_TLS_ORDER,       /* sslserver of unknown variant runs a program: handshake order unknown */
     QT_WHY_COUNT
 };
 
@@ -77,6 +94,9 @@ enum qt_stage_why {
 const char *qt_stage_name(unsigned stage);
 /* One line explaining a why code. */
 const char *qt_stage_why_text(unsigned why);
+/* The stage as a connection's row shows it: qt_stage_name, but "TLS not
+ * started" for a handshake pending whose client has sent no byte. Static. */
+const char *qt_stage_label(unsigned stage, unsigned why);
 
 /* Result for one socket. */
 struct qt_owner {
@@ -122,5 +142,28 @@ int qt_stage_is_tls(const struct qt_proc *p);
 int qt_stage_is_mail_name(const char *name);
 /* Same argv, i.e. a forked copy that has not exec'd. */
 int qt_stage_same_argv(const struct qt_proc *a, const struct qt_proc *b);
+
+/* --- TLS front ends: handshake before or after the program (stage_tls.c) --- */
+
+enum qt_tls_order {
+    QT_TLS_ORDER_UNKNOWN = 0, /* an sslserver whose binary could not be read */
+    QT_TLS_HANDSHAKE_FIRST,   /* the program starts after the handshake: SuperScript
+                               * sslserver, fehcom sslserver -s, stunnel, socat, tcpserver -s */
+    QT_TLS_PROGRAM_FIRST,     /* fehcom sslserver 0.9x without -s: program exec'd first */
+    QT_TLS_PLAIN_FIRST,       /* fehcom sslserver -n: plaintext until the program asks */
+};
+typedef struct qt_tls_cache qt_tls_cache;
+
+/* The order for TLS front-end process p (qt_stage_is_tls): sslserver's
+ * variant comes from the getopt string of <proc>/PID/exe (elfstrings.h),
+ * scanned once per binary and kept in *cache (created here; free with
+ * qt_tls_cache_free). Any other front end: QT_TLS_HANDSHAKE_FIRST. */
+enum qt_tls_order qt_stage_tls_order(qt_tls_cache **cache, const qt_ctx *ctx, const struct qt_proc *p);
+/* The same for a known variant (QT_VAR_SSLSERVER, QT_VAR_SSLSERVER_FEH)
+ * and p's argv (the last of -s/-S and of -n/-N wins); else unknown. */
+enum qt_tls_order qt_stage_tls_order_of(enum qt_variant v, const struct qt_proc *p);
+/* One phrase for people. Static. */
+const char *qt_tls_order_text(enum qt_tls_order o);
+void qt_tls_cache_free(qt_tls_cache *c);
 
 #endif

@@ -643,6 +643,7 @@ int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struc
         sv->cmd = sv->pid ? &sv->proc : sv->has_script_cmd ? &sv->script : NULL;
         derive(ctx, sv);
         file_facts(ctx, sv);
+        qt_servers_rules_iplimit(ctx, sv);
         compare(ctx, sv);
         if (sv->pid && procs)
             count_children(ctx, &kids, sv, &env_budget);

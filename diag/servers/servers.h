@@ -20,6 +20,7 @@
 #include "diag/parse/runscript.h"
 #include "diag/core/snapshot.h"
 #include "diag/parse/variants.h"
+#include "diag/parse/rulescdb.h"
 
 /* Where the handshake deadline in effect comes from. */
 enum qt_hs_source {
@@ -82,6 +83,10 @@ struct qt_server {
     long limit;                 /* -c in effect, -1 unknown */
     const char *limit_source;   /* "option -c", "default", "unknown" (static) */
     long iplimit;               /* per-IP limit in effect, -1 none/unknown */
+    const char *iplimit_source; /* static: "MAXCONNIP in the rules cdb (default rule)"; NULL: the option */
+    int maxconnip_bin;          /* tcpserver binary knows MAXCONNIP (QMailToaster limits patch):
+                                 * 1, 0, -1 unknown/not looked (servers_rules.c) */
+    struct qt_rulesvar maxconnip; /* MAXCONNIP in the rules cdb, when maxconnip_bin */
     int tls;                    /* 1: the front end (or a chain link) does TLS on connect */
     double handshake;           /* deadline in seconds; -1 none/unknown */
     enum qt_hs_source hs_source;

@@ -29,6 +29,10 @@ struct qt_procs_kids;
 void qt_servers_auth_access(const qt_ctx *ctx, struct qt_procs *procs, const struct qt_procs_kids *kids,
                             struct qt_server *sv);
 int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, char *out, size_t n);
+/* QMailToaster's tcpserver: the per-IP limit from MAXCONNIP in the rules
+ * cdb, when the binary has the string and no option set one
+ * (servers_rules.c). After file_facts (sv->rules). */
+void qt_servers_rules_iplimit(const qt_ctx *ctx, struct qt_server *sv);
 
 /* Copy src into dst (size n), cut if needed, always terminated. */
 static inline void qt_copy(char *dst, size_t n, const char *src)
