@@ -25,8 +25,10 @@ LAB_PIDS="$QT_LAB_DIR/pids"
 LAB_STATE="$QT_LAB_DIR/state"
 LAB_BIN="$QT_BUILD/lab"
 
-# Scenarios in start order ("all").
-LAB_SCENARIOS=(root dns smtp smtps-nodeadline smtps-deadline imaps pop3s submission zombies loris)
+# Scenarios in start order. "all" (lab/up without arguments) is every one
+# but `real`, which needs QT_REALSTACK and is started only by name.
+LAB_SCENARIOS=(root dns smtp smtps-nodeadline smtps-deadline imaps pop3s submission zombies loris real)
+LAB_SCENARIOS_ALL=(root dns smtp smtps-nodeadline smtps-deadline imaps pop3s submission zombies loris)
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
 lab_say() { echo "lab: $*"; }
