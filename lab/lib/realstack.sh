@@ -109,7 +109,8 @@ scenario_up_real() {
     rs_rules "$rs/tcp.smtp.cdb" '127.:allow,SMTPAUTH=""' ':allow,SMTPAUTH=""'
     rs_rules "$rs/tcp.qmt.cdb" "127.:allow,SMTPAUTH=\"\",MAXCONNIP=\"$RS_MAXCONNIP\"" ':allow'
 
-    local smtpd="$q/bin/qmail-smtpd $RS_HOST $v/bin/vchkpw /bin/true"
+    # the AUTH patch runs argv[1..] as the checkpassword program (no hostname)
+    local smtpd="$q/bin/qmail-smtpd $v/bin/vchkpw /bin/true"
     local tls="CERTFILE=$rs/tls/cert.pem KEYFILE=$rs/tls/key.pem DHFILE=$out/dh2048.pem"
     local vu vg qd nf
     vu=$(id -u vpopmail) vg=$(getent group vchkpw | cut -d: -f3)
