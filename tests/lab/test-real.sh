@@ -134,6 +134,31 @@ check_eq "handshake deadline of both sslservers: 26 s (no -T)" "26 s 26 s" \
 kill "$qmt_loris" "$feh_loris" 2>/dev/null
 wait "$qmt_loris" "$feh_loris" 2>/dev/null
 
+# --- fehcom without the EOF fix: a client that closes without close_notify
+# leaves its sslserver child spinning on a slot with no TCP connection (it
+# eats a core: a few seconds only, then we end it by its pid) ---
+NOEOF=$(P real-smtps-noeof)
+"$PY" - "$NOEOF" <<'EOF2'
+import socket, ssl, sys
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10))
+s.recv(512)
+s.close()   # SSLSocket.close() sends no close_notify (only unwrap() does)
+EOF2
+check_eq "noeof: the python TLS client ran" 0 $?
+sleep 1
+spin=$(ps -o pid= --ppid "$(listener "$NOEOF")" | tr -d ' ' | head -1)
+check "noeof: the listener still has a child" test -n "$spin"
+check_eq "noeof: no TCP connection left on the port (ss)" 0 "$(ss_estab_port "$NOEOF")"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+t0=$(ticks "$spin"); sleep 2; t1=$(ticks "$spin")
+check "noeof: the child burns CPU (utime+stime grew $((t1 - t0)) ticks in 2 s, want >= 40)" test $((t1 - t0)) -ge 40
+[[ -n $spin ]] && kill -KILL "$spin" 2>/dev/null
+retry 10 test ! -e "/proc/$spin/stat"
+check "noeof: the spinning child is gone (killed by its pid)" test $? -eq 0
+
 check "lab/down real" "$LAB/down" real
 check_eq "no process carries this lab's tag" "" "$(lab_pids)"
 check_eq "qmail-send of the build is gone" "" "$(for p in /proc/[0-9]*; do [[ $(readlink "$p/cwd" 2>/dev/null) == "$PREFIX/qmail/queue" ]] && echo "${p#/proc/}"; done)"
