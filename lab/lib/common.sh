@@ -101,9 +101,13 @@ lab_launch() {
     # The inner bash is the new session's (and group's) leader whether or not
     # setsid had to fork (it forks when started as a group leader, e.g. from
     # a shell with job control): it records its own pid, which is the pgid,
-    # then becomes `timeout`.
+    # closes every descriptor above 2 it inherited (the caller's, e.g. the
+    # fd of `flock LOCK lab/up`, which would keep that lock held for as long
+    # as the lab lives), then becomes `timeout`.
     QT_LAB_TAG=$(lab_tag "$scen" "$name") setsid bash -c \
-        'echo $$ > "$0.new"; exec timeout -k 5 "$@"' "$pidf" "$QT_LAB_TTL" "$@" \
+        'echo $$ > "$0.new"
+         for f in /proc/$$/fd/*; do n=${f##*/}; (( n > 2 )) && eval "exec $n>&-" 2>/dev/null; done
+         exec timeout -k 5 "$@"' "$pidf" "$QT_LAB_TTL" "$@" \
         </dev/null >>"$log" 2>&1 9>&- &
     local t0=$SECONDS
     while [[ ! -s $pidf.new ]] && (( SECONDS - t0 < 10 )); do

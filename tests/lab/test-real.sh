@@ -13,8 +13,12 @@ fi
 source "$(dirname "$0")/lib.sh"
 QT=$QT_BUILD/qtriage
 
+# an open file of the caller (here fd 7; in real use e.g. flock's lock fd)
+# must not be inherited by the lab's long-lived processes
+exec 7<>"$QT_LAB_DIR/inherit-probe"
 "$LAB/up" real
 rc=$?
+exec 7>&-
 (( rc == 77 )) && { echo "SKIP: lab/up real skipped (see above)"; exit 77; }
 check_eq "lab/up real (builds the stack or takes it from the cache)" 0 "$rc"
 (( rc == 0 )) || finish
@@ -43,6 +47,11 @@ check_eq "submission's tcpserver runs as qmaild (the LWQ mistake)" qmaild \
     "$(ps -o user= -p "$(listener "$(P real-submission)")")"
 check_eq "the stack's /dev/log is the lab's socket, the host's /dev is untouched" \
     "socket no-host-log" "$(stat -c %F "/proc/$(listener "$(P real-smtp)")/root/dev/log" | cut -d' ' -f1) $([[ -e /dev/log ]] && echo host-log || echo no-host-log)"
+
+holders=$(for p in $(lab_pids); do
+    for f in /proc/"$p"/fd/*; do [[ $(readlink "$f" 2>/dev/null) == "$QT_LAB_DIR/inherit-probe" ]] && echo "$p"; done
+done | sort -u | wc -l)
+check_eq "no lab process inherited the caller's open file (fd 7)" 0 "$holders"
 
 # --- AUTH PLAIN through real vchkpw, checked with swaks ---
 sw() { timeout 30 swaks --server "127.0.0.1:$1" --quit-after AUTH --auth PLAIN \
