@@ -42,8 +42,10 @@ def plan(name):
 
 
 def read(path, default=None):
+    # errors="replace": any process on the machine may have a comm (in
+    # /proc/PID/stat) that is not UTF-8
     try:
-        with open(path) as f:
+        with open(path, errors="replace") as f:
             return f.read()
     except OSError:
         return default
