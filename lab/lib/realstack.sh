@@ -112,9 +112,8 @@ scenario_up_real() {
     # the AUTH patch runs argv[1..] as the checkpassword program (no hostname)
     local smtpd="$q/bin/qmail-smtpd $v/bin/vchkpw /bin/true"
     local tls="CERTFILE=$rs/tls/cert.pem KEYFILE=$rs/tls/key.pem DHFILE=$out/dh2048.pem"
-    local vu vg qd nf
+    local vu vg
     vu=$(id -u vpopmail) vg=$(getent group vchkpw | cut -d: -f3)
-    qd=$(id -u qmaild) nf=$(getent group nofiles | cut -d: -f3)
 
     # qmail-send: the real queue of the build's prefix, logs via multilog
     rs_write_service "$svc/qmail-send" \
