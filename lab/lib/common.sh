@@ -27,8 +27,9 @@ LAB_BIN="$QT_BUILD/lab"
 
 # Scenarios in start order. lab/up without arguments starts the incident
 # scenarios (LAB_DEFAULT); "healthy" (a correctly configured server with its
-# own root and ports) only when named. lab/down without arguments stops all.
-LAB_SCENARIOS=(root dns smtp smtps-nodeadline smtps-deadline imaps pop3s submission zombies loris healthy)
+# own root and ports) and "real" (the real stack, needs QT_REALSTACK) only when
+# named. lab/down without arguments stops all.
+LAB_SCENARIOS=(root dns smtp smtps-nodeadline smtps-deadline imaps pop3s submission zombies loris healthy real)
 LAB_DEFAULT=(root dns smtp smtps-nodeadline smtps-deadline imaps pop3s submission zombies loris)
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
@@ -102,9 +103,13 @@ lab_launch() {
     # The inner bash is the new session's (and group's) leader whether or not
     # setsid had to fork (it forks when started as a group leader, e.g. from
     # a shell with job control): it records its own pid, which is the pgid,
-    # then becomes `timeout`.
+    # closes every descriptor above 2 it inherited (the caller's, e.g. the
+    # fd of `flock LOCK lab/up`, which would keep that lock held for as long
+    # as the lab lives), then becomes `timeout`.
     QT_LAB_TAG=$(lab_tag "$scen" "$name") setsid bash -c \
-        'echo $$ > "$0.new"; exec timeout -k 5 "$@"' "$pidf" "$QT_LAB_TTL" "$@" \
+        'echo $$ > "$0.new"
+         for f in /proc/$$/fd/*; do n=${f##*/}; (( n > 2 )) && eval "exec $n>&-" 2>/dev/null; done
+         exec timeout -k 5 "$@"' "$pidf" "$QT_LAB_TTL" "$@" \
         </dev/null >>"$log" 2>&1 9>&- &
     local t0=$SECONDS
     while [[ ! -s $pidf.new ]] && (( SECONDS - t0 < 10 )); do

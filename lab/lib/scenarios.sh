@@ -3,6 +3,9 @@
 # Each scenario_up_NAME starts its processes with lab_launch (bounded, own
 # process group, recorded) and returns once they are ready.
 
+# shellcheck source=realstack.sh
+source "$LAB_SRC/lib/realstack.sh"
+
 # scenario_deps SCENARIO: scenarios that must run before it.
 scenario_deps() {
     case $1 in

@@ -15,6 +15,8 @@ import signal
 import sys
 import time
 
+from truth_real import real_truth
+
 SCHEMA = "qtriage-lab-truth/1"
 LAB_SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLAN = os.path.join(LAB_SRC, "plan")
@@ -23,7 +25,7 @@ ROOT = os.path.join(LAB_DIR, "root")
 PIDS = os.path.join(LAB_DIR, "pids")
 STATE = os.path.join(LAB_DIR, "state")
 SCENARIOS = ["root", "dns", "smtp", "smtps-nodeadline", "smtps-deadline", "imaps",
-             "pop3s", "submission", "zombies", "loris", "healthy"]
+             "pop3s", "submission", "zombies", "loris", "healthy", "real"]
 HEALTHY = os.path.join(LAB_DIR, "healthy")
 TCPSERVER_BACKLOG = 20   # tcpserver's default -b; the kernel queues backlog+1
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -41,9 +43,9 @@ def plan(name):
 
 
 def read(path, default=None):
+    # errors="replace": any process on the machine may have a comm (in
+    # /proc/PID/stat) that is not UTF-8
     try:
-        # errors="replace": another program's comm in /proc/PID/stat may be
-        # any bytes (a test's hostile name must not stop the truth)
         with open(path, errors="replace") as f:
             return f.read()
     except OSError:
@@ -455,6 +457,9 @@ def build():
             "maillog": {"path": mlog, "fixture_lines": fixture_lines, "lines_now": len(lines_now),
                         "live_lines_by_service": live}}
 
+    real, real_findings = real_truth(scen["real"]["up"], services, STATE)
+    findings.extend(real_findings)
+
     qt_ports = ",".join("%s=%d" % (k, port(v)) for k, v in (
         ("smtp", "smtp"), ("smtps", "smtps"), ("submission", "submission"), ("imaps", "imaps"),
         ("pop3s", "pop3s"), ("smtps-dl", "smtps-dl")))
@@ -466,7 +471,7 @@ def build():
                          "--public-ip", "127.0.0.1"],
         "scenarios": [scen[s] for s in SCENARIOS],
         "services": services, "connections": connections, "zombies": zombies, "dns": dns,
-        "auth": auth, "fixture": root_truth, "findings": findings,
+        "auth": auth, "fixture": root_truth, "real": real, "findings": findings,
         "incidents": incidents_of(findings, services),
     }
 

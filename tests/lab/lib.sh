@@ -12,7 +12,7 @@ pick_port_base() {
     local b=$1 i off used
     used=$( { ss -Htln; ss -Huln; } | awk '{n=split($4,a,":"); print a[n]}' | sort -u)
     for (( i = 0; i < 20; i++, b += 50 )); do
-        for off in 1 25 53 125 465 466 565 587 588 589 993 995; do
+        for off in 1 25 53 125 465 466 565 587 588 589 993 995 610 625 626 627 664 665 667 687 695 699; do
             grep -qx "$((b + off))" <<<"$used" && continue 2
         done
         echo "$b"

@@ -11,6 +11,13 @@ check "lab/up root" "$LAB/up" root
 R=$QT_LAB_DIR/root
 check_eq "status: root is up" True "$(truth 't["scenarios"][0]["up"]')"
 check_eq "status: root path" "$R" "$(truth 't["root"]')"
+# a process elsewhere on the machine whose name is not UTF-8 (comm "q\xe9")
+ln -s /bin/sleep "$QT_LAB_DIR/q"$'\xe9'
+"$QT_LAB_DIR/q"$'\xe9' 30 &
+odd=$!
+retry 10 grep -q $'(q\xe9)' "/proc/$odd/stat"
+check "status --json works while a process has a non-UTF-8 name" bash -c '"$1/status" --json >/dev/null' _ "$LAB"
+kill "$odd"; wait "$odd" 2>/dev/null
 
 # --- control files and aliases ---
 check_eq "control/me" mail.lab.test "$(cat "$R/var/qmail/control/me")"

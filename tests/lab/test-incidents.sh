@@ -12,7 +12,7 @@ B=$QT_LAB_PORT_BASE
 "$LAB/status" --json >"$QT_LAB_DIR/truth.json"
 T() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$QT_LAB_DIR/truth.json"; }
 check_eq "truth schema" "qtriage-lab-truth/1" "$(T 't["schema"]')"
-check_eq "scenarios up" "dns=False smtp=True smtps-nodeadline=True smtps-deadline=True imaps=True pop3s=True submission=False zombies=True loris=True healthy=False" \
+check_eq "scenarios up" "dns=False smtp=True smtps-nodeadline=True smtps-deadline=True imaps=True pop3s=True submission=False zombies=True loris=True healthy=False real=False" \
     "$(T '" ".join("%s=%s" % (s["name"], s["up"]) for s in t["scenarios"] if s["name"] != "root")')"
 check "total planned connections stay <= 200" test "$(T 'sum(c["count"] for c in t["connections"])')" -le 200
 

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# real: the real notqmail + vpopmail + ucspi servers (lab scenario `real`,
+# built from QT_REALSTACK). AUTH through the real vchkpw (235/535, the LWQ
+# uid mistake), its syslog lines through the lab's own /dev/log, qmail-send's
+# closed smtproutes, QMailToaster's MAXCONNIP, and qtriage --json against ss
+# and ps. Skips (77) without QT_REALSTACK.
+set -uo pipefail
+TEST_NAME=real TEST_PORT_BASE=30300
+if [[ -z ${QT_REALSTACK:-} || ! -d ${QT_REALSTACK:-/nonexistent} ]]; then
+    echo "SKIP: QT_REALSTACK is not set or not a directory (the real-stack source snapshots); scripts/test sets it when they are beside the checkout"
+    exit 77
+fi
+source "$(dirname "$0")/lib.sh"
+QT=$QT_BUILD/qtriage
+
+# an open file of the caller (here fd 7; in real use e.g. flock's lock fd)
+# must not be inherited by the lab's long-lived processes
+exec 7<>"$QT_LAB_DIR/inherit-probe"
+"$LAB/up" real
+rc=$?
+exec 7>&-
+(( rc == 77 )) && { echo "SKIP: lab/up real skipped (see above)"; exit 77; }
+check_eq "lab/up real (builds the stack or takes it from the cache)" 0 "$rc"
+(( rc == 0 )) || finish
+"$LAB/status" --json >"$QT_LAB_DIR/truth.json"
+T() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$QT_LAB_DIR/truth.json"; }
+P() { T "[s for s in t['services'] if s['name']=='$1'][0]['port']"; }
+PREFIX=$(T 't["real"]["prefix"]')
+MAILLOG=$(T 't["real"]["maillog"]')
+USER_=$(T 't["real"]["user"]')
+PASS=$(T 't["real"]["password"]')
+check_eq "truth: real is up" True "$(T '[s["up"] for s in t["scenarios"] if s["name"]=="real"][0]')"
+
+# --- every real service listens, run by the program the plan names ---
+listener() { ss -Htlnp "( sport = :$1 )" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+for row in real-smtp:/usr/bin/tcpserver real-submission:/usr/bin/tcpserver \
+           real-smtps-fehcom:"$PREFIX/fehcom/bin/sslserver" \
+           real-smtps-superscript:"$PREFIX/superscript/bin/sslserver" \
+           real-smtps-noeof:"$PREFIX/fehcom-noeof/bin/sslserver" real-pop3:/usr/bin/tcpserver \
+           real-pop3s:"$PREFIX/fehcom/bin/sslserver" real-qmt:"$PREFIX/qmt/bin/tcpserver" \
+           real-tcp6:"$PREFIX/tcp6/bin/tcpserver"; do
+    name=${row%%:*} exe=${row#*:} port=$(P "${row%%:*}")
+    pid=$(listener "$port")
+    check_eq "$name :$port is served by $exe" "$exe" "$(readlink "/proc/$pid/exe" 2>/dev/null)"
+done
+check_eq "submission's tcpserver runs as qmaild (the LWQ mistake)" qmaild \
+    "$(ps -o user= -p "$(listener "$(P real-submission)")")"
+check_eq "the stack's /dev/log is the lab's socket, the host's /dev is untouched" \
+    "socket no-host-log" "$(stat -c %F "/proc/$(listener "$(P real-smtp)")/root/dev/log" | cut -d' ' -f1) $([[ -e /dev/log ]] && echo host-log || echo no-host-log)"
+
+holders=$(for p in $(lab_pids); do
+    for f in /proc/"$p"/fd/*; do [[ $(readlink "$f" 2>/dev/null) == "$QT_LAB_DIR/inherit-probe" ]] && echo "$p"; done
+done | sort -u | wc -l)
+check_eq "no lab process inherited the caller's open file (fd 7)" 0 "$holders"
+
+# --- AUTH PLAIN through real vchkpw, checked with swaks ---
+sw() { timeout 30 swaks --server "127.0.0.1:$1" --quit-after AUTH --auth PLAIN \
+    --auth-user "$USER_" --auth-password "$2" "${@:3}" >"$QT_LAB_DIR/sw.out" 2>&1; }
+sw "$(P real-smtp)" "$PASS"
+check_eq "smtp (tcpserver -u vpopmail), right password: swaks exit 0" 0 $?
+check "... 235" grep -q '^<-  235 ' "$QT_LAB_DIR/sw.out"
+sw "$(P real-smtp)" "wrong-password-123"
+check_eq "smtp, wrong password: swaks exit 28" 28 $?
+check "... 535" grep -q '^<\*\* 535 ' "$QT_LAB_DIR/sw.out"
+sw "$(P real-submission)" "$PASS"
+check_eq "submission (tcpserver -u qmaild), even the right password: swaks exit 28" 28 $?
+sw "$(P real-submission)" "wrong-password-123"
+check_eq "submission, wrong password: swaks exit 28" 28 $?
+sw "$(P real-smtps-fehcom)" "$PASS" --tlsc
+check_eq "smtps fehcom sslserver, right password over TLS: swaks exit 0" 0 $?
+sw "$(P real-smtps-superscript)" "$PASS" --tlsc
+check_eq "smtps SuperScript sslserver, right password over TLS: swaks exit 0" 0 $?
+sw "$(P real-qmt)" "$PASS"
+check_eq "QMailToaster tcpserver, right password: swaks exit 0" 0 $?
+sw "$(P real-tcp6)" "$PASS"
+check_eq "ucspi-tcp6 tcpserver, right password: swaks exit 0" 0 $?
+pop=$(timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1; printf "USER %s\r\nPASS %s\r\nQUIT\r\n" "$2" "$3" >&3; cat <&3' _ \
+    "$(P real-pop3)" "$USER_" "$PASS" | tr -d '\r' | tr '\n' '|')
+check_match "pop3: qmail-popup + vchkpw log in" '^\+OK <[^|]*>\|\+OK \|\+OK' "$pop"
+
+# vchkpw's syslog lines, through the lab's own /dev/log
+retry 10 grep -q "vchkpw-0: (PLAIN) login success" "$MAILLOG"
+n() { grep -c -- "$1" "$MAILLOG"; }
+check_eq "maillog: smtp login success logged as vchkpw-PORT" 1 "$(n "vchkpw-$(P real-smtp): (PLAIN) login success $USER_:127.0.0.1\$")"
+check_eq "maillog: smtp wrong password" 1 "$(n "vchkpw-$(P real-smtp): password fail $USER_:127.0.0.1\$")"
+check_eq "maillog: submission as qmaild: 'vpopmail user not found' for an existing user, twice" 2 \
+    "$(n "vchkpw-$(P real-submission): vpopmail user not found $USER_:127.0.0.1\$")"
+check_eq "maillog: fehcom sslserver -e: vchkpw-PORT" 1 "$(n "vchkpw-$(P real-smtps-fehcom): (PLAIN) login success $USER_:127.0.0.1\$")"
+check_eq "maillog: SuperScript sslserver without -e: vchkpw-0, no IP" 1 "$(n "vchkpw-0: (PLAIN) login success $USER_:\$")"
+check_eq "the domain's vpasswd.cdb is unreadable for qmaild" "no" \
+    "$(setpriv --reuid=qmaild --regid=nofiles --clear-groups test -r "$(T 't["real"]["domain_cdb"]')" && echo yes || echo no)"
+
+# --- qmail-send: every remote delivery goes to the closed loopback port ---
+timeout 30 swaks --server "127.0.0.1:$(P real-smtp)" --from "$USER_" --to nobody@remote.example \
+    --auth PLAIN --auth-user "$USER_" --auth-password "$PASS" >"$QT_LAB_DIR/sw.out" 2>&1
+check_eq "a message to a remote address is accepted" 0 $?
+SENDLOG=$(T 't["real"]["run_dir"]')/log/qmail-send/current
+retry 20 grep -q "deferral: Sorry,_I_wasn't_able_to_establish_an_SMTP_connection" "$SENDLOG"
+check "qmail-remote defers it: nothing listens on the smtproutes port (no resolver asked)" test $? -eq 0
+
+# --- QMailToaster's per-IP limit: MAXCONNIP=3 from the rules cdb ---
+QMT=$(P real-qmt)
+"$BIN/loris" -p "$QMT" -s 127.0.0.80:5 -m silent -t 60 -o "$QT_LAB_DIR/qmt.status" &
+qmt_loris=$!
+retry 20 grep -q 'closed=2' "$QT_LAB_DIR/qmt.status"
+check_eq "qmt: 3 of 5 connections from 127.0.0.80 stay (ss)" 3 "$(ss_estab_src "$QMT" 127.0.0.80)"
+check_eq "qmt: tcpserver logged 'deny ... MAXCONNIP:3' twice" 2 \
+    "$(grep -c "tcpserver: deny [0-9]* 0:127.0.0.1:$QMT :127.0.0.80::[0-9]* MAXCONNIP:3\$" "$(T 't["real"]["run_dir"]')/log/smtp-qmt/current")"
+
+# --- 12 idle clients on fehcom's sslserver; qtriage --json vs ss and ps ---
+FEH=$(P real-smtps-fehcom)
+"$BIN/loris" -p "$FEH" -s 127.0.0.81:12 -m silent -t 60 -o "$QT_LAB_DIR/feh.status" &
+feh_loris=$!
+retry 20 grep -q 'established=12' "$QT_LAB_DIR/feh.status"
+sleep 1
+ports="real-smtp=$(P real-smtp),real-submission=$(P real-submission),real-smtps-fehcom=$FEH"
+ports+=",real-smtps-superscript=$(P real-smtps-superscript),real-qmt=$QMT,real-tcp6=$(P real-tcp6)"
+"$QT" --json --ports "$ports" >"$QT_LAB_DIR/q.json" 2>"$QT_LAB_DIR/q.err"
+check_eq "qtriage --json exit" 0 $?
+ss_now=$(for s in real-smtp real-submission real-smtps-fehcom real-smtps-superscript real-qmt real-tcp6; do
+    printf '%s=%s ' "$s" "$(ss_estab_port "$(P $s)")"; done)
+Q() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$QT_LAB_DIR/q.json"; }
+check_eq "established per service: qtriage = ss -tn" "$ss_now" \
+    "$(Q '"".join("%s=%d " % (s, [m for m in t["metrics"] if m["key"] == "established." + s][0]["value"]) for s in "real-smtp real-submission real-smtps-fehcom real-smtps-superscript real-qmt real-tcp6".split())')"
+ipcol() { # ipcol IP SERVICE: the Ports pane's per-IP count
+    Q "(lambda v: [int(r['cells'][[c['title'] for c in v['columns']].index('$2')]['text']) for r in v['rows'] if r['id']=='$1'][0])([p for p in t['panes'] if p['name']=='Ports'][0]['view']['main'])"
+}
+check_eq "per IP: 127.0.0.81 on fehcom, qtriage = ss" "$(ss_estab_src "$FEH" 127.0.0.81)" "$(ipcol 127.0.0.81 real-smtps-fehcom)"
+check_eq "per IP: 127.0.0.80 on qmt, qtriage = ss" "$(ss_estab_src "$QMT" 127.0.0.80)" "$(ipcol 127.0.0.80 real-qmt)"
+feh_kids=$(ps -o pid= --ppid "$(listener "$FEH")" | wc -l)
+qmt_kids=$(ps -o pid= --ppid "$(listener "$QMT")" | wc -l)
+check_eq "fehcom: one child process per idle client (ps)" 12 "$feh_kids"
+check_eq "children per server: qtriage = ps (fehcom, qmt)" "$feh_kids $qmt_kids" \
+    "$(Q '" ".join(str([m for m in t["metrics"] if m["key"] == "server_children." + s][0]["value"]) for s in ("smtps-fehcom", "smtp-qmt"))')"
+variant() { Q "[r['cells'][2]['text'] for r in [p for p in t['panes'] if p['name']=='Servers'][0]['view']['main']['rows'] if r['id']=='$1'][0]"; }
+check_match "variant: fehcom's sslserver" '^sslserver-feh' "$(variant smtps-fehcom)"
+check_match "variant: the EOF-less fehcom build too" '^sslserver-feh' "$(variant smtps-noeof)"
+check_match "variant: SuperScript's sslserver is not fehcom's" '^sslserver$' "$(variant smtps-superscript)"
+check_eq "variant: Debian's tcpserver" ucspi-tcp "$(variant qmail-smtpd)"
+check_eq "variant: ucspi-tcp6's tcpserver" ucspi-tcp6 "$(variant smtp-tcp6)"
+check_eq "handshake deadline of both sslservers: 26 s (no -T)" "26 s 26 s" \
+    "$(Q '" ".join([r["cells"][5]["text"] for r in [p for p in t["panes"] if p["name"]=="Servers"][0]["view"]["main"]["rows"] if r["id"]==s][0] for s in ("smtps-fehcom", "smtps-superscript"))')"
+kill "$qmt_loris" "$feh_loris" 2>/dev/null
+wait "$qmt_loris" "$feh_loris" 2>/dev/null
+
+# --- fehcom without the EOF fix: a client that closes without close_notify
+# leaves its sslserver child spinning on a slot with no TCP connection (it
+# eats a core: a few seconds only, then we end it by its pid) ---
+NOEOF=$(P real-smtps-noeof)
+"$PY" - "$NOEOF" <<'EOF2'
+import socket, ssl, sys
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10))
+s.recv(512)
+s.close()   # SSLSocket.close() sends no close_notify (only unwrap() does)
+EOF2
+check_eq "noeof: the python TLS client ran" 0 $?
+sleep 1
+spin=$(ps -o pid= --ppid "$(listener "$NOEOF")" | tr -d ' ' | head -1)
+check "noeof: the listener still has a child" test -n "$spin"
+check_eq "noeof: no TCP connection left on the port (ss)" 0 "$(ss_estab_port "$NOEOF")"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+t0=$(ticks "$spin"); sleep 2; t1=$(ticks "$spin")
+check "noeof: the child burns CPU (utime+stime grew $((t1 - t0)) ticks in 2 s, want >= 40)" test $((t1 - t0)) -ge 40
+[[ -n $spin ]] && kill -KILL "$spin" 2>/dev/null
+retry 10 test ! -e "/proc/$spin/stat"
+check "noeof: the spinning child is gone (killed by its pid)" test $? -eq 0
+
+check "lab/down real" "$LAB/down" real
+check_eq "no process carries this lab's tag" "" "$(lab_pids)"
+check_eq "qmail-send of the build is gone" "" "$(for p in /proc/[0-9]*; do [[ $(readlink "$p/cwd" 2>/dev/null) == "$PREFIX/qmail/queue" ]] && echo "${p#/proc/}"; done)"
+finish
