@@ -12,22 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct lctx {
-    const qt_ctx *ctx;
-    const qt_snapshot *snap;
-    const qt_history *hist;
-    const struct qt_server *sv;
-    const qt_cmd *base;        /* the command the fixes edit */
-    qt_findings *out;          /* NULL: only collect the edits */
-    struct qt_ops all;
-};
 
-static const char *svname(const struct lctx *l) { return l->sv->name; }
-static const struct qt_variant_def *vdef(const struct lctx *l) { return qt_variant_get(l->sv->variant); }
 
-static qt_finding *add(struct lctx *l, enum qt_sev sev, const char *check, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static qt_finding *add(struct lctx *l, enum qt_sev sev, const char *check, const char *fmt, ...)
+qt_finding *qt_lint_add(struct lctx *l, enum qt_sev sev, const char *check, const char *fmt, ...)
 {
     char id[200], *title;
     va_list ap;
@@ -38,13 +25,13 @@ static qt_finding *add(struct lctx *l, enum qt_sev sev, const char *check, const
     va_start(ap, fmt);
     title = qt_vasprintf(fmt, ap);
     va_end(ap);
-    snprintf(id, sizeof id, "servers.%s:%s", check, svname(l));
+    snprintf(id, sizeof id, "servers.%s:%s", check, l->sv->name);
     /* docs/severity.md: no supervisor would start it, so nobody is hurt by it */
     if (sev > QT_SEV_INFO && qt_server_inventory(l->sv))
         sev = QT_SEV_INFO;
     f = qt_findings_add(l->out, sev, "servers", id, title);
     free(title);
-    qt_finding_subject(f, "%s", svname(l));
+    qt_finding_subject(f, "%s", l->sv->name);
     if (f && sev == QT_SEV_INFO && qt_server_inventory(l->sv))
         qt_finding_evidence(f, "inventory (at most INFO): %s", qt_server_want_down(l->sv) ? "deliberately down (a down file, or svc -d)"
                                                                                    : "not in an active scan directory");
@@ -82,7 +69,7 @@ static char *shown_cmd(const qt_cmd *c)
     return qt_buf_steal(&b);
 }
 
-static void ev_cmdline(struct lctx *l, qt_finding *f)
+void qt_lint_ev_cmdline(struct lctx *l, qt_finding *f)
 {
     const struct qt_server *sv = l->sv;
     if (!f)
@@ -101,7 +88,7 @@ static void ev_cmdline(struct lctx *l, qt_finding *f)
         qt_finding_evidence(f, "%s/run line %d: %s", sv->svcdir, sv->rs.line, s);
         free(s);
     }
-    qt_finding_evidence(f, "variant: %s (%s)", vdef(l)->label, sv->variant_evidence);
+    qt_finding_evidence(f, "variant: %s (%s)", qt_variant_get(l->sv->variant)->label, sv->variant_evidence);
 }
 
 char *qt_lint_apply_cmd(const struct qt_server *sv)
@@ -114,7 +101,7 @@ char *qt_lint_apply_cmd(const struct qt_server *sv)
 }
 
 /* Current and corrected line for these edits, then how to apply them. */
-static void add_fix(struct lctx *l, qt_finding *f, const struct qt_ops *ops)
+void qt_lint_add_fix(struct lctx *l, qt_finding *f, const struct qt_ops *ops)
 {
     struct qt_fixline fl;
     for (int i = 0; i < ops->n; i++) {
@@ -162,7 +149,7 @@ static void check_script(struct lctx *l)
     qt_finding *f;
 
     if (sv->run_error[0]) {
-        f = add(l, QT_SEV_WARN, "script-unread", "run script not read: %s", sv->run_error);
+        f = qt_lint_add(l, QT_SEV_WARN, "script-unread", "run script not read: %s", sv->run_error);
         if (f) {
             qt_finding_evidence(f, "%s/run: %s", sv->svcdir, sv->run_error);
             qt_finding_explain(f, "qtriage reads only regular files inside --root (a FIFO would block, a link out of the root "
@@ -172,7 +159,7 @@ static void check_script(struct lctx *l)
         return;
     }
     if (sv->has_script && sv->rs.budget[0]) {
-        f = add(l, QT_SEV_WARN, "script-budget", "run script too complex to evaluate: %s", sv->rs.budget);
+        f = qt_lint_add(l, QT_SEV_WARN, "script-budget", "run script too complex to evaluate: %s", sv->rs.budget);
         if (f) {
             qt_finding_evidence(f, "%s/run: evaluation stopped at %s", sv->svcdir, sv->rs.budget);
             qt_finding_explain(f, "qtriage reads run scripts without running them, within fixed budgets of words, expansions, bytes and files "
@@ -182,7 +169,7 @@ static void check_script(struct lctx *l)
             qt_finding_fix(f, "read %s/run by hand: a run script that multiplies variables this much is unusual (sh -n checks only its syntax)", sv->svcdir);
         }
     } else if (sv->has_script && sv->rs.error[0]) {
-        f = add(l, sv->pid ? QT_SEV_WARN : QT_SEV_CRIT, "script-syntax", "run script cannot be read as a command: %s", sv->rs.error);
+        f = qt_lint_add(l, sv->pid ? QT_SEV_WARN : QT_SEV_CRIT, "script-syntax", "run script cannot be read as a command: %s", sv->rs.error);
         if (f) {
             qt_finding_evidence(f, "%s/run: %s", sv->svcdir, sv->rs.error);
             qt_finding_explain(f, "If sh cannot parse the script either, supervise restarts it about once a second and the service never comes up%s.",
@@ -191,7 +178,7 @@ static void check_script(struct lctx *l)
         }
     }
     if (sv->has_script && sv->rs.truncated) {
-        f = add(l, QT_SEV_WARN, "script-truncated", "run script truncated at %d KiB: the exec line may be missing", QT_RUNSCRIPT_MAX / 1024);
+        f = qt_lint_add(l, QT_SEV_WARN, "script-truncated", "run script truncated at %d KiB: the exec line may be missing", QT_RUNSCRIPT_MAX / 1024);
         if (f) {
             qt_finding_evidence(f, "%s/run is longer than %d bytes; only the first %d were read%s", sv->svcdir, QT_RUNSCRIPT_MAX, QT_RUNSCRIPT_MAX,
                                 sv->has_script_cmd ? "" : " and no command was found in them");
@@ -204,16 +191,16 @@ static void check_script(struct lctx *l)
     if (sv->has_script_cmd && (sv->script.status == QT_CMD_BAD_OPTION || sv->script.status == QT_CMD_USAGE)) {
         struct qt_ops ops = {0};
         const qt_cmd *c = &sv->script;
-        f = add(l, QT_SEV_CRIT, "script-refused", "%s in the run script would refuse to start: %s", c->server_name, c->error);
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, QT_SEV_CRIT, "script-refused", "%s in the run script would refuse to start: %s", c->server_name, c->error);
+        qt_lint_ev_cmdline(l, f);
         if (f) {
-            if (vdef(l)->usage)
-                qt_finding_evidence(f, "it prints: %s", vdef(l)->usage);
+            if (qt_variant_get(l->sv->variant)->usage)
+                qt_finding_evidence(f, "it prints: %s", qt_variant_get(l->sv->variant)->usage);
             qt_finding_explain(f, "The real %s parses options with DJB getopt: an unknown letter or a missing argument makes it print its usage and exit 100. "
                                   "Under supervise that is a restart loop about once a second: the port is closed%s.",
                                c->server_name, sv->pid ? " as soon as the running process is restarted" : "");
-            if (c->bad_letter == 'T' && !strchr(vdef(l)->optstring, 'T'))
-                qt_finding_explain(f, "-T does not exist in %s; -t is the ident (port 113) timeout. Neither bounds a TLS handshake.", vdef(l)->label);
+            if (c->bad_letter == 'T' && !strchr(qt_variant_get(l->sv->variant)->optstring, 'T'))
+                qt_finding_explain(f, "-T does not exist in %s; -t is the ident (port 113) timeout. Neither bounds a TLS handshake.", qt_variant_get(l->sv->variant)->label);
         }
         if (c->status == QT_CMD_BAD_OPTION && c->optend < c->argc && c->argv[c->optend][0] == '-' &&
             strlen(c->argv[c->optend]) == 2) {
@@ -222,10 +209,10 @@ static void check_script(struct lctx *l)
                 end++;
             qt_ops_add(&ops, QT_OP_REMOVE_RANGE, 0, NULL, c->optend, end);
         }
-        add_fix(l, f, &ops);
+        qt_lint_add_fix(l, f, &ops);
     }
     if (sv->has_script_cmd && sv->rs.notes.len && l->out) {
-        f = add(l, QT_SEV_INFO, "script-unresolved", "parts of the run script could not be resolved statically");
+        f = qt_lint_add(l, QT_SEV_INFO, "script-unresolved", "parts of the run script could not be resolved statically");
         if (f) {
             for (const char *p = qt_buf_str(&sv->rs.notes); *p;) {
                 const char *nl = strchr(p, '\n');
@@ -239,8 +226,8 @@ static void check_script(struct lctx *l)
         }
     }
     if (sv->differs) {
-        f = add(l, QT_SEV_WARN, "script-differs", "run script differs from the running process (edited, not restarted)");
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, QT_SEV_WARN, "script-differs", "run script differs from the running process (edited, not restarted)");
+        qt_lint_ev_cmdline(l, f);
         if (f) {
             qt_finding_evidence(f, "%s", sv->differs_detail);
             qt_finding_explain(f, "supervise started the process from an earlier version of the run script. The change takes effect only after a restart; "
@@ -256,8 +243,8 @@ static void check_script(struct lctx *l)
         const char *title = qt_server_want_down(sv) ? "supervised front end is down on purpose"
                             : !sv->in_scan ? "front end not in an active scan directory: not started"
                                            : "supervised front end is not running";
-        f = add(l, QT_SEV_CRIT, "down", "%s", title);
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, QT_SEV_CRIT, "down", "%s", title);
+        qt_lint_ev_cmdline(l, f);
         if (f) {
             if (sv->down_file)
                 qt_finding_evidence(f, "%s/down exists: svscan does not start it", sv->svcdir);
@@ -273,11 +260,11 @@ static void check_script(struct lctx *l)
         }
     }
     if (sv->cmd && !sv->variant_certain) {
-        f = add(l, QT_SEV_INFO, "variant", "front end variant not proven: %s?", vdef(l)->label);
+        f = qt_lint_add(l, QT_SEV_INFO, "variant", "front end variant not proven: %s?", qt_variant_get(l->sv->variant)->label);
         if (f) {
             qt_finding_evidence(f, "%s", sv->variant_evidence);
             qt_finding_explain(f, "The same program name covers binaries whose options mean different things (tcpserver: stock, SSL-patched, ucspi-tcp6, indimail). "
-                                  "The checks assume %s; reading the binary (run qtriage as root, or with --root pointing at its files) settles it.", vdef(l)->label);
+                                  "The checks assume %s; reading the binary (run qtriage as root, or with --root pointing at its files) settles it.", qt_variant_get(l->sv->variant)->label);
         }
     }
 }
@@ -285,7 +272,7 @@ static void check_script(struct lctx *l)
 static void check_handshake(struct lctx *l)
 {
     const struct qt_server *sv = l->sv;
-    const struct qt_variant_def *d = vdef(l);
+    const struct qt_variant_def *d = qt_variant_get(l->sv->variant);
     struct qt_ops ops = {0};
     qt_finding *f;
     const qt_cmd *c = sv->cmd;
@@ -295,8 +282,8 @@ static void check_handshake(struct lctx *l)
     if (sv->tls && sv->hs_source == QT_HS_NONE) {
         /* docs/severity.md: CRIT for a live listener while stalls exist */
         unsigned stalls = sv->pid ? qt_lint_stalls_on_port(l->ctx, l->snap, sv->port) : 0;
-        f = add(l, stalls ? QT_SEV_CRIT : QT_SEV_WARN, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, stalls ? QT_SEV_CRIT : QT_SEV_WARN, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
+        qt_lint_ev_cmdline(l, f);
         if (f) {
             qt_finding_evidence(f, "handshake: %s", sv->hs_detail);
             if (stalls)
@@ -334,21 +321,21 @@ static void check_handshake(struct lctx *l)
             if (bi >= 0)
                 qt_ops_add(&ops, QT_OP_INSERT_AFTER, 0, "-K30000", l->base->links[bi].first, 0);
         }
-        add_fix(l, f, &ops);
+        qt_lint_add_fix(l, f, &ops);
         return;
     }
     if (sv->tls && (sv->hs_source == QT_HS_OPTION || sv->hs_source == QT_HS_CHAIN) && sv->handshake >= 0) {
         if (sv->handshake == 0) {
-            f = add(l, QT_SEV_WARN, "handshake-zero", "handshake deadline 0: every TLS handshake that is not instant fails");
-            ev_cmdline(l, f);
+            f = qt_lint_add(l, QT_SEV_WARN, "handshake-zero", "handshake deadline 0: every TLS handshake that is not instant fails");
+            qt_lint_ev_cmdline(l, f);
             if (f)
                 qt_finding_explain(f, "%s: the deadline is now + 0 s, so the first SSL_accept that has to wait for the client gives up.", sv->hs_detail);
             if (d->handshake_opt)
                 qt_ops_add(&ops, QT_OP_SET, d->handshake_opt, d->handshake_unit_ms ? "30000" : "30", 0, 0);
-            add_fix(l, f, &ops);
+            qt_lint_add_fix(l, f, &ops);
         } else if (sv->handshake > 60) {
-            f = add(l, QT_SEV_WARN, "handshake-huge", "TLS handshake deadline of %.0f s is long", sv->handshake);
-            ev_cmdline(l, f);
+            f = qt_lint_add(l, QT_SEV_WARN, "handshake-huge", "TLS handshake deadline of %.0f s is long", sv->handshake);
+            qt_lint_ev_cmdline(l, f);
             if (f) {
                 qt_finding_evidence(f, "handshake: %s", sv->hs_detail);
                 qt_finding_explain(f, "A real client finishes a handshake in well under a second. With %.0f s, %ld silent clients per %.0f s are enough to fill every slot.",
@@ -358,36 +345,36 @@ static void check_handshake(struct lctx *l)
                 qt_ops_add(&ops, QT_OP_SET, d->handshake_opt, d->handshake_unit_ms ? "30000" : "30", 0, 0);
             else if (f)
                 qt_finding_fix(f, "set TIMEOUTbusy = 30 in the stunnel configuration");
-            add_fix(l, f, &ops);
+            qt_lint_add_fix(l, f, &ops);
         } else if (l->out) {
-            f = add(l, QT_SEV_OK, "handshake", "TLS handshake deadline %.0f s (%s)", sv->handshake, sv->hs_detail);
+            f = qt_lint_add(l, QT_SEV_OK, "handshake", "TLS handshake deadline %.0f s (%s)", sv->handshake, sv->hs_detail);
             if (f)
                 qt_finding_explain(f, "A client that does not finish the handshake in time is dropped and frees its slot.");
         }
     } else if (sv->tls && sv->hs_source == QT_HS_DEFAULT) {
-        f = add(l, QT_SEV_OK, "handshake", "TLS handshake deadline: %s, fine", sv->hs_detail);
+        f = qt_lint_add(l, QT_SEV_OK, "handshake", "TLS handshake deadline: %s, fine", sv->hs_detail);
         if (f)
             qt_finding_explain(f, "%s", d->handshake_note);
     } else if (sv->hs_source == QT_HS_PROGRAM) {
-        f = add(l, sv->handshake > 120 ? QT_SEV_WARN : QT_SEV_OK, "handshake", "TLS is done by qmail-smtpd (SMTPS): deadline %.0f s from control/timeoutsmtpd", sv->handshake);
+        f = qt_lint_add(l, sv->handshake > 120 ? QT_SEV_WARN : QT_SEV_OK, "handshake", "TLS is done by qmail-smtpd (SMTPS): deadline %.0f s from control/timeoutsmtpd", sv->handshake);
         if (f)
             qt_finding_explain(f, "qmail-smtpd's TLS patch bounds the handshake with timeoutsmtpd as a total deadline. It only starts after tcpserver's ident and DNS lookups.");
     } else if (sv->hs_source == QT_HS_UNKNOWN) {
-        f = add(l, QT_SEV_WARN, "handshake-unknown", "cannot tell what bounds the TLS handshake: %s", sv->hs_detail);
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, QT_SEV_WARN, "handshake-unknown", "cannot tell what bounds the TLS handshake: %s", sv->hs_detail);
+        qt_lint_ev_cmdline(l, f);
     }
     /* -w / relay idle timeouts far above the default */
     {
         const struct qt_opt *w = qt_cmd_last_role(c, QT_OR_IO_TIMEOUT, QT_OR_IO_TIMEOUT);
         if (w && (qt_scan_ulong(w->arg) > 3600 || qt_scan_ulong(w->arg) == 0)) {
             struct qt_ops o2 = {0};
-            f = add(l, QT_SEV_WARN, "io-timeout", "-%c %s: %s", w->letter, w->arg,
+            f = qt_lint_add(l, QT_SEV_WARN, "io-timeout", "-%c %s: %s", w->letter, w->arg,
                     qt_scan_ulong(w->arg) ? "idle connections may hold a slot for a very long time" : "0 is not a sane idle timeout");
-            ev_cmdline(l, f);
+            qt_lint_ev_cmdline(l, f);
             if (f)
                 qt_finding_explain(f, "-%c in %s: %s.", w->letter, d->label, qt_variant_opt(d, w->letter)->meaning);
             qt_ops_add(&o2, QT_OP_SET, w->letter, "1200", 0, 0);
-            add_fix(l, f, &o2);
+            qt_lint_add_fix(l, f, &o2);
         }
     }
 }
@@ -395,7 +382,7 @@ static void check_handshake(struct lctx *l)
 static void check_ident_dns(struct lctx *l)
 {
     const struct qt_server *sv = l->sv;
-    const struct qt_variant_def *d = vdef(l);
+    const struct qt_variant_def *d = qt_variant_get(l->sv->variant);
     const qt_cmd *c = sv->cmd;
     const struct qt_opt *t;
     int ident;
@@ -407,26 +394,26 @@ static void check_ident_dns(struct lctx *l)
     t = qt_cmd_last_role(c, QT_OR_IDENT_TIMEOUT, QT_OR_IDENT_TIMEOUT);
     if (t && !ident) {
         struct qt_ops ops = {0};
-        f = add(l, sv->tls ? QT_SEV_WARN : QT_SEV_INFO, "t-meaningless", "-t %s does nothing: ident lookups are off", t->arg);
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, sv->tls ? QT_SEV_WARN : QT_SEV_INFO, "t-meaningless", "-t %s does nothing: ident lookups are off", t->arg);
+        qt_lint_ev_cmdline(l, f);
         if (f) {
             qt_finding_explain(f, "-t is the ident ($TCPREMOTEINFO, port 113) timeout in every tcpserver variant and in sslserver; with ident off (-R) it is never used.");
             if (sv->tls || sv->port == 465 || sv->port == 993 || sv->port == 995)
                 qt_finding_explain(f, "It is not a TLS handshake timeout (a common belief). Here the handshake is bounded by: %s.", sv->hs_detail);
         }
         qt_ops_add(&ops, QT_OP_REMOVE, t->letter, NULL, 0, 0);
-        add_fix(l, f, &ops);
+        qt_lint_add_fix(l, f, &ops);
     } else if (t && sv->tls) {
-        f = add(l, QT_SEV_INFO, "t-not-tls", "-t %s limits only the ident lookup, not the TLS handshake", t->arg);
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, QT_SEV_INFO, "t-not-tls", "-t %s limits only the ident lookup, not the TLS handshake", t->arg);
+        qt_lint_ev_cmdline(l, f);
         if (f)
             qt_finding_explain(f, "-t is the ident ($TCPREMOTEINFO) timeout. The handshake is bounded by: %s.", sv->hs_detail);
     }
     if (ident) {
         struct qt_ops ops = {0};
         unsigned long tt = t ? qt_scan_ulong(t->arg) : 26;
-        f = add(l, QT_SEV_WARN, "ident-on", "ident (port 113) lookup on every connection: up to %lu s before the program starts", tt);
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, QT_SEV_WARN, "ident-on", "ident (port 113) lookup on every connection: up to %lu s before the program starts", tt);
+        qt_lint_ev_cmdline(l, f);
         if (f) {
             qt_finding_explain(f, "%s asks the client's port 113 for $TCPREMOTEINFO %s. Most clients drop port 113 silently, so each connection waits up to -t (%lu s) "
                                   "holding a slot; in the log the gap shows between 'pid N from IP' and 'ok N'.",
@@ -436,136 +423,18 @@ static void check_ident_dns(struct lctx *l)
         qt_ops_add(&ops, QT_OP_ADD_FLAG, 'R', NULL, 0, 0);
         if (t)
             qt_ops_add(&ops, QT_OP_REMOVE, t->letter, NULL, 0, 0);
-        add_fix(l, f, &ops);
+        qt_lint_add_fix(l, f, &ops);
     }
     if (qt_variant_opt(d, 'H') && qt_cmd_state(c, QT_OR_DNS_ON, QT_OR_DNS_OFF, d->dns_default)) {
         struct qt_ops ops = {0};
-        f = add(l, QT_SEV_WARN, "dns-on", "reverse-DNS lookup of every client before the program starts (-H missing)");
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, QT_SEV_WARN, "dns-on", "reverse-DNS lookup of every client before the program starts (-H missing)");
+        qt_lint_ev_cmdline(l, f);
         if (f)
             qt_finding_explain(f, "Without -H, %s resolves the client's address (and with -p its name again) before running the program; a slow or broken resolver "
                                   "delays every connection and keeps it in a slot. qmail-smtpd works without $TCPREMOTEHOST.", c->server_name);
         qt_ops_add(&ops, QT_OP_REMOVE, 'h', NULL, 0, 0);
         qt_ops_add(&ops, QT_OP_ADD_FLAG, 'H', NULL, 0, 0);
-        add_fix(l, f, &ops);
-    }
-}
-
-static double hist_peak(const struct lctx *l, int *samples)
-{
-    char key[160];
-    const qt_series *s;
-    double v[QT_HIST_LEN], peak = -1;
-    size_t n;
-
-    *samples = 0;
-    if (!l->hist)
-        return -1;
-    snprintf(key, sizeof key, "server_children.%.31s", l->sv->name); /* metric service names hold 31 bytes */
-    if (!(s = qt_history_get(l->hist, key)))
-        return -1;
-    n = qt_series_values(s, v, QT_HIST_LEN);
-    for (size_t i = 0; i < n; i++)
-        if (v[i] > peak)
-            peak = v[i];
-    *samples = (int)n;
-    return peak;
-}
-
-static void check_limit(struct lctx *l)
-{
-    const struct qt_server *sv = l->sv;
-    const qt_cmd *c = sv->cmd;
-    qt_finding *f;
-    int samples;
-    double peak;
-
-    if (!c || !qt_variant_get(sv->variant)->default_limit)
-        return;
-    peak = hist_peak(l, &samples);
-    if (sv->limit == 0) {
-        f = add(l, QT_SEV_CRIT, "limit-zero", "-c 0: the front end never accepts a connection");
-        ev_cmdline(l, f);
-        if (f)
-            qt_finding_explain(f, "tcpserver waits while children >= limit; with 0 it waits forever. An empty `cat control/concurrencyincoming` in the run script gives exactly this.");
-    }
-    if (sv->pid && sv->limit > 0 && sv->children >= sv->limit) {
-        f = add(l, QT_SEV_CRIT, "limit-full", "all %ld connection slots are taken: new clients wait in the listen queue", sv->limit);
-        ev_cmdline(l, f);
-        if (f) {
-            qt_finding_evidence(f, "%d live children (%d zombies), %d running the program", sv->children, sv->zombies, sv->progs_running);
-            qt_finding_explain(f, "tcpserver counts its direct children only; it accepts again when one exits.%s",
-                               sv->progs_running < sv->children ? " Children without a running program are stuck before it (TLS handshake, ident, DNS)." : "");
-        }
-    } else if (sv->limit > 0 && peak >= (double)sv->limit && samples > 1) {
-        f = add(l, QT_SEV_WARN, "limit-reached", "the -c limit %ld was reached in the last %d samples (peak %.0f)", sv->limit, samples, peak);
-        ev_cmdline(l, f);
-    }
-    if (!strcmp(sv->limit_source, "default")) {
-        struct qt_ops ops = {0};
-        char v[32];
-        long want = sv->limit;
-        if (peak > 0 && peak * 2 > want)
-            want = ((long)(peak * 2) + 9) / 10 * 10;
-        snprintf(v, sizeof v, "%ld", want);
-        f = add(l, QT_SEV_INFO, "limit-default", "no -c: the default limit of %ld connections applies", sv->limit);
-        ev_cmdline(l, f);
-        if (f)
-            qt_finding_explain(f, "Without -c, %s serves at most %ld clients at once. Say it explicitly so the limit is visible and sized for the peak%s.",
-                               c->server_name, sv->limit, peak >= 0 ? "" : " (no history yet)");
-        qt_ops_add(&ops, QT_OP_SET, 'c', v, 0, 0);
-        add_fix(l, f, &ops);
-    }
-}
-
-static void check_one_ip(struct lctx *l)
-{
-    const struct qt_server *sv = l->sv;
-    qt_finding *f;
-    int top = sv->nips ? sv->ips[0].n : 0, from_kernel = 0;
-    char kip[64];
-    const char *topip = sv->nips ? sv->ips[0].ip : "";
-
-    if (!sv->cmd || sv->limit <= 0)
-        return;
-    /* children whose environment is not readable (not root) would count as
-     * no IP at all: take the count from the kernel's socket list instead
-     * (unknown, never zero; docs/monitoring.md) */
-    if (sv->pid && sv->ips_known < sv->children && sv->port && l->snap && l->snap->sockets) {
-        int k = (int)qt_ports_top_accepted(l->snap->sockets, sv->port, kip, sizeof kip);
-        if (k > top) {
-            top = k;
-            topip = kip;
-            from_kernel = 1;
-        }
-    }
-    if (top > 0 && qt_sev_ip_crit((unsigned)top, sv->limit)) {   /* docs/severity.md */
-        f = add(l, QT_SEV_CRIT, "one-ip", "%s holds %d of the %ld slots", topip, top, sv->limit);
-    } else if (top > QT_PORTS_IP_MIN) {
-        f = add(l, QT_SEV_WARN, "one-ip", "%s holds %d of the %ld slots", topip, top, sv->limit);
-    } else if (sv->iplimit >= 0 && sv->iplimit * 2 >= sv->limit && sv->limit > 1) {
-        f = add(l, QT_SEV_WARN, "one-ip", "one client IP may take %ld of the %ld slots", sv->iplimit, sv->limit);
-    } else if (sv->iplimit < 0) {
-        f = add(l, QT_SEV_INFO, "one-ip",
-                "no per-IP limit: one client IP can take all %ld slots", sv->limit);
-    } else {
-        return;
-    }
-    ev_cmdline(l, f);
-    if (!f || qt_lint_rules_iplimit(sv, f))
-        return;
-    for (int i = 0; i < sv->nips && i < 5; i++)
-        qt_finding_evidence(f, "%s: %d connection%s", sv->ips[i].ip, sv->ips[i].n, sv->ips[i].n == 1 ? "" : "s");
-    if (from_kernel)
-        qt_finding_evidence(f, "%s: %d accepted connections on port %u (kernel socket list)", topip, top, sv->port);
-    if (sv->pid)
-        qt_finding_evidence(f, "%d of %d children have a readable remote IP%s", sv->ips_known, sv->children,
-                            from_kernel ? "; the count above is from the kernel's socket list" : "");
-    qt_finding_explain(f, "%s limits only the total (-c %ld). A single scanner or slowloris client can fill it and lock everyone else out.",
-                       vdef(l)->label, sv->limit);
-    if (sv->port) {
-        qt_finding_fix(f, "iptables -I INPUT -p tcp --syn --dport %u -m connlimit --connlimit-above 8 --connlimit-mask 32 -j REJECT --reject-with tcp-reset", sv->port);
-        qt_finding_fix(f, "ip6tables -I INPUT -p tcp --syn --dport %u -m connlimit --connlimit-above 8 --connlimit-mask 128 -j REJECT --reject-with tcp-reset", sv->port);
+        qt_lint_add_fix(l, f, &ops);
     }
 }
 
@@ -583,18 +452,18 @@ static void check_chain(struct lctx *l)
     if (ti >= 0) {
         struct qt_ops ops = {0};
         int bi = b ? qt_cmd_link(b, QT_LINK_TIMEOUT) : -1;
-        f = add(l, QT_SEV_WARN, "timeout-wrapper", "`timeout %.0f` in the program chain cannot free a stalled slot", c->links[ti].num);
-        ev_cmdline(l, f);
+        f = qt_lint_add(l, QT_SEV_WARN, "timeout-wrapper", "`timeout %.0f` in the program chain cannot free a stalled slot", c->links[ti].num);
+        qt_lint_ev_cmdline(l, f);
         if (f) {
             qt_finding_explain(f, "timeout starts counting only when tcpserver runs the program. A connection stalled before that (TLS handshake, ident, DNS) never reaches it.");
             if (sv->variant == QT_VAR_SSL_PATCH || sv->variant == QT_VAR_SSLSERVER || sv->variant == QT_VAR_SSLSERVER_FEH)
                 qt_finding_explain(f, "With %s the program is a grandchild: when timeout kills it, the relay child that tcpserver counts can stay blocked on the client.",
-                                   vdef(l)->label);
+                                   qt_variant_get(l->sv->variant)->label);
             qt_finding_explain(f, "qmail-smtpd already has its own per-read timeout (control/timeoutsmtpd, default 1200 s). Bound the handshake in the front end instead.");
         }
         if (bi >= 0)
             qt_ops_add(&ops, QT_OP_REMOVE_RANGE, 0, NULL, b->links[bi].first, b->links[bi].args - 1);
-        add_fix(l, f, &ops);
+        qt_lint_add_fix(l, f, &ops);
     }
     if ((sv->variant == QT_VAR_SSLSERVER || sv->variant == QT_VAR_SSLSERVER_FEH) &&
         !qt_cmd_state(c, QT_OR_TCPENV_ON, QT_OR_TCPENV_OFF, 0)) {
@@ -604,14 +473,14 @@ static void check_chain(struct lctx *l)
                 uses = 1;
         if (uses) {
             struct qt_ops ops = {0};
-            f = add(l, QT_SEV_WARN, "no-e", "sslserver without -e: no TCPREMOTEIP/TCPLOCALPORT for the program (vchkpw logs as vchkpw-0)");
-            ev_cmdline(l, f);
+            f = qt_lint_add(l, QT_SEV_WARN, "no-e", "sslserver without -e: no TCPREMOTEIP/TCPLOCALPORT for the program (vchkpw logs as vchkpw-0)");
+            qt_lint_ev_cmdline(l, f);
             if (f)
                 qt_finding_explain(f, "sslserver sets only SSL* variables unless -e is given. vchkpw names itself from $TCPLOCALPORT (465 -> vchkpw-smtps) "
                                       "and logs the client from $TCPREMOTEIP; without them every line says vchkpw-0 with no IP, and qmail-smtpd loses the client address.");
             qt_ops_add(&ops, QT_OP_REMOVE, 'E', NULL, 0, 0);
             qt_ops_add(&ops, QT_OP_ADD_FLAG, 'e', NULL, 0, 0);
-            add_fix(l, f, &ops);
+            qt_lint_add_fix(l, f, &ops);
         }
     }
     if (smtpd >= 0) {
@@ -625,8 +494,8 @@ static void check_chain(struct lctx *l)
             /* two paths (checkpassword, subprogram) is the common, usually right case:
              * only worth knowing while the patch generation is unproven */
             enum qt_sev sev = (n >= 2 && host1 && hoff == 1) ? QT_SEV_CRIT : (n == 2 && !host1) ? QT_SEV_INFO : QT_SEV_WARN;
-            f = add(l, sev, "auth-args", "qmail-smtpd AUTH arguments may not match the AUTH patch: %d argument%s", n, n == 1 ? "" : "s");
-            ev_cmdline(l, f);
+            f = qt_lint_add(l, sev, "auth-args", "qmail-smtpd AUTH arguments may not match the AUTH patch: %d argument%s", n, n == 1 ? "" : "s");
+            qt_lint_ev_cmdline(l, f);
             if (f) {
                 qt_finding_evidence(f, "qmail-smtpd binary: %s", hoff == 1 ? "contains SMTPAUTH (Hoffmann qmail-authentication: no hostname argument)"
                                                               : hoff == 0 ? "no SMTPAUTH string (not the Hoffmann 0.8 patch; older Hoffmann or Dabrowski)"
@@ -662,9 +531,9 @@ static void check_rules(struct lctx *l)
         return;
     if (!sv->rules_exists) {
         int allow = qt_cmd_last_role(c, QT_OR_RULES_OPTIONAL, QT_OR_RULES_OPTIONAL) != NULL;
-        f = add(l, allow ? QT_SEV_WARN : QT_SEV_CRIT, "rules-missing", "rules file %s does not exist%s", sv->rules,
+        f = qt_lint_add(l, allow ? QT_SEV_WARN : QT_SEV_CRIT, "rules-missing", "rules file %s does not exist%s", sv->rules,
                 allow ? " (-X: connections accepted without any rules)" : ": every connection is dropped");
-        ev_cmdline(l, f);
+        qt_lint_ev_cmdline(l, f);
         if (f) {
             if (allow)
                 qt_finding_explain(f, "With -X the missing cdb is ignored, so no rule applies: RELAYCLIENT is never set (local senders cannot relay) and no client is denied.");
@@ -676,7 +545,7 @@ static void check_rules(struct lctx *l)
         return;
     }
     if (sv->rules_stale) {
-        f = add(l, QT_SEV_WARN, "rules-stale", "%.*s is newer than %s: tcprules was not rerun", (int)len - 4, sv->rules, sv->rules);
+        f = qt_lint_add(l, QT_SEV_WARN, "rules-stale", "%.*s is newer than %s: tcprules was not rerun", (int)len - 4, sv->rules, sv->rules);
         if (f) {
             qt_finding_explain(f, "tcpserver reads only the cdb; edits to the text file do nothing until tcprules compiles them.");
             qt_finding_fix(f, "tcprules %s %.*s.tmp < %.*s", sv->rules, (int)len - 4, sv->rules, (int)len - 4, sv->rules);
@@ -691,8 +560,8 @@ static void check_feh_I(struct lctx *l)
     qt_finding *f;
     if (!c || l->sv->variant != QT_VAR_SSLSERVER_FEH || !(o = qt_cmd_last(c, 'I')))
         return;
-    f = add(l, QT_SEV_WARN, "feh-I", "-I is a flag in this sslserver's getopt string: the next word is not its interface");
-    ev_cmdline(l, f);
+    f = qt_lint_add(l, QT_SEV_WARN, "feh-I", "-I is a flag in this sslserver's getopt string: the next word is not its interface");
+    qt_lint_ev_cmdline(l, f);
     if (f)
         qt_finding_explain(f, "fehcom sslserver 0.95b declares -I without ':' but reads an argument for it: '-I eth0 0 465 ...' makes eth0 the host and shifts every later word.");
 }
@@ -715,7 +584,7 @@ static void check_folklore(struct lctx *l)
                         in_env = 1;
         if (!v && !in_env)
             continue;
-        f = add(l, QT_SEV_WARN, "folklore-env", "%s is read by no qmail-smtpd: it sets no timeout", vars[i]);
+        f = qt_lint_add(l, QT_SEV_WARN, "folklore-env", "%s is read by no qmail-smtpd: it sets no timeout", vars[i]);
         if (f) {
             qt_finding_evidence(f, "%s/run sets %s%s%s", sv->svcdir, vars[i], v ? "=" : "", v ? v->value : "");
             qt_finding_explain(f, "No public qmail, netqmail, QMailToaster, sagredo or indimail source reads this variable. qmail-smtpd's only timeout is "
@@ -726,7 +595,7 @@ static void check_folklore(struct lctx *l)
     }
     if (c && c->server >= 0 && strcmp(c->server_name, "tcpserver") && strstr(c->server_name, "tcpserver") &&
         !strstr(c->server_name, "s6-")) {
-        f = add(l, QT_SEV_INFO, "name", "\"%s\" is a local name: no public source ships a program called that", c->server_name);
+        f = qt_lint_add(l, QT_SEV_INFO, "name", "\"%s\" is a local name: no public source ships a program called that", c->server_name);
         if (f) {
             qt_finding_evidence(f, "%s", sv->variant_evidence);
             qt_finding_explain(f, "The SSL patch for ucspi-tcp (Andre Oppermann's, applied by Gentoo and SUSE) builds a binary still called tcpserver; "
@@ -744,8 +613,8 @@ static void check_other(struct lctx *l)
     qt_finding *f;
     if (!sv->tls || sv->hs_source != QT_HS_NONE)
         return;
-    f = add(l, stalls ? QT_SEV_CRIT : QT_SEV_WARN, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
-    if (ev_cmdline(l, f), !f)
+    f = qt_lint_add(l, stalls ? QT_SEV_CRIT : QT_SEV_WARN, "no-handshake-deadline", "no TLS handshake deadline: a silent client holds a connection slot forever");
+    if (qt_lint_ev_cmdline(l, f), !f)
         return;
     qt_finding_evidence(f, "handshake: %s", sv->hs_detail);
     qt_finding_evidence(f, "limit: %ld (%s); %d children, %d running the program", sv->limit, sv->limit_source, sv->children, sv->progs_running);
@@ -768,8 +637,8 @@ static void lint_one(struct lctx *l)
         return;
     check_handshake(l);
     check_ident_dns(l);
-    check_limit(l);
-    check_one_ip(l);
+    qt_lint_check_limit(l);
+    qt_lint_check_one_ip(l);
     check_chain(l);
     check_rules(l);
     check_feh_I(l);

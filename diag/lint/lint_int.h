@@ -1,4 +1,4 @@
-/* lint_int.h - edit operations on a command line (lint.c, lint_fix.c only). */
+/* lint_int.h - the servers lint's internals (diag/lint only): edit operations on a command line, and the state and helpers its checks share. */
 #ifndef QT_LINT_INT_H
 #define QT_LINT_INT_H
 
@@ -63,5 +63,30 @@ void qt_lint_mark_incidents(const qt_ctx *ctx, const qt_snapshot *snap, qt_findi
  * MAXCONNIP (lint_iplimit.c). */
 struct qt_server;
 int qt_lint_rules_iplimit(const struct qt_server *sv, qt_finding *f);
+
+/* --- the lint's own state and helpers (lint.c), for the checks split
+ * into files of their own (lint_limit.c) --- */
+struct qt_history;
+struct lctx {
+    const qt_ctx *ctx;
+    const qt_snapshot *snap;
+    const qt_history *hist;
+    const struct qt_server *sv;
+    const qt_cmd *base;        /* the command the fixes edit */
+    qt_findings *out;          /* NULL: only collect the edits */
+    struct qt_ops all;
+};
+/* A finding "servers.CHECK:SERVICE" about l->sv (NULL when l->out is NULL:
+ * only the edits are collected); inventory capped at INFO, unwatched ports
+ * marked. */
+qt_finding *qt_lint_add(struct lctx *l, enum qt_sev sev, const char *check, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The running and run-script command lines and the variant as evidence (f may be NULL). */
+void qt_lint_ev_cmdline(struct lctx *l, qt_finding *f);
+/* Collect ops into the full correction; the current and corrected lines as f's fix. */
+void qt_lint_add_fix(struct lctx *l, qt_finding *f, const struct qt_ops *ops);
+/* The capacity checks (lint_limit.c). */
+void qt_lint_check_limit(struct lctx *l);
+void qt_lint_check_one_ip(struct lctx *l);
 
 #endif
