@@ -118,11 +118,13 @@ lab_stunnel_tls() {
     port=$(lab_port "$svc")
     limit=$(lab_svc "$svc" 7)
     deadline=$(lab_svc "$svc" 6)
-    conf="$LAB_RUN/stunnel-$svc.conf"
+    # under the root: qtriage reads the config it names from --root, as on
+    # a real server (in run/ it was outside the tree: "not readable")
+    conf="$LAB_ROOT/etc/stunnel/$svc.conf"
     logdir="$LAB_ROOT/var/log/qmail/$svc"
     lab_tls
     lab_common_env
-    mkdir -p "$logdir"
+    mkdir -p "$logdir" "$LAB_ROOT/etc/stunnel"
     # only global options: stunnel runs in inetd mode on tcpserver's socket
     cat >"$conf" <<EOF
 ; qtriage lab: stunnel in inetd mode under tcpserver ($svc)

@@ -210,7 +210,7 @@ def build():
         if server == "tcpserver+stunnel4":
             e["deadline_kind"] = "stunnel TIMEOUTbusy: per read, reset by every byte (not a total handshake deadline)"
             e["log"] = os.path.join(ROOT, "var/log/qmail", name, "current")
-            e["stunnel_conf"] = os.path.join(LAB_DIR, "run", "stunnel-%s.conf" % name)
+            e["stunnel_conf"] = os.path.join(ROOT, "etc/stunnel", "%s.conf" % name)
         if scenario == "healthy":
             healthy_service(e, name, limit)
         if server == "socat":
