@@ -210,6 +210,11 @@ int qt_authcheck_run(const qt_options *o)
     qt_buf_printf(&out, "account %s  target %s:%u (%s)  service %s  mechanism %s\n", w->in.account,
                   w->target.host, w->target.port, qt_tls_mode_name(w->tls), w->in.service,
                   w->mech ? qt_mech_name(w->mech) : "auto");
+    qt_buf_puts(&out, "qmail ");
+    put_clean(&out, o->ctx.qmail_prefix, strlen(o->ctx.qmail_prefix));
+    qt_buf_puts(&out, " (");
+    put_clean(&out, o->ctx.qmail_source, strlen(o->ctx.qmail_source));
+    qt_buf_puts(&out, ")\n");
     qt_buf_puts(&out, "vchkpw ");
     put_clean(&out, w->in.vchkpw, strlen(w->in.vchkpw));   /* may come from another user's command line */
     qt_buf_printf(&out, " (%s)  program %s  password: %zu bytes, %s\n",

@@ -3,6 +3,7 @@
 #include "src/batch.h"
 #include "src/authcheck.h"
 #include "diag/core/util.h"
+#include "diag/procs/qmaildir.h"
 #include "report/headless.h"
 #include "report/report.h"
 #include "tui/tui.h"
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
         return 0;
     if (rc != QT_OPT_RUN)
         return 2;
+    if (!o.load)
+        qt_qmail_dir_resolve(&o.ctx);   /* once: every qmail file is read below it (qt_ctx_qmail) */
     if (o.auth)
         return qt_authcheck_run(&o);
     if (o.load) {

@@ -15,6 +15,7 @@ static const char usage[] =
     "\n"
     "  --root DIR          read mail-server files (/var/qmail, /service, logs) under DIR (default /)\n"
     "  --proc DIR          procfs to read (default /proc)\n"
+    "  --qmail-dir DIR     qmail's prefix (default: from the running qmail-send, qmail-smtpd, ~alias, else /var/qmail)\n"
     "  --ports LIST        watched services, e.g. smtps=465,imaps,995 (default smtps=465,imaps=993,pop3s=995)\n"
     "  --interval SECONDS  time between samples (default 1; numbers are decimal: 0.5, 2)\n"
     "  --limit N           tcpserver -c limit to assume when no command line tells it\n"
@@ -59,7 +60,7 @@ static const char usage[] =
     "--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for bad usage).\n";
 
 enum {
-    O_ROOT = 256, O_PROC, O_PORTS, O_INTERVAL, O_LIMIT, O_DNS, O_PUBLIC_IP, O_READ_ONLY,
+    O_ROOT = 256, O_PROC, O_QMAIL_DIR, O_PORTS, O_INTERVAL, O_LIMIT, O_DNS, O_PUBLIC_IP, O_READ_ONLY,
     O_NO_COLOR, O_ASCII, O_BATCH, O_COUNT, O_ONCE, O_HELP, O_VERSION,
     O_AUTH, O_AUTH_TARGET, O_AUTH_MECH, O_AUTH_SERVICE, O_AUTH_TLS, O_AUTH_PROGRAM, O_AUTH_TIMEOUT, O_VCHKPW,
     O_REPORT, O_REPORT_DIR, O_JSON, O_LOAD, O_CHECK, O_TIMEOUT, O_PROMETHEUS,
@@ -69,6 +70,7 @@ enum {
 static const struct option longopts[] = {
     {"root", required_argument, NULL, O_ROOT},
     {"proc", required_argument, NULL, O_PROC},
+    {"qmail-dir", required_argument, NULL, O_QMAIL_DIR},
     {"ports", required_argument, NULL, O_PORTS},
     {"interval", required_argument, NULL, O_INTERVAL},
     {"limit", required_argument, NULL, O_LIMIT},
@@ -210,6 +212,13 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         switch (c) {
         case O_ROOT: o->ctx.root = optarg; break;
         case O_PROC: o->ctx.proc = optarg; break;
+        case O_QMAIL_DIR:
+            if (optarg[0] != '/') {
+                fprintf(err, "qtriage: --qmail-dir: give an absolute path (as on the served system)\n");
+                return QT_OPT_EXIT_USAGE;
+            }
+            o->ctx.qmail_dir = optarg;
+            break;
         case O_PORTS:
             if (qt_ctx_parse_ports(&o->ctx, optarg, msg, sizeof msg) != 0)
                 return bad(err, "--ports", optarg, msg);

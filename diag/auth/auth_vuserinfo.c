@@ -170,7 +170,7 @@ static int assign_dir(const qt_ctx *ctx, const char *domain, char *out, size_t n
     size_t dl = strlen(domain);
     int found = 0;
 
-    if (!qt_ctx_path(ctx, "/var/qmail/users/assign", path, sizeof path))
+    if (!qt_ctx_qmail(ctx, "users/assign", path, sizeof path))
         return 0;
     len = qt_ctx_read(ctx, path, 1 << 22, &text, NULL);
     if (len < 0)

@@ -4,6 +4,7 @@
 #include "diag/auth/auth_wizard.h"
 #include "diag/auth/auth_wizard_int.h"
 #include "diag/auth/auth_b64.h"
+#include "diag/core/passwd.h"
 #include "diag/procs/procs.h"
 #include "diag/core/snapshot.h"
 
@@ -101,39 +102,10 @@ static int basename_is(const char *path, const char *name)
 /* uid, gid and home of name from <root>/etc/passwd (home under the root). */
 int qt_wiz_passwd(const qt_ctx *ctx, const char *name, unsigned *uid, unsigned *gid, char *out, size_t n)
 {
-    char path[4096], *text = NULL;
-    size_t nl_len = strlen(name);
-    int found = 0;
-    if (!qt_ctx_path(ctx, "/etc/passwd", path, sizeof path) || qt_ctx_read(ctx, path, 1 << 20, &text, NULL) < 0)
+    char home[4096];
+    if (!qt_passwd_lookup(ctx, name, uid, gid, out ? home : NULL, sizeof home))
         return 0;
-    for (char *p = text; p && *p && !found;) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        if (strncmp(p, name, nl_len) == 0 && p[nl_len] == ':') {
-            char *f[7] = {p};
-            int k = 1;
-            for (char *c = p; *c && k < 7; c++)
-                if (*c == ':') {
-                    *c = '\0';
-                    f[k++] = c + 1;
-                }
-            if (k == 7) {
-                unsigned long u, g;
-                found = qt_parse_ulong(f[2], &u) == 0 && qt_parse_ulong(f[3], &g) == 0 && u < QT_TRUST_NO_UID &&
-                        g < QT_TRUST_NO_UID;
-                if (found) {
-                    *uid = (unsigned)u;
-                    *gid = (unsigned)g;
-                }
-                if (found && out)
-                    found = f[5][0] == '/' && qt_ctx_path(ctx, f[5], out, n) != NULL;
-            }
-        }
-        p = nl ? nl + 1 : NULL;
-    }
-    free(text);
-    return found;
+    return !out || qt_ctx_path(ctx, home, out, n) != NULL;
 }
 
 /* Try path as the default: 1 if it exists and passes the trust check;

@@ -85,10 +85,10 @@ static const char *service_kind(const qt_wizard *w)
 
 void qt_wiz_read_control(const qt_ctx *ctx, const char *name, char *out, size_t n)
 {
-    char abs[128], path[4096], *text = NULL;
+    char rel[128], abs[4096], *text = NULL;
     out[0] = '\0';
-    snprintf(abs, sizeof abs, "/var/qmail/control/%s", name);
-    if (!qt_ctx_path(ctx, abs, path, sizeof path) || qt_ctx_read(ctx, path, 4096, &text, NULL) < 0)
+    snprintf(rel, sizeof rel, "control/%s", name);
+    if (!qt_ctx_qmail(ctx, rel, abs, sizeof abs) || qt_ctx_read(ctx, abs, 4096, &text, NULL) < 0)
         return;
     {
         size_t l = strcspn(text, "\r\n");
@@ -648,7 +648,8 @@ qt_job *qt_wiz_step_dns(qt_wizard *w)
     if (!helo[0]) {
         qt_wiz_set(r, QT_V_FAIL, NULL, "neither control/helohost nor control/me exists");
         qt_wiz_line(&r->explain, "qmail-remote refuses to run without a name to say in HELO.");
-        qt_wiz_line(&r->fix, "echo mail.example.com > /var/qmail/control/me   # your server's public name");
+        qt_wiz_line(&r->fix, "echo mail.example.com > %s/control/me   # your server's public name",
+                    qt_ctx_qmail_dir(w->ctx));
         return NULL;
     }
     if (!w->ctx->dns_server || !*w->ctx->dns_server) {
@@ -718,7 +719,7 @@ static void dns_collect(qt_wizard *w, qt_job *inner, int aborted)
         else {
             qt_wiz_set(r, QT_V_WARN, NULL, "FCrDNS pass, but HELO says %s and the PTR says %s", helo, v->confirmed);
             qt_wiz_line(&r->explain, "receivers that compare the HELO name with the PTR name score or reject the mail.");
-            qt_wiz_line(&r->fix, "echo %s > /var/qmail/control/helohost", v->confirmed);
+            qt_wiz_line(&r->fix, "echo %s > %s/control/helohost", v->confirmed, qt_ctx_qmail_dir(w->ctx));
         }
         return;
     case QT_FCRDNS_DNS_DOWN:
@@ -735,7 +736,7 @@ static void dns_collect(qt_wizard *w, qt_job *inner, int aborted)
     qt_wiz_line(&r->fix, "ask whoever owns %s (hosting provider, ISP) to set its PTR to %s", f->ip, helo);
     qt_wiz_line(&r->fix, "make %s's A record point to %s", helo, f->ip);
     if (w->helohost[0] == '\0')
-        qt_wiz_line(&r->fix, "and put that name in /var/qmail/control/helohost");
+        qt_wiz_line(&r->fix, "and put that name in %s/control/helohost", qt_ctx_qmail_dir(w->ctx));
 }
 
 /* ---------- dispatch ---------- */

@@ -33,6 +33,8 @@ void qt_ctx_defaults(qt_ctx *ctx)
     memset(ctx, 0, sizeof *ctx);
     ctx->root = "/";
     ctx->proc = "/proc";
+    snprintf(ctx->qmail_prefix, sizeof ctx->qmail_prefix, "/var/qmail");
+    snprintf(ctx->qmail_source, sizeof ctx->qmail_source, "default");
     if (qt_ctx_parse_ports(ctx, "smtps=465,imaps=993,pop3s=995", err, sizeof err) != 0)
         qt_fatal("default ports: %s", err);
 }
@@ -64,6 +66,16 @@ char *qt_ctx_path(const qt_ctx *ctx, const char *abs, char *out, size_t n)
         return (r < 0 || (size_t)r >= n) ? NULL : out;
     }
     return join(root, abs, out, n);
+}
+
+const char *qt_ctx_qmail_dir(const qt_ctx *ctx)
+{
+    return ctx->qmail_prefix[0] ? ctx->qmail_prefix : "/var/qmail";
+}
+
+char *qt_ctx_qmail(const qt_ctx *ctx, const char *rel, char *out, size_t n)
+{
+    return join(qt_ctx_qmail_dir(ctx), rel, out, n);
 }
 
 char *qt_ctx_proc(const qt_ctx *ctx, const char *rel, char *out, size_t n)

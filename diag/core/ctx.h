@@ -26,11 +26,19 @@ typedef struct qt_ctx {
     const char *dns_server;  /* "IP[:PORT]" for c-ares, NULL = none configured (no lookups) */
     const char *public_ip;   /* --public-ip, NULL = derive */
     int read_only;
+    /* qmail's prefix, as on the system: "/var/qmail" unless --qmail-dir
+     * names it or qt_qmail_dir_resolve() (diag/procs/qmaildir.h) found it;
+     * every qmail file (control/, users/assign, queue/) is read below it
+     * through qt_ctx_qmail(). qmail_source says where it came from. */
+    const char *qmail_dir;      /* --qmail-dir DIR, NULL = find it */
+    char qmail_prefix[256];
+    char qmail_source[200];     /* "--qmail-dir", "cwd of qmail-send (pid 12, uid 0)", "default" ... */
     /* Clock in seconds since the epoch; NULL means the real clock. Tests set a fake one. */
     double (*now)(void);
 } qt_ctx;
 
-/* Fill ctx with defaults: root "/", proc "/proc", services smtps=465,imaps=993,pop3s=995. */
+/* Fill ctx with defaults: root "/", proc "/proc", services smtps=465,imaps=993,pop3s=995,
+ * qmail prefix /var/qmail (source "default"). */
 void qt_ctx_defaults(qt_ctx *ctx);
 
 /* Resolve absolute path abs ("/var/qmail/control/me") under ctx->root into out.
@@ -54,6 +62,14 @@ struct qt_fileinfo;
 int qt_ctx_open(const qt_ctx *ctx, const char *abs, int flags, struct stat *st, char *why, size_t n);
 int qt_ctx_stat(const qt_ctx *ctx, const char *abs, struct stat *st);
 long qt_ctx_read(const qt_ctx *ctx, const char *abs, size_t max, char **out, struct qt_fileinfo *info);
+
+/* The system path of rel below qmail's prefix: qt_ctx_qmail(ctx,
+ * "control/me", ...) -> "/var/qmail/control/me" (NOT under --root: hand it
+ * to qt_ctx_path/qt_ctx_read like any other system path, or show it in a
+ * fix command). Returns out, or NULL if it does not fit. */
+char *qt_ctx_qmail(const qt_ctx *ctx, const char *rel, char *out, size_t n);
+/* The prefix itself ("/var/qmail" when ctx has none set). Never NULL. */
+const char *qt_ctx_qmail_dir(const qt_ctx *ctx);
 
 /* Same for a path under ctx->proc: qt_ctx_proc(ctx, "1234/stat", ...) -> "/proc/1234/stat". */
 char *qt_ctx_proc(const qt_ctx *ctx, const char *rel, char *out, size_t n);

@@ -720,7 +720,8 @@ static void check_folklore(struct lctx *l)
             qt_finding_evidence(f, "%s/run sets %s%s%s", sv->svcdir, vars[i], v ? "=" : "", v ? v->value : "");
             qt_finding_explain(f, "No public qmail, netqmail, QMailToaster, sagredo or indimail source reads this variable. qmail-smtpd's only timeout is "
                                   "control/timeoutsmtpd (default 1200 s), and it is per read/write, not per session.");
-            qt_finding_fix(f, "echo 300 > /var/qmail/control/timeoutsmtpd   # per-read timeout; bound the TLS handshake in the front end");
+            qt_finding_fix(f, "echo 300 > %s/control/timeoutsmtpd   # per-read timeout; bound the TLS handshake in the front end",
+                           qt_ctx_qmail_dir(l->ctx));
         }
     }
     if (c && c->server >= 0 && strcmp(c->server_name, "tcpserver") && strstr(c->server_name, "tcpserver") &&

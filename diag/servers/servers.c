@@ -505,7 +505,8 @@ static void derive(const qt_ctx *ctx, struct qt_server *sv)
             snprintf(sv->hs_detail, sizeof sv->hs_detail, "s6-tlsd without -K: infinite");
         }
     } else if (smtpd >= 0 && env_value(ctx, sv, "SMTPS") && *env_value(ctx, sv, "SMTPS")) {
-        long t = control_int(ctx, "/var/qmail/control/timeoutsmtpd", 1200);
+        char abs[4096];
+        long t = qt_ctx_qmail(ctx, "control/timeoutsmtpd", abs, sizeof abs) ? control_int(ctx, abs, 1200) : 1200;
         sv->tls = 1;
         sv->handshake = (double)(t <= 0 ? 1 : t);
         sv->hs_source = QT_HS_PROGRAM;

@@ -48,13 +48,14 @@ static void all_options(void **st)
     (void)st;
     qt_options o;
     char err[256];
-    const char *a[] = {"qtriage", "--root", "/tmp/r", "--proc=/tmp/p", "--ports", "smtp,lab=24465",
+    const char *a[] = {"qtriage", "--root", "/tmp/r", "--proc=/tmp/p", "--qmail-dir", "/opt/qmail", "--ports", "smtp,lab=24465",
                        "--interval", "0.5", "--limit", "100", "--dns-server", "127.0.0.1:24053",
                        "--public-ip", "127.0.0.1", "--read-only", "--no-color", "--ascii",
                        "--batch", "--count", "3", NULL};
     assert_int_equal(parse(a, &o, err, sizeof err), QT_OPT_RUN);
     assert_string_equal(o.ctx.root, "/tmp/r");
     assert_string_equal(o.ctx.proc, "/tmp/p");
+    assert_string_equal(o.ctx.qmail_dir, "/opt/qmail");
     assert_int_equal(o.ctx.nservices, 2);
     assert_int_equal(o.ctx.services[1].port, 24465);
     assert_true(o.interval == 0.5);
@@ -90,6 +91,7 @@ static void bad_options_name_themselves(void **st)
         {{"qtriage", "--count", "0", NULL}, "--count '0'"},
         {{"qtriage", "--limit", "-5", NULL}, "--limit '-5'"},
         {{"qtriage", "--root", NULL}, "'--root' needs a value"},
+        {{"qtriage", "--qmail-dir", "qmail", NULL}, "--qmail-dir: give an absolute path"},
         {{"qtriage", "stray", NULL}, "'stray'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
