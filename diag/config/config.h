@@ -33,6 +33,7 @@ enum qt_cfg_kind {
     QT_CFG_DOMAIN,      /* a vpopmail domain's .qmail-* (owner: the domain) */
     QT_CFG_VUSER,       /* a vpopmail user's .qmail (owner: user@domain), read by vdelivermail */
     QT_CFG_RULES,       /* tcpserver rules text (tcp.smtp) of a running smtp front end */
+    QT_CFG_HOME,        /* a system user's ~/.qmail (owner: the user name), read by qmail-local */
 };
 
 struct qt_cfg_file {
@@ -91,6 +92,6 @@ struct qt_snapshot;
 void qt_config_check(const qt_ctx *ctx, const qt_config *cfg, const struct qt_snapshot *snap, qt_findings *out);
 
 /* Kind name for screens and reports: "control", "alias", "assign",
- * "domain", "user", "rules". */
+ * "domain", "user", "rules", "home". */
 const char *qt_cfg_kind_name(enum qt_cfg_kind k);
 #endif

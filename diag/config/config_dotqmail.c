@@ -31,6 +31,12 @@ static void forwarder(const struct fctx *c, char *out, size_t n)
         snprintf(out, n, "%s", f->owner);
         return;
     }
+    if (f->kind == QT_CFG_HOME) {
+        char *me = qt_cfg_value(c->cfg, "me", NULL);
+        snprintf(out, n, "%s@%s", f->owner, me);
+        free(me);
+        return;
+    }
     const char *ext = strncmp(f->name, ".qmail-", 7) == 0 ? f->name + 7 : f->name;
     char dom[256];
     if (f->kind == QT_CFG_DOMAIN) {
@@ -276,7 +282,8 @@ void qt_config_check_dotqmail(const qt_ctx *ctx, const qt_config *cfg, qt_findin
     int has_srs = srs && srs->present == 1 && srs->len > 0;
     for (size_t i = 0; i < cfg->n; i++) {
         const struct qt_cfg_file *f = &cfg->files[i];
-        if ((f->kind == QT_CFG_ALIAS || f->kind == QT_CFG_DOMAIN || f->kind == QT_CFG_VUSER) && f->present == 1 &&
+        if ((f->kind == QT_CFG_ALIAS || f->kind == QT_CFG_DOMAIN || f->kind == QT_CFG_VUSER ||
+             f->kind == QT_CFG_HOME) && f->present == 1 &&
             f->text)
             check_file(cfg, f, has_srs, out);
     }

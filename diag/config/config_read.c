@@ -259,6 +259,43 @@ static void read_vpopmail(const qt_ctx *ctx, qt_config *cfg)
     }
 }
 
+/* System users' ~/.qmail (qmail-local, dot-qmail(5)): every account of
+ * <root>/etc/passwd but root (qmail-getpw refuses uid 0: "root never
+ * receives mail", INSTALL.alias), qmail's alias user (read above) and
+ * vpopmail (its domains are read from users/assign). */
+#define MAX_PASSWD_USERS 5000
+
+static void read_homes(const qt_ctx *ctx, qt_config *cfg)
+{
+    char *text = NULL;
+    if (qt_ctx_read(ctx, "/etc/passwd", 1 << 20, &text, NULL) < 0)
+        return;
+    int users = 0;
+    for (char *p = text, *nl; p && *p && users < MAX_PASSWD_USERS && !cfg->capped; p = nl ? nl + 1 : NULL) {
+        nl = strchr(p, '\n');
+        if (nl)
+            *nl = 0;
+        char *f[7] = {p};
+        int k = 1;
+        for (char *c = p; *c && k < 7; c++)
+            if (*c == ':') {
+                *c = 0;
+                f[k++] = c + 1;
+            }
+        unsigned long uid;
+        if (k < 6 || qt_parse_ulong(f[2], &uid) != 0 || uid == 0 || f[5][0] != '/' || strcmp(f[5], "/") == 0 ||
+            strcmp(f[0], "alias") == 0 || strcmp(f[0], "vpopmail") == 0)
+            continue;
+        users++;
+        char abs[1024];
+        snprintf(abs, sizeof abs, "%s/.qmail", f[5]);
+        struct stat st;
+        if (qt_ctx_stat(ctx, abs, &st) == 0)
+            add_file(ctx, cfg, QT_CFG_HOME, abs, ".qmail", f[0], 0);
+    }
+    free(text);
+}
+
 /* What <root>/bin/sh is (qmail-command(8) runs '|' lines with /bin/sh -c):
  * the name its symlinks end in ("dash" on Debian, "bash" on CentOS). */
 static void read_binsh(const qt_ctx *ctx, qt_config *cfg)
@@ -291,6 +328,7 @@ void qt_config_read(const qt_ctx *ctx, qt_config *cfg)
     read_controls(ctx, cfg);
     read_aliases(ctx, cfg);
     read_vpopmail(ctx, cfg);
+    read_homes(ctx, cfg);
     read_binsh(ctx, cfg);
 }
 
@@ -326,6 +364,6 @@ const struct qt_cfg_file *qt_config_by_path(const qt_config *cfg, const char *pa
 
 const char *qt_cfg_kind_name(enum qt_cfg_kind k)
 {
-    static const char *const names[] = {"control", "alias", "assign", "domain", "user", "rules"};
+    static const char *const names[] = {"control", "alias", "assign", "domain", "user", "rules", "home"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

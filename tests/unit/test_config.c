@@ -506,6 +506,19 @@ static void forwards(void **st)
     assert_null(find(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/erin/.qmail"));
     assert_null(find_prefix(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/frank"));  /* local */
     done(&fs, &cfg);
+    /* a system user's ~/.qmail (qmail-local); root's is never read */
+    put("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nhank:x:1000:1000::/home/hank:/bin/sh\n", 0644);
+    put("home/hank/.qmail", "&hank@remote.example\n", 0600);
+    put("root/.qmail", "&root@remote.example\n", 0600);
+    audit(&fs, &cfg);
+    f = find(&fs, "config.forward-spf:/home/hank/.qmail");
+    assert_non_null(f);
+    assert_non_null(strstr(f->fix, "-f hank@mail.example.com -a hank@remote.example"));
+    assert_null(find(&fs, "config.forward-spf:/root/.qmail"));
+    done(&fs, &cfg);
+    rm("etc/passwd");
+    rm("home/hank/.qmail");
+    rm("root/.qmail");
     /* with SRS the patch rewrites forwards: no SPF finding */
     put("var/qmail/control/srs_domain", "srs.example.com\n", 0644);
     audit(&fs, &cfg);
