@@ -61,6 +61,11 @@ typedef struct qt_config {
     int capped;                /* 1: QT_CONFIG_MAX_FILES reached, the rest unread */
     double assign_cdb_mtime;   /* users/cdb, 0 missing */
     double mrh_cdb_mtime;      /* control/morercpthosts.cdb, 0 missing */
+    /* servercert.pem, taken without keeping its bytes (config_cert.c) */
+    double cert_not_after;     /* epoch seconds, 0 unknown */
+    char cert_names[512];      /* DNS names (SANs, else the CN), space-separated */
+    int cert_key;              /* 1 the key in the file matches, 0 it does not, -1 no key found */
+    char cert_error[96];       /* "" or why no certificate was read */
     int installed;             /* 1: PREFIX/control is a directory (else no check runs) */
     int refs;                  /* the collector's state and each snapshot hold one */
 } qt_config;

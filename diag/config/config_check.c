@@ -464,4 +464,5 @@ void qt_config_check(const qt_ctx *ctx, const qt_config *cfg, const qt_snapshot 
     check_ints(cfg, snap, out);
     check_stale(cfg, snap, out);
     qt_config_check_dotqmail(ctx, cfg, out);
+    qt_config_check_cert(ctx, cfg, out);
 }

@@ -16,6 +16,11 @@ int qt_cfg_is_local(const qt_config *cfg, const char *domain);
 /* The ordinary fix path of a qmail program: PREFIX/bin/NAME. */
 void qt_cfg_bin(const qt_config *cfg, const char *name, char *out, size_t n);
 
+/* servercert.pem: read its certificate (and key match) into cfg, wipe the
+ * bytes; and its checks (config_cert.c). */
+void qt_config_read_cert(const qt_ctx *ctx, qt_config *cfg, const char *abs);
+void qt_config_check_cert(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
+
 /* Checks of .qmail files: forwards, traps (config_dotqmail.c). */
 void qt_config_check_dotqmail(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
 #endif

@@ -3,6 +3,7 @@
  * Every file goes through qt_ctx_open (docs/security.md): symlinks stay in
  * the root, regular files only, QT_CONFIG_MAX_FILE bytes at most. */
 #include "diag/config/config.h"
+#include "diag/config/config_int.h"
 #include "diag/config/qmailfile.h"
 #include "diag/core/passwd.h"
 #include "diag/core/rootfs.h"
@@ -129,8 +130,11 @@ static void read_controls(const qt_ctx *ctx, qt_config *cfg)
     char rel[128], abs[512];
     for (size_t i = 0; i < nd; i++) {
         snprintf(rel, sizeof rel, "control/%s", d[i].name);
+        struct qt_cfg_file *f = NULL;
         if (qt_ctx_qmail(ctx, rel, abs, sizeof abs))
-            add_file(ctx, cfg, QT_CFG_CONTROL, abs, d[i].name, "", d[i].secret);
+            f = add_file(ctx, cfg, QT_CFG_CONTROL, abs, d[i].name, "", d[i].secret);
+        if (f && f->present == 1 && strcmp(d[i].name, "servercert.pem") == 0)
+            qt_config_read_cert(ctx, cfg, abs);
     }
     if (qt_ctx_qmail(ctx, "control/morercpthosts.cdb", abs, sizeof abs))
         cfg->mrh_cdb_mtime = mtime_of(ctx, abs);

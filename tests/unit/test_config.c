@@ -625,6 +625,66 @@ static void catchall(void **st)
     done(&fs, &cfg);
 }
 
+/* --- servercert.pem: dates, names, key; its bytes never kept --- */
+
+static double far_future(void) { return 4102444800.0; }  /* 2100-01-01 */
+
+static void openssl_cert(const char *cn, const char *out_rel, int other_key)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem -days 30 "
+             "-subj '/CN=%s' -addext 'subjectAltName=DNS:%s' >/dev/null 2>&1 && "
+             "%s cat c.pem k.pem > '%s' && rm -f c.pem k.pem k2.pem",
+             root, cn, cn,
+             other_key ? "openssl genpkey -algorithm RSA -out k2.pem >/dev/null 2>&1 && mv k2.pem k.pem &&" : "",
+             out_rel);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void certificate(void **st)
+{
+    (void)st;
+    base_tree();
+    qt_findings fs;
+    qt_config cfg;
+    const char *rel = "var/qmail/control/servercert.pem";
+    openssl_cert("mail.example.com", rel, 0);
+    audit(&fs, &cfg);
+    assert_int_equal(cfg.cert_key, 1);
+    assert_string_equal(cfg.cert_names, "mail.example.com");
+    assert_null(find_prefix(&fs, "config.cert"));
+    assert_null(qt_config_find(&cfg, QT_CFG_CONTROL, "servercert.pem")->text);   /* never kept */
+    done(&fs, &cfg);
+    /* thirty days later than 2100: expired (a fake clock) */
+    qt_ctx c = ctx_of();
+    c.now = far_future;
+    memset(&cfg, 0, sizeof cfg);
+    memset(&fs, 0, sizeof fs);
+    qt_config_read(&c, &cfg);
+    qt_config_check(&c, &cfg, NULL, &fs);
+    const qt_finding *f = find(&fs, "config.cert-expiry");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_CRIT);
+    done(&fs, &cfg);
+    openssl_cert("other.example.org", rel, 0);
+    audit(&fs, &cfg);
+    f = find(&fs, "config.cert-name");
+    assert_non_null(f);
+    assert_non_null(strstr(f->evidence, "certificate names: other.example.org"));
+    done(&fs, &cfg);
+    openssl_cert("mail.example.com", rel, 1);
+    audit(&fs, &cfg);
+    assert_int_equal(cfg.cert_key, 0);
+    f = find(&fs, "config.cert-key-mismatch");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_CRIT);
+    for (size_t i = 0; i < fs.n; i++)   /* no byte of the key in any finding */
+        assert_null(strstr(fs.v[i].evidence, "PRIVATE KEY"));
+    done(&fs, &cfg);
+    rm(rel);
+}
+
 /* --- the collector: re-read on an mtime change or qt_config_reread() --- */
 
 static void collector_rereads(void **st)
@@ -677,6 +737,7 @@ int main(void)
         cmocka_unit_test(traps),
         cmocka_unit_test(bashisms),
         cmocka_unit_test(catchall),
+        cmocka_unit_test(certificate),
         cmocka_unit_test(collector_rereads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
