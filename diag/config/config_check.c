@@ -312,6 +312,16 @@ static void check_relay(const qt_config *cfg, const qt_snapshot *snap, qt_findin
     qt_control_list_free(v, NULL, n);
 }
 
+/* 1 when the n bytes at s hold word. */
+static int holds(const char *s, size_t n, const char *word)
+{
+    size_t w = strlen(word);
+    for (size_t i = 0; i + w <= n; i++)
+        if (memcmp(s + i, word, w) == 0)
+            return 1;
+    return 0;
+}
+
 /* tcprules(1): "address:instructions"; an empty address matches every
  * client, so ":allow,RELAYCLIENT=\"\"" lets the whole Internet relay. */
 static void check_rules(const qt_config *cfg, const qt_snapshot *snap, qt_findings *out)
@@ -325,7 +335,7 @@ static void check_rules(const qt_config *cfg, const qt_snapshot *snap, qt_findin
             const char *nl = strchr(s, '\n');
             size_t l = nl ? (size_t)(nl - s) : strlen(s);
             no++;
-            if (l > 1 && s[0] == ':' && memmem(s, l, "RELAYCLIENT", 11) && !memmem(s, l, ":deny", 5)) {
+            if (l > 1 && s[0] == ':' && holds(s, l, "RELAYCLIENT") && !holds(s, l, ":deny")) {
                 char id[600];
                 snprintf(id, sizeof id, "config.rules-relay-all:%s", r->path);
                 qt_finding *f = qt_findings_add(out, QT_SEV_CRIT, SRC, id,
