@@ -310,6 +310,36 @@ static void check_relay(const qt_config *cfg, const qt_snapshot *snap, qt_findin
     }
     (void)mrh;
     qt_control_list_free(v, NULL, n);
+    /* delivered here but refused at SMTP (rcpthosts.c: exact or ".suffix") */
+    if (cfg->mrh_cdb_mtime > 0)
+        return;  /* morercpthosts.cdb may list it: not read here */
+    static const char *const lists[] = {"locals", "virtualdomains"};
+    for (size_t k = 0; k < 2; k++) {
+        const struct qt_cfg_file *lf = ctl(cfg, lists[k]);
+        if (!lf || !lf->text)
+            continue;
+        char **d;
+        size_t nd = qt_control_list(lf->text, lf->len, &d, NULL);
+        for (size_t i = 0; i < nd; i++) {
+            char *c = k ? strchr(d[i], ':') : NULL;
+            if (c)
+                *c = 0;
+            if (!d[i][0] || d[i][0] == '.' || strchr(d[i], '@') || strcmp(d[i], "localhost") == 0 ||
+                (d[i][0] >= '0' && d[i][0] <= '9') || d[i][0] == '[' || list_has(cfg, "rcpthosts", d[i], 0))
+                continue;
+            char id[300];
+            snprintf(id, sizeof id, "config.not-in-rcpthosts:%s", d[i]);
+            f = qt_findings_add(out, QT_SEV_WARN, SRC, id, "A domain delivered here is refused at SMTP");
+            qt_finding_subject(f, "%s", r->path);
+            qt_finding_evidence(f, "%s: %s", lists[k], d[i]);
+            qt_finding_evidence(f, "not in control/rcpthosts, no morercpthosts.cdb");
+            qt_finding_explain(f, "qmail-send delivers %s here, but qmail-smtpd answers 553 \"sorry, that domain "
+                                  "isn't in my list of allowed rcpthosts\" to senders outside (rcpthosts.c)",
+                               d[i]);
+            qt_finding_fix(f, "echo %s >> %s", d[i], r->path);
+        }
+        qt_control_list_free(d, NULL, nd);
+    }
 }
 
 /* 1 when the n bytes at s hold word. */

@@ -427,6 +427,13 @@ static void relay(void **st)
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_null(find(&fs, "config.rcpthosts-not-local:example.com"));
     done(&fs, &cfg);
+    put("var/qmail/control/rcpthosts", "mail.example.com\n", 0644);   /* example.com left out */
+    audit(&fs, &cfg);
+    f = find(&fs, "config.not-in-rcpthosts:example.com");
+    assert_non_null(f);
+    assert_int_equal(f->sev, QT_SEV_WARN);
+    assert_null(find(&fs, "config.not-in-rcpthosts:localhost"));   /* locals' localhost is not for SMTP */
+    done(&fs, &cfg);
     put("var/qmail/control/rcpthosts", "mail.example.com\nexample.com\n", 0644);
     /* tcprules: a catch-all RELAYCLIENT is an open relay, a scoped one is not */
     qt_ctx c = ctx_of();
