@@ -83,6 +83,11 @@ static double mtime_of(const qt_ctx *ctx, const char *abs)
     return qt_ctx_stat(ctx, abs, &st) == 0 ? st_mtime_of(&st) : 0;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Names in directory abs (sorted, each malloc'd), filtered by keep. */
 static size_t list_dir(const qt_ctx *ctx, const char *abs, int (*keep)(const char *), char ***out)
 {
@@ -104,12 +109,7 @@ static size_t list_dir(const qt_ctx *ctx, const char *abs, int (*keep)(const cha
         (*out)[n++] = qt_strdup(e->d_name);
     }
     closedir(d);
-    for (size_t i = 1; i < n; i++)  /* insertion sort: stable output for tests and screens */
-        for (size_t j = i; j > 0 && strcmp((*out)[j - 1], (*out)[j]) > 0; j--) {
-            char *t = (*out)[j];
-            (*out)[j] = (*out)[j - 1];
-            (*out)[j - 1] = t;
-        }
+    qsort(*out, n, sizeof **out, cmp_name);  /* stable output for tests and screens */
     return n;
 }
 
