@@ -414,7 +414,9 @@ static void check_ints(const qt_config *cfg, const qt_snapshot *snap, qt_finding
         return;
     for (size_t i = 0; i < snap->servers->n; i++) {
         const struct qt_server *sv = &snap->servers->v[i];
-        if (sv->pid <= 0 || sv->port != 25 || sv->limit < 0 || (unsigned long)sv->limit == want)
+        /* the smtp service: port 25, or a run script that reads the file (LWQ's MAXSMTPD=`cat ...`) */
+        int reads = sv->run_text && strstr(sv->run_text, "control/concurrencyincoming");
+        if (sv->pid <= 0 || (sv->port != 25 && !reads) || sv->limit < 0 || (unsigned long)sv->limit == want)
             continue;
         char id[128];
         snprintf(id, sizeof id, "config.concurrency-differs:%s", sv->name);

@@ -22,6 +22,7 @@
 #include "diag/config/qmailfile.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
+#include "diag/servers/servers.h"
 
 static char root[256];
 
@@ -632,6 +633,48 @@ static void catchall(void **st)
     done(&fs, &cfg);
 }
 
+/* concurrencyincoming against the -c of the service whose run script reads it */
+static void concurrency(void **st)
+{
+    (void)st;
+    base_tree();
+    put("var/qmail/control/concurrencyincoming", "40\n", 0644);
+    qt_ctx c = ctx_of();
+    qt_config cfg = {0};
+    qt_findings fs = {0};
+    qt_config_read(&c, &cfg);
+    struct qt_server sv;
+    memset(&sv, 0, sizeof sv);
+    snprintf(sv.name, sizeof sv.name, "qmail-smtpd");
+    snprintf(sv.svcdir, sizeof sv.svcdir, "/service/qmail-smtpd");
+    sv.pid = 4242;
+    sv.port = 2525;
+    sv.limit = 20;
+    sv.limit_source = "option -c";
+    sv.run_text = "MAXSMTPD=`cat /var/qmail/control/concurrencyincoming`\nexec tcpserver -c \"$MAXSMTPD\" ...\n";
+    qt_servers servers = {.v = &sv, .n = 1};
+    qt_snapshot snap = {0};
+    snap.servers = &servers;
+    qt_config_check(&c, &cfg, &snap, &fs);
+    const qt_finding *f = find(&fs, "config.concurrency-differs:qmail-smtpd");
+    assert_non_null(f);
+    assert_non_null(strstr(f->evidence, "qmail-smtpd (pid 4242) runs with -c 20 (option -c)"));
+    assert_non_null(strstr(f->fix, "svc -t /service/qmail-smtpd"));
+    qt_findings_free(&fs);
+    sv.limit = 40;   /* restarted: they agree */
+    memset(&fs, 0, sizeof fs);
+    qt_config_check(&c, &cfg, &snap, &fs);
+    assert_null(find_prefix(&fs, "config.concurrency-differs"));
+    qt_findings_free(&fs);
+    sv.limit = 20;   /* another service that does not read the file, not on port 25 */
+    sv.run_text = "exec tcpserver -c 20 0 2525 prog\n";
+    memset(&fs, 0, sizeof fs);
+    qt_config_check(&c, &cfg, &snap, &fs);
+    assert_null(find_prefix(&fs, "config.concurrency-differs"));
+    done(&fs, &cfg);
+    rm("var/qmail/control/concurrencyincoming");
+}
+
 /* --- servercert.pem: dates, names, key; its bytes never kept --- */
 
 static double far_future(void) { return 4102444800.0; }  /* 2100-01-01 */
@@ -744,6 +787,7 @@ int main(void)
         cmocka_unit_test(traps),
         cmocka_unit_test(bashisms),
         cmocka_unit_test(catchall),
+        cmocka_unit_test(concurrency),
         cmocka_unit_test(certificate),
         cmocka_unit_test(collector_rereads),
     };
