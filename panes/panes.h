@@ -7,6 +7,7 @@
 extern const qt_pane_def qt_pane_ports;
 extern const qt_pane_def qt_pane_servers;
 extern const qt_pane_def qt_pane_zombies;
+extern const qt_pane_def qt_pane_config;
 extern const qt_pane_def qt_pane_findings;
 extern const qt_pane_def qt_pane_auth;
 extern const qt_pane_def qt_pane_queue;

@@ -4,6 +4,7 @@
  * generated from the same tables, so a key cannot be bound without its help
  * line (as htop binds keys: an array from key to action; the help lists it). */
 #include "tui/app.h"
+#include "diag/config/config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -119,8 +120,10 @@ static void k_sample(struct qt_shell *ui, int key)
     (void)key;
     if (ui->loaded)
         qt_shell_flash(ui, "a loaded report cannot be re-sampled");
-    else
+    else {
+        qt_config_reread();   /* r also re-reads every mail configuration file */
         ui->want_sample = 1;
+    }
 }
 
 static void k_repaint(struct qt_shell *ui, int key) { (void)key; ui->repaint_all = 1; }
@@ -166,7 +169,7 @@ static const struct shell_key shell_keys[] = {
     {{'<', '>'}, "< >", k_sort, "sort by the previous / next column", 0, "<>", "sort"},
     {{'I'}, "I", k_invert, "invert the sort", JOIN, NULL, NULL},
     {{'p', 'Z'}, "p Z", k_freeze, "freeze / resume sampling (navigation keeps working)", 0, "p", "freeze"},
-    {{'r'}, "r", k_sample, "take a sample now", 0, "r", "sample"},
+    {{'r'}, "r", k_sample, "take a sample now (and re-read every mail configuration file)", 0, "r", "sample"},
     {{12}, "Ctrl-L", k_repaint, "repaint the screen", JOIN, NULL, NULL},
     {{'w'}, "w", k_export, "write the report (Markdown + JSON, mode 0600) of what is on screen", 0, "w", "export"},
     {{0}, "", k_pane_key, "", PANE_KEYS, NULL, NULL},

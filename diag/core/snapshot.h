@@ -27,6 +27,7 @@ enum qt_src_id {
     QT_SRC_SERVERS,   /* tcpserver/sslserver discovery and parsing: servers.h */
     QT_SRC_ZOMBIES,   /* defunct processes by parent: zombies.h */
     QT_SRC_QUEUE,     /* qmail's queue (read-only, incremental): diag/queue/queue.h */
+    QT_SRC_CONFIG,    /* qmail/vpopmail configuration files: diag/config/config.h */
     QT_SRC_COUNT
 };
 
@@ -47,6 +48,7 @@ struct qt_sockets;
 struct qt_servers;
 struct qt_zombies;
 struct qt_queue;
+struct qt_config;
 
 typedef struct qt_snapshot {
     unsigned long seq;     /* 1 for the first sample */
@@ -60,6 +62,7 @@ typedef struct qt_snapshot {
     struct qt_servers *servers;
     struct qt_zombies *zombies;
     struct qt_queue *queue;
+    struct qt_config *config;
 
     qt_metrics metrics;    /* every collector's measurements (also pushed to history) */
     qt_findings findings;  /* every analyser's output, worst first */

@@ -1,0 +1,102 @@
+/* config.h - qmail's and vpopmail's mail configuration, read as the
+ * programs read it (issue 17): control files, ~alias/.qmail-* files,
+ * users/assign, vpopmail domains' .qmail files and users' .qmail files.
+ *
+ * Files are read under --root through qt_ctx_read() (regular files only,
+ * size-capped, docs/security.md); every qmail path is below qmail's prefix
+ * (qt_ctx_qmail). A user's .qmail file is hostile input: its bytes are kept
+ * raw here and escaped by the finding setters and table cells.
+ *
+ * The collector (QT_SRC_CONFIG) re-reads everything at start, when the
+ * mtime of a watched file or directory changes (control/, ~alias, the
+ * domain directories, users/assign, tcp.smtp), and after
+ * qt_config_reread() (the console's `r`); a vpopmail user's own .qmail is
+ * therefore picked up on `r` or when its domain directory changes, not by
+ * stat-ing 100k user directories each second.
+ *
+ * Memory: a qt_config owns its files and every string in them.
+ */
+#ifndef QT_CONFIG_H
+#define QT_CONFIG_H
+#include <stddef.h>
+#include "diag/core/ctx.h"
+#include "diag/core/finding.h"
+#include "diag/core/history.h"
+
+#define QT_CONFIG_MAX_FILE (256 * 1024)   /* bytes read of one file (qmail-local reads .qmail whole) */
+#define QT_CONFIG_MAX_FILES 20000         /* files kept per read: domains x users is bounded */
+
+enum qt_cfg_kind {
+    QT_CFG_CONTROL = 0, /* PREFIX/control/NAME */
+    QT_CFG_ALIAS,       /* PREFIX/alias/.qmail-* (owner: the local part, "postmaster") */
+    QT_CFG_ASSIGN,      /* PREFIX/users/assign */
+    QT_CFG_DOMAIN,      /* a vpopmail domain's .qmail-* (owner: the domain) */
+    QT_CFG_VUSER,       /* a vpopmail user's .qmail (owner: user@domain), read by vdelivermail */
+    QT_CFG_RULES,       /* tcpserver rules text (tcp.smtp) of a running smtp front end */
+    QT_CFG_HOME,        /* a system user's ~/.qmail (owner: the user name), read by qmail-local */
+};
+
+struct qt_cfg_file {
+    char *path;         /* as on the system: "/var/qmail/control/me" */
+    char *name;         /* control name ("me"), alias/domain file name (".qmail-root"), user */
+    char *owner;        /* the domain or user@domain it belongs to; "" */
+    enum qt_cfg_kind kind;
+    int present;        /* 1 read, 0 missing, -1 exists but refused or unreadable (why) */
+    int secret;         /* content never kept nor shown (servercert.pem, srs_secrets...) */
+    int truncated;
+    unsigned mode;      /* st_mode of the file when present */
+    double mtime;
+    char why[160];      /* when present == -1 */
+    char *text;         /* raw bytes, NUL-terminated; NULL when missing or secret */
+    size_t len;
+};
+
+typedef struct qt_config {
+    struct qt_cfg_file *files;
+    size_t n, cap;
+    char prefix[256];          /* qmail's prefix used */
+    char vpopmail_home[256];   /* ~vpopmail from <root>/etc/passwd, "" */
+    char binsh[64];            /* what <root>/bin/sh is: "bash", "dash", "busybox", "" unknown */
+    double read_at;            /* wall time of the read the model comes from */
+    int capped;                /* 1: QT_CONFIG_MAX_FILES reached, the rest unread */
+    double assign_cdb_mtime;   /* users/cdb, 0 missing */
+    double mrh_cdb_mtime;      /* control/morercpthosts.cdb, 0 missing */
+    /* servercert.pem, taken without keeping its bytes (config_cert.c) */
+    double cert_not_after;     /* epoch seconds, 0 unknown */
+    char cert_names[512];      /* DNS names (SANs, else the CN), space-separated */
+    int cert_key;              /* 1 the key in the file matches, 0 it does not, -1 no key found */
+    char cert_error[96];       /* "" or why no certificate was read */
+    int installed;             /* 1: PREFIX/control is a directory (else no check runs) */
+    int refs;                  /* the collector's state and each snapshot hold one */
+} qt_config;
+
+/* The collector (diag/collectors.c). */
+struct qt_collector;
+extern const struct qt_collector qt_collector_config;
+
+/* Ask the next sample to read every file again (the console's `r`). */
+void qt_config_reread(void);
+
+/* Read the whole configuration under ctx into cfg (zeroed by the caller).
+ * Never fails as a whole: missing and refused files are recorded. */
+void qt_config_read(const qt_ctx *ctx, qt_config *cfg);
+void qt_config_free(qt_config *cfg);
+/* Add the tcprules text file path (as on the system) to cfg. */
+void qt_config_add_rules(const qt_ctx *ctx, qt_config *cfg, const char *path);
+
+/* The file of kind and name (control "me", alias ".qmail-root"), or NULL. */
+const struct qt_cfg_file *qt_config_find(const qt_config *cfg, enum qt_cfg_kind kind, const char *name);
+/* The file with that system path, or NULL. */
+const struct qt_cfg_file *qt_config_by_path(const qt_config *cfg, const char *path);
+
+/* Findings of the configuration checks (config_check*.c): pure, cfg and the
+ * snapshot's servers/procs models in (either may be NULL). Each finding's
+ * subject is the file's system path; its evidence cites lines as
+ * "line N: TEXT" so the Config pane can mark them. */
+struct qt_snapshot;
+void qt_config_check(const qt_ctx *ctx, const qt_config *cfg, const struct qt_snapshot *snap, qt_findings *out);
+
+/* Kind name for screens and reports: "control", "alias", "assign",
+ * "domain", "user", "rules", "home". */
+const char *qt_cfg_kind_name(enum qt_cfg_kind k);
+#endif

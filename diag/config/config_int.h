@@ -1,0 +1,26 @@
+/* config_int.h - shared by the configuration checks (diag/config only). */
+#ifndef QT_CONFIG_INT_H
+#define QT_CONFIG_INT_H
+#include "diag/config/config.h"
+#include "diag/config/qmailfile.h"
+#include "diag/core/snapshot.h"
+
+/* Effective value of a LINE control as qmail applies it (control_rldef):
+ * the file's first line, else control/me for flagme files, else the
+ * default. src (may be NULL) gets "file", "me" or "default"/"none". The
+ * result is malloc'd, "" when none. */
+char *qt_cfg_value(const qt_config *cfg, const char *name, const char **src);
+/* 1 when domain is delivered here: me (locals' default), a locals line, or
+ * a virtualdomains domain (exact "domain:" or ".suffix:" entry). */
+int qt_cfg_is_local(const qt_config *cfg, const char *domain);
+/* The ordinary fix path of a qmail program: PREFIX/bin/NAME. */
+void qt_cfg_bin(const qt_config *cfg, const char *name, char *out, size_t n);
+
+/* servercert.pem: read its certificate (and key match) into cfg, wipe the
+ * bytes; and its checks (config_cert.c). */
+void qt_config_read_cert(const qt_ctx *ctx, qt_config *cfg, const char *abs);
+void qt_config_check_cert(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
+
+/* Checks of .qmail files: forwards, traps (config_dotqmail.c). */
+void qt_config_check_dotqmail(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
+#endif
