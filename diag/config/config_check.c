@@ -232,7 +232,8 @@ static const struct qt_server *smtpd_running(const qt_snapshot *snap)
 {
     for (size_t i = 0; snap && snap->servers && i < snap->servers->n; i++) {
         const struct qt_server *sv = &snap->servers->v[i];
-        if (sv->pid <= 0 || !sv->cmd || !sv->cmd->argv || sv->cmd->prog < 0)
+        /* a front end of another tree (its supervise outside --root) does not read these files */
+        if (sv->pid <= 0 || sv->outside_root || !sv->cmd || !sv->cmd->argv || sv->cmd->prog < 0)
             continue;
         for (char **a = sv->cmd->argv + sv->cmd->prog; *a; a++) {
             const char *b = strrchr(*a, '/');
@@ -416,7 +417,8 @@ static void check_ints(const qt_config *cfg, const qt_snapshot *snap, qt_finding
         const struct qt_server *sv = &snap->servers->v[i];
         /* the smtp service: port 25, or a run script that reads the file (LWQ's MAXSMTPD=`cat ...`) */
         int reads = sv->run_text && strstr(sv->run_text, "control/concurrencyincoming");
-        if (sv->pid <= 0 || (sv->port != 25 && !reads) || sv->limit < 0 || (unsigned long)sv->limit == want)
+        if (sv->pid <= 0 || sv->outside_root || (sv->port != 25 && !reads) || sv->limit < 0 ||
+            (unsigned long)sv->limit == want)
             continue;
         char id[128];
         snprintf(id, sizeof id, "config.concurrency-differs:%s", sv->name);

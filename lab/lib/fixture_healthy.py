@@ -18,6 +18,7 @@ import argparse
 import os
 
 from fixture import w, tcprules
+import qmailcdb
 
 ME = "mail.lab.test"
 DOMAIN = "example.test"
@@ -29,22 +30,23 @@ def control(root, smtp_limit):
     ctl = os.path.join(root, "var/qmail/control")
     files = {"me": ME, "helohost": ME, "doublebounceto": "postmaster",
              "timeoutsmtpd": "1200", "concurrencyincoming": str(smtp_limit),
-             "rcpthosts": "lab.test\n" + DOMAIN, "locals": ME, "defaultdelivery": "./Maildir/",
+             "rcpthosts": ME + "\n" + DOMAIN, "locals": ME, "defaultdelivery": "./Maildir/",
              "virtualdomains": "%s:%s" % (DOMAIN, DOMAIN)}
     for name, text in files.items():
         w(os.path.join(ctl, name), text + "\n")
     alias = os.path.join(root, "var/qmail/alias")
     for a in ("postmaster", "root", "mailer-daemon"):
         w(os.path.join(alias, ".qmail-" + a), "&postmaster@%s\n" % DOMAIN)
-    w(os.path.join(root, "var/qmail/users/assign"),
-      "+%s-:%s:89:89:/home/vpopmail/domains/%s:-::\n.\n" % (DOMAIN, DOMAIN, DOMAIN))
+    assign = "+%s-:%s:89:89:/home/vpopmail/domains/%s:-::\n.\n" % (DOMAIN, DOMAIN, DOMAIN)
+    w(os.path.join(root, "var/qmail/users/assign"), assign)
+    qmailcdb.newu(assign, os.path.join(root, "var/qmail/users/cdb"))   # as qmail-newu does after an edit
     return files
 
 
 def vpopmail(root, build, base):
     vp = os.path.join(root, "home/vpopmail")
     dom = os.path.join(vp, "domains", DOMAIN)
-    w(os.path.join(dom, ".qmail-default"), "| /home/vpopmail/bin/vdelivermail '' bounce-no-mailbox\n")
+    w(os.path.join(dom, ".qmail-default"), "| /home/vpopmail/bin/vdelivermail '' delete\n")   # no backscatter to forged senders
     for user, _ in USERS:
         for sub in ("cur", "new", "tmp"):
             os.makedirs(os.path.join(dom, user, "Maildir", sub), exist_ok=True)
