@@ -435,9 +435,13 @@ static int sub_changed(const struct sdir *sd, const struct timespec mt[D_N])
     return 0;
 }
 
-const char *qt_queue_dir(const qt_ctx *ctx)
+const char *qt_queue_dir(const qt_ctx *ctx, char *out, size_t n)
 {
-    return ctx->queue_dir && *ctx->queue_dir ? ctx->queue_dir : QT_QUEUE_DIR;
+    if (ctx->queue_dir && *ctx->queue_dir)
+        snprintf(out, n, "%s", ctx->queue_dir);
+    else if (!qt_ctx_qmail(ctx, "queue", out, n))
+        snprintf(out, n, "%s", "/var/qmail/queue");
+    return out;
 }
 
 /* "cannot read the queue (/var/qmail/queue/info/3: Permission denied)":
@@ -451,13 +455,13 @@ static int fail(char *err, size_t errlen, const char *dir, const char *what, con
 
 int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_queue *out, char *err, size_t errlen)
 {
-    const char *dir = qt_queue_dir(ctx);
+    char dir[512];
     char why[256];
     unsigned split;
     size_t reads = 0;
     qt_queue_state *st;
     struct stat sb;
-    int qfd = qt_ctx_open(ctx, dir, O_DIRECTORY, &sb, why, sizeof why);
+    int qfd = qt_ctx_open(ctx, qt_queue_dir(ctx, dir, sizeof dir), O_DIRECTORY, &sb, why, sizeof why);
 
     memset(out, 0, sizeof *out);
     snprintf(out->dir, sizeof out->dir, "%s", dir);

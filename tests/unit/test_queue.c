@@ -322,6 +322,56 @@ static void unreadable(void **s)
     fx_free(f);
 }
 
+/* The queue follows qmail's prefix (--qmail-dir or discovery) when no
+ * queue directory is named: QMAIL/queue, and its control/ next to it. */
+static void follows_prefix(void **s)
+{
+    (void)s;
+    struct fx *f = fx_new(3);
+    char from[600], to[600], err[256] = "";
+    qt_queue_state *st = NULL;
+    qt_queue q;
+
+    qf_add(f->qdir, 3, "a@x.example", one_remote, NOW - 60, NULL);
+    qf_add(f->qdir, 3, "b@x.example", one_remote, NOW - 60, NULL);
+    assert_string_equal(qt_queue_dir(&f->ctx, from, sizeof from), "/var/qmail/queue");
+    /* the same tree moved to /opt/qm: the default place has nothing */
+    snprintf(from, sizeof from, "%s/var/qmail", f->root);
+    snprintf(to, sizeof to, "%s/opt", f->root);
+    assert_int_equal(mkdir(to, 0700), 0);
+    snprintf(to, sizeof to, "%s/opt/qm", f->root);
+    assert_int_equal(rename(from, to), 0);
+    snprintf(to, sizeof to, "%s/opt/qm/control/queuelifetime", f->root);
+    {
+        FILE *fp = fopen(to, "w");
+        assert_non_null(fp);
+        fputs("3600\n", fp);
+        fclose(fp);
+    }
+    assert_int_equal(qt_queue_scan(&f->ctx, &st, 0, &q, err, sizeof err), 0);
+    assert_int_equal(q.absent, 1);
+    qt_queue_free(&q);
+    qt_queue_state_free(st);
+    st = NULL;
+
+    snprintf(f->ctx.qmail_prefix, sizeof f->ctx.qmail_prefix, "/opt/qm");
+    assert_string_equal(qt_queue_dir(&f->ctx, from, sizeof from), "/opt/qm/queue");
+    scan_ok(f, &st, 0, &q);
+    assert_int_equal(q.absent, 0);
+    assert_string_equal(q.dir, "/opt/qm/queue");
+    assert_int_equal(q.messages, 2);
+    assert_int_equal(q.listed, 2);
+    assert_int_equal((long)q.lifetime, 3600);
+    assert_false(q.lifetime_default);
+    qt_queue_free(&q);
+    qt_queue_state_free(st);
+
+    /* a named queue directory still wins over the prefix */
+    f->ctx.queue_dir = "/var/qmail/queue";
+    assert_string_equal(qt_queue_dir(&f->ctx, from, sizeof from), "/var/qmail/queue");
+    fx_free(f);
+}
+
 /* Hostile envelope: a huge sender with control bytes is capped, kept raw
  * (panes escape); a cut recipient file counts what it read. */
 static void hostile_envelope(void **s)
@@ -567,6 +617,7 @@ int main(void)
         cmocka_unit_test(flood_findings),
         cmocka_unit_test(growth_finding),
         cmocka_unit_test(collector),
+        cmocka_unit_test(follows_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
