@@ -222,14 +222,14 @@ static void budget_partial(void **s)
 
 /* A file that vanishes between the listing and the open is skipped: the
  * race hook removes the second message when the first one's info file is
- * being opened (after info/0 was listed). */
+ * open (after info/0 was listed). */
 static char vanish_path[3][1024];
 static char vanish_trigger[1024];
 static int vanish_done;
 static void vanish_hook(const char *where)
 {
     char fd[64], target[1024];
-    if (strcmp(where, "reopen") != 0 || vanish_done)
+    if (strcmp(where, "entry") != 0 || vanish_done)
         return;
     for (int i = 3; i < 256; i++) {
         ssize_t n;
