@@ -46,6 +46,7 @@
 #define QT_QUEUE_ENV_MAX (256 * 1024)     /* bytes of an info/local/remote file read */
 #define QT_QUEUE_RCPT_KEEP 16             /* recipient addresses kept per message (all are counted) */
 #define QT_QUEUE_SAMPLE_MSGS 10000        /* messages read per sample (the rest: next sample); ~0.25 s */
+#define QT_QUEUE_RECHECK 1000           /* local/remote files stat'ed per sample for in-place done marks */
 #define QT_QUEUE_MANY_RCPTS 50            /* a message to this many recipients or more is "many" */
 #define QT_QUEUE_LIFETIME 604800          /* qmail-send(8) queuelifetime default: 7 days */
 #define QT_QUEUE_TOP 20                   /* rows kept in the sender and domain tables */

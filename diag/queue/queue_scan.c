@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The channel directories of a split subdirectory, in qmail-send's order. */
@@ -23,6 +24,7 @@ static const char *const flat_dir[F_N] = {"todo", "intd", "bounce"};
 
 struct sdir {
     struct timespec mt[D_N];
+    struct timespec read_at;  /* CLOCK_REALTIME when its read started: a file written before has an mtime at or before it */
     int have;                 /* read at least once with these mtimes */
 };
 
@@ -37,6 +39,8 @@ struct qt_queue_state {
     unsigned long *bounce_ids;   /* sorted */
     size_t nbounce;
     unsigned next;               /* round-robin start: no subdirectory starves */
+    unsigned re_sub;             /* recheck cursor: subdirectory, message index */
+    size_t re_msg;
 };
 
 /* --- blocks --- */
@@ -449,6 +453,77 @@ static int sub_changed(const struct sdir *sd, const struct timespec mt[D_N])
     return 0;
 }
 
+/* Recipients marked done in place: qmail-send writes 'D' over 'T' in
+ * local/S/ID or remote/S/ID (qmail-send.c markdone) and the directory's
+ * mtime does not move, so a block can go stale without sub_changed seeing
+ * it. Each sample looks at up to max of those files (fstatat, no open),
+ * round-robin over the queue: one whose mtime is after its block's read
+ * started (and not in the future) marks that subdirectory changed, re-read on
+ * the next sample. A 100k queue is gone through in 100k / max samples.
+ * read_at is CLOCK_REALTIME taken before the read, so a file written before
+ * is never taken for a new mark; a mark written in the same coarse clock
+ * tick (a few ms) after its file was read can be missed until the
+ * directory changes. */
+static int at_or_after(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
+}
+
+static int marked_since(int cfd, unsigned long id, const struct timespec *read_at, const struct timespec *now)
+{
+    char name[32];
+    struct stat sb;
+    snprintf(name, sizeof name, "%lu", id);
+    return fstatat(cfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !at_or_after(read_at, &sb.st_mtim) &&
+           !at_or_after(&sb.st_mtim, now) ? 1 : 0;
+}
+
+static void recheck(int qfd, qt_queue_state *st, size_t max)
+{
+    struct timespec now;
+    size_t done = 0;
+
+    clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    now.tv_sec += 1; /* a file written in this coarse tick is not "in the future" */
+    for (unsigned k = 0; k <= st->split && done < max; k++) {
+        unsigned s = st->re_sub % st->split;
+        const struct qt_qblock *b = st->blocks[s];
+        int cfd[2] = {-1, -1}, hit = 0;
+        char rel[64];
+
+        if (!b || !st->sd[s].have || st->re_msg >= b->n) {
+            st->re_sub = (s + 1) % st->split;
+            st->re_msg = 0;
+            continue;
+        }
+        for (int c = 0; c < 2; c++) {
+            snprintf(rel, sizeof rel, "%s/%u", chan_dir[D_LOCAL + c], s);
+            cfd[c] = open_in(qfd, rel, O_DIRECTORY, NULL, NULL, 0);
+        }
+        for (; st->re_msg < b->n && done < max && !hit; st->re_msg++) {
+            const struct qt_qmsg *m = &b->m[st->re_msg];
+            if (m->local_todo && cfd[0] >= 0 && (done++, marked_since(cfd[0], m->id, &st->sd[s].read_at, &now)))
+                hit = 1;
+            if (!hit && m->remote_todo && cfd[1] >= 0 &&
+                (done++, marked_since(cfd[1], m->id, &st->sd[s].read_at, &now)))
+                hit = 1;
+        }
+        for (int c = 0; c < 2; c++)
+            if (cfd[c] >= 0)
+                close(cfd[c]);
+        if (hit) {
+            st->sd[s].have = 0; /* read again on the next sample, within its budget */
+            st->re_msg = b->n;
+        }
+        if (st->re_msg >= b->n) {
+            st->re_sub = (s + 1) % st->split;
+            st->re_msg = 0;
+        } else {
+            break; /* out of budget inside this subdirectory: go on from here next sample */
+        }
+    }
+}
+
 const char *qt_queue_dir(const qt_ctx *ctx, char *out, size_t n)
 {
     if (ctx->queue_dir && *ctx->queue_dir)
@@ -511,6 +586,7 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
             out->pending_dirs++;
             continue;
         }
+        clock_gettime(CLOCK_REALTIME, &st->sd[s].read_at);
         if (!(b = read_block(qfd, s, &out->files_read, &out->vanished, why, sizeof why))) {
             close(qfd);
             return fail(err, errlen, dir, "", why);
@@ -523,6 +599,8 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
         if (reads >= budget)
             st->next = (s + 1) % split;
     }
+    if (reads < budget)
+        recheck(qfd, st, QT_QUEUE_RECHECK);
     close(qfd);
 
     out->split = split;

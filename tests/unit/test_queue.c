@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,6 +373,51 @@ static void follows_prefix(void **s)
     fx_free(f);
 }
 
+/* A recipient marked done in place (qmail-send writes 'D' over 'T' in
+ * remote/S/ID; the directory's mtime does not move) is seen on a later
+ * sample: the recheck finds the file's mtime after the block's read and
+ * the subdirectory is read again. */
+static void done_in_place(void **s)
+{
+    (void)s;
+    struct fx *f = fx_new(1);
+    static const char *const two[] = {"TRa@remote.example", "TRb@remote.example", NULL};
+    qt_queue_state *st = NULL;
+    qt_queue q;
+    char path[1024];
+    struct stat before, after;
+    unsigned long id = qf_add(f->qdir, 1, "s@x.example", two, NOW - 60, NULL);
+    int fd;
+
+    scan_ok(f, &st, 0, &q);
+    assert_int_equal(q.remote_rcpts, 2);
+    qt_queue_free(&q);
+    snprintf(path, sizeof path, "%s/remote/0", f->qdir);
+    assert_int_equal(stat(path, &before), 0);
+    usleep(30000); /* past the coarse clock's tick of the read */
+    snprintf(path, sizeof path, "%s/remote/0/%lu", f->qdir, id);
+    fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, "D", 1, 0), 1);   /* qmail-send's markdone */
+    close(fd);
+    snprintf(path, sizeof path, "%s/remote/0", f->qdir);
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_equal(after.st_mtim.tv_sec, before.st_mtim.tv_sec);     /* the directory did not change */
+    assert_int_equal(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+    scan_ok(f, &st, 0, &q);   /* this sample's recheck sees the file's mtime */
+    qt_queue_free(&q);
+    scan_ok(f, &st, 0, &q);   /* and this one reads the subdirectory again */
+    assert_int_equal(q.remote_rcpts, 1);
+    assert_int_equal(q.files_read > 0, 1);
+    qt_queue_free(&q);
+    scan_ok(f, &st, 0, &q);   /* then nothing changes: nothing is read */
+    assert_int_equal(q.remote_rcpts, 1);
+    assert_int_equal(q.files_read, 0);
+    qt_queue_free(&q);
+    qt_queue_state_free(st);
+    fx_free(f);
+}
+
 /* Hostile envelope: a huge sender with control bytes is capped, kept raw
  * (panes escape); a cut recipient file counts what it read. */
 static void hostile_envelope(void **s)
@@ -618,6 +664,7 @@ int main(void)
         cmocka_unit_test(growth_finding),
         cmocka_unit_test(collector),
         cmocka_unit_test(follows_prefix),
+        cmocka_unit_test(done_in_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
