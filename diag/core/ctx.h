@@ -33,7 +33,7 @@ typedef struct qt_ctx {
     const char *qmail_dir;      /* --qmail-dir DIR, NULL = find it */
     char qmail_prefix[256];
     char qmail_source[512];     /* "--qmail-dir", "cwd of qmail-send (pid 12, uid 0)", "default" ... */
-    const char *queue_dir;   /* qmail's queue as on the served system (under root); NULL = /var/qmail/queue */
+    const char *queue_dir;   /* qmail's queue as on the served system (under root); NULL = queue/ below qmail's prefix */
     /* Clock in seconds since the epoch; NULL means the real clock. Tests set a fake one. */
     double (*now)(void);
 } qt_ctx;

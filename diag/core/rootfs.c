@@ -127,6 +127,30 @@ int qt_rootfs_reopen(int pfd, int flags, struct stat *st, char *why, size_t n)
     return reopen_checked(pfd, &pre, flags, st, why, n);
 }
 
+int qt_rootfs_open_entry(int dfd, const char *name, struct stat *st, char *why, size_t n)
+{
+    struct stat sb;
+    int fd;
+
+    if (why && n)
+        why[0] = '\0';
+    if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return fail(why, n, EINVAL, "not a name inside the directory");
+    fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ELOOP ? fail(why, n, ELOOP, "a symlink") : fail_errno(why, n, errno);
+    qt_rootfs_race("entry");
+    if (fstat(fd, &sb) != 0 || check_kind(&sb, 0, why, n) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (st)
+        *st = sb;
+    return fd;
+}
+
 /* Links inside procfs (/proc/self/root, /proc/PID/fd/N) are "magic": they
  * jump to objects outside any root. openat2 refuses them with
  * RESOLVE_NO_MAGICLINKS; the walk and qt_rooted_realpath refuse every

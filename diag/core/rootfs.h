@@ -50,6 +50,19 @@ int qt_rootfs_openat(int rootfd, const char *path, int flags, struct stat *st, c
  * opened"... */
 int qt_rootfs_reopen(int pfd, int flags, struct stat *st, char *why, size_t n);
 
+/* Open name, a direct entry of the directory dfd (a directory fd already
+ * opened inside the root, e.g. by qt_rootfs_openat with O_DIRECTORY), as a
+ * regular file for reading, in one openat: O_NOFOLLOW refuses a symlink
+ * (ELOOP, "a symlink"), O_NONBLOCK keeps a FIFO from blocking the open,
+ * O_NOCTTY, O_CLOEXEC; then fstat of that fd: anything but a regular file
+ * is closed and refused (EINVAL, "a FIFO, not a regular file"). Safe
+ * against links and swaps by construction (no name is looked up twice,
+ * nothing leaves dfd); for loops over many files of one directory (qmail's
+ * queue). name must be one component: "/" in it, "." and ".." are refused
+ * (EINVAL). Returns the fd (st, may be NULL: its fstat), or -1 with errno
+ * and why (may be NULL). */
+int qt_rootfs_open_entry(int dfd, const char *name, struct stat *st, char *why, size_t n);
+
 /* qt_ctx_open, qt_ctx_stat and qt_ctx_read (ctx.h) use this under ctx->root. */
 
 /* Canonical absolute path of abs as on the served system, every symlink
@@ -62,7 +75,8 @@ char *qt_rooted_realpath(const qt_ctx *ctx, const char *abs, char *out, size_t n
 /* Tests only: 1 forces the component walk even where openat2 exists. */
 void qt_rootfs_force_walk(int on);
 /* Tests only: fn (NULL: none) runs at the points where a name could be
- * swapped: "reopen" (before the checked O_PATH fd is reopened), "allow"
+ * swapped: "reopen" (before the checked O_PATH fd is reopened), "entry"
+ * (qt_rootfs_open_entry: the entry is open, not yet read), "allow"
  * (allowlist.c: after the canonical name, before its open).
  * qt_rootfs_race(where) calls it. */
 void qt_rootfs_set_race_hook(void (*fn)(const char *where));

@@ -41,12 +41,12 @@
 #include "diag/core/history.h"
 #include "diag/core/metrics.h"
 
-#define QT_QUEUE_DIR "/var/qmail/queue"   /* when ctx->queue_dir is NULL */
 #define QT_QUEUE_SPLIT_MAX 1024           /* subdirectories looked at (conf-split is 23) */
 #define QT_QUEUE_ADDR_MAX 512             /* bytes of one envelope address kept */
 #define QT_QUEUE_ENV_MAX (256 * 1024)     /* bytes of an info/local/remote file read */
 #define QT_QUEUE_RCPT_KEEP 16             /* recipient addresses kept per message (all are counted) */
 #define QT_QUEUE_SAMPLE_MSGS 10000        /* messages read per sample (the rest: next sample); ~0.25 s */
+#define QT_QUEUE_RECHECK 1000           /* local/remote files stat'ed per sample for in-place done marks */
 #define QT_QUEUE_MANY_RCPTS 50            /* a message to this many recipients or more is "many" */
 #define QT_QUEUE_LIFETIME 604800          /* qmail-send(8) queuelifetime default: 7 days */
 #define QT_QUEUE_TOP 20                   /* rows kept in the sender and domain tables */
@@ -133,8 +133,10 @@ void qt_queue_state_free(qt_queue_state *st);
 int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **st, size_t budget, qt_queue *out, char *err, size_t errlen);
 void qt_queue_free(qt_queue *q);
 
-/* The queue directory (ctx->queue_dir or QT_QUEUE_DIR): static or ctx's. */
-const char *qt_queue_dir(const qt_ctx *ctx);
+/* The queue directory as on the served system: ctx->queue_dir, else
+ * "queue" below qmail's prefix (qt_ctx_qmail: --qmail-dir or discovery,
+ * /var/qmail by default). Written to out (n bytes); returns out. */
+const char *qt_queue_dir(const qt_ctx *ctx, char *out, size_t n);
 
 /* Messages: iterate with i from 0 while qt_queue_msg() returns non-NULL. */
 const struct qt_qmsg *qt_queue_msg(const qt_queue *q, size_t i);

@@ -107,8 +107,12 @@ static char *control_line(const qt_ctx *ctx, const qt_queue *q, const char *name
     /* control/ is the queue's sibling: QMAIL/queue and QMAIL/control */
     if (l > 6 && strcmp(q->dir + l - 6, "/queue") == 0)
         snprintf(path, sizeof path, "%.*s/control/%s", (int)(l - 6), q->dir, name);
-    else
-        snprintf(path, sizeof path, "/var/qmail/control/%s", name);
+    else {
+        char rel[128];
+        snprintf(rel, sizeof rel, "control/%s", name);
+        if (!qt_ctx_qmail(ctx, rel, path, sizeof path))
+            return NULL;
+    }
     if (qt_ctx_read(ctx, path, 1024, &buf, NULL) <= 0) {
         free(buf);
         return NULL;

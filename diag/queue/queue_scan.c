@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The channel directories of a split subdirectory, in qmail-send's order. */
@@ -23,6 +24,7 @@ static const char *const flat_dir[F_N] = {"todo", "intd", "bounce"};
 
 struct sdir {
     struct timespec mt[D_N];
+    struct timespec read_at;  /* CLOCK_REALTIME when its read started: a file written before has an mtime at or before it */
     int have;                 /* read at least once with these mtimes */
 };
 
@@ -37,6 +39,8 @@ struct qt_queue_state {
     unsigned long *bounce_ids;   /* sorted */
     size_t nbounce;
     unsigned next;               /* round-robin start: no subdirectory starves */
+    unsigned re_sub;             /* recheck cursor: subdirectory, message index */
+    size_t re_msg;
 };
 
 /* --- blocks --- */
@@ -188,25 +192,39 @@ static int same_time(const struct timespec *a, const struct timespec *b)
 
 /* --- one message --- */
 
-/* Read one envelope file; NULL when it is missing (*gone = 1) or unreadable. */
+/* Read one envelope file; NULL when it is missing (*gone = 1) or unreadable.
+ * One openat relative to the subdirectory's fd, opened inside the root
+ * (qt_rootfs_open_entry: a regular file, never a link; docs/security.md),
+ * and one read of the size fstat gave, capped at max: qmail writes info/
+ * once and marks recipients done in place (same size), so a short read is
+ * the whole file. 4 system calls per file, no second read for EOF. */
 static char *read_env(int dfd, const char *name, size_t max, long *len, struct stat *st, int *gone, int *cut,
                       size_t *files)
 {
-    char why[160];
-    struct qt_fileinfo info;
     char *buf;
-    int fd = qt_rootfs_openat(dfd, name, 0, st, why, sizeof why);
+    size_t want;
+    ssize_t r;
+    int fd = qt_rootfs_open_entry(dfd, name, st, NULL, 0);
 
     if (fd < 0) {
         *gone = errno == ENOENT;
         return NULL;
     }
     (*files)++;
-    *len = qt_read_fd_close(fd, why, max, &buf, &info);
-    if (*len < 0)
+    want = st->st_size > 0 && (size_t)st->st_size < max ? (size_t)st->st_size : max;
+    buf = qt_malloc(want + 1);
+    do
+        r = read(fd, buf, want);
+    while (r < 0 && errno == EINTR);
+    close(fd);
+    if (r < 0) {
+        free(buf);
         return NULL;
-    if (info.truncated)
+    }
+    if (st->st_size > 0 && (size_t)st->st_size > max)
         *cut = 1;
+    buf[r] = '\0';
+    *len = (long)r;
     return buf;
 }
 
@@ -435,9 +453,84 @@ static int sub_changed(const struct sdir *sd, const struct timespec mt[D_N])
     return 0;
 }
 
-const char *qt_queue_dir(const qt_ctx *ctx)
+/* Recipients marked done in place: qmail-send writes 'D' over 'T' in
+ * local/S/ID or remote/S/ID (qmail-send.c markdone) and the directory's
+ * mtime does not move, so a block can go stale without sub_changed seeing
+ * it. Each sample looks at up to max of those files (fstatat, no open),
+ * round-robin over the queue: one whose mtime is after its block's read
+ * started (and not in the future) marks that subdirectory changed, re-read on
+ * the next sample. A 100k queue is gone through in 100k / max samples.
+ * read_at is CLOCK_REALTIME taken before the read, so a file written before
+ * is never taken for a new mark; a mark written in the same coarse clock
+ * tick (a few ms) after its file was read can be missed until the
+ * directory changes. */
+static int at_or_after(const struct timespec *a, const struct timespec *b)
 {
-    return ctx->queue_dir && *ctx->queue_dir ? ctx->queue_dir : QT_QUEUE_DIR;
+    return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
+}
+
+static int marked_since(int cfd, unsigned long id, const struct timespec *read_at, const struct timespec *now)
+{
+    char name[32];
+    struct stat sb;
+    snprintf(name, sizeof name, "%lu", id);
+    return fstatat(cfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !at_or_after(read_at, &sb.st_mtim) &&
+           !at_or_after(&sb.st_mtim, now) ? 1 : 0;
+}
+
+static void recheck(int qfd, qt_queue_state *st, size_t max)
+{
+    struct timespec now;
+    size_t done = 0;
+
+    clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    now.tv_sec += 1; /* a file written in this coarse tick is not "in the future" */
+    for (unsigned k = 0; k <= st->split && done < max; k++) {
+        unsigned s = st->re_sub % st->split;
+        const struct qt_qblock *b = st->blocks[s];
+        int cfd[2] = {-1, -1}, hit = 0;
+        char rel[64];
+
+        if (!b || !st->sd[s].have || st->re_msg >= b->n) {
+            st->re_sub = (s + 1) % st->split;
+            st->re_msg = 0;
+            continue;
+        }
+        for (int c = 0; c < 2; c++) {
+            snprintf(rel, sizeof rel, "%s/%u", chan_dir[D_LOCAL + c], s);
+            cfd[c] = open_in(qfd, rel, O_DIRECTORY, NULL, NULL, 0);
+        }
+        for (; st->re_msg < b->n && done < max && !hit; st->re_msg++) {
+            const struct qt_qmsg *m = &b->m[st->re_msg];
+            if (m->local_todo && cfd[0] >= 0 && (done++, marked_since(cfd[0], m->id, &st->sd[s].read_at, &now)))
+                hit = 1;
+            if (!hit && m->remote_todo && cfd[1] >= 0 &&
+                (done++, marked_since(cfd[1], m->id, &st->sd[s].read_at, &now)))
+                hit = 1;
+        }
+        for (int c = 0; c < 2; c++)
+            if (cfd[c] >= 0)
+                close(cfd[c]);
+        if (hit) {
+            st->sd[s].have = 0; /* read again on the next sample, within its budget */
+            st->re_msg = b->n;
+        }
+        if (st->re_msg >= b->n) {
+            st->re_sub = (s + 1) % st->split;
+            st->re_msg = 0;
+        } else {
+            break; /* out of budget inside this subdirectory: go on from here next sample */
+        }
+    }
+}
+
+const char *qt_queue_dir(const qt_ctx *ctx, char *out, size_t n)
+{
+    if (ctx->queue_dir && *ctx->queue_dir)
+        snprintf(out, n, "%s", ctx->queue_dir);
+    else if (!qt_ctx_qmail(ctx, "queue", out, n))
+        snprintf(out, n, "%s", "/var/qmail/queue");
+    return out;
 }
 
 /* "cannot read the queue (/var/qmail/queue/info/3: Permission denied)":
@@ -451,13 +544,13 @@ static int fail(char *err, size_t errlen, const char *dir, const char *what, con
 
 int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_queue *out, char *err, size_t errlen)
 {
-    const char *dir = qt_queue_dir(ctx);
+    char dir[512];
     char why[256];
     unsigned split;
     size_t reads = 0;
     qt_queue_state *st;
     struct stat sb;
-    int qfd = qt_ctx_open(ctx, dir, O_DIRECTORY, &sb, why, sizeof why);
+    int qfd = qt_ctx_open(ctx, qt_queue_dir(ctx, dir, sizeof dir), O_DIRECTORY, &sb, why, sizeof why);
 
     memset(out, 0, sizeof *out);
     snprintf(out->dir, sizeof out->dir, "%s", dir);
@@ -493,6 +586,7 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
             out->pending_dirs++;
             continue;
         }
+        clock_gettime(CLOCK_REALTIME, &st->sd[s].read_at);
         if (!(b = read_block(qfd, s, &out->files_read, &out->vanished, why, sizeof why))) {
             close(qfd);
             return fail(err, errlen, dir, "", why);
@@ -505,6 +599,8 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
         if (reads >= budget)
             st->next = (s + 1) % split;
     }
+    if (reads < budget)
+        recheck(qfd, st, QT_QUEUE_RECHECK);
     close(qfd);
 
     out->split = split;

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,14 +223,14 @@ static void budget_partial(void **s)
 
 /* A file that vanishes between the listing and the open is skipped: the
  * race hook removes the second message when the first one's info file is
- * being opened (after info/0 was listed). */
+ * open (after info/0 was listed). */
 static char vanish_path[3][1024];
 static char vanish_trigger[1024];
 static int vanish_done;
 static void vanish_hook(const char *where)
 {
     char fd[64], target[1024];
-    if (strcmp(where, "reopen") != 0 || vanish_done)
+    if (strcmp(where, "entry") != 0 || vanish_done)
         return;
     for (int i = 3; i < 256; i++) {
         ssize_t n;
@@ -317,6 +318,101 @@ static void unreadable(void **s)
     st = NULL;
     assert_int_equal(qt_queue_scan(&f->ctx, &st, 0, &q, err, sizeof err), -1);
     assert_non_null(strstr(err, "no split subdirectories"));
+    qt_queue_free(&q);
+    qt_queue_state_free(st);
+    fx_free(f);
+}
+
+/* The queue follows qmail's prefix (--qmail-dir or discovery) when no
+ * queue directory is named: QMAIL/queue, and its control/ next to it. */
+static void follows_prefix(void **s)
+{
+    (void)s;
+    struct fx *f = fx_new(3);
+    char from[600], to[600], err[256] = "";
+    qt_queue_state *st = NULL;
+    qt_queue q;
+
+    qf_add(f->qdir, 3, "a@x.example", one_remote, NOW - 60, NULL);
+    qf_add(f->qdir, 3, "b@x.example", one_remote, NOW - 60, NULL);
+    assert_string_equal(qt_queue_dir(&f->ctx, from, sizeof from), "/var/qmail/queue");
+    /* the same tree moved to /opt/qm: the default place has nothing */
+    snprintf(from, sizeof from, "%s/var/qmail", f->root);
+    snprintf(to, sizeof to, "%s/opt", f->root);
+    assert_int_equal(mkdir(to, 0700), 0);
+    snprintf(to, sizeof to, "%s/opt/qm", f->root);
+    assert_int_equal(rename(from, to), 0);
+    snprintf(to, sizeof to, "%s/opt/qm/control/queuelifetime", f->root);
+    {
+        FILE *fp = fopen(to, "w");
+        assert_non_null(fp);
+        fputs("3600\n", fp);
+        fclose(fp);
+    }
+    assert_int_equal(qt_queue_scan(&f->ctx, &st, 0, &q, err, sizeof err), 0);
+    assert_int_equal(q.absent, 1);
+    qt_queue_free(&q);
+    qt_queue_state_free(st);
+    st = NULL;
+
+    snprintf(f->ctx.qmail_prefix, sizeof f->ctx.qmail_prefix, "/opt/qm");
+    assert_string_equal(qt_queue_dir(&f->ctx, from, sizeof from), "/opt/qm/queue");
+    scan_ok(f, &st, 0, &q);
+    assert_int_equal(q.absent, 0);
+    assert_string_equal(q.dir, "/opt/qm/queue");
+    assert_int_equal(q.messages, 2);
+    assert_int_equal(q.listed, 2);
+    assert_int_equal((long)q.lifetime, 3600);
+    assert_false(q.lifetime_default);
+    qt_queue_free(&q);
+    qt_queue_state_free(st);
+
+    /* a named queue directory still wins over the prefix */
+    f->ctx.queue_dir = "/var/qmail/queue";
+    assert_string_equal(qt_queue_dir(&f->ctx, from, sizeof from), "/var/qmail/queue");
+    fx_free(f);
+}
+
+/* A recipient marked done in place (qmail-send writes 'D' over 'T' in
+ * remote/S/ID; the directory's mtime does not move) is seen on a later
+ * sample: the recheck finds the file's mtime after the block's read and
+ * the subdirectory is read again. */
+static void done_in_place(void **s)
+{
+    (void)s;
+    struct fx *f = fx_new(1);
+    static const char *const two[] = {"TRa@remote.example", "TRb@remote.example", NULL};
+    qt_queue_state *st = NULL;
+    qt_queue q;
+    char path[1024];
+    struct stat before, after;
+    unsigned long id = qf_add(f->qdir, 1, "s@x.example", two, NOW - 60, NULL);
+    int fd;
+
+    scan_ok(f, &st, 0, &q);
+    assert_int_equal(q.remote_rcpts, 2);
+    qt_queue_free(&q);
+    snprintf(path, sizeof path, "%s/remote/0", f->qdir);
+    assert_int_equal(stat(path, &before), 0);
+    usleep(30000); /* past the coarse clock's tick of the read */
+    snprintf(path, sizeof path, "%s/remote/0/%lu", f->qdir, id);
+    fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, "D", 1, 0), 1);   /* qmail-send's markdone */
+    close(fd);
+    snprintf(path, sizeof path, "%s/remote/0", f->qdir);
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_equal(after.st_mtim.tv_sec, before.st_mtim.tv_sec);     /* the directory did not change */
+    assert_int_equal(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+    scan_ok(f, &st, 0, &q);   /* this sample's recheck sees the file's mtime */
+    qt_queue_free(&q);
+    scan_ok(f, &st, 0, &q);   /* and this one reads the subdirectory again */
+    assert_int_equal(q.remote_rcpts, 1);
+    assert_int_equal(q.files_read > 0, 1);
+    qt_queue_free(&q);
+    scan_ok(f, &st, 0, &q);   /* then nothing changes: nothing is read */
+    assert_int_equal(q.remote_rcpts, 1);
+    assert_int_equal(q.files_read, 0);
     qt_queue_free(&q);
     qt_queue_state_free(st);
     fx_free(f);
@@ -567,6 +663,8 @@ int main(void)
         cmocka_unit_test(flood_findings),
         cmocka_unit_test(growth_finding),
         cmocka_unit_test(collector),
+        cmocka_unit_test(follows_prefix),
+        cmocka_unit_test(done_in_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 
 #include "diag/core/allowlist.h"
 #include "diag/core/rootfs.h"
+#include "diag/core/util.h"
 #include "diag/parse/runscript.h"
 
 static char top[256], root[300];
@@ -224,6 +225,87 @@ static void reopen_same_inode(void **st)
         unlink(swap_fifo_at);
     }
     qt_rootfs_force_walk(0);
+}
+
+/* qt_rootfs_open_entry: one openat below a directory fd; a regular file
+ * only, never a link (not even one swapped in after the open: the fd is
+ * the inode that was opened), a FIFO refused without blocking. */
+static char entry_swap_at[600], entry_swap_to[600];
+
+static void entry_swap_link(const char *where)
+{
+    if (strcmp(where, "entry") == 0 && entry_swap_at[0]) {
+        char tmp[700];
+        snprintf(tmp, sizeof tmp, "%s.new", entry_swap_at);
+        assert_int_equal(symlink(entry_swap_to, tmp), 0);
+        assert_int_equal(rename(tmp, entry_swap_at), 0);
+        entry_swap_at[0] = '\0';
+    }
+}
+
+static int entry_open(const char *dir, const char *name, char *why, size_t n)
+{
+    char p[600];
+    int dfd, fd, e;
+    snprintf(p, sizeof p, "%s/%s", root, dir);
+    dfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    assert_true(dfd >= 0);
+    fd = qt_rootfs_open_entry(dfd, name, NULL, why, n);
+    e = errno;
+    close(dfd);
+    errno = e;
+    return fd;
+}
+
+static void open_entry(void **st)
+{
+    (void)st;
+    char why[200], *t = NULL;
+    struct stat sb;
+    int fd = entry_open("etc", "ok", why, sizeof why);
+
+    assert_true(fd >= 0);
+    assert_int_equal(qt_read_fd_close(fd, NULL, 100, &t, NULL), 6);
+    assert_string_equal(t, "hello\n");
+    free(t);
+    assert_int_equal(entry_open("etc", "linkout", why, sizeof why), -1);
+    assert_int_equal(errno, ELOOP);
+    assert_string_equal(why, "a symlink");
+    assert_int_equal(entry_open("etc", "abs", why, sizeof why), -1);   /* even one inside the root */
+    assert_int_equal(errno, ELOOP);
+    assert_int_equal(entry_open(".", "fifo", why, sizeof why), -1);    /* no writer: would block without O_NONBLOCK */
+    assert_int_equal(errno, EINVAL);
+    assert_non_null(strstr(why, "FIFO, not a regular file"));
+    assert_int_equal(entry_open(".", "etc", why, sizeof why), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_non_null(strstr(why, "not a regular file"));
+    if (stat("/dev/null", &sb) == 0 && S_ISCHR(sb.st_mode)) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/dev/zero", root);
+        if (lstat(p, &sb) == 0 && S_ISCHR(sb.st_mode)) {
+            assert_int_equal(entry_open("dev", "zero", why, sizeof why), -1);
+            assert_non_null(strstr(why, "not a regular file"));
+        }
+    }
+    for (const char *const *bad = (const char *const[]){"../etc/ok", "data/file", ".", "..", "", NULL}; *bad; bad++) {
+        assert_int_equal(entry_open(".", *bad, why, sizeof why), -1);
+        assert_int_equal(errno, EINVAL);
+    }
+    /* a link swapped in once the entry is open changes nothing: the open file is read */
+    put("root/data/entry", "opened\n");
+    snprintf(entry_swap_at, sizeof entry_swap_at, "%s/root/data/entry", top);
+    snprintf(entry_swap_to, sizeof entry_swap_to, "%s/outside/target", top);
+    qt_rootfs_set_race_hook(entry_swap_link);
+    fd = entry_open("data", "entry", why, sizeof why);
+    qt_rootfs_set_race_hook(NULL);
+    assert_true(fd >= 0);
+    assert_int_equal(qt_read_fd_close(fd, NULL, 100, &t, NULL), 7);
+    assert_string_equal(t, "opened\n");
+    free(t);
+    snprintf(entry_swap_at, sizeof entry_swap_at, "%s/root/data/entry", top);
+    assert_int_equal(lstat(entry_swap_at, &sb), 0);
+    assert_true(S_ISLNK(sb.st_mode));   /* the swap did happen */
+    entry_swap_at[0] = '\0';
 }
 
 /* O_NOFOLLOW: no symlink anywhere on the path (for a canonical name). */
@@ -511,6 +593,7 @@ int main(void)
         cmocka_unit_test(rooted_walk),
         cmocka_unit_test(reopen_same_inode),
         cmocka_unit_test(open_no_symlinks),
+        cmocka_unit_test(open_entry),
         cmocka_unit_test(proc_magic_links),
         cmocka_unit_test(read_file_regular_only),
         cmocka_unit_test(rooted_realpath),
