@@ -10,12 +10,14 @@
 #include "diag/ports/ports.h"
 #include "diag/lint/lint.h"
 #include "diag/zombies/zombies.h"
+#include "diag/logmon/logmon.h"
 
 const qt_collector *const qt_collectors[] = {
     [QT_SRC_PROCS] = &qt_collector_procs,
     [QT_SRC_SOCKETS] = &qt_collector_sockets,
     [QT_SRC_SERVERS] = &qt_collector_servers,
     [QT_SRC_ZOMBIES] = &qt_collector_zombies,
+    [QT_SRC_LOGS] = &qt_collector_logs,
 };
 /* every id has its collector (a hole in the middle is caught by test_registry) */
 _Static_assert(sizeof qt_collectors / sizeof qt_collectors[0] == QT_SRC_COUNT, "one collector per enum qt_src_id");

@@ -33,6 +33,8 @@ void qt_ctx_defaults(qt_ctx *ctx)
     memset(ctx, 0, sizeof *ctx);
     ctx->root = "/";
     ctx->proc = "/proc";
+    ctx->log_window = 3600;
+    ctx->log_window_bytes = 64ull << 20;
     if (qt_ctx_parse_ports(ctx, "smtps=465,imaps=993,pop3s=995", err, sizeof err) != 0)
         qt_fatal("default ports: %s", err);
 }

@@ -26,6 +26,11 @@ typedef struct qt_ctx {
     const char *dns_server;  /* "IP[:PORT]" for c-ares, NULL = none configured (no lookups) */
     const char *public_ip;   /* --public-ip, NULL = derive */
     int read_only;
+    /* --log-window: how far back the logs collector reads each log at start
+     * (diag/logmon/logmon.h): seconds and bytes per source (0: defaults,
+     * one hour and 64 MiB) */
+    double log_window;
+    unsigned long long log_window_bytes;
     /* Clock in seconds since the epoch; NULL means the real clock. Tests set a fake one. */
     double (*now)(void);
 } qt_ctx;

@@ -25,6 +25,7 @@ enum qt_src_id {
     QT_SRC_SOCKETS,   /* sockets of watched ports, stages: ports.h (model), sockets.h, stage.h */
     QT_SRC_SERVERS,   /* tcpserver/sslserver discovery and parsing: servers.h */
     QT_SRC_ZOMBIES,   /* defunct processes by parent: zombies.h */
+    QT_SRC_LOGS,      /* the mail logs, followed (after servers: its log dirs): diag/logmon/logmon.h */
     QT_SRC_COUNT
 };
 
@@ -44,6 +45,7 @@ struct qt_procs;
 struct qt_sockets;
 struct qt_servers;
 struct qt_zombies;
+struct qt_logmon;
 
 typedef struct qt_snapshot {
     unsigned long seq;     /* 1 for the first sample */
@@ -56,6 +58,7 @@ typedef struct qt_snapshot {
     struct qt_sockets *sockets;
     struct qt_servers *servers;
     struct qt_zombies *zombies;
+    struct qt_logmon *logs;
 
     qt_metrics metrics;    /* every collector's measurements (also pushed to history) */
     qt_findings findings;  /* every analyser's output, worst first */
