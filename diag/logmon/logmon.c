@@ -240,11 +240,14 @@ static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
     for (size_t k = 0; k < ns; k++)
         qt_metrics_add(out, "auth_failures", svc[k], 0, (double)fails[k], -1,
                        "failed logins in the mail logs per service (vchkpw's), last events kept");
-    qt_metrics_add(out, "bounces", NULL, 0,
-                   (double)(m->count[QT_LOG_BOUNCE] + m->count[QT_LOG_DOUBLE_BOUNCE] + m->count[QT_LOG_TRIPLE_BOUNCE]),
-                   -1, "bounces, double and triple bounces in the mail logs");
+    qt_metrics_add(out, "bounces", NULL, 0, (double)m->count[QT_LOG_BOUNCE], -1,
+                   "bounces qmail-send sent (bounce msg lines) in the mail logs");
+    qt_metrics_add(out, "double_bounces", NULL, 0, (double)m->double_bounce_msgs, -1,
+                   "double bounces (messages from <#@[]>) in the mail logs");
+    qt_metrics_add(out, "triple_bounces", NULL, 0, (double)m->count[QT_LOG_TRIPLE_BOUNCE], -1,
+                   "double bounces discarded (triple bounce lines) in the mail logs");
     for (size_t i = 0; i < m->nsrc; i++)
-        if (m->src[i].deferrals)
+        if (m->src[i].deferrals || !strcmp(m->src[i].name, "qmail-send"))
             qt_metrics_add(out, "deferrals", m->src[i].name, 0, (double)m->src[i].deferrals, -1,
                            "delivery deferrals in the mail logs, per log source (qmail-send's service)");
 }

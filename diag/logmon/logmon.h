@@ -46,7 +46,7 @@ struct qt_logmon_src {
     unsigned long lines;     /* lines read since start (window + followed) */
     unsigned long long bytes;
     unsigned long files_back; /* files read back at start (rotations + current) */
-    unsigned long deferrals;  /* delivery_deferral lines counted from this source */
+    unsigned long deferrals;  /* qmail-send "delivery D: deferral:" lines counted from this source */
 };
 
 /* One table entry: an IP, a user or a remote domain. */
@@ -76,6 +76,7 @@ struct qt_logmon_line {
     char user[QT_LOGMON_KEY];
     char text[QT_LOGMON_TEXT]; /* redacted line, raw bytes (cut) */
     size_t len;
+    size_t body;             /* text + body: the line after its own stamp (shown next to the decoded time) */
 };
 
 /* An auth event of the analysis window. */

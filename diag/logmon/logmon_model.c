@@ -127,6 +127,13 @@ static void keep_line(qt_logmon *m, int src, const qt_log_rec *r, int64_t t, con
     qt_log_redact(line, n > 4 * QT_LOGMON_TEXT ? 4 * QT_LOGMON_TEXT : n, r, &red);
     l->len = red.len < sizeof l->text - 1 ? red.len : sizeof l->text - 1;
     memcpy(l->text, qt_buf_str(&red), l->len);
+    if (l->stamped) {
+        struct qt_log_time lt;
+        size_t k = qt_log_stamp(l->text, l->len, t, &lt);
+        while (k < l->len && l->text[k] == ' ')
+            k++;
+        l->body = k;
+    }
     qt_buf_free(&red);
 }
 
@@ -212,6 +219,7 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
     int64_t t;
     size_t dl, rl;
     const char *d, *why;
+    int deferred;
 
     qt_log_classify(c->lc, line, n, &r);
     remember(c, &r, line, n);
@@ -229,7 +237,9 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
         }
     }
     m->count[r.cat]++;
-    if (r.cat == QT_LOG_DELIVERY_DEFERRAL)
+    /* every deferral, whatever its more specific category (helo_rejected,
+     * connection_died, ... are deferrals too when qmail-send says so) */
+    if (r.has_delivery && memmem(line, n, ": deferral: ", 12))
         m->src[src].deferrals++;
     if (r.cat == QT_LOG_DOUBLE_BOUNCE && memmem(line, n, "info msg ", 9))
         m->double_bounce_msgs++;
@@ -258,8 +268,8 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
     case QT_LOG_CONNECTION_DIED:
         d = domain_of(&r, &dl);
         why = reason_of(line, n, &rl);
-        qt_logmon_tab_add(&m->domains, d, dl, r.cat != QT_LOG_DELIVERY_DEFERRAL,
-                          r.cat == QT_LOG_DELIVERY_DEFERRAL, r.cat == QT_LOG_NO_MAILBOX, t, m->src[src].name,
+        deferred = memmem(line, n, ": deferral: ", 12) != NULL;
+        qt_logmon_tab_add(&m->domains, d, dl, !deferred, deferred, r.cat == QT_LOG_NO_MAILBOX, t, m->src[src].name,
                           why, rl);
         break;
     default:

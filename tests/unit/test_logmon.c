@@ -149,8 +149,10 @@ static void auth_broken_service(void **st)
     const qt_finding *f;
 
     fx_new(&x);
-    feed_auth(&x, 2, "smtps", "password fail", "a@example.test", "192.0.2.1");
-    feed_auth(&x, 2, "smtps", "password fail", "b@example.test", "192.0.2.2");
+    feed_auth(&x, 4, "smtps", "password fail", "a@example.test", "192.0.2.1");
+    feed_auth(&x, 4, "smtps", "password fail", "b@example.test", "192.0.2.2");
+    feed_auth(&x, 1, "smtps", "password fail", "c@example.test", "192.0.2.3");
+    assert_null(analyse(x.m, &fs, "logs.auth-broken:smtps"));   /* 9 < QT_SEV_LOG_BROKEN_ATTEMPTS */
     feed_auth(&x, 1, "smtps", "password fail", "c@example.test", "192.0.2.3");
     f = analyse(x.m, &fs, "logs.auth-broken:smtps");
     assert_non_null(f);
@@ -239,6 +241,8 @@ static void send_log(void **st)
         "@400000006b13e8ff20ec4131 info msg 100: bytes 900 from <> qp 1 uid 89",
         "@400000006b13e8ff20ec4131 starting delivery 5: msg 100 to remote x@forged.example",
         "@400000006b13e8ff20ec4131 delivery 5: failure: Sorry,_I_couldn't_find_any_host_named_forged.example._(#5.1.2)/",
+        "@400000006b13e8ff20ec4131 starting delivery 6: msg 100 to remote y@dead.example",
+        "@400000006b13e8ff20ec4131 delivery 6: deferral: Connected_to_192.0.2.30_but_connection_died._(#4.4.2)/",
         "@400000006b13e9000a8838f6 bounce msg 100 qp 2",
         "@400000006b13e90539bcffae info msg 101: bytes 2464 from <#@[]> qp 3 uid 89",
         "@400000006b13e907250b9c48 triple bounce: discarding bounce/101",
@@ -252,6 +256,8 @@ static void send_log(void **st)
     fx_new(&x);
     send_lines(&x, dbl);
     assert_int_equal(x.m->double_bounce_msgs, 1);
+    assert_int_equal(x.m->count[QT_LOG_CONNECTION_DIED], 1);
+    assert_int_equal(x.m->src[0].deferrals, 1);   /* a deferral, whatever its category */
     f = analyse(x.m, &fs, "logs.double_bounces");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
@@ -266,8 +272,11 @@ static void send_log(void **st)
     f = analyse(x.m, &fs, "logs.domain_not_found");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "delivery-errors");
-    assert_int_equal(x.m->domains.n, 1);
+    assert_int_equal(x.m->domains.n, 2);
     assert_string_equal(x.m->domains.v[0].key, "forged.example");
+    assert_string_equal(x.m->domains.v[1].key, "dead.example");
+    assert_int_equal(x.m->domains.v[1].ok, 1);   /* deferred (qmail-send said deferral), not failed */
+    assert_int_equal(x.m->domains.v[1].fail, 0);
     assert_non_null(strstr(x.m->domains.v[0].reason, "couldn't_find_any_host"));
 
     /* a dictionary attack: >= 20 no_mailbox failures for one sender */
@@ -417,6 +426,8 @@ static void collector_window_and_follow(void **st)
     assert_non_null(qt_metrics_find(&snap->metrics, "auth_failures", "smtp"));
     assert_int_equal((int)qt_metrics_find(&snap->metrics, "auth_failures", "smtp")->value, 5);
     assert_non_null(qt_metrics_find(&snap->metrics, "log_lines", "auth_ok"));
+    assert_non_null(qt_metrics_find(&snap->metrics, "bounces", NULL));
+    assert_non_null(qt_metrics_find(&snap->metrics, "double_bounces", NULL));
     qt_snapshot_free(snap);
     qt_sampler_free(&s);
 }
