@@ -7,5 +7,6 @@ const qt_pane_def *const qt_panes[] = {
     &qt_pane_zombies,
     &qt_pane_findings,
     &qt_pane_auth,
+    &qt_pane_logs,
 };
 const size_t qt_npanes = sizeof qt_panes / sizeof qt_panes[0];

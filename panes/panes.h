@@ -9,5 +9,6 @@ extern const qt_pane_def qt_pane_servers;
 extern const qt_pane_def qt_pane_zombies;
 extern const qt_pane_def qt_pane_findings;
 extern const qt_pane_def qt_pane_auth;
+extern const qt_pane_def qt_pane_logs;
 
 #endif

@@ -33,9 +33,14 @@ check "z again unzooms" has "${GRID[@]}"
 ui_resize 60 15
 check "60x15 keeps running, one pane" has_at_width 60 "3 Zombies"
 check "... and only that pane" hasnt "3 Zombies" "1 Ports" "4 Findings"
-check "below 70x20 a tab bar names every pane" has "1:Ports" "2:Servers" "3:Zombies" "4:Findings" "5:Auth"
+# six panes' names do not fit in 60 columns: each digit with its worst severity
+check "below 70x20 a tab bar gives every pane its digit and worst severity" \
+    has_re "^1:[CWIO-]  2:[CWIO-]  3:[CWIO-]  4:[CWIO-]  5:-  6:[CWIO-] *$"
+ui_resize 72 15
+check "below 70x20 (72x15) a tab bar names every pane" has "1:Ports" "2:Servers" "3:Zombies" "4:Findings" "5:Auth" "6:Logs"
 check "... each with its worst severity (Findings: the worst of all)" \
-    has_re "^1:Ports (CRIT|WARN|INFO|OK|C|W|I|O|-)  2:Servers [A-Z-]+  3:Zombies [A-Z-]+  4:Findings [A-Z-]+  5:Auth -"
+    has_re "^1:Ports (CRIT|WARN|INFO|OK|C|W|I|O|-)  2:Servers [A-Z-]+  3:Zombies [A-Z-]+  4:Findings [A-Z-]+  5:Auth -  6:Logs [A-Z-]+"
+ui_resize 60 15
 ui_keys '?'
 check "help survives a small terminal" has "─ Help " "Keys in Zombies"
 ui_resize 30 8
