@@ -251,7 +251,9 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
         break;
     case QT_LOG_TCPSERVER_CONN:
     case QT_LOG_TCPSERVER_DENY:
-        if (*r.ip)
+        /* one per connection: its "ok" or "deny" line (with the local
+         * port), not the "pid N from IP" line before it */
+        if (*r.ip && r.local_port)
             qt_logmon_tab_add(&m->ips, r.ip, strlen(r.ip), 0, 0, 1, t, m->src[src].name, NULL, 0);
         break;
     case QT_LOG_NO_MAILBOX: {
