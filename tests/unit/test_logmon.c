@@ -302,6 +302,29 @@ static void send_log(void **st)
     fx_free(&x);
 }
 
+/* tcpserver: one connection per IP for its pid + ok lines (docs/domain/ucspi.md#log-lines) */
+static void tcpserver_per_ip(void **st)
+{
+    (void)st;
+    static const char *const lines[] = {
+        "@400000006b13f69d15b8d8d8 tcpserver: status: 1/20",
+        "@400000006b13f69d15b8d8d8 tcpserver: pid 31325 from 192.0.2.250",
+        "@400000006b13f69d15b8d8d8 tcpserver: ok 31325 0:127.0.0.1:25 :192.0.2.250::7908",
+        "@400000006b13f69d15b8d8d8 tcpserver: pid 31326 from 192.0.2.250",
+        "@400000006b13f69d1a79c4e7 tcpserver: deny 31326 0:127.0.0.1:25 :192.0.2.250::7909",
+        NULL};
+    struct fx x;
+
+    fx_new(&x);
+    send_lines(&x, lines);
+    assert_int_equal(x.m->count[QT_LOG_TCPSERVER_CONN], 3);
+    assert_int_equal(x.m->count[QT_LOG_TCPSERVER_DENY], 1);
+    assert_int_equal(x.m->ips.n, 1);
+    assert_string_equal(x.m->ips.v[0].key, "192.0.2.250");
+    assert_int_equal(x.m->ips.v[0].other, 2);
+    fx_free(&x);
+}
+
 /* a tried password (vpopmail --enable-logging=p) never reaches the kept lines */
 static void redacted_lines(void **st)
 {
@@ -473,6 +496,7 @@ int main(void)
         cmocka_unit_test(bounded_tables),
         cmocka_unit_test(send_log),
         cmocka_unit_test(redacted_lines),
+        cmocka_unit_test(tcpserver_per_ip),
         cmocka_unit_test_setup_teardown(collector_window_and_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_unreadable, setup, teardown),
     };
