@@ -189,27 +189,42 @@ static struct {
     char src[QT_LOGMON_SOURCES][64];
 } frozen;
 
+/* newest first; equal times in a fixed order (category, then text) so a
+ * list made again from the same lines has the same row numbers */
 static int by_time_desc(const void *a, const void *b)
 {
     const struct qt_logmon_line *x = a, *y = b;
-    return x->sec != y->sec ? (x->sec < y->sec ? 1 : -1) : (x->nsec < y->nsec) - (x->nsec > y->nsec);
+    if (x->sec != y->sec)
+        return x->sec < y->sec ? 1 : -1;
+    if (x->nsec != y->nsec)
+        return x->nsec < y->nsec ? 1 : -1;
+    if (x->cat != y->cat)
+        return x->cat < y->cat ? -1 : 1;
+    return memcmp(x->text, y->text, sizeof x->text);
 }
 
-static void refresh(const qt_logmon *m, const char *key)
+/* The kept lines of m matching key into out (room for every kept line), sorted; the count. */
+static size_t collect_lines(const qt_logmon *m, const char *key, struct qt_logmon_line *out)
 {
-    free(frozen.v);
-    frozen.v = qt_calloc((size_t)QT_LOG_NCATS * QT_LOGMON_RECENT, sizeof *frozen.v);
-    frozen.n = 0;
-    snprintf(frozen.key, sizeof frozen.key, "%s", key);
+    size_t n = 0;
     for (int c = 0; c < QT_LOG_NCATS; c++)
         for (size_t i = 0;; i++) {
             const struct qt_logmon_line *l = qt_logmon_recent(m, (enum qt_log_cat)c, i);
             if (!l)
                 break;
             if (line_matches(l, key))
-                frozen.v[frozen.n++] = *l;
+                out[n++] = *l;
         }
-    qsort(frozen.v, frozen.n, sizeof *frozen.v, by_time_desc);
+    qsort(out, n, sizeof *out, by_time_desc);
+    return n;
+}
+
+static void refresh(const qt_logmon *m, const char *key)
+{
+    free(frozen.v);
+    frozen.v = qt_calloc((size_t)QT_LOG_NCATS * QT_LOGMON_RECENT, sizeof *frozen.v);
+    snprintf(frozen.key, sizeof frozen.key, "%s", key);
+    frozen.n = collect_lines(m, key, frozen.v);
     for (size_t i = 0; i < m->nsrc; i++)
         snprintf(frozen.src[i], sizeof frozen.src[i], "%s", m->src[i].name);
 }
@@ -219,10 +234,17 @@ static const char *src_name(const struct qt_logmon_line *l)
     return l->src >= 0 && l->src < QT_LOGMON_SOURCES ? frozen.src[l->src] : "?";
 }
 
+/* A line's row id is "LIST-KEY#N": its list (the lines view's key) and
+ * its row there. The line is taken from the frozen copy when that list is
+ * the one frozen (what the screen shows), else from the snapshot (a report
+ * drills every list in turn). */
 static void build_line(const struct qt_view_in *in, qt_table *head, qt_table *t)
 {
-    size_t i = in->key && !strncmp(in->key, "line:", 5) ? strtoul(in->key + 5, NULL, 10) : (size_t)-1;
-    const struct qt_logmon_line *l = i < frozen.n ? &frozen.v[i] : NULL;
+    const char *hash = in->key ? strrchr(in->key, '#') : NULL;
+    size_t i = hash ? strtoul(hash + 1, NULL, 10) : (size_t)-1;
+    char parent[160];
+    struct qt_logmon_line *tmp = NULL;
+    const struct qt_logmon_line *l = NULL;
     struct qt_log_time lt;
     char when[40];
     qt_buf b = {0};
@@ -231,6 +253,15 @@ static void build_line(const struct qt_view_in *in, qt_table *head, qt_table *t)
     qt_table_init(t, "Log line");
     qt_table_col(t, "", 9, 0);
     qt_table_col(t, "", 40, QT_COL_FLEX);
+    snprintf(parent, sizeof parent, "%.*s", hash ? (int)(hash - in->key) : 0, hash ? in->key : "");
+    if (frozen.v && !strcmp(frozen.key, parent)) {
+        l = i < frozen.n ? &frozen.v[i] : NULL;
+    } else if (hash && in->snap->logs) {
+        tmp = qt_calloc((size_t)QT_LOG_NCATS * QT_LOGMON_RECENT, sizeof *tmp);
+        for (size_t k = 0; k < in->snap->logs->nsrc; k++)
+            snprintf(frozen.src[k], sizeof frozen.src[k], "%s", in->snap->logs->src[k].name);
+        l = i < collect_lines(in->snap->logs, parent, tmp) ? &tmp[i] : NULL;
+    }
     if (!l) {
         qt_table_note(t, QT_ROLE_DIM, "this line is no longer kept");
         return;
@@ -247,12 +278,13 @@ static void build_line(const struct qt_view_in *in, qt_table *head, qt_table *t)
     qt_buf_put_safe(&b, l->text, l->len);
     qt_table_kv_text(t, "line", "line", QT_ROLE_NORMAL, qt_buf_str(&b), 0);
     qt_buf_free(&b);
+    free(tmp);
 }
 
 static const qt_view *drill_lines(const struct qt_view_in *in, const char *row_id)
 {
     (void)in;
-    return row_id && !strncmp(row_id, "line:", 5) ? &line_view : NULL;
+    return row_id && strrchr(row_id, '#') ? &line_view : NULL;
 }
 
 static void build_lines(const struct qt_view_in *in, qt_table *head, qt_table *t)
@@ -277,7 +309,7 @@ static void build_lines(const struct qt_view_in *in, qt_table *head, qt_table *t
         struct qt_log_time lt = {l->stamped ? QT_STAMP_EPOCH : QT_STAMP_NONE, l->sec, l->nsec};
         char when[40];
         qt_log_time_format(&lt, when, sizeof when);
-        qt_table_row(t, "line:%zu", i);
+        qt_table_row(t, "%s#%zu", key, i);
         /* "12-07 09:41:15": the year and date are in the line's detail */
         qt_table_cell_num(t, QT_ROLE_NORMAL, -(double)i, "%.14s", l->stamped ? when + 5 : "(no stamp)");
         qt_table_cell(t, QT_ROLE_DIM, "%s", src_name(l));

@@ -110,15 +110,42 @@ static void views_and_follow(void **st)
     qt_table_free(&head), qt_table_free(&main);
     qt_ui_double_init(&ui);
     in = (struct qt_view_in){.ctx = &ctx, .snap = &snap, .key = "cat:auth_fail"};
-    assert_int_equal(qt_view_key(v, &ui.ui, &in, "line:0", 'F'), 1);
+    assert_int_equal(qt_view_key(v, &ui.ui, &in, "cat:auth_fail#0", 'F'), 1);
     assert_non_null(strstr(ui.flash, "following"));
     fill(v, &ctx, &snap, "cat:auth_fail", &head, &main);
     assert_int_equal(main.nrows, 4);
     assert_non_null(strstr(main.title, "following"));
     qt_table_free(&head), qt_table_free(&main);
-    assert_int_equal(qt_view_key(v, &ui.ui, &in, "line:0", 'F'), 1);
+    assert_int_equal(qt_view_key(v, &ui.ui, &in, "cat:auth_fail#0", 'F'), 1);
     assert_non_null(strstr(ui.flash, "frozen"));
     qt_ui_double_free(&ui);
+
+    /* a line's detail, also when another list was built last (a report
+     * drills every list in turn) */
+    v = qt_view_drill(v, &in, "cat:auth_fail#0");
+    assert_non_null(v);
+    assert_string_equal(v->name, "logs.line");
+    fill(qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tab:ips"), &ctx, &snap,
+         "tab:ips", &head, &main);
+    qt_table_free(&head), qt_table_free(&main);
+    fill(qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tab:ips"), &ctx, &snap,
+         "tab:ips", &head, &main);
+    qt_table_free(&head), qt_table_free(&main);
+    {
+        const qt_view *lines = qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap},
+                                             "cat:auth_fail");
+        fill(lines, &ctx, &snap, "ip:203.0.113.50", &head, &main);   /* now frozen on the IP's list */
+        qt_table_free(&head), qt_table_free(&main);
+    }
+    feed(m, c, "(PLAIN) login success", "carol@example.test", "192.0.2.8", now + 5);
+    fill(v, &ctx, &snap, "cat:auth_ok#0", &head, &main);
+    assert_true(table_has(&main, "carol@example.test"));
+    assert_true(table_has(&main, "auth_ok"));
+    qt_table_free(&head), qt_table_free(&main);
+    fill(v, &ctx, &snap, "cat:auth_fail#0", &head, &main);
+    assert_true(table_has(&main, "auth_fail"));
+    assert_true(table_has(&main, "alice@example.test"));
+    qt_table_free(&head), qt_table_free(&main);
 
     /* a failed collector: STALE, not zeros */
     snap.src[QT_SRC_LOGS].state = QT_SRC_FAILED;
