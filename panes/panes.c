@@ -9,5 +9,6 @@ const qt_pane_def *const qt_panes[] = {
     &qt_pane_auth,
     &qt_pane_queue,
     &qt_pane_config,
+    &qt_pane_logs,
 };
 const size_t qt_npanes = sizeof qt_panes / sizeof qt_panes[0];

@@ -11,5 +11,6 @@ extern const qt_pane_def qt_pane_config;
 extern const qt_pane_def qt_pane_findings;
 extern const qt_pane_def qt_pane_auth;
 extern const qt_pane_def qt_pane_queue;
+extern const qt_pane_def qt_pane_logs;
 
 #endif

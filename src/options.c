@@ -58,6 +58,8 @@ static const char usage[] =
     "                      rotations inflated) and print FILE:LINE<TAB>CATEGORY<TAB>\n"
     "                      REMOTE_IP<TAB>USER per line; - for an empty field, control bytes,\n"
     "                      non-ASCII and \\ as \\xNN (TAB \\t, newline \\n); passwords never shown\n"
+    "  --log-window TIME[,SIZE]  how far back each mail log is read at start: TIME as N, Ns,\n"
+    "                      Nm, Nh or Nd, SIZE per log as N, NK, NM or NG (default 1h,64M)\n"
     "  --help              show this help and exit\n"
     "  --version           show the version and exit\n"
     "\n"
@@ -67,8 +69,45 @@ static const char usage[] =
     "--classify-log: 0 every file read to its end, 1 a file could not be opened or read\n"
     "(said on stderr; the other files are still read), 2 bad usage.\n";
 
+/* N with a unit suffix from units ("smhd" or "KMG"), each unit's factor in
+ * mult; no suffix: factor 1. 0, or -1 when s is not that. */
+static int parse_unit(const char *s, size_t len, const char *units, const double *mult, double *out)
+{
+    char buf[32];
+    unsigned long v;
+    double f = 1;
+    if (!len || len >= sizeof buf)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    const char *u = strchr(units, buf[len - 1]);
+    if (u && buf[len - 1]) {
+        f = mult[u - units];
+        buf[--len] = 0;
+    }
+    if (qt_parse_ulong(buf, &v) != 0 || v == 0)
+        return -1;
+    *out = (double)v * f;
+    return 0;
+}
+
+/* --log-window TIME[,SIZE] (diag/logmon/logmon.h): at most 366 days and 64 GiB. */
+static int parse_log_window(const char *arg, qt_ctx *ctx)
+{
+    static const double tm[] = {1, 60, 3600, 86400}, sz[] = {1024, 1048576, 1073741824};
+    const char *comma = strchr(arg, ',');
+    double t, b = (double)ctx->log_window_bytes;
+    if (parse_unit(arg, comma ? (size_t)(comma - arg) : strlen(arg), "smhd", tm, &t) != 0 || t > 366 * 86400.0)
+        return -1;
+    if (comma && (parse_unit(comma + 1, strlen(comma + 1), "KMG", sz, &b) != 0 || b > 68719476736.0))
+        return -1;
+    ctx->log_window = t;
+    ctx->log_window_bytes = (unsigned long long)b;
+    return 0;
+}
+
 enum {
-    O_ROOT = 256, O_PROC, O_QMAIL_DIR, O_PORTS, O_INTERVAL, O_LIMIT, O_DNS, O_PUBLIC_IP, O_READ_ONLY,
+    O_ROOT = 256, O_PROC, O_QMAIL_DIR, O_LOG_WINDOW, O_PORTS, O_INTERVAL, O_LIMIT, O_DNS, O_PUBLIC_IP, O_READ_ONLY,
     O_NO_COLOR, O_ASCII, O_BATCH, O_COUNT, O_ONCE, O_HELP, O_VERSION,
     O_AUTH, O_AUTH_TARGET, O_AUTH_MECH, O_AUTH_SERVICE, O_AUTH_TLS, O_AUTH_PROGRAM, O_AUTH_TIMEOUT, O_VCHKPW,
     O_REPORT, O_REPORT_DIR, O_JSON, O_LOAD, O_CHECK, O_TIMEOUT, O_PROMETHEUS, O_CLASSIFY_LOG,
@@ -82,6 +121,7 @@ static const struct option longopts[] = {
     {"ports", required_argument, NULL, O_PORTS},
     {"interval", required_argument, NULL, O_INTERVAL},
     {"limit", required_argument, NULL, O_LIMIT},
+    {"log-window", required_argument, NULL, O_LOG_WINDOW},
     {"dns-server", required_argument, NULL, O_DNS},
     {"public-ip", required_argument, NULL, O_PUBLIC_IP},
     {"read-only", no_argument, NULL, O_READ_ONLY},
@@ -238,6 +278,10 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         case O_INTERVAL:
             if (parse_seconds(optarg, 0.1, 3600, &o->interval) != 0)
                 return bad(err, "--interval", optarg, "want decimal seconds between 0.1 and 3600");
+            break;
+        case O_LOG_WINDOW:
+            if (parse_log_window(optarg, &o->ctx) != 0)
+                return bad(err, "--log-window", optarg, "want TIME[,SIZE]: 1h, 30m, 7d; 64M, 1G");
             break;
         case O_LIMIT: {
             unsigned long v;

@@ -4,6 +4,7 @@
 #include "diag/auth/auth_wizard_int.h"
 #include "diag/auth/auth_redact.h"
 #include "diag/core/uaccess.h"
+#include "diag/logmon/logmon.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -414,6 +415,8 @@ qt_job *qt_wiz_step_vchkpw(qt_wizard *w)
     }
     q.has_exec_fd = 1;
     q.exec_fd = fd;
+    /* vchkpw logs this login: the logs collector leaves it out (logmon.h) */
+    qt_logmon_own_login(w->in.account, qt_ctx_now(w->ctx));
     j = qt_vchkpw_job_new(&q);
     close(fd);
     return j;
@@ -599,6 +602,7 @@ qt_job *qt_wiz_step_smtp(qt_wizard *w)
     cfg.tls = w->tls;
     cfg.helo = helo;
     cfg.cleartext_ok = w->target.loopback || w->tls == QT_TLS_NONE;
+    qt_logmon_own_login(w->in.account, qt_ctx_now(w->ctx));
     return qt_smtp_job_new(&cfg, &w->target, w->me[0] ? w->me : NULL, w->in.timeout);
 }
 

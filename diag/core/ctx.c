@@ -36,6 +36,8 @@ void qt_ctx_defaults(qt_ctx *ctx)
     ctx->proc = "/proc";
     snprintf(ctx->qmail_prefix, sizeof ctx->qmail_prefix, "/var/qmail");
     snprintf(ctx->qmail_source, sizeof ctx->qmail_source, "default");
+    ctx->log_window = 3600;
+    ctx->log_window_bytes = 64ull << 20;
     if (qt_ctx_parse_ports(ctx, "smtps=465,imaps=993,pop3s=995", err, sizeof err) != 0)
         qt_fatal("default ports: %s", err);
 }

@@ -34,6 +34,11 @@ typedef struct qt_ctx {
     char qmail_prefix[256];
     char qmail_source[512];     /* "--qmail-dir", "cwd of qmail-send (pid 12, uid 0)", "default" ... */
     const char *queue_dir;   /* qmail's queue as on the served system (under root); NULL = queue/ below qmail's prefix */
+    /* --log-window: how far back the logs collector reads each log at start
+     * (diag/logmon/logmon.h): seconds and bytes per source (0: defaults,
+     * one hour and 64 MiB) */
+    double log_window;
+    unsigned long long log_window_bytes;
     /* Clock in seconds since the epoch; NULL means the real clock. Tests set a fake one. */
     double (*now)(void);
 } qt_ctx;

@@ -30,6 +30,25 @@
 #define QT_SEV_IP_CRIT_CONNS 20
 #define QT_SEV_IP_MIN_CONNS 8
 
+/* Mail logs (issue 16, diag/logmon/logmon_check.c). Auth events are judged
+ * over the last QT_SEV_LOG_AUTH_WINDOW seconds before the sample: a user
+ * failing at least QT_SEV_LOG_USER_FAILS times with no success, from at most
+ * QT_SEV_LOG_USER_MAX_IPS addresses, is an old saved password (WARN); an
+ * address failing for at least QT_SEV_LOG_SPRAY_USERS users is password
+ * spraying (WARN; CRIT when it also logged in: a guessed account); a service
+ * where every attempt failed, at least QT_SEV_LOG_BROKEN_ATTEMPTS of them by
+ * at least QT_SEV_LOG_BROKEN_USERS users from QT_SEV_LOG_BROKEN_IPS
+ * addresses, is a broken setup (CRIT). At least QT_SEV_LOG_NO_MAILBOX
+ * no_mailbox failures for one envelope sender is a dictionary attack (WARN). */
+#define QT_SEV_LOG_AUTH_WINDOW 600
+#define QT_SEV_LOG_USER_FAILS 10
+#define QT_SEV_LOG_USER_MAX_IPS 2
+#define QT_SEV_LOG_SPRAY_USERS 5
+#define QT_SEV_LOG_BROKEN_ATTEMPTS 10
+#define QT_SEV_LOG_BROKEN_USERS 3
+#define QT_SEV_LOG_BROKEN_IPS 2
+#define QT_SEV_LOG_NO_MAILBOX 20
+
 /* accepted and queued connections of a service with limit (<= 0: unknown). */
 static inline enum qt_sev qt_sev_saturation(unsigned accepted, unsigned queued, long limit)
 {

@@ -28,6 +28,7 @@ enum qt_src_id {
     QT_SRC_ZOMBIES,   /* defunct processes by parent: zombies.h */
     QT_SRC_QUEUE,     /* qmail's queue (read-only, incremental): diag/queue/queue.h */
     QT_SRC_CONFIG,    /* qmail/vpopmail configuration files: diag/config/config.h */
+    QT_SRC_LOGS,      /* the mail logs, followed (after servers: its log dirs): diag/logmon/logmon.h */
     QT_SRC_COUNT
 };
 
@@ -49,6 +50,7 @@ struct qt_servers;
 struct qt_zombies;
 struct qt_queue;
 struct qt_config;
+struct qt_logmon;
 
 typedef struct qt_snapshot {
     unsigned long seq;     /* 1 for the first sample */
@@ -63,6 +65,7 @@ typedef struct qt_snapshot {
     struct qt_zombies *zombies;
     struct qt_queue *queue;
     struct qt_config *config;
+    struct qt_logmon *logs;
 
     qt_metrics metrics;    /* every collector's measurements (also pushed to history) */
     qt_findings findings;  /* every analyser's output, worst first */

@@ -33,15 +33,15 @@ check "z again unzooms" has "${GRID[@]}"
 ui_resize 60 15
 check "60x15 keeps running, one pane" has_at_width 60 "3 Zombies"
 check "... and only that pane" hasnt "3 Zombies" "1 Ports" "4 Findings"
-# seven panes' names and severities need more than 80 columns: at 60 the
+# eight panes' names and severities need more than 90 columns: at 60 the
 # tabs shrink to "N:letter", with more room (rows still below 20) they name
 # every pane
 check "at 60x15 the tab bar shrinks to a digit and a severity letter per pane" \
-    has_re "^1:[CWIO-]  2:[CWIO-]  3:[CWIO-]  4:[CWIO-]  5:-  6:[CWIO-]  7:[CWIO-] *$"
-ui_resize 90 15
-check "below 70x20 a tab bar names every pane" has "1:Ports" "2:Servers" "3:Zombies" "4:Findings" "5:Auth" "6:Queue" "7:Config"
+    has_re "^1:[CWIO-]  2:[CWIO-]  3:[CWIO-]  4:[CWIO-]  5:-  6:[CWIO-]  7:[CWIO-]  8:[CWIO-] *$"
+ui_resize 100 15
+check "below 70x20 a tab bar names every pane" has "1:Ports" "2:Servers" "3:Zombies" "4:Findings" "5:Auth" "6:Queue" "7:Config" "8:Logs"
 check "... each with its worst severity (Findings: the worst of all)" \
-    has_re "^1:Ports (CRIT|WARN|INFO|OK|C|W|I|O|-)  2:Servers [A-Z-]+  3:Zombies [A-Z-]+  4:Findings [A-Z-]+  5:Auth -  6:Queue [A-Z-]+  7:Config [A-Z-]+"
+    has_re "^1:Ports (CRIT|WARN|INFO|OK|C|W|I|O|-)  2:Servers [A-Z-]+  3:Zombies [A-Z-]+  4:Findings [A-Z-]+  5:Auth -  6:Queue [A-Z-]+  7:Config [A-Z-]+  8:Logs [A-Z-]+"
 ui_keys '?'
 check "help survives a small terminal" has "─ Help " "Keys in Zombies"
 ui_resize 30 8

@@ -251,6 +251,34 @@ static void reparse_forgets_old_cluster(void **st)
 
 /* --classify-log takes the operands as its files ("-" too, after other
  * options), needs at least one, and goes with no other mode (issue 16). */
+/* --log-window TIME[,SIZE] (issue 16): units, defaults, and what is refused */
+static void log_window(void **st)
+{
+    (void)st;
+    qt_options o;
+    char err[512];
+    static const char *const d[] = {"qtriage", NULL};
+    static const char *const a[] = {"qtriage", "--log-window", "7d", NULL};
+    static const char *const b[] = {"qtriage", "--log-window", "30m,1G", NULL};
+    static const char *const c[] = {"qtriage", "--log-window", "90,512K", NULL};
+    static const char *const bad[][4] = {{"qtriage", "--log-window", "0", NULL}, {"qtriage", "--log-window", "1w", NULL},
+                                         {"qtriage", "--log-window", "1h,", NULL},
+                                         {"qtriage", "--log-window", "400d", NULL},
+                                         {"qtriage", "--log-window", "1h,65G", NULL}};
+    assert_int_equal(parse(d, &o, err, sizeof err), QT_OPT_RUN);
+    assert_true(o.ctx.log_window == 3600 && o.ctx.log_window_bytes == 64ull << 20);
+    assert_int_equal(parse(a, &o, err, sizeof err), QT_OPT_RUN);
+    assert_true(o.ctx.log_window == 7 * 86400 && o.ctx.log_window_bytes == 64ull << 20);
+    assert_int_equal(parse(b, &o, err, sizeof err), QT_OPT_RUN);
+    assert_true(o.ctx.log_window == 1800 && o.ctx.log_window_bytes == 1ull << 30);
+    assert_int_equal(parse(c, &o, err, sizeof err), QT_OPT_RUN);
+    assert_true(o.ctx.log_window == 90 && o.ctx.log_window_bytes == 512ull << 10);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(bad[i], &o, err, sizeof err), QT_OPT_EXIT_USAGE);
+        assert_non_null(strstr(err, "--log-window"));
+    }
+}
+
 static void classify_log_files(void **st)
 {
     (void)st;
@@ -290,6 +318,7 @@ int main(void)
         cmocka_unit_test(echoed_values_escaped),
         cmocka_unit_test(reparse_forgets_old_cluster),
         cmocka_unit_test(classify_log_files),
+        cmocka_unit_test(log_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,283 @@
+/* logmon.c - the logs collector: finds the sources, reads each back over
+ * the window at start, then follows it (contract in logmon.h). */
+#include "diag/logmon/logmon.h"
+#include "diag/core/snapshot.h"
+#include "diag/core/util.h"
+#include "diag/logs/logs_find.h"
+#include "diag/logs/logs_follow.h"
+#include "diag/logs/logs_read.h"
+#include "diag/servers/servers.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct follower {
+    qt_log_follow f;
+    qt_logmon_srcctx *c;
+};
+
+struct state {
+    qt_logmon m;
+    struct follower *fol[QT_LOGMON_SOURCES];
+    unsigned long prev[QT_LOG_NCATS];
+    double prev_now;
+    int started;
+};
+
+struct feed {
+    qt_logmon *m;
+    qt_logmon_srcctx *c;
+    int src, old;
+};
+
+static void on_line(const char *line, size_t n, int cut, void *arg)
+{
+    struct feed *fd = arg;
+    (void)cut;   /* a cut line is classified on its first QT_LOG_LINE_MAX bytes */
+    fd->m->src[fd->src].lines++;
+    fd->m->src[fd->src].bytes += n + 1;
+    qt_logmon_ingest(fd->m, fd->c, fd->src, line, n, fd->old);
+}
+
+/* Read one rotated file (plain or .gz) from byte `from` (plain files only). */
+static void read_back_file(const qt_ctx *ctx, struct feed *fd, const struct qt_log_file *lf, off_t from)
+{
+    char why[300];
+    const char *line;
+    size_t n;
+    int cut, r;
+    int fdesc = qt_ctx_open(ctx, lf->path, 0, NULL, why, sizeof why);
+    qt_log_reader *rd;
+
+    if (fdesc < 0) {
+        snprintf(fd->m->src[fd->src].err, sizeof fd->m->src[fd->src].err, "%.200s: %.190s", lf->path,
+                 *why ? why : strerror(errno));
+        return;
+    }
+    if (from > 0 && lseek(fdesc, from, SEEK_SET) < 0)
+        from = 0;
+    rd = qt_log_reader_new(fdesc);
+    if (!rd)
+        return;
+    fd->m->src[fd->src].files_back++;
+    /* started mid-file: the first line is a piece, left out */
+    if (from > 0 && qt_log_reader_next(rd, &line, &n, &cut, why, sizeof why) <= 0) {
+        qt_log_reader_free(rd);
+        return;
+    }
+    while ((r = qt_log_reader_next(rd, &line, &n, &cut, why, sizeof why)) == 1)
+        on_line(line, n, cut, fd);
+    if (r < 0)
+        snprintf(fd->m->src[fd->src].err, sizeof fd->m->src[fd->src].err, "%.390s", why);
+    qt_log_reader_free(rd);
+}
+
+/* Start one source: read back the newest files within the window (seconds
+ * and bytes), oldest of them first (the classifier reads in file order),
+ * then follow the file being written. */
+static void start_source(const qt_ctx *ctx, struct state *st, const struct qt_log_source *s, int idx)
+{
+    struct qt_logmon_src *ms = &st->m.src[idx];
+    struct follower *fo = qt_calloc(1, sizeof *fo);
+    struct feed fd = {&st->m, NULL, idx, 1};
+    unsigned long long budget = ctx->log_window_bytes ? ctx->log_window_bytes : 64ull << 20;
+    double cutoff = st->m.now - (double)st->m.window;
+    unsigned long long allow[QT_LOGSRC_MAX_FILES] = {0};
+    size_t first = s->nfiles, cur = s->nfiles;
+    char why[300] = "";
+
+    snprintf(ms->name, sizeof ms->name, "%s", s->name);
+    snprintf(ms->kind, sizeof ms->kind, "%s", s->kind == QT_LOGSRC_MULTILOG ? "multilog" : "syslog");
+    snprintf(ms->why, sizeof ms->why, "%.299s", s->why);
+    if (s->kind == QT_LOGSRC_MULTILOG)
+        snprintf(ms->path, sizeof ms->path, "%s/current", s->dir);
+    else
+        snprintf(ms->path, sizeof ms->path, "%s/%s", s->dir, s->name);
+    for (size_t i = 0; i < s->nfiles; i++)
+        if (!s->files[i].rotated && !strcmp(s->files[i].path, ms->path))
+            cur = i;
+    /* newest first: the file being written, then rotations back in time */
+    for (size_t k = s->nfiles; k-- > 0 && budget;) {
+        const struct qt_log_file *lf = &s->files[k];
+        unsigned long long sz = lf->size > 0 ? (unsigned long long)lf->size : 0;
+        if (k != cur && (double)lf->mtime < cutoff)
+            break;
+        if (lf->gz && k != cur && sz > budget)
+            break;   /* a .gz cannot be started in its middle */
+        allow[k] = sz < budget ? sz : budget;
+        budget -= allow[k];
+        first = k;
+    }
+    fo->c = qt_logmon_srcctx_new((int64_t)st->m.now);
+    fd.c = fo->c;
+    for (size_t k = first; k < s->nfiles; k++)
+        if (k != cur)
+            read_back_file(ctx, &fd, &s->files[k], s->files[k].gz ? 0 : s->files[k].size - (off_t)allow[k]);
+    if (qt_log_follow_open(&fo->f, ctx, ms->path, 0, why, sizeof why) < 0) {
+        snprintf(ms->err, sizeof ms->err, "%.390s", why);
+    } else if (cur < s->nfiles && fo->f.fd >= 0) {
+        off_t from = s->files[cur].size - (off_t)allow[cur];
+        if (from > 0) {
+            fo->f.off = from;
+            fo->f.skipping = 1;   /* the piece of a line before it */
+        }
+        ms->files_back++;
+        if (qt_log_follow_poll(&fo->f, ctx, allow[cur] + (1u << 20), on_line, &fd, why, sizeof why) < 0)
+            snprintf(ms->err, sizeof ms->err, "%.390s", why);
+    }
+    st->fol[idx] = fo;
+}
+
+static void discover(const qt_ctx *ctx, struct state *st, const qt_snapshot *snap)
+{
+    struct qt_log_svc svcs[64];
+    size_t n = 0;
+    struct qt_log_sources found = {0};
+
+    if (snap->servers)
+        for (size_t i = 0; i < snap->servers->n && n < QT_ARRAY_LEN(svcs); i++) {
+            const struct qt_server *s = &snap->servers->v[i];
+            if (!*s->logdir)
+                continue;
+            svcs[n].name = s->name;
+            svcs[n].logrun = s->svcdir;
+            svcs[n].logdir = s->logdir;
+            n++;
+        }
+    /* qmail-send is no tcpserver, so the servers model does not list it;
+     * its log is looked for where Life with qmail's qmail-send/log/run puts
+     * it (multilog t /var/log/qmail), unless a listed service already
+     * writes there (docs/domain/supervision.md#multilog) */
+    int send_listed = 0;
+    for (size_t i = 0; i < n; i++)
+        send_listed |= !strcmp(svcs[i].logdir, "/var/log/qmail") || !strcmp(svcs[i].logdir, "/var/log/qmail/");
+    if (!send_listed && n < QT_ARRAY_LEN(svcs)) {
+        svcs[n].name = "qmail-send";
+        svcs[n].logrun = "the usual qmail-send log directory (Life with qmail: multilog t /var/log/qmail)";
+        svcs[n].logdir = "/var/log/qmail";
+        n++;
+    }
+    qt_log_sources_find(ctx, svcs, n, &found);
+    for (size_t i = 0; i < found.n; i++) {
+        size_t len = strlen(st->m.notes);
+        if (st->m.nsrc >= QT_LOGMON_SOURCES) {
+            snprintf(st->m.notes + len, sizeof st->m.notes - len, "not followed (over %d sources): %s\n",
+                     QT_LOGMON_SOURCES, found.v[i].name);
+            continue;
+        }
+        if (found.v[i].notes.len)
+            snprintf(st->m.notes + len, sizeof st->m.notes - len, "%s\n", qt_buf_str(&found.v[i].notes));
+        start_source(ctx, st, &found.v[i], (int)st->m.nsrc++);
+    }
+    qt_log_sources_free(&found);
+}
+
+static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
+{
+    struct state *st = *state;
+    double now = snap->wall;
+
+    (void)err, (void)errlen;
+    if (!st) {
+        st = *state = qt_calloc(1, sizeof *st);
+        qt_logmon_init(&st->m, now, (int64_t)(ctx->log_window > 0 ? ctx->log_window : 3600));
+        discover(ctx, st, snap);
+        st->prev_now = now;
+        st->started = 1;
+    } else {
+        st->m.now = now;
+        for (size_t i = 0; i < st->m.nsrc; i++) {
+            struct feed fd = {&st->m, st->fol[i]->c, (int)i, 0};
+            char why[300] = "";
+            long r = qt_log_follow_poll(&st->fol[i]->f, ctx, QT_LOGMON_POLL_BYTES, on_line, &fd, why, sizeof why);
+            if (r < 0)
+                snprintf(st->m.src[i].err, sizeof st->m.src[i].err, "%.390s", why);
+            else if (r > 0)
+                st->m.src[i].err[0] = 0;
+        }
+        for (int c = 0; c < QT_LOG_NCATS; c++)
+            st->m.rate[c] = now > st->prev_now ? (double)(st->m.count[c] - st->prev[c]) * 60.0 / (now - st->prev_now) : 0;
+        st->prev_now = now;
+    }
+    memcpy(st->prev, st->m.count, sizeof st->prev);
+    snap->logs = qt_malloc(sizeof *snap->logs);
+    memcpy(snap->logs, &st->m, sizeof st->m);
+    return 0;
+}
+
+static const char *const cat_help = "mail log lines of this category since qtriage started (issue 16)";
+
+static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
+{
+    const qt_logmon *m = snap->logs;
+    char svc[16][32];
+    unsigned long fails[16] = {0};
+    size_t ns = 0;
+
+    (void)ctx;
+    if (!m)
+        return;
+    for (int c = 0; c < QT_LOG_NCATS; c++)
+        qt_metrics_add(out, "log_lines", qt_log_cat_name((enum qt_log_cat)c), 0, (double)m->count[c], -1, cat_help);
+    /* auth failures per vchkpw service, over the window's events */
+    for (size_t i = 0; i < m->nev; i++) {
+        const struct qt_logmon_ev *e = &m->ev[i];
+        size_t k = 0;
+        if (e->ok)
+            continue;
+        while (k < ns && strcmp(svc[k], e->service))
+            k++;
+        if (k == ns && ns < QT_ARRAY_LEN(svc))
+            snprintf(svc[ns++], sizeof svc[0], "%s", e->service);
+        if (k < ns)
+            fails[k]++;
+    }
+    for (size_t k = 0; k < ns; k++)
+        qt_metrics_add(out, "auth_failures", svc[k], 0, (double)fails[k], -1,
+                       "failed logins in the mail logs per service (vchkpw's), last events kept");
+    qt_metrics_add(out, "bounces", NULL, 0, (double)m->count[QT_LOG_BOUNCE], -1,
+                   "bounces qmail-send sent (bounce msg lines) in the mail logs");
+    qt_metrics_add(out, "double_bounces", NULL, 0, (double)m->double_bounce_msgs, -1,
+                   "double bounces (messages from <#@[]>) in the mail logs");
+    qt_metrics_add(out, "triple_bounces", NULL, 0, (double)m->count[QT_LOG_TRIPLE_BOUNCE], -1,
+                   "double bounces discarded (triple bounce lines) in the mail logs");
+    for (size_t i = 0; i < m->nsrc; i++)
+        if (m->src[i].deferrals || !strcmp(m->src[i].name, "qmail-send"))
+            qt_metrics_add(out, "deferrals", m->src[i].name, 0, (double)m->src[i].deferrals, -1,
+                           "delivery deferrals in the mail logs, per log source (qmail-send's service)");
+}
+
+static void free_model(qt_snapshot *snap)
+{
+    free(snap->logs);
+    snap->logs = NULL;
+}
+
+static void free_state(void *p)
+{
+    struct state *st = p;
+    if (!st)
+        return;
+    for (size_t i = 0; i < QT_LOGMON_SOURCES; i++)
+        if (st->fol[i]) {
+            qt_log_follow_close(&st->fol[i]->f);
+            qt_logmon_srcctx_free(st->fol[i]->c);
+            free(st->fol[i]);
+        }
+    free(st);
+}
+
+const qt_collector qt_collector_logs = {
+    .id = QT_SRC_LOGS,
+    .name = "logs",
+    .collect = collect,
+    .measure = measure,
+    .analyse = qt_logmon_analyse,
+    .free_model = free_model,
+    .free_state = free_state,
+};
