@@ -662,7 +662,6 @@ static void concurrency(void **st)
     assert_non_null(strstr(f->fix, "svc -t /service/qmail-smtpd"));
     qt_findings_free(&fs);
     sv.outside_root = 1;   /* the same front end of another tree (supervise outside --root) */
-    memset(&fs, 0, sizeof fs);
     qt_config_check(&c, &cfg, &snap, &fs);
     assert_null(find_prefix(&fs, "config.concurrency-differs"));
     qt_findings_free(&fs);
