@@ -23,8 +23,10 @@
 #define QT_REPORT_FORMAT "qtriage-report"
 /* 2: metrics may carry "unknown" (why value is null) with "lower"/"upper"
  * bounds; 3: an "incidents" array (diag/core/incident.h, docs/incidents.md);
- * --load reads 1, 2 and 3. */
-#define QT_REPORT_FORMAT_VERSION 3
+ * 4: the sections of the queue, config and logs collectors and panes (their
+ * sources, tables and perfdata); --load reads 1 to 4 (a reader of 3 would
+ * drop those sections silently: a new section bumps the version). */
+#define QT_REPORT_FORMAT_VERSION 4
 
 /* Bounds shared by the exporter (which cuts and records the cut) and the
  * loader (which rejects anything larger as hostile or corrupt). */

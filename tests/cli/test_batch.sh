@@ -26,12 +26,12 @@ check_match "zombies of a mail parent: one incident per parent program, SEV KIND
 check_match "a live front end that drops every client: service-down, CRIT, first" \
     "^== Incidents ==.CRIT service-down tcpserver:25 +tcpserver drops every connection" "$(tr '\n' '.' <<<"$incs")"
 "$QT" --json --root "$tmp/root" --proc "$tmp/proc" --ports smtps=24465 > "$tmp/inc.json"
-check "--json: format 3 with the incidents array (id, kind, service, severity, since, impact, fix, finding_ids)" python3 -c '
+check "--json: format 4 with the incidents array (id, kind, service, severity, since, impact, fix, finding_ids)" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 i = {x["id"]: x for x in d["incidents"]}
 z = i["zombies:tcpserver"]
-assert d["format_version"] == 3
+assert d["format_version"] == 4
 assert (z["kind"], z["service"], z["severity"], z["finding_ids"]) == ("zombies", "tcpserver", "WARN", ["zombies.parent:330", "zombies.parent:342"]), z
 assert z["fix"] == "kill -CHLD 330    # harmless nudge: a parent that only missed the signal reaps now", z["fix"]
 assert z["since"] > 0 and z["impact"].startswith("tcpserver (pid 330")

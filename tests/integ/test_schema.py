@@ -64,8 +64,8 @@ check('"drills_cut": true' in json.dumps(fx), "fixture records cut drill-downs")
 
 # the schema rejects what the loader rejects
 bad = copy.deepcopy(fx)
-bad["format_version"] = 4
-check(not validator.is_valid(bad), "schema rejects format_version 4")
+bad["format_version"] = 5
+check(not validator.is_valid(bad), "schema rejects format_version 5")
 bad = copy.deepcopy(fx)
 bad["panes"][0]["view"]["main"]["rows"][0]["cells"][0]["text"] = "esc \x1b[2J"
 check(not validator.is_valid(bad), "schema rejects a control character in a cell")

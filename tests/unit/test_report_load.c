@@ -183,7 +183,7 @@ static void raw_garbage(void **state)
         {"{\"format\":\"qtriage-report\"}", "bad format_version"},
         {"{\"format\":\"qtriage-report\",\"format_version\":\"1\"}", "bad format_version"},
         {"{\"format\":\"qtriage-report\",\"format_version\":0}", "bad format_version"},
-        {"{\"format\":\"qtriage-report\",\"format_version\":4}", "newer than this qtriage"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":5}", "newer than this qtriage"},
         {"{\"format\":\"qtriage-report\",\"format_version\":99999999999}", "newer than this qtriage"},
         {"{\"format\":\"qtriage-report\",\"format_version\":1,\"format_version\":1}", "duplicate"},
         {"{\"format\":\"qtriage-report\",\"format_version\":1}", "qtriage_version: missing"},
@@ -245,7 +245,7 @@ static void future_version(void **state)
     json_t *j = valid_tree();
     (void)state;
     json_object_set_new(j, "format_version", json_integer(QT_REPORT_FORMAT_VERSION + 1));
-    expect_reject_tree(j, "report format version 4 is newer than this qtriage");
+    expect_reject_tree(j, "report format version 5 is newer than this qtriage");
 }
 
 static void bad_members(void **state)
