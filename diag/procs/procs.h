@@ -131,8 +131,9 @@ void qt_procs_reader_stats(const qt_procs_reader *r, size_t *loaded, size_t *car
  * processes, with a full scan at the first read, after lost events and
  * every 30 s (the safety net, which counts repairs). The tables it returns
  * are what a full scan returns, except the R/S/D/T state of processes that
- * did not change (zombie or not stays exact) and pgid after setpgid()
- * (no event; until the next safety net). uid and argv carried over are
+ * did not change (zombie or not stays exact), pgid after setpgid() (no
+ * event; until the next safety net) and the "-queue" end of a kernel
+ * workqueue worker's comm (the queue it runs now). uid and argv carried over are
  * read again for a process whose uid, gid or comm changed. */
 struct qt_proc_events;
 void qt_procs_reader_use_events(qt_procs_reader *r, struct qt_proc_events *ev);

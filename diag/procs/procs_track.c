@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define SAFETY_RESCAN_S 30.0
+#define PF_WQ_WORKER 0x00000020ul /* include/linux/sched.h */
 
 struct qt_proc_track {
     qt_proc_events *ev;
@@ -29,6 +30,8 @@ struct qt_proc_track {
     double last_full;
     int *pending;          /* changed while the safety net compared: re-read next sample */
     size_t npending;
+    int *suspects;         /* what the last safety net found wrong: judged at the next sample */
+    size_t nsuspects;
     struct qt_procs_track_stats st;
 };
 
@@ -46,6 +49,7 @@ void qt_proc_track_free(struct qt_proc_track *t)
     qt_proc_events_free(t->ev);
     free(t->base);
     free(t->pending);
+    free(t->suspects);
     free(t);
 }
 
@@ -139,23 +143,39 @@ static void adopt(struct qt_proc_track *t, qt_procs *full)
     t->have_base = 1;
 }
 
+/* A workqueue worker's comm ends with the queue it runs right now
+ * ("kworker/1:2-events"; fs/proc/array.c proc_task_name): only the part
+ * before the '-' (or '+' while it runs) is the thread's own, and no event follows the rest. */
+static int same_comm(const struct qt_proc *a, const struct qt_proc *b)
+{
+    size_t n;
+    if (!(a->flags & b->flags & PF_WQ_WORKER))
+        return strcmp(a->comm, b->comm) == 0;
+    n = strcspn(a->comm, "-+");
+    return n == strcspn(b->comm, "-+") && memcmp(a->comm, b->comm, n) == 0;
+}
+
 /* The fields an event would have told us about (not pgid: setpgid sends none). */
 static int differs(const struct qt_proc *a, const struct qt_proc *b)
 {
     return a->ticks != b->ticks || a->ppid != b->ppid || a->sid != b->sid || a->image != b->image ||
-           a->nlwp != b->nlwp || (a->state == 'Z') != (b->state == 'Z') || strcmp(a->comm, b->comm) != 0;
+           a->nlwp != b->nlwp || (a->state == 'Z') != (b->state == 'Z') || !same_comm(a, b);
 }
 
-/* Safety net: how many processes the event-driven base has wrong, leaving
- * out those that changed while we looked (skip: sorted pids). */
-static size_t count_wrong(const struct qt_proc_track *t, const qt_procs *full, const int *skip, size_t nskip)
+/* Safety net: the processes the event-driven base has wrong (sorted),
+ * leaving out those that changed while we looked (skip) and zombies the
+ * scan no longer sees (reaped meanwhile: no event says so). */
+static int *find_wrong(const struct qt_proc_track *t, const qt_procs *full, const int *skip, size_t nskip, size_t *n)
 {
-    size_t i = 0, j = 0, wrong = 0;
+    size_t i = 0, j = 0, k = 0;
+    int *v = qt_malloc((t->n + full->n + 1) * sizeof *v);
 
     while (i < t->n || j < full->n) {
         int pid;
         if (j == full->n || (i < t->n && t->base[i].pid < full->v[j].pid)) {
-            pid = t->base[i++].pid; /* we have it, the scan does not */
+            pid = t->base[i].pid; /* we have it, the scan does not */
+            if (t->base[i++].state == 'Z')
+                continue;
         } else if (i == t->n || full->v[j].pid < t->base[i].pid) {
             pid = full->v[j++].pid; /* the scan has it, we do not */
         } else {
@@ -166,9 +186,29 @@ static size_t count_wrong(const struct qt_proc_track *t, const qt_procs *full, c
                 continue;
         }
         if (!has_pid(skip, nskip, pid))
-            wrong++;
+            v[k++] = pid;
     }
-    return wrong;
+    *n = k;
+    return v;
+}
+
+/* A change shows in /proc a moment before its event is sent (exec: the
+ * new image, then the event), so a suspect of the last safety net is a
+ * repair only if the events since did not name it either. */
+static void judge_suspects(struct qt_proc_track *t, const struct qt_proc_changes *c)
+{
+    size_t wrong = 0;
+
+    for (size_t i = 0; i < t->nsuspects; i++)
+        if (c->lost || !has_pid(c->dirty, c->ndirty, t->suspects[i]))
+            wrong++;
+    if (wrong && !c->lost) {
+        t->st.repairs++;
+        t->st.repaired_procs += wrong;
+    }
+    free(t->suspects);
+    t->suspects = NULL;
+    t->nsuspects = 0;
 }
 
 static void copy_out(const struct qt_proc_track *t, qt_procs *out)
@@ -186,7 +226,6 @@ static int safety_scan(struct qt_proc_track *t, const struct qt_proc_backend *b,
                        char *err, size_t errlen)
 {
     struct qt_proc_changes late;
-    size_t wrong;
 
     if (b->scan(b->arg, ctx, full, err, errlen) != 0)
         return -1;
@@ -194,12 +233,9 @@ static int safety_scan(struct qt_proc_track *t, const struct qt_proc_backend *b,
     qt_proc_events_drain(t->ev);
     qt_proc_events_take(t->ev, &late);
     if (!late.lost) {
-        wrong = count_wrong(t, full, late.dirty, late.ndirty);
+        free(t->suspects);
+        t->suspects = find_wrong(t, full, late.dirty, late.ndirty, &t->nsuspects);
         t->st.safety_scans++;
-        if (wrong) {
-            t->st.repairs++;
-            t->st.repaired_procs += wrong;
-        }
         free(t->pending);
         t->pending = late.dirty;
         t->npending = late.ndirty;
@@ -229,14 +265,16 @@ int qt_proc_track_read(struct qt_proc_track *t, const struct qt_proc_backend *b,
     qt_proc_events_drain(t->ev);
     qt_proc_events_take(t->ev, &c);
     t->st.samples++;
+    if (t->nsuspects)
+        judge_suspects(t, &c);
     if (c.lost && t->have_base)
         t->st.lost_rescans++;
     if (t->have_base && !c.lost) {
         pids = reread_set(t, &c, &npids);
         if (t->force || now - t->last_full >= SAFETY_RESCAN_S)
             mode = SAFETY;
-        else if (npids <= t->n / 2 + 64)
-            mode = INCREMENTAL; /* else most of the table changed: one scan is cheaper */
+        else if (npids <= t->n + 64)
+            mode = INCREMENTAL; /* else more reads than a scan (pids that came and went are counted too) */
     }
     free(t->pending);
     t->pending = NULL;
