@@ -22,7 +22,10 @@
 
 #include "diag/procs/procs.h"
 #include "diag/procs/procs_events.h"
+#include "diag/core/snapshot.h"
 #include "diag/core/util.h"
+
+#include <sys/wait.h>
 
 /* --- synthetic messages --- */
 
@@ -428,6 +431,53 @@ static void uid_event_drops_carried_uid(void **st)
     qt_procs_reader_free(r);
 }
 
+/* One sample of the procs collector: 0 when it read a table and its note starts with want. */
+static int collector_note(const char *want)
+{
+    qt_snapshot snap;
+    void *state = NULL;
+    char err[256];
+    int ok;
+    qt_ctx c;
+
+    qt_ctx_defaults(&c);
+    memset(&snap, 0, sizeof snap);
+    if (qt_collector_procs.collect(&c, &state, &snap, err, sizeof err) != 0)
+        return 1;
+    ok = snap.procs && snap.procs->n > 0 && strncmp(snap.src[QT_SRC_PROCS].note, want, strlen(want)) == 0 &&
+         (*want || !snap.src[QT_SRC_PROCS].note[0]);
+    if (!ok)
+        printf("note: '%s'\n", snap.src[QT_SRC_PROCS].note);
+    qt_collector_procs.seal(&snap);
+    qt_collector_procs.free_model(&snap);
+    qt_collector_procs.free_state(state);
+    return !ok;
+}
+
+/* Without the connector (an unprivileged user: EPERM) the collector scans
+ * as before and its note says so; with it, no note. */
+static void collector_says_how(void **st)
+{
+    (void)st;
+    qt_proc_events *ev = qt_proc_events_new();
+    char err[256];
+    int status;
+    pid_t pid;
+
+    if (qt_proc_events_listen(ev, 1000, err, sizeof err) == 0)
+        assert_int_equal(collector_note(""), 0);
+    qt_proc_events_free(ev);
+    pid = fork();
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(2);
+        _exit(collector_note("procs: full scan each sample (no process events"));
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +486,7 @@ int main(void)
         cmocka_unit_test(enobufs_and_garbage_are_lost),
         cmocka_unit_test_setup_teardown(reader_follows_events, setup_tree, teardown_tree),
         cmocka_unit_test_setup_teardown(uid_event_drops_carried_uid, setup_tree, teardown_tree),
+        cmocka_unit_test(collector_says_how),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
