@@ -94,9 +94,12 @@ static int *reread_set(struct qt_proc_track *t, const struct qt_proc_changes *c,
     size_t cap = c->ndirty + t->npending + t->n + 1, k = 0;
     int *v = qt_malloc(cap * sizeof *v);
 
-    memcpy(v, c->dirty, c->ndirty * sizeof *v);
+    /* memcpy(NULL, 0) is undefined: empty sets are NULL */
+    if (c->ndirty)
+        memcpy(v, c->dirty, c->ndirty * sizeof *v);
     k = c->ndirty;
-    memcpy(v + k, t->pending, t->npending * sizeof *v);
+    if (t->npending)
+        memcpy(v + k, t->pending, t->npending * sizeof *v);
     k += t->npending;
     for (size_t i = 0; i < t->n; i++) {
         const struct qt_proc *p = &t->base[i];
@@ -218,7 +221,8 @@ static void copy_out(const struct qt_proc_track *t, qt_procs *out)
     out->boot = t->boot;
     out->n = t->n;
     out->v = qt_calloc(t->n ? t->n : 1, sizeof *out->v);
-    memcpy(out->v, t->base, t->n * sizeof *out->v);
+    if (t->n)
+        memcpy(out->v, t->base, t->n * sizeof *out->v);
 }
 
 /* The safety net: a full scan compared with the event-driven base. */
