@@ -181,9 +181,14 @@ void qt_proc_events_drain(qt_proc_events *ev)
     if (ev->fd < 0)
         return;
     for (;;) {
-        ssize_t r = recv(ev->fd, buf, sizeof buf, MSG_DONTWAIT);
+        struct sockaddr_nl from;
+        socklen_t fl = sizeof from;
+        ssize_t r = recvfrom(ev->fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
         if (r > 0) {
-            qt_proc_events_feed(ev, buf, (size_t)r);
+            /* any local process may send to our port id: only the kernel's
+             * messages (port 0) count, so no one can fake a loss or an ack */
+            if (fl >= sizeof from && from.nl_family == AF_NETLINK && from.nl_pid == 0)
+                qt_proc_events_feed(ev, buf, (size_t)r);
             continue;
         }
         if (r < 0 && errno == EINTR)
