@@ -101,9 +101,10 @@ static int cmp_int(const void *a, const void *b)
 
 static int in(const struct qt_proc_changes *c, int pid, int ppid_a, int ppid_b)
 {
-    return bsearch(&pid, c->dirty, c->ndirty, sizeof(int), cmp_int) ||
-           bsearch(&ppid_a, c->exited, c->nexited, sizeof(int), cmp_int) ||
-           bsearch(&ppid_b, c->exited, c->nexited, sizeof(int), cmp_int);
+    /* empty sets are NULL: bsearch(NULL) is undefined */
+    return (c->ndirty && bsearch(&pid, c->dirty, c->ndirty, sizeof(int), cmp_int)) ||
+           (c->nexited && (bsearch(&ppid_a, c->exited, c->nexited, sizeof(int), cmp_int) ||
+                           bsearch(&ppid_b, c->exited, c->nexited, sizeof(int), cmp_int)));
 }
 
 /* A kernel workqueue worker's comm names the queue it runs now (fs/proc/array.c):
