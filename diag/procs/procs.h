@@ -127,7 +127,8 @@ void qt_procs_reader_stats(const qt_procs_reader *r, size_t *loaded, size_t *car
 /* Event-driven samples (issue 19; procs_events.h, procs_track.c). The
  * reader takes ev (ownership; subscribed with qt_proc_events_listen(), or
  * fed by hand in tests): from then on a sample re-reads only the stat of
- * processes the kernel said changed, known zombies and children of exited
+ * processes the kernel said changed, known zombies that kill(pid, 0) finds
+ * reaped (a fixture tree: all of them) and children of exited
  * processes, with a full scan at the first read, after lost events and
  * every 30 s (the safety net, which counts repairs). The tables it returns
  * are what a full scan returns, except the R/S/D/T state of processes that

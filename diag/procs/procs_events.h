@@ -17,7 +17,7 @@
  * table then rescans everything.
  *
  * What no event reports: a zombie being reaped (its parent's wait() sends
- * nothing) and setpgid(). The table re-reads known zombies each sample and
+ * nothing) and setpgid(). The table checks known zombies each sample and
  * rescans everything every 30 s as a safety net.
  *
  * Not thread-safe. Memory: the object owns its socket and its sets.
