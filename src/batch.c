@@ -81,6 +81,8 @@ static void render_all(const struct qt_view_in *in, const qt_pane_def *const *pa
     for (int i = 0; i < QT_SRC_COUNT; i++)
         if (snap->src[i].state == QT_SRC_FAILED)
             qt_buf_printf(out, "STALE: %s collector failed: %s\n", qt_report_src_name(i), snap->src[i].err);
+        else if (snap->src[i].note[0])
+            qt_buf_printf(out, "NOTE: %s\n", snap->src[i].note);
     render_incidents(snap, out);
     for (size_t p = 0; p < npanes; p++) {
         qt_buf_putc(out, '\n');

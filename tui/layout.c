@@ -145,6 +145,10 @@ static void draw_header(struct qt_shell *ui)
         if (stale)
             wprintw(w, " ");
         wattrset(w, qt_term_attr(QT_ROLE_BAR));
+        /* how a collector worked, when it matters (not STALE: the data is good) */
+        for (int i = 0; i < QT_SRC_COUNT; i++)
+            if (s->src[i].state == QT_SRC_OK && s->src[i].note[0])
+                wprintw(w, "  [%s]", s->src[i].note);
         /* counts by severity at the right edge, as words */
         char counts[64];
         size_t nc = qt_findings_count(&s->findings, QT_SEV_CRIT), nw = qt_findings_count(&s->findings, QT_SEV_WARN);

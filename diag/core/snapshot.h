@@ -41,6 +41,8 @@ enum qt_src_state {
 struct qt_src_status {
     enum qt_src_state state;
     char err[256];   /* why it failed, for the screen; "" when OK */
+    char note[160];  /* how it collected, when the admin should know (shown in the header,
+                        not STALE: the data is good); "" usually. Set by the collector. */
     double took;     /* seconds the collector took */
 };
 

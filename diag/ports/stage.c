@@ -137,6 +137,7 @@ struct pidrec {            /* parallel to procs->v (sorted by pid) */
     int pid;
     unsigned flags;
     double start;
+    unsigned long long image; /* struct qt_proc.image: changes on exec */
     unsigned nconn;        /* this sample: watched connections it owns */
 };
 
@@ -200,7 +201,10 @@ static void merge_pids(qt_stage_state *st, const qt_procs *procs)
             j++;
         nv[i].pid = p->pid;
         nv[i].start = p->start;
-        if (j < st->npids && st->pids[j].pid == p->pid && st->pids[j].start == p->start)
+        nv[i].image = p->image;
+        /* an exec (new image) may have opened other sockets: read it again */
+        if (j < st->npids && st->pids[j].pid == p->pid && st->pids[j].start == p->start &&
+            st->pids[j].image == p->image)
             nv[i].flags = st->pids[j].flags & ~PF_NOW;
     }
     free(st->pids);
@@ -696,15 +700,17 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
             if (!(st->pids[i].flags & PF_SCANNED) && pp >= 0 && (st->pids[pp].flags & PF_LISTENER))
                 scan_pid(&sc, i);
         }
-        /* (2) other new processes, likely servers first, while something is unmapped */
+        /* (2) listeners and processes that held several sockets may have
+         * accepted more: event-loop servers (socat without fork, stunnel,
+         * aiosmtpd) accept with no process event, and their fds are few */
+        for (size_t i = 0; i < st->npids && sc.unresolved; i++)
+            if ((st->pids[i].flags & (PF_HOLDER | PF_UNREADABLE)) == PF_HOLDER)
+                scan_pid(&sc, i);
+        /* (3) other new or exec'd processes, likely servers first, while something is unmapped */
         for (int pass = 0; pass < 2 && sc.unresolved; pass++)
             for (size_t i = 0; i < st->npids && sc.unresolved; i++)
                 if (!(st->pids[i].flags & PF_SCANNED) && interesting(&procs->v[i]) == !pass)
                     scan_pid(&sc, i);
-        /* (3) processes that held several sockets may have accepted more */
-        for (size_t i = 0; i < st->npids && sc.unresolved; i++)
-            if ((st->pids[i].flags & (PF_HOLDER | PF_UNREADABLE)) == PF_HOLDER)
-                scan_pid(&sc, i);
         /* (4) still missing: everything readable, at most once a minute */
         if (sc.unresolved + sc.lost && now - st->last_full >= RETRY_SECONDS) {
             stats->full_rescan = 1;

@@ -1,6 +1,7 @@
 /* procs.c - backend-independent parts of the process table, the plain /proc
  * reader, and the procs collector. See procs.h. */
 #include "diag/procs/procs.h"
+#include "diag/procs/procs_int.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 
@@ -538,6 +539,26 @@ int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
     if (out->n > 1) /* qsort(NULL, 0) is undefined */
         qsort(out->v, out->n, sizeof *out->v, by_pid);
     return 0;
+}
+
+void qt_proc_scan_pids(const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out)
+{
+    char err[64];
+    long hz = sysconf(_SC_CLK_TCK);
+    int dfd;
+
+    memset(out, 0, sizeof *out);
+    out->backend = "proc";
+    out->boot = boot;
+    if (!n || (dfd = open_proc(ctx, err, sizeof err)) < 0)
+        return;
+    out->v = qt_calloc(n, sizeof *out->v);
+    for (size_t i = 0; i < n; i++)
+        if (scan_one(dfd, pids[i], boot, hz > 0 ? hz : 100, &out->v[out->n]) == 0)
+            out->n++;
+    close(dfd);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, by_pid);
 }
 
 void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)

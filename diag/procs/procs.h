@@ -97,6 +97,8 @@ typedef struct qt_procs {
     const char *backend;   /* "libproc2" or "proc" (static string) */
     struct qt_procs_reader *loader; /* reads argv/uid on request; NULL once sealed */
     const qt_ctx *ctx;     /* for the loader */
+    unsigned long repairs; /* safety-net scans that found the event-driven table wrong, so far
+                              (qt_procs_track_stats); 0 when not event-driven */
 } qt_procs;
 
 /* Read the whole table (argv and uid of every process) with the build's
@@ -121,6 +123,35 @@ void qt_procs_reader_free(qt_procs_reader *r);
 /* How many processes the reader loaded (argv/uid read from /proc) and
  * carried over (from its cache) in its last sample. */
 void qt_procs_reader_stats(const qt_procs_reader *r, size_t *loaded, size_t *carried);
+
+/* Event-driven samples (issue 19; procs_events.h, procs_track.c). The
+ * reader takes ev (ownership; subscribed with qt_proc_events_listen(), or
+ * fed by hand in tests): from then on a sample re-reads only the stat of
+ * processes the kernel said changed, known zombies that kill(pid, 0) finds
+ * reaped (a fixture tree: all of them) and children of exited
+ * processes, with a full scan at the first read, after lost events and
+ * every 30 s (the safety net, which counts repairs). The tables it returns
+ * are what a full scan returns, except the R/S/D/T state of processes that
+ * did not change (zombie or not stays exact), pgid after setpgid() (no
+ * event; until the next safety net) and the "-queue" end of a kernel
+ * workqueue worker's comm (the queue it runs now). uid and argv carried over are
+ * read again for a process whose uid, gid or comm changed. */
+struct qt_proc_events;
+void qt_procs_reader_use_events(qt_procs_reader *r, struct qt_proc_events *ev);
+struct qt_procs_track_stats {
+    unsigned long samples;        /* reads since the start */
+    unsigned long full_scans;     /* of which whole-table scans (start, lost events, safety net) */
+    unsigned long lost_rescans;   /* full scans because events were lost (ENOBUFS, a sequence gap) */
+    unsigned long safety_scans;   /* 30 s safety nets that compared */
+    unsigned long repairs;        /* safety nets that found the table wrong */
+    unsigned long repaired_procs; /* processes they found wrong, in all */
+    unsigned long reread;         /* stat lines re-read one by one, in all */
+    unsigned long events, lost;   /* kernel messages, times lost (qt_proc_events_counts) */
+};
+/* 1 and *out filled when the reader follows events, else 0. */
+int qt_procs_reader_track_stats(const qt_procs_reader *r, struct qt_procs_track_stats *out);
+/* Make the next read a safety-net scan (tests; otherwise every 30 s). */
+void qt_procs_reader_rescan_soon(qt_procs_reader *r);
 
 /* Mark a process, a pid, a pid and its ancestors up to PID 1, or the
  * children of a pid, for the next load. No-ops on sealed tables and on

@@ -10,6 +10,7 @@
  * for an empty command line.
  */
 #include "diag/procs/procs.h"
+#include "diag/procs/procs_int.h"
 #include "diag/core/util.h"
 
 #include <errno.h>
@@ -145,6 +146,30 @@ int qt_lp2_scan(struct qt_lp2 *lp, const qt_ctx *ctx, qt_procs *out, char *err, 
         scan_fill(ctx, lp, f->stacks[i], out->boot, &out->v[i]);
     qsort(out->v, out->n, sizeof *out->v, by_pid);
     return 0;
+}
+
+void qt_lp2_scan_pids(struct qt_lp2 *lp, const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out)
+{
+    memset(out, 0, sizeof *out);
+    out->backend = "libproc2";
+    out->boot = boot;
+    if (!n)
+        return;
+    out->v = qt_calloc(n, sizeof *out->v);
+    for (size_t at = 0; at < n; at += SELECT_BATCH) {
+        unsigned batch[SELECT_BATCH];
+        size_t k = n - at < SELECT_BATCH ? n - at : SELECT_BATCH;
+        struct pids_fetch *f;
+        for (size_t i = 0; i < k; i++)
+            batch[i] = (unsigned)pids[at + i];
+        /* pids missing from the answer are gone */
+        if (!(f = procps_pids_select(lp->scan, batch, (int)k, PIDS_SELECT_PID)))
+            continue;
+        for (int j = 0; j < f->counts->total && out->n < n; j++)
+            scan_fill(ctx, lp, f->stacks[j], boot, &out->v[out->n++]);
+    }
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, by_pid);
 }
 
 /* argv and uid from a load stack into p, if it is the process the scan saw. */

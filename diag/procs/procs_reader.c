@@ -2,7 +2,7 @@
  * sample, argv and uid on request, carried over between samples while the
  * process image stays the same; and the procs collector. See procs.h. */
 #include "diag/procs/procs.h"
-#include "diag/core/snapshot.h"
+#include "diag/procs/procs_int.h"
 #include "diag/core/util.h"
 
 #include <stdint.h>
@@ -30,6 +30,9 @@ struct qt_procs_reader {
     const qt_procs *table;  /* the last table read, until sealed */
     size_t *from;           /* per entry of table: index + 1 of the cache entry it came from, or 0 */
     size_t loaded, carried;
+    struct qt_proc_track *track; /* event-driven samples, or NULL: a full scan each time */
+    int *fresh;             /* this sample: pids re-read because of an event (sorted) */
+    size_t nfresh;
 };
 
 static uint64_t hash_comm(const char *s)
@@ -53,7 +56,7 @@ qt_procs_reader *qt_procs_reader_new(void)
     return qt_calloc(1, sizeof(qt_procs_reader));
 }
 
-static int scan(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+static int scan_all(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
 {
 #ifdef QT_HAVE_LIBPROC2
     if (use_libproc2(ctx)) {
@@ -66,6 +69,70 @@ static int scan(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err,
 #endif
     (void)r;
     return qt_proc_scan(ctx, out, err, errlen);
+}
+
+/* the tracker's view of the backend (procs_int.h) */
+static int backend_scan(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    return scan_all(arg, ctx, out, err, errlen);
+}
+
+static void backend_scan_pids(void *arg, const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out)
+{
+#ifdef QT_HAVE_LIBPROC2
+    qt_procs_reader *r = arg;
+    if (use_libproc2(ctx) && r->lp) {
+        qt_lp2_scan_pids(r->lp, ctx, pids, n, boot, out);
+        return;
+    }
+#endif
+    (void)arg;
+    qt_proc_scan_pids(ctx, pids, n, boot, out);
+}
+
+static int scan(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    struct qt_proc_backend b = {backend_scan, backend_scan_pids, r};
+
+    free(r->fresh);
+    r->fresh = NULL;
+    r->nfresh = 0;
+    if (!r->track)
+        return scan_all(r, ctx, out, err, errlen);
+    return qt_proc_track_read(r->track, &b, ctx, out, &r->fresh, &r->nfresh, err, errlen);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* An event said its uid, gid, comm or image changed: carry nothing over. */
+static int is_fresh(const qt_procs_reader *r, int pid)
+{
+    return r->nfresh && bsearch(&pid, r->fresh, r->nfresh, sizeof *r->fresh, cmp_int) != NULL;
+}
+
+void qt_procs_reader_use_events(qt_procs_reader *r, struct qt_proc_events *ev)
+{
+    qt_proc_track_free(r->track);
+    r->track = ev ? qt_proc_track_new(ev) : NULL;
+}
+
+int qt_procs_reader_track_stats(const qt_procs_reader *r, struct qt_procs_track_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!r || !r->track)
+        return 0;
+    qt_proc_track_stats(r->track, out);
+    return 1;
+}
+
+void qt_procs_reader_rescan_soon(qt_procs_reader *r)
+{
+    if (r && r->track)
+        qt_proc_track_rescan_soon(r->track);
 }
 
 static void load(qt_procs_reader *r, qt_procs *t, const size_t *idx, size_t n)
@@ -106,6 +173,8 @@ int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, c
             continue; /* another process, or it exec'd: read it again when asked */
         if (p->state == 'Z' && c->argc > 0)
             continue; /* it died since (its image may be hidden from us): no argv any more */
+        if (is_fresh(r, p->pid))
+            continue; /* setuid() or prctl(PR_SET_NAME) since: read it again when asked */
         p->uid = c->uid;
         p->argc = c->argc;
         p->argv_more = c->argv_more;
@@ -141,6 +210,8 @@ void qt_procs_reader_free(qt_procs_reader *r)
 #endif
     cache_free(r->cache, r->ncache);
     free(r->from);
+    free(r->fresh);
+    qt_proc_track_free(r->track);
     free(r);
 }
 
@@ -289,61 +360,6 @@ int qt_procs_read_libproc2(const qt_ctx *ctx, qt_procs *out, char *err, size_t e
     return 0;
 }
 #endif
-
-/* --- collector --- */
-
-static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
-{
-    qt_procs *p = qt_calloc(1, sizeof *p);
-
-    if (!*state)
-        *state = qt_procs_reader_new();
-    if (qt_procs_reader_read(*state, ctx, p, err, errlen) != 0) {
-        qt_procs_free(p);
-        free(p);
-        return -1;
-    }
-    snap->procs = p;
-    return 0;
-}
-
-static void seal(qt_snapshot *snap)
-{
-    if (snap->procs)
-        qt_procs_seal(snap->procs);
-}
-
-static void free_model(qt_snapshot *snap)
-{
-    if (snap->procs) {
-        qt_procs_free(snap->procs);
-        free(snap->procs);
-        snap->procs = NULL;
-    }
-}
-
-static void free_state(void *state)
-{
-    qt_procs_reader_free(state);
-}
-
-/* Only a table that was read gives a number: a failed read is STALE, not 0. */
-static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
-{
-    (void)ctx;
-    if (snap->procs)
-        qt_metrics_add(out, "processes", NULL, 0, (double)snap->procs->n, -1, "Processes in the process table.");
-}
-
-const qt_collector qt_collector_procs = {
-    .id = QT_SRC_PROCS,
-    .name = "procs",
-    .collect = collect,
-    .seal = seal,
-    .measure = measure,
-    .free_model = free_model,
-    .free_state = free_state,
-};
 
 int qt_proc_real_gid(const qt_ctx *ctx, int pid, unsigned *gid)
 {

@@ -1,0 +1,40 @@
+/* procs_int.h - inside diag/procs only: the event-driven table
+ * (procs_track.c) and what it needs from the reader (procs_reader.c).
+ *
+ * The reader's backend reads stat lines two ways: every process (scan) or
+ * a list of pids (scan_pids: entries for the pids that exist, sorted by
+ * pid, lazy = QT_PROC_UNREAD, boot time given). The tracker keeps the
+ * previous table and decides which of the two a sample needs.
+ */
+#ifndef QT_PROCS_INT_H
+#define QT_PROCS_INT_H
+
+#include "diag/procs/procs.h"
+#include "diag/procs/procs_events.h"
+
+struct qt_proc_backend {
+    int (*scan)(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
+    void (*scan_pids)(void *arg, const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out);
+    void *arg;
+};
+
+struct qt_proc_track;
+/* A tracker over ev (it takes ownership). Never NULL. */
+struct qt_proc_track *qt_proc_track_new(qt_proc_events *ev);
+/* One sample's stat table into out (the backend's scan contract). *fresh
+ * (sorted, caller frees; may be NULL with *nfresh 0) lists the pids whose
+ * stat was re-read because an event named them: what the reader carried
+ * over for them (uid, argv) may be out of date. 0, or -1 with err. */
+int qt_proc_track_read(struct qt_proc_track *t, const struct qt_proc_backend *b, const qt_ctx *ctx, qt_procs *out,
+                       int **fresh, size_t *nfresh, char *err, size_t errlen);
+void qt_proc_track_rescan_soon(struct qt_proc_track *t);
+void qt_proc_track_stats(const struct qt_proc_track *t, struct qt_procs_track_stats *out);
+void qt_proc_track_free(struct qt_proc_track *t);
+
+/* The /proc reader's scan of chosen pids (procs.c), and libproc2's. */
+void qt_proc_scan_pids(const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out);
+#ifdef QT_HAVE_LIBPROC2
+void qt_lp2_scan_pids(struct qt_lp2 *lp, const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out);
+#endif
+
+#endif
