@@ -27,6 +27,8 @@ typedef struct qt_ctx {
     const char *public_ip;   /* --public-ip, NULL = derive */
     int read_only;
     const char *queue_dir;   /* qmail's queue as on the served system (under root); NULL = /var/qmail/queue */
+    int no_probe;            /* --no-probe: no TLS handshake or idle-drop probes (diag/probe) */
+    double probe_idle;       /* --probe-idle SECONDS: batch modes run the idle-drop probes with this bound; 0 = not */
     /* Clock in seconds since the epoch; NULL means the real clock. Tests set a fake one. */
     double (*now)(void);
 } qt_ctx;
