@@ -344,7 +344,7 @@ static int k_probe(struct qt_ui *ui, const struct qt_view_in *in, const char *ro
     else if (qt_probe_sched_request(qt_panes_probes(), in->ctx, sv->port, why, sizeof why) != 0)
         qt_ui_flash(ui, "%s", why);
     else
-        qt_ui_flash(ui, "idle-drop probe of %s:%u started (silent client, then half a ClientHello; at most %.0f s each)",
+        qt_ui_flash(ui, "idle-drop probe of %s (port %u) started (silent client, then half a ClientHello; at most %.0f s each)",
                     sv->name, sv->port, in->ctx->probe_idle > 0 ? in->ctx->probe_idle : QT_PROBE_IDLE_BOUND);
     return 1;
 }
