@@ -5,6 +5,7 @@
 #include "panes/panes.h"
 #include "panes/ui_ops.h"
 #include "panes/wrap.h"
+#include "panes/probes.h"
 #include "diag/lint/lint.h"
 #include "diag/ports/ports.h"
 #include "diag/procs/procs.h"
@@ -294,6 +295,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
         qt_buf_free(&pids);
     }
     qt_table_kv(t, "hs", "handshake", sv->hs_source == QT_HS_NONE ? QT_ROLE_CRIT : QT_ROLE_NORMAL, "%s: %s", qt_hs_source_name(sv->hs_source), sv->hs_detail);
+    qt_panes_probe_rows(in, sv->port, t);
     if (sv->differs)
         qt_table_kv(t, "differs", "run script", QT_ROLE_WARN, "differs from the running process: %s", sv->differs_detail);
     if (sv->pid)
@@ -365,8 +367,35 @@ static int k_copy(struct qt_ui *ui, const struct qt_view_in *in, const char *row
     return 1;
 }
 
+/* P: the idle-drop probes of the selected service now (issue 18), in the
+ * background: the shell starts them on its next turn (tui/loop.c). */
+static int k_probe(struct qt_ui *ui, const struct qt_view_in *in, const char *row_id, int ch)
+{
+    const char *name = in->key ? in->key : row_id;
+    const struct qt_server *sv = name && in->snap && in->snap->servers ? qt_servers_find(in->snap->servers, name) : NULL;
+    char why[300];
+    (void)ch;
+    if (in->store)
+        qt_ui_flash(ui, "a loaded report: nothing to probe");
+    else if (!sv)
+        qt_ui_flash(ui, "select a service first");
+    else if (qt_probe_sched_request(qt_panes_probes(), in->ctx, sv->port, why, sizeof why) != 0)
+        qt_ui_flash(ui, "%s", why);
+    else
+        qt_ui_flash(ui, "idle-drop probe of %s (port %u) started (silent client, then half a ClientHello; at most %.0f s each)",
+                    sv->name, sv->port, in->ctx->probe_idle > 0 ? in->ctx->probe_idle : QT_PROBE_IDLE_BOUND);
+    return 1;
+}
+
+static const struct qt_view_key list_keys[] = {
+    {{'\r', '\n'}, "Enter", NULL, "the selected service's command line, options, run script and probe results"},
+    {{'P'}, "P", k_probe, "probe the selected service's idle drop now (background; results in its details)"},
+    {{0}, NULL, NULL, NULL},
+};
+
 static const struct qt_view_key detail_keys[] = {
     {{'v'}, "v", k_page, "this whole view in the pager (/ searches, q closes)"},
+    {{'P'}, "P", k_probe, "probe this service's idle drop now (background)"},
     {{'y'}, "y", k_copy, "copy the corrected line to your clipboard (OSC 52; in tmux only with set -g set-clipboard on) "
                          "and to a 0600 file (path shown)"},
     {{0}, NULL, NULL, NULL},
@@ -389,6 +418,7 @@ static const qt_view top = {
     .name = "servers",
     .build = build_list,
     .drill = drill_list,
+    .keys = list_keys,
 };
 
 const qt_pane_def qt_pane_servers = {

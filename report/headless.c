@@ -1,5 +1,7 @@
 /* headless.c - see headless.h */
 #include "report/headless.h"
+#include "diag/core/util.h"
+#include "diag/probe/probe_run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,23 @@ static void say(const char *what, const char *text)
     free(t);
 }
 
+/* The probes (issue 18) within what is left of --timeout; the idle probes
+ * only with --probe-idle, and then the run waits for them (two bounds per
+ * service: the silent client, then the partial ClientHello). */
+static void probe(const struct qt_headless *h, qt_snapshot *snap, double budget)
+{
+    if (h->ctx->probe_idle > 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, h->check ? "QTRIAGE UNKNOWN - timed out in the idle probes\n"
+                                           : "qtriage: timed out in the idle probes\n");
+        qt_watchdog(2 * h->ctx->probe_idle + 20 + h->timeout, h->check ? STDOUT_FILENO : STDERR_FILENO, msg,
+                    h->check ? QT_NAGIOS_UNKNOWN : 1);
+        if (budget < 2 * QT_PROBE_HS_TIMEOUT)
+            budget = 2 * QT_PROBE_HS_TIMEOUT;
+    }
+    qt_probe_batch(h->ctx, snap, budget);
+}
+
 static int run_check(const struct qt_headless *h)
 {
     qt_sampler sampler = {0};
@@ -21,12 +40,15 @@ static int run_check(const struct qt_headless *h)
     qt_buf out = {0};
     char msg[128];
     enum qt_nagios st;
+    double t0;
 
     /* armed before anything can block: a hung /proc read or a full disk
      * must still give the monitoring engine one line and UNKNOWN in time */
     snprintf(msg, sizeof msg, "QTRIAGE UNKNOWN - timed out after %g s\n", h->timeout);
     qt_watchdog(h->timeout, STDOUT_FILENO, msg, QT_NAGIOS_UNKNOWN);
+    t0 = qt_now_mono();
     snap = qt_sample(&sampler, h->ctx);
+    probe(h, snap, h->timeout - (qt_now_mono() - t0) - 0.5);
     st = qt_check_eval(snap, &h->check_opts, &out);
     fputs(qt_buf_str(&out), stdout);
     fflush(stdout);
@@ -55,7 +77,9 @@ int qt_headless_run(const struct qt_headless *h)
     } else {
         snprintf(msg, sizeof msg, "qtriage: timed out after %g s while sampling\n", h->timeout);
         qt_watchdog(h->timeout, STDERR_FILENO, msg, 1);
+        double t0 = qt_now_mono();
         snap = qt_sample(&sampler, h->ctx);
+        probe(h, snap, h->timeout - (qt_now_mono() - t0) - 0.5);
         qt_watchdog(0, -1, NULL, 0);
         in.snap = snap;
         in.hist = &sampler.hist;

@@ -3,6 +3,7 @@
 #include "panes/pane.h"
 #include "report/monitor.h"
 #include "report/report.h"
+#include "diag/probe/probe_run.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -185,6 +186,7 @@ int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval, double
         qt_watchdog(timeout, STDERR_FILENO, msg, 1);
         snap = qt_sample(&sampler, ctx);
         qt_watchdog(0, -1, NULL, 0);
+        qt_probe_batch(ctx, snap, timeout);
         if (i)
             qt_buf_puts(&out, "\n");
         else {

@@ -23,6 +23,10 @@ static const char usage[] =
     "                      lookups); a bare IPv6 address means port 53\n"
     "  --public-ip IP      this server's public address (for reverse-DNS checks)\n"
     "  --read-only         disable every action that changes the system\n"
+    "  --no-probe          no TLS handshake or idle-drop probes of the local listeners\n"
+    "  --probe-idle SECONDS  --once/--json/--check: also run the idle-drop probes, waiting at\n"
+    "                      most SECONDS for the server to drop a silent client (1-3600;\n"
+    "                      the console's bound, default 60)\n"
     "  --no-color          monochrome (also when NO_COLOR is set)\n"
     "  --ascii             no line-drawing glyphs\n"
     "  --batch             print every pane and all findings as plain text, no terminal needed\n"
@@ -111,6 +115,7 @@ enum {
     O_NO_COLOR, O_ASCII, O_BATCH, O_COUNT, O_ONCE, O_HELP, O_VERSION,
     O_AUTH, O_AUTH_TARGET, O_AUTH_MECH, O_AUTH_SERVICE, O_AUTH_TLS, O_AUTH_PROGRAM, O_AUTH_TIMEOUT, O_VCHKPW,
     O_REPORT, O_REPORT_DIR, O_JSON, O_LOAD, O_CHECK, O_TIMEOUT, O_PROMETHEUS, O_CLASSIFY_LOG,
+    O_NO_PROBE, O_PROBE_IDLE,
     O_WARN = 'w', O_CRIT = 'c',
 };
 
@@ -125,6 +130,8 @@ static const struct option longopts[] = {
     {"dns-server", required_argument, NULL, O_DNS},
     {"public-ip", required_argument, NULL, O_PUBLIC_IP},
     {"read-only", no_argument, NULL, O_READ_ONLY},
+    {"no-probe", no_argument, NULL, O_NO_PROBE},
+    {"probe-idle", required_argument, NULL, O_PROBE_IDLE},
     {"no-color", no_argument, NULL, O_NO_COLOR},
     {"ascii", no_argument, NULL, O_ASCII},
     {"batch", no_argument, NULL, O_BATCH},
@@ -302,6 +309,11 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
             o->ctx.public_ip = optarg;
             break;
         case O_READ_ONLY: o->ctx.read_only = 1; break;
+        case O_NO_PROBE: o->ctx.no_probe = 1; break;
+        case O_PROBE_IDLE:
+            if (parse_seconds(optarg, 1, 3600, &o->ctx.probe_idle) != 0)
+                return bad(err, "--probe-idle", optarg, "want decimal seconds between 1 and 3600");
+            break;
         case O_NO_COLOR: o->no_color = 1; break;
         case O_ASCII: o->ascii = 1; break;
         case O_BATCH: o->batch = 1; break;

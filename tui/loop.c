@@ -11,10 +11,12 @@
 #include "tui/term.h"
 #include "panes/pane.h"
 #include "report/report.h"
+#include "panes/probes.h"
 
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +38,33 @@ static void rebuild_all(struct qt_shell *ui)
     ui->dirty = 1;
 }
 
+static void probe_done(struct qt_ui *h, void *arg)
+{
+    (void)h;
+    qt_probe_sched_done(qt_panes_probes(), (int)(intptr_t)arg);
+}
+
+/* Start the probes that are due (issue 18) as background jobs, leaving
+ * room for the panes' own jobs. */
+static void start_probes(struct qt_shell *ui)
+{
+    int free_slots = 0, slot;
+    qt_job *j;
+
+    if (ui->loaded)
+        return;
+    for (int i = 0; i < QT_MAX_JOBS; i++)
+        free_slots += !ui->jobs[i].job;
+    while (free_slots-- > 4 && (j = qt_probe_sched_next(qt_panes_probes(), ui->cfg.ctx, qt_now_mono(), &slot)))
+        qt_jobs_start(ui, j, probe_done, (void *)(intptr_t)slot);
+}
+
 static void take_sample(struct qt_shell *ui)
 {
     qt_snapshot *s = qt_sample(&ui->sampler, ui->cfg.ctx);
+    /* the probes' latest results join this sample's findings and metrics */
+    qt_probe_sched_update(qt_panes_probes(), ui->cfg.ctx, s);
+    qt_probe_sched_report(qt_panes_probes(), s);
     qt_snapshot_free(ui->snap);
     ui->snap = s;
     ui->sampled_at = qt_now_mono();
@@ -79,6 +105,7 @@ static int loop(struct qt_shell *ui)
             if (ui->frozen && !ui->want_sample)
                 qt_shell_flash(ui, "new sample taken while frozen");
         }
+        start_probes(ui);
         if (ui->flash[0] && now >= ui->flash_until) {
             ui->flash[0] = '\0';
             ui->dirty = 1;

@@ -39,6 +39,8 @@ typedef struct qt_ctx {
      * one hour and 64 MiB) */
     double log_window;
     unsigned long long log_window_bytes;
+    int no_probe;            /* --no-probe: no TLS handshake or idle-drop probes (diag/probe) */
+    double probe_idle;       /* --probe-idle SECONDS: batch modes run the idle-drop probes with this bound; 0 = not */
     /* Clock in seconds since the epoch; NULL means the real clock. Tests set a fake one. */
     double (*now)(void);
 } qt_ctx;
