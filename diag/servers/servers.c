@@ -334,14 +334,11 @@ static void identify(const qt_ctx *ctx, struct qt_server *sv)
     }
     /* no binary evidence: which candidates accept this command line? A
      * running process proves its binary accepted it. */
-    for (int i = 0; i < nc; i++) {
-        qt_cmd_reparse(c, cand[i]);
-        if (c->status == QT_CMD_OK)
-            ok[nok++] = cand[i];
-    }
+    nok = qt_variant_sift(c, cand, nc, ok, &ev);
     if (nok == 0) {
-        sv->variant = nc ? cand[0] : QT_VAR_UNKNOWN;
-        qt_buf_printf(&ev, "no known variant of %s accepts these options", c->server_name);
+        sv->variant = nc ? ok[0] : QT_VAR_UNKNOWN;
+        qt_buf_printf(&ev, "no known variant of %s accepts these options%s%s", c->server_name, nc ? "; closest: " : "",
+                      nc ? qt_variant_get(ok[0])->label : "");
     } else {
         sv->variant = ok[0];
         sv->variant_certain = nok == 1 && sv->pid;
@@ -428,7 +425,13 @@ static void derive(const qt_ctx *ctx, struct qt_server *sv)
             sv->limit = -1;
             sv->limit_source = "unknown";
         } else if (sv->variant == QT_VAR_INDIMAIL && o->arg[0] && (o->arg[0] < '0' || o->arg[0] > '9')) {
-            sv->limit = control_int(ctx, o->arg, -1);
+            char path[1100];
+            /* a relative file is read from the service directory, the server's cwd */
+            if (o->arg[0] != '/' && sv->realdir[0])
+                snprintf(path, sizeof path, "%s/%s", sv->realdir, o->arg);
+            else
+                snprintf(path, sizeof path, "%s", o->arg);
+            sv->limit = control_int(ctx, path, -1);
             sv->limit_source = "option -c (file)";
         } else {
             sv->limit = (long)qt_scan_ulong(o->arg);
