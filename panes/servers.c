@@ -245,6 +245,8 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     }
     d = qt_variant_get(sv->variant);
     snprintf(t->title, sizeof t->title, "Server: %s", sv->name);
+    if (sv->no_binary) /* a pasted command line (--explain-cmdline): no service, no process */
+        goto variant;
     qt_table_kv(t, "svc", "service", QT_ROLE_NORMAL, "%s%s%s", sv->svcdir[0] ? sv->svcdir : "(not supervised)",
        strcmp(sv->svcdir, sv->realdir) && sv->realdir[0] ? " -> " : "", strcmp(sv->svcdir, sv->realdir) ? sv->realdir : "");
     if (sv->run_error[0])
@@ -263,6 +265,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     } else {
         qt_table_kv(t, "pid", "running", QT_ROLE_WARN, "no listener process");
     }
+variant:
     if (sv->other[0])
         qt_table_kv(t, "variant", "variant", QT_ROLE_NORMAL, "other front end: %s (found through its listening socket)", sv->other);
     else
@@ -299,7 +302,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     if (sv->pid)
         show_cmd(t, "running", &sv->proc);
     if (sv->has_script_cmd)
-        show_cmd(t, "run script", &sv->script);
+        show_cmd(t, sv->no_binary ? "command" : "run script", &sv->script);
     if (sv->run_text)
         show_run(t, sv);
     if (qt_lint_corrected(in->ctx, sv, &fl)) {

@@ -289,7 +289,7 @@ static int elf_scan_opened(int fd, const char *shown, struct qt_elfinfo *out)
     return rc;
 }
 
-static void identify(const qt_ctx *ctx, struct qt_server *sv)
+void qt_servers_identify(const qt_ctx *ctx, struct qt_server *sv)
 {
     qt_cmd *c = sv->pid ? &sv->proc : &sv->script;
     enum qt_variant cand[4], ok[4];
@@ -308,6 +308,8 @@ static void identify(const qt_ctx *ctx, struct qt_server *sv)
         if (qt_ctx_proc(ctx, rel, binpath, sizeof binpath))
             elf_ok = elf_scan_opened(open(binpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), binpath, &elf);
         snprintf(where, sizeof where, "/proc/%d/exe", sv->pid);
+    } else if (sv->no_binary) {
+        snprintf(elf.error, sizeof elf.error, "a pasted command line: no binary to read");
     } else {
         const struct qt_rs_var *pv = qt_runscript_var(&sv->rs, "PATH");
         char prog[1024];
@@ -403,7 +405,7 @@ static long control_int(const qt_ctx *ctx, const char *file, long dflt)
     return v;
 }
 
-static void derive(const qt_ctx *ctx, struct qt_server *sv)
+void qt_servers_derive(const qt_ctx *ctx, struct qt_server *sv)
 {
     const qt_cmd *c = sv->cmd;
     const struct qt_variant_def *d = qt_variant_get(sv->variant);
@@ -642,9 +644,9 @@ int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struc
         qt_procs_kids_build(&kids, procs);
     for (size_t i = 0; i < out->n; i++) {
         struct qt_server *sv = &out->v[i];
-        identify(ctx, sv);
+        qt_servers_identify(ctx, sv);
         sv->cmd = sv->pid ? &sv->proc : sv->has_script_cmd ? &sv->script : NULL;
-        derive(ctx, sv);
+        qt_servers_derive(ctx, sv);
         file_facts(ctx, sv);
         qt_servers_rules_iplimit(ctx, sv);
         compare(ctx, sv);
