@@ -275,6 +275,10 @@ variant:
     if (sv->iplimit >= 0 && sv->iplimit_source)
         qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s); per-IP limit %ld (%s)", sv->limit,
                     sv->limit_source, sv->iplimit, sv->iplimit_source);
+    else if (sv->iplimit < 0 && sv->maxconnip_bin == 1 && sv->maxconnip.rules)
+        qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s); per-IP limit MAXCONNIP %ld..%ld in %u rule%s of "
+                    "the rules cdb, none in its default rule", sv->limit, sv->limit_source, sv->maxconnip.min,
+                    sv->maxconnip.max, sv->maxconnip.rules, sv->maxconnip.rules == 1 ? "" : "s");
     else
         qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s)%s", sv->limit, sv->limit_source,
                     sv->iplimit >= 0 ? "" : "; no per-IP limit");
