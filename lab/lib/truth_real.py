@@ -78,7 +78,7 @@ def real_truth(up, services, state_dir):
     # fehcom 0.95b without the EOF fix (tests/lab/test-real.sh makes one child
     # spin): a -c slot held by a child with no TCP connection
     findings.append({"id": "slots.noconn", "severity": "medium", "service": "real-smtps-noeof",
-                     "qtriage_id": "ports.noconn:" + SERVICE_DIRS["real-smtps-noeof"],
+                     "qtriage_id": "ports.noconn:real-smtps-noeof",   # the --ports name
                      "ports_acc": "0+N/5 (N children with no connection, -c 5)"})
     # the wizard on fehcom's smtps port (TLS on connect, not 465): implicit
     # TLS, no 15 s wait for a plain banner

@@ -198,7 +198,7 @@ for _ in $(seq 20); do (( $(ps -o etimes= -p "${spin:-0}" 2>/dev/null || echo 99
 N() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$QT_LAB_DIR/q-noeof.json"; }
 check_match "noeof: Ports ACC shows the slot held with no connection (0+N/5)" '^0\+[1-9][0-9]*/5$' \
     "$(N "(lambda h: [r['cells'][[c['title'] for c in h['columns']].index('ACC/LIMIT')]['text'] for r in h['rows'] if r['id']=='real-smtps-noeof'][0])([p for p in t['panes'] if p['name']=='Ports'][0]['view']['head'])")"
-check_eq "noeof: the noconn finding" 1 "$(N "len([f for f in t['findings'] if f['id']=='ports.noconn:smtps-noeof'])")"
+check_eq "noeof: the noconn finding" 1 "$(N "len([f for f in t['findings'] if f['id']=='$(T "[f['qtriage_id'] for f in t['findings'] if f['id']=='slots.noconn'][0]")'])")"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 t0=$(ticks "$spin"); sleep 2; t1=$(ticks "$spin")
 check "noeof: the child burns CPU (utime+stime grew $((t1 - t0)) ticks in 2 s, want >= 40)" test $((t1 - t0)) -ge 40
