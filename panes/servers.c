@@ -246,6 +246,8 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     }
     d = qt_variant_get(sv->variant);
     snprintf(t->title, sizeof t->title, "Server: %s", sv->name);
+    if (sv->no_binary) /* a pasted command line (--explain-cmdline): no service, no process */
+        goto variant;
     qt_table_kv(t, "svc", "service", QT_ROLE_NORMAL, "%s%s%s", sv->svcdir[0] ? sv->svcdir : "(not supervised)",
        strcmp(sv->svcdir, sv->realdir) && sv->realdir[0] ? " -> " : "", strcmp(sv->svcdir, sv->realdir) ? sv->realdir : "");
     if (sv->run_error[0])
@@ -264,6 +266,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     } else {
         qt_table_kv(t, "pid", "running", QT_ROLE_WARN, "no listener process");
     }
+variant:
     if (sv->other[0])
         qt_table_kv(t, "variant", "variant", QT_ROLE_NORMAL, "other front end: %s (found through its listening socket)", sv->other);
     else
@@ -273,6 +276,10 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     if (sv->iplimit >= 0 && sv->iplimit_source)
         qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s); per-IP limit %ld (%s)", sv->limit,
                     sv->limit_source, sv->iplimit, sv->iplimit_source);
+    else if (sv->iplimit < 0 && sv->maxconnip_bin == 1 && sv->maxconnip.rules)
+        qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s); per-IP limit MAXCONNIP %ld..%ld in %u rule%s of "
+                    "the rules cdb, none in its default rule", sv->limit, sv->limit_source, sv->maxconnip.min,
+                    sv->maxconnip.max, sv->maxconnip.rules, sv->maxconnip.rules == 1 ? "" : "s");
     else
         qt_table_kv(t, "limit", "limit -c", QT_ROLE_NORMAL, "%ld (%s)%s", sv->limit, sv->limit_source,
                     sv->iplimit >= 0 ? "" : "; no per-IP limit");
@@ -301,7 +308,7 @@ static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *
     if (sv->pid)
         show_cmd(t, "running", &sv->proc);
     if (sv->has_script_cmd)
-        show_cmd(t, "run script", &sv->script);
+        show_cmd(t, sv->no_binary ? "command" : "run script", &sv->script);
     if (sv->run_text)
         show_run(t, sv);
     if (qt_lint_corrected(in->ctx, sv, &fl)) {

@@ -2,6 +2,7 @@
 #include "src/authcheck.h"
 #include "diag/auth/auth_wizard.h"
 #include "diag/core/snapshot.h"
+#include "diag/servers/servers.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -140,6 +141,15 @@ static void print_step(const qt_wizard *w, int step, qt_buf *out)
     }
 }
 
+/* 1 when a front end of the Servers model listens on port. */
+static int listened(const qt_snapshot *snap, unsigned port)
+{
+    for (size_t i = 0; snap && snap->servers && i < snap->servers->n; i++)
+        if (snap->servers->v[i].port == port && snap->servers->v[i].pid)
+            return 1;
+    return 0;
+}
+
 static void setopt(char *dst, size_t n, const char *v)
 {
     if (v)
@@ -174,8 +184,13 @@ int qt_authcheck_run(const qt_options *o)
         setopt(in.service, sizeof in.service, o->auth_service);
     else {
         struct qt_smtp_target t;
-        if (qt_smtp_parse_target(in.target, 587, &t, err, sizeof err) == 0 && *qt_wizard_service_for_port(t.port))
+        int parsed = qt_smtp_parse_target(in.target, 587, &t, err, sizeof err) == 0;
+        if (parsed && *qt_wizard_service_for_port(t.port))
             setopt(in.service, sizeof in.service, qt_wizard_service_for_port(t.port));
+        else if (parsed && t.loopback && listened(snap, t.port))
+            /* a local service on its own port: vchkpw sees TCPLOCALPORT=PORT and
+             * logs as vchkpw-PORT, run with that service's ids (issue 15) */
+            snprintf(in.service, sizeof in.service, "%u", t.port);
     }
     if (o->auth_timeout > 0)
         in.timeout = o->auth_timeout;

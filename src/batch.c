@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void render_view(const struct qt_view_in *in, const qt_view *v, qt_buf *out)
+void qt_batch_render_view(const struct qt_view_in *in, const qt_view *v, qt_buf *out)
 {
     qt_table head, main;
     size_t *idx;
@@ -87,7 +87,7 @@ static void render_all(const struct qt_view_in *in, const qt_pane_def *const *pa
     render_incidents(snap, out);
     for (size_t p = 0; p < npanes; p++) {
         qt_buf_putc(out, '\n');
-        render_view(in, panes[p]->top, out);
+        qt_batch_render_view(in, panes[p]->top, out);
     }
     qt_buf_puts(out, "\n== All findings, worst first ==\n");
     if (snap->findings.n == 0)

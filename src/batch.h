@@ -7,6 +7,10 @@
 
 /* Append the plain-text rendering of snap (no escape codes) to out. */
 void qt_batch_render(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_buf *out);
+struct qt_view_in;
+struct qt_view;
+/* Append one view (its head table, then its rows) as plain text to out. */
+void qt_batch_render_view(const struct qt_view_in *in, const struct qt_view *v, qt_buf *out);
 struct qt_report_store;
 /* The same for a loaded report (--load F --once): a first line "LOADED
  * <path>: ..." then exactly what a live sample prints, panes as saved. */

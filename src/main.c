@@ -3,6 +3,7 @@
 #include "src/batch.h"
 #include "src/authcheck.h"
 #include "src/classify.h"
+#include "src/explain.h"
 #include "diag/core/util.h"
 #include "diag/procs/qmaildir.h"
 #include "report/headless.h"
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
         return 2;
     if (o.classify_log)
         return qt_classify_log_run(o.log_files, o.nlog_files, stdout, stderr);
+    if (o.explain)
+        return qt_explain_run(&o.ctx, o.explain, o.variant, o.json, stdout, stderr);
     if (!o.load)
         qt_qmail_dir_resolve(&o.ctx);   /* once: every qmail file is read below it (qt_ctx_qmail) */
     if (o.auth)

@@ -64,6 +64,16 @@ static const char usage[] =
     "                      non-ASCII and \\ as \\xNN (TAB \\t, newline \\n); passwords never shown\n"
     "  --log-window TIME[,SIZE]  how far back each mail log is read at start: TIME as N, Ns,\n"
     "                      Nm, Nh or Nd, SIZE per log as N, NK, NM or NG (default 1h,64M)\n"
+    "\n"
+    "Command lines:\n"
+    "  --explain-cmdline LINE  what the Servers detail view shows for a tcpserver/sslserver/\n"
+    "                      s6 command line LINE as ps -o args or /proc/PID/cmdline give it (ps\n"
+    "                      columns and tree glyphs before it are skipped): the variant and the\n"
+    "                      evidence for it (from the path and the options: no binary is read),\n"
+    "                      each option's meaning, port, limits, handshake deadline, findings\n"
+    "  --variant KEY       with --explain-cmdline: read LINE as this variant (ucspi-tcp,\n"
+    "                      ucspi-tcp6, tcpserver-sslpatch, sslserver, sslserver-feh, indimail...)\n"
+    "                      --json with --explain-cmdline prints the same as JSON\n"
     "  --help              show this help and exit\n"
     "  --version           show the version and exit\n"
     "\n"
@@ -71,7 +81,8 @@ static const char usage[] =
     "--auth: 0 authentication works, 1 a problem was found, 3 no password could be read;\n"
     "--check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for bad usage);\n"
     "--classify-log: 0 every file read to its end, 1 a file could not be opened or read\n"
-    "(said on stderr; the other files are still read), 2 bad usage.\n";
+    "(said on stderr; the other files are still read), 2 bad usage;\n"
+    "--explain-cmdline: 0 the line was read, 2 it holds no front end (or bad usage).\n";
 
 /* N with a unit suffix from units ("smhd" or "KMG"), each unit's factor in
  * mult; no suffix: factor 1. 0, or -1 when s is not that. */
@@ -115,7 +126,7 @@ enum {
     O_NO_COLOR, O_ASCII, O_BATCH, O_COUNT, O_ONCE, O_HELP, O_VERSION,
     O_AUTH, O_AUTH_TARGET, O_AUTH_MECH, O_AUTH_SERVICE, O_AUTH_TLS, O_AUTH_PROGRAM, O_AUTH_TIMEOUT, O_VCHKPW,
     O_REPORT, O_REPORT_DIR, O_JSON, O_LOAD, O_CHECK, O_TIMEOUT, O_PROMETHEUS, O_CLASSIFY_LOG,
-    O_NO_PROBE, O_PROBE_IDLE,
+    O_NO_PROBE, O_PROBE_IDLE, O_EXPLAIN, O_VARIANT,
     O_WARN = 'w', O_CRIT = 'c',
 };
 
@@ -157,6 +168,8 @@ static const struct option longopts[] = {
     {"warn", required_argument, NULL, O_WARN},
     {"crit", required_argument, NULL, O_CRIT},
     {"classify-log", no_argument, NULL, O_CLASSIFY_LOG},
+    {"explain-cmdline", required_argument, NULL, O_EXPLAIN},
+    {"variant", required_argument, NULL, O_VARIANT},
     {NULL, 0, NULL, 0},
 };
 
@@ -230,7 +243,12 @@ static int check_modes(const qt_options *o, FILE *err)
     const char *conflict = NULL;
     int outputs = o->json || o->report || o->prometheus;
 
-    if (o->classify_log && (outputs || o->check || o->batch || o->load || o->auth))
+    if (o->explain && (o->report || o->prometheus || o->check || o->batch || o->load || o->auth || o->classify_log))
+        conflict = "--explain-cmdline prints only its explanation (--json for JSON): it cannot be combined with "
+                   "--check, --report, --prometheus, --batch/--once, --load, --auth or --classify-log";
+    else if (o->variant && !o->explain)
+        conflict = "--variant only applies to --explain-cmdline";
+    else if (o->classify_log && (outputs || o->check || o->batch || o->load || o->auth))
         conflict = "--classify-log only classifies the files it names: it cannot be combined with "
                    "--check, --json, --report, --prometheus, --batch/--once, --load or --auth";
     else if (o->check && (outputs || o->batch || o->load))
@@ -346,6 +364,8 @@ int qt_options_parse(int argc, char **argv, qt_options *o, FILE *out, FILE *err)
         case O_LOAD: o->load = optarg; break;
         case O_CHECK: o->check = 1; break;
         case O_CLASSIFY_LOG: o->classify_log = 1; break;
+        case O_EXPLAIN: o->explain = optarg; break;
+        case O_VARIANT: o->variant = optarg; break;
         case O_TIMEOUT:
             if (parse_seconds(optarg, 0.1, 86400, &o->timeout) != 0)
                 return bad(err, "--timeout", optarg, "want decimal seconds between 0.1 and 86400");

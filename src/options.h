@@ -37,6 +37,8 @@ typedef struct qt_options {
     int classify_log;        /* --classify-log FILE...: the operands are the files */
     char **log_files;        /* points into argv */
     int nlog_files;
+    const char *explain;     /* --explain-cmdline LINE (NULL = not requested) */
+    const char *variant;     /* --variant KEY: with --explain-cmdline, the variant to read it as */
     const struct qt_report_store *store;  /* the loaded --load report (set by main), else NULL */
 } qt_options;
 

@@ -102,14 +102,28 @@ static void one_server(const qt_ctx *ctx, const struct qt_snapshot *snap, const 
     }
 }
 
+/* tcpserver -u U switches the listener itself to U after binding: a
+ * listener running as U that a root supervise started from a root-owned run
+ * script whose command (unchanged since) says -u U is root's choice, and
+ * the real service hands every AUTH to U's qmail-smtpd anyway (the LWQ
+ * `-u qmaild` setup, issue 15). */
+static int root_chose_uid(const struct qt_snapshot *snap, const struct qt_server *s)
+{
+    const struct qt_proc *sup = snap->procs && s->supervisor_pid > 0 ? qt_procs_find(snap->procs, s->supervisor_pid) : NULL;
+    unsigned u;
+    return sup && sup->uid == 0 && s->has_script_cmd && s->rs.owner == 0 && !s->differs &&
+           opt_id(&s->script, 'u', &u) && u == s->uid;
+}
+
 /* Does root (or vpopmail) decide what this service runs as? A running
- * listener: its own uid; a service that is down: its run script's owner. */
-static int trusted_source(const struct qt_server *s, unsigned vpop_uid)
+ * listener: its own uid, or root through its supervisor (root_chose_uid);
+ * a service that is down: its run script's owner. */
+static int trusted_source(const struct qt_snapshot *snap, const struct qt_server *s, unsigned vpop_uid)
 {
     unsigned who = s->pid > 0 ? s->uid : s->rs.owner;
     if (s->pid <= 0 && !s->has_script_cmd)
         return 0;
-    return who == 0 || (vpop_uid != QT_TRUST_NO_UID && who == vpop_uid);
+    return who == 0 || (vpop_uid != QT_TRUST_NO_UID && who == vpop_uid) || (s->pid > 0 && root_chose_uid(snap, s));
 }
 
 int qt_wiz_runas_collect(const qt_ctx *ctx, const struct qt_snapshot *snap, unsigned vpop_uid,
@@ -120,7 +134,7 @@ int qt_wiz_runas_collect(const qt_ctx *ctx, const struct qt_snapshot *snap, unsi
         return 0;
     for (size_t i = 0; i < snap->servers->n && k < max; i++) {
         const struct qt_server *s = &snap->servers->v[i];
-        if (!s->port || !s->cmd || !trusted_source(s, vpop_uid))
+        if (!s->port || !s->cmd || !trusted_source(snap, s, vpop_uid))
             continue;
         one_server(ctx, snap, s, &out[k++]);
     }

@@ -315,11 +315,14 @@ static unsigned env_port(const struct qt_wiz_inputs *in, unsigned port, char *wh
 static void smtp_program(qt_wizard *w)
 {
     static const char *const smtp[] = {"smtp", "smtps", "submission"};
+    unsigned long num;
     int is_smtp = 0;
     if (qt_port_name(w->port) || strstr(w->in.program, "true"))
         return;
     for (size_t i = 0; i < QT_ARRAY_LEN(smtp); i++)
         is_smtp |= !strcasecmp(w->in.service, smtp[i]);
+    /* the service given as the SMTP target's own port: that SMTP service */
+    is_smtp |= qt_parse_ulong(w->in.service, &num) == 0 && num == w->target.port;
     if (!is_smtp || access("/bin/true", X_OK) != 0)
         return;
     snprintf(w->in.program, sizeof w->in.program, "/bin/true");
@@ -417,12 +420,12 @@ int qt_wizard_set_inputs(qt_wizard *w, const struct qt_wiz_inputs *in, char *err
     w->port_why[0] = w->tls_why[0] = '\0';
     w->port = env_port(&w->in, service_port(w->ctx, &w->in, port, w->port_why, sizeof w->port_why), w->port_why,
                        sizeof w->port_why);
+    w->target = t;
     smtp_program(w);
     w->mech = mech;
     w->tls = (enum qt_tls_mode)tls;
     if (w->tls == QT_TLS_AUTO)
         w->tls = auto_tls(w->ctx, &w->in, &t, w->tls_why, sizeof w->tls_why);
-    w->target = t;
     return 0;
 }
 

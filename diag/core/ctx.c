@@ -10,6 +10,9 @@
 static const struct { const char *name; unsigned port; } mail_ports[] = {
     {"smtp", 25},   {"pop3", 110},  {"imap", 143},  {"smtps", 465},
     {"submission", 587}, {"imaps", 993}, {"pop3s", 995},
+    /* aliases (IANA service names registry, RFC 8314: "submissions" on 465),
+     * found by name only: qt_port_name gives the first name above */
+    {"submissions", 465}, {"ssmtp", 465}, {"urd", 465}, {"pop-3", 110}, {"imap2", 143},
 };
 
 const char *qt_port_name(unsigned port)

@@ -129,7 +129,7 @@ void qt_lint_add_fix(struct lctx *l, qt_finding *f, const struct qt_ops *ops)
             qt_finding_fix(f, "           %s", qt_buf_str(&bm));
         if (l->base->argv_more)
             qt_finding_fix(f, "(the running command line was cut %s: both lines above lack its end)", qt_proc_argv_more_text(l->base->argv_more));
-        if (l->base == &l->sv->script)
+        if (l->base == &l->sv->script && l->sv->svcdir[0])
             qt_finding_fix(f, "(edit line %d of %s/run)", l->sv->rs.line, l->sv->svcdir);
         qt_finding_fix(f, "%s", apply);
         free(apply);

@@ -103,6 +103,11 @@ void qt_lint_check_one_ip(struct lctx *l)
         f = qt_lint_add(l, QT_SEV_WARN, "one-ip", "%s holds %d of the %ld slots", topip, top, sv->limit);
     } else if (sv->iplimit >= 0 && sv->iplimit * 2 >= sv->limit && sv->limit > 1) {
         f = qt_lint_add(l, QT_SEV_WARN, "one-ip", "one client IP may take %ld of the %ld slots", sv->iplimit, sv->limit);
+    } else if (sv->iplimit < 0 && sv->maxconnip_bin == 1 && sv->maxconnip.rules) {
+        /* QMailToaster: MAXCONNIP in some rules only (lint_iplimit.c says which) */
+        f = qt_lint_add(l, QT_SEV_INFO, "one-ip", "per-IP limit (MAXCONNIP) only for the clients of %u rule%s: "
+                        "the others can take all %ld slots", sv->maxconnip.rules, sv->maxconnip.rules == 1 ? "" : "s",
+                        sv->limit);
     } else if (sv->iplimit < 0) {
         f = qt_lint_add(l, QT_SEV_INFO, "one-ip",
                 "no per-IP limit: one client IP can take all %ld slots", sv->limit);

@@ -146,6 +146,14 @@ char *qt_cmd_join(const qt_cmd *c, int first, int last);
 /* Parse a GNU timeout / sleep duration ("30", "1.5m", "2h", "1d"): seconds, or -1. */
 double qt_parse_duration(const char *s);
 
+/* Without the binary: reparse c with each of the nc candidates and put
+ * those that accept it in ok (most likely first; a file-valued -c leaves
+ * only indimail's). Appends to ev (may be NULL) what rules each other one
+ * out ("ucspi-tcp 0.88 tcpserver has no -s; "). Returns how many accept;
+ * when none, ok[0] is the candidate that read the most options. c is left
+ * parsed with the last candidate tried: reparse it with the one chosen. */
+int qt_variant_sift(qt_cmd *c, const enum qt_variant *cand, int nc, enum qt_variant *ok, qt_buf *ev);
+
 const char *qt_wrap_name(enum qt_wrap_kind k);
 const char *qt_link_name(enum qt_link_kind k);
 

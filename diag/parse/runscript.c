@@ -14,168 +14,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Stop evaluating: record the first budget exceeded. Returns 0 so that
- * callers can write `return over(...)`. */
-static int over(struct st *st, const char *what, unsigned long limit)
-{
-    if (!st->rs->budget[0])
-        snprintf(st->rs->budget, sizeof st->rs->budget, "%s: more than %lu", what, limit);
-    return 0;
-}
-
-static int spend(struct st *st, size_t *counter, size_t n, size_t limit, const char *what)
-{
-    if (st->rs->budget[0])
-        return 0;
-    if (*counter + n > limit)
-        return over(st, what, (unsigned long)limit);
-    *counter += n;
-    return 1;
-}
-
-/* Time is only a backstop (checked every 1024 steps): the counts above
- * stop every script we know of long before. */
-static int step(struct st *st)
-{
-    struct timespec now;
-    if (st->rs->budget[0])
-        return 0;
-    if (++st->spent->steps % 1024)
-        return 1;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if ((now.tv_sec - st->spent->start.tv_sec) * 1000 + (now.tv_nsec - st->spent->start.tv_nsec) / 1000000 > QT_RS_MAX_MS)
-        return over(st, "evaluation time in ms", QT_RS_MAX_MS);
-    return 1;
-}
-
-void qt_rs_note(struct st *st, const char *fmt, ...)
-{
-    va_list ap;
-    if (st->rs->notes.len > 8192)
-        return; /* bounded: hostile scripts cannot grow this forever */
-    if (st->rs->notes.len)
-        qt_buf_putc(&st->rs->notes, '\n');
-    qt_buf_printf(&st->rs->notes, "line %d: ", st->line);
-    va_start(ap, fmt);
-    qt_buf_vprintf(&st->rs->notes, fmt, ap);
-    va_end(ap);
-}
-
-static void cmd_free(struct cmd *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        qt_buf_free(&c->w[i].b);
-    free(c->w);
-    memset(c, 0, sizeof *c);
-}
-
-static struct word *cur_word(struct st *st)
-{
-    struct cmd *c = &st->cur;
-    if (c->n == 0 || c->w[c->n - 1].used < 0) {
-        if (c->n >= QT_RS_MAX_WORDS) {
-            over(st, "words in one command", QT_RS_MAX_WORDS);
-            return NULL;
-        }
-        qt_grow(&c->w, &c->cap, c->n + 1, sizeof *c->w);
-        memset(&c->w[c->n], 0, sizeof c->w[c->n]);
-        if (c->n == 0)
-            c->line = st->line;
-        c->n++;
-    }
-    return &c->w[c->n - 1];
-}
-
-/* Close the current word: a word that never got anything is dropped. */
-static void end_word(struct st *st)
-{
-    struct cmd *c = &st->cur;
-    st->cur_assign = 0;
-    if (c->n == 0 || c->w[c->n - 1].used < 0)
-        return;
-    if (!c->w[c->n - 1].used) {
-        qt_buf_free(&c->w[c->n - 1].b);
-        c->n--;
-        return;
-    }
-    c->w[c->n - 1].used = -1; /* closed */
-}
-
-static void add_text(struct st *st, const char *t, size_t n, int unresolved)
-{
-    struct word *w = cur_word(st);
-    if (!w)
-        return;
-    if (w->b.len + n < MAX_VALUE)
-        qt_buf_add(&w->b, t, n);
-    w->used = 1;
-    w->unresolved |= unresolved;
-}
-
-/* Expansion result: split on blanks unless quoted or an assignment value. */
-static void add_expansion(struct st *st, const char *v, int quoted, int unresolved)
-{
-    /* the words multiply (A1=$A0$A0 ... then $A12 many times): count what
-     * every expansion produces, not only each value */
-    if (!spend(st, &st->spent->expansions, 1, QT_RS_MAX_EXPANSIONS, "expansions") ||
-        !spend(st, &st->spent->expanded, strlen(v), QT_RS_MAX_EXPANDED, "bytes produced by expansions"))
-        return;
-    if (quoted || st->cur_assign || unresolved) {
-        add_text(st, v, strlen(v), unresolved);
-        if (quoted) {
-            struct word *w = cur_word(st);
-            if (w)
-                w->used = 1;
-        }
-        return;
-    }
-    while (*v && !st->rs->budget[0]) {
-        size_t k = strcspn(v, " \t\n");
-        if (k)
-            add_text(st, v, k, 0);
-        v += k;
-        if (*v) {
-            end_word(st);
-            v += strspn(v, " \t\n");
-        }
-    }
-}
-
-const struct qt_rs_var *qt_rs_find_var(const qt_runscript *rs, const char *name, size_t n)
-{
-    for (size_t i = rs->nvars; i-- > 0;)
-        if (strlen(rs->vars[i].name) == n && memcmp(rs->vars[i].name, name, n) == 0)
-            return &rs->vars[i];
-    return NULL;
-}
-
-const struct qt_rs_var *qt_runscript_var(const qt_runscript *rs, const char *name)
-{
-    return qt_rs_find_var(rs, name, strlen(name));
-}
-
-static void set_var(qt_runscript *rs, const char *name, const char *value, int resolved, int exported)
-{
-    struct qt_rs_var *v;
-    for (size_t i = 0; i < rs->nvars; i++)
-        if (strcmp(rs->vars[i].name, name) == 0) {
-            char *nv = qt_strdup(value); /* value may point at the old one */
-            free(rs->vars[i].value);
-            rs->vars[i].value = nv;
-            rs->vars[i].resolved = resolved;
-            rs->vars[i].exported |= exported;
-            return;
-        }
-    if (rs->nvars >= 4096)
-        return;
-    qt_grow(&rs->vars, &rs->capvars, rs->nvars + 1, sizeof *rs->vars);
-    v = &rs->vars[rs->nvars++];
-    v->name = qt_strdup(name);
-    v->value = qt_strdup(value);
-    v->resolved = resolved;
-    v->exported = exported;
-}
-
 static int name_char(char c, int first)
 {
     return isalpha((unsigned char)c) || c == '_' || (!first && isdigit((unsigned char)c));
@@ -226,11 +64,11 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
     char *v = NULL;
     int unres = 0;
 
-    if (!spend(st, &st->spent->substs, 1, QT_RS_MAX_SUBST, "command substitutions and ~user"))
+    if (!qt_rs_spend(st, &st->spent->substs, 1, QT_RS_MAX_SUBST, "command substitutions and ~user"))
         return;
     if (st->depth >= MAX_DEPTH) {
         qt_rs_note(st, "%s: nested too deep", src);
-        add_text(st, src, strlen(src), 1);
+        qt_rs_add_text(st, src, strlen(src), 1);
         return;
     }
     memset(&sub, 0, sizeof sub);
@@ -245,23 +83,88 @@ static void do_subst(struct st *st, const char *inner, size_t n, int quoted, con
     sub.collect = &got;
     sub.spent = st->spent;
     if (tokenize(&sub, n) == 0) {
-        end_word(&sub);
+        qt_rs_end_word(&sub);
         finish_command(&sub, ';');
         if (sub.collected == 1)
             v = qt_rs_eval_subst(st, &got, src, &unres);
         else if (!subst_redirect(st, inner, n, src, &v, &unres))
             qt_rs_note(st, "%s not resolved (qtriage never runs commands from a run script)", src);
     }
-    cmd_free(&sub.cur);
-    cmd_free(&got);
+    qt_rs_cmd_free(&sub.cur);
+    qt_rs_cmd_free(&got);
     if (v)
-        add_expansion(st, v, quoted, unres);
+        qt_rs_add_expansion(st, v, quoted, unres);
     else
-        add_text(st, src, strlen(src), 1);
+        qt_rs_add_text(st, src, strlen(src), 1);
     free(v);
 }
 
-/* $NAME, ${NAME}, ${NAME:-word}, ${NAME-word}, $(...). i points at '$'. */
+/* The '}' closing a ${ whose name starts at i: quotes and nested ${...}
+ * inside the word are skipped (${MAX:+"-c${MAX}"}). len when none. */
+static size_t brace_close(const char *s, size_t i, size_t len)
+{
+    int depth = 1;
+    char q = 0;
+    for (; i < len; i++) {
+        if (q) {
+            if (s[i] == '\\' && q == '"' && i + 1 < len)
+                i++;
+            else if (s[i] == q)
+                q = 0;
+        } else if (s[i] == '\\' && i + 1 < len) {
+            i++;
+        } else if (s[i] == '\'' || s[i] == '"') {
+            q = s[i];
+        } else if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
+            depth++;
+            i++;
+        } else if (s[i] == '}' && --depth == 0) {
+            return i;
+        }
+    }
+    return len;
+}
+
+/* ${NAME:+word} / ${NAME+word}: word when NAME is set (and, with ':', not
+ * empty), else nothing. Unquoted, the word is read in place with the
+ * shell's quoting and expansions (${MAXCONN:+"-c$MAXCONN"} gives one word
+ * -c40); a NAME the script does not set is taken as unset, as ${NAME:-word}
+ * does, and a note says so. */
+static int alt_value(struct st *st, const char *name, size_t n, int colon, const char *word, size_t close, int quoted,
+                     const char *src)
+{
+    const struct qt_rs_var *v = qt_rs_find_var(st->rs, name, n);
+    size_t wstart = (size_t)(word - st->s);
+    int rc = 0;
+
+    if (!v) {
+        qt_rs_note(st, "%s: %.*s is not set in the script: taken as unset (environment unknown)", src, (int)n, name);
+    } else if (!v->resolved) {
+        qt_rs_note(st, "%s: %.*s is not resolved", src, (int)n, name);
+        qt_rs_add_text(st, src, strlen(src), 1);
+    } else if (colon && !*v->value) {
+        /* set but empty: nothing */
+    } else if (quoted || st->pdepth >= MAX_DEPTH) {
+        if (memchr(word, '$', close - wstart) || memchr(word, '`', close - wstart) || memchr(word, '"', close - wstart) ||
+            memchr(word, '\'', close - wstart)) {
+            qt_rs_note(st, "%s: this parameter expansion is not supported here", src);
+            qt_rs_add_text(st, src, strlen(src), 1);
+        } else {
+            qt_rs_add_text(st, word, close - wstart, 0);
+        }
+    } else {
+        size_t save_len = st->len;
+        st->pdepth++;
+        st->i = wstart;
+        rc = tokenize(st, close);
+        st->len = save_len;
+        st->pdepth--;
+    }
+    st->i = close + 1;
+    return rc;
+}
+
+/* $NAME, ${NAME}, ${NAME:-word}, ${NAME-word}, ${NAME:+word}, $(...). i points at '$'. */
 static int do_dollar(struct st *st, int quoted)
 {
     const char *s = st->s;
@@ -300,8 +203,7 @@ static int do_dollar(struct st *st, int quoted)
         const char *op = NULL, *word = NULL;
         size_t close, nl;
         const struct qt_rs_var *v;
-        for (close = i + 1; close < st->len && s[close] != '}'; close++)
-            ;
+        close = brace_close(s, i + 1, st->len);
         if (close >= st->len) {
             snprintf(st->rs->error, sizeof st->rs->error, "line %d: unterminated ${", st->line);
             return -1;
@@ -313,23 +215,25 @@ static int do_dollar(struct st *st, int quoted)
         if (nl < close) {
             op = s + nl;
             word = (s[nl] == ':' && nl + 1 < close) ? s + nl + 2 : s + nl + 1;
+            if ((op[0] == ':' && nl + 1 < close && op[1] == '+') || op[0] == '+')
+                return alt_value(st, s + start, nl - start, op[0] == ':', word, close, quoted, src);
             if (!((op[0] == ':' && nl + 1 < close && (op[1] == '-' || op[1] == '=')) || op[0] == '-' || op[0] == '=')) {
                 qt_rs_note(st, "%s: this parameter expansion is not supported", src);
-                add_text(st, src, strlen(src), 1);
+                qt_rs_add_text(st, src, strlen(src), 1);
                 st->i = close + 1;
                 return 0;
             }
         }
         v = nl > start ? qt_rs_find_var(st->rs, s + start, nl - start) : NULL;
         if (v && (!op || op[0] != ':' || *v->value)) {
-            add_expansion(st, v->value, quoted, !v->resolved);
+            qt_rs_add_var(st, v, quoted);
         } else if (op) {
             char *w = qt_strndup(word, (size_t)(s + close - word));
-            add_expansion(st, w, quoted, 0);
+            qt_rs_add_expansion(st, w, quoted, 0);
             free(w);
         } else {
             qt_rs_note(st, "%s is not set in the script (environment unknown)", src);
-            add_text(st, src, strlen(src), 1);
+            qt_rs_add_text(st, src, strlen(src), 1);
         }
         st->i = close + 1;
         return 0;
@@ -341,11 +245,11 @@ static int do_dollar(struct st *st, int quoted)
         if (i < st->len && strchr("0123456789@*#?$!-", s[i])) {
             snprintf(src, sizeof src, "$%c", s[i]);
             qt_rs_note(st, "%s is not known statically", src);
-            add_text(st, src, 2, 1);
+            qt_rs_add_text(st, src, 2, 1);
             st->i = i + 1;
             return 0;
         }
-        add_text(st, "$", 1, 0);
+        qt_rs_add_text(st, "$", 1, 0);
         st->i = i;
         return 0;
     }
@@ -353,10 +257,10 @@ static int do_dollar(struct st *st, int quoted)
         const struct qt_rs_var *v = qt_rs_find_var(st->rs, s + start, i - start);
         snprintf(src, sizeof src, "$%.*s", (int)(i - start > 200 ? 200 : i - start), s + start);
         if (v) {
-            add_expansion(st, v->value, quoted, !v->resolved);
+            qt_rs_add_var(st, v, quoted);
         } else {
             qt_rs_note(st, "%s is not set in the script (environment unknown)", src);
-            add_text(st, src, strlen(src), 1);
+            qt_rs_add_text(st, src, strlen(src), 1);
         }
     }
     st->i = i;
@@ -422,9 +326,10 @@ static void skip_redirection(struct st *st)
         const char *w = qt_buf_str(&c->w[c->n - 1].b);
         if (strspn(w, "0123456789") == strlen(w)) {
             qt_buf_free(&c->w[c->n - 1].b);
+            qt_buf_free(&c->w[c->n - 1].m);
             c->n--;
         } else {
-            end_word(st);
+            qt_rs_end_word(st);
         }
     }
     if (st->s[st->i] == '<' && st->i + 1 < st->len && st->s[st->i + 1] == '<')
@@ -454,7 +359,7 @@ static int tokenize(struct st *st, size_t end)
         struct cmd *c = &st->cur;
         int at_word_start = c->n == 0 || c->w[c->n - 1].used < 0;
 
-        if (!step(st))
+        if (!qt_rs_step(st))
             return -1;      /* a budget is exceeded: rs->budget says which */
         if (ch == '\\') {
             if (st->i + 1 < end && s[st->i + 1] == '\n') {   /* line continuation */
@@ -463,7 +368,7 @@ static int tokenize(struct st *st, size_t end)
                 continue;
             }
             if (st->i + 1 < end)
-                add_text(st, s + st->i + 1, 1, 0);
+                qt_rs_add_text(st, s + st->i + 1, 1, 0);
             st->i += 2;
             continue;
         }
@@ -473,7 +378,7 @@ static int tokenize(struct st *st, size_t end)
             continue;
         }
         if (ch == ' ' || ch == '\t' || ch == '\r') {
-            end_word(st);
+            qt_rs_end_word(st);
             st->i++;
             continue;
         }
@@ -482,7 +387,7 @@ static int tokenize(struct st *st, size_t end)
                 skip_redirection(st);
                 continue;
             }
-            end_word(st);
+            qt_rs_end_word(st);
             finish_command(st, ch);
             if (ch == '\n')
                 st->line++;
@@ -504,17 +409,17 @@ static int tokenize(struct st *st, size_t end)
                 char *home;
                 memcpy(user, s + st->i + 1, j - st->i - 1);
                 user[j - st->i - 1] = '\0';
-                if (!spend(st, &st->spent->substs, 1, QT_RS_MAX_SUBST, "command substitutions and ~user"))
+                if (!qt_rs_spend(st, &st->spent->substs, 1, QT_RS_MAX_SUBST, "command substitutions and ~user"))
                     return -1;
                 home = qt_rs_passwd_lookup(st, user, 5);
                 if (home) {
-                    add_text(st, home, strlen(home), 0);
+                    qt_rs_add_text(st, home, strlen(home), 0);
                     free(home);
                     st->i = j;
                     continue;
                 }
                 qt_rs_note(st, "~%s: user not found in /etc/passwd under the root", user);
-                add_text(st, s + st->i, j - st->i, 1);
+                qt_rs_add_text(st, s + st->i, j - st->i, 1);
                 st->i = j;
                 continue;
             }
@@ -527,9 +432,9 @@ static int tokenize(struct st *st, size_t end)
                 snprintf(st->rs->error, sizeof st->rs->error, "line %d: unterminated ' quote", st->line);
                 return -1;
             }
-            add_text(st, s + st->i + 1, j - st->i - 1, 0);
-            if (cur_word(st))
-                cur_word(st)->used = 1;
+            qt_rs_add_text(st, s + st->i + 1, j - st->i - 1, 0);
+            if (qt_rs_cur_word(st))
+                qt_rs_cur_word(st)->used = 1;
             for (size_t k = st->i; k < j; k++)
                 if (s[k] == '\n')
                     st->line++;
@@ -539,13 +444,13 @@ static int tokenize(struct st *st, size_t end)
         if (ch == '"') {
             int startline = st->line;
             st->i++;
-            if (cur_word(st))
-                cur_word(st)->used = 1;
+            if (qt_rs_cur_word(st))
+                qt_rs_cur_word(st)->used = 1;
             while (st->i < end && s[st->i] != '"') {
                 char d = s[st->i];
                 if (d == '\\' && st->i + 1 < end && strchr("$`\"\\\n", s[st->i + 1])) {
                     if (s[st->i + 1] != '\n')
-                        add_text(st, s + st->i + 1, 1, 0);
+                        qt_rs_add_text(st, s + st->i + 1, 1, 0);
                     else
                         st->line++;
                     st->i += 2;
@@ -558,7 +463,7 @@ static int tokenize(struct st *st, size_t end)
                 } else {
                     if (d == '\n')
                         st->line++;
-                    add_text(st, &d, 1, 0);
+                    qt_rs_add_text(st, &d, 1, 0);
                     st->i++;
                 }
             }
@@ -579,7 +484,7 @@ static int tokenize(struct st *st, size_t end)
                 return -1;
             continue;
         }
-        add_text(st, &ch, 1, 0);
+        qt_rs_add_text(st, &ch, 1, 0);
         st->i++;
     }
     return 0;
@@ -604,6 +509,7 @@ static void finish_command(struct st *st, int sep)
     (void)sep;
     if (c->n && c->w[c->n - 1].used == 0) {
         qt_buf_free(&c->w[c->n - 1].b);
+        qt_buf_free(&c->w[c->n - 1].m);
         c->n--;
     }
     if (c->n == 0)
@@ -613,7 +519,7 @@ static void finish_command(struct st *st, int sep)
             *st->collect = *c;
             memset(c, 0, sizeof *c);
         } else {
-            cmd_free(c);
+            qt_rs_cmd_free(c);
         }
         return;
     }
@@ -635,20 +541,20 @@ static void finish_command(struct st *st, int sep)
                 const char *eq = strchr(w, '=');
                 if (eq) {
                     char *name;
-                    if (!spend(st, &st->spent->assignments, 1, QT_RS_MAX_ASSIGNMENTS, "assignments"))
+                    if (!qt_rs_spend(st, &st->spent->assignments, 1, QT_RS_MAX_ASSIGNMENTS, "assignments"))
                         break;
                     name = qt_strndup(w, (size_t)(eq - w));
-                    set_var(rs, name, eq + 1, !c->w[k].unresolved, exported);
+                    qt_rs_set_var_word(rs, c, k, name, eq, exported);
                     free(name);
                 } else {
                     const struct qt_rs_var *v = qt_rs_find_var(rs, w, strlen(w));
                     if (v)
-                        set_var(rs, w, v->value, v->resolved, exported);
+                        qt_rs_set_var_m(rs, w, v->value, v->umask, v->resolved, exported);
                     else if (exported)
-                        set_var(rs, w, "", 0, 1);
+                        qt_rs_set_var(rs, w, "", 0, 1);
                 }
             }
-            cmd_free(c);
+            qt_rs_cmd_free(c);
             return;
         }
         /* leading NAME=value words */
@@ -660,10 +566,10 @@ static void finish_command(struct st *st, int sep)
                 const char *w = qt_buf_str(&c->w[a].b);
                 const char *eq = strchr(w, '=');
                 char *name;
-                if (!spend(st, &st->spent->assignments, 1, QT_RS_MAX_ASSIGNMENTS, "assignments"))
+                if (!qt_rs_spend(st, &st->spent->assignments, 1, QT_RS_MAX_ASSIGNMENTS, "assignments"))
                     break;
                 name = qt_strndup(w, (size_t)(eq - w));
-                set_var(rs, name, eq + 1, !c->w[a].unresolved, 0);
+                qt_rs_set_var_word(rs, c, a, name, eq, 0);
                 free(name);
             }
         } else if (!strcmp(qt_buf_str(&c->w[k].b), "exec") && k + 1 == c->n) {
@@ -693,7 +599,7 @@ static void finish_command(struct st *st, int sep)
             }
         }
     }
-    cmd_free(c);
+    qt_rs_cmd_free(c);
 }
 
 int qt_runscript_parse(const qt_ctx *ctx, const char *text, size_t len, const char *svcdir, qt_runscript *rs)
@@ -727,10 +633,10 @@ int qt_runscript_parse_owned(const qt_ctx *ctx, const char *text, size_t len, co
     }
     rc = tokenize(&st, st.len);
     if (rc == 0) {
-        end_word(&st);
+        qt_rs_end_word(&st);
         finish_command(&st, '\n');
     }
-    cmd_free(&st.cur);
+    qt_rs_cmd_free(&st.cur);
     rs->spent_bytes = st.len + spent.expanded;
     rs->spent_substs = spent.substs;
     if (rs->budget[0]) {
@@ -764,6 +670,7 @@ void qt_runscript_free(qt_runscript *rs)
     for (size_t i = 0; i < rs->nvars; i++) {
         free(rs->vars[i].name);
         free(rs->vars[i].value);
+        free(rs->vars[i].umask);
     }
     free(rs->vars);
     qt_buf_free(&rs->notes);

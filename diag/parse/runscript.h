@@ -10,8 +10,10 @@
  *     (allowlist.h; else the word is "<not read: REASON>", unresolved);
  *   - quotes ('...', "...", backslashes), line continuations, comments,
  *     `;` `&&` `||` separators, redirections (dropped), `export`;
+ *   - ${X:+word} / ${X+word} (word read with its quotes and expansions);
  *   - unquoted expansions are split into words like the shell does
- *     (jms1-style `exec $CMD`).
+ *     (jms1-style `exec $CMD`), also when part of the value is unresolved:
+ *     only the words built from that part are flagged.
  * The command is the last `exec` line (or, without one, the last simple
  * command). Everything that could not be resolved is listed in notes and
  * the words built from it are flagged unresolved; nothing is guessed.
@@ -43,7 +45,10 @@
 struct qt_rs_var {
     char *name;
     char *value;
-    int resolved;      /* 0: value is the unresolved text ("`hostname`") */
+    int resolved;      /* 0: value is, or holds, unresolved text ("`hostname`") */
+    unsigned char *umask; /* when !resolved: one byte per byte of value, 1 = that byte came
+                             from something not resolved (so that `exec $CMD` splits the
+                             value and flags only the words built from it); NULL = all */
     int exported;
 };
 

@@ -14,6 +14,7 @@
 
 struct word {
     qt_buf b;
+    qt_buf m;        /* one byte per byte of b: 1 = it came from something not resolved */
     int used;        /* something (maybe an empty quoted string) was added */
     int unresolved;
 };
@@ -48,8 +49,31 @@ struct st {
     struct cmd *collect;
     int collected;
     int conditional_noted;
+    int pdepth;          /* nested ${NAME:+word} being read in place */
     struct spent *spent;
 };
+
+/* runscript_words.c: budgets (0 = exceeded, rs->budget says which) */
+int qt_rs_over(struct st *st, const char *what, unsigned long limit);
+int qt_rs_spend(struct st *st, size_t *counter, size_t n, size_t limit, const char *what);
+int qt_rs_step(struct st *st);
+/* words: the one being built (NULL over budget), closing it, adding bytes
+ * (mask: one byte per byte, 1 = not resolved; NULL = all `unresolved`) */
+void qt_rs_cmd_free(struct cmd *c);
+struct word *qt_rs_cur_word(struct st *st);
+void qt_rs_end_word(struct st *st);
+void qt_rs_add_masked(struct st *st, const char *t, const unsigned char *mask, size_t n, int unresolved);
+void qt_rs_add_text(struct st *st, const char *t, size_t n, int unresolved);
+/* an expansion's value: split on blanks unless quoted or an assignment */
+void qt_rs_add_expansion_m(struct st *st, const char *v, const unsigned char *mask, int quoted, int unresolved);
+void qt_rs_add_expansion(struct st *st, const char *v, int quoted, int unresolved);
+void qt_rs_add_var(struct st *st, const struct qt_rs_var *v, int quoted);
+/* assignments: value copied (mask too when not resolved) */
+void qt_rs_set_var_m(qt_runscript *rs, const char *name, const char *value, const unsigned char *mask, int resolved,
+                     int exported);
+void qt_rs_set_var(qt_runscript *rs, const char *name, const char *value, int resolved, int exported);
+/* word k of c is NAME=value (eq points at its '='): assign it */
+void qt_rs_set_var_word(qt_runscript *rs, struct cmd *c, size_t k, const char *name, const char *eq, int exported);
 
 /* Add a note "line N: ..." to rs->notes (bounded). */
 void qt_rs_note(struct st *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -289,7 +289,7 @@ static int elf_scan_opened(int fd, const char *shown, struct qt_elfinfo *out)
     return rc;
 }
 
-static void identify(const qt_ctx *ctx, struct qt_server *sv)
+void qt_servers_identify(const qt_ctx *ctx, struct qt_server *sv)
 {
     qt_cmd *c = sv->pid ? &sv->proc : &sv->script;
     enum qt_variant cand[4], ok[4];
@@ -308,6 +308,8 @@ static void identify(const qt_ctx *ctx, struct qt_server *sv)
         if (qt_ctx_proc(ctx, rel, binpath, sizeof binpath))
             elf_ok = elf_scan_opened(open(binpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), binpath, &elf);
         snprintf(where, sizeof where, "/proc/%d/exe", sv->pid);
+    } else if (sv->no_binary) {
+        snprintf(elf.error, sizeof elf.error, "a pasted command line: no binary to read");
     } else {
         const struct qt_rs_var *pv = qt_runscript_var(&sv->rs, "PATH");
         char prog[1024];
@@ -334,14 +336,11 @@ static void identify(const qt_ctx *ctx, struct qt_server *sv)
     }
     /* no binary evidence: which candidates accept this command line? A
      * running process proves its binary accepted it. */
-    for (int i = 0; i < nc; i++) {
-        qt_cmd_reparse(c, cand[i]);
-        if (c->status == QT_CMD_OK)
-            ok[nok++] = cand[i];
-    }
+    nok = qt_variant_sift(c, cand, nc, ok, &ev);
     if (nok == 0) {
-        sv->variant = nc ? cand[0] : QT_VAR_UNKNOWN;
-        qt_buf_printf(&ev, "no known variant of %s accepts these options", c->server_name);
+        sv->variant = nc ? ok[0] : QT_VAR_UNKNOWN;
+        qt_buf_printf(&ev, "no known variant of %s accepts these options%s%s", c->server_name, nc ? "; closest: " : "",
+                      nc ? qt_variant_get(ok[0])->label : "");
     } else {
         sv->variant = ok[0];
         sv->variant_certain = nok == 1 && sv->pid;
@@ -406,7 +405,7 @@ static long control_int(const qt_ctx *ctx, const char *file, long dflt)
     return v;
 }
 
-static void derive(const qt_ctx *ctx, struct qt_server *sv)
+void qt_servers_derive(const qt_ctx *ctx, struct qt_server *sv)
 {
     const qt_cmd *c = sv->cmd;
     const struct qt_variant_def *d = qt_variant_get(sv->variant);
@@ -428,7 +427,13 @@ static void derive(const qt_ctx *ctx, struct qt_server *sv)
             sv->limit = -1;
             sv->limit_source = "unknown";
         } else if (sv->variant == QT_VAR_INDIMAIL && o->arg[0] && (o->arg[0] < '0' || o->arg[0] > '9')) {
-            sv->limit = control_int(ctx, o->arg, -1);
+            char path[1100];
+            /* a relative file is read from the service directory, the server's cwd */
+            if (o->arg[0] != '/' && sv->realdir[0])
+                snprintf(path, sizeof path, "%s/%s", sv->realdir, o->arg);
+            else
+                snprintf(path, sizeof path, "%s", o->arg);
+            sv->limit = control_int(ctx, path, -1);
             sv->limit_source = "option -c (file)";
         } else {
             sv->limit = (long)qt_scan_ulong(o->arg);
@@ -639,9 +644,9 @@ int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struc
         qt_procs_kids_build(&kids, procs);
     for (size_t i = 0; i < out->n; i++) {
         struct qt_server *sv = &out->v[i];
-        identify(ctx, sv);
+        qt_servers_identify(ctx, sv);
         sv->cmd = sv->pid ? &sv->proc : sv->has_script_cmd ? &sv->script : NULL;
-        derive(ctx, sv);
+        qt_servers_derive(ctx, sv);
         file_facts(ctx, sv);
         qt_servers_rules_iplimit(ctx, sv);
         compare(ctx, sv);

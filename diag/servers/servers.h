@@ -108,6 +108,9 @@ struct qt_server {
     char auth_path[512];        /* the vpasswd.cdb looked at, as on the system */
     char auth_why[400];         /* the component that stops it */
 
+    int no_binary;              /* 1: a pasted command line (qt_servers_explain): no binary, no
+                                 * process, no service directory; the variant comes from the
+                                 * program's path and the options */
     char other[32];             /* "" a known front end; else the program holding a watched
                                  * listening socket ("socat", "stunnel4", "nginx"...): an
                                  * "other front end" found through the socket (servers_other.c) */
@@ -169,6 +172,14 @@ int qt_servers_limit(const struct qt_servers *s, unsigned port, const char **sou
 int qt_server_inventory(const struct qt_server *sv);
 /* 1 when sv is deliberately down (a `down` file or supervise's want down). */
 int qt_server_want_down(const struct qt_server *sv);
+
+/* One row for a pasted command line (qtriage --explain-cmdline;
+ * servers_explain.c): parsed, identified without a binary (force: a
+ * variant to use instead, QT_VAR_UNKNOWN none) and derived as the
+ * collector does; named "cmdline". Returns 0, or -1 when argv holds no
+ * front end (QT_CMD_EMPTY / QT_CMD_NO_SERVER: out stays empty). Free out
+ * with qt_servers_free. */
+int qt_servers_explain(const qt_ctx *ctx, int argc, char *const *argv, enum qt_variant force, qt_servers *out);
 
 /* Server by name, or NULL. */
 const struct qt_server *qt_servers_find(const qt_servers *s, const char *name);

@@ -75,8 +75,6 @@ unsigned qt_servers_port(const qt_ctx *ctx, const char *word)
     }
     if (!port)
         port = qt_port_number(word);
-    if (!port && strcmp(word, "ssmtp") == 0)
-        port = 465;
     return port;
 }
 

@@ -28,6 +28,11 @@ void qt_servers_mark_scanned(const qt_ctx *ctx, qt_servers *s);
 struct qt_procs_kids;
 void qt_servers_auth_access(const qt_ctx *ctx, struct qt_procs *procs, const struct qt_procs_kids *kids,
                             struct qt_server *sv);
+/* The variant and its evidence (sv->variant*, the commands reparsed with
+ * it), then what is in effect (port, limits, TLS and the handshake
+ * deadline); servers.c, also used by servers_explain.c. */
+void qt_servers_identify(const qt_ctx *ctx, struct qt_server *sv);
+void qt_servers_derive(const qt_ctx *ctx, struct qt_server *sv);
 int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, char *out, size_t n);
 /* QMailToaster's tcpserver: the per-IP limit from MAXCONNIP in the rules
  * cdb, when the binary has the string and no option set one

@@ -65,7 +65,28 @@ def real_truth(up, services, state_dir):
     findings.append({"id": "auth.uid_cannot_read_domain", "severity": "high",
                      "service": "real-submission", "run_as": "qmaild", "file": domain_cdb,
                      "evidence": "tcpserver -u qmaild: vchkpw cannot read vpopmail's domains; "
-                                 "every AUTH fails as 'user not found'"})
+                                 "every AUTH fails as 'user not found'",
+                     # what qtriage shows: the Servers finding (CRIT while it runs), and
+                     # the auth wizard's diagnosis names it
+                     "qtriage_id": "servers.vpasswd-unreadable:" + SERVICE_DIRS["real-submission"],
+                     "wizard_cause": "vpasswd-unreadable",
+                     "vchkpw_tag": "vchkpw-%d" % _port(services, "real-submission")})
     findings.append({"id": "conn.per_ip_limit", "severity": "info", "service": "real-qmt",
-                     "limit": st["maxconnip"], "source": "MAXCONNIP"})
+                     "limit": st["maxconnip"], "source": "MAXCONNIP",
+                     "qtriage_shows": "no 'no per-IP limit' finding and no iptables fix: "
+                                      "tcpserver enforces MAXCONNIP itself"})
+    # fehcom 0.95b without the EOF fix (tests/lab/test-real.sh makes one child
+    # spin): a -c slot held by a child with no TCP connection
+    findings.append({"id": "slots.noconn", "severity": "medium", "service": "real-smtps-noeof",
+                     "qtriage_id": "ports.noconn:real-smtps-noeof",   # the --ports name
+                     "ports_acc": "0+N/5 (N children with no connection, -c 5)"})
+    # the wizard on fehcom's smtps port (TLS on connect, not 465): implicit
+    # TLS, no 15 s wait for a plain banner
+    findings.append({"id": "wizard.implicit_tls", "severity": "info", "service": "real-smtps-fehcom",
+                     "tls": "implicit", "banner_wait_s": 0,
+                     "helo_control_me": st.get("hostname", "")})
     return block, findings
+
+
+def _port(services, name):
+    return [s["port"] for s in services if s["name"] == name][0]

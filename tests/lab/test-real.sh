@@ -140,8 +140,38 @@ check_eq "variant: Debian's tcpserver" ucspi-tcp "$(variant qmail-smtpd)"
 check_eq "variant: ucspi-tcp6's tcpserver" ucspi-tcp6 "$(variant smtp-tcp6)"
 check_eq "handshake deadline of both sslservers: 26 s (no -T)" "26 s 26 s" \
     "$(Q '" ".join([r["cells"][5]["text"] for r in [p for p in t["panes"] if p["name"]=="Servers"][0]["view"]["main"]["rows"] if r["id"]==s][0] for s in ("smtps-fehcom", "smtps-superscript"))')"
+
+# --- what qtriage now shows on the real stack (issue 15 fixes 3, 5, 6) ---
+fsev() { Q "' '.join(f['severity'] for f in t['findings'] if f['id']=='$1') or 'none'"; }
+check_eq "submission -u qmaild: vchkpw cannot read vpasswd.cdb (CRIT: it runs)" CRIT \
+    "$(fsev "$(T "[f['qtriage_id'] for f in t['findings'] if f['id']=='auth.uid_cannot_read_domain'][0]")")"
+check_eq "smtp -u vpopmail: no vpasswd-unreadable finding" none "$(fsev servers.vpasswd-unreadable:qmail-smtpd)"
+check_eq "qmt: MAXCONNIP seen, no 'no per-IP limit' finding" "" \
+    "$(Q "' '.join(f['id'] for f in t['findings'] if f['id'].endswith(':smtp-qmt') and f['title'].startswith('no per-IP limit'))")"
+check_eq "qmt: no iptables fix (tcpserver enforces MAXCONNIP itself)" "" \
+    "$(Q "' '.join(f['id'] for f in t['findings'] if f['id'].endswith(':smtp-qmt') and any('iptables' in l for l in f['fix']))")"
 kill "$qmt_loris" "$feh_loris" 2>/dev/null
 wait "$qmt_loris" "$feh_loris" 2>/dev/null
+
+# --- the auth wizard on the real stack (fixes 2, 3, 6) ---
+wiz() { # wiz PORT [options]: the headless wizard, the password on stdin
+    local port=$1; shift
+    printf '%s\n' "$PASS" | timeout 90 "$QT" --auth "$USER_" --auth-target "127.0.0.1:$port" \
+        --ports "$ports" "$@" >"$QT_LAB_DIR/wiz.out" 2>"$QT_LAB_DIR/wiz.err"
+}
+wiz "$(P real-submission)"
+check_eq "wizard on the qmaild submission port: exit 1 (a problem found)" 1 $?
+wf() { T "[f['$1'] for f in t['findings'] if f['id']=='$2'][0]"; }
+check_grep "... its cause is vpasswd-unreadable" "^cause: $(wf wizard_cause auth.uid_cannot_read_domain)\$" "$QT_LAB_DIR/wiz.out"
+check_grep "... it predicts the tag vchkpw-PORT" "$(wf vchkpw_tag auth.uid_cannot_read_domain)" "$QT_LAB_DIR/wiz.out"
+check_grep "... the HELO step reads control/me under the real prefix" "control/me: $(wf helo_control_me wizard.implicit_tls)" "$QT_LAB_DIR/wiz.out"
+t0=$(date +%s)
+wiz "$FEH"
+rc=$? t1=$(date +%s)
+check_eq "wizard on fehcom's smtps port (implicit TLS, not 465): exit 0" 0 "$rc"
+check "... no 15 s banner wait (took $((t1 - t0)) s, want < 15)" test $((t1 - t0)) -lt 15
+check_grep "... spoke TLS on connect" '(implicit)' "$QT_LAB_DIR/wiz.out"
+cp "$QT_LAB_DIR/wiz.out" "$QT_LAB_DIR/wiz-feh.out"
 
 # --- fehcom without the EOF fix: a client that closes without close_notify
 # leaves its sslserver child spinning on a slot with no TCP connection (it
@@ -161,6 +191,14 @@ sleep 1
 spin=$(ps -o pid= --ppid "$(listener "$NOEOF")" | tr -d ' ' | head -1)
 check "noeof: the listener still has a child" test -n "$spin"
 check_eq "noeof: no TCP connection left on the port (ss)" 0 "$(ss_estab_port "$NOEOF")"
+# qtriage: the child holds a -c slot with no connection (fix 4); a child
+# younger than 5 s may be on its way out, so qtriage counts it from then
+for _ in $(seq 20); do (( $(ps -o etimes= -p "${spin:-0}" 2>/dev/null || echo 99) >= 6 )) && break; sleep 0.5; done
+"$QT" --json --ports "real-smtps-noeof=$NOEOF" >"$QT_LAB_DIR/q-noeof.json" 2>/dev/null
+N() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$QT_LAB_DIR/q-noeof.json"; }
+check_match "noeof: Ports ACC shows the slot held with no connection (0+N/5)" '^0\+[1-9][0-9]*/5$' \
+    "$(N "(lambda h: [r['cells'][[c['title'] for c in h['columns']].index('ACC/LIMIT')]['text'] for r in h['rows'] if r['id']=='real-smtps-noeof'][0])([p for p in t['panes'] if p['name']=='Ports'][0]['view']['head'])")"
+check_eq "noeof: the noconn finding" 1 "$(N "len([f for f in t['findings'] if f['id']=='$(T "[f['qtriage_id'] for f in t['findings'] if f['id']=='slots.noconn'][0]")'])")"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 t0=$(ticks "$spin"); sleep 2; t1=$(ticks "$spin")
 check "noeof: the child burns CPU (utime+stime grew $((t1 - t0)) ticks in 2 s, want >= 40)" test $((t1 - t0)) -ge 40

@@ -15,6 +15,7 @@
 #include "diag/servers/servers.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/trust.h"
+#include "diag/procs/procs.h"
 
 static void server(struct qt_server *s, qt_cmd *c, const char *name, unsigned port, char **argv, int argc)
 {
@@ -114,6 +115,55 @@ static void untrusted_front_ends(void **st)
         qt_cmd_free(&c[i]);
 }
 
+/* The LWQ setup: root's supervise runs a root-owned run script with
+ * tcpserver -u qmaild, so the listener itself runs as qmaild: root chose
+ * that uid (issue 15). Not when the supervisor, the script's owner or the
+ * -u differ, or the script was edited since. */
+static void root_chose_listener_uid(void **st)
+{
+    (void)st;
+    char *lwq[] = {"tcpserver", "-u", "1001", "-g", "1002", "0", "2525", "qmail-smtpd", "/home/vpopmail/bin/vchkpw",
+                   "/bin/true", NULL};
+    struct qt_proc procs[2];
+    qt_procs pt = {.v = procs, .n = 2};
+    struct qt_server v[1];
+    qt_servers ss = {.v = v, .n = 1};
+    qt_snapshot snap;
+    qt_ctx ctx;
+    struct qt_wiz_runas r[8];
+
+    memset(&snap, 0, sizeof snap);
+    memset(&ctx, 0, sizeof ctx);
+    memset(procs, 0, sizeof procs);
+    procs[0].pid = 100;                       /* supervise, root */
+    procs[0].uid = 0;
+    procs[1].pid = 200;                       /* a supervise run by uid 1000 */
+    procs[1].uid = 1000;
+    snap.servers = &ss;
+    snap.procs = &pt;
+    server(&v[0], &v[0].script, "qmail-submission", 2525, lwq, 10);
+    v[0].pid = 4711;
+    v[0].uid = 1001;
+    v[0].supervisor_pid = 100;
+    assert_int_equal(qt_wiz_runas_collect(&ctx, &snap, 89, r, 8), 1);
+    assert_int_equal(r[0].uid, 1001);
+    assert_int_equal(r[0].gid, 1002);
+    v[0].supervisor_pid = 200;
+    assert_int_equal(qt_wiz_runas_collect(&ctx, &snap, 89, r, 8), 0);
+    v[0].supervisor_pid = 0;
+    assert_int_equal(qt_wiz_runas_collect(&ctx, &snap, 89, r, 8), 0);
+    v[0].supervisor_pid = 100;
+    v[0].rs.owner = 1000;
+    assert_int_equal(qt_wiz_runas_collect(&ctx, &snap, 89, r, 8), 0);
+    v[0].rs.owner = 0;
+    v[0].differs = 1;
+    assert_int_equal(qt_wiz_runas_collect(&ctx, &snap, 89, r, 8), 0);
+    v[0].differs = 0;
+    v[0].uid = 1000;                          /* not the -u of the script */
+    assert_int_equal(qt_wiz_runas_collect(&ctx, &snap, 89, r, 8), 0);
+    qt_cmd_free(&v[0].script);
+}
+
 /* What the program behind each front end gets: tcpserver always sets
  * TCPLOCALPORT, sslserver only with -e (sslserver.c flagtcpenv); which
  * ports do TLS on connect (any front end, whoever runs it). */
@@ -168,6 +218,7 @@ static void env_and_tls(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(runas), cmocka_unit_test(untrusted_front_ends),
+                                       cmocka_unit_test(root_chose_listener_uid),
                                        cmocka_unit_test(env_and_tls)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,6 +134,9 @@ static void only_some_rules(void **st)
     f = finding(s, "servers.one-ip:");
     assert_non_null(f);
     assert_non_null(strstr(f->evidence, "MAXCONNIP is set in 2 rules of /etc/tcprules.d/tcp.smtp.cdb (1..3), not in the default rule"));
+    /* the clients of those rules are limited: not "no per-IP limit" (issue 15, the real stack) */
+    assert_string_equal(f->title, "per-IP limit (MAXCONNIP) only for the clients of 2 rules: the others can take all 5 slots");
+    assert_null(strstr(f->fix, "iptables"));
     qt_snapshot_free(s);
     qt_sampler_free(&sm);
 }
