@@ -189,14 +189,6 @@ int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval, double
         qt_probe_batch(ctx, snap, timeout);
         if (i)
             qt_buf_puts(&out, "\n");
-        else {
-            /* which qmail was read: a wrong prefix explains "control/me missing" */
-            qt_buf_puts(&out, "qmail: ");
-            qt_buf_put_safe(&out, ctx->qmail_prefix, strlen(ctx->qmail_prefix));
-            qt_buf_puts(&out, " (");
-            qt_buf_put_safe(&out, ctx->qmail_source, strlen(ctx->qmail_source));
-            qt_buf_puts(&out, ")\n");
-        }
         qt_batch_render(ctx, snap, &sampler.hist, &out);
         if (!i)
             qmail_line(ctx, &out);
