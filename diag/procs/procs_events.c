@@ -201,23 +201,25 @@ void qt_proc_events_drain(qt_proc_events *ev)
     }
 }
 
+/* nlmsghdr, cn_msg, then the operation in cn_msg's data: built in a byte
+ * buffer (a struct holding cn_msg, whose data[] is a flexible array, in the
+ * middle is a GNU extension clang refuses under -Werror). */
 static int subscribe(int fd)
 {
-    struct {
-        struct nlmsghdr h;
-        struct cn_msg cn;
-        enum proc_cn_mcast_op op;
-    } __attribute__((packed)) m;
+    enum proc_cn_mcast_op op = PROC_CN_MCAST_LISTEN;
+    unsigned char buf[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof op)] __attribute__((aligned(NLMSG_ALIGNTO)));
+    struct nlmsghdr *h = (struct nlmsghdr *)buf;
+    struct cn_msg *cn = NLMSG_DATA(h);
 
-    memset(&m, 0, sizeof m);
-    m.h.nlmsg_len = sizeof m;
-    m.h.nlmsg_type = NLMSG_DONE;
-    m.h.nlmsg_pid = 0;
-    m.cn.id.idx = CN_IDX_PROC;
-    m.cn.id.val = CN_VAL_PROC;
-    m.cn.len = sizeof m.op;
-    m.op = PROC_CN_MCAST_LISTEN;
-    return send(fd, &m, sizeof m, 0) == (ssize_t)sizeof m ? 0 : -1;
+    memset(buf, 0, sizeof buf);
+    h->nlmsg_len = NLMSG_LENGTH(sizeof *cn + sizeof op);
+    h->nlmsg_type = NLMSG_DONE;
+    h->nlmsg_pid = 0;
+    cn->id.idx = CN_IDX_PROC;
+    cn->id.val = CN_VAL_PROC;
+    cn->len = sizeof op;
+    memcpy(cn->data, &op, sizeof op);
+    return send(fd, buf, h->nlmsg_len, 0) == (ssize_t)h->nlmsg_len ? 0 : -1;
 }
 
 int qt_proc_events_listen(qt_proc_events *ev, int timeout_ms, char *err, size_t errlen)
