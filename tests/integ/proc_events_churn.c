@@ -288,27 +288,30 @@ static int our_ports(unsigned *port, int max)
  * our listeners: it must not count (only the kernel's messages do). */
 static int fake_loss(void)
 {
-    struct {
-        struct nlmsghdr h;
-        struct cn_msg cn;
-        struct proc_event pe;
-    } __attribute__((packed)) m;
+    /* nlmsghdr, cn_msg, proc_event in a byte buffer (cn_msg ends in a
+     * flexible array: clang refuses it in the middle of a struct) */
+    unsigned char buf[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof(struct proc_event))] __attribute__((aligned(NLMSG_ALIGNTO)));
+    struct nlmsghdr *h = (struct nlmsghdr *)buf;
+    struct cn_msg *cn = NLMSG_DATA(h);
+    struct proc_event pe;
     unsigned ports[8];
     int n = our_ports(ports, 8), s = socket(PF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR), sent = 0;
 
-    memset(&m, 0, sizeof m);
-    m.h.nlmsg_len = sizeof m;
-    m.h.nlmsg_type = NLMSG_DONE;
-    m.cn.id.idx = CN_IDX_PROC;
-    m.cn.id.val = CN_VAL_PROC;
-    m.cn.len = sizeof m.pe;
+    memset(buf, 0, sizeof buf);
+    memset(&pe, 0, sizeof pe);
+    h->nlmsg_len = NLMSG_LENGTH(sizeof *cn + sizeof pe);
+    h->nlmsg_type = NLMSG_DONE;
+    cn->id.idx = CN_IDX_PROC;
+    cn->id.val = CN_VAL_PROC;
+    cn->len = sizeof pe;
+    pe.what = PROC_EVENT_EXEC;
+    pe.event_data.exec.process_pid = pe.event_data.exec.process_tgid = 1;
+    memcpy(cn->data, &pe, sizeof pe);
     for (int k = 0; k < 2; k++) /* two numbers far apart on cpu 0: a gap however the first one lands */
         for (int i = 0; i < n; i++) {
             struct sockaddr_nl to = {.nl_family = AF_NETLINK, .nl_pid = ports[i]};
-            m.cn.seq = k ? 5u : 4000000000u;
-            m.pe.what = PROC_EVENT_EXEC;
-            m.pe.event_data.exec.process_pid = m.pe.event_data.exec.process_tgid = 1;
-            sent += sendto(s, &m, sizeof m, 0, (struct sockaddr *)&to, sizeof to) == (ssize_t)sizeof m;
+            cn->seq = k ? 5u : 4000000000u;
+            sent += sendto(s, buf, h->nlmsg_len, 0, (struct sockaddr *)&to, sizeof to) == (ssize_t)h->nlmsg_len;
         }
     close(s);
     return sent;

@@ -29,45 +29,46 @@
 
 /* --- synthetic messages --- */
 
-struct msg {
-    struct nlmsghdr h;
-    struct cn_msg cn;
-    struct proc_event pe;
-} __attribute__((packed));
-
+/* One message on cpu, numbered in order unless seq is given (>= 0): nlmsghdr,
+ * cn_msg, proc_event in a byte buffer (cn_msg ends in a flexible array:
+ * clang refuses it in the middle of a struct). */
 static uint32_t seq_of[4];
 
-/* One message on cpu, numbered in order unless seq is given (>= 0). */
 static void feed(qt_proc_events *ev, unsigned cpu, long seq, unsigned what, int a, int b, int c, int d)
 {
-    struct msg m;
+    unsigned char buf[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof(struct proc_event))] __attribute__((aligned(NLMSG_ALIGNTO)));
+    struct nlmsghdr *h = (struct nlmsghdr *)buf;
+    struct cn_msg *cn = NLMSG_DATA(h);
+    struct proc_event pe;
 
-    memset(&m, 0, sizeof m);
-    m.h.nlmsg_len = sizeof m;
-    m.h.nlmsg_type = NLMSG_DONE;
-    m.cn.id.idx = CN_IDX_PROC;
-    m.cn.id.val = CN_VAL_PROC;
-    m.cn.len = sizeof m.pe;
-    m.cn.seq = seq >= 0 ? (uint32_t)seq : seq_of[cpu]++;
-    m.pe.what = what;
-    m.pe.cpu = cpu;
+    memset(buf, 0, sizeof buf);
+    memset(&pe, 0, sizeof pe);
+    h->nlmsg_len = NLMSG_LENGTH(sizeof *cn + sizeof pe);
+    h->nlmsg_type = NLMSG_DONE;
+    cn->id.idx = CN_IDX_PROC;
+    cn->id.val = CN_VAL_PROC;
+    cn->len = sizeof pe;
+    cn->seq = seq >= 0 ? (uint32_t)seq : seq_of[cpu]++;
+    pe.what = what;
+    pe.cpu = cpu;
     switch (what) {
     case PROC_EVENT_FORK:
-        m.pe.event_data.fork.parent_pid = a;
-        m.pe.event_data.fork.parent_tgid = b;
-        m.pe.event_data.fork.child_pid = c;
-        m.pe.event_data.fork.child_tgid = d;
+        pe.event_data.fork.parent_pid = a;
+        pe.event_data.fork.parent_tgid = b;
+        pe.event_data.fork.child_pid = c;
+        pe.event_data.fork.child_tgid = d;
         break;
     case PROC_EVENT_EXIT:
-        m.pe.event_data.exit.process_pid = a;
-        m.pe.event_data.exit.process_tgid = b;
+        pe.event_data.exit.process_pid = a;
+        pe.event_data.exit.process_tgid = b;
         break;
     default: /* exec, uid, gid, sid, comm: pid and tgid first */
-        m.pe.event_data.exec.process_pid = a;
-        m.pe.event_data.exec.process_tgid = b;
+        pe.event_data.exec.process_pid = a;
+        pe.event_data.exec.process_tgid = b;
         break;
     }
-    qt_proc_events_feed(ev, &m, sizeof m);
+    memcpy(cn->data, &pe, sizeof pe);
+    qt_proc_events_feed(ev, buf, h->nlmsg_len);
 }
 
 static void fork_ev(qt_proc_events *ev, int parent, int child) { feed(ev, 0, -1, PROC_EVENT_FORK, parent, parent, child, child); }
@@ -156,30 +157,32 @@ static void enobufs_and_garbage_are_lost(void **st)
         struct nlmsghdr h;
         int err;
     } e = {{.nlmsg_len = sizeof e, .nlmsg_type = NLMSG_ERROR}, -ENOBUFS};
-    struct msg m;
+    unsigned char buf[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof(struct proc_event))] __attribute__((aligned(NLMSG_ALIGNTO)));
+    struct nlmsghdr *h = (struct nlmsghdr *)buf;
+    struct cn_msg *cn = NLMSG_DATA(h);
 
     qt_proc_events_feed(ev, &e, sizeof e);
     take(ev, &c);
     assert_true(c.lost);
     qt_proc_changes_free(&c);
     /* a proc message cut short: which process it named is unknown */
-    memset(&m, 0, sizeof m);
-    m.h.nlmsg_len = sizeof m;
-    m.cn.id.idx = CN_IDX_PROC;
-    m.cn.id.val = CN_VAL_PROC;
-    m.cn.len = sizeof m.pe + 100;
-    qt_proc_events_feed(ev, &m, sizeof m);
+    memset(buf, 0, sizeof buf);
+    h->nlmsg_len = NLMSG_LENGTH(sizeof *cn + sizeof(struct proc_event));
+    cn->id.idx = CN_IDX_PROC;
+    cn->id.val = CN_VAL_PROC;
+    cn->len = sizeof(struct proc_event) + 100;
+    qt_proc_events_feed(ev, buf, h->nlmsg_len);
     take(ev, &c);
     assert_true(c.lost);
     qt_proc_changes_free(&c);
     /* another connector's message is not ours: skipped, nothing lost */
-    m.cn.id.idx = CN_IDX_PROC + 1;
-    qt_proc_events_feed(ev, &m, sizeof m);
+    cn->id.idx = CN_IDX_PROC + 1;
+    qt_proc_events_feed(ev, buf, h->nlmsg_len);
     /* the subscription's answer is not numbered */
-    m.cn.id.idx = CN_IDX_PROC;
-    m.cn.len = sizeof m.pe;
-    m.cn.seq = 12345;
-    qt_proc_events_feed(ev, &m, sizeof m);
+    cn->id.idx = CN_IDX_PROC;
+    cn->len = sizeof(struct proc_event);
+    cn->seq = 12345;
+    qt_proc_events_feed(ev, buf, h->nlmsg_len);
     take(ev, &c);
     assert_false(c.lost);
     assert_int_equal(c.ndirty, 0);
