@@ -17,22 +17,12 @@ HOLD=60
 pgids=()
 tmp=$(mktemp -d /tmp/qt-integ-ports.XXXXXX)
 
-cleanup() {
-    for g in "${pgids[@]}"; do kill -TERM -- "-$g" 2>/dev/null; done
-    sleep 0.2
-    for g in "${pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null; done
-    rm -rf "$tmp"
-}
+. "$(dirname "$0")/../lib/integ.sh"   # cleanup, pick_port
 trap cleanup EXIT
 
 . "$(dirname "$0")/../lib/check.sh"
 
-# free ports from QT_INTEG_PORT_BASE (default 24700)
-pick_port() {
-    local p=$1
-    while ss -Htln "( sport = :$p )" | grep -q .; do p=$((p + 1)); done
-    echo "$p"
-}
+# free ports from QT_INTEG_PORT_BASE (default 24700): pick_port
 base=${QT_INTEG_PORT_BASE:-24700}
 PA=$(pick_port "$base"); PB=$(pick_port $((PA + 1))); PC=$(pick_port $((PB + 1)))
 

@@ -18,21 +18,11 @@ HOLD=60
 pgids=()
 tmp=$(mktemp -d /tmp/qt-integ-feh.XXXXXX)
 
-cleanup() {
-    for g in "${pgids[@]}"; do kill -TERM -- "-$g" 2>/dev/null; done
-    sleep 0.2
-    for g in "${pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null; done
-    rm -rf "$tmp"
-}
+. "$(dirname "$0")/../lib/integ.sh"   # cleanup, pick_port
 trap cleanup EXIT
 
 . "$(dirname "$0")/../lib/check.sh"
 
-pick_port() {
-    local p=$1
-    while ss -Htln "( sport = :$p )" | grep -q .; do p=$((p + 1)); done
-    echo "$p"
-}
 P=$(pick_port "${QT_INTEG_PORT_BASE:-24760}")
 
 start() {
