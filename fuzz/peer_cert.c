@@ -10,8 +10,8 @@ int fz_cert_names(const unsigned char *der, size_t len, char *subject, char *iss
     if (!c)
         return -1;
     /* what cert_info() shows of a peer's certificate */
-    name_print(X509_get_subject_name(c), subject, n);
-    name_print(X509_get_issuer_name(c), issuer, n);
+    qt_x509_name_text(X509_get_subject_name(c), subject, n);
+    qt_x509_name_text(X509_get_issuer_name(c), issuer, n);
     X509_free(c);
     return 0;
 }

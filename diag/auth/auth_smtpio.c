@@ -1,6 +1,7 @@
 /* auth_smtpio.c - the SMTP session as a job: socket, non-blocking connect,
  * OpenSSL, deadlines. The protocol itself is in auth_smtp.c. */
 #include "diag/auth/auth_smtp.h"
+#include "diag/core/x509text.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -124,19 +125,6 @@ static void close_all(struct smtp_job *j)
     j->st = J_DONE;
 }
 
-static void name_print(X509_NAME *nm, char *out, size_t n)
-{
-    BIO *b = BIO_new(BIO_s_mem());
-    int len;
-    out[0] = '\0';
-    if (!b)
-        return;
-    X509_NAME_print_ex(b, nm, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-    len = BIO_read(b, out, (int)n - 1);
-    out[len > 0 ? len : 0] = '\0';
-    BIO_free(b);
-}
-
 static void cert_info(struct smtp_job *j)
 {
     struct qt_tls_info *ti = &j->s.tls;
@@ -156,8 +144,8 @@ static void cert_info(struct smtp_job *j)
         snprintf(ti->subject, sizeof ti->subject, "(no certificate)");
         return;
     }
-    name_print(X509_get_subject_name(c), ti->subject, sizeof ti->subject);
-    name_print(X509_get_issuer_name(c), ti->issuer, sizeof ti->issuer);
+    qt_x509_name_text(X509_get_subject_name(c), ti->subject, sizeof ti->subject);
+    qt_x509_name_text(X509_get_issuer_name(c), ti->issuer, sizeof ti->issuer);
     na = X509_get0_notAfter(c);
     if (na && ASN1_TIME_to_tm(na, &tm) == 1) {
         strftime(ti->not_after, sizeof ti->not_after, "%Y-%m-%d %H:%M:%S UTC", &tm);

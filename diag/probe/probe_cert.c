@@ -1,25 +1,13 @@
 /* probe_cert.c - what the handshake probe records of the session and of
  * the server certificate (subject, issuer, SAN, expiry, name check). */
 #include "diag/probe/probe_int.h"
+#include "diag/core/x509text.h"
 
 #include <arpa/inet.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-static void name_print(X509_NAME *nm, char *out, size_t n)
-{
-    BIO *b = BIO_new(BIO_s_mem());
-    int len;
-    out[0] = '\0';
-    if (!b)
-        return;
-    X509_NAME_print_ex(b, nm, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-    len = BIO_read(b, out, (int)n - 1);
-    out[len > 0 ? len : 0] = '\0';
-    BIO_free(b);
-}
 
 static void san_print(X509 *c, char *out, size_t n)
 {
@@ -64,8 +52,8 @@ void qt_probe_cert_info(SSL *ssl, const char *verify_name, struct qt_probe_resul
     if (!c)
         return;
     r->has_cert = 1;
-    name_print(X509_get_subject_name(c), r->subject, sizeof r->subject);
-    name_print(X509_get_issuer_name(c), r->issuer, sizeof r->issuer);
+    qt_x509_name_text(X509_get_subject_name(c), r->subject, sizeof r->subject);
+    qt_x509_name_text(X509_get_issuer_name(c), r->issuer, sizeof r->issuer);
     san_print(c, r->san, sizeof r->san);
     na = X509_get0_notAfter(c);
     if (na && ASN1_TIME_to_tm(na, &tm) == 1) {
