@@ -8,14 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const qt_finding *find(const qt_snapshot *snap, const char *id)
-{
-    for (size_t i = 0; i < snap->findings.n; i++)
-        if (strcmp(snap->findings.v[i].id, id) == 0)
-            return &snap->findings.v[i];
-    return NULL;
-}
-
 /* Add text as rows labelled label, wrapped to the detail's width
  * (panes/table.h): commands (fix, evidence) at shell-safe points with " \\",
  * prose at words. */
@@ -42,7 +34,7 @@ static void finding_text(const qt_finding *f, qt_buf *b)
 /* Open finding id whole in the pager (the shell escapes and wraps it). */
 static int open_pager(struct qt_ui *ui, const qt_snapshot *snap, const char *id)
 {
-    const qt_finding *f = id && snap ? find(snap, id) : NULL;
+    const qt_finding *f = id && snap ? qt_findings_find(&snap->findings, id) : NULL;
     qt_buf b = {0};
     if (!f) {
         qt_ui_flash(ui, "no finding selected (or it is gone in this sample)");
@@ -57,7 +49,7 @@ static int open_pager(struct qt_ui *ui, const qt_snapshot *snap, const char *id)
 /* y: the finding's fix commands to the clipboard and a 0600 file (ui_ops.h). */
 static int copy_fix(struct qt_ui *ui, const qt_snapshot *snap, const char *id)
 {
-    const qt_finding *f = id && snap ? find(snap, id) : NULL;
+    const qt_finding *f = id && snap ? qt_findings_find(&snap->findings, id) : NULL;
     if (!f)
         qt_ui_flash(ui, "no finding selected (or it is gone in this sample)");
     else if (!*f->fix)
@@ -108,7 +100,7 @@ static const struct qt_view_key detail_keys[] = {
 
 static void build_detail(const struct qt_view_in *in, qt_table *head, qt_table *t)
 {
-    const qt_finding *f = find(in->snap, in->key);
+    const qt_finding *f = qt_findings_find(&in->snap->findings, in->key);
     (void)head;
     qt_table_init(t, "Finding");
     qt_table_col(t, "", 9, 0);

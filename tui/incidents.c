@@ -54,14 +54,6 @@ static void select_at(struct qt_shell *ui, long i)
     ui->dirty = 1;
 }
 
-static const qt_finding *finding(const qt_snapshot *s, const char *id)
-{
-    for (size_t i = 0; i < s->findings.n; i++)
-        if (strcmp(s->findings.v[i].id, id) == 0)
-            return &s->findings.v[i];
-    return NULL;
-}
-
 /* Everything about one incident, for the pager: impact, since, evidence,
  * then each finding's title and fix lines (the deciding finding first). */
 static void incident_text(const qt_snapshot *s, const qt_incident *inc, qt_buf *b)
@@ -75,7 +67,7 @@ static void incident_text(const qt_snapshot *s, const qt_incident *inc, qt_buf *
     qt_fmt_age(s->wall - inc->since, age, sizeof age);
     qt_buf_printf(b, "%s\n\nsince %s (%s), id %s\n\nevidence:\n%s\n", inc->impact, since, age, inc->id, inc->evidence);
     for (size_t k = 0; k < inc->nids; k++) {
-        const qt_finding *f = finding(s, inc->finding_ids[k]);
+        const qt_finding *f = qt_findings_find(&s->findings, inc->finding_ids[k]);
         if (!f)
             continue;
         qt_buf_printf(b, "\n%s %s (%s)\n", qt_sev_name(f->sev), f->title, f->id);

@@ -146,6 +146,14 @@ size_t qt_findings_count(const qt_findings *fs, enum qt_sev s)
     return c;
 }
 
+const qt_finding *qt_findings_find(const qt_findings *fs, const char *id)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->v[i].id, id) == 0)
+            return &fs->v[i];
+    return NULL;
+}
+
 void qt_findings_move(qt_findings *dst, qt_findings *src)
 {
     qt_grow(&dst->v, &dst->cap, dst->n + src->n, sizeof *dst->v);

@@ -76,6 +76,8 @@ void qt_findings_sort(qt_findings *fs);
 enum qt_sev qt_findings_worst(const qt_findings *fs);
 /* Number of findings of severity s. */
 size_t qt_findings_count(const qt_findings *fs, enum qt_sev s);
+/* The first finding whose id is id, or NULL. */
+const qt_finding *qt_findings_find(const qt_findings *fs, const char *id);
 /* Move every finding of src to the end of dst (src is left empty). */
 void qt_findings_move(qt_findings *dst, qt_findings *src);
 void qt_findings_free(qt_findings *fs);

@@ -17,19 +17,10 @@
 #include <unistd.h>
 
 #include "diag/auth/auth_wizard.h"
+#include "tree_fixture.h"
 
 static char root[128];
 static qt_ctx ctx;
-
-static void sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_int_equal(system(cmd), 0);
-}
 
 /* A vpopmail host under root: domain example.com with user joe; vuserinfo
  * answers like vpopmail's (vuserinfo.c: "no such user" for an unknown user
@@ -37,24 +28,21 @@ static void sh(const char *fmt, ...)
 static int setup(void **st)
 {
     (void)st;
-    snprintf(root, sizeof root, "/tmp/qt-wizstack.XXXXXX");
-    assert_non_null(mkdtemp(root));
-    sh("mkdir -p %s/var/qmail/users %s/home/vpopmail/bin %s/home/vpopmail/domains/example.com/joe", root, root, root);
-    sh("printf '+example.com-:example.com:89:89:/home/vpopmail/domains/example.com:-::\\n.\\n' > %s/var/qmail/users/assign",
+    qt_fx_tree(root, sizeof root, "wizstack", &ctx, 0);
+    qt_fx_sh("mkdir -p %s/var/qmail/users %s/home/vpopmail/bin %s/home/vpopmail/domains/example.com/joe", root, root, root);
+    qt_fx_sh("printf '+example.com-:example.com:89:89:/home/vpopmail/domains/example.com:-::\\n.\\n' > %s/var/qmail/users/assign",
        root);
-    sh("printf '#!/bin/sh\\ncase \"$1\" in joe@example.com) echo \"name:   joe\"; echo \"dir:    /x\";; "
+    qt_fx_sh("printf '#!/bin/sh\\ncase \"$1\" in joe@example.com) echo \"name:   joe\"; echo \"dir:    /x\";; "
        "*) echo \"no such user $1\";; esac\\n' > %s/home/vpopmail/bin/vuserinfo && chmod 0755 %s/home/vpopmail/bin/vuserinfo",
        root, root);
-    sh("printf '#!/bin/sh\\nexit 3\\n' > %s/home/vpopmail/bin/vchkpw && chmod 0755 %s/home/vpopmail/bin/vchkpw", root, root);
-    qt_ctx_defaults(&ctx);
-    ctx.root = root;
+    qt_fx_sh("printf '#!/bin/sh\\nexit 3\\n' > %s/home/vpopmail/bin/vchkpw && chmod 0755 %s/home/vpopmail/bin/vchkpw", root, root);
     return 0;
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    sh("rm -rf %s", root);
+    qt_fx_tree_remove(root);
     return 0;
 }
 
@@ -118,18 +106,18 @@ static void unknown_domain_is_not_unknown_user(void **st)
     qt_wizard_free(w);
 
     /* nothing vpopmail keeps domains in is readable: no claim about the domain */
-    sh("mv %s/var/qmail/users/assign %s/assign.off && mv %s/home/vpopmail/domains %s/domains.off", root, root, root,
+    qt_fx_sh("mv %s/var/qmail/users/assign %s/assign.off && mv %s/home/vpopmail/domains %s/domains.off", root, root, root,
        root);
     defaults(&in, "joe@nosuch.test");
     w = make_in(&in);
     account(w);
     assert_int_equal(w->domain_missing, 0);
     qt_wizard_free(w);
-    sh("mv %s/assign.off %s/var/qmail/users/assign && mv %s/domains.off %s/home/vpopmail/domains", root, root, root,
+    qt_fx_sh("mv %s/assign.off %s/var/qmail/users/assign && mv %s/domains.off %s/home/vpopmail/domains", root, root, root,
        root);
 
     /* the qmail prefix is ctx's: users/assign under another prefix */
-    sh("mkdir -p %s/opt/qm/users && mv %s/var/qmail/users/assign %s/opt/qm/users/assign && mv %s/home/vpopmail/domains "
+    qt_fx_sh("mkdir -p %s/opt/qm/users && mv %s/var/qmail/users/assign %s/opt/qm/users/assign && mv %s/home/vpopmail/domains "
        "%s/domains.off", root, root, root, root, root);
     snprintf(ctx.qmail_prefix, sizeof ctx.qmail_prefix, "/opt/qm");
     defaults(&in, "joe@nosuch.test");
@@ -138,7 +126,7 @@ static void unknown_domain_is_not_unknown_user(void **st)
     assert_int_equal(w->domain_missing, 1);
     qt_wizard_free(w);
     snprintf(ctx.qmail_prefix, sizeof ctx.qmail_prefix, "/var/qmail");
-    sh("mv %s/opt/qm/users/assign %s/var/qmail/users/assign && mv %s/domains.off %s/home/vpopmail/domains", root, root,
+    qt_fx_sh("mv %s/opt/qm/users/assign %s/var/qmail/users/assign && mv %s/domains.off %s/home/vpopmail/domains", root, root,
        root, root);
 }
 

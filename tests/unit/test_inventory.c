@@ -20,73 +20,48 @@
 #include "diag/lint/lint.h"
 #include "diag/servers/servers.h"
 #include "diag/core/snapshot.h"
+#include "tree_fixture.h"
 
 #define DATA QT_SRCDIR "/tests/fixtures/servers"
 
 static char root[256];
 static qt_ctx ctx;
 
-static void sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_int_equal(system(cmd), 0);
-}
-
 /* A service directory under /var/qmail/supervise, linked into scan
  * directory scan ("" = not linked anywhere: inventory). */
 static void service(const char *name, const char *corpus, const char *scan)
 {
-    sh("mkdir -p %s/var/qmail/supervise/%s/log", root, name);
-    sh("{ echo '#!/bin/sh'; grep -v '^#' %s/%s; } > %s/var/qmail/supervise/%s/run", DATA, corpus, root, name);
-    sh("echo 'exec multilog t ./main' > %s/var/qmail/supervise/%s/log/run", root, name);
+    qt_fx_sh("mkdir -p %s/var/qmail/supervise/%s/log", root, name);
+    qt_fx_sh("{ echo '#!/bin/sh'; grep -v '^#' %s/%s; } > %s/var/qmail/supervise/%s/run", DATA, corpus, root, name);
+    qt_fx_sh("echo 'exec multilog t ./main' > %s/var/qmail/supervise/%s/log/run", root, name);
     if (scan[0])
-        sh("mkdir -p %s%s && ln -sfn /var/qmail/supervise/%s %s%s/%s", root, scan, name, root, scan, name);
+        qt_fx_sh("mkdir -p %s%s && ln -sfn /var/qmail/supervise/%s %s%s/%s", root, scan, name, root, scan, name);
 }
 
 static int setup(void **st)
 {
     (void)st;
-    snprintf(root, sizeof root, "/tmp/qt-inventory-test.XXXXXX");
-    assert_non_null(mkdtemp(root));
-    sh("cp -r %s/root/. %s/ && mkdir -p %s/proc", DATA, root, root);
+    qt_fx_tree(root, sizeof root, "inventory-test", &ctx, 1);
+    qt_fx_sh("cp -r %s/root/. %s/", DATA, root);
     service("inv-a", "lwq-qmail-smtpd.run", "");          /* two copies of one example: */
     service("inv-b", "lwq-qmail-smtpd.run", "");          /* port 25 twice, neither started */
     service("live", "qmt-smtp.run", "/service");          /* should run, does not */
     service("off", "lwq-qmail-smtpd.run", "/service");    /* a down file */
-    sh("touch %s/var/qmail/supervise/off/down", root);
+    qt_fx_sh("touch %s/var/qmail/supervise/off/down", root);
     service("wantdown", "qmt-submission.run", "/service"); /* svc -d: status says want down */
     /* supervise/status: TAI64 label, pid 0, not paused, want down ('d') */
-    sh("mkdir -p %s/var/qmail/supervise/wantdown/supervise && "
+    qt_fx_sh("mkdir -p %s/var/qmail/supervise/wantdown/supervise && "
        "printf '\\100\\0\\0\\0\\145\\123\\361\\012\\0\\0\\0\\0\\0\\0\\0\\0\\0d' > %s/var/qmail/supervise/wantdown/supervise/status", root, root);
     /* a second scan directory that only a running svscan makes active */
     service("other", "qmt-smtp.run", "/service-b");
-    qt_ctx_defaults(&ctx);
-    ctx.root = root;
-    {
-        static char proc[300];
-        snprintf(proc, sizeof proc, "%s/proc", root);
-        ctx.proc = proc;
-    }
     return 0;
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    sh("rm -rf %s", root);
+    qt_fx_tree_remove(root);
     return 0;
-}
-
-static const qt_finding *finding(const qt_snapshot *s, const char *id)
-{
-    for (size_t i = 0; i < s->findings.n; i++)
-        if (strcmp(s->findings.v[i].id, id) == 0)
-            return &s->findings.v[i];
-    return NULL;
 }
 
 /* No finding about service name is above INFO. */
@@ -113,34 +88,34 @@ static void default_scan_dir(void **st)
     assert_string_equal(s->servers->scandirs[0], "/service");
     assert_non_null(strstr(qt_buf_str(&s->servers->notes), "active scan directory: /service (no svscan running"));
 
-    f = finding(s, "servers.down:inv-a");
+    f = qt_findings_find(&s->findings, "servers.down:inv-a");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_string_equal(f->title, "front end not in an active scan directory: not started");
     assert_non_null(strstr(f->evidence, "inventory (at most INFO): not in an active scan directory"));
     /* LWQ's rules file does not exist: CRIT for a live service, INFO here */
-    f = finding(s, "servers.rules-missing:inv-a");
+    f = qt_findings_find(&s->findings, "servers.rules-missing:inv-a");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     at_most_info(s, "inv-a");
     at_most_info(s, "inv-b");
     at_most_info(s, "other");
 
-    f = finding(s, "servers.down:live");
+    f = qt_findings_find(&s->findings, "servers.down:live");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
     assert_string_equal(f->title, "supervised front end is not running");
     assert_string_equal(f->inc_kind, "service-down");    /* docs/incidents.md */
-    assert_string_equal(finding(s, "servers.down:inv-a")->inc_kind, "");   /* inventory: never an incident */
+    assert_string_equal(qt_findings_find(&s->findings, "servers.down:inv-a")->inc_kind, "");   /* inventory: never an incident */
 
-    f = finding(s, "servers.down:off");
+    f = qt_findings_find(&s->findings, "servers.down:off");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_string_equal(f->title, "supervised front end is down on purpose");
     assert_non_null(strstr(f->evidence, "/service/off/down exists"));
     assert_string_equal(f->inc_kind, "");
     at_most_info(s, "off");
-    f = finding(s, "servers.down:wantdown");
+    f = qt_findings_find(&s->findings, "servers.down:wantdown");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->evidence, "want down"));
@@ -168,7 +143,7 @@ static void svscan_cwd(void **st)
     int found = 0;
     (void)st;
 
-    sh("mkdir -p %s/bin && cp /bin/sleep %s/bin/svscan", root, root);
+    qt_fx_sh("mkdir -p %s/bin && cp /bin/sleep %s/bin/svscan", root, root);
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -194,8 +169,8 @@ static void svscan_cwd(void **st)
     waitpid(pid, NULL, 0);
     assert_true(found);
     assert_non_null(strstr(s->servers->scan_source, "svscan pid"));
-    assert_int_equal(finding(s, "servers.down:other")->sev, QT_SEV_CRIT);
-    assert_int_equal(finding(s, "servers.down:live")->sev, QT_SEV_INFO);
+    assert_int_equal(qt_findings_find(&s->findings, "servers.down:other")->sev, QT_SEV_CRIT);
+    assert_int_equal(qt_findings_find(&s->findings, "servers.down:live")->sev, QT_SEV_INFO);
     at_most_info(s, "live");
     qt_snapshot_free(s);
     qt_sampler_free(&sm);

@@ -17,59 +17,34 @@
 #include "diag/servers/servers.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
+#include "tree_fixture.h"
 
 static char root[256];
 static qt_ctx ctx;
 
-static void sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_int_equal(system(cmd), 0);
-}
-
 /* rules text -> cdb with tcprules, under the root */
 static void rules(const char *text)
 {
-    sh("printf '%%s\\n' '%s' > %s/etc/tcprules.d/tcp.smtp && cd %s/etc/tcprules.d && tcprules tcp.smtp.cdb tcp.smtp.tmp < tcp.smtp",
+    qt_fx_sh("printf '%%s\\n' '%s' > %s/etc/tcprules.d/tcp.smtp && cd %s/etc/tcprules.d && tcprules tcp.smtp.cdb tcp.smtp.tmp < tcp.smtp",
        text, root, root);
 }
 
 static int setup(void **st)
 {
     (void)st;
-    snprintf(root, sizeof root, "/tmp/qt-maxconnip.XXXXXX");
-    assert_non_null(mkdtemp(root));
-    sh("mkdir -p %s/proc %s/usr/bin %s/etc/tcprules.d %s/var/qmail/bin %s/service/smtp/log", root, root, root, root, root);
-    sh("cp %s %s/usr/bin/tcpserver && touch %s/var/qmail/bin/qmail-smtpd", FAKE_QMT_TCPSERVER, root, root);
-    sh("printf '#!/bin/sh\\nexec /usr/bin/tcpserver -v -R -x /etc/tcprules.d/tcp.smtp.cdb -c 5 -u 89 -g 89 0 25 "
+    qt_fx_tree(root, sizeof root, "maxconnip", &ctx, 1);
+    qt_fx_sh("mkdir -p %s/usr/bin %s/etc/tcprules.d %s/var/qmail/bin %s/service/smtp/log", root, root, root, root);
+    qt_fx_sh("cp %s %s/usr/bin/tcpserver && touch %s/var/qmail/bin/qmail-smtpd", FAKE_QMT_TCPSERVER, root, root);
+    qt_fx_sh("printf '#!/bin/sh\\nexec /usr/bin/tcpserver -v -R -x /etc/tcprules.d/tcp.smtp.cdb -c 5 -u 89 -g 89 0 25 "
        "/var/qmail/bin/qmail-smtpd 2>&1\\n' > %s/service/smtp/run", root);
-    qt_ctx_defaults(&ctx);
-    ctx.root = root;
-    {
-        static char proc[300];
-        snprintf(proc, sizeof proc, "%s/proc", root);
-        ctx.proc = proc;
-    }
     return 0;
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    sh("rm -rf %s", root);
+    qt_fx_tree_remove(root);
     return 0;
-}
-
-static const qt_finding *finding(const qt_snapshot *s, const char *prefix)
-{
-    for (size_t i = 0; i < s->findings.n; i++)
-        if (strncmp(s->findings.v[i].id, prefix, strlen(prefix)) == 0)
-            return &s->findings.v[i];
-    return NULL;
 }
 
 static void limit_from_rules(void **st)
@@ -89,7 +64,7 @@ static void limit_from_rules(void **st)
     assert_string_equal(sv->iplimit_source, "MAXCONNIP in the rules cdb (default rule)");
     /* 3 of -c 5: one client may still take most slots (WARN), but no "no
      * per-IP limit" and no iptables: the fix is in the rules */
-    f = finding(s, "servers.one-ip:");
+    f = qt_fx_finding_prefix(&s->findings, "servers.one-ip:");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->title, "one client IP may take 3 of the 5 slots"));
@@ -113,7 +88,7 @@ static void without_maxconnip(void **st)
     sv = qt_servers_find(s->servers, "smtp");
     assert_int_equal(sv->maxconnip_bin, 1);
     assert_int_equal(sv->iplimit, -1);
-    f = finding(s, "servers.one-ip:");
+    f = qt_fx_finding_prefix(&s->findings, "servers.one-ip:");
     assert_non_null(f);
     assert_non_null(strstr(f->title, "no per-IP limit"));
     assert_non_null(strstr(f->fix, "iptables"));
@@ -131,7 +106,7 @@ static void only_some_rules(void **st)
     rules("1.2.:allow,MAXCONNIP=\"1\"\n5.6.7.8:allow,MAXCONNIP=\"3\"\n:allow");
     s = qt_sample(&sm, &ctx);
     assert_int_equal(qt_servers_find(s->servers, "smtp")->iplimit, -1);
-    f = finding(s, "servers.one-ip:");
+    f = qt_fx_finding_prefix(&s->findings, "servers.one-ip:");
     assert_non_null(f);
     assert_non_null(strstr(f->evidence, "MAXCONNIP is set in 2 rules of /etc/tcprules.d/tcp.smtp.cdb (1..3), not in the default rule"));
     /* the clients of those rules are limited: not "no per-IP limit" (issue 15, the real stack) */

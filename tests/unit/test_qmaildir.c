@@ -15,30 +15,21 @@
 #include "diag/core/ctx.h"
 #include "diag/procs/procs.h"
 #include "diag/procs/qmaildir.h"
+#include "tree_fixture.h"
 
 static char root[256], proc[300];
 static qt_ctx ctx;
-
-static void sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_int_equal(system(cmd), 0);
-}
 
 /* A process in the fixture procfs: stat, status (real uid), cmdline (argv
  * separated by spaces here), and a cwd link when cwd is not NULL. */
 static void fake_proc(int pid, const char *comm, unsigned uid, const char *argv, const char *cwd)
 {
-    sh("mkdir -p %s/%d && printf '%d (%s) S 1 %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0\\n' > %s/%d/stat",
+    qt_fx_sh("mkdir -p %s/%d && printf '%d (%s) S 1 %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0\\n' > %s/%d/stat",
        proc, pid, pid, comm, pid, pid, proc, pid);
-    sh("printf 'Name:\\t%s\\nUid:\\t%u\\t%u\\t%u\\t%u\\n' > %s/%d/status", comm, uid, uid, uid, uid, proc, pid);
-    sh("printf '%%s\\0' %s > %s/%d/cmdline", argv, proc, pid);
+    qt_fx_sh("printf 'Name:\\t%s\\nUid:\\t%u\\t%u\\t%u\\t%u\\n' > %s/%d/status", comm, uid, uid, uid, uid, proc, pid);
+    qt_fx_sh("printf '%%s\\0' %s > %s/%d/cmdline", argv, proc, pid);
     if (cwd)
-        sh("ln -s %s %s/%d/cwd", cwd, proc, pid);
+        qt_fx_sh("ln -s %s %s/%d/cwd", cwd, proc, pid);
 }
 
 static int setup(void **st)
@@ -47,8 +38,8 @@ static int setup(void **st)
     snprintf(root, sizeof root, "/tmp/qt-qmaildir-test.XXXXXX");
     assert_non_null(mkdtemp(root));
     snprintf(proc, sizeof proc, "%s-proc", root);
-    sh("mkdir -p %s/etc %s && printf 'btime 1700000000\\n' > %s/stat", root, proc, proc);
-    sh("printf 'root:x:0:0::/root:/bin/sh\\nqmails:x:2107:2108::/opt/qm:/bin/false\\n' > %s/etc/passwd", root);
+    qt_fx_sh("mkdir -p %s/etc %s && printf 'btime 1700000000\\n' > %s/stat", root, proc, proc);
+    qt_fx_sh("printf 'root:x:0:0::/root:/bin/sh\\nqmails:x:2107:2108::/opt/qm:/bin/false\\n' > %s/etc/passwd", root);
     qt_ctx_defaults(&ctx);
     ctx.root = root;
     ctx.proc = proc;
@@ -58,7 +49,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     (void)st;
-    sh("rm -rf %s %s", root, proc);
+    qt_fx_sh("rm -rf %s %s", root, proc);
     return 0;
 }
 
@@ -84,20 +75,20 @@ static void sources_in_order(void **st)
     assert_non_null(strstr(src, "default"));
 
     /* ~alias in /etc/passwd */
-    sh("mkdir -p %s/srv/q/alias && printf 'alias:x:2100:2108::/srv/q/alias:/bin/false\\n' >> %s/etc/passwd", root, root);
+    qt_fx_sh("mkdir -p %s/srv/q/alias && printf 'alias:x:2100:2108::/srv/q/alias:/bin/false\\n' >> %s/etc/passwd", root, root);
     assert_int_equal(find(dir, src), 4);
     assert_string_equal(dir, "/srv/q");
     assert_non_null(strstr(src, "alias user"));
 
     /* a running qmail-smtpd (as qmaild would be; here root) names PREFIX/bin/qmail-smtpd */
-    sh("mkdir -p %s/usr/local/qm/bin", root);
+    qt_fx_sh("mkdir -p %s/usr/local/qm/bin", root);
     fake_proc(300, "qmail-smtpd", 0, "/usr/local/qm/bin/qmail-smtpd /home/vpopmail/bin/vchkpw /bin/true", NULL);
     assert_int_equal(find(dir, src), 3);
     assert_string_equal(dir, "/usr/local/qm");
     assert_non_null(strstr(src, "qmail-smtpd (pid 300)"));
 
     /* a running qmail-send of the qmails user: its cwd is PREFIX/queue */
-    sh("mkdir -p %s/opt/qm/queue %s/opt/qm/control && echo mail.prefix.test > %s/opt/qm/control/me", root, root,
+    qt_fx_sh("mkdir -p %s/opt/qm/queue %s/opt/qm/control && echo mail.prefix.test > %s/opt/qm/control/me", root, root,
        root);
     fake_proc(200, "qmail-send", 2107, "qmail-send", "/opt/qm/queue");
     assert_int_equal(find(dir, src), 2);
@@ -126,19 +117,19 @@ static void hints_others_plant_are_refused(void **st)
     char dir[256], src[600];
 
     /* a qmail-send of uid 1000 (no qmail user) is not a source */
-    sh("mkdir -p %s/home/eve/queue", root);
+    qt_fx_sh("mkdir -p %s/home/eve/queue", root);
     fake_proc(150, "qmail-send", 1000, "qmail-send", "/home/eve/queue");
     assert_int_equal(find(dir, src), 2);     /* the qmails one (pid 200) still is */
     assert_string_equal(dir, "/opt/qm");
     assert_non_null(strstr(src, "qmail-send pid 150 runs as uid 1000, not root nor a qmail user"));
 
     /* a prefix others may write is refused, and the next source used */
-    sh("chmod 0777 %s/opt/qm", root);
+    qt_fx_sh("chmod 0777 %s/opt/qm", root);
     assert_int_equal(find(dir, src), 3);
     assert_string_equal(dir, "/usr/local/qm");
     assert_non_null(strstr(src, "refused /opt/qm"));
     assert_non_null(strstr(src, "writable"));
-    sh("chmod 0755 %s/opt/qm", root);
+    qt_fx_sh("chmod 0755 %s/opt/qm", root);
 }
 
 int main(void)

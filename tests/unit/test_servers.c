@@ -18,37 +18,27 @@
 #include "diag/core/snapshot.h"
 #include "panes/pane.h"
 #include "panes/panes.h"
+#include "tree_fixture.h"
 
 #define DATA QT_SRCDIR "/tests/fixtures/servers"
 
 static char root[256];
 static qt_ctx ctx;
 
-static void sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_int_equal(system(cmd), 0);
-}
-
 static void service(const char *name, const char *corpus, const char *prefix)
 {
-    sh("mkdir -p %s/var/qmail/supervise/%s/log %s/service && ln -sfn /var/qmail/supervise/%s %s/service/%s", root, name, root, name, root, name);
-    sh("{ echo '#!/bin/sh'; %s grep -v '^#' %s/%s; } > %s/var/qmail/supervise/%s/run", prefix, DATA, corpus, root, name);
-    sh("echo 'exec setuidgid qmaill multilog t ./main' > %s/var/qmail/supervise/%s/log/run", root, name);
+    qt_fx_sh("mkdir -p %s/var/qmail/supervise/%s/log %s/service && ln -sfn /var/qmail/supervise/%s %s/service/%s", root, name, root, name, root, name);
+    qt_fx_sh("{ echo '#!/bin/sh'; %s grep -v '^#' %s/%s; } > %s/var/qmail/supervise/%s/run", prefix, DATA, corpus, root, name);
+    qt_fx_sh("echo 'exec setuidgid qmaill multilog t ./main' > %s/var/qmail/supervise/%s/log/run", root, name);
 }
 
 static int setup(void **st)
 {
     (void)st;
-    snprintf(root, sizeof root, "/tmp/qt-servers-test.XXXXXX");
-    assert_non_null(mkdtemp(root));
-    sh("cp -r %s/root/. %s/ && mkdir -p %s/proc %s/usr/bin %s/etc/tcprules.d", DATA, root, root, root, root);
+    qt_fx_tree(root, sizeof root, "servers-test", &ctx, 1);
+    qt_fx_sh("cp -r %s/root/. %s/ && mkdir -p %s/usr/bin %s/etc/tcprules.d", DATA, root, root, root);
     /* the SSL-patched binary (synthetic ELF with its getopt string) */
-    sh("cp %s %s/usr/bin/tcpserver", FAKE_SSLPATCH, root);
+    qt_fx_sh("cp %s %s/usr/bin/tcpserver", FAKE_SSLPATCH, root);
     service("smtps", "gentoo-lkml-ssl.cmdline", "printf 'exec ';");
     service("smtp", "lwq-qmail-smtpd.run", "");
     service("smtps-incident", "incident-tcpserver-T.run", "");
@@ -57,39 +47,24 @@ static int setup(void **st)
     service("submission", "jms1-sslserver.run", "");
     service("imaps", "incident-folklore.run", "");
     service("s6tls", "s6-tlsd.run", "");
-    sh("cp %s/inetd.conf %s/var/qmail/supervise/lab-tls/", DATA, root);
+    qt_fx_sh("cp %s/inetd.conf %s/var/qmail/supervise/lab-tls/", DATA, root);
     /* hostile: a FIFO where run should be (listed with the reason) and a
      * symlink loop (skipped): never a hang */
-    sh("mkdir -p %s/service/fifo && mkfifo %s/service/fifo/run && ln -sfn loop %s/service/loop", root, root, root);
+    qt_fx_sh("mkdir -p %s/service/fifo && mkfifo %s/service/fifo/run && ln -sfn loop %s/service/loop", root, root, root);
     /* a cdb older than its text file: tcprules was not rerun */
-    sh("touch -d 2020-01-01 %s/etc/tcprules.d/tcp.smtp.cdb && echo '127.:allow,RELAYCLIENT=\"\"' > %s/etc/tcprules.d/tcp.smtp", root, root);
+    qt_fx_sh("touch -d 2020-01-01 %s/etc/tcprules.d/tcp.smtp.cdb && echo '127.:allow,RELAYCLIENT=\"\"' > %s/etc/tcprules.d/tcp.smtp", root, root);
     /* supervise/status: TAI64 label of 1700000000, pid 0, not paused, want up */
-    sh("printf '\\100\\0\\0\\0\\145\\123\\361\\012\\0\\0\\0\\0\\0\\0\\0\\0\\0u' > %s/var/qmail/supervise/smtp/supervise_status", root);
-    sh("mkdir -p %s/var/qmail/supervise/smtp/supervise && mv %s/var/qmail/supervise/smtp/supervise_status %s/var/qmail/supervise/smtp/supervise/status",
+    qt_fx_sh("printf '\\100\\0\\0\\0\\145\\123\\361\\012\\0\\0\\0\\0\\0\\0\\0\\0\\0u' > %s/var/qmail/supervise/smtp/supervise_status", root);
+    qt_fx_sh("mkdir -p %s/var/qmail/supervise/smtp/supervise && mv %s/var/qmail/supervise/smtp/supervise_status %s/var/qmail/supervise/smtp/supervise/status",
        root, root, root);
-    qt_ctx_defaults(&ctx);
-    ctx.root = root;
-    {
-        static char proc[300];
-        snprintf(proc, sizeof proc, "%s/proc", root);
-        ctx.proc = proc;
-    }
     return 0;
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    sh("rm -rf %s", root);
+    qt_fx_tree_remove(root);
     return 0;
-}
-
-static const qt_finding *finding(const qt_snapshot *s, const char *id)
-{
-    for (size_t i = 0; i < s->findings.n; i++)
-        if (strcmp(s->findings.v[i].id, id) == 0)
-            return &s->findings.v[i];
-    return NULL;
 }
 
 static void discovery_and_lint(void **st)
@@ -110,7 +85,7 @@ static void discovery_and_lint(void **st)
     assert_non_null(sv);
     assert_string_equal(sv->run_error, "cannot read /service/fifo/run: a FIFO, not a regular file");
     assert_null(sv->run_text);
-    f = finding(s, "servers.script-unread:fifo");
+    f = qt_findings_find(&s->findings, "servers.script-unread:fifo");
     assert_non_null(f);
     assert_string_equal(f->title, "run script not read: cannot read /service/fifo/run: a FIFO, not a regular file");
 
@@ -125,28 +100,28 @@ static void discovery_and_lint(void **st)
     assert_int_equal(sv->port, 465);
     assert_int_equal(sv->limit, 40);
     assert_int_equal(sv->hs_source, QT_HS_NONE);
-    f = finding(s, "servers.no-handshake-deadline:smtps");
+    f = qt_findings_find(&s->findings, "servers.no-handshake-deadline:smtps");
     assert_non_null(f);
     /* docs/severity.md: CRIT only for a live listener while stalls exist;
      * this one is not running (its own "down" finding is the CRIT) */
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "not running"));
-    assert_int_equal(finding(s, "servers.down:smtps")->sev, QT_SEV_CRIT);
+    assert_int_equal(qt_findings_find(&s->findings, "servers.down:smtps")->sev, QT_SEV_CRIT);
     /* docs/incidents.md: not live, so no "no-deadline" incident; the down
      * service it should be is one (watched port 465: the service smtps) */
     assert_string_equal(f->inc_kind, "");
-    assert_string_equal(finding(s, "servers.down:smtps")->inc_kind, "service-down");
-    assert_string_equal(finding(s, "servers.down:smtps")->inc_service, "smtps");
-    assert_non_null(strstr(finding(s, "servers.down:smtps")->inc_impact, "smtps 465: smtps is not running although its scan directory starts it"));
+    assert_string_equal(qt_findings_find(&s->findings, "servers.down:smtps")->inc_kind, "service-down");
+    assert_string_equal(qt_findings_find(&s->findings, "servers.down:smtps")->inc_service, "smtps");
+    assert_non_null(strstr(qt_findings_find(&s->findings, "servers.down:smtps")->inc_impact, "smtps 465: smtps is not running although its scan directory starts it"));
     assert_non_null(strstr(f->fix, "corrected: exec sslserver -e -T 30 -p -v -R"));
     assert_non_null(strstr(f->fix, "svc -t /service/smtps"));
     assert_non_null(strstr(f->explain, "-t is the ident timeout"));
     /* its rules file exists; the LWQ one does not */
-    assert_null(finding(s, "servers.rules-missing:smtps"));
-    f = finding(s, "servers.rules-stale:smtps");
+    assert_null(qt_findings_find(&s->findings, "servers.rules-missing:smtps"));
+    f = qt_findings_find(&s->findings, "servers.rules-stale:smtps");
     assert_non_null(f);
     assert_non_null(strstr(f->fix, "tcprules /etc/tcprules.d/tcp.smtp.cdb /etc/tcprules.d/tcp.smtp.tmp < /etc/tcprules.d/tcp.smtp"));
-    f = finding(s, "servers.rules-missing:smtp");
+    f = qt_findings_find(&s->findings, "servers.rules-missing:smtp");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
 
@@ -159,26 +134,26 @@ static void discovery_and_lint(void **st)
     assert_int_equal(qt_servers_limit(s->servers, 25, &src), 30);
     assert_string_equal(src, "option -c");
     assert_int_equal(qt_servers_limit(s->servers, 4242, &src), -1);
-    assert_non_null(finding(s, "servers.dns-on:smtp"));
-    assert_null(finding(s, "servers.ident-on:smtp"));        /* -R given */
-    f = finding(s, "servers.down:smtp");                      /* empty process table */
+    assert_non_null(qt_findings_find(&s->findings, "servers.dns-on:smtp"));
+    assert_null(qt_findings_find(&s->findings, "servers.ident-on:smtp"));        /* -R given */
+    f = qt_findings_find(&s->findings, "servers.down:smtp");                      /* empty process table */
     assert_non_null(f);
     assert_non_null(strstr(f->evidence, "supervise/status: pid 0, want up"));
 
     /* the incident's -T: stock tcpserver would refuse to start */
-    f = finding(s, "servers.script-refused:smtps-incident");
+    f = qt_findings_find(&s->findings, "servers.script-refused:smtps-incident");
     assert_non_null(f);
     assert_non_null(strstr(f->title, "illegal option -- T"));
     assert_non_null(strstr(f->fix, "corrected: exec tcpserver -v -R -H -c 100"));
     /* a command that cannot start has no port; two working ones on one port clash */
-    assert_null(finding(s, "servers.port-clash:465:smtps:smtps-incident"));
-    assert_non_null(finding(s, "servers.port-clash:24465:lab-tls:lab-tls2"));
+    assert_null(qt_findings_find(&s->findings, "servers.port-clash:465:smtps:smtps-incident"));
+    assert_non_null(qt_findings_find(&s->findings, "servers.port-clash:24465:lab-tls:lab-tls2"));
 
     /* tcpserver + stunnel inetd mode: TIMEOUTbusy from the config next to run */
     sv = qt_servers_find(s->servers, "lab-tls");
     assert_int_equal(sv->hs_source, QT_HS_CHAIN);
     assert_true(sv->handshake == 5);
-    f = finding(s, "servers.handshake:lab-tls");
+    f = qt_findings_find(&s->findings, "servers.handshake:lab-tls");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_OK);
 
@@ -188,20 +163,20 @@ static void discovery_and_lint(void **st)
     assert_int_equal(sv->port, 587);
     assert_int_equal(sv->hs_source, QT_HS_DEFAULT);
     assert_true(sv->handshake == 26);
-    assert_null(finding(s, "servers.no-e:submission"));
-    assert_non_null(finding(s, "servers.handshake:submission"));
+    assert_null(qt_findings_find(&s->findings, "servers.no-e:submission"));
+    assert_non_null(qt_findings_find(&s->findings, "servers.handshake:submission"));
 
     /* the incident's folklore */
     sv = qt_servers_find(s->servers, "imaps");
     assert_int_equal(sv->variant, QT_VAR_SSL_PATCH);
     assert_string_equal(sv->script.server_name, "tcpserver-ssl");
     assert_int_equal(sv->port, 993);
-    assert_int_equal(finding(s, "servers.no-handshake-deadline:imaps")->sev, QT_SEV_WARN);
-    f = finding(s, "servers.t-meaningless:imaps");
+    assert_int_equal(qt_findings_find(&s->findings, "servers.no-handshake-deadline:imaps")->sev, QT_SEV_WARN);
+    f = qt_findings_find(&s->findings, "servers.t-meaningless:imaps");
     assert_non_null(f);
     assert_non_null(strstr(f->explain, "not a TLS handshake timeout"));
-    assert_non_null(finding(s, "servers.folklore-env:imaps"));
-    assert_non_null(finding(s, "servers.name:imaps"));
+    assert_non_null(qt_findings_find(&s->findings, "servers.folklore-env:imaps"));
+    assert_non_null(qt_findings_find(&s->findings, "servers.name:imaps"));
 
     /* s6: s6-tlsd without -K in the chain; -C limits one IP */
     sv = qt_servers_find(s->servers, "s6tls");
@@ -209,10 +184,10 @@ static void discovery_and_lint(void **st)
     assert_int_equal(sv->limit, 100);
     assert_int_equal(sv->iplimit, 10);
     assert_int_equal(sv->hs_source, QT_HS_NONE);
-    f = finding(s, "servers.no-handshake-deadline:s6tls");
+    f = qt_findings_find(&s->findings, "servers.no-handshake-deadline:s6tls");
     assert_non_null(f);
     assert_non_null(strstr(f->fix, "s6-tlsd -K30000 -- /var/qmail/bin/qmail-smtpd"));
-    assert_null(finding(s, "servers.one-ip:s6tls"));   /* 10 of 100: fine */
+    assert_null(qt_findings_find(&s->findings, "servers.one-ip:s6tls"));   /* 10 of 100: fine */
 
     qt_snapshot_free(s);
     qt_sampler_free(&sm);
@@ -362,12 +337,12 @@ static void elf_scan(void **st)
 /* A /proc/PID/stat line with this ppid and start time (clock ticks). */
 static void fake_proc(const char *proc, int pid, const char *comm, int ppid, unsigned long long start, const char *env)
 {
-    sh("mkdir -p %s/%d && printf '%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %llu 0\\n' > %s/%d/stat",
+    qt_fx_sh("mkdir -p %s/%d && printf '%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %llu 0\\n' > %s/%d/stat",
        proc, pid, pid, comm, ppid, pid, pid, start, proc, pid);
-    sh("printf 'Name:\\t%s\\nUid:\\t0\\t0\\t0\\t0\\n' > %s/%d/status", comm, proc, pid);
-    sh("printf '%s\\0' > %s/%d/cmdline", comm, proc, pid);
+    qt_fx_sh("printf 'Name:\\t%s\\nUid:\\t0\\t0\\t0\\t0\\n' > %s/%d/status", comm, proc, pid);
+    qt_fx_sh("printf '%s\\0' > %s/%d/cmdline", comm, proc, pid);
     if (env)
-        sh("printf '%s\\0' > %s/%d/environ", env, proc, pid);
+        qt_fx_sh("printf '%s\\0' > %s/%d/environ", env, proc, pid);
 }
 
 /* How many children of sv came from ip (0 if none). */
@@ -393,10 +368,10 @@ static void child_ips_are_read_once(void **st)
     (void)st;
 
     snprintf(proc, sizeof proc, "%s/proc-ips", root);
-    sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    qt_fx_sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
     fake_proc(proc, 1, "init", 0, 1, NULL);
     fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
-    sh("printf 'tcpserver\\0-v\\0000\\02525\\0qmail-smtpd\\0' > %s/100/cmdline", proc);
+    qt_fx_sh("printf 'tcpserver\\0-v\\0000\\02525\\0qmail-smtpd\\0' > %s/100/cmdline", proc);
     fake_proc(proc, 200, "qmail-smtpd", 100, 50, "TCPREMOTEIP=192.0.2.1");
     fake_proc(proc, 201, "qmail-smtpd", 100, 51, "TCPREMOTEIP=192.0.2.2");
     fake_proc(proc, 202, "qmail-smtpd", 100, 52, "TCPREMOTEIP=192.0.2.1");
@@ -407,8 +382,8 @@ static void child_ips_are_read_once(void **st)
         if (round == 1) {
             /* the environment of 201 changes: the same process, not re-read;
              * 203 shows its IP only now */
-            sh("printf 'TCPREMOTEIP=198.51.100.7\\0' > %s/201/environ", proc);
-            sh("printf 'TCPREMOTEIP=203.0.113.5\\0' > %s/203/environ", proc);
+            qt_fx_sh("printf 'TCPREMOTEIP=198.51.100.7\\0' > %s/201/environ", proc);
+            qt_fx_sh("printf 'TCPREMOTEIP=203.0.113.5\\0' > %s/203/environ", proc);
         }
         if (round == 2) /* pid 201 is now another process (later start): read */
             fake_proc(proc, 201, "qmail-smtpd", 100, 90, "TCPREMOTEIP=198.51.100.7");
@@ -441,11 +416,11 @@ static void unwatched_front_end(void **st)
     (void)st;
 
     snprintf(proc, sizeof proc, "%s/proc-unwatched", root);
-    sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    qt_fx_sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
     fake_proc(proc, 1, "init", 0, 1, NULL);
     fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
     /* `timeout 60` in the chain: a WARN about the running front end */
-    sh("printf '%%s\\0' tcpserver -v -c 10 0 2525 timeout 60 qmail-smtpd > %s/100/cmdline", proc);
+    qt_fx_sh("printf '%%s\\0' tcpserver -v -c 10 0 2525 timeout 60 qmail-smtpd > %s/100/cmdline", proc);
     c.proc = proc;
     for (int watched = 0; watched < 2; watched++) {
         qt_sampler sm = {0};
@@ -489,17 +464,17 @@ static void supervise_of_another_tree(void **st)
         qt_snapshot *s;
         const struct qt_server *named = NULL, *listener = NULL;
         char id[300];
-        sh("rm -rf %s && mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc, proc);
+        qt_fx_sh("rm -rf %s && mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc, proc);
         fake_proc(proc, 1, "init", 0, 1, NULL);
         fake_proc(proc, 50, "supervise", 1, 5, NULL);
-        sh("printf '%%s\\0' supervise smtp > %s/50/cmdline", proc);
+        qt_fx_sh("printf '%%s\\0' supervise smtp > %s/50/cmdline", proc);
         if (round == 0)      /* the same name, in another tree */
-            sh("ln -s /nonexistent-other-tree/service/smtp %s/50/cwd", proc);
+            qt_fx_sh("ln -s /nonexistent-other-tree/service/smtp %s/50/cwd", proc);
         else if (round == 1) /* this tree's service directory */
-            sh("ln -s %s/service/smtp %s/50/cwd", root, proc);
+            qt_fx_sh("ln -s %s/service/smtp %s/50/cwd", root, proc);
         /* round 2: no cwd link (not readable): matched by name */
         fake_proc(proc, 100, "tcpserver", 50, 10, NULL);
-        sh("printf '%%s\\0' tcpserver -v -c 10 -x /nonexistent-other-tree/etc/tcp.smtp.cdb 0 2525 qmail-smtpd > %s/100/cmdline", proc);
+        qt_fx_sh("printf '%%s\\0' tcpserver -v -c 10 -x /nonexistent-other-tree/etc/tcp.smtp.cdb 0 2525 qmail-smtpd > %s/100/cmdline", proc);
         c.proc = proc;
         s = qt_sample(&sm, &c);
         assert_non_null(s->servers);
@@ -562,14 +537,14 @@ static void services_port_range(void **st)
     assert_non_null(mkdtemp(r));
     snprintf(cmd, sizeof cmd, "mkdir -p %s/etc && printf 'smtps\\t465587/tcp\\nsubmission 587/tcp\\n"
              "huge 99999999999999999999999/tcp mail\\n' > %s/etc/services", r, r);
-    sh("%s", cmd);
+    qt_fx_sh("%s", cmd);
     qt_ctx_defaults(&c);
     c.root = r;
     assert_int_equal(qt_servers_port(&c, "smtps"), 465); /* the built-in */
     assert_int_equal(qt_servers_port(&c, "submission"), 587);
     assert_int_equal(qt_servers_port(&c, "huge"), 0);
     assert_int_equal(qt_servers_port(&c, "mail"), 0);
-    sh("rm -rf %s", r);
+    qt_fx_sh("rm -rf %s", r);
 }
 
 int main(void)

@@ -18,6 +18,7 @@
 #include "diag/ports/ports.h"
 #include "diag/core/util.h"
 #include "tests/unit/ports_fixture.h"
+#include "tree_fixture.h"
 
 #define NOW (FX_BTIME + 1000)
 #define FEH "/usr/bin/sslserver -vR -c 5 0 465 /var/qmail/bin/qmail-smtpd"
@@ -89,14 +90,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static const qt_finding *finding(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i].id, id) == 0)
-            return &fs->v[i];
-    return NULL;
-}
-
 static void two_slots_without_connection(void **state)
 {
     struct run *r = *state;
@@ -114,7 +107,7 @@ static void two_slots_without_connection(void **state)
     assert_true(r->m->noconn[0].cpu == 0.0);      /* utime + stime of the fixture's stat */
 
     qt_ports_analyse(&r->ctx, &r->snap, NULL, &r->snap.findings);
-    f = finding(&r->snap.findings, "ports.noconn:smtps");
+    f = qt_findings_find(&r->snap.findings, "ports.noconn:smtps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);         /* 2 of 5: 40% >= 25% (docs/severity.md) */
     assert_string_equal(f->title, "Slots held by children with no connection");
@@ -124,7 +117,7 @@ static void two_slots_without_connection(void **state)
     assert_non_null(strstr(f->fix, "SSL_OP_IGNORE_UNEXPECTED_EOF"));
     assert_string_equal(f->inc_kind, "saturation");
     /* the limit check counts them: 1 accepted + 2 of 5 is not yet 80%, but the row says so */
-    assert_null(finding(&r->snap.findings, "ports.ok:smtps"));
+    assert_null(qt_findings_find(&r->snap.findings, "ports.ok:smtps"));
 }
 
 static void one_slot_is_warn(void **state)
@@ -145,7 +138,7 @@ static void one_slot_is_warn(void **state)
     qt_ports_slots(r->m, &r->ctx, &r->procs);
     assert_int_equal(r->m->svc[0].noconn, 1);
     qt_ports_analyse(&r->ctx, &r->snap, NULL, &r->snap.findings);
-    f = finding(&r->snap.findings, "ports.noconn:smtps");
+    f = qt_findings_find(&r->snap.findings, "ports.noconn:smtps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);         /* 1 of 10 */
 }
@@ -162,7 +155,7 @@ static void counted_in_the_limit(void **state)
     qt_ports_build(r->m, &r->ctx);
     qt_ports_slots(r->m, &r->ctx, &r->procs);
     qt_ports_analyse(&r->ctx, &r->snap, NULL, &r->snap.findings);
-    f = finding(&r->snap.findings, "ports.limit:smtps");
+    f = qt_findings_find(&r->snap.findings, "ports.limit:smtps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
     assert_string_equal(f->title, "Service at its connection limit");

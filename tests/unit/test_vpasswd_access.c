@@ -19,45 +19,32 @@
 #include "diag/lint/lint.h"
 #include "diag/procs/procs.h"
 #include "diag/servers/servers.h"
+#include "tree_fixture.h"
 
 static char root[128];
 static qt_ctx ctx;
-
-static void sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_int_equal(system(cmd), 0);
-}
 
 static int setup(void **st)
 {
     (void)st;
     if (geteuid() != 0)
         return 0;   /* the tests skip: owners are set with chown */
-    snprintf(root, sizeof root, "/tmp/qt-vpasswd.XXXXXX");
-    assert_non_null(mkdtemp(root));
-    sh("chmod 0755 %s && mkdir -p %s/var/qmail/users %s/home/vpopmail/bin %s/home/vpopmail/domains/example.com/joe "
+    qt_fx_tree(root, sizeof root, "vpasswd", &ctx, 0);
+    qt_fx_sh("chmod 0755 %s && mkdir -p %s/var/qmail/users %s/home/vpopmail/bin %s/home/vpopmail/domains/example.com/joe "
        "%s/service/submission", root, root, root, root, root);
-    sh("printf '+example.com-:example.com:89:89:/home/vpopmail/domains/example.com:-::\\n.\\n' > %s/var/qmail/users/assign",
+    qt_fx_sh("printf '+example.com-:example.com:89:89:/home/vpopmail/domains/example.com:-::\\n.\\n' > %s/var/qmail/users/assign",
        root);
-    sh("echo cdb > %s/home/vpopmail/domains/example.com/vpasswd.cdb", root);
-    sh("chown -R 89:89 %s/home/vpopmail/domains && chmod 0700 %s/home/vpopmail/domains && "
+    qt_fx_sh("echo cdb > %s/home/vpopmail/domains/example.com/vpasswd.cdb", root);
+    qt_fx_sh("chown -R 89:89 %s/home/vpopmail/domains && chmod 0700 %s/home/vpopmail/domains && "
        "chmod 0600 %s/home/vpopmail/domains/example.com/vpasswd.cdb", root, root, root);
-    sh("printf '#!/bin/sh\\nexit 3\\n' > %s/home/vpopmail/bin/vchkpw && chmod 0755 %s/home/vpopmail/bin/vchkpw", root, root);
-    qt_ctx_defaults(&ctx);
-    ctx.root = root;
+    qt_fx_sh("printf '#!/bin/sh\\nexit 3\\n' > %s/home/vpopmail/bin/vchkpw && chmod 0755 %s/home/vpopmail/bin/vchkpw", root, root);
     return 0;
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    if (root[0])
-        sh("rm -rf %s", root);
+    qt_fx_tree_remove(root);
     return 0;
 }
 
@@ -74,20 +61,12 @@ static void access_walk(void **st)
     assert_string_equal(why, "/home/vpopmail/domains is mode 0700 owned by uid 89 gid 89: uid 1001 gid 1002 cannot "
                              "search it");
     /* the group alone is enough when the mode gives it */
-    sh("chmod 0750 %s/home/vpopmail/domains && chmod 0640 %s%s", root, root, cdb);
+    qt_fx_sh("chmod 0750 %s/home/vpopmail/domains && chmod 0640 %s%s", root, root, cdb);
     assert_int_equal(qt_access_read_as(&ctx, cdb, 1001, 89, why, sizeof why), 1);
     assert_int_equal(qt_access_read_as(&ctx, cdb, 1001, 1002, why, sizeof why), 0);
-    sh("chmod 0700 %s/home/vpopmail/domains && chmod 0600 %s%s", root, root, cdb);
+    qt_fx_sh("chmod 0700 %s/home/vpopmail/domains && chmod 0600 %s%s", root, root, cdb);
     assert_int_equal(qt_access_read_as(&ctx, "/home/vpopmail/domains/nosuch.test/vpasswd.cdb", 89, 89, why,
                                        sizeof why), -1);
-}
-
-static const qt_finding *find(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i].id, id) == 0)
-            return &fs->v[i];
-    return NULL;
 }
 
 /* The LWQ run script: qmail-smtpd under tcpserver -u qmaild (1001 here). */
@@ -101,7 +80,7 @@ static void servers_finding(void **st)
     char err[256];
     if (geteuid() != 0)
         skip();
-    sh("printf '#!/bin/sh\\nexec tcpserver -v -c 20 -u 1001 -g 1002 0 587 qmail-smtpd mail.example.test "
+    qt_fx_sh("printf '#!/bin/sh\\nexec tcpserver -v -c 20 -u 1001 -g 1002 0 587 qmail-smtpd mail.example.test "
        "/home/vpopmail/bin/vchkpw /bin/true 2>&1\\n' > %s/service/submission/run && chmod 0755 %s/service/submission/run",
        root, root);
     memset(&s, 0, sizeof s);
@@ -109,7 +88,7 @@ static void servers_finding(void **st)
     memset(&snap, 0, sizeof snap);
     snap.servers = &s;
     qt_servers_lint(&ctx, &snap, NULL, &fs);
-    f = find(&fs, "servers.vpasswd-unreadable:submission");
+    f = qt_findings_find(&fs, "servers.vpasswd-unreadable:submission");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);   /* not running: below CRIT */
     assert_non_null(strstr(f->evidence, "uid 1001 gid 1002 (-u -g)"));
@@ -119,13 +98,13 @@ static void servers_finding(void **st)
     qt_servers_free(&s);
 
     /* run as vpopmail: nothing to say */
-    sh("sed -i 's/-u 1001 -g 1002/-u 89 -g 89/' %s/service/submission/run", root);
+    qt_fx_sh("sed -i 's/-u 1001 -g 1002/-u 89 -g 89/' %s/service/submission/run", root);
     memset(&s, 0, sizeof s);
     assert_int_equal(qt_servers_collect(&ctx, NULL, &s, err, sizeof err), 0);
     snap.servers = &s;
     memset(&fs, 0, sizeof fs);
     qt_servers_lint(&ctx, &snap, NULL, &fs);
-    assert_null(find(&fs, "servers.vpasswd-unreadable:submission"));
+    assert_null(qt_findings_find(&fs, "servers.vpasswd-unreadable:submission"));
     qt_findings_free(&fs);
     qt_servers_free(&s);
 }
@@ -133,11 +112,11 @@ static void servers_finding(void **st)
 /* A process in a fixture procfs: stat, status (real uid and gid), cmdline. */
 static void fake_proc(const char *proc, int pid, int ppid, const char *comm, unsigned uid, unsigned gid, const char *argv)
 {
-    sh("mkdir -p %s/%d && printf '%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0\\n' > %s/%d/stat",
+    qt_fx_sh("mkdir -p %s/%d && printf '%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0\\n' > %s/%d/stat",
        proc, pid, pid, comm, ppid, pid, pid, proc, pid);
-    sh("printf 'Name:\\t%s\\nUid:\\t%u\\t%u\\t%u\\t%u\\nGid:\\t%u\\t%u\\t%u\\t%u\\n' > %s/%d/status", comm, uid, uid,
+    qt_fx_sh("printf 'Name:\\t%s\\nUid:\\t%u\\t%u\\t%u\\t%u\\nGid:\\t%u\\t%u\\t%u\\t%u\\n' > %s/%d/status", comm, uid, uid,
        uid, uid, gid, gid, gid, gid, proc, pid);
-    sh("printf '%%s\\0' %s > %s/%d/cmdline", argv, proc, pid);
+    qt_fx_sh("printf '%%s\\0' %s > %s/%d/cmdline", argv, proc, pid);
 }
 
 /* No -u/-g, but the running qmail-smtpd child has other ids (a setuidgid
@@ -155,8 +134,8 @@ static void running_child_ids(void **st)
     if (geteuid() != 0)
         skip();
     snprintf(proc, sizeof proc, "%s-proc", root);
-    sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
-    sh("printf '#!/bin/sh\\nexec tcpserver -v -c 20 0 587 setuidgid qmaild qmail-smtpd mail.example.test "
+    qt_fx_sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    qt_fx_sh("printf '#!/bin/sh\\nexec tcpserver -v -c 20 0 587 setuidgid qmaild qmail-smtpd mail.example.test "
        "/home/vpopmail/bin/vchkpw /bin/true 2>&1\\n' > %s/service/submission/run", root);
     fake_proc(proc, 500, 1, "tcpserver", 0, 0,
               "tcpserver -v -c 20 0 587 setuidgid qmaild qmail-smtpd mail.example.test /home/vpopmail/bin/vchkpw /bin/true");
@@ -170,15 +149,15 @@ static void running_child_ids(void **st)
     snap.servers = &s;
     qt_servers_lint(&c, &snap, NULL, &fs);
     /* the stopped run script gives root (no -u): nothing; the running listener's child: 1001:1002 */
-    assert_null(find(&fs, "servers.vpasswd-unreadable:submission"));
-    f = find(&fs, "servers.vpasswd-unreadable:tcpserver:587");
+    assert_null(qt_findings_find(&fs, "servers.vpasswd-unreadable:submission"));
+    f = qt_findings_find(&fs, "servers.vpasswd-unreadable:tcpserver:587");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);   /* running: every AUTH fails now */
     assert_non_null(strstr(f->evidence, "uid 1001 gid 1002 (the running qmail-smtpd, pid 501)"));
     qt_findings_free(&fs);
     qt_servers_free(&s);
     qt_procs_free(&procs);
-    sh("rm -rf %s", proc);
+    qt_fx_sh("rm -rf %s", proc);
 }
 
 /* The wizard: step 2 runs vchkpw as the service's ids; "user not found"

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "diag/servers/servers.h"
+#include "tree_fixture.h"
 
 #define DATA QT_SRCDIR "/tests/fixtures/servers"
 
@@ -20,41 +21,23 @@ static char root[256];
 static qt_ctx ctx;
 static qt_servers svs;
 
-static void sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_int_equal(system(cmd), 0);
-}
-
 static void service(const char *name, const char *corpus)
 {
-    sh("mkdir -p %s/service/%s && cp %s/%s %s/service/%s/run", root, name, DATA, corpus, root, name);
+    qt_fx_sh("mkdir -p %s/service/%s && cp %s/%s %s/service/%s/run", root, name, DATA, corpus, root, name);
 }
 
 static int setup(void **st)
 {
     char err[256];
     (void)st;
-    snprintf(root, sizeof root, "/tmp/qt-wild-test.XXXXXX");
-    assert_non_null(mkdtemp(root));
-    sh("mkdir -p %s/proc %s/etc && printf 'root:x:0:0::/root:/bin/sh\\nqmaild:x:1001:1002::/var/qmail:/bin/false\\n' > %s/etc/passwd",
-       root, root, root);
+    qt_fx_tree(root, sizeof root, "wild-test", &ctx, 1);
+    qt_fx_sh("mkdir -p %s/etc && printf 'root:x:0:0::/root:/bin/sh\\nqmaild:x:1001:1002::/var/qmail:/bin/false\\n' > %s/etc/passwd",
+       root, root);
     service("cmdvar", "wild-cmdvar.run");
     service("condexp", "wild-condexp.run");
     service("sslopts", "wild-tcpserver-s.run");
     service("cfile", "wild-cfile.run");
-    sh("mkdir -p %s/service/cfile/variables && echo 17 > %s/service/cfile/variables/MAXDAEMONS", root, root);
-    qt_ctx_defaults(&ctx);
-    ctx.root = root;
-    {
-        static char proc[300];
-        snprintf(proc, sizeof proc, "%s/proc", root);
-        ctx.proc = proc;
-    }
+    qt_fx_sh("mkdir -p %s/service/cfile/variables && echo 17 > %s/service/cfile/variables/MAXDAEMONS", root, root);
     assert_int_equal(qt_servers_collect(&ctx, NULL, &svs, err, sizeof err), 0);
     return 0;
 }
@@ -63,7 +46,7 @@ static int teardown(void **st)
 {
     (void)st;
     qt_servers_free(&svs);
-    sh("rm -rf %s", root);
+    qt_fx_tree_remove(root);
     return 0;
 }
 

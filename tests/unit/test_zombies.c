@@ -16,6 +16,7 @@
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/zombies/zombies.h"
+#include "tree_fixture.h"
 
 #define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
 #define BOOT 1700000000.0
@@ -323,14 +324,6 @@ static void trend_cases(void **st)
 
 /* --- findings and the whole sampler --- */
 
-static const qt_finding *finding(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i].id, id) == 0)
-            return &fs->v[i];
-    return NULL;
-}
-
 static void sampler_findings(void **st)
 {
     (void)st;
@@ -351,7 +344,7 @@ static void sampler_findings(void **st)
     assert_non_null(qt_history_get(&s.hist, "zombies.tcpserver"));
 
     /* the listener: WARN (first sample: no trend), fix names the service */
-    f = finding(&snap->findings, "zombies.parent:330");
+    f = qt_findings_find(&snap->findings, "zombies.parent:330");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_string_equal(f->subject, "qmail-smtpd");
@@ -372,7 +365,7 @@ static void sampler_findings(void **st)
     assert_true(strstr(f->fix, "svc -t /service/qmail-smtpd") < strstr(f->fix, "reboot"));
 
     /* the SSL relay child: kill that process, a restart would not help */
-    f = finding(&snap->findings, "zombies.parent:342");
+    f = qt_findings_find(&snap->findings, "zombies.parent:342");
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->fix, "kill 342"));
     assert_null(strstr(f->fix, "svc -t"));
@@ -383,19 +376,19 @@ static void sampler_findings(void **st)
         assert_non_null(strstr(f->evidence, "not readable by uid"));
 
     /* unrelated: INFO, listed */
-    f = finding(&snap->findings, "zombies.parent:350");
+    f = qt_findings_find(&snap->findings, "zombies.parent:350");
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->title, "not part of the mail system"));
     assert_string_equal(f->inc_kind, "");
     /* the Zl leader is not reported */
-    assert_null(finding(&snap->findings, "zombies.parent:1"));
-    assert_null(finding(&snap->findings, "zombies.none"));
+    assert_null(qt_findings_find(&snap->findings, "zombies.parent:1"));
+    assert_null(qt_findings_find(&snap->findings, "zombies.none"));
     qt_snapshot_free(snap);
 
     /* a second sample, same state: stable, still WARN, remembered as seen 2 s ago */
     fake_now_value += 2;
     snap = qt_sample(&s, &c);
-    f = finding(&snap->findings, "zombies.parent:330");
+    f = qt_findings_find(&snap->findings, "zombies.parent:330");
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "stable (4 -> 4)"));
     assert_non_null(strstr(f->evidence, "seen unreaped across samples for at least 2s"));
@@ -411,7 +404,7 @@ static void sampler_findings(void **st)
     qt_history_push(&s.hist, "zombies", fake_now_value - 1, 5);
     qt_history_push(&s.hist, "zombies.tcpserver", fake_now_value - 1, 2);
     snap = qt_sample(&s, &c);
-    f = finding(&snap->findings, "zombies.parent:330");
+    f = qt_findings_find(&snap->findings, "zombies.parent:330");
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->title, "Growing: "));
     assert_non_null(strstr(f->evidence, "growing (1 -> 4)"));
