@@ -63,6 +63,9 @@
 #define QT_QSEV_BOUNCE_MIN 50       /* bounces (<>) waiting for a remote recipient: backscatter WARN */
 #define QT_QSEV_BOUNCE_CRIT 1000    /* ... CRIT */
 #define QT_QSEV_DOUBLE_MIN 10       /* double bounces in the queue: WARN */
+#define QT_QSEV_DEFER_MSGS 10       /* messages queued to one domain ... */
+#define QT_QSEV_DEFER_COUNT 5       /* ... that the logs show deferred this often, never delivered: WARN */
+#define QT_QSEV_DEFER_CRIT 1000     /* ... CRIT with this many messages queued to it */
 
 /* Age buckets of the pane and the metrics. */
 enum { QT_QAGE_1H, QT_QAGE_1D, QT_QAGE_7D, QT_QAGE_OLDER, QT_QAGE_N };

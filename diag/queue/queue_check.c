@@ -2,7 +2,7 @@
  * growing fast, one sender owning the queue (a compromised account),
  * backscatter, double bounces going nowhere. Fixes are shown, never
  * applied. Severity lines: queue.h, docs/severity.md ("Queue"). */
-#include "diag/queue/queue.h"
+#include "diag/queue/queue_int.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 
@@ -210,4 +210,5 @@ void qt_queue_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_histo
     sender_flood(q, out);
     backscatter(q, out);
     double_bounces(q, out);
+    qt_queue_deferring(q, snap->logs, out);
 }

@@ -33,4 +33,13 @@ void qt_qblock_sum_free(struct qt_qblock *b);
 /* Counts, age buckets and the sender/domain tables from q's blocks' sums. */
 void qt_queue_aggregate(qt_queue *q);
 
+/* Findings joining the queue with the logs model (snap->logs, may be NULL:
+ * then nothing): a recipient domain of the queue's table that the logs show
+ * deferred QT_QSEV_DEFER_COUNT times or more and never delivered to
+ * (queue_defer.c). */
+struct qt_logmon;
+void qt_queue_deferring(const qt_queue *q, const struct qt_logmon *logs, qt_findings *out);
+/* 1 when a remote reply (as qmail-send logs it) reads like a blocklist refusal. */
+int qt_queue_reply_listed(const char *reply);
+
 #endif
