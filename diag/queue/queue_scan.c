@@ -41,6 +41,7 @@ struct qt_queue_state {
     unsigned next;               /* round-robin start: no subdirectory starves */
     unsigned re_sub;             /* recheck cursor: subdirectory, message index */
     size_t re_msg;
+    struct qt_qauth_cache *auth; /* AUTH users of messages already read (queue_auth.c) */
 };
 
 /* --- blocks --- */
@@ -80,6 +81,7 @@ void qt_queue_state_free(qt_queue_state *st)
     free(st->blocks);
     free(st->sd);
     free(st->bounce_ids);
+    qt_qauth_cache_free(st->auth);
     free(st);
 }
 
@@ -388,6 +390,7 @@ static void state_reset(qt_queue_state *st, const char *dir, unsigned split)
     free(st->blocks);
     free(st->sd);
     free(st->bounce_ids);
+    qt_qauth_cache_free(st->auth);
     memset(st, 0, sizeof *st);
     snprintf(st->dir, sizeof st->dir, "%s", dir);
     st->split = split;
@@ -617,5 +620,6 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
     out->nbounce_ids = st->nbounce;
     qt_queue_controls(ctx, out);
     qt_queue_aggregate(out);
+    qt_queue_auth(ctx, &st->auth, out);
     return 0;
 }

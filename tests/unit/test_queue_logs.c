@@ -1,8 +1,10 @@
-/* Unit tests: the queue joined with the logs model (diag/queue/queue_defer.c):
+/* Unit tests: the queue joined with the logs model (diag/queue/queue_logs.c):
  * a fixture queue written as qmail-queue writes it (tests/unit/queue_fixture.c)
  * and qmail-send log lines fed to the logs model (diag/logmon) as multilog
  * writes them: a remote domain deferring everything, with a blocklist reply
- * or a closed port, against one that still takes some mail. */
+ * or a closed port, against one that still takes some mail; the SMTP AUTH
+ * user qmail-smtpd wrote into the messages (queue_auth.c) and its logins
+ * from many addresses: a compromised account. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <time.h>
 
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/logmon/logmon.h"
 #include "diag/queue/queue.h"
+#include "diag/queue/queue_int.h"
 #include "tests/unit/queue_fixture.h"
 
 #define NOW 1800000000.0
@@ -213,9 +217,190 @@ static void hostile_reply(void **s)
     fx_free(f);
 }
 
+/* Messages as the SMTP AUTH branch's qmail-smtpd hands them to qmail-queue
+ * (qmail-queue.c receivedfmt, then received.c with protocol ESMTPA). */
+#define QQ "Received: (qmail 4242 invoked by uid 64010); 7 Dec 2026 12:00:00 -0000\n"
+#define SMTPD(info, proto) "Received: from unknown (HELO client) (" info ")\n  by mx.local.example with " proto \
+                           "; 7 Dec 2026 12:00:00 -0000\n"
+#define BODY "From: <flood@local.example>\nSubject: hi\n\nbody: Received: from x (evil@1.2.3.4)\n"
+
+static void auth_header(void **s)
+{
+    (void)s;
+    char u[QT_QUEUE_AUTH_MAX], small[6];
+    static const char *const no[] = {
+        QQ SMTPD("127.0.0.5", "SMTP") BODY,                              /* no AUTH */
+        QQ SMTPD("ident@127.0.0.5", "SMTP") BODY,                        /* MAIL FROM AUTH=ident: not a login */
+        SMTPD("alice@local.example@127.0.0.5", "ESMTPA") BODY,           /* no qmail-queue line above it */
+        QQ SMTPD("127.0.0.5", "SMTP") SMTPD("mallory@x@1.2.3.4", "ESMTPA") BODY, /* the client's own line */
+        QQ "Received: from unknown (HELO client) (@127.0.0.5)\n  by mx with ESMTPA; x\n\n",  /* empty user */
+        QQ "Received: from unknown (HELO client) (alice@x@127.0.0.5\n  by mx with ESMTPA; x\n\n",
+        QQ,
+        "",
+        NULL};
+    const char *ok = QQ SMTPD("alice@local.example@127.0.0.5", "ESMTPA") BODY;
+    const char *crlf = "Received: (qmail 1 invoked from network); x\r\n"
+                       "Received: from h (HELO c) (bob@example.test@192.0.2.1)  \r\n\tby mx with ESMTPSA; x\r\n\r\n";
+
+    assert_int_equal(qt_queue_auth_user(ok, strlen(ok), u, sizeof u), 1);
+    assert_string_equal(u, "alice@local.example");
+    assert_int_equal(qt_queue_auth_user(crlf, strlen(crlf), u, sizeof u), 1);
+    assert_string_equal(u, "bob@example.test");
+    assert_int_equal(qt_queue_auth_user(ok, strlen(ok), small, sizeof small), 1);
+    assert_string_equal(small, "alice");                                  /* cut, NUL-terminated */
+    for (const char *const *p = no; *p; p++) {
+        assert_int_equal(qt_queue_auth_user(*p, strlen(*p), u, sizeof u), 0);
+        assert_string_equal(u, "");
+    }
+    /* cut in the middle of qmail-smtpd's header: nothing */
+    assert_int_equal(qt_queue_auth_user(ok, strlen(QQ) + 30, u, sizeof u), 0);
+}
+
+/* a vchkpw line in syslog file form (vpopmail's vchkpw.c, syslog via /dev/log) */
+static void login(struct fx *f, const char *user, const char *ip)
+{
+    char stamp[32];
+    time_t t = time(NULL) - 60;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(stamp, sizeof stamp, "%b %e %H:%M:%S", &tm);
+    line(f, "%s mx vpopmail[4242]: vchkpw-smtp: (PLAIN) login success %s:%s", stamp, user, ip);
+}
+
+static const qt_finding *sender_finding(struct fx *f)
+{
+    for (size_t i = 0; i < f->fs.n; i++)
+        if (!strncmp(f->fs.v[i].id, "queue.sender:", 13))
+            return &f->fs.v[i];
+    return NULL;
+}
+
+static void compromised_account(void **s)
+{
+    (void)s;
+    struct fx *f = fx_new();
+    const char *rc[] = {"TRvictim@remote.example", NULL};
+    const char *authed = QQ SMTPD("alice@local.example@198.51.100.7", "ESMTPA") BODY;
+    const qt_finding *x;
+    char ip[32];
+
+    for (int i = 0; i < 120; i++)
+        qf_add(f->qdir, 23, "flood@local.example", rc, NOW - 60, authed);
+    for (int i = 0; i < 40; i++)
+        qf_add(f->qdir, 23, "other@local.example", rc, NOW - 60, QQ SMTPD("127.0.0.9", "SMTP") BODY);
+    login(f, "alice@local.example", "198.51.100.7");
+    login(f, "alice@local.example", "198.51.100.7");
+    login(f, "bob@local.example", "198.51.100.8");
+    analyse(f, 1);
+    /* the senders table: the AUTH user of the top sender, read from 2 messages */
+    assert_string_equal(f->q.senders[0].key, "flood@local.example");
+    assert_non_null(f->q.senders[0].auth);
+    assert_string_equal(f->q.senders[0].auth, "alice@local.example");
+    assert_int_equal(f->q.senders[0].auth_read, QT_QUEUE_AUTH_SAMPLE);
+    assert_int_equal(f->q.senders[0].auth_hits, QT_QUEUE_AUTH_SAMPLE);
+    assert_null(f->q.senders[1].auth);
+    assert_int_equal(f->q.senders[1].auth_read, QT_QUEUE_AUTH_SAMPLE);
+    /* one login IP: the flood stays WARN, tied to the account */
+    assert_non_null(x = sender_finding(f));
+    assert_int_equal(x->sev, QT_SEV_WARN);
+    assert_non_null(strstr(x->evidence, "SMTP AUTH user: alice@local.example"));
+    assert_non_null(strstr(x->evidence, "2 AUTH logins of alice@local.example from 1 IPs (198.51.100.7)"));
+    assert_non_null(strstr(x->fix, "vpasswd alice@local.example"));
+
+    /* logins from 6 addresses: a compromised account, CRIT */
+    for (int i = 1; i <= 5; i++) {
+        snprintf(ip, sizeof ip, "203.0.113.%d", i);
+        login(f, "Alice@local.example", ip);
+    }
+    analyse(f, 1);
+    assert_non_null(x = sender_finding(f));
+    assert_int_equal(x->sev, QT_SEV_CRIT);
+    assert_string_equal(x->title, "Compromised account alice@local.example: logged in from 6 IPs, sends 75 % of "
+                                  "the queue");
+    assert_non_null(strstr(x->fix, "vpasswd alice@local.example"));
+    assert_non_null(strstr(x->fix, " 198.51.100.7:deny 203.0.113.1:deny"));
+    assert_non_null(strstr(x->fix, "svc -d /service/qmail-send"));
+    assert_string_equal(x->inc_kind, "queue-flood");
+    assert_non_null(strstr(x->inc_impact, "from alice@local.example, logged in from 6 IPs"));
+    /* without the logs: the AUTH user still shown, no CRIT */
+    analyse(f, 0);
+    assert_non_null(x = sender_finding(f));
+    assert_int_equal(x->sev, QT_SEV_WARN);
+    assert_non_null(strstr(x->evidence, "SMTP AUTH user: alice@local.example"));
+    fx_free(f);
+}
+
+/* Overwrite every mess/S/N in place (O_TRUNC: the directory is unchanged). */
+static void rewrite_all(const char *qdir, const char *text)
+{
+    for (int sdir = 0; sdir < 23; sdir++) {
+        char p[700], fp[1000];
+        DIR *d;
+        struct dirent *e;
+        snprintf(p, sizeof p, "%s/mess/%d", qdir, sdir);
+        assert_non_null(d = opendir(p));
+        while ((e = readdir(d))) {
+            FILE *fh;
+            if (e->d_name[0] == '.')
+                continue;
+            snprintf(fp, sizeof fp, "%s/%s", p, e->d_name);
+            assert_non_null(fh = fopen(fp, "w"));
+            fputs(text, fh);
+            fclose(fh);
+        }
+        closedir(d);
+    }
+}
+
+/* The lookup is bounded and remembered: a second scan reads no message. */
+static void auth_bounded(void **s)
+{
+    (void)s;
+    struct fx *f = fx_new();
+    const char *rc[] = {"TRvictim@remote.example", NULL};
+    qt_queue_state *st = NULL;
+    qt_queue q;
+    char err[256], sender[64];
+
+    for (int k = 0; k < 8; k++) {
+        snprintf(sender, sizeof sender, "s%d@local.example", k);
+        for (int i = 0; i < 10 - k; i++)
+            qf_add(f->qdir, 23, sender, rc, NOW - 60, QQ SMTPD("alice@local.example@192.0.2.1", "ESMTPA") BODY);
+    }
+    memset(&q, 0, sizeof q);
+    assert_int_equal(qt_queue_scan(&f->ctx, &st, 0, &q, err, sizeof err), 0);
+    for (size_t i = 0; i < q.nsenders; i++)
+        if (i < QT_QUEUE_AUTH_SENDERS)
+            assert_non_null(q.senders[i].auth);
+        else
+            assert_null(q.senders[i].auth);     /* past the first QT_QUEUE_AUTH_SENDERS: not read */
+    qt_queue_free(&q);
+    /* every message rewritten without AUTH (contents only: no directory
+     * changes, so no block is re-read): the remembered answers stand */
+    rewrite_all(f->qdir, QQ SMTPD("127.0.0.9", "SMTP") BODY);
+    memset(&q, 0, sizeof q);
+    assert_int_equal(qt_queue_scan(&f->ctx, &st, 0, &q, err, sizeof err), 0);
+    assert_non_null(q.senders[0].auth);
+    assert_int_equal(q.senders[0].auth_read, QT_QUEUE_AUTH_SAMPLE);
+    qt_queue_free(&q);
+    /* a fresh state reads them again: no AUTH user now */
+    qt_queue_state_free(st);
+    st = NULL;
+    memset(&q, 0, sizeof q);
+    assert_int_equal(qt_queue_scan(&f->ctx, &st, 0, &q, err, sizeof err), 0);
+    assert_null(q.senders[0].auth);
+    assert_int_equal(q.senders[0].auth_read, QT_QUEUE_AUTH_SAMPLE);
+    qt_queue_free(&q);
+    qt_queue_state_free(st);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(auth_header),
+        cmocka_unit_test(compromised_account),
+        cmocka_unit_test(auth_bounded),
         cmocka_unit_test(blocklisted_domain),
         cmocka_unit_test(hostile_reply),
     };

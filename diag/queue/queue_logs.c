@@ -1,4 +1,7 @@
-/* queue_defer.c - one remote domain deferring everything: the queue's
+/* queue_logs.c - the queue joined with the logs model (snap->logs).
+ * The AUTH user behind the top sender: its logins (vchkpw "login success"
+ * lines, the model's auth event ring) and from how many addresses.
+ * One remote domain deferring everything: the queue's
  * recipient domains joined with the logs model's per-domain deferrals
  * (diag/logmon/logmon.h: domains.ok = qmail-send "deferral:" lines,
  * .succ = "success:" lines since the entry was made, .reason = the last
@@ -145,4 +148,26 @@ void qt_queue_deferring(const qt_queue *q, const struct qt_logmon *logs, qt_find
         if (e && e->ok >= QT_QSEV_DEFER_COUNT && e->succ == 0)
             one_domain(q, c, e, out);
     }
+}
+
+size_t qt_queue_auth_ips(const struct qt_logmon *logs, const char *user, char ips[][46], size_t max,
+                         unsigned long *logins)
+{
+    size_t n = 0;
+
+    *logins = 0;
+    if (!logs || !user || !*user)
+        return 0;
+    for (size_t i = 0; i < logs->nev; i++) {
+        const struct qt_logmon_ev *e = &logs->ev[i];
+        size_t k;
+        if (!e->ok || strcasecmp(e->user, user) != 0)
+            continue;
+        (*logins)++;
+        for (k = 0; k < n && strcmp(ips[k], e->ip) != 0; k++)
+            ;
+        if (k == n && n < max)
+            snprintf(ips[n++], sizeof ips[0], "%s", *e->ip ? e->ip : "-");
+    }
+    return n;
 }
