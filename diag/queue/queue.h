@@ -46,6 +46,7 @@
 #define QT_QUEUE_ENV_MAX (256 * 1024)     /* bytes of an info/local/remote file read */
 #define QT_QUEUE_RCPT_KEEP 16             /* recipient addresses kept per message (all are counted) */
 #define QT_QUEUE_SAMPLE_MSGS 10000        /* messages read per sample (the rest: next sample); ~0.25 s */
+#define QT_QUEUE_THREADS 2                /* threads reading changed subdirectories (the split dirs are independent) */
 #define QT_QUEUE_RECHECK 1000           /* local/remote files stat'ed per sample for in-place done marks */
 #define QT_QUEUE_MANY_RCPTS 50            /* a message to this many recipients or more is "many" */
 #define QT_QUEUE_LIFETIME 604800          /* qmail-send(8) queuelifetime default: 7 days */
@@ -150,6 +151,9 @@ void qt_queue_state_free(qt_queue_state *st);
  * unreadable queue is never shown as an empty one. */
 int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **st, size_t budget, qt_queue *out, char *err, size_t errlen);
 void qt_queue_free(qt_queue *q);
+/* Threads a scan reads subdirectories on, 1..QT_QUEUE_THREADS (default the
+ * maximum); bench/ sets 1 to measure the single-threaded reader side by side. */
+extern int qt_queue_threads;
 
 /* The queue directory as on the served system: ctx->queue_dir, else
  * "queue" below qmail's prefix (qt_ctx_qmail: --qmail-dir or discovery,
