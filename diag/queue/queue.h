@@ -23,7 +23,10 @@
  * Incremental (the collector's state): a split subdirectory is re-read only
  * when the mtime of its mess/, info/, local/ or remote/ directory changed,
  * and at most QT_QUEUE_SAMPLE_MSGS messages are read per sample; what is
- * left waits for the next sample and the model says `partial`. Limits: a
+ * left waits for the next sample and the model says `partial`. The
+ * subdirectories one sample reads are read on QT_QUEUE_THREADS threads
+ * (independent: each builds its own block); the budget is counted on their
+ * info/ listings first, so the threads do not change what is read. Limits: a
  * recipient marked done in place (T -> D, no directory change) is seen when
  * its subdirectory next changes.
  *
