@@ -108,8 +108,8 @@ static void one_domain(const qt_queue *q, const struct qt_qcount *c, const struc
     free(id);
     qt_finding_subject(f, "%s", c->key);
     qt_finding_evidence(f, "%zu messages (%zu recipients) in the queue for %s", c->msgs, c->rcpts, c->key);
-    qt_finding_evidence(f, "the logs in the window: %lu deferrals, 0 successes, %lu failures (from %s)", e->ok,
-                        e->fail, *e->service ? e->service : "qmail-send");
+    qt_finding_evidence(f, "the logs in the window: %lu deferrals, %lu failures, 0 deliveries since the first of "
+                           "them (from %s)", e->ok, e->fail, *e->service ? e->service : "qmail-send");
     qt_finding_evidence(f, "last reply: %.*s%s", REPLY_SHOWN, *e->reason ? e->reason : "(none logged)",
                         strlen(e->reason) > REPLY_SHOWN ? "..." : "");
     if (listed)
