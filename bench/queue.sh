@@ -51,9 +51,16 @@ wall() { # wall CMD...: seconds of one run
     echo "$t1 - $t0" | bc -l
 }
 
+cpu() { # cpu CMD...: user + system seconds of one run (GNU time)
+    /usr/bin/time -f '%U %S' -o "$WORK/time.out" "$@" > /dev/null
+    awk '{print $1 + $2}' "$WORK/time.out"
+}
+
 if [ -n "$QREAD" ]; then
     "$QREAD" > /dev/null
     qread=$(for i in $(seq "$REPEAT"); do wall "$QREAD"; done | median)
+    qread_cpu=$(for i in $(seq "$REPEAT"); do cpu "$QREAD"; done | median)
+    printf 'qmail-qread cpu %8.1f ms\n' "$(echo "$qread_cpu * 1000" | bc -l)"
     qstat=$(for i in $(seq "$REPEAT"); do wall sh "$QSTAT"; done | median)
     printf 'qmail-qread  %8.1f ms   (%s lines)\n' "$(echo "$qread * 1000" | bc -l)" "$("$QREAD" | wc -l)"
     printf 'qmail-qstat  %8.1f ms   %s\n' "$(echo "$qstat * 1000" | bc -l)" "$(sh "$QSTAT" | tr '\n' ' ')"
@@ -63,11 +70,16 @@ fi
 "$QB" scan "$WORK/root" 3 > /dev/null
 for i in $(seq "$REPEAT"); do "$QB" scan "$WORK/root" 21; done > "$WORK/scan.out"
 grep -m1 '^messages' "$WORK/scan.out"
-for k in full_scan first_sample steady_sample one_new_message peak_rss; do
+for k in full_scan full_scan_cpu full_scan_1t full_scan_1t_cpu first_sample steady_sample one_new_message peak_rss; do
     printf '%-16s %10s %s\n' "$k" "$(grep "^$k " "$WORK/scan.out" | awk '{print $2}' | median)" \
         "$(grep -m1 "^$k " "$WORK/scan.out" | awk '{print $3}')"
 done
 if [ -n "$QREAD" ]; then
     full=$(grep "^full_scan " "$WORK/scan.out" | awk '{print $2}' | median)
     printf 'full_scan / qmail-qread = %.2f\n' "$(echo "$full / ($qread * 1000)" | bc -l)"
+    for k in full_scan_1t full_scan_cpu full_scan_1t_cpu; do
+        v=$(grep "^$k " "$WORK/scan.out" | awk '{print $2}' | median)
+        case $k in *cpu) ref=$qread_cpu what="qmail-qread cpu" ;; *) ref=$qread what=qmail-qread ;; esac
+        printf '%s / %s = %.2f\n' "$k" "$what" "$(echo "$v / ($ref * 1000)" | bc -l)"
+    done
 fi

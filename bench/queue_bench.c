@@ -5,7 +5,9 @@
  *                               qmail-send leave, split 23), a flood sender, bounces,
  *                               double bounces, local and remote recipients
  *   queue_bench scan ROOT [R]   the collector's work on it, in one process:
- *                               full   every subdirectory read at once (fresh state, no budget)
+ *                               full   every subdirectory read at once (fresh state, no budget),
+ *                                      on QT_QUEUE_THREADS threads; full_1t the same on one
+ *                                      thread (qt_queue_threads = 1); both with their CPU time
  *                               first  the first sample as the collector takes it (budget
  *                                      QT_QUEUE_SAMPLE_MSGS: partial)
  *                               steady a sample with nothing changed (median of R, default 21)
@@ -52,6 +54,13 @@ static void make(const char *root, long n)
         qf_add_todo(q, 23, "new@example.org", "x@example.net");
 }
 
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
 static double scan(const qt_ctx *ctx, qt_queue_state **st, size_t budget, qt_queue *q)
 {
     char err[256];
@@ -75,7 +84,7 @@ int main(int argc, char **argv)
     qt_queue q;
     qt_queue_state *st = NULL;
     int runs = argc > 3 ? atoi(argv[3]) : 21;
-    double full, first, one, *steady;
+    double full, first, one, *steady, full1, full_cpu, full1_cpu, cpu0;
     struct rusage ru;
 
     if (argc == 4 && strcmp(argv[1], "make") == 0) {
@@ -91,7 +100,18 @@ int main(int argc, char **argv)
     now_value = (double)time(NULL);
     ctx.now = fake_now;
 
+    /* single-threaded first, then the default: the same warm cache for both */
+    qt_queue_threads = 1;
+    cpu0 = cpu_now();
+    full1 = scan(&ctx, &st, SIZE_MAX, &q);
+    full1_cpu = cpu_now() - cpu0;
+    qt_queue_free(&q);
+    qt_queue_state_free(st);
+    st = NULL;
+    qt_queue_threads = QT_QUEUE_THREADS;
+    cpu0 = cpu_now();
     full = scan(&ctx, &st, SIZE_MAX, &q);
+    full_cpu = cpu_now() - cpu0;
     printf("messages %zu listed %zu unpreprocessed %zu split %u partial %d\n", q.messages, q.listed,
            q.unpreprocessed, q.split, q.partial);
     qt_queue_free(&q);
@@ -130,8 +150,10 @@ int main(int argc, char **argv)
     qt_queue_state_free(st);
     getrusage(RUSAGE_SELF, &ru);
     /* one "key value unit" per line: bench/queue.sh takes medians of them */
-    printf("full_scan %.1f ms\nfirst_sample %.1f ms\nsteady_sample %.3f ms\none_new_message %.2f ms\n"
-           "peak_rss %.1f MiB\n", full * 1e3, first * 1e3, steady[runs / 2] * 1e3, one * 1e3, ru.ru_maxrss / 1024.0);
+    printf("full_scan %.1f ms\nfull_scan_cpu %.1f ms\nfull_scan_1t %.1f ms\nfull_scan_1t_cpu %.1f ms\n"
+           "first_sample %.1f ms\nsteady_sample %.3f ms\none_new_message %.2f ms\npeak_rss %.1f MiB\n",
+           full * 1e3, full_cpu * 1e3, full1 * 1e3, full1_cpu * 1e3, first * 1e3, steady[runs / 2] * 1e3, one * 1e3,
+           ru.ru_maxrss / 1024.0);
     free(steady);
     return 0;
 }

@@ -24,7 +24,8 @@
  *                         line of control/me and control/helohost
  *  14 qmail queue         qt_queue_scan (diag/queue): the input is message 7's
  *                         info, local and remote envelope files and its
- *                         mess/ text, then qt_queue_headers on it
+ *                         mess/ text, then qt_queue_headers on it and
+ *                         qt_queue_auth_user (the AUTH user's header)
  *  15 users/assign        the service scan's vpasswd.cdb lookup for a
  *                         service running vchkpw (servers_vpop.c)
  *  16 rules cdb           qt_rulescdb_var (rulescdb.c): MAXCONNIP of a tcprules cdb
@@ -436,6 +437,11 @@ static void queue(const char *d, size_t n)
         fputs(h, devnull);
         free(h);
     }
+    /* the scan looked up the AUTH user of its top sender in mess/0/7 */
+    if (q.nsenders && q.senders[0].auth && strlen(q.senders[0].auth) >= QT_QUEUE_AUTH_MAX)
+        abort();
+    if (qt_queue_auth_user(d, n, err, sizeof err) != (int)(*err != 0) || strlen(err) >= sizeof err)
+        abort();
     qt_queue_free(&q);
     qt_queue_state_free(st);
 }

@@ -116,6 +116,11 @@ static void count_row(qt_table *t, const qt_queue *q, char kind, const char *wha
     qt_table_cell_num(t, QT_ROLE_NORMAL, q->listed ? (double)c->msgs / (double)q->listed : 0, "%.0f %%",
                       q->listed ? 100.0 * (double)c->msgs / (double)q->listed : 0.0);
     age_cell(t, q->now, c->oldest);
+    /* senders: the SMTP AUTH user qmail-smtpd recorded (diag/queue/queue_auth.c) */
+    if (c->auth)
+        qt_table_cell(t, QT_ROLE_NORMAL, "%s", c->auth);
+    else
+        qt_table_cell(t, QT_ROLE_DIM, "%s", kind == 's' && c->auth_read ? "(none)" : "");
     free(id);
 }
 
@@ -130,6 +135,7 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
     qt_table_col(t, "RCPTS", 6, QT_COL_RIGHT | QT_COL_NUM);
     qt_table_col(t, "SHARE", 5, QT_COL_RIGHT | QT_COL_NUM);
     qt_table_col(t, "OLDEST", 6, QT_COL_RIGHT | QT_COL_NUM);
+    qt_table_col(t, "AUTH", 12, QT_COL_FLEX);
     t->sort_col = -1;
     if (qt_view_source_state(in, QT_SRC_QUEUE, t))
         return;
@@ -151,6 +157,7 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
         qt_table_cell(t, QT_ROLE_DIM, "%s", "");
         qt_table_cell_num(t, QT_ROLE_NORMAL, q->listed ? (double)q->age[a] / (double)q->listed : 0, "%.0f %%",
                           q->listed ? 100.0 * (double)q->age[a] / (double)q->listed : 0.0);
+        qt_table_cell(t, QT_ROLE_DIM, "%s", "");
         qt_table_cell(t, QT_ROLE_DIM, "%s", "");
     }
     if (q->distinct_senders > q->nsenders)

@@ -18,6 +18,7 @@
 #define MAX_DEPTH 256   /* directories deep in one walk */
 
 static int force_walk;
+static int noatime_refused;   /* O_NOATIME got EPERM once (qt_rootfs_open_entry) */
 static void (*race_hook)(const char *where);
 
 void qt_rootfs_force_walk(int on) { force_walk = on; }
@@ -136,7 +137,18 @@ int qt_rootfs_open_entry(int dfd, const char *name, struct stat *st, char *why, 
         why[0] = '\0';
     if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return fail(why, n, EINVAL, "not a name inside the directory");
-    fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    /* O_NOATIME: reading leaves the inode as it was (no atime update, no
+     * journal write for a file read the first time); open(2) refuses it
+     * with EPERM to a caller that neither owns the file nor has
+     * CAP_FOWNER: then without it, and not tried again by this process */
+    fd = -1;
+    if (!__atomic_load_n(&noatime_refused, __ATOMIC_RELAXED)) {
+        fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOATIME);
+        if (fd < 0 && errno == EPERM)
+            __atomic_store_n(&noatime_refused, 1, __ATOMIC_RELAXED);
+    }
+    if (fd < 0 && (errno == EPERM || __atomic_load_n(&noatime_refused, __ATOMIC_RELAXED)))
+        fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return errno == ELOOP ? fail(why, n, ELOOP, "a symlink") : fail_errno(why, n, errno);
     qt_rootfs_race("entry");

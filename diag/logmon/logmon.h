@@ -57,6 +57,10 @@ struct qt_logmon_ent {
     int64_t first, last;     /* line times (Unix seconds) */
     char service[32];        /* the last service seen (vchkpw's, or the source) */
     char reason[QT_LOGMON_TEXT]; /* domains: the last reason given */
+    /* domains: deliveries that succeeded since the entry was made (a success
+     * makes no entry: the table stays one of errors), last: its time */
+    unsigned long succ;
+    int64_t succ_last;
 };
 
 struct qt_logmon_tab {

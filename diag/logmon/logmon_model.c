@@ -213,6 +213,21 @@ static void count_auth(qt_logmon *m, const qt_log_rec *r, int64_t t, int ok)
     cpy(e->user, sizeof e->user, r->user, r->user_len);
 }
 
+/* A success to a domain that already has an error entry: "every delivery
+ * deferred, 0 successes" (the queue's deferring-domain finding) needs it. */
+static void count_success(struct qt_logmon_tab *t, const char *d, size_t dl, int64_t when)
+{
+    char k[QT_LOGMON_KEY];
+    cpy(k, sizeof k, d, dl);
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->v[i].key, k)) {
+            t->v[i].succ++;
+            if (when > t->v[i].succ_last)
+                t->v[i].succ_last = when;
+            return;
+        }
+}
+
 void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *line, size_t n, int old)
 {
     qt_log_rec r;
@@ -273,6 +288,10 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
         deferred = memmem(line, n, ": deferral: ", 12) != NULL;
         qt_logmon_tab_add(&m->domains, d, dl, !deferred, deferred, r.cat == QT_LOG_NO_MAILBOX, t, m->src[src].name,
                           why, rl);
+        break;
+    case QT_LOG_DELIVERY_SUCCESS:
+        d = domain_of(&r, &dl);
+        count_success(&m->domains, d, dl, t);
         break;
     default:
         break;

@@ -23,7 +23,10 @@
  * Incremental (the collector's state): a split subdirectory is re-read only
  * when the mtime of its mess/, info/, local/ or remote/ directory changed,
  * and at most QT_QUEUE_SAMPLE_MSGS messages are read per sample; what is
- * left waits for the next sample and the model says `partial`. Limits: a
+ * left waits for the next sample and the model says `partial`. The
+ * subdirectories one sample reads are read on QT_QUEUE_THREADS threads
+ * (independent: each builds its own block); the budget is counted on their
+ * info/ listings first, so the threads do not change what is read. Limits: a
  * recipient marked done in place (T -> D, no directory change) is seen when
  * its subdirectory next changes.
  *
@@ -46,11 +49,16 @@
 #define QT_QUEUE_ENV_MAX (256 * 1024)     /* bytes of an info/local/remote file read */
 #define QT_QUEUE_RCPT_KEEP 16             /* recipient addresses kept per message (all are counted) */
 #define QT_QUEUE_SAMPLE_MSGS 10000        /* messages read per sample (the rest: next sample); ~0.25 s */
+#define QT_QUEUE_THREADS 2                /* threads reading changed subdirectories (the split dirs are independent) */
 #define QT_QUEUE_RECHECK 1000           /* local/remote files stat'ed per sample for in-place done marks */
 #define QT_QUEUE_MANY_RCPTS 50            /* a message to this many recipients or more is "many" */
 #define QT_QUEUE_LIFETIME 604800          /* qmail-send(8) queuelifetime default: 7 days */
 #define QT_QUEUE_TOP 20                   /* rows kept in the sender and domain tables */
 #define QT_QUEUE_HDR_MAX (64 * 1024)      /* bytes of a message read for its headers */
+#define QT_QUEUE_AUTH_SAMPLE 2           /* messages per sender read for its AUTH user */
+#define QT_QUEUE_AUTH_SENDERS 5          /* top senders whose AUTH user is looked up */
+#define QT_QUEUE_AUTH_READ 4096          /* bytes of a message read for it (its first two headers) */
+#define QT_QUEUE_AUTH_MAX 256            /* bytes of an AUTH user kept */
 
 /* Severity lines of the queue findings (docs/severity.md, "Queue"). */
 #define QT_QSEV_GROWTH_WARN 60.0    /* messages per minute over the history, at least one minute of it */
@@ -63,6 +71,10 @@
 #define QT_QSEV_BOUNCE_MIN 50       /* bounces (<>) waiting for a remote recipient: backscatter WARN */
 #define QT_QSEV_BOUNCE_CRIT 1000    /* ... CRIT */
 #define QT_QSEV_DOUBLE_MIN 10       /* double bounces in the queue: WARN */
+#define QT_QSEV_AUTH_IPS 5          /* the top sender's AUTH user logged in from this many IPs: CRIT */
+#define QT_QSEV_DEFER_MSGS 10       /* messages queued to one domain ... */
+#define QT_QSEV_DEFER_COUNT 5       /* ... that the logs show deferred this often, never delivered: WARN */
+#define QT_QSEV_DEFER_CRIT 1000     /* ... CRIT with this many messages queued to it */
 
 /* Age buckets of the pane and the metrics. */
 enum { QT_QAGE_1H, QT_QAGE_1D, QT_QAGE_7D, QT_QAGE_OLDER, QT_QAGE_N };
@@ -83,6 +95,16 @@ struct qt_qcount {
     char *key;
     size_t msgs, rcpts;     /* messages, pending recipients */
     double oldest;          /* birth of the oldest */
+    /* senders: ids of the first QT_QUEUE_AUTH_SAMPLE of its messages seen,
+     * read for the SMTP AUTH user (queue_auth.c) */
+    unsigned long sample[QT_QUEUE_AUTH_SAMPLE];
+    unsigned nsample;
+    /* senders among the first QT_QUEUE_AUTH_SENDERS: the user qmail-smtpd
+     * says authenticated (its Received header), raw, capped; NULL: none
+     * found in the samples (no AUTH, or not read). auth_read: samples read,
+     * auth_hits: of them naming that user. */
+    char *auth;
+    unsigned auth_read, auth_hits;
 };
 
 struct qt_qblock;           /* one subdirectory's messages (opaque, shared) */
@@ -132,6 +154,9 @@ void qt_queue_state_free(qt_queue_state *st);
  * unreadable queue is never shown as an empty one. */
 int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **st, size_t budget, qt_queue *out, char *err, size_t errlen);
 void qt_queue_free(qt_queue *q);
+/* Threads a scan reads subdirectories on, 1..QT_QUEUE_THREADS (default the
+ * maximum); bench/ sets 1 to measure the single-threaded reader side by side. */
+extern int qt_queue_threads;
 
 /* The queue directory as on the served system: ctx->queue_dir, else
  * "queue" below qmail's prefix (qt_ctx_qmail: --qmail-dir or discovery,
@@ -155,6 +180,16 @@ const char *qt_qaddr_domain(const char *addr);
  * QT_QUEUE_HDR_MAX bytes, folded lines joined). Raw text: escape it.
  * Returns a malloc'd string of "Name: value\n" lines, or NULL with why. */
 char *qt_queue_headers(const qt_ctx *ctx, const qt_queue *q, unsigned long id, char *why, size_t n);
+
+/* The SMTP AUTH user qmail-smtpd recorded in a message's header block
+ * (buf, n bytes from the start of mess/S/ID), into user (un bytes, raw,
+ * cut): 1 found, 0 not. Only the header right below qmail-queue's own
+ * "Received: (qmail N invoked ...)" counts, and only when it says
+ * "with ESMTPA;" (or ESMTPSA, RFC 3848): qmail-smtpd of the SMTP AUTH patch
+ * writes "Received: from HOST (HELO H) (USER@IP)\n  by ME with ESMTPA; DATE"
+ * (qmail-smtpd.c smtp_auth: remoteinfo = the user; received.c). Lines
+ * written by the client come below it and are never read. */
+int qt_queue_auth_user(const char *buf, size_t n, char *user, size_t un);
 
 /* The analyser and the collector (diag/collectors.c). */
 struct qt_snapshot;

@@ -2,7 +2,7 @@
  * growing fast, one sender owning the queue (a compromised account),
  * backscatter, double bounces going nowhere. Fixes are shown, never
  * applied. Severity lines: queue.h, docs/severity.md ("Queue"). */
-#include "diag/queue/queue.h"
+#include "diag/queue/queue_int.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 
@@ -101,14 +101,58 @@ static void growth(const qt_queue *q, double rate, double span, qt_findings *out
     qt_finding_incident(f, "queue-flood", "queue", "%+.0f messages/min; %zu in queue", rate, q->messages);
 }
 
-static void sender_flood(const qt_queue *q, qt_findings *out)
+#define AUTH_IPS_KEPT 64    /* distinct login IPs counted for the top sender's AUTH user */
+#define AUTH_IPS_SHOWN 10   /* of them named in the evidence and the fix */
+
+/* What the AUTH user behind the top sender tells (queue_auth.c) and its
+ * logins in the logs (queue_logs.c, nips of them found): evidence lines. */
+static void auth_evidence(qt_finding *f, const struct qt_qcount *top, const struct qt_logmon *logs,
+                          char ips[][46], size_t nips, unsigned long logins)
+{
+    qt_buf b = {0};
+
+    if (!top->auth) {
+        if (top->auth_read)
+            qt_finding_evidence(f, "no SMTP AUTH user in the %u messages read (qmail-smtpd's Received header): "
+                                   "sent without AUTH, or injected locally", top->auth_read);
+        return;
+    }
+    qt_finding_evidence(f, "SMTP AUTH user: %s (qmail-smtpd's Received header \"with ESMTPA\", %u of %u messages "
+                           "read)", top->auth, top->auth_hits, top->auth_read);
+    if (!logs)
+        return;
+    for (size_t i = 0; i < nips && i < AUTH_IPS_SHOWN; i++)
+        qt_buf_printf(&b, "%s%s", i ? ", " : "", ips[i]);
+    qt_finding_evidence(f, "the logs in the window: %lu AUTH logins of %s from %s%zu IPs%s%s%s", logins, top->auth,
+                        nips == AUTH_IPS_KEPT ? ">=" : "", nips, nips ? " (" : "", qt_buf_str(&b),
+                        nips > AUTH_IPS_SHOWN ? ", ...)" : nips ? ")" : "");
+    qt_buf_free(&b);
+}
+
+/* vpasswd for a vpopmail account (user@domain), quoted for the shell. */
+static void fix_password(qt_finding *f, const char *account)
+{
+    qt_buf b = {0};
+    const char *at = strrchr(account, '@');
+
+    if (!at || at == account || !at[1])
+        return;
+    qt_shell_quote(&b, account);
+    qt_finding_fix(f, "vpasswd %s    # a vpopmail account: a new password (it asks for it) stops the "
+                      "botnet's logins", qt_buf_str(&b));
+    qt_buf_free(&b);
+}
+
+static void sender_flood(const qt_queue *q, const struct qt_logmon *logs, qt_findings *out)
 {
     const struct qt_qcount *top = q->nsenders ? &q->senders[0] : NULL;
+    char ips[AUTH_IPS_KEPT][46];
     double share;
     enum qt_sev sev;
     qt_finding *f;
-    char *title, *id, *user;
-    const char *dom;
+    char *title, *id;
+    size_t nips;
+    unsigned long logins = 0;
 
     if (!top || qt_qsender_is_bounce(top->key) || qt_qsender_is_double_bounce(top->key) ||
         top->msgs < QT_QSEV_SENDER_MIN)
@@ -117,35 +161,49 @@ static void sender_flood(const qt_queue *q, qt_findings *out)
     if (share < QT_QSEV_SENDER_WARN)
         return;
     sev = share >= QT_QSEV_SENDER_CRIT && top->msgs >= QT_QSEV_SENDER_CRIT_MSGS ? QT_SEV_CRIT : QT_SEV_WARN;
-    title = qt_asprintf("One sender owns %.0f %% of the queue: %s", 100 * share, top->key);
+    nips = top->auth ? qt_queue_auth_ips(logs, top->auth, ips, AUTH_IPS_KEPT, &logins) : 0;
+    if (nips >= QT_QSEV_AUTH_IPS) {
+        sev = QT_SEV_CRIT;
+        title = qt_asprintf("Compromised account %s: logged in from %s%zu IPs, sends %.0f %% of the queue", top->auth,
+                            nips == AUTH_IPS_KEPT ? ">=" : "", nips, 100 * share);
+    } else {
+        title = qt_asprintf("One sender owns %.0f %% of the queue: %s", 100 * share, top->key);
+    }
     id = qt_asprintf("queue.sender:%s", top->key);
     f = qt_findings_add(out, sev, "queue", id, title);
-    free(title);
     free(id);
+    free(title);
     qt_finding_subject(f, "%s", top->key);
     qt_finding_evidence(f, "%zu of %zu messages (%.0f %%), %zu pending recipients; %zu distinct senders", top->msgs,
                         q->listed, 100 * share, top->rcpts, q->distinct_senders);
+    auth_evidence(f, top, logs, ips, nips, logins);
     qt_finding_explain(f, "One envelope sender with most of the queue is the mark of a compromised account: its "
                           "password leaked and a botnet sends through SMTP AUTH from many addresses. The server's "
                           "IP lands on blocklists and every user's mail is deferred.");
-    qt_finding_explain(f, "The envelope sender is written by the client: check the smtpd log for the AUTH user "
-                          "that sent it before blaming the address.");
-    dom = qt_qaddr_domain(top->key);
-    user = qt_strndup(top->key, (size_t)(strrchr(top->key, '@') ? strrchr(top->key, '@') - top->key : 0));
-    if (*dom && *user) {
+    if (!top->auth)
+        qt_finding_explain(f, "The envelope sender is written by the client: check the smtpd log for the AUTH user "
+                              "that sent it before blaming the address.");
+    fix_password(f, top->auth ? top->auth : top->key);
+    if (nips) {
         qt_buf b = {0};
-        qt_shell_quote(&b, top->key);
-        qt_finding_fix(f, "vpasswd %s    # a vpopmail account: a new password (it asks for it) stops the "
-                          "botnet's logins", qt_buf_str(&b));
+        for (size_t i = 0; i < nips && i < AUTH_IPS_SHOWN; i++)
+            if (strcmp(ips[i], "-") != 0)
+                qt_buf_printf(&b, " %s:deny", ips[i]);
+        if (b.len)
+            qt_finding_fix(f, "# the addresses that logged in as %s, for the smtpd's tcprules file (above its allow "
+                              "lines):%s", top->auth, qt_buf_str(&b));
         qt_buf_free(&b);
     }
-    free(user);
     qt_finding_fix(f, "# block the sending IPs in the smtpd rules (tcprules): a line 'IP:deny' per address, "
                       "then rebuild the cdb");
     stop_send(f);
     remove_by_sender(f, q, top->key);
-    qt_finding_incident(f, "queue-flood", "queue", "%zu of %zu queued messages (%.0f %%) from one sender",
-                        top->msgs, q->listed, 100 * share);
+    if (nips >= QT_QSEV_AUTH_IPS)
+        qt_finding_incident(f, "queue-flood", "queue", "%zu of %zu queued messages (%.0f %%) from %s, logged in "
+                            "from %zu IPs", top->msgs, q->listed, 100 * share, top->auth, nips);
+    else
+        qt_finding_incident(f, "queue-flood", "queue", "%zu of %zu queued messages (%.0f %%) from one sender",
+                            top->msgs, q->listed, 100 * share);
 }
 
 static void backscatter(const qt_queue *q, qt_findings *out)
@@ -207,7 +265,8 @@ void qt_queue_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_histo
         return; /* failed: the STALE line says why; absent: no qmail queue here */
     summary(q, rate, span, out);
     growth(q, rate, span, out);
-    sender_flood(q, out);
+    sender_flood(q, snap->logs, out);
     backscatter(q, out);
     double_bounces(q, out);
+    qt_queue_deferring(q, snap->logs, out);
 }

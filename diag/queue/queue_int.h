@@ -33,4 +33,28 @@ void qt_qblock_sum_free(struct qt_qblock *b);
 /* Counts, age buckets and the sender/domain tables from q's blocks' sums. */
 void qt_queue_aggregate(qt_queue *q);
 
+/* The AUTH user of the first QT_QUEUE_AUTH_SENDERS senders (not <> or
+ * #@[]) from their sampled messages (queue_auth.c): sets q->senders[i].auth,
+ * auth_read, auth_hits. *cache (NULL at first, the scan state's) remembers
+ * messages already read; at most QT_QUEUE_AUTH_SENDERS * QT_QUEUE_AUTH_SAMPLE
+ * files of QT_QUEUE_AUTH_READ bytes are read per call. */
+struct qt_qauth_cache;
+void qt_queue_auth(const qt_ctx *ctx, struct qt_qauth_cache **cache, qt_queue *q);
+void qt_qauth_cache_free(struct qt_qauth_cache *c);   /* NULL: nothing */
+
+/* Findings joining the queue with the logs model (snap->logs, may be NULL:
+ * then nothing): a recipient domain of the queue's table that the logs show
+ * deferred QT_QSEV_DEFER_COUNT times or more and never delivered to
+ * (queue_logs.c). */
+struct qt_logmon;
+void qt_queue_deferring(const qt_queue *q, const struct qt_logmon *logs, qt_findings *out);
+/* The logs' SMTP AUTH successes of user (vchkpw's "login success", the
+ * model's event ring, case-insensitive): distinct IPs into ips (at most
+ * max; "-" for a line without one), *logins = successes. Returns the
+ * number of IPs kept; 0 when logs is NULL. */
+size_t qt_queue_auth_ips(const struct qt_logmon *logs, const char *user, char ips[][46], size_t max,
+                         unsigned long *logins);
+/* 1 when a remote reply (as qmail-send logs it) reads like a blocklist refusal. */
+int qt_queue_reply_listed(const char *reply);
+
 #endif

@@ -87,8 +87,10 @@ void qt_queue_free(qt_queue *q)
         qt_qblock_unref(q->blocks[s]);
     free(q->blocks);
     free(q->bounce_ids);
-    for (size_t i = 0; i < q->nsenders; i++)
+    for (size_t i = 0; i < q->nsenders; i++) {
         free(q->senders[i].key);
+        free(q->senders[i].auth);
+    }
     for (size_t i = 0; i < q->ndomains; i++)
         free(q->domains[i].key);
     free(q->senders);

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ struct qt_queue_state {
     unsigned next;               /* round-robin start: no subdirectory starves */
     unsigned re_sub;             /* recheck cursor: subdirectory, message index */
     size_t re_msg;
+    struct qt_qauth_cache *auth; /* AUTH users of messages already read (queue_auth.c) */
 };
 
 /* --- blocks --- */
@@ -80,6 +82,7 @@ void qt_queue_state_free(qt_queue_state *st)
     free(st->blocks);
     free(st->sd);
     free(st->bounce_ids);
+    qt_qauth_cache_free(st->auth);
     free(st);
 }
 
@@ -324,9 +327,11 @@ static int by_id(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Read subdirectory s into a new block. -1 when its directories cannot be
- * opened (why). */
-static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *vanished, char *why, size_t n)
+/* Read subdirectory s into a new block; info is the listing of info/S the
+ * caller made (sorted, owned here from now on). NULL when its directories
+ * cannot be opened (why). */
+static struct qt_qblock *read_block(int qfd, unsigned s, struct listing info, size_t *files, size_t *vanished,
+                                    char *why, size_t n)
 {
     int fds[D_N];
     struct listing chan[D_N];
@@ -345,6 +350,7 @@ static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *
             for (int k = 0; k < c; k++)
                 if (fds[k] >= 0)
                     close(fds[k]);
+            free(info.ids);
             return NULL;
         }
     }
@@ -353,7 +359,8 @@ static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *
     snprintf(rel, sizeof rel, "mess/%u", s);
     b->mess = count_files(qfd, rel, dup(fds[D_MESS]), NULL, NULL);
     memset(chan, 0, sizeof chan);
-    for (int c = D_INFO; c < D_N; c++) {
+    chan[D_INFO] = info;
+    for (int c = D_LOCAL; c < D_N; c++) {
         if (fds[c] < 0)
             continue;
         snprintf(rel, sizeof rel, "%s/%u", chan_dir[c], s);
@@ -379,6 +386,85 @@ static struct qt_qblock *read_block(int qfd, unsigned s, size_t *files, size_t *
     return b;
 }
 
+/* --- reading subdirectories on QT_QUEUE_THREADS threads --- */
+
+/* One subdirectory to read: listed by the scan (the budget), read by a worker. */
+struct job {
+    unsigned s;
+    struct listing info;        /* info/S, sorted; read_block takes it */
+    struct timespec mt[D_N], read_at;
+    struct qt_qblock *b;        /* the result; NULL with why when it failed */
+    size_t files, vanished;
+    char why[256];
+};
+
+struct pool {
+    int qfd;
+    struct job *jobs;
+    size_t n, next;             /* next: the next job to take (atomic) */
+};
+
+/* The numeric names of info/S, sorted. */
+static int list_info(int qfd, unsigned s, struct listing *l, char *why, size_t n)
+{
+    char rel[64];
+    int fd;
+
+    snprintf(rel, sizeof rel, "info/%u", s);
+    memset(l, 0, sizeof *l);
+    if ((fd = open_in(qfd, rel, O_DIRECTORY, NULL, why, n)) < 0) {
+        char *w = qt_strdup(why);
+        snprintf(why, n, "%s: %s", rel, w);
+        free(w);
+        return -1;
+    }
+    count_files(qfd, rel, fd, &l->ids, &l->n);
+    if (l->n)
+        qsort(l->ids, l->n, sizeof *l->ids, cmp_ul);
+    return 0;
+}
+
+static void *worker(void *arg)
+{
+    struct pool *p = arg;
+    size_t i;
+
+    while ((i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED)) < p->n) {
+        struct job *j = &p->jobs[i];
+        j->b = read_block(p->qfd, j->s, j->info, &j->files, &j->vanished, j->why, sizeof j->why);
+        j->info.ids = NULL;     /* read_block freed it */
+    }
+    return NULL;
+}
+
+/* Read the jobs' subdirectories: the subdirectories are independent (their
+ * own files, their own block), so a second thread reads some of them while
+ * this one reads the others. One thread for a single subdirectory. */
+static void read_jobs(int qfd, struct job *jobs, size_t n)
+{
+    struct pool p = {.qfd = qfd, .jobs = jobs, .n = n, .next = 0};
+    pthread_t th[QT_QUEUE_THREADS];
+    int started = 0;
+
+    for (int t = 1; t < qt_queue_threads && (size_t)t < n && t < QT_QUEUE_THREADS; t++)
+        if (pthread_create(&th[started], NULL, worker, &p) == 0)
+            started++;
+    worker(&p);
+    for (int t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+}
+
+static void jobs_free(struct job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(jobs[i].info.ids);
+        qt_qblock_unref(jobs[i].b);
+    }
+    free(jobs);
+}
+
+int qt_queue_threads = QT_QUEUE_THREADS;
+
 /* --- the scan --- */
 
 static void state_reset(qt_queue_state *st, const char *dir, unsigned split)
@@ -388,6 +474,7 @@ static void state_reset(qt_queue_state *st, const char *dir, unsigned split)
     free(st->blocks);
     free(st->sd);
     free(st->bounce_ids);
+    qt_qauth_cache_free(st->auth);
     memset(st, 0, sizeof *st);
     snprintf(st->dir, sizeof st->dir, "%s", dir);
     st->split = split;
@@ -547,7 +634,8 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
     char dir[512];
     char why[256];
     unsigned split;
-    size_t reads = 0;
+    size_t reads = 0, njobs = 0;
+    struct job *jobs;
     qt_queue_state *st;
     struct stat sb;
     int qfd = qt_ctx_open(ctx, qt_queue_dir(ctx, dir, sizeof dir), O_DIRECTORY, &sb, why, sizeof why);
@@ -574,10 +662,11 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
         state_reset(st, dir, split);
     scan_flat(qfd, st, &out->files_read);
 
+    jobs = qt_calloc(split, sizeof *jobs);
     for (unsigned k = 0, start = st->next; k < split; k++) {
         unsigned s = (start + k) % split;
         struct timespec mt[D_N];
-        struct qt_qblock *b;
+        struct job *j = &jobs[njobs];
 
         sub_times(qfd, s, mt);
         if (!sub_changed(&st->sd[s], mt))
@@ -586,19 +675,43 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
             out->pending_dirs++;
             continue;
         }
-        clock_gettime(CLOCK_REALTIME, &st->sd[s].read_at);
-        if (!(b = read_block(qfd, s, &out->files_read, &out->vanished, why, sizeof why))) {
+        /* the budget counts the listing of info/S, so which subdirectories
+         * are read does not depend on how the reading is shared out */
+        clock_gettime(CLOCK_REALTIME, &j->read_at);
+        if (list_info(qfd, s, &j->info, why, sizeof why) != 0) {
+            jobs_free(jobs, njobs);
             close(qfd);
             return fail(err, errlen, dir, "", why);
         }
-        reads += b->n ? b->n : 1;
-        qt_qblock_unref(st->blocks[s]);
-        st->blocks[s] = b;
-        memcpy(st->sd[s].mt, mt, sizeof mt);
-        st->sd[s].have = 1;
+        j->s = s;
+        memcpy(j->mt, mt, sizeof mt);
+        njobs++;
+        reads += j->info.n ? j->info.n : 1;
         if (reads >= budget)
             st->next = (s + 1) % split;
     }
+    read_jobs(qfd, jobs, njobs);
+    for (size_t i = 0; i < njobs; i++) {
+        struct job *j = &jobs[i];
+        out->files_read += j->files;
+        out->vanished += j->vanished;
+        if (!j->b) {
+            snprintf(why, sizeof why, "%s", j->why);
+            jobs_free(jobs, njobs);
+            close(qfd);
+            return fail(err, errlen, dir, "", why);
+        }
+    }
+    for (size_t i = 0; i < njobs; i++) {
+        struct job *j = &jobs[i];
+        qt_qblock_unref(st->blocks[j->s]);
+        st->blocks[j->s] = j->b;
+        j->b = NULL;
+        st->sd[j->s].read_at = j->read_at;
+        memcpy(st->sd[j->s].mt, j->mt, sizeof j->mt);
+        st->sd[j->s].have = 1;
+    }
+    jobs_free(jobs, njobs);
     if (reads < budget)
         recheck(qfd, st, QT_QUEUE_RECHECK);
     close(qfd);
@@ -617,5 +730,6 @@ int qt_queue_scan(const qt_ctx *ctx, qt_queue_state **stp, size_t budget, qt_que
     out->nbounce_ids = st->nbounce;
     qt_queue_controls(ctx, out);
     qt_queue_aggregate(out);
+    qt_queue_auth(ctx, &st->auth, out);
     return 0;
 }

@@ -42,7 +42,7 @@ static void tally_grow(struct tally *t)
 
 /* Domains compare without case (RFC 5321 section 2.4); senders too, since
  * a flood varies the case of one address. */
-static void tally_add(struct tally *t, const char *key, size_t msgs, size_t rcpts, double oldest)
+static struct qt_qcount *tally_add(struct tally *t, const char *key, size_t msgs, size_t rcpts, double oldest)
 {
     size_t h;
     if (2 * (t->n + 1) > t->cap)
@@ -59,6 +59,14 @@ static void tally_add(struct tally *t, const char *key, size_t msgs, size_t rcpt
     t->v[h].rcpts += rcpts;
     if (oldest < t->v[h].oldest)
         t->v[h].oldest = oldest;
+    return &t->v[h];
+}
+
+/* Keep the first QT_QUEUE_AUTH_SAMPLE message ids of a sender. */
+static void sample_add(struct qt_qcount *c, const unsigned long *ids, unsigned n)
+{
+    for (unsigned i = 0; i < n && c->nsample < QT_QUEUE_AUTH_SAMPLE; i++)
+        c->sample[c->nsample++] = ids[i];
 }
 
 /* The table's rows packed into an array (keys still borrowed); frees t. */
@@ -140,7 +148,7 @@ void qt_qblock_sum(struct qt_qblock *b)
         b->double_bounces += qt_qsender_is_double_bounce(m->sender);
         b->many_rcpts += todo >= QT_QUEUE_MANY_RCPTS;
         b->cut += m->cut;
-        tally_add(&snd, m->sender, 1, todo, m->birth);
+        sample_add(tally_add(&snd, m->sender, 1, todo, m->birth), &m->id, 1);
         add_domains(&dom, m);
     }
     if (b->n)
@@ -205,7 +213,8 @@ void qt_queue_aggregate(qt_queue *q)
         if (b->n && (!q->oldest || b->births[0] < q->oldest))
             q->oldest = b->births[0];
         for (size_t i = 0; i < b->nsnd; i++)
-            tally_add(&snd, b->snd[i].key, b->snd[i].msgs, b->snd[i].rcpts, b->snd[i].oldest);
+            sample_add(tally_add(&snd, b->snd[i].key, b->snd[i].msgs, b->snd[i].rcpts, b->snd[i].oldest),
+                       b->snd[i].sample, b->snd[i].nsample);
         for (size_t i = 0; i < b->ndom; i++)
             tally_add(&dom, b->dom[i].key, b->dom[i].msgs, b->dom[i].rcpts, b->dom[i].oldest);
     }

@@ -27,6 +27,27 @@ check "--check: the threshold is named" has "queue_messages=10 (warn 5)" "$tmp/c
 timeout 30 "$QT" --root "$R" --check -w queue_messages=50 > "$tmp/check2" 2>&1
 check "--check: perfdata has the two counts" has "'queue_unpreprocessed'=1" "$tmp/check2"
 
+# joined with qmail-send's log (/var/log/qmail/current under --root, multilog
+# TAI64N stamps a minute old): far.example (16 messages queued: the queue
+# written twice) deferred 6 times with a blocklist reply, never delivered
+R2=$tmp/root2
+python3 "$(dirname "$0")/../tools/mkqueue.py" "$R2/var/qmail/queue"
+python3 "$(dirname "$0")/../tools/mkqueue.py" "$R2/var/qmail/queue"
+mkdir -p "$R2/var/log/qmail"
+stamp=$(printf '@%016x%08x' $((0x4000000000000000 + $(date +%s) + 10 - 60)) 0)
+for i in 1 2 3 4 5 6; do
+    echo "$stamp starting delivery $i: msg 4$i to remote x$i@far.example"
+    echo "$stamp delivery $i: deferral: 192.0.2.25_does_not_like_recipient./Remote_host_said:_554_5.7.1_Service_unavailable;_Client_host_[203.0.113.9]_blocked_using_zen.spamhaus.org;_https://www.spamhaus.org/query/ip/203.0.113.9/Giving_up_on_192.0.2.25./"
+done > "$R2/var/log/qmail/current"
+timeout 30 "$QT" --root "$R2" --once > "$tmp/defer" 2>&1
+check "deferring domain: the finding from the queue and the log" \
+    has "16 messages queued to far.example: every delivery to it deferred (probably blocklisted)" "$tmp/defer"
+check "deferring domain: an incident delivery-errors on far.example" has "delivery-errors far.example" "$tmp/defer"
+echo "$stamp starting delivery 7: msg 47 to remote x7@far.example" >> "$R2/var/log/qmail/current"
+echo "$stamp delivery 7: success: 192.0.2.25_accepted_message./Remote_host_said:_250_ok/" >> "$R2/var/log/qmail/current"
+timeout 30 "$QT" --root "$R2" --once > "$tmp/defer2" 2>&1
+check "one delivery to it succeeded: no deferring finding" hasnt "queued to far.example" "$tmp/defer2"
+
 # unreadable: mess/0 is a file, so the queue cannot be listed
 mv "$Q/mess/0" "$tmp/mess0"
 echo x > "$Q/mess/0"

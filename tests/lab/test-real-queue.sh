@@ -93,6 +93,41 @@ while IFS='|' read -r what truth qt; do
 done <"$QT_LAB_DIR/cmp"
 check_eq "qmail-qstat: 29 in queue, 3 not yet preprocessed" "29 3" \
     "$(awk -F': ' '{printf "%s%s", s, $2; s=" "}' "$QT_LAB_DIR/qstat")"
+# SMTP AUTH through the real qmail-smtpd + vchkpw: 3 messages as the lab's
+# user from 127.0.0.21-23; qmail-smtpd writes the user into its Received
+# header ("(USER@IP) by ... with ESMTPA"), the senders table shows it
+P() { T "[s for s in t['services'] if s['name']=='$1'][0]['port']"; }
+AUSER=$(T 't["real"]["user"]')
+svc -u "$SVC"
+retry 40 send_runs
+bad=0
+for i in 1 2 3; do
+    timeout 30 swaks --server "127.0.0.1:$(P real-smtp)" --local-interface "127.0.0.2$i" --auth PLAIN \
+        --auth-user "$AUSER" --auth-password "$(T 't["real"]["password"]')" --from authflood@realstack.test \
+        --to "z$i@remote.example" >"$QT_LAB_DIR/sw.out" 2>&1 || bad=$((bad + 1))
+done
+check_eq "3 messages sent with AUTH PLAIN (swaks exit 0)" 0 "$bad"
+retry 60 test "$("$QD/bin/qmail-qstat" | tail -1)" = "messages in queue but not yet preprocessed: 0"
+check "qmail-send preprocessed them" test $? -eq 0
+send_down
+timeout 60 "$QT" --json --qmail-dir "$QD" >"$QT_LAB_DIR/q2.json" 2>>"$QT_LAB_DIR/q.err"
+check_eq "qtriage --json exit (after AUTH)" 0 $?
+check_eq "the senders table names the AUTH user of authflood@realstack.test" "$AUSER" \
+    "$("$PY" -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+v = [p for p in t["panes"] if p["name"] == "Queue"][0]["view"]["main"]
+c = [x["title"] for x in v["columns"]]
+print(" ".join(r["cells"][c.index("AUTH")]["text"] for r in v["rows"]
+               if r["cells"][c.index("NAME")]["text"] == "authflood@realstack.test"))' "$QT_LAB_DIR/q2.json")"
+check_eq "no AUTH user for a sender queued without SMTP (qmail-queue directly)" "(none)" \
+    "$("$PY" -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+v = [p for p in t["panes"] if p["name"] == "Queue"][0]["view"]["main"]
+c = [x["title"] for x in v["columns"]]
+print(" ".join(r["cells"][c.index("AUTH")]["text"] for r in v["rows"]
+               if r["cells"][c.index("NAME")]["text"] == "flood@realstack.test"))' "$QT_LAB_DIR/q2.json")"
 
 # the end: qmail-send stopped, the queue emptied by file, never a directory
 empty_queue

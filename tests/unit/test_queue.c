@@ -649,6 +649,44 @@ static void collector(void **s)
     fx_free(f);
 }
 
+/* Subdirectories read on two threads give the model one thread gives. */
+static void threads_same(void **s)
+{
+    (void)s;
+    struct fx *f = fx_new(23);
+    qt_queue q[2];
+    qt_queue_state *st[2] = {NULL, NULL};
+    char snd[64];
+
+    for (int i = 0; i < 400; i++) {
+        snprintf(snd, sizeof snd, "s%d@local.example", i % 7);
+        qf_add(f->qdir, 23, i % 50 ? snd : "", one_remote, NOW - i, NULL);
+    }
+    for (int t = 0; t < 2; t++) {
+        qt_queue_threads = t + 1;
+        scan_ok(f, &st[t], SIZE_MAX, &q[t]);
+    }
+    qt_queue_threads = QT_QUEUE_THREADS;
+    assert_int_equal(q[0].listed, 400);
+    assert_int_equal(q[1].listed, q[0].listed);
+    assert_int_equal(q[1].messages, q[0].messages);
+    assert_int_equal(q[1].remote_rcpts, q[0].remote_rcpts);
+    assert_int_equal(q[1].bounces, q[0].bounces);
+    assert_int_equal(q[1].files_read, q[0].files_read);
+    assert_int_equal(q[1].nsenders, q[0].nsenders);
+    for (size_t i = 0; i < q[0].nsenders; i++) {
+        assert_string_equal(q[1].senders[i].key, q[0].senders[i].key);
+        assert_int_equal(q[1].senders[i].msgs, q[0].senders[i].msgs);
+    }
+    for (size_t i = 0; i < q[0].listed; i++)
+        assert_int_equal(qt_queue_msg(&q[1], i)->id, qt_queue_msg(&q[0], i)->id);
+    for (int t = 0; t < 2; t++) {
+        qt_queue_free(&q[t]);
+        qt_queue_state_free(st[t]);
+    }
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -665,6 +703,7 @@ int main(void)
         cmocka_unit_test(collector),
         cmocka_unit_test(follows_prefix),
         cmocka_unit_test(done_in_place),
+        cmocka_unit_test(threads_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

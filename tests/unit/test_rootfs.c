@@ -308,6 +308,28 @@ static void open_entry(void **st)
     entry_swap_at[0] = '\0';
 }
 
+/* qt_rootfs_open_entry reads with O_NOATIME: a file whose atime is before
+ * its mtime (relatime would update it on this read) keeps its atime. The
+ * tests run as root or as the files' owner, who may ask for it. */
+static void open_entry_noatime(void **st)
+{
+    (void)st;
+    char p[600], why[200], *t = NULL;
+    struct stat sb;
+    struct timespec ts[2] = {{.tv_sec = 1000000000}, {.tv_nsec = UTIME_NOW}};
+    int fd;
+
+    put("root/data/noatime", "queued\n");
+    snprintf(p, sizeof p, "%s/root/data/noatime", top);
+    assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+    fd = entry_open("data", "noatime", why, sizeof why);
+    assert_true(fd >= 0);
+    assert_int_equal(qt_read_fd_close(fd, NULL, 100, &t, NULL), 7);
+    free(t);
+    assert_int_equal(stat(p, &sb), 0);
+    assert_int_equal(sb.st_atim.tv_sec, 1000000000);
+}
+
 /* O_NOFOLLOW: no symlink anywhere on the path (for a canonical name). */
 static void open_no_symlinks(void **st)
 {
@@ -594,6 +616,7 @@ int main(void)
         cmocka_unit_test(reopen_same_inode),
         cmocka_unit_test(open_no_symlinks),
         cmocka_unit_test(open_entry),
+        cmocka_unit_test(open_entry_noatime),
         cmocka_unit_test(proc_magic_links),
         cmocka_unit_test(read_file_regular_only),
         cmocka_unit_test(rooted_realpath),
