@@ -25,7 +25,9 @@ static void add_src_head(const qt_logmon *m, qt_table *h)
         qt_table_row(h, "src:%s", s->name);
         qt_table_cell(h, QT_ROLE_NORMAL, "%s", s->name);
         qt_table_cell(h, QT_ROLE_NORMAL, "%lu", s->lines);
-        if (*s->err)
+        if (s->gone)
+            qt_table_cell(h, QT_ROLE_WARN, "gone: %s no longer found (its counts stay)", s->path);
+        else if (*s->err)
             qt_table_cell(h, QT_ROLE_WARN, "unreadable: %s", s->err);
         else
             qt_table_cell(h, QT_ROLE_DIM, "%s (%s)", s->path, s->why);

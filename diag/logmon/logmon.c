@@ -27,6 +27,8 @@ struct state {
     unsigned long prev[QT_LOG_NCATS];
     double prev_now;
     int started;
+    uint64_t disc_sig;       /* what the last discovery looked at (rediscover_due) */
+    double disc_at;          /* when it ran */
 };
 
 struct feed {
@@ -133,14 +135,22 @@ static void start_source(const qt_ctx *ctx, struct state *st, const struct qt_lo
     st->fol[idx] = fo;
 }
 
-static void discover(const qt_ctx *ctx, struct state *st, const qt_snapshot *snap)
+/* The path a source's follower reads (start_source sets ms->path the same way). */
+static void source_path(const struct qt_log_source *s, char *out, size_t n)
 {
-    struct qt_log_svc svcs[64];
+    if (s->kind == QT_LOGSRC_MULTILOG)
+        snprintf(out, n, "%s/current", s->dir);
+    else
+        snprintf(out, n, "%s/%s", s->dir, s->name);
+}
+
+/* The loggers the servers model read from each log/run, plus qmail-send's. */
+static size_t loggers(const qt_snapshot *snap, struct qt_log_svc *svcs, size_t cap)
+{
     size_t n = 0;
-    struct qt_log_sources found = {0};
 
     if (snap->servers)
-        for (size_t i = 0; i < snap->servers->n && n < QT_ARRAY_LEN(svcs); i++) {
+        for (size_t i = 0; i < snap->servers->n && n < cap; i++) {
             const struct qt_server *s = &snap->servers->v[i];
             if (!*s->logdir)
                 continue;
@@ -156,25 +166,96 @@ static void discover(const qt_ctx *ctx, struct state *st, const qt_snapshot *sna
     int send_listed = 0;
     for (size_t i = 0; i < n; i++)
         send_listed |= !strcmp(svcs[i].logdir, "/var/log/qmail") || !strcmp(svcs[i].logdir, "/var/log/qmail/");
-    if (!send_listed && n < QT_ARRAY_LEN(svcs)) {
+    if (!send_listed && n < cap) {
         svcs[n].name = "qmail-send";
         svcs[n].logrun = "the usual qmail-send log directory (Life with qmail: multilog t /var/log/qmail)";
         svcs[n].logdir = "/var/log/qmail";
         n++;
     }
+    return n;
+}
+
+/* Find the sources; start the ones not followed yet (read back over the
+ * window, then followed), keep the known ones where their followers are,
+ * and mark gone the ones no longer found (their followers stay: a file
+ * that comes back is read from its first byte, logs_follow.h). */
+static void discover(const qt_ctx *ctx, struct state *st, const qt_snapshot *snap)
+{
+    struct qt_log_svc svcs[64];
+    size_t n = loggers(snap, svcs, QT_ARRAY_LEN(svcs));
+    struct qt_log_sources found = {0};
+    int seen[QT_LOGMON_SOURCES] = {0};
+
+    st->m.notes[0] = 0;
     qt_log_sources_find(ctx, svcs, n, &found);
     for (size_t i = 0; i < found.n; i++) {
-        size_t len = strlen(st->m.notes);
+        size_t len = strlen(st->m.notes), k;
+        char path[800];
+        source_path(&found.v[i], path, sizeof path);
+        for (k = 0; k < st->m.nsrc && strcmp(st->m.src[k].path, path); k++)
+            ;
+        if (found.v[i].notes.len)
+            snprintf(st->m.notes + len, sizeof st->m.notes - len, "%s\n", qt_buf_str(&found.v[i].notes));
+        if (k < st->m.nsrc) {
+            seen[k] = 1;
+            st->m.src[k].gone = 0;
+            snprintf(st->m.src[k].why, sizeof st->m.src[k].why, "%.299s", found.v[i].why);
+            continue;
+        }
         if (st->m.nsrc >= QT_LOGMON_SOURCES) {
+            len = strlen(st->m.notes);
             snprintf(st->m.notes + len, sizeof st->m.notes - len, "not followed (over %d sources): %s\n",
                      QT_LOGMON_SOURCES, found.v[i].name);
             continue;
         }
-        if (found.v[i].notes.len)
-            snprintf(st->m.notes + len, sizeof st->m.notes - len, "%s\n", qt_buf_str(&found.v[i].notes));
+        seen[st->m.nsrc] = 1;
+        st->m.src[st->m.nsrc].found = st->m.now;
         start_source(ctx, st, &found.v[i], (int)st->m.nsrc++);
     }
+    for (size_t k = 0; k < st->m.nsrc; k++)
+        st->m.src[k].gone = !seen[k];
     qt_log_sources_free(&found);
+}
+
+/* What discovery depends on: the loggers from each log/run (a service added
+ * under svscan, a run script edited) and the mtime of /var/log (a syslog
+ * file created, rsyslog's new maillog). FNV-1a. */
+static uint64_t discovery_sig(const qt_ctx *ctx, const qt_snapshot *snap)
+{
+    struct qt_log_svc svcs[64];
+    size_t n = loggers(snap, svcs, QT_ARRAY_LEN(svcs));
+    uint64_t h = 1469598103934665603ull;
+    struct stat sb;
+
+    for (size_t i = 0; i < n; i++)
+        for (const char *p = svcs[i].logdir; ; p++) {
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
+            if (!*p)
+                break;
+        }
+    if (qt_ctx_stat(ctx, "/var/log", &sb) == 0) {
+        h = (h ^ (uint64_t)sb.st_mtim.tv_sec) * 1099511628211ull;
+        h = (h ^ (uint64_t)sb.st_mtim.tv_nsec) * 1099511628211ull;
+    }
+    return h;
+}
+
+/* Discovery again when what it looked at changed, and every
+ * QT_LOGMON_REDISCOVER seconds whatever (a log directory created under a
+ * service's own tree changes no mtime looked at here). Not when the servers
+ * model is missing this sample: its services would look gone. */
+static int rediscover_due(const qt_ctx *ctx, struct state *st, const qt_snapshot *snap, double now)
+{
+    uint64_t sig;
+
+    if (!snap->servers)
+        return 0;
+    sig = discovery_sig(ctx, snap);
+    if (sig == st->disc_sig && now - st->disc_at < QT_LOGMON_REDISCOVER && now >= st->disc_at)
+        return 0;
+    st->disc_sig = sig;
+    st->disc_at = now;
+    return 1;
 }
 
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
@@ -186,11 +267,21 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
     if (!st) {
         st = *state = qt_calloc(1, sizeof *st);
         qt_logmon_init(&st->m, now, (int64_t)(ctx->log_window > 0 ? ctx->log_window : 3600));
+        st->disc_sig = discovery_sig(ctx, snap);
+        st->disc_at = now;
         discover(ctx, st, snap);
         st->prev_now = now;
         st->started = 1;
     } else {
         st->m.now = now;
+        if (rediscover_due(ctx, st, snap, now)) {
+            /* a new source's read-back is no rate: its lines leave prev too */
+            unsigned long before[QT_LOG_NCATS];
+            memcpy(before, st->m.count, sizeof before);
+            discover(ctx, st, snap);
+            for (int c = 0; c < QT_LOG_NCATS; c++)
+                st->prev[c] += st->m.count[c] - before[c];
+        }
         for (size_t i = 0; i < st->m.nsrc; i++) {
             struct feed fd = {&st->m, st->fol[i]->c, (int)i, 0};
             char why[300] = "";

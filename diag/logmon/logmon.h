@@ -7,6 +7,11 @@
  * seconds and ctx->log_window_bytes per source, newest files first: a 10 GB
  * maillog costs what its last 64 MiB cost); then each sample reads only new
  * bytes (qt_log_follow, tail -F), at most QT_LOGMON_POLL_BYTES per source.
+ * Discovery runs again when the loggers named by the log/run scripts or the
+ * mtime of /var/log change, and every QT_LOGMON_REDISCOVER seconds: a source
+ * found later is read back over the window like the first ones (a file
+ * created since is read from its first byte), known sources keep their
+ * follow position, and one no longer found is marked gone.
  *
  * Memory is fixed whatever the logs hold: per-IP, per-user and per-domain
  * tables keep the QT_LOGMON_TOP entries with the most events (an entry
@@ -36,6 +41,7 @@
 #define QT_LOGMON_POLL_BYTES (8u << 20) /* new bytes read per source per sample */
 #define QT_LOGMON_TEXT 240              /* bytes of a line kept (redacted, raw) */
 #define QT_LOGMON_KEY 96                /* bytes of an IP, user or domain key */
+#define QT_LOGMON_REDISCOVER 60         /* seconds between discoveries when nothing looked at changed */
 
 struct qt_logmon_src {
     char name[64];           /* "smtpd", "maillog" */
@@ -47,6 +53,8 @@ struct qt_logmon_src {
     unsigned long long bytes;
     unsigned long files_back; /* files read back at start (rotations + current) */
     unsigned long deferrals;  /* qmail-send "delivery D: deferral:" lines counted from this source */
+    int gone;                 /* 1: the last discovery no longer found it (its counts stay) */
+    double found;             /* when discovery found it (the first sample's time for the first ones) */
 };
 
 /* One table entry: an IP, a user or a remote domain. */

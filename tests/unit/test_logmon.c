@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -484,6 +485,96 @@ static void collector_unreadable(void **st)
     qt_sampler_free(&s);
 }
 
+/* a source that appears after the first sample (rsyslog creates mail.log)
+ * is followed from its first byte, a known one is not read again, and one
+ * that disappears is said gone; discovery runs when /var/log's mtime
+ * changes and every QT_LOGMON_REDISCOVER seconds whatever */
+static void collector_late_source(void **st)
+{
+    (void)st;
+    qt_ctx ctx;
+    qt_sampler s = {0};
+    qt_snapshot *snap = NULL;
+    const qt_logmon *m;
+    char l[512], text[2048] = "", p[256];
+    time_t now = time(NULL);
+    struct timespec old[2];
+    struct stat sb;
+
+    vline(l, sizeof l, now - 60, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    snprintf(text, sizeof text, "%s\n", l);
+    put("/var/log/maillog", text, "w");
+    qt_ctx_defaults(&ctx);
+    ctx.root = root;
+    ctx.proc = "/nonexistent-proc";
+    fake_now = (double)now;
+    ctx.now = now_fn;
+    m = sample(&s, &ctx, &snap);
+    assert_null(src_named(m, "mail.log"));
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 1);
+
+    /* created after sample 1: read from its first byte at the next one */
+    text[0] = 0;
+    for (int i = 0; i < 3; i++) {
+        vline(l, sizeof l, now, "pop3", "password fail", "b@example.test", "192.0.2.2");
+        strcat(text, l), strcat(text, "\n");
+    }
+    put("/var/log/mail.log", text, "w");
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_non_null(src_named(m, "mail.log"));
+    assert_int_equal(src_named(m, "mail.log")->lines, 3);
+    assert_int_equal(src_named(m, "maillog")->lines, 1);     /* not read back again */
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 4);
+    assert_true(m->rate[QT_LOG_AUTH_FAIL] < 0.5);             /* a read-back is no rate */
+    /* followed from there: new lines once */
+    vline(l, sizeof l, now, "pop3", "password fail", "c@example.test", "192.0.2.3");
+    strcat(l, "\n");
+    put("/var/log/mail.log", l, "a");
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_int_equal(src_named(m, "mail.log")->lines, 4);
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 5);
+
+    /* a file whose creation leaves /var/log's mtime as it was: found by
+     * the periodic discovery, not before */
+    snprintf(p, sizeof p, "%s/var/log", root);
+    assert_int_equal(stat(p, &sb), 0);
+    old[0] = old[1] = sb.st_mtim;
+    vline(l, sizeof l, now, "smtp", "password fail", "d@example.test", "192.0.2.4");
+    strcat(l, "\n");
+    put("/var/log/secure", l, "w");
+    assert_int_equal(utimensat(AT_FDCWD, p, old, 0), 0);
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_null(src_named(m, "secure"));
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 5);
+    fake_now += QT_LOGMON_REDISCOVER;
+    m = sample(&s, &ctx, &snap);
+    assert_non_null(src_named(m, "secure"));
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 6);
+
+    /* gone: said, the counts stay */
+    snprintf(p, sizeof p, "%s/var/log/mail.log", root);
+    assert_int_equal(unlink(p), 0);
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_non_null(src_named(m, "mail.log"));
+    assert_true(src_named(m, "mail.log")->gone);
+    assert_false(src_named(m, "maillog")->gone);
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 6);
+    /* back: read from its first byte, no longer gone */
+    vline(l, sizeof l, now, "smtp", "password fail", "e@example.test", "192.0.2.5");
+    strcat(l, "\n");
+    put("/var/log/mail.log", l, "w");
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_false(src_named(m, "mail.log")->gone);
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 7);
+    qt_snapshot_free(snap);
+    qt_sampler_free(&s);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -499,6 +590,7 @@ int main(void)
         cmocka_unit_test(tcpserver_per_ip),
         cmocka_unit_test_setup_teardown(collector_window_and_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_unreadable, setup, teardown),
+        cmocka_unit_test_setup_teardown(collector_late_source, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
