@@ -1,6 +1,7 @@
 /* logmon.c - the logs collector: finds the sources, reads each back over
  * the window at start, then follows it (contract in logmon.h). */
 #include "diag/logmon/logmon.h"
+#include "diag/logmon/logmon_journal.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/logs/logs_find.h"
@@ -19,6 +20,8 @@
 struct follower {
     qt_log_follow f;
     qt_logmon_srcctx *c;
+    qt_logmon_journal *jr;   /* the journal source: read through sd-journal, not f */
+    int idle;                /* nothing to read (the journal not counted or not there) */
 };
 
 struct state {
@@ -213,7 +216,8 @@ static void discover(const qt_ctx *ctx, struct state *st, const qt_snapshot *sna
         start_source(ctx, st, &found.v[i], (int)st->m.nsrc++);
     }
     for (size_t k = 0; k < st->m.nsrc; k++)
-        st->m.src[k].gone = !seen[k];
+        if (strcmp(st->m.src[k].kind, "journal"))
+            st->m.src[k].gone = !seen[k];
     qt_log_sources_free(&found);
 }
 
@@ -258,6 +262,94 @@ static int rediscover_due(const qt_ctx *ctx, struct state *st, const qt_snapshot
     return 1;
 }
 
+/* Does the tail of a syslog file hold one of the journal's newest mail
+ * messages? Then rsyslog forwards the journal into it (rsyslog's imjournal
+ * or journald's ForwardToSyslog, journald.conf(5)). */
+static int file_has(const qt_ctx *ctx, const char *path, char (*msg)[200], size_t nmsg)
+{
+    char why[200], *buf = qt_malloc(256 * 1024);
+    struct stat sb;
+    int fd = qt_ctx_open(ctx, path, 0, &sb, why, sizeof why), hit = 0;
+    ssize_t got = 0;
+
+    if (fd >= 0) {
+        off_t from = sb.st_size > 256 * 1024 ? sb.st_size - 256 * 1024 : 0;
+        got = pread(fd, buf, 256 * 1024, from);
+        close(fd);
+    }
+    for (size_t i = 0; got > 0 && i < nmsg && !hit; i++)
+        hit = strlen(msg[i]) >= 12 && memmem(buf, (size_t)got, msg[i], strlen(msg[i])) != NULL;
+    free(buf);
+    return hit;
+}
+
+/* The journal as one more source (first sample only: sd-journal follows
+ * journald's new files itself). When a syslog file already carries the
+ * journal's mail lines the file is read and the journal is not counted,
+ * so no line counts twice: the files reach further back (rotations, .gz). */
+static void journal_source(const qt_ctx *ctx, struct state *st)
+{
+    struct qt_logmon_src *ms;
+    struct follower *fo;
+    struct feed fd = {&st->m, NULL, 0, 1};
+    char where[700] = "", why[300] = "", msg[QT_LOGMON_JOURNAL_MATCH][200];
+    unsigned long long budget = ctx->log_window_bytes ? ctx->log_window_bytes : 64ull << 20;
+    size_t nmsg;
+
+    if (st->m.nsrc >= QT_LOGMON_SOURCES)
+        return;
+    fd.src = (int)st->m.nsrc;
+    ms = &st->m.src[st->m.nsrc];
+    fo = st->fol[st->m.nsrc++] = qt_calloc(1, sizeof *fo);
+    fo->f.fd = -1;
+    fo->idle = 1;
+    snprintf(ms->name, sizeof ms->name, "journal");
+    snprintf(ms->kind, sizeof ms->kind, "journal");
+    ms->found = st->m.now;
+    fo->jr = qt_logmon_journal_open(ctx, where, sizeof where, why, sizeof why);
+    snprintf(ms->path, sizeof ms->path, "%.700s", where);
+    if (!fo->jr) {
+        /* built without libsystemd, or no journal here: said, not an error */
+        snprintf(ms->why, sizeof ms->why, "not read: %.280s", why);
+        return;
+    }
+    nmsg = qt_logmon_journal_newest(fo->jr, msg, QT_LOGMON_JOURNAL_MATCH);
+    for (size_t i = 0; i + 1 < st->m.nsrc; i++)
+        if (!strcmp(st->m.src[i].kind, "syslog") && file_has(ctx, st->m.src[i].path, msg, nmsg)) {
+            snprintf(ms->why, sizeof ms->why,
+                     "not counted: %.150s carries the same lines (rsyslog forwards the journal); "
+                     "the file is read, its rotations reach further back",
+                     st->m.src[i].path);
+            qt_logmon_journal_close(fo->jr);
+            fo->jr = NULL;
+            return;
+        }
+    snprintf(ms->why, sizeof ms->why, "sd-journal, " QT_LOGMON_JOURNAL_FILTER);
+    fo->idle = 0;
+    fo->c = fd.c = qt_logmon_srcctx_new((int64_t)st->m.now);
+    if (qt_logmon_journal_start(fo->jr, st->m.now, st->m.window, budget, on_line, &fd, why, sizeof why) < 0)
+        snprintf(ms->err, sizeof ms->err, "%.390s", why);
+    ms->files_back = 1;
+}
+
+/* New lines of source i since the last sample. */
+static void poll_source(const qt_ctx *ctx, struct state *st, size_t i)
+{
+    struct follower *fo = st->fol[i];
+    struct feed fd = {&st->m, fo->c, (int)i, 0};
+    char why[300] = "";
+    long r;
+
+    if (fo->idle)
+        return;
+    r = fo->jr ? qt_logmon_journal_poll(fo->jr, QT_LOGMON_JOURNAL_POLL, on_line, &fd, why, sizeof why)
+               : qt_log_follow_poll(&fo->f, ctx, QT_LOGMON_POLL_BYTES, on_line, &fd, why, sizeof why);
+    if (r < 0)
+        snprintf(st->m.src[i].err, sizeof st->m.src[i].err, "%.390s", why);
+    else if (r > 0)
+        st->m.src[i].err[0] = 0;
+}
+
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
 {
     struct state *st = *state;
@@ -270,6 +362,7 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
         st->disc_sig = discovery_sig(ctx, snap);
         st->disc_at = now;
         discover(ctx, st, snap);
+        journal_source(ctx, st);
         st->prev_now = now;
         st->started = 1;
     } else {
@@ -282,15 +375,8 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
             for (int c = 0; c < QT_LOG_NCATS; c++)
                 st->prev[c] += st->m.count[c] - before[c];
         }
-        for (size_t i = 0; i < st->m.nsrc; i++) {
-            struct feed fd = {&st->m, st->fol[i]->c, (int)i, 0};
-            char why[300] = "";
-            long r = qt_log_follow_poll(&st->fol[i]->f, ctx, QT_LOGMON_POLL_BYTES, on_line, &fd, why, sizeof why);
-            if (r < 0)
-                snprintf(st->m.src[i].err, sizeof st->m.src[i].err, "%.390s", why);
-            else if (r > 0)
-                st->m.src[i].err[0] = 0;
-        }
+        for (size_t i = 0; i < st->m.nsrc; i++)
+            poll_source(ctx, st, i);
         for (int c = 0; c < QT_LOG_NCATS; c++)
             st->m.rate[c] = now > st->prev_now ? (double)(st->m.count[c] - st->prev[c]) * 60.0 / (now - st->prev_now) : 0;
         st->prev_now = now;
@@ -357,6 +443,7 @@ static void free_state(void *p)
     for (size_t i = 0; i < QT_LOGMON_SOURCES; i++)
         if (st->fol[i]) {
             qt_log_follow_close(&st->fol[i]->f);
+            qt_logmon_journal_close(st->fol[i]->jr);
             qt_logmon_srcctx_free(st->fol[i]->c);
             free(st->fol[i]);
         }

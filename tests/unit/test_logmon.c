@@ -22,6 +22,7 @@
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/logmon/logmon.h"
+#include "diag/logmon/logmon_journal.h"
 
 static double fake_now;
 static double now_fn(void) { return fake_now; }
@@ -575,6 +576,41 @@ static void collector_late_source(void **st)
     qt_sampler_free(&s);
 }
 
+/* a journal entry as a line for the classifier: rsyslog's high-precision
+ * form, the entry's own time, newlines and NULs of the message as spaces */
+static void journal_entry_line(void **st)
+{
+    (void)st;
+    struct fx x;
+    char out[512];
+    const char msg[] = "vchkpw-smtp: password fail\na@example.test:192.0.2.7\0x";
+    uint64_t usec = 1796647569849394ull;   /* 2026-12-07T12:46:09.849394Z */
+    size_t n = qt_logmon_journal_line(out, sizeof out, usec, "mx", 2, "vpopmail", 8, "4242", 4, msg, sizeof msg - 1);
+    const struct qt_logmon_line *l;
+
+    assert_string_equal(out, "2026-12-07T12:46:09.849394+00:00 mx vpopmail[4242]: vchkpw-smtp: password fail "
+                             "a@example.test:192.0.2.7 x");
+    assert_int_equal(n, strlen(out));
+    n = qt_logmon_journal_line(out, sizeof out, usec, NULL, 0, NULL, 0, NULL, 0, "hello", 5);
+    assert_string_equal(out, "2026-12-07T12:46:09.849394+00:00 - hello");
+    n = qt_logmon_journal_line(out, 20, usec, "mx", 2, "vpopmail", 8, NULL, 0, "hello", 5);
+    assert_int_equal(n, 19);
+    /* classified as the syslog file's line would be, with the entry's time */
+    fx_new(&x);
+    n = qt_logmon_journal_line(out, sizeof out, usec, "mx", 2, "vpopmail", 8, "4242", 4,
+                               "vchkpw-smtp: password fail a@example.test:192.0.2.7", 51);
+    x.m->now = 1796647569.0 + 60;
+    qt_logmon_ingest(x.m, x.c, 0, out, n, 0);
+    assert_int_equal(x.m->count[QT_LOG_AUTH_FAIL], 1);
+    l = qt_logmon_recent(x.m, QT_LOG_AUTH_FAIL, 0);
+    assert_non_null(l);
+    assert_true(l->stamped);
+    assert_int_equal(l->sec, 1796647569);
+    assert_string_equal(l->ip, "192.0.2.7");
+    assert_string_equal(l->user, "a@example.test");
+    fx_free(&x);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -588,6 +624,7 @@ int main(void)
         cmocka_unit_test(send_log),
         cmocka_unit_test(redacted_lines),
         cmocka_unit_test(tcpserver_per_ip),
+        cmocka_unit_test(journal_entry_line),
         cmocka_unit_test_setup_teardown(collector_window_and_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_unreadable, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_late_source, setup, teardown),
