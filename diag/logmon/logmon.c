@@ -392,31 +392,20 @@ static const char *const cat_help = "mail log lines of this category since qtria
 static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
 {
     const qt_logmon *m = snap->logs;
-    char svc[16][32];
-    unsigned long fails[16] = {0};
-    size_t ns = 0;
 
     (void)ctx;
     if (!m)
         return;
     for (int c = 0; c < QT_LOG_NCATS; c++)
         qt_metrics_add(out, "log_lines", qt_log_cat_name((enum qt_log_cat)c), 0, (double)m->count[c], -1, cat_help);
-    /* auth failures per vchkpw service, over the window's events */
-    for (size_t i = 0; i < m->nev; i++) {
-        const struct qt_logmon_ev *e = &m->ev[i];
-        size_t k = 0;
-        if (e->ok)
-            continue;
-        while (k < ns && strcmp(svc[k], e->service))
-            k++;
-        if (k == ns && ns < QT_ARRAY_LEN(svc))
-            snprintf(svc[ns++], sizeof svc[0], "%s", e->service);
-        if (k < ns)
-            fails[k]++;
+    /* auth failures per vchkpw service, every one counted since start */
+    for (size_t k = 0; k <= m->nauth_svc; k++) {
+        const struct qt_logmon_svc *v = k < m->nauth_svc ? &m->auth_svc[k] : &m->auth_svc_others;
+        if (k == m->nauth_svc && !v->fail && !v->ok)
+            break;
+        qt_metrics_add(out, "auth_failures", v->name, 0, (double)v->fail, -1,
+                       "failed logins in the mail logs per service (vchkpw's) since qtriage started, window included");
     }
-    for (size_t k = 0; k < ns; k++)
-        qt_metrics_add(out, "auth_failures", svc[k], 0, (double)fails[k], -1,
-                       "failed logins in the mail logs per service (vchkpw's), last events kept");
     qt_metrics_add(out, "bounces", NULL, 0, (double)m->count[QT_LOG_BOUNCE], -1,
                    "bounces qmail-send sent (bounce msg lines) in the mail logs");
     qt_metrics_add(out, "double_bounces", NULL, 0, (double)m->double_bounce_msgs, -1,

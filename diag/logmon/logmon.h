@@ -87,6 +87,14 @@ struct qt_logmon_line {
     size_t body;             /* text + body: the line after its own stamp (shown next to the decoded time) */
 };
 
+/* Logins per service (vchkpw's service name, "-" when the line has none)
+ * since start: QT_LOGMON_SERVICES names, the rest summed under "others". */
+#define QT_LOGMON_SERVICES 16
+struct qt_logmon_svc {
+    char name[32];
+    unsigned long fail, ok;
+};
+
 /* An auth event of the analysis window. */
 struct qt_logmon_ev {
     int64_t t;
@@ -107,6 +115,9 @@ typedef struct qt_logmon {
      * the latter counts one per double bounce */
     unsigned long double_bounce_msgs;
     unsigned long own_logins;            /* auth lines left out as qtriage's own */
+    struct qt_logmon_svc auth_svc[QT_LOGMON_SERVICES];
+    size_t nauth_svc;
+    struct qt_logmon_svc auth_svc_others;   /* name "others" */
     unsigned long old_lines;             /* read back but older than the window: not counted */
     struct qt_logmon_tab ips, users, domains;
     struct qt_logmon_tab senders;        /* envelope senders of no_mailbox failures: .other */
