@@ -95,6 +95,16 @@ struct qt_logmon_svc {
     unsigned long fail, ok;
 };
 
+/* Lines per category per minute over the last QT_LOGMON_SPARK_MIN minutes
+ * (logmon_spark.c): a ring of minutes, each slot tagged with the minute
+ * (Unix seconds / 60) it counts, by each line's own time (the window read
+ * back at start fills the past minutes). */
+#define QT_LOGMON_SPARK_MIN 30
+struct qt_logmon_spark {
+    int64_t minute[QT_LOGMON_SPARK_MIN];                  /* slot i counts minute[i]; 0: empty */
+    uint32_t n[QT_LOGMON_SPARK_MIN][QT_LOG_NCATS];
+};
+
 /* An auth event of the analysis window. */
 struct qt_logmon_ev {
     int64_t t;
@@ -125,6 +135,7 @@ typedef struct qt_logmon {
     size_t nrecent[QT_LOG_NCATS], recent_head[QT_LOG_NCATS];       /* head: next write */
     struct qt_logmon_ev ev[QT_LOGMON_EVENTS];       /* ring */
     size_t nev, ev_head;
+    struct qt_logmon_spark spark;        /* lines per minute, last 30 minutes */
     double now;              /* sample time */
     double started;          /* first sample */
     int64_t window;          /* ctx->log_window in effect (seconds) */
@@ -152,6 +163,19 @@ const struct qt_logmon_line *qt_logmon_recent(const qt_logmon *m, enum qt_log_ca
 void qt_logmon_tab_add(struct qt_logmon_tab *t, const char *key, size_t klen, unsigned long fail,
                        unsigned long ok, unsigned long other, int64_t when, const char *service,
                        const char *reason, size_t rlen);
+
+/* Count a line of category cat at time t (Unix seconds) into the minute
+ * ring; a line older than the ring is left out, one in the future counts
+ * for m->now's minute. */
+void qt_logmon_spark_add(qt_logmon *m, enum qt_log_cat cat, int64_t t);
+/* The counts of cat for the QT_LOGMON_SPARK_MIN minutes up to now's, oldest
+ * first, into out[QT_LOGMON_SPARK_MIN]; returns the largest. */
+uint32_t qt_logmon_spark_get(const qt_logmon *m, enum qt_log_cat cat, double now, uint32_t *out);
+/* The sparkline of those counts: QT_LOGMON_SPARK_MIN characters of the
+ * ASCII ramp " .:-=+*#" (' ' none, '.' at least one, '#' the largest) and a
+ * NUL into out[QT_LOGMON_SPARK_MIN + 1]. The console draws the same levels
+ * as block glyphs on a UTF-8 terminal (QT_COL_SPARK, panes/table.h). */
+void qt_logmon_spark_text(const qt_logmon *m, enum qt_log_cat cat, double now, char *out);
 
 /* ---- qtriage's own traffic ---- */
 

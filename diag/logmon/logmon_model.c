@@ -257,6 +257,7 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
         }
     }
     m->count[r.cat]++;
+    qt_logmon_spark_add(m, r.cat, t);
     /* every deferral, whatever its more specific category (helo_rejected,
      * connection_died, ... are deferrals too when qmail-send says so) */
     if (r.has_delivery && memmem(line, n, ": deferral: ", 12))

@@ -611,6 +611,50 @@ static void journal_entry_line(void **st)
     fx_free(&x);
 }
 
+/* the per-minute ring behind the sparklines: each line in its own minute,
+ * older than 30 minutes left out, a future stamp in this minute, the ring
+ * reused as time goes on */
+static void spark_minutes(void **st)
+{
+    (void)st;
+    struct fx x;
+    char l[512], sp[QT_LOGMON_SPARK_MIN + 1];
+    uint32_t v[QT_LOGMON_SPARK_MIN];
+    time_t base;
+
+    fx_new(&x);
+    base = (time_t)(x.m->now / 60) * 60 + 30;   /* mid-minute: no boundary in the test */
+    x.m->now = (double)base;
+    x.t = base - 40 * 60;                       /* outside the ring */
+    feed_auth(&x, 3, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    x.t = base - 5 * 60;
+    feed_auth(&x, 7, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    x.t = base - 29 * 60;                       /* the oldest minute kept */
+    feed_auth(&x, 1, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    x.t = base + 600;                           /* a clock ahead: this minute */
+    feed_auth(&x, 2, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    assert_int_equal(qt_logmon_spark_get(x.m, QT_LOG_AUTH_FAIL, x.m->now, v), 7);
+    assert_int_equal(v[0], 1);
+    assert_int_equal(v[24], 7);
+    assert_int_equal(v[29], 2);
+    qt_logmon_spark_text(x.m, QT_LOG_AUTH_FAIL, x.m->now, sp);
+    assert_string_equal(sp, ".                       #    :");
+    qt_logmon_spark_text(x.m, QT_LOG_AUTH_OK, x.m->now, sp);
+    assert_string_equal(sp, "                              ");
+    /* ten minutes on: everything moved ten places left, the oldest gone */
+    x.m->now += 600;
+    qt_logmon_spark_text(x.m, QT_LOG_AUTH_FAIL, x.m->now, sp);
+    assert_string_equal(sp, "              #    :          ");
+    /* a line now reuses the slot of 30 minutes ago */
+    x.t = (time_t)x.m->now;
+    vline(l, sizeof l, x.t, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    for (int i = 0; i < 14; i++)
+        qt_logmon_ingest(x.m, x.c, 0, l, strlen(l), 0);
+    qt_logmon_spark_text(x.m, QT_LOG_AUTH_FAIL, x.m->now, sp);
+    assert_string_equal(sp, "              =    .         #");
+    fx_free(&x);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -625,6 +669,7 @@ int main(void)
         cmocka_unit_test(redacted_lines),
         cmocka_unit_test(tcpserver_per_ip),
         cmocka_unit_test(journal_entry_line),
+        cmocka_unit_test(spark_minutes),
         cmocka_unit_test_setup_teardown(collector_window_and_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_unreadable, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_late_source, setup, teardown),
