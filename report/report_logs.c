@@ -129,9 +129,10 @@ json_t *qt_report_logs_json(const qt_logmon *m)
     set(o, "categories", cats);
     for (size_t k = 0; k <= m->nauth_svc; k++) {
         const struct qt_logmon_svc *v = k < m->nauth_svc ? &m->auth_svc[k] : &m->auth_svc_others;
-        json_t *s = json_object();
+        json_t *s;
         if (k == m->nauth_svc && !v->fail && !v->ok)
             break;
+        s = json_object();
         set(s, "service", jraw(v->name, strlen(v->name)));
         set(s, "failures", jint(v->fail));
         set(s, "successes", jint(v->ok));
