@@ -25,7 +25,9 @@ static void add_src_head(const qt_logmon *m, qt_table *h)
         qt_table_row(h, "src:%s", s->name);
         qt_table_cell(h, QT_ROLE_NORMAL, "%s", s->name);
         qt_table_cell(h, QT_ROLE_NORMAL, "%lu", s->lines);
-        if (*s->err)
+        if (s->gone)
+            qt_table_cell(h, QT_ROLE_WARN, "gone: %s no longer found (its counts stay)", s->path);
+        else if (*s->err)
             qt_table_cell(h, QT_ROLE_WARN, "unreadable: %s", s->err);
         else
             qt_table_cell(h, QT_ROLE_DIM, "%s (%s)", s->path, s->why);
@@ -54,6 +56,7 @@ static void tab_row(qt_table *t, const char *id, const char *what, unsigned long
     qt_table_cell(t, QT_ROLE_INFO, "%s", what);
     qt_table_cell_num(t, QT_ROLE_NORMAL, (double)n, "%lu", n);
     qt_table_cell(t, QT_ROLE_DIM, "-");
+    qt_table_cell(t, QT_ROLE_DIM, "%s", "");   /* no sparkline */
     if (evicted)
         qt_table_cell(t, QT_ROLE_DIM, "top %d entries, %lu more in \"others\"", QT_LOGMON_TOP, evicted);
     else
@@ -63,12 +66,14 @@ static void tab_row(qt_table *t, const char *id, const char *what, unsigned long
 static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
 {
     const qt_logmon *m = in->snap->logs;
+    char spark[QT_LOGMON_SPARK_MIN + 1];
 
     qt_table_init(t, "Logs");
-    qt_table_col(t, "CATEGORY", 18, 0);
-    qt_table_col(t, "LINES", 8, QT_COL_RIGHT | QT_COL_NUM);
-    qt_table_col(t, "/MIN", 7, QT_COL_RIGHT | QT_COL_NUM);
-    qt_table_col(t, "LAST LINE", 30, QT_COL_FLEX);
+    qt_table_col(t, "CATEGORY", 17, 0);
+    qt_table_col(t, "LINES", 7, QT_COL_RIGHT | QT_COL_NUM);
+    qt_table_col(t, "/MIN", 6, QT_COL_RIGHT | QT_COL_NUM);
+    qt_table_col(t, "LAST 30 MIN", QT_LOGMON_SPARK_MIN, QT_COL_SPARK);
+    qt_table_col(t, "LAST LINE", 10, QT_COL_FLEX);
     if (qt_view_source_state(in, QT_SRC_LOGS, t))
         return;
     add_src_head(m, head);
@@ -80,6 +85,8 @@ static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
         qt_table_cell(t, cat_role((enum qt_log_cat)c), "%s", qt_log_cat_name((enum qt_log_cat)c));
         qt_table_cell_num(t, QT_ROLE_NORMAL, (double)m->count[c], "%lu", m->count[c]);
         qt_table_cell_num(t, QT_ROLE_NORMAL, m->rate[c], "%.1f", m->rate[c]);
+        qt_logmon_spark_text(m, (enum qt_log_cat)c, m->now, spark);
+        qt_table_cell(t, QT_ROLE_INFO, "%s", spark);
         if (l)
             qt_table_cell(t, QT_ROLE_DIM, "%.*s", (int)l->len, l->text);
         else

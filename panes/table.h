@@ -32,6 +32,8 @@ enum qt_role {
 #define QT_COL_RIGHT 1u   /* right-align (numbers) */
 #define QT_COL_NUM   2u   /* sort by the cell's num, not its text */
 #define QT_COL_FLEX  4u   /* takes the remaining width; long text is cut on screen only */
+#define QT_COL_SPARK 8u   /* a sparkline in the ASCII ramp " .:-=+*#": the console draws
+                           * each mark as a block glyph (U+2581..U+2588) on a UTF-8 terminal */
 
 struct qt_col {
     char title[32];

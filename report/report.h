@@ -24,9 +24,12 @@
 /* 2: metrics may carry "unknown" (why value is null) with "lower"/"upper"
  * bounds; 3: an "incidents" array (diag/core/incident.h, docs/incidents.md);
  * 4: the sections of the queue, config and logs collectors and panes (their
- * sources, tables and perfdata); --load reads 1 to 4 (a reader of 3 would
- * drop those sections silently: a new section bumps the version). */
-#define QT_REPORT_FORMAT_VERSION 4
+ * sources, tables and perfdata); 5: a "logs" object (report_logs.c: the
+ * sources with their state, counts per category, auth per service, top
+ * IPs/users/domains with "others", bounces, deferrals); --load reads 1 to 5
+ * (a reader of 4 would drop that object silently: a new section bumps the
+ * version). */
+#define QT_REPORT_FORMAT_VERSION 5
 
 /* Bounds shared by the exporter (which cuts and records the cut) and the
  * loader (which rejects anything larger as hostile or corrupt). */
@@ -102,6 +105,7 @@ struct qt_report_src {        /* one collector's status at the sample */
 typedef struct qt_report_doc {
     const qt_ctx *ctx;
     const qt_snapshot *snap;
+    const struct qt_report_store *store;  /* the loaded report re-exported, or NULL */
     int frozen;
     double exported;          /* wall-clock time of the export */
     char kernel_sysname[65], kernel_release[65], kernel_version[65], kernel_machine[65];

@@ -261,6 +261,7 @@ qt_report_doc *qt_report_doc_build(const struct qt_report_in *in)
 
     d->ctx = in->ctx;
     d->snap = in->snap;
+    d->store = in->store;
     d->frozen = in->frozen;
     d->exported = qt_ctx_now(in->ctx);
     if (uname(&u) == 0) {

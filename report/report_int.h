@@ -75,6 +75,7 @@ struct qt_report_store {
     const qt_pane_def **pane_list;
     struct qt_report_view_state *states;  /* per pane; pane NULL when none was saved */
     size_t npanes;
+    void *logs;                   /* json_t *: the checked "logs" object (format 5), or NULL */
     char **strings;               /* owned strings the structs above point to */
     size_t nstrings, capstrings;
 };

@@ -64,6 +64,7 @@ static json_t *jtext_m(const char *s, size_t max, int multi)
 
 static json_t *jtext(const char *s, size_t max) { return jtext_m(s, max, 0); }
 static json_t *jlines(const char *s) { return jtext_m(s, QT_REPORT_MAX_LONGTEXT, 1); }
+json_t *qt_report_jtext(const char *s, size_t max) { return jtext_m(s, max, 0); }
 #define LINE QT_REPORT_MAX_TEXT
 
 /* Numbers: integers when exact, reals otherwise, null when not finite. */
@@ -318,6 +319,14 @@ json_t *qt_report_json(const qt_report_doc *d)
         add(a, j);
     }
     set(o, "metrics", a);
+
+    /* format 5: the mail logs (report_logs.c); a loaded report's as it was */
+    if (snap->logs)
+        set(o, "logs", qt_report_logs_json(snap->logs));
+    else if (d->store && d->store->logs)
+        set(o, "logs", json_deep_copy(d->store->logs));
+    else
+        set(o, "logs", json_null());
 
     k = json_object();
     set(k, "max_depth", json_integer(QT_REPORT_MAX_DEPTH));

@@ -21,6 +21,14 @@
 /* The document as a new jansson tree (caller json_decref()s it). */
 json_t *qt_report_json(const qt_report_doc *d);
 
+/* A display string as the loader accepts it (printable ASCII, raw bytes
+ * as \xNN, at most max bytes); NULL gives null. */
+json_t *qt_report_jtext(const char *s, size_t max);
+
+/* The "logs" object from the logs collector's model (report_logs.c). */
+struct qt_logmon;
+json_t *qt_report_logs_json(const struct qt_logmon *m);
+
 /* Serialise a tree compactly followed by a newline, appended to out. */
 void qt_report_json_dump(const json_t *j, qt_buf *out);
 

@@ -50,4 +50,8 @@ json_t *qt_ld_get_array(struct qt_ld *l, const json_t *o, const char *key, size_
 /* Element i of a, which must be an object. */
 json_t *qt_ld_elem_obj(struct qt_ld *l, const json_t *a, size_t i);
 
+/* A report's "logs" object checked (report_logs.c): a deep copy to keep,
+ * or NULL with the error recorded. */
+json_t *qt_report_logs_load(struct qt_ld *l, const json_t *j);
+
 #endif

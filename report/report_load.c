@@ -630,6 +630,12 @@ struct qt_report_store *qt_report_load_buf(const char *data, size_t len, char *e
         load_metrics(&l, j);
         qt_ld_pop(&l, m);
     }
+    /* format 5: the mail logs; older reports have none */
+    if ((j = qt_ld_get(&l, root, "logs", JSON_OBJECT, OPT | NUL_OK))) {
+        size_t m = qt_ld_push(&l, "logs");
+        l.st->logs = qt_report_logs_load(&l, j);
+        qt_ld_pop(&l, m);
+    }
     if ((j = qt_ld_get_array(&l, root, "panes", QT_REPORT_MAX_PANES, 0))) {
         size_t m = qt_ld_push(&l, "panes");
         load_panes(&l, j);

@@ -2,6 +2,7 @@
  * by (view name, key), and stand-in views for the names it drills into. */
 #include "report/report_int.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +104,7 @@ void qt_report_store_free(struct qt_report_store *st)
 {
     if (!st)
         return;
+    json_decref(st->logs);
     for (size_t i = 0; i < st->nviews; i++) {
         struct qt_rstore_view *v = st->views[i];
         for (size_t r = 0; r < v->main.nrows; r++)

@@ -157,6 +157,31 @@ static void put_cell(WINDOW *win, int y, int x, int w, const char *s, int right)
     }
 }
 
+/* A sparkline cell (QT_COL_SPARK): its ASCII levels " .:-=+*#" drawn as
+ * the eight block glyphs U+2581..U+2588 when the terminal takes UTF-8. */
+static void put_spark(WINDOW *win, int y, int x, int w, const char *s)
+{
+    static const char ramp[] = " .:-=+*#";
+    static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+                                         "\u2585", "\u2586", "\u2587", "\u2588"};
+    char out[4 * 64 + 1];
+    size_t n = 0;
+
+    if (!qt_term_utf8()) {
+        put_cell(win, y, x, w, s, 0);
+        return;
+    }
+    for (int i = 0; s[i] && i < w && i < 64; i++) {
+        const char *p = strchr(ramp, s[i]);
+        const char *g = p ? blocks[p - ramp] : "?";
+        size_t k = strlen(g);
+        memcpy(out + n, g, k);
+        n += k;
+    }
+    out[n] = 0;
+    mvwaddstr(win, y, x, out);
+}
+
 static void col_widths(const qt_table *t, const size_t *idx, size_t n, int avail, int *w)
 {
     int total = 0, flex = -1;
@@ -260,7 +285,10 @@ static void draw_table(qt_level *l, const qt_table *t, const size_t *idx, size_t
             int role = cell->role ? cell->role : row->role;
             int cwid = cw[c] < x + w - cx ? cw[c] : x + w - cx;
             wattrset(win, selected ? qt_term_attr(QT_ROLE_SELECT) | (qt_term_attr(role) & A_BOLD) : qt_term_attr(role));
-            put_cell(win, y + 1 + r, cx, cwid, cell->text ? cell->text : "", (t->cols[c].flags & QT_COL_RIGHT) != 0);
+            if (t->cols[c].flags & QT_COL_SPARK)
+                put_spark(win, y + 1 + r, cx, cwid, cell->text ? cell->text : "");
+            else
+                put_cell(win, y + 1 + r, cx, cwid, cell->text ? cell->text : "", (t->cols[c].flags & QT_COL_RIGHT) != 0);
             cx += cw[c] + 1;
         }
         wattrset(win, A_NORMAL);

@@ -1,6 +1,7 @@
 /* logmon.c - the logs collector: finds the sources, reads each back over
  * the window at start, then follows it (contract in logmon.h). */
 #include "diag/logmon/logmon.h"
+#include "diag/logmon/logmon_journal.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/logs/logs_find.h"
@@ -19,6 +20,8 @@
 struct follower {
     qt_log_follow f;
     qt_logmon_srcctx *c;
+    qt_logmon_journal *jr;   /* the journal source: read through sd-journal, not f */
+    int idle;                /* nothing to read (the journal not counted or not there) */
 };
 
 struct state {
@@ -27,6 +30,8 @@ struct state {
     unsigned long prev[QT_LOG_NCATS];
     double prev_now;
     int started;
+    uint64_t disc_sig;       /* what the last discovery looked at (rediscover_due) */
+    double disc_at;          /* when it ran */
 };
 
 struct feed {
@@ -133,14 +138,22 @@ static void start_source(const qt_ctx *ctx, struct state *st, const struct qt_lo
     st->fol[idx] = fo;
 }
 
-static void discover(const qt_ctx *ctx, struct state *st, const qt_snapshot *snap)
+/* The path a source's follower reads (start_source sets ms->path the same way). */
+static void source_path(const struct qt_log_source *s, char *out, size_t n)
 {
-    struct qt_log_svc svcs[64];
+    if (s->kind == QT_LOGSRC_MULTILOG)
+        snprintf(out, n, "%s/current", s->dir);
+    else
+        snprintf(out, n, "%s/%s", s->dir, s->name);
+}
+
+/* The loggers the servers model read from each log/run, plus qmail-send's. */
+static size_t loggers(const qt_snapshot *snap, struct qt_log_svc *svcs, size_t cap)
+{
     size_t n = 0;
-    struct qt_log_sources found = {0};
 
     if (snap->servers)
-        for (size_t i = 0; i < snap->servers->n && n < QT_ARRAY_LEN(svcs); i++) {
+        for (size_t i = 0; i < snap->servers->n && n < cap; i++) {
             const struct qt_server *s = &snap->servers->v[i];
             if (!*s->logdir)
                 continue;
@@ -156,25 +169,185 @@ static void discover(const qt_ctx *ctx, struct state *st, const qt_snapshot *sna
     int send_listed = 0;
     for (size_t i = 0; i < n; i++)
         send_listed |= !strcmp(svcs[i].logdir, "/var/log/qmail") || !strcmp(svcs[i].logdir, "/var/log/qmail/");
-    if (!send_listed && n < QT_ARRAY_LEN(svcs)) {
+    if (!send_listed && n < cap) {
         svcs[n].name = "qmail-send";
         svcs[n].logrun = "the usual qmail-send log directory (Life with qmail: multilog t /var/log/qmail)";
         svcs[n].logdir = "/var/log/qmail";
         n++;
     }
+    return n;
+}
+
+/* Find the sources; start the ones not followed yet (read back over the
+ * window, then followed), keep the known ones where their followers are,
+ * and mark gone the ones no longer found (their followers stay: a file
+ * that comes back is read from its first byte, logs_follow.h). */
+static void discover(const qt_ctx *ctx, struct state *st, const qt_snapshot *snap)
+{
+    struct qt_log_svc svcs[64];
+    size_t n = loggers(snap, svcs, QT_ARRAY_LEN(svcs));
+    struct qt_log_sources found = {0};
+    int seen[QT_LOGMON_SOURCES] = {0};
+
+    st->m.notes[0] = 0;
     qt_log_sources_find(ctx, svcs, n, &found);
     for (size_t i = 0; i < found.n; i++) {
-        size_t len = strlen(st->m.notes);
+        size_t len = strlen(st->m.notes), k;
+        char path[800];
+        source_path(&found.v[i], path, sizeof path);
+        for (k = 0; k < st->m.nsrc && strcmp(st->m.src[k].path, path); k++)
+            ;
+        if (found.v[i].notes.len)
+            snprintf(st->m.notes + len, sizeof st->m.notes - len, "%s\n", qt_buf_str(&found.v[i].notes));
+        if (k < st->m.nsrc) {
+            seen[k] = 1;
+            st->m.src[k].gone = 0;
+            snprintf(st->m.src[k].why, sizeof st->m.src[k].why, "%.299s", found.v[i].why);
+            continue;
+        }
         if (st->m.nsrc >= QT_LOGMON_SOURCES) {
+            len = strlen(st->m.notes);
             snprintf(st->m.notes + len, sizeof st->m.notes - len, "not followed (over %d sources): %s\n",
                      QT_LOGMON_SOURCES, found.v[i].name);
             continue;
         }
-        if (found.v[i].notes.len)
-            snprintf(st->m.notes + len, sizeof st->m.notes - len, "%s\n", qt_buf_str(&found.v[i].notes));
+        seen[st->m.nsrc] = 1;
+        st->m.src[st->m.nsrc].found = st->m.now;
         start_source(ctx, st, &found.v[i], (int)st->m.nsrc++);
     }
+    for (size_t k = 0; k < st->m.nsrc; k++)
+        if (strcmp(st->m.src[k].kind, "journal"))
+            st->m.src[k].gone = !seen[k];
     qt_log_sources_free(&found);
+}
+
+/* What discovery depends on: the loggers from each log/run (a service added
+ * under svscan, a run script edited) and the mtime of /var/log (a syslog
+ * file created, rsyslog's new maillog). FNV-1a. */
+static uint64_t discovery_sig(const qt_ctx *ctx, const qt_snapshot *snap)
+{
+    struct qt_log_svc svcs[64];
+    size_t n = loggers(snap, svcs, QT_ARRAY_LEN(svcs));
+    uint64_t h = 1469598103934665603ull;
+    struct stat sb;
+
+    for (size_t i = 0; i < n; i++)
+        for (const char *p = svcs[i].logdir; ; p++) {
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
+            if (!*p)
+                break;
+        }
+    if (qt_ctx_stat(ctx, "/var/log", &sb) == 0) {
+        h = (h ^ (uint64_t)sb.st_mtim.tv_sec) * 1099511628211ull;
+        h = (h ^ (uint64_t)sb.st_mtim.tv_nsec) * 1099511628211ull;
+    }
+    return h;
+}
+
+/* Discovery again when what it looked at changed, and every
+ * QT_LOGMON_REDISCOVER seconds whatever (a log directory created under a
+ * service's own tree changes no mtime looked at here). Not when the servers
+ * model is missing this sample: its services would look gone. */
+static int rediscover_due(const qt_ctx *ctx, struct state *st, const qt_snapshot *snap, double now)
+{
+    uint64_t sig;
+
+    if (!snap->servers)
+        return 0;
+    sig = discovery_sig(ctx, snap);
+    if (sig == st->disc_sig && now - st->disc_at < QT_LOGMON_REDISCOVER && now >= st->disc_at)
+        return 0;
+    st->disc_sig = sig;
+    st->disc_at = now;
+    return 1;
+}
+
+/* Does the tail of a syslog file hold one of the journal's newest mail
+ * messages? Then rsyslog forwards the journal into it (rsyslog's imjournal
+ * or journald's ForwardToSyslog, journald.conf(5)). */
+static int file_has(const qt_ctx *ctx, const char *path, char (*msg)[200], size_t nmsg)
+{
+    char why[200], *buf = qt_malloc(256 * 1024);
+    struct stat sb;
+    int fd = qt_ctx_open(ctx, path, 0, &sb, why, sizeof why), hit = 0;
+    ssize_t got = 0;
+
+    if (fd >= 0) {
+        off_t from = sb.st_size > 256 * 1024 ? sb.st_size - 256 * 1024 : 0;
+        got = pread(fd, buf, 256 * 1024, from);
+        close(fd);
+    }
+    for (size_t i = 0; got > 0 && i < nmsg && !hit; i++)
+        hit = strlen(msg[i]) >= 12 && memmem(buf, (size_t)got, msg[i], strlen(msg[i])) != NULL;
+    free(buf);
+    return hit;
+}
+
+/* The journal as one more source (first sample only: sd-journal follows
+ * journald's new files itself). When a syslog file already carries the
+ * journal's mail lines the file is read and the journal is not counted,
+ * so no line counts twice: the files reach further back (rotations, .gz). */
+static void journal_source(const qt_ctx *ctx, struct state *st)
+{
+    struct qt_logmon_src *ms;
+    struct follower *fo;
+    struct feed fd = {&st->m, NULL, 0, 1};
+    char where[700] = "", why[300] = "", msg[QT_LOGMON_JOURNAL_MATCH][200];
+    unsigned long long budget = ctx->log_window_bytes ? ctx->log_window_bytes : 64ull << 20;
+    size_t nmsg;
+
+    if (st->m.nsrc >= QT_LOGMON_SOURCES)
+        return;
+    fd.src = (int)st->m.nsrc;
+    ms = &st->m.src[st->m.nsrc];
+    fo = st->fol[st->m.nsrc++] = qt_calloc(1, sizeof *fo);
+    fo->f.fd = -1;
+    fo->idle = 1;
+    snprintf(ms->name, sizeof ms->name, "journal");
+    snprintf(ms->kind, sizeof ms->kind, "journal");
+    ms->found = st->m.now;
+    fo->jr = qt_logmon_journal_open(ctx, where, sizeof where, why, sizeof why);
+    snprintf(ms->path, sizeof ms->path, "%.700s", where);
+    if (!fo->jr) {
+        /* built without libsystemd, or no journal here: said, not an error */
+        snprintf(ms->why, sizeof ms->why, "not read: %.280s", why);
+        return;
+    }
+    nmsg = qt_logmon_journal_newest(fo->jr, msg, QT_LOGMON_JOURNAL_MATCH);
+    for (size_t i = 0; i + 1 < st->m.nsrc; i++)
+        if (!strcmp(st->m.src[i].kind, "syslog") && file_has(ctx, st->m.src[i].path, msg, nmsg)) {
+            snprintf(ms->why, sizeof ms->why,
+                     "not counted: %.150s carries the same lines (rsyslog forwards the journal); "
+                     "the file is read, its rotations reach further back",
+                     st->m.src[i].path);
+            qt_logmon_journal_close(fo->jr);
+            fo->jr = NULL;
+            return;
+        }
+    snprintf(ms->why, sizeof ms->why, "sd-journal, " QT_LOGMON_JOURNAL_FILTER);
+    fo->idle = 0;
+    fo->c = fd.c = qt_logmon_srcctx_new((int64_t)st->m.now);
+    if (qt_logmon_journal_start(fo->jr, st->m.now, st->m.window, budget, on_line, &fd, why, sizeof why) < 0)
+        snprintf(ms->err, sizeof ms->err, "%.390s", why);
+    ms->files_back = 1;
+}
+
+/* New lines of source i since the last sample. */
+static void poll_source(const qt_ctx *ctx, struct state *st, size_t i)
+{
+    struct follower *fo = st->fol[i];
+    struct feed fd = {&st->m, fo->c, (int)i, 0};
+    char why[300] = "";
+    long r;
+
+    if (fo->idle)
+        return;
+    r = fo->jr ? qt_logmon_journal_poll(fo->jr, QT_LOGMON_JOURNAL_POLL, on_line, &fd, why, sizeof why)
+               : qt_log_follow_poll(&fo->f, ctx, QT_LOGMON_POLL_BYTES, on_line, &fd, why, sizeof why);
+    if (r < 0)
+        snprintf(st->m.src[i].err, sizeof st->m.src[i].err, "%.390s", why);
+    else if (r > 0)
+        st->m.src[i].err[0] = 0;
 }
 
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
@@ -186,20 +359,24 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
     if (!st) {
         st = *state = qt_calloc(1, sizeof *st);
         qt_logmon_init(&st->m, now, (int64_t)(ctx->log_window > 0 ? ctx->log_window : 3600));
+        st->disc_sig = discovery_sig(ctx, snap);
+        st->disc_at = now;
         discover(ctx, st, snap);
+        journal_source(ctx, st);
         st->prev_now = now;
         st->started = 1;
     } else {
         st->m.now = now;
-        for (size_t i = 0; i < st->m.nsrc; i++) {
-            struct feed fd = {&st->m, st->fol[i]->c, (int)i, 0};
-            char why[300] = "";
-            long r = qt_log_follow_poll(&st->fol[i]->f, ctx, QT_LOGMON_POLL_BYTES, on_line, &fd, why, sizeof why);
-            if (r < 0)
-                snprintf(st->m.src[i].err, sizeof st->m.src[i].err, "%.390s", why);
-            else if (r > 0)
-                st->m.src[i].err[0] = 0;
+        if (rediscover_due(ctx, st, snap, now)) {
+            /* a new source's read-back is no rate: its lines leave prev too */
+            unsigned long before[QT_LOG_NCATS];
+            memcpy(before, st->m.count, sizeof before);
+            discover(ctx, st, snap);
+            for (int c = 0; c < QT_LOG_NCATS; c++)
+                st->prev[c] += st->m.count[c] - before[c];
         }
+        for (size_t i = 0; i < st->m.nsrc; i++)
+            poll_source(ctx, st, i);
         for (int c = 0; c < QT_LOG_NCATS; c++)
             st->m.rate[c] = now > st->prev_now ? (double)(st->m.count[c] - st->prev[c]) * 60.0 / (now - st->prev_now) : 0;
         st->prev_now = now;
@@ -215,31 +392,20 @@ static const char *const cat_help = "mail log lines of this category since qtria
 static void measure(const qt_ctx *ctx, const qt_snapshot *snap, qt_metrics *out)
 {
     const qt_logmon *m = snap->logs;
-    char svc[16][32];
-    unsigned long fails[16] = {0};
-    size_t ns = 0;
 
     (void)ctx;
     if (!m)
         return;
     for (int c = 0; c < QT_LOG_NCATS; c++)
         qt_metrics_add(out, "log_lines", qt_log_cat_name((enum qt_log_cat)c), 0, (double)m->count[c], -1, cat_help);
-    /* auth failures per vchkpw service, over the window's events */
-    for (size_t i = 0; i < m->nev; i++) {
-        const struct qt_logmon_ev *e = &m->ev[i];
-        size_t k = 0;
-        if (e->ok)
-            continue;
-        while (k < ns && strcmp(svc[k], e->service))
-            k++;
-        if (k == ns && ns < QT_ARRAY_LEN(svc))
-            snprintf(svc[ns++], sizeof svc[0], "%s", e->service);
-        if (k < ns)
-            fails[k]++;
+    /* auth failures per vchkpw service, every one counted since start */
+    for (size_t k = 0; k <= m->nauth_svc; k++) {
+        const struct qt_logmon_svc *v = k < m->nauth_svc ? &m->auth_svc[k] : &m->auth_svc_others;
+        if (k == m->nauth_svc && !v->fail && !v->ok)
+            break;
+        qt_metrics_add(out, "auth_failures", v->name, 0, (double)v->fail, -1,
+                       "failed logins in the mail logs per service (vchkpw's) since qtriage started, window included");
     }
-    for (size_t k = 0; k < ns; k++)
-        qt_metrics_add(out, "auth_failures", svc[k], 0, (double)fails[k], -1,
-                       "failed logins in the mail logs per service (vchkpw's), last events kept");
     qt_metrics_add(out, "bounces", NULL, 0, (double)m->count[QT_LOG_BOUNCE], -1,
                    "bounces qmail-send sent (bounce msg lines) in the mail logs");
     qt_metrics_add(out, "double_bounces", NULL, 0, (double)m->double_bounce_msgs, -1,
@@ -266,6 +432,7 @@ static void free_state(void *p)
     for (size_t i = 0; i < QT_LOGMON_SOURCES; i++)
         if (st->fol[i]) {
             qt_log_follow_close(&st->fol[i]->f);
+            qt_logmon_journal_close(st->fol[i]->jr);
             qt_logmon_srcctx_free(st->fol[i]->c);
             free(st->fol[i]);
         }

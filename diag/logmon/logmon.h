@@ -7,6 +7,11 @@
  * seconds and ctx->log_window_bytes per source, newest files first: a 10 GB
  * maillog costs what its last 64 MiB cost); then each sample reads only new
  * bytes (qt_log_follow, tail -F), at most QT_LOGMON_POLL_BYTES per source.
+ * Discovery runs again when the loggers named by the log/run scripts or the
+ * mtime of /var/log change, and every QT_LOGMON_REDISCOVER seconds: a source
+ * found later is read back over the window like the first ones (a file
+ * created since is read from its first byte), known sources keep their
+ * follow position, and one no longer found is marked gone.
  *
  * Memory is fixed whatever the logs hold: per-IP, per-user and per-domain
  * tables keep the QT_LOGMON_TOP entries with the most events (an entry
@@ -36,6 +41,7 @@
 #define QT_LOGMON_POLL_BYTES (8u << 20) /* new bytes read per source per sample */
 #define QT_LOGMON_TEXT 240              /* bytes of a line kept (redacted, raw) */
 #define QT_LOGMON_KEY 96                /* bytes of an IP, user or domain key */
+#define QT_LOGMON_REDISCOVER 60         /* seconds between discoveries when nothing looked at changed */
 
 struct qt_logmon_src {
     char name[64];           /* "smtpd", "maillog" */
@@ -47,6 +53,8 @@ struct qt_logmon_src {
     unsigned long long bytes;
     unsigned long files_back; /* files read back at start (rotations + current) */
     unsigned long deferrals;  /* qmail-send "delivery D: deferral:" lines counted from this source */
+    int gone;                 /* 1: the last discovery no longer found it (its counts stay) */
+    double found;             /* when discovery found it (the first sample's time for the first ones) */
 };
 
 /* One table entry: an IP, a user or a remote domain. */
@@ -83,6 +91,24 @@ struct qt_logmon_line {
     size_t body;             /* text + body: the line after its own stamp (shown next to the decoded time) */
 };
 
+/* Logins per service (vchkpw's service name, "-" when the line has none)
+ * since start: QT_LOGMON_SERVICES names, the rest summed under "others". */
+#define QT_LOGMON_SERVICES 16
+struct qt_logmon_svc {
+    char name[32];
+    unsigned long fail, ok;
+};
+
+/* Lines per category per minute over the last QT_LOGMON_SPARK_MIN minutes
+ * (logmon_spark.c): a ring of minutes, each slot tagged with the minute
+ * (Unix seconds / 60) it counts, by each line's own time (the window read
+ * back at start fills the past minutes). */
+#define QT_LOGMON_SPARK_MIN 30
+struct qt_logmon_spark {
+    int64_t minute[QT_LOGMON_SPARK_MIN];                  /* slot i counts minute[i]; 0: empty */
+    uint32_t n[QT_LOGMON_SPARK_MIN][QT_LOG_NCATS];
+};
+
 /* An auth event of the analysis window. */
 struct qt_logmon_ev {
     int64_t t;
@@ -103,6 +129,9 @@ typedef struct qt_logmon {
      * the latter counts one per double bounce */
     unsigned long double_bounce_msgs;
     unsigned long own_logins;            /* auth lines left out as qtriage's own */
+    struct qt_logmon_svc auth_svc[QT_LOGMON_SERVICES];
+    size_t nauth_svc;
+    struct qt_logmon_svc auth_svc_others;   /* name "others" */
     unsigned long old_lines;             /* read back but older than the window: not counted */
     struct qt_logmon_tab ips, users, domains;
     struct qt_logmon_tab senders;        /* envelope senders of no_mailbox failures: .other */
@@ -110,6 +139,7 @@ typedef struct qt_logmon {
     size_t nrecent[QT_LOG_NCATS], recent_head[QT_LOG_NCATS];       /* head: next write */
     struct qt_logmon_ev ev[QT_LOGMON_EVENTS];       /* ring */
     size_t nev, ev_head;
+    struct qt_logmon_spark spark;        /* lines per minute, last 30 minutes */
     double now;              /* sample time */
     double started;          /* first sample */
     int64_t window;          /* ctx->log_window in effect (seconds) */
@@ -137,6 +167,19 @@ const struct qt_logmon_line *qt_logmon_recent(const qt_logmon *m, enum qt_log_ca
 void qt_logmon_tab_add(struct qt_logmon_tab *t, const char *key, size_t klen, unsigned long fail,
                        unsigned long ok, unsigned long other, int64_t when, const char *service,
                        const char *reason, size_t rlen);
+
+/* Count a line of category cat at time t (Unix seconds) into the minute
+ * ring; a line older than the ring is left out, one in the future counts
+ * for m->now's minute. */
+void qt_logmon_spark_add(qt_logmon *m, enum qt_log_cat cat, int64_t t);
+/* The counts of cat for the QT_LOGMON_SPARK_MIN minutes up to now's, oldest
+ * first, into out[QT_LOGMON_SPARK_MIN]; returns the largest. */
+uint32_t qt_logmon_spark_get(const qt_logmon *m, enum qt_log_cat cat, double now, uint32_t *out);
+/* The sparkline of those counts: QT_LOGMON_SPARK_MIN characters of the
+ * ASCII ramp " .:-=+*#" (' ' none, '.' at least one, '#' the largest) and a
+ * NUL into out[QT_LOGMON_SPARK_MIN + 1]. The console draws the same levels
+ * as block glyphs on a UTF-8 terminal (QT_COL_SPARK, panes/table.h). */
+void qt_logmon_spark_text(const qt_logmon *m, enum qt_log_cat cat, double now, char *out);
 
 /* ---- qtriage's own traffic ---- */
 

@@ -46,6 +46,7 @@ void qt_logmon_init(qt_logmon *m, double now, int64_t window)
     snprintf(m->users.others.key, sizeof m->users.others.key, "others");
     snprintf(m->domains.others.key, sizeof m->domains.others.key, "others");
     snprintf(m->senders.others.key, sizeof m->senders.others.key, "others");
+    snprintf(m->auth_svc_others.name, sizeof m->auth_svc_others.name, "others");
 }
 
 static void cpy(char *dst, size_t cap, const char *s, size_t n)
@@ -195,11 +196,30 @@ static const char *sender_of(const qt_logmon_srcctx *c, const qt_log_rec *r)
     return c->msg_set[j] && c->msg[j] == c->dlv_msg[i] ? c->sender[j] : NULL;
 }
 
+static void count_service(qt_logmon *m, const char *service, int ok)
+{
+    struct qt_logmon_svc *v = NULL;
+    const char *name = *service ? service : "-";
+
+    for (size_t i = 0; i < m->nauth_svc && !v; i++)
+        if (!strcmp(m->auth_svc[i].name, name))
+            v = &m->auth_svc[i];
+    if (!v && m->nauth_svc < QT_LOGMON_SERVICES) {
+        v = &m->auth_svc[m->nauth_svc++];
+        snprintf(v->name, sizeof v->name, "%s", name);
+    }
+    if (!v)
+        v = &m->auth_svc_others;
+    v->fail += !ok;
+    v->ok += !!ok;
+}
+
 static void count_auth(qt_logmon *m, const qt_log_rec *r, int64_t t, int ok)
 {
     struct qt_logmon_ev *e = &m->ev[m->ev_head];
     const char *ip = *r->ip ? r->ip : "-";
 
+    count_service(m, r->service, ok);
     qt_logmon_tab_add(&m->users, r->user, r->user_len, !ok, ok, 0, t, r->service, NULL, 0);
     qt_logmon_tab_add(&m->ips, ip, strlen(ip), !ok, ok, 0, t, r->service, NULL, 0);
     m->ev_head = (m->ev_head + 1) % QT_LOGMON_EVENTS;
@@ -252,6 +272,7 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
         }
     }
     m->count[r.cat]++;
+    qt_logmon_spark_add(m, r.cat, t);
     /* every deferral, whatever its more specific category (helo_rejected,
      * connection_died, ... are deferrals too when qmail-send says so) */
     if (r.has_delivery && memmem(line, n, ": deferral: ", 12))

@@ -31,7 +31,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 i = {x["id"]: x for x in d["incidents"]}
 z = i["zombies:tcpserver"]
-assert d["format_version"] == 4
+assert d["format_version"] == 5
 assert (z["kind"], z["service"], z["severity"], z["finding_ids"]) == ("zombies", "tcpserver", "WARN", ["zombies.parent:330", "zombies.parent:342"]), z
 assert z["fix"] == "kill -CHLD 330    # harmless nudge: a parent that only missed the signal reaps now", z["fix"]
 assert z["since"] > 0 and z["impact"].startswith("tcpserver (pid 330")

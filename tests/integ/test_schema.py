@@ -64,8 +64,8 @@ check('"drills_cut": true' in json.dumps(fx), "fixture records cut drill-downs")
 
 # the schema rejects what the loader rejects
 bad = copy.deepcopy(fx)
-bad["format_version"] = 5
-check(not validator.is_valid(bad), "schema rejects format_version 5")
+bad["format_version"] = 6
+check(not validator.is_valid(bad), "schema rejects format_version 6")
 bad = copy.deepcopy(fx)
 bad["panes"][0]["view"]["main"]["rows"][0]["cells"][0]["text"] = "esc \x1b[2J"
 check(not validator.is_valid(bad), "schema rejects a control character in a cell")
@@ -75,6 +75,32 @@ check(not validator.is_valid(bad), "schema rejects a finding without fix")
 bad = copy.deepcopy(fx)
 bad["panes"][0]["view"]["main"]["rows"][0]["cells"][0]["role"] = "blink"
 check(not validator.is_valid(bad), "schema rejects an unknown role")
+
+# format 5: the logs object, from a root with a maillog
+import time
+lr = tmpdir("schema-logs")
+os.makedirs(lr + "/var/log")
+with open(lr + "/var/log/maillog", "w") as f:
+    stamp = time.strftime("%b %e %H:%M:%S", time.localtime(time.time() - 60))
+    for _ in range(3):
+        f.write(stamp + " mx vpopmail[1]: vchkpw-smtp: password fail dave@example.test:198.51.100.23\n")
+rc, out, err = run(["--root", lr, "--proc", "/nonexistent-proc", "--no-probe", "--json"])
+lg = json.loads(out)
+valid(lg, "--json with a maillog validates (the logs object)")
+logs = lg["logs"]
+check(logs["categories"]["auth_fail"] == 3, "logs: 3 auth_fail in the window")
+check(any(s["name"] == "maillog" and s["state"] == "ok" and s["kind"] == "syslog" for s in logs["sources"]),
+      "logs: the maillog source, state ok")
+check(logs["auth_per_service"] == [{"service": "smtp", "failures": 3, "successes": 0}], "logs: auth failures per service")
+check(logs["ips"]["top"][0]["key"] == "198.51.100.23" and logs["ips"]["top"][0]["auth_failures"] == 3,
+      "logs: the top IP with its failures")
+check(logs["ips"]["others"]["key"] == "others", "logs: the others entry")
+bad = copy.deepcopy(lg)
+bad["logs"]["sources"][0]["state"] = "fine"
+check(not validator.is_valid(bad), "schema rejects an unknown source state")
+with open(os.path.join(SRCDIR, "tests", "fixtures", "reports", "v4-logs.json")) as f:
+    valid(json.load(f), "the saved format-4 report validates")
+rmtree(lr)
 
 rmtree(d)
 sys.exit(done())

@@ -118,7 +118,7 @@ try:
     # nobody: the JSON report
     rc, out, err = qtriage(["--json", "--ports", svc, "--root", root])
     doc = json.loads(out) if rc == 0 else {}
-    check(doc.get("format_version") == 4, "JSON report format version 4 (2 added unknown values)")
+    check(doc.get("format_version") == 5, "JSON report format version 5 (2 added unknown values)")
     m = [x for x in doc.get("metrics", []) if x["key"] == "stalled.tls"]
     check(len(m) == 1 and m[0]["value"] is None and "not root" in m[0].get("unknown", "")
           and m[0].get("lower") == 0 and m[0].get("upper") == 3,

@@ -53,4 +53,22 @@ for pair in double_bounces:double_bounces triple_bounces:triple_bounces no_mailb
 done
 check_eq "the Logs pane is in the report" 1 "$("$PY" -c 'import json,sys
 print(sum(p["name"] == "Logs" for p in json.load(sys.stdin)["panes"]))' <<<"$J")"
+
+# --- the report's logs object (format 5) says the same as the lab's truth ---
+lg() { "$PY" -c 'import json,sys
+l = json.load(sys.stdin)["logs"]
+print(eval(sys.argv[1], {"l": l}))' "$1" <<<"$J"; }
+check_eq "logs.bounces.bounces = the truth's" "$(truth "$S['bounces']")" "$(lg 'l["bounces"]["bounces"]')"
+check_eq "logs.bounces.double_bounces = the truth's" "$(truth "$S['double_bounces']")" "$(lg 'l["bounces"]["double_bounces"]')"
+check_eq "logs.deferrals_per_source.qmail-send = the truth's" "$(truth "$S['delivery_deferral']")" \
+    "$(lg 'l["deferrals_per_source"].get("qmail-send", 0)')"
+check_eq "logs.categories.no_mailbox = the truth's failures" "$(truth "$S['failure_no_mailbox']")" \
+    "$(lg 'l["categories"]["no_mailbox"]')"
+for svc in smtp submission 0; do
+    check_eq "logs.auth_per_service $svc failures = the truth's vchkpw-$svc lines" \
+        "$(truth "sum(n for k, n in $M.items() if k.split('|')[0] == 'vchkpw-$svc')")" \
+        "$(lg "sum(x['failures'] for x in l['auth_per_service'] if x['service'] == '$svc')")"
+done
+check_eq "logs: every source read (state ok or a journal not read)" "" \
+    "$(lg '" ".join(s["name"] for s in l["sources"] if s["state"] not in ("ok", "not read"))')"
 finish

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/logmon/logmon.h"
+#include "diag/logmon/logmon_journal.h"
 
 static double fake_now;
 static double now_fn(void) { return fake_now; }
@@ -484,6 +486,175 @@ static void collector_unreadable(void **st)
     qt_sampler_free(&s);
 }
 
+/* a source that appears after the first sample (rsyslog creates mail.log)
+ * is followed from its first byte, a known one is not read again, and one
+ * that disappears is said gone; discovery runs when /var/log's mtime
+ * changes and every QT_LOGMON_REDISCOVER seconds whatever */
+static void collector_late_source(void **st)
+{
+    (void)st;
+    qt_ctx ctx;
+    qt_sampler s = {0};
+    qt_snapshot *snap = NULL;
+    const qt_logmon *m;
+    char l[512], text[2048] = "", p[256];
+    time_t now = time(NULL);
+    struct timespec old[2];
+    struct stat sb;
+
+    vline(l, sizeof l, now - 60, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    snprintf(text, sizeof text, "%s\n", l);
+    put("/var/log/maillog", text, "w");
+    qt_ctx_defaults(&ctx);
+    ctx.root = root;
+    ctx.proc = "/nonexistent-proc";
+    fake_now = (double)now;
+    ctx.now = now_fn;
+    m = sample(&s, &ctx, &snap);
+    assert_null(src_named(m, "mail.log"));
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 1);
+
+    /* created after sample 1: read from its first byte at the next one */
+    text[0] = 0;
+    for (int i = 0; i < 3; i++) {
+        vline(l, sizeof l, now, "pop3", "password fail", "b@example.test", "192.0.2.2");
+        strcat(text, l), strcat(text, "\n");
+    }
+    put("/var/log/mail.log", text, "w");
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_non_null(src_named(m, "mail.log"));
+    assert_int_equal(src_named(m, "mail.log")->lines, 3);
+    assert_int_equal(src_named(m, "maillog")->lines, 1);     /* not read back again */
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 4);
+    assert_true(m->rate[QT_LOG_AUTH_FAIL] < 0.5);             /* a read-back is no rate */
+    /* followed from there: new lines once */
+    vline(l, sizeof l, now, "pop3", "password fail", "c@example.test", "192.0.2.3");
+    strcat(l, "\n");
+    put("/var/log/mail.log", l, "a");
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_int_equal(src_named(m, "mail.log")->lines, 4);
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 5);
+
+    /* a file whose creation leaves /var/log's mtime as it was: found by
+     * the periodic discovery, not before */
+    snprintf(p, sizeof p, "%s/var/log", root);
+    assert_int_equal(stat(p, &sb), 0);
+    old[0] = old[1] = sb.st_mtim;
+    vline(l, sizeof l, now, "smtp", "password fail", "d@example.test", "192.0.2.4");
+    strcat(l, "\n");
+    put("/var/log/secure", l, "w");
+    assert_int_equal(utimensat(AT_FDCWD, p, old, 0), 0);
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_null(src_named(m, "secure"));
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 5);
+    fake_now += QT_LOGMON_REDISCOVER;
+    m = sample(&s, &ctx, &snap);
+    assert_non_null(src_named(m, "secure"));
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 6);
+
+    /* gone: said, the counts stay */
+    snprintf(p, sizeof p, "%s/var/log/mail.log", root);
+    assert_int_equal(unlink(p), 0);
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_non_null(src_named(m, "mail.log"));
+    assert_true(src_named(m, "mail.log")->gone);
+    assert_false(src_named(m, "maillog")->gone);
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 6);
+    /* back: read from its first byte, no longer gone */
+    vline(l, sizeof l, now, "smtp", "password fail", "e@example.test", "192.0.2.5");
+    strcat(l, "\n");
+    put("/var/log/mail.log", l, "w");
+    fake_now += 2;
+    m = sample(&s, &ctx, &snap);
+    assert_false(src_named(m, "mail.log")->gone);
+    assert_int_equal(m->count[QT_LOG_AUTH_FAIL], 7);
+    qt_snapshot_free(snap);
+    qt_sampler_free(&s);
+}
+
+/* a journal entry as a line for the classifier: rsyslog's high-precision
+ * form, the entry's own time, newlines and NULs of the message as spaces */
+static void journal_entry_line(void **st)
+{
+    (void)st;
+    struct fx x;
+    char out[512];
+    const char msg[] = "vchkpw-smtp: password fail\na@example.test:192.0.2.7\0x";
+    uint64_t usec = 1796647569849394ull;   /* 2026-12-07T12:46:09.849394Z */
+    size_t n = qt_logmon_journal_line(out, sizeof out, usec, "mx", 2, "vpopmail", 8, "4242", 4, msg, sizeof msg - 1);
+    const struct qt_logmon_line *l;
+
+    assert_string_equal(out, "2026-12-07T12:46:09.849394+00:00 mx vpopmail[4242]: vchkpw-smtp: password fail "
+                             "a@example.test:192.0.2.7 x");
+    assert_int_equal(n, strlen(out));
+    n = qt_logmon_journal_line(out, sizeof out, usec, NULL, 0, NULL, 0, NULL, 0, "hello", 5);
+    assert_string_equal(out, "2026-12-07T12:46:09.849394+00:00 - hello");
+    n = qt_logmon_journal_line(out, 20, usec, "mx", 2, "vpopmail", 8, NULL, 0, "hello", 5);
+    assert_int_equal(n, 19);
+    /* classified as the syslog file's line would be, with the entry's time */
+    fx_new(&x);
+    n = qt_logmon_journal_line(out, sizeof out, usec, "mx", 2, "vpopmail", 8, "4242", 4,
+                               "vchkpw-smtp: password fail a@example.test:192.0.2.7", 51);
+    x.m->now = 1796647569.0 + 60;
+    qt_logmon_ingest(x.m, x.c, 0, out, n, 0);
+    assert_int_equal(x.m->count[QT_LOG_AUTH_FAIL], 1);
+    l = qt_logmon_recent(x.m, QT_LOG_AUTH_FAIL, 0);
+    assert_non_null(l);
+    assert_true(l->stamped);
+    assert_int_equal(l->sec, 1796647569);
+    assert_string_equal(l->ip, "192.0.2.7");
+    assert_string_equal(l->user, "a@example.test");
+    fx_free(&x);
+}
+
+/* the per-minute ring behind the sparklines: each line in its own minute,
+ * older than 30 minutes left out, a future stamp in this minute, the ring
+ * reused as time goes on */
+static void spark_minutes(void **st)
+{
+    (void)st;
+    struct fx x;
+    char l[512], sp[QT_LOGMON_SPARK_MIN + 1];
+    uint32_t v[QT_LOGMON_SPARK_MIN];
+    time_t base;
+
+    fx_new(&x);
+    base = (time_t)(x.m->now / 60) * 60 + 30;   /* mid-minute: no boundary in the test */
+    x.m->now = (double)base;
+    x.t = base - 40 * 60;                       /* outside the ring */
+    feed_auth(&x, 3, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    x.t = base - 5 * 60;
+    feed_auth(&x, 7, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    x.t = base - 29 * 60;                       /* the oldest minute kept */
+    feed_auth(&x, 1, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    x.t = base + 600;                           /* a clock ahead: this minute */
+    feed_auth(&x, 2, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    assert_int_equal(qt_logmon_spark_get(x.m, QT_LOG_AUTH_FAIL, x.m->now, v), 7);
+    assert_int_equal(v[0], 1);
+    assert_int_equal(v[24], 7);
+    assert_int_equal(v[29], 2);
+    qt_logmon_spark_text(x.m, QT_LOG_AUTH_FAIL, x.m->now, sp);
+    assert_string_equal(sp, ".                       #    :");
+    qt_logmon_spark_text(x.m, QT_LOG_AUTH_OK, x.m->now, sp);
+    assert_string_equal(sp, "                              ");
+    /* ten minutes on: everything moved ten places left, the oldest gone */
+    x.m->now += 600;
+    qt_logmon_spark_text(x.m, QT_LOG_AUTH_FAIL, x.m->now, sp);
+    assert_string_equal(sp, "              #    :          ");
+    /* a line now reuses the slot of 30 minutes ago */
+    x.t = (time_t)x.m->now;
+    vline(l, sizeof l, x.t, "smtp", "password fail", "a@example.test", "192.0.2.1");
+    for (int i = 0; i < 14; i++)
+        qt_logmon_ingest(x.m, x.c, 0, l, strlen(l), 0);
+    qt_logmon_spark_text(x.m, QT_LOG_AUTH_FAIL, x.m->now, sp);
+    assert_string_equal(sp, "              =    .         #");
+    fx_free(&x);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -497,8 +668,11 @@ int main(void)
         cmocka_unit_test(send_log),
         cmocka_unit_test(redacted_lines),
         cmocka_unit_test(tcpserver_per_ip),
+        cmocka_unit_test(journal_entry_line),
+        cmocka_unit_test(spark_minutes),
         cmocka_unit_test_setup_teardown(collector_window_and_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_unreadable, setup, teardown),
+        cmocka_unit_test_setup_teardown(collector_late_source, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

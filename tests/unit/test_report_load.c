@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag/logmon/logmon.h"
 #include "report/report_json.h"
 #include "tests/unit/report_fixture.h"
 
@@ -183,7 +184,7 @@ static void raw_garbage(void **state)
         {"{\"format\":\"qtriage-report\"}", "bad format_version"},
         {"{\"format\":\"qtriage-report\",\"format_version\":\"1\"}", "bad format_version"},
         {"{\"format\":\"qtriage-report\",\"format_version\":0}", "bad format_version"},
-        {"{\"format\":\"qtriage-report\",\"format_version\":5}", "newer than this qtriage"},
+        {"{\"format\":\"qtriage-report\",\"format_version\":6}", "newer than this qtriage"},
         {"{\"format\":\"qtriage-report\",\"format_version\":99999999999}", "newer than this qtriage"},
         {"{\"format\":\"qtriage-report\",\"format_version\":1,\"format_version\":1}", "duplicate"},
         {"{\"format\":\"qtriage-report\",\"format_version\":1}", "qtriage_version: missing"},
@@ -245,7 +246,7 @@ static void future_version(void **state)
     json_t *j = valid_tree();
     (void)state;
     json_object_set_new(j, "format_version", json_integer(QT_REPORT_FORMAT_VERSION + 1));
-    expect_reject_tree(j, "report format version 5 is newer than this qtriage");
+    expect_reject_tree(j, "report format version 6 is newer than this qtriage");
 }
 
 static void bad_members(void **state)
@@ -523,6 +524,143 @@ static void missing_file(void **state)
     assert_string_equal(err, "cannot read: No such file or directory");
 }
 
+/* Format 5: the "logs" object from the logs collector's model, loaded
+ * back and written again unchanged; its members checked on load. */
+static char *logs_text(size_t *len, const struct qt_report_store *st)
+{
+    static const char *const lines[] = {
+        "Dec  7 10:00:00 mx vpopmail[1]: vchkpw-smtp: password fail dave@example.test:198.51.100.23",
+        "Dec  7 10:00:01 mx vpopmail[1]: vchkpw-smtp: password fail dave@example.test:198.51.100.23",
+        "Dec  7 10:00:02 mx vpopmail[1]: vchkpw-smtp: password fail b\xff@example.test:198.51.100.24",
+        "Dec  7 10:00:03 mx vpopmail[1]: vchkpw-pop3: (PLAIN) login success dave@example.test:198.51.100.23",
+        "1700000050.000000 bounce msg 123 qp 456",
+        "1700000051.000000 starting delivery 7: msg 123 to remote x@gone.example",
+        "1700000052.000000 delivery 7: deferral: Sorry,_I_wasn't_able_to_establish_an_SMTP_connection._(#4.4.1)/",
+    };
+    qt_ctx ctx;
+    qt_snapshot *snap = st ? NULL : fx_snapshot();
+    struct qt_report_in in = {0};
+    qt_report_doc *d;
+    qt_buf b = {0};
+
+    fx_ctx(&ctx);
+    if (snap) {
+        qt_logmon *m = qt_malloc(sizeof *m);
+        qt_logmon_srcctx *c = qt_logmon_srcctx_new((int64_t)FX_NOW);
+        qt_logmon_init(m, FX_NOW, 3600);
+        m->nsrc = 2;
+        snprintf(m->src[0].name, sizeof m->src[0].name, "maillog");
+        snprintf(m->src[0].kind, sizeof m->src[0].kind, "syslog");
+        snprintf(m->src[0].path, sizeof m->src[0].path, "/var/log/maillog");
+        snprintf(m->src[1].name, sizeof m->src[1].name, "qmail-send");
+        snprintf(m->src[1].kind, sizeof m->src[1].kind, "multilog");
+        m->src[1].gone = 1;
+        for (size_t i = 0; i < 4; i++)
+            qt_logmon_ingest(m, c, 0, lines[i], strlen(lines[i]), 0);
+        for (size_t i = 4; i < 7; i++)
+            qt_logmon_ingest(m, c, 1, lines[i], strlen(lines[i]), 0);
+        qt_logmon_srcctx_free(c);
+        snap->logs = m;
+    }
+    in.ctx = &ctx;
+    in.snap = snap ? snap : qt_report_store_snapshot(st);
+    in.store = st;
+    in.panes = fx_panes;
+    in.npanes = fx_npanes;
+    d = qt_report_doc_build(&in);
+    qt_report_json_text(d, &b);
+    qt_report_doc_free(d);
+    if (snap)
+        qt_snapshot_free(snap);
+    *len = b.len;
+    return qt_buf_steal(&b);
+}
+
+static void logs_round_trip(void **state)
+{
+    size_t len, len2;
+    char *s = logs_text(&len, NULL), *s2, err[256];
+    json_error_t e;
+    json_t *j = json_loadb(s, len, 0, &e), *lg, *j2;
+    struct qt_report_store *st;
+    (void)state;
+
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "format_version")), 5);
+    lg = at(j, "logs");
+    assert_int_equal(json_integer_value(at(lg, "categories.auth_fail")), 3);
+    assert_int_equal(json_integer_value(at(lg, "categories.auth_ok")), 1);
+    assert_string_equal(json_string_value(at(lg, "auth_per_service.0.service")), "smtp");
+    assert_int_equal(json_integer_value(at(lg, "auth_per_service.0.failures")), 3);
+    assert_string_equal(json_string_value(at(lg, "auth_per_service.1.service")), "pop3");
+    assert_int_equal(json_integer_value(at(lg, "auth_per_service.1.successes")), 1);
+    /* top first, the raw byte of a hostile user escaped */
+    assert_string_equal(json_string_value(at(lg, "ips.top.0.key")), "198.51.100.23");
+    assert_int_equal(json_integer_value(at(lg, "ips.top.0.auth_failures")), 2);
+    assert_string_equal(json_string_value(at(lg, "users.top.1.key")), "b\\xff@example.test");
+    assert_string_equal(json_string_value(at(lg, "ips.others.key")), "others");
+    assert_int_equal(json_integer_value(at(lg, "bounces.bounces")), 1);
+    assert_int_equal(json_integer_value(at(lg, "deferrals_per_source.qmail-send")), 1);
+    assert_string_equal(json_string_value(at(lg, "domains.top.0.key")), "gone.example");
+    assert_int_equal(json_integer_value(at(lg, "domains.top.0.deferrals")), 1);
+    assert_string_equal(json_string_value(at(lg, "sources.0.state")), "ok");
+    assert_string_equal(json_string_value(at(lg, "sources.1.state")), "gone");
+    assert_int_equal(json_integer_value(at(lg, "window_seconds")), 3600);
+
+    /* loaded and written again: the same object */
+    st = qt_report_load_buf(s, len, err, sizeof err);
+    if (!st)
+        fail_msg("%s", err);
+    s2 = logs_text(&len2, st);
+    j2 = json_loadb(s2, len2, 0, &e);
+    assert_non_null(j2);
+    assert_true(json_equal(lg, json_object_get(j2, "logs")));
+    json_decref(j2);
+    free(s2);
+    qt_report_store_free(st);
+
+    /* hostile members refused with their place */
+    j2 = json_deep_copy(j);
+    json_object_set_new(at(j2, "logs.sources.0"), "state", json_string("fine"));
+    expect_reject_tree(j2, "logs.sources[0]: unknown source state");
+    j2 = json_deep_copy(j);
+    json_object_set_new(at(j2, "logs"), "notes", json_string("a\x1b[2J"));
+    expect_reject_tree(j2, "logs.notes: control character 0x1b");
+    j2 = json_deep_copy(j);
+    json_object_set_new(at(j2, "logs.categories"), "auth_fail", json_string("3"));
+    expect_reject_tree(j2, "logs.categories.auth_fail");
+    json_decref(j);
+    free(s);
+}
+
+/* A format-4 report saved by qtriage before the logs object (its Logs pane
+ * with a maillog): loads, and written again has "logs": null. */
+static void loads_format_4(void **state)
+{
+    char err[256], *s;
+    size_t len;
+    json_error_t e;
+    json_t *j;
+    struct qt_report_store *st = qt_report_load_file(QT_SRCDIR "/tests/fixtures/reports/v4-logs.json", err, sizeof err);
+    size_t n;
+    const qt_pane_def *const *panes;
+    int logs_pane = 0;
+    (void)state;
+    if (!st)
+        fail_msg("%s", err);
+    panes = qt_report_store_panes(st, &n);
+    for (size_t i = 0; i < n; i++)
+        logs_pane |= !strcmp(panes[i]->name, "Logs");
+    assert_true(logs_pane);
+    s = logs_text(&len, st);
+    j = json_loadb(s, len, 0, &e);
+    assert_non_null(j);
+    assert_true(json_is_null(json_object_get(j, "logs")));
+    json_decref(j);
+    free(s);
+    qt_report_store_free(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +669,8 @@ int main(void)
         cmocka_unit_test(incidents_round_trip),
         cmocka_unit_test(loads_format_2),
         cmocka_unit_test(loads_format_3),
+        cmocka_unit_test(loads_format_4),
+        cmocka_unit_test(logs_round_trip),
         cmocka_unit_test(bad_incidents),
         cmocka_unit_test(every_truncation_rejected),
         cmocka_unit_test(hostile_sizes),
