@@ -1,0 +1,390 @@
+/* Unit tests: the kernel collector (diag/kernel) on fixture trees of
+ * /proc/sys and /proc/PID/limits in temporary directories: every finding
+ * in its right and wrong form. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "diag/core/snapshot.h"
+#include "diag/core/util.h"
+#include "diag/kernel/kernel.h"
+#include "diag/parse/argv.h"
+#include "diag/ports/ports.h"
+#include "diag/servers/servers.h"
+
+/* --- fixture tree --- */
+
+static char tree[64];
+
+static void put(const char *rel, const char *text)
+{
+    char path[512], cmd[600];
+    snprintf(path, sizeof path, "%s/%s", tree, rel);
+    snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", path);
+    assert_int_equal(system(cmd), 0);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void put_num(const char *rel, long long v)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%lld\n", v);
+    put(rel, t);
+}
+
+/* A healthy Debian 12 machine with nf_conntrack loaded. */
+static void healthy_tree(void)
+{
+    put_num("sys/net/ipv4/tcp_syncookies", 1);
+    put_num("sys/net/ipv4/tcp_max_syn_backlog", 512);
+    put_num("sys/net/core/somaxconn", 4096);
+    put_num("sys/net/netfilter/nf_conntrack_count", 100);
+    put_num("sys/net/netfilter/nf_conntrack_max", 262144);
+    put_num("sys/net/netfilter/nf_conntrack_tcp_timeout_established", 3600);
+    put_num("sys/net/ipv4/tcp_keepalive_time", 7200);
+    put_num("sys/net/ipv4/tcp_keepalive_intvl", 75);
+    put_num("sys/net/ipv4/tcp_keepalive_probes", 9);
+}
+
+static int setup(void **st)
+{
+    (void)st;
+    snprintf(tree, sizeof tree, "/tmp/qt-kernel-XXXXXX");
+    assert_non_null(mkdtemp(tree));
+    healthy_tree();
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    char cmd[128];
+    (void)st;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tree);
+    return system(cmd);
+}
+
+static qt_ctx test_ctx(void)
+{
+    qt_ctx c;
+    char err[128];
+    qt_ctx_defaults(&c);
+    c.proc = tree;
+    assert_int_equal(qt_ctx_parse_ports(&c, "smtp=25,smtps=465", err, sizeof err), 0);
+    return c;
+}
+
+/* One sample's kernel findings (collector + analyser, no other model). */
+static void run(qt_snapshot *snap, const qt_history *hist, qt_findings *out)
+{
+    qt_ctx c = test_ctx();
+    char err[128] = "";
+    memset(out, 0, sizeof *out);
+    assert_int_equal(qt_collector_kernel.collect(&c, NULL, snap, err, sizeof err), 0);
+    qt_collector_kernel.analyse(&c, snap, hist, out);
+}
+
+static const qt_finding *find(const qt_findings *fs, const char *id)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->v[i].id, id) == 0)
+            return &fs->v[i];
+    return NULL;
+}
+
+static void done(qt_snapshot *snap, qt_findings *fs)
+{
+    qt_collector_kernel.free_model(snap);
+    qt_findings_free(fs);
+}
+
+/* --- sysctls --- */
+
+static void reads_sysctls(void **st)
+{
+    qt_ctx c = test_ctx();
+    qt_kernel k;
+    (void)st;
+    memset(&k, 0, sizeof k);
+    qt_kernel_read_sysctls(&c, &k);
+    assert_int_equal(k.have_sys, 1);
+    assert_int_equal(k.conntrack, 1);
+    assert_int_equal(k.v[QT_SYS_SOMAXCONN], 4096);
+    assert_int_equal(k.v[QT_SYS_MAX_SYN_BACKLOG], 512);
+    assert_int_equal(k.v[QT_SYS_CT_MAX], 262144);
+    assert_int_equal(k.v[QT_SYS_KA_PROBES], 9);
+    /* a garbage value is unknown, never zero */
+    put("sys/net/core/somaxconn", "lots\n");
+    qt_kernel_read_sysctls(&c, &k);
+    assert_true(k.v[QT_SYS_SOMAXCONN] == QT_KVAL_UNKNOWN);
+    put_num("sys/net/core/somaxconn", 4096);
+    assert_string_equal(qt_sysctl_name(QT_SYS_CT_ESTABLISHED), "net.netfilter.nf_conntrack_tcp_timeout_established");
+    assert_true(qt_sysctl_default(QT_SYS_KA_TIME) == 7200);
+}
+
+static void healthy_no_findings(void **st)
+{
+    qt_snapshot snap;
+    qt_findings fs;
+    (void)st;
+    memset(&snap, 0, sizeof snap);
+    run(&snap, NULL, &fs);
+    assert_int_equal(fs.n, 0);
+    assert_string_equal(snap.src[QT_SRC_KERNEL].note, "");
+    done(&snap, &fs);
+}
+
+static void no_proc_sys_nothing(void **st)
+{
+    qt_snapshot snap;
+    qt_findings fs;
+    char cmd[128];
+    (void)st;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/sys'", tree);
+    assert_int_equal(system(cmd), 0);
+    memset(&snap, 0, sizeof snap);
+    run(&snap, NULL, &fs);
+    assert_int_equal(snap.kernel->have_sys, 0);
+    assert_int_equal(fs.n, 0);
+    done(&snap, &fs);
+    healthy_tree();
+}
+
+static void syncookies_off(void **st)
+{
+    qt_snapshot snap;
+    qt_findings fs;
+    const qt_finding *f;
+    (void)st;
+    put_num("sys/net/ipv4/tcp_syncookies", 0);
+    memset(&snap, 0, sizeof snap);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.syncookies:host"));
+    assert_int_equal(f->sev, QT_SEV_WARN);
+    assert_non_null(strstr(f->evidence, "net.ipv4.tcp_syncookies = 0"));
+    assert_non_null(strstr(f->evidence, "tcp_max_syn_backlog = 512"));
+    assert_non_null(strstr(f->fix, "echo 'net.ipv4.tcp_syncookies = 1' >> /etc/sysctl.d/"));
+    assert_non_null(strstr(f->fix, "sysctl -w net.ipv4.tcp_syncookies=1"));
+    done(&snap, &fs);
+    /* 2 (always send cookies) is on too */
+    put_num("sys/net/ipv4/tcp_syncookies", 2);
+    run(&snap, NULL, &fs);
+    assert_null(find(&fs, "kernel.syncookies:host"));
+    done(&snap, &fs);
+    put_num("sys/net/ipv4/tcp_syncookies", 1);
+}
+
+static void conntrack_levels(void **st)
+{
+    static const struct {
+        long long count;
+        int sev;   /* -1: no finding */
+    } cases[] = {{10, -1}, {79, -1}, {80, QT_SEV_WARN}, {94, QT_SEV_WARN}, {95, QT_SEV_CRIT}, {100, QT_SEV_CRIT}};
+    (void)st;
+    put_num("sys/net/netfilter/nf_conntrack_max", 100);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        qt_snapshot snap;
+        qt_findings fs;
+        const qt_finding *f;
+        long long count = cases[i].count;
+        put_num("sys/net/netfilter/nf_conntrack_count", count);
+        memset(&snap, 0, sizeof snap);
+        run(&snap, NULL, &fs);
+        f = find(&fs, "kernel.conntrack-full:host");
+        if (cases[i].sev < 0) {
+            assert_null(f);
+        } else {
+            char want[96];
+            assert_non_null(f);
+            assert_int_equal(f->sev, cases[i].sev);
+            snprintf(want, sizeof want, "nf_conntrack_count = %lld of nf_conntrack_max = 100", count);
+            assert_non_null(strstr(f->evidence, want));
+            assert_non_null(strstr(f->fix, "sysctl -w net.netfilter.nf_conntrack_max=200"));
+            assert_string_equal(f->inc_kind, cases[i].sev == QT_SEV_CRIT ? "saturation" : "");
+        }
+        done(&snap, &fs);
+    }
+    put_num("sys/net/netfilter/nf_conntrack_count", 100);
+    put_num("sys/net/netfilter/nf_conntrack_max", 262144);
+}
+
+static void conntrack_absent(void **st)
+{
+    qt_snapshot snap;
+    qt_findings fs;
+    char cmd[160];
+    (void)st;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/sys/net/netfilter'", tree);
+    assert_int_equal(system(cmd), 0);
+    memset(&snap, 0, sizeof snap);
+    run(&snap, NULL, &fs);
+    assert_int_equal(snap.kernel->conntrack, 0);
+    assert_int_equal(fs.n, 0);
+    assert_non_null(strstr(snap.src[QT_SRC_KERNEL].note, "nf_conntrack not loaded"));
+    done(&snap, &fs);
+    healthy_tree();
+}
+
+static void conntrack_timeout_default(void **st)
+{
+    qt_snapshot snap;
+    qt_findings fs;
+    const qt_finding *f;
+    (void)st;
+    put_num("sys/net/netfilter/nf_conntrack_tcp_timeout_established", 432000);
+    memset(&snap, 0, sizeof snap);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.conntrack-timeout:host"));
+    assert_int_equal(f->sev, QT_SEV_INFO);
+    assert_non_null(strstr(f->evidence, "= 432000 s (the kernel default)"));
+    assert_non_null(strstr(f->fix, "net.netfilter.nf_conntrack_tcp_timeout_established=3600"));
+    done(&snap, &fs);
+    put_num("sys/net/netfilter/nf_conntrack_tcp_timeout_established", 3600);
+}
+
+/* --- listeners: somaxconn and the accept queue --- */
+
+struct fake {
+    qt_sockets m;
+    qt_servers s;
+    qt_cmd cmd;
+    struct qt_listener lis[2];
+};
+
+/* smtp on 0.0.0.0:25 and [::]:25, held by pid 100 running argv. */
+static void fake_listener(struct fake *fk, qt_snapshot *snap, int argc, char *const *argv, unsigned backlog)
+{
+    memset(fk, 0, sizeof *fk);
+    fk->m.nsvc = 2;
+    for (int i = 0; i < 2; i++) {
+        fk->lis[i].svc = 0;
+        fk->lis[i].family = i ? AF_INET6 : AF_INET;
+        fk->lis[i].backlog = backlog;
+        fk->lis[i].pid = 100;
+    }
+    fk->m.listeners = fk->lis;
+    fk->m.nlisteners = 2;
+    qt_cmd_parse(&fk->cmd, argc, argv, NULL, QT_VAR_UCSPI_TCP);
+    fk->s.v = qt_calloc(1, sizeof *fk->s.v);
+    fk->s.n = 1;
+    snprintf(fk->s.v[0].name, sizeof fk->s.v[0].name, "smtp");
+    fk->s.v[0].port = 25;
+    fk->s.v[0].pid = 100;
+    fk->s.v[0].cmd = &fk->cmd;
+    fk->s.v[0].variant = QT_VAR_UCSPI_TCP;
+    snap->sockets = &fk->m;
+    snap->servers = &fk->s;
+}
+
+static void fake_free(struct fake *fk, qt_snapshot *snap)
+{
+    qt_cmd_free(&fk->cmd);
+    free(fk->s.v);
+    snap->sockets = NULL;
+    snap->servers = NULL;
+}
+
+static void somaxconn_caps_backlog(void **st)
+{
+    char *const big[] = {"tcpserver", "-b", "1024", "-c", "40", "0", "25", "qmail-smtpd", NULL};
+    char *const small[] = {"tcpserver", "-b", "100", "0", "25", "qmail-smtpd", NULL};
+    char *const dflt[] = {"tcpserver", "-c", "40", "0", "25", "qmail-smtpd", NULL};
+    qt_snapshot snap;
+    qt_findings fs;
+    struct fake fk;
+    const qt_finding *f;
+    (void)st;
+
+    put_num("sys/net/core/somaxconn", 128);
+    memset(&snap, 0, sizeof snap);
+    fake_listener(&fk, &snap, 8, big, 128);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.somaxconn:smtp"));
+    assert_int_equal(f->sev, QT_SEV_WARN);
+    assert_non_null(strstr(f->evidence, "0.0.0.0:25: tcpserver asked for a backlog of 1024 (-b); the kernel gives 128"));
+    assert_non_null(strstr(f->evidence, "[::]:25: tcpserver asked for a backlog of 1024 (-b)"));
+    assert_non_null(strstr(f->evidence, "net.core.somaxconn = 128"));
+    assert_non_null(strstr(f->fix, "sysctl -w net.core.somaxconn=1024"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+
+    /* asked for less than somaxconn: nothing */
+    fake_listener(&fk, &snap, 6, small, 100);
+    run(&snap, NULL, &fs);
+    assert_null(find(&fs, "kernel.somaxconn:smtp"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+
+    /* tcpserver's default backlog is 20 (tcpserver.c): cut by a somaxconn of 16 */
+    put_num("sys/net/core/somaxconn", 16);
+    fake_listener(&fk, &snap, 6, dflt, 16);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.somaxconn:smtp"));
+    assert_non_null(strstr(f->evidence, "asked for a backlog of 20 (default); the kernel gives 16"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+    put_num("sys/net/core/somaxconn", 4096);
+}
+
+static void accept_queue_steady(void **st)
+{
+    char *const argv[] = {"tcpserver", "0", "25", "qmail-smtpd", NULL};
+    qt_history h = {0};
+    qt_snapshot snap;
+    qt_findings fs;
+    struct fake fk;
+    const qt_finding *f;
+    (void)st;
+
+    memset(&snap, 0, sizeof snap);
+    fake_listener(&fk, &snap, 4, argv, 20);
+    fk.m.svc[0].backlog = 20;
+    /* 3, 0, 5, 4: the zero two samples ago clears it */
+    qt_history_push(&h, "accept_queue.smtp", 1, 3);
+    qt_history_push(&h, "accept_queue.smtp", 2, 0);
+    qt_history_push(&h, "accept_queue.smtp", 3, 5);
+    qt_history_push(&h, "accept_queue.smtp", 4, 4);
+    run(&snap, &h, &fs);
+    assert_null(find(&fs, "kernel.accept-queue-steady:smtp"));
+    done(&snap, &fs);
+    qt_history_push(&h, "accept_queue.smtp", 5, 2);
+    run(&snap, &h, &fs);
+    assert_non_null(f = find(&fs, "kernel.accept-queue-steady:smtp"));
+    assert_int_equal(f->sev, QT_SEV_WARN);
+    assert_non_null(strstr(f->evidence, "in the last 3 samples: at least 2 each time"));
+    assert_non_null(strstr(f->evidence, "backlog (Send-Q): 20; net.core.somaxconn = 4096"));
+    done(&snap, &fs);
+    /* smtps never queued */
+    assert_null(find(&fs, "kernel.accept-queue-steady:smtps"));
+    fake_free(&fk, &snap);
+    qt_history_free(&h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reads_sysctls),
+        cmocka_unit_test(healthy_no_findings),
+        cmocka_unit_test(no_proc_sys_nothing),
+        cmocka_unit_test(syncookies_off),
+        cmocka_unit_test(conntrack_levels),
+        cmocka_unit_test(conntrack_absent),
+        cmocka_unit_test(conntrack_timeout_default),
+        cmocka_unit_test(somaxconn_caps_backlog),
+        cmocka_unit_test(accept_queue_steady),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
