@@ -16,11 +16,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/kernel/kernel.h"
 #include "diag/parse/argv.h"
 #include "diag/ports/ports.h"
+#include "diag/ports/sockets.h"
 #include "diag/servers/servers.h"
 
 /* --- fixture tree --- */
@@ -373,6 +378,105 @@ static void accept_queue_steady(void **st)
     qt_history_free(&h);
 }
 
+/* --- keepalive --- */
+
+/* n accepted ESTABLISHED sockets of smtp (svc 0), the first `ka` with a keepalive timer. */
+static void fake_conns(struct fake *fk, unsigned n, unsigned ka)
+{
+    for (unsigned i = 0; i < n; i++) {
+        struct qt_sock *s;
+        qt_grow(&fk->m.socks.v, &fk->m.socks.cap, fk->m.socks.n + 1, sizeof *s);
+        s = &fk->m.socks.v[fk->m.socks.n++];
+        memset(s, 0, sizeof *s);
+        s->family = AF_INET;
+        s->state = QT_TCP_ESTABLISHED;
+        s->svc = 0;
+        s->lport = 25;
+        s->rport = (uint16_t)(40000 + i);
+        s->inode = 1000 + i;
+        s->timer = i < ka ? QT_SOCK_TIMER_KEEPALIVE : QT_SOCK_TIMER_NONE;
+    }
+}
+
+static void keepalive_unused(void **st)
+{
+    char *const argv[] = {"tcpserver", "0", "25", "qmail-smtpd", NULL};
+    qt_snapshot snap;
+    qt_findings fs;
+    struct fake fk;
+    const qt_finding *f;
+    (void)st;
+
+    memset(&snap, 0, sizeof snap);
+    /* the kernel defaults: nothing to say, whatever the sockets */
+    fake_listener(&fk, &snap, 4, argv, 20);
+    fake_conns(&fk, 3, 0);
+    run(&snap, NULL, &fs);
+    assert_null(find(&fs, "kernel.keepalive-unused:smtp"));
+    done(&snap, &fs);
+
+    /* tuned, and no socket has the timer: the INFO */
+    put_num("sys/net/ipv4/tcp_keepalive_time", 600);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.keepalive-unused:smtp"));
+    assert_int_equal(f->sev, QT_SEV_INFO);
+    assert_non_null(strstr(f->evidence, "tcp_keepalive_time/intvl/probes = 600/75/9"));
+    assert_non_null(strstr(f->evidence, "3 accepted connections: none with a keepalive timer"));
+    assert_non_null(strstr(f->evidence, "front end: tcpserver, pid 100"));
+    assert_non_null(strstr(f->fix, "control/timeoutsmtpd"));
+    /* smtps has no connection: nothing measured, nothing said */
+    assert_null(find(&fs, "kernel.keepalive-unused:smtps"));
+    done(&snap, &fs);
+
+    /* one socket that has SO_KEEPALIVE: something sets it, no finding */
+    qt_socklist_free(&fk.m.socks);
+    fake_conns(&fk, 3, 1);
+    run(&snap, NULL, &fs);
+    assert_null(find(&fs, "kernel.keepalive-unused:smtp"));
+    done(&snap, &fs);
+    qt_socklist_free(&fk.m.socks);
+    fake_free(&fk, &snap);
+    put_num("sys/net/ipv4/tcp_keepalive_time", 7200);
+}
+
+/* The timer kind from both socket readers: /proc/net/tcp's "tr" and
+ * inet_diag's idiag_timer. */
+static void socket_timer_read(void **st)
+{
+    static const char text[] =
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        "   0: 0100007F:0019 0100007F:9C40 01 00000000:00000000 02:00001D4C 00000000     0        0 1234 1 0 20 4 30 10 -1\n"
+        "   1: 0100007F:0019 0100007F:9C41 01 00000000:00000000 00:00000000 00000000     0        0 1235 1 0 20 4 30 10 -1\n";
+    unsigned ports[] = {25};
+    struct qt_sockfilter flt = {ports, 1, QT_SOCK_STATES};
+    qt_socklist l = {0};
+    struct {
+        struct nlmsghdr h;
+        struct inet_diag_msg m;
+    } msg;
+    int kerr;
+    (void)st;
+
+    assert_int_equal(qt_sock_proc_parse(text, strlen(text), AF_INET, &flt, &l), 2);
+    assert_int_equal(l.v[0].timer, QT_SOCK_TIMER_KEEPALIVE);
+    assert_int_equal(l.v[1].timer, QT_SOCK_TIMER_NONE);
+    qt_socklist_free(&l);
+
+    memset(&msg, 0, sizeof msg);
+    msg.h.nlmsg_len = sizeof msg;
+    msg.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    msg.m.idiag_family = AF_INET;
+    msg.m.idiag_state = QT_TCP_ESTABLISHED;
+    msg.m.idiag_timer = 2;
+    msg.m.id.idiag_sport = htons(25);
+    msg.m.id.idiag_dport = htons(40000);
+    msg.m.idiag_inode = 77;
+    assert_int_equal(qt_sock_nl_parse(&msg, sizeof msg, &flt, &l, &kerr), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.v[0].timer, QT_SOCK_TIMER_KEEPALIVE);
+    qt_socklist_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +489,8 @@ int main(void)
         cmocka_unit_test(conntrack_timeout_default),
         cmocka_unit_test(somaxconn_caps_backlog),
         cmocka_unit_test(accept_queue_steady),
+        cmocka_unit_test(keepalive_unused),
+        cmocka_unit_test(socket_timer_read),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
