@@ -26,6 +26,16 @@
 #define QT_KVAL_UNKNOWN (-1LL)       /* not readable / not present */
 #define QT_KVAL_UNLIMITED (-2LL)     /* a limit of "unlimited" (/proc/PID/limits) */
 
+/* What one TLS child of a front end needs, measured (docs/kernel.md
+ * "Limits": fehcom sslserver 0.95b and SuperScript sslserver 0.70 with
+ * OpenSSL 3.0 on Debian 12, an RSA 2048 certificate, one handshake by
+ * openssl s_client; the smallest softlimit -a / -d / -o under which the
+ * handshake still completed, found by bisection, bench/tls_limits.sh).
+ * The checks warn below twice these. */
+#define QT_KERNEL_TLS_AS_BYTES 8524315LL    /* RLIMIT_AS (VmPeak of the child: 8296 kB) */
+#define QT_KERNEL_TLS_DATA_BYTES 724022LL   /* RLIMIT_DATA (VmData of the child: 688 kB) */
+#define QT_KERNEL_TLS_NOFILE 12             /* RLIMIT_NOFILE (fehcom; SuperScript needed 7) */
+
 /* The sysctls read, in this order (kernel.c has the table: path, default). */
 enum qt_sysctl {
     QT_SYS_SYNCOOKIES,        /* net.ipv4.tcp_syncookies */

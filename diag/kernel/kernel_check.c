@@ -229,4 +229,5 @@ void qt_kernel_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_hist
     check_somaxconn(ctx, snap, k, out);
     check_accept_history(ctx, snap, hist, k, out);
     qt_kernel_check_keepalive(ctx, snap, out);
+    qt_kernel_check_limits(ctx, snap, out);
 }

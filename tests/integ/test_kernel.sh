@@ -7,13 +7,17 @@
 # a socket without SO_KEEPALIVE; a python3 listener on ::1 that sets
 # SO_KEEPALIVE holding one client (a keepalive timer, ss -o). qtriage must
 # read both facts from the kernel. Every process is bounded by timeout and
-# dies with the namespace's test.
-# Usage: test_kernel.sh (QTRIAGE from the environment)
+# dies with the namespace's test. The limits: the lab's fehcom-shaped
+# sslserver stand-in started under softlimit -m 10000000 (below twice what a
+# real sslserver child needs for OpenSSL, docs/kernel.md), read back from
+# its /proc/PID/limits.
+# Usage: test_kernel.sh SSLSERVER_STANDIN (QTRIAGE from the environment)
 set -u
 . "$(dirname "$0")/../lib/check.sh"
 QT=${QTRIAGE:-${QT_BIN:-}}
 [ -x "$QT" ] || { echo "qtriage not found (QTRIAGE)"; exit 1; }
-for p in tcpserver python3 ss unshare sysctl; do
+SSLSERVER=$(readlink -f "${1:?usage: test_kernel.sh SSLSERVER_STANDIN}")
+for p in tcpserver python3 ss unshare sysctl softlimit; do
     command -v $p >/dev/null || { echo "SKIP: $p not installed"; exit 77; }
 done
 if [ -z "${QT_IN_NETNS:-}" ]; then
@@ -29,7 +33,7 @@ mkdir -p "$TMP/root/etc"
 ip link set lo up 2>/dev/null || { echo "SKIP: cannot bring up lo in the namespace"; exit 77; }
 sysctl -qw net.core.somaxconn=4 net.ipv4.tcp_keepalive_time=600 ||
     { echo "SKIP: the namespace's sysctls are not writable"; exit 77; }
-P1=25025; P2=25026
+P1=25025; P2=25026; P3=25027
 
 timeout 60 tcpserver -H -R -b 5 -c 3 127.0.0.1 $P1 sleep 50 &
 PIDS="$PIDS $!"
@@ -41,8 +45,10 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)   # inherited by accepte
 s.bind(("::1", '$P2')); s.listen(5)
 c, _ = s.accept(); time.sleep(50)' &
 PIDS="$PIDS $!"
+timeout 60 softlimit -m 10000000 "$SSLSERVER" -c 40 127.0.0.1 $P3 sleep 50 &
+PIDS="$PIDS $!"
 for i in $(seq 50); do
-    [ "$(ss -Htln "( sport = :$P1 or sport = :$P2 )" | wc -l)" -ge 2 ] && break
+    [ "$(ss -Htln "( sport = :$P1 or sport = :$P2 or sport = :$P3 )" | wc -l)" -ge 3 ] && break
     sleep 0.1
 done
 timeout 60 python3 -c '
@@ -63,7 +69,7 @@ check_match "ss: the python3 listener's connection runs a keepalive timer" "time
     "$(ss -Htno state established "( sport = :$P2 )")"
 check "ss: tcpserver's connection runs no keepalive timer" bash -c "! ss -Htno state established '( sport = :$P1 )' | grep -q keepalive"
 
-out=$("$QT" --root "$TMP/root" --ports k1=$P1,k2=$P2 --once 2>&1)
+out=$("$QT" --root "$TMP/root" --ports k1=$P1,k2=$P2,k3=$P3 --once 2>&1)
 check_match "somaxconn cuts tcpserver's -b 5: a WARN on k1" \
     "\\[WARN\\] kernel: net.core.somaxconn silently cuts the listen backlog the server asked for -- k1 \\($P1\\)" "$out"
 check_match "with the backlog read from inet_diag" \
@@ -74,4 +80,12 @@ check_match "tuned keepalive does nothing for tcpserver's sockets: INFO on k1" \
 check_match "from the one accepted connection's timer" "1 accepted connection: none with a keepalive timer" "$out"
 check "the IPv6 listener whose socket has SO_KEEPALIVE gets no keepalive finding" \
     bash -c "! grep -q 'kernel: The tuned tcp_keepalive.* -- k2' <<<\"\$1\"" _ "$out"
+lpid=$(ss -Htlnp "( sport = :$P3 )" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+check_match "the kernel has the stand-in's limit" "^Max address space +10000000 " "$(grep 'Max address space' /proc/$lpid/limits)"
+check_match "softlimit -m 10000000 starves a TLS front end's children: WARN on k3" \
+    "\\[WARN\\] kernel: Resource limits too low for a TLS front end's children: OpenSSL fails under them -- k3 \\($P3\\)" "$out"
+check_match "read from its /proc/PID/limits" \
+    "Max address space 10000000 bytes \\(/proc/$lpid/limits\\); a TLS child measured 8524315, 2x = 17048630" "$out"
+check "the plain tcpserver under the same machine's limits gets no TLS-limits finding" \
+    bash -c "! grep -q 'kernel: Resource limits too low.* -- k1' <<<\"\$1\"" _ "$out"
 check_done

@@ -477,6 +477,227 @@ static void socket_timer_read(void **st)
     qt_socklist_free(&l);
 }
 
+/* --- limits --- */
+
+/* <tree>/PID/limits as fs/proc/base.c prints it (soft values given; "-" unlimited). */
+static void put_limits(int pid, const char *nproc, const char *nofile, const char *as, const char *data)
+{
+    char rel[32], text[2048];
+    const char *rows[][2] = {
+        {"Max cpu time", "unlimited"}, {"Max file size", "unlimited"}, {"Max data size", data},
+        {"Max stack size", "8388608"}, {"Max core file size", "0"}, {"Max resident set", "unlimited"},
+        {"Max processes", nproc}, {"Max open files", nofile}, {"Max locked memory", "8388608"},
+        {"Max address space", as}, {"Max file locks", "unlimited"},
+    };
+    size_t o = (size_t)snprintf(text, sizeof text, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "%-25s %-20s %-20s %-10s\n", rows[i][0], rows[i][1],
+                              "unlimited", "bytes");
+    snprintf(rel, sizeof rel, "%d/limits", pid);
+    put(rel, text);
+}
+
+static void rlimits_parse(void **st)
+{
+    struct qt_rlimits l;
+    char *text = NULL;
+    (void)st;
+    put_limits(100, "50", "1024", "unlimited", "724022");
+    {
+        char path[128];
+        snprintf(path, sizeof path, "%s/100/limits", tree);
+        assert_true(qt_read_file(path, 16384, &text) > 0);
+    }
+    assert_int_equal(qt_rlimits_parse(text, &l), 4);
+    assert_true(l.nproc == 50);
+    assert_true(l.nofile == 1024);
+    assert_true(l.as == QT_KVAL_UNLIMITED);
+    assert_true(l.data == 724022);
+    free(text);
+    /* this process's own limits parse too (the real kernel's format) */
+    assert_true(qt_read_file("/proc/self/limits", 16384, &text) > 0);
+    assert_int_equal(qt_rlimits_parse(text, &l), 4);
+    assert_true(l.nofile != QT_KVAL_UNKNOWN);
+    free(text);
+    assert_int_equal(qt_rlimits_parse("Max processes\n", &l), 0);
+    assert_true(l.nproc == QT_KVAL_UNKNOWN);
+}
+
+static void softlimit_words(void **st)
+{
+    char *const a[] = {"softlimit", "-m", "3000000", "-o", "20", "sslserver", "-c", "40", "0", "465", "qmail-smtpd", NULL};
+    char *const b[] = {"softlimit", "-m", "3000000", "-a", "=", "-p50", "sslserver", "0", "465", "qmail-smtpd", NULL};
+    char *const c[] = {"sslserver", "0", "465", "qmail-smtpd", NULL};
+    qt_cmd cmd;
+    struct qt_rlimits l;
+    (void)st;
+    qt_cmd_parse(&cmd, 11, a, NULL, QT_VAR_SSLSERVER_FEH);
+    assert_int_equal(qt_softlimit_of(&cmd, &l), 1);
+    assert_true(l.as == 3000000 && l.data == 3000000 && l.nofile == 20 && l.nproc == QT_KVAL_UNKNOWN);
+    qt_cmd_free(&cmd);
+    qt_cmd_parse(&cmd, 10, b, NULL, QT_VAR_SSLSERVER_FEH);
+    assert_int_equal(qt_softlimit_of(&cmd, &l), 1);
+    assert_true(l.as == QT_KVAL_UNLIMITED && l.data == 3000000 && l.nproc == 50);
+    qt_cmd_free(&cmd);
+    qt_cmd_parse(&cmd, 4, c, NULL, QT_VAR_SSLSERVER_FEH);
+    assert_int_equal(qt_softlimit_of(&cmd, &l), 0);
+    qt_cmd_free(&cmd);
+}
+
+/* smtps on 465: pid 100, uid 89, -c 40, sslserver (tls) or tcpserver. */
+static void fake_server(struct fake *fk, qt_snapshot *snap, int tls, unsigned uid)
+{
+    char *const ssl[] = {"sslserver", "-c", "40", "0", "465", "qmail-smtpd", NULL};
+    char *const tcp[] = {"tcpserver", "-c", "40", "0", "465", "qmail-smtpd", NULL};
+    memset(fk, 0, sizeof *fk);
+    qt_cmd_parse(&fk->cmd, 6, tls ? ssl : tcp, NULL, tls ? QT_VAR_SSLSERVER_FEH : QT_VAR_UCSPI_TCP);
+    fk->s.v = qt_calloc(1, sizeof *fk->s.v);
+    fk->s.n = 1;
+    snprintf(fk->s.v[0].name, sizeof fk->s.v[0].name, "smtps");
+    snprintf(fk->s.v[0].svcdir, sizeof fk->s.v[0].svcdir, "/service/smtps");
+    fk->s.v[0].port = 465;
+    fk->s.v[0].pid = 100;
+    fk->s.v[0].uid = uid;
+    fk->s.v[0].cmd = &fk->cmd;
+    fk->s.v[0].tls = tls;
+    fk->s.v[0].limit = 40;
+    fk->s.v[0].limit_source = "option -c";
+    fk->s.v[0].variant = tls ? QT_VAR_SSLSERVER_FEH : QT_VAR_UCSPI_TCP;
+    fk->s.v[0].st.readable = 1;
+    fk->s.v[0].st.want_up = 1;
+    fk->s.v[0].in_scan = 1;
+    snap->servers = &fk->s;
+}
+
+static void nproc_below_c(void **st)
+{
+    qt_snapshot snap;
+    qt_findings fs;
+    struct fake fk;
+    const qt_finding *f;
+    (void)st;
+    memset(&snap, 0, sizeof snap);
+
+    /* sslserver -c 40: 2 processes per connection + the listener = 81 > 50 */
+    put_limits(100, "50", "1024", "unlimited", "unlimited");
+    fake_server(&fk, &snap, 1, 89);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.nproc:smtps"));
+    assert_int_equal(f->sev, QT_SEV_WARN);
+    assert_non_null(strstr(f->evidence, "pid 100 (sslserver, uid 89): Max processes 50 (/proc/100/limits)"));
+    assert_non_null(strstr(f->evidence, "-c 40 (option -c): 2 processes per connection + the listener = 81"));
+    assert_non_null(strstr(f->fix, "softlimit -p 81"));
+    assert_non_null(strstr(f->fix, "svc -t /service/smtps"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+
+    /* tcpserver -c 40 needs 41: 50 is enough */
+    fake_server(&fk, &snap, 0, 89);
+    run(&snap, NULL, &fs);
+    assert_null(find(&fs, "kernel.nproc:smtps"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+
+    /* root is exempt */
+    fake_server(&fk, &snap, 1, 0);
+    run(&snap, NULL, &fs);
+    assert_null(find(&fs, "kernel.nproc:smtps"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+
+    /* ... but a root listener with -u 89 (fehcom sslserver) counts for uid 89 */
+    {
+        char *const argv[] = {"sslserver", "-u", "89", "-c", "40", "0", "465", "qmail-smtpd", NULL};
+        fake_server(&fk, &snap, 1, 0);
+        qt_cmd_free(&fk.cmd);
+        qt_cmd_parse(&fk.cmd, 8, argv, NULL, QT_VAR_SSLSERVER_FEH);
+        run(&snap, NULL, &fs);
+        assert_non_null(f = find(&fs, "kernel.nproc:smtps"));
+        assert_non_null(strstr(f->evidence, "the connections' processes run as uid 89 (-u)"));
+        done(&snap, &fs);
+        fake_free(&fk, &snap);
+    }
+
+    /* enough: 81 */
+    put_limits(100, "81", "1024", "unlimited", "unlimited");
+    fake_server(&fk, &snap, 1, 89);
+    run(&snap, NULL, &fs);
+    assert_null(find(&fs, "kernel.nproc:smtps"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+}
+
+static void tls_memory(void **st)
+{
+    char *const script[] = {"softlimit", "-m", "5000000", "sslserver", "-c", "40", "0", "465", "qmail-smtpd", NULL};
+    qt_snapshot snap;
+    qt_findings fs;
+    struct fake fk;
+    const qt_finding *f;
+    (void)st;
+    memset(&snap, 0, sizeof snap);
+
+    /* the running sslserver under softlimit -m 10000000: below 2 x 8.5 MB */
+    put_limits(100, "unlimited", "1024", "10000000", "10000000");
+    fake_server(&fk, &snap, 1, 89);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.tls-limits:smtps"));
+    assert_int_equal(f->sev, QT_SEV_WARN);
+    assert_non_null(strstr(f->evidence, "Max address space 10000000 bytes (/proc/100/limits); a TLS child measured 8524315, 2x = 17048630"));
+    assert_null(strstr(f->evidence, "Max data size"));   /* 10 MB of data is plenty */
+    assert_non_null(strstr(f->fix, "softlimit -m 20000000"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+
+    /* the same limits on a plain tcpserver: no OpenSSL in the front end, nothing */
+    fake_server(&fk, &snap, 0, 89);
+    run(&snap, NULL, &fs);
+    assert_null(find(&fs, "kernel.tls-limits:smtps"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+
+    /* generous limits and 16 open files: only the files */
+    put_limits(100, "unlimited", "16", "unlimited", "unlimited");
+    fake_server(&fk, &snap, 1, 89);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.tls-limits:smtps"));
+    assert_non_null(strstr(f->evidence, "Max open files 16 (/proc/100/limits); a TLS child needed 12, 2x = 24"));
+    assert_null(strstr(f->evidence, "address space"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+
+    /* softlimit -d 1000000: the data limit alone */
+    put_limits(100, "unlimited", "1024", "unlimited", "1000000");
+    fake_server(&fk, &snap, 1, 89);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.tls-limits:smtps"));
+    assert_non_null(strstr(f->evidence, "Max data size 1000000 bytes (/proc/100/limits); a TLS child measured 724022, 2x = 1448044"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+
+    /* not running: the run script's softlimit -m 5000000 */
+    put_limits(100, "unlimited", "1024", "unlimited", "unlimited");
+    fake_server(&fk, &snap, 1, 89);
+    fk.s.v[0].pid = 0;
+    fk.s.v[0].has_script_cmd = 1;
+    qt_cmd_parse(&fk.s.v[0].script, 9, script, NULL, QT_VAR_SSLSERVER_FEH);
+    run(&snap, NULL, &fs);
+    assert_non_null(f = find(&fs, "kernel.tls-limits:smtps"));
+    assert_non_null(strstr(f->evidence, "Max address space 5000000 bytes (the run script (not running))"));
+    assert_null(strstr(f->evidence, "Max data size"));   /* 5 MB of data is over 2 x 724022 */
+    assert_non_null(strstr(f->evidence, "set by softlimit -m 5000000 in /service/smtps/run"));
+    done(&snap, &fs);
+    qt_cmd_free(&fk.s.v[0].script);
+    fake_free(&fk, &snap);
+
+    /* generous everything: nothing */
+    fake_server(&fk, &snap, 1, 89);
+    run(&snap, NULL, &fs);
+    assert_null(find(&fs, "kernel.tls-limits:smtps"));
+    done(&snap, &fs);
+    fake_free(&fk, &snap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +712,10 @@ int main(void)
         cmocka_unit_test(accept_queue_steady),
         cmocka_unit_test(keepalive_unused),
         cmocka_unit_test(socket_timer_read),
+        cmocka_unit_test(rlimits_parse),
+        cmocka_unit_test(softlimit_words),
+        cmocka_unit_test(nproc_below_c),
+        cmocka_unit_test(tls_memory),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
