@@ -29,6 +29,8 @@
  *  15 users/assign        the service scan's vpasswd.cdb lookup for a
  *                         service running vchkpw (servers_vpop.c)
  *  16 rules cdb           qt_rulescdb_var (rulescdb.c): MAXCONNIP of a tcprules cdb
+ *  17 kernel              <proc>/PID/limits (qt_rlimits_parse) and a /proc/sys
+ *                         number (qt_kernel_read_sysctls: somaxconn, conntrack)
  *
  * The auth wizard's readers are declared in diag/auth/auth_wizard_int.h,
  * internal to diag/auth/ (scripts/check-includes; fuzz/ is outside that
@@ -52,6 +54,7 @@
 #include "diag/ports/stage.h"
 #include "diag/core/util.h"
 #include "diag/queue/queue.h"
+#include "diag/kernel/kernel.h"
 #include "src/options.h"
 #include "fuzz/readers_wizard.h"
 
@@ -100,6 +103,30 @@ static void relink(const char *rel, const char *target)
     path_of(p, sizeof p, rel);
     unlink(p);
     if (symlink(target, p) != 0 && errno != ENOENT && errno != ENAMETOOLONG)
+        abort();
+}
+
+/* The kernel collector's readers: the input as /proc/PID/limits and as
+ * the sysctl files; a value is a number >= 0, or unknown/unlimited. */
+static void kernel(const char *d, size_t n)
+{
+    struct qt_rlimits l;
+    qt_kernel k;
+    char *z = qt_strndup(d, n);
+
+    if (qt_rlimits_parse(z, &l) < 0 || l.nofile < QT_KVAL_UNLIMITED || l.as < QT_KVAL_UNLIMITED)
+        abort();
+    free(z);
+    mkdirs("proc/sys/net/core");
+    mkdirs("proc/sys/net/netfilter");
+    put("proc/sys/net/core/somaxconn", d, n);
+    put("proc/sys/net/netfilter/nf_conntrack_count", d, n);
+    memset(&k, 0, sizeof k);
+    qt_kernel_read_sysctls(&ctx, &k);
+    for (int i = 0; i < QT_SYS_COUNT; i++)
+        if (k.v[i] < QT_KVAL_UNKNOWN)
+            abort();
+    if (!k.have_sys || k.conntrack != (k.v[QT_SYS_CT_COUNT] >= 0))
         abort();
 }
 
@@ -475,7 +502,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     n = size - 1;
-    switch (data[0] % 17) {
+    switch (data[0] % 18) {
     case 0: {
         struct qt_supervise_status st;
         unsigned char *b = qt_malloc(n ? n : 1);
@@ -509,6 +536,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(b);
         break;
     }
+    case 17: kernel(d, n); break;
     }
     return 0;
 }

@@ -49,6 +49,15 @@
 #define QT_SEV_LOG_BROKEN_IPS 2
 #define QT_SEV_LOG_NO_MAILBOX 20
 
+/* Kernel (issue 18, diag/kernel): the conntrack table at or above this
+ * share of nf_conntrack_max is WARN, at or above the CRIT share CRIT (a
+ * full table drops new connections); a listener's accept queue non-empty
+ * in each of the last QT_SEV_ACCEPTQ_SAMPLES samples is WARN (the ports
+ * collector's CRIT says it is queued now; this says it stays). */
+#define QT_SEV_CONNTRACK_WARN 0.80
+#define QT_SEV_CONNTRACK_CRIT 0.95
+#define QT_SEV_ACCEPTQ_SAMPLES 3
+
 /* accepted and queued connections of a service with limit (<= 0: unknown). */
 static inline enum qt_sev qt_sev_saturation(unsigned accepted, unsigned queued, long limit)
 {

@@ -174,6 +174,7 @@ static void parse_diag_msg(const struct nlmsghdr *h, const struct qt_sockfilter 
                          ntohs(m->id.idiag_dport), m->idiag_rqueue, m->idiag_wqueue, m->idiag_inode,
                          m->idiag_uid))
         return;
+    out->v[out->n - 1].timer = m->idiag_timer <= 4 ? m->idiag_timer : 0;
     /* attributes: only tcp_info is used, and only the fields this kernel filled */
     for (off = NLMSG_ALIGN(NLMSG_LENGTH(sizeof *m)); off + NLA_HDRLEN <= len;) {
         const struct nlattr *a = (const struct nlattr *)((const char *)h + off);

@@ -40,11 +40,23 @@ const char *qt_tcp_state_name(unsigned state);
 #define QT_SOCK_HAS_BYTES 1u   /* bytes_received / bytes_acked came from tcp_info */
 #define QT_SOCK_V4MAPPED  2u   /* an IPv6 socket with a v4-mapped peer, stored as AF_INET */
 
+/* The timer pending on a socket, as inet_diag's idiag_timer and the "tr"
+ * column of /proc/net/tcp report it (net/ipv4/inet_diag.c
+ * inet_sk_diag_fill, net/ipv4/tcp_ipv4.c get_tcp4_sock): a retransmit
+ * timer wins over keepalive, so a keepalive socket with unacknowledged data
+ * shows RETRANS for a moment; one with no SO_KEEPALIVE never shows
+ * KEEPALIVE (`ss -o`: timer:(keepalive,...)). */
+enum {
+    QT_SOCK_TIMER_NONE = 0, QT_SOCK_TIMER_RETRANS = 1, QT_SOCK_TIMER_KEEPALIVE = 2,
+    QT_SOCK_TIMER_TIMEWAIT = 3, QT_SOCK_TIMER_PROBE0 = 4,
+};
+
 struct qt_sock {
     uint8_t family;       /* AF_INET or AF_INET6, after unmapping (see above) */
     uint8_t state;        /* QT_TCP_*; NEW_SYN_RECV is stored as SYN_RECV */
     int8_t svc;           /* index into ctx->services */
     uint8_t flags;        /* QT_SOCK_* */
+    uint8_t timer;        /* QT_SOCK_TIMER_*: the timer the kernel runs on it now */
     uint16_t lport, rport;        /* host order */
     uint8_t laddr[16], raddr[16]; /* network order; IPv4 uses the first 4 bytes */
     uint32_t rqueue;      /* LISTEN: connections waiting in the accept queue; else unread bytes */

@@ -143,9 +143,13 @@ static int parse_line(const char *s, const char *end, int family, const struct q
         return -1;
     if (st == 0 || st > 12 || uid > UINT32_MAX || inode > UINT32_MAX || txq > UINT32_MAX || rxq > UINT32_MAX)
         return -1;
-    (void)sl; (void)tr; (void)when; (void)retr; (void)timeout;
-    return qt_socklist_add(out, f, family, (unsigned)st, la, lp, ra, rp, (uint32_t)rxq, 0, (uint32_t)inode,
-                           (uint32_t)uid);
+    (void)sl; (void)when; (void)retr; (void)timeout;
+    if (!qt_socklist_add(out, f, family, (unsigned)st, la, lp, ra, rp, (uint32_t)rxq, 0, (uint32_t)inode,
+                         (uint32_t)uid))
+        return 0;
+    /* "tr": the same timer codes as inet_diag's idiag_timer (net/ipv4/tcp_ipv4.c get_tcp4_sock) */
+    out->v[out->n - 1].timer = tr <= 4 ? (uint8_t)tr : 0;
+    return 1;
 }
 
 static size_t parse_body(const char *text, size_t len, int family, const struct qt_sockfilter *f, qt_socklist *out)
