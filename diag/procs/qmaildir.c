@@ -181,27 +181,24 @@ void qt_qmail_dir_want(qt_procs *t)
 
 /* Only the stat lines of every process, then the command lines
  * qt_qmail_dir_want() names: not the whole table's (a listener with
- * thousands of children cost 30,000 file reads here). */
+ * thousands of children cost 30,000 file reads here). The read is the
+ * procs collector's first (qt_procs_prime): not a scan of its own. */
 int qt_qmail_dir_resolve(qt_ctx *ctx)
 {
     qt_procs procs;
-    qt_procs_reader *r = NULL;
     char err[200];
     int have = 0, k;
 
-    if (!(ctx->qmail_dir && *ctx->qmail_dir)) {
-        r = qt_procs_reader_new();
-        have = qt_procs_reader_read(r, ctx, &procs, err, sizeof err) == 0;
-    }
+    if (!(ctx->qmail_dir && *ctx->qmail_dir))
+        have = qt_procs_prime(ctx, &procs, err, sizeof err) == 0;
     if (have) {
         qt_qmail_dir_want(&procs);
         qt_procs_load(&procs);
-        procs.loader = NULL;
+        qt_procs_seal(&procs);
     }
     k = qt_qmail_dir_find(ctx, have ? &procs : NULL, ctx->qmail_prefix, sizeof ctx->qmail_prefix,
                           ctx->qmail_source, sizeof ctx->qmail_source);
     if (have)
         qt_procs_free(&procs);
-    qt_procs_reader_free(r);
     return k;
 }

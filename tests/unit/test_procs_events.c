@@ -481,6 +481,38 @@ static void collector_says_how(void **st)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The start-up read (qt_procs_prime, qmaildir.c's) is the procs
+ * collector's: its first collect() takes the reader over, so what was
+ * loaded then is carried into the first sample (and, with events, the first
+ * sample re-reads only what changed instead of scanning again). */
+static void prime_hands_over(void **st)
+{
+    (void)st;
+    qt_snapshot snap;
+    qt_procs t;
+    void *state = NULL;
+    char err[256];
+    const struct qt_proc *p;
+
+    assert_int_equal(qt_procs_prime(&ctx, &t, err, sizeof err), 0);
+    qt_procs_want_pid(&t, 200);
+    qt_procs_load(&t);
+    end(&t);
+    put("200/cmdline", "changed%c", 0); /* same process: what was read is carried, not read again */
+    memset(&snap, 0, sizeof snap);
+    assert_int_equal(qt_collector_procs.collect(&ctx, &state, &snap, err, sizeof err), 0);
+    assert_non_null(p = qt_procs_find(snap.procs, 200));
+    assert_int_equal(p->lazy & QT_PROC_UNREAD, 0);
+    assert_int_equal(p->argc, 2);
+    assert_string_equal(p->argv[0], "qmail-smtpd");
+    assert_non_null(p = qt_procs_find(snap.procs, 100));
+    assert_true(p->lazy & QT_PROC_UNREAD);
+    assert_true(same_as_scan(snap.procs));
+    qt_collector_procs.seal(&snap);
+    qt_collector_procs.free_model(&snap);
+    qt_collector_procs.free_state(state);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +522,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(reader_follows_events, setup_tree, teardown_tree),
         cmocka_unit_test_setup_teardown(uid_event_drops_carried_uid, setup_tree, teardown_tree),
         cmocka_unit_test(collector_says_how),
+        cmocka_unit_test_setup_teardown(prime_hands_over, setup_tree, teardown_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
