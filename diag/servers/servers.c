@@ -31,12 +31,25 @@ static int is_front_end(const struct qt_proc *p)
 
 /* Before argv is read: could it be a front end or an stunnel, judging by
  * comm (the executable's name, cut at 15 bytes by the kernel)? */
-static int maybe_front_end(const struct qt_proc *p)
+struct comm_memo {
+    char comm[64];
+    int yes;
+};
+
+/* The table is sorted by pid and a listener's children are usually next
+ * to each other with one name: the last answer is kept (memo, one per
+ * sample) so thousands of children cost one name lookup, not thousands. */
+static int maybe_front_end(const struct qt_proc *p, struct comm_memo *m)
 {
     enum qt_variant c[4];
     if (p->state == 'Z' || (p->flags & QT_PF_KTHREAD))
         return 0;
-    return qt_variant_candidates(p->comm, c, 4) > 0 || qt_program_is(p->comm, QT_PROG_TLS_RELAY) || strlen(p->comm) >= 15;
+    if (strcmp(m->comm, p->comm) != 0) {
+        snprintf(m->comm, sizeof m->comm, "%s", p->comm);
+        m->yes = qt_variant_candidates(p->comm, c, 4) > 0 || qt_program_is(p->comm, QT_PROG_TLS_RELAY) ||
+                 strlen(p->comm) >= 15;
+    }
+    return m->yes;
 }
 
 static int is_supervisor(const struct qt_proc *p)
@@ -551,8 +564,9 @@ int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struc
     if (procs) {
         /* command lines of the possible front ends and of their ancestors
          * (the supervisor names the service) */
+        struct comm_memo memo = {"", 0};
         for (size_t i = 0; i < procs->n; i++)
-            if (maybe_front_end(&procs->v[i]))
+            if (maybe_front_end(&procs->v[i], &memo))
                 qt_procs_want_chain(procs, procs->v[i].pid);
         qt_procs_load(procs);
         for (size_t i = 0; i < procs->n; i++) {
