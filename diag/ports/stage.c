@@ -176,17 +176,8 @@ static struct inrec *map_get(const qt_stage_state *st, uint32_t inode)
 
 static int pid_index(const qt_procs *procs, int pid)
 {
-    size_t lo = 0, hi = procs->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (procs->v[mid].pid == pid)
-            return (int)mid;
-        if (procs->v[mid].pid < pid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    const struct qt_proc *p = qt_procs_find(procs, pid);
+    return p ? (int)(p - procs->v) : -1;
 }
 
 /* New pid table for this sample's processes, carrying what is known about
