@@ -580,23 +580,11 @@ void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)
 
 /* --- lookups and formatting --- */
 
-/* Pids are dense in practice (the kernel hands them out in order), so the
- * first probes guess the place from the range (interpolation search): one
- * or two probes of a 10,000-entry table instead of 14 scattered ones
- * (the ports stage mapping looks up every socket's owner each sample).
- * Then plain halving, so any sorted table is found in O(log n). */
 const struct qt_proc *qt_procs_find(const qt_procs *p, int pid)
 {
     size_t lo = 0, hi = p->n;
-    for (int round = 0; lo < hi; round++) {
-        long long a = p->v[lo].pid, b = p->v[hi - 1].pid;
-        size_t mid;
-        if (pid < a || pid > b)
-            return NULL;
-        if (round < 3 && b > a)
-            mid = lo + (size_t)(((long long)pid - a) * (long long)(hi - 1 - lo) / (b - a));
-        else
-            mid = lo + (hi - lo) / 2;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
         if (p->v[mid].pid == pid)
             return &p->v[mid];
         if (p->v[mid].pid < pid)

@@ -625,7 +625,7 @@ static void huge_argv(void **st)
     free(av);
 }
 
-/* qt_procs_find guesses the place from the pid range first: whatever the
+/* qt_procs_find on tables of any spread of pids: whatever the
  * spread of pids (dense, gaps, clusters, one far outlier), it finds what a
  * linear search finds, and nothing that is not there. */
 static void find_any_spread(void **st)
