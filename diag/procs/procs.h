@@ -161,6 +161,9 @@ void qt_procs_reader_rescan_soon(qt_procs_reader *r);
  * lazy like a sample's table; seal it, then qt_procs_free it. 0, or -1
  * with err. */
 int qt_procs_prime(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
+/* Drop a primed reader no collect() will take (a run that does not sample:
+ * its event socket would keep filling). */
+void qt_procs_unprime(void);
 
 /* Mark a process, a pid, a pid and its ancestors up to PID 1, or the
  * children of a pid, for the next load. No-ops on sealed tables and on

@@ -90,6 +90,12 @@ int qt_procs_prime(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
     return 0;
 }
 
+void qt_procs_unprime(void)
+{
+    free_state(g_primed);
+    g_primed = NULL;
+}
+
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
 {
     qt_procs *p = qt_calloc(1, sizeof *p);

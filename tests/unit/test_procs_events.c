@@ -521,6 +521,20 @@ static void prime_hands_over(void **st)
     qt_collector_procs.seal(&snap);
     qt_collector_procs.free_model(&snap);
     qt_collector_procs.free_state(state);
+
+    /* dropped (a run that does not sample): the next collector starts afresh */
+    assert_int_equal(qt_procs_prime(&ctx, &t, err, sizeof err), 0);
+    qt_procs_want_pid(&t, 200);
+    qt_procs_load(&t);
+    end(&t);
+    qt_procs_unprime();
+    state = NULL;
+    memset(&snap, 0, sizeof snap);
+    assert_int_equal(qt_collector_procs.collect(&ctx, &state, &snap, err, sizeof err), 0);
+    assert_true(qt_procs_find(snap.procs, 200)->lazy & QT_PROC_UNREAD);
+    qt_collector_procs.seal(&snap);
+    qt_collector_procs.free_model(&snap);
+    qt_collector_procs.free_state(state);
 }
 
 int main(void)
