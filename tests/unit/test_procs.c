@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "diag/procs/procs.h"
+#include "diag/procs/procs_index.h"
 #include "diag/core/util.h"
 
 #define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
@@ -625,8 +626,8 @@ static void huge_argv(void **st)
     free(av);
 }
 
-/* qt_procs_find on tables of any spread of pids: whatever the
- * spread of pids (dense, gaps, clusters, one far outlier), it finds what a
+/* qt_procs_find and the hash index (procs_index.h), whatever the spread
+ * of pids (dense, gaps, clusters, one far outlier): they find what a
  * linear search finds, and nothing that is not there. */
 static void find_any_spread(void **st)
 {
@@ -644,13 +645,20 @@ static void find_any_spread(void **st)
             memset(v, 0, sizeof v);
             for (size_t i = 0; i < n; i++)
                 v[i].pid = shapes[s][i];
+            qt_pid_index x = {0};
+            qt_procs other = t;
+            qt_pid_index_build(&x, &t);
             for (int pid = -1; pid <= 33000; pid++) {
                 const struct qt_proc *want = NULL;
                 for (size_t i = 0; i < n; i++)
                     if (v[i].pid == pid)
                         want = &v[i];
                 assert_ptr_equal(qt_procs_find(&t, pid), want);
+                /* the hash index agrees, and another table falls back to the search */
+                assert_int_equal(qt_pid_index_get(&x, &t, pid), want ? (int)(want - v) : -1);
+                assert_int_equal(qt_pid_index_get(&x, &other, pid), want ? (int)(want - v) : -1);
             }
+            qt_pid_index_free(&x);
             if (n == 8)
                 assert_ptr_equal(qt_procs_find(&t, shapes[s][7]), &v[7]);
         }
