@@ -23,7 +23,7 @@ trap 'kill $maker 2>/dev/null; wait $maker 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 600); do [ -e "$tmp/pid" ] && break; sleep 0.5; done
 sleep 2
 echo "staged: $(ls -d /proc/[0-9]* | wc -l) processes, $(grep -l '^State:.Z' /proc/[0-9]*/status 2>/dev/null | wc -l) zombies"
-cpu() { /usr/bin/time -f "%U %S" -o "$tmp/$1" "${@:2}" >/dev/null 2>&1; }
+cpu() { /usr/bin/time -f "%U %S" -o "$tmp/$1" "${@:2}" >"$tmp/$1.out" 2>&1; }
 QT_PROC_EVENTS=on cpu events "$qt" --batch --count "$samples" --interval 1 &
 QT_PROC_EVENTS=off cpu scan "$qt" --batch --count "$samples" --interval 1 &
 cpu top top -b -d 1 -n "$samples" &
@@ -33,3 +33,5 @@ for k in events scan top; do
     echo "$k $u $s"
 done | awk -v n="$samples" '{c[$1]=$2+$3; printf "%-7s user %.2f s sys %.2f s = %.2f s CPU over %d samples (%.1f%% of a core at 1 s)\n", $1, $2, $3, $2+$3, n, 100*($2+$3)/n}
     END {printf "events/top %.3fx  scan/top %.3fx  events/scan %.3fx\n", c["events"]/c["top"], c["scan"]/c["top"], c["events"]/c["scan"]}'
+# a rescan after lost events (another program's burst of processes) is a full scan: say so
+echo "events run, last procs note: $(grep -o 'procs: events.*' "$tmp/events.out" | tail -1)"

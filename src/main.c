@@ -6,6 +6,7 @@
 #include "src/explain.h"
 #include "diag/core/util.h"
 #include "diag/procs/qmaildir.h"
+#include "diag/procs/procs.h"
 #include "report/headless.h"
 #include "report/report.h"
 #include "tui/tui.h"
@@ -65,8 +66,10 @@ int main(int argc, char **argv)
         return qt_explain_run(&o.ctx, o.explain, o.variant, o.json, stdout, stderr);
     if (!o.load)
         qt_qmail_dir_resolve(&o.ctx);   /* once: every qmail file is read below it (qt_ctx_qmail) */
-    if (o.auth)
+    if (o.auth) {
+        qt_procs_unprime(); /* no sampling: no use for the start-up read's event socket */
         return qt_authcheck_run(&o);
+    }
     if (o.load) {
         char msg[1024];
         store = qt_report_load_file(o.load, msg, sizeof msg);

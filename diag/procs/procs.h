@@ -153,6 +153,18 @@ int qt_procs_reader_track_stats(const qt_procs_reader *r, struct qt_procs_track_
 /* Make the next read a safety-net scan (tests; otherwise every 30 s). */
 void qt_procs_reader_rescan_soon(qt_procs_reader *r);
 
+/* A read by the procs collector's own reader (events subscribed first
+ * when they apply), for a start-up look at the table (qmaildir.c): the
+ * first collect() of the same tree takes the reader over, so with events
+ * its sample re-reads only what changed since instead of scanning again,
+ * and what was loaded here and sealed (qt_procs_seal) is carried. out is
+ * lazy like a sample's table; seal it, then qt_procs_free it. 0, or -1
+ * with err. */
+int qt_procs_prime(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
+/* Drop a primed reader no collect() will take (a run that does not sample:
+ * its event socket would keep filling). */
+void qt_procs_unprime(void);
+
 /* Mark a process, a pid, a pid and its ancestors up to PID 1, or the
  * children of a pid, for the next load. No-ops on sealed tables and on
  * processes already read. */

@@ -16,7 +16,12 @@
 struct state {
     qt_procs_reader *r;
     char why[128];  /* why there are no events ("" when there are, or for fixture trees) */
+    char *proc;     /* ctx->proc it was started for (NULL: /proc) */
 };
+
+/* The start-up read (qt_procs_prime, for qmaildir.c), waiting for the
+ * first collect() of the same tree. */
+static struct state *g_primed;
 
 /* Events describe the machine's processes: not a --proc fixture tree.
  * QT_PROC_EVENTS=off keeps the full scan (bench/ compares both). */
@@ -56,16 +61,52 @@ static void set_note(const struct state *st, qt_snapshot *snap, qt_procs *p)
                  ts.repairs == 1 ? "" : "s", ts.lost_rescans, ts.lost_rescans == 1 ? "" : "s");
 }
 
+static void free_state(void *state);
+
+static int same_tree(const char *a, const char *b)
+{
+    return strcmp(a ? a : "/proc", b ? b : "/proc") == 0;
+}
+
+static struct state *new_state(const qt_ctx *ctx)
+{
+    struct state *st = qt_calloc(1, sizeof *st);
+    st->r = qt_procs_reader_new();
+    st->proc = ctx->proc ? qt_strdup(ctx->proc) : NULL;
+    start_events(ctx, st);
+    return st;
+}
+
+int qt_procs_prime(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    struct state *st = new_state(ctx);
+
+    if (qt_procs_reader_read(st->r, ctx, out, err, errlen) != 0) {
+        free_state(st);
+        return -1;
+    }
+    free_state(g_primed);
+    g_primed = st;
+    return 0;
+}
+
+void qt_procs_unprime(void)
+{
+    free_state(g_primed);
+    g_primed = NULL;
+}
+
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
 {
     qt_procs *p = qt_calloc(1, sizeof *p);
     struct state *st = *state;
 
-    if (!st) {
-        *state = st = qt_calloc(1, sizeof *st);
-        st->r = qt_procs_reader_new();
-        start_events(ctx, st);
+    if (!st && g_primed && same_tree(g_primed->proc, ctx->proc)) {
+        *state = st = g_primed; /* its scan and subscription are this sample's start */
+        g_primed = NULL;
     }
+    if (!st)
+        *state = st = new_state(ctx);
     if (qt_procs_reader_read(st->r, ctx, p, err, errlen) != 0) {
         qt_procs_free(p);
         free(p);
@@ -97,6 +138,7 @@ static void free_state(void *state)
     if (!st)
         return;
     qt_procs_reader_free(st->r);
+    free(st->proc);
     free(st);
 }
 

@@ -159,9 +159,15 @@ void qt_proc_events_feed(qt_proc_events *ev, const void *buf, size_t len)
                 memcpy(&pe, p + NLMSG_HDRLEN + sizeof cn, cn.len < sizeof pe ? cn.len : sizeof pe);
                 ev->events++;
                 if (pe.what == PROC_EVENT_NONE) {
-                    /* the answer to our subscription: not numbered with the events */
+                    /* the answer to a subscription, ours or another
+                     * program's: where cn_proc.c sends it through send_msg()
+                     * it carries a CPU and takes that CPU's next sequence
+                     * number (else cpu is -1 and it is not numbered), so
+                     * another program subscribing is not a loss */
                     ev->acked = 1;
                     ev->ack_err = (int)pe.event_data.ack.err;
+                    if (pe.cpu != UINT32_MAX)
+                        check_seq(ev, pe.cpu, cn.seq);
                 } else {
                     check_seq(ev, pe.cpu, cn.seq);
                     note_event(ev, &pe);

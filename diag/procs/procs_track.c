@@ -126,26 +126,33 @@ static int *reread_set(struct qt_proc_track *t, const qt_ctx *ctx, const struct 
     return v;
 }
 
-/* base without the re-read pids, plus what was found of them (both sorted). */
+/* base without the re-read pids, plus what was found of them (all
+ * sorted; got's pids are among pids). In place: drop the re-read entries,
+ * grow by what was found and merge from the end, so a steady sample moves
+ * a few entries instead of copying the table into a fresh allocation. */
 static void merge(struct qt_proc_track *t, const int *pids, size_t npids, const qt_procs *got)
 {
-    struct qt_proc *next = qt_calloc(t->n + got->n + 1, sizeof *next);
-    size_t i = 0, j = 0, k = 0;
+    size_t k = 0, i, j, out;
 
-    while (i < t->n || j < got->n) {
-        if (j == got->n || (i < t->n && t->base[i].pid < got->v[j].pid)) {
-            if (!has_pid(pids, npids, t->base[i].pid))
-                next[k++] = t->base[i];
-            i++;
-        } else {
-            if (i < t->n && t->base[i].pid == got->v[j].pid)
-                i++;
-            next[k++] = got->v[j++];
-        }
+    for (i = 0, j = 0; i < t->n; i++) {
+        while (j < npids && pids[j] < t->base[i].pid)
+            j++;
+        if (j < npids && pids[j] == t->base[i].pid)
+            continue;
+        if (k != i)
+            t->base[k] = t->base[i];
+        k++;
     }
-    free(t->base);
-    t->base = next;
-    t->n = k;
+    if (got->n)
+        t->base = qt_realloc(t->base, (k + got->n) * sizeof *t->base);
+    i = k, j = got->n, out = k + got->n;
+    while (j > 0) {
+        if (i > 0 && t->base[i - 1].pid > got->v[j - 1].pid)
+            t->base[--out] = t->base[--i];
+        else
+            t->base[--out] = got->v[--j];
+    }
+    t->n = k + got->n;
 }
 
 /* Take a stat-only table as the new base (argv is never kept here). */

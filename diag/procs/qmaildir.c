@@ -99,6 +99,7 @@ static int from_smtpd(const qt_ctx *ctx, const qt_procs *procs, char *dir, size_
                       char *refused, size_t rn)
 {
     int noted = 0;
+    char last[PATH_MAX] = ""; /* refused just now: a listener's children name it again */
     for (size_t i = 0; procs && i < procs->n; i++) {
         const struct qt_proc *p = &procs->v[i];
         for (int a = 0; a < p->argc && a < 32; a++) {
@@ -111,8 +112,12 @@ static int from_smtpd(const qt_ctx *ctx, const qt_procs *procs, char *dir, size_
                     note(refused, rn, "qmail-smtpd pid %d runs as uid %u, not root nor a qmail user", p->pid, p->uid);
                 break;
             }
-            if (!trusted_dir(ctx, path, refused, rn))
+            if (strcmp(path, last) == 0)
                 break;
+            if (!trusted_dir(ctx, path, refused, rn)) {
+                snprintf(last, sizeof last, "%s", path);
+                break;
+            }
             snprintf(dir, n, "%s", path);
             snprintf(src, sn, "path of qmail-smtpd (pid %d)", p->pid);
             return 1;
@@ -160,13 +165,39 @@ int qt_qmail_dir_find(const qt_ctx *ctx, const qt_procs *procs, char *dir, size_
     return k;
 }
 
+void qt_qmail_dir_want(qt_procs *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        struct qt_proc *p = &t->v[i];
+        const struct qt_proc *parent;
+        if (p->state == 'Z' || (p->flags & QT_PF_KTHREAD))
+            continue;
+        parent = qt_procs_find(t, p->ppid);
+        if (p->image && parent && parent->image == p->image)
+            continue; /* forked, not exec'd: its parent's command line */
+        qt_procs_want(t, p);
+    }
+}
+
+/* Only the stat lines of every process, then the command lines
+ * qt_qmail_dir_want() names: not the whole table's (a listener with
+ * thousands of children cost 30,000 file reads here). The read is the
+ * procs collector's first (qt_procs_prime): not a scan of its own. */
 int qt_qmail_dir_resolve(qt_ctx *ctx)
 {
     qt_procs procs;
     char err[200];
-    int have = !(ctx->qmail_dir && *ctx->qmail_dir) && qt_procs_read(ctx, &procs, err, sizeof err) == 0;
-    int k = qt_qmail_dir_find(ctx, have ? &procs : NULL, ctx->qmail_prefix, sizeof ctx->qmail_prefix,
-                              ctx->qmail_source, sizeof ctx->qmail_source);
+    int have = 0, k;
+
+    if (!(ctx->qmail_dir && *ctx->qmail_dir))
+        have = qt_procs_prime(ctx, &procs, err, sizeof err) == 0;
+    if (have) {
+        qt_qmail_dir_want(&procs);
+        qt_procs_load(&procs);
+        qt_procs_seal(&procs);
+    }
+    k = qt_qmail_dir_find(ctx, have ? &procs : NULL, ctx->qmail_prefix, sizeof ctx->qmail_prefix,
+                          ctx->qmail_source, sizeof ctx->qmail_source);
     if (have)
         qt_procs_free(&procs);
     return k;

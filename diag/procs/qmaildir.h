@@ -32,7 +32,14 @@ struct qt_procs;
  * NULL (sources 2 and 3 are then skipped). Returns the source number 1-5. */
 int qt_qmail_dir_find(const qt_ctx *ctx, const struct qt_procs *procs, char *dir, size_t n, char *src, size_t sn);
 
-/* qt_qmail_dir_find on a one-shot read of the process table, stored in
+/* Mark (qt_procs_want) what qt_qmail_dir_find needs read in a lazy table:
+ * every process but zombies, kernel threads and forks that have not
+ * exec'd (the parent's image: the parent's command line, which the
+ * parent shows; a setuid after such a fork is not looked at). */
+void qt_qmail_dir_want(struct qt_procs *t);
+
+/* qt_qmail_dir_find on a one-shot read of the process table (stat of
+ * every process, argv and uid of what qt_qmail_dir_want names), stored in
  * ctx->qmail_prefix and ctx->qmail_source. Returns the source number. */
 int qt_qmail_dir_resolve(qt_ctx *ctx);
 

@@ -31,12 +31,25 @@ static int is_front_end(const struct qt_proc *p)
 
 /* Before argv is read: could it be a front end or an stunnel, judging by
  * comm (the executable's name, cut at 15 bytes by the kernel)? */
-static int maybe_front_end(const struct qt_proc *p)
+struct comm_memo {
+    char comm[64];
+    int yes;
+};
+
+/* The table is sorted by pid and a listener's children are usually next
+ * to each other with one name: the last answer is kept (memo, one per
+ * sample) so thousands of children cost one name lookup, not thousands. */
+static int maybe_front_end(const struct qt_proc *p, struct comm_memo *m)
 {
     enum qt_variant c[4];
     if (p->state == 'Z' || (p->flags & QT_PF_KTHREAD))
         return 0;
-    return qt_variant_candidates(p->comm, c, 4) > 0 || qt_program_is(p->comm, QT_PROG_TLS_RELAY) || strlen(p->comm) >= 15;
+    if (strcmp(m->comm, p->comm) != 0) {
+        snprintf(m->comm, sizeof m->comm, "%s", p->comm);
+        m->yes = qt_variant_candidates(p->comm, c, 4) > 0 || qt_program_is(p->comm, QT_PROG_TLS_RELAY) ||
+                 strlen(p->comm) >= 15;
+    }
+    return m->yes;
 }
 
 static int is_supervisor(const struct qt_proc *p)
@@ -60,80 +73,7 @@ static int supervisor_dir(const qt_ctx *ctx, const struct qt_proc *p, char *out,
     return -1;
 }
 
-static void read_ip(const qt_ctx *ctx, int pid, char *ip, size_t n)
-{
-    char *env = NULL;
-    long len = qt_proc_read_environ(ctx, pid, &env);
-    const char *v = NULL;
-    ip[0] = '\0';
-    if (len > 0) {
-        v = qt_environ_get(env, (size_t)len, "TCPREMOTEIP");
-        if (!v)
-            v = qt_environ_get(env, (size_t)len, "SSLREMOTEIP");
-        if (v)
-            snprintf(ip, n, "%s", v);
-    }
-    free(env);
-}
-
-/* A per-connection process serves one client for its whole life, so once
- * its environment shows the client's IP it is kept across samples (by pid
- * and start): reading an environment is one of the dearest /proc reads, and
- * a listener may have thousands of children. Nothing found is not kept: a
- * forked tcpserver shows the listener's environment until it execs the
- * program with TCPREMOTEIP (same pid, same start). */
-struct ip_seen {
-    int pid;
-    unsigned long long ticks;
-    char ip[48];
-};
-struct ip_cache {
-    struct ip_seen *prev, *next;   /* prev sorted by pid; next filled this sample */
-    size_t nprev, nnext, capnext;
-};
-static struct ip_cache *g_ips; /* set by the collector for one collect() call */
-
-static int by_seen_pid(const void *a, const void *b)
-{
-    const struct ip_seen *x = a, *y = b;
-    return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
-/* IP of a child: from the cache, or read while *budget lasts. */
-static void child_ip(const qt_ctx *ctx, const struct qt_proc *c, char *ip, size_t n, int *budget)
-{
-    struct ip_seen key = {.pid = c->pid}, *hit = NULL;
-
-    ip[0] = '\0';
-    if (g_ips && g_ips->nprev)
-        hit = bsearch(&key, g_ips->prev, g_ips->nprev, sizeof key, by_seen_pid);
-    if (hit && hit->ticks == c->ticks) {
-        snprintf(ip, n, "%s", hit->ip);
-    } else if (*budget > 0) {
-        (*budget)--;
-        read_ip(ctx, c->pid, ip, n);
-    }
-    if (g_ips && ip[0]) {
-        struct ip_seen *e;
-        qt_grow(&g_ips->next, &g_ips->capnext, g_ips->nnext + 1, sizeof *g_ips->next);
-        e = &g_ips->next[g_ips->nnext++];
-        e->pid = c->pid;
-        e->ticks = c->ticks;
-        snprintf(e->ip, sizeof e->ip, "%s", ip);
-    }
-}
-
-/* End of a sample: what was seen now is what the next one looks up. */
-static void ip_cache_turn(struct ip_cache *c)
-{
-    free(c->prev);
-    c->prev = c->next;
-    c->nprev = c->nnext;
-    c->next = NULL;
-    c->nnext = c->capnext = 0;
-    if (c->nprev > 1)
-        qsort(c->prev, c->nprev, sizeof *c->prev, by_seen_pid);
-}
+static struct qt_ip_cache *g_ips; /* set by the collector for one collect() call */
 
 static int by_count(const void *a, const void *b)
 {
@@ -145,6 +85,7 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
 {
     const qt_procs *procs = kids->procs;
     size_t cap = 0, first, n = qt_procs_kids_of(kids, sv->pid, &first);
+    const struct qt_proc *listener = qt_procs_find(procs, sv->pid);
 
     for (size_t ci = 0; ci < n; ci++) {
         const struct qt_proc *c = &procs->v[kids->by_ppid[first + ci]];
@@ -165,12 +106,12 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
                 if (gc->state != 'Z' && gc->pid != c->pid) {
                     sv->progs_running++;
                     if (!ip[0])
-                        child_ip(ctx, gc, ip, sizeof ip, env_budget);
+                        qt_ip_child(ctx, g_ips, gc, c, ip, sizeof ip, env_budget);
                 }
             }
         } else {
             sv->progs_running++;
-            child_ip(ctx, c, ip, sizeof ip, env_budget);
+            qt_ip_child(ctx, g_ips, c, listener, ip, sizeof ip, env_budget);
         }
         if (ip[0]) {
             int k;
@@ -623,8 +564,9 @@ int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struc
     if (procs) {
         /* command lines of the possible front ends and of their ancestors
          * (the supervisor names the service) */
+        struct comm_memo memo = {"", 0};
         for (size_t i = 0; i < procs->n; i++)
-            if (maybe_front_end(&procs->v[i]))
+            if (maybe_front_end(&procs->v[i], &memo))
                 qt_procs_want_chain(procs, procs->v[i].pid);
         qt_procs_load(procs);
         for (size_t i = 0; i < procs->n; i++) {
@@ -730,7 +672,7 @@ const char *qt_hs_source_name(enum qt_hs_source s)
 
 struct servers_state {
     struct elf_cache elf;
-    struct ip_cache ips;
+    struct qt_ip_cache ips;
 };
 
 int qt_servers_collector_collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
@@ -750,7 +692,7 @@ int qt_servers_collector_collect_l(const qt_ctx *ctx, void **state, qt_snapshot 
     g_cache = &st->elf;
     g_ips = &st->ips;
     rc = qt_servers_collect_listeners(ctx, snap->procs, l, nl, s, err, errlen);
-    ip_cache_turn(&st->ips);
+    qt_ip_cache_turn(&st->ips);
     g_cache = NULL;
     g_ips = NULL;
     if (rc != 0) {
@@ -789,8 +731,7 @@ void qt_servers_collector_free_state(void *state)
 {
     struct servers_state *st = state;
     if (st) {
-        free(st->ips.prev);
-        free(st->ips.next);
+        qt_ip_cache_free(&st->ips);
     }
     free(st);
 }

@@ -49,4 +49,30 @@ static inline void qt_copy(char *dst, size_t n, const char *src)
     dst[l] = '\0';
 }
 
+/* Remote IPs of per-connection children, kept across samples of one
+ * collector (servers_ip.c). An entry is (pid, start ticks, image): an IP
+ * found is kept while the process lives; "none found" only until it
+ * execs. reads counts environments read (tests, bench). */
+struct qt_proc;
+struct qt_ip_seen {
+    int pid;
+    unsigned long long ticks, image;
+    char ip[48];
+};
+struct qt_ip_cache {
+    struct qt_ip_seen *prev, *next; /* prev sorted by pid; next filled this sample */
+    size_t nprev, nnext, capnext;
+    unsigned long reads;
+};
+/* The IP of child (a child of parent, which may be NULL) into ip[n] (""
+ * when none or not read): from c (may be NULL: no cache), else from its
+ * environment while *budget lasts (one read each). A child with its
+ * parent's image (forked, not exec'd) is not read: its environment is the
+ * parent's. */
+void qt_ip_child(const qt_ctx *ctx, struct qt_ip_cache *c, const struct qt_proc *child, const struct qt_proc *parent,
+                 char *ip, size_t n, int *budget);
+/* End of a sample: what was seen now is what the next one looks up. */
+void qt_ip_cache_turn(struct qt_ip_cache *c);
+void qt_ip_cache_free(struct qt_ip_cache *c);
+
 #endif

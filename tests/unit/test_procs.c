@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "diag/procs/procs.h"
+#include "diag/procs/procs_index.h"
 #include "diag/core/util.h"
 
 #define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
@@ -625,6 +626,44 @@ static void huge_argv(void **st)
     free(av);
 }
 
+/* qt_procs_find and the hash index (procs_index.h), whatever the spread
+ * of pids (dense, gaps, clusters, one far outlier): they find what a
+ * linear search finds, and nothing that is not there. */
+static void find_any_spread(void **st)
+{
+    static const int shapes[][8] = {
+        {1, 2, 3, 4, 5, 6, 7, 8},
+        {1, 2, 3, 4, 5, 6, 7, 4194000},
+        {2, 900, 901, 902, 903, 30000, 30001, 32768},
+        {100, 101, 5000, 5001, 5002, 5003, 5004, 5005},
+    };
+    (void)st;
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (size_t n = 0; n <= 8; n++) {
+            struct qt_proc v[8];
+            qt_procs t = {.v = v, .n = n};
+            memset(v, 0, sizeof v);
+            for (size_t i = 0; i < n; i++)
+                v[i].pid = shapes[s][i];
+            qt_pid_index x = {0};
+            qt_procs other = t;
+            qt_pid_index_build(&x, &t);
+            for (int pid = -1; pid <= 33000; pid++) {
+                const struct qt_proc *want = NULL;
+                for (size_t i = 0; i < n; i++)
+                    if (v[i].pid == pid)
+                        want = &v[i];
+                assert_ptr_equal(qt_procs_find(&t, pid), want);
+                /* the hash index agrees, and another table falls back to the search */
+                assert_int_equal(qt_pid_index_get(&x, &t, pid), want ? (int)(want - v) : -1);
+                assert_int_equal(qt_pid_index_get(&x, &other, pid), want ? (int)(want - v) : -1);
+            }
+            qt_pid_index_free(&x);
+            if (n == 8)
+                assert_ptr_equal(qt_procs_find(&t, shapes[s][7]), &v[7]);
+        }
+}
+
 int main(void)
 {
     if (getenv(CHILD_ENV)) {
@@ -643,6 +682,7 @@ int main(void)
         cmocka_unit_test(reader_reuse),
         cmocka_unit_test(proc_reader_on_live_processes),
         cmocka_unit_test(backends_agree),
+        cmocka_unit_test(find_any_spread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

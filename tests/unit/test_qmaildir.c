@@ -132,11 +132,52 @@ static void hints_others_plant_are_refused(void **st)
     qt_fx_sh("chmod 0755 %s/opt/qm", root);
 }
 
+/* Issue 19: the one-shot read at start-up reads the command line of every
+ * process but forks that have not exec'd (a listener's children keep its
+ * image, start_code and start_stack in stat: fields 26 and 28 of proc(5))
+ * and finds what a full read finds. */
+static void forks_are_not_read(void **st)
+{
+    qt_procs_reader *r = qt_procs_reader_new();
+    qt_procs lazy;
+    char dir[256], src[600], fdir[256], fsrc[600], err[200];
+    size_t loaded, carried;
+    int k;
+    (void)st;
+
+    qt_fx_sh("mkdir -p %s/srv/q9/bin", root);
+    for (int pid = 400; pid <= 405; pid++) {
+        fake_proc(pid, pid == 400 ? "tcpserver" : "sleeper", 0, "tcpserver 0 25 /srv/q9/bin/qmail-smtpd", NULL);
+        qt_fx_sh("printf '%d (x) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0 0 4096 0 8192 0\\n' > %s/%d/stat",
+           pid, pid == 400 ? 1 : 400, pid, pid, proc, pid);
+    }
+    assert_int_equal(qt_procs_reader_read(r, &ctx, &lazy, err, sizeof err), 0);
+    qt_qmail_dir_want(&lazy);
+    qt_procs_load(&lazy);
+    qt_procs_reader_stats(r, &loaded, &carried);
+    assert_int_equal(loaded, 4); /* 150, 200, 300 and the listener 400: not its five forks */
+    lazy.loader = NULL;
+    k = qt_qmail_dir_find(&ctx, &lazy, dir, sizeof dir, src, sizeof src);
+    assert_int_equal(k, find(fdir, fsrc));
+    assert_string_equal(dir, fdir);
+    assert_string_equal(src, fsrc);
+    qt_procs_free(&lazy);
+    qt_procs_reader_free(r);
+    /* without qmail-send and the other qmail-smtpd, the listener's argv tells */
+    qt_fx_sh("mv %s/200 %s/200.off && mv %s/300 %s/300.off", proc, proc, proc, proc);
+    assert_int_equal(qt_qmail_dir_resolve(&ctx), 3);
+    assert_string_equal(ctx.qmail_prefix, "/srv/q9");
+    assert_non_null(strstr(ctx.qmail_source, "qmail-smtpd (pid 400)"));
+    qt_fx_sh("mv %s/200.off %s/200 && mv %s/300.off %s/300 && rm -rf %s/40[0-5]", proc, proc, proc, proc, proc);
+    snprintf(ctx.qmail_prefix, sizeof ctx.qmail_prefix, "/var/qmail");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sources_in_order),
         cmocka_unit_test(hints_others_plant_are_refused),
+        cmocka_unit_test(forks_are_not_read),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

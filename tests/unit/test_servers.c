@@ -357,7 +357,8 @@ static int ip_count(const struct qt_server *sv, const char *ip)
 /* The remote IP of a per-connection child is read once per process and
  * carried across samples: a changed environment is not re-read, a new
  * process under the same pid is, and a child whose environment showed no
- * IP yet is read again. */
+ * IP yet is read again (these stat lines have no image key: see
+ * child_ip_kept_per_image for "none" kept until an exec). */
 static void child_ips_are_read_once(void **st)
 {
     char proc[300];
@@ -401,6 +402,66 @@ static void child_ips_are_read_once(void **st)
         assert_int_equal(ip_count(sv, "198.51.100.7"), round < 2 ? 0 : 1);
         assert_int_equal(ip_count(sv, "203.0.113.5"), round == 0 ? 0 : 1);
         assert_string_equal(sv->ips[0].ip, "192.0.2.1");
+        qt_snapshot_free(s);
+    }
+    qt_sampler_free(&sm);
+}
+
+/* Rewrite PID's stat line with start_code and start_stack (fields 26 and
+ * 28 of proc(5)): the image key, which an exec changes. */
+static void fake_image(const char *proc, int pid, const char *comm, int ppid, unsigned long long start,
+                       unsigned long code, unsigned long stack)
+{
+    qt_fx_sh("printf '%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %llu 0 0 0 %lu 0 %lu 0\\n' > %s/%d/stat",
+       pid, comm, ppid, pid, pid, start, code, stack, proc, pid);
+}
+
+static const struct qt_server *server_of(const qt_snapshot *s, int pid)
+{
+    for (size_t i = 0; s->servers && i < s->servers->n; i++)
+        if (s->servers->v[i].pid == pid)
+            return &s->servers->v[i];
+    return NULL;
+}
+
+/* Issue 19: what a child's environment showed is kept per process image.
+ * A child that showed no IP is not read again until it execs (its image
+ * changes); a child that forked and has not exec'd (its parent's image)
+ * shows its parent's environment and is not read at all. */
+static void child_ip_kept_per_image(void **st)
+{
+    char proc[300];
+    qt_ctx c = ctx;
+    qt_sampler sm = {0};
+    qt_snapshot *s;
+    const struct qt_server *sv;
+    (void)st;
+
+    snprintf(proc, sizeof proc, "%s/proc-ipimg", root);
+    qt_fx_sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    fake_proc(proc, 1, "init", 0, 1, NULL);
+    fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
+    qt_fx_sh("printf 'tcpserver\\0-v\\0000\\02525\\0qmail-smtpd\\0' > %s/100/cmdline", proc);
+    fake_image(proc, 100, "tcpserver", 1, 10, 4096, 8192);
+    /* forked, not exec'd: the listener's image (an IP here would be the listener's) */
+    fake_proc(proc, 300, "bench-sleeper", 100, 60, "TCPREMOTEIP=192.0.2.9");
+    fake_image(proc, 300, "bench-sleeper", 100, 60, 4096, 8192);
+    /* exec'd, no IP in its environment yet */
+    fake_proc(proc, 301, "qmail-smtpd", 100, 61, "PATH=/bin");
+    fake_image(proc, 301, "qmail-smtpd", 100, 61, 1111, 2222);
+    c.proc = proc;
+
+    for (int round = 0; round < 3; round++) {
+        if (round == 1) /* same image: "none" is kept, the new environment not read */
+            qt_fx_sh("printf 'TCPREMOTEIP=203.0.113.9\\0' > %s/301/environ", proc);
+        if (round == 2) /* an exec (new image): read again */
+            fake_image(proc, 301, "qmail-smtpd", 100, 61, 1111, 3333);
+        s = qt_sample(&sm, &c);
+        assert_non_null(sv = server_of(s, 100));
+        assert_int_equal(sv->children, 2);
+        assert_int_equal(ip_count(sv, "192.0.2.9"), 0);
+        assert_int_equal(ip_count(sv, "203.0.113.9"), round == 2 ? 1 : 0);
+        assert_int_equal(sv->ips_known, round == 2 ? 1 : 0);
         qt_snapshot_free(s);
     }
     qt_sampler_free(&sm);
@@ -557,6 +618,7 @@ int main(void)
         cmocka_unit_test(status_file),
         cmocka_unit_test(services_port_range),
         cmocka_unit_test(child_ips_are_read_once),
+        cmocka_unit_test(child_ip_kept_per_image),
         cmocka_unit_test(unwatched_front_end),
         cmocka_unit_test(supervise_of_another_tree),
     };
