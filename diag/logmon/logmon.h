@@ -28,6 +28,7 @@
 #include "diag/core/finding.h"
 #include "diag/core/history.h"
 #include "diag/logs/logs.h"
+#include "diag/logmon/logmon_tcp.h"
 
 #define QT_LOGMON_SOURCES 16            /* sources followed (multilog dirs + syslog files) */
 #define QT_LOGMON_TOP 32                /* entries kept per table (top by events) */
@@ -104,6 +105,9 @@ typedef struct qt_logmon {
     struct qt_logmon_tab senders;        /* envelope senders of no_mailbox failures: .other */
     struct qt_logmon_line recent[QT_LOG_NCATS][QT_LOGMON_RECENT];  /* a ring per category */
     size_t nrecent[QT_LOG_NCATS], recent_head[QT_LOG_NCATS];       /* head: next write */
+    struct qt_logmon_tcp tcp[QT_LOGMON_TCP];        /* tcpserver listeners (logmon_tcp.h) */
+    size_t ntcp;
+    unsigned long tcp_dropped;                      /* lines of listeners over QT_LOGMON_TCP */
     struct qt_logmon_ev ev[QT_LOGMON_EVENTS];       /* ring */
     size_t nev, ev_head;
     double now;              /* sample time */

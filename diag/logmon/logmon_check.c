@@ -332,7 +332,7 @@ void qt_logmon_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_hist
 {
     const qt_logmon *m = snap->logs;
 
-    (void)ctx, (void)hist;
+    (void)hist;
     if (!m)
         return;
     for (size_t i = 0; i < m->nsrc; i++) {
@@ -351,4 +351,5 @@ void qt_logmon_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_hist
     categories(m, out);
     domains(m, out);
     senders(m, out);
+    qt_logmon_tcp_analyse(ctx, snap, out);
 }

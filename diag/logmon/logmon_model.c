@@ -225,6 +225,10 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
     remember(c, &r, line, n);
     t = r.time.kind != QT_STAMP_NONE ? r.time.sec : (int64_t)m->now;
     if (old && r.time.kind != QT_STAMP_NONE && t < (int64_t)m->now - m->window) {
+        /* a listener at its limit since before the window logs nothing
+         * until a child ends: its state comes from older lines */
+        if (r.cat >= QT_LOG_TCPSERVER_CONN && r.cat <= QT_LOG_TCPSERVER_END)
+            qt_logmon_tcp_ingest(m, src, &r, t, 0);
         m->old_lines++;
         return;
     }
@@ -249,8 +253,13 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
     case QT_LOG_AUTH_OK:
         count_auth(m, &r, t, r.cat == QT_LOG_AUTH_OK);
         break;
+    case QT_LOG_TCPSERVER_STATUS:
+    case QT_LOG_TCPSERVER_END:
+        qt_logmon_tcp_ingest(m, src, &r, t, 1);
+        break;
     case QT_LOG_TCPSERVER_CONN:
     case QT_LOG_TCPSERVER_DENY:
+        qt_logmon_tcp_ingest(m, src, &r, t, 1);
         /* one per connection: its "ok" or "deny" line (with the local
          * port), not the "pid N from IP" line before it */
         if (*r.ip && r.local_port)

@@ -355,6 +355,27 @@ static int span_starts(qt_span s, const char *lit)
     return s.n >= k && memcmp(s.p, lit, k) == 0;
 }
 
+/* The syslog tag of a tcpserver line: "smtpd" (splogger smtpd), or
+ * "tcpserver[PID]" when tcpserver's own name is the tag (the PID is what
+ * tells two listeners apart); the tag span is followed by "[PID]: " or ": ". */
+static void ucspi_tag(qt_span tag, qt_log_rec *r)
+{
+    size_t n = tag.n;
+    if (span_is(tag, "tcpserver") || span_is(tag, "sslserver")) {
+        /* eat_tag checked "[digits]" after it, when there is a '[' */
+        if (tag.p[n] == '[') {
+            n++;
+            while (tag.p[n] >= '0' && tag.p[n] <= '9')
+                n++;
+            n++;
+        }
+    }
+    if (n >= sizeof r->tag)
+        n = sizeof r->tag - 1;
+    memcpy(r->tag, tag.p, n);
+    r->tag[n] = '\0';
+}
+
 /* "<PRI>1 " (RFC 5424 section 6.2) */
 static int is_rfc5424(const char *s, size_t n)
 {
@@ -382,6 +403,7 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
     r->msg = r->delivery = 0;
     r->has_msg = r->has_delivery = 0;
     r->pid = -1;
+    r->tag[0] = '\0';
     r->local_port = 0;
     r->exit_code = -1;
     r->term_signal = 0;
@@ -452,6 +474,8 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
     if (qt_span_eat(&m, "tcpserver: ") || qt_span_eat(&m, "sslserver: ") ||
         span_is(tag, "tcpserver") || span_is(tag, "sslserver")) {
         ucspi_line(m, r);
+        if (tag.n && r->cat != QT_LOG_OTHER)
+            ucspi_tag(tag, r);
         return;
     }
     if (!splogger && m.n && m.p[0] >= '0' && m.p[0] <= '9') {
