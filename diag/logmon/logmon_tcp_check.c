@@ -66,16 +66,22 @@ static void at_limit(const qt_ctx *ctx, const qt_snapshot *snap, const qt_logmon
                      qt_findings *out)
 {
     int64_t now = (int64_t)m->now, from = now - QT_SEV_LOG_TCP_WINDOW;
-    double full = qt_logmon_tcp_full_secs(t, from, now);
-    int still = t->full_since != 0;
+    double full;
+    int still;
     char id[160], dur[24], since[24], ago[24], peak[24];
     size_t starts = qt_logmon_tcp_starts_since(t, from);
     struct who w;
     qt_finding *f;
 
+    who_of(ctx, snap, m, t, &w);
+    /* a listener the servers model sees down is not at its limit now: its
+     * log simply ended (tcpserver logs nothing when it is stopped) */
+    if (w.sv && w.sv->pid <= 0 && t->last_status)
+        now = t->last_status > from ? t->last_status : from;
+    full = qt_logmon_tcp_full_secs(t, from, now);
+    still = t->full_since != 0 && now == (int64_t)m->now;
     if (full < QT_SEV_LOG_TCP_FULL)
         return;
-    who_of(ctx, snap, m, t, &w);
     qt_fmt_age(full, dur, sizeof dur);
     snprintf(id, sizeof id, "logs.tcp-limit:%s", t->key);
     f = qt_findings_add(out, still ? QT_SEV_CRIT : QT_SEV_WARN, SRC, id,
