@@ -32,6 +32,7 @@ enum qt_role {
 #define QT_COL_RIGHT 1u   /* right-align (numbers) */
 #define QT_COL_NUM   2u   /* sort by the cell's num, not its text */
 #define QT_COL_FLEX  4u   /* takes the remaining width; long text is cut on screen only */
+#define QT_COL_DROP  8u   /* on a screen too narrow for every column, left out first (whole) */
 
 struct qt_col {
     char title[32];

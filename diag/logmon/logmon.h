@@ -148,6 +148,24 @@ void qt_logmon_tab_add(struct qt_logmon_tab *t, const char *key, size_t klen, un
 void qt_logmon_own_login(const char *user, double when);
 int qt_logmon_is_own(const char *user, const char *ip, double when);
 
+/* ---- failed logins per remote IP (logmon_ipauth.c) ---- */
+
+/* Failed logins from ip among the kept auth events at or after from (Unix
+ * seconds); *users (may be NULL) the distinct users they tried. IPs are as
+ * the classifier writes them (an IPv4-mapped IPv6 address as IPv4, the way
+ * the Ports model counts a v4 client of a dual-stack listener). 0 for a
+ * NULL m or an empty ip. */
+unsigned long qt_logmon_ip_auth_fails(const qt_logmon *m, const char *ip, int64_t from, size_t *users);
+/* Every IP with failed logins at or after from, sorted for
+ * qt_logmon_ip_fails_find; *n of them. The caller frees the array (NULL
+ * when there is none). */
+struct qt_logmon_ipfail {
+    char ip[46];
+    unsigned long fail;
+};
+struct qt_logmon_ipfail *qt_logmon_ip_fails(const qt_logmon *m, int64_t from, size_t *n);
+unsigned long qt_logmon_ip_fails_find(const struct qt_logmon_ipfail *v, size_t n, const char *ip);
+
 /* ---- analysis (pure) ---- */
 struct qt_snapshot;
 void qt_logmon_analyse(const qt_ctx *ctx, const struct qt_snapshot *snap, const qt_history *hist,

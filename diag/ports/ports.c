@@ -50,6 +50,28 @@ const struct qt_ip *qt_ports_find_ip(const qt_sockets *m, const char *text)
     return NULL;
 }
 
+int qt_ports_ip_hogs(const qt_sockets *m, const struct qt_ip *ip, int svc)
+{
+    unsigned total, c;
+    if (svc < 0 || svc >= m->nsvc)
+        return 0;
+    total = m->svc[svc].established + m->svc[svc].close_wait;
+    c = ip->count[svc];
+    return c > QT_PORTS_IP_MIN && c > QT_PORTS_IP_SHARE * total;
+}
+
+int qt_ports_ip_hog_svc(const qt_sockets *m, const char *text, unsigned *count)
+{
+    const struct qt_ip *ip = m && text ? qt_ports_find_ip(m, text) : NULL;
+    int best = -1;
+    for (int i = 0; ip && i < m->nsvc; i++)
+        if (qt_ports_ip_hogs(m, ip, i) && (best < 0 || ip->count[i] > ip->count[best]))
+            best = i;
+    if (count)
+        *count = best >= 0 ? ip->count[best] : 0;
+    return best;
+}
+
 double qt_ports_age(const qt_sockets *m, size_t k)
 {
     if (k >= m->socks.n || !m->own || m->own[k].start <= 0)
