@@ -90,9 +90,9 @@ static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
     tab_row(t, "tab:users", "per user", m->users.n, m->users.evicted);
     tab_row(t, "tab:domains", "per domain", m->domains.n, m->domains.evicted);
     tab_row(t, "tab:tcpserver", "tcpserver", m->ntcp, 0);
-    if (m->own_logins || m->old_lines)
-        qt_table_note(t, QT_ROLE_DIM, "left out: %lu of qtriage's own logins, %lu lines older than the window",
-                      m->own_logins, m->old_lines);
+    if (m->own_logins || m->own_conns || m->old_lines)
+        qt_table_note(t, QT_ROLE_DIM, "left out: %lu of qtriage's own logins, %lu tcpserver lines of its own "
+                      "connections, %lu lines older than the window", m->own_logins, m->own_conns, m->old_lines);
 }
 
 static const qt_view *drill_list(const struct qt_view_in *in, const char *row_id)

@@ -266,6 +266,8 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
     t->sort_desc = 1;
     if (m->fallback_why[0])
         qt_table_note(t, QT_ROLE_INFO, "read from %s/net/tcp (netlink: %s)", in->ctx->proc, m->fallback_why);
+    else if (m->own_conns)
+        qt_table_note(t, QT_ROLE_DIM, "%u of qtriage's own connections (probes, auth wizard) left out", m->own_conns);
     else if (m->nips == 0)
         qt_table_note(t, QT_ROLE_DIM, "no connections on the watched ports");
 }

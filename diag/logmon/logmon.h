@@ -100,6 +100,7 @@ typedef struct qt_logmon {
      * the latter counts one per double bounce */
     unsigned long double_bounce_msgs;
     unsigned long own_logins;            /* auth lines left out as qtriage's own */
+    unsigned long own_conns;             /* tcpserver ok/deny/end lines of our own connections (diag/core/selfconn.h) */
     unsigned long old_lines;             /* read back but older than the window: not counted */
     struct qt_logmon_tab ips, users, domains;
     struct qt_logmon_tab senders;        /* envelope senders of no_mailbox failures: .other */
@@ -142,8 +143,11 @@ void qt_logmon_tab_add(struct qt_logmon_tab *t, const char *key, size_t klen, un
 
 /* The auth wizard calls this before it logs in as user (user@domain) so the
  * logs collector leaves that login out: an auth line for that user from a
- * loopback address (or vchkpw's empty one) within QT_LOGMON_OWN_SECS of a
- * noted login is qtriage's own. Process-wide, bounded (the last 16). */
+ * loopback address, vchkpw's empty one, or the local address of one of our
+ * noted connections (diag/core/selfconn.h), within QT_LOGMON_OWN_SECS of a
+ * noted login is qtriage's own. Process-wide, bounded (the last 16).
+ * tcpserver's lines about our own connections (the probes', the wizard's)
+ * are left out of the per-IP and per-listener counts the same way. */
 #define QT_LOGMON_OWN_SECS 120
 void qt_logmon_own_login(const char *user, double when);
 int qt_logmon_is_own(const char *user, const char *ip, double when);

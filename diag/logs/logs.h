@@ -122,6 +122,7 @@ typedef struct qt_log_rec {
      * directory is the service) and on every other line. */
     char tag[40];
     unsigned local_port;       /* tcpserver ok/deny local port, 0 none */
+    unsigned remote_port;      /* tcpserver ok/deny: the client's port, 0 none */
     int exit_code;             /* tcpserver_end: exit code, -1 when it was a signal or unknown */
     int term_signal;           /* tcpserver_end: signal number, 0 none */
     unsigned busy, limit;      /* tcpserver status N/M; qmail-send local L/M */

@@ -253,6 +253,12 @@ static void ucspi_remote(qt_span w, qt_log_rec *r)
         end--;
     if (a >= w.n || end <= a + 1)
         return;
+    if (end < w.n) {
+        qt_span port = {w.p + end, w.n - end};
+        unsigned long v;
+        if (qt_span_ulong(&port, &v) && !port.n && v <= 65535)
+            r->remote_port = (unsigned)v;
+    }
     for (size_t e = end - 1; e > a + 1; e--)
         if ((e == end - 1 || w.p[e] == ':') && qt_log_set_ip(r, w.p + a + 1, e - a - 1))
             return;
@@ -404,7 +410,7 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
     r->has_msg = r->has_delivery = 0;
     r->pid = -1;
     r->tag[0] = '\0';
-    r->local_port = 0;
+    r->local_port = r->remote_port = 0;
     r->exit_code = -1;
     r->term_signal = 0;
     r->busy = r->limit = r->rbusy = r->rlimit = 0;

@@ -2,6 +2,7 @@
  * (analyse) are in ports_check.c. */
 #include "diag/ports/ports.h"
 #include "diag/servers/servers.h"
+#include "diag/core/selfconn.h"
 #include "diag/core/util.h"
 
 #include <arpa/inet.h>
@@ -252,6 +253,12 @@ void qt_ports_build(qt_sockets *m, const qt_ctx *ctx)
                 if (!v->hs_oldest || start < v->hs_oldest)
                     v->hs_oldest = start;
             }
+        }
+        /* a probe's or the wizard's connection holds a slot, but it is no
+         * client (diag/core/selfconn.h): not in the per-IP table */
+        if (qt_selfconn_match_addr(s->family, s->raddr, s->rport, m->now)) {
+            m->own_conns++;
+            continue;
         }
         ip = ip_get(m, &ipcap, &t, s);
         ip->total++;

@@ -108,6 +108,7 @@ typedef struct qt_sockets {
     size_t nlisteners;
     struct qt_ip *ips;          /* sorted by total (desc), then address */
     size_t nips;
+    unsigned own_conns;         /* qtriage's own connections (diag/core/selfconn.h): in svc[], not in ips */
     struct qt_stage_stats stage;
     struct qt_slot_child *noconn;   /* every service's (qt_ports_slots) */
     size_t nnoconn;

@@ -15,7 +15,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "diag/core/ctx.h"
+#include "diag/core/selfconn.h"
 #include "diag/core/incident.h"
 #include "diag/core/severity.h"
 #include "diag/core/snapshot.h"
@@ -181,6 +186,105 @@ static void fails_per_ip(void **st)
     world_free(&w);
 }
 
+/* a real loopback connection noted as ours; its local port as tcpserver
+ * logs it (the client's port) */
+static unsigned own_connection(int *lfd, int *cfd)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    *lfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(*lfd >= 0);
+    assert_int_equal(bind(*lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(*lfd, 4), 0);
+    assert_int_equal(getsockname(*lfd, (struct sockaddr *)&a, &len), 0);
+    *cfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(*cfd, (struct sockaddr *)&a, sizeof a), 0);
+    qt_selfconn_note(*cfd, (double)time(NULL));
+    len = sizeof a;
+    assert_int_equal(getsockname(*cfd, (struct sockaddr *)&a, &len), 0);
+    return ntohs(a.sin_port);
+}
+
+static void tline(qt_logmon *m, qt_logmon_srcctx *c, time_t t, const char *fmt, ...)
+{
+    char msg[300], l[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(l, sizeof l, "@%016llx%08x tcpserver: %s", (unsigned long long)((1ull << 62) + 10 + (uint64_t)t), 0u, msg);
+    qt_logmon_ingest(m, c, 0, l, strlen(l), 0);
+}
+
+/* the probes' and the wizard's connections are no clients: not in the
+ * logs' per-IP table nor the listener's counts (its crash-looking ends
+ * neither), not in the Ports per-IP table; another port of the same
+ * address is a client */
+static void own_connections_left_out(void **st)
+{
+    (void)st;
+    struct world w;
+    int lfd, cfd;
+    unsigned port;
+    qt_sockets s;
+    struct qt_sock sk[2];
+    qt_findings fs = {0};
+
+    qt_selfconn_reset();
+    port = own_connection(&lfd, &cfd);
+    assert_true(qt_selfconn_match("127.0.0.1", port, (double)time(NULL)));
+    assert_true(qt_selfconn_match("::ffff:127.0.0.1", port, (double)time(NULL)));
+    assert_false(qt_selfconn_match("127.0.0.1", port == 65535 ? 1 : port + 1, (double)time(NULL)));
+    assert_false(qt_selfconn_match("127.0.0.1", port, (double)time(NULL) + QT_SELFCONN_SECS + 60));
+
+    world_new(&w, "203.0.113.5");
+    snprintf(w.m->src[0].name, sizeof w.m->src[0].name, "qmail-smtpd");
+    for (int i = 0; i < 3; i++) {
+        /* logged after the connection was noted */
+        tline(w.m, w.c, w.now, "pid %d from 127.0.0.1", 600 + i);
+        tline(w.m, w.c, w.now, "ok %d 0:127.0.0.1:25 :127.0.0.1::%u", 600 + i, port);
+        tline(w.m, w.c, w.now, "end %d status 9", 600 + i);   /* a probe's cut: would look like crashes */
+    }
+    tline(w.m, w.c, w.now, "ok 700 0:127.0.0.1:25 :127.0.0.1::%u", port == 65535 ? 1 : port + 1);
+    assert_int_equal(w.m->own_conns, 6);
+    assert_int_equal(w.m->ips.n, 1);
+    assert_int_equal(w.m->ips.v[0].other, 1);     /* only pid 700's connection */
+    assert_int_equal(w.m->tcp[0].conns, 1);
+    assert_int_equal(w.m->tcp[0].abnormal, 0);
+    qt_logmon_analyse(&w.ctx, &w.snap, NULL, &fs);
+    assert_null(find(&fs, "logs.tcp-ends:qmail-smtpd"));
+    qt_findings_free(&fs);
+
+    /* the Ports model: the server side of our connection is left out of the IPs */
+    memset(&s, 0, sizeof s);
+    memset(sk, 0, sizeof sk);
+    s.now = (double)time(NULL);
+    for (int i = 0; i < 2; i++) {
+        sk[i].family = AF_INET;
+        sk[i].state = QT_TCP_ESTABLISHED;
+        sk[i].svc = 0;
+        sk[i].lport = 25;
+        sk[i].inode = 100 + (uint32_t)i;
+        assert_int_equal(inet_pton(AF_INET, "127.0.0.1", sk[i].raddr), 1);
+        assert_int_equal(inet_pton(AF_INET, "127.0.0.1", sk[i].laddr), 1);
+    }
+    sk[0].rport = (uint16_t)port;
+    sk[1].rport = (uint16_t)(port == 65535 ? 1 : port + 1);
+    s.socks.v = sk;
+    s.socks.n = 2;
+    qt_ports_build(&s, &w.ctx);
+    assert_int_equal(s.svc[0].established, 2);   /* it holds a slot all the same */
+    assert_int_equal(s.own_conns, 1);
+    assert_int_equal(s.nips, 1);
+    assert_int_equal(s.ips[0].total, 1);
+    free(s.ips);
+    free(s.listeners);
+    world_free(&w);
+    close(cfd);
+    close(lfd);
+    qt_selfconn_reset();
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -188,6 +292,7 @@ int main(void)
         cmocka_unit_test(hog_and_spray_one_incident),
         cmocka_unit_test(spray_without_hog),
         cmocka_unit_test(fails_per_ip),
+        cmocka_unit_test(own_connections_left_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
