@@ -364,16 +364,17 @@ static int span_starts(qt_span s, const char *lit)
 /* The syslog tag of a tcpserver line: "smtpd" (splogger smtpd), or
  * "tcpserver[PID]" when tcpserver's own name is the tag (the PID is what
  * tells two listeners apart); the tag span is followed by "[PID]: " or ": ". */
-static void ucspi_tag(qt_span tag, qt_log_rec *r)
+static void ucspi_tag(qt_span tag, const char *end, qt_log_rec *r)
 {
     size_t n = tag.n;
     if (span_is(tag, "tcpserver") || span_is(tag, "sslserver")) {
-        /* eat_tag checked "[digits]" after it, when there is a '[' */
-        if (tag.p[n] == '[') {
-            n++;
-            while (tag.p[n] >= '0' && tag.p[n] <= '9')
-                n++;
-            n++;
+        /* "[digits]" after it (an RFC 5424 APP-NAME may end the line) */
+        if (tag.p + n < end && tag.p[n] == '[') {
+            size_t k = n + 1;
+            while (tag.p + k < end && tag.p[k] >= '0' && tag.p[k] <= '9')
+                k++;
+            if (tag.p + k < end && tag.p[k] == ']')
+                n = k + 1;
         }
     }
     if (n >= sizeof r->tag)
@@ -481,7 +482,7 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
         span_is(tag, "tcpserver") || span_is(tag, "sslserver")) {
         ucspi_line(m, r);
         if (tag.n && r->cat != QT_LOG_OTHER)
-            ucspi_tag(tag, r);
+            ucspi_tag(tag, line + n, r);
         return;
     }
     if (!splogger && m.n && m.p[0] >= '0' && m.p[0] <= '9') {
