@@ -4,6 +4,7 @@
  * (redacted, decoded time, source). A lines view is frozen when opened; F
  * makes it follow each new sample (and F again freezes it). */
 #include "panes/pane.h"
+#include "panes/logs_views.h"
 #include "panes/panes.h"
 #include "panes/ui_ops.h"
 #include "diag/logmon/logmon.h"
@@ -95,9 +96,10 @@ static void build_list(const struct qt_view_in *in, qt_table *head, qt_table *t)
     tab_row(t, "tab:ips", "per IP", m->ips.n, m->ips.evicted);
     tab_row(t, "tab:users", "per user", m->users.n, m->users.evicted);
     tab_row(t, "tab:domains", "per domain", m->domains.n, m->domains.evicted);
-    if (m->own_logins || m->old_lines)
-        qt_table_note(t, QT_ROLE_DIM, "left out: %lu of qtriage's own logins, %lu lines older than the window",
-                      m->own_logins, m->old_lines);
+    tab_row(t, "tab:tcpserver", "tcpserver", m->ntcp, 0);
+    if (m->own_logins || m->own_conns || m->old_lines)
+        qt_table_note(t, QT_ROLE_DIM, "left out: %lu of qtriage's own logins, %lu tcpserver lines of its own "
+                      "connections, %lu lines older than the window", m->own_logins, m->own_conns, m->old_lines);
 }
 
 static const qt_view *drill_list(const struct qt_view_in *in, const char *row_id)
@@ -105,6 +107,8 @@ static const qt_view *drill_list(const struct qt_view_in *in, const char *row_id
     (void)in;
     if (!row_id)
         return NULL;
+    if (!strcmp(row_id, "tab:tcpserver"))
+        return &qt_logs_tcp_view;
     return !strncmp(row_id, "tab:", 4) ? &tab_view : !strncmp(row_id, "cat:", 4) ? &lines_view : NULL;
 }
 
@@ -338,7 +342,7 @@ static int k_follow(struct qt_ui *ui, const struct qt_view_in *in, const char *r
 }
 
 static const struct qt_view_key list_keys[] = {
-    {{'\r', '\n'}, "Enter", NULL, "a category's lines, or the per-IP / per-user / per-domain table"},
+    {{'\r', '\n'}, "Enter", NULL, "a category's lines, the per-IP / per-user / per-domain table, or tcpserver's listeners"},
     {{0}, NULL, NULL, NULL},
 };
 

@@ -5,6 +5,8 @@
 #include "panes/ports_views.h"
 #include "panes/panes.h"
 #include "panes/ui_ops.h"
+#include "diag/core/severity.h"
+#include "diag/logmon/logmon.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -196,6 +198,9 @@ static void build_services(const struct qt_view_in *in, const qt_sockets *m, qt_
 static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
 {
     const qt_sockets *m;
+    const qt_logmon *lm = in->snap->logs;
+    struct qt_logmon_ipfail *fails = NULL;
+    size_t nfails = 0;
     int ncols;
 
     qt_table_init(t, "Remote IPs");
@@ -215,6 +220,12 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
     qt_table_col(t, "OLDEST", 6, QT_COL_RIGHT | QT_COL_NUM);
     qt_table_col(t, "IN", 5, QT_COL_RIGHT | QT_COL_NUM);
     qt_table_col(t, "OUT", 5, QT_COL_RIGHT | QT_COL_NUM);
+    /* its failed logins in the mail logs' auth window (the cross-reference
+     * of issue 16); the first column to go on a narrow screen */
+    if (lm) {
+        fails = qt_logmon_ip_fails(lm, (int64_t)lm->now - QT_SEV_LOG_AUTH_WINDOW, &nfails);
+        qt_table_col(t, "AUTHF", 5, QT_COL_RIGHT | QT_COL_NUM | QT_COL_DROP);
+    }
     if (qt_ports_names_on())
         qt_table_col(t, "NAME", 16, QT_COL_FLEX);
     for (size_t k = 0; k < m->nips; k++) {
@@ -241,15 +252,22 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
             qt_table_cell_num(t, QT_ROLE_DIM, -1, "-");
             qt_table_cell_num(t, QT_ROLE_DIM, -1, "-");
         }
+        if (lm) {
+            unsigned long af = qt_logmon_ip_fails_find(fails, nfails, txt);
+            qt_table_cell_num(t, af ? QT_ROLE_WARN : QT_ROLE_NORMAL, (double)af, "%lu", af);
+        }
         if (qt_ports_names_on()) {
             const char *nm = qt_ports_peer_name(txt);
             qt_table_cell(t, nm ? QT_ROLE_NORMAL : QT_ROLE_DIM, "%s", nm ? nm : "...");
         }
     }
+    free(fails);
     t->sort_col = 1;
     t->sort_desc = 1;
     if (m->fallback_why[0])
         qt_table_note(t, QT_ROLE_INFO, "read from %s/net/tcp (netlink: %s)", in->ctx->proc, m->fallback_why);
+    else if (m->own_conns)
+        qt_table_note(t, QT_ROLE_DIM, "%u of qtriage's own connections (probes, auth wizard) left out", m->own_conns);
     else if (m->nips == 0)
         qt_table_note(t, QT_ROLE_DIM, "no connections on the watched ports");
 }
@@ -508,6 +526,8 @@ const qt_pane_def qt_pane_ports = {
               "             or no byte received; starting: forked listener, program not exec'd;\n"
               "             in mail program; in program (another program); unknown: not visible (reason shown)\n"
               "AGE          start of the per-connection process; - when one process serves many\n"
+              "AUTHF        failed logins from the IP in the last 10 min of the mail logs (Logs pane);\n"
+              "             the first column left out on a narrow screen\n"
               "?            unknown: the socket's owner is not visible (not root, or its fd list not readable);\n"
               "             >=N: N seen, more not visible. Never a 0 that stands for unknown",
     .slot = QT_SLOT_TOP,

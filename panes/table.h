@@ -34,6 +34,7 @@ enum qt_role {
 #define QT_COL_FLEX  4u   /* takes the remaining width; long text is cut on screen only */
 #define QT_COL_SPARK 8u   /* a sparkline in the ASCII ramp " .:-=+*#": the console draws
                            * each mark as a block glyph (U+2581..U+2588) on a UTF-8 terminal */
+#define QT_COL_DROP 16u   /* on a screen too narrow for every column, left out first (whole) */
 
 struct qt_col {
     char title[32];

@@ -205,6 +205,12 @@ static void col_widths(const qt_table *t, const size_t *idx, size_t n, int avail
         w[c] = m;
         total += m + (c ? 1 : 0);
     }
+    /* too wide: the columns marked QT_COL_DROP go first, last one first */
+    for (int c = t->ncols - 1; c >= 0 && total > avail; c--)
+        if ((t->cols[c].flags & QT_COL_DROP) && w[c] > 0) {
+            total -= w[c] + (c ? 1 : 0);
+            w[c] = 0;
+        }
     if (flex >= 0 && total < avail)
         w[flex] += avail - total;
     /* Too wide: take a column at a time off the widest, down to its title,
@@ -218,7 +224,7 @@ static void col_widths(const qt_table *t, const size_t *idx, size_t n, int avail
                 min = 3;
             if (min < floor)
                 min = floor;
-            if (w[c] > min && (widest < 0 || w[c] > w[widest]))
+            if (w[c] > min && w[c] > 0 && (widest < 0 || w[c] > w[widest]))
                 widest = c;
         }
         if (widest < 0) {
@@ -246,6 +252,8 @@ static void draw_table(qt_level *l, const qt_table *t, const size_t *idx, size_t
         char title[48];
         const char *mark = "";
         int cwid = cw[c] < x + w - cx ? cw[c] : x + w - cx;
+        if (!cw[c])
+            continue;   /* dropped (QT_COL_DROP) */
         if (c == sc)
             mark = qt_term_utf8() ? (sd ? "\u25bc" : "\u25b2") : (sd ? "v" : "^");
         snprintf(title, sizeof title, "%s%s", t->cols[c].title, mark);
@@ -284,6 +292,8 @@ static void draw_table(qt_level *l, const qt_table *t, const size_t *idx, size_t
             const struct qt_cell *cell = &row->cells[c];
             int role = cell->role ? cell->role : row->role;
             int cwid = cw[c] < x + w - cx ? cw[c] : x + w - cx;
+            if (!cw[c])
+                continue;
             wattrset(win, selected ? qt_term_attr(QT_ROLE_SELECT) | (qt_term_attr(role) & A_BOLD) : qt_term_attr(role));
             if (t->cols[c].flags & QT_COL_SPARK)
                 put_spark(win, y + 1 + r, cx, cwid, cell->text ? cell->text : "");

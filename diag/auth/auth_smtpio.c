@@ -1,6 +1,8 @@
 /* auth_smtpio.c - the SMTP session as a job: socket, non-blocking connect,
  * OpenSSL, deadlines. The protocol itself is in auth_smtp.c. */
 #include "diag/auth/auth_smtp.h"
+#include "diag/core/selfconn.h"
+#include "diag/core/util.h"
 #include "diag/core/x509text.h"
 
 #include <arpa/inet.h>
@@ -515,6 +517,8 @@ qt_job *qt_smtp_job_new(const struct qt_smtp_cfg *cfg, const struct qt_smtp_targ
         snprintf(why, sizeof why, "cannot connect to %s:%u: %s", t->host, t->port, strerror(errno));
         qt_smtp_fail(&j->s, QT_SMTP_CONNECT_FAILED, why);
         close_all(j);
+    } else {
+        qt_selfconn_note(j->fd, qt_now_wall());   /* the wizard is no client: diag/core/selfconn.h */
     }
     return &j->base;
 }

@@ -48,6 +48,14 @@
 #define QT_SEV_LOG_BROKEN_USERS 3
 #define QT_SEV_LOG_BROKEN_IPS 2
 #define QT_SEV_LOG_NO_MAILBOX 20
+/* tcpserver's own lines (diag/logmon/logmon_tcp_check.c): a listener at
+ * its -c limit (status: N/N) for at least QT_SEV_LOG_TCP_FULL seconds of the
+ * last QT_SEV_LOG_TCP_WINDOW is WARN, CRIT when it is still at it (a
+ * saturation incident); at least QT_SEV_LOG_TCP_BAD_ENDS children ending
+ * by a signal or with exit 111 in that window is WARN. */
+#define QT_SEV_LOG_TCP_WINDOW 600
+#define QT_SEV_LOG_TCP_FULL 60
+#define QT_SEV_LOG_TCP_BAD_ENDS 3
 
 /* Kernel (issue 18, diag/kernel): the conntrack table at or above this
  * share of nf_conntrack_max is WARN, at or above the CRIT share CRIT (a

@@ -33,6 +33,7 @@
 #include "diag/core/finding.h"
 #include "diag/core/history.h"
 #include "diag/logs/logs.h"
+#include "diag/logmon/logmon_tcp.h"
 
 #define QT_LOGMON_SOURCES 16            /* sources followed (multilog dirs + syslog files) */
 #define QT_LOGMON_TOP 32                /* entries kept per table (top by events) */
@@ -132,11 +133,15 @@ typedef struct qt_logmon {
     struct qt_logmon_svc auth_svc[QT_LOGMON_SERVICES];
     size_t nauth_svc;
     struct qt_logmon_svc auth_svc_others;   /* name "others" */
+    unsigned long own_conns;             /* tcpserver ok/deny/end lines of our own connections (diag/core/selfconn.h) */
     unsigned long old_lines;             /* read back but older than the window: not counted */
     struct qt_logmon_tab ips, users, domains;
     struct qt_logmon_tab senders;        /* envelope senders of no_mailbox failures: .other */
     struct qt_logmon_line recent[QT_LOG_NCATS][QT_LOGMON_RECENT];  /* a ring per category */
     size_t nrecent[QT_LOG_NCATS], recent_head[QT_LOG_NCATS];       /* head: next write */
+    struct qt_logmon_tcp tcp[QT_LOGMON_TCP];        /* tcpserver listeners (logmon_tcp.h) */
+    size_t ntcp;
+    unsigned long tcp_dropped;                      /* lines of listeners over QT_LOGMON_TCP */
     struct qt_logmon_ev ev[QT_LOGMON_EVENTS];       /* ring */
     size_t nev, ev_head;
     struct qt_logmon_spark spark;        /* lines per minute, last 30 minutes */
@@ -185,11 +190,32 @@ void qt_logmon_spark_text(const qt_logmon *m, enum qt_log_cat cat, double now, c
 
 /* The auth wizard calls this before it logs in as user (user@domain) so the
  * logs collector leaves that login out: an auth line for that user from a
- * loopback address (or vchkpw's empty one) within QT_LOGMON_OWN_SECS of a
- * noted login is qtriage's own. Process-wide, bounded (the last 16). */
+ * loopback address, vchkpw's empty one, or the local address of one of our
+ * noted connections (diag/core/selfconn.h), within QT_LOGMON_OWN_SECS of a
+ * noted login is qtriage's own. Process-wide, bounded (the last 16).
+ * tcpserver's lines about our own connections (the probes', the wizard's)
+ * are left out of the per-IP and per-listener counts the same way. */
 #define QT_LOGMON_OWN_SECS 120
 void qt_logmon_own_login(const char *user, double when);
 int qt_logmon_is_own(const char *user, const char *ip, double when);
+
+/* ---- failed logins per remote IP (logmon_ipauth.c) ---- */
+
+/* Failed logins from ip among the kept auth events at or after from (Unix
+ * seconds); *users (may be NULL) the distinct users they tried. IPs are as
+ * the classifier writes them (an IPv4-mapped IPv6 address as IPv4, the way
+ * the Ports model counts a v4 client of a dual-stack listener). 0 for a
+ * NULL m or an empty ip. */
+unsigned long qt_logmon_ip_auth_fails(const qt_logmon *m, const char *ip, int64_t from, size_t *users);
+/* Every IP with failed logins at or after from, sorted for
+ * qt_logmon_ip_fails_find; *n of them. The caller frees the array (NULL
+ * when there is none). */
+struct qt_logmon_ipfail {
+    char ip[46];
+    unsigned long fail;
+};
+struct qt_logmon_ipfail *qt_logmon_ip_fails(const qt_logmon *m, int64_t from, size_t *n);
+unsigned long qt_logmon_ip_fails_find(const struct qt_logmon_ipfail *v, size_t n, const char *ip);
 
 /* ---- analysis (pure) ---- */
 struct qt_snapshot;

@@ -5,6 +5,7 @@
 #include "diag/core/severity.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
+#include "diag/ports/ports.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,8 @@ static void groups(const struct qt_logmon_ev **v, size_t n, enum keyf k,
 }
 
 struct actx {
+    const qt_ctx *ctx;
+    const qt_snapshot *snap;
     const qt_logmon *m;
     qt_findings *out;
     const struct qt_logmon_ev **v;
@@ -157,9 +160,14 @@ static void on_ip(const struct grp *g, void *arg)
     char id[160];
     qt_finding *f;
     int crit = g->ok > 0;
+    unsigned conns = 0;
+    int hog;
 
     if (g->users < QT_SEV_LOG_SPRAY_USERS || !*g->key)
         return;
+    hog = a->snap->sockets ? qt_ports_ip_hog_svc(a->snap->sockets, g->key, &conns) : -1;
+    if (hog >= a->ctx->nservices)
+        hog = -1;
     snprintf(id, sizeof id, "logs.auth-spray:%s", g->key);
     f = qt_findings_add(a->out, crit ? QT_SEV_CRIT : QT_SEV_WARN, SRC, id,
                         crit ? "An address guessing passwords also logged in" : "An address is guessing passwords");
@@ -177,6 +185,18 @@ static void on_ip(const struct grp *g, void *arg)
     qt_finding_fix(f, "block it in the tcprules file of the service: %s:deny (then tcprules the .cdb)", g->key);
     if (crit)
         qt_finding_fix(f, "change the password of the account that logged in from %s", g->key);
+    if (hog >= 0) {
+        /* docs/incidents.md "One client, two findings": an address that holds
+         * many connections and guesses passwords is one problem, the
+         * service's (the ports.ip-share finding's incident) */
+        const struct qt_service *sv = &a->ctx->services[hog];
+        qt_finding_evidence(f, "it holds %u connections of %s (%u) now: the Ports pane's per-IP table", conns,
+                            sv->name, sv->port);
+        qt_finding_incident(f, "ip-hog", sv->name, "%s %u: %s holds %u connections and failed %lu logins for %zu "
+                            "users%s", sv->name, sv->port, g->key, conns, g->fail, g->users,
+                            crit ? ", and a login succeeded" : "");
+        return;
+    }
     qt_finding_incident(f, "auth-failures", svc_name(g->service), "%lu failed logins for %zu users from %s%s", g->fail,
                         g->users, g->key, crit ? ", and a login succeeded" : "");
 }
@@ -204,10 +224,10 @@ static void on_service(const struct grp *g, void *arg)
                         g->fail, g->users);
 }
 
-static void auth(const qt_logmon *m, qt_findings *out)
+static void auth(const qt_ctx *ctx, const qt_snapshot *snap, const qt_logmon *m, qt_findings *out)
 {
     const struct qt_logmon_ev **v = qt_calloc(m->nev + 1, sizeof *v);
-    struct actx a = {m, out, v, 0};
+    struct actx a = {ctx, snap, m, out, v, 0};
     int64_t from = (int64_t)m->now - QT_SEV_LOG_AUTH_WINDOW;
 
     for (size_t i = 0; i < m->nev; i++)
@@ -328,11 +348,28 @@ static void senders(const qt_logmon *m, qt_findings *out)
     }
 }
 
+/* The Ports analysis' "one client holds many connections" findings (it
+ * runs before this one) get the client's failed logins as evidence. */
+static void hog_logins(const qt_logmon *m, qt_findings *out)
+{
+    static const char pre[] = "ports.ip-share:";
+    int64_t from = (int64_t)m->now - QT_SEV_LOG_AUTH_WINDOW;
+
+    for (size_t i = 0; i < out->n; i++) {
+        const char *ip = !strncmp(out->v[i].id, pre, sizeof pre - 1) ? strchr(out->v[i].id + sizeof pre - 1, ':') : NULL;
+        size_t users = 0;
+        unsigned long n = ip ? qt_logmon_ip_auth_fails(m, ip + 1, from, &users) : 0;
+        if (n)
+            qt_finding_evidence(&out->v[i], "it failed %lu logins (%zu user%s) in the last %d min (the mail logs)", n,
+                                users, users == 1 ? "" : "s", QT_SEV_LOG_AUTH_WINDOW / 60);
+    }
+}
+
 void qt_logmon_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_findings *out)
 {
     const qt_logmon *m = snap->logs;
 
-    (void)ctx, (void)hist;
+    (void)hist;
     if (!m)
         return;
     for (size_t i = 0; i < m->nsrc; i++) {
@@ -347,8 +384,10 @@ void qt_logmon_analyse(const qt_ctx *ctx, const qt_snapshot *snap, const qt_hist
         qt_finding_evidence(f, "found: %s", m->src[i].why);
         qt_finding_explain(f, "qtriage says nothing about what this log holds.");
     }
-    auth(m, out);
+    auth(ctx, snap, m, out);
+    hog_logins(m, out);
     categories(m, out);
     domains(m, out);
     senders(m, out);
+    qt_logmon_tcp_analyse(ctx, snap, out);
 }

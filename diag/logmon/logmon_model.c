@@ -1,6 +1,7 @@
 /* logmon_model.c - the logs model: one classified line counted into bounded
  * tables and rings (contract in logmon.h). No I/O. */
 #include "diag/logmon/logmon.h"
+#include "diag/core/selfconn.h"
 #include "diag/core/util.h"
 
 #include <stdio.h>
@@ -20,6 +21,8 @@ struct qt_logmon_srcctx {
     char sender[MAP_SLOTS][QT_LOGMON_KEY];
     unsigned long dlv[MAP_SLOTS], dlv_msg[MAP_SLOTS];
     unsigned char dlv_set[MAP_SLOTS], msg_set[MAP_SLOTS];
+    long own_pid[16];        /* tcpserver children serving one of our own connections (selfconn.h) */
+    size_t own_next;
 };
 
 qt_logmon_srcctx *qt_logmon_srcctx_new(int64_t ref)
@@ -248,6 +251,26 @@ static void count_success(struct qt_logmon_tab *t, const char *d, size_t dl, int
         }
 }
 
+/* A tcpserver line about one of qtriage's own connections (a probe's, the
+ * wizard's: diag/core/selfconn.h): its ok/deny line names our socket's
+ * address and port; its end line, the child's pid noted then. */
+static int own_conn(qt_logmon_srcctx *c, const qt_log_rec *r, int64_t t)
+{
+    if ((r->cat == QT_LOG_TCPSERVER_CONN || r->cat == QT_LOG_TCPSERVER_DENY) && r->remote_port &&
+        qt_selfconn_match(r->ip, r->remote_port, (double)t)) {
+        c->own_pid[c->own_next] = r->pid;
+        c->own_next = (c->own_next + 1) % QT_ARRAY_LEN(c->own_pid);
+        return 1;
+    }
+    if (r->cat == QT_LOG_TCPSERVER_END && r->pid > 0)
+        for (size_t i = 0; i < QT_ARRAY_LEN(c->own_pid); i++)
+            if (c->own_pid[i] == r->pid) {
+                c->own_pid[i] = 0;
+                return 1;
+            }
+    return 0;
+}
+
 void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *line, size_t n, int old)
 {
     qt_log_rec r;
@@ -260,6 +283,10 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
     remember(c, &r, line, n);
     t = r.time.kind != QT_STAMP_NONE ? r.time.sec : (int64_t)m->now;
     if (old && r.time.kind != QT_STAMP_NONE && t < (int64_t)m->now - m->window) {
+        /* a listener at its limit since before the window logs nothing
+         * until a child ends: its state comes from older lines */
+        if (r.cat >= QT_LOG_TCPSERVER_CONN && r.cat <= QT_LOG_TCPSERVER_END)
+            qt_logmon_tcp_ingest(m, src, &r, t, 0);
         m->old_lines++;
         return;
     }
@@ -280,13 +307,22 @@ void qt_logmon_ingest(qt_logmon *m, qt_logmon_srcctx *c, int src, const char *li
     if (r.cat == QT_LOG_DOUBLE_BOUNCE && memmem(line, n, "info msg ", 9))
         m->double_bounce_msgs++;
     keep_line(m, src, &r, t, line, n);
+    if (own_conn(c, &r, t)) {
+        m->own_conns++;   /* a line, not a client: left out of every table */
+        return;
+    }
     switch (r.cat) {
     case QT_LOG_AUTH_FAIL:
     case QT_LOG_AUTH_OK:
         count_auth(m, &r, t, r.cat == QT_LOG_AUTH_OK);
         break;
+    case QT_LOG_TCPSERVER_STATUS:
+    case QT_LOG_TCPSERVER_END:
+        qt_logmon_tcp_ingest(m, src, &r, t, 1);
+        break;
     case QT_LOG_TCPSERVER_CONN:
     case QT_LOG_TCPSERVER_DENY:
+        qt_logmon_tcp_ingest(m, src, &r, t, 1);
         /* one per connection: its "ok" or "deny" line (with the local
          * port), not the "pid N from IP" line before it */
         if (*r.ip && r.local_port)
@@ -341,7 +377,9 @@ static int loopback(const char *ip)
 
 int qt_logmon_is_own(const char *user, const char *ip, double when)
 {
-    if (!loopback(ip ? ip : ""))
+    /* the wizard's SMTP session may reach a public address: its socket's
+     * local address is then the one vchkpw logs */
+    if (!loopback(ip ? ip : "") && !qt_selfconn_ip(ip, when))
         return 0;
     for (size_t i = 0; i < QT_ARRAY_LEN(own); i++)
         if (own[i].user[0] && !strcmp(own[i].user, user) && when >= own[i].when - 5 &&

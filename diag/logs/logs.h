@@ -116,7 +116,13 @@ typedef struct qt_log_rec {
     unsigned long delivery;    /* qmail-send delivery id, has_delivery */
     int has_msg, has_delivery;
     long pid;                  /* tcpserver child pid, -1 none */
+    /* tcpserver lines in a syslog file: the syslog tag that wrote them, with
+     * its [PID] when the tag is "tcpserver"/"sslserver" itself (one listener
+     * each); "smtpd" for "splogger smtpd". "" in a multilog file (the
+     * directory is the service) and on every other line. */
+    char tag[40];
     unsigned local_port;       /* tcpserver ok/deny local port, 0 none */
+    unsigned remote_port;      /* tcpserver ok/deny: the client's port, 0 none */
     int exit_code;             /* tcpserver_end: exit code, -1 when it was a signal or unknown */
     int term_signal;           /* tcpserver_end: signal number, 0 none */
     unsigned busy, limit;      /* tcpserver status N/M; qmail-send local L/M */

@@ -253,6 +253,12 @@ static void ucspi_remote(qt_span w, qt_log_rec *r)
         end--;
     if (a >= w.n || end <= a + 1)
         return;
+    if (end < w.n) {
+        qt_span port = {w.p + end, w.n - end};
+        unsigned long v;
+        if (qt_span_ulong(&port, &v) && !port.n && v <= 65535)
+            r->remote_port = (unsigned)v;
+    }
     for (size_t e = end - 1; e > a + 1; e--)
         if ((e == end - 1 || w.p[e] == ':') && qt_log_set_ip(r, w.p + a + 1, e - a - 1))
             return;
@@ -355,6 +361,28 @@ static int span_starts(qt_span s, const char *lit)
     return s.n >= k && memcmp(s.p, lit, k) == 0;
 }
 
+/* The syslog tag of a tcpserver line: "smtpd" (splogger smtpd), or
+ * "tcpserver[PID]" when tcpserver's own name is the tag (the PID is what
+ * tells two listeners apart); the tag span is followed by "[PID]: " or ": ". */
+static void ucspi_tag(qt_span tag, const char *end, qt_log_rec *r)
+{
+    size_t n = tag.n;
+    if (span_is(tag, "tcpserver") || span_is(tag, "sslserver")) {
+        /* "[digits]" after it (an RFC 5424 APP-NAME may end the line) */
+        if (tag.p + n < end && tag.p[n] == '[') {
+            size_t k = n + 1;
+            while (tag.p + k < end && tag.p[k] >= '0' && tag.p[k] <= '9')
+                k++;
+            if (tag.p + k < end && tag.p[k] == ']')
+                n = k + 1;
+        }
+    }
+    if (n >= sizeof r->tag)
+        n = sizeof r->tag - 1;
+    memcpy(r->tag, tag.p, n);
+    r->tag[n] = '\0';
+}
+
 /* "<PRI>1 " (RFC 5424 section 6.2) */
 static int is_rfc5424(const char *s, size_t n)
 {
@@ -382,7 +410,8 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
     r->msg = r->delivery = 0;
     r->has_msg = r->has_delivery = 0;
     r->pid = -1;
-    r->local_port = 0;
+    r->tag[0] = '\0';
+    r->local_port = r->remote_port = 0;
     r->exit_code = -1;
     r->term_signal = 0;
     r->busy = r->limit = r->rbusy = r->rlimit = 0;
@@ -452,6 +481,8 @@ void qt_log_classify(qt_log_ctx *c, const char *line, size_t n, qt_log_rec *r)
     if (qt_span_eat(&m, "tcpserver: ") || qt_span_eat(&m, "sslserver: ") ||
         span_is(tag, "tcpserver") || span_is(tag, "sslserver")) {
         ucspi_line(m, r);
+        if (tag.n && r->cat != QT_LOG_OTHER)
+            ucspi_tag(tag, line + n, r);
         return;
     }
     if (!splogger && m.n && m.p[0] >= '0' && m.p[0] <= '9') {

@@ -2,6 +2,7 @@
  * (analyse) are in ports_check.c. */
 #include "diag/ports/ports.h"
 #include "diag/servers/servers.h"
+#include "diag/core/selfconn.h"
 #include "diag/core/util.h"
 
 #include <arpa/inet.h>
@@ -48,6 +49,28 @@ const struct qt_ip *qt_ports_find_ip(const qt_sockets *m, const char *text)
         if (m->ips[i].family == fam && memcmp(m->ips[i].addr, a, fam == AF_INET ? 4 : 16) == 0)
             return &m->ips[i];
     return NULL;
+}
+
+int qt_ports_ip_hogs(const qt_sockets *m, const struct qt_ip *ip, int svc)
+{
+    unsigned total, c;
+    if (svc < 0 || svc >= m->nsvc)
+        return 0;
+    total = m->svc[svc].established + m->svc[svc].close_wait;
+    c = ip->count[svc];
+    return c > QT_PORTS_IP_MIN && c > QT_PORTS_IP_SHARE * total;
+}
+
+int qt_ports_ip_hog_svc(const qt_sockets *m, const char *text, unsigned *count)
+{
+    const struct qt_ip *ip = m && text ? qt_ports_find_ip(m, text) : NULL;
+    int best = -1;
+    for (int i = 0; ip && i < m->nsvc; i++)
+        if (qt_ports_ip_hogs(m, ip, i) && (best < 0 || ip->count[i] > ip->count[best]))
+            best = i;
+    if (count)
+        *count = best >= 0 ? ip->count[best] : 0;
+    return best;
 }
 
 double qt_ports_age(const qt_sockets *m, size_t k)
@@ -230,6 +253,12 @@ void qt_ports_build(qt_sockets *m, const qt_ctx *ctx)
                 if (!v->hs_oldest || start < v->hs_oldest)
                     v->hs_oldest = start;
             }
+        }
+        /* a probe's or the wizard's connection holds a slot, but it is no
+         * client (diag/core/selfconn.h): not in the per-IP table */
+        if (qt_selfconn_match_addr(s->family, s->raddr, s->rport, m->now)) {
+            m->own_conns++;
+            continue;
         }
         ip = ip_get(m, &ipcap, &t, s);
         ip->total++;

@@ -108,6 +108,7 @@ typedef struct qt_sockets {
     size_t nlisteners;
     struct qt_ip *ips;          /* sorted by total (desc), then address */
     size_t nips;
+    unsigned own_conns;         /* qtriage's own connections (diag/core/selfconn.h): in svc[], not in ips */
     struct qt_stage_stats stage;
     struct qt_slot_child *noconn;   /* every service's (qt_ports_slots) */
     size_t nnoconn;
@@ -135,6 +136,15 @@ int qt_ports_limit(const qt_ctx *ctx, const qt_snapshot *snap, unsigned port, co
 void qt_ip_str(const struct qt_ip *ip, char *out, size_t n);
 /* Find an IP by its text form; NULL if absent. */
 const struct qt_ip *qt_ports_find_ip(const qt_sockets *m, const char *text);
+/* 1 when ip holds "many" connections of watched service svc: more than
+ * QT_PORTS_IP_MIN and more than QT_PORTS_IP_SHARE of the service's
+ * established + CLOSE-WAIT ones (the ports.ip-share finding, the ip-hog
+ * incident: docs/incidents.md). The one place the rule lives. */
+int qt_ports_ip_hogs(const qt_sockets *m, const struct qt_ip *ip, int svc);
+/* The watched service (index in ctx->services) where the IP of that text
+ * holds the most connections among those it hogs; -1 none. *count (may be
+ * NULL) gets its connections there. */
+int qt_ports_ip_hog_svc(const qt_sockets *m, const char *text, unsigned *count);
 
 /* iptables (ip6tables for IPv6) lines that limit new connections per IP on
  * port to QT_PORTS_IP_MIN (connlimit) and 5/min (hashlimit), and, if ip is

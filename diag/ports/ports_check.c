@@ -343,7 +343,7 @@ static int check_ips(const qt_ctx *ctx, const qt_snapshot *snap, const qt_socket
         char txt[64], id[128], age[32];
         qt_finding *f;
         int crit;
-        if (c <= QT_PORTS_IP_MIN || c <= QT_PORTS_IP_SHARE * total)
+        if (!qt_ports_ip_hogs(m, ip, i))
             continue;
         crit = qt_sev_ip_crit(c, limit);   /* docs/severity.md */
         qt_ip_str(ip, txt, sizeof txt);

@@ -2,6 +2,7 @@
  * STARTTLS dialogue, the OpenSSL handshake, and the idle wait, driven by
  * fd readiness like every qt_job (diag/core/job.h). */
 #include "diag/probe/probe_int.h"
+#include "diag/core/selfconn.h"
 #include "diag/core/util.h"
 
 #include <errno.h>
@@ -404,6 +405,8 @@ static qt_job *probe_new(const struct qt_probe_target *t, enum qt_probe_kind kin
     }
     if (connect(j->fd, (const struct sockaddr *)&t->addr, t->addrlen) != 0 && errno != EINPROGRESS)
         finish(j, QT_PR_CONNECT, now, "cannot connect to %s:%u: %s", t->host, t->port, strerror(errno));
+    else
+        qt_selfconn_note(j->fd, qt_now_wall());   /* not a client: diag/core/selfconn.h */
     return &j->base;
 }
 

@@ -184,6 +184,17 @@ static void tcpserver_end_decoded(void **st)
     const char *ok = ML "tcpserver: ok 6949 0:127.0.0.1:17025 :127.0.0.1::56105";
     qt_log_classify(c, ok, strlen(ok), &r);
     assert_int_equal(r.local_port, 17025);
+    assert_int_equal(r.remote_port, 56105);   /* the client's port: qtriage's own connections are told by it */
+    assert_string_equal(r.tag, "");           /* multilog: no syslog tag */
+    /* ucspi-tcp6 writes IPv6 with its colons; the port is after the last one */
+    const char *ok6 = ML "tcpserver: ok 7001 0:::1:25 :::ffff:192.0.2.7::40123";
+    qt_log_classify(c, ok6, strlen(ok6), &r);
+    assert_string_equal(r.ip, "192.0.2.7");
+    assert_int_equal(r.remote_port, 40123);
+    const char *sl = "Dec  7 09:41:15 mx tcpserver[4100]: status: 3/3";
+    qt_log_classify(c, sl, strlen(sl), &r);
+    assert_int_equal(r.cat, QT_LOG_TCPSERVER_STATUS);
+    assert_string_equal(r.tag, "tcpserver[4100]");
     qt_log_ctx_free(c);
 }
 

@@ -158,11 +158,70 @@ static void views_and_follow(void **st)
     free(m);
 }
 
+/* tcpserver's listeners: a row of the top view, the table (now, peak,
+ * time at the limit, denies, abnormal ends, starts), Enter on a listener */
+static void tcpserver_view(void **st)
+{
+    (void)st;
+    qt_ctx ctx;
+    qt_snapshot snap;
+    qt_logmon *m = qt_malloc(sizeof *m);
+    qt_logmon_srcctx *c = qt_logmon_srcctx_new((int64_t)time(NULL));
+    qt_table head, main;
+    const qt_view *v, *one;
+    time_t now = time(NULL);
+    static const char *const lines[] = {
+        "status: 0/2", "status: 1/2", "ok 41 0:127.0.0.1:25 :192.0.2.9::40001", "status: 2/2",
+        "deny 42 0:127.0.0.1:25 :203.0.113.77::40002", "end 41 status 11", "status: 1/2",
+    };
+    const int64_t ago[] = {400, 400, 400, 300, 200, 100, 100};
+
+    qt_ctx_defaults(&ctx);
+    memset(&snap, 0, sizeof snap);
+    snap.src[QT_SRC_LOGS].state = QT_SRC_OK;
+    snap.logs = m;
+    qt_logmon_init(m, (double)now, 3600);
+    m->nsrc = 1;
+    snprintf(m->src[0].name, sizeof m->src[0].name, "qmail-smtpd");
+    snprintf(m->src[0].path, sizeof m->src[0].path, "/var/log/qmail/smtpd/current");
+    for (size_t i = 0; i < QT_ARRAY_LEN(lines); i++) {
+        char l[200];
+        snprintf(l, sizeof l, "@%016llx%08x tcpserver: %s",
+                 (unsigned long long)((1ull << 62) + 10 + (uint64_t)(now - ago[i])), 0u, lines[i]);
+        qt_logmon_ingest(m, c, 0, l, strlen(l), 0);
+    }
+    fill(qt_pane_logs.top, &ctx, &snap, NULL, &head, &main);
+    assert_true(qt_table_find(&main, "tab:tcpserver") < main.nrows);
+    qt_table_free(&head), qt_table_free(&main);
+    v = qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tab:tcpserver");
+    assert_non_null(v);
+    fill(v, &ctx, &snap, "tab:tcpserver", &head, &main);
+    size_t r = qt_table_find(&main, "tcp:qmail-smtpd");
+    assert_true(r < main.nrows);
+    assert_string_equal(cell(&main, r, 1), "1/2");      /* now */
+    assert_string_equal(cell(&main, r, 2), "2");        /* peak */
+    assert_string_equal(cell(&main, r, 3), "3m20s");    /* at the limit from -300 to -100 */
+    assert_string_equal(cell(&main, r, 4), "1");        /* denies */
+    assert_string_equal(cell(&main, r, 5), "1");        /* abnormal ends */
+    assert_string_equal(cell(&main, r, 6), "1");        /* starts */
+    qt_table_free(&head), qt_table_free(&main);
+    one = qt_view_drill(v, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tcp:qmail-smtpd");
+    assert_non_null(one);
+    fill(one, &ctx, &snap, "tcp:qmail-smtpd", &head, &main);
+    assert_true(table_has(&main, "203.0.113.77: 1"));
+    assert_true(table_has(&main, "signal 11: a crash"));
+    assert_true(table_has(&main, "25 (its ok/deny lines)"));
+    qt_table_free(&head), qt_table_free(&main);
+    qt_logmon_srcctx_free(c);
+    free(m);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(views_and_follow),
+        cmocka_unit_test(tcpserver_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
