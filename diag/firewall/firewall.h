@@ -146,6 +146,16 @@ void qt_fw_lines_limit(enum qt_fw_tool tool, unsigned fam, unsigned port, const 
 /* Lines that drop ip (text form; family AF_INET or AF_INET6) on port and
  * close what it holds (ss -K), appended to out. */
 void qt_fw_lines_block(enum qt_fw_tool tool, int family, const char *ip, unsigned port, qt_buf *out);
+/* The lines for one port as the Ports pane's `b` dialog and the Ports and
+ * servers findings show them: limit every client of family (AF_INET or
+ * AF_INET6; 0: both) on port to qt_fw_limit_for(the service's peak in fw)
+ * connections and 5 new ones a minute, and when ip is not NULL drop it
+ * there (qt_fw_lines_block). fw may be NULL (no firewall model: iptables
+ * words, the minimum limit). */
+void qt_fw_lines_port(const qt_firewall *fw, int family, const char *ip, unsigned port, const char *svcname,
+                      qt_buf *out);
+/* The tool in use: fw->tool, iptables when fw is NULL. */
+enum qt_fw_tool qt_fw_tool_of(const qt_firewall *fw);
 /* "nft" or "iptables" (for titles and help). */
 const char *qt_fw_tool_name(enum qt_fw_tool tool);
 

@@ -74,3 +74,20 @@ void qt_fw_lines_block(enum qt_fw_tool tool, int family, const char *ip, unsigne
     else
         qt_buf_printf(out, "ss -K dst %s sport = :%u\n", ip, port);
 }
+
+enum qt_fw_tool qt_fw_tool_of(const qt_firewall *fw)
+{
+    return fw ? fw->tool : QT_FW_TOOL_IPTABLES;
+}
+
+void qt_fw_lines_port(const qt_firewall *fw, int family, const char *ip, unsigned port, const char *svcname,
+                      qt_buf *out)
+{
+    unsigned peak = 0, fam = family == AF_INET6 ? QT_FW_V6 : family == AF_INET ? QT_FW_V4 : QT_FW_V4 | QT_FW_V6;
+    for (int i = 0; fw && i < fw->nsvc; i++)
+        if (fw->svc[i].port == port)
+            peak = fw->svc[i].peak;
+    qt_fw_lines_limit(qt_fw_tool_of(fw), fam, port, svcname, qt_fw_limit_for(peak), 1, out);
+    if (ip)
+        qt_fw_lines_block(qt_fw_tool_of(fw), family, ip, port, out);
+}

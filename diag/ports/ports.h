@@ -136,12 +136,6 @@ void qt_ip_str(const struct qt_ip *ip, char *out, size_t n);
 /* Find an IP by its text form; NULL if absent. */
 const struct qt_ip *qt_ports_find_ip(const qt_sockets *m, const char *text);
 
-/* iptables (ip6tables for IPv6) lines that limit new connections per IP on
- * port to QT_PORTS_IP_MIN (connlimit) and 5/min (hashlimit), and, if ip is
- * not NULL, drop that IP on the port. One line per command, for an admin
- * to copy; qtriage never runs them. */
-void qt_ports_iptables(int family, const char *ip, unsigned port, const char *svcname, qt_buf *out);
-
 /* --- what cannot be seen (ports_unknown.c) --- */
 
 /* 1 when connection k's stage is hidden for a reason that lasts: owners
