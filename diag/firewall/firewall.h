@@ -80,7 +80,8 @@ typedef struct qt_firewall {
     unsigned nft_ipt_tables;    /* of them, tables iptables-nft made (ip/ip6 filter, nat, ...) */
     char nft_why[200];          /* why it was not read; "" */
     char xt_names[160];         /* xt matches seen in the nft ruleset, "connlimit, multiport"; "" */
-    int legacy_in_use[2];       /* [0] IPv4, [1] IPv6: /proc/net/ip{,6}_tables_names not empty */
+    int legacy_in_use[2];       /* [0] IPv4, [1] IPv6: /proc/net/ip{,6}_tables_names not empty (1),
+                                   empty or absent (0), not readable (-1, legacy_why says why) */
     int legacy_read[2];
     char legacy_why[2][200];    /* why a legacy table set in use was not read; "" */
     enum qt_fw_tool tool;       /* qt_fw_pick_tool() */
@@ -131,6 +132,14 @@ void qt_fw_read(qt_firewall *fw, const qt_ctx *ctx);
  * add for the tool in use; INFO covered, naming the rule or the front end's
  * own limit; INFO when the ruleset could not be read. */
 void qt_fw_analyse(const qt_firewall *fw, qt_findings *out);
+
+/* A rule that limits connections per client IP on port for every family in
+ * fam (docs/firewall.md "Which rules count"): the IPv4 one when both are
+ * asked; NULL when a family is not covered. fw may be NULL (NULL). */
+const struct qt_fw_rule *qt_fw_port_limit(const qt_firewall *fw, unsigned port, unsigned fam);
+/* The families the service on port listens on for other hosts (fw->svc),
+ * QT_FW_V4 | QT_FW_V6 when fw does not know the port. */
+unsigned qt_fw_port_fam(const qt_firewall *fw, unsigned port);
 
 /* The per-IP limit to suggest: max(QT_FW_MIN_LIMIT, 2 x peak). */
 unsigned qt_fw_limit_for(unsigned peak);

@@ -138,6 +138,32 @@ static void one_service(const qt_firewall *fw, const struct qt_fw_service *s, qt
     }
 }
 
+const struct qt_fw_rule *qt_fw_port_limit(const qt_firewall *fw, unsigned port, unsigned fam)
+{
+    const struct qt_fw_rule *first = NULL;
+    for (unsigned one = QT_FW_V4; fw && one <= QT_FW_V6; one <<= 1) {
+        const struct qt_fw_rule *hit = NULL;
+        if (!(fam & one))
+            continue;
+        for (size_t i = 0; i < fw->nrules && !hit; i++)
+            if (covers(&fw->rules[i], port, one))
+                hit = &fw->rules[i];
+        if (!hit)
+            return NULL;
+        if (!first)
+            first = hit;
+    }
+    return first;
+}
+
+unsigned qt_fw_port_fam(const qt_firewall *fw, unsigned port)
+{
+    for (int i = 0; fw && i < fw->nsvc; i++)
+        if (fw->svc[i].port == port && fw->svc[i].fam)
+            return fw->svc[i].fam;
+    return QT_FW_V4 | QT_FW_V6;
+}
+
 void qt_fw_analyse(const qt_firewall *fw, qt_findings *out)
 {
     for (int i = 0; i < fw->nsvc; i++)

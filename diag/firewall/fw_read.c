@@ -59,13 +59,23 @@ static void read_nft(qt_firewall *fw)
 #endif
 }
 
-/* /proc/net/ip_tables_names lists the legacy (x_tables) tables loaded */
-static int legacy_in_use(const qt_ctx *ctx, const char *name)
+/* /proc/net/ip_tables_names lists the legacy (x_tables) tables loaded: 1
+ * some, 0 none (or the module is not loaded: no file), -1 not readable (it
+ * is root's only), with why */
+static int legacy_in_use(const qt_ctx *ctx, const char *name, char *why, size_t whylen)
 {
     char path[512], *text = NULL;
     long n;
-    if (!qt_ctx_proc(ctx, name, path, sizeof path) || (n = qt_read_file(path, 4096, &text)) < 0)
+    if (!qt_ctx_proc(ctx, name, path, sizeof path))
         return 0;
+    errno = 0;
+    if ((n = qt_read_file(path, 4096, &text)) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        snprintf(why, whylen, "legacy tables not known: %.100s: %s%s", path, strerror(errno ? errno : EIO),
+                 geteuid() ? " (not root)" : "");
+        return -1;
+    }
     free(text);
     return n > 0;
 }
@@ -123,10 +133,10 @@ static void read_legacy(qt_firewall *fw, int v6)
 void qt_fw_read(qt_firewall *fw, const qt_ctx *ctx)
 {
     read_nft(fw);
-    fw->legacy_in_use[0] = legacy_in_use(ctx, "net/ip_tables_names");
-    fw->legacy_in_use[1] = legacy_in_use(ctx, "net/ip6_tables_names");
+    fw->legacy_in_use[0] = legacy_in_use(ctx, "net/ip_tables_names", fw->legacy_why[0], sizeof fw->legacy_why[0]);
+    fw->legacy_in_use[1] = legacy_in_use(ctx, "net/ip6_tables_names", fw->legacy_why[1], sizeof fw->legacy_why[1]);
     for (int v6 = 0; v6 < 2; v6++)
-        if (fw->legacy_in_use[v6])
+        if (fw->legacy_in_use[v6] > 0)
             read_legacy(fw, v6);
     qt_fw_pick_tool(fw);
 }

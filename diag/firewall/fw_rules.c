@@ -206,7 +206,7 @@ enum qt_fw_tool qt_fw_pick_tool(qt_firewall *fw)
 {
     /* nft only when the admin keeps an nftables ruleset of their own: the
      * tables iptables-nft makes are managed with iptables (iptables-nft(8)) */
-    int legacy = fw->legacy_in_use[0] || fw->legacy_in_use[1];
+    int legacy = fw->legacy_in_use[0] > 0 || fw->legacy_in_use[1] > 0;
     fw->tool = !legacy && fw->nft_tables > fw->nft_ipt_tables ? QT_FW_TOOL_NFT : QT_FW_TOOL_IPTABLES;
     return fw->tool;
 }

@@ -109,6 +109,8 @@ void qt_lint_check_one_ip(struct lctx *l)
     int top = sv->nips ? sv->ips[0].n : 0, from_kernel = 0;
     char kip[64];
     const char *topip = sv->nips ? sv->ips[0].ip : "";
+    const qt_firewall *fw = l->snap ? l->snap->firewall : NULL;
+    const struct qt_fw_rule *fwr = sv->port ? qt_fw_port_limit(fw, sv->port, qt_fw_port_fam(fw, sv->port)) : NULL;
 
     if (!sv->cmd || sv->limit <= 0)
         return;
@@ -134,6 +136,8 @@ void qt_lint_check_one_ip(struct lctx *l)
         f = qt_lint_add(l, QT_SEV_INFO, "one-ip", "per-IP limit (MAXCONNIP) only for the clients of %u rule%s: "
                         "the others can take all %ld slots", sv->maxconnip.rules, sv->maxconnip.rules == 1 ? "" : "s",
                         sv->limit);
+    } else if (sv->iplimit < 0 && fwr) {
+        return;   /* the firewall limits each client (its finding names the rule) */
     } else if (sv->iplimit < 0) {
         f = qt_lint_add(l, QT_SEV_INFO, "one-ip",
                 "no per-IP limit: one client IP can take all %ld slots", sv->limit);
@@ -152,6 +156,8 @@ void qt_lint_check_one_ip(struct lctx *l)
                             from_kernel ? "; the count above is from the kernel's socket list" : "");
     qt_finding_explain(f, "%s limits only the total (-c %ld). A single scanner or slowloris client can fill it and lock everyone else out.",
                        qt_variant_get(l->sv->variant)->label, sv->limit);
-    if (sv->port)
+    if (sv->port && fwr)
+        qt_finding_evidence(f, "the firewall limits each client IP on port %u: %s", sv->port, fwr->text);
+    else if (sv->port)
         fw_fix(l, f, sv->port);
 }

@@ -113,4 +113,15 @@ check_grep "legacy, IPv4 only: WARN names IPv6" \
 check_grep "the legacy rule, as iptables-legacy-save writes it" \
     "iptables -A INPUT -p tcp -m tcp --dport 993 --tcp-flags FIN,SYN,RST,ACK SYN -m connlimit --connlimit-above 10 --connlimit-mask 32 --connlimit-saddr -j REJECT --reject-with tcp-reset (iptables-legacy)" "$TMP/out"
 check_grep "legacy in use: iptables words" '^    ip6tables -I INPUT -p tcp --syn --dport 993 -m connlimit' "$TMP/out"
+
+# --- 5. not root: unknown with the reason, never "not covered"
+if command -v setpriv >/dev/null; then
+    timeout 60 setpriv --reuid=65534 --regid=65534 --clear-groups "$QT" --once --no-probe \
+        --ports smtp=25,smtps=465,imaps=993 > "$TMP/out" 2>&1
+    check_grep "not root: not known" \
+        '^\[INFO\] firewall: per-IP limits for port 993 not known: the firewall could not be read (IPv4 and IPv6) -- imaps$' "$TMP/out"
+    check_grep "not root: the legacy tables are unknown, said so" "legacy tables not known: /proc/net/ip_tables_names: Permission denied (not root)" "$TMP/out"
+    check_grep "not root: nftables refused, said so" "nftables not read: .*(not root)" "$TMP/out"
+    check "not root: no WARN from the firewall" bash -c '! grep -q "^\[WARN\] firewall" "$1"' _ "$TMP/out"
+fi
 check_done
