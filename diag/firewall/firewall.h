@@ -159,8 +159,9 @@ void qt_fw_lines_block(enum qt_fw_tool tool, int family, const char *ip, unsigne
  * servers findings show them: limit every client of family (AF_INET or
  * AF_INET6; 0: both) on port to qt_fw_limit_for(the service's peak in fw)
  * connections and 5 new ones a minute, and when ip is not NULL drop it
- * there (qt_fw_lines_block). fw may be NULL (no firewall model: iptables
- * words, the minimum limit). */
+ * there (qt_fw_lines_block). When a rule in fw limits each client on the
+ * port already, a comment naming it replaces the limit lines. fw may be
+ * NULL (no firewall model: iptables words, the minimum limit). */
 void qt_fw_lines_port(const qt_firewall *fw, int family, const char *ip, unsigned port, const char *svcname,
                       qt_buf *out);
 /* The tool in use: fw->tool, iptables when fw is NULL. */

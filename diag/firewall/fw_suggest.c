@@ -8,6 +8,7 @@
  * source address (nft(8) "SET STATEMENT": add @set { ip saddr ct count over N }). */
 #include "diag/firewall/firewall.h"
 
+#include <string.h>
 #include <sys/socket.h>
 
 static void nft_base(qt_buf *out)
@@ -84,10 +85,19 @@ void qt_fw_lines_port(const qt_firewall *fw, int family, const char *ip, unsigne
                       qt_buf *out)
 {
     unsigned peak = 0, fam = family == AF_INET6 ? QT_FW_V6 : family == AF_INET ? QT_FW_V4 : QT_FW_V4 | QT_FW_V6;
+    const struct qt_fw_rule *r;
+
     for (int i = 0; fw && i < fw->nsvc; i++)
         if (fw->svc[i].port == port)
             peak = fw->svc[i].peak;
-    qt_fw_lines_limit(qt_fw_tool_of(fw), fam, port, svcname, qt_fw_limit_for(peak), 1, out);
+    if ((r = qt_fw_port_limit(fw, port, fam))) {
+        /* nothing to add: say which rule limits it (its text is the ruleset's: escaped) */
+        qt_buf_printf(out, "# every client is limited on port %u already: ", port);
+        qt_buf_put_safe(out, r->text, strlen(r->text));
+        qt_buf_putc(out, '\n');
+    } else {
+        qt_fw_lines_limit(qt_fw_tool_of(fw), fam, port, svcname, qt_fw_limit_for(peak), 1, out);
+    }
     if (ip)
         qt_fw_lines_block(qt_fw_tool_of(fw), family, ip, port, out);
 }

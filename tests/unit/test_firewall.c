@@ -285,6 +285,28 @@ static void lines(void **st)
     qt_buf_free(&b);
 }
 
+/* the Ports b dialog's lines: a port limited already gets the rule named,
+ * not a second limit; the block lines stay */
+static void lines_port_covered(void **st)
+{
+    qt_firewall fw = {0};
+    qt_buf b = {0};
+    (void)st;
+    load_save(&fw, DATA "legacy-v4.save", QT_FW_V4);
+    qt_fw_pick_tool(&fw);
+    qt_fw_lines_port(&fw, AF_INET, "198.51.100.7", 465, "smtps", &b);
+    assert_non_null(strstr(qt_buf_str(&b), "# every client is limited on port 465 already: iptables -A INPUT -p tcp -m tcp --dport 465"));
+    assert_null(strstr(qt_buf_str(&b), "--connlimit-above 8 --connlimit-mask 32 -j REJECT --reject-with tcp-reset\niptables -I"));
+    assert_null(strstr(qt_buf_str(&b), "iptables -I INPUT -p tcp --syn"));
+    assert_non_null(strstr(qt_buf_str(&b), "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 465 -j DROP\n"));
+    qt_buf_reset(&b);
+    /* 993 is limited only in OUTPUT: the limit lines are written */
+    qt_fw_lines_port(&fw, AF_INET, NULL, 993, "imaps", &b);
+    assert_non_null(strstr(qt_buf_str(&b), "iptables -I INPUT -p tcp --syn --dport 993 -m connlimit --connlimit-above 8"));
+    qt_buf_free(&b);
+    qt_fw_free(&fw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +316,7 @@ int main(void)
         cmocka_unit_test(front_end_and_unread),
         cmocka_unit_test(broken_input),
         cmocka_unit_test(lines),
+        cmocka_unit_test(lines_port_covered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
