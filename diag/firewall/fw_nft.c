@@ -185,7 +185,8 @@ static void scan_expr(qt_firewall *fw, struct rule_scan *s, const char *k, json_
         } else if (!strcmp(name, "connlimit") || !strcmp(name, "hashlimit")) {
             /* nft shows only the name: the limit and its mode are not in the JSON */
             s->is_limit = 1;
-            s->r.kind = QT_FW_XT;
+            /* xt hashlimit is a rate whatever its mode: never a connection count */
+            s->r.kind = !strcmp(name, "hashlimit") ? QT_FW_HASHLIMIT : QT_FW_XT;
             s->r.per_ip = -1;
             s->r.blocks = 1;
             qt_buf_printf(&s->desc, "xt %s (its parameters are not in nft's output), ", name);

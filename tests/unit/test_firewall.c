@@ -148,6 +148,7 @@ static void nft_iptables(void **st)
     assert_non_null(strstr(fw.xt_names, "multiport"));
     svc(&fw, "smtps", 465, QT_FW_V4 | QT_FW_V6);
     svc(&fw, "imaps", 993, QT_FW_V6);
+    svc(&fw, "smtp", 25, QT_FW_V4);
     fw.svc[0].peak = 7;
     qt_fw_analyse(&fw, &out);
     assert_non_null(f = find(&out, "firewall.per-ip:smtps"));
@@ -162,6 +163,10 @@ static void nft_iptables(void **st)
     /* multiport is xt: the 993 rule's ports are unknown, and a limit rate ACCEPT is no limit */
     assert_non_null(f = find(&out, "firewall.per-ip:imaps"));
     assert_string_equal(f->title, "no per-IP connection limit for port 993 (IPv6)");
+    /* xt hashlimit on 25 is a rate, not a connection count */
+    assert_non_null(f = find(&out, "firewall.per-ip:smtp"));
+    assert_string_equal(f->title, "no per-IP connection limit for port 25 (IPv4)");
+    assert_non_null(strstr(f->evidence, "xt hashlimit (its parameters are not in nft's output)"));
     qt_findings_free(&out);
     qt_fw_free(&fw);
 }
