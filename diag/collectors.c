@@ -25,6 +25,7 @@ const qt_collector *const qt_collectors[] = {
     [QT_SRC_CONFIG] = &qt_collector_config,
     [QT_SRC_LOGS] = &qt_collector_logs,
     [QT_SRC_KERNEL] = &qt_collector_kernel,
+    [QT_SRC_FIREWALL] = &qt_collector_firewall,
 };
 /* every id has its collector (a hole in the middle is caught by test_registry) */
 _Static_assert(sizeof qt_collectors / sizeof qt_collectors[0] == QT_SRC_COUNT, "one collector per enum qt_src_id");

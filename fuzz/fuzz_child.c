@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag/auth/auth_child.h"
+#include "diag/core/child.h"
 #include "diag/auth/auth_vchkpw.h"
 #include "diag/auth/auth_vuserinfo.h"
 #include "diag/core/job.h"

@@ -31,6 +31,10 @@
  *  16 rules cdb           qt_rulescdb_var (rulescdb.c): MAXCONNIP of a tcprules cdb
  *  17 kernel              <proc>/PID/limits (qt_rlimits_parse) and a /proc/sys
  *                         number (qt_kernel_read_sysctls: somaxconn, conntrack)
+ *  18 nft JSON            qt_fw_parse_nft (diag/firewall/fw_nft.c): `nft -j list
+ *                         ruleset`, then the coverage check on three services
+ *  19 iptables-save       qt_fw_parse_save (fw_save.c) as IPv4 and IPv6, then
+ *                         the coverage check
  *
  * The auth wizard's readers are declared in diag/auth/auth_wizard_int.h,
  * internal to diag/auth/ (scripts/check-includes; fuzz/ is outside that
@@ -55,6 +59,7 @@
 #include "diag/core/util.h"
 #include "diag/queue/queue.h"
 #include "diag/kernel/kernel.h"
+#include "diag/firewall/firewall.h"
 #include "src/options.h"
 #include "fuzz/readers_wizard.h"
 
@@ -488,6 +493,40 @@ static void assign(const char *d, size_t n)
     qt_servers_free(&s);
 }
 
+/* the firewall parsers (diag/firewall) on exactly n bytes, then coverage */
+static void firewall(int nft, const char *d, size_t n)
+{
+    qt_firewall fw = {0};
+    qt_findings out = {0};
+    char err[200], *b = qt_malloc(n ? n : 1);
+    static const unsigned ports[] = {25, 465, 993};
+
+    memcpy(b, d, n);   /* exactly n bytes: ASan sees any overread */
+    if (nft) {
+        if (qt_fw_parse_nft(&fw, b, n, err, sizeof err) == 0)
+            fw.nft_read = 1;
+    } else {
+        qt_fw_parse_save(&fw, b, n, QT_FW_V4, "iptables-legacy");
+        qt_fw_parse_save(&fw, b, n, QT_FW_V6, "ip6tables-legacy");
+        fw.legacy_in_use[0] = fw.legacy_in_use[1] = fw.legacy_read[0] = fw.legacy_read[1] = 1;
+    }
+    qt_fw_pick_tool(&fw);
+    for (size_t i = 0; i < fw.nrules; i++)
+        if (!fw.rules[i].text || !fw.rules[i].fam || fw.rules[i].nports > QT_FW_MAXPORTS)
+            abort();
+    for (int i = 0; i < 3; i++) {
+        fw.svc[i].name = "svc";
+        fw.svc[i].port = ports[i];
+        fw.svc[i].fam = QT_FW_V4 | QT_FW_V6;
+        fw.svc[i].fe_limit = -1;
+    }
+    fw.nsvc = 3;
+    qt_fw_analyse(&fw, &out);
+    qt_findings_free(&out);
+    qt_fw_free(&fw);
+    free(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
@@ -502,7 +541,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     n = size - 1;
-    switch (data[0] % 18) {
+    switch (data[0] % 20) {
     case 0: {
         struct qt_supervise_status st;
         unsigned char *b = qt_malloc(n ? n : 1);
@@ -537,6 +576,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     case 17: kernel(d, n); break;
+    case 18:
+    case 19: firewall(data[0] % 20 == 18, d, n); break;
     }
     return 0;
 }

@@ -7,6 +7,8 @@
 #include "panes/ui_ops.h"
 #include "diag/core/severity.h"
 #include "diag/logmon/logmon.h"
+#include "panes/wrap.h"
+#include "diag/firewall/firewall.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -294,7 +296,7 @@ static int key_names(struct qt_ui *ui, const struct qt_view_in *in, const char *
 
 static const struct qt_view_key top_keys[] = {
     {{'\r', '\n'}, "Enter", NULL, "connections of the selected IP"},
-    {{'b'}, "b", key_block_row, "iptables lines to limit or block the selected IP (to copy; qtriage does not run them)"},
+    {{'b'}, "b", key_block_row, "firewall lines (nft or iptables, the tool in use) to limit or block the selected IP (to copy; qtriage does not run them)"},
     {{'d'}, "d", key_names, "resolve peer names (PTR, via --dns-server; toggle)"},
     {{0}, NULL, NULL, NULL},
 };
@@ -440,7 +442,7 @@ static int key_kill_row(struct qt_ui *ui, const struct qt_view_in *in, const cha
 static const struct qt_view_key ip_keys[] = {
     {{'\r', '\n'}, "Enter", NULL, "the process serving the selected connection"},
     {{'K'}, "K", key_kill_row, "kill the selected connection's process (per-connection child only; asks first)"},
-    {{'b'}, "b", key_block_ip, "iptables lines to limit or block this IP (to copy; qtriage does not run them)"},
+    {{'b'}, "b", key_block_ip, "firewall lines (nft or iptables, the tool in use) to limit or block this IP (to copy; qtriage does not run them)"},
     {{'d'}, "d", key_names, "resolve peer names (toggle)"},
     {{0}, NULL, NULL, NULL},
 };
@@ -453,36 +455,6 @@ const qt_view qt_ports_ip_view = {
 };
 
 /* --- b: firewall lines for one IP --- */
-
-/* Fold long shell lines at spaces with " \" continuations (comments as
- * more comment lines), so a narrow dialog shows whole commands that still
- * paste as one. */
-static void fold(const char *text, int width, qt_buf *out)
-{
-    for (const char *line = text; *line;) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        int comment = line[0] == '#', first = 1;
-        while (len > (size_t)width) {
-            size_t cut = (size_t)width - 2;
-            while (cut > 10 && line[cut] != ' ')
-                cut--;
-            if (line[cut] != ' ')
-                break;               /* no space to fold at: leave the line long */
-            qt_buf_printf(out, "%s%.*s%s\n", first ? "" : "    ", (int)cut, line, comment ? "" : " \\");
-            line += cut + 1;
-            len -= cut + 1;
-            if (comment) {
-                qt_buf_puts(out, "# ");
-                first = 1;
-            } else {
-                first = 0;
-            }
-        }
-        qt_buf_printf(out, "%s%.*s\n", first ? "" : "    ", (int)len, line);
-        line += len + (nl ? 1 : 0);
-    }
-}
 
 int qt_ports_key_block(struct qt_ui *ui, const struct qt_view_in *in, const char *ip)
 {
@@ -501,11 +473,12 @@ int qt_ports_key_block(struct qt_ui *ui, const struct qt_view_in *in, const char
                 qt_buf_putc(&b, '\n');
             qt_buf_printf(&b, "# %s holds %u connections on %s (%u)\n", ip, e->count[i], in->ctx->services[i].name,
                           in->ctx->services[i].port);
-            qt_ports_iptables(e->family, ip, in->ctx->services[i].port, in->ctx->services[i].name, &b);
+            qt_fw_lines_port(in->snap->firewall, e->family, ip, in->ctx->services[i].port, in->ctx->services[i].name, &b);
         }
     qt_buf_puts(&b, "\n# qtriage does not run these: review, then paste them in a root shell.\n");
-    snprintf(title, sizeof title, "Firewall lines for %s", ip);
-    fold(qt_buf_str(&b), 70, &folded);
+    snprintf(title, sizeof title, "Firewall lines for %s (%s)", ip, qt_fw_tool_name(qt_fw_tool_of(in->snap->firewall)));
+    /* broken at shell-safe points (never inside the nft lines' quotes): each still pastes as one command */
+    qt_wrap_cmd(qt_buf_str(&b), 70, &folded);
     qt_ui_text(ui, title, qt_buf_str(&folded));
     qt_buf_free(&b);
     qt_buf_free(&folded);

@@ -165,7 +165,7 @@ static int key_page(struct qt_ui *ui, const struct qt_view_in *in, const char *r
 static const struct qt_view_key proc_keys[] = {
     {{'v'}, "v", key_page, "this whole view in the pager (/ searches, q closes)"},
     {{'K'}, "K", key_kill_conn, "kill this connection's process (per-connection child only; asks first)"},
-    {{'b'}, "b", key_block_conn, "iptables lines to limit or block this client (to copy)"},
+    {{'b'}, "b", key_block_conn, "firewall lines (nft or iptables, the tool in use) to limit or block this client (to copy)"},
     {{0}, NULL, NULL, NULL},
 };
 

@@ -2,7 +2,7 @@
  * reading its answer with vchkpw's real exit codes (docs/domain/vpopmail.md#exit-codes), not the
  * generic checkpassword 1/2/111.
  *
- * The password goes to the child on fd 3 only (auth_child.h); argv holds
+ * The password goes to the child on fd 3 only (diag/core/child.h); argv holds
  * the vchkpw path and the program to run on success; the environment holds
  * only PATH and the tcpserver variables of the emulated service (so vchkpw
  * logs as vchkpw-submission etc., docs/domain/vpopmail.md#service-name).
@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "diag/auth/auth_child.h"
+#include "diag/core/child.h"
 #include "diag/core/secret.h"
 #include "diag/core/job.h"
 

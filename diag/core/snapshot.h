@@ -30,6 +30,7 @@ enum qt_src_id {
     QT_SRC_CONFIG,    /* qmail/vpopmail configuration files: diag/config/config.h */
     QT_SRC_LOGS,      /* the mail logs, followed (after servers: its log dirs): diag/logmon/logmon.h */
     QT_SRC_KERNEL,    /* sysctls, listeners' backlog and limits (after sockets, servers): diag/kernel/kernel.h */
+    QT_SRC_FIREWALL,  /* the live ruleset, per-IP limits (after sockets, servers): diag/firewall/firewall.h */
     QT_SRC_COUNT
 };
 
@@ -55,6 +56,7 @@ struct qt_queue;
 struct qt_config;
 struct qt_logmon;
 struct qt_kernel;
+struct qt_firewall;
 
 typedef struct qt_snapshot {
     unsigned long seq;     /* 1 for the first sample */
@@ -71,6 +73,7 @@ typedef struct qt_snapshot {
     struct qt_config *config;
     struct qt_logmon *logs;
     struct qt_kernel *kernel;
+    struct qt_firewall *firewall;
 
     qt_metrics metrics;    /* every collector's measurements (also pushed to history) */
     qt_findings findings;  /* every analyser's output, worst first */

@@ -20,6 +20,9 @@
 /* The servers collector: qt_servers_collector_collect & co (servers.h) with this lint
  * as its analyser (servers_collector.c). */
 extern const struct qt_collector qt_collector_servers;
+/* The firewall collector (firewall_collector.c): the live ruleset and the
+ * per-service facts its coverage check needs (diag/firewall/firewall.h). */
+extern const struct qt_collector qt_collector_firewall;
 
 void qt_servers_lint(const qt_ctx *ctx, const qt_snapshot *snap, const qt_history *hist, qt_findings *out);
 

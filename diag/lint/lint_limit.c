@@ -3,6 +3,7 @@
  * share of it. The lint's shared helpers are in lint_int.h (lint.c). */
 #include "diag/lint/lint_int.h"
 #include "diag/ports/ports.h"
+#include "diag/firewall/firewall.h"
 #include "diag/core/severity.h"
 #include "diag/core/util.h"
 
@@ -76,6 +77,31 @@ void qt_lint_check_limit(struct lctx *l)
     }
 }
 
+/* A per-IP limit in the firewall, in the words of the tool in use, at the
+ * limit the firewall check suggests (diag/firewall: the one writer of
+ * firewall lines, docs/firewall.md). */
+static void fw_fix(const struct lctx *l, qt_finding *f, unsigned port)
+{
+    const qt_firewall *fw = l->snap ? l->snap->firewall : NULL;
+    unsigned peak = 0;
+    qt_buf b = {0};
+
+    for (int i = 0; fw && i < fw->nsvc; i++)
+        if (fw->svc[i].port == port)
+            peak = fw->svc[i].peak;
+    qt_fw_lines_limit(qt_fw_tool_of(fw), QT_FW_V4 | QT_FW_V6, port, l->sv->name, qt_fw_limit_for(peak), 0, &b);
+    for (char *line = b.s, *nl; line && *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (line[0] != '#')
+            qt_finding_fix(f, "%s", line);
+        if (!nl)
+            break;
+    }
+    qt_buf_free(&b);
+}
+
 void qt_lint_check_one_ip(struct lctx *l)
 {
     const struct qt_server *sv = l->sv;
@@ -83,6 +109,8 @@ void qt_lint_check_one_ip(struct lctx *l)
     int top = sv->nips ? sv->ips[0].n : 0, from_kernel = 0;
     char kip[64];
     const char *topip = sv->nips ? sv->ips[0].ip : "";
+    const qt_firewall *fw = l->snap ? l->snap->firewall : NULL;
+    const struct qt_fw_rule *fwr = sv->port ? qt_fw_port_limit(fw, sv->port, qt_fw_port_fam(fw, sv->port)) : NULL;
 
     if (!sv->cmd || sv->limit <= 0)
         return;
@@ -108,6 +136,8 @@ void qt_lint_check_one_ip(struct lctx *l)
         f = qt_lint_add(l, QT_SEV_INFO, "one-ip", "per-IP limit (MAXCONNIP) only for the clients of %u rule%s: "
                         "the others can take all %ld slots", sv->maxconnip.rules, sv->maxconnip.rules == 1 ? "" : "s",
                         sv->limit);
+    } else if (sv->iplimit < 0 && fwr) {
+        return;   /* the firewall limits each client (its finding names the rule) */
     } else if (sv->iplimit < 0) {
         f = qt_lint_add(l, QT_SEV_INFO, "one-ip",
                 "no per-IP limit: one client IP can take all %ld slots", sv->limit);
@@ -126,8 +156,8 @@ void qt_lint_check_one_ip(struct lctx *l)
                             from_kernel ? "; the count above is from the kernel's socket list" : "");
     qt_finding_explain(f, "%s limits only the total (-c %ld). A single scanner or slowloris client can fill it and lock everyone else out.",
                        qt_variant_get(l->sv->variant)->label, sv->limit);
-    if (sv->port) {
-        qt_finding_fix(f, "iptables -I INPUT -p tcp --syn --dport %u -m connlimit --connlimit-above 8 --connlimit-mask 32 -j REJECT --reject-with tcp-reset", sv->port);
-        qt_finding_fix(f, "ip6tables -I INPUT -p tcp --syn --dport %u -m connlimit --connlimit-above 8 --connlimit-mask 128 -j REJECT --reject-with tcp-reset", sv->port);
-    }
+    if (sv->port && fwr)
+        qt_finding_evidence(f, "the firewall limits each client IP on port %u: %s", sv->port, fwr->text);
+    else if (sv->port)
+        fw_fix(l, f, sv->port);
 }

@@ -80,28 +80,6 @@ double qt_ports_age(const qt_sockets *m, size_t k)
     return m->now - m->own[k].start;
 }
 
-void qt_ports_iptables(int family, const char *ip, unsigned port, const char *svcname, qt_buf *out)
-{
-    const char *ipt = family == AF_INET6 ? "ip6tables" : "iptables";
-    int mask = family == AF_INET6 ? 128 : 32;
-
-    qt_buf_printf(out, "# every client: at most %d connections and 5 new ones a minute on port %u (%s)\n",
-                  QT_PORTS_IP_MIN, port, svcname);
-    qt_buf_printf(out, "%s -I INPUT -p tcp --syn --dport %u -m connlimit --connlimit-above %d --connlimit-mask %d -j REJECT --reject-with tcp-reset\n",
-                  ipt, port, QT_PORTS_IP_MIN, mask);
-    qt_buf_printf(out, "%s -I INPUT -p tcp --syn --dport %u -m hashlimit --hashlimit-name qt%u --hashlimit-mode srcip --hashlimit-above 5/minute --hashlimit-burst 5 -j DROP\n",
-                  ipt, port, port);
-    if (ip) {
-        qt_buf_printf(out, "# drop %s on port %u\n", ip, port);
-        qt_buf_printf(out, "%s -I INPUT -s %s -p tcp --dport %u -j DROP\n", ipt, ip, port);
-        qt_buf_printf(out, "# close what it already holds (kernel with CONFIG_INET_DIAG_DESTROY)\n");
-        if (family == AF_INET6)
-            qt_buf_printf(out, "ss -K dst [%s] sport = :%u\n", ip, port);
-        else
-            qt_buf_printf(out, "ss -K dst %s sport = :%u\n", ip, port);
-    }
-}
-
 /* --- building the model --- */
 
 struct iptab {

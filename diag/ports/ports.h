@@ -146,12 +146,6 @@ int qt_ports_ip_hogs(const qt_sockets *m, const struct qt_ip *ip, int svc);
  * NULL) gets its connections there. */
 int qt_ports_ip_hog_svc(const qt_sockets *m, const char *text, unsigned *count);
 
-/* iptables (ip6tables for IPv6) lines that limit new connections per IP on
- * port to QT_PORTS_IP_MIN (connlimit) and 5/min (hashlimit), and, if ip is
- * not NULL, drop that IP on the port. One line per command, for an admin
- * to copy; qtriage never runs them. */
-void qt_ports_iptables(int family, const char *ip, unsigned port, const char *svcname, qt_buf *out);
-
 /* --- what cannot be seen (ports_unknown.c) --- */
 
 /* 1 when connection k's stage is hidden for a reason that lasts: owners

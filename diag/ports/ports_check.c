@@ -2,6 +2,7 @@
  * handshakes, one client holding a service. Pure: snapshot in, findings
  * out. Thresholds are in ports.h. */
 #include "diag/ports/ports.h"
+#include "diag/firewall/firewall.h"
 #include "diag/procs/procs.h"
 #include "diag/core/util.h"
 
@@ -80,10 +81,12 @@ static void kill_line(qt_finding *f, const qt_sockets *m, const size_t *idx, siz
     qt_buf_free(&b);
 }
 
-static void fix_lines(qt_finding *f, int family, const char *ip, unsigned port, const char *svc)
+/* the firewall lines, in the words of the tool in use (diag/firewall: the
+ * one writer of them); family 0: both */
+static void fix_lines(qt_finding *f, const qt_snapshot *snap, int family, const char *ip, unsigned port, const char *svc)
 {
     qt_buf b = {0};
-    qt_ports_iptables(family, ip, port, svc, &b);
+    qt_fw_lines_port(snap ? snap->firewall : NULL, family, ip, port, svc, &b);
     for (char *line = b.s, *nl; line && *line; line = nl + 1) {
         nl = strchr(line, '\n');
         if (nl)
@@ -216,7 +219,7 @@ static int check_limit(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sock
     qt_finding_explain(f, "tcpserver runs at most -c children. When all are taken it stops accepting: new "
                           "clients complete TCP but wait in the kernel's accept queue with no banner until a "
                           "slot frees. Slots held by clients that never finish TLS free only when they leave.");
-    fix_lines(f, AF_INET, NULL, sv->port, sv->name);
+    fix_lines(f, snap, 0, NULL, sv->port, sv->name);
     qt_finding_fix(f, "# then raise -c in the run script only if memory allows (one process per connection)");
     return 1;
 }
@@ -276,7 +279,7 @@ static int check_queue(const qt_ctx *ctx, const qt_snapshot *snap, const qt_sock
         qt_finding_fix(f, "# free slots held by the oldest pending TLS handshakes:");
         kill_line(f, m, idx, n);
     }
-    fix_lines(f, AF_INET, NULL, sv->port, sv->name);
+    fix_lines(f, snap, 0, NULL, sv->port, sv->name);
     return 1;
 }
 
@@ -325,7 +328,7 @@ static int check_handshakes(const qt_ctx *ctx, const qt_snapshot *snap, const qt
     kn = conns_in(m, i, QT_STAGE_HANDSHAKE, kidx, 64);
     qt_finding_fix(f, "# end the oldest stuck handshakes now (per-connection processes only):");
     kill_line(f, m, kidx, kn);
-    fix_lines(f, AF_INET, NULL, sv->port, sv->name);
+    fix_lines(f, snap, 0, NULL, sv->port, sv->name);
     return 1;
 }
 
@@ -372,7 +375,7 @@ static int check_ips(const qt_ctx *ctx, const qt_snapshot *snap, const qt_socket
         qt_finding_evidence(f, "oldest connection: %s", age);
         qt_finding_explain(f, "More than %d connections from one address is rarely a real mail client; with "
                               "a -c limit, one address can lock everybody else out.", QT_PORTS_IP_MIN);
-        fix_lines(f, ip->family, txt, sv->port, sv->name);
+        fix_lines(f, snap, ip->family, txt, sv->port, sv->name);
         fired = 1;
     }
     return fired;

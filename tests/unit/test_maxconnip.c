@@ -15,6 +15,8 @@
 
 #include "diag/parse/rulescdb.h"
 #include "diag/servers/servers.h"
+#include "diag/firewall/firewall.h"
+#include "diag/lint/lint.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "tree_fixture.h"
@@ -92,6 +94,21 @@ static void without_maxconnip(void **st)
     assert_non_null(f);
     assert_non_null(strstr(f->title, "no per-IP limit"));
     assert_non_null(strstr(f->fix, "iptables"));
+    /* a firewall rule limiting each client on the port for both families
+     * (diag/firewall): the lint no longer says "no per-IP limit" */
+    {
+        qt_findings out = {0};
+        qt_firewall *fw = s->firewall;
+        assert_non_null(fw);
+        qt_grow(&fw->rules, &fw->cap, fw->nrules + 1, sizeof *fw->rules);
+        fw->rules[fw->nrules++] = (struct qt_fw_rule){.text = qt_strdup("inet t input: ip saddr ct count over 8"),
+            .origin = "nft", .fam = QT_FW_V4 | QT_FW_V6, .kind = QT_FW_CT_COUNT, .per_ip = 1, .count = 8,
+            .mask = -1, .blocks = 1, .input = 1};
+        qt_servers_lint(&ctx, s, NULL, &out);
+        for (size_t i = 0; i < out.n; i++)
+            assert_null(strstr(out.v[i].id, "servers.one-ip:"));
+        qt_findings_free(&out);
+    }
     qt_snapshot_free(s);
     qt_sampler_free(&sm);
 }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "diag/ports/ports.h"
+#include "diag/firewall/firewall.h"
 #include "diag/core/util.h"
 
 #define NOW 1700001000.0
@@ -366,11 +367,23 @@ static void limit_lookup_and_failures(void **st)
     qt_findings_free(&fs);
 }
 
-static void iptables_lines(void **st)
+/* the Ports lines come from diag/firewall (the one writer): iptables words
+ * without a firewall model, nft words and the service's limit with one */
+static void firewall_lines(void **st)
 {
     (void)st;
     qt_buf b = {0};
-    qt_ports_iptables(AF_INET6, "2001:db8::7", 993, "imaps", &b);
+    qt_firewall fw = {.tool = QT_FW_TOOL_NFT, .nsvc = 1};
+    fw.svc[0].port = 993;
+    fw.svc[0].peak = 6;
+    qt_fw_lines_port(&fw, AF_INET, "198.51.100.7", 993, "imaps", &b);
+    assert_non_null(strstr(qt_buf_str(&b), "# every client: at most 12 connections and 5 new ones a minute on port 993 (imaps)\n"));
+    assert_non_null(strstr(qt_buf_str(&b), "add @qt993v4 '{ ip saddr ct count over 12 }' reject with tcp reset\n"));
+    assert_non_null(strstr(qt_buf_str(&b), "nft add rule inet qtriage input ip saddr 198.51.100.7 tcp dport 993 drop\n"));
+    assert_null(strstr(qt_buf_str(&b), "iptables"));
+    assert_null(strstr(qt_buf_str(&b), "ip6 saddr"));
+    qt_buf_reset(&b);
+    qt_fw_lines_port(NULL, AF_INET6, "2001:db8::7", 993, "imaps", &b);
     assert_non_null(strstr(qt_buf_str(&b), "ip6tables -I INPUT -p tcp --syn --dport 993 -m connlimit --connlimit-above 8 --connlimit-mask 128"));
     assert_non_null(strstr(qt_buf_str(&b), "--hashlimit-name qt993 --hashlimit-mode srcip --hashlimit-above 5/minute"));
     assert_non_null(strstr(qt_buf_str(&b), "ip6tables -I INPUT -s 2001:db8::7 -p tcp --dport 993 -j DROP"));
@@ -388,7 +401,7 @@ int main(void)
         cmocka_unit_test(limit_lookup_and_failures),
         cmocka_unit_test(unknown_owners),
         cmocka_unit_test(root_races_and_shared_tls),
-        cmocka_unit_test(iptables_lines),
+        cmocka_unit_test(firewall_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

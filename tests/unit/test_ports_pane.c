@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "diag/firewall/firewall.h"
 #include "panes/ports_views.h"
 #include "diag/core/job.h"
 #include "tests/unit/ui_double.h"
@@ -364,11 +365,11 @@ static void key_block(void **state)
 {
     struct env *e = *state;
     assert_true(key(e, &qt_ports_top_view, NULL, "198.51.100.7", 'b'));
-    assert_string_equal(e->ui.title, "Firewall lines for 198.51.100.7");
+    assert_string_equal(e->ui.title, "Firewall lines for 198.51.100.7 (iptables)");
     assert_non_null(strstr(e->ui.text, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 465 -j DROP"));
     assert_non_null(strstr(e->ui.text, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 995 -j DROP"));
     /* long commands folded for the dialog, still one shell command each */
-    assert_non_null(strstr(e->ui.text, "iptables -I INPUT -p tcp --syn --dport 465 -m connlimit \\\n    --connlimit-above 8"));
+    assert_non_null(strstr(e->ui.text, "iptables -I INPUT -p tcp --syn --dport 465 -m connlimit \\\n--connlimit-above 8"));
     for (const char *l = e->ui.text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
         assert_true(strcspn(l, "\n") <= 72);
     assert_null(strstr(e->ui.text, "--dport 143"));
@@ -380,6 +381,17 @@ static void key_block(void **state)
     assert_non_null(strstr(e->ui.text, "-s 198.51.100.7"));
     assert_true(key(e, &qt_ports_top_view, NULL, NULL, 'b'));
     assert_non_null(strstr(e->ui.flash, "select a remote IP"));
+    /* an nftables ruleset of its own in use: the same dialog in nft words */
+    assert_non_null(e->snap->firewall);
+    e->snap->firewall->tool = QT_FW_TOOL_NFT;
+    free(e->ui.text);
+    e->ui.text = NULL;
+    assert_true(key(e, &qt_ports_top_view, NULL, "198.51.100.7", 'b'));
+    assert_string_equal(e->ui.title, "Firewall lines for 198.51.100.7 (nft)");
+    assert_non_null(strstr(e->ui.text, "nft add rule inet qtriage input ip saddr 198.51.100.7 tcp dport 465 \\\ndrop\n"));
+    /* folded at shell-safe points: never inside the single quotes nft's braces need */
+    assert_non_null(strstr(e->ui.text, "\n'{ type filter hook input priority filter - 10; }'\n"));
+    assert_null(strstr(e->ui.text, "iptables"));
 }
 
 /* --- d: names through a fake DNS server on loopback --- */

@@ -39,7 +39,7 @@ static void test_collectors_indexed_by_id(void **st)
  * --load of older reports): a rename or reorder must fail here. */
 static void test_collector_names_stable(void **st)
 {
-    static const char *const want[] = {"procs", "sockets", "servers", "zombies", "queue", "config", "logs", "kernel"};
+    static const char *const want[] = {"procs", "sockets", "servers", "zombies", "queue", "config", "logs", "kernel", "firewall"};
     (void)st;
     assert_int_equal(QT_ARRAY_LEN(want), QT_SRC_COUNT);
     /* report/report_doc.c's qt_report_src_name()/_parse() are these two

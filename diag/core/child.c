@@ -1,5 +1,5 @@
-/* auth_child.c - see auth_child.h */
-#include "diag/auth/auth_child.h"
+/* child.c - see child.h */
+#include "diag/core/child.h"
 
 #include <errno.h>
 #include <fcntl.h>

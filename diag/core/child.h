@@ -1,4 +1,4 @@
-/* auth_child.h - run a helper program (vchkpw, vuserinfo) as a job.
+/* child.h - run a helper program (vchkpw, vuserinfo, iptables-legacy-save) as a job.
  *
  * The child gets: stdin from /dev/null; stdout and stderr into non-blocking
  * pipes (captured, bounded); optionally fd 3 = the read end of a pipe that
