@@ -21,6 +21,19 @@ void qt_cfg_bin(const qt_config *cfg, const char *name, char *out, size_t n);
 void qt_config_read_cert(const qt_ctx *ctx, qt_config *cfg, const char *abs);
 void qt_config_check_cert(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
 
-/* Checks of .qmail files: forwards, traps (config_dotqmail.c). */
-void qt_config_check_dotqmail(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
+/* Checks of .qmail files: forwards, traps (config_dotqmail.c); snap (may
+ * be NULL) gives the logs that tie a forward to its remote's refusals. */
+void qt_config_check_dotqmail(const qt_ctx *ctx, const qt_config *cfg, const qt_snapshot *snap, qt_findings *out);
+
+/* Log evidence (config_incident.c, docs/incidents.md). Both read only
+ * snap->logs and do nothing without it (snap may be NULL).
+ * qt_config_spf_logs: f is a forward-spf finding of file, domains its n
+ * remote domains: their failures and deferrals become evidence, and a
+ * reply naming SPF marks f as an `spf-forward` incident of that domain.
+ * qt_config_mark_bounces: among out->v[first..] the finding that sends
+ * double bounces where they are lost gets the logs' triple bounces as
+ * evidence and is marked as a `bounce-config` incident of "host". */
+void qt_config_spf_logs(qt_finding *f, const qt_snapshot *snap, const char *const *domains, size_t n,
+                        const char *file);
+void qt_config_mark_bounces(const qt_config *cfg, const qt_snapshot *snap, qt_findings *out, size_t first);
 #endif
