@@ -51,6 +51,21 @@ struct qt_cfg_file {
     size_t len;
 };
 
+#define QT_CONFIG_SERVED 16               /* TLS front ends whose certificate file is read */
+
+/* A certificate file a TLS front end serves (the servers model's certfile:
+ * sslserver's CERTFILE, stunnel's cert =, the SSL patch's -n), read like
+ * servercert.pem: names and dates kept, bytes wiped (config_served.c). */
+struct qt_cfg_served {
+    char server[64];           /* the servers model's row name */
+    unsigned port;
+    char path[512];            /* as on the system */
+    char from[64];             /* "CERTFILE", "stunnel cert =", "-n", ... */
+    double not_after;          /* epoch seconds, 0 unknown */
+    char names[512];           /* DNS names (SANs, else the CN), space-separated */
+    char error[96];            /* "" or why it was not read */
+};
+
 typedef struct qt_config {
     struct qt_cfg_file *files;
     size_t n, cap;
@@ -66,6 +81,8 @@ typedef struct qt_config {
     char cert_names[512];      /* DNS names (SANs, else the CN), space-separated */
     int cert_key;              /* 1 the key in the file matches, 0 it does not, -1 no key found */
     char cert_error[96];       /* "" or why no certificate was read */
+    struct qt_cfg_served served[QT_CONFIG_SERVED];
+    size_t nserved;
     int installed;             /* 1: PREFIX/control is a directory (else no check runs) */
     int refs;                  /* the collector's state and each snapshot hold one */
 } qt_config;
@@ -81,6 +98,12 @@ void qt_config_reread(void);
  * Never fails as a whole: missing and refused files are recorded. */
 void qt_config_read(const qt_ctx *ctx, qt_config *cfg);
 void qt_config_free(qt_config *cfg);
+/* Read the certificate file each TLS front end of the servers model serves
+ * (servers may be NULL) into cfg->served. */
+struct qt_servers;
+void qt_config_read_served(const qt_ctx *ctx, qt_config *cfg, const struct qt_servers *servers);
+/* 1 when cfg->served holds exactly what servers serves now. */
+int qt_config_served_same(const qt_config *cfg, const struct qt_servers *servers);
 /* Add the tcprules text file path (as on the system) to cfg. */
 void qt_config_add_rules(const qt_ctx *ctx, qt_config *cfg, const char *path);
 

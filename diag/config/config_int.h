@@ -19,6 +19,24 @@ void qt_cfg_bin(const qt_config *cfg, const char *name, char *out, size_t n);
 /* servercert.pem: read its certificate (and key match) into cfg, wipe the
  * bytes; and its checks (config_cert.c). */
 void qt_config_read_cert(const qt_ctx *ctx, qt_config *cfg, const char *abs);
+
+/* A PEM file's certificate (config_cert.c): its DNS names (SANs, else the
+ * CN, space-separated), notAfter, whether a private key in the same file
+ * matches (1, 0, -1 none); the bytes are wiped after. Returns the bytes
+ * read, or -1 (out->error says why). */
+struct qt_cfg_pem {
+    double not_after;
+    char names[512];
+    int key;
+    char error[96];
+};
+long qt_config_pem_read(const qt_ctx *ctx, const char *abs, struct qt_cfg_pem *out);
+/* 1 when one of names (space-separated) matches host: exact, or a "*."
+ * wildcard for one leftmost label (RFC 6125 section 6.4.3), any case. */
+int qt_config_names_match(const char *names, const char *host);
+/* Certificates the front ends serve vs control/me and helohost
+ * (config_served.c). */
+void qt_config_check_served(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
 void qt_config_check_cert(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
 
 /* Checks of .qmail files: forwards, traps (config_dotqmail.c); snap (may
