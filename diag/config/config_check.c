@@ -511,5 +511,6 @@ void qt_config_check(const qt_ctx *ctx, const qt_config *cfg, const qt_snapshot 
     qt_config_check_dotqmail(ctx, cfg, snap, out);
     qt_config_check_cert(ctx, cfg, out);
     qt_config_check_served(ctx, cfg, out);
+    qt_config_check_patches(ctx, cfg, out);
     qt_config_mark_bounces(cfg, snap, out, first);
 }

@@ -37,6 +37,10 @@ int qt_config_names_match(const char *names, const char *host);
 /* Certificates the front ends serve vs control/me and helohost
  * (config_served.c). */
 void qt_config_check_served(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
+/* The control files patches add, when present: spfbehavior, the TLS
+ * cipher lists, the TLS temporary keys' age, secrets readable by all
+ * (config_patches.c). After the .qmail checks (it reads their findings). */
+void qt_config_check_patches(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
 void qt_config_check_cert(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out);
 
 /* Checks of .qmail files: forwards, traps (config_dotqmail.c); snap (may

@@ -12,78 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "diag/config/config.h"
 #include "diag/core/incident.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/logmon/logmon.h"
-
-static char root[256];
-
-static void mkdirs(const char *path)
-{
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            mkdir(tmp, 0755);
-            *p = '/';
-        }
-    mkdir(tmp, 0755);
-}
-
-static void put(const char *rel, const char *text, mode_t mode)
-{
-    char p[1024], d[1024];
-    snprintf(p, sizeof p, "%s/%s", root, rel);
-    snprintf(d, sizeof d, "%s", p);
-    *strrchr(d, '/') = 0;
-    mkdirs(d);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    chmod(p, mode);
-}
-
-static void rm(const char *rel)
-{
-    char p[1024];
-    snprintf(p, sizeof p, "%s/%s", root, rel);
-    unlink(p);
-}
-
-static int setup(void **st)
-{
-    (void)st;
-    snprintf(root, sizeof root, "/tmp/qt-cfginc-XXXXXX");
-    assert_non_null(mkdtemp(root));
-    put("var/qmail/control/me", "mail.example.com\n", 0644);
-    put("var/qmail/control/locals", "mail.example.com\nlocalhost\n", 0644);
-    put("var/qmail/control/rcpthosts", "mail.example.com\nexample.com\n", 0644);
-    put("var/qmail/control/virtualdomains", "example.com:example.com\n", 0644);
-    put("var/qmail/alias/.qmail-postmaster", "&admin@example.com\n", 0644);
-    put("var/qmail/alias/.qmail-mailer-daemon", "&postmaster\n", 0644);
-    put("var/qmail/alias/.qmail-root", "&postmaster\n", 0644);
-    put("var/qmail/users/assign", "+example.com-:example.com:89:89:/home/vpopmail/domains/example.com:-::\n.\n", 0644);
-    put("var/qmail/users/cdb", "", 0644);
-    put("home/vpopmail/domains/example.com/.qmail-default", "| /home/vpopmail/bin/vdelivermail '' delete\n", 0600);
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    assert_int_equal(system(cmd), 0);
-    return 0;
-}
+#include "config_fixture.h"
 
 /* A logs model holding lines (qmail-send's multilog, one source). */
 static qt_logmon *logs_of(const char *const *lines)
@@ -102,31 +38,10 @@ static qt_logmon *logs_of(const char *const *lines)
 /* Read the tree and check it with logs (NULL: no logs model). */
 static void audit(qt_findings *fs, qt_config *cfg, qt_logmon *logs)
 {
-    qt_ctx c;
     qt_snapshot snap;
-    qt_ctx_defaults(&c);
-    c.root = root;
-    memset(fs, 0, sizeof *fs);
-    memset(cfg, 0, sizeof *cfg);
     memset(&snap, 0, sizeof snap);
-    qt_config_read(&c, cfg);
-    snap.config = cfg;
     snap.logs = logs;
-    qt_config_check(&c, cfg, &snap, fs);
-}
-
-static const qt_finding *find(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i].id, id) == 0)
-            return &fs->v[i];
-    return NULL;
-}
-
-static void done(qt_findings *fs, qt_config *cfg)
-{
-    qt_findings_free(fs);
-    qt_config_free(cfg);
+    cfx_audit(fs, cfg, &snap);
 }
 
 /* A spam bounce that cannot be delivered, its double bounce, then the triple. */
@@ -154,25 +69,25 @@ static void bounce_empty(void **st)
     qt_findings fs;
     qt_config cfg;
     const qt_finding *f;
-    put("var/qmail/control/doublebounceto", "\n", 0644);
+    cfx_put("var/qmail/control/doublebounceto", "\n", 0644);
     audit(&fs, &cfg, NULL);
-    f = find(&fs, "config.doublebounceto-empty");
+    f = cfx_find(&fs, "config.doublebounceto-empty");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
 
     qt_logmon *m = logs_of(no_triple);
     audit(&fs, &cfg, m);
-    f = find(&fs, "config.doublebounceto-empty");
+    f = cfx_find(&fs, "config.doublebounceto-empty");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");   /* logs read, but nothing lost */
     assert_null(strstr(f->evidence, "logs:"));
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     free(m);
 
     m = logs_of(triple);
     audit(&fs, &cfg, m);
-    f = find(&fs, "config.doublebounceto-empty");
+    f = cfx_find(&fs, "config.doublebounceto-empty");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_string_equal(f->inc_kind, "bounce-config");
@@ -187,9 +102,9 @@ static void bounce_empty(void **st)
     qt_incidents_build(&fs, 1.0, NULL, &is);
     assert_true(qt_incidents_find(&is, "bounce-config:host") >= 0);
     qt_incidents_free(&is);
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     free(m);
-    rm("var/qmail/control/doublebounceto");
+    cfx_rm("var/qmail/control/doublebounceto");
 }
 
 /* a whole address in doublebounceto, and an off-site doublebouncehost */
@@ -200,23 +115,23 @@ static void bounce_address_remote(void **st)
     qt_config cfg;
     const qt_finding *f;
     qt_logmon *m = logs_of(triple);
-    put("var/qmail/control/doublebounceto", "postmaster@remote.example\n", 0644);
+    cfx_put("var/qmail/control/doublebounceto", "postmaster@remote.example\n", 0644);
     audit(&fs, &cfg, m);
-    f = find(&fs, "config.doublebounceto-address");
+    f = cfx_find(&fs, "config.doublebounceto-address");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "bounce-config");
     assert_non_null(strstr(f->inc_impact, "holds a whole address (they go to postmaster@remote.example@mail.example.com)"));
-    done(&fs, &cfg);
-    put("var/qmail/control/doublebounceto", "postmaster\n", 0644);
-    put("var/qmail/control/doublebouncehost", "remote.example\n", 0644);
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/control/doublebounceto", "postmaster\n", 0644);
+    cfx_put("var/qmail/control/doublebouncehost", "remote.example\n", 0644);
     audit(&fs, &cfg, m);
-    f = find(&fs, "config.doublebounceto-remote");
+    f = cfx_find(&fs, "config.doublebounceto-remote");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "bounce-config");
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     free(m);
-    rm("var/qmail/control/doublebounceto");
-    rm("var/qmail/control/doublebouncehost");
+    cfx_rm("var/qmail/control/doublebounceto");
+    cfx_rm("var/qmail/control/doublebouncehost");
 }
 
 /* no postmaster alias: double bounces (to postmaster by default) are lost */
@@ -227,30 +142,30 @@ static void bounce_alias(void **st)
     qt_config cfg;
     const qt_finding *f;
     qt_logmon *m = logs_of(triple);
-    rm("var/qmail/alias/.qmail-postmaster");
+    cfx_rm("var/qmail/alias/.qmail-postmaster");
     audit(&fs, &cfg, m);
-    f = find(&fs, "config.alias-missing:.qmail-postmaster");
+    f = cfx_find(&fs, "config.alias-missing:.qmail-postmaster");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "bounce-config");
     assert_non_null(strstr(f->inc_impact, "the alias they go to is missing (they go to postmaster@mail.example.com)"));
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     /* ~alias/.qmail-default takes postmaster's mail: INFO, not the cause */
-    put("var/qmail/alias/.qmail-default", "./Mailbox\n", 0644);
+    cfx_put("var/qmail/alias/.qmail-default", "./Mailbox\n", 0644);
     audit(&fs, &cfg, m);
-    f = find(&fs, "config.alias-missing:.qmail-postmaster");
+    f = cfx_find(&fs, "config.alias-missing:.qmail-postmaster");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
-    done(&fs, &cfg);
-    rm("var/qmail/alias/.qmail-default");
+    cfx_done(&fs, &cfg);
+    cfx_rm("var/qmail/alias/.qmail-default");
     /* another alias missing is not where double bounces go */
-    put("var/qmail/alias/.qmail-postmaster", "&admin@example.com\n", 0644);
-    rm("var/qmail/alias/.qmail-root");
+    cfx_put("var/qmail/alias/.qmail-postmaster", "&admin@example.com\n", 0644);
+    cfx_rm("var/qmail/alias/.qmail-root");
     audit(&fs, &cfg, m);
-    f = find(&fs, "config.alias-missing:.qmail-root");
+    f = cfx_find(&fs, "config.alias-missing:.qmail-root");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
-    done(&fs, &cfg);
-    put("var/qmail/alias/.qmail-root", "&postmaster\n", 0644);
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/alias/.qmail-root", "&postmaster\n", 0644);
     free(m);
 }
 
@@ -279,16 +194,16 @@ static void spf_forward(void **st)
     qt_config cfg;
     const qt_finding *f;
     const char *id = "config.forward-spf:/home/vpopmail/domains/example.com/carol/.qmail";
-    put("home/vpopmail/domains/example.com/carol/.qmail", "./Maildir/\n&carol@remote.example\n", 0600);
+    cfx_put("home/vpopmail/domains/example.com/carol/.qmail", "./Maildir/\n&carol@remote.example\n", 0600);
     audit(&fs, &cfg, NULL);
-    f = find(&fs, id);
+    f = cfx_find(&fs, id);
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
 
     qt_logmon *m = logs_of(spf_refused);
     audit(&fs, &cfg, m);
-    f = find(&fs, id);
+    f = cfx_find(&fs, id);
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "spf-forward");
     assert_string_equal(f->inc_service, "remote.example");
@@ -298,29 +213,29 @@ static void spf_forward(void **st)
     assert_non_null(strstr(f->evidence, "logs: mail to remote.example: 1 failed, 0 deferred; the receiver's reply "
                                         "names SPF"));
     assert_non_null(strstr(f->evidence, "550_5.7.23_SPF_validation_failed"));
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     free(m);
 
     /* the domain defers for another reason, the SPF refusal is another
      * domain's: evidence, but no incident */
     m = logs_of(other_refused);
     audit(&fs, &cfg, m);
-    f = find(&fs, id);
+    f = cfx_find(&fs, id);
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
     assert_non_null(strstr(f->evidence, "logs: mail to remote.example: 0 failed, 1 deferred; no reply read names SPF"));
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     free(m);
 
     /* with SRS the forward is rewritten: no finding, no incident */
-    put("var/qmail/control/srs_domain", "srs.example.com\n", 0644);
+    cfx_put("var/qmail/control/srs_domain", "srs.example.com\n", 0644);
     m = logs_of(spf_refused);
     audit(&fs, &cfg, m);
-    assert_null(find(&fs, id));
-    done(&fs, &cfg);
+    assert_null(cfx_find(&fs, id));
+    cfx_done(&fs, &cfg);
     free(m);
-    rm("var/qmail/control/srs_domain");
-    rm("home/vpopmail/domains/example.com/carol/.qmail");
+    cfx_rm("var/qmail/control/srs_domain");
+    cfx_rm("home/vpopmail/domains/example.com/carol/.qmail");
 }
 
 int main(void)
@@ -331,5 +246,5 @@ int main(void)
         cmocka_unit_test(bounce_alias),
         cmocka_unit_test(spf_forward),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, cfx_setup, cfx_teardown);
 }
