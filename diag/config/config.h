@@ -31,9 +31,11 @@ enum qt_cfg_kind {
     QT_CFG_ALIAS,       /* PREFIX/alias/.qmail-* (owner: the local part, "postmaster") */
     QT_CFG_ASSIGN,      /* PREFIX/users/assign */
     QT_CFG_DOMAIN,      /* a vpopmail domain's .qmail-* (owner: the domain) */
-    QT_CFG_VUSER,       /* a vpopmail user's .qmail (owner: user@domain), read by vdelivermail */
+    QT_CFG_VUSER,       /* a vpopmail user's .qmail, or .qmail-EXT with --enable-qmail-ext (name: the
+                         * user, or ".qmail-EXT"; owner: user@domain), read by vdelivermail */
     QT_CFG_RULES,       /* tcpserver rules text (tcp.smtp) of a running smtp front end */
-    QT_CFG_HOME,        /* a system user's ~/.qmail (owner: the user name), read by qmail-local */
+    QT_CFG_HOME,        /* a system user's ~/.qmail or ~/.qmail-EXT (name: the file name; owner: the
+                         * user name), read by qmail-local */
 };
 
 struct qt_cfg_file {
@@ -72,6 +74,7 @@ typedef struct qt_config {
     char prefix[256];          /* qmail's prefix used */
     char vpopmail_home[256];   /* ~vpopmail from <root>/etc/passwd, "" */
     char binsh[64];            /* what <root>/bin/sh is: "bash", "dash", "busybox", "" unknown */
+    int vpop_qmail_ext;        /* vpopmail built --enable-qmail-ext (its users' .qmail-EXT read): 1, 0, -1 unknown */
     double read_at;            /* wall time of the read the model comes from */
     int capped;                /* 1: QT_CONFIG_MAX_FILES reached, the rest unread */
     double assign_cdb_mtime;   /* users/cdb, 0 missing */

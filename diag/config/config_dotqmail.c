@@ -34,9 +34,14 @@ static void forwarder(const struct fctx *c, char *out, size_t n)
         snprintf(out, n, "%s", f->owner);
         return;
     }
-    if (f->kind == QT_CFG_HOME) {
+    if (f->kind == QT_CFG_HOME) {   /* ~/.qmail-EXT delivers USER-EXT (dot-qmail(5)) */
         char *me = qt_cfg_value(c->cfg, "me", NULL);
-        snprintf(out, n, "%s@%s", f->owner, me);
+        const char *ext = strncmp(f->name, ".qmail-", 7) == 0 ? f->name + 7 : "";
+        int def = strcmp(ext, "default") == 0 || (strlen(ext) > 8 && strcmp(ext + strlen(ext) - 8, "-default") == 0);
+        snprintf(out, n, "%s%s%s@%s", f->owner, *ext && !def ? "-" : "", def ? "" : ext, me);
+        for (char *p = out; *p && *p != '@'; p++)
+            if (*p == ':')
+                *p = '.';
         free(me);
         return;
     }
