@@ -122,6 +122,19 @@ const struct qt_cfg_file *qt_config_by_path(const qt_config *cfg, const char *pa
 struct qt_snapshot;
 void qt_config_check(const qt_ctx *ctx, const qt_config *cfg, const struct qt_snapshot *snap, qt_findings *out);
 
+/* With ctx->dns_server and ctx->public_ip: the public IP's PTR vs
+ * helohost by the auth wizard's lookup job (diag/auth/auth_dns.h), run to
+ * its end here within budget seconds (at most 5), its verdict joined to
+ * snap's name findings (config_dns.c); nothing without both options.
+ * --once/--json/--check only: the console does not run it. */
+void qt_config_dns_batch(const qt_ctx *ctx, struct qt_snapshot *snap, double budget);
+/* Pure: the lookup's facts as evidence of out's name findings
+ * (config.helohost-differs, config.served-cert-name:*, config.cert-name),
+ * or config.ptr-name (WARN) when the PTR does not confirm helohost and no
+ * such finding exists. */
+struct qt_dns_facts;
+void qt_config_dns_facts(const qt_config *cfg, const struct qt_dns_facts *facts, qt_findings *out);
+
 /* Kind name for screens and reports: "control", "alias", "assign",
  * "domain", "user", "rules", "home". */
 const char *qt_cfg_kind_name(enum qt_cfg_kind k);

@@ -79,5 +79,23 @@ check_eq "without the logs' evidence: no bounce-config incident" absent \
     "$("$PY" -c "$INC" "$QT_LAB_DIR/report.json" bounce-config:host)"
 check_eq "without the logs' evidence: no spf-forward incident" absent \
     "$("$PY" -c "$INC" "$QT_LAB_DIR/report.json" spf-forward:remote.example)"
+
+# The public IP's PTR (--dns-server, --public-ip): the lab's dnsmasq says
+# 127.0.0.1 is mail.lab.test (FCrDNS pass) while helohost is smtp.lab.test,
+# which the audit already reports as helohost-differs: the lookup's verdict
+# joins that finding (one finding, several pieces of evidence), no
+# config.ptr-name of its own.
+check "lab/up dns" "$LAB/up" dns
+"$QT_BUILD/qtriage" --root "$R" --dns-server "127.0.0.1:$((QT_LAB_PORT_BASE + 53))" --public-ip 127.0.0.1 --json \
+    >"$QT_LAB_DIR/report-dns.json" 2>>"$QT_LAB_DIR/stderr"
+EV='
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = {x["id"]: x for x in d["findings"]}
+hd = f.get("config.helohost-differs")
+ev = [e for e in (hd["evidence"].split("\n") if hd else []) if "PTR of" in e]
+print("%s|%s" % (ev[0] if ev else "none", "ptr-name" if "config.ptr-name" in f else "no ptr-name"))'
+got=$("$PY" -c "$EV" "$QT_LAB_DIR/report-dns.json")
+check_match "PTR of 127.0.0.1 joins helohost-differs" "^dns \(127\.0\.0\.1:[0-9]+\): PTR of 127\.0\.0\.1: FCrDNS pass; .*mail\.lab\.test.*[|]no ptr-name$" "$got"
 check "lab/down" "$LAB/down"
 finish

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag/auth/auth_dns.h"
 #include "diag/config/config.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
@@ -231,11 +232,69 @@ static void served_vs_me(void **st)
     qt_servers_free(&s);
 }
 
+/* The wizard's lookup facts: helohost's A, the public IP's PTR and the A of
+ * that name (diag/auth/auth_dns.h), judged by the wizard's qt_fcrdns_judge. */
+static void facts_of(struct qt_dns_facts *f, const char *helo, const char *helo_ip, const char *ptr,
+                     const char *ptr_ip)
+{
+    memset(f, 0, sizeof *f);
+    snprintf(f->server, sizeof f->server, "127.0.0.1:5353");
+    snprintf(f->helo, sizeof f->helo, "%s", helo);
+    snprintf(f->ip, sizeof f->ip, "203.0.113.5");
+    f->helo_a.st = QT_DNS_OK;
+    f->helo_a.n = 1;
+    snprintf(f->helo_a.addr[0], sizeof f->helo_a.addr[0], "%s", helo_ip);
+    f->helo_aaaa.st = QT_DNS_NODATA;
+    f->ptr_st = QT_DNS_OK;
+    f->nptr = 1;
+    snprintf(f->ptr[0], sizeof f->ptr[0], "%s", ptr);
+    f->ptr_a[0].st = QT_DNS_OK;
+    f->ptr_a[0].n = 1;
+    snprintf(f->ptr_a[0].addr[0], sizeof f->ptr_a[0].addr[0], "%s", ptr_ip);
+    f->ptr_aaaa[0].st = QT_DNS_NODATA;
+}
+
+static void ptr_vs_helohost(void **st)
+{
+    (void)st;
+    qt_ctx c = ctx_of();
+    qt_config cfg = {0};
+    qt_findings fs = {0};
+    struct qt_dns_facts f;
+    const qt_finding *x;
+    qt_config_read(&c, &cfg);
+    /* the PTR names another host: a finding of its own */
+    facts_of(&f, "mail.example.com", "203.0.113.5", "host-5.isp.example", "203.0.113.5");
+    qt_config_dns_facts(&cfg, &f, &fs);
+    x = find(&fs, "config.ptr-name");
+    assert_non_null(x);
+    assert_int_equal(x->sev, QT_SEV_WARN);
+    assert_non_null(strstr(x->evidence, "dns (127.0.0.1:5353): PTR of 203.0.113.5: FCrDNS"));
+    assert_non_null(strstr(x->fix, "echo host-5.isp.example > /var/qmail/control/helohost"));
+    qt_findings_free(&fs);
+    /* PTR = helohost, and it resolves back: nothing to say */
+    facts_of(&f, "mail.example.com", "203.0.113.5", "mail.example.com", "203.0.113.5");
+    qt_config_dns_facts(&cfg, &f, &fs);
+    assert_int_equal(fs.n, 0);
+    qt_findings_free(&fs);
+    /* a name finding exists (helohost differs from me): the PTR joins it */
+    qt_finding *hd = qt_findings_add(&fs, QT_SEV_WARN, "config", "config.helohost-differs", "helohost differs from me");
+    qt_finding_evidence(hd, "line 1: out.example.net");
+    facts_of(&f, "mail.example.com", "203.0.113.5", "host-5.isp.example", "203.0.113.5");
+    qt_config_dns_facts(&cfg, &f, &fs);
+    assert_null(find(&fs, "config.ptr-name"));
+    x = find(&fs, "config.helohost-differs");
+    assert_non_null(strstr(x->evidence, "dns (127.0.0.1:5353): PTR of 203.0.113.5"));
+    qt_findings_free(&fs);
+    qt_config_free(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(certfile_sources),
         cmocka_unit_test(served_vs_me),
+        cmocka_unit_test(ptr_vs_helohost),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
