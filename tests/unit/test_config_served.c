@@ -194,6 +194,7 @@ static void served_vs_me(void **st)
     assert_non_null(strstr(f->evidence, "probe: control/me mail.example.com NOT named by the certificate served"));
     assert_null(find(&snap.findings, "probe.cert-name:smtps"));   /* one finding, not two */
     qt_findings_free(&snap.findings);
+    qt_metrics_free(&snap.metrics);   /* the probe's cert_days and tls_handshake_ms */
     qt_config_free(&cfg);
 
     /* the right certificate: a wildcard for one label names me */
