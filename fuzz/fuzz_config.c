@@ -8,8 +8,14 @@
  *     (qt_config_read + qt_config_check): the second byte picks the file
  *     (control/me, rcpthosts, doublebounceto, locals, virtualdomains,
  *     ~alias/.qmail-postmaster, users/assign, a domain's .qmail-default, a
- *     vpopmail user's .qmail, /etc/passwd), so the real path runs: open
+ *     vpopmail user's .qmail, /etc/passwd, the TLS patch's
+ *     tlsserverciphers, the SPF patch's spfbehavior, vpopmail's
+ *     vpopmail_config.h, a user's .qmail-lists), so the real path runs: open
  *     under the root, size cap, parse, findings.
+ *   4 the certificate a TLS front end serves (servers_cert.c,
+ *     config_served.c): the second byte picks whether the rest is the
+ *     stunnel configuration (its `cert =` line) or the PEM file it names;
+ *     then the config reader with that front end and every check.
  *
  * Bounded: inputs are capped by libFuzzer's -max_len; the tree lives in a
  * private temporary directory (tmpfs when there is one). */
@@ -25,6 +31,8 @@
 #include "diag/config/qmailfile.h"
 #include "diag/core/ctx.h"
 #include "diag/core/util.h"
+#include "diag/servers/servers.h"
+#include "diag/servers/servers_int.h"
 
 static char top[64];
 static qt_ctx ctx;
@@ -40,6 +48,10 @@ static const char *const files[] = {
     "home/vpopmail/domains/example.com/.qmail-default",
     "home/vpopmail/domains/example.com/alice/.qmail",
     "etc/passwd",
+    "var/qmail/control/tlsserverciphers",
+    "var/qmail/control/spfbehavior",
+    "home/vpopmail/include/vpopmail_config.h",
+    "home/vpopmail/domains/example.com/alice/.qmail-lists",
 };
 #define NFILES (sizeof files / sizeof files[0])
 
@@ -69,7 +81,9 @@ static void base(void)
         "+example.com-:example.com:89:89:/home/vpopmail/domains/example.com:-::\n.\n",
         "| /home/vpopmail/bin/vdelivermail '' bounce-no-mailbox\n", "./Maildir/\n&a@remote.example\n",
         "root:x:0:0:root:/root:/bin/sh\nvpopmail:x:89:89::/home/vpopmail:/bin/false\n",
+        "HIGH:!aNULL:RC4\n", "0\n", "#define QMAIL_EXT 1\n", "&b@remote.example\n",
     };
+    _Static_assert(sizeof text / sizeof text[0] == NFILES, "one text per file");
     for (size_t i = 0; i < NFILES; i++)
         put(files[i], text[i], strlen(text[i]));
 }
@@ -145,6 +159,40 @@ static void tree(const uint8_t *d, size_t n)
     qt_config_free(&cfg);
 }
 
+/* A tcpserver + stunnel front end reading etc/stunnel/s.conf; d[0] odd:
+ * the rest is the PEM the configuration names, even: the configuration. */
+static void served(const uint8_t *d, size_t n)
+{
+    static const char *const conf = "etc/stunnel/s.conf", *pem = "etc/ssl/s.pem";
+    static const char *const argv[] = {"tcpserver", "0", "465", "/usr/bin/stunnel4", "/etc/stunnel/s.conf", NULL};
+    if (n == 0)
+        return;
+    base();
+    if (d[0] & 1) {
+        put(conf, "cert = /etc/ssl/s.pem\n", 22);
+        put(pem, d + 1, n - 1);
+    } else {
+        put(conf, d + 1, n - 1);
+        put(pem, "not a certificate\n", 18);
+    }
+    qt_servers s;
+    if (qt_servers_explain(&ctx, 5, (char *const *)argv, QT_VAR_UNKNOWN, &s) != 0)
+        abort();
+    qt_servers_certfile(&ctx, &s.v[0]);
+    if (strlen(s.v[0].certfile) >= sizeof s.v[0].certfile)
+        abort();
+    qt_config cfg = {0};
+    qt_findings fs = {0};
+    qt_config_read(&ctx, &cfg);
+    qt_config_read_served(&ctx, &cfg, &s);
+    if (!qt_config_served_same(&cfg, &s))
+        abort();   /* what was just read is what the servers model serves */
+    qt_config_check(&ctx, &cfg, NULL, &fs);
+    qt_findings_free(&fs);
+    qt_config_free(&cfg);
+    qt_servers_free(&s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!top[0])
@@ -153,11 +201,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const char *d = (const char *)data + 1;
     size_t n = size - 1;
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
     case 0: dotqmail(d, n, QT_DQ_QMAIL_LOCAL); break;
     case 1: dotqmail(d, n, QT_DQ_VDELIVERMAIL); break;
     case 2: control(d, n); break;
     case 3: tree(data + 1, n); break;
+    case 4: served(data + 1, n); break;
     }
     return 0;
 }

@@ -1,5 +1,6 @@
 /* headless.c - see headless.h */
 #include "report/headless.h"
+#include "diag/config/config.h"
 #include "diag/core/util.h"
 #include "diag/probe/probe_run.h"
 
@@ -16,7 +17,7 @@ static void say(const char *what, const char *text)
     free(t);
 }
 
-/* The probes (issue 18) within what is left of --timeout; the idle probes
+/* The probes (issue 18) and the PTR lookup within what is left of --timeout; the idle probes
  * only with --probe-idle, and then the run waits for them (two bounds per
  * service: the silent client, then the partial ClientHello). */
 static void probe(const struct qt_headless *h, qt_snapshot *snap, double budget)
@@ -30,7 +31,10 @@ static void probe(const struct qt_headless *h, qt_snapshot *snap, double budget)
         if (budget < 2 * QT_PROBE_HS_TIMEOUT)
             budget = 2 * QT_PROBE_HS_TIMEOUT;
     }
+    double t0 = qt_now_mono();
     qt_probe_batch(h->ctx, snap, budget);
+    /* the public IP's PTR vs helohost (--dns-server, --public-ip) */
+    qt_config_dns_batch(h->ctx, snap, budget - (qt_now_mono() - t0));
 }
 
 static int run_check(const struct qt_headless *h)

@@ -3,6 +3,7 @@
 #include "panes/pane.h"
 #include "report/monitor.h"
 #include "report/report.h"
+#include "diag/config/config.h"
 #include "diag/probe/probe_run.h"
 
 #include <errno.h>
@@ -187,6 +188,7 @@ int qt_batch_run(const qt_ctx *ctx, unsigned long count, double interval, double
         snap = qt_sample(&sampler, ctx);
         qt_watchdog(0, -1, NULL, 0);
         qt_probe_batch(ctx, snap, timeout);
+        qt_config_dns_batch(ctx, snap, timeout);
         if (i)
             qt_buf_puts(&out, "\n");
         qt_batch_render(ctx, snap, &sampler.hist, &out);

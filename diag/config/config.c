@@ -70,6 +70,8 @@ static void watch_build(const qt_ctx *ctx, struct state *s)
             watch_add(ctx, s, dir);
         }
     }
+    for (size_t i = 0; i < s->cfg->nserved; i++)
+        watch_add(ctx, s, s->cfg->served[i].path);
 }
 
 static int watch_changed(const qt_ctx *ctx, const struct state *s)
@@ -99,7 +101,9 @@ static int collect(const qt_ctx *ctx, void **statep, qt_snapshot *snap, char *er
     struct state *s = *statep;
     if (!s)
         *statep = s = qt_calloc(1, sizeof *s);
-    int again = !s->cfg || want_reread || strcmp(s->prefix, qt_ctx_qmail_dir(ctx)) != 0 || watch_changed(ctx, s);
+    /* a front end that now serves another certificate file: read again */
+    int again = !s->cfg || want_reread || strcmp(s->prefix, qt_ctx_qmail_dir(ctx)) != 0 || watch_changed(ctx, s) ||
+                !qt_config_served_same(s->cfg, snap->servers);
     if (again) {
         want_reread = 0;
         cfg_unref(s->cfg);
@@ -107,6 +111,7 @@ static int collect(const qt_ctx *ctx, void **statep, qt_snapshot *snap, char *er
         s->cfg->refs = 1;
         qt_config_read(ctx, s->cfg);
         read_rules(ctx, s->cfg, snap);
+        qt_config_read_served(ctx, s->cfg, snap->servers);
         snprintf(s->prefix, sizeof s->prefix, "%s", qt_ctx_qmail_dir(ctx));
         watch_build(ctx, s);
     }

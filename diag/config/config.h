@@ -31,9 +31,11 @@ enum qt_cfg_kind {
     QT_CFG_ALIAS,       /* PREFIX/alias/.qmail-* (owner: the local part, "postmaster") */
     QT_CFG_ASSIGN,      /* PREFIX/users/assign */
     QT_CFG_DOMAIN,      /* a vpopmail domain's .qmail-* (owner: the domain) */
-    QT_CFG_VUSER,       /* a vpopmail user's .qmail (owner: user@domain), read by vdelivermail */
+    QT_CFG_VUSER,       /* a vpopmail user's .qmail, or .qmail-EXT with --enable-qmail-ext (name: the
+                         * user, or ".qmail-EXT"; owner: user@domain), read by vdelivermail */
     QT_CFG_RULES,       /* tcpserver rules text (tcp.smtp) of a running smtp front end */
-    QT_CFG_HOME,        /* a system user's ~/.qmail (owner: the user name), read by qmail-local */
+    QT_CFG_HOME,        /* a system user's ~/.qmail or ~/.qmail-EXT (name: the file name; owner: the
+                         * user name), read by qmail-local */
 };
 
 struct qt_cfg_file {
@@ -51,12 +53,28 @@ struct qt_cfg_file {
     size_t len;
 };
 
+#define QT_CONFIG_SERVED 16               /* TLS front ends whose certificate file is read */
+
+/* A certificate file a TLS front end serves (the servers model's certfile:
+ * sslserver's CERTFILE, stunnel's cert =, the SSL patch's -n), read like
+ * servercert.pem: names and dates kept, bytes wiped (config_served.c). */
+struct qt_cfg_served {
+    char server[64];           /* the servers model's row name */
+    unsigned port;
+    char path[512];            /* as on the system */
+    char from[64];             /* "CERTFILE", "stunnel cert =", "-n", ... */
+    double not_after;          /* epoch seconds, 0 unknown */
+    char names[512];           /* DNS names (SANs, else the CN), space-separated */
+    char error[96];            /* "" or why it was not read */
+};
+
 typedef struct qt_config {
     struct qt_cfg_file *files;
     size_t n, cap;
     char prefix[256];          /* qmail's prefix used */
     char vpopmail_home[256];   /* ~vpopmail from <root>/etc/passwd, "" */
     char binsh[64];            /* what <root>/bin/sh is: "bash", "dash", "busybox", "" unknown */
+    int vpop_qmail_ext;        /* vpopmail built --enable-qmail-ext (its users' .qmail-EXT read): 1, 0, -1 unknown */
     double read_at;            /* wall time of the read the model comes from */
     int capped;                /* 1: QT_CONFIG_MAX_FILES reached, the rest unread */
     double assign_cdb_mtime;   /* users/cdb, 0 missing */
@@ -66,6 +84,8 @@ typedef struct qt_config {
     char cert_names[512];      /* DNS names (SANs, else the CN), space-separated */
     int cert_key;              /* 1 the key in the file matches, 0 it does not, -1 no key found */
     char cert_error[96];       /* "" or why no certificate was read */
+    struct qt_cfg_served served[QT_CONFIG_SERVED];
+    size_t nserved;
     int installed;             /* 1: PREFIX/control is a directory (else no check runs) */
     int refs;                  /* the collector's state and each snapshot hold one */
 } qt_config;
@@ -81,6 +101,12 @@ void qt_config_reread(void);
  * Never fails as a whole: missing and refused files are recorded. */
 void qt_config_read(const qt_ctx *ctx, qt_config *cfg);
 void qt_config_free(qt_config *cfg);
+/* Read the certificate file each TLS front end of the servers model serves
+ * (servers may be NULL) into cfg->served. */
+struct qt_servers;
+void qt_config_read_served(const qt_ctx *ctx, qt_config *cfg, const struct qt_servers *servers);
+/* 1 when cfg->served holds exactly what servers serves now. */
+int qt_config_served_same(const qt_config *cfg, const struct qt_servers *servers);
 /* Add the tcprules text file path (as on the system) to cfg. */
 void qt_config_add_rules(const qt_ctx *ctx, qt_config *cfg, const char *path);
 
@@ -95,6 +121,19 @@ const struct qt_cfg_file *qt_config_by_path(const qt_config *cfg, const char *pa
  * "line N: TEXT" so the Config pane can mark them. */
 struct qt_snapshot;
 void qt_config_check(const qt_ctx *ctx, const qt_config *cfg, const struct qt_snapshot *snap, qt_findings *out);
+
+/* With ctx->dns_server and ctx->public_ip: the public IP's PTR vs
+ * helohost by the auth wizard's lookup job (diag/auth/auth_dns.h), run to
+ * its end here within budget seconds (at most 5), its verdict joined to
+ * snap's name findings (config_dns.c); nothing without both options.
+ * --once/--json/--check only: the console does not run it. */
+void qt_config_dns_batch(const qt_ctx *ctx, struct qt_snapshot *snap, double budget);
+/* Pure: the lookup's facts as evidence of out's name findings
+ * (config.helohost-differs, config.served-cert-name:*, config.cert-name),
+ * or config.ptr-name (WARN) when the PTR does not confirm helohost and no
+ * such finding exists. */
+struct qt_dns_facts;
+void qt_config_dns_facts(const qt_config *cfg, const struct qt_dns_facts *facts, qt_findings *out);
 
 /* Kind name for screens and reports: "control", "alias", "assign",
  * "domain", "user", "rules", "home". */

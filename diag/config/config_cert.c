@@ -17,46 +17,51 @@
 
 #define SRC "config"
 
-static void add_name(qt_config *cfg, const char *n, size_t len)
+static void add_name(char *names, size_t size, const char *n, size_t len)
 {
-    size_t have = strlen(cfg->cert_names);
-    if (have + len + 2 >= sizeof cfg->cert_names)
+    size_t have = strlen(names);
+    if (have + len + 2 >= size)
         return;
-    snprintf(cfg->cert_names + have, sizeof cfg->cert_names - have, "%s%.*s", have ? " " : "", (int)len, n);
+    snprintf(names + have, size - have, "%s%.*s", have ? " " : "", (int)len, n);
 }
 
-void qt_config_read_cert(const qt_ctx *ctx, qt_config *cfg, const char *abs)
+long qt_config_pem_read(const qt_ctx *ctx, const char *abs, struct qt_cfg_pem *out)
 {
     char *text = NULL;
+    memset(out, 0, sizeof *out);
+    out->key = -1;
     long n = qt_ctx_read(ctx, abs, QT_CONFIG_MAX_FILE, &text, NULL);
-    if (n < 0)
-        return;
+    if (n < 0) {
+        snprintf(out->error, sizeof out->error, "cannot be read under the root");
+        return n;
+    }
     BIO *b = BIO_new_mem_buf(text, (int)n);
     X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
     if (!x) {
-        snprintf(cfg->cert_error, sizeof cfg->cert_error, "no PEM certificate in the file");
+        snprintf(out->error, sizeof out->error, "no PEM certificate in the file");
     } else {
         ASN1_TIME *na = X509_get_notAfter(x);
         struct tm tm;
         if (na && ASN1_TIME_to_tm(na, &tm) == 1)
-            cfg->cert_not_after = (double)timegm(&tm);
+            out->not_after = (double)timegm(&tm);
         GENERAL_NAMES *sans = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
         for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); i++) {
             const GENERAL_NAME *g = sk_GENERAL_NAME_value(sans, i);
             if (g->type == GEN_DNS)
-                add_name(cfg, (const char *)ASN1_STRING_get0_data(g->d.dNSName), (size_t)ASN1_STRING_length(g->d.dNSName));
+                add_name(out->names, sizeof out->names, (const char *)ASN1_STRING_get0_data(g->d.dNSName),
+                         (size_t)ASN1_STRING_length(g->d.dNSName));
         }
         GENERAL_NAMES_free(sans);
-        if (!cfg->cert_names[0]) {
+        if (!out->names[0]) {
             char cn[256];
             int l = X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof cn);
             if (l > 0)
-                add_name(cfg, cn, (size_t)l);
+                add_name(out->names, sizeof out->names, cn, (size_t)l);
         }
         /* the key: anywhere in the same file (qmail's servercert.pem holds both) */
         BIO *kb = BIO_new_mem_buf(text, (int)n);
         EVP_PKEY *k = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
-        cfg->cert_key = k ? (X509_check_private_key(x, k) == 1 ? 1 : 0) : -1;
+        out->key = k ? (X509_check_private_key(x, k) == 1 ? 1 : 0) : -1;
         EVP_PKEY_free(k);
         BIO_free(kb);
         X509_free(x);
@@ -64,6 +69,18 @@ void qt_config_read_cert(const qt_ctx *ctx, qt_config *cfg, const char *abs)
     BIO_free(b);
     OPENSSL_cleanse(text, (size_t)n);
     free(text);
+    return n;
+}
+
+void qt_config_read_cert(const qt_ctx *ctx, qt_config *cfg, const char *abs)
+{
+    struct qt_cfg_pem p;
+    if (qt_config_pem_read(ctx, abs, &p) < 0)
+        return;
+    cfg->cert_not_after = p.not_after;
+    snprintf(cfg->cert_names, sizeof cfg->cert_names, "%s", p.names);
+    cfg->cert_key = p.key;
+    snprintf(cfg->cert_error, sizeof cfg->cert_error, "%s", p.error);
 }
 
 /* RFC 6125 6.4.3, simplified: exact, or "*." matching one leftmost label. */
@@ -75,6 +92,18 @@ static int name_matches(const char *pat, size_t pl, const char *host)
     if (pl > 2 && pat[0] == '*' && pat[1] == '.') {
         const char *dot = strchr(host, '.');
         return dot && strlen(dot) == pl - 1 && strncasecmp(dot, pat + 1, pl - 1) == 0;
+    }
+    return 0;
+}
+
+int qt_config_names_match(const char *names, const char *host)
+{
+    for (const char *s = names; *s;) {
+        const char *e = strchr(s, ' ');
+        size_t l = e ? (size_t)(e - s) : strlen(s);
+        if (name_matches(s, l, host))
+            return 1;
+        s += l + (e ? 1 : 0);
     }
     return 0;
 }
@@ -113,13 +142,7 @@ void qt_config_check_cert(const qt_ctx *ctx, const qt_config *cfg, qt_findings *
         qt_finding_fix(f, "cat the certificate and ITS key: cat cert.pem key.pem > %s", c->path);
     }
     char *me = qt_cfg_value(cfg, "me", NULL);
-    int hit = 0;
-    for (const char *s = cfg->cert_names; *s && !hit;) {
-        const char *e = strchr(s, ' ');
-        size_t l = e ? (size_t)(e - s) : strlen(s);
-        hit = name_matches(s, l, me);
-        s += l + (e ? 1 : 0);
-    }
+    int hit = qt_config_names_match(cfg->cert_names, me);
     if (me[0] && cfg->cert_names[0] && !hit) {
         f = qt_findings_add(out, QT_SEV_WARN, SRC, "config.cert-name", "The server certificate does not name control/me");
         qt_finding_subject(f, "%s", c->path);

@@ -500,6 +500,7 @@ void qt_config_check(const qt_ctx *ctx, const qt_config *cfg, const qt_snapshot 
 {
     if (!cfg || !cfg->installed)
         return;
+    size_t first = out->n;
     check_me(cfg, out);
     check_bounces(cfg, out);
     check_aliases(cfg, out);
@@ -507,6 +508,9 @@ void qt_config_check(const qt_ctx *ctx, const qt_config *cfg, const qt_snapshot 
     check_rules(cfg, snap, out);
     check_ints(cfg, snap, out);
     check_stale(cfg, snap, out);
-    qt_config_check_dotqmail(ctx, cfg, out);
+    qt_config_check_dotqmail(ctx, cfg, snap, out);
     qt_config_check_cert(ctx, cfg, out);
+    qt_config_check_served(ctx, cfg, out);
+    qt_config_check_patches(ctx, cfg, out);
+    qt_config_mark_bounces(cfg, snap, out, first);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SRC "config"
 
@@ -19,6 +20,8 @@ struct fctx {
     qt_buf spf_ev, spf_fix, rw_ev, trap_ev, bash_ev, rel_ev;
     int spf_lines[64];
     size_t nspf;
+    char *spf_dom[16];     /* remote domains forwarded to, each once */
+    size_t ndom;
 };
 
 /* The address this file forwards as: user@domain for a vpopmail user,
@@ -31,9 +34,14 @@ static void forwarder(const struct fctx *c, char *out, size_t n)
         snprintf(out, n, "%s", f->owner);
         return;
     }
-    if (f->kind == QT_CFG_HOME) {
+    if (f->kind == QT_CFG_HOME) {   /* ~/.qmail-EXT delivers USER-EXT (dot-qmail(5)) */
         char *me = qt_cfg_value(c->cfg, "me", NULL);
-        snprintf(out, n, "%s@%s", f->owner, me);
+        const char *ext = strncmp(f->name, ".qmail-", 7) == 0 ? f->name + 7 : "";
+        int def = strcmp(ext, "default") == 0 || (strlen(ext) > 8 && strcmp(ext + strlen(ext) - 8, "-default") == 0);
+        snprintf(out, n, "%s%s%s@%s", f->owner, *ext && !def ? "-" : "", def ? "" : ext, me);
+        for (char *p = out; *p && *p != '@'; p++)
+            if (*p == ':')
+                *p = '.';
         free(me);
         return;
     }
@@ -69,6 +77,12 @@ static void spf_forward(struct fctx *c, int no, const char *shown, const char *a
     qt_buf_printf(&c->spf_fix, "%sline %d -> |%s -f %s -a %s", c->spf_fix.len ? "\n" : "", no, inj, from, addr);
     if (c->nspf < sizeof c->spf_lines / sizeof c->spf_lines[0])
         c->spf_lines[c->nspf++] = no;
+    const char *d = qt_dq_addr_domain(addr);
+    for (size_t i = 0; d && i < c->ndom; i++)
+        if (strcasecmp(c->spf_dom[i], d) == 0)
+            d = NULL;
+    if (d && c->ndom < QT_ARRAY_LEN(c->spf_dom))
+        c->spf_dom[c->ndom++] = qt_strdup(d);
 }
 
 /* Words of a '|' line, split on blanks, '' and "" as empty words (enough for
@@ -163,8 +177,8 @@ static void program_line(struct fctx *c, qt_findings *out, const qt_dq_line *l)
     }
 }
 
-static void add_file_finding(const struct fctx *c, qt_findings *out, enum qt_sev sev, const char *kind,
-                             const char *title, const qt_buf *ev, const char *explain, const char *fix)
+static qt_finding *add_file_finding(const struct fctx *c, qt_findings *out, enum qt_sev sev, const char *kind,
+                                    const char *title, const qt_buf *ev, const char *explain, const char *fix)
 {
     char id[1100];
     snprintf(id, sizeof id, "config.%s:%s", kind, c->file->path);
@@ -176,9 +190,11 @@ static void add_file_finding(const struct fctx *c, qt_findings *out, enum qt_sev
     qt_finding_explain(f, "%s", explain);
     if (fix)
         qt_finding_fix(f, "%s", fix);
+    return f;
 }
 
-static void check_file(const qt_config *cfg, const struct qt_cfg_file *file, int srs, qt_findings *out)
+static void check_file(const qt_config *cfg, const qt_snapshot *snap, const struct qt_cfg_file *file, int srs,
+                       qt_findings *out)
 {
     enum qt_dq_dialect d = file->kind == QT_CFG_VUSER ? QT_DQ_VDELIVERMAIL : QT_DQ_QMAIL_LOCAL;
     const char *prog = d == QT_DQ_VDELIVERMAIL ? "vdelivermail" : "qmail-local";
@@ -241,8 +257,10 @@ static void check_file(const qt_config *cfg, const struct qt_cfg_file *file, int
                  "domain against this server's IP, and senders whose SPF ends in -all bounce (or vanish). Rewrite "
                  "the sender (qmail-inject -f) or install SRS (the qmail-SRS patch: control/srs_domain)",
                  prog);
-        add_file_finding(&c, out, QT_SEV_WARN, "forward-spf", "A forward keeps the sender: SPF fails at the receiver",
-                         &c.spf_ev, ex, qt_buf_str(&c.spf_fix));
+        qt_finding *f = add_file_finding(&c, out, QT_SEV_WARN, "forward-spf",
+                                         "A forward keeps the sender: SPF fails at the receiver", &c.spf_ev, ex,
+                                         qt_buf_str(&c.spf_fix));
+        qt_config_spf_logs(f, snap, (const char *const *)c.spf_dom, c.ndom, file->path);
     }
     if (c.rw_ev.len)
         add_file_finding(&c, out, QT_SEV_INFO, "forward-rewrites", "A forward rewrites the envelope sender", &c.rw_ev,
@@ -272,10 +290,12 @@ static void check_file(const qt_config *cfg, const struct qt_cfg_file *file, int
     qt_buf_free(&c.rw_ev);
     qt_buf_free(&c.bash_ev);
     qt_buf_free(&c.rel_ev);
+    for (size_t i = 0; i < c.ndom; i++)
+        free(c.spf_dom[i]);
     qt_dotqmail_free(&dq);
 }
 
-void qt_config_check_dotqmail(const qt_ctx *ctx, const qt_config *cfg, qt_findings *out)
+void qt_config_check_dotqmail(const qt_ctx *ctx, const qt_config *cfg, const qt_snapshot *snap, qt_findings *out)
 {
     (void)ctx;
     const struct qt_cfg_file *srs = qt_config_find(cfg, QT_CFG_CONTROL, "srs_domain");
@@ -285,6 +305,6 @@ void qt_config_check_dotqmail(const qt_ctx *ctx, const qt_config *cfg, qt_findin
         if ((f->kind == QT_CFG_ALIAS || f->kind == QT_CFG_DOMAIN || f->kind == QT_CFG_VUSER ||
              f->kind == QT_CFG_HOME) && f->present == 1 &&
             f->text)
-            check_file(cfg, f, has_srs, out);
+            check_file(cfg, snap, f, has_srs, out);
     }
 }

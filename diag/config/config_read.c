@@ -89,10 +89,11 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* Names in directory abs (sorted, each malloc'd), filtered by keep. */
-static size_t list_dir(const qt_ctx *ctx, const char *abs, int (*keep)(const char *), char ***out)
+/* The names in the directory open on fd that keep() accepts, sorted;
+ * closes fd. */
+static size_t list_fd(int fd, int (*keep)(const char *), char ***out)
 {
     *out = NULL;
-    int fd = qt_ctx_open(ctx, abs, O_DIRECTORY, NULL, NULL, 0);
     if (fd < 0)
         return 0;
     DIR *d = fdopendir(fd);
@@ -109,8 +110,23 @@ static size_t list_dir(const qt_ctx *ctx, const char *abs, int (*keep)(const cha
         (*out)[n++] = qt_strdup(e->d_name);
     }
     closedir(d);
-    qsort(*out, n, sizeof **out, cmp_name);  /* stable output for tests and screens */
+    if (n > 1)
+        qsort(*out, n, sizeof **out, cmp_name);  /* stable output for tests and screens */
     return n;
+}
+
+static size_t list_dir(const qt_ctx *ctx, const char *abs, int (*keep)(const char *), char ***out)
+{
+    return list_fd(qt_ctx_open(ctx, abs, O_DIRECTORY, NULL, NULL, 0), keep, out);
+}
+
+/* The entry name (one component, from a listing of dfd, itself opened
+ * inside the root) of a directory: O_NOFOLLOW refuses a symlink, so the
+ * listing cannot leave the root; one openat instead of a walk from the
+ * root per user (the 100k-user budget, bench/config_tree.sh). */
+static size_t list_entry(int dfd, const char *name, int (*keep)(const char *), char ***out)
+{
+    return list_fd(openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), keep, out);
 }
 
 static void free_list(char **v, size_t n)
@@ -121,6 +137,7 @@ static void free_list(char **v, size_t n)
 }
 
 static int is_dotqmail(const char *n) { return strncmp(n, ".qmail-", 7) == 0 && n[7]; }
+static int is_home_dotqmail(const char *n) { return strcmp(n, ".qmail") == 0 || is_dotqmail(n); }
 static int is_user_dir(const char *n) { return n[0] != '.' && strcmp(n, "Maildir") != 0; }
 
 static void read_controls(const qt_ctx *ctx, qt_config *cfg)
@@ -168,16 +185,48 @@ static void read_aliases(const qt_ctx *ctx, qt_config *cfg)
     free_list(names, n);
 }
 
-/* A vpopmail user directory: its .qmail, read by vdelivermail. */
-static void read_user(const qt_ctx *ctx, qt_config *cfg, const char *udir, const char *user, const char *domain)
+/* A vpopmail user directory: its .qmail, read by vdelivermail; with
+ * vpopmail built --enable-qmail-ext also its .qmail-EXT files (vdelivermail.c
+ * check_forward_deliver: .qmail-EXT, then .qmail-...-default, then .qmail),
+ * which costs a directory read per user instead of a stat. */
+static void read_user(const qt_ctx *ctx, qt_config *cfg, int dfd, const char *udir, const char *user,
+                      const char *domain)
 {
     char abs[1024], owner[512];
     snprintf(abs, sizeof abs, "%s/.qmail", udir);
-    struct stat st;
-    if (qt_ctx_stat(ctx, abs, &st) != 0)
-        return;  /* no .qmail: vdelivermail delivers to USER/Maildir/ */
     snprintf(owner, sizeof owner, "%s@%s", user, domain);
-    add_file(ctx, cfg, QT_CFG_VUSER, abs, user, owner, 0);
+    if (cfg->vpop_qmail_ext != 1) {
+        struct stat st;
+        if (qt_ctx_stat(ctx, abs, &st) == 0)
+            add_file(ctx, cfg, QT_CFG_VUSER, abs, user, owner, 0);
+        return;  /* no .qmail: vdelivermail delivers to USER/Maildir/ */
+    }
+    /* one listing instead of the stat: .qmail and .qmail-* */
+    char **names;
+    size_t n = dfd >= 0 ? list_entry(dfd, user, is_home_dotqmail, &names) : list_dir(ctx, udir, is_home_dotqmail, &names);
+    for (size_t i = 0; i < n && !cfg->capped; i++) {
+        snprintf(abs, sizeof abs, "%s/%s", udir, names[i]);
+        add_file(ctx, cfg, QT_CFG_VUSER, abs, strcmp(names[i], ".qmail") == 0 ? user : names[i], owner, 0);
+    }
+    free_list(names, n);
+}
+
+/* Whether vpopmail was built with --enable-qmail-ext: its configure
+ * defines QMAIL_EXT in config.h, installed as
+ * ~vpopmail/include/vpopmail_config.h (vpopmail Makefile.am). */
+static int vpop_qmail_ext(const qt_ctx *ctx, const char *home)
+{
+    char abs[512], *text = NULL;
+    snprintf(abs, sizeof abs, "%s/include/vpopmail_config.h", home);
+    long n = qt_ctx_read(ctx, abs, 1 << 20, &text, NULL);
+    if (n < 0)
+        return -1;
+    int on = 0;
+    for (char *p = text; (p = strstr(p, "#define QMAIL_EXT")) != NULL; p++)
+        if (p[17] == ' ' || p[17] == '\t')
+            on = 1;
+    free(text);
+    return on;
 }
 
 /* A vpopmail domain directory: .qmail-* files and user directories, with
@@ -194,6 +243,7 @@ static void read_domain(const qt_ctx *ctx, qt_config *cfg, const char *dir, cons
     }
     free_list(names, n);
     n = list_dir(ctx, dir, is_user_dir, &names);
+    int dfd = cfg->vpop_qmail_ext == 1 ? qt_ctx_open(ctx, dir, O_DIRECTORY, NULL, NULL, 0) : -1;
     for (size_t i = 0; i < n && !cfg->capped; i++) {
         snprintf(abs, sizeof abs, "%s/%s", dir, names[i]);
         char md[1100];
@@ -205,13 +255,15 @@ static void read_domain(const qt_ctx *ctx, qt_config *cfg, const char *dir, cons
             for (size_t j = 0; j < m && !cfg->capped; j++) {
                 char ud[1100];
                 snprintf(ud, sizeof ud, "%s/%s", abs, sub[j]);
-                read_user(ctx, cfg, ud, sub[j], domain);
+                read_user(ctx, cfg, -1, ud, sub[j], domain);
             }
             free_list(sub, m);
         } else {
-            read_user(ctx, cfg, abs, names[i], domain);
+            read_user(ctx, cfg, dfd, abs, names[i], domain);
         }
     }
+    if (dfd >= 0)
+        close(dfd);
     free_list(names, n);
 }
 
@@ -225,6 +277,7 @@ static void read_vpopmail(const qt_ctx *ctx, qt_config *cfg)
     unsigned uid, gid;
     if (qt_passwd_lookup(ctx, "vpopmail", &uid, &gid, home, sizeof home))
         snprintf(cfg->vpopmail_home, sizeof cfg->vpopmail_home, "%s", home);
+    cfg->vpop_qmail_ext = cfg->vpopmail_home[0] ? vpop_qmail_ext(ctx, cfg->vpopmail_home) : -1;
     int nd = 0;
     if (qt_ctx_qmail(ctx, "users/assign", abs, sizeof abs)) {
         struct qt_cfg_file *a = add_file(ctx, cfg, QT_CFG_ASSIGN, abs, "assign", "", 0);
@@ -291,11 +344,14 @@ static void read_homes(const qt_ctx *ctx, qt_config *cfg)
             strcmp(f[0], "alias") == 0 || strcmp(f[0], "vpopmail") == 0)
             continue;
         users++;
-        char abs[1024];
-        snprintf(abs, sizeof abs, "%s/.qmail", f[5]);
-        struct stat st;
-        if (qt_ctx_stat(ctx, abs, &st) == 0)
-            add_file(ctx, cfg, QT_CFG_HOME, abs, ".qmail", f[0], 0);
+        /* ~/.qmail for USER, ~/.qmail-EXT for USER-EXT (dot-qmail(5)) */
+        char abs[1024], **names;
+        size_t n = list_dir(ctx, f[5], is_home_dotqmail, &names);
+        for (size_t i = 0; i < n && !cfg->capped; i++) {
+            snprintf(abs, sizeof abs, "%s/%s", f[5], names[i]);
+            add_file(ctx, cfg, QT_CFG_HOME, abs, names[i], f[0], 0);
+        }
+        free_list(names, n);
     }
     free(text);
 }

@@ -45,6 +45,17 @@ static void cert_lines(qt_finding *f, const struct qt_probe_svc *s, const struct
                             r->name_match ? "named by the certificate" : "NOT named by the certificate");
 }
 
+/* config.served-cert-name:SERVER of this service's front end, or NULL. */
+static qt_finding *served_finding(const struct qt_probe_svc *s, qt_snapshot *snap)
+{
+    char id[160];
+    snprintf(id, sizeof id, "config.served-cert-name:%s", s->server);
+    for (size_t i = 0; s->server[0] && i < snap->findings.n; i++)
+        if (!strcmp(snap->findings.v[i].id, id))
+            return &snap->findings.v[i];
+    return NULL;
+}
+
 static void report_cert(const struct qt_probe_svc *s, qt_snapshot *snap)
 {
     const struct qt_probe_result *r = &s->hs;
@@ -65,7 +76,17 @@ static void report_cert(const struct qt_probe_svc *s, qt_snapshot *snap)
         qt_finding_fix(f, "# renew the certificate the front end of %s serves, then restart it", s->service);
     }
     qt_metrics_add(&snap->metrics, "cert_days", s->service, s->port, (double)r->days_left, -1, CERT_HELP);
-    if (r->name_match == 0) {
+    /* the config audit's finding about the file this front end serves:
+     * the live certificate is more evidence of it, not a second finding */
+    f = served_finding(s, snap);
+    if (f) {
+        qt_finding_evidence(f, "probe: the handshake on %s:%u served subject %s; SAN %s", s->t.host, s->port,
+                            r->subject, *r->san ? r->san : "(none)");
+        if (r->name_match >= 0)
+            qt_finding_evidence(f, "probe: control/me %s %s by the certificate served", s->t.verify_name,
+                                r->name_match ? "named" : "NOT named");
+    }
+    if (r->name_match == 0 && !f) {
         f = add(snap, QT_SEV_INFO, "cert-name", s, "Certificate does not name this host (control/me)");
         qt_finding_evidence(f, "control/me: %s; subject: %s; SAN: %s", s->t.verify_name, r->subject, *r->san ? r->san : "(none)");
         qt_finding_explain(f, "Clients that check the name (most do) warn or refuse when they connect by that name.");

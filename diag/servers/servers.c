@@ -306,36 +306,6 @@ done:
 
 /* --- what is in effect --- */
 
-static const char *env_value(const qt_ctx *ctx, const struct qt_server *sv, const char *name)
-{
-    static char buf[256];
-    const qt_cmd *c = sv->cmd;
-    /* VAR=val given to env before the server */
-    for (int w = 0; c && w < c->nwraps; w++)
-        if (c->wraps[w].kind == QT_WRAP_ENV)
-            for (int i = c->wraps[w].first; i <= c->wraps[w].last; i++)
-                if (strncmp(c->argv[i], name, strlen(name)) == 0 && c->argv[i][strlen(name)] == '=')
-                    return c->argv[i] + strlen(name) + 1;
-    if (sv->pid) {
-        char *env = NULL;
-        long len = qt_proc_read_environ(ctx, sv->pid, &env);
-        const char *v = len > 0 ? qt_environ_get(env, (size_t)len, name) : NULL;
-        if (v) {
-            snprintf(buf, sizeof buf, "%s", v);
-            free(env);
-            return buf;
-        }
-        free(env);
-        return NULL;
-    }
-    {
-        const struct qt_rs_var *v = qt_runscript_var(&sv->rs, name);
-        if (v && v->exported)
-            return v->value;
-    }
-    return NULL;
-}
-
 static long control_int(const qt_ctx *ctx, const char *file, long dflt)
 {
     char *t = NULL;
@@ -456,7 +426,7 @@ void qt_servers_derive(const qt_ctx *ctx, struct qt_server *sv)
             sv->hs_source = QT_HS_NONE;
             snprintf(sv->hs_detail, sizeof sv->hs_detail, "s6-tlsd without -K: infinite");
         }
-    } else if (smtpd >= 0 && env_value(ctx, sv, "SMTPS") && *env_value(ctx, sv, "SMTPS")) {
+    } else if (smtpd >= 0 && qt_servers_env(ctx, sv, "SMTPS") && *qt_servers_env(ctx, sv, "SMTPS")) {
         char abs[4096];
         long t = qt_ctx_qmail(ctx, "control/timeoutsmtpd", abs, sizeof abs) ? control_int(ctx, abs, 1200) : 1200;
         sv->tls = 1;
@@ -590,6 +560,7 @@ int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struc
         sv->cmd = sv->pid ? &sv->proc : sv->has_script_cmd ? &sv->script : NULL;
         qt_servers_derive(ctx, sv);
         file_facts(ctx, sv);
+        qt_servers_certfile(ctx, sv);
         qt_servers_rules_iplimit(ctx, sv);
         compare(ctx, sv);
         if (sv->pid && procs)

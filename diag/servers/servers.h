@@ -91,6 +91,8 @@ struct qt_server {
     double handshake;           /* deadline in seconds; -1 none/unknown */
     enum qt_hs_source hs_source;
     char hs_detail[160];        /* "-T 30", "default 26 s", "stunnel TIMEOUTbusy 5"... */
+    char certfile[512];         /* the PEM the TLS front end serves, as on the system; "" none/unknown */
+    char cert_from[64];         /* where that comes from: "CERTFILE", "-n", "default ./cert.pem", "stunnel cert =" */
 
     /* facts read from files here so that the lint stays pure */
     char rules[512];            /* -x file as on the system ("" none/unresolved) */

@@ -33,6 +33,14 @@ void qt_servers_auth_access(const qt_ctx *ctx, struct qt_procs *procs, const str
  * deadline); servers.c, also used by servers_explain.c. */
 void qt_servers_identify(const qt_ctx *ctx, struct qt_server *sv);
 void qt_servers_derive(const qt_ctx *ctx, struct qt_server *sv);
+/* The value of variable name in the front end's environment: VAR=val given
+ * to env before the server, the running listener's environ, else the run
+ * script's exported assignment; NULL when unset. The result may be a
+ * static buffer, valid until the next call (servers_cert.c). */
+const char *qt_servers_env(const qt_ctx *ctx, const struct qt_server *sv, const char *name);
+/* sv->certfile and sv->cert_from: the PEM file the TLS front end serves
+ * (servers_cert.c). After qt_servers_derive (sv->tls, sv->realdir). */
+void qt_servers_certfile(const qt_ctx *ctx, struct qt_server *sv);
 int qt_find_binary(const qt_ctx *ctx, const char *prog, const char *pathvar, char *out, size_t n);
 /* QMailToaster's tcpserver: the per-IP limit from MAXCONNIP in the rules
  * cdb, when the binary has the string and no option set one

@@ -1,0 +1,79 @@
+/* config_dns.c - with --dns-server and --public-ip, the public IP's PTR
+ * against helohost (forward-confirmed reverse DNS), by the auth wizard's
+ * own lookup job and verdict (diag/auth/auth_dns.h: c-ares asking only
+ * --dns-server). The answer joins the name findings the audit already has
+ * (helohost vs me, the served certificate) as evidence; a PTR that does
+ * not confirm helohost is a finding of its own only when no such finding
+ * exists: one finding, several pieces of evidence. */
+#include "diag/config/config_int.h"
+#include "diag/auth/auth_dns.h"
+#include "diag/core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SRC "config"
+#define DNS_TIMEOUT 5.0
+
+/* The audit's findings about this host's names (config_check.c,
+ * config_served.c). */
+static int is_name_finding(const qt_finding *f)
+{
+    return strcmp(f->id, "config.helohost-differs") == 0 || strncmp(f->id, "config.served-cert-name:", 24) == 0 ||
+           strcmp(f->id, "config.cert-name") == 0;
+}
+
+void qt_config_dns_facts(const qt_config *cfg, const struct qt_dns_facts *facts, qt_findings *out)
+{
+    struct qt_fcrdns_verdict v;
+    char *helo = qt_cfg_value(cfg, "helohost", NULL);
+    int joined = 0, ok;
+
+    qt_fcrdns_judge(facts, &v);
+    ok = v.kind == QT_FCRDNS_PASS && v.helo_is_ptr;
+    for (size_t i = 0; i < out->n; i++) {
+        qt_finding *f = &out->v[i];
+        if (!is_name_finding(f))
+            continue;
+        qt_finding_evidence(f, "dns (%s): PTR of %s: FCrDNS %s; %s", facts->server, facts->ip, qt_fcrdns_name(v.kind),
+                            v.summary);
+        joined = 1;
+    }
+    if (!ok && !joined && v.kind != QT_FCRDNS_DNS_DOWN) {
+        qt_finding *f = qt_findings_add(out, QT_SEV_WARN, SRC, "config.ptr-name",
+                                        "The public IP's reverse DNS does not confirm helohost");
+        qt_finding_subject(f, "%s/control/helohost", cfg->prefix);
+        qt_finding_evidence(f, "helohost: %s", helo);
+        qt_finding_evidence(f, "dns (%s): PTR of %s: FCrDNS %s; %s", facts->server, facts->ip, qt_fcrdns_name(v.kind),
+                            v.summary);
+        qt_finding_explain(f, "receivers check that the sending IP's PTR name resolves back to the IP and compare it "
+                              "with the HELO name; otherwise they reject or junk the mail, and qmail-remote reports "
+                              "\"Connected to X but my name was rejected\"");
+        if (v.kind == QT_FCRDNS_PASS)
+            qt_finding_fix(f, "echo %s > %s/control/helohost", v.confirmed, cfg->prefix);
+        else
+            qt_finding_fix(f, "ask whoever owns %s (hosting provider, ISP) to set its PTR to %s, and make %s's A "
+                              "record point to %s",
+                           facts->ip, helo, helo, facts->ip);
+    }
+    free(helo);
+}
+
+void qt_config_dns_batch(const qt_ctx *ctx, qt_snapshot *snap, double budget)
+{
+    const qt_config *cfg = snap->config;
+    char err[160];
+    if (!cfg || !cfg->installed || !ctx->dns_server || !*ctx->dns_server || !ctx->public_ip || !*ctx->public_ip)
+        return;
+    char *helo = qt_cfg_value(cfg, "helohost", NULL);
+    qt_job *j = qt_dns_job_new(ctx->dns_server, helo, ctx->public_ip,
+                               budget > 0 && budget < DNS_TIMEOUT ? budget : DNS_TIMEOUT, err, sizeof err);
+    free(helo);
+    if (!j)
+        return;
+    if (qt_job_run(j, 1.0) == 0)
+        qt_config_dns_facts(cfg, qt_dns_job_facts(j), &snap->findings);
+    j->ops->free(j);
+    qt_findings_sort(&snap->findings);
+}
