@@ -77,13 +77,13 @@ static json_t *jnum(double v)
     return json_real(v);
 }
 
-static void set(json_t *o, const char *k, json_t *v)
+void qt_report_jset(json_t *o, const char *k, json_t *v)
 {
     if (!v || json_object_set_new(o, k, v) != 0)
         qt_fatal("report: cannot build JSON member %s", k);
 }
 
-static void add(json_t *a, json_t *v)
+void qt_report_jadd(json_t *a, json_t *v)
 {
     if (!v || json_array_append_new(a, v) != 0)
         qt_fatal("report: cannot build JSON array");
@@ -98,12 +98,12 @@ static void set_key(json_t *o, const char *name, const char *key)
     size_t len;
 
     if (!key) {
-        set(o, name, json_null());
+        qt_report_jset(o, name, json_null());
         return;
     }
     len = strlen(key);
     if (qt_utf8_valid(key, len)) {
-        set(o, name, json_string(key));
+        qt_report_jset(o, name, json_string(key));
         return;
     }
     for (size_t i = 0; i < len; i++) {
@@ -111,7 +111,7 @@ static void set_key(json_t *o, const char *name, const char *key)
         qt_buf_putc(&b, hex[(unsigned char)key[i] & 15]);
     }
     snprintf(hname, sizeof hname, "%s_hex", name);
-    set(o, hname, json_string(qt_buf_str(&b)));
+    qt_report_jset(o, hname, json_string(qt_buf_str(&b)));
     qt_buf_free(&b);
 }
 
@@ -121,12 +121,12 @@ static json_t *table_json(const qt_table *t, size_t rows_total, char *const *dri
 static json_t *view_json(const struct qt_report_view *v)
 {
     json_t *o = json_object();
-    set(o, "name", jtext(v->name, 128));
+    qt_report_jset(o, "name", jtext(v->name, 128));
     set_key(o, "key", v->key);
-    set(o, "depth", json_integer(v->depth));
-    set(o, "head", v->head.ncols ? table_json(&v->head, v->head.nrows, NULL, NULL) : json_null());
-    set(o, "main", table_json(&v->main, v->rows_total, v->drill_name, v->drill));
-    set(o, "drills_cut", json_boolean(v->drills_cut));
+    qt_report_jset(o, "depth", json_integer(v->depth));
+    qt_report_jset(o, "head", v->head.ncols ? table_json(&v->head, v->head.nrows, NULL, NULL) : json_null());
+    qt_report_jset(o, "main", table_json(&v->main, v->rows_total, v->drill_name, v->drill));
+    qt_report_jset(o, "drills_cut", json_boolean(v->drills_cut));
     return o;
 }
 
@@ -135,47 +135,47 @@ static json_t *table_json(const qt_table *t, size_t rows_total, char *const *dri
 {
     json_t *o = json_object(), *cols = json_array(), *rows = json_array();
 
-    set(o, "title", jtext(t->title, 127));
+    qt_report_jset(o, "title", jtext(t->title, 127));
     for (int c = 0; c < t->ncols; c++) {
         json_t *col = json_object();
-        set(col, "title", jtext(t->cols[c].title, 31));
-        set(col, "width", json_integer(t->cols[c].width));
-        set(col, "align", json_string(t->cols[c].flags & QT_COL_RIGHT ? "right" : "left"));
-        set(col, "numeric", json_boolean(t->cols[c].flags & QT_COL_NUM));
-        set(col, "flex", json_boolean(t->cols[c].flags & QT_COL_FLEX));
-        add(cols, col);
+        qt_report_jset(col, "title", jtext(t->cols[c].title, 31));
+        qt_report_jset(col, "width", json_integer(t->cols[c].width));
+        qt_report_jset(col, "align", json_string(t->cols[c].flags & QT_COL_RIGHT ? "right" : "left"));
+        qt_report_jset(col, "numeric", json_boolean(t->cols[c].flags & QT_COL_NUM));
+        qt_report_jset(col, "flex", json_boolean(t->cols[c].flags & QT_COL_FLEX));
+        qt_report_jadd(cols, col);
     }
-    set(o, "columns", cols);
-    set(o, "sort_col", json_integer(t->sort_col));
-    set(o, "sort_desc", json_boolean(t->sort_desc));
-    set(o, "note", jtext(t->note, LINE));
-    set(o, "note_role", json_string(qt_report_role_name(t->note_role)));
-    set(o, "rows_total", json_integer((json_int_t)rows_total));
-    set(o, "rows_cut", json_boolean(rows_total > t->nrows));
+    qt_report_jset(o, "columns", cols);
+    qt_report_jset(o, "sort_col", json_integer(t->sort_col));
+    qt_report_jset(o, "sort_desc", json_boolean(t->sort_desc));
+    qt_report_jset(o, "note", jtext(t->note, LINE));
+    qt_report_jset(o, "note_role", json_string(qt_report_role_name(t->note_role)));
+    qt_report_jset(o, "rows_total", json_integer((json_int_t)rows_total));
+    qt_report_jset(o, "rows_cut", json_boolean(rows_total > t->nrows));
     for (size_t r = 0; r < t->nrows; r++) {
         const struct qt_row *row = &t->rows[r];
         json_t *jr = json_object(), *cells = json_array();
         set_key(jr, "id", row->id);
         if (row->role != QT_ROLE_NORMAL)
-            set(jr, "role", json_string(qt_report_role_name(row->role)));
+            qt_report_jset(jr, "role", json_string(qt_report_role_name(row->role)));
         for (int c = 0; c < t->ncols; c++) {
             const struct qt_cell *cell = &row->cells[c];
             json_t *jc = json_object();
-            set(jc, "text", jtext(cell->text ? cell->text : "", LINE));
+            qt_report_jset(jc, "text", jtext(cell->text ? cell->text : "", LINE));
             if ((t->cols[c].flags & QT_COL_NUM) || cell->num != 0)
-                set(jc, "num", jnum(cell->num));
+                qt_report_jset(jc, "num", jnum(cell->num));
             if (cell->role != QT_ROLE_NORMAL)
-                set(jc, "role", json_string(qt_report_role_name(cell->role)));
-            add(cells, jc);
+                qt_report_jset(jc, "role", json_string(qt_report_role_name(cell->role)));
+            qt_report_jadd(cells, jc);
         }
-        set(jr, "cells", cells);
+        qt_report_jset(jr, "cells", cells);
         if (drill_name && drill_name[r])
-            set(jr, "drill_view", jtext(drill_name[r], 128));
+            qt_report_jset(jr, "drill_view", jtext(drill_name[r], 128));
         if (drill && drill[r])
-            set(jr, "drill", view_json(drill[r]));
-        add(rows, jr);
+            qt_report_jset(jr, "drill", view_json(drill[r]));
+        qt_report_jadd(rows, jr);
     }
-    set(o, "rows", rows);
+    qt_report_jset(o, "rows", rows);
     return o;
 }
 
@@ -185,22 +185,22 @@ static json_t *options_json(const qt_ctx *ctx)
     char *r;
 
     r = qt_report_redact(ctx->root ? ctx->root : "/", NULL);
-    set(o, "root", jtext(r, 4096));
+    qt_report_jset(o, "root", jtext(r, 4096));
     free(r);
     r = qt_report_redact(ctx->proc ? ctx->proc : "/proc", NULL);
-    set(o, "proc", jtext(r, 4096));
+    qt_report_jset(o, "proc", jtext(r, 4096));
     free(r);
     for (int i = 0; i < ctx->nservices; i++) {
         json_t *s = json_object();
-        set(s, "name", jtext(ctx->services[i].name, 31));
-        set(s, "port", json_integer(ctx->services[i].port));
-        add(sv, s);
+        qt_report_jset(s, "name", jtext(ctx->services[i].name, 31));
+        qt_report_jset(s, "port", json_integer(ctx->services[i].port));
+        qt_report_jadd(sv, s);
     }
-    set(o, "services", sv);
-    set(o, "limit", json_integer(ctx->limit));
-    set(o, "dns_server", jtext(ctx->dns_server, 256));
-    set(o, "public_ip", jtext(ctx->public_ip, 256));
-    set(o, "read_only", json_boolean(ctx->read_only));
+    qt_report_jset(o, "services", sv);
+    qt_report_jset(o, "limit", json_integer(ctx->limit));
+    qt_report_jset(o, "dns_server", jtext(ctx->dns_server, 256));
+    qt_report_jset(o, "public_ip", jtext(ctx->public_ip, 256));
+    qt_report_jset(o, "read_only", json_boolean(ctx->read_only));
     return o;
 }
 
@@ -215,87 +215,87 @@ json_t *qt_report_json(const qt_report_doc *d)
     json_t *o = json_object(), *k, *a;
     char when[64];
 
-    set(o, "format", json_string(QT_REPORT_FORMAT));
-    set(o, "format_version", json_integer(QT_REPORT_FORMAT_VERSION));
-    set(o, "qtriage_version", json_string(QT_VERSION));
-    set(o, "host", jtext(snap->host, 255));
+    qt_report_jset(o, "format", json_string(QT_REPORT_FORMAT));
+    qt_report_jset(o, "format_version", json_integer(QT_REPORT_FORMAT_VERSION));
+    qt_report_jset(o, "qtriage_version", json_string(QT_VERSION));
+    qt_report_jset(o, "host", jtext(snap->host, 255));
     k = json_object();
-    set(k, "sysname", jtext(d->kernel_sysname, 64));
-    set(k, "release", jtext(d->kernel_release, 64));
-    set(k, "version", jtext(d->kernel_version, 64));
-    set(k, "machine", jtext(d->kernel_machine, 64));
-    set(o, "kernel", k);
+    qt_report_jset(k, "sysname", jtext(d->kernel_sysname, 64));
+    qt_report_jset(k, "release", jtext(d->kernel_release, 64));
+    qt_report_jset(k, "version", jtext(d->kernel_version, 64));
+    qt_report_jset(k, "machine", jtext(d->kernel_machine, 64));
+    qt_report_jset(o, "kernel", k);
 
     k = json_object();
-    set(k, "seq", json_integer((json_int_t)snap->seq));
-    set(k, "time", jnum(snap->wall));
+    qt_report_jset(k, "seq", json_integer((json_int_t)snap->seq));
+    qt_report_jset(k, "time", jnum(snap->wall));
     qt_report_iso_utc(snap->wall, when, sizeof when);
-    set(k, "time_utc", json_string(when));
-    set(k, "took_seconds", jnum(snap->took));
-    set(k, "frozen", json_boolean(d->frozen));
-    set(o, "snapshot", k);
+    qt_report_jset(k, "time_utc", json_string(when));
+    qt_report_jset(k, "took_seconds", jnum(snap->took));
+    qt_report_jset(k, "frozen", json_boolean(d->frozen));
+    qt_report_jset(o, "snapshot", k);
     k = json_object();
-    set(k, "time", jnum(d->exported));
+    qt_report_jset(k, "time", jnum(d->exported));
     qt_report_iso_utc(d->exported, when, sizeof when);
-    set(k, "time_utc", json_string(when));
-    set(o, "exported", k);
-    set(o, "options", options_json(d->ctx));
+    qt_report_jset(k, "time_utc", json_string(when));
+    qt_report_jset(o, "exported", k);
+    qt_report_jset(o, "options", options_json(d->ctx));
 
     a = json_array();
     for (int i = 0; i < d->nsrc; i++) {
         json_t *c = json_object();
-        set(c, "name", jtext(d->src[i].name, 31));
-        set(c, "state", json_string(state_name(d->src[i].state)));
-        set(c, "stale", json_boolean(d->src[i].state == QT_SRC_FAILED));
-        set(c, "error", jtext(d->src[i].err, 255));
-        set(c, "took_seconds", jnum(d->src[i].took));
-        add(a, c);
+        qt_report_jset(c, "name", jtext(d->src[i].name, 31));
+        qt_report_jset(c, "state", json_string(state_name(d->src[i].state)));
+        qt_report_jset(c, "stale", json_boolean(d->src[i].state == QT_SRC_FAILED));
+        qt_report_jset(c, "error", jtext(d->src[i].err, 255));
+        qt_report_jset(c, "took_seconds", jnum(d->src[i].took));
+        qt_report_jadd(a, c);
     }
-    set(o, "collectors", a);
+    qt_report_jset(o, "collectors", a);
 
     k = json_object();
-    set(k, "worst", json_string(qt_sev_name(qt_findings_worst(&d->findings))));
+    qt_report_jset(k, "worst", json_string(qt_sev_name(qt_findings_worst(&d->findings))));
     for (int s = QT_SEV_CRIT; s >= QT_SEV_OK; s--)
-        set(k, qt_sev_name((enum qt_sev)s), json_integer((json_int_t)qt_findings_count(&d->findings, (enum qt_sev)s)));
-    set(o, "summary", k);
+        qt_report_jset(k, qt_sev_name((enum qt_sev)s), json_integer((json_int_t)qt_findings_count(&d->findings, (enum qt_sev)s)));
+    qt_report_jset(o, "summary", k);
 
     a = json_array();
     for (size_t i = 0; i < d->findings.n; i++) {
         const qt_finding *f = &d->findings.v[i];
         json_t *j = json_object();
-        set(j, "severity", json_string(qt_sev_name(f->sev)));
-        set(j, "source", jtext(f->source, LINE));
-        set(j, "id", jtext(f->id, LINE));
-        set(j, "subject", jtext(f->subject, LINE));
-        set(j, "title", jtext(f->title, LINE));
-        set(j, "evidence", jlines(f->evidence));
-        set(j, "explain", jlines(f->explain));
-        set(j, "fix", jlines(f->fix));
-        add(a, j);
+        qt_report_jset(j, "severity", json_string(qt_sev_name(f->sev)));
+        qt_report_jset(j, "source", jtext(f->source, LINE));
+        qt_report_jset(j, "id", jtext(f->id, LINE));
+        qt_report_jset(j, "subject", jtext(f->subject, LINE));
+        qt_report_jset(j, "title", jtext(f->title, LINE));
+        qt_report_jset(j, "evidence", jlines(f->evidence));
+        qt_report_jset(j, "explain", jlines(f->explain));
+        qt_report_jset(j, "fix", jlines(f->fix));
+        qt_report_jadd(a, j);
     }
-    set(o, "findings", a);
+    qt_report_jset(o, "findings", a);
 
     /* format 3: the incidents, worst first (docs/incidents.md) */
     a = json_array();
     for (size_t i = 0; i < d->incidents.n && i < QT_REPORT_MAX_INCIDENTS; i++) {
         const qt_incident *inc = &d->incidents.v[i];
         json_t *j = json_object(), *ids = json_array();
-        set(j, "id", jtext(inc->id, LINE));
-        set(j, "kind", jtext(inc->kind, LINE));
-        set(j, "service", jtext(inc->service, LINE));
-        set(j, "severity", json_string(qt_sev_name(inc->sev)));
-        set(j, "since", jnum(inc->since));
+        qt_report_jset(j, "id", jtext(inc->id, LINE));
+        qt_report_jset(j, "kind", jtext(inc->kind, LINE));
+        qt_report_jset(j, "service", jtext(inc->service, LINE));
+        qt_report_jset(j, "severity", json_string(qt_sev_name(inc->sev)));
+        qt_report_jset(j, "since", jnum(inc->since));
         qt_report_iso_utc(inc->since, when, sizeof when);
-        set(j, "since_utc", json_string(when));
-        set(j, "impact", jtext(inc->impact, LINE));
-        set(j, "fix", jtext(inc->fix, LINE));
-        set(j, "evidence", jlines(inc->evidence));
+        qt_report_jset(j, "since_utc", json_string(when));
+        qt_report_jset(j, "impact", jtext(inc->impact, LINE));
+        qt_report_jset(j, "fix", jtext(inc->fix, LINE));
+        qt_report_jset(j, "evidence", jlines(inc->evidence));
         for (size_t k = 0; k < inc->nids; k++)
-            add(ids, jtext(inc->finding_ids[k], LINE));
-        set(j, "finding_ids", ids);
-        add(a, j);
+            qt_report_jadd(ids, jtext(inc->finding_ids[k], LINE));
+        qt_report_jset(j, "finding_ids", ids);
+        qt_report_jadd(a, j);
     }
-    set(o, "incidents", a);
+    qt_report_jset(o, "incidents", a);
 
     a = json_array();
     for (size_t i = 0; i < snap->metrics.n && i < QT_REPORT_MAX_METRICS; i++) {
@@ -303,60 +303,60 @@ json_t *qt_report_json(const qt_report_doc *d)
         json_t *j = json_object();
         char key[96];
         qt_metrics_key_at(&snap->metrics, i, key, sizeof key);
-        set(j, "key", jtext(key, LINE));
-        set(j, "name", jtext(m->name, 47));
-        set(j, "service", jtext(m->service, 31));
-        set(j, "port", json_integer(m->port));
-        set(j, "value", jnum(m->value));
+        qt_report_jset(j, "key", jtext(key, LINE));
+        qt_report_jset(j, "name", jtext(m->name, 47));
+        qt_report_jset(j, "service", jtext(m->service, 31));
+        qt_report_jset(j, "port", json_integer(m->port));
+        qt_report_jset(j, "value", jnum(m->value));
         if (m->unknown[0]) {
             /* format 2: a value qtriage could not see is null with the reason, never 0 */
-            set(j, "unknown", jtext(m->unknown, 159));
-            set(j, "lower", isnan(m->lo) ? json_null() : jnum(m->lo));
-            set(j, "upper", isnan(m->hi) ? json_null() : jnum(m->hi));
+            qt_report_jset(j, "unknown", jtext(m->unknown, 159));
+            qt_report_jset(j, "lower", isnan(m->lo) ? json_null() : jnum(m->lo));
+            qt_report_jset(j, "upper", isnan(m->hi) ? json_null() : jnum(m->hi));
         }
-        set(j, "max", m->max >= 0 ? jnum(m->max) : json_null());
-        set(j, "help", jtext(m->help ? m->help : "", 1024));
-        add(a, j);
+        qt_report_jset(j, "max", m->max >= 0 ? jnum(m->max) : json_null());
+        qt_report_jset(j, "help", jtext(m->help ? m->help : "", 1024));
+        qt_report_jadd(a, j);
     }
-    set(o, "metrics", a);
+    qt_report_jset(o, "metrics", a);
 
     /* format 5: the mail logs (report_logs.c); a loaded report's as it was */
     if (snap->logs)
-        set(o, "logs", qt_report_logs_json(snap->logs));
+        qt_report_jset(o, "logs", qt_report_logs_json(snap->logs));
     else if (d->store && d->store->logs)
-        set(o, "logs", json_deep_copy(d->store->logs));
+        qt_report_jset(o, "logs", json_deep_copy(d->store->logs));
     else
-        set(o, "logs", json_null());
+        qt_report_jset(o, "logs", json_null());
 
     k = json_object();
-    set(k, "max_depth", json_integer(QT_REPORT_MAX_DEPTH));
-    set(k, "max_rows", json_integer(QT_REPORT_MAX_ROWS));
-    set(k, "max_drills", json_integer(QT_REPORT_MAX_DRILLS));
-    set(k, "max_views", json_integer(QT_REPORT_MAX_VIEWS));
-    set(k, "max_cells", json_integer(QT_REPORT_MAX_CELLS));
-    set(k, "saved_views", json_integer((json_int_t)d->nviews));
-    set(k, "saved_cells", json_integer((json_int_t)d->ncells));
-    set(o, "limits", k);
+    qt_report_jset(k, "max_depth", json_integer(QT_REPORT_MAX_DEPTH));
+    qt_report_jset(k, "max_rows", json_integer(QT_REPORT_MAX_ROWS));
+    qt_report_jset(k, "max_drills", json_integer(QT_REPORT_MAX_DRILLS));
+    qt_report_jset(k, "max_views", json_integer(QT_REPORT_MAX_VIEWS));
+    qt_report_jset(k, "max_cells", json_integer(QT_REPORT_MAX_CELLS));
+    qt_report_jset(k, "saved_views", json_integer((json_int_t)d->nviews));
+    qt_report_jset(k, "saved_cells", json_integer((json_int_t)d->ncells));
+    qt_report_jset(o, "limits", k);
 
     a = json_array();
     for (size_t i = 0; i < d->npanes; i++) {
         const struct qt_report_pane *p = &d->panes[i];
         json_t *j = json_object();
-        set(j, "name", jtext(p->name, 127));
+        qt_report_jset(j, "name", jtext(p->name, 127));
         if (p->has_state) {
             json_t *st = json_object();
-            set(st, "filter", jtext(p->filter, LINE));
-            set(st, "sort_col", json_integer(p->sort_col));
-            set(st, "sort_column", p->sort_col >= 0 ? jtext(p->top->main.cols[p->sort_col].title, 31) : json_null());
-            set(st, "sort_desc", json_boolean(p->sort_desc));
-            set(j, "state", st);
+            qt_report_jset(st, "filter", jtext(p->filter, LINE));
+            qt_report_jset(st, "sort_col", json_integer(p->sort_col));
+            qt_report_jset(st, "sort_column", p->sort_col >= 0 ? jtext(p->top->main.cols[p->sort_col].title, 31) : json_null());
+            qt_report_jset(st, "sort_desc", json_boolean(p->sort_desc));
+            qt_report_jset(j, "state", st);
         } else {
-            set(j, "state", json_null());
+            qt_report_jset(j, "state", json_null());
         }
-        set(j, "view", view_json(p->top));
-        add(a, j);
+        qt_report_jset(j, "view", view_json(p->top));
+        qt_report_jadd(a, j);
     }
-    set(o, "panes", a);
+    qt_report_jset(o, "panes", a);
     return o;
 }
 

@@ -25,6 +25,12 @@ json_t *qt_report_json(const qt_report_doc *d);
  * as \xNN, at most max bytes); NULL gives null. */
 json_t *qt_report_jtext(const char *s, size_t max);
 
+/* Set member k of object o / append to array a, taking v's reference; a
+ * NULL v or a failed allocation ends the program (qt_fatal): a report is
+ * never written with a member missing. */
+void qt_report_jset(json_t *o, const char *k, json_t *v);
+void qt_report_jadd(json_t *a, json_t *v);
+
 /* The "logs" object from the logs collector's model (report_logs.c). */
 struct qt_logmon;
 json_t *qt_report_logs_json(const struct qt_logmon *m);

@@ -13,18 +13,6 @@
 
 #define TXT 1024   /* bytes of a path, reason or key written */
 
-static void set(json_t *o, const char *k, json_t *v)
-{
-    if (!v || json_object_set_new(o, k, v) != 0)
-        qt_fatal("report: cannot build JSON member %s", k);
-}
-
-static void add(json_t *a, json_t *v)
-{
-    if (!v || json_array_append_new(a, v) != 0)
-        qt_fatal("report: cannot build JSON array");
-}
-
 static json_t *jint(unsigned long long v)
 {
     return json_integer((json_int_t)v);
@@ -60,18 +48,18 @@ static json_t *sources(const qt_logmon *m)
     for (size_t i = 0; i < m->nsrc; i++) {
         const struct qt_logmon_src *s = &m->src[i];
         json_t *o = json_object();
-        set(o, "name", jraw(s->name, strlen(s->name)));
-        set(o, "kind", json_string(s->kind));
-        set(o, "state", json_string(src_state(s)));
-        set(o, "path", jraw(s->path, strlen(s->path)));
-        set(o, "why", jraw(s->why, strlen(s->why)));
-        set(o, "error", *s->err ? jraw(s->err, strlen(s->err)) : json_null());
-        set(o, "found", json_real(s->found));
-        set(o, "lines", jint(s->lines));
-        set(o, "bytes", jint(s->bytes));
-        set(o, "files_read_back", jint(s->files_back));
-        set(o, "deferrals", jint(s->deferrals));
-        add(a, o);
+        qt_report_jset(o, "name", jraw(s->name, strlen(s->name)));
+        qt_report_jset(o, "kind", json_string(s->kind));
+        qt_report_jset(o, "state", json_string(src_state(s)));
+        qt_report_jset(o, "path", jraw(s->path, strlen(s->path)));
+        qt_report_jset(o, "why", jraw(s->why, strlen(s->why)));
+        qt_report_jset(o, "error", *s->err ? jraw(s->err, strlen(s->err)) : json_null());
+        qt_report_jset(o, "found", json_real(s->found));
+        qt_report_jset(o, "lines", jint(s->lines));
+        qt_report_jset(o, "bytes", jint(s->bytes));
+        qt_report_jset(o, "files_read_back", jint(s->files_back));
+        qt_report_jset(o, "deferrals", jint(s->deferrals));
+        qt_report_jadd(a, o);
     }
     return a;
 }
@@ -79,15 +67,15 @@ static json_t *sources(const qt_logmon *m)
 static json_t *ent(const struct qt_logmon_ent *e, const char *a, const char *b, const char *c, int reason)
 {
     json_t *o = json_object();
-    set(o, "key", jraw(e->key, strlen(e->key)));
-    set(o, a, jint(e->fail));
-    set(o, b, jint(e->ok));
-    set(o, c, jint(e->other));
-    set(o, "first", e->first ? json_integer(e->first) : json_null());
-    set(o, "last", e->last ? json_integer(e->last) : json_null());
-    set(o, "service", jraw(e->service, strlen(e->service)));
+    qt_report_jset(o, "key", jraw(e->key, strlen(e->key)));
+    qt_report_jset(o, a, jint(e->fail));
+    qt_report_jset(o, b, jint(e->ok));
+    qt_report_jset(o, c, jint(e->other));
+    qt_report_jset(o, "first", e->first ? json_integer(e->first) : json_null());
+    qt_report_jset(o, "last", e->last ? json_integer(e->last) : json_null());
+    qt_report_jset(o, "service", jraw(e->service, strlen(e->service)));
     if (reason)
-        set(o, "reason", jraw(e->reason, strlen(e->reason)));
+        qt_report_jset(o, "reason", jraw(e->reason, strlen(e->reason)));
     return o;
 }
 
@@ -108,10 +96,10 @@ static json_t *table(const struct qt_logmon_tab *t, const char *a, const char *b
         v[i] = &t->v[i];
     qsort(v, t->n, sizeof v[0], by_events);
     for (size_t i = 0; i < t->n; i++)
-        add(top, ent(v[i], a, b, c, reason));
-    set(o, "top", top);
-    set(o, "others", ent(&t->others, a, b, c, 0));
-    set(o, "evicted", jint(t->evicted));
+        qt_report_jadd(top, ent(v[i], a, b, c, reason));
+    qt_report_jset(o, "top", top);
+    qt_report_jset(o, "others", ent(&t->others, a, b, c, 0));
+    qt_report_jset(o, "evicted", jint(t->evicted));
     return o;
 }
 
@@ -119,41 +107,41 @@ json_t *qt_report_logs_json(const qt_logmon *m)
 {
     json_t *o = json_object(), *cats = json_object(), *auth = json_array(), *b = json_object(), *d = json_object();
 
-    set(o, "started", json_real(m->started));
-    set(o, "window_seconds", json_integer(m->window));
-    set(o, "counted_from", json_real(m->started - (double)m->window));
-    set(o, "sources", sources(m));
-    set(o, "notes", jraw(m->notes, strlen(m->notes)));
+    qt_report_jset(o, "started", json_real(m->started));
+    qt_report_jset(o, "window_seconds", json_integer(m->window));
+    qt_report_jset(o, "counted_from", json_real(m->started - (double)m->window));
+    qt_report_jset(o, "sources", sources(m));
+    qt_report_jset(o, "notes", jraw(m->notes, strlen(m->notes)));
     for (int c = 0; c < QT_LOG_NCATS; c++)
-        set(cats, qt_log_cat_name((enum qt_log_cat)c), jint(m->count[c]));
-    set(o, "categories", cats);
+        qt_report_jset(cats, qt_log_cat_name((enum qt_log_cat)c), jint(m->count[c]));
+    qt_report_jset(o, "categories", cats);
     for (size_t k = 0; k <= m->nauth_svc; k++) {
         const struct qt_logmon_svc *v = k < m->nauth_svc ? &m->auth_svc[k] : &m->auth_svc_others;
         json_t *s;
         if (k == m->nauth_svc && !v->fail && !v->ok)
             break;
         s = json_object();
-        set(s, "service", jraw(v->name, strlen(v->name)));
-        set(s, "failures", jint(v->fail));
-        set(s, "successes", jint(v->ok));
-        add(auth, s);
+        qt_report_jset(s, "service", jraw(v->name, strlen(v->name)));
+        qt_report_jset(s, "failures", jint(v->fail));
+        qt_report_jset(s, "successes", jint(v->ok));
+        qt_report_jadd(auth, s);
     }
-    set(o, "auth_per_service", auth);
-    set(o, "ips", table(&m->ips, "auth_failures", "auth_successes", "connections", 0));
-    set(o, "users", table(&m->users, "auth_failures", "auth_successes", "other", 0));
-    set(o, "domains", table(&m->domains, "failures", "deferrals", "no_mailbox", 1));
-    set(o, "no_mailbox_senders", table(&m->senders, "fail", "ok", "no_mailbox", 0));
-    set(b, "bounces", jint(m->count[QT_LOG_BOUNCE]));
-    set(b, "double_bounces", jint(m->double_bounce_msgs));
-    set(b, "double_bounce_lines", jint(m->count[QT_LOG_DOUBLE_BOUNCE]));
-    set(b, "triple_bounces", jint(m->count[QT_LOG_TRIPLE_BOUNCE]));
-    set(o, "bounces", b);
+    qt_report_jset(o, "auth_per_service", auth);
+    qt_report_jset(o, "ips", table(&m->ips, "auth_failures", "auth_successes", "connections", 0));
+    qt_report_jset(o, "users", table(&m->users, "auth_failures", "auth_successes", "other", 0));
+    qt_report_jset(o, "domains", table(&m->domains, "failures", "deferrals", "no_mailbox", 1));
+    qt_report_jset(o, "no_mailbox_senders", table(&m->senders, "fail", "ok", "no_mailbox", 0));
+    qt_report_jset(b, "bounces", jint(m->count[QT_LOG_BOUNCE]));
+    qt_report_jset(b, "double_bounces", jint(m->double_bounce_msgs));
+    qt_report_jset(b, "double_bounce_lines", jint(m->count[QT_LOG_DOUBLE_BOUNCE]));
+    qt_report_jset(b, "triple_bounces", jint(m->count[QT_LOG_TRIPLE_BOUNCE]));
+    qt_report_jset(o, "bounces", b);
     for (size_t i = 0; i < m->nsrc; i++)
         if (m->src[i].deferrals)
-            set(d, m->src[i].name, jint(m->src[i].deferrals));
-    set(o, "deferrals_per_source", d);
-    set(o, "own_logins_left_out", jint(m->own_logins));
-    set(o, "lines_older_than_window", jint(m->old_lines));
+            qt_report_jset(d, m->src[i].name, jint(m->src[i].deferrals));
+    qt_report_jset(o, "deferrals_per_source", d);
+    qt_report_jset(o, "own_logins_left_out", jint(m->own_logins));
+    qt_report_jset(o, "lines_older_than_window", jint(m->old_lines));
     return o;
 }
 

@@ -112,6 +112,18 @@ LINE_SETTER(qt_finding_evidence, evidence)
 LINE_SETTER(qt_finding_explain, explain)
 LINE_SETTER(qt_finding_fix, fix)
 
+void qt_finding_fix_lines(qt_finding *f, const char *text, int skip_comments)
+{
+    for (const char *line = text, *nl; line && *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        int len = nl ? (int)(nl - line) : (int)strlen(line);
+        if (!(skip_comments && line[0] == '#'))
+            qt_finding_fix(f, "%.*s", len, line);
+        if (!nl)
+            break;
+    }
+}
+
 static int cmp(const void *a, const void *b)
 {
     const qt_finding *x = a, *y = b;

@@ -62,6 +62,9 @@ void qt_finding_subject(qt_finding *f, const char *fmt, ...) __attribute__((form
 void qt_finding_evidence(qt_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void qt_finding_explain(qt_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void qt_finding_fix(qt_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One fix line per line of text (the firewall line writer's output);
+ * skip_comments: leave out lines that start with '#'. */
+void qt_finding_fix_lines(qt_finding *f, const char *text, int skip_comments);
 
 /* Mark f as evidence of an incident of kind KIND on SERVICE, with a one-line
  * impact in numbers (printf format). Analysers call it on findings of

@@ -126,14 +126,7 @@ static void one_service(const qt_firewall *fw, const struct qt_fw_service *s, qt
     {
         qt_buf b = {0};
         qt_fw_lines_limit(fw->tool, missing, s->port, s->name, qt_fw_limit_for(s->peak), 0, &b);
-        for (char *line = b.s, *nl; line && *line; line = nl + 1) {
-            nl = strchr(line, '\n');
-            if (nl)
-                *nl = '\0';
-            qt_finding_fix(f, "%s", line);
-            if (!nl)
-                break;
-        }
+        qt_finding_fix_lines(f, b.s, 0);
         qt_buf_free(&b);
     }
 }

@@ -90,15 +90,7 @@ static void fw_fix(const struct lctx *l, qt_finding *f, unsigned port)
         if (fw->svc[i].port == port)
             peak = fw->svc[i].peak;
     qt_fw_lines_limit(qt_fw_tool_of(fw), QT_FW_V4 | QT_FW_V6, port, l->sv->name, qt_fw_limit_for(peak), 0, &b);
-    for (char *line = b.s, *nl; line && *line; line = nl + 1) {
-        nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        if (line[0] != '#')
-            qt_finding_fix(f, "%s", line);
-        if (!nl)
-            break;
-    }
+    qt_finding_fix_lines(f, b.s, 1);
     qt_buf_free(&b);
 }
 

@@ -87,14 +87,7 @@ static void fix_lines(qt_finding *f, const qt_snapshot *snap, int family, const 
 {
     qt_buf b = {0};
     qt_fw_lines_port(snap ? snap->firewall : NULL, family, ip, port, svc, &b);
-    for (char *line = b.s, *nl; line && *line; line = nl + 1) {
-        nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        qt_finding_fix(f, "%s", line);
-        if (!nl)
-            break;
-    }
+    qt_finding_fix_lines(f, b.s, 0);
     qt_buf_free(&b);
 }
 
