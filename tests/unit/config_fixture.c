@@ -97,14 +97,6 @@ void cfx_audit(qt_findings *fs, qt_config *cfg, qt_snapshot *snap)
     qt_config_check(&c, cfg, snap, fs);
 }
 
-const qt_finding *cfx_find(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i].id, id) == 0)
-            return &fs->v[i];
-    return NULL;
-}
-
 void cfx_done(qt_findings *fs, qt_config *cfg)
 {
     qt_findings_free(fs);

@@ -21,7 +21,5 @@ qt_ctx cfx_ctx(void);
 /* Read the tree and check it with snap's other models (snap may be NULL;
  * its findings are not used). fs and cfg are zeroed first. */
 void cfx_audit(qt_findings *fs, qt_config *cfg, qt_snapshot *snap);
-/* The finding with that id, or NULL. */
-const qt_finding *cfx_find(const qt_findings *fs, const char *id);
 void cfx_done(qt_findings *fs, qt_config *cfg);
 #endif

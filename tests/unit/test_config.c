@@ -23,114 +23,31 @@
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/servers/servers.h"
-
-static char root[256];
-
-static void mkdirs(const char *path)
-{
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            mkdir(tmp, 0755);
-            *p = '/';
-        }
-    mkdir(tmp, 0755);
-}
-
-/* Write rel (below the temporary root) with text and mode. */
-static void put(const char *rel, const char *text, mode_t mode)
-{
-    char p[1024], d[1024];
-    snprintf(p, sizeof p, "%s/%s", root, rel);
-    snprintf(d, sizeof d, "%s", p);
-    *strrchr(d, '/') = 0;
-    mkdirs(d);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    chmod(p, mode);
-}
-
-static void rm(const char *rel)
-{
-    char p[1024];
-    snprintf(p, sizeof p, "%s/%s", root, rel);
-    unlink(p);
-}
+#include "config_fixture.h"
+#include "tree_fixture.h"
 
 static int setup(void **st)
 {
     (void)st;
-    snprintf(root, sizeof root, "/tmp/qt-config-XXXXXX");
-    assert_non_null(mkdtemp(root));
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    assert_int_equal(system(cmd), 0);
+    snprintf(cfx_root, sizeof cfx_root, "/tmp/qt-config-XXXXXX");
+    assert_non_null(mkdtemp(cfx_root));
     return 0;
 }
 
 /* A healthy base tree: every later test breaks one thing in it. */
 static void base_tree(void)
 {
-    put("var/qmail/control/me", "mail.example.com\n", 0644);
-    put("var/qmail/control/locals", "mail.example.com\nlocalhost\n", 0644);
-    put("var/qmail/control/rcpthosts", "mail.example.com\nexample.com\n", 0644);
-    put("var/qmail/control/virtualdomains", "example.com:example.com\n", 0644);
-    put("var/qmail/alias/.qmail-postmaster", "&admin@example.com\n", 0644);
-    put("var/qmail/alias/.qmail-mailer-daemon", "&postmaster\n", 0644);
-    put("var/qmail/alias/.qmail-root", "&postmaster\n", 0644);
-    put("var/qmail/users/assign", "+example.com-:example.com:89:89:/home/vpopmail/domains/example.com:-::\n.\n", 0644);
-    put("var/qmail/users/cdb", "", 0644);
-    put("home/vpopmail/domains/example.com/.qmail-default", "| /home/vpopmail/bin/vdelivermail '' delete\n", 0600);
-    put("home/vpopmail/domains/example.com/alice/Maildir/new/.keep", "", 0600);
-}
-
-static qt_ctx ctx_of(void)
-{
-    qt_ctx c;
-    qt_ctx_defaults(&c);
-    c.root = root;
-    return c;
-}
-
-static void audit(qt_findings *fs, qt_config *cfg)
-{
-    qt_ctx c = ctx_of();
-    memset(fs, 0, sizeof *fs);
-    memset(cfg, 0, sizeof *cfg);
-    qt_config_read(&c, cfg);
-    qt_config_check(&c, cfg, NULL, fs);
-}
-
-static const qt_finding *find(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i].id, id) == 0)
-            return &fs->v[i];
-    return NULL;
-}
-
-static const qt_finding *find_prefix(const qt_findings *fs, const char *pre)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strncmp(fs->v[i].id, pre, strlen(pre)) == 0)
-            return &fs->v[i];
-    return NULL;
-}
-
-static void done(qt_findings *fs, qt_config *cfg)
-{
-    qt_findings_free(fs);
-    qt_config_free(cfg);
+    cfx_put("var/qmail/control/me", "mail.example.com\n", 0644);
+    cfx_put("var/qmail/control/locals", "mail.example.com\nlocalhost\n", 0644);
+    cfx_put("var/qmail/control/rcpthosts", "mail.example.com\nexample.com\n", 0644);
+    cfx_put("var/qmail/control/virtualdomains", "example.com:example.com\n", 0644);
+    cfx_put("var/qmail/alias/.qmail-postmaster", "&admin@example.com\n", 0644);
+    cfx_put("var/qmail/alias/.qmail-mailer-daemon", "&postmaster\n", 0644);
+    cfx_put("var/qmail/alias/.qmail-root", "&postmaster\n", 0644);
+    cfx_put("var/qmail/users/assign", "+example.com-:example.com:89:89:/home/vpopmail/domains/example.com:-::\n.\n", 0644);
+    cfx_put("var/qmail/users/cdb", "", 0644);
+    cfx_put("home/vpopmail/domains/example.com/.qmail-default", "| /home/vpopmail/bin/vdelivermail '' delete\n", 0600);
+    cfx_put("home/vpopmail/domains/example.com/alice/Maildir/new/.keep", "", 0600);
 }
 
 /* --- formats --- */
@@ -228,14 +145,14 @@ static void reader_tree(void **st)
 {
     (void)st;
     base_tree();
-    put("var/qmail/control/servercert.pem", "-----BEGIN PRIVATE KEY-----\nsecret\n", 0600);
-    put("home/vpopmail/domains/example.com/bob/.qmail", "&bob@elsewhere.example\n", 0600);
-    put("home/vpopmail/domains/example.com/0/carol/.qmail", "./Maildir/\n", 0600);   /* hashed big domain */
-    put("home/vpopmail/domains/example.com/0/carol/Maildir/new/.keep", "", 0600);
+    cfx_put("var/qmail/control/servercert.pem", "-----BEGIN PRIVATE KEY-----\nsecret\n", 0600);
+    cfx_put("home/vpopmail/domains/example.com/bob/.qmail", "&bob@elsewhere.example\n", 0600);
+    cfx_put("home/vpopmail/domains/example.com/0/carol/.qmail", "./Maildir/\n", 0600);   /* hashed big domain */
+    cfx_put("home/vpopmail/domains/example.com/0/carol/Maildir/new/.keep", "", 0600);
     char fifo[1024];
-    snprintf(fifo, sizeof fifo, "%s/var/qmail/control/smtproutes", root);
+    snprintf(fifo, sizeof fifo, "%s/var/qmail/control/smtproutes", cfx_root);
     assert_int_equal(mkfifo(fifo, 0644), 0);
-    qt_ctx c = ctx_of();
+    qt_ctx c = cfx_ctx();
     qt_config cfg = {0};
     qt_config_read(&c, &cfg);
     const struct qt_cfg_file *f = qt_config_find(&cfg, QT_CFG_CONTROL, "me");
@@ -265,9 +182,9 @@ static void reader_tree(void **st)
     assert_null(qt_config_by_path(&cfg, "/home/vpopmail/domains/example.com/alice/.qmail"));
     qt_config_free(&cfg);
     unlink(fifo);
-    rm("var/qmail/control/servercert.pem");
-    rm("home/vpopmail/domains/example.com/bob/.qmail");
-    rm("home/vpopmail/domains/example.com/0/carol/.qmail");
+    cfx_rm("var/qmail/control/servercert.pem");
+    cfx_rm("home/vpopmail/domains/example.com/bob/.qmail");
+    cfx_rm("home/vpopmail/domains/example.com/0/carol/.qmail");
 }
 
 static void reader_stays_in_root(void **st)
@@ -276,9 +193,9 @@ static void reader_stays_in_root(void **st)
     base_tree();
     /* an absolute symlink is taken under the root, never the real /etc */
     char l[1024];
-    snprintf(l, sizeof l, "%s/var/qmail/alias/.qmail-abuse", root);
+    snprintf(l, sizeof l, "%s/var/qmail/alias/.qmail-abuse", cfx_root);
     assert_int_equal(symlink("/etc/passwd", l), 0);
-    qt_ctx c = ctx_of();
+    qt_ctx c = cfx_ctx();
     qt_config cfg = {0};
     qt_config_read(&c, &cfg);
     const struct qt_cfg_file *f = qt_config_find(&cfg, QT_CFG_ALIAS, ".qmail-abuse");
@@ -296,14 +213,14 @@ static void no_qmail_no_audit(void **st)
     qt_findings fs;
     qt_config cfg;
     char ctl[300], keep[300];
-    snprintf(ctl, sizeof ctl, "%s/var/qmail/control", root);
-    snprintf(keep, sizeof keep, "%s/var/qmail/control-away", root);
+    snprintf(ctl, sizeof ctl, "%s/var/qmail/control", cfx_root);
+    snprintf(keep, sizeof keep, "%s/var/qmail/control-away", cfx_root);
     base_tree();
     assert_int_equal(rename(ctl, keep), 0);
-    audit(&fs, &cfg);
+    cfx_audit(&fs, &cfg, NULL);
     assert_int_equal(cfg.installed, 0);
     assert_int_equal(fs.n, 0);        /* no rcpthosts-missing on a host without qmail */
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     assert_int_equal(rename(keep, ctl), 0);
 }
 
@@ -313,11 +230,11 @@ static void healthy_tree_is_quiet(void **st)
     base_tree();
     qt_findings fs;
     qt_config cfg;
-    audit(&fs, &cfg);
+    cfx_audit(&fs, &cfg, NULL);
     for (size_t i = 0; i < fs.n; i++)
         print_message("unexpected: %s %s\n", qt_sev_name(fs.v[i].sev), fs.v[i].id);
     assert_int_equal(fs.n, 0);
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
 }
 
 static void helohost(void **st)
@@ -326,18 +243,18 @@ static void helohost(void **st)
     base_tree();
     qt_findings fs;
     qt_config cfg;
-    put("var/qmail/control/helohost", "mail.example.com\n", 0644);
-    audit(&fs, &cfg);
-    assert_null(find(&fs, "config.helohost-differs"));
-    done(&fs, &cfg);
-    put("var/qmail/control/helohost", "smtp.example.com\n", 0644);
-    audit(&fs, &cfg);
-    const qt_finding *f = find(&fs, "config.helohost-differs");
+    cfx_put("var/qmail/control/helohost", "mail.example.com\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    assert_null(qt_findings_find(&fs, "config.helohost-differs"));
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/control/helohost", "smtp.example.com\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    const qt_finding *f = qt_findings_find(&fs, "config.helohost-differs");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "line 1: smtp.example.com"));
-    done(&fs, &cfg);
-    rm("var/qmail/control/helohost");
+    cfx_done(&fs, &cfg);
+    cfx_rm("var/qmail/control/helohost");
 }
 
 static void doublebounce(void **st)
@@ -347,34 +264,34 @@ static void doublebounce(void **st)
     qt_findings fs;
     qt_config cfg;
     const qt_finding *f;
-    put("var/qmail/control/doublebounceto", "\n", 0644);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.doublebounceto-empty");
+    cfx_put("var/qmail/control/doublebounceto", "\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.doublebounceto-empty");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->explain, "triple bounce: discarding"));
-    done(&fs, &cfg);
-    put("var/qmail/control/doublebounceto", "postmaster@remote.example\n", 0644);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.doublebounceto-address");
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/control/doublebounceto", "postmaster@remote.example\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.doublebounceto-address");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "double bounces go to postmaster@remote.example@mail.example.com"));
     assert_non_null(strstr(f->fix, "echo postmaster > /var/qmail/control/doublebounceto"));
-    done(&fs, &cfg);
-    put("var/qmail/control/doublebounceto", "postmaster\n", 0644);
-    put("var/qmail/control/doublebouncehost", "remote.example\n", 0644);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.doublebounceto-remote");
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/control/doublebounceto", "postmaster\n", 0644);
+    cfx_put("var/qmail/control/doublebouncehost", "remote.example\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.doublebounceto-remote");
     assert_non_null(f);
     assert_non_null(strstr(f->explain, "MAIL FROM:<#@[]>"));
-    done(&fs, &cfg);
-    put("var/qmail/control/doublebouncehost", "mail.example.com\n", 0644);
-    audit(&fs, &cfg);
-    assert_null(find_prefix(&fs, "config.doublebounce"));
-    done(&fs, &cfg);
-    rm("var/qmail/control/doublebounceto");
-    rm("var/qmail/control/doublebouncehost");
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/control/doublebouncehost", "mail.example.com\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    assert_null(qt_fx_finding_prefix(&fs, "config.doublebounce"));
+    cfx_done(&fs, &cfg);
+    cfx_rm("var/qmail/control/doublebounceto");
+    cfx_rm("var/qmail/control/doublebouncehost");
 }
 
 static void aliases(void **st)
@@ -383,20 +300,20 @@ static void aliases(void **st)
     base_tree();
     qt_findings fs;
     qt_config cfg;
-    rm("var/qmail/alias/.qmail-mailer-daemon");
-    audit(&fs, &cfg);
-    const qt_finding *f = find(&fs, "config.alias-missing:.qmail-mailer-daemon");
+    cfx_rm("var/qmail/alias/.qmail-mailer-daemon");
+    cfx_audit(&fs, &cfg, NULL);
+    const qt_finding *f = qt_findings_find(&fs, "config.alias-missing:.qmail-mailer-daemon");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_string_equal(f->subject, "/var/qmail/alias/.qmail-mailer-daemon");
-    assert_null(find(&fs, "config.alias-missing:.qmail-postmaster"));
-    done(&fs, &cfg);
-    put("var/qmail/alias/.qmail-default", "./Mailbox\n", 0644);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.alias-missing:.qmail-mailer-daemon");
+    assert_null(qt_findings_find(&fs, "config.alias-missing:.qmail-postmaster"));
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/alias/.qmail-default", "./Mailbox\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.alias-missing:.qmail-mailer-daemon");
     assert_int_equal(f->sev, QT_SEV_INFO);
-    done(&fs, &cfg);
-    rm("var/qmail/alias/.qmail-default");
+    cfx_done(&fs, &cfg);
+    cfx_rm("var/qmail/alias/.qmail-default");
 }
 
 static void relay(void **st)
@@ -406,55 +323,55 @@ static void relay(void **st)
     qt_findings fs;
     qt_config cfg;
     const qt_finding *f;
-    rm("var/qmail/control/rcpthosts");
-    audit(&fs, &cfg);
-    f = find(&fs, "config.rcpthosts-missing");
+    cfx_rm("var/qmail/control/rcpthosts");
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.rcpthosts-missing");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);     /* no qmail-smtpd runs: not yet a relay */
     assert_non_null(strstr(f->evidence, "no running qmail-smtpd"));
-    assert_null(find(&fs, "config.rcpthosts-empty"));
-    done(&fs, &cfg);
-    put("var/qmail/control/rcpthosts", "# nothing yet\n", 0644);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.rcpthosts-empty");
+    assert_null(qt_findings_find(&fs, "config.rcpthosts-empty"));
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/control/rcpthosts", "# nothing yet\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.rcpthosts-empty");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
-    assert_null(find(&fs, "config.rcpthosts-missing"));
-    done(&fs, &cfg);
-    put("var/qmail/control/rcpthosts", "mail.example.com\nexample.com\nother.example\n", 0644);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.rcpthosts-not-local:other.example");
+    assert_null(qt_findings_find(&fs, "config.rcpthosts-missing"));
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/control/rcpthosts", "mail.example.com\nexample.com\nother.example\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.rcpthosts-not-local:other.example");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
-    assert_null(find(&fs, "config.rcpthosts-not-local:example.com"));
-    done(&fs, &cfg);
-    put("var/qmail/control/rcpthosts", "mail.example.com\n", 0644);   /* example.com left out */
-    audit(&fs, &cfg);
-    f = find(&fs, "config.not-in-rcpthosts:example.com");
+    assert_null(qt_findings_find(&fs, "config.rcpthosts-not-local:example.com"));
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/control/rcpthosts", "mail.example.com\n", 0644);   /* example.com left out */
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.not-in-rcpthosts:example.com");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
-    assert_null(find(&fs, "config.not-in-rcpthosts:localhost"));   /* locals' localhost is not for SMTP */
-    done(&fs, &cfg);
-    put("var/qmail/control/rcpthosts", "mail.example.com\nexample.com\n", 0644);
+    assert_null(qt_findings_find(&fs, "config.not-in-rcpthosts:localhost"));   /* locals' localhost is not for SMTP */
+    cfx_done(&fs, &cfg);
+    cfx_put("var/qmail/control/rcpthosts", "mail.example.com\nexample.com\n", 0644);
     /* tcprules: a catch-all RELAYCLIENT is an open relay, a scoped one is not */
-    qt_ctx c = ctx_of();
-    put("etc/tcp.smtp", "127.:allow,RELAYCLIENT=\"\"\n:allow\n", 0644);
+    qt_ctx c = cfx_ctx();
+    cfx_put("etc/tcp.smtp", "127.:allow,RELAYCLIENT=\"\"\n:allow\n", 0644);
     memset(&cfg, 0, sizeof cfg);
     memset(&fs, 0, sizeof fs);
     qt_config_read(&c, &cfg);
     qt_config_add_rules(&c, &cfg, "/etc/tcp.smtp");
     qt_config_check(&c, &cfg, NULL, &fs);
-    assert_null(find_prefix(&fs, "config.rules-relay-all"));
-    done(&fs, &cfg);
-    put("etc/tcp.smtp", "127.:allow,RELAYCLIENT=\"\"\n:allow,RELAYCLIENT=\"\"\n", 0644);
+    assert_null(qt_fx_finding_prefix(&fs, "config.rules-relay-all"));
+    cfx_done(&fs, &cfg);
+    cfx_put("etc/tcp.smtp", "127.:allow,RELAYCLIENT=\"\"\n:allow,RELAYCLIENT=\"\"\n", 0644);
     qt_config_read(&c, &cfg);
     qt_config_add_rules(&c, &cfg, "/etc/tcp.smtp");
     qt_config_check(&c, &cfg, NULL, &fs);
-    f = find(&fs, "config.rules-relay-all:/etc/tcp.smtp");
+    f = qt_findings_find(&fs, "config.rules-relay-all:/etc/tcp.smtp");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
     assert_non_null(strstr(f->evidence, "line 2: :allow,RELAYCLIENT=\"\""));
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
 }
 
 static void numbers_and_stale(void **st)
@@ -463,27 +380,27 @@ static void numbers_and_stale(void **st)
     base_tree();
     qt_findings fs;
     qt_config cfg;
-    put("var/qmail/control/timeoutsmtpd", "20 minutes\n", 0644);
-    put("var/qmail/control/databytes", "ten megs\n", 0644);
-    audit(&fs, &cfg);
-    assert_null(find(&fs, "config.not-a-number:timeoutsmtpd"));   /* "20" is read */
-    const qt_finding *f = find(&fs, "config.not-a-number:databytes");
+    cfx_put("var/qmail/control/timeoutsmtpd", "20 minutes\n", 0644);
+    cfx_put("var/qmail/control/databytes", "ten megs\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    assert_null(qt_findings_find(&fs, "config.not-a-number:timeoutsmtpd"));   /* "20" is read */
+    const qt_finding *f = qt_findings_find(&fs, "config.not-a-number:databytes");
     assert_non_null(f);
     assert_non_null(strstr(f->explain, "default (0)"));
-    assert_null(find_prefix(&fs, "config.stale"));
-    done(&fs, &cfg);
-    rm("var/qmail/control/timeoutsmtpd");
-    rm("var/qmail/control/databytes");
+    assert_null(qt_fx_finding_prefix(&fs, "config.stale"));
+    cfx_done(&fs, &cfg);
+    cfx_rm("var/qmail/control/timeoutsmtpd");
+    cfx_rm("var/qmail/control/databytes");
     /* users/assign newer than users/cdb */
     char p[1024];
-    snprintf(p, sizeof p, "%s/var/qmail/users/cdb", root);
+    snprintf(p, sizeof p, "%s/var/qmail/users/cdb", cfx_root);
     struct timeval tv[2] = {{1000000, 0}, {1000000, 0}};
     assert_int_equal(utimes(p, tv), 0);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.stale:users/cdb");
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.stale:users/cdb");
     assert_non_null(f);
     assert_non_null(strstr(f->fix, "/var/qmail/bin/qmail-newu"));
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
 }
 
 static void forwards(void **st)
@@ -494,56 +411,56 @@ static void forwards(void **st)
     qt_config cfg;
     const qt_finding *f;
     const char *carol = "/home/vpopmail/domains/example.com/carol/.qmail";
-    put("home/vpopmail/domains/example.com/carol/.qmail", "./Maildir/\n&carol@remote.example\n", 0600);
-    put("home/vpopmail/domains/example.com/dave/.qmail", "|/var/qmail/bin/forward dave@remote.example\n", 0600);
-    put("home/vpopmail/domains/example.com/erin/.qmail",
+    cfx_put("home/vpopmail/domains/example.com/carol/.qmail", "./Maildir/\n&carol@remote.example\n", 0600);
+    cfx_put("home/vpopmail/domains/example.com/dave/.qmail", "|/var/qmail/bin/forward dave@remote.example\n", 0600);
+    cfx_put("home/vpopmail/domains/example.com/erin/.qmail",
         "|/var/qmail/bin/qmail-inject -f erin@example.com -a erin@remote.example\n", 0600);
-    put("home/vpopmail/domains/example.com/frank/.qmail", "&frank@example.com\n&alice\n", 0600);
-    audit(&fs, &cfg);
+    cfx_put("home/vpopmail/domains/example.com/frank/.qmail", "&frank@example.com\n&alice\n", 0600);
+    cfx_audit(&fs, &cfg, NULL);
     char id[300];
     snprintf(id, sizeof id, "config.forward-spf:%s", carol);
-    f = find(&fs, id);
+    f = qt_findings_find(&fs, id);
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "line 2: &carol@remote.example"));
     assert_non_null(strstr(f->fix, "line 2 -> |/var/qmail/bin/qmail-inject -f carol@example.com -a carol@remote.example"));
-    assert_non_null(find(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/dave/.qmail"));
-    f = find(&fs, "config.forward-rewrites:/home/vpopmail/domains/example.com/erin/.qmail");
+    assert_non_null(qt_findings_find(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/dave/.qmail"));
+    f = qt_findings_find(&fs, "config.forward-rewrites:/home/vpopmail/domains/example.com/erin/.qmail");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
-    assert_null(find(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/erin/.qmail"));
-    assert_null(find_prefix(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/frank"));  /* local */
-    done(&fs, &cfg);
+    assert_null(qt_findings_find(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/erin/.qmail"));
+    assert_null(qt_fx_finding_prefix(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/frank"));  /* local */
+    cfx_done(&fs, &cfg);
     /* a system user's ~/.qmail (qmail-local); root's is never read */
-    put("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nhank:x:1000:1000::/home/hank:/bin/sh\n", 0644);
-    put("home/hank/.qmail", "&hank@remote.example\n", 0600);
-    put("root/.qmail", "&root@remote.example\n", 0600);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.forward-spf:/home/hank/.qmail");
+    cfx_put("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nhank:x:1000:1000::/home/hank:/bin/sh\n", 0644);
+    cfx_put("home/hank/.qmail", "&hank@remote.example\n", 0600);
+    cfx_put("root/.qmail", "&root@remote.example\n", 0600);
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.forward-spf:/home/hank/.qmail");
     assert_non_null(f);
     assert_non_null(strstr(f->fix, "-f hank@mail.example.com -a hank@remote.example"));
-    assert_null(find(&fs, "config.forward-spf:/root/.qmail"));
-    done(&fs, &cfg);
-    rm("etc/passwd");
-    rm("home/hank/.qmail");
-    rm("root/.qmail");
+    assert_null(qt_findings_find(&fs, "config.forward-spf:/root/.qmail"));
+    cfx_done(&fs, &cfg);
+    cfx_rm("etc/passwd");
+    cfx_rm("home/hank/.qmail");
+    cfx_rm("root/.qmail");
     /* with SRS the patch rewrites forwards: no SPF finding */
-    put("var/qmail/control/srs_domain", "srs.example.com\n", 0644);
-    audit(&fs, &cfg);
-    assert_null(find_prefix(&fs, "config.forward-spf"));
-    done(&fs, &cfg);
-    rm("var/qmail/control/srs_domain");
+    cfx_put("var/qmail/control/srs_domain", "srs.example.com\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    assert_null(qt_fx_finding_prefix(&fs, "config.forward-spf"));
+    cfx_done(&fs, &cfg);
+    cfx_rm("var/qmail/control/srs_domain");
     /* a domain's catch-all forwarding elsewhere */
-    put("home/vpopmail/domains/example.com/.qmail-default",
+    cfx_put("home/vpopmail/domains/example.com/.qmail-default",
         "| /home/vpopmail/bin/vdelivermail '' all@remote.example\n", 0600);
-    audit(&fs, &cfg);
-    assert_non_null(find(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/.qmail-default"));
-    done(&fs, &cfg);
-    put("home/vpopmail/domains/example.com/.qmail-default", "| /home/vpopmail/bin/vdelivermail '' delete\n", 0600);
-    rm("home/vpopmail/domains/example.com/carol/.qmail");
-    rm("home/vpopmail/domains/example.com/dave/.qmail");
-    rm("home/vpopmail/domains/example.com/erin/.qmail");
-    rm("home/vpopmail/domains/example.com/frank/.qmail");
+    cfx_audit(&fs, &cfg, NULL);
+    assert_non_null(qt_findings_find(&fs, "config.forward-spf:/home/vpopmail/domains/example.com/.qmail-default"));
+    cfx_done(&fs, &cfg);
+    cfx_put("home/vpopmail/domains/example.com/.qmail-default", "| /home/vpopmail/bin/vdelivermail '' delete\n", 0600);
+    cfx_rm("home/vpopmail/domains/example.com/carol/.qmail");
+    cfx_rm("home/vpopmail/domains/example.com/dave/.qmail");
+    cfx_rm("home/vpopmail/domains/example.com/erin/.qmail");
+    cfx_rm("home/vpopmail/domains/example.com/frank/.qmail");
 }
 
 static void traps(void **st)
@@ -553,29 +470,29 @@ static void traps(void **st)
     qt_findings fs;
     qt_config cfg;
     const qt_finding *f;
-    put("var/qmail/alias/.qmail-abuse", "&Joe User <joe@example.com>\n&<joe@example.com>\n", 0644);
-    put("var/qmail/alias/.qmail-hostmaster", "\n&postmaster\n", 0644);
-    put("var/qmail/alias/.qmail-www", "&postmaster\n", 0666);
-    put("home/vpopmail/domains/example.com/gina/.qmail", "./Maildir/ \n", 0600);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.dotqmail-trap:/var/qmail/alias/.qmail-abuse");
+    cfx_put("var/qmail/alias/.qmail-abuse", "&Joe User <joe@example.com>\n&<joe@example.com>\n", 0644);
+    cfx_put("var/qmail/alias/.qmail-hostmaster", "\n&postmaster\n", 0644);
+    cfx_put("var/qmail/alias/.qmail-www", "&postmaster\n", 0666);
+    cfx_put("home/vpopmail/domains/example.com/gina/.qmail", "./Maildir/ \n", 0600);
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.dotqmail-trap:/var/qmail/alias/.qmail-abuse");
     assert_non_null(f);
     assert_non_null(strstr(f->evidence, "line 1: &Joe User <joe@example.com>"));
     assert_non_null(strstr(f->evidence, "line 2: &<joe@example.com>"));
-    f = find(&fs, "config.dotqmail-defers:/var/qmail/alias/.qmail-hostmaster");
+    f = qt_findings_find(&fs, "config.dotqmail-defers:/var/qmail/alias/.qmail-hostmaster");
     assert_non_null(f);
     assert_non_null(strstr(f->explain, "#4.2.1"));
-    assert_non_null(find(&fs, "config.dotqmail-writable:/var/qmail/alias/.qmail-www"));
-    f = find(&fs, "config.dotqmail-trap:/home/vpopmail/domains/example.com/gina/.qmail");
+    assert_non_null(qt_findings_find(&fs, "config.dotqmail-writable:/var/qmail/alias/.qmail-www"));
+    f = qt_findings_find(&fs, "config.dotqmail-trap:/home/vpopmail/domains/example.com/gina/.qmail");
     assert_non_null(f);
     assert_non_null(strstr(f->explain, "vdelivermail"));
     /* the right forms stay quiet */
-    assert_null(find_prefix(&fs, "config.dotqmail-trap:/var/qmail/alias/.qmail-root"));
-    done(&fs, &cfg);
-    rm("var/qmail/alias/.qmail-abuse");
-    rm("var/qmail/alias/.qmail-hostmaster");
-    rm("var/qmail/alias/.qmail-www");
-    rm("home/vpopmail/domains/example.com/gina/.qmail");
+    assert_null(qt_fx_finding_prefix(&fs, "config.dotqmail-trap:/var/qmail/alias/.qmail-root"));
+    cfx_done(&fs, &cfg);
+    cfx_rm("var/qmail/alias/.qmail-abuse");
+    cfx_rm("var/qmail/alias/.qmail-hostmaster");
+    cfx_rm("var/qmail/alias/.qmail-www");
+    cfx_rm("home/vpopmail/domains/example.com/gina/.qmail");
 }
 
 static void bashisms(void **st)
@@ -586,31 +503,30 @@ static void bashisms(void **st)
     qt_config cfg;
     const qt_finding *f;
     const char *id = "config.dotqmail-bashism:/var/qmail/alias/.qmail-log";
-    put("var/qmail/alias/.qmail-log", "|/usr/bin/logger -t mail &>> /tmp/x\n", 0644);
-    put("usr/bin/dash", "", 0755);
-    put("usr/bin/bash", "", 0755);
+    cfx_put("var/qmail/alias/.qmail-log", "|/usr/bin/logger -t mail &>> /tmp/x\n", 0644);
+    cfx_put("usr/bin/dash", "", 0755);
+    cfx_put("usr/bin/bash", "", 0755);
     char sh[1024];
-    snprintf(sh, sizeof sh, "%s/bin", root);
-    mkdirs(sh);
-    snprintf(sh, sizeof sh, "%s/bin/sh", root);
+    qt_fx_sh("mkdir -p %s/bin", cfx_root);
+    snprintf(sh, sizeof sh, "%s/bin/sh", cfx_root);
     assert_int_equal(symlink("/usr/bin/dash", sh), 0);
-    audit(&fs, &cfg);
-    f = find(&fs, id);
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, id);
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->explain, "dash"));
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     unlink(sh);
     assert_int_equal(symlink("/usr/bin/bash", sh), 0);
-    audit(&fs, &cfg);
-    assert_null(find(&fs, id));
-    done(&fs, &cfg);
+    cfx_audit(&fs, &cfg, NULL);
+    assert_null(qt_findings_find(&fs, id));
+    cfx_done(&fs, &cfg);
     unlink(sh);
-    put("var/qmail/alias/.qmail-log", "|/usr/bin/logger -t mail >> /tmp/x 2>&1\n", 0644);
-    audit(&fs, &cfg);
-    assert_null(find_prefix(&fs, "config.dotqmail-bashism"));
-    done(&fs, &cfg);
-    rm("var/qmail/alias/.qmail-log");
+    cfx_put("var/qmail/alias/.qmail-log", "|/usr/bin/logger -t mail >> /tmp/x 2>&1\n", 0644);
+    cfx_audit(&fs, &cfg, NULL);
+    assert_null(qt_fx_finding_prefix(&fs, "config.dotqmail-bashism"));
+    cfx_done(&fs, &cfg);
+    cfx_rm("var/qmail/alias/.qmail-log");
 }
 
 static void catchall(void **st)
@@ -619,18 +535,18 @@ static void catchall(void **st)
     base_tree();
     qt_findings fs;
     qt_config cfg;
-    put("home/vpopmail/domains/example.com/.qmail-default",
+    cfx_put("home/vpopmail/domains/example.com/.qmail-default",
         "| /home/vpopmail/bin/vdelivermail '' bounce-no-mailbox\n", 0600);
-    audit(&fs, &cfg);
-    const qt_finding *f = find(&fs, "config.catchall-bounce:example.com");
+    cfx_audit(&fs, &cfg, NULL);
+    const qt_finding *f = qt_findings_find(&fs, "config.catchall-bounce:example.com");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->fix, "| /home/vpopmail/bin/vdelivermail '' delete"));
-    done(&fs, &cfg);
-    put("home/vpopmail/domains/example.com/.qmail-default", "| /home/vpopmail/bin/vdelivermail '' delete\n", 0600);
-    audit(&fs, &cfg);
-    assert_null(find_prefix(&fs, "config.catchall"));
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
+    cfx_put("home/vpopmail/domains/example.com/.qmail-default", "| /home/vpopmail/bin/vdelivermail '' delete\n", 0600);
+    cfx_audit(&fs, &cfg, NULL);
+    assert_null(qt_fx_finding_prefix(&fs, "config.catchall"));
+    cfx_done(&fs, &cfg);
 }
 
 /* concurrencyincoming against the -c of the service whose run script reads it */
@@ -638,8 +554,8 @@ static void concurrency(void **st)
 {
     (void)st;
     base_tree();
-    put("var/qmail/control/concurrencyincoming", "40\n", 0644);
-    qt_ctx c = ctx_of();
+    cfx_put("var/qmail/control/concurrencyincoming", "40\n", 0644);
+    qt_ctx c = cfx_ctx();
     qt_config cfg = {0};
     qt_findings fs = {0};
     qt_config_read(&c, &cfg);
@@ -656,28 +572,28 @@ static void concurrency(void **st)
     qt_snapshot snap = {0};
     snap.servers = &servers;
     qt_config_check(&c, &cfg, &snap, &fs);
-    const qt_finding *f = find(&fs, "config.concurrency-differs:qmail-smtpd");
+    const qt_finding *f = qt_findings_find(&fs, "config.concurrency-differs:qmail-smtpd");
     assert_non_null(f);
     assert_non_null(strstr(f->evidence, "qmail-smtpd (pid 4242) runs with -c 20 (option -c)"));
     assert_non_null(strstr(f->fix, "svc -t /service/qmail-smtpd"));
     qt_findings_free(&fs);
     sv.outside_root = 1;   /* the same front end of another tree (supervise outside --root) */
     qt_config_check(&c, &cfg, &snap, &fs);
-    assert_null(find_prefix(&fs, "config.concurrency-differs"));
+    assert_null(qt_fx_finding_prefix(&fs, "config.concurrency-differs"));
     qt_findings_free(&fs);
     sv.outside_root = 0;
     sv.limit = 40;   /* restarted: they agree */
     memset(&fs, 0, sizeof fs);
     qt_config_check(&c, &cfg, &snap, &fs);
-    assert_null(find_prefix(&fs, "config.concurrency-differs"));
+    assert_null(qt_fx_finding_prefix(&fs, "config.concurrency-differs"));
     qt_findings_free(&fs);
     sv.limit = 20;   /* another service that does not read the file, not on port 25 */
     sv.run_text = "exec tcpserver -c 20 0 2525 prog\n";
     memset(&fs, 0, sizeof fs);
     qt_config_check(&c, &cfg, &snap, &fs);
-    assert_null(find_prefix(&fs, "config.concurrency-differs"));
-    done(&fs, &cfg);
-    rm("var/qmail/control/concurrencyincoming");
+    assert_null(qt_fx_finding_prefix(&fs, "config.concurrency-differs"));
+    cfx_done(&fs, &cfg);
+    cfx_rm("var/qmail/control/concurrencyincoming");
 }
 
 /* --- servercert.pem: dates, names, key; its bytes never kept --- */
@@ -691,7 +607,7 @@ static void openssl_cert(const char *cn, const char *out_rel, int other_key)
              "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem -days 30 "
              "-subj '/CN=%s' -addext 'subjectAltName=DNS:%s' >/dev/null 2>&1 && "
              "%s cat c.pem k.pem > '%s' && rm -f c.pem k.pem k2.pem",
-             root, cn, cn,
+             cfx_root, cn, cn,
              other_key ? "openssl genpkey -algorithm RSA -out k2.pem >/dev/null 2>&1 && mv k2.pem k.pem &&" : "",
              out_rel);
     assert_int_equal(system(cmd), 0);
@@ -705,39 +621,39 @@ static void certificate(void **st)
     qt_config cfg;
     const char *rel = "var/qmail/control/servercert.pem";
     openssl_cert("mail.example.com", rel, 0);
-    audit(&fs, &cfg);
+    cfx_audit(&fs, &cfg, NULL);
     assert_int_equal(cfg.cert_key, 1);
     assert_string_equal(cfg.cert_names, "mail.example.com");
-    assert_null(find_prefix(&fs, "config.cert"));
+    assert_null(qt_fx_finding_prefix(&fs, "config.cert"));
     assert_null(qt_config_find(&cfg, QT_CFG_CONTROL, "servercert.pem")->text);   /* never kept */
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     /* thirty days later than 2100: expired (a fake clock) */
-    qt_ctx c = ctx_of();
+    qt_ctx c = cfx_ctx();
     c.now = far_future;
     memset(&cfg, 0, sizeof cfg);
     memset(&fs, 0, sizeof fs);
     qt_config_read(&c, &cfg);
     qt_config_check(&c, &cfg, NULL, &fs);
-    const qt_finding *f = find(&fs, "config.cert-expiry");
+    const qt_finding *f = qt_findings_find(&fs, "config.cert-expiry");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     openssl_cert("other.example.org", rel, 0);
-    audit(&fs, &cfg);
-    f = find(&fs, "config.cert-name");
+    cfx_audit(&fs, &cfg, NULL);
+    f = qt_findings_find(&fs, "config.cert-name");
     assert_non_null(f);
     assert_non_null(strstr(f->evidence, "certificate names: other.example.org"));
-    done(&fs, &cfg);
+    cfx_done(&fs, &cfg);
     openssl_cert("mail.example.com", rel, 1);
-    audit(&fs, &cfg);
+    cfx_audit(&fs, &cfg, NULL);
     assert_int_equal(cfg.cert_key, 0);
-    f = find(&fs, "config.cert-key-mismatch");
+    f = qt_findings_find(&fs, "config.cert-key-mismatch");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
     for (size_t i = 0; i < fs.n; i++)   /* no byte of the key in any finding */
         assert_null(strstr(fs.v[i].evidence, "PRIVATE KEY"));
-    done(&fs, &cfg);
-    rm(rel);
+    cfx_done(&fs, &cfg);
+    cfx_rm(rel);
 }
 
 /* --- the collector: re-read on an mtime change or qt_config_reread() --- */
@@ -746,7 +662,7 @@ static void collector_rereads(void **st)
 {
     (void)st;
     base_tree();
-    qt_ctx c = ctx_of();
+    qt_ctx c = cfx_ctx();
     c.proc = "/nonexistent-proc";
     void *state = NULL;
     qt_snapshot s1 = {0}, s2 = {0}, s3 = {0}, s4 = {0};
@@ -754,9 +670,9 @@ static void collector_rereads(void **st)
     assert_int_equal(qt_collector_config.collect(&c, &state, &s1, err, sizeof err), 0);
     assert_int_equal(qt_collector_config.collect(&c, &state, &s2, err, sizeof err), 0);
     assert_ptr_equal(s1.config, s2.config);          /* nothing changed: not read again */
-    put("var/qmail/control/me", "other.example.com\n", 0644);
+    cfx_put("var/qmail/control/me", "other.example.com\n", 0644);
     char p[1024];
-    snprintf(p, sizeof p, "%s/var/qmail/control/me", root);
+    snprintf(p, sizeof p, "%s/var/qmail/control/me", cfx_root);
     struct timeval tv[2] = {{2000000000, 0}, {2000000000, 0}};
     assert_int_equal(utimes(p, tv), 0);
     assert_int_equal(qt_collector_config.collect(&c, &state, &s3, err, sizeof err), 0);
@@ -770,7 +686,7 @@ static void collector_rereads(void **st)
     qt_collector_config.free_model(&s3);
     qt_collector_config.free_model(&s4);
     qt_collector_config.free_state(state);
-    put("var/qmail/control/me", "mail.example.com\n", 0644);
+    cfx_put("var/qmail/control/me", "mail.example.com\n", 0644);
 }
 
 int main(void)
@@ -796,5 +712,5 @@ int main(void)
         cmocka_unit_test(certificate),
         cmocka_unit_test(collector_rereads),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, cfx_teardown);
 }

@@ -31,13 +31,13 @@ static void home_ext(void **st)
     cfx_audit(&fs, &cfg, NULL);
     assert_non_null(qt_config_find(&cfg, QT_CFG_HOME, ".qmail-lists"));
     assert_non_null(qt_config_find(&cfg, QT_CFG_HOME, ".qmail-default"));
-    f = cfx_find(&fs, "config.forward-spf:/home/hank/.qmail-lists");
+    f = qt_findings_find(&fs, "config.forward-spf:/home/hank/.qmail-lists");
     assert_non_null(f);
     /* the -f address is the one the file delivers: hank-lists@me */
     assert_non_null(strstr(f->fix, "-f hank-lists@mail.example.com -a hank.lists@remote.example"));
-    f = cfx_find(&fs, "config.dotqmail-trap:/home/hank/.qmail-my:name");
+    f = qt_findings_find(&fs, "config.dotqmail-trap:/home/hank/.qmail-my:name");
     assert_non_null(f);
-    assert_null(cfx_find(&fs, "config.forward-spf:/root/.qmail-x"));   /* root never receives mail */
+    assert_null(qt_findings_find(&fs, "config.forward-spf:/root/.qmail-x"));   /* root never receives mail */
     cfx_done(&fs, &cfg);
     cfx_rm("home/hank/.qmail-lists");
     cfx_rm("home/hank/.qmail-my:name");
@@ -59,7 +59,7 @@ static void vpopmail_ext(void **st)
     cfx_put("home/vpopmail/include/vpopmail_config.h", "/* #undef QMAIL_EXT */\n", 0644);
     cfx_audit(&fs, &cfg, NULL);
     assert_int_equal(cfg.vpop_qmail_ext, 0);
-    assert_null(cfx_find(&fs, id));
+    assert_null(qt_findings_find(&fs, id));
     assert_null(qt_config_find(&cfg, QT_CFG_VUSER, ".qmail-lists"));
     cfx_done(&fs, &cfg);
     /* --enable-qmail-ext */
@@ -69,14 +69,14 @@ static void vpopmail_ext(void **st)
     const struct qt_cfg_file *file = qt_config_find(&cfg, QT_CFG_VUSER, ".qmail-lists");
     assert_non_null(file);
     assert_string_equal(file->owner, "alice@example.com");
-    const qt_finding *f = cfx_find(&fs, id);
+    const qt_finding *f = qt_findings_find(&fs, id);
     assert_non_null(f);
     assert_non_null(strstr(f->fix, "-f alice@example.com -a alice@remote.example"));
     cfx_done(&fs, &cfg);
     cfx_rm("home/vpopmail/include/vpopmail_config.h");
     cfx_audit(&fs, &cfg, NULL);
     assert_int_equal(cfg.vpop_qmail_ext, -1);   /* unknown: not read */
-    assert_null(cfx_find(&fs, id));
+    assert_null(qt_findings_find(&fs, id));
     cfx_done(&fs, &cfg);
     cfx_rm("home/vpopmail/domains/example.com/alice/.qmail-lists");
     cfx_rm("etc/passwd");

@@ -71,14 +71,14 @@ static void bounce_empty(void **st)
     const qt_finding *f;
     cfx_put("var/qmail/control/doublebounceto", "\n", 0644);
     audit(&fs, &cfg, NULL);
-    f = cfx_find(&fs, "config.doublebounceto-empty");
+    f = qt_findings_find(&fs, "config.doublebounceto-empty");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
     cfx_done(&fs, &cfg);
 
     qt_logmon *m = logs_of(no_triple);
     audit(&fs, &cfg, m);
-    f = cfx_find(&fs, "config.doublebounceto-empty");
+    f = qt_findings_find(&fs, "config.doublebounceto-empty");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");   /* logs read, but nothing lost */
     assert_null(strstr(f->evidence, "logs:"));
@@ -87,7 +87,7 @@ static void bounce_empty(void **st)
 
     m = logs_of(triple);
     audit(&fs, &cfg, m);
-    f = cfx_find(&fs, "config.doublebounceto-empty");
+    f = qt_findings_find(&fs, "config.doublebounceto-empty");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_string_equal(f->inc_kind, "bounce-config");
@@ -117,7 +117,7 @@ static void bounce_address_remote(void **st)
     qt_logmon *m = logs_of(triple);
     cfx_put("var/qmail/control/doublebounceto", "postmaster@remote.example\n", 0644);
     audit(&fs, &cfg, m);
-    f = cfx_find(&fs, "config.doublebounceto-address");
+    f = qt_findings_find(&fs, "config.doublebounceto-address");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "bounce-config");
     assert_non_null(strstr(f->inc_impact, "holds a whole address (they go to postmaster@remote.example@mail.example.com)"));
@@ -125,7 +125,7 @@ static void bounce_address_remote(void **st)
     cfx_put("var/qmail/control/doublebounceto", "postmaster\n", 0644);
     cfx_put("var/qmail/control/doublebouncehost", "remote.example\n", 0644);
     audit(&fs, &cfg, m);
-    f = cfx_find(&fs, "config.doublebounceto-remote");
+    f = qt_findings_find(&fs, "config.doublebounceto-remote");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "bounce-config");
     cfx_done(&fs, &cfg);
@@ -144,7 +144,7 @@ static void bounce_alias(void **st)
     qt_logmon *m = logs_of(triple);
     cfx_rm("var/qmail/alias/.qmail-postmaster");
     audit(&fs, &cfg, m);
-    f = cfx_find(&fs, "config.alias-missing:.qmail-postmaster");
+    f = qt_findings_find(&fs, "config.alias-missing:.qmail-postmaster");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "bounce-config");
     assert_non_null(strstr(f->inc_impact, "the alias they go to is missing (they go to postmaster@mail.example.com)"));
@@ -152,7 +152,7 @@ static void bounce_alias(void **st)
     /* ~alias/.qmail-default takes postmaster's mail: INFO, not the cause */
     cfx_put("var/qmail/alias/.qmail-default", "./Mailbox\n", 0644);
     audit(&fs, &cfg, m);
-    f = cfx_find(&fs, "config.alias-missing:.qmail-postmaster");
+    f = qt_findings_find(&fs, "config.alias-missing:.qmail-postmaster");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
     cfx_done(&fs, &cfg);
@@ -161,7 +161,7 @@ static void bounce_alias(void **st)
     cfx_put("var/qmail/alias/.qmail-postmaster", "&admin@example.com\n", 0644);
     cfx_rm("var/qmail/alias/.qmail-root");
     audit(&fs, &cfg, m);
-    f = cfx_find(&fs, "config.alias-missing:.qmail-root");
+    f = qt_findings_find(&fs, "config.alias-missing:.qmail-root");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
     cfx_done(&fs, &cfg);
@@ -196,14 +196,14 @@ static void spf_forward(void **st)
     const char *id = "config.forward-spf:/home/vpopmail/domains/example.com/carol/.qmail";
     cfx_put("home/vpopmail/domains/example.com/carol/.qmail", "./Maildir/\n&carol@remote.example\n", 0600);
     audit(&fs, &cfg, NULL);
-    f = cfx_find(&fs, id);
+    f = qt_findings_find(&fs, id);
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
     cfx_done(&fs, &cfg);
 
     qt_logmon *m = logs_of(spf_refused);
     audit(&fs, &cfg, m);
-    f = cfx_find(&fs, id);
+    f = qt_findings_find(&fs, id);
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "spf-forward");
     assert_string_equal(f->inc_service, "remote.example");
@@ -220,7 +220,7 @@ static void spf_forward(void **st)
      * domain's: evidence, but no incident */
     m = logs_of(other_refused);
     audit(&fs, &cfg, m);
-    f = cfx_find(&fs, id);
+    f = qt_findings_find(&fs, id);
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "");
     assert_non_null(strstr(f->evidence, "logs: mail to remote.example: 0 failed, 1 deferred; no reply read names SPF"));
@@ -231,7 +231,7 @@ static void spf_forward(void **st)
     cfx_put("var/qmail/control/srs_domain", "srs.example.com\n", 0644);
     m = logs_of(spf_refused);
     audit(&fs, &cfg, m);
-    assert_null(cfx_find(&fs, id));
+    assert_null(qt_findings_find(&fs, id));
     cfx_done(&fs, &cfg);
     free(m);
     cfx_rm("var/qmail/control/srs_domain");

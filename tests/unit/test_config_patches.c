@@ -26,35 +26,35 @@ static void spfbehavior(void **st)
     /* missing: the patch may not be there, nothing said */
     cfx_put("home/vpopmail/domains/example.com/carol/.qmail", "&carol@remote.example\n", 0600);
     cfx_audit(&fs, &cfg, NULL);
-    assert_null(cfx_find(&fs, "config.spf-off"));
+    assert_null(qt_findings_find(&fs, "config.spf-off"));
     cfx_done(&fs, &cfg);
     /* 0 with a forward: INFO */
     cfx_put("var/qmail/control/spfbehavior", "0\n", 0644);
     cfx_audit(&fs, &cfg, NULL);
-    f = cfx_find(&fs, "config.spf-off");
+    f = qt_findings_find(&fs, "config.spf-off");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     cfx_done(&fs, &cfg);
     /* 0 without forwards: nothing */
     cfx_rm("home/vpopmail/domains/example.com/carol/.qmail");
     cfx_audit(&fs, &cfg, NULL);
-    assert_null(cfx_find(&fs, "config.spf-off"));
+    assert_null(qt_findings_find(&fs, "config.spf-off"));
     cfx_done(&fs, &cfg);
     /* 3 rejects fail only: the right form */
     cfx_put("var/qmail/control/spfbehavior", "3\n", 0644);
     cfx_audit(&fs, &cfg, NULL);
-    assert_null(cfx_find(&fs, "config.spf-strict"));
+    assert_null(qt_findings_find(&fs, "config.spf-strict"));
     cfx_done(&fs, &cfg);
     cfx_put("var/qmail/control/spfbehavior", "4\n", 0644);
     cfx_audit(&fs, &cfg, NULL);
-    f = cfx_find(&fs, "config.spf-strict");
+    f = qt_findings_find(&fs, "config.spf-strict");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->evidence, "line 1: 4: rejects softfail (~all) too"));
     cfx_done(&fs, &cfg);
     cfx_put("var/qmail/control/spfbehavior", "9\n", 0644);
     cfx_audit(&fs, &cfg, NULL);
-    f = cfx_find(&fs, "config.spf-strict");
+    f = qt_findings_find(&fs, "config.spf-strict");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "line 1: 9 (read as 6): rejects everything that does not pass"));
@@ -62,8 +62,8 @@ static void spfbehavior(void **st)
     /* not a number: qmail keeps the default, the number check says so */
     cfx_put("var/qmail/control/spfbehavior", "strict\n", 0644);
     cfx_audit(&fs, &cfg, NULL);
-    assert_non_null(cfx_find(&fs, "config.not-a-number:spfbehavior"));
-    assert_null(cfx_find(&fs, "config.spf-strict"));
+    assert_non_null(qt_findings_find(&fs, "config.not-a-number:spfbehavior"));
+    assert_null(qt_findings_find(&fs, "config.spf-strict"));
     cfx_done(&fs, &cfg);
     cfx_rm("var/qmail/control/spfbehavior");
 }
@@ -83,7 +83,7 @@ static void ciphers(void **st)
         snprintf(t, sizeof t, "%s\n", good[i]);
         cfx_put("var/qmail/control/tlsserverciphers", t, 0644);
         cfx_audit(&fs, &cfg, NULL);
-        if (cfx_find(&fs, "config.weak-ciphers:tlsserverciphers"))
+        if (qt_findings_find(&fs, "config.weak-ciphers:tlsserverciphers"))
             fail_msg("flagged: %s", good[i]);
         cfx_done(&fs, &cfg);
     }
@@ -99,7 +99,7 @@ static void ciphers(void **st)
         snprintf(t, sizeof t, "%s\n", bad[i][0]);
         cfx_put("var/qmail/control/tlsclientciphers", t, 0644);
         cfx_audit(&fs, &cfg, NULL);
-        f = cfx_find(&fs, "config.weak-ciphers:tlsclientciphers");
+        f = qt_findings_find(&fs, "config.weak-ciphers:tlsclientciphers");
         if (!f)
             fail_msg("not flagged: %s", bad[i][0]);
         assert_int_equal(f->sev, QT_SEV_WARN);
@@ -135,23 +135,23 @@ static void tmpkeys_and_secrets(void **st)
     set_mtime("var/qmail/control/dh2048.pem", 86400);
     set_mtime("var/qmail/control/rsa2048.pem", 86400);
     cfx_audit(&fs, &cfg, NULL);
-    assert_null(cfx_find(&fs, "config.tmpkey-old:dh2048.pem"));
-    assert_null(cfx_find(&fs, "config.secret-readable:rsa2048.pem"));
+    assert_null(qt_findings_find(&fs, "config.tmpkey-old:dh2048.pem"));
+    assert_null(qt_findings_find(&fs, "config.secret-readable:rsa2048.pem"));
     assert_null(qt_config_find(&cfg, QT_CFG_CONTROL, "rsa2048.pem")->text);   /* a key: never read */
     cfx_done(&fs, &cfg);
     set_mtime("var/qmail/control/dh2048.pem", 40 * 86400);
     set_mtime("var/qmail/control/rsa2048.pem", 40 * 86400);
     cfx_audit(&fs, &cfg, NULL);
-    f = cfx_find(&fs, "config.tmpkey-old:dh2048.pem");
+    f = qt_findings_find(&fs, "config.tmpkey-old:dh2048.pem");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->evidence, "last changed 40d"));
-    assert_non_null(cfx_find(&fs, "config.tmpkey-old:rsa2048.pem"));
+    assert_non_null(qt_findings_find(&fs, "config.tmpkey-old:rsa2048.pem"));
     cfx_done(&fs, &cfg);
     /* authsenders holds passwords: world-readable is a WARN, and its text is never kept */
     cfx_put("var/qmail/control/authsenders", ":relay.example.net:587|user|s3cretpw\n", 0644);
     cfx_audit(&fs, &cfg, NULL);
-    f = cfx_find(&fs, "config.secret-readable:authsenders");
+    f = qt_findings_find(&fs, "config.secret-readable:authsenders");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "mode 0644"));
@@ -161,7 +161,7 @@ static void tmpkeys_and_secrets(void **st)
     cfx_done(&fs, &cfg);
     cfx_put("var/qmail/control/authsenders", ":relay.example.net:587|user|s3cretpw\n", 0640);
     cfx_audit(&fs, &cfg, NULL);
-    assert_null(cfx_find(&fs, "config.secret-readable:authsenders"));
+    assert_null(qt_findings_find(&fs, "config.secret-readable:authsenders"));
     cfx_done(&fs, &cfg);
     cfx_rm("var/qmail/control/authsenders");
     cfx_rm("var/qmail/control/dh2048.pem");
