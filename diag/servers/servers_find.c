@@ -145,6 +145,13 @@ static void keep_logger(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
     snprintf(lg->logrun, sizeof lg->logrun, "%.500s/log/run", svcdir);
     lg->is_send = strstr(text, "qmail-start") || strstr(text, "qmail-send");
     find_logdir(ctx, s, realdir, lg->logdir, sizeof lg->logdir);
+    /* one service reached twice (/service/X -> /var/qmail/supervise/X) */
+    for (int i = 0; i < s->nloggers - 1 && *lg->logdir; i++)
+        if (!strcmp(s->loggers[i].logdir, lg->logdir)) {
+            s->loggers[i].is_send |= lg->is_send;
+            s->nloggers--;
+            break;
+        }
 }
 
 /* Does the text name a front end the servers collector models? (Substrings:

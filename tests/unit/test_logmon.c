@@ -23,6 +23,7 @@
 #include "diag/core/util.h"
 #include "diag/logmon/logmon.h"
 #include "diag/logmon/logmon_journal.h"
+#include "diag/servers/servers.h"
 
 static double fake_now;
 static double now_fn(void) { return fake_now; }
@@ -603,6 +604,13 @@ static void collector_send_logrun(void **st)
     snprintf(l, sizeof l, "%ld.250000 delivery 1: deferral: Sorry,_I_wasn't_able_to_establish_an_SMTP_connection._(#4.4.1)/\n",
              (long)time(NULL) - 60);
     put("/var/log/qmail-send-x/current", l, "w");
+    /* the same service reached twice: one logger kept */
+    snprintf(l, sizeof l, "%s/var/qmail", root);
+    assert_int_equal(mkdir(l, 0755), 0);
+    snprintf(l, sizeof l, "%s/var/qmail/supervise", root);
+    assert_int_equal(mkdir(l, 0755), 0);
+    snprintf(l, sizeof l, "%s/var/qmail/supervise/qmail-send", root);
+    assert_int_equal(symlink("/service/qmail-send", l), 0);
     qt_ctx_defaults(&ctx);
     ctx.root = root;
     ctx.proc = "/nonexistent-proc";
@@ -612,6 +620,8 @@ static void collector_send_logrun(void **st)
     assert_string_equal(src->path, "/var/log/qmail-send-x/current");
     assert_non_null(strstr(src->why, "/service/qmail-send/log/run"));
     assert_int_equal(m->count[QT_LOG_DELIVERY_DEFERRAL], 1);
+    assert_int_equal(snap->servers->nloggers, 1);
+    assert_true(snap->servers->loggers[0].is_send);
     for (size_t i = 0; i < m->nsrc; i++)
         assert_string_not_equal(m->src[i].path, "/var/log/qmail/current");
     assert_int_equal(m->count[QT_LOG_SEND_STATUS], 0);
