@@ -147,12 +147,15 @@ static void source_path(const struct qt_log_source *s, char *out, size_t n)
         snprintf(out, n, "%s/%s", s->dir, s->name);
 }
 
-/* The loggers the servers model read from each log/run, plus qmail-send's. */
+/* The loggers the servers model read from each log/run: the front ends',
+ * then the other mail services' (qmail-send...), plus a guess for
+ * qmail-send's when no qmail-send service was found. */
 static size_t loggers(const qt_snapshot *snap, struct qt_log_svc *svcs, size_t cap)
 {
     size_t n = 0;
+    int send_found = 0;
 
-    if (snap->servers)
+    if (snap->servers) {
         for (size_t i = 0; i < snap->servers->n && n < cap; i++) {
             const struct qt_server *s = &snap->servers->v[i];
             if (!*s->logdir)
@@ -162,14 +165,24 @@ static size_t loggers(const qt_snapshot *snap, struct qt_log_svc *svcs, size_t c
             svcs[n].logdir = s->logdir;
             n++;
         }
-    /* qmail-send is no tcpserver, so the servers model does not list it;
-     * its log is looked for where Life with qmail's qmail-send/log/run puts
-     * it (multilog t /var/log/qmail), unless a listed service already
-     * writes there (docs/domain/supervision.md#multilog) */
-    int send_listed = 0;
+        for (int i = 0; i < snap->servers->nloggers; i++) {
+            const struct qt_mail_logger *lg = &snap->servers->loggers[i];
+            send_found |= lg->is_send;
+            if (!*lg->logdir || n >= cap)
+                continue;
+            svcs[n].name = lg->name;
+            svcs[n].logrun = lg->logrun;
+            svcs[n].logdir = lg->logdir;
+            n++;
+        }
+    }
+    /* no qmail-send service found (supervised elsewhere, or none under
+     * --root): its log is looked for where Life with qmail's
+     * qmail-send/log/run puts it (multilog t /var/log/qmail), unless a
+     * listed service already writes there (docs/domain/supervision.md#multilog) */
     for (size_t i = 0; i < n; i++)
-        send_listed |= !strcmp(svcs[i].logdir, "/var/log/qmail") || !strcmp(svcs[i].logdir, "/var/log/qmail/");
-    if (!send_listed && n < cap) {
+        send_found |= !strcmp(svcs[i].logdir, "/var/log/qmail") || !strcmp(svcs[i].logdir, "/var/log/qmail/");
+    if (!send_found && n < cap) {
         svcs[n].name = "qmail-send";
         svcs[n].logrun = "the usual qmail-send log directory (Life with qmail: multilog t /var/log/qmail)";
         svcs[n].logdir = "/var/log/qmail";

@@ -125,12 +125,23 @@ struct qt_server {
 };
 
 #define QT_SCANDIRS_MAX 8               /* active scan directories kept */
+#define QT_SERVERS_LOGGERS_MAX 32      /* mail services without a front end whose log/run is kept */
 #define QT_SERVERS_MAX_DIRS 512        /* entries of one service directory read */
 #define QT_SERVERS_COUNT_MAX 1000000   /* entries counted for the "512 of N" note */
 /* Run scripts of one sample together (docs/security.md): once spent, the
  * remaining service directories are listed without being read. */
 #define QT_SERVERS_SAMPLE_BYTES (4 * 1024 * 1024)  /* script text + expansion bytes */
 #define QT_SERVERS_SAMPLE_SUBSTS 512               /* command substitutions (files read) */
+
+/* A supervised mail service that starts no front end (qmail-send, a
+ * qmail-pop3d under inetd-style glue, splogger...): not a row of the
+ * model, but its logger is where the logs collector reads its lines. */
+struct qt_mail_logger {
+    char name[64];              /* service directory name */
+    char logrun[560];           /* SVCDIR/log/run as on the system */
+    char logdir[512];           /* the directory its logger writes to ("" none found) */
+    int is_send;                /* its run starts qmail-start or qmail-send */
+};
 
 typedef struct qt_servers {
     struct qt_server *v;
@@ -145,6 +156,10 @@ typedef struct qt_servers {
     char scandirs[QT_SCANDIRS_MAX][256];   /* as on the system (under the root) */
     int nscandirs;
     char scan_source[64];       /* "svscan pid 123", "first existing of /service...", "none found" */
+    /* mail services without a front end, in scan order, at most
+     * QT_SERVERS_LOGGERS_MAX (the rest are not kept) */
+    struct qt_mail_logger loggers[QT_SERVERS_LOGGERS_MAX];
+    int nloggers;
 } qt_servers;
 
 struct qt_procs;

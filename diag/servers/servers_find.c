@@ -89,15 +89,17 @@ static int sample_spent(const qt_servers *s)
     return s->script_bytes > QT_SERVERS_SAMPLE_BYTES || s->script_substs > QT_SERVERS_SAMPLE_SUBSTS;
 }
 
-/* The directory multilog (or svlogd, s6-log) writes to, from log/run. */
-static void find_logdir(const qt_ctx *ctx, qt_servers *s, struct qt_server *sv)
+/* The directory multilog (or svlogd, s6-log) writes to, from the log/run
+ * of the service whose real directory is realdir; out "" when none. */
+static void find_logdir(const qt_ctx *ctx, qt_servers *s, const char *realdir, char *out, size_t outn)
 {
     char path[1100];
     qt_runscript rs;
     int rc;
 
-    snprintf(path, sizeof path, "%s/log/run", sv->realdir);
-    rc = qt_runscript_read(ctx, path, sv->realdir, &rs, NULL);
+    out[0] = '\0';
+    snprintf(path, sizeof path, "%s/log/run", realdir);
+    rc = qt_runscript_read(ctx, path, realdir, &rs, NULL);
     spend(s, &rs);
     if (rc == 0) {
         for (int i = 0; i < rs.argc; i++) {
@@ -109,8 +111,8 @@ static void find_logdir(const qt_ctx *ctx, qt_servers *s, struct qt_server *sv)
                         char *t;
                         while (a[0] == '.' && a[1] == '/')
                             a += 2;
-                        t = a[0] == '/' ? qt_strdup(a) : qt_asprintf("%s/log/%s", sv->realdir, a);
-                        qt_copy(sv->logdir, sizeof sv->logdir, t);
+                        t = a[0] == '/' ? qt_strdup(a) : qt_asprintf("%s/log/%s", realdir, a);
+                        qt_copy(out, outn, t);
                         free(t);
                         break;
                     }
@@ -119,6 +121,37 @@ static void find_logdir(const qt_ctx *ctx, qt_servers *s, struct qt_server *sv)
         }
     }
     qt_runscript_free(&rs);
+}
+
+/* Does a run script that starts no front end run a mail program? qmail's
+ * programs all begin "qmail-" (qmail-start, qmail-send, qmail-pop3d...);
+ * splogger is qmail's syslog logger (qmail-send's run may pipe into it). */
+static int mentions_mail(const char *text)
+{
+    return text && (strstr(text, "qmail-") || strstr(text, "splogger") || strstr(text, "vdelivermail"));
+}
+
+/* Keep a mail service's logger (bounded side list, servers.h). */
+static void keep_logger(const qt_ctx *ctx, qt_servers *s, const char *svcdir, const char *realdir, const char *name,
+                        const char *text)
+{
+    struct qt_mail_logger *lg;
+
+    if (s->nloggers >= QT_SERVERS_LOGGERS_MAX)
+        return;
+    lg = &s->loggers[s->nloggers++];
+    memset(lg, 0, sizeof *lg);
+    qt_copy(lg->name, sizeof lg->name, name);
+    snprintf(lg->logrun, sizeof lg->logrun, "%.500s/log/run", svcdir);
+    lg->is_send = strstr(text, "qmail-start") || strstr(text, "qmail-send");
+    find_logdir(ctx, s, realdir, lg->logdir, sizeof lg->logdir);
+    /* one service reached twice (/service/X -> /var/qmail/supervise/X) */
+    for (int i = 0; i < s->nloggers - 1 && *lg->logdir; i++)
+        if (!strcmp(s->loggers[i].logdir, lg->logdir)) {
+            s->loggers[i].is_send |= lg->is_send;
+            s->nloggers--;
+            break;
+        }
 }
 
 /* Does the text name a front end the servers collector models? (Substrings:
@@ -235,8 +268,11 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
         qt_cmd_free(&probe);
     }
     /* qmail-send, log services, anything else -- but a script too complex
-     * to evaluate or cut short may hide a front end: listed with the reason */
+     * to evaluate or cut short may hide a front end: listed with the reason.
+     * A mail service's logger is kept for the logs collector. */
     if (rc != 0 && !rs.budget[0] && !rs.truncated && !mentions_front_end(text)) {
+        if (mentions_mail(text))
+            keep_logger(ctx, s, svcdir, realdir, name, text);
         qt_runscript_free(&rs);
         free(text);
         return;
@@ -252,7 +288,7 @@ static void add_service(const qt_ctx *ctx, qt_servers *s, const char *svcdir, co
         qt_cmd_parse(&sv->script, rs.argc, rs.argv, rs.unresolved, QT_VAR_UNKNOWN);
         sv->has_script_cmd = sv->script.status != QT_CMD_NO_SERVER && sv->script.status != QT_CMD_EMPTY;
     }
-    find_logdir(ctx, s, sv);
+    find_logdir(ctx, s, sv->realdir, sv->logdir, sizeof sv->logdir);
     snprintf(path, sizeof path, "%s/down", realdir);
     {
         struct stat db;

@@ -23,6 +23,7 @@
 #include "diag/core/util.h"
 #include "diag/logmon/logmon.h"
 #include "diag/logmon/logmon_journal.h"
+#include "diag/servers/servers.h"
 
 static double fake_now;
 static double now_fn(void) { return fake_now; }
@@ -576,6 +577,58 @@ static void collector_late_source(void **st)
     qt_sampler_free(&s);
 }
 
+/* qmail-send is supervised without a front end: its logger is found from
+ * its own log/run (a directory not named /var/log/qmail), the source says
+ * which log/run, and the /var/log/qmail guess is left out */
+static void collector_send_logrun(void **st)
+{
+    (void)st;
+    qt_ctx ctx;
+    qt_sampler s = {0};
+    qt_snapshot *snap = NULL;
+    const qt_logmon *m;
+    const struct qt_logmon_src *src;
+    char l[256];
+
+    put("/var/log/qmail/current", "@400000005f5e100000000000 status: local 0/10 remote 0/20\n", "w");
+    snprintf(l, sizeof l, "%s/service", root);
+    assert_int_equal(mkdir(l, 0755), 0);
+    snprintf(l, sizeof l, "%s/service/qmail-send", root);
+    assert_int_equal(mkdir(l, 0755), 0);
+    snprintf(l, sizeof l, "%s/service/qmail-send/log", root);
+    assert_int_equal(mkdir(l, 0755), 0);
+    snprintf(l, sizeof l, "%s/var/log/qmail-send-x", root);
+    assert_int_equal(mkdir(l, 0755), 0);
+    put("/service/qmail-send/run", "#!/bin/sh\nexec qmail-start ./Maildir/\n", "w");
+    put("/service/qmail-send/log/run", "#!/bin/sh\nexec multilog t /var/log/qmail-send-x\n", "w");
+    snprintf(l, sizeof l, "%ld.250000 delivery 1: deferral: Sorry,_I_wasn't_able_to_establish_an_SMTP_connection._(#4.4.1)/\n",
+             (long)time(NULL) - 60);
+    put("/var/log/qmail-send-x/current", l, "w");
+    /* the same service reached twice: one logger kept */
+    snprintf(l, sizeof l, "%s/var/qmail", root);
+    assert_int_equal(mkdir(l, 0755), 0);
+    snprintf(l, sizeof l, "%s/var/qmail/supervise", root);
+    assert_int_equal(mkdir(l, 0755), 0);
+    snprintf(l, sizeof l, "%s/var/qmail/supervise/qmail-send", root);
+    assert_int_equal(symlink("/service/qmail-send", l), 0);
+    qt_ctx_defaults(&ctx);
+    ctx.root = root;
+    ctx.proc = "/nonexistent-proc";
+    m = sample(&s, &ctx, &snap);
+    src = src_named(m, "qmail-send");
+    assert_non_null(src);
+    assert_string_equal(src->path, "/var/log/qmail-send-x/current");
+    assert_non_null(strstr(src->why, "/service/qmail-send/log/run"));
+    assert_int_equal(m->count[QT_LOG_DELIVERY_DEFERRAL], 1);
+    assert_int_equal(snap->servers->nloggers, 1);
+    assert_true(snap->servers->loggers[0].is_send);
+    for (size_t i = 0; i < m->nsrc; i++)
+        assert_string_not_equal(m->src[i].path, "/var/log/qmail/current");
+    assert_int_equal(m->count[QT_LOG_SEND_STATUS], 0);
+    qt_snapshot_free(snap);
+    qt_sampler_free(&s);
+}
+
 /* a journal entry as a line for the classifier: rsyslog's high-precision
  * form, the entry's own time, newlines and NULs of the message as spaces */
 static void journal_entry_line(void **st)
@@ -673,6 +726,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(collector_window_and_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_unreadable, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_late_source, setup, teardown),
+        cmocka_unit_test_setup_teardown(collector_send_logrun, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
