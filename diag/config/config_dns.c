@@ -60,20 +60,83 @@ void qt_config_dns_facts(const qt_config *cfg, const struct qt_dns_facts *facts,
     free(helo);
 }
 
-void qt_config_dns_batch(const qt_ctx *ctx, qt_snapshot *snap, double budget)
+qt_job *qt_config_dns_job(const qt_ctx *ctx, const qt_config *cfg, double timeout)
 {
-    const qt_config *cfg = snap->config;
     char err[160];
     if (!cfg || !cfg->installed || !ctx->dns_server || !*ctx->dns_server || !ctx->public_ip || !*ctx->public_ip)
-        return;
+        return NULL;
     char *helo = qt_cfg_value(cfg, "helohost", NULL);
     qt_job *j = qt_dns_job_new(ctx->dns_server, helo, ctx->public_ip,
-                               budget > 0 && budget < DNS_TIMEOUT ? budget : DNS_TIMEOUT, err, sizeof err);
+                               timeout > 0 && timeout < DNS_TIMEOUT ? timeout : DNS_TIMEOUT, err, sizeof err);
     free(helo);
+    return j;
+}
+
+void qt_config_dns_batch(const qt_ctx *ctx, qt_snapshot *snap, double budget)
+{
+    qt_job *j = qt_config_dns_job(ctx, snap->config, budget);
     if (!j)
         return;
     if (qt_job_run(j, 1.0) == 0)
-        qt_config_dns_facts(cfg, qt_dns_job_facts(j), &snap->findings);
+        qt_config_dns_facts(snap->config, qt_dns_job_facts(j), &snap->findings);
     j->ops->free(j);
     qt_findings_sort(&snap->findings);
+}
+
+/* --- the console's schedule --- */
+
+/* 1 when the helohost cfg applies now is the one the lookup asked about. */
+static int same_helo(const qt_config *cfg, const char *asked)
+{
+    char *helo = qt_cfg_value(cfg, "helohost", NULL);
+    int same = strcmp(helo, asked) == 0;
+    free(helo);
+    return same;
+}
+
+qt_job *qt_config_dns_next(struct qt_config_dns_sched *s, const qt_ctx *ctx, const qt_config *cfg, double now)
+{
+    qt_job *j;
+    if (s->running || !cfg || !cfg->installed)
+        return NULL;
+    /* a changed helohost (r, or a file's new mtime) is asked about at once */
+    if (now < s->next && same_helo(cfg, s->helo))
+        return NULL;
+    if (!(j = qt_config_dns_job(ctx, cfg, DNS_TIMEOUT)))
+        return NULL;
+    char *helo = qt_cfg_value(cfg, "helohost", NULL);
+    snprintf(s->helo, sizeof s->helo, "%s", helo);
+    free(helo);
+    s->running = 1;
+    s->next = now + QT_CONFIG_DNS_EVERY;
+    return j;
+}
+
+void qt_config_dns_done(struct qt_config_dns_sched *s, qt_job *j)
+{
+    const struct qt_dns_facts *f = qt_dns_job_facts(j);
+    s->running = 0;
+    /* a finished job has a status for the PTR (a timeout at worst); a job
+     * cancelled before its end keeps the previous result */
+    if (f->ptr_st == QT_DNS_PENDING)
+        return;
+    if (!s->facts)
+        s->facts = qt_calloc(1, sizeof *s->facts);
+    *s->facts = *f;
+}
+
+void qt_config_dns_join(const struct qt_config_dns_sched *s, qt_snapshot *snap)
+{
+    const qt_config *cfg = snap->config;
+    /* never evidence about a helohost that is no longer the one in use */
+    if (!s->facts || !cfg || !cfg->installed || !same_helo(cfg, s->facts->helo))
+        return;
+    qt_config_dns_facts(cfg, s->facts, &snap->findings);
+    qt_findings_sort(&snap->findings);
+}
+
+void qt_config_dns_sched_free(struct qt_config_dns_sched *s)
+{
+    free(s->facts);
+    memset(s, 0, sizeof *s);
 }
