@@ -147,11 +147,10 @@ struct qt_config_dns_sched {
     int running;                 /* a job is out */
 };
 /* The job due at now, or NULL (none due, one running, options missing).
- * The caller runs it and then calls qt_config_dns_done() before freeing. */
+ * The caller runs it (never blocking: a console job) and frees it; a job
+ * that ran to its end leaves its facts in s, a cancelled one keeps the
+ * previous ones. s must outlive the job. */
 qt_job *qt_config_dns_next(struct qt_config_dns_sched *s, const qt_ctx *ctx, const qt_config *cfg, double now);
-/* The job from _next() finished or was cancelled: keep its facts if it ran
- * to its end. */
-void qt_config_dns_done(struct qt_config_dns_sched *s, qt_job *j);
 /* The latest facts into snap's findings as the batch path joins them
  * (qt_config_dns_facts); nothing before the first lookup finished or when
  * it asked about another helohost. */
