@@ -153,8 +153,8 @@ int qt_jobs_pollfds(struct qt_shell *ui, struct pollfd *pfd, int *owner_of);
 void qt_jobs_step(struct qt_shell *ui, struct pollfd *pfd, int *owner_of, int nfds, double now);
 
 /* ptrcheck.c: the public IP's PTR lookup in the background (issue 17).
- * start: the lookup if due (call after a sample; needs no free slot check:
- * one job at most). join: the latest result into a new sample's findings.
+ * start: the lookup if due and a job slot is to spare (call after a
+ * sample; one job at most). join: the latest result into a new sample's findings.
  * free: after qt_jobs_cancel_all(). */
 void qt_ptr_start(struct qt_shell *ui);
 void qt_ptr_join(qt_snapshot *snap);

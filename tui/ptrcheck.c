@@ -13,7 +13,14 @@ static struct qt_config_dns_sched sched;
 void qt_ptr_start(struct qt_shell *ui)
 {
     qt_job *j;
+    int free_slots = 0;
     if (ui->loaded || !ui->snap)
+        return;
+    /* never take the panes' last slots: a refused start would flash "too
+     * many background jobs" for work the user did not ask for */
+    for (int i = 0; i < QT_MAX_JOBS; i++)
+        free_slots += !ui->jobs[i].job;
+    if (free_slots <= 2)
         return;
     if ((j = qt_config_dns_next(&sched, ui->cfg.ctx, ui->snap->config, qt_now_mono())))
         qt_jobs_start(ui, j, NULL, NULL);   /* its end leaves the facts in sched */
