@@ -152,6 +152,14 @@ int qt_jobs_pollfds(struct qt_shell *ui, struct pollfd *pfd, int *owner_of);
 /* Step the jobs whose fds are ready or whose deadline passed. */
 void qt_jobs_step(struct qt_shell *ui, struct pollfd *pfd, int *owner_of, int nfds, double now);
 
+/* ptrcheck.c: the public IP's PTR lookup in the background (issue 17).
+ * start: the lookup if due and a job slot is to spare (call after a
+ * sample; one job at most). join: the latest result into a new sample's findings.
+ * free: after qt_jobs_cancel_all(). */
+void qt_ptr_start(struct qt_shell *ui);
+void qt_ptr_join(qt_snapshot *snap);
+void qt_ptr_free(void);
+
 /* nav.c */
 void qt_nav_push(struct qt_shell *ui);          /* drill into the selected row */
 int qt_nav_pop(struct qt_shell *ui);            /* back one level; 0 if already at the top, unzoomed */

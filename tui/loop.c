@@ -65,6 +65,7 @@ static void take_sample(struct qt_shell *ui)
     /* the probes' latest results join this sample's findings and metrics */
     qt_probe_sched_update(qt_panes_probes(), ui->cfg.ctx, s);
     qt_probe_sched_report(qt_panes_probes(), s);
+    qt_ptr_join(s);   /* after the probes, in the batch path's order */
     qt_snapshot_free(ui->snap);
     ui->snap = s;
     ui->sampled_at = qt_now_mono();
@@ -106,6 +107,7 @@ static int loop(struct qt_shell *ui)
                 qt_shell_flash(ui, "new sample taken while frozen");
         }
         start_probes(ui);
+        qt_ptr_start(ui);
         if (ui->flash[0] && now >= ui->flash_until) {
             ui->flash[0] = '\0';
             ui->dirty = 1;
@@ -196,6 +198,7 @@ int qt_tui_run(const struct qt_tui_config *cfg)
     err = loop(ui);
 
     qt_jobs_cancel_all(ui);
+    qt_ptr_free();
     if (ui->dlg.kind != QT_DLG_NONE)
         qt_dialog_close(ui);
     qt_layout_free(ui);

@@ -22,6 +22,7 @@
 #include "diag/core/ctx.h"
 #include "diag/core/finding.h"
 #include "diag/core/history.h"
+#include "diag/core/job.h"
 
 #define QT_CONFIG_MAX_FILE (256 * 1024)   /* bytes read of one file (qmail-local reads .qmail whole) */
 #define QT_CONFIG_MAX_FILES 20000         /* files kept per read: domains x users is bounded */
@@ -126,8 +127,35 @@ void qt_config_check(const qt_ctx *ctx, const qt_config *cfg, const struct qt_sn
  * helohost by the auth wizard's lookup job (diag/auth/auth_dns.h), run to
  * its end here within budget seconds (at most 5), its verdict joined to
  * snap's name findings (config_dns.c); nothing without both options.
- * --once/--json/--check only: the console does not run it. */
+ * --once/--json/--check; the console runs the same job through
+ * qt_config_dns_next() below. */
 void qt_config_dns_batch(const qt_ctx *ctx, struct qt_snapshot *snap, double budget);
+/* The lookup job of both paths: NULL without both options, without an
+ * installed cfg, or with an unusable server. timeout: at most 5 s. The
+ * caller runs and frees it. */
+qt_job *qt_config_dns_job(const qt_ctx *ctx, const qt_config *cfg, double timeout);
+
+/* The console's PTR schedule: a lookup at start, every
+ * QT_CONFIG_DNS_EVERY seconds and at once when the helohost changes; the
+ * latest finished result joins each sample. Zero-initialise; owns facts
+ * (free with qt_config_dns_sched_free() after the job is cancelled). */
+#define QT_CONFIG_DNS_EVERY 600.0
+struct qt_config_dns_sched {
+    struct qt_dns_facts *facts;  /* the latest finished lookup, NULL before */
+    char helo[256];              /* the helohost asked about last */
+    double next;                 /* monotonic: the next lookup; 0 = due */
+    int running;                 /* a job is out */
+};
+/* The job due at now, or NULL (none due, one running, options missing).
+ * The caller runs it (never blocking: a console job) and frees it; a job
+ * that ran to its end leaves its facts in s, a cancelled one keeps the
+ * previous ones. s must outlive the job. */
+qt_job *qt_config_dns_next(struct qt_config_dns_sched *s, const qt_ctx *ctx, const qt_config *cfg, double now);
+/* The latest facts into snap's findings as the batch path joins them
+ * (qt_config_dns_facts); nothing before the first lookup finished or when
+ * it asked about another helohost. */
+void qt_config_dns_join(const struct qt_config_dns_sched *s, struct qt_snapshot *snap);
+void qt_config_dns_sched_free(struct qt_config_dns_sched *s);
 /* Pure: the lookup's facts as evidence of out's name findings
  * (config.helohost-differs, config.served-cert-name:*, config.cert-name),
  * or config.ptr-name (WARN) when the PTR does not confirm helohost and no

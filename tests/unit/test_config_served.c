@@ -290,12 +290,87 @@ static void ptr_vs_helohost(void **st)
     qt_config_free(&cfg);
 }
 
+/* The console's schedule (qt_config_dns_next/_join): a lookup at
+ * start, none while one is out or before QT_CONFIG_DNS_EVERY, one at once
+ * when the helohost changes; a cancelled lookup keeps nothing, and the kept
+ * facts join a sample only while they are about the helohost in use. The
+ * server is a loopback port: the jobs are cancelled, never waited for. */
+static void ptr_schedule(void **st)
+{
+    (void)st;
+    qt_ctx c = ctx_of();
+    qt_config cfg = {0};
+    struct qt_config_dns_sched s = {0};
+    qt_snapshot snap = {0};
+    char p[300];
+    qt_job *j;
+
+    qt_config_read(&c, &cfg);
+    assert_null(qt_config_dns_next(&s, &c, &cfg, 0));   /* no --dns-server/--public-ip: no lookup */
+    c.dns_server = "127.0.0.1:9";
+    c.public_ip = "203.0.113.5";
+    j = qt_config_dns_next(&s, &c, &cfg, 100);
+    assert_non_null(j);
+    assert_string_equal(s.helo, "mail.example.com");
+    assert_null(qt_config_dns_next(&s, &c, &cfg, 100 + 2 * QT_CONFIG_DNS_EVERY));   /* one at a time */
+    j->ops->cancel(j);
+    j->ops->free(j);
+    assert_null(s.facts);                                 /* cancelled: nothing kept */
+    assert_null(qt_config_dns_next(&s, &c, &cfg, 101));   /* not due yet */
+    j = qt_config_dns_next(&s, &c, &cfg, 100 + QT_CONFIG_DNS_EVERY);
+    assert_non_null(j);                                   /* due again after 10 minutes */
+    j->ops->cancel(j);
+    j->ops->free(j);
+
+    /* nothing joins before a lookup finished: no "pending" finding */
+    snap.config = &cfg;
+    qt_config_dns_join(&s, &snap);
+    assert_int_equal(snap.findings.n, 0);
+    /* a finished lookup about the helohost in use joins as in --once */
+    s.facts = qt_calloc(1, sizeof *s.facts);
+    facts_of(s.facts, "mail.example.com", "203.0.113.5", "host-5.isp.example", "203.0.113.5");
+    qt_config_dns_join(&s, &snap);
+    assert_non_null(find(&snap.findings, "config.ptr-name"));
+    qt_findings_free(&snap.findings);
+
+    /* the helohost changes (r re-reads it): a new lookup at once, and the
+     * old facts, about another name, join nothing meanwhile */
+    put("var/qmail/control/helohost", "out.example.net\n");
+    qt_config_free(&cfg);
+    memset(&cfg, 0, sizeof cfg);
+    qt_config_read(&c, &cfg);
+    qt_config_dns_join(&s, &snap);
+    assert_int_equal(snap.findings.n, 0);
+    j = qt_config_dns_next(&s, &c, &cfg, 101 + QT_CONFIG_DNS_EVERY);
+    assert_non_null(j);
+    assert_string_equal(s.helo, "out.example.net");
+    j->ops->cancel(j);
+    j->ops->free(j);
+    assert_string_equal(s.facts->helo, "mail.example.com");   /* cancelled: the last result stays */
+    /* a lookup that runs to its end (nothing answers on port 9: at most its
+     * 5 s deadline) replaces it */
+    j = qt_config_dns_next(&s, &c, &cfg, 101 + 2 * QT_CONFIG_DNS_EVERY);
+    assert_non_null(j);
+    assert_int_equal(qt_job_run(j, 1.0), 0);
+    j->ops->free(j);
+    assert_string_equal(s.facts->helo, "out.example.net");
+    assert_int_not_equal(s.facts->ptr_st, QT_DNS_PENDING);
+    assert_int_equal(s.running, 0);
+
+    snprintf(p, sizeof p, "%s/var/qmail/control/helohost", root);
+    unlink(p);
+    qt_config_dns_sched_free(&s);
+    qt_findings_free(&snap.findings);
+    qt_config_free(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(certfile_sources),
         cmocka_unit_test(served_vs_me),
         cmocka_unit_test(ptr_vs_helohost),
+        cmocka_unit_test(ptr_schedule),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
