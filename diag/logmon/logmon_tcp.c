@@ -88,7 +88,10 @@ static void on_status(struct qt_logmon_tcp *t, const qt_log_rec *r, int64_t when
     int start = r->busy == 0 && !t->after_end && !(t->last_status && t->busy == 1 && t->prev_busy == 0);
 
     if (start) {
-        close_full(t, when);
+        /* the old tcpserver was last seen alive at its last line; how long
+         * it stayed at its limit after that is unknown (it may have been
+         * down for hours before this start), so that is all we count */
+        close_full(t, t->last_line ? t->last_line : when);
         if (counted) {
             t->starts++;
             t->start_at[t->start_head] = when;
@@ -174,6 +177,8 @@ void qt_logmon_tcp_ingest(qt_logmon *m, int src, const qt_log_rec *r, int64_t wh
             t->conns++;   /* the "ok" line, one per connection */
     }
     t->after_end = r->cat == QT_LOG_TCPSERVER_END;
+    if (when > t->last_line)
+        t->last_line = when;
 }
 
 double qt_logmon_tcp_full_secs(const struct qt_logmon_tcp *t, int64_t from, int64_t to)

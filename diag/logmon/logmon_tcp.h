@@ -52,6 +52,7 @@ struct qt_logmon_tcp {
     unsigned peak;            /* the highest N seen, and when (first time) */
     int64_t peak_at;
     int64_t last_status;      /* time of the last status line; 0 none */
+    int64_t last_line;        /* time of its last line of any kind; 0 none */
     int64_t full_since;       /* at its limit since (N >= M); 0: not now */
     struct { int64_t from, to; } full[QT_LOGMON_TCP_SPANS];   /* ring: ended at-limit spans */
     size_t nfull, full_head;

@@ -289,17 +289,28 @@ static void starts(void **st)
     fx_free(&x);
 }
 
-/* a restart ends an at-limit span: the new tcpserver has no child */
+/* a restart ends an at-limit span: the new tcpserver has no child. The
+ * old span ends at the old tcpserver's last line, not at the start: the
+ * service may have been down in between (the lab stopped at 2/2 at 12:15
+ * and started again at 14:31 showed "at its limit for 9m59s" 10 s later) */
 static void start_closes_limit(void **st)
 {
     (void)st;
     struct fx x;
 
     fx_new(&x, "qmail-smtpd", 0);
-    feed(&x, 300, "status: 2/2");
-    feed(&x, 200, "status: 0/2");
+    feed(&x, 7200, "status: 1/2");
+    feed(&x, 7190, "status: 2/2");
+    feed(&x, 7180, "end 12 status 0");
+    feed(&x, 7180, "status: 1/2");
+    feed(&x, 7170, "status: 2/2");                 /* then it stopped, at its limit */
+    feed(&x, 300, "status: 0/2");                  /* started again, 2 hours later */
     assert_int_equal(x.m->tcp[0].full_since, 0);
-    assert_true(qt_logmon_tcp_full_secs(&x.m->tcp[0], x.now - 600, x.now) == 100.0);
+    assert_true(qt_logmon_tcp_full_secs(&x.m->tcp[0], x.now - 7200, x.now) == 10.0);
+    assert_true(qt_logmon_tcp_full_secs(&x.m->tcp[0], x.now - 600, x.now) == 0.0);
+    feed(&x, 10, "status: 1/2");
+    feed(&x, 10, "status: 2/2");                   /* at its limit again, for 10 s now */
+    assert_true(qt_logmon_tcp_full_secs(&x.m->tcp[0], x.now - 600, x.now) == 10.0);
     fx_free(&x);
 }
 
