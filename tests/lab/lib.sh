@@ -61,6 +61,20 @@ truth() {
     "$LAB/status" --json | "$PY" -c 'import json,sys; t=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
 
+# real_lab_up LABEL: bring up the lab's real-stack scenario (lab/up real) for
+# the real-stack tests: exit 77 when it skips, fail with LABEL when it fails;
+# then save lab/status --json once and define T PYTHON-EXPR on it (t = the
+# truth; cheaper than truth's lab/status per call)
+real_lab_up() {
+    "$LAB/up" real
+    local rc=$?
+    (( rc == 77 )) && { echo "SKIP: lab/up real skipped (see above)"; exit 77; }
+    check_eq "$1" 0 "$rc"
+    (( rc == 0 )) || finish
+    "$LAB/status" --json >"$QT_LAB_DIR/truth.json"
+    T() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$QT_LAB_DIR/truth.json"; }
+}
+
 # ss_estab_port PORT: server-side ESTABLISHED sockets whose local port is PORT
 ss_estab_port() { ss -Htn state established "( sport = :$1 )" | wc -l; }
 

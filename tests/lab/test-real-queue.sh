@@ -17,13 +17,7 @@ fi
 source "$(dirname "$0")/lib.sh"
 QT=$QT_BUILD/qtriage
 
-"$LAB/up" real
-rc=$?
-(( rc == 77 )) && { echo "SKIP: lab/up real skipped (see above)"; exit 77; }
-check_eq "lab/up real" 0 "$rc"
-(( rc == 0 )) || finish
-"$LAB/status" --json >"$QT_LAB_DIR/truth.json"
-T() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$QT_LAB_DIR/truth.json"; }
+real_lab_up "lab/up real"
 QD=$(T 't["real"]["qmail_dir"]')
 QQ=$QD/queue
 SVC=$(T 't["real"]["service_dir"]')/qmail-send

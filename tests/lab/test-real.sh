@@ -16,14 +16,8 @@ QT=$QT_BUILD/qtriage
 # an open file of the caller (here fd 7; in real use e.g. flock's lock fd)
 # must not be inherited by the lab's long-lived processes
 exec 7<>"$QT_LAB_DIR/inherit-probe"
-"$LAB/up" real
-rc=$?
+real_lab_up "lab/up real (builds the stack or takes it from the cache)"
 exec 7>&-
-(( rc == 77 )) && { echo "SKIP: lab/up real skipped (see above)"; exit 77; }
-check_eq "lab/up real (builds the stack or takes it from the cache)" 0 "$rc"
-(( rc == 0 )) || finish
-"$LAB/status" --json >"$QT_LAB_DIR/truth.json"
-T() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$QT_LAB_DIR/truth.json"; }
 P() { T "[s for s in t['services'] if s['name']=='$1'][0]['port']"; }
 PREFIX=$(T 't["real"]["prefix"]')
 MAILLOG=$(T 't["real"]["maillog"]')
