@@ -17,6 +17,7 @@
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "panes/panes.h"
+#include "tests/unit/view_fixture.h"
 
 static char root[256];
 
@@ -30,20 +31,6 @@ static void put(const char *rel, const char *text)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
-}
-
-static const char *cell(const qt_table *t, size_t r, int c)
-{
-    return t->rows[r].cells[c].text ? t->rows[r].cells[c].text : "";
-}
-
-static int table_has(const qt_table *t, const char *needle)
-{
-    for (size_t r = 0; r < t->nrows; r++)
-        for (int c = 0; c < t->ncols; c++)
-            if (strstr(cell(t, r, c), needle))
-                return 1;
-    return 0;
 }
 
 static void pane(void **st)
@@ -71,17 +58,15 @@ static void pane(void **st)
     const qt_view *top = qt_pane_config.top;
     struct qt_view_in in = {.ctx = &c, .snap = &snap};
     qt_table head, main;
-    qt_table_init(&head, "");
-    qt_table_init(&main, "");
-    qt_view_fill(top, &in, &head, &main);
+    qt_vf_fill(top, &c, &snap, NULL, NULL, &head, &main);
     size_t r = qt_table_find(&main, "f:/var/qmail/alias/.qmail-postmaster");
     assert_true(r < main.nrows);
-    assert_string_equal(cell(&main, r, 0), "WARN");          /* forward off-site keeps the sender */
-    assert_string_equal(cell(&main, r, 1), "alias");
+    assert_string_equal(qt_vf_cell(&main, r, 0), "WARN");          /* forward off-site keeps the sender */
+    assert_string_equal(qt_vf_cell(&main, r, 1), "alias");
     r = qt_table_find(&main, "f:/var/qmail/control/servercert.pem");
     assert_true(r < main.nrows);
-    assert_string_equal(cell(&main, r, 3), "secret");
-    assert_true(table_has(&head, "/var/qmail"));
+    assert_string_equal(qt_vf_cell(&main, r, 3), "secret");
+    assert_true(qt_vf_has(&head, "/var/qmail"));
     qt_table_free(&head);
     qt_table_free(&main);
 
@@ -90,35 +75,29 @@ static void pane(void **st)
     assert_non_null(fv);
     assert_string_equal(fv->name, "config.file");
     in.key = "f:/var/qmail/alias/.qmail-postmaster";
-    qt_table_init(&head, "");
-    qt_table_init(&main, "");
-    qt_view_fill(fv, &in, &head, &main);
+    qt_vf_fill(fv, &c, &snap, NULL, in.key, &head, &main);
     assert_int_equal(main.nrows, 2);
-    assert_string_equal(cell(&main, 0, 1), "");
-    assert_string_equal(cell(&main, 1, 1), ">");
-    assert_string_equal(cell(&main, 1, 2), "&admin@example.org");
-    assert_true(table_has(&head, "qmail-inject -f postmaster@mail.example.com -a admin@example.org"));
+    assert_string_equal(qt_vf_cell(&main, 0, 1), "");
+    assert_string_equal(qt_vf_cell(&main, 1, 1), ">");
+    assert_string_equal(qt_vf_cell(&main, 1, 2), "&admin@example.org");
+    assert_true(qt_vf_has(&head, "qmail-inject -f postmaster@mail.example.com -a admin@example.org"));
     qt_table_free(&head);
     qt_table_free(&main);
 
     /* a secret file: listed, never shown */
     in.key = "f:/var/qmail/control/servercert.pem";
-    qt_table_init(&head, "");
-    qt_table_init(&main, "");
-    qt_view_fill(fv, &in, &head, &main);
+    qt_vf_fill(fv, &c, &snap, NULL, in.key, &head, &main);
     assert_int_equal(main.nrows, 0);
     assert_non_null(strstr(main.note, "never shown"));
-    assert_false(table_has(&main, "TOPSECRET"));
+    assert_false(qt_vf_has(&main, "TOPSECRET"));
     qt_table_free(&head);
     qt_table_free(&main);
 
     /* hostile bytes are escaped on the way to the table */
     in.key = "f:/var/qmail/alias/.qmail-mailer-daemon";
-    qt_table_init(&head, "");
-    qt_table_init(&main, "");
-    qt_view_fill(fv, &in, &head, &main);
+    qt_vf_fill(fv, &c, &snap, NULL, in.key, &head, &main);
     assert_int_equal(main.nrows, 1);
-    assert_null(strchr(cell(&main, 0, 2), '\033'));
+    assert_null(strchr(qt_vf_cell(&main, 0, 2), '\033'));
     qt_table_free(&head);
     qt_table_free(&main);
 

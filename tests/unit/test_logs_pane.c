@@ -18,29 +18,7 @@
 #include "diag/logmon/logmon.h"
 #include "panes/panes.h"
 #include "tests/unit/ui_double.h"
-
-static void fill(const qt_view *v, const qt_ctx *c, const qt_snapshot *s, const char *key, qt_table *head,
-                 qt_table *main)
-{
-    struct qt_view_in in = {.ctx = c, .snap = s, .hist = NULL, .key = key};
-    qt_table_init(head, "");
-    qt_table_init(main, "");
-    qt_view_fill(v, &in, head, main);
-}
-
-static const char *cell(const qt_table *t, size_t r, int c)
-{
-    return t->rows[r].cells[c].text ? t->rows[r].cells[c].text : "";
-}
-
-static int table_has(const qt_table *t, const char *needle)
-{
-    for (size_t r = 0; r < t->nrows; r++)
-        for (int c = 0; c < t->ncols; c++)
-            if (strstr(cell(t, r, c), needle))
-                return 1;
-    return 0;
-}
+#include "tests/unit/view_fixture.h"
 
 static void feed(qt_logmon *m, qt_logmon_srcctx *c, const char *what, const char *user, const char *ip, time_t t)
 {
@@ -77,42 +55,42 @@ static void views_and_follow(void **st)
         feed(m, c, "password fail (pass: 'hunter2')", "alice@example.test", "203.0.113.50", now - 30);
 
     /* top: the category with its count, the tables, the source */
-    fill(qt_pane_logs.top, &ctx, &snap, NULL, &head, &main);
+    qt_vf_fill(qt_pane_logs.top, &ctx, &snap, NULL, NULL, &head, &main);
     assert_true(qt_table_find(&main, "cat:auth_fail") < main.nrows);
-    assert_string_equal(cell(&main, qt_table_find(&main, "cat:auth_fail"), 1), "3");
-    assert_false(table_has(&main, "hunter2"));
+    assert_string_equal(qt_vf_cell(&main, qt_table_find(&main, "cat:auth_fail"), 1), "3");
+    assert_false(qt_vf_has(&main, "hunter2"));
     assert_true(qt_table_find(&main, "tab:ips") < main.nrows);
-    assert_true(table_has(&head, "/var/log/maillog"));
+    assert_true(qt_vf_has(&head, "/var/log/maillog"));
     v = qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tab:ips");
     assert_non_null(v);
     qt_table_free(&head), qt_table_free(&main);
-    fill(v, &ctx, &snap, "tab:ips", &head, &main);
+    qt_vf_fill(v, &ctx, &snap, NULL, "tab:ips", &head, &main);
     assert_true(qt_table_find(&main, "ip:203.0.113.50") < main.nrows);
-    assert_string_equal(cell(&main, qt_table_find(&main, "ip:203.0.113.50"), 1), "3");
+    assert_string_equal(qt_vf_cell(&main, qt_table_find(&main, "ip:203.0.113.50"), 1), "3");
     qt_table_free(&head), qt_table_free(&main);
 
     /* Enter on the category: its lines, redacted, with the source */
     v = qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "cat:auth_fail");
     assert_non_null(v);
     assert_string_equal(v->name, "logs.lines");
-    fill(v, &ctx, &snap, "cat:auth_fail", &head, &main);
+    qt_vf_fill(v, &ctx, &snap, NULL, "cat:auth_fail", &head, &main);
     assert_int_equal(main.nrows, 3);
-    assert_true(table_has(&main, "<redacted>"));
-    assert_false(table_has(&main, "hunter2"));
-    assert_true(table_has(&main, "maillog"));
+    assert_true(qt_vf_has(&main, "<redacted>"));
+    assert_false(qt_vf_has(&main, "hunter2"));
+    assert_true(qt_vf_has(&main, "maillog"));
     assert_non_null(strstr(main.title, "frozen"));
     qt_table_free(&head), qt_table_free(&main);
 
     /* frozen: a new line does not show; F: it does */
     feed(m, c, "password fail", "alice@example.test", "203.0.113.50", now);
-    fill(v, &ctx, &snap, "cat:auth_fail", &head, &main);
+    qt_vf_fill(v, &ctx, &snap, NULL, "cat:auth_fail", &head, &main);
     assert_int_equal(main.nrows, 3);
     qt_table_free(&head), qt_table_free(&main);
     qt_ui_double_init(&ui);
     in = (struct qt_view_in){.ctx = &ctx, .snap = &snap, .key = "cat:auth_fail"};
     assert_int_equal(qt_view_key(v, &ui.ui, &in, "cat:auth_fail#0", 'F'), 1);
     assert_non_null(strstr(ui.flash, "following"));
-    fill(v, &ctx, &snap, "cat:auth_fail", &head, &main);
+    qt_vf_fill(v, &ctx, &snap, NULL, "cat:auth_fail", &head, &main);
     assert_int_equal(main.nrows, 4);
     assert_non_null(strstr(main.title, "following"));
     qt_table_free(&head), qt_table_free(&main);
@@ -125,33 +103,33 @@ static void views_and_follow(void **st)
     v = qt_view_drill(v, &in, "cat:auth_fail#0");
     assert_non_null(v);
     assert_string_equal(v->name, "logs.line");
-    fill(qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tab:ips"), &ctx, &snap,
-         "tab:ips", &head, &main);
+    qt_vf_fill(qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tab:ips"), &ctx,
+               &snap, NULL, "tab:ips", &head, &main);
     qt_table_free(&head), qt_table_free(&main);
-    fill(qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tab:ips"), &ctx, &snap,
-         "tab:ips", &head, &main);
+    qt_vf_fill(qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tab:ips"), &ctx,
+               &snap, NULL, "tab:ips", &head, &main);
     qt_table_free(&head), qt_table_free(&main);
     {
         const qt_view *lines = qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap},
                                              "cat:auth_fail");
-        fill(lines, &ctx, &snap, "ip:203.0.113.50", &head, &main);   /* now frozen on the IP's list */
+        qt_vf_fill(lines, &ctx, &snap, NULL, "ip:203.0.113.50", &head, &main);   /* now frozen on the IP's list */
         qt_table_free(&head), qt_table_free(&main);
     }
     feed(m, c, "(PLAIN) login success", "carol@example.test", "192.0.2.8", now + 5);
-    fill(v, &ctx, &snap, "cat:auth_ok#0", &head, &main);
-    assert_true(table_has(&main, "carol@example.test"));
-    assert_true(table_has(&main, "auth_ok"));
+    qt_vf_fill(v, &ctx, &snap, NULL, "cat:auth_ok#0", &head, &main);
+    assert_true(qt_vf_has(&main, "carol@example.test"));
+    assert_true(qt_vf_has(&main, "auth_ok"));
     qt_table_free(&head), qt_table_free(&main);
-    fill(v, &ctx, &snap, "cat:auth_fail#0", &head, &main);
-    assert_true(table_has(&main, "auth_fail"));
-    assert_true(table_has(&main, "alice@example.test"));
+    qt_vf_fill(v, &ctx, &snap, NULL, "cat:auth_fail#0", &head, &main);
+    assert_true(qt_vf_has(&main, "auth_fail"));
+    assert_true(qt_vf_has(&main, "alice@example.test"));
     qt_table_free(&head), qt_table_free(&main);
 
     /* a failed collector: STALE, not zeros */
     snap.src[QT_SRC_LOGS].state = QT_SRC_FAILED;
     snprintf(snap.src[QT_SRC_LOGS].err, sizeof snap.src[QT_SRC_LOGS].err, "boom");
     snap.logs = NULL;
-    fill(qt_pane_logs.top, &ctx, &snap, NULL, &head, &main);
+    qt_vf_fill(qt_pane_logs.top, &ctx, &snap, NULL, NULL, &head, &main);
     assert_int_equal(main.nrows, 0);
     qt_table_free(&head), qt_table_free(&main);
     qt_logmon_srcctx_free(c);
@@ -190,27 +168,27 @@ static void tcpserver_view(void **st)
                  (unsigned long long)((1ull << 62) + 10 + (uint64_t)(now - ago[i])), 0u, lines[i]);
         qt_logmon_ingest(m, c, 0, l, strlen(l), 0);
     }
-    fill(qt_pane_logs.top, &ctx, &snap, NULL, &head, &main);
+    qt_vf_fill(qt_pane_logs.top, &ctx, &snap, NULL, NULL, &head, &main);
     assert_true(qt_table_find(&main, "tab:tcpserver") < main.nrows);
     qt_table_free(&head), qt_table_free(&main);
     v = qt_view_drill(qt_pane_logs.top, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tab:tcpserver");
     assert_non_null(v);
-    fill(v, &ctx, &snap, "tab:tcpserver", &head, &main);
+    qt_vf_fill(v, &ctx, &snap, NULL, "tab:tcpserver", &head, &main);
     size_t r = qt_table_find(&main, "tcp:qmail-smtpd");
     assert_true(r < main.nrows);
-    assert_string_equal(cell(&main, r, 1), "1/2");      /* now */
-    assert_string_equal(cell(&main, r, 2), "2");        /* peak */
-    assert_string_equal(cell(&main, r, 3), "3m20s");    /* at the limit from -300 to -100 */
-    assert_string_equal(cell(&main, r, 4), "1");        /* denies */
-    assert_string_equal(cell(&main, r, 5), "1");        /* abnormal ends */
-    assert_string_equal(cell(&main, r, 6), "1");        /* starts */
+    assert_string_equal(qt_vf_cell(&main, r, 1), "1/2");      /* now */
+    assert_string_equal(qt_vf_cell(&main, r, 2), "2");        /* peak */
+    assert_string_equal(qt_vf_cell(&main, r, 3), "3m20s");    /* at the limit from -300 to -100 */
+    assert_string_equal(qt_vf_cell(&main, r, 4), "1");        /* denies */
+    assert_string_equal(qt_vf_cell(&main, r, 5), "1");        /* abnormal ends */
+    assert_string_equal(qt_vf_cell(&main, r, 6), "1");        /* starts */
     qt_table_free(&head), qt_table_free(&main);
     one = qt_view_drill(v, &(struct qt_view_in){.ctx = &ctx, .snap = &snap}, "tcp:qmail-smtpd");
     assert_non_null(one);
-    fill(one, &ctx, &snap, "tcp:qmail-smtpd", &head, &main);
-    assert_true(table_has(&main, "203.0.113.77: 1"));
-    assert_true(table_has(&main, "signal 11: a crash"));
-    assert_true(table_has(&main, "25 (its ok/deny lines)"));
+    qt_vf_fill(one, &ctx, &snap, NULL, "tcp:qmail-smtpd", &head, &main);
+    assert_true(qt_vf_has(&main, "203.0.113.77: 1"));
+    assert_true(qt_vf_has(&main, "signal 11: a crash"));
+    assert_true(qt_vf_has(&main, "25 (its ok/deny lines)"));
     qt_table_free(&head), qt_table_free(&main);
     qt_logmon_srcctx_free(c);
     free(m);

@@ -21,40 +21,24 @@
 #include "panes/panes.h"
 #include "tests/unit/queue_fixture.h"
 #include "tests/unit/ui_double.h"
+#include "tests/unit/view_fixture.h"
 
 #define NOW 1800000000.0
 static double fake_now(void) { return NOW; }
 
-static const char *cell(const qt_table *t, size_t r, int c)
+/* Is needle in a cell of t, or in its note? */
+static int has_or_note(const qt_table *t, const char *needle)
 {
-    return t->rows[r].cells[c].text ? t->rows[r].cells[c].text : "";
-}
-
-static int table_has(const qt_table *t, const char *needle)
-{
-    for (size_t r = 0; r < t->nrows; r++)
-        for (int c = 0; c < t->ncols; c++)
-            if (strstr(cell(t, r, c), needle))
-                return 1;
-    return t->note && strstr(t->note, needle);
+    return qt_vf_has(t, needle) || (t->note && strstr(t->note, needle));
 }
 
 /* The row whose cell c is text, or -1. */
 static long row_with(const qt_table *t, int c, const char *text)
 {
     for (size_t r = 0; r < t->nrows; r++)
-        if (strcmp(cell(t, r, c), text) == 0)
+        if (strcmp(qt_vf_cell(t, r, c), text) == 0)
             return (long)r;
     return -1;
-}
-
-static void fill(const qt_view *v, const qt_ctx *c, const qt_snapshot *s, const char *key, qt_table *head,
-                 qt_table *main)
-{
-    struct qt_view_in in = {.ctx = c, .snap = s, .key = key};
-    qt_table_init(head, "");
-    qt_table_init(main, "");
-    qt_view_fill(v, &in, head, main);
 }
 
 static void views(void **st)
@@ -91,13 +75,13 @@ static void views(void **st)
     snap.queue = &q;
     snap.src[QT_SRC_QUEUE].state = QT_SRC_OK;
 
-    fill(qt_pane_queue.top, &c, &snap, NULL, &head, &main);
-    assert_true(table_has(&head, "8 messages in queue"));
-    assert_true(table_has(&head, "1 messages in queue but not yet preprocessed"));
-    assert_true(table_has(&head, "1 bounces <>"));
+    qt_vf_fill(qt_pane_queue.top, &c, &snap, NULL, NULL, &head, &main);
+    assert_true(has_or_note(&head, "8 messages in queue"));
+    assert_true(has_or_note(&head, "1 messages in queue but not yet preprocessed"));
+    assert_true(has_or_note(&head, "1 bounces <>"));
     assert_true((r = row_with(&main, 1, "flood@local.example")) >= 0);
-    assert_string_equal(cell(&main, (size_t)r, 0), "sender");
-    assert_string_equal(cell(&main, (size_t)r, 2), "5");
+    assert_string_equal(qt_vf_cell(&main, (size_t)r, 0), "sender");
+    assert_string_equal(qt_vf_cell(&main, (size_t)r, 2), "5");
     assert_true(row_with(&main, 1, "<>") >= 0);
     assert_true(row_with(&main, 1, "example.net") >= 0);
     assert_true(row_with(&main, 1, "1 hour to 1 day") >= 0);
@@ -108,7 +92,7 @@ static void views(void **st)
     rowid = qt_strdup(main.rows[row_with(&main, 1, "flood@local.example")].id);
     in = (struct qt_view_in){.ctx = &c, .snap = &snap, .key = NULL};
     assert_non_null(mv = qt_view_drill(qt_pane_queue.top, &in, rowid));
-    fill(mv, &c, &snap, rowid, &h2, &m2);
+    qt_vf_fill(mv, &c, &snap, NULL, rowid, &h2, &m2);
     assert_int_equal(m2.nrows, 5);
     assert_true(strstr(m2.title, "from flood@local.example") != NULL);
     qt_table_free(&h2);
@@ -117,7 +101,7 @@ static void views(void **st)
 
     /* Enter on the hostile message: envelope and headers, escaped, no body */
     rowid = qt_strdup(main.rows[row_with(&main, 1, "evil\\x1b[31m@x.example")].id);
-    fill(mv, &c, &snap, rowid, &h2, &m2);
+    qt_vf_fill(mv, &c, &snap, NULL, rowid, &h2, &m2);
     assert_int_equal(m2.nrows, 1);
     qt_ui_double_init(&ui);
     in = (struct qt_view_in){.ctx = &c, .snap = &snap, .key = rowid};
@@ -145,7 +129,7 @@ static void views(void **st)
     snap.src[QT_SRC_QUEUE].state = QT_SRC_FAILED;
     snprintf(snap.src[QT_SRC_QUEUE].err, sizeof snap.src[QT_SRC_QUEUE].err,
              "cannot read the queue (/var/qmail/queue: Permission denied)");
-    fill(qt_pane_queue.top, &c, &snap, NULL, &head, &main);
+    qt_vf_fill(qt_pane_queue.top, &c, &snap, NULL, NULL, &head, &main);
     assert_int_equal(main.nrows, 0);
     assert_non_null(strstr(main.note, "STALE"));
     assert_non_null(strstr(main.note, "cannot read the queue"));
@@ -206,7 +190,7 @@ static void remove_action(void **st)
     assert_int_equal(qt_queue_scan(&c, &qs, 0, &q, err, sizeof err), 0);
     snap.queue = &q;
     snap.src[QT_SRC_QUEUE].state = QT_SRC_OK;
-    fill(qt_pane_queue.top, &c, &snap, NULL, &head, &main);
+    qt_vf_fill(qt_pane_queue.top, &c, &snap, NULL, NULL, &head, &main);
     rowid = qt_strdup(main.rows[row_with(&main, 1, "flood@local.example")].id);
     in = (struct qt_view_in){.ctx = &c, .snap = &snap};
     qt_ui_double_init(&ui);

@@ -21,6 +21,7 @@
 #include "diag/auth/auth_wizard.h"
 #include "panes/panes.h"
 #include "tests/unit/ui_double.h"
+#include "tests/unit/view_fixture.h"
 
 #include <openssl/evp.h>
 
@@ -39,26 +40,13 @@ static unsigned closed_port(void)
     return ntohs(a.sin_port);
 }
 
-static void fill(const qt_ctx *c, const qt_snapshot *s, qt_table *head, qt_table *main)
-{
-    struct qt_view_in in = {.ctx = c, .snap = s};
-    qt_table_init(head, "");
-    qt_table_init(main, "");
-    qt_view_fill(top(), &in, head, main);
-}
-
-static const char *cell(const qt_table *t, size_t r, int c)
-{
-    return c < t->ncols && t->rows[r].cells[c].text ? t->rows[r].cells[c].text : "";
-}
-
 /* The verdict of step s (the last column of the list). */
 static const char *verdict(const qt_ctx *c, const qt_snapshot *s, int step, char *out, size_t n)
 {
     qt_table h, t;
-    fill(c, s, &h, &t);
+    qt_vf_fill(top(), c, s, NULL, NULL, &h, &t);
     assert_true((size_t)step < t.nrows);
-    snprintf(out, n, "%s", cell(&t, (size_t)step, t.ncols - 1));
+    snprintf(out, n, "%s", qt_vf_cell(&t, (size_t)step, t.ncols - 1));
     qt_table_free(&h);
     qt_table_free(&t);
     return out;
@@ -95,11 +83,11 @@ static void one_cursor_and_all(void **st)
     assert_int_equal(press(&ui, &c, s, NULL, 'a'), 1);
     if (ui.prompts != 6)
         fail_msg("%d prompts, last %s: %s", ui.prompts, ui.prompt_label, ui.flash);
-    fill(&c, s, &h, &t);
+    qt_vf_fill(top(), &c, s, NULL, NULL, &h, &t);
     snprintf(want, sizeof want, "127.0.0.1:%u", port);
     for (size_t r = 0; r < h.nrows; r++)
-        if (strcmp(cell(&h, r, 0), "target") == 0)
-            assert_non_null(strstr(cell(&h, r, 1), want));
+        if (strcmp(qt_vf_cell(&h, r, 0), "target") == 0)
+            assert_non_null(strstr(qt_vf_cell(&h, r, 1), want));
     /* step 1 ran on start; no second "current step" marker column */
     assert_non_null(strstr(t.title, "next: step 2/"));
     assert_string_equal(t.cols[0].title, "#");
@@ -125,7 +113,7 @@ static void one_cursor_and_all(void **st)
             fail_msg("step %d is %s after A", i + 1, v);
     }
     assert_non_null(strstr(ui.flash, "all steps run"));
-    fill(&c, s, &h, &t);
+    qt_vf_fill(top(), &c, s, NULL, NULL, &h, &t);
     assert_non_null(strstr(t.title, "all "));
     qt_table_free(&h);
     qt_table_free(&t);
@@ -170,7 +158,7 @@ static void one_cursor_and_all(void **st)
             qt_view_fill(d, &in, &h, &t);
             for (size_t r = 0; r < t.nrows; r++)
                 if (strcmp(t.rows[r].id, "fix") == 0)
-                    fix0 = cell(&t, r, 1);
+                    fix0 = qt_vf_cell(&t, r, 1);
             qt_ui_double_clear(&ui);
             assert_int_equal(qt_view_key(d, &ui.ui, &in, NULL, 'y'), 1);
             if (fix0) {

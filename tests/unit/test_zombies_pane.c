@@ -26,35 +26,13 @@
 #include "diag/zombies/zombies.h"
 #include "panes/panes.h"
 #include "tests/unit/ui_double.h"
+#include "tests/unit/view_fixture.h"
 
 #define FIXTURE QT_SRCDIR "/tests/fixtures/procfs-zombies"
 
 /* --- helpers --- */
 
 static const qt_view *top(void) { return qt_pane_zombies.top; }
-
-static void fill(const qt_view *v, const qt_ctx *c, const qt_snapshot *s, const qt_history *h, const char *key,
-                 qt_table *head, qt_table *main)
-{
-    struct qt_view_in in = {.ctx = c, .snap = s, .hist = h, .key = key};
-    qt_table_init(head, "");
-    qt_table_init(main, "");
-    qt_view_fill(v, &in, head, main);
-}
-
-static const char *cell(const qt_table *t, size_t r, int c)
-{
-    return t->rows[r].cells[c].text ? t->rows[r].cells[c].text : "";
-}
-
-static int table_has(const qt_table *t, const char *needle)
-{
-    for (size_t r = 0; r < t->nrows; r++)
-        for (int c = 0; c < t->ncols; c++)
-            if (strstr(cell(t, r, c), needle))
-                return 1;
-    return 0;
-}
 
 static int press(struct qt_ui_double *ui, const qt_view *v, const qt_ctx *c, const qt_snapshot *s, const char *key,
                  const char *row, int ch)
@@ -79,16 +57,16 @@ static void views_on_fixture(void **st)
     qt_ctx_defaults(&c);
     c.proc = FIXTURE;
     snap = qt_sample(&s, &c);
-    fill(top(), &c, snap, &s.hist, NULL, &head, &main);
+    qt_vf_fill(top(), &c, snap, &s.hist, NULL, &head, &main);
     assert_int_equal(main.nrows, 4);
     assert_string_equal(main.rows[0].id, "p:330");
-    assert_string_equal(cell(&main, 0, 0), "WARN");
-    assert_string_equal(cell(&main, 0, 2), "tcpserver");
-    assert_string_equal(cell(&main, 0, 3), "qmail-smtpd");
-    assert_string_equal(cell(&main, 0, 4), "4");
-    assert_string_equal(cell(&main, 0, 5), "qmail-smtpd x3, vchkpw");
-    assert_string_equal(cell(&main, 0, 8), "new");
-    assert_string_equal(cell(&main, 3, 0), "INFO");
+    assert_string_equal(qt_vf_cell(&main, 0, 0), "WARN");
+    assert_string_equal(qt_vf_cell(&main, 0, 2), "tcpserver");
+    assert_string_equal(qt_vf_cell(&main, 0, 3), "qmail-smtpd");
+    assert_string_equal(qt_vf_cell(&main, 0, 4), "4");
+    assert_string_equal(qt_vf_cell(&main, 0, 5), "qmail-smtpd x3, vchkpw");
+    assert_string_equal(qt_vf_cell(&main, 0, 8), "new");
+    assert_string_equal(qt_vf_cell(&main, 3, 0), "INFO");
     /* sortable by count and age: numeric columns */
     assert_true(main.cols[4].flags & QT_COL_NUM);
     assert_true(main.cols[6].flags & QT_COL_NUM);
@@ -99,8 +77,8 @@ static void views_on_fixture(void **st)
         assert_int_equal(n, 4);
         assert_string_equal(main.rows[idx[0]].id, "p:330");
     }
-    assert_true(table_has(&head, "7 in 4 groups, 6 of the mail system"));
-    assert_true(table_has(&head, "Zl thread-group leaders"));
+    assert_true(qt_vf_has(&head, "7 in 4 groups, 6 of the mail system"));
+    assert_true(qt_vf_has(&head, "Zl thread-group leaders"));
     qt_table_free(&head);
     qt_table_free(&main);
 
@@ -109,20 +87,20 @@ static void views_on_fixture(void **st)
     g = qt_view_drill(top(), &in, "p:330");
     assert_non_null(g);
     assert_string_equal(g->name, "zombies.group");
-    fill(g, &c, snap, &s.hist, "p:330", &head, &main);
+    qt_vf_fill(g, &c, snap, &s.hist, "p:330", &head, &main);
     assert_int_equal(main.nrows, 4);
     assert_string_equal(main.rows[0].id, "z:4001");
-    assert_string_equal(cell(&main, 0, 1), "qmail-smtpd");
-    assert_string_equal(cell(&main, 0, 2), "89");
-    assert_string_equal(cell(&main, 3, 1), "vchkpw");
-    assert_true(table_has(&head, "qmail-smtpd (supervise pid 320), directory /service/qmail-smtpd"));
-    assert_true(table_has(&head, "330 S /usr/bin/tcpserver -v -R -H"));
-    assert_true(table_has(&head, "<- 320 S supervise qmail-smtpd"));
+    assert_string_equal(qt_vf_cell(&main, 0, 1), "qmail-smtpd");
+    assert_string_equal(qt_vf_cell(&main, 0, 2), "89");
+    assert_string_equal(qt_vf_cell(&main, 3, 1), "vchkpw");
+    assert_true(qt_vf_has(&head, "qmail-smtpd (supervise pid 320), directory /service/qmail-smtpd"));
+    assert_true(qt_vf_has(&head, "330 S /usr/bin/tcpserver -v -R -H"));
+    assert_true(qt_vf_has(&head, "<- 320 S supervise qmail-smtpd"));
     qt_table_free(&head);
     qt_table_free(&main);
 
     /* a hostile comm is escaped in the table, never raw */
-    fill(g, &c, snap, &s.hist, "p:999", &head, &main);
+    qt_vf_fill(g, &c, snap, &s.hist, "p:999", &head, &main);
     assert_int_equal(main.nrows, 0);
     assert_non_null(strstr(main.note, "no zombies in the current sample"));
     qt_table_free(&head);
@@ -142,12 +120,12 @@ static void stale_when_collector_failed(void **st)
     qt_ctx_defaults(&c);
     c.proc = QT_SRCDIR "/tests/fixtures/no-such-procfs";
     snap = qt_sample(&s, &c);
-    fill(top(), &c, snap, &s.hist, NULL, &head, &main);
+    qt_vf_fill(top(), &c, snap, &s.hist, NULL, &head, &main);
     assert_int_equal(main.nrows, 0);
     assert_non_null(strstr(main.note, "STALE"));
     qt_table_free(&head);
     qt_table_free(&main);
-    fill(qt_view_drill(top(), &(struct qt_view_in){.ctx = &c, .snap = snap}, "p:1"), &c, snap, NULL, "p:1", &head,
+    qt_vf_fill(qt_view_drill(top(), &(struct qt_view_in){.ctx = &c, .snap = snap}, "p:1"), &c, snap, NULL, "p:1", &head,
          &main);
     assert_non_null(strstr(main.note, "STALE"));
     qt_table_free(&head);
