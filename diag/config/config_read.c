@@ -322,38 +322,39 @@ static void read_vpopmail(const qt_ctx *ctx, qt_config *cfg)
  * vpopmail (its domains are read from users/assign). */
 #define MAX_PASSWD_USERS 5000
 
+struct homes {
+    const qt_ctx *ctx;
+    qt_config *cfg;
+    int users;
+};
+
+static int read_home(char *const f[7], int n, void *arg)
+{
+    struct homes *h = arg;
+    unsigned long uid;
+    char abs[1024], **names;
+    size_t nn;
+
+    if (h->users >= MAX_PASSWD_USERS || h->cfg->capped)
+        return 1;
+    if (n < 6 || qt_parse_ulong(f[2], &uid) != 0 || uid == 0 || f[5][0] != '/' || strcmp(f[5], "/") == 0 ||
+        strcmp(f[0], "alias") == 0 || strcmp(f[0], "vpopmail") == 0)
+        return 0;
+    h->users++;
+    /* ~/.qmail for USER, ~/.qmail-EXT for USER-EXT (dot-qmail(5)) */
+    nn = list_dir(h->ctx, f[5], is_home_dotqmail, &names);
+    for (size_t i = 0; i < nn && !h->cfg->capped; i++) {
+        snprintf(abs, sizeof abs, "%s/%s", f[5], names[i]);
+        add_file(h->ctx, h->cfg, QT_CFG_HOME, abs, names[i], f[0], 0);
+    }
+    free_list(names, nn);
+    return 0;
+}
+
 static void read_homes(const qt_ctx *ctx, qt_config *cfg)
 {
-    char *text = NULL;
-    if (qt_ctx_read(ctx, "/etc/passwd", 1 << 20, &text, NULL) < 0)
-        return;
-    int users = 0;
-    for (char *p = text, *nl; p && *p && users < MAX_PASSWD_USERS && !cfg->capped; p = nl ? nl + 1 : NULL) {
-        nl = strchr(p, '\n');
-        if (nl)
-            *nl = 0;
-        char *f[7] = {p};
-        int k = 1;
-        for (char *c = p; *c && k < 7; c++)
-            if (*c == ':') {
-                *c = 0;
-                f[k++] = c + 1;
-            }
-        unsigned long uid;
-        if (k < 6 || qt_parse_ulong(f[2], &uid) != 0 || uid == 0 || f[5][0] != '/' || strcmp(f[5], "/") == 0 ||
-            strcmp(f[0], "alias") == 0 || strcmp(f[0], "vpopmail") == 0)
-            continue;
-        users++;
-        /* ~/.qmail for USER, ~/.qmail-EXT for USER-EXT (dot-qmail(5)) */
-        char abs[1024], **names;
-        size_t n = list_dir(ctx, f[5], is_home_dotqmail, &names);
-        for (size_t i = 0; i < n && !cfg->capped; i++) {
-            snprintf(abs, sizeof abs, "%s/%s", f[5], names[i]);
-            add_file(ctx, cfg, QT_CFG_HOME, abs, names[i], f[0], 0);
-        }
-        free_list(names, n);
-    }
-    free(text);
+    struct homes h = {.ctx = ctx, .cfg = cfg};
+    qt_passwd_each(ctx, read_home, &h);
 }
 
 /* What <root>/bin/sh is (qmail-command(8) runs '|' lines with /bin/sh -c):

@@ -8,45 +8,60 @@
 
 #define QT_NO_ID ((unsigned)-1)
 
-static int parse_line(char *p, const char *name, unsigned *uid, unsigned *gid, char *home, size_t hn)
+int qt_passwd_each(const qt_ctx *ctx, int (*fn)(char *const f[7], int n, void *arg), void *arg)
 {
-    size_t nl_len = strlen(name);
-    char *f[7] = {p};
-    int k = 1;
+    char *text = NULL;
+    int stop = 0;
+
+    if (qt_ctx_read(ctx, "/etc/passwd", 1 << 20, &text, NULL) < 0)
+        return -1;
+    for (char *p = text, *nl; p && *p && !stop; p = nl ? nl + 1 : NULL) {
+        char *f[7] = {p};
+        int k = 1;
+        if ((nl = strchr(p, '\n')))
+            *nl = '\0';
+        for (char *c = p; *c && k < 7; c++)
+            if (*c == ':') {
+                *c = '\0';
+                f[k++] = c + 1;
+            }
+        stop = fn(f, k, arg);
+    }
+    free(text);
+    return 0;
+}
+
+struct lookup {
+    const char *name;
+    unsigned *uid, *gid;
+    char *home;
+    size_t hn;
+    int found;
+};
+
+static int match(char *const f[7], int n, void *arg)
+{
+    struct lookup *l = arg;
     unsigned long u, g;
 
-    if (strncmp(p, name, nl_len) != 0 || p[nl_len] != ':')
+    if (strcmp(f[0], l->name) != 0)
         return 0;
-    for (char *c = p; *c && k < 7; c++)
-        if (*c == ':') {
-            *c = '\0';
-            f[k++] = c + 1;
-        }
-    if (k != 7 || qt_parse_ulong(f[2], &u) != 0 || qt_parse_ulong(f[3], &g) != 0 || u >= QT_NO_ID || g >= QT_NO_ID)
-        return 0;
-    *uid = (unsigned)u;
-    *gid = (unsigned)g;
-    if (home) {
-        int r = snprintf(home, hn, "%s", f[5]);
-        if (f[5][0] != '/' || r < 0 || (size_t)r >= hn)
+    if (n != 7 || qt_parse_ulong(f[2], &u) != 0 || qt_parse_ulong(f[3], &g) != 0 || u >= QT_NO_ID || g >= QT_NO_ID)
+        return 0; /* a malformed line is skipped, as glibc's files backend skips it */
+    *l->uid = (unsigned)u;
+    *l->gid = (unsigned)g;
+    if (l->home) {
+        int r = snprintf(l->home, l->hn, "%s", f[5]);
+        if (f[5][0] != '/' || r < 0 || (size_t)r >= l->hn)
             return 0;
     }
+    l->found = 1;
     return 1;
 }
 
 int qt_passwd_lookup(const qt_ctx *ctx, const char *name, unsigned *uid, unsigned *gid, char *home, size_t hn)
 {
-    char *text = NULL;
-    int found = 0;
-    if (qt_ctx_read(ctx, "/etc/passwd", 1 << 20, &text, NULL) < 0)
-        return 0;
-    for (char *p = text; p && *p && !found;) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        found = parse_line(p, name, uid, gid, home, hn);
-        p = nl ? nl + 1 : NULL;
-    }
-    free(text);
-    return found;
+    struct lookup l = {.name = name, .uid = uid, .gid = gid, .home = home, .hn = hn};
+    qt_passwd_each(ctx, match, &l);
+    return l.found;
 }

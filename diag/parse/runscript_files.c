@@ -5,6 +5,7 @@
 #include "diag/parse/runscript.h"
 #include "diag/parse/runscript_int.h"
 #include "diag/core/allowlist.h"
+#include "diag/core/passwd.h"
 #include "diag/core/rootfs.h"
 
 #include <errno.h>
@@ -79,31 +80,14 @@ static char *read_rooted(struct st *st, const char *file, int first_line, int *e
 
 char *qt_rs_passwd_lookup(struct st *st, const char *user, int field)
 {
-    char *text = NULL, *res = NULL;
-    if (qt_ctx_read(st->ctx, "/etc/passwd", 1 << 20, &text, NULL) < 0)
+    unsigned uid, gid;
+    char home[4096], num[16];
+    if (!qt_passwd_lookup(st->ctx, user, &uid, &gid, field == 5 ? home : NULL, sizeof home))
         return NULL;
-    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-        char *f[7];
-        int k = 0;
-        nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        for (char *p = line; k < 7; k++) {
-            f[k] = p;
-            p = strchr(p, ':');
-            if (!p) {
-                k++;
-                break;
-            }
-            *p++ = '\0';
-        }
-        if (k > field && strcmp(f[0], user) == 0) {
-            res = qt_strdup(f[field]);
-            break;
-        }
-    }
-    free(text);
-    return res;
+    if (field == 5)
+        return qt_strdup(home);
+    snprintf(num, sizeof num, "%u", field == 2 ? uid : gid);
+    return qt_strdup(num);
 }
 
 /* Answer a command substitution from its words, or NULL when qtriage will not. */

@@ -85,7 +85,8 @@ const struct qt_rs_var *qt_rs_find_var(const qt_runscript *rs, const char *name,
  * file qtriage does not show. */
 char *qt_rs_eval_subst(struct st *st, struct cmd *c, const char *src, int *unres);
 /* Field `field` (2 uid, 3 gid, 5 home) of user's line in /etc/passwd under
- * the root: a new string, or NULL. */
+ * the root (qt_passwd_lookup: a well-formed line, an absolute home): a new
+ * string, or NULL. */
 char *qt_rs_passwd_lookup(struct st *st, const char *user, int field);
 
 #endif
