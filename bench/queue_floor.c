@@ -376,7 +376,18 @@ int main(int argc, char **argv)
         closedir(d);
     }
 #ifdef QT_HAVE_LIBURING
-    last = URING_STATX;
+    {
+        /* io_uring may be refused (seccomp, the io_uring_disabled sysctl):
+         * then the plain modes only, and say so */
+        struct io_uring probe;
+        int e = io_uring_queue_init(8, &probe, 0);
+        if (e == 0) {
+            io_uring_queue_exit(&probe);
+            last = URING_STATX;
+        } else {
+            fprintf(stderr, "queue_floor: io_uring unavailable (%s): plain modes only\n", strerror(-e));
+        }
+    }
 #endif
     for (int m = PLAIN_MIN; m <= (int)last; m++)
         for (int t = 1; t <= 2; t++) {
