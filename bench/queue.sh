@@ -14,6 +14,10 @@
 # queue_bench scan: full scan (every subdirectory at once), first sample
 # (the collector's budget), steady-state sample (nothing changed), one new
 # message, peak RSS. Warm page cache: each program runs once before timing.
+# Then bench/queue_floor (when built): the floor of a full scan, only the
+# opens, reads and closes every reader has to make, plain and through
+# io_uring, 1 and 2 threads, wall and CPU (io-wq workers included), median of
+# REPEAT, as ratios to qmail-qread of the same run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
@@ -81,5 +85,23 @@ if [ -n "$QREAD" ]; then
         v=$(grep "^$k " "$WORK/scan.out" | awk '{print $2}' | median)
         case $k in *cpu) ref=$qread_cpu what="qmail-qread cpu" ;; *) ref=$qread what=qmail-qread ;; esac
         printf '%s / %s = %.2f\n' "$k" "$what" "$(echo "$v / ($ref * 1000)" | bc -l)"
+    done
+fi
+
+QF=$build/bench/queue_floor
+if [ -x "$QF" ]; then
+    for i in $(seq "$REPEAT"); do "$QF" "$WORK/root/var/qmail/queue"; done > "$WORK/floor.out"
+    echo "floor (median of $REPEAT): mode wall_ms cpu_ms own_threads_ms iowq_ms${QREAD:+ wall/qmail-qread cpu/qmail-qread}"
+    for k in $(awk '{print $1}' "$WORK/floor.out" | awk '!seen[$0]++'); do
+        w=$(grep "^$k " "$WORK/floor.out" | awk '{print $2}' | median)
+        c=$(grep "^$k " "$WORK/floor.out" | awk '{print $3}' | median)
+        o=$(grep "^$k " "$WORK/floor.out" | awk '{print $4}' | median)
+        q=$(grep "^$k " "$WORK/floor.out" | awk '{print $5}' | median)
+        if [ -n "$QREAD" ]; then
+            printf 'floor %-15s %8s %8s %8s %8s   %.2f x  %.2f x\n' "$k" "$w" "$c" "$o" "$q" \
+                "$(echo "$w / ($qread * 1000)" | bc -l)" "$(echo "$c / ($qread_cpu * 1000)" | bc -l)"
+        else
+            printf 'floor %-15s %8s %8s %8s %8s\n' "$k" "$w" "$c" "$o" "$q"
+        fi
     done
 fi
