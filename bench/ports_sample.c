@@ -7,8 +7,10 @@
  *            procs_cpu_ms sockets_cpu_ms dump_cpu_ms stage_cpu_ms
  * (wall-clock ms, then CPU ms of this process, kernel time included: on a
  * shared machine the CPU figures are the stable ones)
- * Usage: ports_sample PORTS COUNT INTERVAL [--no-procs]
- *   --no-procs  skip the process table (socket dump only: what `ss -tn` does) */
+ * Usage: ports_sample PORTS COUNT INTERVAL [--no-procs] [--bytes]
+ *   --no-procs  skip the process table (socket dump only: what `ss -tn` does)
+ *   --bytes     read the byte counters (tcp_info) as the console's Ports
+ *               views do; without it, as --batch and --check do */
 #include "diag/ports/ports.h"
 #include "diag/procs/procs.h"
 #include "diag/core/util.h"
@@ -25,13 +27,18 @@ int main(int argc, char **argv)
     char err[256];
     unsigned long count;
     double interval;
-    int no_procs = argc > 4 && strcmp(argv[4], "--no-procs") == 0;
+    int no_procs = 0, bytes = 0;
 
     if (argc < 4) {
         fprintf(stderr, "usage: ports_sample PORTS COUNT INTERVAL [--no-procs]\n");
         return 2;
     }
+    for (int i = 4; i < argc; i++) {
+        no_procs |= strcmp(argv[i], "--no-procs") == 0;
+        bytes |= strcmp(argv[i], "--bytes") == 0;
+    }
     qt_ctx_defaults(&ctx);
+    ctx.want_bytes = bytes;
     if (qt_ctx_parse_ports(&ctx, argv[1], err, sizeof err) != 0) {
         fprintf(stderr, "ports_sample: %s\n", err);
         return 2;

@@ -630,6 +630,19 @@ static void classify(const qt_procs_kids *t, const qt_ctx *ctx, const struct qt_
 
 /* --- the sample --- */
 
+/* Does the socket's owner make its service a TLS one: a listener that is a
+ * TLS front end, or a connection whose classification found one (the owner
+ * or an ancestor below the listener)? After classify(): facts are filled. */
+static int tls_owner(const qt_procs *procs, const struct facts *facts, const struct qt_sock *s, int pid)
+{
+    int pi;
+    if (!procs || !facts || !pid || (pi = pid_index(procs, pid)) < 0)
+        return 0;
+    if (s->state == QT_TCP_LISTEN)
+        return qt_stage_is_tls(&procs->v[pi]);
+    return facts[pi].done && (facts[pi].tls || facts[pi].fe >= 0);
+}
+
 static enum visit want_one(const struct qt_proc *c, void *procs)
 {
     qt_procs_want(procs, (struct qt_proc *)c); /* c is an element of procs */
@@ -757,6 +770,8 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
         int ok = s >= 0 && s < QT_MAX_SERVICES;
         classify(&t, ctx, &socks[k], &own[k], st, facts, ok ? listeners[s] : NULL, ok ? nlisteners[s] : 0,
                  stats->unreadable);
+        if (ok && tls_owner(procs, facts, &socks[k], own[k].pid))
+            stats->tls_svcs |= 1u << s;
     }
     free(facts);
     qt_procs_kids_free(&t);

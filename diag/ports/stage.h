@@ -115,6 +115,9 @@ struct qt_stage_stats {
     unsigned unreadable;   /* processes whose fd list could not be read (EACCES...) */
     unsigned lost;         /* sockets whose owner was not found */
     unsigned full_rescan;  /* 1 if this sample re-read every readable process */
+    unsigned tls_svcs;     /* bit i: service i has a TLS front end (a listener that is
+                            * one, or a connection behind one): its stage rules read
+                            * tcp_info, so the next dump must ask for it */
     double took;           /* seconds spent mapping and classifying */
     double cpu;            /* CPU seconds of that */
 };

@@ -126,6 +126,10 @@ static void stages_of_the_scenario(void **state)
     assert_true(o->start == 0);
     assert_int_equal(r->stats.unreadable, 1);
     assert_int_equal(r->stats.lost, 1);
+    /* services with a TLS front end, whose dump must carry tcp_info: smtps
+     * (tcpserver -s), pop3s (stunnel behind a plain tcpserver), lab (socat
+     * OPENSSL-LISTEN); not imap (a plain server) */
+    assert_int_equal(r->stats.tls_svcs, 0x7);
     assert_int_equal(r->stats.scanned, 21);   /* first sample: every process once */
     assert_int_equal(r->stats.rescanned, 0);
 }
