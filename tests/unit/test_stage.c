@@ -178,6 +178,41 @@ static void incremental(void **state)
     assert_int_equal(r->stats.scanned, 19);    /* 21 - 201 - 203 + 210 - the unreadable 400 */
 }
 
+/* Facts kept across samples (stage_facts.c): a steady sample computes
+ * none and gives the same stages; an exec (new image) re-classifies that
+ * process alone; a child that dies re-classifies its parent alone. */
+static void facts_kept_until_a_change(void **state)
+{
+    struct run *r = *state;
+    static const unsigned c304[] = {2003};
+
+    sample(r);
+    assert_true(r->stats.facts > 0);
+    sample(r);
+    assert_int_equal(r->stats.facts, 0);
+    expect(by_inode(r, 2003), 304, QT_STAGE_STARTING, QT_WHY_COPY_NO_EXEC);
+    expect(by_inode(r, 2002), 302, QT_STAGE_MAIL, QT_WHY_MAIL_BENEATH);
+    expect(by_inode(r, 1001), 201, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);
+
+    /* the forked copy 304 execs the mail program: same pid and start, new image */
+    fx_gone(&r->fx, 304);
+    fx_proc(&r->fx, 304, 300, 'S', 9000, "/var/qmail/bin/qmail-popup mail.example.com /bin/checkpassword", c304, 1);
+    fx_image(&r->fx, 304, 0x5a5a000);
+    sample(r);
+    assert_int_equal(r->stats.facts, 1);
+    expect(by_inode(r, 2003), 304, QT_STAGE_MAIL, QT_WHY_MAIL_SELF);
+    expect(by_inode(r, 2002), 302, QT_STAGE_MAIL, QT_WHY_MAIL_BENEATH);   /* kept */
+
+    /* the POP3 session beneath stunnel 302 ends: 302 is a TLS front end with nothing beneath */
+    fx_gone(&r->fx, 303);
+    sample(r);
+    assert_int_equal(r->stats.facts, 1);
+    expect(by_inode(r, 2002), 302, QT_STAGE_HANDSHAKE, QT_WHY_TLS_NO_PROG);
+    expect(by_inode(r, 2003), 304, QT_STAGE_MAIL, QT_WHY_MAIL_SELF);      /* kept */
+    sample(r);
+    assert_int_equal(r->stats.facts, 0);
+}
+
 static void no_process_table(void **state)
 {
     struct run *r = *state;
@@ -236,6 +271,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(stages_of_the_scenario, setup, teardown),
         cmocka_unit_test_setup_teardown(incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(facts_kept_until_a_change, setup, teardown),
         cmocka_unit_test_setup_teardown(no_process_table, setup, teardown),
         cmocka_unit_test(name_rules),
     };
