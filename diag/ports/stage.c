@@ -325,7 +325,7 @@ static void scan_pid(struct scan *sc, size_t pi)
     if (pr->flags & PF_SCANNED)
         sc->stats->rescanned++;
     sc->stats->scanned++;
-    pr->flags |= PF_SCANNED | PF_NOW;
+    pr->flags = (pr->flags & ~PF_PARTLY) | PF_SCANNED | PF_NOW;
     snprintf(rel, sizeof rel, "%d/fd", pr->pid);
     if (!qt_ctx_proc(sc->ctx, rel, path, sizeof path))
         return;
@@ -355,6 +355,70 @@ static void scan_pid(struct scan *sc, size_t pi)
         pr->flags |= PF_LISTENER | PF_DIRTY;
     if (listens || held >= 2)
         pr->flags |= PF_HOLDER;
+}
+
+/* A listener's new child holds its connection on fd 0 and 1 (ucspi-tcp
+ * tcpserver.c: fd_move(0,t), fd_copy(1,0) after fork; sslserver the same,
+ * docs/domain/ucspi.md): two readlinks instead of the whole fd list (at
+ * 10,000 children the first sample read 52k links and 10k directories).
+ * Returns 1 when one of them was a socket with no known owner (the child
+ * is then "partly read"); otherwise the caller reads the whole list. */
+static int scan_quick(struct scan *sc, size_t pi)
+{
+    struct pidrec *pr = &sc->st->pids[pi];
+    int hit = 0;
+
+    if (pr->flags & PF_NOW)
+        return 1;
+    for (int fd = 0; fd < 2; fd++) {
+        char rel[64], path[4096], link[64];
+        ssize_t n;
+        uint32_t ino;
+        struct inrec *r;
+        snprintf(rel, sizeof rel, "%d/fd/%d", pr->pid, fd);
+        if (!qt_ctx_proc(sc->ctx, rel, path, sizeof path) || (n = readlink(path, link, sizeof link)) <= 0 ||
+            !(ino = socket_inode(link, n)) || !(r = map_get(sc->st, ino)))
+            continue;
+        if (!r->pid && !r->lost && sc->socks[r->idx].state != QT_TCP_LISTEN)
+            hit = 1;
+        found(sc, r, pi);
+    }
+    if (hit) {
+        pr->flags |= PF_SCANNED | PF_NOW | PF_PARTLY;
+        sc->stats->partly++;
+    }
+    return hit;
+}
+
+/* A new process: a listener's child is read quickly first. */
+static void scan_new(struct scan *sc, size_t pi)
+{
+    int pp = pid_index(sc->procs, sc->procs->v[pi].ppid);
+    if (pp >= 0 && (sc->st->pids[pp].flags & PF_LISTENER) && scan_quick(sc, pi))
+        return;
+    scan_pid(sc, pi);
+}
+
+/* Read only at fd 0 and 1 in this sample: make it readable as a whole
+ * (not counted as an earlier sample's read). */
+static void unquick(struct pidrec *pr)
+{
+    if ((pr->flags & (PF_PARTLY | PF_NOW)) == (PF_PARTLY | PF_NOW))
+        pr->flags &= ~(PF_NOW | PF_SCANNED);
+}
+
+/* Sockets still unmapped after (1)-(3): a child partly read in this sample
+ * may hold a second one past fd 1; read the whole lists of those, while
+ * needed. (Those of earlier samples wait for (4).) */
+static void scan_partly(struct scan *sc)
+{
+    for (size_t i = 0; i < sc->st->npids && sc->unresolved; i++) {
+        struct pidrec *pr = &sc->st->pids[i];
+        if ((pr->flags & (PF_PARTLY | PF_NOW)) != (PF_PARTLY | PF_NOW))
+            continue;
+        unquick(pr);
+        scan_pid(sc, i);
+    }
 }
 
 /* (5) New children of connection owners: the program may hold the socket
@@ -568,7 +632,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
         for (size_t i = 0; i < st->npids; i++) {
             int pp = pid_index(procs, procs->v[i].ppid);
             if (!(st->pids[i].flags & PF_SCANNED) && pp >= 0 && (st->pids[pp].flags & PF_LISTENER))
-                scan_pid(&sc, i);
+                scan_new(&sc, i);
         }
         /* (2) listeners and processes that held several sockets may have
          * accepted more: event-loop servers (socat without fork, stunnel,
@@ -580,14 +644,17 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
         for (int pass = 0; pass < 2 && sc.unresolved; pass++)
             for (size_t i = 0; i < st->npids && sc.unresolved; i++)
                 if (!(st->pids[i].flags & PF_SCANNED) && interesting(&procs->v[i]) == !pass)
-                    scan_pid(&sc, i);
+                    scan_new(&sc, i);
+        scan_partly(&sc);
         /* (4) still missing: everything readable, at most once a minute */
         if (sc.unresolved + sc.lost && now - st->last_full >= RETRY_SECONDS) {
             stats->full_rescan = 1;
             st->last_full = now;
             for (size_t i = 0; i < st->npids; i++)
-                if (!(st->pids[i].flags & PF_UNREADABLE))
+                if (!(st->pids[i].flags & PF_UNREADABLE)) {
+                    unquick(&st->pids[i]);
                     scan_pid(&sc, i);
+                }
         }
         deepest_holders(&sc, socks);
         for (size_t i = 0; i < st->npids; i++) {

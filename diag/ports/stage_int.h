@@ -29,6 +29,7 @@
 #define PF_ARGV     128u   /* command lines wanted this sample (cleared each sample) */
 #define PF_KIDS     256u   /* this sample: a child of it is gone (its walk beneath changed,
                             * not its descendants' way up; cleared each sample) */
+#define PF_PARTLY   512u   /* only fd 0 and 1 were read (a listener's child: stage.c) */
 #define PF_SAMPLE   (PF_NOW | PF_DIRTY | PF_CHECKED | PF_ARGV | PF_KIDS)
 
 /* What is known about an owner, the same for all its sockets: computed once

@@ -113,6 +113,16 @@ __attribute__((unused)) static void fx_image(struct fx *x, int pid, unsigned lon
     fx_write(p, buf, n);
 }
 
+/* One more descriptor of pid: fd -> socket:[inode] (fx_proc puts sockets at fd 3 and up). */
+__attribute__((unused)) static void fx_fd(struct fx *x, int pid, int fd, unsigned inode)
+{
+    char p[256], target[64];
+    snprintf(p, sizeof p, "%s/%d/fd/%d", x->dir, pid, fd);
+    snprintf(target, sizeof target, "socket:[%u]", inode);
+    if (symlink(target, p) != 0)
+        abort();
+}
+
 /* The fd list cannot be read (as for another user's process). */
 __attribute__((unused)) static void fx_unreadable(struct fx *x, int pid)
 {

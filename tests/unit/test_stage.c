@@ -213,6 +213,59 @@ static void facts_kept_until_a_change(void **state)
     assert_int_equal(r->stats.facts, 0);
 }
 
+/* First sample: a listener's children hold their connection on fd 0 and
+ * 1, as tcpserver leaves it (ucspi-tcp tcpserver.c): two links each, not
+ * their whole fd lists; a child holding a second watched connection on fd
+ * 5 is still found in the same sample (its list is read because a socket
+ * stayed unmapped), and a child with its socket elsewhere is read whole. */
+static void children_read_at_fd_0_and_1(void **state)
+{
+    struct run *r = *state;
+    static const unsigned l700[] = {9000}, c703[] = {9004};
+    char err[128];
+
+    fx_rm(&r->fx);
+    fx_init(&r->fx);
+    assert_int_equal(qt_ctx_parse_ports(&r->ctx, "quick=2525", err, sizeof err), 0);
+    r->ctx.proc = r->fx.dir;
+    fx_proc(&r->fx, 1, 0, 'S', 1, "/sbin/init", NULL, 0);
+    fx_proc(&r->fx, 700, 1, 'S', 100, "/usr/bin/tcpserver -v -c 10 0 2525 /usr/local/bin/idle", l700, 1);
+    for (int pid = 701; pid <= 702; pid++) {
+        fx_proc(&r->fx, pid, 700, 'S', 200, "/usr/local/bin/idle", NULL, 0);
+        fx_fd(&r->fx, pid, 0, 9000 + (unsigned)pid - 700);
+        fx_fd(&r->fx, pid, 1, 9000 + (unsigned)pid - 700);
+    }
+    fx_proc(&r->fx, 703, 700, 'S', 200, "/usr/local/bin/idle", c703, 1);   /* fd 3 only: read whole */
+    fx_sock(&r->fx, "0.0.0.0", 2525, "0.0.0.0", 0, 10, 0, 9000);
+    fx_sock(&r->fx, "127.0.0.1", 2525, "127.0.0.5", 50001, 1, 0, 9001);
+    fx_sock(&r->fx, "127.0.0.1", 2525, "127.0.0.5", 50002, 1, 0, 9002);
+    fx_sock(&r->fx, "127.0.0.1", 2525, "127.0.0.5", 50004, 1, 0, 9004);
+    fx_flush(&r->fx);
+
+    /* no second socket anywhere: 701 and 702 are never read whole */
+    sample(r);
+    expect(by_inode(r, 9001), 701, QT_STAGE_PROGRAM, QT_WHY_PROG_SELF);
+    expect(by_inode(r, 9002), 702, QT_STAGE_PROGRAM, QT_WHY_PROG_SELF);
+    expect(by_inode(r, 9004), 703, QT_STAGE_PROGRAM, QT_WHY_PROG_SELF);
+    assert_int_equal(r->stats.partly, 2);
+    assert_int_equal(r->stats.scanned, 3);   /* init, the listener, 703 */
+    assert_int_equal(r->stats.lost, 0);
+
+    /* from scratch, 702 holds a second connection (9003) on fd 5 */
+    qt_stage_state_free(r->st);
+    r->st = NULL;
+    fx_fd(&r->fx, 702, 5, 9003);
+    fx_sock(&r->fx, "127.0.0.1", 2525, "127.0.0.5", 50003, 1, 0, 9003);
+    fx_flush(&r->fx);
+    sample(r);
+    expect(by_inode(r, 9001), 701, QT_STAGE_PROGRAM, QT_WHY_PROG_SELF);
+    assert_int_equal(by_inode(r, 9002)->pid, 702);
+    assert_int_equal(by_inode(r, 9003)->pid, 702);   /* found in the same, first sample */
+    assert_int_equal(r->stats.lost, 0);
+    assert_int_equal(r->stats.partly, 2);
+    assert_int_equal(r->stats.full_rescan, 0);
+}
+
 static void no_process_table(void **state)
 {
     struct run *r = *state;
@@ -272,6 +325,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(stages_of_the_scenario, setup, teardown),
         cmocka_unit_test_setup_teardown(incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(facts_kept_until_a_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(children_read_at_fd_0_and_1, setup, teardown),
         cmocka_unit_test_setup_teardown(no_process_table, setup, teardown),
         cmocka_unit_test(name_rules),
     };
