@@ -399,6 +399,16 @@ static void scan_new(struct scan *sc, size_t pi)
     scan_pid(sc, pi);
 }
 
+/* Every new child of a known listener (PF_LISTENER). */
+static void listeners_children(struct scan *sc)
+{
+    for (size_t i = 0; i < sc->st->npids; i++) {
+        int pp = pid_index(sc->procs, sc->procs->v[i].ppid);
+        if (!(sc->st->pids[i].flags & PF_SCANNED) && pp >= 0 && (sc->st->pids[pp].flags & PF_LISTENER))
+            scan_new(sc, i);
+    }
+}
+
 /* Read only at fd 0 and 1 in this sample: make it readable as a whole
  * (not counted as an earlier sample's read). */
 static void unquick(struct pidrec *pr)
@@ -629,11 +639,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
                 sc.lost++;
         }
         /* (1) new children of listeners: where new connections appear */
-        for (size_t i = 0; i < st->npids; i++) {
-            int pp = pid_index(procs, procs->v[i].ppid);
-            if (!(st->pids[i].flags & PF_SCANNED) && pp >= 0 && (st->pids[pp].flags & PF_LISTENER))
-                scan_new(&sc, i);
-        }
+        listeners_children(&sc);
         /* (2) listeners and processes that held several sockets may have
          * accepted more: event-loop servers (socat without fork, stunnel,
          * aiosmtpd) accept with no process event, and their fds are few */
@@ -641,10 +647,15 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
             if ((st->pids[i].flags & (PF_HOLDER | PF_UNREADABLE)) == PF_HOLDER)
                 scan_pid(&sc, i);
         /* (3) other new or exec'd processes, likely servers first, while something is unmapped */
-        for (int pass = 0; pass < 2 && sc.unresolved; pass++)
+        for (int pass = 0; pass < 2 && sc.unresolved; pass++) {
             for (size_t i = 0; i < st->npids && sc.unresolved; i++)
                 if (!(st->pids[i].flags & PF_SCANNED) && interesting(&procs->v[i]) == !pass)
                     scan_new(&sc, i);
+            /* listeners found by the first pass: their children next, before any
+             * other process (a local client holding 10,000 sockets, say) */
+            if (pass == 0 && sc.unresolved)
+                listeners_children(&sc);
+        }
         scan_partly(&sc);
         /* (4) still missing: everything readable, at most once a minute */
         if (sc.unresolved + sc.lost && now - st->last_full >= RETRY_SECONDS) {
