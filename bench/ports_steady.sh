@@ -3,10 +3,13 @@
 # connections (tcpserver forks one child per connection running
 # bench/idle.c, as the proc mode of bench/ports.sh), measured side by side
 # for BUILD and, when given, a reference build REF (e.g. main's):
-#   ss       `ss -tn state established '( sport = :P )'`: CPU, median of 7
+#   ss       `ss -tn state established '( sport = :P )'`: CPU, median of 7;
+#            and `ss -tni` (with tcp_info, as the byte counters need)
 #   sample   the ports sample (sockets collector: inet_diag dump + stage
 #            mapping) in a running process, steady samples 2..8
-#            (build/tests/ports_sample): CPU median; and the procs collector's
+#            (build/tests/ports_sample): CPU median, as --batch (no byte
+#            counters on a plain port) and with --bytes (the console's Ports
+#            views; a build before issue 19 always reads them); and the procs collector's
 #   first    `qtriage --batch --count 1 --ports b=P` (start-up and first
 #            sample): CPU, median of 3
 #   steady   `qtriage --batch --count S --interval 1 --ports b=P` of BUILD and
@@ -53,6 +56,8 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR) printf "%.2f", a[int((NR+1)/2)
 filter="( sport = :$PORT )"
 ss_cpu=$(for _ in $(seq 7); do cpu_ms ss -tn state established "$filter"; done | median)
 echo "ss -tn filtered: CPU ${ss_cpu} ms (median of 7)"
+ssi_cpu=$(for _ in $(seq 7); do cpu_ms ss -tni state established "$filter"; done | median)
+echo "ss -tni filtered (tcp_info): CPU ${ssi_cpu} ms (median of 7)"
 firsts=()
 for b in "${builds[@]}"; do
     "$b/tests/ports_sample" "b=$PORT" 8 0 > "$tmp/s"
@@ -60,9 +65,14 @@ for b in "${builds[@]}"; do
     sock=$(awk 'NR>1 {print $13}' "$tmp/s" | median) procs=$(awk 'NR>1 {print $12}' "$tmp/s" | median)
     dump=$(awk 'NR>1 {print $14}' "$tmp/s" | median) stage=$(awk 'NR>1 {print $15}' "$tmp/s" | median)
     fds=$(awk 'NR>1 {s+=$8; r+=$9} END {print s "+" r}' "$tmp/s")
+    # the first sample: fd lists read whole, and children read at fd 0/1 only (column 18; none before)
+    firstfds=$(awk 'NR==1 {print $8 " whole, " ($18 == "" ? 0 : $18) " at fd 0/1 only"}' "$tmp/s")
+    "$b/tests/ports_sample" "b=$PORT" 8 0 --bytes > "$tmp/sb"
+    sockb=$(awk 'NR>1 {print $13}' "$tmp/sb" | median) dumpb=$(awk 'NR>1 {print $14}' "$tmp/sb" | median)
     first=$(for _ in 1 2 3; do cpu_ms "$b/qtriage" --batch --count 1 --ports "b=$PORT"; done | median)
     firsts+=("$first")
-    echo "$b: ports sample CPU $sock ms = $(echo "$sock $ss_cpu" | awk '{printf "%.2f", $1 / $2}')x ss (dump $dump ms, stage mapping $stage ms; fd lists read in 7 steady samples: $fds); procs collector $procs ms; first sample (whole run of --count 1) CPU $first ms"
+    echo "$b: ports sample CPU $sock ms = $(echo "$sock $ss_cpu" | awk '{printf "%.2f", $1 / $2}')x ss (dump $dump ms, stage mapping $stage ms; fd lists read in 7 steady samples: $fds); procs collector $procs ms; first sample (whole run of --count 1) CPU $first ms (fd lists: $firstfds)"
+    echo "$b: with byte counters (--bytes) CPU $sockb ms (dump $dumpb ms) = $(echo "$sockb $ssi_cpu $ss_cpu" | awk '{printf "%.2fx ss -tni, %.2fx ss -tn", $1 / $2, $1 / $3}')"
 done
 run() { /usr/bin/time -f "%U %S" -o "$tmp/t.$1" "${@:2}" >/dev/null 2>&1; }
 k=0 waits=()

@@ -61,7 +61,12 @@ struct qt_view {
     const struct qt_view *(*drill)(const struct qt_view_in *in, const char *row_id);
     /* This view's own keys and their help (see above); may be NULL. */
     const struct qt_view_key *keys;
+    /* QT_VIEW_NEEDS_*: data it shows that the collectors read only on
+     * request; the console asks for it while the view is on screen. */
+    unsigned needs;
 };
+/* per-connection byte counters (qt_ctx.want_bytes: the kernel fills tcp_info) */
+#define QT_VIEW_NEEDS_BYTES 1u
 
 /* Run v's binding of ch (a character, not a curses key code). Returns 1 if
  * a binding handled it, 0 if v has none or it declined (panes/common.c). */

@@ -251,8 +251,9 @@ static void build_top(const struct qt_view_in *in, qt_table *head, qt_table *t)
             qt_table_cell_num(t, QT_ROLE_NORMAL, (double)ip->bytes_in, "%s", in_b);
             qt_table_cell_num(t, QT_ROLE_NORMAL, (double)ip->bytes_out, "%s", out_b);
         } else {
-            qt_table_cell_num(t, QT_ROLE_DIM, -1, "-");
-            qt_table_cell_num(t, QT_ROLE_DIM, -1, "-");
+            /* not read (no tcp_info this sample, or the /proc reader): absent, never 0 */
+            qt_table_cell_num(t, QT_ROLE_DIM, NAN, "-");
+            qt_table_cell_num(t, QT_ROLE_DIM, NAN, "-");
         }
         if (lm) {
             unsigned long af = qt_logmon_ip_fails_find(fails, nfails, txt);
@@ -304,6 +305,7 @@ static const struct qt_view_key top_keys[] = {
 const qt_view qt_ports_top_view = {
     .name = "ports",
     .build = build_top,
+    .needs = QT_VIEW_NEEDS_BYTES,
     .drill = drill_top,
     .keys = top_keys,
 };
@@ -409,8 +411,9 @@ static void build_ip(const struct qt_view_in *in, qt_table *head, qt_table *t)
             qt_table_cell_num(t, QT_ROLE_NORMAL, (double)s->bytes_received, "%s", b1);
             qt_table_cell_num(t, QT_ROLE_NORMAL, (double)s->bytes_acked, "%s", b2);
         } else {
-            qt_table_cell_num(t, QT_ROLE_DIM, -1, "-");
-            qt_table_cell_num(t, QT_ROLE_DIM, -1, "-");
+            /* not read (no tcp_info this sample, or the /proc reader): absent, never 0 */
+            qt_table_cell_num(t, QT_ROLE_DIM, NAN, "-");
+            qt_table_cell_num(t, QT_ROLE_DIM, NAN, "-");
         }
     }
     t->sort_col = 5;
@@ -450,6 +453,7 @@ static const struct qt_view_key ip_keys[] = {
 const qt_view qt_ports_ip_view = {
     .name = "ports.ip",
     .build = build_ip,
+    .needs = QT_VIEW_NEEDS_BYTES,
     .drill = drill_ip,
     .keys = ip_keys,
 };
@@ -499,6 +503,9 @@ const qt_pane_def qt_pane_ports = {
               "             or no byte received; starting: forked listener, program not exec'd;\n"
               "             in mail program; in program (another program); unknown: not visible (reason shown)\n"
               "AGE          start of the per-connection process; - when one process serves many\n"
+              "IN/OUT       bytes received from / sent to the client (tcp_info); - when not read: the\n"
+              "             console reads them while a Ports view is on screen, --batch/--check never\n"
+              "             (ports with a TLS front end always); the /proc reader has none\n"
               "AUTHF        failed logins from the IP in the last 10 min of the mail logs (Logs pane);\n"
               "             the first column left out on a narrow screen\n"
               "?            unknown: the socket's owner is not visible (not root, or its fd list not readable);\n"

@@ -99,6 +99,11 @@ static void build_proc(const struct qt_view_in *in, qt_table *head, qt_table *t)
         qt_ports_fmt_bytes(s->bytes_acked, b2, sizeof b2);
         qt_table_kv(t, "bytes", "bytes", QT_ROLE_NORMAL, "%s received from the client, %s sent and acknowledged (%llu / %llu)", b1,
            b2, (unsigned long long)s->bytes_received, (unsigned long long)s->bytes_acked);
+    } else if (s->state != QT_TCP_LISTEN) {
+        qt_table_kv(t, "bytes", "bytes", QT_ROLE_DIM, "not read: %s",
+                    !m->tcp_info ? "not asked for in this sample (no view showing bytes was on screen)"
+                    : strcmp(m->backend, "proc") == 0 ? "/proc/net/tcp has no byte counts"
+                                                      : "the kernel gave no tcp_info for it");
     }
     qt_table_kv(t, "socket", "socket", QT_ROLE_DIM, "inode %u, uid %u, Recv-Q %u, Send-Q %u", s->inode, s->uid, s->rqueue, s->wqueue);
     if (!o->pid || !procs || !(p = qt_procs_find(procs, o->pid))) {
@@ -172,6 +177,7 @@ static const struct qt_view_key proc_keys[] = {
 const qt_view qt_ports_proc_view = {
     .name = "ports.conn",
     .build = build_proc,
+    .needs = QT_VIEW_NEEDS_BYTES,
     .keys = proc_keys,
 };
 

@@ -83,6 +83,10 @@ int main(int argc, char **argv)
         }
         o.store = store;
     }
+    /* the monitoring loops print no byte counters: spare the kernel a
+     * tcp_info per connection (docs/performance-ports.md) */
+    if ((o.batch || o.check || o.prometheus) && !o.json && !o.report)
+        o.ctx.want_bytes = 0;
     if (o.check || o.json || o.report || o.prometheus) {
         struct qt_headless h = {
             .ctx = &o.ctx, .store = store, .check = o.check, .json = o.json, .report = o.report,

@@ -65,6 +65,8 @@ struct qt_shell {
     const qt_ctx *ctx;        /* the live context, or the loaded report's */
     const struct qt_report_store *loaded;  /* --load: read-only, never sampled */
     qt_sampler sampler;
+    qt_ctx sample_ctx;        /* what samples read: *cfg.ctx with want_bytes from the views on
+                               * screen; lives as long as the shell (models point to it) */
     qt_snapshot *snap;
     double sampled_at;        /* monotonic time of the last sample */
     double next_sample;       /* monotonic */

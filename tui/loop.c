@@ -12,6 +12,7 @@
 #include "panes/pane.h"
 #include "report/report.h"
 #include "panes/probes.h"
+#include "diag/ports/ports.h"
 
 #include <errno.h>
 #include <math.h>
@@ -59,9 +60,40 @@ static void start_probes(struct qt_shell *ui)
         qt_jobs_start(ui, j, probe_done, (void *)(intptr_t)slot);
 }
 
+/* Does a view on screen show data of `need` (QT_VIEW_NEEDS_*)? Before the
+ * first layout nothing is on screen yet: yes, the first frame may show it. */
+static int views_need(const struct qt_shell *ui, unsigned need)
+{
+    int laid_out = 0;
+    for (int i = 0; i < ui->npanes; i++) {
+        const struct qt_pane_state *p = &ui->panes[i];
+        if (!p->win)
+            continue;
+        laid_out = 1;
+        if (p->depth > 0 && p->stack[p->depth - 1].view && (p->stack[p->depth - 1].view->needs & need))
+            return 1;
+    }
+    return !laid_out;
+}
+
+/* A view that shows byte counters came on screen and the sample has none
+ * because none was asked for: sample again now rather than show "-" for
+ * a whole interval. */
+static void want_bytes_now(struct qt_shell *ui)
+{
+    const qt_sockets *m = ui->snap ? ui->snap->sockets : NULL;
+    if (!ui->loaded && !ui->frozen && m && !m->tcp_info && views_need(ui, QT_VIEW_NEEDS_BYTES))
+        ui->want_sample = 1;
+}
+
 static void take_sample(struct qt_shell *ui)
 {
-    qt_snapshot *s = qt_sample(&ui->sampler, ui->cfg.ctx);
+    qt_snapshot *s;
+
+    /* byte counters cost the kernel a tcp_info per connection: only for the views that show them */
+    ui->sample_ctx = *ui->cfg.ctx;
+    ui->sample_ctx.want_bytes = views_need(ui, QT_VIEW_NEEDS_BYTES);
+    s = qt_sample(&ui->sampler, &ui->sample_ctx);
     /* the probes' latest results join this sample's findings and metrics */
     qt_probe_sched_update(qt_panes_probes(), ui->cfg.ctx, s);
     qt_probe_sched_report(qt_panes_probes(), s);
@@ -101,6 +133,7 @@ static int loop(struct qt_shell *ui)
         int n = 0, r;
         double now = qt_now_mono();
 
+        want_bytes_now(ui);
         if (!ui->loaded && (ui->want_sample || (!ui->frozen && now >= ui->next_sample))) {
             take_sample(ui);
             if (ui->frozen && !ui->want_sample)

@@ -41,6 +41,7 @@ void qt_ctx_defaults(qt_ctx *ctx)
     snprintf(ctx->qmail_source, sizeof ctx->qmail_source, "default");
     ctx->log_window = 3600;
     ctx->log_window_bytes = 64ull << 20;
+    ctx->want_bytes = 1;
     if (qt_ctx_parse_ports(ctx, "smtps=465,imaps=993,pop3s=995", err, sizeof err) != 0)
         qt_fatal("default ports: %s", err);
 }

@@ -41,6 +41,13 @@ typedef struct qt_ctx {
     unsigned long long log_window_bytes;
     int no_probe;            /* --no-probe: no TLS handshake or idle-drop probes (diag/probe) */
     double probe_idle;       /* --probe-idle SECONDS: batch modes run the idle-drop probes with this bound; 0 = not */
+    /* The sockets collector reads per-connection byte counters (tcp_info)
+     * for an output that shows them: 1 by default (reports, --json); 0 for
+     * the monitoring loops (--batch, --check, --prometheus), which print
+     * none; the console sets it per sample from the views on screen. Ports
+     * with a TLS front end get them anyway: a stage rule needs them
+     * (diag/ports/stage.h, docs/performance-ports.md). */
+    int want_bytes;
     /* Clock in seconds since the epoch; NULL means the real clock. Tests set a fake one. */
     double (*now)(void);
 } qt_ctx;

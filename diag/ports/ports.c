@@ -313,10 +313,17 @@ static void drop_foreign(qt_socklist *l)
     l->n = j;
 }
 
+int qt_ports_want_info(int want_bytes, int known, unsigned tls_svcs)
+{
+    return want_bytes || !known || tls_svcs != 0;
+}
+
 /* What the collector keeps across samples. */
 struct ports_state {
     qt_stage_state *stage;   /* socket -> owner map, scanned processes */
     size_t last_n;           /* sockets last time: reserve that much up front */
+    int known;               /* tls_svcs comes from a sample with a process table */
+    unsigned tls_svcs;       /* services with a TLS front end, last sample */
 };
 
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
@@ -332,7 +339,8 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
     /* growing by doubling while 50k sockets arrive costs copies and faults */
     if (ps->last_n)
         qt_grow(&m->socks.v, &m->socks.cap, ps->last_n + ps->last_n / 8 + 16, sizeof *m->socks.v);
-    if (qt_sock_read(ctx, &f, 1, &m->socks, &m->backend, m->fallback_why, sizeof m->fallback_why, err,
+    m->tcp_info = qt_ports_want_info(ctx->want_bytes, ps->known, ps->tls_svcs);
+    if (qt_sock_read(ctx, &f, m->tcp_info, &m->socks, &m->backend, m->fallback_why, sizeof m->fallback_why, err,
                      errlen) != 0) {
         if (m->fallback_why[0]) {
             /* both sources failed: say both */
@@ -354,6 +362,8 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
     m->euid = (unsigned)geteuid();
     m->own = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *m->own);
     qt_stage_map(&ps->stage, ctx, snap->procs, m->socks.v, m->socks.n, m->own, &m->stage);
+    ps->known = snap->procs != NULL;
+    ps->tls_svcs = m->stage.tls_svcs;
     qt_ports_build(m, ctx);
     qt_ports_slots(m, ctx, snap->procs);
     snap->sockets = m;

@@ -100,6 +100,8 @@ typedef struct qt_sockets {
     unsigned euid;              /* effective uid that sampled (why owners may be hidden) */
     double dump_took;           /* seconds reading the sockets */
     double dump_cpu;            /* CPU seconds of that (kernel time included) */
+    int tcp_info;               /* the dump asked for tcp_info (qt_ports_want_info); 0: byte
+                                 * counters not read this sample, shown "-", never 0 */
     qt_socklist socks;          /* every socket of the watched ports (socks.bad: skipped input) */
     struct qt_owner *own;       /* parallel to socks.v */
     int nsvc;                   /* = ctx->nservices at sample time */
@@ -126,6 +128,14 @@ void qt_ports_build(qt_sockets *m, const qt_ctx *ctx);
  * (nothing done). (slots.c) */
 void qt_ports_slots(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs);
 void qt_ports_free(qt_sockets *m);
+
+/* Should this sample's dump ask for tcp_info (the byte counters)? Yes when
+ * an output wants bytes (ctx->want_bytes), when a watched service has a TLS
+ * front end (tls_svcs: the last sample's qt_stage_stats.tls_svcs; the rule
+ * "TLS front end, 0 bytes received" needs them), or when that is not known
+ * yet (known 0: no earlier sample with a process table). `ss -tn` asks for
+ * none: the kernel fills tcp_info for every connection it dumps. */
+int qt_ports_want_info(int want_bytes, int known, unsigned tls_svcs);
 
 /* The -c limit of the service on port: -1 if unknown; *source (may be
  * NULL) gets where it came from ("--limit"). The one place limits are

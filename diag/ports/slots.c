@@ -10,6 +10,7 @@
 #include "diag/ports/ports.h"
 #include "diag/core/programs.h"
 #include "diag/procs/procs.h"
+#include "diag/procs/procs_index.h"
 #include "diag/core/util.h"
 
 #include <fcntl.h>
@@ -17,12 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
 
 /* CPU seconds (utime + stime, proc(5) fields 14 and 15) of pid; -1 unknown. */
 static double cpu_seconds(const qt_ctx *ctx, int pid)
@@ -49,18 +44,20 @@ static double cpu_seconds(const qt_ctx *ctx, int pid)
     return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
-/* The listener's direct child on pid's ancestor chain, 0 if pid is not beneath it. */
-static int child_of(const qt_procs *procs, int listener, int pid)
+/* Index in procs of the listener's direct child on pid's ancestor chain,
+ * -1 if pid is not beneath it. x: a pid index of procs (every connection's
+ * owner is looked up, 10,000 of them with per-connection children). */
+static long child_of(const qt_procs *procs, const qt_pid_index *x, int listener, int pid)
 {
     for (int hops = 0; hops < 64 && pid > 1; hops++) {
-        const struct qt_proc *p = qt_procs_find(procs, pid);
-        if (!p)
-            return 0;
-        if (p->ppid == listener)
-            return pid;
-        pid = p->ppid;
+        int i = qt_pid_index_get(x, procs, pid);
+        if (i < 0)
+            return -1;
+        if (procs->v[i].ppid == listener)
+            return i;
+        pid = procs->v[i].ppid;
     }
-    return 0;
+    return -1;
 }
 
 /* 1 when every accepted connection of svc has a visible owner: only then
@@ -76,31 +73,29 @@ static int owners_known(const qt_sockets *m, int svc)
     return 1;
 }
 
-static void one_listener(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs, int svc, int lpid, size_t *cap)
+static void one_listener(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs, const qt_pid_index *x, int svc,
+                         int lpid, size_t *cap)
 {
-    const struct qt_proc *l = qt_procs_find(procs, lpid);
-    int *held = qt_calloc(m->socks.n + 1, sizeof *held);
-    size_t nheld = 0;
+    int li = qt_pid_index_get(x, procs, lpid);
+    unsigned char *held;
 
-    if (!l || !qt_program_is(qt_proc_name(l), QT_PROG_LISTENER)) {
-        free(held);
+    if (li < 0 || !qt_program_is(qt_proc_name(&procs->v[li]), QT_PROG_LISTENER))
         return; /* only forking servers that count children against -c */
-    }
+    held = qt_calloc(procs->n ? procs->n : 1, 1);   /* by index in procs: the child holds one */
     for (size_t k = 0; k < m->socks.n; k++) {
         const struct qt_sock *s = &m->socks.v[k];
-        int c;
+        long c;
         if (s->svc == svc && s->state != QT_TCP_LISTEN && m->own[k].pid &&
-            (c = child_of(procs, lpid, m->own[k].pid)))
-            held[nheld++] = c;
+            (c = child_of(procs, x, lpid, m->own[k].pid)) >= 0)
+            held[c] = 1;
     }
-    qsort(held, nheld, sizeof *held, cmp_int);
     for (size_t i = 0; i < procs->n; i++) {
         const struct qt_proc *p = &procs->v[i];
         struct qt_slot_child *c;
         if (p->ppid != lpid || qt_proc_is_zombie(p))
             continue;
         m->svc[svc].children++;
-        if (bsearch(&p->pid, held, nheld, sizeof *held, cmp_int))
+        if (held[i])
             continue;
         /* a child whose client left a moment ago is on its way out */
         if (p->start <= 0 || m->now - p->start < QT_PORTS_NOCONN_AGE)
@@ -120,9 +115,11 @@ static void one_listener(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs
 void qt_ports_slots(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs)
 {
     size_t cap = 0;
+    qt_pid_index x = {0};
 
     if (!procs || !m->own)
         return;
+    qt_pid_index_build(&x, procs);
     for (int i = 0; i < m->nsvc && i < QT_MAX_SERVICES; i++) {
         int seen[8], nseen = 0;
         if (!owners_known(m, i))
@@ -136,7 +133,8 @@ void qt_ports_slots(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs)
             if (dup)
                 continue; /* one process listening on v4 and v6 */
             seen[nseen++] = m->listeners[l].pid;
-            one_listener(m, ctx, procs, i, m->listeners[l].pid, &cap);
+            one_listener(m, ctx, procs, &x, i, m->listeners[l].pid, &cap);
         }
     }
+    qt_pid_index_free(&x);
 }

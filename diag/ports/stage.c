@@ -1,5 +1,5 @@
 /* stage.c - socket -> owning process -> connection stage. See stage.h. */
-#include "diag/ports/stage.h"
+#include "diag/ports/stage_int.h"
 #include "diag/core/programs.h"
 #include "diag/core/util.h"
 #include "diag/procs/procs_index.h"
@@ -14,9 +14,6 @@
 #include <unistd.h>
 
 #define RETRY_SECONDS 60.0   /* full re-read of every process, at most this often, only when needed */
-#define MAX_DEPTH 4          /* how far beneath the owner to look for the program */
-#define MAX_VISIT 256
-#define MAX_LISTENERS 8      /* per service */
 
 const char *qt_stage_name(unsigned stage)
 {
@@ -128,35 +125,6 @@ static int interesting(const struct qt_proc *p)
 
 /* --- persistent state --- */
 
-#define PF_SCANNED    1u
-#define PF_UNREADABLE 2u
-#define PF_LISTENER   4u   /* holds a LISTEN socket of a watched port */
-#define PF_HOLDER     8u   /* held several watched sockets: may accept more later */
-#define PF_NOW       16u   /* read in this sample already (cleared each sample) */
-
-struct pidrec {            /* parallel to procs->v (sorted by pid) */
-    int pid;
-    unsigned flags;
-    double start;
-    unsigned long long image; /* struct qt_proc.image: changes on exec */
-    unsigned nconn;        /* this sample: watched connections it owns */
-};
-
-struct inrec {
-    uint32_t inode;        /* 0 = empty slot */
-    uint32_t idx;          /* this sample: index into socks */
-    int pid;               /* owner, 0 = not found */
-    uint32_t lost;         /* not found: do not hunt again before a full retry */
-};
-
-struct qt_stage_state {
-    qt_tls_cache *tls;     /* sslserver binaries: handshake order (stage_tls.c) */
-    struct pidrec *pids;
-    size_t npids;
-    struct inrec *map;
-    size_t mapcap;         /* power of two */
-    double last_full;
-};
 
 static size_t slot(const struct inrec *map, size_t cap, uint32_t inode)
 {
@@ -186,24 +154,54 @@ static int pid_index(const qt_procs *procs, int pid)
     return qt_pid_index_get(&g_pids, procs, pid);
 }
 
+int qt_stage_pidx(const qt_procs *procs, int pid)
+{
+    return pid_index(procs, pid);
+}
+
+/* A process of the last sample that is gone (or whose pid was reused):
+ * its parent's walk beneath changed. */
+static void gone(struct pidrec *nv, const qt_procs *procs, const struct pidrec *old)
+{
+    int pi = old->ppid > 0 ? pid_index(procs, old->ppid) : -1;
+    if (pi >= 0)
+        nv[pi].flags |= PF_KIDS;
+}
+
 /* New pid table for this sample's processes, carrying what is known about
- * processes that are still the same (same pid and start time). */
+ * processes that are still the same (same pid, start time and image), and
+ * marking what changed (PF_DIRTY: stage_facts.c). */
 static void merge_pids(qt_stage_state *st, const qt_procs *procs)
 {
     struct pidrec *nv = qt_calloc(procs->n ? procs->n : 1, sizeof *nv);
     size_t j = 0;
     for (size_t i = 0; i < procs->n; i++) {
         const struct qt_proc *p = &procs->v[i];
-        while (j < st->npids && st->pids[j].pid < p->pid)
-            j++;
+        const struct pidrec *o;
+        for (; j < st->npids && st->pids[j].pid < p->pid; j++)
+            gone(nv, procs, &st->pids[j]);
         nv[i].pid = p->pid;
+        nv[i].ppid = p->ppid;
         nv[i].start = p->start;
         nv[i].image = p->image;
+        nv[i].alive = (uint8_t)qt_stage_alive(p);
+        o = j < st->npids && st->pids[j].pid == p->pid ? &st->pids[j++] : NULL;
         /* an exec (new image) may have opened other sockets: read it again */
-        if (j < st->npids && st->pids[j].pid == p->pid && st->pids[j].start == p->start &&
-            st->pids[j].image == p->image)
-            nv[i].flags = st->pids[j].flags & ~PF_NOW;
+        if (o && o->start == p->start && o->image == p->image) {
+            nv[i].flags |= o->flags & ~PF_SAMPLE;   /* |=: gone() may have marked it */
+            nv[i].f = o->f;
+            if (o->ppid != p->ppid || o->alive != nv[i].alive)
+                nv[i].flags |= PF_DIRTY;
+            if (o->ppid != p->ppid)
+                gone(nv, procs, o);   /* re-parented: the old parent lost it */
+        } else {
+            nv[i].flags |= PF_DIRTY;
+            if (o)
+                gone(nv, procs, o);
+        }
     }
+    for (; j < st->npids; j++)
+        gone(nv, procs, &st->pids[j]);
     free(st->pids);
     st->pids = nv;
     st->npids = procs->n;
@@ -327,7 +325,7 @@ static void scan_pid(struct scan *sc, size_t pi)
     if (pr->flags & PF_SCANNED)
         sc->stats->rescanned++;
     sc->stats->scanned++;
-    pr->flags |= PF_SCANNED | PF_NOW;
+    pr->flags = (pr->flags & ~PF_PARTLY) | PF_SCANNED | PF_NOW;
     snprintf(rel, sizeof rel, "%d/fd", pr->pid);
     if (!qt_ctx_proc(sc->ctx, rel, path, sizeof path))
         return;
@@ -353,10 +351,84 @@ static void scan_pid(struct scan *sc, size_t pi)
         found(sc, r, pi);
     }
     closedir(d);
-    if (listens)
-        pr->flags |= PF_LISTENER;
+    if (listens && !(pr->flags & PF_LISTENER))
+        pr->flags |= PF_LISTENER | PF_DIRTY;
     if (listens || held >= 2)
         pr->flags |= PF_HOLDER;
+}
+
+/* A listener's new child holds its connection on fd 0 and 1 (ucspi-tcp
+ * tcpserver.c: fd_move(0,t), fd_copy(1,0) after fork; sslserver the same,
+ * docs/domain/ucspi.md): two readlinks instead of the whole fd list (at
+ * 10,000 children the first sample read 52k links and 10k directories).
+ * Returns 1 when one of them was a socket with no known owner (the child
+ * is then "partly read"); otherwise the caller reads the whole list. */
+static int scan_quick(struct scan *sc, size_t pi)
+{
+    struct pidrec *pr = &sc->st->pids[pi];
+    int hit = 0;
+
+    if (pr->flags & PF_NOW)
+        return 1;
+    for (int fd = 0; fd < 2; fd++) {
+        char rel[64], path[4096], link[64];
+        ssize_t n;
+        uint32_t ino;
+        struct inrec *r;
+        snprintf(rel, sizeof rel, "%d/fd/%d", pr->pid, fd);
+        if (!qt_ctx_proc(sc->ctx, rel, path, sizeof path) || (n = readlink(path, link, sizeof link)) <= 0 ||
+            !(ino = socket_inode(link, n)) || !(r = map_get(sc->st, ino)))
+            continue;
+        if (!r->pid && !r->lost && sc->socks[r->idx].state != QT_TCP_LISTEN)
+            hit = 1;
+        found(sc, r, pi);
+    }
+    if (hit) {
+        pr->flags |= PF_SCANNED | PF_NOW | PF_PARTLY;
+        sc->stats->partly++;
+    }
+    return hit;
+}
+
+/* A new process: a listener's child is read quickly first. */
+static void scan_new(struct scan *sc, size_t pi)
+{
+    int pp = pid_index(sc->procs, sc->procs->v[pi].ppid);
+    if (pp >= 0 && (sc->st->pids[pp].flags & PF_LISTENER) && scan_quick(sc, pi))
+        return;
+    scan_pid(sc, pi);
+}
+
+/* Every new child of a known listener (PF_LISTENER). */
+static void listeners_children(struct scan *sc)
+{
+    for (size_t i = 0; i < sc->st->npids; i++) {
+        int pp = pid_index(sc->procs, sc->procs->v[i].ppid);
+        if (!(sc->st->pids[i].flags & PF_SCANNED) && pp >= 0 && (sc->st->pids[pp].flags & PF_LISTENER))
+            scan_new(sc, i);
+    }
+}
+
+/* Read only at fd 0 and 1 in this sample: make it readable as a whole
+ * (not counted as an earlier sample's read). */
+static void unquick(struct pidrec *pr)
+{
+    if ((pr->flags & (PF_PARTLY | PF_NOW)) == (PF_PARTLY | PF_NOW))
+        pr->flags &= ~(PF_NOW | PF_SCANNED);
+}
+
+/* Sockets still unmapped after (1)-(3): a child partly read in this sample
+ * may hold a second one past fd 1; read the whole lists of those, while
+ * needed. (Those of earlier samples wait for (4).) */
+static void scan_partly(struct scan *sc)
+{
+    for (size_t i = 0; i < sc->st->npids && sc->unresolved; i++) {
+        struct pidrec *pr = &sc->st->pids[i];
+        if ((pr->flags & (PF_PARTLY | PF_NOW)) != (PF_PARTLY | PF_NOW))
+            continue;
+        unquick(pr);
+        scan_pid(sc, i);
+    }
 }
 
 /* (5) New children of connection owners: the program may hold the socket
@@ -384,136 +456,6 @@ static void deepest_holders(struct scan *sc, const struct qt_sock *socks)
 
 /* --- classification --- */
 
-static int alive(const struct qt_proc *p)
-{
-    return p->state != 'Z' && p->state != 'X';
-}
-
-/* What a walk beneath an owner does with each process it meets. */
-enum visit { VISIT_DOWN, VISIT_SKIP, VISIT_STOP };
-
-/* Breadth first beneath owner, at most MAX_DEPTH levels and MAX_VISIT
- * processes; visit() says whether to go below each one or stop. */
-static void walk_beneath(const qt_procs_kids *t, int owner, enum visit (*visit)(const struct qt_proc *, void *),
-                         void *arg)
-{
-    int queue[MAX_VISIT], depth[MAX_VISIT];
-    size_t qh = 0, qt = 0;
-
-    queue[qt] = owner;
-    depth[qt++] = 0;
-    while (qh < qt) {
-        int pid = queue[qh], d = depth[qh++];
-        size_t first, n;
-        if (d >= MAX_DEPTH)
-            continue;
-        n = qt_procs_kids_of(t, pid, &first);
-        for (size_t k = 0; k < n && qt < MAX_VISIT; k++) {
-            const struct qt_proc *c = &t->procs->v[t->by_ppid[first + k]];
-            enum visit v;
-            if (c->pid == pid || (v = visit(c, arg)) == VISIT_SKIP)
-                continue;
-            if (v == VISIT_STOP)
-                return;
-            queue[qt] = c->pid;
-            depth[qt++] = d + 1;
-        }
-    }
-}
-
-struct found {
-    int mail, any;
-};
-
-static enum visit find_program(const struct qt_proc *c, void *arg)
-{
-    struct found *f = arg;
-    if (!alive(c))
-        return VISIT_SKIP;
-    if (!f->any)
-        f->any = c->pid;
-    if (qt_stage_is_mail_name(qt_proc_name(c))) {
-        f->mail = c->pid;
-        return VISIT_STOP;
-    }
-    return VISIT_DOWN;
-}
-
-/* Beneath owner (breadth first): the first live mail program, else the first live process. */
-static void beneath(const qt_procs_kids *t, int owner, int *mail, int *any)
-{
-    struct found f = {0, 0};
-    walk_beneath(t, owner, find_program, &f);
-    *mail = f.mail;
-    *any = f.any;
-}
-
-/* What is known about an owner, the same for all its sockets (computed once
- * per owner and sample: a server holding 50k sockets is looked at once). */
-struct facts {
-    int done;
-    int svc;              /* service the copy test was made for */
-    uint8_t tls, mailself, copy, shared;
-    uint8_t order;        /* enum qt_tls_order of fe */
-    int mail, any;        /* beneath(): live mail program / any live process */
-    int fe;               /* index of the per-connection TLS front end (owner or an ancestor), -1 none */
-    int prog;             /* the program behind fe: the owner or beneath fe; 0 none */
-};
-
-/* The per-connection TLS front end of the owner at index pi: the owner
- * itself or its nearest ancestor below the listener (fehcom's program is a
- * child of the sslserver copy that does the handshake). -1 if none. */
-static int tls_front(const qt_procs *procs, const qt_stage_state *st, int pi)
-{
-    for (int hops = 0; hops < MAX_DEPTH && pi >= 0; hops++) {
-        const struct qt_proc *p = &procs->v[pi];
-        if (st->pids[pi].flags & PF_LISTENER)
-            return -1;
-        if (qt_stage_is_tls(p))
-            return pi;
-        if (p->ppid <= 1)
-            return -1;
-        pi = pid_index(procs, p->ppid);
-    }
-    return -1;
-}
-
-static void owner_facts(const qt_procs_kids *t, qt_stage_state *st, const qt_ctx *ctx, int pi, int svc,
-                        const int *listeners, int nlisteners, struct facts *f)
-{
-    const struct qt_proc *p = &t->procs->v[pi];
-    if (!f->done) {
-        f->done = 1;
-        f->shared = (st->pids[pi].flags & PF_LISTENER) || st->pids[pi].nconn > 1;
-        f->tls = (uint8_t)qt_stage_is_tls(p);
-        f->mailself = (uint8_t)qt_stage_is_mail_name(qt_proc_name(p));
-        if (!f->shared && !f->mailself)
-            beneath(t, p->pid, &f->mail, &f->any);
-        f->svc = -2;
-        f->fe = f->shared ? -1 : tls_front(t->procs, st, pi);
-        f->order = QT_TLS_HANDSHAKE_FIRST;
-        f->prog = 0;
-        if (f->fe >= 0) {
-            int mail, any;
-            f->order = (uint8_t)qt_stage_tls_order(&st->tls, ctx, &t->procs->v[f->fe]);
-            if (f->fe != pi) {
-                f->prog = p->pid;        /* the owner is the program (or runs beneath it) */
-            } else {
-                beneath(t, p->pid, &mail, &any);
-                f->prog = mail ? mail : any;
-            }
-        }
-    }
-    if (f->svc != svc) {
-        f->svc = svc;
-        f->copy = 0;
-        for (int i = 0; i < nlisteners; i++) {
-            const struct qt_proc *l = qt_procs_find(t->procs, listeners[i]);
-            if (l && l != p && qt_stage_same_argv(p, l))
-                f->copy = 1;
-        }
-    }
-}
 
 /* Behind a per-connection TLS front end: what the connection did decides
  * (tcp_info), then the front end's order of handshake and program. Returns
@@ -522,7 +464,7 @@ static int classify_tls(const struct qt_sock *s, struct qt_owner *o, const struc
 {
     int bytes = (s->flags & QT_SOCK_HAS_BYTES) != 0;
 
-    if (f->fe < 0 || f->order == QT_TLS_PLAIN_FIRST)
+    if (!f->fe || f->order == QT_TLS_PLAIN_FIRST)
         return 0; /* -n: the program talks plaintext first, like any plain server */
     if (bytes && s->bytes_received == 0) {
         o->stage = QT_STAGE_HANDSHAKE;
@@ -544,11 +486,10 @@ static int classify_tls(const struct qt_sock *s, struct qt_owner *o, const struc
     return 1;
 }
 
-static void classify(const qt_procs_kids *t, const qt_ctx *ctx, const struct qt_sock *s, struct qt_owner *o,
-                     qt_stage_state *st, struct facts *facts, const int *listeners, int nlisteners,
-                     unsigned unreadable)
+static void classify(struct qt_facts_pass *fp, const struct qt_sock *s, struct qt_owner *o, unsigned unreadable)
 {
-    struct facts *f;
+    const qt_procs *procs = fp->procs;
+    const struct facts *f;
     int pi;
 
     o->start = 0;
@@ -564,7 +505,7 @@ static void classify(const qt_procs_kids *t, const qt_ctx *ctx, const struct qt_
         return;
     }
     o->stage = QT_STAGE_UNKNOWN;
-    if (!t->procs) {
+    if (!procs) {
         o->why = QT_WHY_NO_PROCS;
         return;
     }
@@ -572,15 +513,14 @@ static void classify(const qt_procs_kids *t, const qt_ctx *ctx, const struct qt_
         o->why = unreadable ? QT_WHY_UNREADABLE : QT_WHY_NOT_FOUND;
         return;
     }
-    pi = pid_index(t->procs, o->pid);
-    if (pi < 0 || !alive(&t->procs->v[pi])) {
+    pi = pid_index(procs, o->pid);
+    if (pi < 0 || !qt_stage_alive(&procs->v[pi])) {
         o->why = QT_WHY_VANISHED;
         return;
     }
-    f = &facts[pi];
-    owner_facts(t, st, ctx, pi, s->svc, listeners, nlisteners, f);
+    f = qt_facts_get(fp, pi, s->svc);
     if (!f->shared)
-        o->start = t->procs->v[pi].start;
+        o->start = procs->v[pi].start;
     if (classify_tls(s, o, f))
         return;
     if (f->tls && f->order != QT_TLS_PLAIN_FIRST && (s->flags & QT_SOCK_HAS_BYTES) && s->bytes_received == 0) {
@@ -630,29 +570,35 @@ static void classify(const qt_procs_kids *t, const qt_ctx *ctx, const struct qt_
 
 /* --- the sample --- */
 
-static enum visit want_one(const struct qt_proc *c, void *procs)
+/* Does the socket's owner make its service a TLS one: a listener that is a
+ * TLS front end, or a connection whose classification found one (the owner
+ * or an ancestor below the listener)? After classify(): facts are filled. */
+static int tls_owner(const qt_procs *procs, const qt_stage_state *st, const struct qt_sock *s, int pid)
 {
-    qt_procs_want(procs, (struct qt_proc *)c); /* c is an element of procs */
-    return VISIT_DOWN;
+    const struct pidrec *r;
+    int pi;
+    if (!procs || !pid || (pi = pid_index(procs, pid)) < 0)
+        return 0;
+    if (s->state == QT_TCP_LISTEN)
+        return qt_stage_is_tls(&procs->v[pi]);
+    r = &st->pids[pi];
+    return (r->flags & PF_CHECKED) && r->f.done && (r->f.tls || r->f.fe);
 }
 
-/* Command lines the classification reads: owners with their ancestors (the
- * drill-down shows the chain), listeners, and what runs beneath owners. */
-static void want_argv(const qt_procs_kids *t, qt_procs *procs, const struct qt_owner *own, size_t n)
+/* Did the listeners of any service change since the last sample? Bit s per
+ * service; the new set is kept for the next sample. */
+static unsigned listeners_changed(qt_stage_state *st, int (*l)[MAX_LISTENERS], const int *nl)
 {
-    unsigned char *done = qt_calloc(procs->n ? procs->n : 1, 1);
-
-    for (size_t k = 0; k < n; k++) {
-        int pi;
-        if (!own[k].pid || (pi = pid_index(procs, own[k].pid)) < 0 || done[pi])
-            continue; /* a server holding 50k sockets is looked at once */
-        done[pi] = 1;
-        qt_procs_want_chain(procs, own[k].pid);
-        walk_beneath(t, own[k].pid, want_one, procs);
+    unsigned changed = 0;
+    for (int s = 0; s < QT_MAX_SERVICES; s++) {
+        if (nl[s] != st->nlisteners[s] || memcmp(l[s], st->listeners[s], (size_t)nl[s] * sizeof l[s][0]) != 0)
+            changed |= 1u << s;
+        st->nlisteners[s] = nl[s];
+        memcpy(st->listeners[s], l[s], (size_t)nl[s] * sizeof l[s][0]);
     }
-    free(done);
-    qt_procs_load(procs);
+    return changed;
 }
+
 
 void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, const struct qt_sock *socks,
                   size_t n, struct qt_owner *own, struct qt_stage_stats *stats)
@@ -662,15 +608,15 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
     struct scan sc = {.ctx = ctx, .procs = procs, .socks = socks, .stats = stats};
     int listeners[QT_MAX_SERVICES][MAX_LISTENERS];
     int nlisteners[QT_MAX_SERVICES] = {0};
-    qt_procs_kids t = {0};
-    struct facts *facts = NULL;
+    struct qt_facts_pass fp = {.ctx = ctx, .procs = procs, .listeners = listeners, .nlisteners = nlisteners,
+                               .stats = stats};
 
     memset(stats, 0, sizeof *stats);
     if (!st) {
         st = *stp = qt_calloc(1, sizeof *st);
         st->last_full = now;
     }
-    sc.st = st;
+    sc.st = fp.st = st;
     rebuild_map(st, socks, n);
     if (procs) {
         qt_pid_index_build(&g_pids, procs);
@@ -693,11 +639,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
                 sc.lost++;
         }
         /* (1) new children of listeners: where new connections appear */
-        for (size_t i = 0; i < st->npids; i++) {
-            int pp = pid_index(procs, procs->v[i].ppid);
-            if (!(st->pids[i].flags & PF_SCANNED) && pp >= 0 && (st->pids[pp].flags & PF_LISTENER))
-                scan_pid(&sc, i);
-        }
+        listeners_children(&sc);
         /* (2) listeners and processes that held several sockets may have
          * accepted more: event-loop servers (socat without fork, stunnel,
          * aiosmtpd) accept with no process event, and their fds are few */
@@ -705,17 +647,25 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
             if ((st->pids[i].flags & (PF_HOLDER | PF_UNREADABLE)) == PF_HOLDER)
                 scan_pid(&sc, i);
         /* (3) other new or exec'd processes, likely servers first, while something is unmapped */
-        for (int pass = 0; pass < 2 && sc.unresolved; pass++)
+        for (int pass = 0; pass < 2 && sc.unresolved; pass++) {
             for (size_t i = 0; i < st->npids && sc.unresolved; i++)
                 if (!(st->pids[i].flags & PF_SCANNED) && interesting(&procs->v[i]) == !pass)
-                    scan_pid(&sc, i);
+                    scan_new(&sc, i);
+            /* listeners found by the first pass: their children next, before any
+             * other process (a local client holding 10,000 sockets, say) */
+            if (pass == 0 && sc.unresolved)
+                listeners_children(&sc);
+        }
+        scan_partly(&sc);
         /* (4) still missing: everything readable, at most once a minute */
         if (sc.unresolved + sc.lost && now - st->last_full >= RETRY_SECONDS) {
             stats->full_rescan = 1;
             st->last_full = now;
             for (size_t i = 0; i < st->npids; i++)
-                if (!(st->pids[i].flags & PF_UNREADABLE))
+                if (!(st->pids[i].flags & PF_UNREADABLE)) {
+                    unquick(&st->pids[i]);
                     scan_pid(&sc, i);
+                }
         }
         deepest_holders(&sc, socks);
         for (size_t i = 0; i < st->npids; i++) {
@@ -747,19 +697,18 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
                 st->pids[pi].nconn++;
         }
     }
+    fp.lchanged = listeners_changed(st, listeners, nlisteners);
     if (procs) {
-        qt_procs_kids_build(&t, procs);
-        want_argv(&t, procs, own, n);
-        facts = qt_calloc(procs->n ? procs->n : 1, sizeof *facts);
+        qt_facts_begin(&fp);
+        qt_facts_want_argv(&fp, socks, own, n);
     }
     for (size_t k = 0; k < n; k++) {
         int s = socks[k].svc;
-        int ok = s >= 0 && s < QT_MAX_SERVICES;
-        classify(&t, ctx, &socks[k], &own[k], st, facts, ok ? listeners[s] : NULL, ok ? nlisteners[s] : 0,
-                 stats->unreadable);
+        classify(&fp, &socks[k], &own[k], stats->unreadable);
+        if (s >= 0 && s < QT_MAX_SERVICES && tls_owner(procs, st, &socks[k], own[k].pid))
+            stats->tls_svcs |= 1u << s;
     }
-    free(facts);
-    qt_procs_kids_free(&t);
+    qt_facts_end(&fp);
     qt_pid_index_free(&g_pids);
     stats->took = qt_now_mono() - t0;
     stats->cpu = qt_now_cpu() - c0;

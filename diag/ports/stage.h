@@ -41,7 +41,13 @@
  * (5) new children of connection owners, always (a program that inherited
  * the socket is the deepest holder: the owner does not depend on scan order).
  * A socket that stays unmapped is "lost" and does not trigger (2)-(3)
- * again; (4) retries it.
+ * again; (4) retries it. A listener's child is read at fd 0 and 1 first
+ * (tcpserver and sslserver put the connection there): when that finds an
+ * unmapped socket the child is "partly read", and its whole fd list is
+ * read only while sockets stay unmapped after (1)-(3). What is known about each owner (its name tests,
+ * the program beneath it, its TLS front end) is kept across samples and
+ * recomputed only near a change in the process table (stage_facts.c), so
+ * a steady sample does no per-owner work.
  */
 #ifndef QT_STAGE_H
 #define QT_STAGE_H
@@ -115,6 +121,13 @@ struct qt_stage_stats {
     unsigned unreadable;   /* processes whose fd list could not be read (EACCES...) */
     unsigned lost;         /* sockets whose owner was not found */
     unsigned full_rescan;  /* 1 if this sample re-read every readable process */
+    unsigned partly;       /* listeners' children read at fd 0 and 1 only (their
+                            * connection was there), not as a whole fd list */
+    unsigned facts;        /* owners whose facts (name tests, walks beneath) were computed
+                            * this sample; the others' were kept (stage_facts.c) */
+    unsigned tls_svcs;     /* bit i: service i has a TLS front end (a listener that is
+                            * one, or a connection behind one): its stage rules read
+                            * tcp_info, so the next dump must ask for it */
     double took;           /* seconds spent mapping and classifying */
     double cpu;            /* CPU seconds of that */
 };

@@ -126,6 +126,10 @@ static void stages_of_the_scenario(void **state)
     assert_true(o->start == 0);
     assert_int_equal(r->stats.unreadable, 1);
     assert_int_equal(r->stats.lost, 1);
+    /* services with a TLS front end, whose dump must carry tcp_info: smtps
+     * (tcpserver -s), pop3s (stunnel behind a plain tcpserver), lab (socat
+     * OPENSSL-LISTEN); not imap (a plain server) */
+    assert_int_equal(r->stats.tls_svcs, 0x7);
     assert_int_equal(r->stats.scanned, 21);   /* first sample: every process once */
     assert_int_equal(r->stats.rescanned, 0);
 }
@@ -172,6 +176,96 @@ static void incremental(void **state)
     sample(r);
     assert_int_equal(r->stats.full_rescan, 1);
     assert_int_equal(r->stats.scanned, 19);    /* 21 - 201 - 203 + 210 - the unreadable 400 */
+}
+
+/* Facts kept across samples (stage_facts.c): a steady sample computes
+ * none and gives the same stages; an exec (new image) re-classifies that
+ * process alone; a child that dies re-classifies its parent alone. */
+static void facts_kept_until_a_change(void **state)
+{
+    struct run *r = *state;
+    static const unsigned c304[] = {2003};
+
+    sample(r);
+    assert_true(r->stats.facts > 0);
+    sample(r);
+    assert_int_equal(r->stats.facts, 0);
+    expect(by_inode(r, 2003), 304, QT_STAGE_STARTING, QT_WHY_COPY_NO_EXEC);
+    expect(by_inode(r, 2002), 302, QT_STAGE_MAIL, QT_WHY_MAIL_BENEATH);
+    expect(by_inode(r, 1001), 201, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);
+
+    /* the forked copy 304 execs the mail program: same pid and start, new image */
+    fx_gone(&r->fx, 304);
+    fx_proc(&r->fx, 304, 300, 'S', 9000, "/var/qmail/bin/qmail-popup mail.example.com /bin/checkpassword", c304, 1);
+    fx_image(&r->fx, 304, 0x5a5a000);
+    sample(r);
+    assert_int_equal(r->stats.facts, 1);
+    expect(by_inode(r, 2003), 304, QT_STAGE_MAIL, QT_WHY_MAIL_SELF);
+    expect(by_inode(r, 2002), 302, QT_STAGE_MAIL, QT_WHY_MAIL_BENEATH);   /* kept */
+
+    /* the POP3 session beneath stunnel 302 ends: 302 is a TLS front end with nothing beneath */
+    fx_gone(&r->fx, 303);
+    sample(r);
+    assert_int_equal(r->stats.facts, 1);
+    expect(by_inode(r, 2002), 302, QT_STAGE_HANDSHAKE, QT_WHY_TLS_NO_PROG);
+    expect(by_inode(r, 2003), 304, QT_STAGE_MAIL, QT_WHY_MAIL_SELF);      /* kept */
+    sample(r);
+    assert_int_equal(r->stats.facts, 0);
+}
+
+/* First sample: a listener's children hold their connection on fd 0 and
+ * 1, as tcpserver leaves it (ucspi-tcp tcpserver.c): two links each, not
+ * their whole fd lists; a child holding a second watched connection on fd
+ * 5 is still found in the same sample (its list is read because a socket
+ * stayed unmapped), and a child with its socket elsewhere is read whole. */
+static void children_read_at_fd_0_and_1(void **state)
+{
+    struct run *r = *state;
+    static const unsigned l700[] = {9000}, c703[] = {9004};
+    char err[128];
+
+    fx_rm(&r->fx);
+    fx_init(&r->fx);
+    assert_int_equal(qt_ctx_parse_ports(&r->ctx, "quick=2525", err, sizeof err), 0);
+    r->ctx.proc = r->fx.dir;
+    fx_proc(&r->fx, 1, 0, 'S', 1, "/sbin/init", NULL, 0);
+    fx_proc(&r->fx, 700, 1, 'S', 100, "/usr/bin/tcpserver -v -c 10 0 2525 /usr/local/bin/idle", l700, 1);
+    for (int pid = 701; pid <= 702; pid++) {
+        fx_proc(&r->fx, pid, 700, 'S', 200, "/usr/local/bin/idle", NULL, 0);
+        fx_fd(&r->fx, pid, 0, 9000 + (unsigned)pid - 700);
+        fx_fd(&r->fx, pid, 1, 9000 + (unsigned)pid - 700);
+    }
+    fx_proc(&r->fx, 703, 700, 'S', 200, "/usr/local/bin/idle", c703, 1);   /* fd 3 only: read whole */
+    fx_sock(&r->fx, "0.0.0.0", 2525, "0.0.0.0", 0, 10, 0, 9000);
+    fx_sock(&r->fx, "127.0.0.1", 2525, "127.0.0.5", 50001, 1, 0, 9001);
+    fx_sock(&r->fx, "127.0.0.1", 2525, "127.0.0.5", 50002, 1, 0, 9002);
+    fx_sock(&r->fx, "127.0.0.1", 2525, "127.0.0.5", 50004, 1, 0, 9004);
+    fx_flush(&r->fx);
+
+    /* no second socket anywhere: 701 and 702 are never read whole */
+    sample(r);
+    expect(by_inode(r, 9001), 701, QT_STAGE_PROGRAM, QT_WHY_PROG_SELF);
+    expect(by_inode(r, 9002), 702, QT_STAGE_PROGRAM, QT_WHY_PROG_SELF);
+    expect(by_inode(r, 9004), 703, QT_STAGE_PROGRAM, QT_WHY_PROG_SELF);
+    assert_int_equal(r->stats.partly, 2);
+    /* the listener, then its children before anything else: 703 whole (its
+     * socket is not at fd 0/1); init is not read, nothing is left unmapped */
+    assert_int_equal(r->stats.scanned, 2);
+    assert_int_equal(r->stats.lost, 0);
+
+    /* from scratch, 702 holds a second connection (9003) on fd 5 */
+    qt_stage_state_free(r->st);
+    r->st = NULL;
+    fx_fd(&r->fx, 702, 5, 9003);
+    fx_sock(&r->fx, "127.0.0.1", 2525, "127.0.0.5", 50003, 1, 0, 9003);
+    fx_flush(&r->fx);
+    sample(r);
+    expect(by_inode(r, 9001), 701, QT_STAGE_PROGRAM, QT_WHY_PROG_SELF);
+    assert_int_equal(by_inode(r, 9002)->pid, 702);
+    assert_int_equal(by_inode(r, 9003)->pid, 702);   /* found in the same, first sample */
+    assert_int_equal(r->stats.lost, 0);
+    assert_int_equal(r->stats.partly, 2);
+    assert_int_equal(r->stats.full_rescan, 0);
 }
 
 static void no_process_table(void **state)
@@ -232,6 +326,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(stages_of_the_scenario, setup, teardown),
         cmocka_unit_test_setup_teardown(incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(facts_kept_until_a_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(children_read_at_fd_0_and_1, setup, teardown),
         cmocka_unit_test_setup_teardown(no_process_table, setup, teardown),
         cmocka_unit_test(name_rules),
     };

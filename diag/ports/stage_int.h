@@ -1,0 +1,109 @@
+/* stage_int.h - what stage.c (mapping, classification) and stage_facts.c
+ * (what is known about each owner, kept across samples) share. Private to
+ * diag/ports: see stage.h for the module.
+ *
+ * Memory: qt_stage_state owns its arrays; a facts pass (struct qt_facts_pass)
+ * borrows the state and the table for one qt_stage_map() call and owns only
+ * the children index it may build.
+ */
+#ifndef QT_STAGE_INT_H
+#define QT_STAGE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag/ports/stage.h"
+
+#define MAX_DEPTH 4          /* how far beneath the owner to look for the program */
+#define MAX_VISIT 256
+#define MAX_LISTENERS 8      /* per service */
+
+#define PF_SCANNED    1u
+#define PF_UNREADABLE 2u
+#define PF_LISTENER   4u   /* holds a LISTEN socket of a watched port */
+#define PF_HOLDER     8u   /* held several watched sockets: may accept more later */
+#define PF_NOW       16u   /* read in this sample already (cleared each sample) */
+#define PF_DIRTY     32u   /* this sample: new, exec'd, re-parented, died or became a
+                            * listener (cleared each sample) */
+#define PF_CHECKED   64u   /* facts valid for this sample (stage_facts.c; cleared each sample) */
+#define PF_ARGV     128u   /* command lines wanted this sample (cleared each sample) */
+#define PF_KIDS     256u   /* this sample: a child of it is gone (its walk beneath changed,
+                            * not its descendants' way up; cleared each sample) */
+#define PF_PARTLY   512u   /* only fd 0 and 1 were read (a listener's child: stage.c) */
+#define PF_SAMPLE   (PF_NOW | PF_DIRTY | PF_CHECKED | PF_ARGV | PF_KIDS)
+
+/* What is known about an owner, the same for all its sockets: computed once
+ * per owner, and kept across samples while nothing it depends on changed
+ * (stage_facts.c says what that is). */
+struct facts {
+    int done;
+    int svc;              /* service the copy test was made for */
+    uint8_t tls, mailself, copy, shared;
+    uint8_t order;        /* enum qt_tls_order of the front end */
+    int mail, any;        /* beneath(): live mail program / any live process */
+    int fe;               /* pid of the per-connection TLS front end (owner or an ancestor), 0 none */
+    int prog;             /* the program behind fe: the owner or beneath fe; 0 none */
+};
+
+struct pidrec {            /* parallel to procs->v (sorted by pid) */
+    int pid, ppid;
+    unsigned flags;
+    double start;
+    unsigned long long image; /* struct qt_proc.image: changes on exec */
+    unsigned nconn;        /* this sample: watched connections it owns */
+    uint8_t alive;         /* not a zombie */
+    struct facts f;        /* carried while pid, start and image stay the same */
+};
+
+struct inrec {
+    uint32_t inode;        /* 0 = empty slot */
+    uint32_t idx;          /* this sample: index into socks */
+    int pid;               /* owner, 0 = not found */
+    uint32_t lost;         /* not found: do not hunt again before a full retry */
+};
+
+struct qt_stage_state {
+    qt_tls_cache *tls;     /* sslserver binaries: handshake order (stage_tls.c) */
+    struct pidrec *pids;
+    size_t npids;
+    struct inrec *map;
+    size_t mapcap;         /* power of two */
+    double last_full;
+    int listeners[QT_MAX_SERVICES][MAX_LISTENERS]; /* last sample's, per service */
+    int nlisteners[QT_MAX_SERVICES];
+};
+
+/* pid -> index in the table of the qt_stage_map() call under way, -1 if absent. */
+int qt_stage_pidx(const qt_procs *procs, int pid);
+
+/* Not a zombie (nor dead). */
+int qt_stage_alive(const struct qt_proc *p);
+
+/* One sample's use of the owners' facts. */
+struct qt_facts_pass {
+    qt_stage_state *st;
+    const qt_ctx *ctx;
+    qt_procs *procs;
+    const int (*listeners)[MAX_LISTENERS];   /* this sample's, per service */
+    const int *nlisteners;
+    unsigned lchanged;     /* bit s: service s's listeners differ from the last sample's */
+    size_t ndirty;         /* PF_DIRTY processes this sample */
+    qt_procs_kids kids;    /* built on first need */
+    int kids_built;
+    struct qt_stage_stats *stats;
+};
+
+/* Start the pass after the fd scans and the connection counts (nconn):
+ * drops the facts of every process whose subtree, to MAX_DEPTH levels,
+ * holds a change (PF_DIRTY or PF_KIDS, marked by merge_pids and scan_pid). */
+void qt_facts_begin(struct qt_facts_pass *fp);
+/* Load the command lines the classification will read: owners whose facts
+ * must be computed, with their ancestors and what runs beneath them, and
+ * the listeners. */
+void qt_facts_want_argv(struct qt_facts_pass *fp, const struct qt_sock *socks, const struct qt_owner *own, size_t n);
+/* The facts of the owner at index pi for a socket of service svc:
+ * computed now, or kept from an earlier sample when still valid. */
+const struct facts *qt_facts_get(struct qt_facts_pass *fp, int pi, int svc);
+void qt_facts_end(struct qt_facts_pass *fp);
+
+#endif
