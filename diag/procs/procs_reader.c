@@ -33,6 +33,7 @@ struct qt_procs_reader {
     struct qt_proc_track *track; /* event-driven samples, or NULL: a full scan each time */
     int *fresh;             /* this sample: pids re-read because of an event (sorted) */
     size_t nfresh;
+    struct qt_kids_carry kids; /* the last sealed table's children index, for the next table */
 };
 
 static uint64_t hash_comm(const char *s)
@@ -157,6 +158,7 @@ int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, c
     out->loader = r;
     out->ctx = ctx;
     r->table = out;
+    qt_kids_carry_give(&r->kids, out); /* no (pid, ppid) changed: no sort this sample */
     r->from = qt_realloc(r->from, (out->n ? out->n : 1) * sizeof *r->from);
     r->loaded = r->carried = 0;
     /* both sorted by pid: one merge walk */
@@ -211,6 +213,7 @@ void qt_procs_reader_free(qt_procs_reader *r)
     cache_free(r->cache, r->ncache);
     free(r->from);
     free(r->fresh);
+    qt_kids_carry_free(&r->kids);
     qt_proc_track_free(r->track);
     free(r);
 }
@@ -279,6 +282,7 @@ void qt_procs_seal(qt_procs *t)
     if (!r || r->table != t)
         return; /* a one-shot read, or the reader moved on: nothing to carry */
     r->table = NULL;
+    qt_kids_carry_keep(&r->kids, t);
     next = qt_calloc(t->n ? t->n : 1, sizeof *next);
     for (size_t i = 0; i < t->n; i++) {
         const struct qt_proc *p = &t->v[i];
