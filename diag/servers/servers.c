@@ -21,12 +21,40 @@
 
 #define MAX_ENV_READS 1024   /* children whose environment is read per sample */
 
-static int is_front_end(const struct qt_proc *p)
+/* What a process's name makes it to the walks below: a front end whose
+ * options diag/parse/variants.c knows, or a TLS relay (programs.h). The
+ * last answer is kept (one memo per walk): the 10,000 per-connection
+ * children of a listener share a name and sit next to each other, in pid
+ * order and in the children index, so a walk asks once per run of equal
+ * names instead of once per process. Names of 64 bytes or more are not kept. */
+struct name_kind {
+    char name[64];
+    int front, relay;
+};
+
+static const struct name_kind *kind_of(const struct qt_proc *p, struct name_kind *m, struct name_kind *tmp)
 {
+    const char *name = qt_proc_name(p);
     enum qt_variant c[4];
+    size_t len;
+
+    if (strcmp(m->name, name) == 0)
+        return m;
+    if ((len = strlen(name)) >= sizeof m->name)
+        m = tmp;
+    else
+        memcpy(m->name, name, len + 1);
+    m->front = qt_variant_candidates(name, c, 4) > 0;
+    m->relay = qt_program_is(name, QT_PROG_TLS_RELAY);
+    return m;
+}
+
+static int is_front_end(const struct qt_proc *p, struct name_kind *m)
+{
+    struct name_kind tmp;
     if (p->argc == 0 || p->state == 'Z')
         return 0;
-    return qt_variant_candidates(qt_proc_name(p), c, 4) > 0;
+    return kind_of(p, m, &tmp)->front;
 }
 
 /* Before argv is read: could it be a front end or an stunnel, judging by
@@ -86,6 +114,7 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
     const qt_procs *procs = kids->procs;
     size_t cap = 0, first, n = qt_procs_kids_of(kids, sv->pid, &first);
     const struct qt_proc *listener = qt_procs_find(procs, sv->pid);
+    struct name_kind memo = {"", 0, 0}, tmp;
 
     for (size_t ci = 0; ci < n; ci++) {
         const struct qt_proc *c = &procs->v[kids->by_ppid[first + ci]];
@@ -97,7 +126,7 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
             sv->zombies++;
             continue;
         }
-        if (is_front_end(c) || qt_program_is(qt_proc_name(c), QT_PROG_TLS_RELAY)) {
+        if (is_front_end(c, &memo) || kind_of(c, &memo, &tmp)->relay) {
             /* SSL relay child (same program) or stunnel in inetd mode: the
              * program is its child, started only after the handshake */
             size_t gfirst, gn = qt_procs_kids_of(kids, c->pid, &gfirst);
@@ -535,16 +564,17 @@ int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struc
         /* command lines of the possible front ends and of their ancestors
          * (the supervisor names the service) */
         struct comm_memo memo = {"", 0};
+        struct name_kind kind = {"", 0, 0};
         for (size_t i = 0; i < procs->n; i++)
             if (maybe_front_end(&procs->v[i], &memo))
                 qt_procs_want_chain(procs, procs->v[i].pid);
         qt_procs_load(procs);
         for (size_t i = 0; i < procs->n; i++) {
             const struct qt_proc *p = &procs->v[i], *parent;
-            if (!is_front_end(p))
+            if (!is_front_end(p, &kind))
                 continue;
             parent = qt_procs_find(procs, p->ppid);
-            if (parent && is_front_end(parent))
+            if (parent && is_front_end(parent, &kind))
                 continue; /* a per-connection child (SSL relay) */
             attach_listener(ctx, procs, out, p);
         }
