@@ -257,7 +257,15 @@ void qt_procs_load(qt_procs *t)
 
     if (!t->loader)
         return;
-    idx = qt_calloc(t->n ? t->n : 1, sizeof *idx);
+    /* several collectors call this each sample, most with nothing new to
+     * read: count first, so they allocate nothing */
+    for (size_t i = 0; i < t->n; i++)
+        if ((t->v[i].lazy & (QT_PROC_UNREAD | QT_PROC_WANTED)) == (QT_PROC_UNREAD | QT_PROC_WANTED))
+            n++;
+    if (!n)
+        return;
+    idx = qt_malloc(n * sizeof *idx);
+    n = 0;
     for (size_t i = 0; i < t->n; i++)
         if ((t->v[i].lazy & (QT_PROC_UNREAD | QT_PROC_WANTED)) == (QT_PROC_UNREAD | QT_PROC_WANTED))
             idx[n++] = i;
