@@ -138,11 +138,11 @@ void qt_procs_reader_rescan_soon(qt_procs_reader *r)
 
 /* argv and uid are read by the /proc reader whichever backend scanned:
  * through a pinned /proc/PID directory fd (stat re-checked for the start
- * time, then status and cmdline) it costs 0.65-0.75x the CPU of libproc2's
- * procps_pids_select() batches, which open status, stat, status and
- * cmdline and parse all of them (10,000 processes: about 330 against 450-520
- * ms; bench/procs_bench -l, docs/performance-procs.md). libproc2 stays
- * the scan's backend. */
+ * time, then status and cmdline) it costs 0.66-0.79x the CPU of libproc2's
+ * procps_pids_select() batches, which open as many files but parse all of
+ * status and stat (10,000 processes: 301-358 against 434-481 ms;
+ * bench/procs_bench -l, docs/performance-procs.md). libproc2 stays the
+ * scan's backend. */
 static void load(qt_procs_reader *r, qt_procs *t, const size_t *idx, size_t n)
 {
     (void)r;
