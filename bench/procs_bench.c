@@ -2,13 +2,18 @@
  * backend, persistent reader) followed by the zombies collector, exactly as
  * the sampler runs them, K times in one process.
  *
- *   procs_bench [-n SAMPLES] [-p] [-b SET]
+ *   procs_bench [-n SAMPLES] [-p] [-b SET | -l LOADER]
  *   -n SAMPLES  samples to take (default 1)
  *   -p          procs collector only (no zombie grouping)
  *   -b SET      instead, a bare libproc2 reap of an item set, to see what
  *               each field costs: bare (pid ppid state: stat only), stat
  *               (every stat field qtriage uses), stat+status (+ real uid),
  *               stat+cmdline (+ argv), full (all of them, no copying)
+ *   -l LOADER   instead, the first sample's lazy load: argv and uid of
+ *               every process of a fresh stat scan, by LOADER "libproc2"
+ *               (procps_pids_select batches, qt_lp2_load) or "proc" (the
+ *               /proc reader's pinned directory fd, qt_proc_load); SAMPLES
+ *               rounds, the load alone timed (wall and CPU)
  *
  * Prints one line: backend, processes, zombies, groups, and the first and
  * median sample times in ms. Used by bench/bench_procs.py.
@@ -77,6 +82,67 @@ static int cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* -l: the load of every process, timed alone, n rounds. */
+static int load_bench(const char *loader, int n)
+{
+    qt_ctx ctx;
+    double *ms = qt_calloc((size_t)n, sizeof *ms), *cpu = qt_calloc((size_t)n, sizeof *cpu);
+    size_t nprocs = 0;
+#ifdef QT_HAVE_LIBPROC2
+    char err[256];
+    struct qt_lp2 *lp = qt_lp2_new(err, sizeof err);
+#endif
+
+    if (strcmp(loader, "proc") != 0 && strcmp(loader, "libproc2") != 0) {
+        fprintf(stderr, "procs_bench: -l proc or -l libproc2\n");
+        return 2;
+    }
+#ifndef QT_HAVE_LIBPROC2
+    if (strcmp(loader, "libproc2") == 0) {
+        fprintf(stderr, "procs_bench: -l libproc2 needs a libproc2 build\n");
+        return 2;
+    }
+#endif
+    qt_ctx_defaults(&ctx);
+    for (int i = 0; i < n; i++) {
+        qt_procs t;
+        char e[256];
+        size_t *idx;
+        double t0, c0;
+        if (qt_proc_scan(&ctx, &t, e, sizeof e) != 0) {
+            fprintf(stderr, "procs_bench: %s\n", e);
+            return 1;
+        }
+        idx = qt_calloc(t.n ? t.n : 1, sizeof *idx);
+        for (size_t k = 0; k < t.n; k++)
+            idx[k] = k;
+        t0 = qt_now_mono();
+        c0 = qt_now_cpu();
+#ifdef QT_HAVE_LIBPROC2
+        if (strcmp(loader, "libproc2") == 0)
+            qt_lp2_load(lp, &ctx, &t, idx, t.n);
+        else
+#endif
+            qt_proc_load(&ctx, &t, idx, t.n);
+        cpu[i] = (qt_now_cpu() - c0) * 1000;
+        ms[i] = (qt_now_mono() - t0) * 1000;
+        nprocs = t.n;
+        free(idx);
+        qt_procs_free(&t);
+    }
+    qsort(ms, (size_t)n, sizeof *ms, cmp);
+    qsort(cpu, (size_t)n, sizeof *cpu, cmp);
+    printf("load=%s procs=%zu rounds=%d median_ms=%.1f median_cpu_ms=%.1f min_cpu_ms=%.1f\n", loader, nprocs, n,
+           ms[n / 2], cpu[n / 2], cpu[0]);
+#ifdef QT_HAVE_LIBPROC2
+    if (lp)
+        qt_lp2_free(lp);
+#endif
+    free(ms);
+    free(cpu);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     qt_ctx ctx;
@@ -86,22 +152,26 @@ int main(int argc, char **argv)
     size_t nprocs = 0, nz = 0, ng = 0;
     const char *backend = "?";
 
-    const char *set = NULL;
+    const char *set = NULL, *loader = NULL;
 
-    while ((opt = getopt(argc, argv, "n:pb:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:pb:l:")) != -1) {
         if (opt == 'n')
             n = atoi(optarg);
         else if (opt == 'p')
             procs_only = 1;
         else if (opt == 'b')
             set = optarg;
+        else if (opt == 'l')
+            loader = optarg;
         else {
-            fprintf(stderr, "usage: procs_bench [-n SAMPLES] [-p] [-b SET]\n");
+            fprintf(stderr, "usage: procs_bench [-n SAMPLES] [-p] [-b SET | -l LOADER]\n");
             return 2;
         }
     }
     if (n < 1)
         n = 1;
+    if (loader)
+        return load_bench(loader, n);
     if (set) {
 #ifdef QT_HAVE_LIBPROC2
         return bare_reap(set, n);

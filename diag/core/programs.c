@@ -27,6 +27,7 @@
  * file states is "unknown". */
 #include "diag/core/programs.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define UCSPI_DOC "docs/domain/ucspi.md#handshake-deadlines"
@@ -141,11 +142,9 @@ static int matches(const struct qt_program *p, const char *name)
     return p->prefix ? strncmp(name, p->name, strlen(p->name)) == 0 : strcmp(name, p->name) == 0;
 }
 
-const struct qt_program *qt_program_find(const char *name)
+static const struct qt_program *find_uncached(const char *name)
 {
     const struct qt_program *best = NULL;
-    if (!name)
-        return NULL;
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
         const struct qt_program *p = &programs[i];
         if (!matches(p, name))
@@ -158,15 +157,68 @@ const struct qt_program *qt_program_find(const char *name)
     return best;
 }
 
-unsigned qt_program_roles(const char *name)
+static unsigned roles_uncached(const char *name)
 {
     unsigned r = 0;
-    if (!name)
-        return 0;
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++)
         if (matches(&programs[i], name))
             r |= programs[i].roles;
     return r;
+}
+
+/* The answers for recent names. Collectors ask for every process of every
+ * sample (10,000 per-connection children ask the same few names again and
+ * again), so each name's answer is kept in a small per-thread table keyed by
+ * the name's bytes: a hash and one compare instead of a walk of the
+ * registry. Keyed by content, an answer cannot outlive the name it is for
+ * (a process that exec'd asks with its new name). Longer names are not kept. */
+#define MEMO_SLOTS 64
+#define MEMO_NAME 64
+struct memo {
+    char name[MEMO_NAME]; /* "" : empty slot */
+    unsigned roles;
+    const struct qt_program *find;
+};
+static _Thread_local struct memo g_memo[MEMO_SLOTS];
+
+static const struct memo *memo_get(const char *name)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    size_t len = 0;
+    struct memo *m;
+
+    for (; name[len]; len++) {
+        if (len + 1 >= MEMO_NAME)
+            return NULL;
+        h = (h ^ (unsigned char)name[len]) * 16777619u;
+    }
+    if (!len)
+        return NULL;
+    m = &g_memo[h % MEMO_SLOTS];
+    if (strcmp(m->name, name) != 0) {
+        memcpy(m->name, name, len + 1);
+        m->roles = roles_uncached(name);
+        m->find = find_uncached(name);
+    }
+    return m;
+}
+
+const struct qt_program *qt_program_find(const char *name)
+{
+    const struct memo *m;
+    if (!name)
+        return NULL;
+    m = memo_get(name);
+    return m ? m->find : find_uncached(name);
+}
+
+unsigned qt_program_roles(const char *name)
+{
+    const struct memo *m;
+    if (!name)
+        return 0;
+    m = memo_get(name);
+    return m ? m->roles : roles_uncached(name);
 }
 
 int qt_program_is(const char *name, unsigned mask)

@@ -7,7 +7,9 @@
  * handshake (facts: docs/domain/ucspi.md#handshake-deadlines, the man pages
  * named in each entry). Collectors ask the registry instead of keeping their
  * own lists of names. Data only: no I/O, no allocation; every pointer
- * returned points into static storage.
+ * returned points into static storage. Answers for names up to 63 bytes are
+ * kept in a small per-thread table keyed by the name (programs.c): asking
+ * for the same name again costs a hash and a compare.
  *
  * Roles are per use where the uses disagree on purpose (see programs.c for
  * each decision): a name is looked up by exact name, and the registry also

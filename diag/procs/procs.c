@@ -578,63 +578,7 @@ void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)
     close(dfd);
 }
 
-/* --- lookups and formatting --- */
-
-const struct qt_proc *qt_procs_find(const qt_procs *p, int pid)
-{
-    size_t lo = 0, hi = p->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (p->v[mid].pid == pid)
-            return &p->v[mid];
-        if (p->v[mid].pid < pid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
-static int by_ppid(const void *a, const void *b, void *procs)
-{
-    const qt_procs *t = procs;
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int x = t->v[i].ppid, y = t->v[j].ppid;
-    /* then in pid order (the table's), so walks are the same every time */
-    return x != y ? (x > y) - (x < y) : (i > j) - (i < j);
-}
-
-void qt_procs_kids_build(qt_procs_kids *k, const qt_procs *t)
-{
-    k->procs = t;
-    k->by_ppid = qt_calloc(t->n ? t->n : 1, sizeof *k->by_ppid);
-    for (size_t i = 0; i < t->n; i++)
-        k->by_ppid[i] = i;
-    if (t->n > 1)
-        qsort_r(k->by_ppid, t->n, sizeof *k->by_ppid, by_ppid, (void *)t);
-}
-
-size_t qt_procs_kids_of(const qt_procs_kids *k, int ppid, size_t *first)
-{
-    size_t lo = 0, hi = k->procs ? k->procs->n : 0, n = 0;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (k->procs->v[k->by_ppid[mid]].ppid < ppid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *first = lo;
-    while (k->procs && lo + n < k->procs->n && k->procs->v[k->by_ppid[lo + n]].ppid == ppid)
-        n++;
-    return n;
-}
-
-void qt_procs_kids_free(qt_procs_kids *k)
-{
-    free(k->by_ppid);
-    memset(k, 0, sizeof *k);
-}
+/* --- formatting (lookups: procs_memo.c) --- */
 
 const char *qt_proc_name(const struct qt_proc *p)
 {
@@ -682,6 +626,7 @@ void qt_procs_free(qt_procs *p)
         free(p->v[i].argv);
     }
     free(p->v);
+    qt_procs_memo_free(p);
     memset(p, 0, sizeof *p);
 }
 

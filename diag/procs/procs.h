@@ -99,6 +99,11 @@ typedef struct qt_procs {
     const qt_ctx *ctx;     /* for the loader */
     unsigned long repairs; /* safety-net scans that found the event-driven table wrong, so far
                               (qt_procs_track_stats); 0 when not event-driven */
+    struct qt_procs_memo *memo; /* lookup indexes (pid hash, children by ppid), built on first use
+                                   by qt_procs_find / qt_procs_kids_build, freed by qt_procs_free;
+                                   NULL in tables built by hand. Rebuilt when v or n changed; a
+                                   table whose pids or ppids are rewritten in place after a lookup
+                                   must set it to NULL after qt_procs_memo_free (procs_int.h). */
 } qt_procs;
 
 /* Read the whole table (argv and uid of every process) with the build's
@@ -180,8 +185,11 @@ void qt_procs_load_all(qt_procs *t);
 void qt_procs_seal(qt_procs *t);
 
 /* Children by parent, for walks down the tree: indexes into t->v sorted by
- * ppid, built once per sample (10k per-connection children are not each
- * searched for among 10k processes). */
+ * ppid (then by index), so 10k per-connection children are not each
+ * searched for among 10k processes. The sort is done once per table (kept
+ * in t->memo and copied into k: every collector of a sample shares it) and
+ * carried by the reader to the next sample's table when no (pid, ppid)
+ * changed. k owns its copy: free it with qt_procs_kids_free. */
 typedef struct qt_procs_kids {
     const qt_procs *procs;
     size_t *by_ppid;
@@ -191,7 +199,8 @@ void qt_procs_kids_build(qt_procs_kids *k, const qt_procs *t);
 size_t qt_procs_kids_of(const qt_procs_kids *k, int ppid, size_t *first);
 void qt_procs_kids_free(qt_procs_kids *k);
 
-/* Process with this pid, or NULL. */
+/* Process with this pid, or NULL. Tables of 64 processes or more build a
+ * pid hash on the first call (procs_index.c), kept in t->memo: O(1) after. */
 const struct qt_proc *qt_procs_find(const qt_procs *p, int pid);
 /* The real gid of pid from <proc>/PID/status ("Gid:\treal\t..."): 1 and
  * *gid, or 0 when unreadable (gone, or no such line). */

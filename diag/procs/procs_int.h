@@ -31,6 +31,22 @@ void qt_proc_track_rescan_soon(struct qt_proc_track *t);
 void qt_proc_track_stats(const struct qt_proc_track *t, struct qt_procs_track_stats *out);
 void qt_proc_track_free(struct qt_proc_track *t);
 
+/* The lookup indexes of a table (procs_memo.c): free them (qt_procs_free
+ * does; t->memo is NULL after). */
+void qt_procs_memo_free(qt_procs *t);
+/* The children index carried from one sample's table to the next by the
+ * reader: kept at seal (when a collector built one), given to the next
+ * table only when its (pid, ppid) list is the same, entry for entry. */
+struct qt_kids_carry {
+    int *ids;         /* pid, ppid of each entry of the table it was built for */
+    size_t *by_ppid;  /* that table's children index */
+    size_t n;
+};
+void qt_kids_carry_keep(struct qt_kids_carry *c, const qt_procs *t);
+/* 1 when t got the carried index, else 0. */
+int qt_kids_carry_give(const struct qt_kids_carry *c, qt_procs *t);
+void qt_kids_carry_free(struct qt_kids_carry *c);
+
 /* The /proc reader's scan of chosen pids (procs.c), and libproc2's. */
 void qt_proc_scan_pids(const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out);
 #ifdef QT_HAVE_LIBPROC2

@@ -33,6 +33,7 @@ struct qt_procs_reader {
     struct qt_proc_track *track; /* event-driven samples, or NULL: a full scan each time */
     int *fresh;             /* this sample: pids re-read because of an event (sorted) */
     size_t nfresh;
+    struct qt_kids_carry kids; /* the last sealed table's children index, for the next table */
 };
 
 static uint64_t hash_comm(const char *s)
@@ -135,14 +136,15 @@ void qt_procs_reader_rescan_soon(qt_procs_reader *r)
         qt_proc_track_rescan_soon(r->track);
 }
 
+/* argv and uid are read by the /proc reader whichever backend scanned:
+ * through a pinned /proc/PID directory fd (stat re-checked for the start
+ * time, then status and cmdline) it costs 0.66-0.79x the CPU of libproc2's
+ * procps_pids_select() batches, which open as many files but parse all of
+ * status and stat (10,000 processes: 301-358 against 434-481 ms;
+ * bench/procs_bench -l, docs/performance-procs.md). libproc2 stays the
+ * scan's backend. */
 static void load(qt_procs_reader *r, qt_procs *t, const size_t *idx, size_t n)
 {
-#ifdef QT_HAVE_LIBPROC2
-    if (r->lp && strcmp(t->backend, "libproc2") == 0) {
-        qt_lp2_load(r->lp, t->ctx, t, idx, n);
-        return;
-    }
-#endif
     (void)r;
     qt_proc_load(t->ctx, t, idx, n);
 }
@@ -157,6 +159,7 @@ int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, c
     out->loader = r;
     out->ctx = ctx;
     r->table = out;
+    qt_kids_carry_give(&r->kids, out); /* no (pid, ppid) changed: no sort this sample */
     r->from = qt_realloc(r->from, (out->n ? out->n : 1) * sizeof *r->from);
     r->loaded = r->carried = 0;
     /* both sorted by pid: one merge walk */
@@ -211,6 +214,7 @@ void qt_procs_reader_free(qt_procs_reader *r)
     cache_free(r->cache, r->ncache);
     free(r->from);
     free(r->fresh);
+    qt_kids_carry_free(&r->kids);
     qt_proc_track_free(r->track);
     free(r);
 }
@@ -253,7 +257,15 @@ void qt_procs_load(qt_procs *t)
 
     if (!t->loader)
         return;
-    idx = qt_calloc(t->n ? t->n : 1, sizeof *idx);
+    /* several collectors call this each sample, most with nothing new to
+     * read: count first, so they allocate nothing */
+    for (size_t i = 0; i < t->n; i++)
+        if ((t->v[i].lazy & (QT_PROC_UNREAD | QT_PROC_WANTED)) == (QT_PROC_UNREAD | QT_PROC_WANTED))
+            n++;
+    if (!n)
+        return;
+    idx = qt_malloc(n * sizeof *idx);
+    n = 0;
     for (size_t i = 0; i < t->n; i++)
         if ((t->v[i].lazy & (QT_PROC_UNREAD | QT_PROC_WANTED)) == (QT_PROC_UNREAD | QT_PROC_WANTED))
             idx[n++] = i;
@@ -279,6 +291,7 @@ void qt_procs_seal(qt_procs *t)
     if (!r || r->table != t)
         return; /* a one-shot read, or the reader moved on: nothing to carry */
     r->table = NULL;
+    qt_kids_carry_keep(&r->kids, t);
     next = qt_calloc(t->n ? t->n : 1, sizeof *next);
     for (size_t i = 0; i < t->n; i++) {
         const struct qt_proc *p = &t->v[i];

@@ -242,7 +242,7 @@ static void copy_out(const struct qt_proc_track *t, qt_procs *out)
     out->backend = t->backend;
     out->boot = t->boot;
     out->n = t->n;
-    out->v = qt_calloc(t->n ? t->n : 1, sizeof *out->v);
+    out->v = qt_malloc((t->n ? t->n : 1) * sizeof *out->v); /* every entry is copied over: no zeroing */
     if (t->n)
         memcpy(out->v, t->base, t->n * sizeof *out->v);
 }

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +22,40 @@
 
 #define MAX_ENV_READS 1024   /* children whose environment is read per sample */
 
-static int is_front_end(const struct qt_proc *p)
+/* What a process's name makes it to the walks below: a front end whose
+ * options diag/parse/variants.c knows, or a TLS relay (programs.h). The
+ * last answer is kept (one memo per walk): the 10,000 per-connection
+ * children of a listener share a name and sit next to each other, in pid
+ * order and in the children index, so a walk asks once per run of equal
+ * names instead of once per process. Names of 64 bytes or more are not kept. */
+struct name_kind {
+    char name[64];
+    int front, relay;
+};
+
+static const struct name_kind *kind_of(const struct qt_proc *p, struct name_kind *m, struct name_kind *tmp)
 {
+    const char *name = qt_proc_name(p);
     enum qt_variant c[4];
+    size_t len;
+
+    if (strcmp(m->name, name) == 0)
+        return m;
+    if ((len = strlen(name)) >= sizeof m->name)
+        m = tmp;
+    else
+        memcpy(m->name, name, len + 1);
+    m->front = qt_variant_candidates(name, c, 4) > 0;
+    m->relay = qt_program_is(name, QT_PROG_TLS_RELAY);
+    return m;
+}
+
+static int is_front_end(const struct qt_proc *p, struct name_kind *m)
+{
+    struct name_kind tmp;
     if (p->argc == 0 || p->state == 'Z')
         return 0;
-    return qt_variant_candidates(qt_proc_name(p), c, 4) > 0;
+    return kind_of(p, m, &tmp)->front;
 }
 
 /* Before argv is read: could it be a front end or an stunnel, judging by
@@ -81,11 +110,55 @@ static int by_count(const void *a, const void *b)
     return (y->n > x->n) - (y->n < x->n);
 }
 
+/* Which row of sv->ips counts this IP: an open-addressing hash of the
+ * rows by IP (slots hold row + 1; 0 empty), so 10,000 children from
+ * 10,000 addresses cost 10,000 probes, not 50 million compares. Rows keep
+ * the order of first sight. */
+struct ip_rows {
+    int *slot;
+    size_t mask;
+};
+
+static uint32_t ip_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static int ip_row(struct ip_rows *h, struct qt_server *sv, size_t *cap, const char *ip)
+{
+    size_t i;
+
+    if ((size_t)sv->nips * 2 + 2 > h->mask + 1 || !h->slot) {
+        size_t size = h->slot ? (h->mask + 1) * 2 : 64;
+        free(h->slot);
+        h->slot = qt_calloc(size, sizeof *h->slot);
+        h->mask = size - 1;
+        for (int k = 0; k < sv->nips; k++) {
+            for (i = ip_hash(sv->ips[k].ip) & h->mask; h->slot[i]; i = (i + 1) & h->mask)
+                ;
+            h->slot[i] = k + 1;
+        }
+    }
+    for (i = ip_hash(ip) & h->mask; h->slot[i]; i = (i + 1) & h->mask)
+        if (strcmp(sv->ips[h->slot[i] - 1].ip, ip) == 0)
+            return h->slot[i] - 1;
+    qt_grow(&sv->ips, cap, (size_t)sv->nips + 1, sizeof *sv->ips);
+    snprintf(sv->ips[sv->nips].ip, sizeof sv->ips[sv->nips].ip, "%s", ip);
+    sv->ips[sv->nips].n = 0;
+    h->slot[i] = sv->nips + 1;
+    return sv->nips++;
+}
+
 static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct qt_server *sv, int *env_budget)
 {
     const qt_procs *procs = kids->procs;
     size_t cap = 0, first, n = qt_procs_kids_of(kids, sv->pid, &first);
     const struct qt_proc *listener = qt_procs_find(procs, sv->pid);
+    struct name_kind memo = {"", 0, 0}, tmp;
+    struct ip_rows rows = {NULL, 0};
 
     for (size_t ci = 0; ci < n; ci++) {
         const struct qt_proc *c = &procs->v[kids->by_ppid[first + ci]];
@@ -97,7 +170,7 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
             sv->zombies++;
             continue;
         }
-        if (is_front_end(c) || qt_program_is(qt_proc_name(c), QT_PROG_TLS_RELAY)) {
+        if (is_front_end(c, &memo) || kind_of(c, &memo, &tmp)->relay) {
             /* SSL relay child (same program) or stunnel in inetd mode: the
              * program is its child, started only after the handshake */
             size_t gfirst, gn = qt_procs_kids_of(kids, c->pid, &gfirst);
@@ -114,20 +187,12 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
             qt_ip_child(ctx, g_ips, c, listener, ip, sizeof ip, env_budget);
         }
         if (ip[0]) {
-            int k;
+            int row = ip_row(&rows, sv, &cap, ip); /* may move sv->ips */
             sv->ips_known++;
-            for (k = 0; k < sv->nips; k++)
-                if (strcmp(sv->ips[k].ip, ip) == 0)
-                    break;
-            if (k == sv->nips) {
-                qt_grow(&sv->ips, &cap, (size_t)sv->nips + 1, sizeof *sv->ips);
-                snprintf(sv->ips[k].ip, sizeof sv->ips[k].ip, "%s", ip);
-                sv->ips[k].n = 0;
-                sv->nips++;
-            }
-            sv->ips[k].n++;
+            sv->ips[row].n++;
         }
     }
+    free(rows.slot);
     if (sv->nips > 1)
         qsort(sv->ips, (size_t)sv->nips, sizeof *sv->ips, by_count);
 }
@@ -535,16 +600,17 @@ int qt_servers_collect_listeners(const qt_ctx *ctx, qt_procs *procs, const struc
         /* command lines of the possible front ends and of their ancestors
          * (the supervisor names the service) */
         struct comm_memo memo = {"", 0};
+        struct name_kind kind = {"", 0, 0};
         for (size_t i = 0; i < procs->n; i++)
             if (maybe_front_end(&procs->v[i], &memo))
                 qt_procs_want_chain(procs, procs->v[i].pid);
         qt_procs_load(procs);
         for (size_t i = 0; i < procs->n; i++) {
             const struct qt_proc *p = &procs->v[i], *parent;
-            if (!is_front_end(p))
+            if (!is_front_end(p, &kind))
                 continue;
             parent = qt_procs_find(procs, p->ppid);
-            if (parent && is_front_end(parent))
+            if (parent && is_front_end(parent, &kind))
                 continue; /* a per-connection child (SSL relay) */
             attach_listener(ctx, procs, out, p);
         }

@@ -95,8 +95,13 @@ void qt_ip_cache_turn(struct qt_ip_cache *c)
     c->nprev = c->nnext;
     c->next = NULL;
     c->nnext = c->capnext = 0;
-    if (c->nprev > 1)
-        qsort(c->prev, c->nprev, sizeof *c->prev, by_seen_pid);
+    /* the walk goes in children-index order, which is pid order within a
+     * listener: usually sorted already, and a check is cheaper than a sort */
+    for (size_t i = 1; i < c->nprev; i++)
+        if (c->prev[i - 1].pid > c->prev[i].pid) {
+            qsort(c->prev, c->nprev, sizeof *c->prev, by_seen_pid);
+            break;
+        }
 }
 
 void qt_ip_cache_free(struct qt_ip_cache *c)

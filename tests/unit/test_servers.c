@@ -467,6 +467,47 @@ static void child_ip_kept_per_image(void **st)
     qt_sampler_free(&sm);
 }
 
+/* Many children from many addresses: one row per address with its count
+ * (the rows are found by a hash, which grows past 31 addresses), the
+ * address with most children first, the others in the order first seen. */
+static void child_ips_many_addresses(void **st)
+{
+    char proc[300];
+    qt_ctx c = ctx;
+    qt_sampler sm = {0};
+    qt_snapshot *s;
+    const struct qt_server *sv;
+    (void)st;
+
+    snprintf(proc, sizeof proc, "%s/proc-manyips", root);
+    qt_fx_sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    fake_proc(proc, 1, "init", 0, 1, NULL);
+    fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
+    qt_fx_sh("printf 'tcpserver\\0-v\\0000\\02525\\0qmail-smtpd\\0' > %s/100/cmdline", proc);
+    /* 200..399: 192.0.2.(pid - 200) for pids below 390, then 10 more from 198.51.100.1 */
+    qt_fx_sh("cd %s && for p in $(seq 200 399); do mkdir -p $p; "
+             "printf '%%d (qmail-smtpd) S 100 %%d %%d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 50 0\\n' $p $p $p > $p/stat; "
+             "printf 'Name:\\tqmail-smtpd\\nUid:\\t0\\t0\\t0\\t0\\n' > $p/status; printf 'qmail-smtpd\\0' > $p/cmdline; "
+             "if [ $p -lt 390 ]; then ip=192.0.2.$((p - 200)); else ip=198.51.100.1; fi; "
+             "printf 'TCPREMOTEIP=%%s\\0' $ip > $p/environ; done", proc);
+    c.proc = proc;
+    s = qt_sample(&sm, &c);
+    assert_non_null(sv = server_of(s, 100));
+    assert_int_equal(sv->children, 200);
+    assert_int_equal(sv->ips_known, 200);
+    assert_int_equal(sv->nips, 191);
+    assert_string_equal(sv->ips[0].ip, "198.51.100.1");
+    assert_int_equal(sv->ips[0].n, 10);
+    for (int i = 1; i < sv->nips; i++) {
+        char want[48];
+        snprintf(want, sizeof want, "192.0.2.%d", i - 1);
+        assert_string_equal(sv->ips[i].ip, want);
+        assert_int_equal(sv->ips[i].n, 1);
+    }
+    qt_snapshot_free(s);
+    qt_sampler_free(&sm);
+}
+
 /* Findings about a running front end on a port nobody watches (not in
  * --ports) are marked unwatched, with a line saying so: --check leaves them
  * out (docs/monitoring.md). The same front end watched is not marked. */
@@ -619,6 +660,7 @@ int main(void)
         cmocka_unit_test(services_port_range),
         cmocka_unit_test(child_ips_are_read_once),
         cmocka_unit_test(child_ip_kept_per_image),
+        cmocka_unit_test(child_ips_many_addresses),
         cmocka_unit_test(unwatched_front_end),
         cmocka_unit_test(supervise_of_another_tree),
     };
