@@ -200,7 +200,9 @@ size_t qt_procs_kids_of(const qt_procs_kids *k, int ppid, size_t *first);
 void qt_procs_kids_free(qt_procs_kids *k);
 
 /* Process with this pid, or NULL. Tables of 64 processes or more build a
- * pid hash on the first call (procs_index.c), kept in t->memo: O(1) after. */
+ * pid hash on the first call (procs_index.c), kept in t->memo: O(1) after.
+ * That cache is written through the const table, so two threads must not
+ * look up in one table at once (qtriage samples and renders on one thread). */
 const struct qt_proc *qt_procs_find(const qt_procs *p, int pid);
 /* The real gid of pid from <proc>/PID/status ("Gid:\treal\t..."): 1 and
  * *gid, or 0 when unreadable (gone, or no such line). */
