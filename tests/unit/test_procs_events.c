@@ -24,6 +24,7 @@
 #include "diag/procs/procs_events.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
+#include "tests/unit/tree_fixture.h"
 
 #include <sys/wait.h>
 
@@ -204,23 +205,6 @@ static void enobufs_and_garbage_are_lost(void **st)
 
 static char root[64];
 
-static void put(const char *rel, const char *fmt, ...)
-{
-    char path[256], dir[256];
-    va_list ap;
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    snprintf(dir, sizeof dir, "%s", path);
-    *strrchr(dir, '/') = '\0';
-    mkdir(dir, 0755);
-    assert_non_null(f = fopen(path, "w"));
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fclose(f);
-}
-
 /* A process: stat (image from code), status (uid), cmdline. */
 static void proc(int pid, const char *comm, char state, int ppid, int nlwp, unsigned long long ticks, unsigned long code,
                  unsigned uid)
@@ -228,12 +212,12 @@ static void proc(int pid, const char *comm, char state, int ppid, int nlwp, unsi
     char rel[64];
 
     snprintf(rel, sizeof rel, "%d/stat", pid);
-    put(rel, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 %d 0 %llu 1000 10 1000 %lu %lu 4096\n", pid,
+    qt_fx_put(root, rel, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 %d 0 %llu 1000 10 1000 %lu %lu 4096\n", pid,
         comm, state, ppid, pid, pid, nlwp, ticks, code, code + 100);
     snprintf(rel, sizeof rel, "%d/status", pid);
-    put(rel, "Name:\t%s\nState:\t%c\nPPid:\t%d\nUid:\t%u\t%u\t%u\t%u\n", comm, state, ppid, uid, uid, uid, uid);
+    qt_fx_put(root, rel, "Name:\t%s\nState:\t%c\nPPid:\t%d\nUid:\t%u\t%u\t%u\t%u\n", comm, state, ppid, uid, uid, uid, uid);
     snprintf(rel, sizeof rel, "%d/cmdline", pid);
-    put(rel, "%s%c-x%c", comm, 0, 0);
+    qt_fx_put(root, rel, "%s%c-x%c", comm, 0, 0);
 }
 
 static void gone(int pid)
@@ -282,7 +266,7 @@ static int setup_tree(void **st)
     (void)st;
     snprintf(root, sizeof root, "/tmp/qt-procev-XXXXXX");
     assert_non_null(mkdtemp(root));
-    put("stat", "cpu 0 0 0 0\nbtime 1700000000\n");
+    qt_fx_put(root, "stat", "cpu 0 0 0 0\nbtime 1700000000\n");
     proc(1, "init", 'S', 0, 1, 5, 0x1000, 0);
     proc(100, "tcpserver", 'S', 1, 1, 50, 0x2000, 89);
     proc(200, "qmail-smtpd", 'S', 100, 1, 60, 0x3000, 89);
@@ -508,7 +492,7 @@ static void prime_hands_over(void **st)
     qt_procs_want_pid(&t, 200);
     qt_procs_load(&t);
     end(&t);
-    put("200/cmdline", "changed%c", 0); /* same process: what was read is carried, not read again */
+    qt_fx_put(root, "200/cmdline", "changed%c", 0); /* same process: what was read is carried, not read again */
     memset(&snap, 0, sizeof snap);
     assert_int_equal(qt_collector_procs.collect(&ctx, &state, &snap, err, sizeof err), 0);
     assert_non_null(p = qt_procs_find(snap.procs, 200));

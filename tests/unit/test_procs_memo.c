@@ -18,6 +18,7 @@
 #include "diag/procs/procs_int.h"
 #include "diag/core/programs.h"
 #include "diag/core/util.h"
+#include "tests/unit/tree_fixture.h"
 
 /* --- the plain computations the memo must agree with --- */
 
@@ -136,34 +137,17 @@ static const struct qt_program *ref_find_prog(const char *name)
 static char root[64];
 static qt_ctx ctx;
 
-static void put(const char *rel, const char *fmt, ...)
-{
-    char path[256], dir[256];
-    va_list ap;
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    snprintf(dir, sizeof dir, "%s", path);
-    *strrchr(dir, '/') = '\0';
-    mkdir(dir, 0755);
-    assert_non_null(f = fopen(path, "w"));
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fclose(f);
-}
-
 static void proc(int pid, const char *argv0, const char *comm, int ppid, unsigned long code)
 {
     char rel[64];
 
     snprintf(rel, sizeof rel, "%d/stat", pid);
-    put(rel, "%d (%s) S %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 %d 1000 10 1000 %lu %lu 4096\n", pid, comm,
+    qt_fx_put(root, rel, "%d (%s) S %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 %d 1000 10 1000 %lu %lu 4096\n", pid, comm,
         ppid, pid, pid, pid, code, code + 100);
     snprintf(rel, sizeof rel, "%d/status", pid);
-    put(rel, "Name:\t%s\nState:\tS\nPPid:\t%d\nUid:\t89\t89\t89\t89\n", comm, ppid);
+    qt_fx_put(root, rel, "Name:\t%s\nState:\tS\nPPid:\t%d\nUid:\t89\t89\t89\t89\n", comm, ppid);
     snprintf(rel, sizeof rel, "%d/cmdline", pid);
-    put(rel, "%s%c-x%c", argv0, 0, 0);
+    qt_fx_put(root, rel, "%s%c-x%c", argv0, 0, 0);
 }
 
 static void gone(int pid)
@@ -178,7 +162,7 @@ static int setup_tree(void **st)
     (void)st;
     snprintf(root, sizeof root, "/tmp/qt-procmemo-XXXXXX");
     assert_non_null(mkdtemp(root));
-    put("stat", "cpu 0 0 0 0\nbtime 1700000000\n");
+    qt_fx_put(root, "stat", "cpu 0 0 0 0\nbtime 1700000000\n");
     proc(1, "/sbin/init", "init", 0, 0x1000);
     proc(100, "/usr/bin/tcpserver", "tcpserver", 1, 0x2000);
     proc(101, "/usr/bin/tcpserver", "tcpserver", 1, 0x2000);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tree_fixture.h"
 
@@ -19,6 +20,23 @@ void qt_fx_sh(const char *fmt, ...)
     va_end(ap);
     assert_true(n >= 0 && (size_t)n < sizeof cmd);
     assert_int_equal(system(cmd), 0);
+}
+
+void qt_fx_put(const char *root, const char *rel, const char *fmt, ...)
+{
+    char path[512], dir[512];
+    va_list ap;
+    FILE *f;
+
+    assert_true((size_t)snprintf(path, sizeof path, "%s/%s", root, rel) < sizeof path);
+    snprintf(dir, sizeof dir, "%s", path);
+    *strrchr(dir, '/') = '\0';
+    mkdir(dir, 0755);
+    assert_non_null(f = fopen(path, "w"));
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    assert_int_equal(fclose(f), 0);
 }
 
 void qt_fx_tree(char *root, size_t rootlen, const char *tag, qt_ctx *ctx, int own_proc)

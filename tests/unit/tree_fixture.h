@@ -13,6 +13,10 @@
 /* system() of the formatted command; the test fails unless it exits 0. */
 void qt_fx_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Write the formatted text to ROOT/REL (its directory made first, one
+ * level); the test fails if the file cannot be written. */
+void qt_fx_put(const char *root, const char *rel, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* mkdtemp /tmp/qt-TAG.XXXXXX into root (rootlen >= 64), then ctx gets the
  * defaults and --root that tree. own_proc: also mkdir TREE/proc and point
  * --proc there (the path lives in a static buffer: one tree at a time). */
