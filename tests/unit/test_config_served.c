@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag/core/finding.h"
 #include "diag/auth/auth_dns.h"
 #include "diag/config/config.h"
 #include "diag/core/snapshot.h"
@@ -125,14 +126,6 @@ static void certfile_sources(void **st)
     qt_servers_free(&s);
 }
 
-static const qt_finding *find(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i].id, id) == 0)
-            return &fs->v[i];
-    return NULL;
-}
-
 static void audit(qt_snapshot *snap, qt_config *cfg, qt_servers *s)
 {
     qt_ctx c = ctx_of();
@@ -161,7 +154,7 @@ static void served_vs_me(void **st)
     audit(&snap, &cfg, &s);
     assert_int_equal(cfg.nserved, 1);
     assert_null(qt_config_find(&cfg, QT_CFG_CONTROL, "servercert.pem")->text);
-    f = find(&snap.findings, "config.served-cert-name:qmail-smtpsd");
+    f = qt_findings_find(&snap.findings, "config.served-cert-name:qmail-smtpsd");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_string_equal(f->subject, "/etc/ssl/mail.pem");
@@ -188,11 +181,11 @@ static void served_vs_me(void **st)
     snprintf(ps.hs.subject, sizeof ps.hs.subject, "CN=other.example.org");
     snprintf(ps.hs.san, sizeof ps.hs.san, "DNS:other.example.org");
     qt_probe_report(&set, &snap);
-    f = find(&snap.findings, "config.served-cert-name:qmail-smtpsd");
+    f = qt_findings_find(&snap.findings, "config.served-cert-name:qmail-smtpsd");
     assert_non_null(f);
     assert_non_null(strstr(f->evidence, "probe: the handshake on 127.0.0.1:465 served subject CN=other.example.org"));
     assert_non_null(strstr(f->evidence, "probe: control/me mail.example.com NOT named by the certificate served"));
-    assert_null(find(&snap.findings, "probe.cert-name:smtps"));   /* one finding, not two */
+    assert_null(qt_findings_find(&snap.findings, "probe.cert-name:smtps"));   /* one finding, not two */
     qt_findings_free(&snap.findings);
     qt_metrics_free(&snap.metrics);   /* the probe's cert_days and tls_handshake_ms */
     qt_config_free(&cfg);
@@ -201,14 +194,14 @@ static void served_vs_me(void **st)
     cert("etc/ssl/mail.pem", "example.com", "DNS:*.example.com,DNS:example.com");
     audit(&snap, &cfg, &s);
     assert_string_equal(cfg.served[0].names, "*.example.com example.com");
-    assert_null(find(&snap.findings, "config.served-cert-name:qmail-smtpsd"));
+    assert_null(qt_findings_find(&snap.findings, "config.served-cert-name:qmail-smtpsd"));
     qt_findings_free(&snap.findings);
     qt_config_free(&cfg);
 
     /* me named, helohost not: INFO */
     put("var/qmail/control/helohost", "out.example.net\n");
     audit(&snap, &cfg, &s);
-    f = find(&snap.findings, "config.served-cert-name:qmail-smtpsd");
+    f = qt_findings_find(&snap.findings, "config.served-cert-name:qmail-smtpsd");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->evidence, "helohost: out.example.net (control/helohost, NOT named)"));
@@ -223,7 +216,7 @@ static void served_vs_me(void **st)
     unlink(p);
     audit(&snap, &cfg, &s);
     assert_string_equal(cfg.served[0].error, "cannot be read under the root");
-    assert_null(find(&snap.findings, "config.served-cert-name:qmail-smtpsd"));
+    assert_null(qt_findings_find(&snap.findings, "config.served-cert-name:qmail-smtpsd"));
     /* the collector reads again when a front end serves another file */
     assert_int_equal(qt_config_served_same(&cfg, &s), 1);
     snprintf(s.v[0].certfile, sizeof s.v[0].certfile, "/etc/ssl/new.pem");
@@ -267,7 +260,7 @@ static void ptr_vs_helohost(void **st)
     /* the PTR names another host: a finding of its own */
     facts_of(&f, "mail.example.com", "203.0.113.5", "host-5.isp.example", "203.0.113.5");
     qt_config_dns_facts(&cfg, &f, &fs);
-    x = find(&fs, "config.ptr-name");
+    x = qt_findings_find(&fs, "config.ptr-name");
     assert_non_null(x);
     assert_int_equal(x->sev, QT_SEV_WARN);
     assert_non_null(strstr(x->evidence, "dns (127.0.0.1:5353): PTR of 203.0.113.5: FCrDNS"));
@@ -283,8 +276,8 @@ static void ptr_vs_helohost(void **st)
     qt_finding_evidence(hd, "line 1: out.example.net");
     facts_of(&f, "mail.example.com", "203.0.113.5", "host-5.isp.example", "203.0.113.5");
     qt_config_dns_facts(&cfg, &f, &fs);
-    assert_null(find(&fs, "config.ptr-name"));
-    x = find(&fs, "config.helohost-differs");
+    assert_null(qt_findings_find(&fs, "config.ptr-name"));
+    x = qt_findings_find(&fs, "config.helohost-differs");
     assert_non_null(strstr(x->evidence, "dns (127.0.0.1:5353): PTR of 203.0.113.5"));
     qt_findings_free(&fs);
     qt_config_free(&cfg);
@@ -330,7 +323,7 @@ static void ptr_schedule(void **st)
     s.facts = qt_calloc(1, sizeof *s.facts);
     facts_of(s.facts, "mail.example.com", "203.0.113.5", "host-5.isp.example", "203.0.113.5");
     qt_config_dns_join(&s, &snap);
-    assert_non_null(find(&snap.findings, "config.ptr-name"));
+    assert_non_null(qt_findings_find(&snap.findings, "config.ptr-name"));
     qt_findings_free(&snap.findings);
 
     /* the helohost changes (r re-reads it): a new lookup at once, and the

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "diag/core/finding.h"
 #include "diag/firewall/firewall.h"
 #include "diag/core/util.h"
 
@@ -51,14 +52,6 @@ static void svc(qt_firewall *fw, const char *name, unsigned port, unsigned fam)
     s->port = port;
     s->fam = fam;
     s->fe_limit = -1;
-}
-
-static const qt_finding *find(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (!strcmp(fs->v[i].id, id))
-            return &fs->v[i];
-    return NULL;
 }
 
 static const struct qt_fw_rule *rule_with(const qt_firewall *fw, const char *text)
@@ -107,26 +100,26 @@ static void nft_mixed(void **st)
     svc(&fw, "local", 995, 0);   /* loopback only: not checked */
     qt_fw_analyse(&fw, &out);
     assert_int_equal(out.n, 4);
-    assert_non_null(f = find(&out, "firewall.per-ip:smtp"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:smtp"));
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_string_equal(f->title, "per-IP connection limit for port 25 (IPv4)");
     assert_non_null(strstr(f->evidence, "inet filter input (handle 6): tcp dport {25,465,587}, ip saddr ct count over 8"));
     assert_string_equal(f->fix, "");
-    assert_non_null(f = find(&out, "firewall.per-ip:smtps"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:smtps"));
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_string_equal(f->title, "per-IP connection limit for port 465 covers IPv4 only: none for IPv6");
     assert_non_null(strstr(f->fix, "nft add set inet qtriage qt465v6 '{ type ipv6_addr; flags dynamic; }'\n"
                                     "nft add rule inet qtriage input tcp dport 465 ct state new add @qt465v6 "
                                     "'{ ip6 saddr ct count over 8 }' reject with tcp reset"));
     assert_null(strstr(f->fix, "qt465v4"));
-    assert_non_null(f = find(&out, "firewall.per-ip:imaps"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:imaps"));
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_string_equal(f->title, "no per-IP connection limit for port 993 (IPv4)");
     assert_non_null(strstr(f->evidence, "ct count over 20 (total, not per IP), drop: one total for all clients, not per IP"));
-    assert_non_null(f = find(&out, "firewall.per-ip:pop3"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:pop3"));
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "a rate of new connections per IP, not how many one IP holds"));
-    assert_null(find(&out, "firewall.per-ip:local"));
+    assert_null(qt_findings_find(&out, "firewall.per-ip:local"));
     qt_findings_free(&out);
     qt_fw_free(&fw);
 }
@@ -151,7 +144,7 @@ static void nft_iptables(void **st)
     svc(&fw, "smtp", 25, QT_FW_V4);
     fw.svc[0].peak = 7;
     qt_fw_analyse(&fw, &out);
-    assert_non_null(f = find(&out, "firewall.per-ip:smtps"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:smtps"));
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_string_equal(f->title, "per-IP connection limit for port 465 covers IPv4 only: none for IPv6");
     assert_non_null(strstr(f->evidence, "xt connlimit (its parameters are not in nft's output)"));
@@ -161,10 +154,10 @@ static void nft_iptables(void **st)
                                 "ip6tables -I INPUT -p tcp --syn --dport 465 -m connlimit --connlimit-above 14 "
                                 "--connlimit-mask 128 -j REJECT --reject-with tcp-reset");
     /* multiport is xt: the 993 rule's ports are unknown, and a limit rate ACCEPT is no limit */
-    assert_non_null(f = find(&out, "firewall.per-ip:imaps"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:imaps"));
     assert_string_equal(f->title, "no per-IP connection limit for port 993 (IPv6)");
     /* xt hashlimit on 25 is a rate, not a connection count */
-    assert_non_null(f = find(&out, "firewall.per-ip:smtp"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:smtp"));
     assert_string_equal(f->title, "no per-IP connection limit for port 25 (IPv4)");
     assert_non_null(strstr(f->evidence, "xt hashlimit (its parameters are not in nft's output)"));
     qt_findings_free(&out);
@@ -198,12 +191,12 @@ static void legacy_save(void **st)
     svc(&fw, "smtp", 25, QT_FW_V4 | QT_FW_V6);
     svc(&fw, "imaps", 993, QT_FW_V4 | QT_FW_V6);
     qt_fw_analyse(&fw, &out);
-    assert_int_equal(find(&out, "firewall.per-ip:smtps")->sev, QT_SEV_INFO);
-    assert_non_null(f = find(&out, "firewall.per-ip:smtp"));
+    assert_int_equal(qt_findings_find(&out, "firewall.per-ip:smtps")->sev, QT_SEV_INFO);
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:smtp"));
     assert_string_equal(f->title, "per-IP connection limit for port 25 covers IPv6 only: none for IPv4");
     assert_non_null(strstr(f->fix, "iptables -I INPUT -p tcp --syn --dport 25 -m connlimit --connlimit-above 8 --connlimit-mask 32"));
     assert_null(strstr(f->fix, "ip6tables"));
-    assert_non_null(f = find(&out, "firewall.per-ip:imaps"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:imaps"));
     assert_string_equal(f->title, "no per-IP connection limit for port 993 (IPv4 and IPv6)");
     assert_non_null(strstr(f->evidence, "iptables -A OUTPUT -p tcp -m tcp --sport 993"));
     assert_non_null(strstr(f->evidence, "not on the input path"));
@@ -227,12 +220,12 @@ static void front_end_and_unread(void **st)
     fw.svc[1].fe_limit = 5;
     fw.svc[1].fe_source = "MAXCONNIP in the rules cdb (default rule)";
     qt_fw_analyse(&fw, &out);
-    assert_non_null(f = find(&out, "firewall.per-ip:smtp"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:smtp"));
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_string_equal(f->title, "per-IP limits for port 25 not known: the firewall could not be read (IPv4)");
     assert_non_null(strstr(f->evidence, "built without libnftables"));
     assert_non_null(strstr(f->evidence, "not read: not root"));
-    assert_non_null(f = find(&out, "firewall.per-ip:qmt"));
+    assert_non_null(f = qt_findings_find(&out, "firewall.per-ip:qmt"));
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_string_equal(f->title, "per-IP limit for port 2525: the front end's own (5 connections)");
     assert_non_null(strstr(f->evidence, "MAXCONNIP"));

@@ -20,6 +20,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
+#include "diag/core/finding.h"
 #include "diag/core/snapshot.h"
 #include "diag/core/util.h"
 #include "diag/kernel/kernel.h"
@@ -102,14 +103,6 @@ static void run(qt_snapshot *snap, const qt_history *hist, qt_findings *out)
     qt_collector_kernel.analyse(&c, snap, hist, out);
 }
 
-static const qt_finding *find(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i].id, id) == 0)
-            return &fs->v[i];
-    return NULL;
-}
-
 static void done(qt_snapshot *snap, qt_findings *fs)
 {
     qt_collector_kernel.free_model(snap);
@@ -177,7 +170,7 @@ static void syncookies_off(void **st)
     put_num("sys/net/ipv4/tcp_syncookies", 0);
     memset(&snap, 0, sizeof snap);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.syncookies:host"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.syncookies:host"));
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "net.ipv4.tcp_syncookies = 0"));
     assert_non_null(strstr(f->evidence, "tcp_max_syn_backlog = 512"));
@@ -187,7 +180,7 @@ static void syncookies_off(void **st)
     /* 2 (always send cookies) is on too */
     put_num("sys/net/ipv4/tcp_syncookies", 2);
     run(&snap, NULL, &fs);
-    assert_null(find(&fs, "kernel.syncookies:host"));
+    assert_null(qt_findings_find(&fs, "kernel.syncookies:host"));
     done(&snap, &fs);
     put_num("sys/net/ipv4/tcp_syncookies", 1);
 }
@@ -208,7 +201,7 @@ static void conntrack_levels(void **st)
         put_num("sys/net/netfilter/nf_conntrack_count", count);
         memset(&snap, 0, sizeof snap);
         run(&snap, NULL, &fs);
-        f = find(&fs, "kernel.conntrack-full:host");
+        f = qt_findings_find(&fs, "kernel.conntrack-full:host");
         if (cases[i].sev < 0) {
             assert_null(f);
         } else {
@@ -252,7 +245,7 @@ static void conntrack_timeout_default(void **st)
     put_num("sys/net/netfilter/nf_conntrack_tcp_timeout_established", 432000);
     memset(&snap, 0, sizeof snap);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.conntrack-timeout:host"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.conntrack-timeout:host"));
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->evidence, "= 432000 s (the kernel default)"));
     assert_non_null(strstr(f->fix, "net.netfilter.nf_conntrack_tcp_timeout_established=3600"));
@@ -317,7 +310,7 @@ static void somaxconn_caps_backlog(void **st)
     memset(&snap, 0, sizeof snap);
     fake_listener(&fk, &snap, 8, big, 128);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.somaxconn:smtp"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.somaxconn:smtp"));
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "0.0.0.0:25: tcpserver asked for a backlog of 1024 (-b); the kernel gives 128"));
     assert_non_null(strstr(f->evidence, "[::]:25: tcpserver asked for a backlog of 1024 (-b)"));
@@ -329,7 +322,7 @@ static void somaxconn_caps_backlog(void **st)
     /* asked for less than somaxconn: nothing */
     fake_listener(&fk, &snap, 6, small, 100);
     run(&snap, NULL, &fs);
-    assert_null(find(&fs, "kernel.somaxconn:smtp"));
+    assert_null(qt_findings_find(&fs, "kernel.somaxconn:smtp"));
     done(&snap, &fs);
     fake_free(&fk, &snap);
 
@@ -337,7 +330,7 @@ static void somaxconn_caps_backlog(void **st)
     put_num("sys/net/core/somaxconn", 16);
     fake_listener(&fk, &snap, 6, dflt, 16);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.somaxconn:smtp"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.somaxconn:smtp"));
     assert_non_null(strstr(f->evidence, "asked for a backlog of 20 (default); the kernel gives 16"));
     done(&snap, &fs);
     fake_free(&fk, &snap);
@@ -363,17 +356,17 @@ static void accept_queue_steady(void **st)
     qt_history_push(&h, "accept_queue.smtp", 3, 5);
     qt_history_push(&h, "accept_queue.smtp", 4, 4);
     run(&snap, &h, &fs);
-    assert_null(find(&fs, "kernel.accept-queue-steady:smtp"));
+    assert_null(qt_findings_find(&fs, "kernel.accept-queue-steady:smtp"));
     done(&snap, &fs);
     qt_history_push(&h, "accept_queue.smtp", 5, 2);
     run(&snap, &h, &fs);
-    assert_non_null(f = find(&fs, "kernel.accept-queue-steady:smtp"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.accept-queue-steady:smtp"));
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "in the last 3 samples: at least 2 each time"));
     assert_non_null(strstr(f->evidence, "backlog (Send-Q): 20; net.core.somaxconn = 4096"));
     done(&snap, &fs);
     /* smtps never queued */
-    assert_null(find(&fs, "kernel.accept-queue-steady:smtps"));
+    assert_null(qt_findings_find(&fs, "kernel.accept-queue-steady:smtps"));
     fake_free(&fk, &snap);
     qt_history_free(&h);
 }
@@ -412,27 +405,27 @@ static void keepalive_unused(void **st)
     fake_listener(&fk, &snap, 4, argv, 20);
     fake_conns(&fk, 3, 0);
     run(&snap, NULL, &fs);
-    assert_null(find(&fs, "kernel.keepalive-unused:smtp"));
+    assert_null(qt_findings_find(&fs, "kernel.keepalive-unused:smtp"));
     done(&snap, &fs);
 
     /* tuned, and no socket has the timer: the INFO */
     put_num("sys/net/ipv4/tcp_keepalive_time", 600);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.keepalive-unused:smtp"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.keepalive-unused:smtp"));
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_non_null(strstr(f->evidence, "tcp_keepalive_time/intvl/probes = 600/75/9"));
     assert_non_null(strstr(f->evidence, "3 accepted connections: none with a keepalive timer"));
     assert_non_null(strstr(f->evidence, "front end: tcpserver, pid 100"));
     assert_non_null(strstr(f->fix, "control/timeoutsmtpd"));
     /* smtps has no connection: nothing measured, nothing said */
-    assert_null(find(&fs, "kernel.keepalive-unused:smtps"));
+    assert_null(qt_findings_find(&fs, "kernel.keepalive-unused:smtps"));
     done(&snap, &fs);
 
     /* one socket that has SO_KEEPALIVE: something sets it, no finding */
     qt_socklist_free(&fk.m.socks);
     fake_conns(&fk, 3, 1);
     run(&snap, NULL, &fs);
-    assert_null(find(&fs, "kernel.keepalive-unused:smtp"));
+    assert_null(qt_findings_find(&fs, "kernel.keepalive-unused:smtp"));
     done(&snap, &fs);
     qt_socklist_free(&fk.m.socks);
     fake_free(&fk, &snap);
@@ -582,7 +575,7 @@ static void nproc_below_c(void **st)
     put_limits(100, "50", "1024", "unlimited", "unlimited");
     fake_server(&fk, &snap, 1, 89);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.nproc:smtps"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.nproc:smtps"));
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "pid 100 (sslserver, uid 89): Max processes 50 (/proc/100/limits)"));
     assert_non_null(strstr(f->evidence, "-c 40 (option -c): 2 processes per connection + the listener = 81"));
@@ -594,14 +587,14 @@ static void nproc_below_c(void **st)
     /* tcpserver -c 40 needs 41: 50 is enough */
     fake_server(&fk, &snap, 0, 89);
     run(&snap, NULL, &fs);
-    assert_null(find(&fs, "kernel.nproc:smtps"));
+    assert_null(qt_findings_find(&fs, "kernel.nproc:smtps"));
     done(&snap, &fs);
     fake_free(&fk, &snap);
 
     /* root is exempt */
     fake_server(&fk, &snap, 1, 0);
     run(&snap, NULL, &fs);
-    assert_null(find(&fs, "kernel.nproc:smtps"));
+    assert_null(qt_findings_find(&fs, "kernel.nproc:smtps"));
     done(&snap, &fs);
     fake_free(&fk, &snap);
 
@@ -612,7 +605,7 @@ static void nproc_below_c(void **st)
         qt_cmd_free(&fk.cmd);
         qt_cmd_parse(&fk.cmd, 8, argv, NULL, QT_VAR_SSLSERVER_FEH);
         run(&snap, NULL, &fs);
-        assert_non_null(f = find(&fs, "kernel.nproc:smtps"));
+        assert_non_null(f = qt_findings_find(&fs, "kernel.nproc:smtps"));
         assert_non_null(strstr(f->evidence, "the connections' processes run as uid 89 (-u)"));
         done(&snap, &fs);
         fake_free(&fk, &snap);
@@ -622,7 +615,7 @@ static void nproc_below_c(void **st)
     put_limits(100, "81", "1024", "unlimited", "unlimited");
     fake_server(&fk, &snap, 1, 89);
     run(&snap, NULL, &fs);
-    assert_null(find(&fs, "kernel.nproc:smtps"));
+    assert_null(qt_findings_find(&fs, "kernel.nproc:smtps"));
     done(&snap, &fs);
     fake_free(&fk, &snap);
 }
@@ -641,7 +634,7 @@ static void tls_memory(void **st)
     put_limits(100, "unlimited", "1024", "10000000", "10000000");
     fake_server(&fk, &snap, 1, 89);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.tls-limits:smtps"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.tls-limits:smtps"));
     assert_int_equal(f->sev, QT_SEV_WARN);
     assert_non_null(strstr(f->evidence, "Max address space 10000000 bytes (/proc/100/limits); a TLS child measured 8524315, 2x = 17048630"));
     assert_null(strstr(f->evidence, "Max data size"));   /* 10 MB of data is plenty */
@@ -652,7 +645,7 @@ static void tls_memory(void **st)
     /* the same limits on a plain tcpserver: no OpenSSL in the front end, nothing */
     fake_server(&fk, &snap, 0, 89);
     run(&snap, NULL, &fs);
-    assert_null(find(&fs, "kernel.tls-limits:smtps"));
+    assert_null(qt_findings_find(&fs, "kernel.tls-limits:smtps"));
     done(&snap, &fs);
     fake_free(&fk, &snap);
 
@@ -660,7 +653,7 @@ static void tls_memory(void **st)
     put_limits(100, "unlimited", "16", "unlimited", "unlimited");
     fake_server(&fk, &snap, 1, 89);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.tls-limits:smtps"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.tls-limits:smtps"));
     assert_non_null(strstr(f->evidence, "Max open files 16 (/proc/100/limits); a TLS child needed 12, 2x = 24"));
     assert_null(strstr(f->evidence, "address space"));
     done(&snap, &fs);
@@ -670,7 +663,7 @@ static void tls_memory(void **st)
     put_limits(100, "unlimited", "1024", "unlimited", "1000000");
     fake_server(&fk, &snap, 1, 89);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.tls-limits:smtps"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.tls-limits:smtps"));
     assert_non_null(strstr(f->evidence, "Max data size 1000000 bytes (/proc/100/limits); a TLS child measured 724022, 2x = 1448044"));
     done(&snap, &fs);
     fake_free(&fk, &snap);
@@ -682,7 +675,7 @@ static void tls_memory(void **st)
     fk.s.v[0].has_script_cmd = 1;
     qt_cmd_parse(&fk.s.v[0].script, 9, script, NULL, QT_VAR_SSLSERVER_FEH);
     run(&snap, NULL, &fs);
-    assert_non_null(f = find(&fs, "kernel.tls-limits:smtps"));
+    assert_non_null(f = qt_findings_find(&fs, "kernel.tls-limits:smtps"));
     assert_non_null(strstr(f->evidence, "Max address space 5000000 bytes (the run script (not running))"));
     assert_null(strstr(f->evidence, "Max data size"));   /* 5 MB of data is over 2 x 724022 */
     assert_non_null(strstr(f->evidence, "set by softlimit -m 5000000 in /service/smtps/run"));
@@ -693,7 +686,7 @@ static void tls_memory(void **st)
     /* generous everything: nothing */
     fake_server(&fk, &snap, 1, 89);
     run(&snap, NULL, &fs);
-    assert_null(find(&fs, "kernel.tls-limits:smtps"));
+    assert_null(qt_findings_find(&fs, "kernel.tls-limits:smtps"));
     done(&snap, &fs);
     fake_free(&fk, &snap);
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "diag/core/finding.h"
 #include "diag/core/ctx.h"
 #include "diag/core/severity.h"
 #include "diag/core/snapshot.h"
@@ -78,10 +79,7 @@ static const qt_finding *analyse(const qt_logmon *m, qt_findings *fs, const char
     snap.logs = (qt_logmon *)m;
     qt_findings_free(fs);
     qt_logmon_analyse(&ctx, &snap, NULL, fs);
-    for (size_t i = 0; i < fs->n; i++)
-        if (!strcmp(fs->v[i].id, id))
-            return &fs->v[i];
-    return NULL;
+    return qt_findings_find(fs, id);
 }
 
 /* an old saved password: >= 10 failures, no success, <= 2 IPs -> WARN */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "diag/core/finding.h"
 #include "diag/core/ctx.h"
 #include "diag/core/incident.h"
 #include "diag/core/severity.h"
@@ -91,10 +92,7 @@ static const qt_finding *analyse(const qt_logmon *m, qt_findings *fs, const char
     snap.logs = (qt_logmon *)m;
     qt_findings_free(fs);
     qt_logmon_analyse(ctx, &snap, NULL, fs);
-    for (size_t i = 0; i < fs->n; i++)
-        if (!strcmp(fs->v[i].id, id))
-            return &fs->v[i];
-    return NULL;
+    return qt_findings_find(fs, id);
 }
 
 /* a connection cycle: accept (status N+1), pid, ok, then later end + status N */

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "diag/core/finding.h"
 #include "diag/core/ctx.h"
 #include "diag/core/selfconn.h"
 #include "diag/core/incident.h"
@@ -83,14 +84,6 @@ static void world_free(struct world *w)
     free(w->m);
 }
 
-static const qt_finding *find(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (!strcmp(fs->v[i].id, id))
-            return &fs->v[i];
-    return NULL;
-}
-
 /* password spraying from the address that holds 12 of 20 connections:
  * ip-hog of smtp, one incident with the Ports finding */
 static void hog_and_spray_one_incident(void **st)
@@ -114,13 +107,13 @@ static void hog_and_spray_one_incident(void **st)
     p = qt_findings_add(&fs, QT_SEV_WARN, "ports", "ports.ip-share:smtp:203.0.113.5", "One client holds many connections");
     qt_finding_incident(p, "ip-hog", "smtp", "smtp 25: 203.0.113.5 holds 12 of 20 connections, 30%% of the limit of 40");
     qt_logmon_analyse(&w.ctx, &w.snap, NULL, &fs);
-    f = find(&fs, "logs.auth-spray:203.0.113.5");
+    f = qt_findings_find(&fs, "logs.auth-spray:203.0.113.5");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "ip-hog");
     assert_string_equal(f->inc_service, "smtp");
     assert_non_null(strstr(f->inc_impact, "smtp 25: 203.0.113.5 holds 12 connections and failed 6 logins for 6 users"));
     assert_non_null(strstr(f->evidence, "it holds 12 connections of smtp (25) now"));
-    f = find(&fs, "ports.ip-share:smtp:203.0.113.5");
+    f = qt_findings_find(&fs, "ports.ip-share:smtp:203.0.113.5");
     assert_non_null(strstr(f->evidence, "it failed 6 logins (6 users) in the last 10 min (the mail logs)"));
     qt_incidents_build(&fs, 1, NULL, &is);
     assert_int_equal(is.n, 1);
@@ -147,14 +140,14 @@ static void spray_without_hog(void **st)
         vline(w.m, w.c, w.now - 30, "password fail", u, "192.0.2.200");
     }
     qt_logmon_analyse(&w.ctx, &w.snap, NULL, &fs);
-    f = find(&fs, "logs.auth-spray:192.0.2.200");
+    f = qt_findings_find(&fs, "logs.auth-spray:192.0.2.200");
     assert_non_null(f);
     assert_string_equal(f->inc_kind, "auth-failures");
     /* no sockets model (collector off): the same */
     w.snap.sockets = NULL;
     qt_findings_free(&fs);
     qt_logmon_analyse(&w.ctx, &w.snap, NULL, &fs);
-    assert_string_equal(find(&fs, "logs.auth-spray:192.0.2.200")->inc_kind, "auth-failures");
+    assert_string_equal(qt_findings_find(&fs, "logs.auth-spray:192.0.2.200")->inc_kind, "auth-failures");
     qt_findings_free(&fs);
     world_free(&w);
 }
@@ -252,7 +245,7 @@ static void own_connections_left_out(void **st)
     assert_int_equal(w.m->tcp[0].conns, 1);
     assert_int_equal(w.m->tcp[0].abnormal, 0);
     qt_logmon_analyse(&w.ctx, &w.snap, NULL, &fs);
-    assert_null(find(&fs, "logs.tcp-ends:qmail-smtpd"));
+    assert_null(qt_findings_find(&fs, "logs.tcp-ends:qmail-smtpd"));
     qt_findings_free(&fs);
 
     /* the Ports model: the server side of our connection is left out of the IPs */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "diag/core/finding.h"
 #include "diag/ports/ports.h"
 #include "diag/firewall/firewall.h"
 #include "diag/core/util.h"
@@ -69,14 +70,6 @@ static void done(struct build *b)
     qt_ports_free(b->m);
     qt_findings_free(&b->snap.findings);
     qt_metrics_free(&b->snap.metrics);
-}
-
-static const qt_finding *finding(const qt_findings *fs, const char *id)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i].id, id) == 0)
-            return &fs->v[i];
-    return NULL;
 }
 
 /* An incident: one address holds most of smtps, in stuck handshakes. */
@@ -158,7 +151,7 @@ static void checks_fire(void **st)
 
     incident(&b);
     qt_ports_analyse(&b.ctx, &b.snap, NULL, &b.snap.findings);
-    f = finding(&b.snap.findings, "ports.limit:smtps");
+    f = qt_findings_find(&b.snap.findings, "ports.limit:smtps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);
     assert_non_null(strstr(f->evidence, "12 accepted connections of a limit of 12 (--limit)"));
@@ -167,13 +160,13 @@ static void checks_fire(void **st)
     assert_string_equal(f->inc_kind, "saturation");
     assert_string_equal(f->inc_service, "smtps");
     assert_string_equal(f->inc_impact, "smtps 465: 12 of 12 slots taken; 3 waiting to be accepted");
-    f = finding(&b.snap.findings, "ports.accept-queue:smtps");
+    f = qt_findings_find(&b.snap.findings, "ports.accept-queue:smtps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);       /* docs/severity.md: anything queued */
     assert_non_null(strstr(f->evidence, "0.0.0.0:465: 3 waiting (Recv-Q) of a backlog of 20; listener pid 50"));
     assert_string_equal(f->inc_kind, "saturation");
     assert_string_equal(f->inc_impact, "smtps 465: 3 clients waiting to be accepted, no banner; 12 of 12 slots taken");
-    f = finding(&b.snap.findings, "ports.handshake:smtps");
+    f = qt_findings_find(&b.snap.findings, "ports.handshake:smtps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);       /* 10 stalled >= 25% of the limit 12 */
     assert_non_null(strstr(f->evidence, "they hold 83% of the limit of 12 (CRIT from 25%)"));
@@ -183,7 +176,7 @@ static void checks_fire(void **st)
     assert_string_equal(f->inc_kind, "tls-stall");
     assert_string_equal(f->inc_impact, "smtps 465: 10 of 12 slots held by connections that never finished TLS; "
                                        "oldest 1m49s; 10 from 198.51.100.7");
-    f = finding(&b.snap.findings, "ports.ip-share:smtps:198.51.100.7");
+    f = qt_findings_find(&b.snap.findings, "ports.ip-share:smtps:198.51.100.7");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_CRIT);      /* 11 >= 25% of the limit 12 */
     assert_non_null(strstr(f->evidence, "198.51.100.7 holds 11 of 15 connections"));
@@ -192,9 +185,9 @@ static void checks_fire(void **st)
     assert_non_null(strstr(f->fix, "iptables -I INPUT -s 198.51.100.7 -p tcp --dport 465 -j DROP"));
     assert_non_null(strstr(f->fix, "--dport 465 -m connlimit --connlimit-above 8 --connlimit-mask 32"));
     assert_non_null(strstr(f->fix, "ss -K dst 198.51.100.7 sport = :465"));
-    assert_null(finding(&b.snap.findings, "ports.ok:smtps"));
+    assert_null(qt_findings_find(&b.snap.findings, "ports.ok:smtps"));
     /* imaps: one waiting, nothing else wrong */
-    assert_non_null(finding(&b.snap.findings, "ports.accept-queue:imaps"));
+    assert_non_null(qt_findings_find(&b.snap.findings, "ports.accept-queue:imaps"));
     done(&b);
 }
 
@@ -211,12 +204,12 @@ static void healthy_and_missing(void **st)
     add(&b, 465, "127.0.0.1", "203.0.113.2", 41001, QT_TCP_ESTABLISHED, 0, 0, 301, QT_STAGE_HANDSHAKE, 10, 2001);
     qt_ports_build(b.m, &b.ctx);
     qt_ports_analyse(&b.ctx, &b.snap, NULL, &b.snap.findings);
-    f = finding(&b.snap.findings, "ports.ok:smtps");
+    f = qt_findings_find(&b.snap.findings, "ports.ok:smtps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_OK);
     assert_non_null(strstr(f->evidence, "2 accepted (no -c limit known), 0 waiting, 1 stalled"));
-    assert_null(finding(&b.snap.findings, "ports.handshake:smtps"));   /* 10 s is not stuck yet */
-    f = finding(&b.snap.findings, "ports.no-listener:imaps");
+    assert_null(qt_findings_find(&b.snap.findings, "ports.handshake:smtps"));   /* 10 s is not stuck yet */
+    f = qt_findings_find(&b.snap.findings, "ports.no-listener:imaps");
     assert_non_null(f);
     assert_int_equal(f->sev, QT_SEV_INFO);
     assert_int_equal(b.snap.findings.n, 2);
@@ -283,16 +276,16 @@ static void unknown_owners(void **st)
     assert_string_equal(txt, "");
 
     qt_ports_analyse(&b.ctx, &b.snap, NULL, &b.snap.findings);
-    f = finding(&b.snap.findings, "ports.accept-queue:smtps");
+    f = qt_findings_find(&b.snap.findings, "ports.accept-queue:smtps");
     assert_non_null(f);
     assert_non_null(strstr(f->evidence, "0.0.0.0:465: 2 waiting (Recv-Q) of a backlog of 20; listener pid unknown (not root)"));
     assert_null(strstr(f->evidence, "pid 0"));
-    f = finding(&b.snap.findings, "ports.unknown:smtps");
+    f = qt_findings_find(&b.snap.findings, "ports.unknown:smtps");
     assert_non_null(f);
     assert_non_null(strstr(f->evidence, "stalled: unknown, between 1 and 4 (socket owners not readable: not root (uid 1000))"));
     assert_non_null(strstr(f->evidence, "not evaluated for these 3 connections: stuck TLS handshakes"));
     assert_non_null(strstr(f->fix, "run qtriage as root"));
-    f = finding(&b.snap.findings, "ports.ok:imaps");
+    f = qt_findings_find(&b.snap.findings, "ports.ok:imaps");
     assert_non_null(strstr(f->evidence, "0 waiting, 0 stalled"));
 
     qt_collector_sockets.measure(&b.ctx, &b.snap, &b.snap.metrics);
