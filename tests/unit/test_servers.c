@@ -345,6 +345,17 @@ static void fake_proc(const char *proc, int pid, const char *comm, int ppid, uns
         qt_fx_sh("printf '%s\\0' > %s/%d/environ", env, proc, pid);
 }
 
+/* A /proc tree ROOT/NAME with init and a `tcpserver -v 0 2525 qmail-smtpd`
+ * listener, pid 100: the parent of the children a test adds. */
+static void smtpd_listener(char *proc, size_t n, const char *name)
+{
+    snprintf(proc, n, "%s/%s", root, name);
+    qt_fx_sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
+    fake_proc(proc, 1, "init", 0, 1, NULL);
+    fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
+    qt_fx_sh("printf 'tcpserver\\0-v\\0000\\02525\\0qmail-smtpd\\0' > %s/100/cmdline", proc);
+}
+
 /* How many children of sv came from ip (0 if none). */
 static int ip_count(const struct qt_server *sv, const char *ip)
 {
@@ -368,11 +379,7 @@ static void child_ips_are_read_once(void **st)
     const struct qt_server *sv;
     (void)st;
 
-    snprintf(proc, sizeof proc, "%s/proc-ips", root);
-    qt_fx_sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
-    fake_proc(proc, 1, "init", 0, 1, NULL);
-    fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
-    qt_fx_sh("printf 'tcpserver\\0-v\\0000\\02525\\0qmail-smtpd\\0' > %s/100/cmdline", proc);
+    smtpd_listener(proc, sizeof proc, "proc-ips");
     fake_proc(proc, 200, "qmail-smtpd", 100, 50, "TCPREMOTEIP=192.0.2.1");
     fake_proc(proc, 201, "qmail-smtpd", 100, 51, "TCPREMOTEIP=192.0.2.2");
     fake_proc(proc, 202, "qmail-smtpd", 100, 52, "TCPREMOTEIP=192.0.2.1");
@@ -437,11 +444,7 @@ static void child_ip_kept_per_image(void **st)
     const struct qt_server *sv;
     (void)st;
 
-    snprintf(proc, sizeof proc, "%s/proc-ipimg", root);
-    qt_fx_sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
-    fake_proc(proc, 1, "init", 0, 1, NULL);
-    fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
-    qt_fx_sh("printf 'tcpserver\\0-v\\0000\\02525\\0qmail-smtpd\\0' > %s/100/cmdline", proc);
+    smtpd_listener(proc, sizeof proc, "proc-ipimg");
     fake_image(proc, 100, "tcpserver", 1, 10, 4096, 8192);
     /* forked, not exec'd: the listener's image (an IP here would be the listener's) */
     fake_proc(proc, 300, "bench-sleeper", 100, 60, "TCPREMOTEIP=192.0.2.9");
@@ -479,11 +482,7 @@ static void child_ips_many_addresses(void **st)
     const struct qt_server *sv;
     (void)st;
 
-    snprintf(proc, sizeof proc, "%s/proc-manyips", root);
-    qt_fx_sh("mkdir -p %s && printf 'btime 1700000000\\n' > %s/stat", proc, proc);
-    fake_proc(proc, 1, "init", 0, 1, NULL);
-    fake_proc(proc, 100, "tcpserver", 1, 10, NULL);
-    qt_fx_sh("printf 'tcpserver\\0-v\\0000\\02525\\0qmail-smtpd\\0' > %s/100/cmdline", proc);
+    smtpd_listener(proc, sizeof proc, "proc-manyips");
     /* 200..399: 192.0.2.(pid - 200) for pids below 390, then 10 more from 198.51.100.1 */
     qt_fx_sh("cd %s && for p in $(seq 200 399); do mkdir -p $p; "
              "printf '%%d (qmail-smtpd) S 100 %%d %%d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 50 0\\n' $p $p $p > $p/stat; "
