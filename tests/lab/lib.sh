@@ -75,6 +75,25 @@ real_lab_up() {
     T() { "$PY" -c 'import json,sys; t=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' "$1" "$QT_LAB_DIR/truth.json"; }
 }
 
+# The real stack's qmail-send, for the real-stack queue tests; they set QQ
+# (its queue directory) and SVC (its service directory) first. The queue is
+# emptied with the queue's own tools only, never anything else, and with
+# qmail-send down first.
+send_pid() {
+    local p
+    for p in /proc/[0-9]*; do
+        [[ $(cat "$p/comm" 2>/dev/null) == qmail-send && $(readlink "$p/cwd" 2>/dev/null) == "$QQ" ]] && echo "${p#/proc/}"
+    done
+}
+send_gone() { [[ -z $(send_pid) ]]; }
+send_runs() { [[ -n $(send_pid) ]]; }
+send_down() { svc -d "$SVC" && retry 40 send_gone; }
+empty_queue() {
+    send_down || return 1
+    find "$QQ/mess" "$QQ/info" "$QQ/local" "$QQ/remote" "$QQ/todo" "$QQ/intd" "$QQ/bounce" \
+        -mindepth 1 -type f -delete
+}
+
 # ss_estab_port PORT: server-side ESTABLISHED sockets whose local port is PORT
 ss_estab_port() { ss -Htn state established "( sport = :$1 )" | wc -l; }
 

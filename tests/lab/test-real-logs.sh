@@ -28,21 +28,6 @@ SVC=$(T 't["real"]["service_dir"]')/qmail-send
 SENDLOG=$(T 't["real"]["run_dir"]')/log/qmail-send/current
 QDEF=$(T 't["real"]["vpopmail_dir"]')/domains/$DOM/.qmail-default
 
-# the queue's own tools, never anything else, to empty it: qmail-send down first
-send_pid() {
-    local p
-    for p in /proc/[0-9]*; do
-        [[ $(cat "$p/comm" 2>/dev/null) == qmail-send && $(readlink "$p/cwd" 2>/dev/null) == "$QQ" ]] && echo "${p#/proc/}"
-    done
-}
-send_gone() { [[ -z $(send_pid) ]]; }
-send_runs() { [[ -n $(send_pid) ]]; }
-send_down() { svc -d "$SVC" && retry 40 send_gone; }
-empty_queue() {
-    send_down || return 1
-    find "$QQ/mess" "$QQ/info" "$QQ/local" "$QQ/remote" "$QQ/todo" "$QQ/intd" "$QQ/bounce" \
-        -mindepth 1 -type f -delete
-}
 # doublebounceto/doublebouncehost are read at qmail-send's start only
 # (qmail-send.c getcontrols): saved, set with qmail-send down, put back at exit
 for f in doublebounceto doublebouncehost; do

@@ -23,21 +23,6 @@ QQ=$QD/queue
 SVC=$(T 't["real"]["service_dir"]')/qmail-send
 SENDLOG=$(T 't["real"]["run_dir"]')/log/qmail-send/current
 
-# the queue's own tools, never anything else, to empty it: qmail-send down first
-send_pid() {
-    local p
-    for p in /proc/[0-9]*; do
-        [[ $(cat "$p/comm" 2>/dev/null) == qmail-send && $(readlink "$p/cwd" 2>/dev/null) == "$QQ" ]] && echo "${p#/proc/}"
-    done
-}
-send_gone() { [[ -z $(send_pid) ]]; }
-send_runs() { [[ -n $(send_pid) ]]; }
-send_down() { svc -d "$SVC" && retry 40 send_gone; }
-empty_queue() {
-    send_down || return 1
-    find "$QQ/mess" "$QQ/info" "$QQ/local" "$QQ/remote" "$QQ/todo" "$QQ/intd" "$QQ/bounce" \
-        -mindepth 1 -type f -delete
-}
 # a leftover of an earlier run (lab-real leaves its deferred message): start empty
 empty_queue
 check_eq "queue emptied with qmail-send stopped (qmail-qstat)" "messages in queue: 0" "$("$QD/bin/qmail-qstat" | head -1)"
