@@ -23,7 +23,9 @@ against the same servers with --no-probe. Run it under the machine's locks:
   flock /tmp/qt-lab.lock flock /tmp/qt-bench.lock bench/probe_ui.py build/qtriage
 Method and numbers: docs/performance-probes.md.
 """
-import argparse, fcntl, os, pty, select, shutil, signal, statistics, struct, subprocess, sys, tempfile, termios, time
+import argparse, os, select, shutil, statistics, subprocess, sys, tempfile, time
+
+import ptyrun
 
 QUIET = 0.04       # a frame is done when the terminal has been silent this long
 NO_OUTPUT = 0.5    # a key without any output within this is counted, not timed
@@ -102,12 +104,7 @@ def cpu_s(pid):
 
 
 def run(cmd, cols, rows, keys, cadence, ports):
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ["TERM"] = "xterm-256color"
-        os.environ["LANG"] = "C.UTF-8"
-        os.execv(cmd[0], cmd)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    pid, fd = ptyrun.spawn(cmd, cols, rows)
     buf, t0 = b"", time.monotonic()
     while not (b"Findings" in buf and b"help" in buf) and time.monotonic() - t0 < 10:
         r, _, _ = select.select([fd], [], [], 0.1)
@@ -137,14 +134,7 @@ def run(cmd, cols, rows, keys, cadence, ports):
         if os.environ.get("PROBE_UI_DEBUG"):
             print(f"key {key!r} first {first[-1]:.2f} frame {frame[-1]:.2f}", file=sys.stderr)
     cpu = cpu_s(pid)
-    os.write(fd, b"q")
-    time.sleep(0.3)
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
-    os.close(fd)
+    ptyrun.stop(pid, fd, b"q", 0.3)
     return {"first": first, "frame": frame, "flight": flight, "silent": silent, "cpu": cpu,
             "pane": out["pane"], "jk": out["jk"]}
 

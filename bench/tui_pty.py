@@ -6,15 +6,12 @@ usage: bench/tui_pty.py QTRIAGE [COLS ROWS [IDLE_SECONDS [qtriage args...]]]
 Prints: startup_ms (median of 5 starts), idle bytes per sample.
 Not a test: numbers depend on the machine; see README "Measured".
 """
-import fcntl, os, pty, select, signal, statistics, struct, sys, termios, time
+import os, select, statistics, sys, time
+
+import ptyrun
 
 def run_once(cmd, cols, rows, idle):
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ["TERM"] = "xterm-256color"
-        os.environ["LANG"] = "C.UTF-8"
-        os.execv(cmd[0], cmd)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    pid, fd = ptyrun.spawn(cmd, cols, rows)
     t0 = time.monotonic()
     buf = b""
     first = None
@@ -40,14 +37,7 @@ def run_once(cmd, cols, rows, idle):
                 idle_start = time.monotonic()
         else:
             idle_bytes += len(data)
-    os.write(fd, b"Q")
-    time.sleep(0.2)
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
-    os.close(fd)
+    ptyrun.stop(pid, fd, b"Q", 0.2)
     return first, idle_bytes
 
 def main():
