@@ -10,7 +10,6 @@
 #include "diag/ports/ports.h"
 #include "diag/core/programs.h"
 #include "diag/procs/procs.h"
-#include "diag/procs/procs_index.h"
 #include "diag/core/util.h"
 
 #include <fcntl.h>
@@ -45,12 +44,12 @@ static double cpu_seconds(const qt_ctx *ctx, int pid)
 }
 
 /* Index in procs of the listener's direct child on pid's ancestor chain,
- * -1 if pid is not beneath it. x: a pid index of procs (every connection's
- * owner is looked up, 10,000 of them with per-connection children). */
-static long child_of(const qt_procs *procs, const qt_pid_index *x, int listener, int pid)
+ * -1 if pid is not beneath it (every connection's owner is looked up,
+ * 10,000 of them with per-connection children: the table's pid hash). */
+static long child_of(const qt_procs *procs, int listener, int pid)
 {
     for (int hops = 0; hops < 64 && pid > 1; hops++) {
-        int i = qt_pid_index_get(x, procs, pid);
+        int i = qt_procs_index(procs, pid);
         if (i < 0)
             return -1;
         if (procs->v[i].ppid == listener)
@@ -73,10 +72,10 @@ static int owners_known(const qt_sockets *m, int svc)
     return 1;
 }
 
-static void one_listener(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs, const qt_pid_index *x, int svc,
-                         int lpid, size_t *cap)
+static void one_listener(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs, int svc, int lpid,
+                         size_t *cap)
 {
-    int li = qt_pid_index_get(x, procs, lpid);
+    int li = qt_procs_index(procs, lpid);
     unsigned char *held;
 
     if (li < 0 || !qt_program_is(qt_proc_name(&procs->v[li]), QT_PROG_LISTENER))
@@ -86,7 +85,7 @@ static void one_listener(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs
         const struct qt_sock *s = &m->socks.v[k];
         long c;
         if (s->svc == svc && s->state != QT_TCP_LISTEN && m->own[k].pid &&
-            (c = child_of(procs, x, lpid, m->own[k].pid)) >= 0)
+            (c = child_of(procs, lpid, m->own[k].pid)) >= 0)
             held[c] = 1;
     }
     for (size_t i = 0; i < procs->n; i++) {
@@ -115,11 +114,9 @@ static void one_listener(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs
 void qt_ports_slots(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs)
 {
     size_t cap = 0;
-    qt_pid_index x = {0};
 
     if (!procs || !m->own)
         return;
-    qt_pid_index_build(&x, procs);
     for (int i = 0; i < m->nsvc && i < QT_MAX_SERVICES; i++) {
         int seen[8], nseen = 0;
         if (!owners_known(m, i))
@@ -133,8 +130,7 @@ void qt_ports_slots(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs)
             if (dup)
                 continue; /* one process listening on v4 and v6 */
             seen[nseen++] = m->listeners[l].pid;
-            one_listener(m, ctx, procs, &x, i, m->listeners[l].pid, &cap);
+            one_listener(m, ctx, procs, i, m->listeners[l].pid, &cap);
         }
     }
-    qt_pid_index_free(&x);
 }

@@ -2,7 +2,6 @@
 #include "diag/ports/stage_int.h"
 #include "diag/core/programs.h"
 #include "diag/core/util.h"
-#include "diag/procs/procs_index.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -143,27 +142,11 @@ static struct inrec *map_get(const qt_stage_state *st, uint32_t inode)
     return st->map[i].inode ? &st->map[i] : NULL;
 }
 
-/* pid -> index in the table of the qt_stage_map() call under way (built
- * at its start, dropped at its end): owners are looked up per socket and
- * per chain step, and a binary search each was a sixth of the steady
- * sample with 10,000 per-connection processes. */
-static qt_pid_index g_pids;
-
-static int pid_index(const qt_procs *procs, int pid)
-{
-    return qt_pid_index_get(&g_pids, procs, pid);
-}
-
-int qt_stage_pidx(const qt_procs *procs, int pid)
-{
-    return pid_index(procs, pid);
-}
-
 /* A process of the last sample that is gone (or whose pid was reused):
  * its parent's walk beneath changed. */
 static void gone(struct pidrec *nv, const qt_procs *procs, const struct pidrec *old)
 {
-    int pi = old->ppid > 0 ? pid_index(procs, old->ppid) : -1;
+    int pi = old->ppid > 0 ? qt_procs_index(procs, old->ppid) : -1;
     if (pi >= 0)
         nv[pi].flags |= PF_KIDS;
 }
@@ -276,7 +259,7 @@ static void found(struct scan *sc, struct inrec *r, size_t pi)
     int pid = sc->st->pids[pi].pid, old = r->pid;
     int listen = sc->socks[r->idx].state == QT_TCP_LISTEN;
 
-    if (old && old != pid && pid_index(sc->procs, old) >= 0) {
+    if (old && old != pid && qt_procs_index(sc->procs, old) >= 0) {
         if (listen) {
             /* a LISTEN socket belongs to the topmost holder (children may inherit it) */
             if (!is_ancestor(sc->procs, pid, old))
@@ -284,7 +267,7 @@ static void found(struct scan *sc, struct inrec *r, size_t pi)
         } else {
             /* a connection belongs to the deepest holder that is not a listener
              * (a forking server holds it for an instant after fork) */
-            int oi = pid_index(sc->procs, old);
+            int oi = qt_procs_index(sc->procs, old);
             int old_listener = oi >= 0 && (sc->st->pids[oi].flags & PF_LISTENER);
             if (!is_ancestor(sc->procs, old, pid) && !(old_listener && !(sc->st->pids[pi].flags & PF_LISTENER)))
                 return;
@@ -393,7 +376,7 @@ static int scan_quick(struct scan *sc, size_t pi)
 /* A new process: a listener's child is read quickly first. */
 static void scan_new(struct scan *sc, size_t pi)
 {
-    int pp = pid_index(sc->procs, sc->procs->v[pi].ppid);
+    int pp = qt_procs_index(sc->procs, sc->procs->v[pi].ppid);
     if (pp >= 0 && (sc->st->pids[pp].flags & PF_LISTENER) && scan_quick(sc, pi))
         return;
     scan_pid(sc, pi);
@@ -403,7 +386,7 @@ static void scan_new(struct scan *sc, size_t pi)
 static void listeners_children(struct scan *sc)
 {
     for (size_t i = 0; i < sc->st->npids; i++) {
-        int pp = pid_index(sc->procs, sc->procs->v[i].ppid);
+        int pp = qt_procs_index(sc->procs, sc->procs->v[i].ppid);
         if (!(sc->st->pids[i].flags & PF_SCANNED) && pp >= 0 && (sc->st->pids[pp].flags & PF_LISTENER))
             scan_new(sc, i);
     }
@@ -443,11 +426,11 @@ static void deepest_holders(struct scan *sc, const struct qt_sock *socks)
     for (size_t i = 0; i < st->mapcap; i++) {
         const struct inrec *r = &st->map[i];
         int pi;
-        if (r->inode && r->pid && socks[r->idx].state != QT_TCP_LISTEN && (pi = pid_index(sc->procs, r->pid)) >= 0)
+        if (r->inode && r->pid && socks[r->idx].state != QT_TCP_LISTEN && (pi = qt_procs_index(sc->procs, r->pid)) >= 0)
             owns[pi] = 1;
     }
     for (size_t i = 0; i < st->npids; i++) {
-        int pp = pid_index(sc->procs, sc->procs->v[i].ppid);
+        int pp = qt_procs_index(sc->procs, sc->procs->v[i].ppid);
         if (!(st->pids[i].flags & PF_SCANNED) && pp >= 0 && owns[pp] && !(st->pids[pp].flags & PF_LISTENER))
             scan_pid(sc, i);
     }
@@ -513,7 +496,7 @@ static void classify(struct qt_facts_pass *fp, const struct qt_sock *s, struct q
         o->why = unreadable ? QT_WHY_UNREADABLE : QT_WHY_NOT_FOUND;
         return;
     }
-    pi = pid_index(procs, o->pid);
+    pi = qt_procs_index(procs, o->pid);
     if (pi < 0 || !qt_stage_alive(&procs->v[pi])) {
         o->why = QT_WHY_VANISHED;
         return;
@@ -577,7 +560,7 @@ static int tls_owner(const qt_procs *procs, const qt_stage_state *st, const stru
 {
     const struct pidrec *r;
     int pi;
-    if (!procs || !pid || (pi = pid_index(procs, pid)) < 0)
+    if (!procs || !pid || (pi = qt_procs_index(procs, pid)) < 0)
         return 0;
     if (s->state == QT_TCP_LISTEN)
         return qt_stage_is_tls(&procs->v[pi]);
@@ -619,7 +602,6 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
     sc.st = fp.st = st;
     rebuild_map(st, socks, n);
     if (procs) {
-        qt_pid_index_build(&g_pids, procs);
         merge_pids(st, procs);
         /* owners that exited are no owners; nor is a new process that got
          * an old owner's pid (a mapping comes from reading that very
@@ -629,7 +611,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
             int pi;
             if (!r->inode)
                 continue;
-            if (r->pid && ((pi = pid_index(procs, r->pid)) < 0 || !(st->pids[pi].flags & PF_SCANNED))) {
+            if (r->pid && ((pi = qt_procs_index(procs, r->pid)) < 0 || !(st->pids[pi].flags & PF_SCANNED))) {
                 r->pid = 0;
                 r->lost = 0;
             }
@@ -692,7 +674,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
             if (s >= 0 && s < QT_MAX_SERVICES && nlisteners[s] < MAX_LISTENERS)
                 listeners[s][nlisteners[s]++] = r->pid;
         } else if (procs) {
-            int pi = pid_index(procs, r->pid);
+            int pi = qt_procs_index(procs, r->pid);
             if (pi >= 0)
                 st->pids[pi].nconn++;
         }
@@ -709,7 +691,6 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
             stats->tls_svcs |= 1u << s;
     }
     qt_facts_end(&fp);
-    qt_pid_index_free(&g_pids);
     stats->took = qt_now_mono() - t0;
     stats->cpu = qt_now_cpu() - c0;
 }

@@ -107,7 +107,7 @@ static int tls_front(const qt_procs *procs, const qt_stage_state *st, int pi)
             return pi;
         if (p->ppid <= 1)
             return -1;
-        pi = qt_stage_pidx(procs, p->ppid);
+        pi = qt_procs_index(procs, p->ppid);
     }
     return -1;
 }
@@ -132,7 +132,7 @@ static int facts_ok(const struct qt_facts_pass *fp, int pi)
             return 0;
         if ((fp->st->pids[pi].flags & PF_LISTENER) || p->ppid <= 1)
             break;
-        pi = qt_stage_pidx(fp->procs, p->ppid);
+        pi = qt_procs_index(fp->procs, p->ppid);
     }
     return 1;
 }
@@ -153,7 +153,7 @@ void qt_facts_begin(struct qt_facts_pass *fp)
             st->pids[pi].f.done = 0;
             if (ppid <= 1)
                 break;
-            pi = qt_stage_pidx(fp->procs, ppid);
+            pi = qt_procs_index(fp->procs, ppid);
         }
     }
     /* another listener set: the "forked copy of the listener" tests again */
@@ -214,7 +214,7 @@ const struct facts *qt_facts_get(struct qt_facts_pass *fp, int pi, int svc)
         f->svc = svc;
         f->copy = 0;
         for (int i = 0; ok && i < fp->nlisteners[svc]; i++) {
-            int li = qt_stage_pidx(fp->procs, fp->listeners[svc][i]);
+            int li = qt_procs_index(fp->procs, fp->listeners[svc][i]);
             if (li >= 0 && li != pi && qt_stage_same_argv(p, &fp->procs->v[li]))
                 f->copy = 1;
         }
@@ -237,7 +237,7 @@ void qt_facts_want_argv(struct qt_facts_pass *fp, const struct qt_sock *socks, c
     for (size_t k = 0; k < n; k++) {
         int pi;
         struct pidrec *r;
-        if (!own[k].pid || (pi = qt_stage_pidx(fp->procs, own[k].pid)) < 0)
+        if (!own[k].pid || (pi = qt_procs_index(fp->procs, own[k].pid)) < 0)
             continue;
         r = &st->pids[pi];
         if (r->flags & (PF_ARGV | PF_CHECKED))

@@ -73,8 +73,6 @@ struct qt_stage_state {
     int nlisteners[QT_MAX_SERVICES];
 };
 
-/* pid -> index in the table of the qt_stage_map() call under way, -1 if absent. */
-int qt_stage_pidx(const qt_procs *procs, int pid);
 
 /* Not a zombie (nor dead). */
 int qt_stage_alive(const struct qt_proc *p);

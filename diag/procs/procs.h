@@ -204,6 +204,9 @@ void qt_procs_kids_free(qt_procs_kids *k);
  * That cache is written through the const table, so two threads must not
  * look up in one table at once (qtriage samples and renders on one thread). */
 const struct qt_proc *qt_procs_find(const qt_procs *p, int pid);
+/* The same lookup as an index into p->v, or -1: for callers that keep
+ * arrays parallel to the table. */
+int qt_procs_index(const qt_procs *p, int pid);
 /* The real gid of pid from <proc>/PID/status ("Gid:\treal\t..."): 1 and
  * *gid, or 0 when unreadable (gone, or no such line). */
 int qt_proc_real_gid(const qt_ctx *ctx, int pid, unsigned *gid);

@@ -63,17 +63,22 @@ static const struct qt_proc *find_sorted(const qt_procs *p, int pid)
     return NULL;
 }
 
-const struct qt_proc *qt_procs_find(const qt_procs *p, int pid)
+int qt_procs_index(const qt_procs *p, int pid)
 {
     struct qt_procs_memo *m;
-    int i;
+    const struct qt_proc *q;
 
     if (p->n < HASH_MIN)
-        return find_sorted(p, pid);
+        return (q = find_sorted(p, pid)) ? (int)(q - p->v) : -1;
     m = memo_of(p);
     if (m->pids.procs != p)
         qt_pid_index_build(&m->pids, p);
-    i = qt_pid_index_get(&m->pids, p, pid);
+    return qt_pid_index_get(&m->pids, p, pid);
+}
+
+const struct qt_proc *qt_procs_find(const qt_procs *p, int pid)
+{
+    int i = qt_procs_index(p, pid);
     return i >= 0 ? &p->v[i] : NULL;
 }
 
