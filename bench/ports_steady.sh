@@ -14,6 +14,8 @@
 #            sample): CPU, median of 3
 #   steady   `qtriage --batch --count S --interval 1 --ports b=P` of BUILD and
 #            REF and `top -b -d 1 -n S`, all at once, each under /usr/bin/time
+#   window   samples 15-34 of each build and of `top -b -d 1` side by side,
+#            start-up left out (bench/steady_window.sh): issue 19's steady targets
 #
 #   sudo bench/ports_steady.sh [BUILD] [REF] [N] [SAMPLES]
 #   (defaults: build, none, 10000, 11). Needs /usr/bin/time and perf
@@ -91,4 +93,9 @@ for b in "${builds[@]}"; do
     # steady: the run minus its first sample (the --count 1 run above), over the other samples
     echo "$b $u $s $tu $ts ${firsts[$k]}" | awk -v n="$samples" '{c=$2+$3; t=$4+$5; printf "%s: run of %d samples at 1 s: user %.2f s sys %.2f s = %.2f s CPU (%.1f%% of a core), top %.2f s, %.3fx top; steady (minus the first sample) %.1f%% of a core\n", $1, n, $2, $3, c, 100*c/n, t, c/t, 100*(c-$6/1000)/(n-1)}'
     k=$((k + 1))
+done
+# issue 19's steady targets: samples 15-34 of each build and of top, side by side
+. "$here/bench/steady_window.sh"
+for b in "${builds[@]}"; do
+    echo "$b: $(steady_window "$b/qtriage" 14 20 --ports "b=$PORT")"
 done
