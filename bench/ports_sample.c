@@ -4,10 +4,11 @@
  * of the two halves of the sockets collector (kernel dump, stage mapping)
  * plus how many fd lists were read:
  *   sample N total_ms procs_ms sockets_ms dump_ms stage_ms scanned rescanned socks ips
- *            procs_cpu_ms sockets_cpu_ms dump_cpu_ms stage_cpu_ms facts tcp_info partly
+ *            procs_cpu_ms sockets_cpu_ms dump_cpu_ms stage_cpu_ms facts tcp_info partly reused
  * (facts: owners whose facts the stage mapping computed, not kept; tcp_info:
  * 1 when the dump asked for the byte counters; partly: listeners' children
- * read at fd 0 and 1 only)
+ * read at fd 0 and 1 only; reused: 1 when nothing changed and the mapping
+ * was the last sample's, diag/ports/stage_reuse.c)
  * (wall-clock ms, then CPU ms of this process, kernel time included: on a
  * shared machine the CPU figures are the stable ones)
  * Usage: ports_sample PORTS COUNT INTERVAL [--no-procs] [--bytes]
@@ -72,11 +73,11 @@ int main(int argc, char **argv)
             qt_collector_procs.seal(&snap);
         t2 = qt_now_mono();
         c2 = qt_now_cpu();
-        printf("sample %lu %.2f %.2f %.2f %.2f %.2f %u %u %zu %zu %.2f %.2f %.2f %.2f %u %d %u\n", i + 1, (t2 - t0) * 1e3,
+        printf("sample %lu %.2f %.2f %.2f %.2f %.2f %u %u %zu %zu %.2f %.2f %.2f %.2f %u %d %u %u\n", i + 1, (t2 - t0) * 1e3,
                (t1 - t0) * 1e3, (t2 - t1) * 1e3, snap.sockets->dump_took * 1e3, snap.sockets->stage.took * 1e3,
                snap.sockets->stage.scanned, snap.sockets->stage.rescanned, snap.sockets->socks.n, snap.sockets->nips,
                (c1 - c0) * 1e3, (c2 - c1) * 1e3, snap.sockets->dump_cpu * 1e3, snap.sockets->stage.cpu * 1e3,
-               snap.sockets->stage.facts, snap.sockets->tcp_info, snap.sockets->stage.partly);
+               snap.sockets->stage.facts, snap.sockets->tcp_info, snap.sockets->stage.partly, snap.sockets->stage.reused);
         fflush(stdout);
         qt_collector_sockets.free_model(&snap);
         if (snap.procs)

@@ -143,26 +143,28 @@ static struct inrec *map_get(const qt_stage_state *st, uint32_t inode)
 }
 
 /* A process of the last sample that is gone (or whose pid was reused):
- * its parent's walk beneath changed. */
-static void gone(struct pidrec *nv, const qt_procs *procs, const struct pidrec *old)
+ * its parent's walk beneath changed. Returns 1 (one change). */
+static size_t gone(struct pidrec *nv, const qt_procs *procs, const struct pidrec *old)
 {
     int pi = old->ppid > 0 ? qt_procs_index(procs, old->ppid) : -1;
     if (pi >= 0)
         nv[pi].flags |= PF_KIDS;
+    return 1;
 }
 
 /* New pid table for this sample's processes, carrying what is known about
  * processes that are still the same (same pid, start time and image), and
- * marking what changed (PF_DIRTY: stage_facts.c). */
-static void merge_pids(qt_stage_state *st, const qt_procs *procs)
+ * marking what changed (PF_DIRTY: stage_facts.c). Returns the number of
+ * changes: processes new, gone, exec'd, re-parented or dead. */
+static size_t merge_pids(qt_stage_state *st, const qt_procs *procs)
 {
     struct pidrec *nv = qt_calloc(procs->n ? procs->n : 1, sizeof *nv);
-    size_t j = 0;
+    size_t j = 0, changes = 0;
     for (size_t i = 0; i < procs->n; i++) {
         const struct qt_proc *p = &procs->v[i];
         const struct pidrec *o;
         for (; j < st->npids && st->pids[j].pid < p->pid; j++)
-            gone(nv, procs, &st->pids[j]);
+            changes += gone(nv, procs, &st->pids[j]);
         nv[i].pid = p->pid;
         nv[i].ppid = p->ppid;
         nv[i].start = p->start;
@@ -173,21 +175,26 @@ static void merge_pids(qt_stage_state *st, const qt_procs *procs)
         if (o && o->start == p->start && o->image == p->image) {
             nv[i].flags |= o->flags & ~PF_SAMPLE;   /* |=: gone() may have marked it */
             nv[i].f = o->f;
-            if (o->ppid != p->ppid || o->alive != nv[i].alive)
+            nv[i].nconn = o->nconn;   /* a reused sample counts none (stage_reuse.c) */
+            if (o->ppid != p->ppid || o->alive != nv[i].alive) {
                 nv[i].flags |= PF_DIRTY;
+                changes++;
+            }
             if (o->ppid != p->ppid)
                 gone(nv, procs, o);   /* re-parented: the old parent lost it */
         } else {
             nv[i].flags |= PF_DIRTY;
+            changes++;
             if (o)
                 gone(nv, procs, o);
         }
     }
     for (; j < st->npids; j++)
-        gone(nv, procs, &st->pids[j]);
+        changes += gone(nv, procs, &st->pids[j]);
     free(st->pids);
     st->pids = nv;
     st->npids = procs->n;
+    return changes;
 }
 
 /* New inode map holding exactly this sample's inodes. */
@@ -225,6 +232,8 @@ void qt_stage_state_free(qt_stage_state *st)
     qt_tls_cache_free(st->tls);
     free(st->pids);
     free(st->map);
+    free(st->keys);
+    free(st->own);
     free(st);
 }
 
@@ -568,6 +577,16 @@ static int tls_owner(const qt_procs *procs, const qt_stage_state *st, const stru
     return (r->flags & PF_CHECKED) && r->f.done && (r->f.tls || r->f.fe);
 }
 
+/* A reused sample loads what a full one would: the listeners' command
+ * lines (qt_facts_want_argv; the owners' are carried with their image). */
+static void want_listeners(const qt_stage_state *st, qt_procs *procs)
+{
+    for (int s = 0; s < QT_MAX_SERVICES; s++)
+        for (int i = 0; i < st->nlisteners[s]; i++)
+            qt_procs_want_chain(procs, st->listeners[s][i]);
+    qt_procs_load(procs);
+}
+
 /* Did the listeners of any service change since the last sample? Bit s per
  * service; the new set is kept for the next sample. */
 static unsigned listeners_changed(qt_stage_state *st, int (*l)[MAX_LISTENERS], const int *nl)
@@ -600,9 +619,12 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
         st->last_full = now;
     }
     sc.st = fp.st = st;
+    if (procs && qt_stage_reuse(st, socks, n, merge_pids(st, procs), own, stats)) {
+        want_listeners(st, procs);
+        goto done;
+    }
     rebuild_map(st, socks, n);
     if (procs) {
-        merge_pids(st, procs);
         /* owners that exited are no owners; nor is a new process that got
          * an old owner's pid (a mapping comes from reading that very
          * process, which marked it scanned) */
@@ -691,6 +713,9 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
             stats->tls_svcs |= 1u << s;
     }
     qt_facts_end(&fp);
+    if (procs)
+        qt_stage_keep(st, socks, n, own, stats, fp.lchanged);
+done:
     stats->took = qt_now_mono() - t0;
     stats->cpu = qt_now_cpu() - c0;
 }

@@ -125,6 +125,8 @@ struct qt_stage_stats {
                             * connection was there), not as a whole fd list */
     unsigned facts;        /* owners whose facts (name tests, walks beneath) were computed
                             * this sample; the others' were kept (stage_facts.c) */
+    unsigned reused;       /* 1 if nothing changed since the last sample, whose mapping was
+                            * taken as it was (stage_reuse.c) */
     unsigned tls_svcs;     /* bit i: service i has a TLS front end (a listener that is
                             * one, or a connection behind one): its stage rules read
                             * tcp_info, so the next dump must ask for it */

@@ -71,8 +71,28 @@ struct qt_stage_state {
     double last_full;
     int listeners[QT_MAX_SERVICES][MAX_LISTENERS]; /* last sample's, per service */
     int nlisteners[QT_MAX_SERVICES];
+    /* the last sample's result while it is a fixed point (stage_reuse.c) */
+    int fixed;             /* it read and computed nothing and every socket had an owner */
+    uint64_t *keys;        /* per socket: what the mapping reads of it */
+    struct qt_owner *own;
+    size_t nkeys;
+    struct qt_stage_stats stats;
+    int no_reuse;          /* tests: map every sample in full */
 };
 
+
+/* A full sample's result is kept when the sample was a fixed point: it
+ * read no fd list, computed no facts, found an owner for every socket and
+ * the listeners were the last sample's (lchanged 0). Then the same input
+ * gives the same result, so a later sample whose sockets are the kept ones
+ * (inode, state, service, byte-counter tests, in dump order) and in which no
+ * process changed (changes 0: merge_pids) takes it as it is: own (n
+ * entries) and stats are filled and 1 returned. Otherwise 0, nothing
+ * written. Both in stage_reuse.c. */
+void qt_stage_keep(qt_stage_state *st, const struct qt_sock *socks, size_t n, const struct qt_owner *own,
+                   const struct qt_stage_stats *stats, unsigned lchanged);
+int qt_stage_reuse(const qt_stage_state *st, const struct qt_sock *socks, size_t n, size_t changes,
+                   struct qt_owner *own, struct qt_stage_stats *stats);
 
 /* Not a zombie (nor dead). */
 int qt_stage_alive(const struct qt_proc *p);

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "diag/ports/stage.h"
+#include "diag/ports/stage_int.h"
 #include "diag/core/util.h"
 #include "tests/unit/ports_fixture.h"
 
@@ -213,6 +214,70 @@ static void facts_kept_until_a_change(void **state)
     assert_int_equal(r->stats.facts, 0);
 }
 
+/* One sample mapped twice on the same tables: by the run's state, which may
+ * reuse its last mapping (stage_reuse.c), and by *full, which never does.
+ * Every owner and the stats the pane shows must agree. Returns whether the
+ * run's state reused. */
+static int against_full(struct run *r, qt_stage_state **full)
+{
+    struct qt_owner *own = qt_calloc(r->socks.n + 1, sizeof *own);
+    struct qt_stage_stats st;
+
+    qt_stage_map(full, &r->ctx, &r->procs, r->socks.v, r->socks.n, own, &st);
+    (*full)->no_reuse = 1;
+    assert_int_equal(st.reused, 0);
+    for (size_t k = 0; k < r->socks.n; k++) {
+        assert_int_equal(r->own[k].pid, own[k].pid);
+        assert_int_equal(r->own[k].stage, own[k].stage);
+        assert_int_equal(r->own[k].why, own[k].why);
+        assert_true(r->own[k].start == own[k].start);
+        assert_int_equal(r->own[k].prog_pid, own[k].prog_pid);
+    }
+    assert_int_equal(r->stats.unreadable, st.unreadable);
+    assert_int_equal(r->stats.lost, st.lost);
+    assert_int_equal(r->stats.tls_svcs, st.tls_svcs);
+    free(own);
+    return (int)r->stats.reused;
+}
+
+/* A steady sample takes the last mapping as it is while nothing changed
+ * (stage_reuse.c): not after the first samples (they read fd lists), not
+ * when a process appears, execs or a connection comes, and again once a
+ * full sample read nothing. Each sample equals a full mapping. */
+static void reused_only_while_nothing_changed(void **state)
+{
+    struct run *r = *state;
+    qt_stage_state *full = NULL;
+    static const unsigned c211[] = {1011}, c304[] = {2003};
+    static const int expect_reused[] = {0, 0, 1, 1, /* a new process */ 0, 1, /* an exec */ 0, 0, 1,
+                                        /* a new connection */ 0, 0, 1};
+    int got[12];
+
+    fx_fd(&r->fx, 600, 9, 2004);   /* every socket has an owner: a fixed point is reachable */
+    for (int i = 0; i < 12; i++) {
+        if (i == 4)
+            fx_proc(&r->fx, 700, 1, 'S', 7000, "/usr/sbin/cron -f", NULL, 0);
+        if (i == 6) {              /* the forked copy 304 execs the mail program */
+            fx_gone(&r->fx, 304);
+            fx_proc(&r->fx, 304, 300, 'S', 9000, "/var/qmail/bin/qmail-popup mail.example.com /bin/checkpassword", c304, 1);
+            fx_image(&r->fx, 304, 0x5a5a000);
+        }
+        if (i == 9) {
+            fx_proc(&r->fx, 211, 200, 'S', 9600, "/usr/bin/tcpserver -s -n cert.pem -v -R -c 4 -u 89 0 465 /var/qmail/bin/qmail-smtpd", c211, 1);
+            fx_sock(&r->fx, "127.0.0.1", 465, "198.51.100.11", 40011, 1, 0, 1011);
+            fx_flush(&r->fx);
+        }
+        sample(r);
+        got[i] = against_full(r, &full);
+    }
+    for (int i = 0; i < 12; i++)
+        assert_int_equal(got[i], expect_reused[i]);
+    assert_int_equal(r->stats.lost, 0);
+    expect(by_inode(r, 2003), 304, QT_STAGE_MAIL, QT_WHY_MAIL_SELF);
+    expect(by_inode(r, 1011), 211, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);
+    qt_stage_state_free(full);
+}
+
 /* First sample: a listener's children hold their connection on fd 0 and
  * 1, as tcpserver leaves it (ucspi-tcp tcpserver.c): two links each, not
  * their whole fd lists; a child holding a second watched connection on fd
@@ -328,6 +393,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(facts_kept_until_a_change, setup, teardown),
         cmocka_unit_test_setup_teardown(children_read_at_fd_0_and_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(reused_only_while_nothing_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(no_process_table, setup, teardown),
         cmocka_unit_test(name_rules),
     };
