@@ -143,28 +143,30 @@ static struct inrec *map_get(const qt_stage_state *st, uint32_t inode)
 }
 
 /* A process of the last sample that is gone (or whose pid was reused):
- * its parent's walk beneath changed. Returns 1 (one change). */
-static size_t gone(struct pidrec *nv, const qt_procs *procs, const struct pidrec *old)
+ * its parent's walk beneath changed. Returns whether it held, listened or
+ * lay on an owner's way up (qt_stage_had_role). */
+static int gone(struct pidrec *nv, const qt_procs *procs, const struct pidrec *old)
 {
     int pi = old->ppid > 0 ? qt_procs_index(procs, old->ppid) : -1;
     if (pi >= 0)
         nv[pi].flags |= PF_KIDS;
-    return 1;
+    return qt_stage_had_role(old);
 }
 
 /* New pid table for this sample's processes, carrying what is known about
  * processes that are still the same (same pid, start time and image), and
- * marking what changed (PF_DIRTY: stage_facts.c). Returns the number of
- * changes: processes new, gone, exec'd, re-parented or dead. */
-static size_t merge_pids(qt_stage_state *st, const qt_procs *procs)
+ * marking what changed (PF_DIRTY: stage_facts.c). Returns 1 when a change
+ * may touch the mapping (qt_stage_touched), 0 when none can. */
+static int merge_pids(qt_stage_state *st, const qt_procs *procs)
 {
     struct pidrec *nv = qt_calloc(procs->n ? procs->n : 1, sizeof *nv);
-    size_t j = 0, changes = 0;
+    size_t j = 0;
+    int touched = 0;
     for (size_t i = 0; i < procs->n; i++) {
         const struct qt_proc *p = &procs->v[i];
         const struct pidrec *o;
         for (; j < st->npids && st->pids[j].pid < p->pid; j++)
-            changes += gone(nv, procs, &st->pids[j]);
+            touched |= gone(nv, procs, &st->pids[j]);
         nv[i].pid = p->pid;
         nv[i].ppid = p->ppid;
         nv[i].start = p->start;
@@ -176,25 +178,25 @@ static size_t merge_pids(qt_stage_state *st, const qt_procs *procs)
             nv[i].flags |= o->flags & ~PF_SAMPLE;   /* |=: gone() may have marked it */
             nv[i].f = o->f;
             nv[i].nconn = o->nconn;   /* a reused sample counts none (stage_reuse.c) */
-            if (o->ppid != p->ppid || o->alive != nv[i].alive) {
+            if (o->ppid != p->ppid || o->alive != nv[i].alive)
                 nv[i].flags |= PF_DIRTY;
-                changes++;
-            }
             if (o->ppid != p->ppid)
-                gone(nv, procs, o);   /* re-parented: the old parent lost it */
+                touched |= gone(nv, procs, o);   /* re-parented: the old parent lost it */
         } else {
             nv[i].flags |= PF_DIRTY;
-            changes++;
             if (o)
-                gone(nv, procs, o);
+                touched |= gone(nv, procs, o);
         }
     }
     for (; j < st->npids; j++)
-        changes += gone(nv, procs, &st->pids[j]);
+        touched |= gone(nv, procs, &st->pids[j]);
     free(st->pids);
     st->pids = nv;
     st->npids = procs->n;
-    return changes;
+    for (size_t i = 0; i < st->npids && !touched; i++)
+        if (nv[i].flags & (PF_DIRTY | PF_KIDS))
+            touched = qt_stage_touched(st, procs, (int)i);
+    return touched;
 }
 
 /* New inode map holding exactly this sample's inodes. */
@@ -620,6 +622,8 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
     }
     sc.st = fp.st = st;
     if (procs && qt_stage_reuse(st, socks, n, merge_pids(st, procs), own, stats)) {
+        /* what a full sample leaves behind: the facts above a change dropped */
+        qt_facts_begin(&fp);
         want_listeners(st, procs);
         goto done;
     }
@@ -714,7 +718,7 @@ void qt_stage_map(qt_stage_state **stp, const qt_ctx *ctx, qt_procs *procs, cons
     }
     qt_facts_end(&fp);
     if (procs)
-        qt_stage_keep(st, socks, n, own, stats, fp.lchanged);
+        qt_stage_keep(st, procs, socks, n, own, stats, fp.lchanged);
 done:
     stats->took = qt_now_mono() - t0;
     stats->cpu = qt_now_cpu() - c0;

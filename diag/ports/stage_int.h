@@ -30,6 +30,8 @@
 #define PF_KIDS     256u   /* this sample: a child of it is gone (its walk beneath changed,
                             * not its descendants' way up; cleared each sample) */
 #define PF_PARTLY   512u   /* only fd 0 and 1 were read (a listener's child: stage.c) */
+#define PF_UPPATH  1024u   /* on an owner's way up to its listener when the last
+                            * fixed point was kept (stage_reuse.c) */
 #define PF_SAMPLE   (PF_NOW | PF_DIRTY | PF_CHECKED | PF_ARGV | PF_KIDS)
 
 /* What is known about an owner, the same for all its sockets: computed once
@@ -83,16 +85,26 @@ struct qt_stage_state {
 
 /* A full sample's result is kept when the sample was a fixed point: it
  * read no fd list, computed no facts, found an owner for every socket and
- * the listeners were the last sample's (lchanged 0). Then the same input
- * gives the same result, so a later sample whose sockets are the kept ones
- * (inode, state, service, byte-counter tests, in dump order) and in which no
- * process changed (changes 0: merge_pids) takes it as it is: own (n
- * entries) and stats are filled and 1 returned. Otherwise 0, nothing
- * written. Both in stage_reuse.c. */
-void qt_stage_keep(qt_stage_state *st, const struct qt_sock *socks, size_t n, const struct qt_owner *own,
-                   const struct qt_stage_stats *stats, unsigned lchanged);
-int qt_stage_reuse(const qt_stage_state *st, const struct qt_sock *socks, size_t n, size_t changes,
+ * the listeners were the last sample's (lchanged 0); the processes on the
+ * owners' way up are marked PF_UPPATH. Then the same input gives the same
+ * result, so a later sample whose sockets are the kept ones (inode, state,
+ * service, byte-counter tests, in dump order) and in which no process
+ * changed near a socket (touched 0: qt_stage_touched) takes it as it is:
+ * own (n entries) and stats are filled and 1 returned. Otherwise 0,
+ * nothing written. Both in stage_reuse.c. */
+void qt_stage_keep(qt_stage_state *st, const qt_procs *procs, const struct qt_sock *socks, size_t n,
+                   const struct qt_owner *own, const struct qt_stage_stats *stats, unsigned lchanged);
+int qt_stage_reuse(const qt_stage_state *st, const struct qt_sock *socks, size_t n, int touched,
                    struct qt_owner *own, struct qt_stage_stats *stats);
+/* Could a change at the process at index i (PF_DIRTY or PF_KIDS) change the
+ * mapping? Yes when it lies on an owner's way up (PF_UPPATH: the TLS front
+ * end is looked for there), or when it or a process up to MAX_DEPTH + 1
+ * levels above it holds watched connections or listens (walks beneath an
+ * owner reach it; a new child of a listener or an owner is read). */
+int qt_stage_touched(const qt_stage_state *st, const qt_procs *procs, int i);
+/* The same for a process of the last sample that is gone or was replaced
+ * (exec): did it hold, listen or lie on an owner's way up? */
+int qt_stage_had_role(const struct pidrec *old);
 
 /* Not a zombie (nor dead). */
 int qt_stage_alive(const struct qt_proc *p);

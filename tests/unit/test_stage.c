@@ -240,29 +240,41 @@ static int against_full(struct run *r, qt_stage_state **full)
     return (int)r->stats.reused;
 }
 
-/* A steady sample takes the last mapping as it is while nothing changed
- * (stage_reuse.c): not after the first samples (they read fd lists), not
- * when a process appears, execs or a connection comes, and again once a
- * full sample read nothing. Each sample equals a full mapping. */
+/* A steady sample takes the last mapping as it is while nothing near the
+ * watched sockets changed (stage_reuse.c): not after the first samples
+ * (they read fd lists), not when an owner execs, a process appears beneath
+ * an owner, a process on an owner's way up to its listener execs, or a
+ * connection comes; yes when a process far from them comes and goes, and
+ * again once a full sample read nothing. Each sample equals a full mapping. */
 static void reused_only_while_nothing_changed(void **state)
 {
     struct run *r = *state;
     qt_stage_state *full = NULL;
     static const unsigned c211[] = {1011}, c304[] = {2003};
-    static const int expect_reused[] = {0, 0, 1, 1, /* a new process */ 0, 1, /* an exec */ 0, 0, 1,
+    static const int expect_reused[] = {0, 0, 1, 1, /* cron comes */ 1, /* and goes */ 1,
+                                        /* owner 304 execs */ 0, 0, 1, /* a program beneath owner 201 */ 0, 0, 1,
+                                        /* 502, on owner 503's way up, execs */ 0, 0, 1,
                                         /* a new connection */ 0, 0, 1};
-    int got[12];
+    enum { N = sizeof expect_reused / sizeof expect_reused[0] };
+    int got[N];
 
     fx_fd(&r->fx, 600, 9, 2004);   /* every socket has an owner: a fixed point is reachable */
-    for (int i = 0; i < 12; i++) {
+    fx_fd(&r->fx, 503, 0, 3002);   /* the program beneath socat 502 holds its connection: the owner */
+    for (int i = 0; i < N; i++) {
         if (i == 4)
             fx_proc(&r->fx, 700, 1, 'S', 7000, "/usr/sbin/cron -f", NULL, 0);
+        if (i == 5)
+            fx_gone(&r->fx, 700);
         if (i == 6) {              /* the forked copy 304 execs the mail program */
             fx_gone(&r->fx, 304);
             fx_proc(&r->fx, 304, 300, 'S', 9000, "/var/qmail/bin/qmail-popup mail.example.com /bin/checkpassword", c304, 1);
             fx_image(&r->fx, 304, 0x5a5a000);
         }
-        if (i == 9) {
+        if (i == 9)
+            fx_proc(&r->fx, 212, 201, 'S', 9500, "/var/qmail/bin/qmail-smtpd", NULL, 0);
+        if (i == 12)
+            fx_image(&r->fx, 502, 0x7b7b000);
+        if (i == 15) {
             fx_proc(&r->fx, 211, 200, 'S', 9600, "/usr/bin/tcpserver -s -n cert.pem -v -R -c 4 -u 89 0 465 /var/qmail/bin/qmail-smtpd", c211, 1);
             fx_sock(&r->fx, "127.0.0.1", 465, "198.51.100.11", 40011, 1, 0, 1011);
             fx_flush(&r->fx);
@@ -270,10 +282,12 @@ static void reused_only_while_nothing_changed(void **state)
         sample(r);
         got[i] = against_full(r, &full);
     }
-    for (int i = 0; i < 12; i++)
+    for (int i = 0; i < N; i++)
         assert_int_equal(got[i], expect_reused[i]);
     assert_int_equal(r->stats.lost, 0);
     expect(by_inode(r, 2003), 304, QT_STAGE_MAIL, QT_WHY_MAIL_SELF);
+    expect(by_inode(r, 1001), 201, QT_STAGE_MAIL, QT_WHY_MAIL_BENEATH);
+    assert_int_equal(by_inode(r, 3002)->pid, 503);
     expect(by_inode(r, 1011), 211, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);
     qt_stage_state_free(full);
 }
