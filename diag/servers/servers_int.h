@@ -78,6 +78,7 @@ struct qt_ip_cache {
     struct qt_ip_seen *prev, *next;
     size_t nprev, nnext, capprev, capnext;
     size_t hint;                  /* the prev entry the next lookup tries first */
+    int unsorted;                 /* next is not in pid order */
     unsigned long reads;
 };
 /* The IP of child (a child of parent, which may be NULL): from c (may be

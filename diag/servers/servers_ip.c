@@ -72,8 +72,10 @@ static const struct qt_ip_seen *still_seen(struct qt_ip_cache *c, const struct q
 }
 
 /* A slot of c->next for this sample's entry of p (NULL: not kept). */
-static struct qt_ip_seen *next_slot(struct qt_ip_cache *c)
+static struct qt_ip_seen *next_slot(struct qt_ip_cache *c, int pid)
 {
+    if (c->nnext && c->next[c->nnext - 1].pid > pid)
+        c->unsorted = 1;
     qt_grow(&c->next, &c->capnext, c->nnext + 1, sizeof *c->next);
     return &c->next[c->nnext++];
 }
@@ -85,7 +87,7 @@ const struct qt_ip_seen *qt_ip_child(const qt_ctx *ctx, struct qt_ip_cache *c, c
     struct qt_ip_seen *e;
 
     if (hit) {
-        e = next_slot(c); /* c is set: hit came from it */
+        e = next_slot(c, child->pid); /* c is set: hit came from it */
         *e = *hit;        /* a copy, not a reformat: a steady sample */
         e->image = child->image;
     } else if (parent && child->image && child->image == parent->image) {
@@ -102,7 +104,7 @@ const struct qt_ip_seen *qt_ip_child(const qt_ctx *ctx, struct qt_ip_cache *c, c
             c->reads++;
         /* "none" without an image key cannot be told from a later exec: not kept */
         if (c && (e->ip[0] || child->image)) {
-            struct qt_ip_seen *slot = next_slot(c);
+            struct qt_ip_seen *slot = next_slot(c, child->pid);
             *slot = *e;
             e = slot;
         }
@@ -125,12 +127,10 @@ void qt_ip_cache_turn(struct qt_ip_cache *c)
     c->nnext = 0;
     c->hint = 0;
     /* the walk goes in children-index order, which is pid order within a
-     * listener: usually sorted already, and a check is cheaper than a sort */
-    for (size_t i = 1; i < c->nprev; i++)
-        if (c->prev[i - 1].pid > c->prev[i].pid) {
-            qsort(c->prev, c->nprev, sizeof *c->prev, by_seen_pid);
-            break;
-        }
+     * listener: usually sorted already, as noted while filling */
+    if (c->unsorted)
+        qsort(c->prev, c->nprev, sizeof *c->prev, by_seen_pid);
+    c->unsorted = 0;
 }
 
 void qt_ip_cache_free(struct qt_ip_cache *c)

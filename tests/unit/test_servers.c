@@ -546,22 +546,24 @@ static void steady_samples_same_rows(void **st)
              "if [ $p -lt 240 ]; then e=TCPREMOTEIP=192.0.2.$((p %% 7)); elif [ $p -lt 250 ]; then e=TCPREMOTEIP=198.51.100.1; "
              "elif [ $p -lt 255 ]; then e=PATH=/bin; else e=TCPREMOTEIP=203.0.113.99; fi; "
              "printf '%%s\\0' $e > $p/environ; done", proc);
-    /* TLS relays: the IP is the program's, their child's; 258's first child shows none */
+    /* TLS relays: the IP is the program's, their child's; 258's first child
+     * shows none. Their pids are below the others (wrapped): the walk's
+     * order is not pid order, and the kept entries must be sorted. */
     fake_proc(proc, 257, "stunnel", 100, 55, NULL);
     fake_image(proc, 257, "stunnel", 100, 55, 5555, 6666);
-    fake_proc(proc, 300, "qmail-smtpd", 257, 56, "TCPREMOTEIP=2001:db8::7");
-    fake_image(proc, 300, "qmail-smtpd", 257, 56, 1111, 2222);
+    fake_proc(proc, 150, "qmail-smtpd", 257, 56, "TCPREMOTEIP=2001:db8::7");
+    fake_image(proc, 150, "qmail-smtpd", 257, 56, 1111, 2222);
     fake_proc(proc, 258, "stunnel", 100, 57, NULL);
     fake_image(proc, 258, "stunnel", 100, 57, 5555, 6666);
-    fake_proc(proc, 301, "qmail-smtpd", 258, 58, "PATH=/bin");
-    fake_image(proc, 301, "qmail-smtpd", 258, 58, 1111, 2222);
-    fake_proc(proc, 302, "qmail-smtpd", 258, 59, "TCPREMOTEIP=2001:db8::7");
-    fake_image(proc, 302, "qmail-smtpd", 258, 59, 1111, 2222);
+    fake_proc(proc, 151, "qmail-smtpd", 258, 58, "PATH=/bin");
+    fake_image(proc, 151, "qmail-smtpd", 258, 58, 1111, 2222);
+    fake_proc(proc, 152, "qmail-smtpd", 258, 59, "TCPREMOTEIP=2001:db8::7");
+    fake_image(proc, 152, "qmail-smtpd", 258, 59, 1111, 2222);
     c.proc = proc;
 
     for (int round = 0; round < 3; round++) {
         if (round == 1)
-            qt_fx_sh("cd %s && for p in $(seq 200 256) 300 301 302; do printf 'TCPREMOTEIP=203.0.113.%%d\\0' $((p %% 200)) "
+            qt_fx_sh("cd %s && for p in $(seq 200 256) 150 151 152; do printf 'TCPREMOTEIP=203.0.113.%%d\\0' $((p %% 200)) "
                      "> $p/environ; done", proc);
         s = qt_sample(&sm, &c);
         rows_text(s, round ? now : first, sizeof first);
@@ -571,13 +573,15 @@ static void steady_samples_same_rows(void **st)
     }
     assert_string_equal(first, "children=59 progs=60 known=52 nips=9: 198.51.100.1=10 192.0.2.4=6 192.0.2.5=6 "
                                "192.0.2.6=6 192.0.2.0=6 192.0.2.1=6 192.0.2.2=5 192.0.2.3=5 2001:db8::7=2");
-    /* a new child read now counts in the same row as the kept entries */
+    /* a new child read now counts in the same row as the kept entries; a
+     * child gone (254) makes the next lookup search the kept entries */
+    qt_fx_sh("rm -rf %s/254", proc);
     fake_proc(proc, 259, "qmail-smtpd", 100, 70, "TCPREMOTEIP=192.0.2.4");
     fake_image(proc, 259, "qmail-smtpd", 100, 70, 1111, 2222);
     s = qt_sample(&sm, &c);
     rows_text(s, now, sizeof now);
     qt_snapshot_free(s);
-    assert_string_equal(now, "children=60 progs=61 known=53 nips=9: 198.51.100.1=10 192.0.2.4=7 192.0.2.5=6 "
+    assert_string_equal(now, "children=59 progs=60 known=53 nips=9: 198.51.100.1=10 192.0.2.4=7 192.0.2.5=6 "
                              "192.0.2.6=6 192.0.2.0=6 192.0.2.1=6 192.0.2.2=5 192.0.2.3=5 2001:db8::7=2");
     qt_sampler_free(&sm);
 }
