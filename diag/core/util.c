@@ -355,3 +355,11 @@ void qt_shell_quote(qt_buf *b, const char *w)
     }
     qt_buf_putc(b, '\'');
 }
+
+uint64_t qt_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}

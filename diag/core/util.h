@@ -101,6 +101,13 @@ double qt_now_wall(void);
 /* CPU time of the calling thread (user + system), seconds: for self-measurement. */
 double qt_now_cpu(void);
 
+/* FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/) of the n bytes at p,
+ * continuing from h (QT_FNV1A_INIT to start): the key hash of the
+ * open-addressing tables (IPs, names). Not for anything an attacker must
+ * not collide: those tables stay correct, only slower, on collisions. */
+#define QT_FNV1A_INIT 14695981039346656037ull
+uint64_t qt_fnv1a(uint64_t h, const void *p, size_t n);
+
 /* "3d04h", "2h05m", "4m10s", "12s"; "-" for negative. Writes at most n bytes. */
 void qt_fmt_age(double seconds, char *out, size_t n);
 

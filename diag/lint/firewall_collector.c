@@ -8,6 +8,7 @@
  * the Ports model that writes its block lines with it. */
 #include "diag/firewall/firewall.h"
 #include "diag/lint/lint.h"
+#include "diag/ports/ipcounter.h"
 #include "diag/ports/ports.h"
 #include "diag/servers/servers.h"
 #include "diag/core/snapshot.h"
@@ -25,6 +26,7 @@ struct fw_state {
     qt_firewall cache;
     double read_at;      /* monotonic; 0 never */
     unsigned peak[QT_MAX_SERVICES];
+    qt_ipcounter count; /* kept: a steady sample counts in the same memory */
 };
 
 static int loopback(const struct qt_listener *l)
@@ -49,44 +51,6 @@ static unsigned listen_fam(const qt_sockets *m, int svc)
     return fam;
 }
 
-struct addr_key {
-    uint8_t family, addr[16];
-};
-
-static int by_addr(const void *a, const void *b)
-{
-    return memcmp(a, b, sizeof(struct addr_key));
-}
-
-/* the largest number of connections one IP holds on svc past the handshake */
-static unsigned peak_now(const qt_sockets *m, int svc)
-{
-    struct addr_key *k = NULL;
-    size_t n = 0, cap = 0;
-    unsigned best = 0, run = 0;
-
-    for (size_t i = 0; m && m->own && i < m->socks.n; i++) {
-        const struct qt_sock *s = &m->socks.v[i];
-        if (s->svc != svc || s->state != QT_TCP_ESTABLISHED ||
-            (m->own[i].stage != QT_STAGE_MAIL && m->own[i].stage != QT_STAGE_PROGRAM))
-            continue;
-        qt_grow(&k, &cap, n + 1, sizeof *k);
-        memset(&k[n], 0, sizeof *k);
-        k[n].family = s->family;
-        memcpy(k[n].addr, s->raddr, s->family == AF_INET ? 4 : 16);
-        n++;
-    }
-    if (n)
-        qsort(k, n, sizeof *k, by_addr);
-    for (size_t i = 0; i < n; i++) {
-        run = i && !by_addr(&k[i], &k[i - 1]) ? run + 1 : 1;
-        if (run > best)
-            best = run;
-    }
-    free(k);
-    return best;
-}
-
 static void copy_rules(qt_firewall *dst, const qt_firewall *src)
 {
     *dst = *src;
@@ -104,12 +68,14 @@ static void copy_rules(qt_firewall *dst, const qt_firewall *src)
 
 static void fill_services(qt_firewall *fw, struct fw_state *st, const qt_ctx *ctx, const qt_snapshot *snap)
 {
+    unsigned now[QT_MAX_SERVICES];
+
+    qt_ports_ip_peaks(snap->sockets, &st->count, now);
     fw->nsvc = ctx->nservices;
     for (int i = 0; i < ctx->nservices && i < QT_MAX_SERVICES; i++) {
         struct qt_fw_service *s = &fw->svc[i];
-        unsigned p = peak_now(snap->sockets, i);
-        if (p > st->peak[i])
-            st->peak[i] = p;
+        if (now[i] > st->peak[i])
+            st->peak[i] = now[i];
         snprintf(fw->svc_names[i], sizeof fw->svc_names[i], "%s", ctx->services[i].name);
         s->name = fw->svc_names[i];
         s->port = ctx->services[i].port;
@@ -170,8 +136,10 @@ static void free_model(qt_snapshot *snap)
 static void free_state(void *state)
 {
     struct fw_state *st = state;
-    if (st)
+    if (st) {
         qt_fw_free(&st->cache);
+        qt_ipcounter_free(&st->count);
+    }
     free(st);
 }
 

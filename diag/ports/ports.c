@@ -89,10 +89,7 @@ struct iptab {
 
 static size_t ip_hash(int fam, const uint8_t *a)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)fam;
-    for (int i = 0; i < (fam == AF_INET ? 4 : 16); i++)
-        h = (h ^ a[i]) * 1099511628211ull;
-    return (size_t)h;
+    return (size_t)qt_fnv1a(QT_FNV1A_INIT ^ (uint64_t)fam, a, fam == AF_INET ? 4 : 16);
 }
 
 static struct qt_ip *ip_get(qt_sockets *m, size_t *cap, struct iptab *t, const struct qt_sock *s)

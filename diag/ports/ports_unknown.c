@@ -2,6 +2,7 @@
  * hidden socket owners, the reason, "?"/">=N" counts, unknown pids, and
  * per-IP counts from the kernel's socket list for when the owners' side is
  * not readable. See ports.h and docs/monitoring.md ("Unknown, never zero"). */
+#include "diag/ports/ipcounter.h"
 #include "diag/ports/ports.h"
 #include "diag/procs/procs.h"
 #include "diag/core/util.h"
@@ -93,45 +94,37 @@ void qt_ports_pid_str(const qt_sockets *m, const qt_snapshot *snap, int pid, cha
         snprintf(out, n, "pid unknown (owner not visible)");
 }
 
-struct peer {
-    uint8_t family;
-    uint8_t addr[16];
-};
-
-static int by_peer(const void *a, const void *b)
+/* a before b in the order ties are broken by: family, then address */
+static int peer_before(const struct qt_sock *a, const struct qt_sock *b)
 {
-    const struct peer *x = a, *y = b;
-    if (x->family != y->family)
-        return x->family < y->family ? -1 : 1;
-    return memcmp(x->addr, y->addr, 16);
+    if (a->family != b->family)
+        return a->family < b->family;
+    return memcmp(a->raddr, b->raddr, a->family == AF_INET ? 4 : 16) < 0;
 }
 
 unsigned qt_ports_top_accepted(const qt_sockets *m, unsigned port, char *ip, size_t n)
 {
-    struct peer *v = qt_calloc(m->socks.n ? m->socks.n : 1, sizeof *v), *best = NULL;
-    size_t nv = 0;
+    qt_ipcounter c = {0};
+    const struct qt_sock *best = NULL;
     unsigned top = 0;
 
+    qt_ipcounter_start(&c, m->socks.n);
     for (size_t k = 0; k < m->socks.n; k++) {
         const struct qt_sock *s = &m->socks.v[k];
+        unsigned cnt;
         if (s->lport != port || !s->inode || (s->state != QT_TCP_ESTABLISHED && s->state != QT_TCP_CLOSE_WAIT))
             continue;
-        v[nv].family = s->family;
-        memcpy(v[nv++].addr, s->raddr, s->family == AF_INET ? 4 : 16);
-    }
-    qsort(v, nv, sizeof *v, by_peer);
-    for (size_t i = 0, j; i < nv; i = j) {
-        for (j = i + 1; j < nv && by_peer(&v[i], &v[j]) == 0; j++)
-            ;
-        if (j - i > top) {
-            top = (unsigned)(j - i);
-            best = &v[i];
+        /* equal counts: the lowest address, whichever reached it first */
+        cnt = qt_ipcounter_add(&c, 0, s->family, s->raddr);
+        if (cnt > top || (cnt == top && peer_before(s, best))) {
+            top = cnt;
+            best = s;
         }
     }
     if (best)
-        qt_addr_str(best->family, best->addr, ip, n);
+        qt_addr_str(best->family, best->raddr, ip, n);
     else if (n)
         ip[0] = '\0';
-    free(v);
+    qt_ipcounter_free(&c);
     return top;
 }

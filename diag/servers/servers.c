@@ -112,22 +112,17 @@ static int by_count(const void *a, const void *b)
 
 /* Which row of sv->ips counts this IP: an open-addressing hash of the
  * rows by IP (slots hold row + 1; 0 empty), so 10,000 children from
- * 10,000 addresses cost 10,000 probes, not 50 million compares. Rows keep
- * the order of first sight. */
+ * 10,000 addresses cost 10,000 probes, not 50 million compares. The IP's
+ * hash and length come with it from the cache (servers_ip.c): a steady
+ * sample neither hashes nor formats text. Rows keep the order of first
+ * sight. */
 struct ip_rows {
     int *slot;
-    size_t mask;
+    uint64_t *hash;    /* per row, for growing */
+    size_t mask, caphash;
 };
 
-static uint32_t ip_hash(const char *s)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-static int ip_row(struct ip_rows *h, struct qt_server *sv, size_t *cap, const char *ip)
+static int ip_row(struct ip_rows *h, struct qt_server *sv, size_t *cap, const struct qt_ip_seen *e)
 {
     size_t i;
 
@@ -137,17 +132,21 @@ static int ip_row(struct ip_rows *h, struct qt_server *sv, size_t *cap, const ch
         h->slot = qt_calloc(size, sizeof *h->slot);
         h->mask = size - 1;
         for (int k = 0; k < sv->nips; k++) {
-            for (i = ip_hash(sv->ips[k].ip) & h->mask; h->slot[i]; i = (i + 1) & h->mask)
+            for (i = h->hash[k] & h->mask; h->slot[i]; i = (i + 1) & h->mask)
                 ;
             h->slot[i] = k + 1;
         }
     }
-    for (i = ip_hash(ip) & h->mask; h->slot[i]; i = (i + 1) & h->mask)
-        if (strcmp(sv->ips[h->slot[i] - 1].ip, ip) == 0)
-            return h->slot[i] - 1;
+    for (i = e->hash & h->mask; h->slot[i]; i = (i + 1) & h->mask) {
+        int r = h->slot[i] - 1;
+        if (h->hash[r] == e->hash && memcmp(sv->ips[r].ip, e->ip, e->iplen + 1) == 0)
+            return r;
+    }
     qt_grow(&sv->ips, cap, (size_t)sv->nips + 1, sizeof *sv->ips);
-    snprintf(sv->ips[sv->nips].ip, sizeof sv->ips[sv->nips].ip, "%s", ip);
+    qt_grow(&h->hash, &h->caphash, (size_t)sv->nips + 1, sizeof *h->hash);
+    memcpy(sv->ips[sv->nips].ip, e->ip, e->iplen + 1);
     sv->ips[sv->nips].n = 0;
+    h->hash[sv->nips] = e->hash;
     h->slot[i] = sv->nips + 1;
     return sv->nips++;
 }
@@ -158,11 +157,12 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
     size_t cap = 0, first, n = qt_procs_kids_of(kids, sv->pid, &first);
     const struct qt_proc *listener = qt_procs_find(procs, sv->pid);
     struct name_kind memo = {"", 0, 0}, tmp;
-    struct ip_rows rows = {NULL, 0};
+    struct ip_rows rows = {0};
+    struct qt_ip_seen scratch;
 
     for (size_t ci = 0; ci < n; ci++) {
         const struct qt_proc *c = &procs->v[kids->by_ppid[first + ci]];
-        char ip[48] = "";
+        const struct qt_ip_seen *ip = NULL;
         if (c->pid == sv->pid)
             continue;
         sv->children++;
@@ -178,21 +178,22 @@ static void count_children(const qt_ctx *ctx, const qt_procs_kids *kids, struct 
                 const struct qt_proc *gc = &procs->v[kids->by_ppid[gfirst + g]];
                 if (gc->state != 'Z' && gc->pid != c->pid) {
                     sv->progs_running++;
-                    if (!ip[0])
-                        qt_ip_child(ctx, g_ips, gc, c, ip, sizeof ip, env_budget);
+                    if (!ip)
+                        ip = qt_ip_child(ctx, g_ips, gc, c, &scratch, env_budget);
                 }
             }
         } else {
             sv->progs_running++;
-            qt_ip_child(ctx, g_ips, c, listener, ip, sizeof ip, env_budget);
+            ip = qt_ip_child(ctx, g_ips, c, listener, &scratch, env_budget);
         }
-        if (ip[0]) {
+        if (ip) {
             int row = ip_row(&rows, sv, &cap, ip); /* may move sv->ips */
             sv->ips_known++;
             sv->ips[row].n++;
         }
     }
     free(rows.slot);
+    free(rows.hash);
     if (sv->nips > 1)
         qsort(sv->ips, (size_t)sv->nips, sizeof *sv->ips, by_count);
 }

@@ -3,6 +3,7 @@
 #ifndef QT_SERVERS_INT_H
 #define QT_SERVERS_INT_H
 
+#include <stdint.h>
 #include <string.h>
 
 #include "diag/core/rootfs.h"
@@ -60,25 +61,34 @@ static inline void qt_copy(char *dst, size_t n, const char *src)
 /* Remote IPs of per-connection children, kept across samples of one
  * collector (servers_ip.c). An entry is (pid, start ticks, image): an IP
  * found is kept while the process lives; "none found" only until it
- * execs. reads counts environments read (tests, bench). */
+ * execs. The IP's length and hash are kept with it, so a steady sample
+ * copies entries and counts rows without formatting or hashing text
+ * (issue 19). reads counts environments read (tests, bench). */
 struct qt_proc;
 struct qt_ip_seen {
     int pid;
+    unsigned iplen;               /* strlen(ip) */
     unsigned long long ticks, image;
-    char ip[48];
+    uint64_t hash;                /* qt_fnv1a of the ip's iplen bytes */
+    char ip[48];                  /* "" none */
 };
 struct qt_ip_cache {
-    struct qt_ip_seen *prev, *next; /* prev sorted by pid; next filled this sample */
-    size_t nprev, nnext, capnext;
+    /* prev: last sample's, sorted by pid; next: this sample's. The two
+     * buffers swap at each turn: a steady sample allocates nothing. */
+    struct qt_ip_seen *prev, *next;
+    size_t nprev, nnext, capprev, capnext;
+    size_t hint;                  /* the prev entry the next lookup tries first */
+    int unsorted;                 /* next is not in pid order */
     unsigned long reads;
 };
-/* The IP of child (a child of parent, which may be NULL) into ip[n] (""
- * when none or not read): from c (may be NULL: no cache), else from its
- * environment while *budget lasts (one read each). A child with its
- * parent's image (forked, not exec'd) is not read: its environment is the
- * parent's. */
-void qt_ip_child(const qt_ctx *ctx, struct qt_ip_cache *c, const struct qt_proc *child, const struct qt_proc *parent,
-                 char *ip, size_t n, int *budget);
+/* The IP of child (a child of parent, which may be NULL): from c (may be
+ * NULL: no cache), else from its environment while *budget lasts (one
+ * read each). A child with its parent's image (forked, not exec'd) is not
+ * read: its environment is the parent's. Returns the entry with the IP
+ * (in c, or in *scratch without a cache), valid until the next call or
+ * turn; NULL when the child shows none or was not read. */
+const struct qt_ip_seen *qt_ip_child(const qt_ctx *ctx, struct qt_ip_cache *c, const struct qt_proc *child,
+                                     const struct qt_proc *parent, struct qt_ip_seen *scratch, int *budget);
 /* End of a sample: what was seen now is what the next one looks up. */
 void qt_ip_cache_turn(struct qt_ip_cache *c);
 void qt_ip_cache_free(struct qt_ip_cache *c);

@@ -507,6 +507,85 @@ static void child_ips_many_addresses(void **st)
     qt_sampler_free(&sm);
 }
 
+/* One sample's rows of listener 100 as text: "ip=n ..." in row order,
+ * then the child counts. */
+static void rows_text(const qt_snapshot *s, char *out, size_t n)
+{
+    const struct qt_server *sv = server_of(s, 100);
+    size_t l;
+    assert_non_null(sv);
+    l = (size_t)snprintf(out, n, "children=%d progs=%d known=%d nips=%d:", sv->children, sv->progs_running,
+                         sv->ips_known, sv->nips);
+    for (int i = 0; i < sv->nips && l < n; i++)
+        l += (size_t)snprintf(out + l, n - l, " %s=%d", sv->ips[i].ip, sv->ips[i].n);
+    assert_true(l < n);
+}
+
+/* Issue 19: samples after the first count the children from the kept
+ * entries (copied, not re-read or re-formatted): the second and third
+ * give the same rows, counts and order as the first, although every
+ * environment now shows another address (a live process's is not re-read)
+ * and the children that showed none now show one (same image: kept); a
+ * child read later joins its address's row. */
+static void steady_samples_same_rows(void **st)
+{
+    char proc[300], first[4096], now[4096];
+    qt_ctx c = ctx;
+    qt_sampler sm = {0};
+    qt_snapshot *s;
+    (void)st;
+
+    smtpd_listener(proc, sizeof proc, "proc-steady");
+    fake_image(proc, 100, "tcpserver", 1, 10, 4096, 8192);
+    /* 200..239 from 192.0.2.(pid % 7) (ties), 240..249 from 198.51.100.1,
+     * 250..254 none yet, 255..256 forked not exec'd (the listener's image) */
+    qt_fx_sh("cd %s && for p in $(seq 200 256); do mkdir -p $p; img='1111 0 2222'; "
+             "if [ $p -ge 255 ]; then img='4096 0 8192'; fi; "
+             "printf '%%d (qmail-smtpd) S 100 %%d %%d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 50 0 0 0 %%s 0\\n' $p $p $p \"$img\" > $p/stat; "
+             "printf 'Name:\\tqmail-smtpd\\nUid:\\t0\\t0\\t0\\t0\\n' > $p/status; printf 'qmail-smtpd\\0' > $p/cmdline; "
+             "if [ $p -lt 240 ]; then e=TCPREMOTEIP=192.0.2.$((p %% 7)); elif [ $p -lt 250 ]; then e=TCPREMOTEIP=198.51.100.1; "
+             "elif [ $p -lt 255 ]; then e=PATH=/bin; else e=TCPREMOTEIP=203.0.113.99; fi; "
+             "printf '%%s\\0' $e > $p/environ; done", proc);
+    /* TLS relays: the IP is the program's, their child's; 258's first child
+     * shows none. Their pids are below the others (wrapped): the walk's
+     * order is not pid order, and the kept entries must be sorted. */
+    fake_proc(proc, 257, "stunnel", 100, 55, NULL);
+    fake_image(proc, 257, "stunnel", 100, 55, 5555, 6666);
+    fake_proc(proc, 150, "qmail-smtpd", 257, 56, "TCPREMOTEIP=2001:db8::7");
+    fake_image(proc, 150, "qmail-smtpd", 257, 56, 1111, 2222);
+    fake_proc(proc, 258, "stunnel", 100, 57, NULL);
+    fake_image(proc, 258, "stunnel", 100, 57, 5555, 6666);
+    fake_proc(proc, 151, "qmail-smtpd", 258, 58, "PATH=/bin");
+    fake_image(proc, 151, "qmail-smtpd", 258, 58, 1111, 2222);
+    fake_proc(proc, 152, "qmail-smtpd", 258, 59, "TCPREMOTEIP=2001:db8::7");
+    fake_image(proc, 152, "qmail-smtpd", 258, 59, 1111, 2222);
+    c.proc = proc;
+
+    for (int round = 0; round < 3; round++) {
+        if (round == 1)
+            qt_fx_sh("cd %s && for p in $(seq 200 256) 150 151 152; do printf 'TCPREMOTEIP=203.0.113.%%d\\0' $((p %% 200)) "
+                     "> $p/environ; done", proc);
+        s = qt_sample(&sm, &c);
+        rows_text(s, round ? now : first, sizeof first);
+        qt_snapshot_free(s);
+        if (round)
+            assert_string_equal(now, first);
+    }
+    assert_string_equal(first, "children=59 progs=60 known=52 nips=9: 198.51.100.1=10 192.0.2.4=6 192.0.2.5=6 "
+                               "192.0.2.6=6 192.0.2.0=6 192.0.2.1=6 192.0.2.2=5 192.0.2.3=5 2001:db8::7=2");
+    /* a new child read now counts in the same row as the kept entries; a
+     * child gone (254) makes the next lookup search the kept entries */
+    qt_fx_sh("rm -rf %s/254", proc);
+    fake_proc(proc, 259, "qmail-smtpd", 100, 70, "TCPREMOTEIP=192.0.2.4");
+    fake_image(proc, 259, "qmail-smtpd", 100, 70, 1111, 2222);
+    s = qt_sample(&sm, &c);
+    rows_text(s, now, sizeof now);
+    qt_snapshot_free(s);
+    assert_string_equal(now, "children=59 progs=60 known=53 nips=9: 198.51.100.1=10 192.0.2.4=7 192.0.2.5=6 "
+                             "192.0.2.6=6 192.0.2.0=6 192.0.2.1=6 192.0.2.2=5 192.0.2.3=5 2001:db8::7=2");
+    qt_sampler_free(&sm);
+}
+
 /* Findings about a running front end on a port nobody watches (not in
  * --ports) are marked unwatched, with a line saying so: --check leaves them
  * out (docs/monitoring.md). The same front end watched is not marked. */
@@ -660,6 +739,7 @@ int main(void)
         cmocka_unit_test(child_ips_are_read_once),
         cmocka_unit_test(child_ip_kept_per_image),
         cmocka_unit_test(child_ips_many_addresses),
+        cmocka_unit_test(steady_samples_same_rows),
         cmocka_unit_test(unwatched_front_end),
         cmocka_unit_test(supervise_of_another_tree),
     };

@@ -99,11 +99,23 @@ static void table_filter_sort_print(void **st)
     qt_table_free(&t);
 }
 
+/* FNV-1a 64 against the published test vectors (isthe.com's fnv test
+ * suite: "", "a", "foobar"), and hashing in parts equals hashing at once. */
+static void fnv1a_known_answers(void **st)
+{
+    (void)st;
+    assert_true(qt_fnv1a(QT_FNV1A_INIT, "", 0) == 0xcbf29ce484222325ull);
+    assert_true(qt_fnv1a(QT_FNV1A_INIT, "a", 1) == 0xaf63dc4c8601ec8cull);
+    assert_true(qt_fnv1a(QT_FNV1A_INIT, "foobar", 6) == 0x85944171f73967e8ull);
+    assert_true(qt_fnv1a(qt_fnv1a(QT_FNV1A_INIT, "foo", 3), "bar", 3) == 0x85944171f73967e8ull);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(safe_escapes_control_bytes),
         cmocka_unit_test(fmt_age_units),
+        cmocka_unit_test(fnv1a_known_answers),
         cmocka_unit_test(findings_sort_worst_first),
         cmocka_unit_test(history_ring_keeps_last),
         cmocka_unit_test(table_filter_sort_print),
