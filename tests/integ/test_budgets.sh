@@ -128,7 +128,10 @@ for proc in /proc /proc/.; do  # libproc2 (when built with it), then the plain /
     check_grep "huge argv ($proc): the cut is shown" "running (pid $hold_pid): tcpserver 0 .* \.\.\. (\(39[0-9]* more arguments not shown\|argv truncated at 32 KiB\))" "$tmp/huge.txt"
     check_grep "huge argv ($proc): findings say the command line was cut" "the command line of pid $hold_pid was cut" "$tmp/huge.txt"
     if [ "$sz" -lt 300000 ]; then ok "huge argv ($proc): output $sz bytes"; else not_ok "huge argv ($proc): output $sz bytes"; fi
-    if [ -n "$took" ] && [ "$took" -lt 200 ]; then ok "huge argv ($proc): sample took $took ms"; else not_ok "huge argv ($proc): sample took ${took:-?} ms"; fi
+    # a hang guard, not a speed target (those live in bench/): the sample took
+    # 35 ms on a quiet machine, and over the 200 ms this bound had (222 ms)
+    # while other builds ran on the 2 cores
+    if [ -n "$took" ] && [ "$took" -lt 5000 ]; then ok "huge argv ($proc): sample took $took ms"; else not_ok "huge argv ($proc): sample took ${took:-?} ms"; fi
 done
 kill "$hold_pid" 2>/dev/null
 wait "$hold_pid" 2>/dev/null
