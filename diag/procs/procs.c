@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 
 /* --- /proc/PID/stat --- */
@@ -156,10 +159,24 @@ static int open_regular_at(int dfd, const char *rel)
     return fd;
 }
 
-/* Read at most cap bytes of dfd/rel into buf. Returns the length or -1. */
-static long read_at(int dfd, const char *rel, char *buf, size_t cap)
+/* Is dfd a procfs mount? Its files are made by the kernel: no user can put
+ * a FIFO or a device there, or swap one in (mounting over /proc needs
+ * CAP_SYS_ADMIN in our mount namespace), so the per-file kind check of
+ * docs/security.md is skipped there; a --proc fixture tree on any other
+ * file system keeps it. f_type: statfs(2), PROC_SUPER_MAGIC. */
+static int is_procfs(int dfd)
 {
-    int fd = open_regular_at(dfd, rel);
+    struct statfs sf;
+    return fstatfs(dfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/* Read at most cap bytes of dfd/rel into buf. Returns the length or -1.
+ * procfs: dfd is a procfs directory (is_procfs): no fstat, and a short read
+ * is the end (a seq_file read returns the whole record when it fits:
+ * fs/seq_file.c), which saves the read that returns 0. */
+static long read_at_fs(int dfd, const char *rel, char *buf, size_t cap, int procfs)
+{
+    int fd = procfs ? openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : open_regular_at(dfd, rel);
     size_t got = 0;
 
     if (fd < 0)
@@ -177,9 +194,16 @@ static long read_at(int dfd, const char *rel, char *buf, size_t cap)
         if (r == 0)
             break;
         got += (size_t)r;
+        if (procfs && got < cap)
+            break;
     }
     close(fd);
     return (long)got;
+}
+
+static long read_at(int dfd, const char *rel, char *buf, size_t cap)
+{
+    return read_at_fs(dfd, rel, buf, cap, 0);
 }
 
 char **qt_proc_argv_block(int argc, char *const *argv)
@@ -351,8 +375,9 @@ static unsigned uid_from_status(const char *t, size_t len)
     return status_num(t, len, "Uid:");
 }
 
-/* The stat line of one process: every field but argv and uid. */
-static int scan_one(int dfd, int pid, double boot, long hz, struct qt_proc *p)
+/* The stat line of one process: every field but argv and uid. procfs:
+ * is_procfs(dfd). */
+static int scan_one(int dfd, int procfs, int pid, double boot, long hz, struct qt_proc *p)
 {
     char rel[32], buf[1024];
     long len;
@@ -361,7 +386,7 @@ static int scan_one(int dfd, int pid, double boot, long hz, struct qt_proc *p)
     p->uid = (unsigned)-1;
     p->lazy = QT_PROC_UNREAD;
     snprintf(rel, sizeof rel, "%d/stat", pid);
-    if ((len = read_at(dfd, rel, buf, sizeof buf)) <= 0)
+    if ((len = read_at_fs(dfd, rel, buf, sizeof buf, procfs)) <= 0)
         return -1; /* vanished (or a pid directory without stat) */
     if (qt_proc_parse_stat(buf, (size_t)len, p, NULL) != 0 || p->pid != pid)
         return -1;
@@ -512,7 +537,7 @@ int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
     struct dirent *de;
     size_t cap = 0;
     long hz = sysconf(_SC_CLK_TCK);
-    int dfd;
+    int dfd, procfs;
 
     memset(out, 0, sizeof *out);
     out->backend = "proc";
@@ -526,12 +551,13 @@ int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
         return -1;
     }
     out->boot = qt_procs_boot_time(ctx);
+    procfs = is_procfs(dfd);
     while ((de = readdir(d))) {
         unsigned long pid;
         if (de->d_name[0] < '1' || de->d_name[0] > '9' || qt_parse_ulong(de->d_name, &pid) != 0 || pid > INT_MAX)
             continue;
         qt_grow(&out->v, &cap, out->n + 1, sizeof *out->v);
-        if (scan_one(dfd, (int)pid, out->boot, hz, &out->v[out->n]) == 0)
+        if (scan_one(dfd, procfs, (int)pid, out->boot, hz, &out->v[out->n]) == 0)
             out->n++;
     }
     closedir(d);
@@ -545,16 +571,17 @@ void qt_proc_scan_pids(const qt_ctx *ctx, const int *pids, size_t n, double boot
 {
     char err[64];
     long hz = sysconf(_SC_CLK_TCK);
-    int dfd;
+    int dfd, procfs;
 
     memset(out, 0, sizeof *out);
     out->backend = "proc";
     out->boot = boot;
     if (!n || (dfd = open_proc(ctx, err, sizeof err)) < 0)
         return;
+    procfs = is_procfs(dfd);
     out->v = qt_calloc(n, sizeof *out->v);
     for (size_t i = 0; i < n; i++)
-        if (scan_one(dfd, pids[i], boot, hz > 0 ? hz : 100, &out->v[out->n]) == 0)
+        if (scan_one(dfd, procfs, pids[i], boot, hz > 0 ? hz : 100, &out->v[out->n]) == 0)
             out->n++;
     close(dfd);
     if (out->n > 1)

@@ -135,7 +135,9 @@ void qt_procs_reader_stats(const qt_procs_reader *r, size_t *loaded, size_t *car
  * processes the kernel said changed, known zombies that kill(pid, 0) finds
  * reaped (a fixture tree: all of them) and children of exited
  * processes, with a full scan at the first read, after lost events and
- * every 30 s (the safety net, which counts repairs). The tables it returns
+ * every 30 s (the safety net, which counts repairs; its scan is the /proc
+ * reader's qt_proc_scan in both builds, equal to libproc2's entry for
+ * entry, and the table keeps the build's backend name). The tables it returns
  * are what a full scan returns, except the R/S/D/T state of processes that
  * did not change (zombie or not stays exact), pgid after setpgid() (no
  * event; until the next safety net) and the "-queue" end of a kernel
@@ -269,7 +271,9 @@ extern const struct qt_collector qt_collector_procs;
 
 /* Internal: the backends. scan fills the stat fields of every process
  * (lazy = QT_PROC_UNREAD, sorted by pid); load reads argv and uid of the
- * n entries idx[] of t and clears their QT_PROC_UNREAD. */
+ * n entries idx[] of t and clears their QT_PROC_UNREAD. On a procfs mount
+ * qt_proc_scan reads each stat file with openat + one read + close, no kind
+ * check (docs/security.md). */
 int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
 /* A copy of argc strings as one argv block (array, NULL, then the strings:
  * argv_block = 1); NULL when argc is 0. */

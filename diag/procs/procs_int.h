@@ -4,7 +4,11 @@
  * The reader's backend reads stat lines two ways: every process (scan) or
  * a list of pids (scan_pids: entries for the pids that exist, sorted by
  * pid, lazy = QT_PROC_UNREAD, boot time given). The tracker keeps the
- * previous table and decides which of the two a sample needs.
+ * previous table and decides which of the two a sample needs. The safety
+ * net's scan (check) is scan's contract too, and its entries must equal
+ * scan's field for field (the tracker compares them and adopts them): it is
+ * the /proc reader's qt_proc_scan in both builds, the cheapest full scan
+ * (docs/performance-procs.md, "The safety net's scan").
  */
 #ifndef QT_PROCS_INT_H
 #define QT_PROCS_INT_H
@@ -15,6 +19,7 @@
 struct qt_proc_backend {
     int (*scan)(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
     void (*scan_pids)(void *arg, const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out);
+    int (*check)(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
     void *arg;
 };
 

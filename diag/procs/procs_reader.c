@@ -78,6 +78,19 @@ static int backend_scan(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, 
     return scan_all(arg, ctx, out, err, errlen);
 }
 
+/* The safety net's scan: the /proc reader's in both builds. On procfs it
+ * costs openat + one read + close per process (no kind check: procs.c's
+ * is_procfs), against libproc2's procps_pids_reap(), which adds a stat of
+ * each /proc/PID and parses more (10,000 processes: about 113 against
+ * 136-165 ms of CPU; bench/procs_bench -s). Its entries equal libproc2's
+ * field for field (test procs / safety_scan_agrees): the same stat line,
+ * and the raw comm that set_comm() restores. */
+static int backend_check(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    (void)arg;
+    return qt_proc_scan(ctx, out, err, errlen);
+}
+
 static void backend_scan_pids(void *arg, const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out)
 {
 #ifdef QT_HAVE_LIBPROC2
@@ -93,7 +106,7 @@ static void backend_scan_pids(void *arg, const qt_ctx *ctx, const int *pids, siz
 
 static int scan(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
 {
-    struct qt_proc_backend b = {backend_scan, backend_scan_pids, r};
+    struct qt_proc_backend b = {backend_scan, backend_scan_pids, backend_check, r};
 
     free(r->fresh);
     r->fresh = NULL;

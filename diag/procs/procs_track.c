@@ -253,8 +253,9 @@ static int safety_scan(struct qt_proc_track *t, const struct qt_proc_backend *b,
 {
     struct qt_proc_changes late;
 
-    if (b->scan(b->arg, ctx, full, err, errlen) != 0)
+    if (b->check(b->arg, ctx, full, err, errlen) != 0)
         return -1;
+    full->backend = t->backend; /* the table is still the backend's: the check agrees with it entry for entry */
     /* what changed while we read both is not the events' fault: re-read it next time */
     qt_proc_events_drain(t->ev);
     qt_proc_events_take(t->ev, &late);
