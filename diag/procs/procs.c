@@ -652,7 +652,10 @@ void qt_procs_free(qt_procs *p)
                 free(p->v[i].argv[a]);
         free(p->v[i].argv);
     }
-    free(p->v);
+    if (p->pool)
+        qt_procs_pool_put(p->pool, p->v);
+    else
+        free(p->v);
     qt_procs_memo_free(p);
     memset(p, 0, sizeof *p);
 }

@@ -104,6 +104,9 @@ typedef struct qt_procs {
                                    NULL in tables built by hand. Rebuilt when v or n changed; a
                                    table whose pids or ppids are rewritten in place after a lookup
                                    must set it to NULL after qt_procs_memo_free (procs_int.h). */
+    struct qt_procs_pool *pool; /* where v came from (the event-driven reader recycles its arrays,
+                                   procs_int.h): qt_procs_free gives v back to it; NULL: v is
+                                   malloc'd. Never realloc or take over v of a table with a pool. */
 } qt_procs;
 
 /* Read the whole table (argv and uid of every process) with the build's

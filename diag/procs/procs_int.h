@@ -36,6 +36,19 @@ void qt_proc_track_rescan_soon(struct qt_proc_track *t);
 void qt_proc_track_stats(const struct qt_proc_track *t, struct qt_procs_track_stats *out);
 void qt_proc_track_free(struct qt_proc_track *t);
 
+/* The arrays of the event-driven tables, recycled (procs_pool.c): a steady
+ * sample copies the tracker's table into an array a freed table gave back.
+ * new: the owner's reference. get: an array of at least n entries (contents
+ * undefined) for a table that sets pool to it; never NULL. put: the table's
+ * array comes back (qt_procs_free does it), dropping its reference. The pool
+ * lives until the owner's and every table's reference is gone, so tables may
+ * outlive the reader. */
+struct qt_procs_pool;
+struct qt_procs_pool *qt_procs_pool_new(void);
+struct qt_proc *qt_procs_pool_get(struct qt_procs_pool *pl, size_t n);
+void qt_procs_pool_put(struct qt_procs_pool *pl, struct qt_proc *v);
+void qt_procs_pool_unref(struct qt_procs_pool *pl);
+
 /* The lookup indexes of a table (procs_memo.c): free them (qt_procs_free
  * does; t->memo is NULL after). */
 void qt_procs_memo_free(qt_procs *t);

@@ -26,7 +26,9 @@ struct qt_procs_reader {
     struct qt_lp2 *lp;
 #endif
     struct carried *cache;  /* sorted by pid */
-    size_t ncache;
+    size_t ncache, capcache;
+    struct carried *spare;  /* the cache before the last seal, its argv freed: the next one's array */
+    size_t capspare;
     const qt_procs *table;  /* the last table read, until sealed */
     size_t *from;           /* per entry of table: index + 1 of the cache entry it came from, or 0 */
     size_t loaded, carried;
@@ -225,6 +227,7 @@ void qt_procs_reader_free(qt_procs_reader *r)
         qt_lp2_free(r->lp);
 #endif
     cache_free(r->cache, r->ncache);
+    free(r->spare);
     free(r->from);
     free(r->fresh);
     qt_kids_carry_free(&r->kids);
@@ -298,14 +301,22 @@ void qt_procs_seal(qt_procs *t)
 {
     qt_procs_reader *r = t->loader;
     struct carried *next;
-    size_t n = 0;
+    size_t n = 0, cap;
 
     t->loader = NULL;
     if (!r || r->table != t)
         return; /* a one-shot read, or the reader moved on: nothing to carry */
     r->table = NULL;
     qt_kids_carry_keep(&r->kids, t);
-    next = qt_calloc(t->n ? t->n : 1, sizeof *next);
+    /* the array before last is reused (every field of a kept entry is set
+     * below): a steady sample allocates no cache */
+    if (r->capspare < t->n || !r->spare) {
+        free(r->spare);
+        r->capspare = t->n + t->n / 16 + 16;
+        r->spare = qt_malloc(r->capspare * sizeof *r->spare);
+    }
+    next = r->spare;
+    cap = r->capspare;
     for (size_t i = 0; i < t->n; i++) {
         const struct qt_proc *p = &t->v[i];
         struct carried *c = &next[n];
@@ -326,9 +337,13 @@ void qt_procs_seal(qt_procs *t)
         c->argv_more = p->argv_more;
         c->argv = qt_proc_argv_block(p->argc, p->argv);
     }
-    cache_free(r->cache, r->ncache);
+    for (size_t i = 0; i < r->ncache; i++)
+        free(r->cache[i].argv); /* moved ones are NULL */
+    r->spare = r->cache;
+    r->capspare = r->capcache;
     r->cache = next;
     r->ncache = n;
+    r->capcache = cap;
 }
 
 /* --- one-shot reads: everything --- */

@@ -541,13 +541,24 @@ static void backends_agree(void **st)
 }
 
 #ifdef QT_HAVE_LIBPROC2
+/* A workqueue worker's comm ends with the queue it runs at the moment
+ * (fs/proc/array.c proc_task_name): compared up to it, as the tracker does. */
+static int same_comm(const struct qt_proc *a, const struct qt_proc *b)
+{
+    size_t n;
+    if (!(a->flags & b->flags & 0x20)) /* PF_WQ_WORKER, include/linux/sched.h */
+        return memcmp(a->comm, b->comm, sizeof a->comm) == 0;
+    n = strcspn(a->comm, "-+");
+    return n == strcspn(b->comm, "-+") && memcmp(a->comm, b->comm, n) == 0;
+}
+
 /* Two stat-only entries the same; state and flags only if exact (the
  * staged processes sit still; others may run between two reads). */
 static int same_entry(const struct qt_proc *a, const struct qt_proc *b, int exact)
 {
     return a->pid == b->pid && a->ppid == b->ppid && a->pgid == b->pgid && a->sid == b->sid && a->uid == b->uid &&
            (exact ? a->state == b->state && a->flags == b->flags : (a->state == 'Z') == (b->state == 'Z')) &&
-           a->start == b->start && memcmp(a->comm, b->comm, sizeof a->comm) == 0 && a->argc == b->argc &&
+           a->start == b->start && same_comm(a, b) && a->argc == b->argc &&
            !a->argv && !b->argv && a->argv_more == b->argv_more && a->nlwp == b->nlwp &&
            a->argv_block == b->argv_block && a->lazy == b->lazy && a->ticks == b->ticks && a->image == b->image;
 }

@@ -522,6 +522,49 @@ static void prime_hands_over(void **st)
     qt_collector_procs.free_state(state);
 }
 
+/* A steady sample copies the tracker's table into the array of a table
+ * freed earlier (procs_pool.c), not into fresh memory: the console frees
+ * the old snapshot after the next sample, so the third table gets the
+ * first one's array, even when other code took memory of that size in
+ * between (malloc would have handed the hog that block). Tables may outlive
+ * the reader. */
+static void tables_recycle_arrays(void **st)
+{
+    (void)st;
+    qt_procs_reader *r = qt_procs_reader_new();
+    qt_proc_events *ev = qt_proc_events_new();
+    qt_procs a, b, c, d;
+    struct qt_proc *va;
+    void *hog;
+
+    qt_procs_reader_use_events(r, ev);
+    sample(r, &a);
+    qt_procs_seal(&a);
+    sample(r, &b);
+    qt_procs_seal(&b);
+    va = a.v;
+    qt_procs_free(&a);
+    hog = malloc(b.n * sizeof *b.v);
+    sample(r, &c);
+    qt_procs_seal(&c);
+    assert_ptr_equal(c.v, va);
+    assert_true(same_as_scan(&c));
+    free(hog);
+    /* one more process: the recycled array still fits it */
+    proc(201, "qmail-smtpd", 'S', 100, 1, 80, 0x3000, 89);
+    fork_ev(ev, 100, 201);
+    va = b.v;
+    qt_procs_free(&b);
+    sample(r, &d);
+    qt_procs_seal(&d);
+    assert_int_equal(d.n, 5);
+    assert_ptr_equal(d.v, va);
+    assert_true(same_as_scan(&d));
+    qt_procs_reader_free(r);
+    qt_procs_free(&c);
+    qt_procs_free(&d);
+}
+
 /* The safety net on the live /proc (the build's scan first, then its check
  * through the /proc reader, procs_int.h). With the kernel's events, a safety
  * net right after a full scan finds nothing wrong: 0 repairs, whatever else
@@ -597,6 +640,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(uid_event_drops_carried_uid, setup_tree, teardown_tree),
         cmocka_unit_test(collector_says_how),
         cmocka_unit_test_setup_teardown(prime_hands_over, setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(tables_recycle_arrays, setup_tree, teardown_tree),
         cmocka_unit_test(safety_net_live),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
