@@ -206,16 +206,15 @@ static long read_at(int dfd, const char *rel, char *buf, size_t cap)
     return read_at_fs(dfd, rel, buf, cap, 0);
 }
 
-char **qt_proc_argv_block(int argc, char *const *argv)
+/* One block: pre bytes (the shared count), the array, the strings. */
+static char **argv_block_at(int argc, char *const *argv, size_t pre)
 {
     size_t bytes = 0, head = ((size_t)argc + 1) * sizeof(char *);
     char **v, *text;
 
-    if (argc <= 0)
-        return NULL;
     for (int i = 0; i < argc; i++)
         bytes += strlen(argv[i]) + 1;
-    v = qt_malloc(head + bytes);
+    v = (char **)((char *)qt_malloc(pre + head + bytes) + pre);
     text = (char *)v + head;
     for (int i = 0; i < argc; i++) {
         size_t l = strlen(argv[i]) + 1;
@@ -225,6 +224,37 @@ char **qt_proc_argv_block(int argc, char *const *argv)
     }
     v[argc] = NULL;
     return v;
+}
+
+char **qt_proc_argv_block(int argc, char *const *argv)
+{
+    return argc > 0 ? argv_block_at(argc, argv, 0) : NULL;
+}
+
+/* The count sits in the size_t before the array (malloc's alignment keeps
+ * the array aligned for pointers). */
+char **qt_proc_argv_share(int argc, char *const *argv)
+{
+    char **v;
+
+    if (argc <= 0)
+        return NULL;
+    v = argv_block_at(argc, argv, sizeof(size_t));
+    ((size_t *)(void *)v)[-1] = 1;
+    return v;
+}
+
+char **qt_proc_argv_ref(char **argv)
+{
+    if (argv)
+        ((size_t *)(void *)argv)[-1]++;
+    return argv;
+}
+
+void qt_proc_argv_unref(char **argv)
+{
+    if (argv && --((size_t *)(void *)argv)[-1] == 0)
+        free((size_t *)(void *)argv - 1);
 }
 
 int qt_proc_argv_keep(int argc, char *const *argv, int *more)
@@ -647,6 +677,10 @@ int qt_proc_is_zombie(const struct qt_proc *p)
 void qt_procs_free(qt_procs *p)
 {
     for (size_t i = 0; i < p->n; i++) {
+        if (p->v[i].argv_block == 2) {
+            qt_proc_argv_unref(p->v[i].argv);
+            continue;
+        }
         if (!p->v[i].argv_block)
             for (int a = 0; a < p->v[i].argc; a++)
                 free(p->v[i].argv[a]);

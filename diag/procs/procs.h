@@ -84,7 +84,9 @@ struct qt_proc {
     unsigned long flags;   /* kernel PF_* flags from stat; QT_PF_KTHREAD marks kernel threads */
     unsigned char argv_block; /* 1: argv and its strings are one malloc'd block (the readers make
                                  these: less memory); 0: the array and each string are malloc'd
-                                 separately (tables built by hand). qt_procs_free() handles both. */
+                                 separately (tables built by hand); 2: one block shared with the
+                                 reader's carried cache (qt_proc_argv_share: unref, never free).
+                                 qt_procs_free() handles all three. */
     unsigned char lazy;    /* QT_PROC_* bits; 0 in tables built by hand (everything known) */
     unsigned long long ticks; /* start time in clock ticks since boot: with pid, the identity */
     unsigned long long image; /* stat start_code ^ start_stack: changes on exec (ASLR); 0 if hidden */
@@ -281,6 +283,13 @@ int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
 /* A copy of argc strings as one argv block (array, NULL, then the strings:
  * argv_block = 1); NULL when argc is 0. */
 char **qt_proc_argv_block(int argc, char *const *argv);
+/* The same block with a reference count (argv_block 2), for argv the reader
+ * carries from sample to sample: each table that shows it takes a reference
+ * instead of a copy. share: count 1 (NULL when argc is 0); ref: one more
+ * (NULL stays NULL), returns argv; unref: one less, freed at 0. */
+char **qt_proc_argv_share(int argc, char *const *argv);
+char **qt_proc_argv_ref(char **argv);
+void qt_proc_argv_unref(char **argv);
 void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n);
 #ifdef QT_HAVE_LIBPROC2
 struct qt_lp2;

@@ -18,7 +18,7 @@ struct carried {
     uint64_t comm_hash;
     int argc;
     int argv_more;
-    char **argv;  /* one block (array + strings), or NULL */
+    char **argv;  /* one shared block (qt_proc_argv_share), or NULL */
 };
 
 struct qt_procs_reader {
@@ -196,8 +196,8 @@ int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, c
         p->uid = c->uid;
         p->argc = c->argc;
         p->argv_more = c->argv_more;
-        p->argv = qt_proc_argv_block(c->argc, c->argv);
-        p->argv_block = 1;
+        p->argv = qt_proc_argv_ref(c->argv); /* shared, not copied: 10,000 children, no malloc */
+        p->argv_block = 2;
         p->lazy = 0;
         r->from[i] = j + 1;
         r->carried++;
@@ -214,7 +214,7 @@ void qt_procs_reader_stats(const qt_procs_reader *r, size_t *loaded, size_t *car
 static void cache_free(struct carried *c, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        free(c[i].argv);
+        qt_proc_argv_unref(c[i].argv);
     free(c);
 }
 
@@ -335,10 +335,10 @@ void qt_procs_seal(qt_procs *t)
         c->comm_hash = hash_comm(p->comm);
         c->argc = p->argc;
         c->argv_more = p->argv_more;
-        c->argv = qt_proc_argv_block(p->argc, p->argv);
+        c->argv = p->argv_block == 2 ? qt_proc_argv_ref(p->argv) : qt_proc_argv_share(p->argc, p->argv);
     }
     for (size_t i = 0; i < r->ncache; i++)
-        free(r->cache[i].argv); /* moved ones are NULL */
+        qt_proc_argv_unref(r->cache[i].argv); /* moved ones are NULL */
     r->spare = r->cache;
     r->capspare = r->capcache;
     r->cache = next;
