@@ -333,15 +333,17 @@ static void set_argv(struct qt_proc *p, const char *buf, size_t len)
     p->argv_block = 1;
 }
 
-/* rel: "cmdline" under a /proc/PID fd, or "PID/cmdline" under the /proc fd */
-static int read_cmdline_at(int dfd, const char *rel, struct qt_proc *p)
+/* rel: "cmdline" under a /proc/PID fd, or "PID/cmdline" under the /proc fd;
+ * procfs: dfd is on procfs (is_procfs): no kind check. */
+static int read_cmdline_at(int dfd, int procfs, const char *rel, struct qt_proc *p)
 {
     char small[4096];
     int fd;
     size_t got = 0;
     qt_buf big = {0};
 
-    if ((fd = open_regular_at(dfd, rel)) < 0)
+    fd = procfs ? openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : open_regular_at(dfd, rel);
+    if (fd < 0)
         return -1;
     for (;;) {
         /* one byte past the cap tells set_argv that there is more */
@@ -427,14 +429,14 @@ static int scan_one(int dfd, int procfs, int pid, double boot, long hz, struct q
 /* The uid of a zombie, from status alone: a zombie has no command line and
  * keeps its pid until its parent reaps it; "still a zombie of the same
  * parent" is checked (a start time is not in status). */
-static void load_zombie(int procfd, struct qt_proc *p)
+static void load_zombie(int procfd, int procfs, struct qt_proc *p)
 {
     char rel[32], buf[1024];
     const char *st;
     long len;
 
     snprintf(rel, sizeof rel, "%d/status", p->pid);
-    if ((len = read_at(procfd, rel, buf, sizeof buf)) <= 0)
+    if ((len = read_at_fs(procfd, rel, buf, sizeof buf, procfs)) <= 0)
         return;
     st = status_line(buf, (size_t)len, "State:");
     if (st && *st == 'Z' && status_num(buf, (size_t)len, "PPid:") == (unsigned)p->ppid)
@@ -445,7 +447,7 @@ static void load_zombie(int procfd, struct qt_proc *p)
  * reused since the scan, its stat shows another start time and nothing is
  * read; if the process exec'd since, comm, state and image are updated so
  * they match the argv read. */
-static void load_one(int procfd, struct qt_proc *p)
+static void load_one(int procfd, int procfs, struct qt_proc *p)
 {
     char rel[32], buf[1024];
     struct qt_proc now;
@@ -454,26 +456,26 @@ static void load_one(int procfd, struct qt_proc *p)
 
     p->lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
     if (p->state == 'Z') {
-        load_zombie(procfd, p);
+        load_zombie(procfd, procfs, p);
         return;
     }
     snprintf(rel, sizeof rel, "%d", p->pid);
     if ((dfd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return; /* vanished: argc 0, uid unknown */
     memset(&now, 0, sizeof now);
-    if ((len = read_at(dfd, "stat", buf, sizeof buf)) <= 0 || qt_proc_parse_stat(buf, (size_t)len, &now, NULL) != 0 ||
-        now.pid != p->pid || now.ticks != p->ticks) {
+    if ((len = read_at_fs(dfd, "stat", buf, sizeof buf, procfs)) <= 0 ||
+        qt_proc_parse_stat(buf, (size_t)len, &now, NULL) != 0 || now.pid != p->pid || now.ticks != p->ticks) {
         close(dfd);
         return;
     }
     memcpy(p->comm, now.comm, sizeof p->comm);
     p->state = now.state;
     p->image = now.image;
-    if ((len = read_at(dfd, "status", buf, sizeof buf)) > 0)
+    if ((len = read_at_fs(dfd, "status", buf, sizeof buf, procfs)) > 0)
         p->uid = uid_from_status(buf, (size_t)len);
     /* zombies and kernel threads have no memory map, so no command line */
     if (p->state != 'Z' && !(now.flags & QT_PF_KTHREAD))
-        read_cmdline_at(dfd, "cmdline", p);
+        read_cmdline_at(dfd, procfs, "cmdline", p);
     close(dfd);
 }
 
@@ -550,7 +552,7 @@ int qt_proc_reread_cmdline(const qt_ctx *ctx, int pid, struct qt_proc *p)
     if (dfd < 0)
         return -1;
     snprintf(rel, sizeof rel, "%d/cmdline", pid);
-    rc = read_cmdline_at(dfd, rel, p);
+    rc = read_cmdline_at(dfd, is_procfs(dfd), rel, p);
     close(dfd);
     return rc;
 }
@@ -621,7 +623,7 @@ void qt_proc_scan_pids(const qt_ctx *ctx, const int *pids, size_t n, double boot
 void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)
 {
     char err[64];
-    int dfd;
+    int dfd, procfs;
 
     if (!n)
         return;
@@ -630,8 +632,9 @@ void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)
             t->v[idx[i]].lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
         return;
     }
+    procfs = is_procfs(dfd);
     for (size_t i = 0; i < n; i++)
-        load_one(dfd, &t->v[idx[i]]);
+        load_one(dfd, procfs, &t->v[idx[i]]);
     close(dfd);
 }
 
