@@ -2,7 +2,7 @@
  * backend, persistent reader) followed by the zombies collector, exactly as
  * the sampler runs them, K times in one process.
  *
- *   procs_bench [-n SAMPLES] [-p] [-b SET | -l LOADER]
+ *   procs_bench [-n SAMPLES] [-p] [-b SET | -l LOADER | -s SCAN]
  *   -n SAMPLES  samples to take (default 1)
  *   -p          procs collector only (no zombie grouping)
  *   -b SET      instead, a bare libproc2 reap of an item set, to see what
@@ -14,10 +14,17 @@
  *               (procps_pids_select batches, qt_lp2_load) or "proc" (the
  *               /proc reader's pinned directory fd, qt_proc_load); SAMPLES
  *               rounds, the load alone timed (wall and CPU)
+ *   -s SCAN     instead, one stat scan of every process, SAMPLES rounds
+ *               (wall and CPU): "libproc2" (qt_lp2_scan, procps_pids_reap),
+ *               "proc" (the /proc reader's qt_proc_scan, which the safety
+ *               net uses in both builds) or "raw" (the floor: readdir, then
+ *               openat + one read + close of each stat file, no parsing)
  *
  * Prints one line: backend, processes, zombies, groups, and the first and
  * median sample times in ms. Used by bench/bench_procs.py.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +150,80 @@ static int load_bench(const char *loader, int n)
     return 0;
 }
 
+/* -s raw: what any stat scan must do, nothing more. */
+static size_t raw_scan(void)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    size_t n = 0;
+    char rel[300], buf[1024];
+
+    if (!d)
+        return 0;
+    while ((de = readdir(d))) {
+        int fd;
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(rel, sizeof rel, "%s/stat", de->d_name);
+        if ((fd = openat(dirfd(d), rel, O_RDONLY | O_CLOEXEC)) < 0)
+            continue;
+        n += read(fd, buf, sizeof buf) > 0;
+        close(fd);
+    }
+    closedir(d);
+    return n;
+}
+
+static int scan_bench(const char *how, int n)
+{
+    qt_ctx ctx;
+    double *ms = qt_calloc((size_t)n, sizeof *ms), *cpu = qt_calloc((size_t)n, sizeof *cpu);
+    size_t nprocs = 0;
+    char err[256];
+#ifdef QT_HAVE_LIBPROC2
+    struct qt_lp2 *lp = qt_lp2_new(err, sizeof err);
+#endif
+
+    qt_ctx_defaults(&ctx);
+    for (int i = 0; i < n; i++) {
+        qt_procs t;
+        double t0 = qt_now_mono(), c0 = qt_now_cpu();
+        int rc = 0;
+        memset(&t, 0, sizeof t);
+        if (strcmp(how, "raw") == 0)
+            t.n = raw_scan();
+        else if (strcmp(how, "proc") == 0)
+            rc = qt_proc_scan(&ctx, &t, err, sizeof err);
+#ifdef QT_HAVE_LIBPROC2
+        else if (strcmp(how, "libproc2") == 0)
+            rc = lp ? qt_lp2_scan(lp, &ctx, &t, err, sizeof err) : -1;
+#endif
+        else {
+            fprintf(stderr, "procs_bench: -s raw, proc or libproc2 (in a libproc2 build)\n");
+            return 2;
+        }
+        cpu[i] = (qt_now_cpu() - c0) * 1000;
+        ms[i] = (qt_now_mono() - t0) * 1000;
+        if (rc != 0) {
+            fprintf(stderr, "procs_bench: %s\n", err);
+            return 1;
+        }
+        nprocs = t.n;
+        if (t.v)
+            qt_procs_free(&t);
+    }
+    qsort(ms, (size_t)n, sizeof *ms, cmp);
+    qsort(cpu, (size_t)n, sizeof *cpu, cmp);
+    printf("scan=%s procs=%zu rounds=%d median_ms=%.1f median_cpu_ms=%.1f min_cpu_ms=%.1f\n", how, nprocs, n,
+           ms[n / 2], cpu[n / 2], cpu[0]);
+#ifdef QT_HAVE_LIBPROC2
+    qt_lp2_free(lp);
+#endif
+    free(ms);
+    free(cpu);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     qt_ctx ctx;
@@ -152,9 +233,9 @@ int main(int argc, char **argv)
     size_t nprocs = 0, nz = 0, ng = 0;
     const char *backend = "?";
 
-    const char *set = NULL, *loader = NULL;
+    const char *set = NULL, *loader = NULL, *scan = NULL;
 
-    while ((opt = getopt(argc, argv, "n:pb:l:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:pb:l:s:")) != -1) {
         if (opt == 'n')
             n = atoi(optarg);
         else if (opt == 'p')
@@ -163,8 +244,10 @@ int main(int argc, char **argv)
             set = optarg;
         else if (opt == 'l')
             loader = optarg;
+        else if (opt == 's')
+            scan = optarg;
         else {
-            fprintf(stderr, "usage: procs_bench [-n SAMPLES] [-p] [-b SET | -l LOADER]\n");
+            fprintf(stderr, "usage: procs_bench [-n SAMPLES] [-p] [-b SET | -l LOADER | -s SCAN]\n");
             return 2;
         }
     }
@@ -172,6 +255,8 @@ int main(int argc, char **argv)
         n = 1;
     if (loader)
         return load_bench(loader, n);
+    if (scan)
+        return scan_bench(scan, n);
     if (set) {
 #ifdef QT_HAVE_LIBPROC2
         return bare_reap(set, n);

@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 
 /* --- /proc/PID/stat --- */
@@ -156,10 +159,24 @@ static int open_regular_at(int dfd, const char *rel)
     return fd;
 }
 
-/* Read at most cap bytes of dfd/rel into buf. Returns the length or -1. */
-static long read_at(int dfd, const char *rel, char *buf, size_t cap)
+/* Is dfd a procfs mount? Its files are made by the kernel: no user can put
+ * a FIFO or a device there, or swap one in (mounting over /proc needs
+ * CAP_SYS_ADMIN in our mount namespace), so the per-file kind check of
+ * docs/security.md is skipped there; a --proc fixture tree on any other
+ * file system keeps it. f_type: statfs(2), PROC_SUPER_MAGIC. */
+static int is_procfs(int dfd)
 {
-    int fd = open_regular_at(dfd, rel);
+    struct statfs sf;
+    return fstatfs(dfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/* Read at most cap bytes of dfd/rel into buf. Returns the length or -1.
+ * procfs: dfd is a procfs directory (is_procfs): no fstat, and a short read
+ * is the end (a seq_file read returns the whole record when it fits:
+ * fs/seq_file.c), which saves the read that returns 0. */
+static long read_at_fs(int dfd, const char *rel, char *buf, size_t cap, int procfs)
+{
+    int fd = procfs ? openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : open_regular_at(dfd, rel);
     size_t got = 0;
 
     if (fd < 0)
@@ -177,21 +194,27 @@ static long read_at(int dfd, const char *rel, char *buf, size_t cap)
         if (r == 0)
             break;
         got += (size_t)r;
+        if (procfs && got < cap)
+            break;
     }
     close(fd);
     return (long)got;
 }
 
-char **qt_proc_argv_block(int argc, char *const *argv)
+static long read_at(int dfd, const char *rel, char *buf, size_t cap)
+{
+    return read_at_fs(dfd, rel, buf, cap, 0);
+}
+
+/* One block: pre bytes (the shared count), the array, the strings. */
+static char **argv_block_at(int argc, char *const *argv, size_t pre)
 {
     size_t bytes = 0, head = ((size_t)argc + 1) * sizeof(char *);
     char **v, *text;
 
-    if (argc <= 0)
-        return NULL;
     for (int i = 0; i < argc; i++)
         bytes += strlen(argv[i]) + 1;
-    v = qt_malloc(head + bytes);
+    v = (char **)((char *)qt_malloc(pre + head + bytes) + pre);
     text = (char *)v + head;
     for (int i = 0; i < argc; i++) {
         size_t l = strlen(argv[i]) + 1;
@@ -201,6 +224,37 @@ char **qt_proc_argv_block(int argc, char *const *argv)
     }
     v[argc] = NULL;
     return v;
+}
+
+char **qt_proc_argv_block(int argc, char *const *argv)
+{
+    return argc > 0 ? argv_block_at(argc, argv, 0) : NULL;
+}
+
+/* The count sits in the size_t before the array (malloc's alignment keeps
+ * the array aligned for pointers). */
+char **qt_proc_argv_share(int argc, char *const *argv)
+{
+    char **v;
+
+    if (argc <= 0)
+        return NULL;
+    v = argv_block_at(argc, argv, sizeof(size_t));
+    ((size_t *)(void *)v)[-1] = 1;
+    return v;
+}
+
+char **qt_proc_argv_ref(char **argv)
+{
+    if (argv)
+        ((size_t *)(void *)argv)[-1]++;
+    return argv;
+}
+
+void qt_proc_argv_unref(char **argv)
+{
+    if (argv && --((size_t *)(void *)argv)[-1] == 0)
+        free((size_t *)(void *)argv - 1);
 }
 
 int qt_proc_argv_keep(int argc, char *const *argv, int *more)
@@ -279,15 +333,17 @@ static void set_argv(struct qt_proc *p, const char *buf, size_t len)
     p->argv_block = 1;
 }
 
-/* rel: "cmdline" under a /proc/PID fd, or "PID/cmdline" under the /proc fd */
-static int read_cmdline_at(int dfd, const char *rel, struct qt_proc *p)
+/* rel: "cmdline" under a /proc/PID fd, or "PID/cmdline" under the /proc fd;
+ * procfs: dfd is on procfs (is_procfs): no kind check. */
+static int read_cmdline_at(int dfd, int procfs, const char *rel, struct qt_proc *p)
 {
     char small[4096];
     int fd;
     size_t got = 0;
     qt_buf big = {0};
 
-    if ((fd = open_regular_at(dfd, rel)) < 0)
+    fd = procfs ? openat(dfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : open_regular_at(dfd, rel);
+    if (fd < 0)
         return -1;
     for (;;) {
         /* one byte past the cap tells set_argv that there is more */
@@ -351,8 +407,9 @@ static unsigned uid_from_status(const char *t, size_t len)
     return status_num(t, len, "Uid:");
 }
 
-/* The stat line of one process: every field but argv and uid. */
-static int scan_one(int dfd, int pid, double boot, long hz, struct qt_proc *p)
+/* The stat line of one process: every field but argv and uid. procfs:
+ * is_procfs(dfd). */
+static int scan_one(int dfd, int procfs, int pid, double boot, long hz, struct qt_proc *p)
 {
     char rel[32], buf[1024];
     long len;
@@ -361,7 +418,7 @@ static int scan_one(int dfd, int pid, double boot, long hz, struct qt_proc *p)
     p->uid = (unsigned)-1;
     p->lazy = QT_PROC_UNREAD;
     snprintf(rel, sizeof rel, "%d/stat", pid);
-    if ((len = read_at(dfd, rel, buf, sizeof buf)) <= 0)
+    if ((len = read_at_fs(dfd, rel, buf, sizeof buf, procfs)) <= 0)
         return -1; /* vanished (or a pid directory without stat) */
     if (qt_proc_parse_stat(buf, (size_t)len, p, NULL) != 0 || p->pid != pid)
         return -1;
@@ -372,14 +429,14 @@ static int scan_one(int dfd, int pid, double boot, long hz, struct qt_proc *p)
 /* The uid of a zombie, from status alone: a zombie has no command line and
  * keeps its pid until its parent reaps it; "still a zombie of the same
  * parent" is checked (a start time is not in status). */
-static void load_zombie(int procfd, struct qt_proc *p)
+static void load_zombie(int procfd, int procfs, struct qt_proc *p)
 {
     char rel[32], buf[1024];
     const char *st;
     long len;
 
     snprintf(rel, sizeof rel, "%d/status", p->pid);
-    if ((len = read_at(procfd, rel, buf, sizeof buf)) <= 0)
+    if ((len = read_at_fs(procfd, rel, buf, sizeof buf, procfs)) <= 0)
         return;
     st = status_line(buf, (size_t)len, "State:");
     if (st && *st == 'Z' && status_num(buf, (size_t)len, "PPid:") == (unsigned)p->ppid)
@@ -390,7 +447,7 @@ static void load_zombie(int procfd, struct qt_proc *p)
  * reused since the scan, its stat shows another start time and nothing is
  * read; if the process exec'd since, comm, state and image are updated so
  * they match the argv read. */
-static void load_one(int procfd, struct qt_proc *p)
+static void load_one(int procfd, int procfs, struct qt_proc *p)
 {
     char rel[32], buf[1024];
     struct qt_proc now;
@@ -399,26 +456,26 @@ static void load_one(int procfd, struct qt_proc *p)
 
     p->lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
     if (p->state == 'Z') {
-        load_zombie(procfd, p);
+        load_zombie(procfd, procfs, p);
         return;
     }
     snprintf(rel, sizeof rel, "%d", p->pid);
     if ((dfd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return; /* vanished: argc 0, uid unknown */
     memset(&now, 0, sizeof now);
-    if ((len = read_at(dfd, "stat", buf, sizeof buf)) <= 0 || qt_proc_parse_stat(buf, (size_t)len, &now, NULL) != 0 ||
-        now.pid != p->pid || now.ticks != p->ticks) {
+    if ((len = read_at_fs(dfd, "stat", buf, sizeof buf, procfs)) <= 0 ||
+        qt_proc_parse_stat(buf, (size_t)len, &now, NULL) != 0 || now.pid != p->pid || now.ticks != p->ticks) {
         close(dfd);
         return;
     }
     memcpy(p->comm, now.comm, sizeof p->comm);
     p->state = now.state;
     p->image = now.image;
-    if ((len = read_at(dfd, "status", buf, sizeof buf)) > 0)
+    if ((len = read_at_fs(dfd, "status", buf, sizeof buf, procfs)) > 0)
         p->uid = uid_from_status(buf, (size_t)len);
     /* zombies and kernel threads have no memory map, so no command line */
     if (p->state != 'Z' && !(now.flags & QT_PF_KTHREAD))
-        read_cmdline_at(dfd, "cmdline", p);
+        read_cmdline_at(dfd, procfs, "cmdline", p);
     close(dfd);
 }
 
@@ -495,7 +552,7 @@ int qt_proc_reread_cmdline(const qt_ctx *ctx, int pid, struct qt_proc *p)
     if (dfd < 0)
         return -1;
     snprintf(rel, sizeof rel, "%d/cmdline", pid);
-    rc = read_cmdline_at(dfd, rel, p);
+    rc = read_cmdline_at(dfd, is_procfs(dfd), rel, p);
     close(dfd);
     return rc;
 }
@@ -512,7 +569,7 @@ int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
     struct dirent *de;
     size_t cap = 0;
     long hz = sysconf(_SC_CLK_TCK);
-    int dfd;
+    int dfd, procfs;
 
     memset(out, 0, sizeof *out);
     out->backend = "proc";
@@ -526,12 +583,13 @@ int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
         return -1;
     }
     out->boot = qt_procs_boot_time(ctx);
+    procfs = is_procfs(dfd);
     while ((de = readdir(d))) {
         unsigned long pid;
         if (de->d_name[0] < '1' || de->d_name[0] > '9' || qt_parse_ulong(de->d_name, &pid) != 0 || pid > INT_MAX)
             continue;
         qt_grow(&out->v, &cap, out->n + 1, sizeof *out->v);
-        if (scan_one(dfd, (int)pid, out->boot, hz, &out->v[out->n]) == 0)
+        if (scan_one(dfd, procfs, (int)pid, out->boot, hz, &out->v[out->n]) == 0)
             out->n++;
     }
     closedir(d);
@@ -545,16 +603,17 @@ void qt_proc_scan_pids(const qt_ctx *ctx, const int *pids, size_t n, double boot
 {
     char err[64];
     long hz = sysconf(_SC_CLK_TCK);
-    int dfd;
+    int dfd, procfs;
 
     memset(out, 0, sizeof *out);
     out->backend = "proc";
     out->boot = boot;
     if (!n || (dfd = open_proc(ctx, err, sizeof err)) < 0)
         return;
+    procfs = is_procfs(dfd);
     out->v = qt_calloc(n, sizeof *out->v);
     for (size_t i = 0; i < n; i++)
-        if (scan_one(dfd, pids[i], boot, hz > 0 ? hz : 100, &out->v[out->n]) == 0)
+        if (scan_one(dfd, procfs, pids[i], boot, hz > 0 ? hz : 100, &out->v[out->n]) == 0)
             out->n++;
     close(dfd);
     if (out->n > 1)
@@ -564,7 +623,7 @@ void qt_proc_scan_pids(const qt_ctx *ctx, const int *pids, size_t n, double boot
 void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)
 {
     char err[64];
-    int dfd;
+    int dfd, procfs;
 
     if (!n)
         return;
@@ -573,8 +632,9 @@ void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n)
             t->v[idx[i]].lazy &= (unsigned char)~(QT_PROC_UNREAD | QT_PROC_WANTED);
         return;
     }
+    procfs = is_procfs(dfd);
     for (size_t i = 0; i < n; i++)
-        load_one(dfd, &t->v[idx[i]]);
+        load_one(dfd, procfs, &t->v[idx[i]]);
     close(dfd);
 }
 
@@ -620,12 +680,19 @@ int qt_proc_is_zombie(const struct qt_proc *p)
 void qt_procs_free(qt_procs *p)
 {
     for (size_t i = 0; i < p->n; i++) {
+        if (p->v[i].argv_block == 2) {
+            qt_proc_argv_unref(p->v[i].argv);
+            continue;
+        }
         if (!p->v[i].argv_block)
             for (int a = 0; a < p->v[i].argc; a++)
                 free(p->v[i].argv[a]);
         free(p->v[i].argv);
     }
-    free(p->v);
+    if (p->pool)
+        qt_procs_pool_put(p->pool, p->v);
+    else
+        free(p->v);
     qt_procs_memo_free(p);
     memset(p, 0, sizeof *p);
 }

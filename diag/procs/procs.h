@@ -84,7 +84,9 @@ struct qt_proc {
     unsigned long flags;   /* kernel PF_* flags from stat; QT_PF_KTHREAD marks kernel threads */
     unsigned char argv_block; /* 1: argv and its strings are one malloc'd block (the readers make
                                  these: less memory); 0: the array and each string are malloc'd
-                                 separately (tables built by hand). qt_procs_free() handles both. */
+                                 separately (tables built by hand); 2: one block shared with the
+                                 reader's carried cache (qt_proc_argv_share: unref, never free).
+                                 qt_procs_free() handles all three. */
     unsigned char lazy;    /* QT_PROC_* bits; 0 in tables built by hand (everything known) */
     unsigned long long ticks; /* start time in clock ticks since boot: with pid, the identity */
     unsigned long long image; /* stat start_code ^ start_stack: changes on exec (ASLR); 0 if hidden */
@@ -104,6 +106,9 @@ typedef struct qt_procs {
                                    NULL in tables built by hand. Rebuilt when v or n changed; a
                                    table whose pids or ppids are rewritten in place after a lookup
                                    must set it to NULL after qt_procs_memo_free (procs_int.h). */
+    struct qt_procs_pool *pool; /* where v came from (the event-driven reader recycles its arrays,
+                                   procs_int.h): qt_procs_free gives v back to it; NULL: v is
+                                   malloc'd. Never realloc or take over v of a table with a pool. */
 } qt_procs;
 
 /* Read the whole table (argv and uid of every process) with the build's
@@ -135,7 +140,9 @@ void qt_procs_reader_stats(const qt_procs_reader *r, size_t *loaded, size_t *car
  * processes the kernel said changed, known zombies that kill(pid, 0) finds
  * reaped (a fixture tree: all of them) and children of exited
  * processes, with a full scan at the first read, after lost events and
- * every 30 s (the safety net, which counts repairs). The tables it returns
+ * every 30 s (the safety net, which counts repairs; its scan is the /proc
+ * reader's qt_proc_scan in both builds, equal to libproc2's entry for
+ * entry, and the table keeps the build's backend name). The tables it returns
  * are what a full scan returns, except the R/S/D/T state of processes that
  * did not change (zombie or not stays exact), pgid after setpgid() (no
  * event; until the next safety net) and the "-queue" end of a kernel
@@ -269,11 +276,20 @@ extern const struct qt_collector qt_collector_procs;
 
 /* Internal: the backends. scan fills the stat fields of every process
  * (lazy = QT_PROC_UNREAD, sorted by pid); load reads argv and uid of the
- * n entries idx[] of t and clears their QT_PROC_UNREAD. */
+ * n entries idx[] of t and clears their QT_PROC_UNREAD. On a procfs mount
+ * qt_proc_scan reads each stat file with openat + one read + close, no kind
+ * check (docs/security.md). */
 int qt_proc_scan(const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
 /* A copy of argc strings as one argv block (array, NULL, then the strings:
  * argv_block = 1); NULL when argc is 0. */
 char **qt_proc_argv_block(int argc, char *const *argv);
+/* The same block with a reference count (argv_block 2), for argv the reader
+ * carries from sample to sample: each table that shows it takes a reference
+ * instead of a copy. share: count 1 (NULL when argc is 0); ref: one more
+ * (NULL stays NULL), returns argv; unref: one less, freed at 0. */
+char **qt_proc_argv_share(int argc, char *const *argv);
+char **qt_proc_argv_ref(char **argv);
+void qt_proc_argv_unref(char **argv);
 void qt_proc_load(const qt_ctx *ctx, qt_procs *t, const size_t *idx, size_t n);
 #ifdef QT_HAVE_LIBPROC2
 struct qt_lp2;

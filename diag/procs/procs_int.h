@@ -4,7 +4,11 @@
  * The reader's backend reads stat lines two ways: every process (scan) or
  * a list of pids (scan_pids: entries for the pids that exist, sorted by
  * pid, lazy = QT_PROC_UNREAD, boot time given). The tracker keeps the
- * previous table and decides which of the two a sample needs.
+ * previous table and decides which of the two a sample needs. The safety
+ * net's scan (check) is scan's contract too, and its entries must equal
+ * scan's field for field (the tracker compares them and adopts them): it is
+ * the /proc reader's qt_proc_scan in both builds, the cheapest full scan
+ * (docs/performance-procs.md, "The safety net's scan").
  */
 #ifndef QT_PROCS_INT_H
 #define QT_PROCS_INT_H
@@ -15,6 +19,7 @@
 struct qt_proc_backend {
     int (*scan)(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
     void (*scan_pids)(void *arg, const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out);
+    int (*check)(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen);
     void *arg;
 };
 
@@ -30,6 +35,19 @@ int qt_proc_track_read(struct qt_proc_track *t, const struct qt_proc_backend *b,
 void qt_proc_track_rescan_soon(struct qt_proc_track *t);
 void qt_proc_track_stats(const struct qt_proc_track *t, struct qt_procs_track_stats *out);
 void qt_proc_track_free(struct qt_proc_track *t);
+
+/* The arrays of the event-driven tables, recycled (procs_pool.c): a steady
+ * sample copies the tracker's table into an array a freed table gave back.
+ * new: the owner's reference. get: an array of at least n entries (contents
+ * undefined) for a table that sets pool to it; never NULL. put: the table's
+ * array comes back (qt_procs_free does it), dropping its reference. The pool
+ * lives until the owner's and every table's reference is gone, so tables may
+ * outlive the reader. */
+struct qt_procs_pool;
+struct qt_procs_pool *qt_procs_pool_new(void);
+struct qt_proc *qt_procs_pool_get(struct qt_procs_pool *pl, size_t n);
+void qt_procs_pool_put(struct qt_procs_pool *pl, struct qt_proc *v);
+void qt_procs_pool_unref(struct qt_procs_pool *pl);
 
 /* The lookup indexes of a table (procs_memo.c): free them (qt_procs_free
  * does; t->memo is NULL after). */

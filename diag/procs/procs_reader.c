@@ -18,7 +18,7 @@ struct carried {
     uint64_t comm_hash;
     int argc;
     int argv_more;
-    char **argv;  /* one block (array + strings), or NULL */
+    char **argv;  /* one shared block (qt_proc_argv_share), or NULL */
 };
 
 struct qt_procs_reader {
@@ -26,7 +26,9 @@ struct qt_procs_reader {
     struct qt_lp2 *lp;
 #endif
     struct carried *cache;  /* sorted by pid */
-    size_t ncache;
+    size_t ncache, capcache;
+    struct carried *spare;  /* the cache before the last seal, its argv freed: the next one's array */
+    size_t capspare;
     const qt_procs *table;  /* the last table read, until sealed */
     size_t *from;           /* per entry of table: index + 1 of the cache entry it came from, or 0 */
     size_t loaded, carried;
@@ -78,6 +80,19 @@ static int backend_scan(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, 
     return scan_all(arg, ctx, out, err, errlen);
 }
 
+/* The safety net's scan: the /proc reader's in both builds. On procfs it
+ * costs openat + one read + close per process (no kind check: procs.c's
+ * is_procfs), against libproc2's procps_pids_reap(), which adds a stat of
+ * each /proc/PID and parses more (10,000 processes: about 113 against
+ * 136-165 ms of CPU; bench/procs_bench -s). Its entries equal libproc2's
+ * field for field (test procs / safety_scan_agrees): the same stat line,
+ * and the raw comm that set_comm() restores. */
+static int backend_check(void *arg, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
+{
+    (void)arg;
+    return qt_proc_scan(ctx, out, err, errlen);
+}
+
 static void backend_scan_pids(void *arg, const qt_ctx *ctx, const int *pids, size_t n, double boot, qt_procs *out)
 {
 #ifdef QT_HAVE_LIBPROC2
@@ -93,7 +108,7 @@ static void backend_scan_pids(void *arg, const qt_ctx *ctx, const int *pids, siz
 
 static int scan(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, char *err, size_t errlen)
 {
-    struct qt_proc_backend b = {backend_scan, backend_scan_pids, r};
+    struct qt_proc_backend b = {backend_scan, backend_scan_pids, backend_check, r};
 
     free(r->fresh);
     r->fresh = NULL;
@@ -181,8 +196,8 @@ int qt_procs_reader_read(qt_procs_reader *r, const qt_ctx *ctx, qt_procs *out, c
         p->uid = c->uid;
         p->argc = c->argc;
         p->argv_more = c->argv_more;
-        p->argv = qt_proc_argv_block(c->argc, c->argv);
-        p->argv_block = 1;
+        p->argv = qt_proc_argv_ref(c->argv); /* shared, not copied: 10,000 children, no malloc */
+        p->argv_block = 2;
         p->lazy = 0;
         r->from[i] = j + 1;
         r->carried++;
@@ -199,7 +214,7 @@ void qt_procs_reader_stats(const qt_procs_reader *r, size_t *loaded, size_t *car
 static void cache_free(struct carried *c, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        free(c[i].argv);
+        qt_proc_argv_unref(c[i].argv);
     free(c);
 }
 
@@ -212,6 +227,7 @@ void qt_procs_reader_free(qt_procs_reader *r)
         qt_lp2_free(r->lp);
 #endif
     cache_free(r->cache, r->ncache);
+    free(r->spare);
     free(r->from);
     free(r->fresh);
     qt_kids_carry_free(&r->kids);
@@ -285,14 +301,22 @@ void qt_procs_seal(qt_procs *t)
 {
     qt_procs_reader *r = t->loader;
     struct carried *next;
-    size_t n = 0;
+    size_t n = 0, cap;
 
     t->loader = NULL;
     if (!r || r->table != t)
         return; /* a one-shot read, or the reader moved on: nothing to carry */
     r->table = NULL;
     qt_kids_carry_keep(&r->kids, t);
-    next = qt_calloc(t->n ? t->n : 1, sizeof *next);
+    /* the array before last is reused (every field of a kept entry is set
+     * below): a steady sample allocates no cache */
+    if (r->capspare < t->n || !r->spare) {
+        free(r->spare);
+        r->capspare = t->n + t->n / 16 + 16;
+        r->spare = qt_malloc(r->capspare * sizeof *r->spare);
+    }
+    next = r->spare;
+    cap = r->capspare;
     for (size_t i = 0; i < t->n; i++) {
         const struct qt_proc *p = &t->v[i];
         struct carried *c = &next[n];
@@ -311,11 +335,15 @@ void qt_procs_seal(qt_procs *t)
         c->comm_hash = hash_comm(p->comm);
         c->argc = p->argc;
         c->argv_more = p->argv_more;
-        c->argv = qt_proc_argv_block(p->argc, p->argv);
+        c->argv = p->argv_block == 2 ? qt_proc_argv_ref(p->argv) : qt_proc_argv_share(p->argc, p->argv);
     }
-    cache_free(r->cache, r->ncache);
+    for (size_t i = 0; i < r->ncache; i++)
+        qt_proc_argv_unref(r->cache[i].argv); /* moved ones are NULL */
+    r->spare = r->cache;
+    r->capspare = r->capcache;
     r->cache = next;
     r->ncache = n;
+    r->capcache = cap;
 }
 
 /* --- one-shot reads: everything --- */

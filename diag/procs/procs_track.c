@@ -34,6 +34,7 @@ struct qt_proc_track {
     size_t npending;
     int *suspects;         /* what the last safety net found wrong: judged at the next sample */
     size_t nsuspects;
+    struct qt_procs_pool *pool; /* the arrays of the tables handed out */
     struct qt_procs_track_stats st;
 };
 
@@ -41,6 +42,7 @@ struct qt_proc_track *qt_proc_track_new(qt_proc_events *ev)
 {
     struct qt_proc_track *t = qt_calloc(1, sizeof *t);
     t->ev = ev;
+    t->pool = qt_procs_pool_new();
     return t;
 }
 
@@ -52,6 +54,7 @@ void qt_proc_track_free(struct qt_proc_track *t)
     free(t->base);
     free(t->pending);
     free(t->suspects);
+    qt_procs_pool_unref(t->pool);
     free(t);
 }
 
@@ -236,13 +239,16 @@ static void judge_suspects(struct qt_proc_track *t, const struct qt_proc_changes
     t->nsuspects = 0;
 }
 
+/* The table handed out: a copy of base in an array a freed table gave back
+ * (procs_pool.c), so a steady sample touches no fresh memory. */
 static void copy_out(const struct qt_proc_track *t, qt_procs *out)
 {
     memset(out, 0, sizeof *out);
     out->backend = t->backend;
     out->boot = t->boot;
     out->n = t->n;
-    out->v = qt_malloc((t->n ? t->n : 1) * sizeof *out->v); /* every entry is copied over: no zeroing */
+    out->v = qt_procs_pool_get(t->pool, t->n); /* every entry is copied over: no zeroing */
+    out->pool = t->pool;
     if (t->n)
         memcpy(out->v, t->base, t->n * sizeof *out->v);
 }
@@ -253,8 +259,9 @@ static int safety_scan(struct qt_proc_track *t, const struct qt_proc_backend *b,
 {
     struct qt_proc_changes late;
 
-    if (b->scan(b->arg, ctx, full, err, errlen) != 0)
+    if (b->check(b->arg, ctx, full, err, errlen) != 0)
         return -1;
+    full->backend = t->backend; /* the table is still the backend's: the check agrees with it entry for entry */
     /* what changed while we read both is not the events' fault: re-read it next time */
     qt_proc_events_drain(t->ev);
     qt_proc_events_take(t->ev, &late);

@@ -540,6 +540,80 @@ static void backends_agree(void **st)
 #endif
 }
 
+#ifdef QT_HAVE_LIBPROC2
+/* A workqueue worker's comm ends with the queue it runs at the moment
+ * (fs/proc/array.c proc_task_name): compared up to it, as the tracker does. */
+static int same_comm(const struct qt_proc *a, const struct qt_proc *b)
+{
+    size_t n;
+    if (!(a->flags & b->flags & 0x20)) /* PF_WQ_WORKER, include/linux/sched.h */
+        return memcmp(a->comm, b->comm, sizeof a->comm) == 0;
+    n = strcspn(a->comm, "-+");
+    return n == strcspn(b->comm, "-+") && memcmp(a->comm, b->comm, n) == 0;
+}
+
+/* Two stat-only entries the same; state and flags only if exact (the
+ * staged processes sit still; others may run between two reads). */
+static int same_entry(const struct qt_proc *a, const struct qt_proc *b, int exact)
+{
+    return a->pid == b->pid && a->ppid == b->ppid && a->pgid == b->pgid && a->sid == b->sid && a->uid == b->uid &&
+           (exact ? a->state == b->state && a->flags == b->flags : (a->state == 'Z') == (b->state == 'Z')) &&
+           a->start == b->start && same_comm(a, b) && a->argc == b->argc &&
+           !a->argv && !b->argv && a->argv_more == b->argv_more && a->nlwp == b->nlwp &&
+           a->argv_block == b->argv_block && a->lazy == b->lazy && a->ticks == b->ticks && a->image == b->image;
+}
+#endif
+
+/* The safety net's scan is the /proc reader's in both builds (procs_int.h):
+ * the tracker compares its entries with the event-driven table and adopts
+ * them, so they must be libproc2's scan entries, field for field, for every
+ * process two libproc2 scans around it agree on: hostile names, zombies,
+ * kernel threads and threaded processes included. */
+static void safety_scan_agrees(void **st)
+{
+    (void)st;
+#ifndef QT_HAVE_LIBPROC2
+    skip();
+#else
+    struct live L;
+    qt_ctx c;
+    qt_procs a, b, pr;
+    char err[256];
+    struct qt_lp2 *lp = qt_lp2_new(err, sizeof err);
+    size_t compared = 0, staged = 0;
+
+    assert_non_null(lp);
+    qt_ctx_defaults(&c);
+    live_start(&L);
+    assert_int_equal(qt_lp2_scan(lp, &c, &a, err, sizeof err), 0);
+    assert_int_equal(qt_proc_scan(&c, &pr, err, sizeof err), 0);
+    assert_int_equal(qt_lp2_scan(lp, &c, &b, err, sizeof err), 0);
+    assert_true(a.boot == pr.boot);
+    for (size_t i = 0; i < a.n; i++) {
+        const struct qt_proc *x = &a.v[i], *y = qt_procs_find(&b, x->pid), *z;
+        int mine = 0;
+        for (int k = 0; k < L.n; k++)
+            mine |= L.pids[k] == x->pid;
+        if (!y || !same_entry(x, y, mine))
+            continue; /* changed while we read: not comparable */
+        if (!(z = qt_procs_find(&pr, x->pid)))
+            fail_msg("pid %d (%s) missing from the /proc reader's scan", x->pid, x->comm);
+        if (!same_entry(x, z, mine))
+            fail_msg("pid %d: libproc2 '%s' %c nlwp %d image %llx, /proc reader '%s' %c nlwp %d image %llx", x->pid,
+                     x->comm, x->state, x->nlwp, x->image, z->comm, z->state, z->nlwp, z->image);
+        compared++;
+        staged += mine;
+    }
+    assert_int_equal(staged, L.n);
+    assert_true(compared > staged);
+    qt_procs_free(&a);
+    qt_procs_free(&b);
+    qt_procs_free(&pr);
+    qt_lp2_free(lp);
+    live_stop(&L);
+#endif
+}
+
 /* issue 12 item 5: a process with a huge command line costs a bounded
  * read and copy, and says it was cut; both backends keep the same words */
 static void huge_argv(void **st)
@@ -682,6 +756,7 @@ int main(void)
         cmocka_unit_test(reader_reuse),
         cmocka_unit_test(proc_reader_on_live_processes),
         cmocka_unit_test(backends_agree),
+        cmocka_unit_test(safety_scan_agrees),
         cmocka_unit_test(find_any_spread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,6 +522,186 @@ static void prime_hands_over(void **st)
     qt_collector_procs.free_state(state);
 }
 
+/* A steady sample copies the tracker's table into the array of a table
+ * freed earlier (procs_pool.c), not into fresh memory: the console frees
+ * the old snapshot after the next sample, so the third table gets the
+ * first one's array, even when other code took memory of that size in
+ * between (malloc would have handed the hog that block). Tables may outlive
+ * the reader. */
+static void tables_recycle_arrays(void **st)
+{
+    (void)st;
+    qt_procs_reader *r = qt_procs_reader_new();
+    qt_proc_events *ev = qt_proc_events_new();
+    qt_procs a, b, c, d;
+    struct qt_proc *va;
+    void *hog;
+
+    qt_procs_reader_use_events(r, ev);
+    sample(r, &a);
+    qt_procs_seal(&a);
+    sample(r, &b);
+    qt_procs_seal(&b);
+    va = a.v;
+    qt_procs_free(&a);
+    hog = malloc(b.n * sizeof *b.v);
+    sample(r, &c);
+    qt_procs_seal(&c);
+    assert_ptr_equal(c.v, va);
+    assert_true(same_as_scan(&c));
+    free(hog);
+    /* one more process: the recycled array still fits it */
+    proc(201, "qmail-smtpd", 'S', 100, 1, 80, 0x3000, 89);
+    fork_ev(ev, 100, 201);
+    va = b.v;
+    qt_procs_free(&b);
+    sample(r, &d);
+    qt_procs_seal(&d);
+    assert_int_equal(d.n, 5);
+    assert_ptr_equal(d.v, va);
+    assert_true(same_as_scan(&d));
+    qt_procs_reader_free(r);
+    qt_procs_free(&c);
+    qt_procs_free(&d);
+}
+
+/* The argv the reader carries is shared, not copied, by the tables that
+ * show it (argv_block 2): two tables alive at once point at one block, which
+ * lives until the last of the cache and the tables lets it go, the reader
+ * included. */
+static void carried_argv_is_shared(void **st)
+{
+    (void)st;
+    qt_procs_reader *r = qt_procs_reader_new();
+    qt_proc_events *ev = qt_proc_events_new();
+    qt_procs a, b, c, d;
+    const struct qt_proc *pb, *pc;
+
+    qt_procs_reader_use_events(r, ev);
+    sample(r, &a);
+    qt_procs_want_pid(&a, 200);
+    qt_procs_load(&a);
+    end(&a);
+    sample(r, &b);
+    qt_procs_seal(&b);
+    sample(r, &c);
+    qt_procs_seal(&c);
+    pb = qt_procs_find(&b, 200);
+    pc = qt_procs_find(&c, 200);
+    assert_int_equal(pb->argv_block, 2);
+    assert_ptr_equal(pb->argv, pc->argv);
+    assert_int_equal(pc->argc, 2);
+    assert_string_equal(pc->argv[0], "qmail-smtpd");
+    assert_string_equal(pc->argv[1], "-x");
+    /* it execs: the next table reads it again; the old block stays with b and c */
+    proc(200, "qmail-remote", 'S', 100, 1, 60, 0x5000, 89);
+    feed(ev, 0, -1, PROC_EVENT_EXEC, 200, 200, 0, 0);
+    sample(r, &d);
+    qt_procs_want_pid(&d, 200);
+    qt_procs_load(&d);
+    qt_procs_seal(&d);
+    assert_string_equal(qt_procs_find(&d, 200)->argv[0], "qmail-remote");
+    qt_procs_reader_free(r);
+    assert_string_equal(pb->argv[0], "qmail-smtpd");
+    qt_procs_free(&b);
+    assert_string_equal(pc->argv[1], "-x");
+    qt_procs_free(&c);
+    qt_procs_free(&d);
+}
+
+/* One safety net right after a full scan, with the kernel's events: the
+ * processes it found wrong that no event named since (0: none), or -1
+ * when there are no events here. */
+static long live_safety_net(void)
+{
+    qt_proc_events *ev = qt_proc_events_new();
+    struct qt_procs_track_stats ts;
+    qt_procs_reader *r;
+    qt_procs t;
+    char err[256];
+    qt_ctx live;
+
+    if (qt_proc_events_listen(ev, 1000, err, sizeof err) != 0) {
+        qt_proc_events_free(ev);
+        printf("no process events here (%s)\n", err);
+        return -1;
+    }
+    qt_ctx_defaults(&live);
+    r = qt_procs_reader_new();
+    qt_procs_reader_use_events(r, ev);
+    assert_int_equal(qt_procs_reader_read(r, &live, &t, err, sizeof err), 0);
+    end(&t);
+    qt_procs_reader_rescan_soon(r);
+    assert_int_equal(qt_procs_reader_read(r, &live, &t, err, sizeof err), 0);
+    end(&t);
+    usleep(300 * 1000); /* the events of what changed meanwhile arrive (a sample is 1 s later) */
+    assert_int_equal(qt_procs_reader_read(r, &live, &t, err, sizeof err), 0); /* judges the suspects */
+    end(&t);
+    qt_procs_reader_track_stats(r, &ts);
+    assert_int_equal(ts.safety_scans, 1);
+    qt_procs_reader_free(r);
+    return ts.repairs ? (long)ts.repaired_procs : 0;
+}
+
+/* The safety net on the live /proc (the build's scan first, then its check
+ * through the /proc reader, procs_int.h). With the kernel's events, a safety
+ * net right after a full scan finds nothing wrong: 0 repairs. A check that
+ * disagreed with the scan on a field the comparison uses would find
+ * processes wrong every time; a busy machine can make one round miss (a
+ * thread's exit event comes before its thread count drops,
+ * kernel/exit.c), so up to three rounds. Without an event, what the table
+ * missed is repaired and counted. */
+static void safety_net_live(void **st)
+{
+    (void)st;
+    qt_proc_events *ev;
+    struct qt_procs_track_stats ts;
+    qt_procs_reader *r;
+    qt_procs t;
+    char err[256];
+    qt_ctx live;
+    pid_t child;
+    long wrong = 0;
+
+    for (int round = 0; round < 3; round++) {
+        if ((wrong = live_safety_net()) < 0)
+            skip();
+        if (!wrong)
+            break;
+        printf("round %d: %ld processes wrong\n", round, wrong);
+    }
+    assert_int_equal(wrong, 0);
+    qt_ctx_defaults(&live);
+
+    /* events fed by hand, none fed: a new child is missed until the safety net */
+    r = qt_procs_reader_new();
+    ev = qt_proc_events_new();
+    qt_procs_reader_use_events(r, ev);
+    assert_int_equal(qt_procs_reader_read(r, &live, &t, err, sizeof err), 0);
+    end(&t);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        for (;;)
+            pause();
+    }
+    assert_int_equal(qt_procs_reader_read(r, &live, &t, err, sizeof err), 0);
+    assert_null(qt_procs_find(&t, child));
+    end(&t);
+    qt_procs_reader_rescan_soon(r);
+    assert_int_equal(qt_procs_reader_read(r, &live, &t, err, sizeof err), 0);
+    assert_non_null(qt_procs_find(&t, child));
+    end(&t);
+    assert_int_equal(qt_procs_reader_read(r, &live, &t, err, sizeof err), 0);
+    end(&t);
+    qt_procs_reader_track_stats(r, &ts);
+    assert_int_equal(ts.safety_scans, 1);
+    assert_true(ts.repairs == 1 && ts.repaired_procs >= 1);
+    qt_procs_reader_free(r);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +712,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(uid_event_drops_carried_uid, setup_tree, teardown_tree),
         cmocka_unit_test(collector_says_how),
         cmocka_unit_test_setup_teardown(prime_hands_over, setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(tables_recycle_arrays, setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(carried_argv_is_shared, setup_tree, teardown_tree),
+        cmocka_unit_test(safety_net_live),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,37 @@
+#!/bin/bash
+# steady_ab.sh BIN_A BIN_B [N] [-- extra qtriage args]
+# Issue 19 steady A/B: stages N (default 10000) per-connection tcpserver children
+# holding N loopback connections (as bench/ports_steady.sh does), then runs
+# `BIN --batch --count 40 --interval 1 --ports b=PORT` for BIN_A and BIN_B at once
+# and prints each one's CPU over samples 15-35 (perf stat -p, 20 s) as % of a core.
+# Run it ONLY under the bench lock:  flock /tmp/qt-bench.lock bench/steady_ab.sh A B
+set -euo pipefail
+a=$1 b=$2 n=${3:-10000}
+here=$(cd "$(dirname "$0")/.." && pwd)
+ulimit -Hn 300000 2>/dev/null || true
+ulimit -n 300000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+ulimit -u unlimited 2>/dev/null || true
+tmp=$(mktemp -d /tmp/qt-ab.XXXXXX)
+pgids=()
+cleanup() { for g in "${pgids[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done; sleep 1; for g in "${pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+start() { setsid timeout 600 "$@" & pgids+=($!); }
+PORT=25950
+while ss -Htln "( sport = :$PORT )" | grep -q .; do PORT=$((PORT + 1)); done
+cc -O2 -static -o "$tmp/idle" "$here/bench/idle.c" 2>/dev/null || cc -O2 -o "$tmp/idle" "$here/bench/idle.c"
+start tcpserver -R -H -l0 -b 4096 -c $((n + 100)) 127.0.0.1 "$PORT" "$tmp/idle"
+for _ in $(seq 1 50); do ss -Htln "( sport = :$PORT )" | grep -q . && break; sleep 0.1; done
+start /usr/bin/python3 "$here/bench/conns.py" connect "$PORT" "$n" "$tmp/ready"
+for _ in $(seq 1 3000); do [ -f "$tmp/ready" ] && break; sleep 0.1; done
+for _ in $(seq 1 600); do [ "$(pgrep -c -f "^$tmp/idle")" -ge "$n" ] && break; sleep 0.2; done
+sleep 2
+echo "staged port $PORT: $(ss -Htn state established "( sport = :$PORT )" | wc -l) connections, $(ls -d /proc/[0-9]* | wc -l) processes"
+"$a" --batch --count 40 --interval 1 --ports "b=$PORT" >/dev/null 2>&1 & A=$!
+"$b" --batch --count 40 --interval 1 --ports "b=$PORT" >/dev/null 2>&1 & B=$!
+sleep 14
+perf stat -x, -e task-clock -p "$A" -- sleep 20 2>&1 | awk -F, -v t="A $a" '/task-clock/ {printf "%s: %.2f%% of a core (samples 15-35)\n", t, $1/200}' > "$tmp/pa" & PA=$!
+perf stat -x, -e task-clock -p "$B" -- sleep 20 2>&1 | awk -F, -v t="B $b" '/task-clock/ {printf "%s: %.2f%% of a core (samples 15-35)\n", t, $1/200}' > "$tmp/pb" & PB=$!
+wait "$PA" "$PB"
+cat "$tmp/pa" "$tmp/pb"
+kill "$A" "$B" 2>/dev/null || true
+wait "$A" "$B" 2>/dev/null || true
