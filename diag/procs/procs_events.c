@@ -38,7 +38,7 @@ struct qt_proc_events {
     unsigned char *seen;    /* per CPU: a message was seen */
     size_t ncpu;
     int lost;
-    struct pidset dirty, exited;
+    struct pidset dirty, exited, threads;
     unsigned long events, nlost;
 };
 
@@ -118,6 +118,8 @@ static void note_event(qt_proc_events *ev, const struct proc_event *pe)
         /* the process became a zombie or is gone (a thread's exit: one thread less) */
         set_add(&ev->dirty, pe->event_data.exit.process_tgid);
         set_add(&ev->exited, pe->event_data.exit.process_tgid);
+        if (pe->event_data.exit.process_pid != pe->event_data.exit.process_tgid)
+            set_add(&ev->threads, pe->event_data.exit.process_tgid);
         break;
     default:
         break; /* a newer kernel's event: nothing we read changes */
@@ -300,12 +302,14 @@ void qt_proc_events_take(qt_proc_events *ev, struct qt_proc_changes *out)
     ev->lost = 0;
     set_sorted(&ev->dirty, &out->dirty, &out->ndirty);
     set_sorted(&ev->exited, &out->exited, &out->nexited);
+    set_sorted(&ev->threads, &out->threads, &out->nthreads);
 }
 
 void qt_proc_changes_free(struct qt_proc_changes *c)
 {
     free(c->dirty);
     free(c->exited);
+    free(c->threads);
     memset(c, 0, sizeof *c);
 }
 
@@ -325,5 +329,6 @@ void qt_proc_events_free(qt_proc_events *ev)
     free(ev->seen);
     free(ev->dirty.v);
     free(ev->exited.v);
+    free(ev->threads.v);
     free(ev);
 }

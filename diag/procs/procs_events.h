@@ -55,6 +55,11 @@ struct qt_proc_changes {
     size_t ndirty;
     int *exited;       /* thread groups that had an exit (their children re-parented), sorted, unique */
     size_t nexited;
+    int *threads;      /* thread groups one of whose threads (not the leader) exited, sorted,
+                        * unique: the event is sent before the thread count drops
+                        * (kernel/exit.c: proc_exit_connector() before exit_notify()), so a
+                        * read right after it may still count the thread */
+    size_t nthreads;
 };
 /* Hand over the sets and start new ones. The caller frees with
  * qt_proc_changes_free(). */

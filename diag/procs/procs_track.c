@@ -253,9 +253,21 @@ static void copy_out(const struct qt_proc_track *t, qt_procs *out)
         memcpy(out->v, t->base, t->n * sizeof *out->v);
 }
 
-/* The safety net: a full scan compared with the event-driven base. */
+/* Append n pids to the pending set (re-read next sample). */
+static void add_pending(struct qt_proc_track *t, const int *v, size_t n)
+{
+    if (!n)
+        return;
+    t->pending = qt_realloc(t->pending, (t->npending + n) * sizeof *t->pending);
+    memcpy(t->pending + t->npending, v, n * sizeof *v);
+    t->npending += n;
+}
+
+/* The safety net: a full scan compared with the event-driven base. Thread
+ * groups that lost a thread this sample (threads) may have been re-read
+ * before their count dropped: they are read again next sample, not judged. */
 static int safety_scan(struct qt_proc_track *t, const struct qt_proc_backend *b, const qt_ctx *ctx, qt_procs *full,
-                       char *err, size_t errlen)
+                       const int *threads, size_t nthreads, char *err, size_t errlen)
 {
     struct qt_proc_changes late;
 
@@ -266,8 +278,16 @@ static int safety_scan(struct qt_proc_track *t, const struct qt_proc_backend *b,
     qt_proc_events_drain(t->ev);
     qt_proc_events_take(t->ev, &late);
     if (!late.lost) {
+        size_t nskip = late.ndirty + nthreads;
+        int *skip = qt_malloc((nskip + 1) * sizeof *skip);
+        if (late.ndirty)
+            memcpy(skip, late.dirty, late.ndirty * sizeof *skip);
+        if (nthreads)
+            memcpy(skip + late.ndirty, threads, nthreads * sizeof *skip);
+        uniq(skip, &nskip);
         free(t->suspects);
-        t->suspects = find_wrong(t, full, late.dirty, late.ndirty, &t->nsuspects);
+        t->suspects = find_wrong(t, full, skip, nskip, &t->nsuspects);
+        free(skip);
         t->st.safety_scans++;
         free(t->pending);
         t->pending = late.dirty;
@@ -319,7 +339,7 @@ int qt_proc_track_read(struct qt_proc_track *t, const struct qt_proc_backend *b,
         qt_procs_free(&got);
         t->st.reread += npids;
     }
-    if ((mode == SAFETY && safety_scan(t, b, ctx, &full, err, errlen) != 0) ||
+    if ((mode == SAFETY && safety_scan(t, b, ctx, &full, c.threads, c.nthreads, err, errlen) != 0) ||
         (mode == FULL && b->scan(b->arg, ctx, &full, err, errlen) != 0)) {
         free(pids);
         qt_procs_free(&full);
@@ -334,6 +354,8 @@ int qt_proc_track_read(struct qt_proc_track *t, const struct qt_proc_backend *b,
         t->force = 0;
         t->st.full_scans++;
     }
+    /* a thread's exit is told before its group's thread count drops: read the group again */
+    add_pending(t, c.threads, c.nthreads);
     copy_out(t, out);
     if (!c.lost) {
         *fresh = c.dirty;
