@@ -14,7 +14,7 @@
 #            sample): CPU, median of 3
 #   steady   `qtriage --batch --count S --interval 1 --ports b=P` of BUILD and
 #            REF and `top -b -d 1 -n S`, all at once, each under /usr/bin/time
-#   window   samples 15-34 of each build and of `top -b -d 1` side by side,
+#   window   samples 15-44 of each build and of `top -b -d 1` side by side,
 #            start-up left out (bench/steady_window.sh): issue 19's steady targets
 #
 #   sudo bench/ports_steady.sh [BUILD] [REF] [N] [SAMPLES]
@@ -94,8 +94,8 @@ for b in "${builds[@]}"; do
     echo "$b $u $s $tu $ts ${firsts[$k]}" | awk -v n="$samples" '{c=$2+$3; t=$4+$5; printf "%s: run of %d samples at 1 s: user %.2f s sys %.2f s = %.2f s CPU (%.1f%% of a core), top %.2f s, %.3fx top; steady (minus the first sample) %.1f%% of a core\n", $1, n, $2, $3, c, 100*c/n, t, c/t, 100*(c-$6/1000)/(n-1)}'
     k=$((k + 1))
 done
-# issue 19's steady targets: samples 15-34 of each build and of top, side by side
+# issue 19's steady targets: samples 15-44 of each build and of top, side by side (30 s: one safety-net scan)
 . "$here/bench/steady_window.sh"
 for b in "${builds[@]}"; do
-    echo "$b: $(steady_window "$b/qtriage" 14 20 --ports "b=$PORT")"
+    echo "$b: $(steady_window "$b/qtriage" 14 30 --ports "b=$PORT")"
 done
