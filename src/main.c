@@ -35,16 +35,17 @@ int main(int argc, char **argv)
     FILE *err = check ? open_memstream(&errbuf, &errlen) : NULL;
     struct qt_report_store *store = NULL;
 
-    /* Per-sample arrays (socket lists, process tables, inode maps:
-     * megabytes with 10k connections) are freed and made again every
-     * sample. Served from mmap, each one faults its pages in again and is
-     * unmapped again (a tenth of a steady sample's CPU with 10,000
-     * connections, docs/performance-procs.md); kept in the heap, the next
-     * sample reuses the same pages. The peak RSS is the same either way
-     * (50k connections, docs/performance-ports.md): it is the sample's
-     * working set, which a sample needs anyway. mallopt(3). */
-    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    /* Per-sample arrays (socket lists, inode maps, pid tables: about a
+     * megabyte each with 10k connections) are freed and made again every
+     * sample. Served from mmap, each faults its pages in again and is
+     * unmapped again (about 0.3% of a core with 10,000 per-connection
+     * children); kept in the heap up to 2 MiB, the next sample reuses the
+     * same pages. Larger ones (50k connections) stay mmapped, so freeing
+     * them returns the memory: a 32 MiB threshold cost 5 MiB more peak RSS
+     * there (docs/performance-ports.md). glibc's default would raise the
+     * threshold after the first free and keep the peak. mallopt(3). */
+    mallopt(M_MMAP_THRESHOLD, 2 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
     setlocale(LC_ALL, "");
     rc = qt_options_parse(argc, argv, &o, stdout, err ? err : stderr);
     if (err) {
