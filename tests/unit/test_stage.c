@@ -250,16 +250,23 @@ static void reused_only_while_nothing_changed(void **state)
 {
     struct run *r = *state;
     qt_stage_state *full = NULL;
-    static const unsigned c211[] = {1011}, c304[] = {2003};
+    static const unsigned c211[] = {1011}, c304[] = {2003}, c611[] = {4005};
     static const int expect_reused[] = {0, 0, 1, 1, /* cron comes */ 1, /* and goes */ 1,
                                         /* owner 304 execs */ 0, 0, 1, /* a program beneath owner 201 */ 0, 0, 1,
                                         /* 502, on owner 503's way up, execs */ 0, 0, 1,
-                                        /* a new connection */ 0, 0, 1};
+                                        /* a new connection */ 0, 0, 1,
+                                        /* 610, on owner 611's way up and under no listener, execs */ 0, 0, 1};
     enum { N = sizeof expect_reused / sizeof expect_reused[0] };
     int got[N];
 
     fx_fd(&r->fx, 600, 9, 2004);   /* every socket has an owner: a fixed point is reachable */
     fx_fd(&r->fx, 503, 0, 3002);   /* the program beneath socat 502 holds its connection: the owner */
+    /* a daemon's connection under a supervisor, no listener above: only the
+     * way-up mark (PF_UPPATH) tells that a change of 610 concerns it */
+    fx_proc(&r->fx, 610, 1, 'S', 610, "runsv imapd", NULL, 0);
+    fx_proc(&r->fx, 611, 610, 'S', 611, "/usr/sbin/imapd2", c611, 1);
+    fx_sock(&r->fx, "127.0.0.1", 143, "127.0.0.5", 43005, 1, 0, 4005);
+    fx_flush(&r->fx);
     for (int i = 0; i < N; i++) {
         if (i == 4)
             fx_proc(&r->fx, 700, 1, 'S', 7000, "/usr/sbin/cron -f", NULL, 0);
@@ -278,6 +285,11 @@ static void reused_only_while_nothing_changed(void **state)
             fx_proc(&r->fx, 211, 200, 'S', 9600, "/usr/bin/tcpserver -s -n cert.pem -v -R -c 4 -u 89 0 465 /var/qmail/bin/qmail-smtpd", c211, 1);
             fx_sock(&r->fx, "127.0.0.1", 465, "198.51.100.11", 40011, 1, 0, 1011);
             fx_flush(&r->fx);
+        }
+        if (i == 18) {             /* the supervisor execs a TLS front end: 611 is behind one now */
+            fx_gone(&r->fx, 610);
+            fx_proc(&r->fx, 610, 1, 'S', 610, "stunnel4 /etc/stunnel/imaps.conf", NULL, 0);
+            fx_image(&r->fx, 610, 0x6c6c000);
         }
         sample(r);
         got[i] = against_full(r, &full);
