@@ -42,15 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 start() { setsid timeout 1800 "$@" & pgids+=($!); }
-PORT=${QT_BENCH_PORT:-24900}
-while ss -Htln "( sport = :$PORT )" | grep -q .; do PORT=$((PORT + 1)); done
-cc -O2 -static -o "$tmp/idle" "$here/bench/idle.c" 2>/dev/null || cc -O2 -o "$tmp/idle" "$here/bench/idle.c"
-start tcpserver -R -H -l0 -b 4096 -c $((n + 100)) 127.0.0.1 "$PORT" "$tmp/idle"
-for _ in $(seq 1 50); do ss -Htln "( sport = :$PORT )" | grep -q . && break; sleep 0.1; done
-start /usr/bin/python3 "$here/bench/conns.py" connect "$PORT" "$n" "$tmp/ready"
-for _ in $(seq 1 3000); do [ -f "$tmp/ready" ] && break; sleep 0.1; done
-for _ in $(seq 1 600); do [ "$(pgrep -c -f "^$tmp/idle")" -ge "$n" ] && break; sleep 0.2; done
-sleep 2
+. "$here/bench/stage_children.sh"
+stage_children "$n"
 echo "staged: $(ss -Htn state established "( sport = :$PORT )" | wc -l) connections, $(pgrep -c -f "^$tmp/idle") children, $(ls -d /proc/[0-9]* | wc -l) processes"
 
 cpu_ms() { perf stat -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ {print $1}' | tail -1; }

@@ -16,15 +16,8 @@ pgids=()
 cleanup() { for g in "${pgids[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done; sleep 1; for g in "${pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 start() { setsid timeout 600 "$@" & pgids+=($!); }
-PORT=25950
-while ss -Htln "( sport = :$PORT )" | grep -q .; do PORT=$((PORT + 1)); done
-cc -O2 -static -o "$tmp/idle" "$here/bench/idle.c" 2>/dev/null || cc -O2 -o "$tmp/idle" "$here/bench/idle.c"
-start tcpserver -R -H -l0 -b 4096 -c $((n + 100)) 127.0.0.1 "$PORT" "$tmp/idle"
-for _ in $(seq 1 50); do ss -Htln "( sport = :$PORT )" | grep -q . && break; sleep 0.1; done
-start /usr/bin/python3 "$here/bench/conns.py" connect "$PORT" "$n" "$tmp/ready"
-for _ in $(seq 1 3000); do [ -f "$tmp/ready" ] && break; sleep 0.1; done
-for _ in $(seq 1 600); do [ "$(pgrep -c -f "^$tmp/idle")" -ge "$n" ] && break; sleep 0.2; done
-sleep 2
+. "$here/bench/stage_children.sh"
+QT_BENCH_PORT=25950 stage_children "$n"
 echo "staged port $PORT: $(ss -Htn state established "( sport = :$PORT )" | wc -l) connections, $(ls -d /proc/[0-9]* | wc -l) processes"
 "$a" --batch --count 40 --interval 1 --ports "b=$PORT" >/dev/null 2>&1 & A=$!
 "$b" --batch --count 40 --interval 1 --ports "b=$PORT" >/dev/null 2>&1 & B=$!
