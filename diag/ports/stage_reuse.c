@@ -93,6 +93,10 @@ int qt_stage_reuse(const qt_stage_state *st, const struct qt_sock *socks, size_t
             return 0;
     memcpy(own, st->own, n * sizeof *own);
     *stats = st->stats;
+    /* a process far away whose fds could not be read may have come or gone */
+    stats->unreadable = 0;
+    for (size_t i = 0; i < st->npids; i++)
+        stats->unreadable += (st->pids[i].flags & PF_UNREADABLE) != 0;
     stats->reused = 1;
     return 1;
 }

@@ -255,7 +255,8 @@ static void reused_only_while_nothing_changed(void **state)
                                         /* owner 304 execs */ 0, 0, 1, /* a program beneath owner 201 */ 0, 0, 1,
                                         /* 502, on owner 503's way up, execs */ 0, 0, 1,
                                         /* a new connection */ 0, 0, 1,
-                                        /* 610, on owner 611's way up and under no listener, execs */ 0, 0, 1};
+                                        /* 610, on owner 611's way up and under no listener, execs */ 0, 0, 1,
+                                        /* 400, far away, whose fds were unreadable, exits */ 1};
     enum { N = sizeof expect_reused / sizeof expect_reused[0] };
     int got[N];
 
@@ -291,6 +292,8 @@ static void reused_only_while_nothing_changed(void **state)
             fx_proc(&r->fx, 610, 1, 'S', 610, "stunnel4 /etc/stunnel/imaps.conf", NULL, 0);
             fx_image(&r->fx, 610, 0x6c6c000);
         }
+        if (i == 21)
+            fx_gone(&r->fx, 400);
         sample(r);
         got[i] = against_full(r, &full);
     }
@@ -301,6 +304,7 @@ static void reused_only_while_nothing_changed(void **state)
     expect(by_inode(r, 1001), 201, QT_STAGE_MAIL, QT_WHY_MAIL_BENEATH);
     assert_int_equal(by_inode(r, 3002)->pid, 503);
     expect(by_inode(r, 1011), 211, QT_STAGE_HANDSHAKE, QT_WHY_TLS_COPY);
+    assert_int_equal(r->stats.unreadable, 0);
     qt_stage_state_free(full);
 }
 
