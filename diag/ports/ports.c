@@ -321,6 +321,9 @@ struct ports_state {
     size_t last_n;           /* sockets last time: reserve that much up front */
     int known;               /* tls_svcs comes from a sample with a process table */
     unsigned tls_svcs;       /* services with a TLS front end, last sample */
+    struct qt_slot_child *noconn; /* children with no connection last sample (qt_ports_slots_confirm) */
+    size_t nnoconn;
+    int slots_seen;          /* a sample with a process table counted them */
 };
 
 static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err, size_t errlen)
@@ -363,6 +366,15 @@ static int collect(const qt_ctx *ctx, void **state, qt_snapshot *snap, char *err
     ps->tls_svcs = m->stage.tls_svcs;
     qt_ports_build(m, ctx);
     qt_ports_slots(m, ctx, snap->procs);
+    if (snap->procs) {
+        struct qt_slot_child *cand;
+        size_t ncand;
+        qt_ports_slots_confirm(m, ps->noconn, ps->nnoconn, ps->slots_seen, &cand, &ncand);
+        free(ps->noconn);
+        ps->noconn = cand;
+        ps->nnoconn = ncand;
+        ps->slots_seen = 1;
+    }
     snap->sockets = m;
     return 0;
 }
@@ -413,6 +425,7 @@ static void free_state(void *state)
     if (!ps)
         return;
     qt_stage_state_free(ps->stage);
+    free(ps->noconn);
     free(ps);
 }
 

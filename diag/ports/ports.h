@@ -127,6 +127,17 @@ void qt_ports_build(qt_sockets *m, const qt_ctx *ctx);
  * forking servers (QT_PROG_LISTENER) are looked at. procs may be NULL
  * (nothing done). (slots.c) */
 void qt_ports_slots(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs);
+/* After qt_ports_slots in a run of samples: with confirm, keep only the
+ * children that had no connection in the last sample too (prev, nprev: that
+ * sample's *cand, sorted by pid; a child is its pid and start). A child
+ * whose client has just left holds none in the moment between the close and
+ * its exit (stunnel cut by TIMEOUTbusy, a session that ended): seen once,
+ * it is not yet a stuck child. Without confirm (a run's first sample, or a
+ * single one: --once, --check) nothing is dropped. *cand gets this sample's
+ * children before the filter, sorted by pid, for the next sample (caller
+ * frees). (slots.c) */
+void qt_ports_slots_confirm(qt_sockets *m, const struct qt_slot_child *prev, size_t nprev, int confirm,
+                            struct qt_slot_child **cand, size_t *ncand);
 void qt_ports_free(qt_sockets *m);
 
 /* Should this sample's dump ask for tcp_info (the byte counters)? Yes when

@@ -134,3 +134,33 @@ void qt_ports_slots(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs)
         }
     }
 }
+
+static int by_pid(const void *a, const void *b)
+{
+    const struct qt_slot_child *x = a, *y = b;
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+void qt_ports_slots_confirm(qt_sockets *m, const struct qt_slot_child *prev, size_t nprev, int confirm,
+                            struct qt_slot_child **cand, size_t *ncand)
+{
+    size_t k = 0;
+
+    *ncand = m->nnoconn;
+    *cand = qt_malloc((m->nnoconn ? m->nnoconn : 1) * sizeof **cand);
+    if (m->nnoconn)
+        memcpy(*cand, m->noconn, m->nnoconn * sizeof **cand);
+    if (*ncand > 1)
+        qsort(*cand, *ncand, sizeof **cand, by_pid);
+    if (!confirm)
+        return;
+    for (size_t i = 0; i < m->nnoconn; i++) {
+        const struct qt_slot_child *c = &m->noconn[i];
+        const struct qt_slot_child *was = nprev ? bsearch(c, prev, nprev, sizeof *prev, by_pid) : NULL;
+        if (was && was->start == c->start)
+            m->noconn[k++] = *c;
+        else if (c->svc >= 0 && c->svc < QT_MAX_SERVICES)
+            m->svc[c->svc].noconn--;
+    }
+    m->nnoconn = k;
+}

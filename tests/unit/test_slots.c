@@ -162,6 +162,55 @@ static void counted_in_the_limit(void **state)
     assert_non_null(strstr(f->evidence, "and 2 slots held by children with no connection"));
 }
 
+static void reread(struct run *r)
+{
+    char err[128];
+    qt_procs_free(&r->procs);
+    assert_int_equal(qt_procs_read(&r->ctx, &r->procs, err, sizeof err), 0);
+    r->m->nnoconn = 0;
+    r->m->svc[0].noconn = r->m->svc[0].children = 0;
+}
+
+/* In a run of samples a child counts once it had no connection in two in a
+ * row: one whose client has just left holds none between the close and its
+ * exit. The first sample (or a single one) counts as before. */
+static void confirmed_over_two_samples(void **state)
+{
+    struct run *r = *state;
+    struct qt_slot_child *prev = NULL, *cand;
+    size_t nprev = 0, ncand;
+
+    sock(r, QT_TCP_LISTEN, 0, 5000, 700);
+    sock(r, QT_TCP_ESTABLISHED, 40001, 5001, 711);
+    qt_ports_build(r->m, &r->ctx);
+    qt_ports_slots(r->m, &r->ctx, &r->procs);
+    qt_ports_slots_confirm(r->m, prev, nprev, 0, &cand, &ncand);
+    assert_int_equal(r->m->nnoconn, 2);             /* 720 730: nothing to confirm with */
+    assert_int_equal(ncand, 2);
+    prev = cand, nprev = ncand;
+
+    fx_gone(&r->fx, 730);                           /* it was on its way out */
+    fx_proc(&r->fx, 760, 700, 'R', 4300, FEH, NULL, 0);   /* a child whose client has just left */
+    reread(r);
+    qt_ports_slots(r->m, &r->ctx, &r->procs);
+    qt_ports_slots_confirm(r->m, prev, nprev, 1, &cand, &ncand);
+    free(prev);
+    assert_int_equal(r->m->nnoconn, 1);
+    assert_int_equal(r->m->noconn[0].pid, 720);
+    assert_int_equal(r->m->svc[0].noconn, 1);
+    assert_int_equal(r->m->svc[0].children, 4);     /* 710 720 740 760 */
+    assert_int_equal(ncand, 2);
+    prev = cand, nprev = ncand;
+
+    reread(r);                                      /* 760 still has none: now it counts */
+    qt_ports_slots(r->m, &r->ctx, &r->procs);
+    qt_ports_slots_confirm(r->m, prev, nprev, 1, &cand, &ncand);
+    free(prev);
+    free(cand);
+    assert_int_equal(r->m->nnoconn, 2);
+    assert_int_equal(r->m->svc[0].noconn, 2);
+}
+
 /* An accepted connection whose owner is not visible: no connection cannot
  * be told from not visible, so nothing is counted. */
 static void owners_hidden(void **state)
@@ -182,6 +231,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(two_slots_without_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(one_slot_is_warn, setup, teardown),
         cmocka_unit_test_setup_teardown(counted_in_the_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(confirmed_over_two_samples, setup, teardown),
         cmocka_unit_test_setup_teardown(owners_hidden, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
