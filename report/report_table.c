@@ -1,5 +1,6 @@
 /* report_table.c - table copies and cuts, UTF-8 checks, the string map. */
 #include "report/report_int.h"
+#include "diag/core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,13 +146,7 @@ int qt_rtext_clamp(char **s, size_t max)
 
 static size_t hash(const void *key, size_t klen)
 {
-    const unsigned char *p = key;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < klen; i++) {
-        h ^= p[i];
-        h *= 1099511628211ull;
-    }
-    return (size_t)h;
+    return (size_t)qt_fnv1a(QT_FNV1A_INIT, key, klen);
 }
 
 static struct qt_rmap_ent *slot(const qt_rmap *m, const void *key, size_t klen)

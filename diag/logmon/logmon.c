@@ -241,19 +241,13 @@ static uint64_t discovery_sig(const qt_ctx *ctx, const qt_snapshot *snap)
 {
     struct qt_log_svc svcs[64];
     size_t n = loggers(snap, svcs, QT_ARRAY_LEN(svcs));
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = QT_FNV1A_INIT;
     struct stat sb;
 
-    for (size_t i = 0; i < n; i++)
-        for (const char *p = svcs[i].logdir; ; p++) {
-            h = (h ^ (unsigned char)*p) * 1099511628211ull;
-            if (!*p)
-                break;
-        }
-    if (qt_ctx_stat(ctx, "/var/log", &sb) == 0) {
-        h = (h ^ (uint64_t)sb.st_mtim.tv_sec) * 1099511628211ull;
-        h = (h ^ (uint64_t)sb.st_mtim.tv_nsec) * 1099511628211ull;
-    }
+    for (size_t i = 0; i < n; i++) /* with the NUL: "a" "bc" is not "ab" "c" */
+        h = qt_fnv1a(h, svcs[i].logdir, strlen(svcs[i].logdir) + 1);
+    if (qt_ctx_stat(ctx, "/var/log", &sb) == 0)
+        h = qt_fnv1a(h, &sb.st_mtim, sizeof sb.st_mtim);
     return h;
 }
 

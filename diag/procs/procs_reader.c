@@ -40,10 +40,7 @@ struct qt_procs_reader {
 
 static uint64_t hash_comm(const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return qt_fnv1a(QT_FNV1A_INIT, s, strlen(s));
 }
 
 #ifdef QT_HAVE_LIBPROC2
