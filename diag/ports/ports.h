@@ -135,7 +135,7 @@ void qt_ports_slots(qt_sockets *m, const qt_ctx *ctx, const qt_procs *procs);
  * it is not yet a stuck child. Without confirm (a run's first sample, or a
  * single one: --once, --check) nothing is dropped. *cand gets this sample's
  * children before the filter, sorted by pid, for the next sample (caller
- * frees). (slots.c) */
+ * frees; NULL when there is none). (slots.c) */
 void qt_ports_slots_confirm(qt_sockets *m, const struct qt_slot_child *prev, size_t nprev, int confirm,
                             struct qt_slot_child **cand, size_t *ncand);
 void qt_ports_free(qt_sockets *m);

@@ -147,11 +147,12 @@ void qt_ports_slots_confirm(qt_sockets *m, const struct qt_slot_child *prev, siz
     size_t k = 0;
 
     *ncand = m->nnoconn;
-    *cand = qt_malloc((m->nnoconn ? m->nnoconn : 1) * sizeof **cand);
-    if (m->nnoconn)
+    *cand = NULL; /* the usual case, every sample: no allocation */
+    if (m->nnoconn) {
+        *cand = qt_malloc(m->nnoconn * sizeof **cand);
         memcpy(*cand, m->noconn, m->nnoconn * sizeof **cand);
-    if (*ncand > 1)
         qsort(*cand, *ncand, sizeof **cand, by_pid);
+    }
     if (!confirm)
         return;
     for (size_t i = 0; i < m->nnoconn; i++) {
