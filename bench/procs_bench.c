@@ -89,6 +89,15 @@ static int cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* One line for n timed rounds: wall and CPU medians, the least CPU (sorts ms and cpu). */
+static void print_rounds(const char *what, const char *name, size_t nprocs, int n, double *ms, double *cpu)
+{
+    qsort(ms, (size_t)n, sizeof *ms, cmp);
+    qsort(cpu, (size_t)n, sizeof *cpu, cmp);
+    printf("%s=%s procs=%zu rounds=%d median_ms=%.1f median_cpu_ms=%.1f min_cpu_ms=%.1f\n", what, name, nprocs, n,
+           ms[n / 2], cpu[n / 2], cpu[0]);
+}
+
 /* -l: the load of every process, timed alone, n rounds. */
 static int load_bench(const char *loader, int n)
 {
@@ -137,10 +146,7 @@ static int load_bench(const char *loader, int n)
         free(idx);
         qt_procs_free(&t);
     }
-    qsort(ms, (size_t)n, sizeof *ms, cmp);
-    qsort(cpu, (size_t)n, sizeof *cpu, cmp);
-    printf("load=%s procs=%zu rounds=%d median_ms=%.1f median_cpu_ms=%.1f min_cpu_ms=%.1f\n", loader, nprocs, n,
-           ms[n / 2], cpu[n / 2], cpu[0]);
+    print_rounds("load", loader, nprocs, n, ms, cpu);
 #ifdef QT_HAVE_LIBPROC2
     if (lp)
         qt_lp2_free(lp);
@@ -212,10 +218,7 @@ static int scan_bench(const char *how, int n)
         if (t.v)
             qt_procs_free(&t);
     }
-    qsort(ms, (size_t)n, sizeof *ms, cmp);
-    qsort(cpu, (size_t)n, sizeof *cpu, cmp);
-    printf("scan=%s procs=%zu rounds=%d median_ms=%.1f median_cpu_ms=%.1f min_cpu_ms=%.1f\n", how, nprocs, n,
-           ms[n / 2], cpu[n / 2], cpu[0]);
+    print_rounds("scan", how, nprocs, n, ms, cpu);
 #ifdef QT_HAVE_LIBPROC2
     qt_lp2_free(lp);
 #endif

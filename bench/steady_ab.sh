@@ -22,9 +22,11 @@ echo "staged port $PORT: $(ss -Htn state established "( sport = :$PORT )" | wc -
 "$a" --batch --count 40 --interval 1 --ports "b=$PORT" >/dev/null 2>&1 & A=$!
 "$b" --batch --count 40 --interval 1 --ports "b=$PORT" >/dev/null 2>&1 & B=$!
 sleep 14
-perf stat -x, -e task-clock -p "$A" -- sleep 20 2>&1 | awk -F, -v t="A $a" '/task-clock/ {printf "%s: %.2f%% of a core (samples 15-35)\n", t, $1/200}' > "$tmp/pa" & PA=$!
-perf stat -x, -e task-clock -p "$B" -- sleep 20 2>&1 | awk -F, -v t="B $b" '/task-clock/ {printf "%s: %.2f%% of a core (samples 15-35)\n", t, $1/200}' > "$tmp/pb" & PB=$!
+. "$here/bench/steady_window.sh"
+cpu_pct "$A" 20 >"$tmp/pa" & PA=$!
+cpu_pct "$B" 20 >"$tmp/pb" & PB=$!
 wait "$PA" "$PB"
-cat "$tmp/pa" "$tmp/pb"
+echo "A $a: $(cat "$tmp/pa")% of a core (samples 15-35)"
+echo "B $b: $(cat "$tmp/pb")% of a core (samples 15-35)"
 kill "$A" "$B" 2>/dev/null || true
 wait "$A" "$B" 2>/dev/null || true
