@@ -423,6 +423,15 @@ static void fake_image(const char *proc, int pid, const char *comm, int ppid, un
        pid, comm, ppid, pid, pid, start, code, stack, proc, pid);
 }
 
+/* fake_proc with an image in its stat (code, stack: the parent's for a fork
+ * that has not exec'd, its own for a program). */
+static void fake_exec(const char *proc, int pid, const char *comm, int ppid, unsigned long long start, const char *env,
+                      unsigned long code, unsigned long stack)
+{
+    fake_proc(proc, pid, comm, ppid, start, env);
+    fake_image(proc, pid, comm, ppid, start, code, stack);
+}
+
 static const struct qt_server *server_of(const qt_snapshot *s, int pid)
 {
     for (size_t i = 0; s->servers && i < s->servers->n; i++)
@@ -447,11 +456,9 @@ static void child_ip_kept_per_image(void **st)
     smtpd_listener(proc, sizeof proc, "proc-ipimg");
     fake_image(proc, 100, "tcpserver", 1, 10, 4096, 8192);
     /* forked, not exec'd: the listener's image (an IP here would be the listener's) */
-    fake_proc(proc, 300, "bench-sleeper", 100, 60, "TCPREMOTEIP=192.0.2.9");
-    fake_image(proc, 300, "bench-sleeper", 100, 60, 4096, 8192);
+    fake_exec(proc, 300, "bench-sleeper", 100, 60, "TCPREMOTEIP=192.0.2.9", 4096, 8192);
     /* exec'd, no IP in its environment yet */
-    fake_proc(proc, 301, "qmail-smtpd", 100, 61, "PATH=/bin");
-    fake_image(proc, 301, "qmail-smtpd", 100, 61, 1111, 2222);
+    fake_exec(proc, 301, "qmail-smtpd", 100, 61, "PATH=/bin", 1111, 2222);
     c.proc = proc;
 
     for (int round = 0; round < 3; round++) {
@@ -549,16 +556,11 @@ static void steady_samples_same_rows(void **st)
     /* TLS relays: the IP is the program's, their child's; 258's first child
      * shows none. Their pids are below the others (wrapped): the walk's
      * order is not pid order, and the kept entries must be sorted. */
-    fake_proc(proc, 257, "stunnel", 100, 55, NULL);
-    fake_image(proc, 257, "stunnel", 100, 55, 5555, 6666);
-    fake_proc(proc, 150, "qmail-smtpd", 257, 56, "TCPREMOTEIP=2001:db8::7");
-    fake_image(proc, 150, "qmail-smtpd", 257, 56, 1111, 2222);
-    fake_proc(proc, 258, "stunnel", 100, 57, NULL);
-    fake_image(proc, 258, "stunnel", 100, 57, 5555, 6666);
-    fake_proc(proc, 151, "qmail-smtpd", 258, 58, "PATH=/bin");
-    fake_image(proc, 151, "qmail-smtpd", 258, 58, 1111, 2222);
-    fake_proc(proc, 152, "qmail-smtpd", 258, 59, "TCPREMOTEIP=2001:db8::7");
-    fake_image(proc, 152, "qmail-smtpd", 258, 59, 1111, 2222);
+    fake_exec(proc, 257, "stunnel", 100, 55, NULL, 5555, 6666);
+    fake_exec(proc, 150, "qmail-smtpd", 257, 56, "TCPREMOTEIP=2001:db8::7", 1111, 2222);
+    fake_exec(proc, 258, "stunnel", 100, 57, NULL, 5555, 6666);
+    fake_exec(proc, 151, "qmail-smtpd", 258, 58, "PATH=/bin", 1111, 2222);
+    fake_exec(proc, 152, "qmail-smtpd", 258, 59, "TCPREMOTEIP=2001:db8::7", 1111, 2222);
     c.proc = proc;
 
     for (int round = 0; round < 3; round++) {
@@ -576,8 +578,7 @@ static void steady_samples_same_rows(void **st)
     /* a new child read now counts in the same row as the kept entries; a
      * child gone (254) makes the next lookup search the kept entries */
     qt_fx_sh("rm -rf %s/254", proc);
-    fake_proc(proc, 259, "qmail-smtpd", 100, 70, "TCPREMOTEIP=192.0.2.4");
-    fake_image(proc, 259, "qmail-smtpd", 100, 70, 1111, 2222);
+    fake_exec(proc, 259, "qmail-smtpd", 100, 70, "TCPREMOTEIP=192.0.2.4", 1111, 2222);
     s = qt_sample(&sm, &c);
     rows_text(s, now, sizeof now);
     qt_snapshot_free(s);
