@@ -14,6 +14,7 @@ static struct {
     double when;
 } tab[QT_SELFCONN_MAX];
 static size_t next;
+static size_t used;  /* entries noted so far, at most QT_SELFCONN_MAX: tab[0..used) */
 
 static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
@@ -45,6 +46,8 @@ void qt_selfconn_note(int fd, double now)
     }
     tab[next].when = now;
     next = (next + 1) % QT_SELFCONN_MAX;
+    if (used < QT_SELFCONN_MAX)
+        used++;
 }
 
 static int in_time(double noted, double when)
@@ -55,7 +58,9 @@ static int in_time(double noted, double when)
 static int find(int family, const uint8_t *addr, int any_port, unsigned port, double when)
 {
     size_t n = family == AF_INET ? 4 : 16;
-    for (size_t i = 0; i < QT_SELFCONN_MAX; i++)
+    /* asked once per watched socket (10,000s a sample): look at the
+     * entries noted, none until a probe or the wizard connected */
+    for (size_t i = 0; i < used; i++)
         if (tab[i].family == family && (any_port || tab[i].port == port) && !memcmp(tab[i].addr, addr, n) &&
             in_time(tab[i].when, when))
             return 1;
@@ -102,5 +107,5 @@ int qt_selfconn_ip(const char *ip, double when)
 void qt_selfconn_reset(void)
 {
     memset(tab, 0, sizeof tab);
-    next = 0;
+    next = used = 0;
 }

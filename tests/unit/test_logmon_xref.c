@@ -278,6 +278,40 @@ static void own_connections_left_out(void **st)
     qt_selfconn_reset();
 }
 
+/* the table keeps the last QT_SELFCONN_MAX connections noted: before the
+ * first one nothing matches, after a wrap the oldest are gone and every
+ * one of the newest still matches */
+static void own_connections_ring(void **st)
+{
+    (void)st;
+    enum { N = QT_SELFCONN_MAX + 6 };
+    unsigned ports[N];
+    int fds[N];   /* held open to the end: no two with one port */
+    double now = (double)time(NULL);
+
+    qt_selfconn_reset();
+    for (int i = 0; i < N; i++) {
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        socklen_t len = sizeof a;
+        int fd = fds[i] = socket(AF_INET, SOCK_DGRAM, 0);
+        assert_true(fd >= 0);
+        assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+        assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+        ports[i] = ntohs(a.sin_port);
+        if (i == 0)
+            assert_false(qt_selfconn_match("127.0.0.1", ports[0], now));
+        qt_selfconn_note(fd, now);
+        assert_true(qt_selfconn_match("127.0.0.1", ports[i], now));
+        assert_true(qt_selfconn_match("127.0.0.1", ports[0], now) == (i < QT_SELFCONN_MAX));
+    }
+    for (int i = 0; i < N; i++)
+        assert_true(qt_selfconn_match("127.0.0.1", ports[i], now) == (i >= N - QT_SELFCONN_MAX));
+    qt_selfconn_reset();
+    assert_false(qt_selfconn_match("127.0.0.1", ports[N - 1], now));
+    for (int i = 0; i < N; i++)
+        close(fds[i]);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -286,6 +320,7 @@ int main(void)
         cmocka_unit_test(spray_without_hog),
         cmocka_unit_test(fails_per_ip),
         cmocka_unit_test(own_connections_left_out),
+        cmocka_unit_test(own_connections_ring),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
