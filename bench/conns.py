@@ -7,6 +7,12 @@
                                   connection), plus the N client ends
   conns.py connect PORT N READY   only the N client ends (the server is someone
                                   else, e.g. tcpserver forking one child each)
+  conns.py connect PORT N READY rst
+                                  the same, each client end closing with a
+                                  reset (SO_LINGER 0) when its process dies:
+                                  bench/stage_children.sh drops those resets to
+                                  leave the server ends alone, as with remote
+                                  clients
 
 A process may hold at most PER (15000) sockets, below this machine's
 unraisable 20000 open-file limit, so both sides are split over processes.
@@ -15,7 +21,7 @@ ephemeral port range never runs out. When all are up, "ready N" is
 written to READY; then every process sleeps until killed (the caller
 bounds it with timeout and kills the process group). Loopback only.
 """
-import os, socket, sys, time
+import os, socket, struct, sys, time
 
 PER = 15000
 
@@ -39,11 +45,13 @@ def child(fn, *args):
     os.close(w)
     return r
 
-def connect_range(port, first, count):
+def connect_range(port, first, count, rst):
     held = []
     for i in range(first, first + count):
         c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if rst:
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         c.bind((src(i), 0))
         for _ in range(400):
             try:
@@ -63,6 +71,7 @@ def shares(n):
 
 def main():
     mode, port, n, ready = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    rst = sys.argv[5:6] == ["rst"]
     pipes = []
     if mode == "serve":
         lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -74,7 +83,7 @@ def main():
         lst.close()
     first = 0
     for share in shares(n):
-        pipes.append(child(connect_range, port, first, share))
+        pipes.append(child(connect_range, port, first, share, rst))
         first += share
     for r in pipes:
         if os.read(r, 1) != b"1":

@@ -17,8 +17,9 @@
 #   window   samples 15-44 of each build and of `top -b -d 1` side by side,
 #            start-up left out (bench/steady_window.sh): issue 19's steady targets
 #
-#   sudo bench/ports_steady.sh [BUILD] [REF] [N] [SAMPLES]
-#   (defaults: build, none, 10000, 11). Needs /usr/bin/time and perf
+#   sudo [QT_BENCH_SHAPE=remote] bench/ports_steady.sh [BUILD] [REF] [N] [SAMPLES]
+#   (defaults: build, none, 10000, 11; the shapes, loopback by default, are
+#   in bench/stage_children.sh). Needs /usr/bin/time and perf
 #   (linux-perf) for unrounded CPU. Run it alone on the machine; every
 #   process it starts is bounded by timeout and stopped by process group.
 set -euo pipefail
@@ -38,13 +39,14 @@ cleanup() {
     for g in "${pgids[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
     sleep 1
     for g in "${pgids[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
+    ! declare -F unstage_children >/dev/null || unstage_children
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 start() { setsid timeout 1800 "$@" & pgids+=($!); }
 . "$here/bench/stage_children.sh"
 stage_children "$n"
-echo "staged: $(ss -Htn state established "( sport = :$PORT )" | wc -l) connections, $(pgrep -c -f "^$tmp/idle") children, $(ls -d /proc/[0-9]* | wc -l) processes"
+echo "staged: $(ss -Htn state established "( sport = :$PORT )" | wc -l) connections (shape $SHAPE: $(ss -Htn "( dport = :$PORT )" | wc -l) client ends here), $(pgrep -c -f "^$tmp/idle") children, $(ls -d /proc/[0-9]* | wc -l) processes"
 
 cpu_ms() { perf stat -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ {print $1}' | tail -1; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR) printf "%.2f", a[int((NR+1)/2)]; else print "-"}'; }
