@@ -14,6 +14,8 @@
 #            sample): CPU, median of 3
 #   steady   `qtriage --batch --count S --interval 1 --ports b=P` of BUILD and
 #            REF and `top -b -d 1 -n S`, all at once, each under /usr/bin/time
+#   dump     build/bench/dump_floor: the collector's inet_diag dump alone,
+#            of the port and of a port nobody uses (the walk without answers)
 #   window   samples 15-44 of each build and of `top -b -d 1` side by side,
 #            start-up left out (bench/steady_window.sh): issue 19's steady targets
 #
@@ -55,6 +57,8 @@ ss_cpu=$(for _ in $(seq 7); do cpu_ms ss -tn state established "$filter"; done |
 echo "ss -tn filtered: CPU ${ss_cpu} ms (median of 7)"
 ssi_cpu=$(for _ in $(seq 7); do cpu_ms ss -tni state established "$filter"; done | median)
 echo "ss -tni filtered (tcp_info): CPU ${ssi_cpu} ms (median of 7)"
+# the kernel's dump alone, of the port and of nothing (the same walk, no answer filled)
+[ -x "$build/bench/dump_floor" ] && "$build/bench/dump_floor" "$PORT" 20 | sed "s|^|$build: |"
 firsts=()
 for b in "${builds[@]}"; do
     "$b/tests/ports_sample" "b=$PORT" 8 0 > "$tmp/s"
