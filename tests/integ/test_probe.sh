@@ -4,7 +4,7 @@
 #    made with -days 3, and with -tls1 at @SECLEVEL=0 (TLS 1.0 accepted);
 #    a plain-text server on an implicit-TLS port (no TLS at all); a python3
 #    SMTP server with and without STARTTLS; tcpserver + stunnel4 with
-#    TIMEOUTbusy = 3 (the drop falls between 3 and 3 + 5 s), socat
+#    TIMEOUTbusy = 2 (the drop falls between 2 and 2 + 5 s), socat
 #    OPENSSL-LISTEN without a deadline (still open at the bound);
 #  - qtriage --once / --check: findings and perfdata, the measured result
 #    joining the lint's no-deadline finding, a service at 80% of its limit
@@ -89,12 +89,12 @@ check_eq "SMTP STARTTLS handshake ok" "ok CN = mail.test" "$(field status "$out"
 out=$("$PR" handshake 127.0.0.1 $((B + 4)) smtp 5)
 check_eq "no STARTTLS offered: no-tls" no-tls "$(field status "$out")"
 
-# --- 5. idle drop: tcpserver + stunnel4 with TIMEOUTbusy = 3, socat without a deadline
+# --- 5. idle drop: tcpserver + stunnel4 with TIMEOUTbusy = 2, socat without a deadline
 cat > "$TMP/root/stunnel.conf" <<EOF2
 foreground = yes
 pid =
 cert = $TMP/soon.pem
-TIMEOUTbusy = 3
+TIMEOUTbusy = 2
 exec = /bin/cat
 EOF2
 timeout 90 tcpserver -c 10 127.0.0.1 $((B + 5)) stunnel4 "$TMP/root/stunnel.conf" 2>/dev/null &
@@ -105,8 +105,8 @@ for mode in idle partial; do
     out=$("$PR" $mode 127.0.0.1 $((B + 5)) implicit 20)
     t=$(field took "$out")
     check_eq "$mode: stunnel drops the client" ok "$(field status "$out")"
-    check "$mode: dropped between the deadline 3 s and 3 + 5 s ($t s)" awk -v t="$t" 'BEGIN { exit !(t >= 3 && t <= 8) }'
-    out=$("$PR" $mode 127.0.0.1 $((B + 6)) implicit 3)
+    check "$mode: dropped between the deadline 2 s and 2 + 5 s ($t s)" awk -v t="$t" 'BEGIN { exit !(t >= 2 && t <= 7) }'
+    out=$("$PR" $mode 127.0.0.1 $((B + 6)) implicit 2)
     check_eq "$mode: socat without a deadline still open at the bound" open "$(field status "$out")"
 done
 
@@ -117,7 +117,7 @@ check_match "3-day certificate is CRIT (< 7 days)" "\\[CRIT\\] probe: Certificat
 check_match "no deadline confirmed on the wire" "\\[WARN\\] probe: A silent client is never dropped \\(measured\\) -- nodl" "$out"
 check_match "the lint's inferred finding carries the measurement" \
     "measured: a silent client still open after 4 s: no handshake deadline, confirmed" "$out"
-check_match "stunnel's drop measured" "probe: Dropped a silent client after [3-8]\\.[0-9] s -- dl" "$out"
+check_match "stunnel's drop measured" "probe: Dropped a silent client after [2-7]\\.[0-9] s -- dl" "$out"
 out=$("$QT" --root "$TMP/root" --ports dl=$((B + 5)),nodl=$((B + 6)) --check 2>&1)
 check_match "perfdata tls_handshake_ms" "'tls_handshake_ms\\.dl'=[0-9.]+" "$out"
 check_match "perfdata cert_days (expired: negative)" "'cert_days\\.nodl'=-1" "$out"

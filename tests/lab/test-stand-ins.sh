@@ -99,13 +99,16 @@ zl=$!
 "$BIN/zombie-maker" -n 3 -g 2 -m 5 -t 60 -c qmail-smtpd -- tcpserver -v -R 0 smtp qmail-smtpd &
 zm=$!
 zcount() { ps -eo ppid=,stat=,comm= | awk -v p=$zm '$1==p && $2 ~ /^Z/ && $3=="qmail-smtpd"' | wc -l; }
-retry 20 test "$(zcount)" -ge 3
+# zc OP N: the count now (retry runs it again each time; `retry 20 test
+# "$(zcount)" ...` counted once and then slept the whole 10 s)
+zc() { test "$(zcount)" "$1" "$2"; }
+retry 20 zc -ge 3
 n=$(zcount)
 check "3 zombies at start, growing (now $n)" test "$n" -ge 3 -a "$n" -le 5
 check_eq "zombie-maker parent is named tcpserver" tcpserver "$(ps -o comm= -p $zm)"
 check_eq "zombie-maker parent command line" "tcpserver -v -R 0 smtp qmail-smtpd" "$(tr '\0' ' ' </proc/$zm/cmdline | sed 's/ $//')"
 check_match "ps shows [qmail-smtpd] <defunct>" 'qmail-smtpd.*<defunct>' "$(ps -o args= --ppid $zm | head -1)"
-retry 20 test "$(zcount)" -eq 5
+retry 20 zc -eq 5
 check_eq "grows one every 2 s up to the max" 5 "$(zcount)"
 sleep 2.5
 check_eq "... and stops at the max" 5 "$(zcount)"
@@ -117,7 +120,7 @@ P=$((QT_LAB_PORT_BASE + 1))
 timeout 40 socat TCP-LISTEN:$P,bind=127.0.0.1,reuseaddr,fork,backlog=64 EXEC:cat &
 sk=$!
 retry 20 ss -Htln "( sport = :$P )" | grep -q . 
-timeout 30 "$BIN/loris" -p $P -s 127.0.0.31:4,127.0.0.32 -n 2 -m drip -i 1 -t 10 -o "$D/loris.status" &
+timeout 30 "$BIN/loris" -p $P -s 127.0.0.31:4,127.0.0.32 -n 2 -m drip -i 1 -t 5 -o "$D/loris.status" &
 lp=$!
 retry 20 grep -qs 'established=6' "$D/loris.status"
 check_eq "loris is one process" "timeout:loris" "$(ps -o comm= -p $lp):$(ps -o comm= --ppid $lp)"

@@ -19,7 +19,12 @@ ui_start() { # ui_start COLS ROWS CMD...
         "bash -c 'echo \$\$ > $OUT/shell.pid; exec 0<&0; $* ; echo \"exit=\$?\" > $OUT/exit; stty -a > $OUT/stty; sleep 30'"
     $TM set-option -g remain-on-exit on >/dev/null
 }
-ui_keys() { $TM send-keys "$@"; sleep "${QT_UI_DELAY:-0.4}"; }
+# ui_keys KEY...: type, then pause QT_UI_DELAY (0.25 s) like a person. The
+# checks after a key poll for the frame anyway; the pause keeps keys apart
+# (Esc then a key must not read as Alt-key: the console's ESCDELAY is 75 ms,
+# tui/term.c). A loop that reads the screen once right after a key (no
+# polling) asks for a longer pause itself: QT_UI_DELAY=0.4 ui_keys ...
+ui_keys() { $TM send-keys "$@"; sleep "${QT_UI_DELAY:-0.25}"; }
 ui_screen() { $TM capture-pane -p; }
 ui_resize() { $TM resize-window -x "$1" -y "$2" 2>/dev/null || $TM resize-pane -x "$1" -y "$2"; sleep 0.5; }
 # Screens update asynchronously (slower under sanitizers), so every check

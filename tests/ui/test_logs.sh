@@ -23,7 +23,7 @@ ui_start 80 24 "$QT --root $ROOT --interval 0.5"
 check "first frame" ui_wait_for "4 Findings" 5
 # the Logs pane's digit (its place in panes/panes.c): the digit whose pane title says Logs
 for d in 1 2 3 4 5 6 7 8 9; do
-    ui_keys "$d"
+    QT_UI_DELAY=0.4 ui_keys "$d"   # the screen is read once, not polled
     ui_screen | grep -q "^ *$d Logs" && break
 done
 check "its digit opens the Logs pane: auth_fail counted 4" has_re "auth_fail +4 "

@@ -19,7 +19,7 @@ done > "$ROOT/var/log/maillog"
 
 open_logs() {
     for d in 1 2 3 4 5 6 7 8 9; do
-        ui_keys "$d"
+        QT_UI_DELAY=0.4 ui_keys "$d"   # the screen is read once, not polled
         ui_screen | grep -q "^ *$d Logs" && break
     done
 }
